@@ -1,0 +1,47 @@
+package io.posthaste.bench;
+
+/**
+ * The load scenarios. Each runs in a fresh JVM per client and repetition, so that one scenario's
+ * JIT profile, heap and pool never leak into the next.
+ */
+enum Scenario {
+    GET_C1("get-c1", Kind.GET, 1, Mode.ASYNC),
+    GET_C64("get-c64", Kind.GET, 64, Mode.ASYNC),
+    GET_C64_VT("get-c64-vt", Kind.GET, 64, Mode.VIRTUAL),
+    POST_C1("post-c1", Kind.POST, 1, Mode.ASYNC),
+    POST_C64("post-c64", Kind.POST, 64, Mode.ASYNC),
+    POST_C64_VT("post-c64-vt", Kind.POST, 64, Mode.VIRTUAL),
+    UPLOAD("upload", Kind.UPLOAD, 1, Mode.BLOCKING),
+    DOWNLOAD("download", Kind.DOWNLOAD, 1, Mode.BLOCKING),
+    CONN_1000("conn-1000", Kind.GET, 1000, Mode.ASYNC);
+
+    enum Kind { GET, POST, UPLOAD, DOWNLOAD }
+
+    /**
+     * ASYNC: the client's async API behind a semaphore of {@code concurrency} permits, falling back
+     * to blocking threads for clients with no async API. VIRTUAL: the blocking API on that many
+     * virtual threads (JDK 21+). BLOCKING: one transfer at a time on the main thread.
+     */
+    enum Mode { ASYNC, VIRTUAL, BLOCKING }
+
+    final String id;
+    final Kind kind;
+    final int concurrency;
+    final Mode mode;
+
+    Scenario(String id, Kind kind, int concurrency, Mode mode) {
+        this.id = id;
+        this.kind = kind;
+        this.concurrency = concurrency;
+        this.mode = mode;
+    }
+
+    static Scenario byId(String id) {
+        for (Scenario s : values()) {
+            if (s.id.equals(id)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown scenario " + id);
+    }
+}

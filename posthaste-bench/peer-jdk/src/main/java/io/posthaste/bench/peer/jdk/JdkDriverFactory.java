@@ -1,0 +1,109 @@
+package io.posthaste.bench.peer.jdk;
+
+import io.posthaste.bench.Completion;
+import io.posthaste.bench.Driver;
+import io.posthaste.bench.DriverFactory;
+import io.posthaste.bench.MultipartFraming;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The JDK's {@code java.net.http.HttpClient}, HTTP/1.1, default executor and pool. */
+public final class JdkDriverFactory implements DriverFactory {
+
+    @Override
+    public String name() {
+        return "jdk";
+    }
+
+    @Override
+    public String description() {
+        return "JDK HttpClient " + Runtime.version().feature();
+    }
+
+    @Override
+    public Driver open(int maxConnections) {
+        return new JdkDriver(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+    }
+
+    private static final class JdkDriver implements Driver {
+        private final HttpClient client;
+
+        JdkDriver(HttpClient client) {
+            this.client = client;
+        }
+
+        @Override
+        public boolean hasAsync() {
+            return true;
+        }
+
+        @Override
+        public boolean hasBlocking() {
+            return true;
+        }
+
+        private static HttpRequest postRequest(URI uri, byte[] json) {
+            return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                    .POST(BodyPublishers.ofByteArray(json)).build();
+        }
+
+        @Override
+        public void getAsync(URI uri, Completion done) {
+            client.sendAsync(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofByteArray())
+                    .whenComplete((r, e) -> done.done(e == null ? r.statusCode() : 0, e));
+        }
+
+        @Override
+        public void postAsync(URI uri, byte[] json, Completion done) {
+            client.sendAsync(postRequest(uri, json), BodyHandlers.ofByteArray())
+                    .whenComplete((r, e) -> done.done(e == null ? r.statusCode() : 0, e));
+        }
+
+        @Override
+        public int get(URI uri) throws Exception {
+            return client.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofByteArray()).statusCode();
+        }
+
+        @Override
+        public int post(URI uri, byte[] json) throws Exception {
+            return client.send(postRequest(uri, json), BodyHandlers.ofByteArray()).statusCode();
+        }
+
+        @Override
+        public int upload(URI uri, Path file) throws Exception {
+            MultipartFraming mp = new MultipartFraming("upload_file", file.getFileName().toString());
+            HttpRequest req = HttpRequest.newBuilder(uri).header("Content-Type", mp.contentType())
+                    .POST(BodyPublishers.concat(BodyPublishers.ofByteArray(mp.head()),
+                            BodyPublishers.ofFile(file), BodyPublishers.ofByteArray(mp.tail())))
+                    .build();
+            return client.send(req, BodyHandlers.ofByteArray()).statusCode();
+        }
+
+        @Override
+        public long download(URI uri, Path target) throws Exception {
+            HttpResponse<Path> r = client.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofFile(target));
+            return r.statusCode() == 200 ? Files.size(r.body()) : -1;
+        }
+
+        @Override
+        public String uploadFraming() {
+            return "Content-Length; hand-made framing (no multipart builder) around BodyPublishers.ofFile, copying";
+        }
+
+        @Override
+        public String poolSettings() {
+            return "defaults (unbounded pool, default executor)";
+        }
+
+        @Override
+        public void close() {
+            // HttpClient.close() exists only from JDK 21; the JVM exits right after.
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.posthaste.bench.peer.okhttp;
+
+import io.posthaste.bench.Completion;
+import io.posthaste.bench.Driver;
+import io.posthaste.bench.DriverFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.MediaType;
+import okhttp3.MultipartBody;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okio.BufferedSink;
+import okio.Okio;
+
+/** OkHttp 5 ({@code okhttp-jvm}), with the dispatcher and idle pool raised to the scenario's concurrency. */
+public final class OkHttpDriverFactory implements DriverFactory {
+
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final MediaType OCTETS = MediaType.get("application/octet-stream");
+
+    @Override
+    public String name() {
+        return "okhttp";
+    }
+
+    @Override
+    public String description() {
+        return "OkHttp " + okhttp3.OkHttp.VERSION;
+    }
+
+    @Override
+    public Driver open(int maxConnections) {
+        Dispatcher dispatcher = new Dispatcher();
+        // Defaults are 64 in flight and 5 per host for enqueue(); they would throttle c=64 and c=1000.
+        dispatcher.setMaxRequests(Math.max(64, maxConnections));
+        dispatcher.setMaxRequestsPerHost(Math.max(5, maxConnections));
+        OkHttpClient client = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(Math.max(5, maxConnections), 5, TimeUnit.MINUTES))
+                .build();
+        return new OkHttpDriver(client);
+    }
+
+    private static final class OkHttpDriver implements Driver {
+        private final OkHttpClient client;
+
+        OkHttpDriver(OkHttpClient client) {
+            this.client = client;
+        }
+
+        @Override
+        public boolean hasAsync() {
+            return true;
+        }
+
+        @Override
+        public boolean hasBlocking() {
+            return true;
+        }
+
+        private static Request getRequest(URI uri) {
+            return new Request.Builder().url(uri.toString()).build();
+        }
+
+        private static Request postRequest(URI uri, byte[] json) {
+            return new Request.Builder().url(uri.toString()).post(RequestBody.create(json, JSON)).build();
+        }
+
+        private void enqueue(Request request, Completion done) {
+            client.newCall(request).enqueue(new Callback() {
+                @Override
+                public void onFailure(Call call, IOException e) {
+                    done.done(0, e);
+                }
+
+                @Override
+                public void onResponse(Call call, Response response) {
+                    try (response) {
+                        response.body().bytes();
+                        done.done(response.code(), null);
+                    } catch (IOException e) {
+                        done.done(0, e);
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void getAsync(URI uri, Completion done) {
+            enqueue(getRequest(uri), done);
+        }
+
+        @Override
+        public void postAsync(URI uri, byte[] json, Completion done) {
+            enqueue(postRequest(uri, json), done);
+        }
+
+        private int execute(Request request) throws IOException {
+            try (Response r = client.newCall(request).execute()) {
+                r.body().bytes();
+                return r.code();
+            }
+        }
+
+        @Override
+        public int get(URI uri) throws IOException {
+            return execute(getRequest(uri));
+        }
+
+        @Override
+        public int post(URI uri, byte[] json) throws IOException {
+            return execute(postRequest(uri, json));
+        }
+
+        @Override
+        public int upload(URI uri, Path file) throws IOException {
+            RequestBody body = new MultipartBody.Builder().setType(MultipartBody.FORM)
+                    .addFormDataPart("upload_file", file.getFileName().toString(),
+                            RequestBody.create(file.toFile(), OCTETS))
+                    .build();
+            return execute(new Request.Builder().url(uri.toString()).post(body).build());
+        }
+
+        @Override
+        public long download(URI uri, Path target) throws IOException {
+            try (Response r = client.newCall(getRequest(uri)).execute();
+                 BufferedSink sink = Okio.buffer(Okio.sink(target))) {
+                return r.code() == 200 ? sink.writeAll(r.body().source()) : -1;
+            }
+        }
+
+        @Override
+        public String uploadFraming() {
+            return "Content-Length; MultipartBody with a File RequestBody, copied through Okio";
+        }
+
+        @Override
+        public String poolSettings() {
+            return "Dispatcher maxRequests/maxRequestsPerHost and ConnectionPool idle size raised from 64/5/5 to the concurrency";
+        }
+
+        @Override
+        public void close() {
+            client.dispatcher().executorService().shutdown();
+            client.connectionPool().evictAll();
+        }
+    }
+}
