@@ -138,7 +138,7 @@ public final class LoadMain {
         long warmFailures = 0;
         while (true) {
             LoadLoop loop = new LoadLoop();
-            phase.run(loop, WINDOW_SECONDS);
+            phase.run(loop, Math.min(WINDOW_SECONDS, opt.warmupMaxSeconds()));
             warmFailures += loop.failed.sum();
             if (loop.stragglers() > 0 || (loop.ok.sum() == 0 && loop.failed.sum() > 0)) {
                 throw new IllegalStateException("warm-up failed", loop.firstError.get());

@@ -1,0 +1,232 @@
+"""Turns the JSONL of a bench/run.sh run into Markdown tables and an SVG bar chart.
+
+  report.py RUN.jsonl --markdown docs/BENCHMARKS.md --svg docs/benchmarks.svg
+      replaces the part of BENCHMARKS.md between the bench:results markers
+  report.py RUN.jsonl --check --markdown smoke.md
+      smoke mode: prints 'bench-smoke: N passed, N failed' and exits 1 on any failed row
+Medians with min-max over repetitions; rows that were skipped or failed are listed, not averaged.
+"""
+import argparse
+import html
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+START, END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
+REQUEST_SCENARIOS = ["get-c1", "get-c64", "get-c64-vt", "post-c1", "post-c64", "post-c64-vt", "conn-1000"]
+TRANSFER_SCENARIOS = ["upload", "download"]
+NOT_JAVA_PEERS = {"noop", "wrk", "aiohttp", "posthaste"}
+ORDER = ["posthaste", "jdk", "okhttp", "apache-async", "apache-classic", "jetty", "reactor-netty", "vertx",
+         "ahc", "methanol", "helidon", "aiohttp", "wrk", "noop"]
+
+
+def load(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                rows.append(json.loads(line))
+    return rows
+
+
+def good(r):
+    return not r.get("error") and not r.get("skipped") and r.get("requests")
+
+
+def stat(rows, key):
+    vals = [r[key] for r in rows if r.get(key) is not None]
+    if not vals:
+        return None
+    return statistics.median(vals), min(vals), max(vals)
+
+
+def fmt(s, digits=1, spread=True):
+    if s is None:
+        return "–"
+    med, lo, hi = s
+    f = "{:,.%df}" % digits
+    if not spread or lo == hi:
+        return f.format(med)
+    return "%s (%s–%s)" % (f.format(med), f.format(lo), f.format(hi))
+
+
+def by_client(rows, scenario):
+    out = {}
+    for r in rows:
+        if r.get("scenario") == scenario:
+            out.setdefault(r["client"], []).append(r)
+    return dict(sorted(out.items(), key=lambda kv: ORDER.index(kv[0]) if kv[0] in ORDER else 99))
+
+
+def request_table(rows, sc):
+    groups = by_client(rows, sc)
+    if not groups:
+        return []
+    out = ["", "#### %s" % sc, "",
+           "| client | CPU µs/req | bytes alloc/req | req/s | p50 µs | p99 µs | failures | peak RSS MB | mode | JDK |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+    for client, rs in groups.items():
+        ok = [r for r in rs if good(r)]
+        if not ok:
+            why = "; ".join(sorted({str(r.get("error") or r.get("skipped")) for r in rs}))
+            out.append("| %s | – | – | – | – | – | – | – | %s | |" % (client, html.escape(why)[:80]))
+            continue
+        fails = sum(r.get("failures", 0) for r in ok)
+        out.append("| %s | %s | %s | %s | %s | %s | %d | %s | %s | %s |" % (
+            client, fmt(stat(ok, "cpu_us_per_req")), fmt(stat(ok, "alloc_bytes_per_req"), 0),
+            fmt(stat(ok, "rps"), 0), fmt(stat(ok, "p50_us"), 0, False), fmt(stat(ok, "p99_us"), 0, False),
+            fails, fmt(stat(ok, "rss_peak_mb"), 0, False), ok[0].get("mode", ""), ok[0].get("jdk") or ""))
+    return out
+
+
+def transfer_table(rows, sc):
+    groups = by_client(rows, sc)
+    if not groups:
+        return []
+    out = ["", "#### %s" % sc, "",
+           "| client | CPU ms/100 MB | MB/s | bytes alloc/MB | RSS growth MB | peak RSS MB |" + (" framing |" if sc == "upload" else ""),
+           "|---|---:|---:|---:|---:|---:|" + ("---|" if sc == "upload" else "")]
+    for client, rs in groups.items():
+        ok = [r for r in rs if good(r)]
+        if not ok:
+            why = "; ".join(sorted({str(r.get("error") or r.get("skipped")) for r in rs}))
+            out.append("| %s | – | – | – | – | – |%s" % (client, (" %s |" % html.escape(why)[:80])))
+            continue
+        line = "| %s | %s | %s | %s | %s | %s |" % (
+            client, fmt(stat(ok, "cpu_ms_per_100mb")), fmt(stat(ok, "mb_per_s"), 0),
+            fmt(stat(ok, "alloc_bytes_per_mb"), 0, False), fmt(stat(ok, "rss_growth_mb"), 0, False),
+            fmt(stat(ok, "rss_peak_mb"), 0, False))
+        if sc == "upload":
+            line += " %s |" % ok[0].get("framing", "")
+        out.append(line)
+    return out
+
+
+def ratios(rows):
+    out = ["", "#### Posthaste against the best Java peer (medians, same run)", "",
+           "| scenario | Posthaste CPU µs/req | best peer (CPU) | ratio | Posthaste bytes/req | best peer (bytes) | ratio |",
+           "|---|---:|---|---:|---:|---|---:|"]
+    any_row = False
+    for sc in REQUEST_SCENARIOS:
+        groups = by_client(rows, sc)
+        med = {c: (stat([r for r in rs if good(r)], "cpu_us_per_req"), stat([r for r in rs if good(r)], "alloc_bytes_per_req"))
+               for c, rs in groups.items()}
+        if "posthaste" not in med or med["posthaste"][0] is None:
+            continue
+        peers = {c: v for c, v in med.items() if c not in NOT_JAVA_PEERS and v[0] is not None}
+        if not peers:
+            continue
+        bc = min(peers, key=lambda c: peers[c][0][0])
+        ba = min(peers, key=lambda c: peers[c][1][0] if peers[c][1] else float("inf"))
+        p_cpu, p_alloc = med["posthaste"][0][0], med["posthaste"][1][0] if med["posthaste"][1] else None
+        out.append("| %s | %.1f | %s %.1f | %.2f× | %s | %s %s | %s |" % (
+            sc, p_cpu, bc, peers[bc][0][0], p_cpu / peers[bc][0][0],
+            "%.0f" % p_alloc if p_alloc is not None else "–", ba,
+            "%.0f" % peers[ba][1][0] if peers[ba][1] else "–",
+            "%.2f×" % (p_alloc / peers[ba][1][0]) if p_alloc is not None and peers[ba][1] else "–"))
+        any_row = True
+    return out if any_row else []
+
+
+def machine():
+    def sh(cmd):
+        try:
+            return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=10).stdout.strip()
+        except Exception:  # noqa: BLE001 - best effort description
+            return "?"
+    cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
+    return ("%s; %s cores; %s; %s; nginx %s" % (
+        cpu or platform.processor(), os.cpu_count(), platform.platform(),
+        sh("/usr/lib/jvm/java-17-openjdk-amd64/bin/java -version 2>&1 | head -1") + " / "
+        + sh("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java -version 2>&1 | head -1"),
+        sh("/usr/sbin/nginx -v 2>&1 | cut -d/ -f2")))
+
+
+def svg(rows, path):
+    """Horizontal bars: CPU µs/request per client for each request scenario, then upload CPU ms/100 MB."""
+    panels = []
+    for sc in REQUEST_SCENARIOS + ["upload", "download"]:
+        key = "cpu_us_per_req" if sc in REQUEST_SCENARIOS else "cpu_ms_per_100mb"
+        bars = []
+        for client, rs in by_client(rows, sc).items():
+            s = stat([r for r in rs if good(r)], key)
+            if s and client != "noop":
+                bars.append((client, s))
+        if bars:
+            unit = "CPU µs per request" if key == "cpu_us_per_req" else "CPU ms per 100 MB"
+            panels.append((sc, unit, bars))
+    width, left, bar_h, gap = 760, 130, 14, 4
+    y, parts = 30, []
+    for sc, unit, bars in panels:
+        top = max(s[2] for _, s in bars) or 1
+        scale = (width - left - 150) / top
+        parts.append('<text x="10" y="%d" font-weight="bold">%s — %s (median, whisker min–max)</text>' % (y, sc, unit))
+        y += 10
+        for client, (med, lo, hi) in bars:
+            color = "#d62728" if client == "posthaste" else ("#7f7f7f" if client in ("wrk", "aiohttp") else "#1f77b4")
+            parts.append('<text x="%d" y="%d" text-anchor="end" font-size="11">%s</text>' % (left - 6, y + 11, client))
+            parts.append('<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"/>' % (left, y, med * scale, bar_h, color))
+            parts.append('<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="black"/>' % (
+                left + lo * scale, left + hi * scale, y + bar_h // 2, y + bar_h // 2))
+            parts.append('<text x="%.1f" y="%d" font-size="11">%.1f</text>' % (left + hi * scale + 4, y + 11, med))
+            y += bar_h + gap
+        y += 24
+    doc = ('<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="12">'
+           '<rect width="100%%" height="100%%" fill="white"/>%s</svg>\n' % (width, y, "".join(parts)))
+    with open(path, "w") as f:
+        f.write(doc)
+
+
+def render(rows, profile, svg_name):
+    reps = max((r.get("rep", 1) for r in rows), default=1)
+    lines = [START, "", "_Generated by `bench/report.py` from `bench/results/latest.jsonl` (profile `%s`, %d repetition%s)._" % (
+        profile, reps, "" if reps == 1 else "s"), "", "Machine: " + machine(), ""]
+    if svg_name:
+        lines += ["![CPU per request and per 100 MB, per client](%s)" % svg_name, ""]
+    lines += ["Cells are `median (min–max)` over repetitions; latency and RSS are medians.", ""]
+    lines += ratios(rows)
+    lines += ["", "### Requests"]
+    for sc in REQUEST_SCENARIOS:
+        lines += request_table(rows, sc)
+    lines += ["", "### Transfers"]
+    for sc in TRANSFER_SCENARIOS:
+        lines += transfer_table(rows, sc)
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("jsonl")
+    p.add_argument("--markdown")
+    p.add_argument("--svg")
+    p.add_argument("--profile", default="smoke")
+    p.add_argument("--check", action="store_true")
+    a = p.parse_args()
+    rows = load(a.jsonl)
+    if a.svg:
+        svg(rows, a.svg)
+    block = render(rows, a.profile, os.path.basename(a.svg) if a.svg else None)
+    if a.markdown:
+        text = open(a.markdown).read() if os.path.exists(a.markdown) else ""
+        if START in text and END in text:
+            text = text[:text.index(START)] + block + text[text.index(END) + len(END):]
+        else:
+            text = text + "\n" + block + "\n"
+        with open(a.markdown, "w") as f:
+            f.write(text)
+    if a.check:
+        bad = [r for r in rows if r.get("error") or r.get("failures") or (not r.get("skipped") and not r.get("requests"))]
+        for r in bad:
+            print("bench-smoke: FAILED %s %s: %s" % (r.get("client"), r.get("scenario"),
+                                                     r.get("error") or r.get("first_error") or "no requests"))
+        print("bench-smoke: %d passed, %d failed" % (len(rows) - len(bad), len(bad)))
+        sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Side-by-side load comparison of Posthaste and its peers against nginx on loopback.
+#
+#   bench/run.sh                 all clients and scenarios, 3 repetitions (long: about 1-2 hours)
+#   bench/run.sh --quick         all clients and scenarios, 1 repetition, shorter phases
+#   bench/run.sh --smoke         compile everything, a few seconds per scenario with 2 clients (CI)
+#   options: --clients a,b  --scenarios x,y  --reps N  --no-build  --jdk25-all  --port P
+#
+# nginx runs with one worker on CPU 0; every client runs alone in its own JVM/process on CPU 1.
+# Results: bench/results/run-<stamp>.jsonl (+ latest.jsonl), docs/BENCHMARKS.md table and
+# docs/benchmarks.svg (not in --smoke, which writes under bench/results/tmp/ only).
+# Hold the shared Maven lock around it on a shared machine:
+#   flock /tmp/posthaste-mvn.lock bash bench/run.sh --quick
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH="$ROOT/posthaste-bench"
+JAVA17="${JAVA17:-/usr/lib/jvm/java-17-openjdk-amd64}"
+JAVA25="${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+WORK="${BENCH_WORK:-/tmp/posthaste-bench}"
+PORT=18089
+PROFILE=full
+BUILD=1
+JDK25_ALL=0
+CLIENTS=""
+SCENARIOS=""
+REPS=""
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) PROFILE=smoke ;;
+    --quick) PROFILE=quick ;;
+    --full) PROFILE=full ;;
+    --no-build) BUILD=0 ;;
+    --jdk25-all) JDK25_ALL=1 ;;
+    --clients) CLIENTS="$2"; shift ;;
+    --scenarios) SCENARIOS="$2"; shift ;;
+    --reps) REPS="$2"; shift ;;
+    --port) PORT="$2"; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+ALL_CLIENTS="noop posthaste jdk okhttp apache-async apache-classic jetty reactor-netty vertx ahc methanol helidon aiohttp wrk"
+ALL_SCENARIOS="get-c1 get-c64 get-c64-vt post-c1 post-c64 post-c64-vt upload download conn-1000"
+case "$PROFILE" in
+  smoke) WARM_MIN=0.3; WARM_MAX=0.6; MEASURE=0.7; XFER_MB=16; XFERS=1; XFER_WARM=0.1; REPS="${REPS:-1}"
+         CLIENTS="${CLIENTS:-jdk posthaste}"; PY_WARM=0.5 ;;
+  quick) WARM_MIN=4; WARM_MAX=25; MEASURE=5; XFER_MB=1024; XFERS=2; XFER_WARM=8; REPS="${REPS:-1}"; PY_WARM=2 ;;
+  full)  WARM_MIN=5; WARM_MAX=60; MEASURE=10; XFER_MB=1024; XFERS=3; XFER_WARM=30; REPS="${REPS:-3}"; PY_WARM=3 ;;
+esac
+CLIENTS="${CLIENTS:-$ALL_CLIENTS}"; CLIENTS="${CLIENTS//,/ }"
+SCENARIOS="${SCENARIOS:-$ALL_SCENARIOS}"; SCENARIOS="${SCENARIOS//,/ }"
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# --- 1. what the machine needs (Debian packages; Debian's aiohttp is for /usr/bin/python3) ---
+need=()
+[ -x /usr/sbin/nginx ] || need+=(nginx)
+[ -f /usr/lib/nginx/modules/ngx_http_echo_module.so ] || need+=(libnginx-mod-http-echo)
+command -v wrk >/dev/null || need+=(wrk)
+/usr/bin/python3 -c 'import aiohttp' 2>/dev/null || need+=(python3-aiohttp)
+command -v taskset >/dev/null || need+=(util-linux)
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing ${need[*]}"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+[ -x "$JAVA25/bin/java" ] || { log "JDK 25 not found at $JAVA25 (set JAVA25)"; exit 1; }
+[ -x "$JAVA17/bin/java" ] || JAVA17="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+
+# --- 2. build: every bench module with JDK 25 (so Helidon's release-21 module compiles too) ---
+if [ "$BUILD" = 1 ]; then
+  log "building posthaste-bench"
+  # --sun-misc-unsafe-memory-access: silences Maven's own warnings when it runs on JDK 25.
+  (cd "$ROOT" && JAVA_HOME="$JAVA25" MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
+     ./mvnw -q -B -f posthaste-bench/pom.xml install -DskipTests)
+fi
+
+# --- 3. data and server ---
+mkdir -p "$WORK/www" "$WORK/body" "$WORK/tmp"
+XFER_BYTES=$((XFER_MB * 1024 * 1024))
+make_file() { # path bytes: random content, made once and reused
+  if [ ! -f "$1" ] || [ "$(stat -c %s "$1")" != "$2" ]; then
+    log "creating $1 ($(($2 / 1048576)) MiB)"
+    head -c "$2" /dev/urandom > "$1.part" && mv "$1.part" "$1"
+  fi
+}
+make_file "$WORK/upload-$XFER_MB.bin" "$XFER_BYTES"
+ln -sf "$WORK/upload-$XFER_MB.bin" "$WORK/www/download-$XFER_MB.bin"
+
+sed -e "s#@WORK@#$WORK#g" -e "s#@PORT@#$PORT#g" "$ROOT/bench/nginx.conf.in" > "$WORK/nginx.conf"
+ulimit -n 65536 2>/dev/null || ulimit -n 16384 2>/dev/null || true
+stop_nginx() { [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -f "$WORK/nginx.pid"; }
+stop_nginx; sleep 0.2
+taskset -c 0 /usr/sbin/nginx -p "$WORK" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf"
+trap stop_nginx EXIT
+BASE="http://127.0.0.1:$PORT"
+for _ in $(seq 50); do /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null && break; sleep 0.1; done
+VERIFY_WAIT=1.5; [ "$PROFILE" = smoke ] && VERIFY_WAIT=0.5
+/usr/bin/python3 "$ROOT/bench/verify_upload.py" "$PORT" "$VERIFY_WAIT" >&2
+
+# --- 4. the runs ---
+STAMP="$(date +%Y%m%d-%H%M%S)"
+if [ "$PROFILE" = smoke ]; then OUTDIR="$ROOT/bench/results/tmp"; else OUTDIR="$ROOT/bench/results"; fi
+mkdir -p "$OUTDIR"
+OUT="$OUTDIR/run-$STAMP-$PROFILE.jsonl"
+: > "$OUT"
+
+module_of() {
+  case "$1" in
+    noop) echo harness ;; apache-async|apache-classic) echo peer-apache ;; reactor-netty) echo peer-reactor ;;
+    *) echo "peer-$1" ;;
+  esac
+}
+classpath_of() { # the module's own jar + exactly the class path its POM resolved
+  local dir="$BENCH/$(module_of "$1")"
+  local jar; jar="$(ls "$dir"/target/posthaste-bench-*.jar 2>/dev/null | head -1)"
+  [ -n "$jar" ] || return 1
+  if [ -f "$dir/target/classpath.txt" ]; then echo "$jar:$(cat "$dir/target/classpath.txt")"; else echo "$jar"; fi
+}
+has_blocking() { case "$1" in noop|posthaste|jdk|okhttp|apache-classic|jetty|methanol|helidon) return 0 ;; *) return 1 ;; esac; }
+applies() { # client scenario -> 0 when the pair is measured
+  case "$2" in
+    *-vt) [ "$1" != wrk ] && [ "$1" != aiohttp ] && has_blocking "$1" ;;
+    upload|download) [ "$1" != noop ] && [ "$1" != wrk ] ;;
+    *) return 0 ;;
+  esac
+}
+
+run_one() { # client scenario rep
+  local client=$1 sc=$2 rep=$3 rc=0
+  local warm_min=$WARM_MIN warm_max=$WARM_MAX measure=$MEASURE
+  case "$sc" in upload|download) warm_min=0; warm_max=$XFER_WARM; measure=$((MEASURE * 6)) ;; esac
+  local deadline; deadline=$(/usr/bin/python3 -c "print(int($warm_max + $measure + 150))")
+  local xfer=(--upload-file "$WORK/upload-$XFER_MB.bin" --download-path "/files/download-$XFER_MB.bin"
+              --download-bytes "$XFER_BYTES" --download-target "$WORK/download.out" --transfers "$XFERS")
+  log "$sc rep $rep: $client"
+  case "$client" in
+    wrk)
+      timeout $((deadline + 30)) /usr/bin/python3 "$ROOT/bench/wrk_driver.py" --scenario "$sc" --base "$BASE" \
+        --out "$OUT" --rep "$rep" --warmup "$PY_WARM" --measure "$measure" >/dev/null || rc=$? ;;
+    aiohttp)
+      timeout $((deadline + 30)) taskset -c 1 /usr/bin/python3 "$ROOT/bench/aiohttp_driver.py" --scenario "$sc" \
+        --base "$BASE" --out "$OUT" --rep "$rep" --warmup "$PY_WARM" --measure "$measure" "${xfer[@]}" >/dev/null || rc=$? ;;
+    *)
+      local cp java="$JAVA17"
+      if ! cp="$(classpath_of "$client")"; then
+        log "  $client is not built (skipped)"; echo "{\"client\":\"$client\",\"scenario\":\"$sc\",\"rep\":$rep,\"skipped\":\"not built\"}" >> "$OUT"; return 0
+      fi
+      if [ "$JDK25_ALL" = 1 ] || [ "$client" = helidon ] || [[ "$sc" == *-vt ]]; then java="$JAVA25"; fi
+      timeout $((deadline + 30)) taskset -c 1 "$java/bin/java" -Xms64m -Xmx1g -XX:+UseSerialGC \
+        -cp "$cp" io.posthaste.bench.LoadMain --driver "$client" --scenario "$sc" --base "$BASE" --out "$OUT" \
+        --rep "$rep" --warmup-min "$warm_min" --warmup-max "$warm_max" --measure "$measure" \
+        --deadline "$deadline" "${xfer[@]}" >/dev/null 2>"$WORK/last-stderr.txt" || rc=$? ;;
+  esac
+  if [ "$rc" != 0 ]; then
+    log "  $client $sc exited with $rc"; tail -5 "$WORK/last-stderr.txt" >&2 2>/dev/null || true
+    echo "{\"client\":\"$client\",\"scenario\":\"$sc\",\"rep\":$rep,\"error\":\"exit $rc\"}" >> "$OUT"
+  fi
+  rm -f "$WORK/download.out"
+}
+
+read -r -a clients <<< "$CLIENTS"
+for sc in $SCENARIOS; do
+  for rep in $(seq "$REPS"); do
+    # Rotate the order every repetition so no client always runs first (or right after another).
+    n=${#clients[@]}; shift_by=$(( (rep - 1) % n ))
+    for i in $(seq 0 $((n - 1))); do
+      client="${clients[$(( (i + shift_by) % n ))]}"
+      applies "$client" "$sc" && run_one "$client" "$sc" "$rep"
+    done
+  done
+done
+
+# --- 5. report ---
+if [ "$PROFILE" = smoke ]; then
+  /usr/bin/python3 "$ROOT/bench/report.py" --check "$OUT" --markdown "$OUTDIR/smoke.md"
+else
+  cp "$OUT" "$ROOT/bench/results/latest.jsonl"
+  /usr/bin/python3 "$ROOT/bench/report.py" "$OUT" --markdown "$ROOT/docs/BENCHMARKS.md" \
+    --svg "$ROOT/docs/benchmarks.svg" --profile "$PROFILE"
+fi
+log "results: $OUT"
