@@ -1,0 +1,29 @@
+package io.posthaste.testing;
+
+/**
+ * A misbehaviour a {@link MockResponse} can inject instead of (or around) a normal answer.
+ *
+ * <p>Faults that act before the request body is read ({@link #DISCONNECT_AT_START},
+ * {@link #DISCONNECT_AFTER_REQUEST_HEAD}, {@link #RESPOND_BEFORE_BODY}) are taken from the head of
+ * the queue (or from {@link Dispatcher#peek()}) as soon as the connection or request head arrives.
+ */
+public enum Fault {
+    /**
+     * Closes the connection before reading anything: right after accepting it, or, on a kept-alive
+     * connection, as soon as the next request arrives. No request is recorded.
+     */
+    DISCONNECT_AT_START,
+    /** Reads and records the request head, then closes the connection without answering. */
+    DISCONNECT_AFTER_REQUEST_HEAD,
+    /** Reads and records the whole request, then never answers; the connection stays open until closed. */
+    STALL,
+    /** Reads and records the whole request, then aborts the connection with a TCP reset (RST). */
+    RESET,
+    /**
+     * Answers as soon as the request head arrives, without sending {@code 100 Continue} and without
+     * reading the body (an early 401 or 413). The answer carries {@code Connection: close}; the server
+     * then half-closes and discards whatever body still arrives, so the client can read the answer.
+     * The request is recorded with an empty body.
+     */
+    RESPOND_BEFORE_BODY
+}

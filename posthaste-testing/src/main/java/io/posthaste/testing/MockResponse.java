@@ -1,0 +1,289 @@
+package io.posthaste.testing;
+
+import io.posthaste.testing.internal.ContentCoding;
+import io.posthaste.testing.internal.ResponseSpec;
+import io.posthaste.testing.internal.Statuses;
+import io.posthaste.testing.internal.Tokens;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.AbstractMap.SimpleImmutableEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A scripted answer: status, headers and body, with optional delays, throttling, framing choices,
+ * content coding and injected {@link Fault faults}. Immutable and thread-safe; build one with
+ * {@link #builder()}, {@link #ok(String)} or {@link #status(int)}.
+ *
+ * <p>Unless told otherwise the server adds {@code Content-Length} (or {@code Transfer-Encoding: chunked}
+ * when chunked or with trailers), {@code Content-Encoding} for {@link Builder#gzip()}/{@link Builder#deflate()},
+ * and {@code Connection: close} when the connection will close. Headers given explicitly are sent as
+ * given and suppress the automatic one of the same name, so a test can send a lying
+ * {@code Content-Length}. No {@code Content-Type} is added.
+ */
+public final class MockResponse {
+
+    private final ResponseSpec spec;
+
+    private MockResponse(ResponseSpec spec) {
+        this.spec = spec;
+    }
+
+    /** Returns a 200 answer with {@code body} encoded as UTF-8 and no Content-Type. */
+    public static MockResponse ok(String body) {
+        return builder().body(body).build();
+    }
+
+    /** Returns an answer with the given status, its standard reason phrase and an empty body. */
+    public static MockResponse status(int code) {
+        return builder().status(code).build();
+    }
+
+    /** Returns a builder for a {@code 200 OK} answer with an empty body. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns a builder initialised with this answer's settings. */
+    public Builder toBuilder() {
+        return new Builder(spec);
+    }
+
+    /** Returns the status code. */
+    public int code() {
+        return spec.status();
+    }
+
+    /** Returns the fault this answer injects, or null. */
+    public Fault fault() {
+        return spec.fault();
+    }
+
+    ResponseSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public String toString() {
+        return "MockResponse[" + spec.status() + " " + spec.reason()
+                + (spec.fault() != null ? ", fault=" + spec.fault() : "")
+                + (spec.raw() != null ? ", raw " + spec.raw().length + " bytes" : ", body " + spec.body().length + " bytes")
+                + "]";
+    }
+
+    /** Builds a {@link MockResponse}; not thread-safe. Every setter validates its input at once. */
+    public static final class Builder {
+        private int status = 200;
+        private String reason;
+        private final List<Map.Entry<String, String>> headers = new ArrayList<>();
+        private byte[] body = new byte[0];
+        private int[] chunkSizes;
+        private int throttleBytes;
+        private long throttlePeriodNanos;
+        private long headersDelayNanos;
+        private long bodyDelayNanos;
+        private boolean closeConnection;
+        private final List<Map.Entry<String, String>> trailers = new ArrayList<>();
+        private ContentCoding coding = ContentCoding.IDENTITY;
+        private int interimContinues;
+        private Fault fault;
+        private long disconnectAfterBodyBytes = -1;
+        private byte[] raw;
+
+        private Builder() {
+        }
+
+        private Builder(ResponseSpec s) {
+            status = s.status();
+            reason = s.reason();
+            headers.addAll(s.headers());
+            body = s.body();
+            chunkSizes = s.chunkSizes();
+            throttleBytes = s.throttleBytes();
+            throttlePeriodNanos = s.throttlePeriodNanos();
+            headersDelayNanos = s.headersDelayNanos();
+            bodyDelayNanos = s.bodyDelayNanos();
+            closeConnection = s.closeConnection();
+            trailers.addAll(s.trailers());
+            coding = s.coding();
+            interimContinues = s.interimContinues();
+            fault = s.fault();
+            disconnectAfterBodyBytes = s.disconnectAfterBodyBytes();
+            raw = s.raw();
+        }
+
+        /** Sets the status code (100-999); the reason phrase defaults to the standard one, or "Unknown". */
+        public Builder status(int code) {
+            if (code < 100 || code > 999) {
+                throw new IllegalArgumentException("status code must be between 100 and 999: " + code);
+            }
+            this.status = code;
+            return this;
+        }
+
+        /** Sets the reason phrase (may be empty; no CR or LF). */
+        public Builder reason(String reasonPhrase) {
+            if (reasonPhrase == null || reasonPhrase.indexOf('\r') >= 0 || reasonPhrase.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("reason phrase must be non-null without CR or LF");
+            }
+            this.reason = reasonPhrase;
+            return this;
+        }
+
+        /** Adds a header; repeat the name to send it several times. CR, LF and NUL are rejected. */
+        public Builder header(String name, String value) {
+            Tokens.checkField(name, value);
+            headers.add(new SimpleImmutableEntry<>(name, value));
+            return this;
+        }
+
+        /** Sets the body to {@code text} encoded as UTF-8. */
+        public Builder body(String text) {
+            if (text == null) {
+                throw new IllegalArgumentException("body must not be null");
+            }
+            this.body = text.getBytes(StandardCharsets.UTF_8);
+            return this;
+        }
+
+        /** Sets the body bytes (copied). */
+        public Builder body(byte[] bytes) {
+            if (bytes == null) {
+                throw new IllegalArgumentException("body must not be null");
+            }
+            this.body = bytes.clone();
+            return this;
+        }
+
+        /**
+         * Sends the body with chunked framing, in chunks of the given sizes in order; the last size
+         * repeats until the body is exhausted, and the final chunk may be shorter.
+         */
+        public Builder chunked(int... sizes) {
+            if (sizes == null || sizes.length == 0) {
+                throw new IllegalArgumentException("give at least one chunk size");
+            }
+            for (int size : sizes) {
+                if (size <= 0) {
+                    throw new IllegalArgumentException("chunk sizes must be positive: " + size);
+                }
+            }
+            this.chunkSizes = sizes.clone();
+            return this;
+        }
+
+        /** Writes the body {@code bytes} at a time, pausing {@code period} between writes. */
+        public Builder throttle(int bytes, Duration period) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("throttle bytes must be positive: " + bytes);
+            }
+            this.throttleBytes = bytes;
+            this.throttlePeriodNanos = nanos(period, "throttle period");
+            return this;
+        }
+
+        /** Waits {@code delay} before writing the status line (after any interim answers). */
+        public Builder headersDelay(Duration delay) {
+            this.headersDelayNanos = nanos(delay, "headers delay");
+            return this;
+        }
+
+        /** Waits {@code delay} between the head and the body. */
+        public Builder bodyDelay(Duration delay) {
+            this.bodyDelayNanos = nanos(delay, "body delay");
+            return this;
+        }
+
+        /** Sends {@code Connection: close} and closes the connection after this answer. */
+        public Builder closeConnection() {
+            this.closeConnection = true;
+            return this;
+        }
+
+        /** Adds a trailer field; implies chunked framing (one chunk unless {@link #chunked} says otherwise). */
+        public Builder trailer(String name, String value) {
+            Tokens.checkField(name, value);
+            trailers.add(new SimpleImmutableEntry<>(name, value));
+            return this;
+        }
+
+        /** Compresses the body with gzip and sends {@code Content-Encoding: gzip}. */
+        public Builder gzip() {
+            this.coding = ContentCoding.GZIP;
+            return this;
+        }
+
+        /** Compresses the body with zlib-wrapped deflate and sends {@code Content-Encoding: deflate}. */
+        public Builder deflate() {
+            this.coding = ContentCoding.DEFLATE;
+            return this;
+        }
+
+        /** Sends {@code n} (0-100) {@code 100 Continue} interim answers before this one. */
+        public Builder interimContinues(int n) {
+            if (n < 0 || n > 100) {
+                throw new IllegalArgumentException("interim continues must be between 0 and 100: " + n);
+            }
+            this.interimContinues = n;
+            return this;
+        }
+
+        /** Injects a fault; see {@link Fault} for when each one acts. */
+        public Builder fault(Fault f) {
+            if (f == null) {
+                throw new IllegalArgumentException("fault must not be null");
+            }
+            this.fault = f;
+            return this;
+        }
+
+        /**
+         * Closes the connection after {@code n} bytes of the (encoded) body content; with chunked
+         * framing the cut may fall inside a chunk. With {@link #raw}, counts raw bytes instead.
+         */
+        public Builder disconnectAfterBodyBytes(long n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("byte count must not be negative: " + n);
+            }
+            this.disconnectAfterBodyBytes = n;
+            return this;
+        }
+
+        /**
+         * Writes exactly {@code exactBytes} instead of a composed answer (for malformed responses).
+         * Delays, throttling, {@link #closeConnection()} and {@link #disconnectAfterBodyBytes} still
+         * apply; status, headers, body, framing and coding must not be set.
+         */
+        public Builder raw(byte[] exactBytes) {
+            if (exactBytes == null) {
+                throw new IllegalArgumentException("raw bytes must not be null");
+            }
+            this.raw = exactBytes.clone();
+            return this;
+        }
+
+        /** Returns the immutable answer. */
+        public MockResponse build() {
+            if (raw != null && (body.length > 0 || !headers.isEmpty() || chunkSizes != null || !trailers.isEmpty()
+                    || coding != ContentCoding.IDENTITY || interimContinues > 0)) {
+                throw new IllegalStateException("raw(...) writes exact bytes; do not combine it with body, headers,"
+                        + " chunked, trailers, gzip/deflate or interim continues");
+            }
+            return new MockResponse(new ResponseSpec(status, reason != null ? reason : Statuses.reason(status),
+                    List.copyOf(headers), body, chunkSizes, throttleBytes, throttlePeriodNanos, headersDelayNanos,
+                    bodyDelayNanos, closeConnection, List.copyOf(trailers), coding, interimContinues, fault,
+                    disconnectAfterBodyBytes, raw));
+        }
+
+        private static long nanos(Duration d, String what) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException(what + " must be zero or positive: " + d);
+            }
+            if (d.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException(what + " longer than an hour is surely a mistake: " + d);
+            }
+            return d.toNanos();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.posthaste.testing;
+
+import io.posthaste.testing.internal.EchoRoutes;
+import io.posthaste.testing.internal.ReceivedRequest;
+import io.posthaste.testing.internal.RequestHandler;
+import io.posthaste.testing.internal.RequestHead;
+import io.posthaste.testing.internal.ResponseSpec;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Routes requests: the scripted queue first, then the echo routes, unless a custom dispatcher
+ * replaces both. Thread-safe; the connection side calls it on event loops.
+ */
+final class Router implements RequestHandler {
+
+    final ConcurrentLinkedDeque<MockResponse> queue = new ConcurrentLinkedDeque<>();
+    final BlockingQueue<RecordedRequest> recorded = new LinkedBlockingQueue<>();
+    final AtomicInteger requestCount = new AtomicInteger();
+    volatile Dispatcher dispatcher;
+    private final Supplier<ExecutorService> dispatchExecutor;
+
+    Router(Dispatcher dispatcher, Supplier<ExecutorService> dispatchExecutor) {
+        this.dispatcher = dispatcher;
+        this.dispatchExecutor = dispatchExecutor;
+    }
+
+    @Override
+    public boolean disconnectOnAccept() {
+        MockResponse next = early();
+        if (next == null || next.fault() != Fault.DISCONNECT_AT_START) {
+            return false;
+        }
+        return dispatcher != null || queue.remove(next);
+    }
+
+    @Override
+    public HeadAction onHead(RequestHead head, boolean reused) {
+        MockResponse next = early();
+        if (next != null && next.spec().actsBeforeBody() && (dispatcher != null || queue.remove(next))) {
+            return new HeadAction(HeadAction.Kind.EARLY, next.spec());
+        }
+        Dispatcher d = dispatcher;
+        boolean echo = d == null ? queue.isEmpty() : d == EchoRoutes.INSTANCE;
+        return echo && head.path().equals("/sink") ? HeadAction.SINK : HeadAction.READ_BODY;
+    }
+
+    /** Returns the answer whose early faults apply next: the queue's head, or the dispatcher's peek. */
+    private MockResponse early() {
+        Dispatcher d = dispatcher;
+        if (d == null) {
+            return queue.peek();
+        }
+        try {
+            return d.peek();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void record(ReceivedRequest request) {
+        requestCount.incrementAndGet();
+        recorded.add(new RecordedRequest(request));
+    }
+
+    @Override
+    public void respond(ReceivedRequest request, Consumer<ResponseSpec> reply) {
+        if (request.sink() != null) {
+            reply.accept(EchoRoutes.sink(request.sink()).spec());
+            return;
+        }
+        RecordedRequest recordedRequest = new RecordedRequest(request);
+        Dispatcher d = dispatcher;
+        if (d == null) {
+            MockResponse scripted = queue.poll();
+            reply.accept(scripted != null ? scripted.spec() : safely(EchoRoutes.INSTANCE, recordedRequest));
+        } else if (d == EchoRoutes.INSTANCE) {
+            reply.accept(safely(d, recordedRequest));
+        } else {
+            // User code may block; keep it off the event loop.
+            dispatchExecutor.get().execute(() -> reply.accept(safely(d, recordedRequest)));
+        }
+    }
+
+    private static ResponseSpec safely(Dispatcher d, RecordedRequest request) {
+        try {
+            MockResponse response = d.dispatch(request);
+            if (response == null) {
+                return failure("dispatcher returned null for " + request.method() + " " + request.target(), null);
+            }
+            return response.spec();
+        } catch (RuntimeException | Error e) {
+            return failure("dispatcher threw while answering " + request.method() + " " + request.target(), e);
+        }
+    }
+
+    private static ResponseSpec failure(String message, Throwable cause) {
+        StringWriter text = new StringWriter().append(message).append('\n');
+        if (cause != null) {
+            cause.printStackTrace(new PrintWriter(text));
+        }
+        return MockResponse.builder().status(500).header("Content-Type", "text/plain; charset=utf-8")
+                .body(text.toString()).closeConnection().build().spec();
+    }
+}

@@ -1,0 +1,363 @@
+package io.posthaste.testing;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.posthaste.testing.internal.ServerConnection;
+import io.posthaste.testing.internal.TlsMaterial;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * An embedded HTTP/1.1 server for tests: scripted answers (like OkHttp's MockWebServer),
+ * httpbin-compatible echo routes, a {@code /sink} that measures uploads of any size without keeping
+ * them, and fault injection.
+ *
+ * <p>A server starts on {@code 127.0.0.1} on an ephemeral port, with one network thread; starting
+ * one takes a few milliseconds once the JVM is warm, so a new server per test class (or per test) is
+ * fine. Requests are answered from the {@linkplain #enqueue queue} first, then by the
+ * {@linkplain Dispatcher#echo() echo routes}; a {@linkplain #dispatcher(Dispatcher) custom dispatcher}
+ * replaces both. Every request is recorded for {@link #takeRequest()}.
+ *
+ * {@snippet :
+ * try (TestServer server = TestServer.start()) {
+ *     server.enqueue(MockResponse.builder()
+ *             .status(422)
+ *             .header("Content-Type", "application/json")
+ *             .body("{\"error\":\"name is required\"}")
+ *             .build());
+ *
+ *     HttpResponse<String> response = HttpClient.newHttpClient().send(
+ *             HttpRequest.newBuilder(server.uri("/create")).POST(BodyPublishers.ofString("{}")).build(),
+ *             BodyHandlers.ofString());
+ *
+ *     RecordedRequest request = server.takeRequest();
+ *     assert request.method().equals("POST") && request.bodyUtf8().equals("{}");
+ *     assert response.statusCode() == 422;
+ *     // With the queue empty, the httpbin-style routes answer:
+ *     //   server.url("/post"), "/status/500", "/redirect/3", "/delay/1", "/sink", ...
+ * }
+ * }
+ *
+ * <p>Thread-safety: all methods may be called from any thread. {@link #close()} is idempotent, closes
+ * every connection, stops the server's threads and waits for them; afterwards {@link #enqueue},
+ * {@link #dispatcher}, {@link #url} and {@link #uri} throw {@link IllegalStateException}, while the
+ * recorded requests and counters stay readable.
+ */
+public final class TestServer implements AutoCloseable {
+
+    /** How long {@link #takeRequest()} waits. */
+    public static final Duration DEFAULT_TAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Router router;
+    private final EventLoopGroup group;
+    private final Channel serverChannel;
+    private final Set<Channel> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final String urlHost;
+    private final int port;
+    private final TlsMaterial tls;
+    private ExecutorService dispatchExecutor;
+
+    private TestServer(Builder b) {
+        this.tls = b.tls ? TlsMaterial.generate(b.host) : null;
+        this.router = new Router(b.dispatcher, this::dispatchExecutor);
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("posthaste-testserver", true),
+                NioIoHandler.newFactory());
+        long maxBody = b.maxRecordedBodyBytes;
+        try {
+            this.serverChannel = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            int id = connections.incrementAndGet();
+                            open.add(ch);
+                            ch.closeFuture().addListener(f -> open.remove(ch));
+                            if (tls != null) {
+                                ch.pipeline().addLast(tls.serverContext().newHandler(ch.alloc()));
+                            }
+                            ch.pipeline().addLast(new ServerConnection(router, id, maxBody, tls != null));
+                        }
+                    })
+                    .bind(b.host, b.port).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            throw new IllegalStateException("could not bind the test server to " + b.host + ":" + b.port, e);
+        }
+        this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        String host = b.tls && b.host.equals("127.0.0.1") ? "localhost" : b.host;
+        this.urlHost = host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    /** Starts a plain HTTP/1.1 server on 127.0.0.1 on an ephemeral port. */
+    public static TestServer start() {
+        return builder().start();
+    }
+
+    /** Returns a builder; defaults: plain HTTP, host 127.0.0.1, ephemeral port, queue-then-echo routing, 16 MiB recorded body limit. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the absolute URL of {@code path}, e.g. {@code http://127.0.0.1:41234/get}, or
+     * {@code https://localhost:41234/get} for a TLS server (its certificate names {@code localhost}).
+     *
+     * @param path starts with {@code /} and may carry a query
+     */
+    public String url(String path) {
+        checkOpen();
+        if (path == null || !path.startsWith("/")) {
+            throw new IllegalArgumentException("path must start with \"/\": " + path);
+        }
+        return (tls != null ? "https://" : "http://") + urlHost + ":" + port + path;
+    }
+
+    /** Returns {@link #url(String)} as a URI. */
+    public URI uri(String path) {
+        return URI.create(url(path));
+    }
+
+    /** Returns the host used in URLs: {@code 127.0.0.1}, or {@code localhost} for TLS by default. */
+    public String host() {
+        return urlHost.startsWith("[") ? urlHost.substring(1, urlHost.length() - 1) : urlHost;
+    }
+
+    /** Returns the port the server listens on. */
+    public int port() {
+        return port;
+    }
+
+    /** Returns whether the server speaks TLS. */
+    public boolean isTls() {
+        return tls != null;
+    }
+
+    /** Returns the server's self-signed certificate; TLS servers only. */
+    public X509Certificate certificate() {
+        return tlsMaterial().certificate();
+    }
+
+    /** Returns a trust manager that trusts exactly this server's certificate; TLS servers only. */
+    public X509TrustManager trustManager() {
+        return tlsMaterial().trustManager();
+    }
+
+    /** Returns a client SSLContext that trusts this server (and nothing else); TLS servers only. */
+    public SSLContext clientSslContext() {
+        return tlsMaterial().clientContext();
+    }
+
+    /**
+     * Adds an answer to the end of the queue. Queued answers are served first-in first-out before the
+     * echo routes; a queued early fault (see {@link Fault}) acts on the next connection or request head.
+     *
+     * @throws IllegalStateException when the server is closed or a custom dispatcher is installed
+     */
+    public void enqueue(MockResponse response) {
+        checkOpen();
+        if (response == null) {
+            throw new IllegalArgumentException("response must not be null");
+        }
+        if (router.dispatcher != null) {
+            throw new IllegalStateException("a custom dispatcher receives every request; enqueue has no effect");
+        }
+        router.queue.add(response);
+    }
+
+    /** Returns how many queued answers have not been served yet. */
+    public int pendingResponseCount() {
+        return router.queue.size();
+    }
+
+    /**
+     * Returns the next recorded request, waiting up to {@link #DEFAULT_TAKE_TIMEOUT}.
+     *
+     * @throws IllegalStateException when no request arrives in time
+     */
+    public RecordedRequest takeRequest() {
+        RecordedRequest r = takeRequest(DEFAULT_TAKE_TIMEOUT);
+        if (r == null) {
+            throw new IllegalStateException("no request arrived within " + DEFAULT_TAKE_TIMEOUT.toSeconds()
+                    + " s (" + requestCount() + " received so far)");
+        }
+        return r;
+    }
+
+    /** Returns the next recorded request, or null when none arrives within {@code timeout}. */
+    public RecordedRequest takeRequest(Duration timeout) {
+        if (timeout == null || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be zero or positive: " + timeout);
+        }
+        try {
+            return router.recorded.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Returns how many requests have been received (heads for early faults, whole requests otherwise). */
+    public int requestCount() {
+        return router.requestCount.get();
+    }
+
+    /** Returns how many TCP connections have been accepted. */
+    public int connectionCount() {
+        return connections.get();
+    }
+
+    /** Returns how many connections are open right now (closing is asynchronous; poll when asserting). */
+    public int openConnectionCount() {
+        return open.size();
+    }
+
+    /**
+     * Replaces routing: every request then goes to {@code d} and the queue is bypassed. Pass
+     * {@link Dispatcher#echo()} for the echo routes alone, or null to restore queue-then-echo.
+     */
+    public void dispatcher(Dispatcher d) {
+        checkOpen();
+        router.dispatcher = d;
+    }
+
+    /** Clears the queue, recorded requests and custom dispatcher; used between tests sharing a server. */
+    void reset() {
+        router.queue.clear();
+        router.recorded.clear();
+        router.dispatcher = null;
+    }
+
+    /**
+     * Closes every connection and the listening socket, and stops the server's threads, waiting up to a
+     * few seconds for them. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        serverChannel.close().syncUninterruptibly();
+        open.forEach(Channel::close);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        synchronized (this) {
+            if (dispatchExecutor != null) {
+                dispatchExecutor.shutdownNow();
+                try {
+                    dispatchExecutor.awaitTermination(2, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** Returns whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public String toString() {
+        return "TestServer[" + (tls != null ? "https" : "http") + "://" + urlHost + ":" + port
+                + (closed.get() ? ", closed" : "") + "]";
+    }
+
+    private synchronized ExecutorService dispatchExecutor() {
+        if (dispatchExecutor == null) {
+            dispatchExecutor = Executors.newCachedThreadPool(new DefaultThreadFactory("posthaste-testserver-dispatch", true));
+        }
+        return dispatchExecutor;
+    }
+
+    private TlsMaterial tlsMaterial() {
+        if (tls == null) {
+            throw new IllegalStateException("this test server does not use TLS; start it with TestServer.builder().tls()");
+        }
+        return tls;
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("the test server is closed");
+        }
+    }
+
+    /** Configures a {@link TestServer}; not thread-safe. */
+    public static final class Builder {
+        private boolean tls;
+        private String host = "127.0.0.1";
+        private int port;
+        private Dispatcher dispatcher;
+        private long maxRecordedBodyBytes = 16L * 1024 * 1024;
+
+        private Builder() {
+        }
+
+        /** Serves HTTPS with a certificate generated at start (see {@link #trustManager()}). */
+        public Builder tls() {
+            this.tls = true;
+            return this;
+        }
+
+        /** Sets the address to bind (default {@code 127.0.0.1}; {@code ::1} for IPv6 loopback). */
+        public Builder host(String bindHost) {
+            if (bindHost == null || bindHost.isBlank()) {
+                throw new IllegalArgumentException("host must not be blank");
+            }
+            this.host = bindHost;
+            return this;
+        }
+
+        /** Sets the port (default 0: an ephemeral port chosen by the system). */
+        public Builder port(int listenPort) {
+            if (listenPort < 0 || listenPort > 65535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535: " + listenPort);
+            }
+            this.port = listenPort;
+            return this;
+        }
+
+        /** Installs a dispatcher that receives every request (see {@link TestServer#dispatcher(Dispatcher)}). */
+        public Builder dispatcher(Dispatcher d) {
+            this.dispatcher = d;
+            return this;
+        }
+
+        /** Sets how many body bytes each recorded request keeps (default 16 MiB); the rest is only counted. */
+        public Builder maxRecordedBodyBytes(long max) {
+            if (max < 0 || max > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("maxRecordedBodyBytes must be between 0 and 2 GiB: " + max);
+            }
+            this.maxRecordedBodyBytes = max;
+            return this;
+        }
+
+        /** Starts the server; it is listening when this returns. */
+        public TestServer start() {
+            return new TestServer(this);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.posthaste.testing.internal;
+
+import java.util.function.Consumer;
+
+/**
+ * The routing side of the server as seen by a connection. Methods are called on the connection's
+ * event loop and must not block.
+ */
+public interface RequestHandler {
+
+    /** Called when a connection is accepted; true closes it at once (a scripted disconnect). */
+    boolean disconnectOnAccept();
+
+    /**
+     * Called with each request head, before its body is read.
+     *
+     * @param reused whether an earlier request already used this connection
+     */
+    HeadAction onHead(RequestHead head, boolean reused);
+
+    /** Records a request so that tests can take it. */
+    void record(ReceivedRequest request);
+
+    /** Produces the answer to a recorded request; {@code reply} may be called later, from any thread. */
+    void respond(ReceivedRequest request, Consumer<ResponseSpec> reply);
+
+    /**
+     * What to do with a request once its head is read.
+     *
+     * @param kind the decision
+     * @param response the early answer for {@link Kind#EARLY}, else null
+     */
+    record HeadAction(Kind kind, ResponseSpec response) {
+        public static final HeadAction READ_BODY = new HeadAction(Kind.READ_BODY, null);
+        public static final HeadAction SINK = new HeadAction(Kind.SINK, null);
+
+        /** The decision taken at the head. */
+        public enum Kind { READ_BODY, SINK, EARLY }
+    }
+}

@@ -1,0 +1,49 @@
+package io.posthaste.testing.internal;
+
+import io.posthaste.testing.Fault;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the server needs to write one scripted answer; the immutable state behind
+ * {@code MockResponse}.
+ *
+ * @param status the status code (100-999)
+ * @param reason the reason phrase
+ * @param headers header fields in order, as given
+ * @param body the body before content coding
+ * @param chunkSizes chunk sizes for chunked framing (the last one repeats), or null for Content-Length
+ * @param throttleBytes bytes written per throttle period, or 0 for no throttling
+ * @param throttlePeriodNanos pause between throttled writes
+ * @param headersDelayNanos pause before the status line
+ * @param bodyDelayNanos pause between the head and the body
+ * @param closeConnection whether to close the connection after this answer
+ * @param trailers trailer fields (forces chunked framing when not empty)
+ * @param coding content coding applied to {@code body}
+ * @param interimContinues number of {@code 100 Continue} answers sent before this one
+ * @param fault the fault to inject, or null
+ * @param disconnectAfterBodyBytes close after this many body bytes, or -1
+ * @param raw exact bytes to write instead of a composed answer, or null
+ */
+public record ResponseSpec(int status, String reason, List<Map.Entry<String, String>> headers, byte[] body,
+                           int[] chunkSizes, int throttleBytes, long throttlePeriodNanos,
+                           long headersDelayNanos, long bodyDelayNanos, boolean closeConnection,
+                           List<Map.Entry<String, String>> trailers, ContentCoding coding,
+                           int interimContinues, Fault fault, long disconnectAfterBodyBytes, byte[] raw) {
+
+    /** Returns whether the fault (if any) acts before the request body is read. */
+    public boolean actsBeforeBody() {
+        return fault == Fault.DISCONNECT_AT_START || fault == Fault.DISCONNECT_AFTER_REQUEST_HEAD
+                || fault == Fault.RESPOND_BEFORE_BODY;
+    }
+
+    /** Returns the first value of a response header (case-insensitive), or null. */
+    public String header(String name) {
+        for (Map.Entry<String, String> h : headers) {
+            if (h.getKey().equalsIgnoreCase(name)) {
+                return h.getValue();
+            }
+        }
+        return null;
+    }
+}
