@@ -102,7 +102,8 @@ public final class TestServer implements AutoCloseable {
                         }
                     })
                     .bind(b.host, b.port).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // syncUninterruptibly rethrows the checked BindException undeclared; catch it all.
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             throw new IllegalStateException("could not bind the test server to " + b.host + ":" + b.port, e);
         }

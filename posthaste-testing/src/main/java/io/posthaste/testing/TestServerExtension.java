@@ -38,6 +38,7 @@ public final class TestServerExtension implements BeforeAllCallback, AfterAllCal
     private final boolean failOnUnconsumed;
     private final Consumer<TestServer.Builder> configuration;
     private volatile TestServer current;
+    private volatile String owner;
 
     /** Creates a per-class extension; used by {@code @ExtendWith(TestServerExtension.class)}. */
     public TestServerExtension() {
@@ -90,24 +91,28 @@ public final class TestServerExtension implements BeforeAllCallback, AfterAllCal
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        if (!perTest && current == null) {
+        if (perTest || owner != null) {
+            return;
+        }
+        owner = context.getUniqueId();
+        if (current == null) {
             current = startServer();
         }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (!perTest) {
+        // Nested classes see the same extension instance; only the class that started the server stops it.
+        if (!perTest && context.getUniqueId().equals(owner)) {
+            owner = null;
             stop();
         }
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        if (perTest) {
-            current = startServer();
-        } else if (current == null) {
-            // Registered on an instance field: beforeAll never ran for it.
+        if (current == null) {
+            // Per test, or registered on an instance field, where beforeAll never runs.
             current = startServer();
         } else {
             current.reset();
@@ -118,11 +123,12 @@ public final class TestServerExtension implements BeforeAllCallback, AfterAllCal
     public void afterEach(ExtensionContext context) {
         TestServer s = current;
         int unused = s == null ? 0 : s.pendingResponseCount();
-        if (perTest) {
+        boolean classScoped = !perTest && owner != null;
+        if (!classScoped) {
             stop();
         }
         if (failOnUnconsumed && unused > 0 && context.getExecutionException().isEmpty()) {
-            if (s != null && !perTest) {
+            if (classScoped) {
                 s.reset();
             }
             throw new AssertionError(unused + " scripted response(s) were enqueued but never served");
@@ -137,7 +143,7 @@ public final class TestServerExtension implements BeforeAllCallback, AfterAllCal
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         if (current == null) {
-            // Constructor injection with a per-class test instance runs before beforeAll.
+            // Constructor injection runs before beforeEach (and, for a per-class instance, before beforeAll).
             current = startServer();
         }
         return current;
