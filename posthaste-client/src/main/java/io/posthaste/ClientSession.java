@@ -1,0 +1,398 @@
+package io.posthaste;
+
+import io.posthaste.internal.Bridge;
+import io.posthaste.internal.chain.Call;
+import io.posthaste.internal.chain.SessionConfig;
+import io.posthaste.internal.codec.HeaderRules;
+import io.posthaste.internal.codec.RequestUrl;
+import io.posthaste.internal.netty.NettyExchanger;
+import io.posthaste.internal.pool.ConnectionPool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * An HTTP client session: a pool of keep-alive connections, default headers and settings, shared
+ * by every request made through it. Create one per application (or per remote service), share it
+ * between threads, and close it when done: it owns event-loop threads and connections.
+ *
+ * {@snippet :
+ * try (ClientSession session = ClientSession.create()) {
+ *     Map<String, String> data = Map.of("key1", "value1", "key2", "value2");
+ *     Response response = session.post("https://api.example.com/endpoint").json(data).send();
+ *     System.out.println(response.status());
+ * }
+ * }
+ *
+ * <p>Defaults: raise-for-status on (a 4xx/5xx answer raises {@link ClientResponseException}),
+ * {@code User-Agent: posthaste/VERSION}, {@link Timeouts#defaults() the default timeouts},
+ * 64 connections per origin and 256 in all, idle connections closed after 50 s, buffered bodies
+ * capped at 64 MiB, gzip and deflate decoded, TLS 1.2+ with certificate and hostname checks
+ * against the JDK's trust store.
+ *
+ * <p>Threading: {@code send()} blocks the calling thread (cheaply on a virtual thread: nothing
+ * pins it); {@code sendAsync()} futures complete on the {@linkplain Builder#callbackExecutor
+ * callback executor}, never on an event loop. {@link #close()} is idempotent; a closed session
+ * rejects new requests with {@link IllegalStateException}.
+ */
+public final class ClientSession implements AutoCloseable {
+
+    static {
+        Bridge.install(new PosthasteBridge());
+    }
+
+    /** This library's version, from the build. */
+    public static final String VERSION = readVersion();
+
+    private final SessionConfig config;
+    private final NettyExchanger exchanger;
+    private final Call call;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ClientSession(SessionConfig config) {
+        this.config = config;
+        this.exchanger = new NettyExchanger(config);
+        this.call = new Call(config, exchanger);
+    }
+
+    /** Returns a session with every default. */
+    public static ClientSession create() {
+        return builder().build();
+    }
+
+    /** Returns a builder for a configured session. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts a GET request. */
+    public RequestBuilder get(String url) {
+        return request("GET", url);
+    }
+
+    /** Starts a POST request. */
+    public RequestBuilder post(String url) {
+        return request("POST", url);
+    }
+
+    /** Starts a PUT request. */
+    public RequestBuilder put(String url) {
+        return request("PUT", url);
+    }
+
+    /** Starts a PATCH request. */
+    public RequestBuilder patch(String url) {
+        return request("PATCH", url);
+    }
+
+    /** Starts a DELETE request. */
+    public RequestBuilder delete(String url) {
+        return request("DELETE", url);
+    }
+
+    /** Starts a HEAD request; its response never has a body. */
+    public RequestBuilder head(String url) {
+        return request("HEAD", url);
+    }
+
+    /** Starts an OPTIONS request. */
+    public RequestBuilder options(String url) {
+        return request("OPTIONS", url);
+    }
+
+    /**
+     * Starts a request with any method token, e.g. {@code "PROPFIND"}. A URL relative to the
+     * base URL is resolved when the request is built.
+     *
+     * @throws InvalidRequestException if {@code method} is not an HTTP token
+     * @throws IllegalStateException if the session is closed
+     */
+    public RequestBuilder request(String method, String url) {
+        HeaderRules.checkMethod(method);
+        Objects.requireNonNull(url, "url");
+        if (closed.get()) {
+            throw new IllegalStateException("this ClientSession is closed");
+        }
+        return new RequestBuilder(this, method, url);
+    }
+
+    /** Returns a snapshot of the connection pool. */
+    public PoolStats poolStats() {
+        ConnectionPool.Stats stats = exchanger.stats();
+        return new PoolStats(stats.leased(), stats.idle(), stats.connecting(), stats.waiting());
+    }
+
+    /** Returns whether the native (epoll) transport is in use rather than NIO. */
+    public boolean usesNativeTransport() {
+        return exchanger.isNative();
+    }
+
+    /** Returns whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Closes every connection and stops the session's threads. Requests still in flight fail
+     * with {@link ClientConnectionException}. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            exchanger.close();
+        }
+    }
+
+    SessionConfig config() {
+        return config;
+    }
+
+    Call call() {
+        return call;
+    }
+
+    Request checkOpen(Request request) {
+        if (closed.get()) {
+            throw new IllegalStateException("this ClientSession is closed");
+        }
+        return request;
+    }
+
+    <T> CompletableFuture<T> dispatch(CompletableFuture<T> internal) {
+        Executor executor = config.callbackExecutor();
+        CompletableFuture<T> user = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                internal.cancel(mayInterruptIfRunning);
+                return super.cancel(mayInterruptIfRunning);
+            }
+        };
+        internal.whenComplete((value, failure) -> {
+            try {
+                executor.execute(() -> {
+                    if (failure != null) {
+                        user.completeExceptionally(failure);
+                    } else {
+                        user.complete(value);
+                    }
+                });
+            } catch (RuntimeException rejected) {
+                user.completeExceptionally(failure != null ? failure : rejected);
+            }
+        });
+        return user;
+    }
+
+    private static String readVersion() {
+        try (InputStream in = ClientSession.class.getResourceAsStream(
+                "/io/posthaste/internal/version.properties")) {
+            Properties properties = new Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+
+    /** Configures a {@link ClientSession}. Not thread-safe; every setting has a stated default. */
+    public static final class Builder {
+        private RequestUrl baseUrl;
+        private final Headers.Builder headers = Headers.builder();
+        private String userAgent = "posthaste/" + VERSION;
+        private Timeouts timeouts = Timeouts.defaults();
+        private int maxConnectionsPerOrigin = 64;
+        private int maxConnectionsTotal = 256;
+        private Duration idleTimeout = Duration.ofSeconds(50);
+        private boolean raiseForStatus = true;
+        private JsonCodec jsonCodec = JsonCodec.jackson();
+        private boolean checkJsonContentType = true;
+        private long maxResponseBodySize = 64L * 1024 * 1024;
+        private int maxResponseHeaderSize = 64 * 1024;
+        private int maxResponseHeaders = 128;
+        private final Set<String> sensitiveHeaders = new TreeSet<>(
+                Set.of("authorization", "cookie", "proxy-authorization"));
+        private boolean decompress = true;
+        private SSLContext sslContext;
+        private X509TrustManager trustManager;
+        private int eventLoopThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+        private ThreadFactory threadFactory;
+        private Executor callbackExecutor = ForkJoinPool.commonPool();
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the URL that relative request URLs resolve against (RFC 3986): with base
+         * {@code https://h/api/}, {@code "users"} is {@code https://h/api/users} and
+         * {@code "/users"} is {@code https://h/users}; an absolute URL ignores the base.
+         */
+        public Builder baseUrl(String baseUrl) {
+            this.baseUrl = RequestUrl.parse(baseUrl);
+            return this;
+        }
+
+        /** Adds a header sent with every request unless the request sets its own. */
+        public Builder header(String name, String value) {
+            headers.set(name, value);
+            return this;
+        }
+
+        /** Sets the {@code User-Agent} (default {@code posthaste/VERSION}). */
+        public Builder userAgent(String userAgent) {
+            HeaderRules.checkValue("User-Agent", userAgent);
+            this.userAgent = userAgent;
+            return this;
+        }
+
+        /** Sets the default timeouts (see {@link Timeouts#defaults()}). */
+        public Builder timeouts(Timeouts timeouts) {
+            this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+            return this;
+        }
+
+        /** Sets the most connections to one origin (default 64). */
+        public Builder maxConnectionsPerOrigin(int max) {
+            this.maxConnectionsPerOrigin = positive(max, "maxConnectionsPerOrigin");
+            return this;
+        }
+
+        /** Sets the most connections in all (default 256). */
+        public Builder maxConnectionsTotal(int max) {
+            this.maxConnectionsTotal = positive(max, "maxConnectionsTotal");
+            return this;
+        }
+
+        /** Sets how long an idle connection is kept (default 50 s, below common server limits). */
+        public Builder idleTimeout(Duration idleTimeout) {
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
+            }
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /** Sets whether 4xx/5xx answers raise {@link ClientResponseException} (default true). */
+        public Builder raiseForStatus(boolean raise) {
+            this.raiseForStatus = raise;
+            return this;
+        }
+
+        /** Sets the JSON codec (default Jackson with a plain ObjectMapper). */
+        public Builder jsonCodec(JsonCodec codec) {
+            this.jsonCodec = Objects.requireNonNull(codec, "codec");
+            return this;
+        }
+
+        /** Sets whether {@link Response#json()} insists on a JSON content type (default true). */
+        public Builder checkJsonContentType(boolean check) {
+            this.checkJsonContentType = check;
+            return this;
+        }
+
+        /** Sets the most bytes of a buffered, decoded response body (default 64 MiB). */
+        public Builder maxResponseBodySize(long bytes) {
+            if (bytes < 0 || bytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("maxResponseBodySize must be 0.." + (Integer.MAX_VALUE - 8));
+            }
+            this.maxResponseBodySize = bytes;
+            return this;
+        }
+
+        /** Sets the most bytes of a response's header section (default 64 KiB). */
+        public Builder maxResponseHeaderSize(int bytes) {
+            this.maxResponseHeaderSize = positive(bytes, "maxResponseHeaderSize");
+            return this;
+        }
+
+        /** Sets the most header fields in a response (default 128). */
+        public Builder maxResponseHeaders(int count) {
+            this.maxResponseHeaders = positive(count, "maxResponseHeaders");
+            return this;
+        }
+
+        /**
+         * Declares more headers as sensitive, in addition to {@code Authorization}, {@code Cookie}
+         * and {@code Proxy-Authorization}: their values never appear in messages, and they are
+         * not forwarded to another origin on redirect.
+         */
+        public Builder sensitiveHeaders(String... names) {
+            for (String name : names) {
+                HeaderRules.checkName(name);
+                sensitiveHeaders.add(name.toLowerCase(Locale.ROOT));
+            }
+            return this;
+        }
+
+        /** Sets whether gzip and deflate bodies are decoded (default true). */
+        public Builder decompress(boolean decompress) {
+            this.decompress = decompress;
+            return this;
+        }
+
+        /** Uses {@code context} for TLS (its trust managers decide whom to trust). */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /** Trusts the certificates {@code trustManager} accepts instead of the JDK's trust store. */
+        public Builder trustManager(X509TrustManager trustManager) {
+            this.trustManager = Objects.requireNonNull(trustManager, "trustManager");
+            return this;
+        }
+
+        /** Sets the number of event-loop threads (default min(2, cores)). */
+        public Builder eventLoopThreads(int threads) {
+            this.eventLoopThreads = positive(threads, "eventLoopThreads");
+            return this;
+        }
+
+        /** Sets the factory of event-loop threads (default: daemon threads named posthaste-io-*). */
+        public Builder threadFactory(ThreadFactory factory) {
+            this.threadFactory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
+         * Sets where {@code sendAsync()} futures complete (default the common fork-join pool).
+         * {@code Runnable::run} completes them on the event loop: fastest, but then dependent
+         * stages must never block.
+         */
+        public Builder callbackExecutor(Executor executor) {
+            this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** Returns the session; it starts its threads now. */
+        public ClientSession build() {
+            return new ClientSession(new SessionConfig(baseUrl, headers.build(), userAgent, timeouts,
+                    maxConnectionsPerOrigin, Math.max(maxConnectionsTotal, 1), idleTimeout,
+                    raiseForStatus, jsonCodec, checkJsonContentType, maxResponseBodySize,
+                    maxResponseHeaderSize, maxResponseHeaders, Set.copyOf(sensitiveHeaders),
+                    decompress, sslContext, trustManager, eventLoopThreads, threadFactory,
+                    callbackExecutor));
+        }
+
+        private static int positive(int value, String name) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + " must be positive: " + value);
+            }
+            return value;
+        }
+    }
+}

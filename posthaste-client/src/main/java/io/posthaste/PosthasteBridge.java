@@ -1,0 +1,34 @@
+package io.posthaste;
+
+import io.posthaste.internal.Bridge;
+import io.posthaste.internal.codec.RequestUrl;
+import java.io.InputStream;
+import java.util.List;
+
+/** The one implementation of {@link Bridge}, installed by {@link ClientSession}. */
+final class PosthasteBridge extends Bridge {
+
+    @Override
+    public RequestUrl url(Request request) {
+        return request.requestUrl();
+    }
+
+    @Override
+    public Request redirect(Request request, RequestUrl url, String method, Headers headers, Body body) {
+        return request.with(url, method, headers, body);
+    }
+
+    @Override
+    public Response response(Request request, int status, String reason, Headers headers,
+            String version, byte[] body, List<Response> history, JsonCodec codec,
+            boolean checkJsonContentType) {
+        return new Response(request, status, reason, headers, version, body, history, codec,
+                checkJsonContentType);
+    }
+
+    @Override
+    public StreamingResponse streamingResponse(Request request, int status, String reason,
+            Headers headers, String version, InputStream body, Runnable onClose) {
+        return new StreamingResponse(request, status, reason, headers, version, body, onClose);
+    }
+}

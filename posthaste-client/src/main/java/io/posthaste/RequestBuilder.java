@@ -1,0 +1,323 @@
+package io.posthaste;
+
+import io.posthaste.internal.chain.SessionConfig;
+import io.posthaste.internal.codec.FileBody;
+import io.posthaste.internal.codec.JsonBody;
+import io.posthaste.internal.codec.RequestUrl;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Builds one request and sends it. Every value is checked when it is given: a header with CR or
+ * LF, or a malformed URL, fails at that call with {@link InvalidRequestException}, long before
+ * anything is sent. Not thread-safe; make one per request.
+ *
+ * <p>Bodies: {@link #json(Object)}, {@link #form(Map)} / {@link #formField}, {@link #files(Map)} /
+ * {@link #file}, {@link #multipart(Multipart)} and {@link #body(Body)}. Form fields together with
+ * files make one {@code multipart/form-data} body. {@code json} with any other body, or
+ * {@code body} with a form or files, is an {@link IllegalArgumentException}.
+ *
+ * {@snippet :
+ * Response response = session.post("https://api.example.com/login")
+ *         .header("X-Request-Id", "42")
+ *         .query("lang", "en")
+ *         .form(Map.of("username", "john", "password", "1234"))
+ *         .send();
+ * }
+ */
+public final class RequestBuilder {
+
+    private final ClientSession session;
+    private final String method;
+    private final String url;
+    private final Headers.Builder headers = Headers.builder();
+    private final List<Map.Entry<String, String>> query = new ArrayList<>(0);
+    private final Set<String> skippedAutoHeaders = new LinkedHashSet<>(0);
+    private Timeouts timeouts;
+    private Boolean raiseForStatus;
+    private Object json;
+    private boolean hasJson;
+    private FormBody.Builder form;
+    private Multipart.Builder files;
+    private Body body;
+
+    RequestBuilder(ClientSession session, String method, String url) {
+        this.session = session;
+        this.method = method;
+        this.url = Objects.requireNonNull(url, "url");
+    }
+
+    /**
+     * Sets a header, replacing the session's default of the same name (any case) and any value
+     * set before on this builder.
+     *
+     * @throws InvalidRequestException if the name is not a token or the value has CR, LF or NUL
+     */
+    public RequestBuilder header(String name, String value) {
+        headers.set(name, value);
+        return this;
+    }
+
+    /** Adds a header value, keeping earlier values of the same name on this builder. */
+    public RequestBuilder addHeader(String name, String value) {
+        headers.add(name, value);
+        return this;
+    }
+
+    /** Sets each header in {@code headers}, as {@link #header(String, String)} does. */
+    public RequestBuilder headers(Map<String, String> headers) {
+        Objects.requireNonNull(headers, "headers").forEach(this::header);
+        return this;
+    }
+
+    /**
+     * Stops an automatic header from being added: {@code User-Agent}, {@code Accept},
+     * {@code Accept-Encoding} or {@code Content-Type}. {@code Content-Length} cannot be skipped.
+     */
+    public RequestBuilder skipAutoHeader(String name) {
+        String lower = Objects.requireNonNull(name, "name").toLowerCase(Locale.ROOT);
+        if (!Set.of("user-agent", "accept", "accept-encoding", "content-type").contains(lower)) {
+            throw new IllegalArgumentException("only User-Agent, Accept, Accept-Encoding and "
+                    + "Content-Type can be skipped, not " + name);
+        }
+        skippedAutoHeaders.add(lower);
+        return this;
+    }
+
+    /**
+     * Appends a query parameter (percent-encoded), after any query already in the URL. A name
+     * may be given more than once; the fragment of the URL is never sent.
+     */
+    public RequestBuilder query(String name, String value) {
+        query.add(Map.entry(Objects.requireNonNull(name, "name"),
+                Objects.requireNonNull(value, () -> "value of query parameter " + name)));
+        return this;
+    }
+
+    /** Limits the whole exchange, from this call to the last byte of the body. */
+    public RequestBuilder timeout(Duration total) {
+        this.timeouts = (timeouts != null ? timeouts : session.config().timeouts()).toBuilder()
+                .total(Objects.requireNonNull(total, "total")).build();
+        return this;
+    }
+
+    /** Replaces all of the session's timeouts for this request. */
+    public RequestBuilder timeouts(Timeouts timeouts) {
+        this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+        return this;
+    }
+
+    /** Overrides the session's raise-for-status setting (on by default) for this request. */
+    public RequestBuilder raiseForStatus(boolean raise) {
+        this.raiseForStatus = raise;
+        return this;
+    }
+
+    /**
+     * Sends {@code value} as JSON with the session's codec, with
+     * {@code Content-Type: application/json} unless a header says otherwise.
+     */
+    public RequestBuilder json(Object value) {
+        requireNoBody("json", form != null || files != null || body != null);
+        this.json = value;
+        this.hasJson = true;
+        return this;
+    }
+
+    /** Adds every entry of {@code fields} to the form (a url-encoded body, or multipart with files). */
+    public RequestBuilder form(Map<String, String> fields) {
+        Objects.requireNonNull(fields, "fields").forEach(this::formField);
+        return this;
+    }
+
+    /** Adds one form field; a name may repeat. */
+    public RequestBuilder formField(String name, String value) {
+        requireNoBody("form", hasJson || body != null);
+        if (form == null) {
+            form = FormBody.builder();
+        }
+        form.add(name, value);
+        return this;
+    }
+
+    /** Adds each file as a multipart part named by its key, streamed from disk when sent. */
+    public RequestBuilder files(Map<String, Path> files) {
+        Objects.requireNonNull(files, "files").forEach(this::file);
+        return this;
+    }
+
+    /** Adds a file part; its type is guessed from the extension ({@code .pdf}: application/pdf). */
+    public RequestBuilder file(String name, Path file) {
+        return file(name, file, null);
+    }
+
+    /** Adds a file part with an explicit type. */
+    public RequestBuilder file(String name, Path file, MediaType contentType) {
+        requireNoBody("files", hasJson || body != null);
+        if (files == null) {
+            files = Multipart.builder();
+        }
+        files.file(name, file, contentType);
+        return this;
+    }
+
+    /** Sends {@code multipart} as the body; form fields given here are not allowed with it. */
+    public RequestBuilder multipart(Multipart multipart) {
+        return body(multipart);
+    }
+
+    /** Sets the body. */
+    public RequestBuilder body(Body body) {
+        requireNoBody("body", hasJson || form != null || files != null || this.body != null);
+        this.body = Objects.requireNonNull(body, "body");
+        return this;
+    }
+
+    /** Sets the body to {@code bytes} (copied) with the given type. */
+    public RequestBuilder body(byte[] bytes, String contentType) {
+        return body(Body.of(bytes, contentType == null ? null : MediaType.parse(contentType)));
+    }
+
+    /** Sets the body to {@code text}, encoded in the type's charset (UTF-8 if none). */
+    public RequestBuilder body(String text, String contentType) {
+        return body(Body.of(text, contentType == null ? MediaType.TEXT_PLAIN_UTF8
+                : MediaType.parse(contentType)));
+    }
+
+    /** Sets the body to the contents of {@code file}, streamed when sent. */
+    public RequestBuilder body(Path file, String contentType) {
+        return body(FileBody.of(file, contentType == null ? null : MediaType.parse(contentType)));
+    }
+
+    /** Sets a one-shot body read from {@code stream} (sent chunked, closed afterwards). */
+    public RequestBuilder body(InputStream stream, String contentType) {
+        return body(Body.of(stream, contentType == null ? null : MediaType.parse(contentType)));
+    }
+
+    private static void requireNoBody(String what, boolean conflict) {
+        if (conflict) {
+            throw new IllegalArgumentException("cannot combine " + what + "(...) with another kind "
+                    + "of body: json, body and form/files exclude each other");
+        }
+    }
+
+    /**
+     * Returns the request as an immutable value, with the session's base URL, default headers,
+     * timeouts and raise-for-status setting applied.
+     *
+     * @throws InvalidRequestException if the URL is malformed or not http(s)
+     */
+    public Request build() {
+        SessionConfig config = session.config();
+        RequestUrl base = config.baseUrl();
+        RequestUrl resolved = base == null ? RequestUrl.parse(url) : RequestUrl.resolve(base, url);
+        resolved = resolved.withQueryParameters(query);
+        Headers own = headers.build();
+        Headers merged = own;
+        Headers defaults = config.defaultHeaders();
+        if (!defaults.isEmpty()) {
+            Headers.Builder all = Headers.builder();
+            defaults.forEach((name, value) -> {
+                if (!own.contains(name)) {
+                    all.add(name, value);
+                }
+            });
+            own.forEach(all::add);
+            merged = all.build();
+        }
+        return new Request(method, resolved, merged, buildBody(), timeouts != null ? timeouts
+                : config.timeouts(), raiseForStatus != null ? raiseForStatus : config.raiseForStatus(),
+                skippedAutoHeaders.isEmpty() ? Set.of() : Set.copyOf(skippedAutoHeaders));
+    }
+
+    private Body buildBody() {
+        if (hasJson) {
+            return new JsonBody(json, session.config().jsonCodec());
+        }
+        if (files != null) {
+            Multipart.Builder multipart = Multipart.builder();
+            if (form != null) {
+                form.fields().forEach(field -> multipart.field(field.getKey(), field.getValue()));
+            }
+            Multipart built = files.build();
+            built.parts().forEach(multipart::part);
+            return multipart.build();
+        }
+        if (form != null) {
+            return form.build();
+        }
+        return body;
+    }
+
+    /**
+     * Sends the request and waits for the whole response. On a virtual thread this blocks only
+     * the virtual thread.
+     *
+     * @return the response, with its body read
+     * @throws ClientResponseException for a 4xx/5xx answer while raise-for-status is on
+     * @throws ClientException for every other failure; see its subtypes
+     * @throws CancellationException if the thread is interrupted (the exchange is then aborted
+     *     and the interrupt flag kept)
+     */
+    public Response send() {
+        return await(session.call().execute(session.checkOpen(build())));
+    }
+
+    /**
+     * Sends the request without blocking. The future completes on the session's callback
+     * executor (the common fork-join pool unless configured), never on an I/O thread, so
+     * dependent stages may block. Cancelling it aborts the exchange and releases its connection,
+     * buffers and file handles.
+     */
+    public CompletableFuture<Response> sendAsync() {
+        Request request;
+        try {
+            request = session.checkOpen(build());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return session.dispatch(session.call().execute(request));
+    }
+
+    /**
+     * Sends the request and returns once the response head has arrived; the body is read from
+     * the returned response, which must be closed. A 4xx/5xx answer with raise-for-status on
+     * raises as {@link #send()} does (its body is then read into the exception).
+     */
+    public StreamingResponse stream() {
+        return await(session.call().stream(session.checkOpen(build())));
+    }
+
+    private static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            CancellationException cancelled = new CancellationException("interrupted while waiting "
+                    + "for the response");
+            cancelled.initCause(e);
+            throw cancelled;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+}

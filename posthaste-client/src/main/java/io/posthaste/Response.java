@@ -1,0 +1,213 @@
+package io.posthaste;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A complete HTTP response: status, headers and the whole body, already read (and decompressed)
+ * so the connection is back in the pool before you see this object. Immutable and thread-safe.
+ * The body is capped by {@link ClientSession.Builder#maxResponseBodySize(long)} (64 MiB by
+ * default); use {@link RequestBuilder#stream()} for bodies of any size.
+ *
+ * {@snippet :
+ * Response response = session.get("https://api.example.com/data").send();
+ * JsonNode data = response.json();          // checks Content-Type is JSON
+ * MyType typed = response.json(MyType.class);
+ * }
+ */
+public final class Response {
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private final Request request;
+    private final int status;
+    private final String reason;
+    private final Headers headers;
+    private final String version;
+    private final byte[] body;
+    private final List<Response> history;
+    private final JsonCodec codec;
+    private final boolean checkJsonContentType;
+
+    Response(Request request, int status, String reason, Headers headers, String version,
+            byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType) {
+        this.request = request;
+        this.status = status;
+        this.reason = reason == null ? "" : reason;
+        this.headers = headers;
+        this.version = version;
+        this.body = body == null ? EMPTY : body;
+        this.history = List.copyOf(history);
+        this.codec = codec;
+        this.checkJsonContentType = checkJsonContentType;
+    }
+
+    /** Returns the status code, e.g. 200. */
+    public int status() {
+        return status;
+    }
+
+    /** Returns the reason phrase, e.g. {@code "OK"}; may be empty, never {@code null}. */
+    public String reason() {
+        return reason;
+    }
+
+    /** Returns whether the status is 2xx. */
+    public boolean isSuccessful() {
+        return status >= 200 && status < 300;
+    }
+
+    /** Returns the response headers. */
+    public Headers headers() {
+        return headers;
+    }
+
+    /** Returns the protocol version, e.g. {@code "HTTP/1.1"}. */
+    public String version() {
+        return version;
+    }
+
+    /** Returns the URL this response came from (the last one, after redirects). */
+    public URI url() {
+        return request.url();
+    }
+
+    /** Returns the request that produced this response. */
+    public Request request() {
+        return request;
+    }
+
+    /** Returns the redirect responses that led here, oldest first; empty if none. */
+    public List<Response> history() {
+        return history;
+    }
+
+    /** Returns the parsed {@code Content-Type}, if present and well-formed. */
+    public Optional<MediaType> contentType() {
+        return MediaType.tryParse(headers.get("Content-Type"));
+    }
+
+    /** Returns a copy of the body. */
+    public byte[] bytes() {
+        return body.clone();
+    }
+
+    /** Returns the body's length in bytes (after decompression). */
+    public int bodyLength() {
+        return body.length;
+    }
+
+    /**
+     * Returns the body as text in the charset of its {@code Content-Type}, or UTF-8 when none is
+     * named (JSON is always UTF-8 unless labelled otherwise).
+     *
+     * @throws ClientPayloadException if the bytes are not valid in that charset
+     */
+    public String text() {
+        return text(charset());
+    }
+
+    /**
+     * Returns the body as text in {@code charset}, whatever the server said.
+     *
+     * @throws ClientPayloadException if the bytes are not valid in that charset
+     */
+    public String text(Charset charset) {
+        if (charset.equals(StandardCharsets.ISO_8859_1) || charset.equals(StandardCharsets.US_ASCII)
+                && isAscii(body)) {
+            return new String(body, charset);
+        }
+        try {
+            return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ClientPayloadException("body of " + request.method() + " "
+                    + request.redactedUrl() + " is not valid " + charset.name(), e);
+        }
+    }
+
+    /**
+     * Returns the body as a JSON tree, or {@code null} for an empty body.
+     *
+     * @throws ContentTypeException if the {@code Content-Type} is not JSON (unless the session
+     *     was told not to check)
+     * @throws ClientPayloadException if the body is not valid JSON
+     */
+    public JsonNode json() {
+        return json((Type) JsonNode.class);
+    }
+
+    /** Returns the body decoded as JSON into {@code type}, or {@code null} for an empty body. */
+    public <T> T json(Class<T> type) {
+        return json((Type) type);
+    }
+
+    /** Returns the body decoded as JSON into a generic type, or {@code null} for an empty body. */
+    public <T> T json(TypeReference<T> type) {
+        return json(type.getType());
+    }
+
+    private <T> T json(Type type) {
+        if (checkJsonContentType && !contentType().map(MediaType::isJson).orElse(false)) {
+            throw new ContentTypeException(this);
+        }
+        return decodeJson(codec, body, type, request.method(), request.redactedUrl());
+    }
+
+    static <T> T decodeJson(JsonCodec codec, byte[] body, Type type, String method, String url) {
+        if (isBlank(body)) {
+            return null;
+        }
+        try {
+            return codec.read(body, type);
+        } catch (IOException e) {
+            throw new ClientPayloadException("body of " + method + " " + url
+                    + " is not valid JSON for " + type.getTypeName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    Charset charset() {
+        Optional<MediaType> type = contentType();
+        return type.flatMap(MediaType::charset).orElse(StandardCharsets.UTF_8);
+    }
+
+    JsonCodec codec() {
+        return codec;
+    }
+
+    private static boolean isBlank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Returns status, method and URL; never headers, which may hold credentials. */
+    @Override
+    public String toString() {
+        return "Response[" + status + " " + reason + ", " + request.method() + " "
+                + request.redactedUrl() + "]";
+    }
+}

@@ -1,0 +1,30 @@
+package io.posthaste;
+
+import java.util.List;
+
+/**
+ * A request was redirected more often than the session allows. {@link #history()} holds every
+ * redirect response received, oldest first.
+ */
+public final class TooManyRedirectsException extends ClientException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient List<Response> history;
+
+    /**
+     * Creates an exception.
+     *
+     * @param message the request and the limit
+     * @param history the redirect responses, oldest first
+     */
+    public TooManyRedirectsException(String message, List<Response> history) {
+        super(message, null);
+        this.history = List.copyOf(history);
+    }
+
+    /** Returns the redirect responses received, oldest first. */
+    public List<Response> history() {
+        return history;
+    }
+}

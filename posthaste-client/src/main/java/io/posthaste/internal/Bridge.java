@@ -1,0 +1,46 @@
+package io.posthaste.internal;
+
+import io.posthaste.Headers;
+import io.posthaste.JsonCodec;
+import io.posthaste.Request;
+import io.posthaste.Response;
+import io.posthaste.StreamingResponse;
+import io.posthaste.internal.codec.RequestUrl;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * Lets the internal packages reach the parts of the public types that are not public API, without
+ * making them public. The public package installs the one implementation when
+ * {@code ClientSession} is loaded, before any internal code can run.
+ */
+public abstract class Bridge {
+
+    private static volatile Bridge instance;
+
+    /** Installs the implementation; called once by the public package. */
+    public static void install(Bridge bridge) {
+        instance = bridge;
+    }
+
+    /** Returns the implementation. */
+    public static Bridge get() {
+        return instance;
+    }
+
+    /** Returns the parsed URL of {@code request}. */
+    public abstract RequestUrl url(Request request);
+
+    /** Returns a copy of {@code request} sent to another URL with another method and body. */
+    public abstract Request redirect(Request request, RequestUrl url, String method, Headers headers,
+            io.posthaste.Body body);
+
+    /** Creates a buffered response. */
+    public abstract Response response(Request request, int status, String reason, Headers headers,
+            String version, byte[] body, List<Response> history, JsonCodec codec,
+            boolean checkJsonContentType);
+
+    /** Creates a streaming response whose closing calls {@code onClose}. */
+    public abstract StreamingResponse streamingResponse(Request request, int status, String reason,
+            Headers headers, String version, InputStream body, Runnable onClose);
+}

@@ -1,0 +1,45 @@
+package io.posthaste.internal.chain;
+
+import io.posthaste.Headers;
+import io.posthaste.JsonCodec;
+import io.posthaste.Timeouts;
+import io.posthaste.internal.codec.RequestUrl;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Everything a session was configured with, resolved to final values.
+ *
+ * @param baseUrl URL that relative request URLs resolve against, or {@code null}
+ * @param defaultHeaders headers every request carries unless it sets its own of the same name
+ * @param userAgent the {@code User-Agent} value
+ * @param timeouts default timeouts
+ * @param maxConnectionsPerOrigin pool cap per origin
+ * @param maxConnectionsTotal pool cap in all
+ * @param idleTimeout how long an idle pooled connection is kept
+ * @param raiseForStatus whether 4xx/5xx raise by default
+ * @param jsonCodec JSON codec
+ * @param checkJsonContentType whether {@code json()} insists on a JSON content type
+ * @param maxResponseBodySize most bytes of a buffered (decoded) body
+ * @param maxResponseHeaderSize most bytes of a response head's header section
+ * @param maxResponseHeaders most header fields in a response
+ * @param sensitiveHeaders lower-case names whose values never appear in messages
+ * @param decompress whether gzip/deflate responses are decoded
+ * @param sslContext caller-supplied SSL context, or {@code null}
+ * @param trustManager caller-supplied trust manager, or {@code null} for the JDK's
+ * @param eventLoopThreads event-loop threads
+ * @param threadFactory makes the event-loop threads, or {@code null}
+ * @param callbackExecutor completes {@code sendAsync} futures
+ */
+public record SessionConfig(RequestUrl baseUrl, Headers defaultHeaders, String userAgent,
+        Timeouts timeouts, int maxConnectionsPerOrigin, int maxConnectionsTotal, Duration idleTimeout,
+        boolean raiseForStatus, JsonCodec jsonCodec, boolean checkJsonContentType,
+        long maxResponseBodySize, int maxResponseHeaderSize, int maxResponseHeaders,
+        Set<String> sensitiveHeaders, boolean decompress, SSLContext sslContext,
+        X509TrustManager trustManager, int eventLoopThreads, ThreadFactory threadFactory,
+        Executor callbackExecutor) {
+}

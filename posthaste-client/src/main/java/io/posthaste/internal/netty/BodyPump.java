@@ -1,0 +1,180 @@
+package io.posthaste.internal.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.posthaste.Body;
+import io.posthaste.internal.codec.BodySink;
+import io.posthaste.internal.codec.FileBody;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Sends a body that needs blocking I/O (a stream, or a file under TLS) from a thread of its own,
+ * in buffers of {@value #BUFFER_SIZE} bytes, waiting whenever the channel's outbound buffer is
+ * full, so a fast source never piles up memory in front of a slow server. It stops at the first
+ * write that fails or once the exchange is over, and checks that a body with a declared length
+ * wrote exactly that many bytes.
+ */
+final class BodyPump extends OutputStream implements BodySink {
+
+    static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final int BUFFER_SIZE = 64 * 1024;
+
+    private final Channel channel;
+    private final boolean chunked;
+    private final long declaredLength;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition writable = lock.newCondition();
+    private final Exchange exchange;
+    private ByteBuf buffer;
+    private long written;
+    private ChannelFuture lastWrite;
+
+    BodyPump(Exchange exchange, Channel channel, boolean chunked, long declaredLength) {
+        this.exchange = exchange;
+        this.channel = channel;
+        this.chunked = chunked;
+        this.declaredLength = declaredLength;
+    }
+
+    /** Writes {@code body} and the closing chunk; returns the future of the last write. */
+    ChannelFuture pump(Body body) throws IOException {
+        try {
+            writeBody(body);
+            flushBuffer();
+            if (declaredLength >= 0 && written != declaredLength) {
+                throw new IOException("the body wrote " + written + " bytes but its declared "
+                        + "length is " + declaredLength);
+            }
+            if (chunked) {
+                awaitWritable();
+                lastWrite = channel.writeAndFlush(channel.alloc().buffer(5).writeBytes(LAST_CHUNK));
+            }
+            return lastWrite != null ? lastWrite : channel.newSucceededFuture();
+        } finally {
+            if (buffer != null) {
+                buffer.release();
+                buffer = null;
+            }
+        }
+    }
+
+    /** Wakes the pump when the channel can take more. Any thread. */
+    void signalWritable() {
+        lock.lock();
+        try {
+            writable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        while (len > 0) {
+            if (buffer == null) {
+                buffer = channel.alloc().buffer(BUFFER_SIZE);
+            }
+            int n = Math.min(len, buffer.writableBytes());
+            countAndCheck(n);
+            buffer.writeBytes(b, off, n);
+            off += n;
+            len -= n;
+            if (!buffer.isWritable()) {
+                flushBuffer();
+            }
+        }
+    }
+
+    @Override
+    public void writeBody(Body body) throws IOException {
+        if (!(body instanceof FileBody file)) {
+            body.writeTo(this);
+            return;
+        }
+        try (FileChannel in = FileChannel.open(file.path(), StandardOpenOption.READ)) {
+            long position = 0;
+            while (position < file.length()) {
+                if (buffer == null) {
+                    buffer = channel.alloc().buffer(BUFFER_SIZE);
+                }
+                int want = (int) Math.min(buffer.writableBytes(), file.length() - position);
+                int read = buffer.writeBytes(in, position, want);
+                if (read < 0) {
+                    throw new IOException(file.path() + " shrank while it was being sent");
+                }
+                countAndCheck(read);
+                position += read;
+                if (!buffer.isWritable()) {
+                    flushBuffer();
+                }
+            }
+        }
+    }
+
+    private void countAndCheck(long n) throws IOException {
+        written += n;
+        if (declaredLength >= 0 && written > declaredLength) {
+            throw new IOException("the body wrote more than its declared length of "
+                    + declaredLength + " bytes");
+        }
+    }
+
+    private void flushBuffer() throws IOException {
+        if (buffer == null || !buffer.isReadable()) {
+            return;
+        }
+        ByteBuf data = buffer;
+        buffer = null;
+        awaitWritable();
+        if (chunked) {
+            ByteBuf header = channel.alloc().buffer(12);
+            writeChunkHeader(header, data.readableBytes());
+            channel.write(header);
+            channel.write(data);
+            lastWrite = channel.writeAndFlush(channel.alloc().buffer(2).writeBytes(CRLF));
+        } else {
+            lastWrite = channel.writeAndFlush(data);
+        }
+        exchange.onWriteProgress();
+    }
+
+    private void awaitWritable() throws IOException {
+        lock.lock();
+        try {
+            while (!channel.isWritable()) {
+                if (exchange.isDone() || !channel.isActive()) {
+                    throw new IOException("the exchange ended while the body was being sent");
+                }
+                writable.await(100, TimeUnit.MILLISECONDS);
+            }
+            if (exchange.isDone()) {
+                throw new IOException("the exchange ended while the body was being sent");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while sending the body");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    static void writeChunkHeader(ByteBuf buf, int size) {
+        ByteBufUtil.writeAscii(buf, Integer.toHexString(size));
+        buf.writeBytes(CRLF);
+    }
+}

@@ -1,0 +1,525 @@
+package io.posthaste.internal.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.posthaste.ClientException;
+import io.posthaste.ClientPayloadException;
+import io.posthaste.ClientTimeoutException;
+import io.posthaste.Headers;
+import io.posthaste.internal.chain.RawResponse;
+import io.posthaste.internal.codec.ContentDecoder;
+import io.posthaste.internal.codec.StreamBody;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One request and its response over one connection at a time (and a second connection if the
+ * first turns out to be stale). It acquires a connection, writes the request, reads the response
+ * head and body, watches every timeout, and on every way out releases what it holds exactly once:
+ * the connection (back to the pool only if the exchange ended cleanly), buffers, the decoder, the
+ * timers and any stream of the request body.
+ *
+ * <p>Once a connection is bound, all state changes happen on its event loop. The result future is
+ * completed there too; {@code send()} just waits on it, so a blocking call costs one wake-up.
+ */
+final class Exchange {
+
+    /** Interim (1xx) responses tolerated before the server is deemed hostile. */
+    private static final int MAX_INTERIM_RESPONSES = 10;
+
+    private final NettyExchanger engine;
+    private final ExchangeSpec spec;
+    private final CompletableFuture<RawResponse> result;
+    private final AtomicBoolean cleaned = new AtomicBoolean();
+    private final long startNanos = System.nanoTime();
+
+    private volatile HttpConnection connection;
+    private volatile CompletableFuture<HttpConnection> pendingAcquire;
+    private volatile BodyPump pump;
+    private ScheduledFuture<?> watchdog;
+    private ScheduledFuture<?> totalTimer;
+    private boolean retried;
+
+    // Event-loop state of the current attempt.
+    private boolean writing;
+    private boolean requestWritten;
+    private long lastActivityNanos;
+    private boolean responseStarted;
+    private int interimResponses;
+    private int status;
+    private String reason;
+    private Headers headers;
+    private String version;
+    private boolean keepAlive;
+    private ContentDecoder decoder;
+    private byte[] body;
+    private int bodySize;
+    private ResponseBodyStream stream;
+
+    Exchange(NettyExchanger engine, ExchangeSpec spec, CompletableFuture<RawResponse> result) {
+        this.engine = engine;
+        this.spec = spec;
+        this.result = result;
+    }
+
+    boolean isDone() {
+        return result.isDone();
+    }
+
+    /** Starts the exchange. Any thread. */
+    void start() {
+        spec.timeouts().total().ifPresent(total -> totalTimer = engine.transport().group().next()
+                .schedule(() -> fail(timeout(ClientTimeoutException.Phase.TOTAL, total)),
+                        total.toNanos(), TimeUnit.NANOSECONDS));
+        acquire();
+    }
+
+    private void acquire() {
+        CompletableFuture<HttpConnection> acquiring = engine.acquire(Origin.of(spec.url()),
+                spec.timeouts());
+        pendingAcquire = acquiring;
+        acquiring.whenComplete((acquired, failure) -> {
+            if (failure != null) {
+                fail(engine.translate(spec, failure, ClientTimeoutException.Phase.POOL_ACQUIRE, false));
+                return;
+            }
+            connection = acquired;
+            if (result.isDone()) {
+                runOnLoop(acquired.eventLoop(), () -> release(true));
+                return;
+            }
+            prepareAndWrite(acquired);
+        });
+    }
+
+    private void prepareAndWrite(HttpConnection conn) {
+        boolean zeroCopy = !spec.url().isHttps();
+        boolean nonBlocking = RequestWriter.isNonBlocking(spec.body(), zeroCopy);
+        List<Object> messages;
+        try {
+            messages = nonBlocking ? RequestWriter.encode(spec, conn.channel().alloc())
+                    : List.of(RequestWriter.encodeHead(spec, conn.channel().alloc()));
+        } catch (IOException | RuntimeException e) {
+            fail(new ClientPayloadException("cannot encode the body of " + spec.describe() + ": "
+                    + e.getMessage(), e));
+            runOnLoop(conn.eventLoop(), () -> release(true));
+            return;
+        }
+        runOnLoop(conn.eventLoop(), () -> write(conn, messages, nonBlocking));
+    }
+
+    private void write(HttpConnection conn, List<Object> messages, boolean nonBlocking) {
+        if (result.isDone()) {
+            messages.forEach(ReferenceCountUtil::safeRelease);
+            release(true);
+            return;
+        }
+        conn.attach(this);
+        conn.decoder().expectHeadResponse(spec.isHead());
+        Channel channel = conn.channel();
+        writing = true;
+        lastActivityNanos = System.nanoTime();
+        armWatchdog(Math.min(spec.timeouts().write().toNanos(), spec.timeouts().read().toNanos()));
+        ChannelFuture last = null;
+        for (Object message : messages) {
+            last = channel.write(message);
+        }
+        channel.flush();
+        if (nonBlocking) {
+            last.addListener(this::onRequestWritten);
+        } else {
+            BodyPump bodyPump = new BodyPump(this, channel,
+                    spec.framing() == ExchangeSpec.Framing.CHUNKED, spec.declaredLength());
+            pump = bodyPump;
+            engine.transport().blockingExecutor().execute(() -> {
+                try {
+                    bodyPump.pump(spec.body()).addListener(this::onRequestWritten);
+                } catch (IOException | RuntimeException e) {
+                    fail(new ClientPayloadException("cannot send the body of " + spec.describe()
+                            + ": " + e.getMessage(), e));
+                }
+            });
+        }
+    }
+
+    private void onRequestWritten(io.netty.util.concurrent.Future<? super Void> written) {
+        if (!written.isSuccess()) {
+            if (!responseStarted) {
+                onFailure(written.cause());
+            }
+            return;
+        }
+        writing = false;
+        requestWritten = true;
+        lastActivityNanos = System.nanoTime();
+    }
+
+    /** The pump made progress: the server is taking the body. */
+    void onWriteProgress() {
+        lastActivityNanos = System.nanoTime();
+    }
+
+    void onWritabilityChanged() {
+        lastActivityNanos = System.nanoTime();
+        BodyPump current = pump;
+        if (current != null) {
+            current.signalWritable();
+        }
+    }
+
+    void onReadResumed() {
+        lastActivityNanos = System.nanoTime();
+    }
+
+    /** A response message arrived. Event loop. */
+    void onMessage(Object msg) {
+        try {
+            if (result.isDone() && stream == null) {
+                return;
+            }
+            lastActivityNanos = System.nanoTime();
+            if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
+                throw new MalformedResponseException(object.decoderResult().cause());
+            }
+            if (msg instanceof HttpResponse head) {
+                onHead(head);
+            }
+            if (msg instanceof HttpContent content && responseStarted) {
+                onContent(content.content());
+                if (msg instanceof LastHttpContent) {
+                    onEnd();
+                }
+            }
+        } catch (MalformedResponseException e) {
+            fail(new ClientPayloadException("malformed response to " + spec.describe() + ": "
+                    + e.getCause().getMessage(), e.getCause()));
+        } catch (IOException e) {
+            fail(new ClientPayloadException("broken response body from " + spec.describe() + ": "
+                    + e.getMessage(), e));
+        } catch (ClientException e) {
+            fail(e);
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onHead(HttpResponse head) throws IOException {
+        int code = head.status().code();
+        if (code >= 100 && code < 200 && code != 101) {
+            if (++interimResponses > MAX_INTERIM_RESPONSES) {
+                throw new MalformedResponseException(new IOException("more than "
+                        + MAX_INTERIM_RESPONSES + " interim (1xx) responses"));
+            }
+            return;
+        }
+        io.netty.handler.codec.http.HttpHeaders nettyHeaders = head.headers();
+        if (nettyHeaders.size() > engine.config().maxResponseHeaders()) {
+            throw new MalformedResponseException(new IOException("more than "
+                    + engine.config().maxResponseHeaders() + " header fields"));
+        }
+        if (nettyHeaders.contains(HttpHeaderNames.TRANSFER_ENCODING)
+                && nettyHeaders.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            throw new MalformedResponseException(new IOException(
+                    "both Content-Length and Transfer-Encoding (a request smuggling pattern)"));
+        }
+        responseStarted = true;
+        status = code;
+        reason = head.status().reasonPhrase();
+        version = head.protocolVersion().text();
+        keepAlive = HttpUtil.isKeepAlive(head);
+        Headers.Builder builder = Headers.builder();
+        Iterator<Map.Entry<CharSequence, CharSequence>> it = nettyHeaders.iteratorCharSequence();
+        while (it.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> entry = it.next();
+            builder.add(entry.getKey().toString(), entry.getValue().toString());
+        }
+        headers = builder.build();
+        boolean bodyless = spec.isHead() || code == 204 || code == 304;
+        String encoding = headers.get("Content-Encoding");
+        boolean buffered = !spec.streaming() || (spec.raiseForStatus() && code >= 400);
+        if (!bodyless && spec.decompress() && encoding != null && ContentDecoder.supports(encoding)) {
+            decoder = ContentDecoder.forEncoding(encoding, buffered ? spec.maxBodySize() : -1);
+        }
+        if (buffered) {
+            long length = bodyless || decoder != null ? -1 : HttpUtil.getContentLength(head, -1L);
+            if (length > spec.maxBodySize()) {
+                throw tooLarge();
+            }
+            body = new byte[length >= 0 ? (int) length : 512];
+        } else {
+            stream = new ResponseBodyStream(connection.channel(), this);
+            RawResponse raw = new RawResponse(spec.request(), status, reason, headers, version, null,
+                    stream, stream::close);
+            if (!result.complete(raw)) {
+                stream.close();
+            }
+        }
+    }
+
+    private void onContent(ByteBuf content) throws IOException {
+        int readable = content.readableBytes();
+        if (readable == 0) {
+            return;
+        }
+        if (decoder != null) {
+            byte[] input = new byte[readable];
+            content.readBytes(input);
+            decoder.feed(input, 0, readable, this::accept);
+        } else if (stream != null) {
+            byte[] piece = new byte[readable];
+            content.readBytes(piece);
+            stream.offer(piece);
+        } else {
+            ensureCapacity(readable);
+            content.readBytes(body, bodySize, readable);
+            bodySize += readable;
+        }
+    }
+
+    private void accept(byte[] piece) {
+        if (stream != null) {
+            stream.offer(piece);
+            return;
+        }
+        ensureCapacity(piece.length);
+        System.arraycopy(piece, 0, body, bodySize, piece.length);
+        bodySize += piece.length;
+    }
+
+    private void ensureCapacity(int more) {
+        long needed = (long) bodySize + more;
+        if (needed > spec.maxBodySize()) {
+            throw tooLarge();
+        }
+        if (needed > body.length) {
+            long grown = Math.max(needed, Math.min((long) body.length * 2, spec.maxBodySize()));
+            body = java.util.Arrays.copyOf(body, (int) Math.min(grown, Integer.MAX_VALUE - 8));
+        }
+    }
+
+    private ClientPayloadException tooLarge() {
+        return new ClientPayloadException("response body of " + spec.describe()
+                + " exceeds the limit of " + spec.maxBodySize() + " bytes", null);
+    }
+
+    private void onEnd() throws IOException {
+        if (decoder != null) {
+            decoder.finish();
+        }
+        boolean reusable = keepAlive && requestWritten;
+        if (stream != null) {
+            stream.end();
+            finishTimers();
+            if (!reusable) {
+                connection.markBroken();
+            }
+            return;
+        }
+        byte[] bytes = bodySize == body.length ? body : java.util.Arrays.copyOf(body, bodySize);
+        RawResponse raw = new RawResponse(spec.request(), status, reason, headers, version, bytes,
+                null, null);
+        body = null;
+        if (result.complete(raw)) {
+            release(reusable);
+        }
+    }
+
+    /** The reader closed the streamed body; {@code complete} if it had read all of it. Any thread. */
+    void onStreamClosed(boolean complete) {
+        HttpConnection conn = connection;
+        runOnLoop(conn.eventLoop(), () -> release(complete && keepAlive && requestWritten
+                && conn.isUsable()));
+    }
+
+    /** The connection closed while this exchange was bound to it. Event loop. */
+    void onConnectionClosed() {
+        HttpConnection conn = connection;
+        if (!responseStarted && !retried && spec.retryable() && conn != null
+                && conn.previousExchanges() > 0 && !result.isDone()) {
+            // A pooled connection the server had already closed: the request never reached it.
+            retried = true;
+            conn.detach(this);
+            cancelWatchdog();
+            engine.release(conn, false);
+            connection = null;
+            acquire();
+            return;
+        }
+        if (stream != null && !stream.isFullyRead()) {
+            stream.fail(new IOException("the server closed the connection before the end of the body"));
+        }
+        onFailure(new java.nio.channels.ClosedChannelException());
+    }
+
+    /** The connection failed. Event loop. */
+    void onFailure(Throwable cause) {
+        if (stream != null) {
+            stream.fail(cause instanceof IOException io ? io : new IOException(cause));
+        }
+        fail(engine.translate(spec, cause, ClientTimeoutException.Phase.CONNECT,
+                requestWritten || writing || responseStarted));
+    }
+
+    /** Aborts the exchange (the caller cancelled). Any thread. */
+    void cancel() {
+        CompletableFuture<HttpConnection> acquiring = pendingAcquire;
+        if (acquiring != null) {
+            acquiring.cancel(false);
+        }
+        HttpConnection conn = connection;
+        if (conn != null) {
+            runOnLoop(conn.eventLoop(), () -> release(false));
+        } else {
+            discardBody();
+            cancelTotalTimer();
+        }
+    }
+
+    /** Fails the exchange with {@code error}, if it is not over yet. Any thread. */
+    void fail(ClientException error) {
+        if (stream != null) {
+            stream.fail(new IOException(error.getMessage(), error));
+        }
+        if (!result.completeExceptionally(error) && stream == null) {
+            return;
+        }
+        HttpConnection conn = connection;
+        if (conn != null) {
+            runOnLoop(conn.eventLoop(), () -> release(false));
+        } else {
+            CompletableFuture<HttpConnection> acquiring = pendingAcquire;
+            if (acquiring != null) {
+                acquiring.cancel(false);
+            }
+            discardBody();
+            cancelTotalTimer();
+        }
+    }
+
+    /** Releases everything this exchange holds, once. Event loop of the bound connection. */
+    private void release(boolean reusable) {
+        if (!cleaned.compareAndSet(false, true)) {
+            return;
+        }
+        finishTimers();
+        if (decoder != null) {
+            decoder.close();
+            decoder = null;
+        }
+        body = null;
+        HttpConnection conn = connection;
+        if (conn != null) {
+            conn.detach(this);
+            engine.release(conn, reusable && conn.isUsable());
+        }
+        if (!requestWritten) {
+            discardBody();
+        }
+        BodyPump current = pump;
+        if (current != null) {
+            current.signalWritable();
+        }
+    }
+
+    private void discardBody() {
+        if (spec.body() instanceof StreamBody streamBody) {
+            streamBody.discard();
+        }
+    }
+
+    private void finishTimers() {
+        cancelWatchdog();
+        cancelTotalTimer();
+    }
+
+    private void cancelWatchdog() {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+            watchdog = null;
+        }
+    }
+
+    private void cancelTotalTimer() {
+        ScheduledFuture<?> timer = totalTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    private void armWatchdog(long delayNanos) {
+        watchdog = connection.eventLoop().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Fires the read or write timeout if nothing moved for that long; re-arms otherwise. */
+    private void checkIdle() {
+        watchdog = null;
+        if (result.isDone() && stream == null || cleaned.get()) {
+            return;
+        }
+        boolean paused = stream != null && stream.isPaused();
+        Duration limit = writing ? spec.timeouts().write() : spec.timeouts().read();
+        long idle = System.nanoTime() - lastActivityNanos;
+        if (!paused && idle >= limit.toNanos()) {
+            connection.markBroken();
+            ClientTimeoutException error = timeout(writing ? ClientTimeoutException.Phase.WRITE
+                    : ClientTimeoutException.Phase.READ, limit);
+            if (stream != null) {
+                stream.fail(new IOException(error.getMessage(), error));
+            }
+            fail(error);
+            if (stream != null) {
+                release(false);
+            }
+            return;
+        }
+        armWatchdog(paused ? limit.toNanos() : limit.toNanos() - idle);
+    }
+
+    private ClientTimeoutException timeout(ClientTimeoutException.Phase phase, Duration limit) {
+        String what = switch (phase) {
+            case READ -> "no response bytes arrived for";
+            case WRITE -> "the server took no request bytes for";
+            case TOTAL -> "the exchange did not finish within";
+            default -> phase + " took longer than";
+        };
+        return new ClientTimeoutException(spec.describe() + ": " + what + " " + limit.toMillis()
+                + " ms (" + phase + " timeout)", phase, limit);
+    }
+
+    private static void runOnLoop(EventLoop loop, Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    long elapsedNanos() {
+        return System.nanoTime() - startNanos;
+    }
+
+    /** A response that breaks HTTP/1.1 framing or the limits. */
+    private static final class MalformedResponseException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedResponseException(Throwable cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.posthaste.internal.netty;
+
+import io.posthaste.Body;
+import io.posthaste.Request;
+import io.posthaste.Timeouts;
+import io.posthaste.internal.codec.RequestUrl;
+
+/**
+ * Everything one exchange needs, worked out once per request so retries resend identical bytes.
+ *
+ * @param request the public request
+ * @param url its parsed URL
+ * @param headLines name/value pairs of the head in wire order, without framing headers
+ * @param body the body, or {@code null}
+ * @param framing how the body is delimited
+ * @param declaredLength the {@code Content-Length} to send, or -1 when unknown
+ * @param timeouts timeouts in force
+ * @param streaming whether the body should be streamed rather than buffered
+ * @param raiseForStatus whether 4xx/5xx will raise (then the body is always buffered)
+ * @param maxBodySize the cap on a buffered body
+ * @param decompress whether to decode gzip/deflate bodies
+ * @param retryable whether a stale pooled connection may be retried once
+ */
+record ExchangeSpec(Request request, RequestUrl url, String[] headLines, Body body, Framing framing,
+        long declaredLength, Timeouts timeouts, boolean streaming, boolean raiseForStatus,
+        long maxBodySize, boolean decompress, boolean retryable) {
+
+    /** How the request body is delimited on the wire. */
+    enum Framing {
+        /** No body and no framing header (GET, HEAD, ...). */
+        NONE,
+        /** {@code Content-Length}, known before sending. */
+        LENGTH,
+        /** {@code Content-Length}, known once the JSON is encoded. */
+        ENCODED_LENGTH,
+        /** {@code Transfer-Encoding: chunked}. */
+        CHUNKED
+    }
+
+    boolean isHead() {
+        return request.method().equals("HEAD");
+    }
+
+    String describe() {
+        return request.method() + " " + url;
+    }
+}

@@ -1,0 +1,130 @@
+package io.posthaste.internal.netty;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCountUtil;
+import io.posthaste.internal.pool.ConnectionPool;
+
+/**
+ * One HTTP/1.1 connection and the last handler of its pipeline. It carries one exchange at a
+ * time and routes every inbound event to it; with no exchange in flight, any inbound byte means
+ * the server is out of step (a stray or smuggled response), so the connection is closed rather
+ * than ever handing those bytes to the next request (security checklist B19).
+ *
+ * <p>All methods but {@link #isUsable()} and {@link #close()} run on the channel's event loop.
+ */
+final class HttpConnection extends ChannelInboundHandlerAdapter implements ConnectionPool.Pooled {
+
+    private final Channel channel;
+    private final Origin origin;
+    private final ConnectionListener listener;
+    private Exchange exchange;
+    private int exchanges;
+    private volatile boolean broken;
+
+    HttpConnection(Channel channel, Origin origin, ConnectionListener listener) {
+        this.channel = channel;
+        this.origin = origin;
+        this.listener = listener;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    Origin origin() {
+        return origin;
+    }
+
+    /** Returns how many exchanges this connection has carried before the current one. */
+    int previousExchanges() {
+        return exchanges - 1;
+    }
+
+    ResponseDecoder decoder() {
+        return (ResponseDecoder) channel.pipeline().get("decoder");
+    }
+
+    /** Binds {@code next} as the exchange in flight. Event loop only. */
+    void attach(Exchange next) {
+        this.exchange = next;
+        exchanges++;
+    }
+
+    /** Unbinds the exchange once it is complete. Event loop only. */
+    void detach(Exchange done) {
+        if (exchange == done) {
+            exchange = null;
+        }
+    }
+
+    /** Marks the connection as not reusable (a timed-out or failed exchange). */
+    void markBroken() {
+        broken = true;
+    }
+
+    @Override
+    public boolean isUsable() {
+        return !broken && channel.isActive();
+    }
+
+    @Override
+    public void close() {
+        broken = true;
+        channel.close();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Exchange current = exchange;
+        if (current == null) {
+            ReferenceCountUtil.release(msg);
+            broken = true;
+            ctx.close();
+            listener.idleConnectionLost(this);
+            return;
+        }
+        current.onMessage(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        broken = true;
+        Exchange current = exchange;
+        if (current != null) {
+            current.onConnectionClosed();
+        } else {
+            listener.idleConnectionLost(this);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        broken = true;
+        Exchange current = exchange;
+        if (current != null) {
+            current.onFailure(cause);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Exchange current = exchange;
+        if (current != null) {
+            current.onWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public String toString() {
+        return "HttpConnection[" + origin + ", " + channel.id().asShortText() + "]";
+    }
+}

@@ -1,0 +1,207 @@
+package io.posthaste.internal.netty;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.posthaste.Body;
+import io.posthaste.ClientConnectionException;
+import io.posthaste.ClientException;
+import io.posthaste.ClientPayloadException;
+import io.posthaste.ClientTimeoutException;
+import io.posthaste.Request;
+import io.posthaste.Timeouts;
+import io.posthaste.internal.Bridge;
+import io.posthaste.internal.chain.Exchanger;
+import io.posthaste.internal.chain.RawResponse;
+import io.posthaste.internal.chain.SessionConfig;
+import io.posthaste.internal.codec.RequestUrl;
+import io.posthaste.internal.pool.ConnectionPool;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import javax.net.ssl.SSLException;
+
+/** The end of the chain over Netty: HTTP/1.1 exchanges on pooled connections. */
+public final class NettyExchanger implements Exchanger, ConnectionListener {
+
+    private final SessionConfig config;
+    private final NettyTransport transport;
+    private final ConnectionPool<Origin, HttpConnection> pool;
+    private final ThreadLocal<Timeouts> connectTimeouts = new ThreadLocal<>();
+
+    /** Starts the transport and the pool for {@code config}. */
+    public NettyExchanger(SessionConfig config) {
+        this.config = config;
+        this.transport = new NettyTransport(config);
+        this.pool = new ConnectionPool<>(config.maxConnectionsPerOrigin(),
+                config.maxConnectionsTotal(), config.idleTimeout().toNanos(),
+                transport.group().next(), this::connect);
+    }
+
+    @Override
+    public CompletableFuture<RawResponse> exchange(Request request, boolean streaming,
+            boolean raiseForStatus) {
+        ExchangeSpec spec = WireHeaders.spec(config, request, streaming, raiseForStatus);
+        CancellableFuture result = new CancellableFuture();
+        Exchange exchange = new Exchange(this, spec, result);
+        result.exchange = exchange;
+        exchange.start();
+        return result;
+    }
+
+    @Override
+    public ConnectionPool.Stats stats() {
+        return pool.stats();
+    }
+
+    /** Returns whether the native transport is in use. */
+    public boolean isNative() {
+        return transport.isNative();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        transport.close();
+    }
+
+    SessionConfig config() {
+        return config;
+    }
+
+    NettyTransport transport() {
+        return transport;
+    }
+
+    CompletableFuture<HttpConnection> acquire(Origin origin, Timeouts timeouts) {
+        connectTimeouts.set(timeouts);
+        try {
+            return pool.acquire(origin, timeouts.poolAcquire().toNanos());
+        } finally {
+            connectTimeouts.remove();
+        }
+    }
+
+    void release(HttpConnection connection, boolean reusable) {
+        pool.release(connection.origin(), connection, reusable);
+    }
+
+    private CompletableFuture<HttpConnection> connect(Origin origin) {
+        Timeouts timeouts = connectTimeouts.get();
+        if (timeouts == null) {
+            timeouts = config.timeouts();
+        }
+        return transport.connect(origin, (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis()),
+                (int) Math.min(Integer.MAX_VALUE, timeouts.tlsHandshake().toMillis()), this);
+    }
+
+    @Override
+    public void idleConnectionLost(HttpConnection connection) {
+        pool.evict(connection.origin(), connection);
+    }
+
+    /** Turns any failure into the exception the caller should see, naming the request. */
+    ClientException translate(ExchangeSpec spec, Throwable failure, ClientTimeoutException.Phase phase,
+            boolean mayHaveBeenProcessed) {
+        Throwable cause = unwrap(failure);
+        String request = spec.describe();
+        RequestUrl url = spec.url();
+        Timeouts timeouts = spec.timeouts();
+        if (cause instanceof ClientException e) {
+            return e;
+        }
+        if (cause instanceof ConnectionPool.AcquireTimeoutException) {
+            return new ClientTimeoutException(request + ": no pooled connection became free within "
+                    + timeouts.poolAcquire().toMillis() + " ms (POOL_ACQUIRE timeout)",
+                    ClientTimeoutException.Phase.POOL_ACQUIRE, timeouts.poolAcquire());
+        }
+        if (cause instanceof ConnectionPool.PoolClosedException) {
+            return new ClientConnectionException(request + ": the session was closed", cause, false,
+                    mayHaveBeenProcessed);
+        }
+        if (cause instanceof ConnectTimeoutException) {
+            return new ClientTimeoutException(request + ": cannot connect to host "
+                    + url.hostHeader() + " within " + timeouts.connect().toMillis()
+                    + " ms (CONNECT timeout)", ClientTimeoutException.Phase.CONNECT, timeouts.connect());
+        }
+        if (cause instanceof SslHandshakeTimeoutException) {
+            return new ClientTimeoutException(request + ": TLS handshake with " + url.hostHeader()
+                    + " did not finish within " + timeouts.tlsHandshake().toMillis()
+                    + " ms (TLS_HANDSHAKE timeout)", ClientTimeoutException.Phase.TLS_HANDSHAKE,
+                    timeouts.tlsHandshake());
+        }
+        if (cause instanceof SSLException || cause instanceof DecoderException
+                && cause.getCause() instanceof SSLException) {
+            Throwable ssl = cause instanceof SSLException ? cause : cause.getCause();
+            return new ClientConnectionException(request + ": TLS handshake with " + url.hostHeader()
+                    + " failed: " + ssl.getMessage(), ssl, true, false);
+        }
+        if (cause instanceof DecoderException) {
+            return new ClientPayloadException(request + ": malformed response: " + cause.getMessage(),
+                    cause);
+        }
+        if (cause instanceof ConnectException) {
+            return new ClientConnectionException(request + ": cannot connect to host "
+                    + url.hostHeader() + " ssl:" + (url.isHttps() ? "default" : "false") + " ["
+                    + simpleMessage(cause) + "]", cause, false, false);
+        }
+        if (cause instanceof UnknownHostException) {
+            return new ClientConnectionException(request + ": cannot resolve host " + url.host(),
+                    cause, false, false);
+        }
+        if (cause instanceof CancellationException) {
+            return new ClientConnectionException(request + ": cancelled", cause, false,
+                    mayHaveBeenProcessed);
+        }
+        String what = cause instanceof ClosedChannelException
+                ? "the server closed the connection" : "connection failed: " + simpleMessage(cause);
+        return new ClientConnectionException(request + ": " + what + (mayHaveBeenProcessed
+                ? " (the request may have been processed)" : ""), cause, false, mayHaveBeenProcessed);
+    }
+
+    private static String simpleMessage(Throwable cause) {
+        String message = cause.getMessage();
+        if (message == null) {
+            return cause.getClass().getSimpleName();
+        }
+        int colon = message.indexOf(": ");
+        // Netty prefixes "finishConnect(..) failed: "; keep the OS's words.
+        return colon > 0 && message.startsWith("finishConnect") ? message.substring(colon + 2) : message;
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /** The exchange's result; cancelling it aborts the exchange. */
+    private static final class CancellableFuture extends CompletableFuture<RawResponse> {
+        volatile Exchange exchange;
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            Exchange current = exchange;
+            if (cancelled && current != null) {
+                current.cancel();
+            }
+            return cancelled;
+        }
+    }
+
+    static Body body(Request request) {
+        return request.body().orElse(null);
+    }
+
+    static RequestUrl url(Request request) {
+        return Bridge.get().url(request);
+    }
+}

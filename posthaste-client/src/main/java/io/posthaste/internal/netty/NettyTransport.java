@@ -1,0 +1,240 @@
+package io.posthaste.internal.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.posthaste.internal.chain.SessionConfig;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * The session's Netty machinery: the event-loop group (native epoll when its library loads, NIO
+ * otherwise), the TLS context, the bootstrap, and a small pool of threads for blocking work that
+ * must never run on an event loop (DNS look-ups, reading streams and files for TLS uploads).
+ */
+public final class NettyTransport implements AutoCloseable {
+
+    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    private final SessionConfig config;
+    private final EventLoopGroup group;
+    private final boolean nativeTransport;
+    private final Bootstrap bootstrap;
+    private final ExecutorService blockingExecutor;
+    private volatile SslContext sslContext;
+
+    /** Starts the event loops for {@code config}. */
+    public NettyTransport(SessionConfig config) {
+        this.config = config;
+        this.nativeTransport = Epoll.isAvailable();
+        IoHandlerFactory io = nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        ThreadFactory threads = config.threadFactory() != null ? config.threadFactory()
+                : new DefaultThreadFactory("posthaste-io", true);
+        this.group = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(), threads, io);
+        Class<? extends SocketChannel> channelType =
+                nativeTransport ? EpollSocketChannel.class : NioSocketChannel.class;
+        this.bootstrap = new Bootstrap().group(group).channel(channelType)
+                .resolver(NoopAddressResolverGroup.INSTANCE)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true);
+        AtomicInteger counter = new AtomicInteger();
+        this.blockingExecutor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "posthaste-blocking-" + counter.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Returns the event-loop group. */
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    /** Returns whether the native epoll transport is in use. */
+    public boolean isNative() {
+        return nativeTransport;
+    }
+
+    /** Returns the executor for blocking work. */
+    public ExecutorService blockingExecutor() {
+        return blockingExecutor;
+    }
+
+    /**
+     * Opens a connection to {@code origin}: resolves the host off the event loop (an IP literal
+     * needs no look-up), tries each address in turn, and for https completes the TLS handshake
+     * before the connection is handed out.
+     */
+    public CompletableFuture<HttpConnection> connect(Origin origin, int connectTimeoutMillis,
+            int handshakeTimeoutMillis, ConnectionListener listener) {
+        CompletableFuture<HttpConnection> result = new CompletableFuture<>();
+        resolve(origin.host()).whenComplete((addresses, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                connect(origin, addresses, 0, connectTimeoutMillis, handshakeTimeoutMillis,
+                        listener, result);
+            }
+        });
+        return result;
+    }
+
+    private void connect(Origin origin, InetAddress[] addresses, int index, int connectTimeoutMillis,
+            int handshakeTimeoutMillis, ConnectionListener listener,
+            CompletableFuture<HttpConnection> result) {
+        InetSocketAddress address = new InetSocketAddress(addresses[index], origin.port());
+        ChannelFuture connected = bootstrap.clone()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) throws SSLException {
+                        if (origin.https()) {
+                            SslHandler ssl = newSslHandler(ch, origin);
+                            ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
+                            ch.pipeline().addLast("tls", ssl);
+                        }
+                        ch.pipeline().addLast("decoder", new ResponseDecoder(
+                                config.maxResponseHeaderSize()));
+                        ch.pipeline().addLast("connection", new HttpConnection(ch, origin, listener));
+                    }
+                })
+                .connect(address);
+        connected.addListener(f -> {
+            if (!f.isSuccess()) {
+                if (index + 1 < addresses.length && !(f.cause() instanceof
+                        io.netty.channel.ConnectTimeoutException)) {
+                    connect(origin, addresses, index + 1, connectTimeoutMillis, handshakeTimeoutMillis,
+                            listener, result);
+                } else {
+                    result.completeExceptionally(f.cause());
+                }
+                return;
+            }
+            Channel ch = connected.channel();
+            HttpConnection connection = (HttpConnection) ch.pipeline().get("connection");
+            SslHandler ssl = ch.pipeline().get(SslHandler.class);
+            if (ssl == null) {
+                result.complete(connection);
+                return;
+            }
+            ssl.handshakeFuture().addListener(h -> {
+                if (h.isSuccess()) {
+                    result.complete(connection);
+                } else {
+                    ch.close();
+                    result.completeExceptionally(h.cause());
+                }
+            });
+        });
+        result.whenComplete((c, failure) -> {
+            if (result.isCancelled()) {
+                connected.channel().close();
+            }
+        });
+    }
+
+    private CompletableFuture<InetAddress[]> resolve(String host) {
+        if (isIpLiteral(host)) {
+            try {
+                return CompletableFuture.completedFuture(
+                        new InetAddress[] {InetAddress.getByName(host)});
+            } catch (UnknownHostException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return InetAddress.getAllByName(host);
+            } catch (UnknownHostException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, blockingExecutor);
+    }
+
+    private static boolean isIpLiteral(String host) {
+        if (host.indexOf(':') >= 0) {
+            return true;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if ((c < '0' || c > '9') && c != '.') {
+                return false;
+            }
+        }
+        return !host.isEmpty();
+    }
+
+    private SslHandler newSslHandler(Channel ch, Origin origin) throws SSLException {
+        SslHandler handler = sslContext().newHandler(ch.alloc(), origin.host(), origin.port());
+        SSLEngine engine = handler.engine();
+        SSLParameters parameters = engine.getSSLParameters();
+        // Hostname verification is what makes a certificate mean anything: never off by default.
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        engine.setSSLParameters(parameters);
+        return handler;
+    }
+
+    private SslContext sslContext() throws SSLException {
+        SslContext context = sslContext;
+        if (context == null) {
+            synchronized (this) {
+                context = sslContext;
+                if (context == null) {
+                    context = buildSslContext();
+                    sslContext = context;
+                }
+            }
+        }
+        return context;
+    }
+
+    private SslContext buildSslContext() throws SSLException {
+        if (config.sslContext() != null) {
+            return new JdkSslContext(config.sslContext(), true, null, IdentityCipherSuiteFilter.INSTANCE,
+                    null, io.netty.handler.ssl.ClientAuth.NONE, PROTOCOLS, false);
+        }
+        SslContextBuilder builder = SslContextBuilder.forClient().protocols(PROTOCOLS)
+                .endpointIdentificationAlgorithm("HTTPS");
+        if (config.trustManager() != null) {
+            builder.trustManager(config.trustManager());
+        }
+        return builder.build();
+    }
+
+    /** Shuts the event loops and the blocking threads down and waits briefly for them. */
+    @Override
+    public void close() {
+        blockingExecutor.shutdownNow();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,149 @@
+package io.posthaste.internal.netty;
+
+import io.posthaste.Body;
+import io.posthaste.Headers;
+import io.posthaste.InvalidRequestException;
+import io.posthaste.MediaType;
+import io.posthaste.Request;
+import io.posthaste.internal.chain.SessionConfig;
+import io.posthaste.internal.codec.JsonBody;
+import io.posthaste.internal.codec.RequestUrl;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Works out the request head as it goes on the wire: {@code Host} first, then the caller's and
+ * the session's headers in order, then the automatic ones the caller did not set or skip
+ * ({@code Accept}, {@code Accept-Encoding}, {@code User-Agent}, {@code Content-Type}), then the
+ * framing ({@code Content-Length} or {@code Transfer-Encoding}) chosen from the body.
+ */
+final class WireHeaders {
+
+    private static final Set<String> BODYLESS_WITHOUT_LENGTH = Set.of("GET", "HEAD", "OPTIONS",
+            "TRACE", "CONNECT");
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT",
+            "DELETE");
+    private static final Set<String> DEFAULT_TYPED = Set.of("POST", "PUT", "PATCH");
+
+    private WireHeaders() {
+    }
+
+    static ExchangeSpec spec(SessionConfig config, Request request, boolean streaming,
+            boolean raiseForStatus) {
+        RequestUrl url = NettyExchanger.url(request);
+        Headers headers = request.headers();
+        Set<String> skipped = request.skippedAutoHeaders();
+        Body body = NettyExchanger.body(request);
+        String method = request.method();
+
+        List<String> lines = new ArrayList<>(headers.size() * 2 + 12);
+        lines.add("Host");
+        lines.add(headers.firstValue("Host").orElse(url.hostHeader()));
+        String userLength = null;
+        String userTransferEncoding = null;
+        for (int i = 0; i < headers.size(); i++) {
+            String name = headers.name(i);
+            if (name.equalsIgnoreCase("Host")) {
+                continue;
+            }
+            if (name.equalsIgnoreCase("Content-Length")) {
+                userLength = headers.value(i).trim();
+                continue;
+            }
+            if (name.equalsIgnoreCase("Transfer-Encoding")) {
+                userTransferEncoding = headers.value(i).trim();
+                continue;
+            }
+            lines.add(name);
+            lines.add(headers.value(i));
+        }
+        addUnlessPresent(lines, headers, skipped, "Accept", "*/*");
+        if (config.decompress()) {
+            addUnlessPresent(lines, headers, skipped, "Accept-Encoding", "gzip, deflate");
+        }
+        addUnlessPresent(lines, headers, skipped, "User-Agent", config.userAgent());
+        if (url.userInfo() != null && !headers.contains("Authorization")) {
+            lines.add("Authorization");
+            lines.add(basic(url.userInfo()));
+        }
+        MediaType type = body == null ? null : body.contentType();
+        if (body != null && type == null && DEFAULT_TYPED.contains(method)) {
+            type = MediaType.OCTET_STREAM;
+        }
+        if (type != null) {
+            addUnlessPresent(lines, headers, skipped, "Content-Type", type.toString());
+        }
+
+        ExchangeSpec.Framing framing;
+        long length = -1;
+        if (userLength != null && userTransferEncoding != null) {
+            throw new InvalidRequestException(method + " " + url
+                    + ": both Content-Length and Transfer-Encoding were set");
+        }
+        if (userTransferEncoding != null && !userTransferEncoding.equalsIgnoreCase("chunked")) {
+            throw new InvalidRequestException(method + " " + url
+                    + ": only 'Transfer-Encoding: chunked' can be set on a request");
+        }
+        long explicitLength = userLength == null ? -1 : parseLength(userLength, method, url);
+        if (body == null) {
+            if (explicitLength > 0) {
+                throw new InvalidRequestException(method + " " + url + ": Content-Length is "
+                        + explicitLength + " but the request has no body");
+            }
+            boolean sendZero = explicitLength == 0 || !BODYLESS_WITHOUT_LENGTH.contains(method);
+            framing = sendZero ? ExchangeSpec.Framing.LENGTH : ExchangeSpec.Framing.NONE;
+            length = sendZero ? 0 : -1;
+        } else if (userTransferEncoding != null) {
+            framing = ExchangeSpec.Framing.CHUNKED;
+        } else if (body instanceof JsonBody) {
+            framing = ExchangeSpec.Framing.ENCODED_LENGTH;
+        } else if (body.contentLength() >= 0) {
+            if (explicitLength >= 0 && explicitLength != body.contentLength()) {
+                throw new InvalidRequestException(method + " " + url + ": Content-Length is "
+                        + explicitLength + " but the body has " + body.contentLength() + " bytes");
+            }
+            framing = ExchangeSpec.Framing.LENGTH;
+            length = body.contentLength();
+        } else if (explicitLength >= 0) {
+            framing = ExchangeSpec.Framing.LENGTH;
+            length = explicitLength;
+        } else {
+            framing = ExchangeSpec.Framing.CHUNKED;
+        }
+        boolean retryable = IDEMPOTENT.contains(method) && (body == null || body.isReplayable());
+        return new ExchangeSpec(request, url, lines.toArray(new String[0]), body, framing, length,
+                request.timeouts(), streaming, raiseForStatus, config.maxResponseBodySize(),
+                config.decompress(), retryable);
+    }
+
+    private static void addUnlessPresent(List<String> lines, Headers headers, Set<String> skipped,
+            String name, String value) {
+        if (!headers.contains(name) && !skipped.contains(name.toLowerCase(Locale.ROOT))) {
+            lines.add(name);
+            lines.add(value);
+        }
+    }
+
+    private static long parseLength(String value, String method, RequestUrl url) {
+        try {
+            long length = Long.parseLong(value);
+            if (length >= 0) {
+                return length;
+            }
+        } catch (NumberFormatException ignored) {
+            // Reported below with the request named.
+        }
+        throw new InvalidRequestException(method + " " + url + ": Content-Length '" + value
+                + "' is not a non-negative number");
+    }
+
+    private static String basic(String rawUserInfo) {
+        String decoded = java.net.URLDecoder.decode(rawUserInfo.replace("+", "%2B"),
+                StandardCharsets.UTF_8);
+        return "Basic " + Base64.getEncoder().encodeToString(decoded.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,381 @@
+package io.posthaste.internal.pool;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * Connections per origin, with a cap per origin and a cap in total, FIFO waiters with a timeout,
+ * and eviction of connections idle for too long. Transport-neutral: it knows connections only as
+ * {@link Pooled}, and makes new ones with the connector it is given.
+ *
+ * <p>Accounting: every connection counts against both caps from the moment it is requested from
+ * the connector until it is {@linkplain #release released} as not reusable or evicted. One lock
+ * guards all state and is never held while calling out (connector, futures, close), so a waiter's
+ * callbacks can never deadlock the pool. A waiter that times out or is cancelled is removed at once
+ * and never holds up the ones behind it.
+ *
+ * @param <K> the origin key (scheme, host, port and TLS settings)
+ * @param <C> the connection type
+ */
+public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
+
+    /** What the pool needs of a connection. */
+    public interface Pooled {
+        /** Returns whether the connection can carry another exchange. */
+        boolean isUsable();
+
+        /** Closes the connection; idempotent. */
+        void close();
+    }
+
+    /** Thrown to a waiter whose acquire timeout elapsed. */
+    public static final class AcquireTimeoutException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        AcquireTimeoutException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Thrown when the pool has been closed. */
+    public static final class PoolClosedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        PoolClosedException() {
+            super("the session is closed", null, false, false);
+        }
+    }
+
+    /** A snapshot of the pool's counters. */
+    public record Stats(int leased, int idle, int connecting, int waiting) {
+    }
+
+    private final class Origin {
+        final K key;
+        final ArrayDeque<C> idle = new ArrayDeque<>();
+        final Map<C, Long> idleSince = new HashMap<>();
+        final ArrayDeque<CompletableFuture<C>> waiters = new ArrayDeque<>();
+        int allocated;
+        int connecting;
+
+        Origin(K key) {
+            this.key = key;
+        }
+    }
+
+    private final int maxPerOrigin;
+    private final int maxTotal;
+    private final long idleTimeoutNanos;
+    private final ScheduledExecutorService scheduler;
+    private final Function<K, CompletableFuture<C>> connector;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<K, Origin> origins = new HashMap<>();
+    private int totalAllocated;
+    private boolean closed;
+    private ScheduledFuture<?> sweeper;
+
+    /**
+     * Creates a pool.
+     *
+     * @param maxPerOrigin most connections to one origin
+     * @param maxTotal most connections in all
+     * @param idleTimeoutNanos how long a connection may sit idle before it is closed
+     * @param scheduler runs acquire timeouts and the idle sweep
+     * @param connector opens a new connection to an origin
+     */
+    public ConnectionPool(int maxPerOrigin, int maxTotal, long idleTimeoutNanos,
+            ScheduledExecutorService scheduler, Function<K, CompletableFuture<C>> connector) {
+        this.maxPerOrigin = maxPerOrigin;
+        this.maxTotal = maxTotal;
+        this.idleTimeoutNanos = idleTimeoutNanos;
+        this.scheduler = scheduler;
+        this.connector = connector;
+    }
+
+    /**
+     * Returns a connection to {@code key}: an idle one if any is usable, a new one if the caps
+     * allow, or else the next one released, waiting at most {@code timeoutNanos}. Cancelling the
+     * returned future gives up the place in line (or the connection, if one was already handed
+     * over, goes back to the pool).
+     */
+    public CompletableFuture<C> acquire(K key, long timeoutNanos) {
+        List<C> toClose = new ArrayList<>(0);
+        CompletableFuture<C> result;
+        boolean connect = false;
+        Origin origin;
+        lock.lock();
+        try {
+            if (closed) {
+                return CompletableFuture.failedFuture(new PoolClosedException());
+            }
+            origin = origins.computeIfAbsent(key, Origin::new);
+            C idle;
+            while ((idle = origin.idle.pollFirst()) != null) {
+                origin.idleSince.remove(idle);
+                if (idle.isUsable()) {
+                    return CompletableFuture.completedFuture(idle);
+                }
+                forget(origin);
+                toClose.add(idle);
+            }
+            if (origin.allocated < maxPerOrigin && makeRoom(toClose)) {
+                origin.allocated++;
+                origin.connecting++;
+                totalAllocated++;
+                connect = true;
+                result = null;
+            } else {
+                result = new CompletableFuture<>();
+                origin.waiters.addLast(result);
+            }
+        } finally {
+            lock.unlock();
+            toClose.forEach(Pooled::close);
+        }
+        if (connect) {
+            return connect(origin);
+        }
+        CompletableFuture<C> waiter = result;
+        ScheduledFuture<?> timeout = scheduler.schedule(() -> waiter.completeExceptionally(
+                new AcquireTimeoutException("no connection to " + key + " became free within "
+                        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms")),
+                timeoutNanos, TimeUnit.NANOSECONDS);
+        waiter.whenComplete((connection, failure) -> {
+            timeout.cancel(false);
+            if (failure != null) {
+                removeWaiter(origin, waiter);
+            }
+        });
+        return waiter;
+    }
+
+    /**
+     * Gives a connection back. A reusable one goes to the first waiter or the idle list; any
+     * other is closed, and its place goes to a waiter.
+     */
+    public void release(K key, C connection, boolean reusable) {
+        CompletableFuture<C> handTo = null;
+        List<C> toClose = new ArrayList<>(1);
+        List<Origin> toConnect = new ArrayList<>(1);
+        lock.lock();
+        try {
+            Origin origin = origins.get(key);
+            if (origin == null) {
+                toClose.add(connection);
+            } else if (reusable && !closed && connection.isUsable()) {
+                handTo = origin.waiters.pollFirst();
+                if (handTo == null) {
+                    origin.idle.addFirst(connection);
+                    origin.idleSince.put(connection, System.nanoTime());
+                    startSweeper();
+                }
+            } else {
+                forget(origin);
+                toClose.add(connection);
+                admitWaiters(toConnect);
+            }
+        } finally {
+            lock.unlock();
+        }
+        toClose.forEach(Pooled::close);
+        toConnect.forEach(this::connectForWaiter);
+        if (handTo != null && !handTo.complete(connection)) {
+            // The waiter gave up in the meantime: the next one (or the idle list) gets it.
+            release(key, connection, true);
+        }
+    }
+
+    /** Forgets an idle connection that closed on its own (the server closed it). */
+    public void evict(K key, C connection) {
+        List<Origin> toConnect = new ArrayList<>(1);
+        lock.lock();
+        try {
+            Origin origin = origins.get(key);
+            if (origin != null && origin.idle.remove(connection)) {
+                origin.idleSince.remove(connection);
+                forget(origin);
+                admitWaiters(toConnect);
+            }
+        } finally {
+            lock.unlock();
+        }
+        connection.close();
+        toConnect.forEach(this::connectForWaiter);
+    }
+
+    /** Returns the current counters. */
+    public Stats stats() {
+        lock.lock();
+        try {
+            int idle = 0;
+            int connecting = 0;
+            int waiting = 0;
+            for (Origin origin : origins.values()) {
+                idle += origin.idle.size();
+                connecting += origin.connecting;
+                waiting += origin.waiters.size();
+            }
+            return new Stats(totalAllocated - idle - connecting, idle, connecting, waiting);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes every idle connection and fails every waiter; leased ones close when released. */
+    public void close() {
+        List<C> toClose = new ArrayList<>();
+        List<CompletableFuture<C>> toFail = new ArrayList<>();
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Origin origin : origins.values()) {
+                toClose.addAll(origin.idle);
+                totalAllocated -= origin.idle.size();
+                origin.allocated -= origin.idle.size();
+                origin.idle.clear();
+                origin.idleSince.clear();
+                toFail.addAll(origin.waiters);
+                origin.waiters.clear();
+            }
+            if (sweeper != null) {
+                sweeper.cancel(false);
+            }
+        } finally {
+            lock.unlock();
+        }
+        toClose.forEach(Pooled::close);
+        toFail.forEach(w -> w.completeExceptionally(new PoolClosedException()));
+    }
+
+    private CompletableFuture<C> connect(Origin origin) {
+        CompletableFuture<C> connected;
+        try {
+            connected = connector.apply(origin.key);
+        } catch (RuntimeException e) {
+            connected = CompletableFuture.failedFuture(e);
+        }
+        return connected.whenComplete((connection, failure) -> {
+            List<Origin> toConnect = new ArrayList<>(1);
+            lock.lock();
+            try {
+                origin.connecting--;
+                if (failure != null) {
+                    forget(origin);
+                    admitWaiters(toConnect);
+                }
+            } finally {
+                lock.unlock();
+            }
+            toConnect.forEach(this::connectForWaiter);
+        });
+    }
+
+    private void connectForWaiter(Origin origin) {
+        CompletableFuture<C> waiter;
+        lock.lock();
+        try {
+            waiter = origin.waiters.pollFirst();
+            if (waiter == null) {
+                origin.connecting--;
+                forget(origin);
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        connect(origin).whenComplete((connection, failure) -> {
+            if (failure != null) {
+                waiter.completeExceptionally(failure);
+            } else if (!waiter.complete(connection)) {
+                release(origin.key, connection, true);
+            }
+        });
+    }
+
+    /** Under the lock: reserves places for waiters that can now connect. */
+    private void admitWaiters(List<Origin> toConnect) {
+        for (Origin origin : origins.values()) {
+            int queued = origin.waiters.size();
+            while (queued-- > 0 && origin.allocated < maxPerOrigin && totalAllocated < maxTotal) {
+                origin.allocated++;
+                origin.connecting++;
+                totalAllocated++;
+                toConnect.add(origin);
+            }
+        }
+    }
+
+    /** Under the lock: frees a place in the total cap by closing another origin's idle connection. */
+    private boolean makeRoom(List<C> toClose) {
+        if (totalAllocated < maxTotal) {
+            return true;
+        }
+        for (Origin other : origins.values()) {
+            C oldest = other.idle.pollLast();
+            if (oldest != null) {
+                other.idleSince.remove(oldest);
+                forget(other);
+                toClose.add(oldest);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void forget(Origin origin) {
+        origin.allocated--;
+        totalAllocated--;
+    }
+
+    private void removeWaiter(Origin origin, CompletableFuture<C> waiter) {
+        lock.lock();
+        try {
+            origin.waiters.remove(waiter);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void startSweeper() {
+        if (sweeper == null) {
+            long period = Math.max(TimeUnit.MILLISECONDS.toNanos(100), idleTimeoutNanos / 4);
+            sweeper = scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void sweep() {
+        List<C> toClose = new ArrayList<>();
+        long now = System.nanoTime();
+        lock.lock();
+        try {
+            for (Origin origin : origins.values()) {
+                for (Iterator<C> it = origin.idle.iterator(); it.hasNext(); ) {
+                    C connection = it.next();
+                    Long since = origin.idleSince.get(connection);
+                    if (!connection.isUsable() || (since != null && now - since >= idleTimeoutNanos)) {
+                        it.remove();
+                        origin.idleSince.remove(connection);
+                        forget(origin);
+                        toClose.add(connection);
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        toClose.forEach(Pooled::close);
+    }
+}
