@@ -206,6 +206,7 @@ def main():
     p.add_argument("--svg")
     p.add_argument("--profile", default="smoke")
     p.add_argument("--check", action="store_true")
+    p.add_argument("--expect", type=int, default=0, help="runs started; fewer rows means a run left none")
     a = p.parse_args()
     rows = load(a.jsonl)
     if a.svg:
@@ -224,8 +225,11 @@ def main():
         for r in bad:
             print("bench-smoke: FAILED %s %s: %s" % (r.get("client"), r.get("scenario"),
                                                      r.get("error") or r.get("first_error") or "no requests"))
-        print("bench-smoke: %d passed, %d failed" % (len(rows) - len(bad), len(bad)))
-        sys.exit(1 if bad else 0)
+        missing = max(0, a.expect - len(rows))
+        if missing:
+            print("bench-smoke: FAILED %d run(s) wrote no result row" % missing)
+        print("bench-smoke: %d passed, %d failed" % (len(rows) - len(bad), len(bad) + missing))
+        sys.exit(1 if bad or missing else 0)
 
 
 if __name__ == "__main__":

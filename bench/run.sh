@@ -132,10 +132,11 @@ applies() { # client scenario -> 0 when the pair is measured
 run_one() { # client scenario rep
   local client=$1 sc=$2 rep=$3 rc=0
   local warm_min=$WARM_MIN warm_max=$WARM_MAX measure=$MEASURE
-  case "$sc" in upload|download) warm_min=0; warm_max=$XFER_WARM; measure=$((MEASURE * 6)) ;; esac
+  case "$sc" in upload|download) warm_min=0; warm_max=$XFER_WARM; measure=$(awk "BEGIN { print $MEASURE * 6 }") ;; esac
   local deadline; deadline=$(/usr/bin/python3 -c "print(int($warm_max + $measure + 150))")
   local xfer=(--upload-file "$WORK/upload-$XFER_MB.bin" --download-path "/files/download-$XFER_MB.bin"
               --download-bytes "$XFER_BYTES" --download-target "$WORK/download.out" --transfers "$XFERS")
+  EXPECTED=$((EXPECTED + 1))
   log "$sc rep $rep: $client"
   case "$client" in
     wrk)
@@ -162,6 +163,7 @@ run_one() { # client scenario rep
   rm -f "$WORK/download.out"
 }
 
+EXPECTED=0
 read -r -a clients <<< "$CLIENTS"
 for sc in $SCENARIOS; do
   for rep in $(seq "$REPS"); do
@@ -176,7 +178,7 @@ done
 
 # --- 5. report ---
 if [ "$PROFILE" = smoke ]; then
-  /usr/bin/python3 "$ROOT/bench/report.py" --check "$OUT" --markdown "$OUTDIR/smoke.md"
+  /usr/bin/python3 "$ROOT/bench/report.py" --check --expect "$EXPECTED" "$OUT" --markdown "$OUTDIR/smoke.md"
 else
   cp "$OUT" "$ROOT/bench/results/latest.jsonl"
   /usr/bin/python3 "$ROOT/bench/report.py" "$OUT" --markdown "$ROOT/docs/BENCHMARKS.md" \

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  * Runs one scenario for one client in this JVM and appends one JSON line to the results file.
  *
  * <p>Method (see docs/BENCHMARKS.md): warm up in 2-second windows until JIT compilation time
- * stops growing (at most {@code --warmup-max} seconds), then measure for {@code --measure}
- * seconds: process CPU time, bytes allocated by all threads, JIT time, latency, peak RSS.
+ * stops growing for two windows in a row (at most {@code --warmup-max} seconds), then measure
+ * for {@code --measure} seconds: process CPU time, bytes allocated by all threads, JIT time, latency, peak RSS.
  * Every phase is bounded in time and request count, and a watchdog halts the JVM at
  * {@code --deadline} seconds whatever happens.
  */
@@ -135,6 +135,7 @@ public final class LoadMain {
         long start = System.nanoTime();
         long lastJit = probe.jitMillis();
         boolean quiet = false;
+        int quietWindows = 0;
         long warmFailures = 0;
         while (true) {
             LoadLoop loop = new LoadLoop();
@@ -145,7 +146,9 @@ public final class LoadMain {
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
             long jit = probe.jitMillis();
-            quiet = jit - lastJit <= QUIET_JIT_MILLIS;
+            // One quiet window can be a lull between two C2 bursts: ask for two in a row.
+            quietWindows = jit - lastJit <= QUIET_JIT_MILLIS ? quietWindows + 1 : 0;
+            quiet = quietWindows >= 2;
             lastJit = jit;
             if ((elapsed >= opt.warmupMinSeconds() && quiet) || elapsed >= opt.warmupMaxSeconds()) {
                 row.put("warmup_s", elapsed);
