@@ -335,9 +335,8 @@ final class Exchange {
         RawResponse raw = new RawResponse(spec.request(), status, reason, headers, version, bytes,
                 null, null);
         body = null;
-        if (result.complete(raw)) {
-            release(reusable);
-        }
+        release(reusable);
+        result.complete(raw);
     }
 
     /** The reader closed the streamed body; {@code complete} if it had read all of it. Any thread. */
@@ -391,25 +390,31 @@ final class Exchange {
         }
     }
 
-    /** Fails the exchange with {@code error}, if it is not over yet. Any thread. */
+    /**
+     * Fails the exchange with {@code error}, if it is not over yet. Any thread. The connection is
+     * released before the caller is woken, so a caller that sees the failure finds the pool whole.
+     */
     void fail(ClientException error) {
         if (stream != null) {
             stream.fail(new IOException(error.getMessage(), error));
-        }
-        if (!result.completeExceptionally(error) && stream == null) {
+        } else if (result.isDone()) {
             return;
         }
         HttpConnection conn = connection;
         if (conn != null) {
-            runOnLoop(conn.eventLoop(), () -> release(false));
-        } else {
-            CompletableFuture<HttpConnection> acquiring = pendingAcquire;
-            if (acquiring != null) {
-                acquiring.cancel(false);
-            }
-            discardBody();
-            cancelTotalTimer();
+            runOnLoop(conn.eventLoop(), () -> {
+                release(false);
+                result.completeExceptionally(error);
+            });
+            return;
         }
+        result.completeExceptionally(error);
+        CompletableFuture<HttpConnection> acquiring = pendingAcquire;
+        if (acquiring != null) {
+            acquiring.cancel(false);
+        }
+        discardBody();
+        cancelTotalTimer();
     }
 
     /** Releases everything this exchange holds, once. Event loop of the bound connection. */

@@ -1,0 +1,73 @@
+package io.posthaste;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.posthaste.internal.codec.RequestUrl;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RequestUrlTest {
+
+    @Test
+    void hostHeaderOmitsDefaultPortAndBracketsIpv6() {
+        assertThat(RequestUrl.parse("http://example.com:80/a").hostHeader()).isEqualTo("example.com");
+        assertThat(RequestUrl.parse("https://example.com:8443/").hostHeader()).isEqualTo("example.com:8443");
+        RequestUrl v6 = RequestUrl.parse("http://[::1]:8080/x");
+        assertThat(v6.hostHeader()).isEqualTo("[::1]:8080");
+        assertThat(v6.host()).isEqualTo("::1");
+    }
+
+    @Test
+    void internationalHostIsConvertedToPunycodeOnce() {
+        RequestUrl url = RequestUrl.parse("http://bücher.example/ä?q=ü");
+        assertThat(url.host()).isEqualTo("xn--bcher-kva.example");
+        assertThat(url.target()).isEqualTo("/%C3%A4?q=%C3%BC");
+    }
+
+    @Test
+    void userInfoAndFragmentNeverReachTheTarget() {
+        RequestUrl url = RequestUrl.parse("http://user:pw@example.com/p?q=1#frag");
+        assertThat(url.target()).isEqualTo("/p?q=1");
+        assertThat(url.userInfo()).isEqualTo("user:pw");
+        assertThat(url.toString()).doesNotContain("pw").doesNotContain("frag");
+    }
+
+    @Test
+    void encodedPathsAreNotEncodedTwice() {
+        assertThat(RequestUrl.parse("http://h/a%20b/%2F").target()).isEqualTo("/a%20b/%2F");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://h/a b", "http://h/\r\nX: y", "http://h/\u0000", "ftp://h/",
+            "file:///etc/passwd", "javascript:alert(1)", "http://a\\b@c/", "http://a%2Fb/",
+            "http://a%40b/", "http://h:99999/", "http://h:/", "/relative", "http://"})
+    void malformedOrAmbiguousUrlsAreRejected(String url) {
+        assertThatThrownBy(() -> RequestUrl.parse(url)).isInstanceOf(InvalidRequestException.class);
+    }
+
+    @Test
+    void hostAfterTheLastAtSignIsTheOneConnectedTo() {
+        RequestUrl url = RequestUrl.parse("http://evil.com#@good.com/");
+        assertThat(url.host()).isEqualTo("evil.com");
+        assertThatThrownBy(() -> RequestUrl.parse("http://a@b@c/")).isInstanceOf(InvalidRequestException.class);
+    }
+
+    @Test
+    void urlParsingIsLinearOnAMegabyteOfAtSigns() {
+        String evil = "http://" + "@".repeat(1 << 20) + "h/";
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> RequestUrl.parse(evil)).isInstanceOf(InvalidRequestException.class);
+        assertThat(System.nanoTime() - start).isLessThan(2_000_000_000L);
+    }
+
+    @Test
+    void relativeReferencesResolvePerRfc3986() {
+        RequestUrl base = RequestUrl.parse("http://h/api/v1/");
+        assertThat(RequestUrl.resolve(base, "users").target()).isEqualTo("/api/v1/users");
+        assertThat(RequestUrl.resolve(base, "/users").target()).isEqualTo("/users");
+        assertThat(RequestUrl.resolve(RequestUrl.parse("http://h/api"), "users").target()).isEqualTo("/users");
+        assertThat(RequestUrl.resolve(base, "https://other/x").host()).isEqualTo("other");
+    }
+}
