@@ -41,7 +41,9 @@ public record TlsMaterial(X509Certificate certificate, X509TrustManager trustMan
                     .addSanDnsName("localhost")
                     .addSanIpAddress("127.0.0.1")
                     .addSanIpAddress("::1")
-                    .addExtendedKeyUsageServerAuth();
+                    .addExtendedKeyUsageServerAuth()
+                    // Netty insists a self-signed certificate is a CA; it is its own trust anchor here.
+                    .setIsCertificateAuthority(true);
             if (!host.equals("localhost") && !host.equals("127.0.0.1") && !host.equals("::1")) {
                 if (Character.digit(host.charAt(0), 16) >= 0 && (host.contains(":") || host.matches("[0-9.]+"))) {
                     builder.addSanIpAddress(InetAddress.getByName(host));
