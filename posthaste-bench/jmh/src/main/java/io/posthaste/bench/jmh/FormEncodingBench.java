@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
 import io.netty.handler.codec.http.multipart.HttpPostRequestEncoder;
+import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,18 @@ public class FormEncodingBench {
         {"username", "john"}, {"password", "1234"}, {"email", "john.doe+test@example.com"},
         {"comment", "Hello, world! ½ café & more"}, {"redirect", "/home?tab=1&x=y"}, {"remember", "on"},
     };
+
+    @Benchmark
+    public byte[] posthasteFormBody() throws Exception {
+        io.posthaste.FormBody.Builder b = io.posthaste.FormBody.builder();
+        for (String[] f : FIELDS) {
+            b.add(f[0], f[1]);
+        }
+        io.posthaste.FormBody body = b.build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) body.contentLength());
+        body.writeTo(out);
+        return out.toByteArray();
+    }
 
     @Benchmark
     public byte[] jdkUrlEncoder() {

@@ -34,6 +34,15 @@ public class HeaderValidationBench {
     private static final URI URI_ = URI.create("http://127.0.0.1:8080/data");
 
     @Benchmark
+    public io.posthaste.Headers posthasteHeadersBuilder() {
+        io.posthaste.Headers.Builder b = io.posthaste.Headers.builder();
+        for (String[] h : HEADERS) {
+            b.add(h[0], h[1]);
+        }
+        return b.build();
+    }
+
+    @Benchmark
     public Headers okhttpHeadersBuilder() {
         Headers.Builder b = new Headers.Builder();
         for (String[] h : HEADERS) {

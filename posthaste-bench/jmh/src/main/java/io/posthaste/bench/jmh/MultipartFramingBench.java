@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
 import io.netty.handler.codec.http.multipart.HttpPostRequestEncoder;
+import io.posthaste.Multipart;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,14 @@ public class MultipartFramingBench {
     @TearDown
     public void deleteFile() throws IOException {
         Files.deleteIfExists(file);
+    }
+
+    @Benchmark
+    public long posthasteMultipart() {
+        return Multipart.builder()
+                .field("title", "Quarterly report")
+                .file("upload_file", file)
+                .build().contentLength();
     }
 
     @Benchmark

@@ -20,13 +20,16 @@ public final class PosthasteDriverFactory implements DriverFactory {
 
     @Override
     public String description() {
-        return "Posthaste 0.1.0-SNAPSHOT";
+        return "Posthaste " + ClientSession.VERSION;
     }
 
     @Override
     public Driver open(int maxConnections) {
-        // Default is 64 per origin; raised only for the 1,000-connection scenario.
-        return new PosthasteDriver(ClientSession.builder().maxConnectionsPerOrigin(Math.max(64, maxConnections)).build());
+        // Defaults are 64 per origin and 256 in total; raised only for the 1,000-connection scenario.
+        return new PosthasteDriver(ClientSession.builder()
+                .maxConnectionsPerOrigin(Math.max(64, maxConnections))
+                .maxConnectionsTotal(Math.max(256, maxConnections))
+                .build());
     }
 
     private static final class PosthasteDriver implements Driver {
@@ -91,7 +94,7 @@ public final class PosthasteDriverFactory implements DriverFactory {
 
         @Override
         public String poolSettings() {
-            return "maxConnectionsPerOrigin kept at 64 (raised to 1,000 for conn-1000)";
+            return "maxConnectionsPerOrigin/Total kept at 64/256 (raised to 1,000 for conn-1000)";
         }
 
         @Override
