@@ -156,7 +156,8 @@ class EchoRoutesTest {
             assertThat(to.header("Location")).isEqualTo("http://example.com/x");
             assertThat(c.send(host.formatted("/redirect-to?url=/get&status_code=200")).read().status()).isEqualTo(302);
         }
-        HttpResponse<String> followed = Http.CLIENT.newBuilder().followRedirects(java.net.http.HttpClient.Redirect.NORMAL)
+        HttpResponse<String> followed = java.net.http.HttpClient.newBuilder()
+                .followRedirects(java.net.http.HttpClient.Redirect.NORMAL)
                 .build().send(HttpRequest.newBuilder(server.uri("/redirect/4")).build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(followed.uri().getPath()).isEqualTo("/get");
