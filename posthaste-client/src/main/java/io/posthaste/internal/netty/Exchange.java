@@ -55,11 +55,12 @@ final class Exchange {
     private ScheduledFuture<?> watchdog;
     private ScheduledFuture<?> totalTimer;
     private boolean retried;
+    private boolean failing;
 
     // Event-loop state of the current attempt.
     private boolean writing;
     private boolean requestWritten;
-    private long lastActivityNanos;
+    private volatile long lastActivityNanos;
     private boolean responseStarted;
     private int interimResponses;
     private int status;
@@ -138,7 +139,14 @@ final class Exchange {
         armWatchdog(Math.min(spec.timeouts().write().toNanos(), spec.timeouts().read().toNanos()));
         ChannelFuture last = null;
         for (Object message : messages) {
-            last = channel.write(message);
+            if (message instanceof io.netty.channel.FileRegion) {
+                // A file goes out as one message: only progress events show the server is taking it.
+                io.netty.channel.ChannelProgressivePromise promise = channel.newProgressivePromise();
+                promise.addListener(new WriteProgress());
+                last = channel.write(message, promise);
+            } else {
+                last = channel.write(message);
+            }
         }
         channel.flush();
         if (nonBlocking) {
@@ -403,6 +411,12 @@ final class Exchange {
         HttpConnection conn = connection;
         if (conn != null) {
             runOnLoop(conn.eventLoop(), () -> {
+                if (failing) {
+                    return;
+                }
+                // Closing the channel fails its pending writes; those echoes must not replace
+                // the error that caused the close.
+                failing = true;
                 release(false);
                 result.completeExceptionally(error);
             });
@@ -517,6 +531,20 @@ final class Exchange {
 
     long elapsedNanos() {
         return System.nanoTime() - startNanos;
+    }
+
+    /** Counts a zero-copy transfer's progress as write activity, for the write timeout. */
+    private final class WriteProgress implements io.netty.channel.ChannelProgressiveFutureListener {
+        @Override
+        public void operationProgressed(io.netty.channel.ChannelProgressiveFuture future,
+                long progress, long total) {
+            lastActivityNanos = System.nanoTime();
+        }
+
+        @Override
+        public void operationComplete(io.netty.channel.ChannelProgressiveFuture future) {
+            lastActivityNanos = System.nanoTime();
+        }
     }
 
     /** A response that breaks HTTP/1.1 framing or the limits. */

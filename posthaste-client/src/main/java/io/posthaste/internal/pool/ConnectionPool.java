@@ -260,6 +260,10 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
         toFail.forEach(w -> w.completeExceptionally(new PoolClosedException()));
     }
 
+    /**
+     * Opens a connection for a place already counted. Cancelling the returned future aborts the
+     * connect; a connection that completes for nobody goes to the idle list for the next request.
+     */
     private CompletableFuture<C> connect(Origin origin) {
         CompletableFuture<C> connected;
         try {
@@ -267,7 +271,16 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
         } catch (RuntimeException e) {
             connected = CompletableFuture.failedFuture(e);
         }
-        return connected.whenComplete((connection, failure) -> {
+        CompletableFuture<C> attempt = connected;
+        CompletableFuture<C> result = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                boolean cancelled = super.cancel(mayInterruptIfRunning);
+                attempt.cancel(false);
+                return cancelled;
+            }
+        };
+        connected.whenComplete((connection, failure) -> {
             List<Origin> toConnect = new ArrayList<>(1);
             lock.lock();
             try {
@@ -280,7 +293,13 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
                 lock.unlock();
             }
             toConnect.forEach(this::connectForWaiter);
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else if (!result.complete(connection)) {
+                release(origin.key, connection, true);
+            }
         });
+        return result;
     }
 
     private void connectForWaiter(Origin origin) {
@@ -296,7 +315,14 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
         } finally {
             lock.unlock();
         }
-        connect(origin).whenComplete((connection, failure) -> {
+        CompletableFuture<C> attempt = connect(origin);
+        // A waiter that gives up while its connection is being opened aborts the attempt.
+        waiter.whenComplete((connection, failure) -> {
+            if (waiter.isCancelled() || failure != null && !attempt.isDone()) {
+                attempt.cancel(false);
+            }
+        });
+        attempt.whenComplete((connection, failure) -> {
             if (failure != null) {
                 waiter.completeExceptionally(failure);
             } else if (!waiter.complete(connection)) {

@@ -1,0 +1,161 @@
+package io.posthaste;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.posthaste.ClientTimeoutException.Phase;
+import io.posthaste.testing.Fault;
+import io.posthaste.testing.MockResponse;
+import io.posthaste.testing.TestServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every timeout phase fires with its own type, and cancelling in every phase releases everything. */
+class TimeoutPhasesTest {
+
+    private static final Duration SHORT = Duration.ofMillis(300);
+
+    ClientSession session;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void start() {
+        session = ClientSession.builder().timeouts(Timeouts.builder().connect(SHORT).tlsHandshake(SHORT)
+                .read(SHORT).write(SHORT).poolAcquire(SHORT).build()).build();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        ConnectionsAndTimeoutsTest.awaitIdle(session);
+        PoolStats stats = session.poolStats();
+        session.close();
+        assertThat(stats.leased() + stats.connecting() + stats.waiting()).as("pool after test: " + stats)
+                .isZero();
+    }
+
+    @Test
+    void connectThatHangsFiresTheConnectTimeout() throws IOException {
+        try (SilentServers server = SilentServers.fullBacklog()) {
+            assertThatThrownBy(() -> session.get(server.url("http", "/")).send())
+                    .isInstanceOfSatisfying(ClientTimeoutException.class,
+                            e -> assertThat(e.phase()).isEqualTo(Phase.CONNECT));
+        }
+    }
+
+    @Test
+    void handshakeThatNeverStartsFiresTheTlsTimeout() throws IOException {
+        try (SilentServers server = SilentServers.acceptingButMute()) {
+            assertThatThrownBy(() -> session.get(server.url("https", "/")).send())
+                    .isInstanceOfSatisfying(ClientTimeoutException.class,
+                            e -> assertThat(e.phase()).isEqualTo(Phase.TLS_HANDSHAKE));
+        }
+    }
+
+    @Test
+    void serverThatStopsReadingTheUploadFiresTheWriteTimeout() throws IOException {
+        Path file = bigFile();
+        try (SilentServers server = SilentServers.acceptingButMute()) {
+            assertThatThrownBy(() -> session.post(server.url("http", "/upload")).body(file, null).send())
+                    .isInstanceOfSatisfying(ClientTimeoutException.class,
+                            e -> assertThat(e.phase()).isEqualTo(Phase.WRITE));
+        }
+        assertThat(openHandlesTo(file)).as("file handles left open").isZero();
+    }
+
+    @Test
+    void cancellingWhileConnectingAbortsTheConnect() throws Exception {
+        try (SilentServers server = SilentServers.fullBacklog();
+                ClientSession patient = ClientSession.create()) {
+            CompletableFuture<Response> pending = patient.get(server.url("http", "/")).sendAsync();
+            Thread.sleep(100);
+            pending.cancel(true);
+            ConnectionsAndTimeoutsTest.awaitIdle(patient);
+            assertThat(patient.poolStats()).isEqualTo(new PoolStats(0, 0, 0, 0));
+        }
+    }
+
+    @Test
+    void cancellingDuringTheHandshakeReleasesThePlace() throws Exception {
+        try (SilentServers server = SilentServers.acceptingButMute();
+                ClientSession patient = ClientSession.create()) {
+            CompletableFuture<Response> pending = patient.get(server.url("https", "/")).sendAsync();
+            Thread.sleep(100);
+            pending.cancel(true);
+            ConnectionsAndTimeoutsTest.awaitIdle(patient);
+            assertThat(patient.poolStats()).isEqualTo(new PoolStats(0, 0, 0, 0));
+        }
+    }
+
+    @Test
+    void cancellingDuringAnUploadClosesTheFileAndTheConnection() throws Exception {
+        Path file = bigFile();
+        try (SilentServers server = SilentServers.acceptingButMute();
+                ClientSession patient = ClientSession.create()) {
+            CompletableFuture<Response> pending = patient.post(server.url("http", "/upload"))
+                    .body(file, null).sendAsync();
+            Thread.sleep(200);
+            pending.cancel(true);
+            ConnectionsAndTimeoutsTest.awaitIdle(patient);
+            assertThat(patient.poolStats()).isEqualTo(new PoolStats(0, 0, 0, 0));
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (openHandlesTo(file) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(openHandlesTo(file)).isZero();
+        }
+    }
+
+    @Test
+    void cancellingAWaiterLeavesThePoolToTheOthers() throws Exception {
+        try (TestServer server = TestServer.start();
+                ClientSession single = ClientSession.builder().maxConnectionsPerOrigin(1).build()) {
+            server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
+            CompletableFuture<Response> holder = single.get(server.url("/stall")).sendAsync();
+            Thread.sleep(100);
+            CompletableFuture<Response> waiter = single.get(server.url("/get")).sendAsync();
+            Thread.sleep(50);
+            assertThat(single.poolStats().waiting()).isEqualTo(1);
+
+            waiter.cancel(true);
+            assertThat(single.poolStats().waiting()).isZero();
+            holder.cancel(true);
+            assertThatThrownBy(holder::join).isInstanceOf(CancellationException.class);
+            assertThat(single.get(server.url("/get")).send().status()).isEqualTo(200);
+        }
+    }
+
+    private Path bigFile() throws IOException {
+        Path file = dir.resolve("upload.bin");
+        byte[] chunk = new byte[1 << 20];
+        try (var out = Files.newOutputStream(file)) {
+            for (int i = 0; i < 64; i++) {
+                out.write(chunk);
+            }
+        }
+        return file;
+    }
+
+    private static long openHandlesTo(Path file) throws IOException {
+        Path target = file.toRealPath();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(target);
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+}
