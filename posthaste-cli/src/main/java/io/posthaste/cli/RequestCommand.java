@@ -1,0 +1,295 @@
+package io.posthaste.cli;
+
+import io.posthaste.ClientSession;
+import io.posthaste.Request;
+import io.posthaste.StreamingResponse;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import javax.net.ssl.X509TrustManager;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code posthaste [METHOD] URL [ITEM ...]}: one HTTP request in httpie's syntax. Prints the
+ * answer (head and body on a terminal, body alone when piped), and exits 0 unless the request
+ * failed, or {@code --check-status} maps the status to 3, 4 or 5.
+ */
+@Command(name = "posthaste", sortOptions = false, usageHelpAutoWidth = true,
+        versionProvider = Main.Version.class,
+        description = {
+            "Sends an HTTP request with httpie's syntax, or runs the demo or the test server.",
+            "",
+            "Items:",
+            "  Header:Value     request header          Header:   remove an automatic header",
+            "  Header;          header with an empty value",
+            "  name==value      query parameter",
+            "  field=value      JSON string field (form field with --form)",
+            "  field:=json      raw JSON field: n:=42  tags:='[\"a\",\"b\"]'  ok:=true",
+            "  field=@file      field with the file's text      field:=@file  raw JSON from a file",
+            "  field@file       file upload (multipart/form-data); field@file;type=image/png",
+            "  @file            raw request body from a file    -  raw body from standard input",
+            "",
+            "URL shorthands: :8080/x is http://localhost:8080/x; a URL without scheme gets http://.",
+            "Method: GET, or POST when there is a body. Exit codes: 0 ok, 1 error, 2 timeout,",
+            "3/4/5 3xx/4xx/5xx with --check-status, 6 too many redirects, 7 connection failed,",
+            "8 TLS failure, 64 usage error.",
+            ""},
+        footer = {"", "Examples:",
+            "  posthaste demo",
+            "  posthaste :8080/post name=john age:=42",
+            "  posthaste -f POST :8080/post username=john password=1234",
+            "  posthaste :8080/post upload_file@report.pdf",
+            "  posthaste :8080/headers X-Auth-Token:secret-token",
+            "  posthaste --offline PUT example.org/api/items/1 done:=true"})
+final class RequestCommand implements Callable<Integer> {
+
+    private final Terminal terminal;
+
+    @Parameters(paramLabel = "[METHOD] URL [ITEM]", arity = "0..*",
+            description = "Method (optional), URL, then request items.")
+    List<String> arguments = new ArrayList<>();
+
+    @Option(names = {"-j", "--json"}, description = "JSON mode (the default for data items); also "
+            + "sets Accept and, for a raw body, Content-Type to JSON.")
+    boolean json;
+
+    @Option(names = {"-f", "--form"}, description = "Data items as a form "
+            + "(application/x-www-form-urlencoded; multipart with file items).")
+    boolean form;
+
+    @Option(names = "--multipart", description = "Always send a multipart/form-data body.")
+    boolean multipart;
+
+    @Option(names = {"-a", "--auth"}, paramLabel = "USER[:PASS]|TOKEN",
+            description = "Credentials: user:password for basic, the token for bearer.")
+    String auth;
+
+    @Option(names = {"-A", "--auth-type"}, paramLabel = "TYPE", defaultValue = "basic",
+            description = "basic (default), bearer or digest (not supported yet).")
+    String authType;
+
+    @Option(names = {"-F", "--follow"}, description = "Follow redirects.")
+    boolean follow;
+
+    @Option(names = "--max-redirects", paramLabel = "N", defaultValue = "30",
+            description = "Most redirects to follow (default ${DEFAULT-VALUE}).")
+    int maxRedirects;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+            description = "Connect and idle-read timeout, in seconds (default: 10 s connect, 30 s read).")
+    Double timeout;
+
+    @Option(names = "--verify", paramLabel = "yes|no|CA_FILE", defaultValue = "yes",
+            description = "Check the server's certificate (yes), skip the check (no), or trust CA_FILE.")
+    String verify;
+
+    @Option(names = "--ca", paramLabel = "FILE", description = "Trust the PEM certificate(s) in FILE.")
+    Path ca;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print the request as well as the response.")
+    boolean verbose;
+
+    @Option(names = {"-p", "--print"}, paramLabel = "WHAT",
+            description = "What to print: H request headers, B request body, h response headers, "
+                    + "b response body (default hb on a terminal, b when piped).")
+    String print;
+
+    @Option(names = {"-h", "--headers"}, description = "Print only the response headers (-p h).")
+    boolean headersOnly;
+
+    @Option(names = {"-b", "--body"}, description = "Print only the response body (-p b).")
+    boolean bodyOnly;
+
+    @Option(names = "--pretty", paramLabel = "all|colors|format|none",
+            description = "Output processing (default all on a terminal, none when piped).")
+    String pretty;
+
+    @Option(names = {"-d", "--download"}, description = "Save the response body to a file.")
+    boolean download;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Where --download saves; without --download, where the output goes.")
+    Path output;
+
+    @Option(names = "--check-status", description = "Exit 3, 4 or 5 on a 3xx, 4xx or 5xx answer.")
+    boolean checkStatus;
+
+    @Option(names = "--offline", description = "Print the request without sending it.")
+    boolean offline;
+
+    @Option(names = "--debug", description = "Print stack traces of errors.")
+    boolean debug;
+
+    @Option(names = "--help", usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--version", versionHelp = true, description = "Print the version and exit.")
+    boolean version;
+
+    RequestCommand(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() {
+        String what = null;
+        PrintStream fileOut = null;
+        try {
+            RequestSpec spec = parse();
+            PrintStream out = terminal.out();
+            boolean outTerminal = terminal.stdoutIsTerminal();
+            if (output != null && !download) {
+                fileOut = new PrintStream(Files.newOutputStream(terminal.directory().resolve(output)), false);
+                out = fileOut;
+                outTerminal = false;
+            }
+            String selection = selection(outTerminal);
+            Printer printer = printer(out, outTerminal);
+            try (ClientSession session = Sender.session(trust(), timeout())) {
+                Request request = spec.toBuilder(session).build();
+                what = request.method() + " " + request.url();
+                if (selection.indexOf('H') >= 0) {
+                    printer.printRequestHead(request, spec.url(), "posthaste/" + ClientSession.VERSION);
+                }
+                if (selection.indexOf('B') >= 0) {
+                    printer.printRequestBody(request);
+                }
+                out.flush();
+                if (offline) {
+                    return ExitCode.OK;
+                }
+                return exchange(session, withProgress(spec), selection, printer, out, outTerminal);
+            }
+        } catch (RuntimeException | IOException e) {
+            return Main.report(e, what, terminal, debug);
+        } finally {
+            if (fileOut != null) {
+                fileOut.close();
+            }
+        }
+    }
+
+    private int exchange(ClientSession session, RequestSpec spec, String selection, Printer printer,
+            PrintStream out, boolean outTerminal) throws IOException {
+        try (StreamingResponse response = Sender.send(session, spec, follow, maxRedirects)) {
+            int status = response.status();
+            if (download && status < 300) {
+                if (selection.indexOf('h') >= 0) {
+                    new Printer(terminal.err(), terminal.stderrIsTerminal(), false, ansi(terminal.stderrIsTerminal()))
+                            .printResponseHead(response);
+                }
+                Download.save(response, output, terminal);
+            } else {
+                if (selection.indexOf('h') >= 0) {
+                    printer.printResponseHead(response);
+                }
+                if (selection.indexOf('b') >= 0) {
+                    printer.printResponseBody(response);
+                }
+            }
+            out.flush();
+            int code = checkStatus ? ExitCode.forStatus(status) : ExitCode.OK;
+            if (code != ExitCode.OK && !outTerminal) {
+                // The status line may not have been printed (piped output is the body alone).
+                terminal.err().println("posthaste: warning: HTTP " + status + " " + response.reason());
+            }
+            return code;
+        }
+    }
+
+    private RequestSpec parse() {
+        if (form && json) {
+            throw CliException.usage("--form and --json exclude each other");
+        }
+        RequestParser.BodyMode mode = multipart ? RequestParser.BodyMode.MULTIPART
+                : form ? RequestParser.BodyMode.FORM : RequestParser.BodyMode.JSON;
+        String authorization = Auth.header(auth, authType, System.console());
+        return RequestParser.parse(arguments, mode, json, authorization, terminal.in(), terminal.directory());
+    }
+
+    /** Wraps the body to draw an upload bar when stderr is a terminal and the body is large. */
+    private RequestSpec withProgress(RequestSpec spec) {
+        if (spec.body() == null) {
+            return spec;
+        }
+        ProgressBar bar = ProgressBar.forTransfer(terminal, "upload", spec.body().contentLength());
+        return bar == ProgressBar.NONE ? spec : spec.withBody(new ProgressBody(spec.body(), bar));
+    }
+
+    private String selection(boolean outTerminal) {
+        if (print != null) {
+            if (!print.matches("[HBhb]+")) {
+                throw CliException.usage("--print takes letters from H, B, h, b, not '" + print + "'");
+            }
+            return print;
+        }
+        if (headersOnly) {
+            return "h";
+        }
+        if (bodyOnly) {
+            return "b";
+        }
+        if (offline) {
+            return "HB";
+        }
+        if (verbose) {
+            return "HBhb";
+        }
+        if (download) {
+            return terminal.stderrIsTerminal() ? "h" : "";
+        }
+        return outTerminal ? "hb" : "b";
+    }
+
+    private Printer printer(PrintStream out, boolean outTerminal) {
+        String mode = pretty != null ? pretty : outTerminal ? "all" : "none";
+        return switch (mode) {
+            case "all" -> new Printer(out, outTerminal, true, pretty != null || terminal.colors()
+                    ? Ansi.ON : Ansi.NONE);
+            case "colors" -> new Printer(out, outTerminal, false, Ansi.ON);
+            case "format" -> new Printer(out, outTerminal, true, Ansi.NONE);
+            case "none" -> new Printer(out, outTerminal, false, Ansi.NONE);
+            default -> throw CliException.usage("--pretty takes all, colors, format or none, not '"
+                    + pretty + "'");
+        };
+    }
+
+    private Ansi ansi(boolean onTerminal) {
+        return onTerminal && terminal.colors() ? Ansi.ON : Ansi.NONE;
+    }
+
+    private X509TrustManager trust() {
+        String value = verify.trim();
+        boolean off = value.equalsIgnoreCase("no") || value.equalsIgnoreCase("false");
+        if (off && ca != null) {
+            throw CliException.usage("--verify=no and --ca exclude each other");
+        }
+        if (off) {
+            return Trust.insecure();
+        }
+        if (ca != null) {
+            return Trust.fromFile(terminal.directory().resolve(ca));
+        }
+        if (value.equalsIgnoreCase("yes") || value.equalsIgnoreCase("true")) {
+            return null;
+        }
+        return Trust.fromFile(terminal.directory().resolve(value));
+    }
+
+    private Duration timeout() {
+        if (timeout == null) {
+            return null;
+        }
+        if (!(timeout > 0) || timeout > 86_400) {
+            throw CliException.usage("--timeout must be between 0 and 86400 seconds, not " + timeout);
+        }
+        return Duration.ofMillis(Math.max(1, Math.round(timeout * 1000)));
+    }
+}
