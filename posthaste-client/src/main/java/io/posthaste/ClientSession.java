@@ -5,6 +5,7 @@ import io.posthaste.internal.chain.Call;
 import io.posthaste.internal.chain.SessionConfig;
 import io.posthaste.internal.codec.HeaderRules;
 import io.posthaste.internal.codec.RequestUrl;
+import io.posthaste.internal.codec.UrlCache;
 import io.posthaste.internal.netty.NettyExchanger;
 import io.posthaste.internal.pool.ConnectionPool;
 import java.io.IOException;
@@ -60,9 +61,11 @@ public final class ClientSession implements AutoCloseable {
     private final NettyExchanger exchanger;
     private final Call call;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final UrlCache urls;
 
     private ClientSession(SessionConfig config) {
         this.config = config;
+        this.urls = new UrlCache(config.baseUrl());
         this.exchanger = new NettyExchanger(config);
         this.call = new Call(config, exchanger);
     }
@@ -157,6 +160,10 @@ public final class ClientSession implements AutoCloseable {
 
     SessionConfig config() {
         return config;
+    }
+
+    UrlCache urls() {
+        return urls;
     }
 
     Call call() {

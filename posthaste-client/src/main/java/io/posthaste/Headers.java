@@ -37,6 +37,11 @@ public final class Headers {
         this.namesAndValues = namesAndValues;
     }
 
+    /** Wraps fields already validated by the response decoder; the array is owned from now on. */
+    static Headers trusted(String[] namesAndValues) {
+        return namesAndValues.length == 0 ? EMPTY : new Headers(namesAndValues);
+    }
+
     /** Returns the empty header list. */
     public static Headers empty() {
         return EMPTY;

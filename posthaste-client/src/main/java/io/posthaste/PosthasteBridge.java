@@ -9,6 +9,11 @@ import java.util.List;
 final class PosthasteBridge extends Bridge {
 
     @Override
+    public Headers trustedHeaders(String[] namesAndValues) {
+        return Headers.trusted(namesAndValues);
+    }
+
+    @Override
     public RequestUrl url(Request request) {
         return request.requestUrl();
     }

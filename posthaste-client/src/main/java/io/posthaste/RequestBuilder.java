@@ -42,8 +42,8 @@ public final class RequestBuilder {
     private final String method;
     private final String url;
     private final Headers.Builder headers = Headers.builder();
-    private final List<Map.Entry<String, String>> query = new ArrayList<>(0);
-    private final Set<String> skippedAutoHeaders = new LinkedHashSet<>(0);
+    private List<Map.Entry<String, String>> query = List.of();
+    private Set<String> skippedAutoHeaders = Set.of();
     private Timeouts timeouts;
     private Boolean raiseForStatus;
     private Object json;
@@ -91,6 +91,9 @@ public final class RequestBuilder {
             throw new IllegalArgumentException("only User-Agent, Accept, Accept-Encoding and "
                     + "Content-Type can be skipped, not " + name);
         }
+        if (skippedAutoHeaders.isEmpty()) {
+            skippedAutoHeaders = new LinkedHashSet<>(4);
+        }
         skippedAutoHeaders.add(lower);
         return this;
     }
@@ -100,6 +103,9 @@ public final class RequestBuilder {
      * may be given more than once; the fragment of the URL is never sent.
      */
     public RequestBuilder query(String name, String value) {
+        if (query.isEmpty()) {
+            query = new ArrayList<>(4);
+        }
         query.add(Map.entry(Objects.requireNonNull(name, "name"),
                 Objects.requireNonNull(value, () -> "value of query parameter " + name)));
         return this;
@@ -220,9 +226,7 @@ public final class RequestBuilder {
      */
     public Request build() {
         SessionConfig config = session.config();
-        RequestUrl base = config.baseUrl();
-        RequestUrl resolved = base == null ? RequestUrl.parse(url) : RequestUrl.resolve(base, url);
-        resolved = resolved.withQueryParameters(query);
+        RequestUrl resolved = session.urls().get(url).withQueryParameters(query);
         Headers own = headers.build();
         Headers merged = own;
         Headers defaults = config.defaultHeaders();

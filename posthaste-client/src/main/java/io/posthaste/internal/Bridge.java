@@ -28,6 +28,9 @@ public abstract class Bridge {
         return instance;
     }
 
+    /** Wraps header fields a decoder has already validated, without copying them. */
+    public abstract Headers trustedHeaders(String[] namesAndValues);
+
     /** Returns the parsed URL of {@code request}. */
     public abstract RequestUrl url(Request request);
 

@@ -4,12 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.posthaste.ClientException;
 import io.posthaste.ClientPayloadException;
@@ -20,9 +14,7 @@ import io.posthaste.internal.codec.ContentDecoder;
 import io.posthaste.internal.codec.StreamBody;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class Exchange {
 
+    private static final byte[] EMPTY = new byte[0];
+
     /** Interim (1xx) responses tolerated before the server is deemed hostile. */
     private static final int MAX_INTERIM_RESPONSES = 10;
 
@@ -47,7 +41,6 @@ final class Exchange {
     private final ExchangeSpec spec;
     private final CompletableFuture<RawResponse> result;
     private final AtomicBoolean cleaned = new AtomicBoolean();
-    private final long startNanos = System.nanoTime();
 
     private volatile HttpConnection connection;
     private volatile CompletableFuture<HttpConnection> pendingAcquire;
@@ -195,28 +188,22 @@ final class Exchange {
         lastActivityNanos = System.nanoTime();
     }
 
-    /** A response message arrived. Event loop. */
+    /** A response message arrived: a head, a piece of body, or the end. Event loop. */
     void onMessage(Object msg) {
         try {
             if (result.isDone() && stream == null) {
                 return;
             }
             lastActivityNanos = System.nanoTime();
-            if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
-                throw new MalformedResponseException(object.decoderResult().cause());
-            }
-            if (msg instanceof HttpResponse head) {
-                onHead(head);
-            }
-            if (msg instanceof HttpContent content && responseStarted) {
-                onContent(content.content());
-                if (msg instanceof LastHttpContent) {
-                    onEnd();
+            if (msg instanceof ByteBuf content) {
+                if (responseStarted) {
+                    onContent(content);
                 }
+            } else if (msg instanceof ResponseHead head) {
+                onHead(head);
+            } else if (msg == BodyEnd.INSTANCE && responseStarted) {
+                onEnd();
             }
-        } catch (MalformedResponseException e) {
-            fail(new ClientPayloadException("malformed response to " + spec.describe() + ": "
-                    + e.getCause().getMessage(), e.getCause()));
         } catch (IOException e) {
             fail(new ClientPayloadException("broken response body from " + spec.describe() + ": "
                     + e.getMessage(), e));
@@ -227,49 +214,33 @@ final class Exchange {
         }
     }
 
-    private void onHead(HttpResponse head) throws IOException {
-        int code = head.status().code();
-        if (code >= 100 && code < 200 && code != 101) {
+    private void onHead(ResponseHead head) throws IOException {
+        if (head.isInterim()) {
             if (++interimResponses > MAX_INTERIM_RESPONSES) {
-                throw new MalformedResponseException(new IOException("more than "
-                        + MAX_INTERIM_RESPONSES + " interim (1xx) responses"));
+                throw new ClientPayloadException("malformed response to " + spec.describe()
+                        + ": more than " + MAX_INTERIM_RESPONSES + " interim (1xx) responses", null);
             }
             return;
         }
-        io.netty.handler.codec.http.HttpHeaders nettyHeaders = head.headers();
-        if (nettyHeaders.size() > engine.config().maxResponseHeaders()) {
-            throw new MalformedResponseException(new IOException("more than "
-                    + engine.config().maxResponseHeaders() + " header fields"));
-        }
-        if (nettyHeaders.contains(HttpHeaderNames.TRANSFER_ENCODING)
-                && nettyHeaders.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            throw new MalformedResponseException(new IOException(
-                    "both Content-Length and Transfer-Encoding (a request smuggling pattern)"));
-        }
+        int code = head.status();
         responseStarted = true;
         status = code;
-        reason = head.status().reasonPhrase();
-        version = head.protocolVersion().text();
-        keepAlive = HttpUtil.isKeepAlive(head);
-        Headers.Builder builder = Headers.builder();
-        Iterator<Map.Entry<CharSequence, CharSequence>> it = nettyHeaders.iteratorCharSequence();
-        while (it.hasNext()) {
-            Map.Entry<CharSequence, CharSequence> entry = it.next();
-            builder.add(entry.getKey().toString(), entry.getValue().toString());
-        }
-        headers = builder.build();
+        reason = head.reason();
+        version = head.version();
+        keepAlive = head.keepAlive();
+        headers = io.posthaste.internal.Bridge.get().trustedHeaders(head.headers());
         boolean bodyless = spec.isHead() || code == 204 || code == 304;
-        String encoding = headers.get("Content-Encoding");
+        String encoding = bodyless || !spec.decompress() ? null : head.header("Content-Encoding");
         boolean buffered = !spec.streaming() || (spec.raiseForStatus() && code >= 400);
-        if (!bodyless && spec.decompress() && encoding != null && ContentDecoder.supports(encoding)) {
+        if (encoding != null && ContentDecoder.supports(encoding)) {
             decoder = ContentDecoder.forEncoding(encoding, buffered ? spec.maxBodySize() : -1);
         }
         if (buffered) {
-            long length = bodyless || decoder != null ? -1 : HttpUtil.getContentLength(head, -1L);
+            long length = bodyless || decoder != null ? -1 : head.contentLength();
             if (length > spec.maxBodySize()) {
                 throw tooLarge();
             }
-            body = new byte[length >= 0 ? (int) length : 512];
+            body = length == 0 ? EMPTY : new byte[length > 0 ? (int) length : 512];
         } else {
             stream = new ResponseBodyStream(connection.channel(), this);
             RawResponse raw = new RawResponse(spec.request(), status, reason, headers, version, null,
@@ -529,10 +500,6 @@ final class Exchange {
         }
     }
 
-    long elapsedNanos() {
-        return System.nanoTime() - startNanos;
-    }
-
     /** Counts a zero-copy transfer's progress as write activity, for the write timeout. */
     private final class WriteProgress implements io.netty.channel.ChannelProgressiveFutureListener {
         @Override
@@ -544,15 +511,6 @@ final class Exchange {
         @Override
         public void operationComplete(io.netty.channel.ChannelProgressiveFuture future) {
             lastActivityNanos = System.nanoTime();
-        }
-    }
-
-    /** A response that breaks HTTP/1.1 framing or the limits. */
-    private static final class MalformedResponseException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        MalformedResponseException(Throwable cause) {
-            super(cause.getMessage(), cause);
         }
     }
 }

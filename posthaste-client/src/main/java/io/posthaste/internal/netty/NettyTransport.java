@@ -124,7 +124,7 @@ public final class NettyTransport implements AutoCloseable {
                             ch.pipeline().addLast("tls", ssl);
                         }
                         ch.pipeline().addLast("decoder", new ResponseDecoder(
-                                config.maxResponseHeaderSize()));
+                                config.maxResponseHeaderSize(), config.maxResponseHeaders()));
                         ch.pipeline().addLast("connection", new HttpConnection(ch, origin, listener));
                     }
                 })

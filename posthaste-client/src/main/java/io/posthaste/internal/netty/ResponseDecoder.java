@@ -1,39 +1,453 @@
 package io.posthaste.internal.netty;
 
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
 
 /**
- * Netty's response decoder, told which responses can have no body: a response to HEAD never has
- * one, whatever its {@code Content-Length} or {@code Transfer-Encoding} say (RFC 9110 §9.3.2).
- * Strict: bare LF line endings, and a response with both {@code Content-Length} and
- * {@code Transfer-Encoding}, are protocol errors, not things to guess about.
+ * A strict HTTP/1.1 response decoder (RFC 9112). It emits a {@link ResponseHead}, then the body
+ * as retained {@link ByteBuf} slices of the received bytes (no copy), then {@link BodyEnd}.
+ *
+ * <p>Where lenient parsers have been exploited for response splitting and smuggling, it refuses
+ * rather than guesses: a bare LF, obs-fold, whitespace before a colon, a NUL or other control
+ * character in a field, {@code Content-Length} together with {@code Transfer-Encoding}, more
+ * than one {@code Content-Length}, a malformed chunk size, an over-long status line, header
+ * section or header count, and endless blank lines before the status line are all protocol
+ * errors; after one the decoder ignores everything and the connection is closed. A response to
+ * HEAD, a 204 and a 304 never have a body whatever their headers say.
+ *
+ * <p>Header names seen on almost every response are shared constants, and values are decoded
+ * through one reusable buffer, so a typical head costs one string per value.
  */
-final class ResponseDecoder extends HttpResponseDecoder {
+final class ResponseDecoder extends ByteToMessageDecoder {
 
-    /** The longest status line accepted. */
-    static final int MAX_INITIAL_LINE = 8190;
+    static final int MAX_STATUS_LINE = 8190;
+    private static final int MAX_CHUNK_LINE = 1024;
+    private static final int MAX_LEADING_BLANK_LINES = 8;
+    private static final String[] COMMON_NAMES = {"Content-Length", "Content-Type", "Date", "Server",
+        "Connection", "Transfer-Encoding", "Content-Encoding", "Keep-Alive", "Cache-Control",
+        "Set-Cookie", "Location", "Vary", "ETag", "Last-Modified", "Accept-Ranges", "Expires",
+        "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Retry-After"};
+    private static final byte[][] COMMON_NAME_BYTES = new byte[COMMON_NAMES.length][];
 
-    private boolean headRequest;
-
-    ResponseDecoder(int maxHeaderSize) {
-        super(new HttpDecoderConfig()
-                .setMaxInitialLineLength(MAX_INITIAL_LINE)
-                .setMaxHeaderSize(maxHeaderSize)
-                .setMaxChunkSize(64 * 1024)
-                .setStrictLineParsing(true)
-                .setAllowDuplicateContentLengths(false)
-                .setUseRfc9112TransferEncoding(true));
+    static {
+        for (int i = 0; i < COMMON_NAMES.length; i++) {
+            COMMON_NAME_BYTES[i] = COMMON_NAMES[i].getBytes(StandardCharsets.US_ASCII);
+        }
     }
 
-    /** Tells the decoder whether the request now in flight is a HEAD. Event loop only. */
+    private enum State { STATUS_LINE, HEADERS, FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS,
+        UNTIL_CLOSE, BROKEN }
+
+    private final int maxHeaderSize;
+    private final int maxHeaders;
+    private byte[] scratch = new byte[256];
+    private State state = State.STATUS_LINE;
+    private boolean headRequest;
+    private int blankLines;
+    private String version;
+    private int status;
+    private String reason;
+    private String[] headers = new String[32];
+    private int headerCount;
+    private int headerBytes;
+    private long remaining;
+
+    ResponseDecoder(int maxHeaderSize, int maxHeaders) {
+        this.maxHeaderSize = maxHeaderSize;
+        this.maxHeaders = maxHeaders;
+    }
+
+    /** Tells the decoder whether the request in flight is a HEAD. Event loop only. */
     void expectHeadResponse(boolean head) {
         this.headRequest = head;
     }
 
     @Override
-    protected boolean isContentAlwaysEmpty(HttpMessage msg) {
-        return headRequest || super.isContentAlwaysEmpty(msg);
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        try {
+            while (in.isReadable() && decodeOnce(in, out)) {
+                // Each step consumed input or emitted a message; go on while there is input.
+            }
+        } catch (DecoderException e) {
+            state = State.BROKEN;
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        decode(ctx, in, out);
+        switch (state) {
+            case UNTIL_CLOSE -> {
+                out.add(BodyEnd.INSTANCE);
+                state = State.STATUS_LINE;
+            }
+            case FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS -> {
+                state = State.BROKEN;
+                throw new DecoderException("the connection closed before the end of the body");
+            }
+            case HEADERS -> {
+                state = State.BROKEN;
+                throw new DecoderException("the connection closed in the middle of the response head");
+            }
+            default -> { }
+        }
+    }
+
+    /** Returns whether to keep going: false when more input is needed. */
+    private boolean decodeOnce(ByteBuf in, List<Object> out) {
+        switch (state) {
+            case STATUS_LINE -> {
+                int end = lineEnd(in, MAX_STATUS_LINE, "status line");
+                if (end < 0) {
+                    return false;
+                }
+                int length = end - in.readerIndex();
+                if (length == 0) {
+                    in.skipBytes(2);
+                    if (++blankLines > MAX_LEADING_BLANK_LINES) {
+                        throw new DecoderException("too many blank lines before the status line");
+                    }
+                    return true;
+                }
+                parseStatusLine(in, length);
+                in.skipBytes(length + 2);
+                headerCount = 0;
+                headerBytes = 0;
+                state = State.HEADERS;
+                return true;
+            }
+            case HEADERS -> {
+                int end = lineEnd(in, maxHeaderSize - headerBytes + 2, "header section");
+                if (end < 0) {
+                    return false;
+                }
+                int length = end - in.readerIndex();
+                headerBytes += length + 2;
+                if (length == 0) {
+                    in.skipBytes(2);
+                    endOfHead(out);
+                } else {
+                    parseHeader(in, length);
+                    in.skipBytes(length + 2);
+                }
+                return true;
+            }
+            case FIXED -> {
+                int n = (int) Math.min(in.readableBytes(), remaining);
+                out.add(in.readRetainedSlice(n));
+                remaining -= n;
+                if (remaining == 0) {
+                    out.add(BodyEnd.INSTANCE);
+                    state = State.STATUS_LINE;
+                }
+                return true;
+            }
+            case UNTIL_CLOSE -> {
+                out.add(in.readRetainedSlice(in.readableBytes()));
+                return true;
+            }
+            case CHUNK_SIZE -> {
+                int end = lineEnd(in, MAX_CHUNK_LINE, "chunk size line");
+                if (end < 0) {
+                    return false;
+                }
+                remaining = parseChunkSize(in, end);
+                in.readerIndex(end + 2);
+                state = remaining == 0 ? State.TRAILERS : State.CHUNK_DATA;
+                return true;
+            }
+            case CHUNK_DATA -> {
+                int n = (int) Math.min(in.readableBytes(), remaining);
+                out.add(in.readRetainedSlice(n));
+                remaining -= n;
+                if (remaining == 0) {
+                    state = State.CHUNK_END;
+                }
+                return true;
+            }
+            case CHUNK_END -> {
+                if (in.readableBytes() < 2) {
+                    return false;
+                }
+                if (in.readByte() != '\r' || in.readByte() != '\n') {
+                    throw new DecoderException("chunk data not followed by CRLF");
+                }
+                state = State.CHUNK_SIZE;
+                return true;
+            }
+            case TRAILERS -> {
+                int end = lineEnd(in, maxHeaderSize - headerBytes + 2, "trailer section");
+                if (end < 0) {
+                    return false;
+                }
+                int length = end - in.readerIndex();
+                headerBytes += length + 2;
+                if (length > 0) {
+                    checkTrailerLine(in, length);
+                }
+                in.skipBytes(length + 2);
+                if (length == 0) {
+                    out.add(BodyEnd.INSTANCE);
+                    state = State.STATUS_LINE;
+                }
+                return true;
+            }
+            case BROKEN -> {
+                in.skipBytes(in.readableBytes());
+                return false;
+            }
+            default -> throw new IllegalStateException(state.name());
+        }
+    }
+
+    /**
+     * Returns the index of the CR of the next CRLF, or -1 if the line is not complete yet.
+     * A LF without CR before it, or a line over {@code max}, is an error.
+     */
+    private static int lineEnd(ByteBuf in, int max, String what) {
+        int start = in.readerIndex();
+        int searchable = Math.min(in.readableBytes(), max);
+        int lf = in.indexOf(start, start + searchable, (byte) '\n');
+        if (lf < 0) {
+            if (in.readableBytes() >= max) {
+                throw new DecoderException(what + " longer than " + max + " bytes");
+            }
+            return -1;
+        }
+        if (lf == start || in.getByte(lf - 1) != '\r') {
+            throw new DecoderException("bare LF in the " + what);
+        }
+        return lf - 1;
+    }
+
+    private void parseStatusLine(ByteBuf in, int length) {
+        int start = in.readerIndex();
+        if (length < 12 || !isVersion(in, start) || in.getByte(start + 8) != ' '
+                || length > 12 && in.getByte(start + 12) != ' ') {
+            throw new DecoderException("malformed status line");
+        }
+        version = in.getByte(start + 7) == '1' ? "HTTP/1.1" : "HTTP/1.0";
+        int code = 0;
+        for (int i = 9; i < 12; i++) {
+            byte b = in.getByte(start + i);
+            if (b < '0' || b > '9') {
+                throw new DecoderException("malformed status code");
+            }
+            code = code * 10 + (b - '0');
+        }
+        if (code < 100) {
+            throw new DecoderException("status code " + code + " out of range");
+        }
+        status = code;
+        reason = length > 12 ? text(in, start + 13, length - 13, "reason phrase") : "";
+        blankLines = 0;
+    }
+
+    private static boolean isVersion(ByteBuf in, int start) {
+        return in.getByte(start) == 'H' && in.getByte(start + 1) == 'T' && in.getByte(start + 2) == 'T'
+                && in.getByte(start + 3) == 'P' && in.getByte(start + 4) == '/'
+                && in.getByte(start + 5) == '1' && in.getByte(start + 6) == '.'
+                && (in.getByte(start + 7) == '1' || in.getByte(start + 7) == '0');
+    }
+
+    private void parseHeader(ByteBuf in, int length) {
+        if (headerCount >= maxHeaders) {
+            throw new DecoderException("more than " + maxHeaders + " header fields");
+        }
+        int start = in.readerIndex();
+        byte first = in.getByte(start);
+        if (first == ' ' || first == '\t') {
+            throw new DecoderException("obsolete line folding in a header");
+        }
+        int colon = -1;
+        for (int i = 0; i < length; i++) {
+            byte b = in.getByte(start + i);
+            if (b == ':') {
+                colon = i;
+                break;
+            }
+            if (b < 0 || !io.posthaste.internal.codec.HeaderRules.isTokenChar((char) b)) {
+                throw new DecoderException("invalid character in a header name");
+            }
+        }
+        if (colon <= 0) {
+            throw new DecoderException("header line without a name and colon");
+        }
+        int valueStart = colon + 1;
+        int valueEnd = length;
+        while (valueStart < valueEnd && isWhitespace(in.getByte(start + valueStart))) {
+            valueStart++;
+        }
+        while (valueEnd > valueStart && isWhitespace(in.getByte(start + valueEnd - 1))) {
+            valueEnd--;
+        }
+        String name = name(in, start, colon);
+        String value = text(in, start + valueStart, valueEnd - valueStart, "header value");
+        if (headerCount * 2 + 2 > headers.length) {
+            headers = java.util.Arrays.copyOf(headers, headers.length * 2);
+        }
+        headers[headerCount * 2] = name;
+        headers[headerCount * 2 + 1] = value;
+        headerCount++;
+    }
+
+    private void checkTrailerLine(ByteBuf in, int length) {
+        byte first = in.getByte(in.readerIndex());
+        if (first == ' ' || first == '\t' || in.indexOf(in.readerIndex(), in.readerIndex() + length,
+                (byte) ':') < 0) {
+            throw new DecoderException("malformed trailer field");
+        }
+        for (int i = 0; i < length; i++) {
+            byte b = in.getByte(in.readerIndex() + i);
+            if (b == 0 || b == '\r' || b == '\n') {
+                throw new DecoderException("control character in a trailer field");
+            }
+        }
+    }
+
+    private void endOfHead(List<Object> out) {
+        String[] fields = java.util.Arrays.copyOf(headers, headerCount * 2);
+        long length = -1;
+        boolean chunked = false;
+        boolean transferEncoding = false;
+        boolean close = false;
+        boolean keepAliveToken = false;
+        for (int i = 0; i < fields.length; i += 2) {
+            String name = fields[i];
+            String value = fields[i + 1];
+            if (name.equalsIgnoreCase("Content-Length")) {
+                if (length >= 0) {
+                    throw new DecoderException("more than one Content-Length");
+                }
+                length = parseLength(value);
+            } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+                transferEncoding = true;
+                String last = value.substring(value.lastIndexOf(',') + 1).trim();
+                chunked = last.equalsIgnoreCase("chunked");
+            } else if (name.equalsIgnoreCase("Connection")) {
+                String lower = value.toLowerCase(Locale.ROOT);
+                close |= lower.contains("close");
+                keepAliveToken |= lower.contains("keep-alive");
+            }
+        }
+        if (transferEncoding && length >= 0) {
+            throw new DecoderException("both Content-Length and Transfer-Encoding (a request "
+                    + "smuggling pattern)");
+        }
+        boolean http11 = version.equals("HTTP/1.1");
+        boolean keepAlive = !close && (http11 || keepAliveToken);
+        boolean interim = status >= 100 && status < 200 && status != 101;
+        boolean bodyless = interim || headRequest || status == 204 || status == 304;
+        if (!bodyless && !chunked && length < 0) {
+            keepAlive = false;
+        }
+        out.add(new ResponseHead(version, status, reason, fields, keepAlive, length));
+        if (bodyless) {
+            if (!interim) {
+                out.add(BodyEnd.INSTANCE);
+            }
+            state = State.STATUS_LINE;
+        } else if (chunked) {
+            state = State.CHUNK_SIZE;
+        } else if (transferEncoding || length < 0) {
+            state = State.UNTIL_CLOSE;
+        } else if (length == 0) {
+            out.add(BodyEnd.INSTANCE);
+            state = State.STATUS_LINE;
+        } else {
+            remaining = length;
+            state = State.FIXED;
+        }
+    }
+
+    private static long parseLength(String value) {
+        if (value.isEmpty() || value.length() > 18) {
+            throw new DecoderException("invalid Content-Length");
+        }
+        long length = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new DecoderException("invalid Content-Length");
+            }
+            length = length * 10 + (c - '0');
+        }
+        return length;
+    }
+
+    private static long parseChunkSize(ByteBuf in, int end) {
+        int start = in.readerIndex();
+        long size = 0;
+        int digits = 0;
+        int i = start;
+        for (; i < end; i++) {
+            int b = in.getByte(i);
+            int digit = Character.digit(b, 16);
+            if (digit < 0) {
+                break;
+            }
+            if (++digits > 15) {
+                throw new DecoderException("chunk size too large");
+            }
+            size = size * 16 + digit;
+        }
+        if (digits == 0 || i < end && in.getByte(i) != ';' && !isWhitespace(in.getByte(i))) {
+            throw new DecoderException("malformed chunk size");
+        }
+        for (; i < end; i++) {
+            byte b = in.getByte(i);
+            if (b == 0 || b == '\r') {
+                throw new DecoderException("control character in a chunk extension");
+            }
+        }
+        return size;
+    }
+
+    private String name(ByteBuf in, int start, int length) {
+        for (int i = 0; i < COMMON_NAME_BYTES.length; i++) {
+            byte[] candidate = COMMON_NAME_BYTES[i];
+            if (candidate.length == length && equalsAt(in, start, candidate)) {
+                return COMMON_NAMES[i];
+            }
+        }
+        return text(in, start, length, "header name");
+    }
+
+    private static boolean equalsAt(ByteBuf in, int start, byte[] expected) {
+        for (int i = 0; i < expected.length; i++) {
+            if (in.getByte(start + i) != expected[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Decodes Latin-1 text, refusing control characters other than horizontal tab. */
+    private String text(ByteBuf in, int start, int length, String what) {
+        if (length == 0) {
+            return "";
+        }
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, scratch.length * 2)];
+        }
+        in.getBytes(start, scratch, 0, length);
+        for (int i = 0; i < length; i++) {
+            int b = scratch[i] & 0xff;
+            if (b < 0x20 && b != '\t' || b == 0x7f) {
+                throw new DecoderException("control character in the " + what);
+            }
+        }
+        return new String(scratch, 0, length, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\t';
     }
 }
