@@ -70,6 +70,11 @@ final class ServeCommand implements Callable<Integer> {
             Thread hook = new Thread(stop::countDown, "posthaste-serve-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             stop.await();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the JVM is already running the hook that released us.
+            }
             terminal.out().println("Stopped.");
             return ExitCode.OK;
         } catch (InterruptedException e) {
