@@ -41,7 +41,7 @@ public final class RequestBuilder {
     private final ClientSession session;
     private final String method;
     private final String url;
-    private final Headers.Builder headers = Headers.builder();
+    private Headers.Builder headers;
     private List<Map.Entry<String, String>> query = List.of();
     private Set<String> skippedAutoHeaders = Set.of();
     private Timeouts timeouts;
@@ -65,13 +65,13 @@ public final class RequestBuilder {
      * @throws InvalidRequestException if the name is not a token or the value has CR, LF or NUL
      */
     public RequestBuilder header(String name, String value) {
-        headers.set(name, value);
+        ownHeaders().set(name, value);
         return this;
     }
 
     /** Adds a header value, keeping earlier values of the same name on this builder. */
     public RequestBuilder addHeader(String name, String value) {
-        headers.add(name, value);
+        ownHeaders().add(name, value);
         return this;
     }
 
@@ -211,6 +211,13 @@ public final class RequestBuilder {
         return body(Body.of(stream, contentType == null ? null : MediaType.parse(contentType)));
     }
 
+    private Headers.Builder ownHeaders() {
+        if (headers == null) {
+            headers = Headers.builder();
+        }
+        return headers;
+    }
+
     private static void requireNoBody(String what, boolean conflict) {
         if (conflict) {
             throw new IllegalArgumentException("cannot combine " + what + "(...) with another kind "
@@ -227,7 +234,7 @@ public final class RequestBuilder {
     public Request build() {
         SessionConfig config = session.config();
         RequestUrl resolved = session.urls().get(url).withQueryParameters(query);
-        Headers own = headers.build();
+        Headers own = headers == null ? Headers.empty() : headers.build();
         Headers merged = own;
         Headers defaults = config.defaultHeaders();
         if (!defaults.isEmpty()) {

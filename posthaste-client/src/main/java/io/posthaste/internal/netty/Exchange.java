@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One request and its response over one connection at a time (and a second connection if the
@@ -40,12 +39,12 @@ final class Exchange {
     private final NettyExchanger engine;
     private final ExchangeSpec spec;
     private final CompletableFuture<RawResponse> result;
-    private final AtomicBoolean cleaned = new AtomicBoolean();
+    private boolean cleaned;
+    private boolean bodyEnded;
 
     private volatile HttpConnection connection;
     private volatile CompletableFuture<HttpConnection> pendingAcquire;
     private volatile BodyPump pump;
-    private ScheduledFuture<?> watchdog;
     private ScheduledFuture<?> totalTimer;
     private boolean retried;
     private boolean failing;
@@ -88,18 +87,24 @@ final class Exchange {
         CompletableFuture<HttpConnection> acquiring = engine.acquire(Origin.of(spec.url()),
                 spec.timeouts());
         pendingAcquire = acquiring;
-        acquiring.whenComplete((acquired, failure) -> {
-            if (failure != null) {
-                fail(engine.translate(spec, failure, ClientTimeoutException.Phase.POOL_ACQUIRE, false));
-                return;
-            }
-            connection = acquired;
-            if (result.isDone()) {
-                runOnLoop(acquired.eventLoop(), () -> release(true));
-                return;
-            }
-            prepareAndWrite(acquired);
-        });
+        if (acquiring.isDone() && !acquiring.isCompletedExceptionally()) {
+            onAcquired(acquiring.join(), null);
+        } else {
+            acquiring.whenComplete(this::onAcquired);
+        }
+    }
+
+    private void onAcquired(HttpConnection acquired, Throwable failure) {
+        if (failure != null) {
+            fail(engine.translate(spec, failure, ClientTimeoutException.Phase.POOL_ACQUIRE, false));
+            return;
+        }
+        connection = acquired;
+        if (result.isDone()) {
+            runOnLoop(acquired.eventLoop(), () -> release(true));
+            return;
+        }
+        prepareAndWrite(acquired);
     }
 
     private void prepareAndWrite(HttpConnection conn) {
@@ -304,6 +309,7 @@ final class Exchange {
         boolean reusable = keepAlive && requestWritten;
         if (stream != null) {
             stream.end();
+            bodyEnded = true;
             finishTimers();
             if (!reusable) {
                 connection.markBroken();
@@ -404,9 +410,10 @@ final class Exchange {
 
     /** Releases everything this exchange holds, once. Event loop of the bound connection. */
     private void release(boolean reusable) {
-        if (!cleaned.compareAndSet(false, true)) {
+        if (cleaned) {
             return;
         }
+        cleaned = true;
         finishTimers();
         if (decoder != null) {
             decoder.close();
@@ -439,10 +446,7 @@ final class Exchange {
     }
 
     private void cancelWatchdog() {
-        if (watchdog != null) {
-            watchdog.cancel(false);
-            watchdog = null;
-        }
+        // The connection's check outlives this exchange: it finds the next one, or nothing.
     }
 
     private void cancelTotalTimer() {
@@ -453,13 +457,12 @@ final class Exchange {
     }
 
     private void armWatchdog(long delayNanos) {
-        watchdog = connection.eventLoop().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+        connection.checkWithin(delayNanos);
     }
 
     /** Fires the read or write timeout if nothing moved for that long; re-arms otherwise. */
-    private void checkIdle() {
-        watchdog = null;
-        if (result.isDone() && stream == null || cleaned.get()) {
+    void checkIdle() {
+        if (result.isDone() && stream == null || cleaned || bodyEnded) {
             return;
         }
         boolean paused = stream != null && stream.isPaused();

@@ -11,6 +11,7 @@ import io.posthaste.internal.codec.RequestUrl;
  * @param request the public request
  * @param url its parsed URL
  * @param headLines name/value pairs of the head in wire order, without framing headers
+ * @param headLineCount how many entries of {@code headLines} are used
  * @param body the body, or {@code null}
  * @param framing how the body is delimited
  * @param declaredLength the {@code Content-Length} to send, or -1 when unknown
@@ -21,7 +22,7 @@ import io.posthaste.internal.codec.RequestUrl;
  * @param decompress whether to decode gzip/deflate bodies
  * @param retryable whether a stale pooled connection may be retried once
  */
-record ExchangeSpec(Request request, RequestUrl url, String[] headLines, Body body, Framing framing,
+record ExchangeSpec(Request request, RequestUrl url, String[] headLines, int headLineCount, Body body, Framing framing,
         long declaredLength, Timeouts timeouts, boolean streaming, boolean raiseForStatus,
         long maxBodySize, boolean decompress, boolean retryable) {
 

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.posthaste.internal.pool.ConnectionPool;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/1.1 connection and the last handler of its pipeline. It carries one exchange at a
@@ -23,6 +25,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Conne
     private Exchange exchange;
     private int exchanges;
     private volatile boolean broken;
+    private long idleSince;
+    private ScheduledFuture<?> watchdog;
+    private long watchdogDeadline;
+    private final Runnable watchdogCheck = this::onWatchdog;
 
     HttpConnection(Channel channel, Origin origin, ConnectionListener listener) {
         this.channel = channel;
@@ -70,6 +76,41 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Conne
     }
 
     @Override
+    public void idleSince(long nanoTime) {
+        idleSince = nanoTime;
+    }
+
+    @Override
+    public long idleSince() {
+        return idleSince;
+    }
+
+    /**
+     * Makes sure the exchange's timeouts are checked within {@code delayNanos}. One scheduled
+     * check per connection serves every exchange it carries, so a busy keep-alive connection
+     * schedules nothing per request. Event loop only.
+     */
+    void checkWithin(long delayNanos) {
+        long deadline = System.nanoTime() + delayNanos;
+        if (watchdog != null) {
+            if (watchdogDeadline <= deadline) {
+                return;
+            }
+            watchdog.cancel(false);
+        }
+        watchdogDeadline = deadline;
+        watchdog = channel.eventLoop().schedule(watchdogCheck, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void onWatchdog() {
+        watchdog = null;
+        Exchange current = exchange;
+        if (current != null) {
+            current.checkIdle();
+        }
+    }
+
+    @Override
     public boolean isUsable() {
         return !broken && channel.isActive();
     }
@@ -96,6 +137,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Conne
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         broken = true;
+        if (watchdog != null) {
+            watchdog.cancel(false);
+            watchdog = null;
+        }
         Exchange current = exchange;
         if (current != null) {
             current.onConnectionClosed();

@@ -116,7 +116,7 @@ final class RequestWriter {
         ByteBufUtil.writeAscii(buf, spec.url().target());
         buf.writeBytes(VERSION);
         String[] lines = spec.headLines();
-        for (int i = 0; i < lines.length; i += 2) {
+        for (int i = 0; i < spec.headLineCount(); i += 2) {
             ByteBufUtil.writeAscii(buf, lines[i]);
             buf.writeBytes(COLON_SPACE);
             // Values were checked to be Latin-1 without controls: one byte per char is exact.

@@ -46,6 +46,7 @@ final class ResponseDecoder extends ByteToMessageDecoder {
     private final int maxHeaderSize;
     private final int maxHeaders;
     private byte[] scratch = new byte[256];
+    private final String[] lastValues = new String[COMMON_NAMES.length];
     private State state = State.STATUS_LINE;
     private boolean headRequest;
     private int blankLines;
@@ -288,8 +289,19 @@ final class ResponseDecoder extends ByteToMessageDecoder {
         while (valueEnd > valueStart && isWhitespace(in.getByte(start + valueEnd - 1))) {
             valueEnd--;
         }
-        String name = name(in, start, colon);
-        String value = text(in, start + valueStart, valueEnd - valueStart, "header value");
+        int common = commonName(in, start, colon);
+        String name = common >= 0 ? COMMON_NAMES[common] : text(in, start, colon, "header name");
+        int valueLength = valueEnd - valueStart;
+        String value;
+        if (common >= 0 && sameText(in, start + valueStart, valueLength, lastValues[common])) {
+            // Servers repeat most values (Server, Content-Type, even Date within a second).
+            value = lastValues[common];
+        } else {
+            value = text(in, start + valueStart, valueLength, "header value");
+            if (common >= 0) {
+                lastValues[common] = value;
+            }
+        }
         if (headerCount * 2 + 2 > headers.length) {
             headers = java.util.Arrays.copyOf(headers, headers.length * 2);
         }
@@ -410,14 +422,26 @@ final class ResponseDecoder extends ByteToMessageDecoder {
         return size;
     }
 
-    private String name(ByteBuf in, int start, int length) {
+    private static int commonName(ByteBuf in, int start, int length) {
         for (int i = 0; i < COMMON_NAME_BYTES.length; i++) {
             byte[] candidate = COMMON_NAME_BYTES[i];
             if (candidate.length == length && equalsAt(in, start, candidate)) {
-                return COMMON_NAMES[i];
+                return i;
             }
         }
-        return text(in, start, length, "header name");
+        return -1;
+    }
+
+    private static boolean sameText(ByteBuf in, int start, int length, String previous) {
+        if (previous == null || previous.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if ((in.getByte(start + i) & 0xff) != previous.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean equalsAt(ByteBuf in, int start, byte[] expected) {

@@ -9,9 +9,7 @@ import io.posthaste.internal.chain.SessionConfig;
 import io.posthaste.internal.codec.JsonBody;
 import io.posthaste.internal.codec.RequestUrl;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -40,9 +38,9 @@ final class WireHeaders {
         Body body = NettyExchanger.body(request);
         String method = request.method();
 
-        List<String> lines = new ArrayList<>(headers.size() * 2 + 12);
-        lines.add("Host");
-        lines.add(headers.firstValue("Host").orElse(url.hostHeader()));
+        Lines lines = new Lines(headers.size() * 2 + 14);
+        String host = headers.get("Host");
+        lines.add("Host", host != null ? host : url.hostHeader());
         String userLength = null;
         String userTransferEncoding = null;
         for (int i = 0; i < headers.size(); i++) {
@@ -58,8 +56,7 @@ final class WireHeaders {
                 userTransferEncoding = headers.value(i).trim();
                 continue;
             }
-            lines.add(name);
-            lines.add(headers.value(i));
+            lines.add(name, headers.value(i));
         }
         addUnlessPresent(lines, headers, skipped, "Accept", "*/*");
         if (config.decompress()) {
@@ -67,8 +64,7 @@ final class WireHeaders {
         }
         addUnlessPresent(lines, headers, skipped, "User-Agent", config.userAgent());
         if (url.userInfo() != null && !headers.contains("Authorization")) {
-            lines.add("Authorization");
-            lines.add(basic(url.userInfo()));
+            lines.add("Authorization", basic(url.userInfo()));
         }
         MediaType type = body == null ? null : body.contentType();
         if (body != null && type == null && DEFAULT_TYPED.contains(method)) {
@@ -115,16 +111,31 @@ final class WireHeaders {
             framing = ExchangeSpec.Framing.CHUNKED;
         }
         boolean retryable = IDEMPOTENT.contains(method) && (body == null || body.isReplayable());
-        return new ExchangeSpec(request, url, lines.toArray(new String[0]), body, framing, length,
+        return new ExchangeSpec(request, url, lines.array, lines.size, body, framing, length,
                 request.timeouts(), streaming, raiseForStatus, config.maxResponseBodySize(),
                 config.decompress(), retryable);
     }
 
-    private static void addUnlessPresent(List<String> lines, Headers headers, Set<String> skipped,
+    private static void addUnlessPresent(Lines lines, Headers headers, Set<String> skipped,
             String name, String value) {
-        if (!headers.contains(name) && !skipped.contains(name.toLowerCase(Locale.ROOT))) {
-            lines.add(name);
-            lines.add(value);
+        if (!headers.contains(name)
+                && (skipped.isEmpty() || !skipped.contains(name.toLowerCase(Locale.ROOT)))) {
+            lines.add(name, value);
+        }
+    }
+
+    /** Names and values in one array: a request head costs no list and no copy. */
+    private static final class Lines {
+        final String[] array;
+        int size;
+
+        Lines(int capacity) {
+            array = new String[capacity];
+        }
+
+        void add(String name, String value) {
+            array[size++] = name;
+            array[size++] = value;
         }
     }
 

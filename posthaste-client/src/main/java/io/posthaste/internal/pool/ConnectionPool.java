@@ -36,6 +36,12 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
 
         /** Closes the connection; idempotent. */
         void close();
+
+        /** Records when the connection went idle (the pool's bookkeeping). */
+        void idleSince(long nanoTime);
+
+        /** Returns when the connection went idle. */
+        long idleSince();
     }
 
     /** Thrown to a waiter whose acquire timeout elapsed. */
@@ -63,7 +69,6 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
     private final class Origin {
         final K key;
         final ArrayDeque<C> idle = new ArrayDeque<>();
-        final Map<C, Long> idleSince = new HashMap<>();
         final ArrayDeque<CompletableFuture<C>> waiters = new ArrayDeque<>();
         int allocated;
         int connecting;
@@ -109,7 +114,7 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
      * over, goes back to the pool).
      */
     public CompletableFuture<C> acquire(K key, long timeoutNanos) {
-        List<C> toClose = new ArrayList<>(0);
+        List<C> toClose = null;
         CompletableFuture<C> result;
         boolean connect = false;
         Origin origin;
@@ -118,15 +123,24 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
             if (closed) {
                 return CompletableFuture.failedFuture(new PoolClosedException());
             }
-            origin = origins.computeIfAbsent(key, Origin::new);
+            origin = origins.get(key);
+            if (origin == null) {
+                origin = new Origin(key);
+                origins.put(key, origin);
+            }
             C idle;
             while ((idle = origin.idle.pollFirst()) != null) {
-                origin.idleSince.remove(idle);
                 if (idle.isUsable()) {
                     return CompletableFuture.completedFuture(idle);
                 }
                 forget(origin);
+                if (toClose == null) {
+                    toClose = new ArrayList<>(2);
+                }
                 toClose.add(idle);
+            }
+            if (toClose == null) {
+                toClose = new ArrayList<>(1);
             }
             if (origin.allocated < maxPerOrigin && makeRoom(toClose)) {
                 origin.allocated++;
@@ -140,11 +154,18 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
             }
         } finally {
             lock.unlock();
-            toClose.forEach(Pooled::close);
+            if (toClose != null) {
+                toClose.forEach(Pooled::close);
+            }
         }
         if (connect) {
             return connect(origin);
         }
+        return await(result, origin, key, timeoutNanos);
+    }
+
+    private CompletableFuture<C> await(CompletableFuture<C> result, Origin origin, K key,
+            long timeoutNanos) {
         CompletableFuture<C> waiter = result;
         ScheduledFuture<?> timeout = scheduler.schedule(() -> waiter.completeExceptionally(
                 new AcquireTimeoutException("no connection to " + key + " became free within "
@@ -165,30 +186,37 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
      */
     public void release(K key, C connection, boolean reusable) {
         CompletableFuture<C> handTo = null;
-        List<C> toClose = new ArrayList<>(1);
-        List<Origin> toConnect = new ArrayList<>(1);
+        boolean close = false;
+        List<Origin> toConnect = null;
         lock.lock();
         try {
             Origin origin = origins.get(key);
             if (origin == null) {
-                toClose.add(connection);
+                close = true;
             } else if (reusable && !closed && connection.isUsable()) {
                 handTo = origin.waiters.pollFirst();
                 if (handTo == null) {
                     origin.idle.addFirst(connection);
-                    origin.idleSince.put(connection, System.nanoTime());
+                    connection.idleSince(System.nanoTime());
                     startSweeper();
                 }
             } else {
                 forget(origin);
-                toClose.add(connection);
-                admitWaiters(toConnect);
+                close = true;
+                if (hasWaiters()) {
+                    toConnect = new ArrayList<>(1);
+                    admitWaiters(toConnect);
+                }
             }
         } finally {
             lock.unlock();
         }
-        toClose.forEach(Pooled::close);
-        toConnect.forEach(this::connectForWaiter);
+        if (close) {
+            connection.close();
+        }
+        if (toConnect != null) {
+            toConnect.forEach(this::connectForWaiter);
+        }
         if (handTo != null && !handTo.complete(connection)) {
             // The waiter gave up in the meantime: the next one (or the idle list) gets it.
             release(key, connection, true);
@@ -202,7 +230,6 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
         try {
             Origin origin = origins.get(key);
             if (origin != null && origin.idle.remove(connection)) {
-                origin.idleSince.remove(connection);
                 forget(origin);
                 admitWaiters(toConnect);
             }
@@ -246,7 +273,6 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
                 totalAllocated -= origin.idle.size();
                 origin.allocated -= origin.idle.size();
                 origin.idle.clear();
-                origin.idleSince.clear();
                 toFail.addAll(origin.waiters);
                 origin.waiters.clear();
             }
@@ -331,6 +357,16 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
         });
     }
 
+    /** Under the lock: returns whether any origin has a waiter. */
+    private boolean hasWaiters() {
+        for (Origin origin : origins.values()) {
+            if (!origin.waiters.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Under the lock: reserves places for waiters that can now connect. */
     private void admitWaiters(List<Origin> toConnect) {
         for (Origin origin : origins.values()) {
@@ -352,7 +388,6 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
         for (Origin other : origins.values()) {
             C oldest = other.idle.pollLast();
             if (oldest != null) {
-                other.idleSince.remove(oldest);
                 forget(other);
                 toClose.add(oldest);
                 return true;
@@ -390,10 +425,8 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
             for (Origin origin : origins.values()) {
                 for (Iterator<C> it = origin.idle.iterator(); it.hasNext(); ) {
                     C connection = it.next();
-                    Long since = origin.idleSince.get(connection);
-                    if (!connection.isUsable() || (since != null && now - since >= idleTimeoutNanos)) {
+                    if (!connection.isUsable() || now - connection.idleSince() >= idleTimeoutNanos) {
                         it.remove();
-                        origin.idleSince.remove(connection);
                         forget(origin);
                         toClose.add(connection);
                     }
