@@ -9,6 +9,7 @@ import java.security.cert.CertificateEncodingException;
 import java.util.Base64;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,6 +24,7 @@ final class ServeCommand implements Callable<Integer> {
 
     private final Terminal terminal;
     private final CountDownLatch stop;
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Option(names = "--port", paramLabel = "N", defaultValue = "0",
             description = "Port to listen on (default: any free port).")
@@ -67,7 +69,16 @@ final class ServeCommand implements Callable<Integer> {
             terminal.out().println("Routes: /get /post /put /patch /delete /anything /headers /status/{code} "
                     + "/redirect/{n} /basic-auth/{user}/{pass} /bearer /bytes/{n} /stream/{n} /delay/{s} /sink ...");
             terminal.out().flush();
-            Thread hook = new Thread(stop::countDown, "posthaste-serve-stop");
+            // Ctrl-C: release the main thread, then hold the JVM until the server has closed its
+            // connections and said so (bounded, so a stuck close cannot keep the process alive).
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    stopped.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "posthaste-serve-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             stop.await();
             try {
@@ -75,7 +86,9 @@ final class ServeCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C: the JVM is already running the hook that released us.
             }
+            server.close();
             terminal.out().println("Stopped.");
+            terminal.out().flush();
             return ExitCode.OK;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -83,6 +96,8 @@ final class ServeCommand implements Callable<Integer> {
         } catch (RuntimeException | IOException | CertificateEncodingException e) {
             return Main.report(new CliException(ExitCode.ERROR, "cannot serve on " + host + ":" + port
                     + ": " + rootMessage(e), e), null, terminal, debug);
+        } finally {
+            stopped.countDown();
         }
     }
 
