@@ -50,15 +50,22 @@ public interface Body {
      */
     void writeTo(OutputStream out) throws IOException;
 
-    /** Returns a body of {@code bytes} (copied) with type {@code application/octet-stream}. */
+    /**
+     * Returns a body of {@code bytes} with type {@code application/octet-stream}. The array is
+     * not copied (as with the JDK's {@code BodyPublishers.ofByteArray}): do not change it while
+     * the request may still be sent or retried.
+     */
     static Body of(byte[] bytes) {
         return of(bytes, MediaType.OCTET_STREAM);
     }
 
-    /** Returns a body of {@code bytes} (copied) with the given type, or none if {@code null}. */
+    /**
+     * Returns a body of {@code bytes} with the given type, or none if {@code null}. The array is
+     * not copied: do not change it while the request may still be sent or retried.
+     */
     static Body of(byte[] bytes, MediaType contentType) {
         Objects.requireNonNull(bytes, "bytes");
-        return new ByteArrayBody(bytes.clone(), contentType);
+        return new ByteArrayBody(bytes, contentType);
     }
 
     /** Returns a body of {@code text} in UTF-8 with type {@code text/plain; charset=utf-8}. */

@@ -57,7 +57,7 @@ public sealed class ClientResponseException extends ClientException permits Cont
         this.method = response.request().method();
         this.url = response.request().redactedUrl();
         this.history = response.history();
-        byte[] full = response.bytes();
+        byte[] full = response.bodyForError();
         this.bodyTruncated = full.length > BODY_SNAPSHOT_LIMIT;
         this.body = bodyTruncated ? Arrays.copyOf(full, BODY_SNAPSHOT_LIMIT) : full;
         this.charset = response.charset();

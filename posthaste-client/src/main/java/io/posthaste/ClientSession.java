@@ -11,6 +11,8 @@ import io.posthaste.internal.pool.ConnectionPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
@@ -238,6 +240,11 @@ public final class ClientSession implements AutoCloseable {
         private int eventLoopThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
         private ThreadFactory threadFactory;
         private Executor callbackExecutor = ForkJoinPool.commonPool();
+        private final List<Interceptor> interceptors = new ArrayList<>();
+        private final List<Interceptor> networkInterceptors = new ArrayList<>();
+        private boolean followRedirects = true;
+        private int maxRedirects = 10;
+        private boolean allowHttpsToHttpRedirects;
 
         private Builder() {
         }
@@ -385,6 +392,45 @@ public final class ClientSession implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Adds an application interceptor: it runs once per call, sees the final response after
+         * redirects, and runs in the order added (the first added is outermost).
+         */
+        public Builder addInterceptor(Interceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /** Adds a network interceptor: it runs for every exchange, redirect hops included. */
+        public Builder addNetworkInterceptor(Interceptor interceptor) {
+            networkInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * Sets whether 301, 302, 303, 307 and 308 are followed (default true; HEAD requests are
+         * not followed unless they ask to be).
+         */
+        public Builder followRedirects(boolean follow) {
+            this.followRedirects = follow;
+            return this;
+        }
+
+        /** Sets the most redirects followed for one call (default 10). */
+        public Builder maxRedirects(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("maxRedirects must be >= 0: " + max);
+            }
+            this.maxRedirects = max;
+            return this;
+        }
+
+        /** Sets whether a redirect may go from https to http (default false: it is refused). */
+        public Builder allowHttpsToHttpRedirects(boolean allow) {
+            this.allowHttpsToHttpRedirects = allow;
+            return this;
+        }
+
         /** Returns the session; it starts its threads now. */
         public ClientSession build() {
             return new ClientSession(new SessionConfig(baseUrl, headers.build(), userAgent, timeouts,
@@ -392,7 +438,8 @@ public final class ClientSession implements AutoCloseable {
                     raiseForStatus, jsonCodec, checkJsonContentType, maxResponseBodySize,
                     maxResponseHeaderSize, maxResponseHeaders, Set.copyOf(sensitiveHeaders),
                     decompress, sslContext, trustManager, eventLoopThreads, threadFactory,
-                    callbackExecutor));
+                    callbackExecutor, List.copyOf(interceptors), List.copyOf(networkInterceptors),
+                    followRedirects, maxRedirects, allowHttpsToHttpRedirects));
         }
 
         private static int positive(int value, String name) {

@@ -30,6 +30,10 @@ public final class MediaType {
     public static final MediaType TEXT_PLAIN_UTF8 = new MediaType("text", "plain",
             Map.of("charset", "utf-8"), "text/plain; charset=utf-8");
 
+    /** Applications name the same few types again and again; parse each once (bounded). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, MediaType> CACHE =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final String type;
     private final String subtype;
     private final Map<String, String> parameters;
@@ -52,6 +56,19 @@ public final class MediaType {
      */
     public static MediaType parse(String value) {
         Objects.requireNonNull(value, "media type");
+        MediaType cached = CACHE.get(value);
+        if (cached != null) {
+            return cached;
+        }
+        MediaType parsed = doParse(value);
+        if (CACHE.size() >= 256) {
+            CACHE.clear();
+        }
+        CACHE.put(value, parsed);
+        return parsed;
+    }
+
+    private static MediaType doParse(String value) {
         HeaderRules.checkValue("Content-Type", value);
         int semicolon = value.indexOf(';');
         String essence = (semicolon < 0 ? value : value.substring(0, semicolon)).trim();

@@ -32,6 +32,34 @@ final class PosthasteBridge extends Bridge {
     }
 
     @Override
+    public Response streamedResponse(Request request, int status, String reason, Headers headers,
+            String version, InputStream body, Runnable onClose, JsonCodec codec,
+            boolean checkJsonContentType) {
+        return new Response(request, status, reason, headers, version, null, List.of(), codec,
+                checkJsonContentType, body, onClose);
+    }
+
+    @Override
+    public Response withHistory(Response response, List<Response> history) {
+        return response.withHistory(history);
+    }
+
+    @Override
+    public InputStream stream(Response response) {
+        return response.stream();
+    }
+
+    @Override
+    public Runnable streamCloser(Response response) {
+        return response.closeStream();
+    }
+
+    @Override
+    public List<Interceptor> interceptors(Request request) {
+        return request.interceptors();
+    }
+
+    @Override
     public StreamingResponse streamingResponse(Request request, int status, String reason,
             Headers headers, String version, InputStream body, Runnable onClose) {
         return new StreamingResponse(request, status, reason, headers, version, body, onClose);

@@ -2,6 +2,7 @@ package io.posthaste;
 
 import io.posthaste.internal.codec.RequestUrl;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -21,9 +22,12 @@ public final class Request {
     private final Timeouts timeouts;
     private final boolean raiseForStatus;
     private final Set<String> skippedAutoHeaders;
+    private final List<Interceptor> interceptors;
+    private final boolean followRedirects;
 
     Request(String method, RequestUrl url, Headers headers, Body body, Timeouts timeouts,
-            boolean raiseForStatus, Set<String> skippedAutoHeaders) {
+            boolean raiseForStatus, Set<String> skippedAutoHeaders, List<Interceptor> interceptors,
+            boolean followRedirects) {
         this.method = method;
         this.url = url;
         this.headers = headers;
@@ -31,6 +35,13 @@ public final class Request {
         this.timeouts = timeouts;
         this.raiseForStatus = raiseForStatus;
         this.skippedAutoHeaders = skippedAutoHeaders;
+        this.interceptors = interceptors;
+        this.followRedirects = followRedirects;
+    }
+
+    /** Returns a builder holding this request, to derive a changed copy (e.g. in an interceptor). */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /** Returns the method, e.g. {@code "POST"}. */
@@ -63,6 +74,19 @@ public final class Request {
         return raiseForStatus;
     }
 
+    /** Returns whether redirects are followed for this request. */
+    public boolean followRedirects() {
+        return followRedirects;
+    }
+
+    /**
+     * Returns the application interceptors for this request, or {@code null} when it uses the
+     * session's.
+     */
+    List<Interceptor> interceptors() {
+        return interceptors;
+    }
+
     /** Returns the lower-case names of automatic headers this request must not get. */
     public Set<String> skippedAutoHeaders() {
         return skippedAutoHeaders;
@@ -78,7 +102,66 @@ public final class Request {
 
     Request with(RequestUrl newUrl, String newMethod, Headers newHeaders, Body newBody) {
         return new Request(newMethod, newUrl, newHeaders, newBody, timeouts, raiseForStatus,
-                skippedAutoHeaders);
+                skippedAutoHeaders, interceptors, followRedirects);
+    }
+
+    /**
+     * Derives a changed copy of a {@link Request}. Every value is validated as in
+     * {@link RequestBuilder}; a new body gets a new {@code Content-Length} when sent. Not
+     * thread-safe.
+     */
+    public static final class Builder {
+        private final Request original;
+        private String method;
+        private RequestUrl url;
+        private final Headers.Builder headers;
+        private Body body;
+
+        private Builder(Request original) {
+            this.original = original;
+            this.method = original.method;
+            this.url = original.url;
+            this.headers = original.headers.toBuilder();
+            this.body = original.body;
+        }
+
+        /** Replaces the method. */
+        public Builder method(String method) {
+            io.posthaste.internal.codec.HeaderRules.checkMethod(method);
+            this.method = method;
+            return this;
+        }
+
+        /** Replaces the URL with an absolute http(s) URL. */
+        public Builder url(String url) {
+            this.url = RequestUrl.parse(url);
+            return this;
+        }
+
+        /** Sets a header, replacing any of the same name. */
+        public Builder header(String name, String value) {
+            headers.set(name, value);
+            return this;
+        }
+
+        /** Removes every header named {@code name}. */
+        public Builder removeHeader(String name) {
+            headers.removeAll(name);
+            return this;
+        }
+
+        /** Replaces the body ({@code null}: none). */
+        public Builder body(Body body) {
+            this.body = body;
+            return this;
+        }
+
+        /** Returns the new request; other settings are kept from the original. */
+        public Request build() {
+            return new Request(method, url, headers.build(), body, original.timeouts,
+                    original.raiseForStatus, original.skippedAutoHeaders, original.interceptors,
+                    original.followRedirects);
+        }
     }
 
     /** Returns the method and URL; never headers, which may hold credentials. */

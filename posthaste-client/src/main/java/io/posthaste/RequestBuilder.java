@@ -46,6 +46,8 @@ public final class RequestBuilder {
     private Set<String> skippedAutoHeaders = Set.of();
     private Timeouts timeouts;
     private Boolean raiseForStatus;
+    private Boolean followRedirects;
+    private List<Interceptor> interceptors;
     private Object json;
     private boolean hasJson;
     private FormBody.Builder form;
@@ -131,6 +133,24 @@ public final class RequestBuilder {
     }
 
     /**
+     * Overrides whether redirects are followed (the session's setting by default: on, except
+     * for HEAD requests).
+     */
+    public RequestBuilder followRedirects(boolean follow) {
+        this.followRedirects = follow;
+        return this;
+    }
+
+    /**
+     * Replaces the session's application interceptors for this request; an empty list turns
+     * them off. Network interceptors and the built-in steps still apply.
+     */
+    public RequestBuilder interceptors(List<Interceptor> interceptors) {
+        this.interceptors = List.copyOf(interceptors);
+        return this;
+    }
+
+    /**
      * Sends {@code value} as JSON with the session's codec, with
      * {@code Content-Type: application/json} unless a header says otherwise.
      */
@@ -190,7 +210,7 @@ public final class RequestBuilder {
         return this;
     }
 
-    /** Sets the body to {@code bytes} (copied) with the given type. */
+    /** Sets the body to {@code bytes} (not copied: leave the array alone until sent) with the given type. */
     public RequestBuilder body(byte[] bytes, String contentType) {
         return body(Body.of(bytes, contentType == null ? null : MediaType.parse(contentType)));
     }
@@ -249,7 +269,9 @@ public final class RequestBuilder {
         }
         return new Request(method, resolved, merged, buildBody(), timeouts != null ? timeouts
                 : config.timeouts(), raiseForStatus != null ? raiseForStatus : config.raiseForStatus(),
-                skippedAutoHeaders.isEmpty() ? Set.of() : Set.copyOf(skippedAutoHeaders));
+                skippedAutoHeaders.isEmpty() ? Set.of() : Set.copyOf(skippedAutoHeaders),
+                interceptors, followRedirects != null ? followRedirects
+                        : config.followRedirects() && !method.equals("HEAD"));
     }
 
     private Body buildBody() {

@@ -3,6 +3,7 @@ package io.posthaste;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Type;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -38,9 +39,20 @@ public final class Response {
     private final List<Response> history;
     private final JsonCodec codec;
     private final boolean checkJsonContentType;
+    private final InputStream stream;
+    private final Runnable closeStream;
 
     Response(Request request, int status, String reason, Headers headers, String version,
             byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType) {
+        this(request, status, reason, headers, version, body, history, codec, checkJsonContentType,
+                null, null);
+    }
+
+    Response(Request request, int status, String reason, Headers headers, String version,
+            byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType,
+            InputStream stream, Runnable closeStream) {
+        this.stream = stream;
+        this.closeStream = closeStream;
         this.request = request;
         this.status = status;
         this.reason = reason == null ? "" : reason;
@@ -97,9 +109,13 @@ public final class Response {
         return MediaType.tryParse(headers.get("Content-Type"));
     }
 
-    /** Returns a copy of the body. */
+    /**
+     * Returns a copy of the body.
+     *
+     * @throws IllegalStateException inside an interceptor, for a response being streamed
+     */
     public byte[] bytes() {
-        return body.clone();
+        return buffered().clone();
     }
 
     /** Returns the body's length in bytes (after decompression). */
@@ -123,6 +139,7 @@ public final class Response {
      * @throws ClientPayloadException if the bytes are not valid in that charset
      */
     public String text(Charset charset) {
+        byte[] body = buffered();
         if (charset.equals(StandardCharsets.ISO_8859_1) || charset.equals(StandardCharsets.US_ASCII)
                 && isAscii(body)) {
             return new String(body, charset);
@@ -159,6 +176,7 @@ public final class Response {
     }
 
     private <T> T json(Type type) {
+        byte[] body = buffered();
         if (checkJsonContentType && !contentType().map(MediaType::isJson).orElse(false)) {
             throw new ContentTypeException(this);
         }
@@ -174,6 +192,38 @@ public final class Response {
         } catch (IOException e) {
             throw new ClientPayloadException("body of " + method + " " + url
                     + " is not valid JSON for " + type.getTypeName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] buffered() {
+        if (stream != null) {
+            throw new IllegalStateException("this response is being streamed; read its body from "
+                    + "the StreamingResponse that stream() returns");
+        }
+        return body;
+    }
+
+    Response withHistory(List<Response> earlier) {
+        return new Response(request, status, reason, headers, version, body, earlier, codec,
+                checkJsonContentType, stream, closeStream);
+    }
+
+    byte[] bodyForError() {
+        return stream == null ? body : EMPTY;
+    }
+
+    InputStream stream() {
+        return stream;
+    }
+
+    Runnable closeStream() {
+        return closeStream;
+    }
+
+    /** Releases the connection of a streamed response nobody will read (e.g. a redirect). */
+    void discard() {
+        if (closeStream != null) {
+            closeStream.run();
         }
     }
 

@@ -43,6 +43,23 @@ public abstract class Bridge {
             String version, byte[] body, List<Response> history, JsonCodec codec,
             boolean checkJsonContentType);
 
+    /** Creates a response whose body is still streaming in. */
+    public abstract Response streamedResponse(Request request, int status, String reason,
+            Headers headers, String version, InputStream body, Runnable onClose, JsonCodec codec,
+            boolean checkJsonContentType);
+
+    /** Returns {@code response} with its redirect history. */
+    public abstract Response withHistory(Response response, List<Response> history);
+
+    /** Returns the streamed body of {@code response}, or {@code null} if it is buffered. */
+    public abstract InputStream stream(Response response);
+
+    /** Returns what releases the connection of a streamed {@code response}. */
+    public abstract Runnable streamCloser(Response response);
+
+    /** Returns the request's own application interceptors, or {@code null}: the session's. */
+    public abstract List<io.posthaste.Interceptor> interceptors(Request request);
+
     /** Creates a streaming response whose closing calls {@code onClose}. */
     public abstract StreamingResponse streamingResponse(Request request, int status, String reason,
             Headers headers, String version, InputStream body, Runnable onClose);

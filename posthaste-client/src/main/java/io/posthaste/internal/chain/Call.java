@@ -1,18 +1,32 @@
 package io.posthaste.internal.chain;
 
+import io.posthaste.ClientException;
 import io.posthaste.ClientResponseException;
+import io.posthaste.Interceptor;
 import io.posthaste.Request;
 import io.posthaste.Response;
 import io.posthaste.StreamingResponse;
 import io.posthaste.internal.Bridge;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Runs a request through the session's steps: the exchange, then raise-for-status. Each future
- * it returns completes on the event loop that finished the exchange (no user code runs there:
- * the public API re-dispatches async results) and cancelling it aborts the exchange.
+ * Runs a request through the session's steps, assembled here and nowhere else:
+ * <pre>
+ *   raise-for-status
+ *     → application interceptors (the request's own list, or the session's)
+ *       → redirects (each hop:)
+ *         → network interceptors
+ *           → the exchange on the network
+ * </pre>
+ * Futures complete on the thread that finished the last step (an I/O thread, running only
+ * Posthaste's code and the interceptors); the public API re-dispatches async results. Cancelling
+ * the returned future aborts the exchange in flight and any step not started yet.
  */
 public final class Call {
 
@@ -26,58 +40,110 @@ public final class Call {
 
     /** Sends {@code request} and buffers the response. */
     public CompletableFuture<Response> execute(Request request) {
-        CompletableFuture<RawResponse> raw = exchanger.exchange(request, false, request.raiseForStatus());
-        Linked<Response> result = new Linked<>(raw);
-        raw.whenComplete((response, failure) -> {
-            if (failure != null) {
-                result.completeExceptionally(unwrap(failure));
-                return;
-            }
-            try {
-                result.complete(checked(toResponse(response)));
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        });
-        return result;
+        return run(request, false);
     }
 
     /** Sends {@code request} and hands back the response as soon as its head has arrived. */
     public CompletableFuture<StreamingResponse> stream(Request request) {
-        CompletableFuture<RawResponse> raw = exchanger.exchange(request, true, request.raiseForStatus());
-        Linked<StreamingResponse> result = new Linked<>(raw);
-        raw.whenComplete((response, failure) -> {
+        CompletableFuture<Response> response = run(request, true);
+        Linked<StreamingResponse> result = new Linked<>(response);
+        response.whenComplete((value, failure) -> {
             if (failure != null) {
-                result.completeExceptionally(unwrap(failure));
+                result.completeExceptionally(failure);
                 return;
             }
-            try {
-                if (response.stream() == null) {
-                    checked(toResponse(response));
-                }
-                StreamingResponse streaming = Bridge.get().streamingResponse(response.request(),
-                        response.status(), response.reason(), response.headers(), response.version(),
-                        response.stream(), response.closeStream());
-                if (!result.complete(streaming)) {
-                    streaming.close();
-                }
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
+            Bridge bridge = Bridge.get();
+            InputStream stream = bridge.stream(value);
+            Runnable close = bridge.streamCloser(value);
+            StreamingResponse streaming = bridge.streamingResponse(value.request(), value.status(),
+                    value.reason(), value.headers(), value.version(),
+                    stream != null ? stream : new ByteArrayInputStream(value.bytes()),
+                    close != null ? close : () -> { });
+            if (!result.complete(streaming)) {
+                streaming.close();
             }
         });
         return result;
     }
 
-    private Response toResponse(RawResponse raw) {
-        return Bridge.get().response(raw.request(), raw.status(), raw.reason(), raw.headers(),
-                raw.version(), raw.body(), List.of(), config.jsonCodec(), config.checkJsonContentType());
+    private CompletableFuture<Response> run(Request request, boolean streaming) {
+        CallState state = new CallState(streaming);
+        Linked<Response> result = new Linked<>(state);
+        List<Interceptor> own = Bridge.get().interceptors(request);
+        List<Interceptor> application = own != null ? own : config.interceptors();
+        CompletableFuture<Response> outcome = application.isEmpty()
+                ? redirects(request, state)
+                : new InterceptorChain(application, 0, r -> redirects(r, state), state).proceed(request);
+        outcome.whenComplete((response, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(unwrap(failure));
+            } else if (response.request().raiseForStatus() && response.status() >= 400) {
+                result.completeExceptionally(new ClientResponseException(response));
+            } else if (!result.complete(response)) {
+                discard(response);
+            }
+        });
+        return result;
     }
 
-    private static Response checked(Response response) {
-        if (response.request().raiseForStatus() && response.status() >= 400) {
-            throw new ClientResponseException(response);
+    /** Sends {@code request} and follows redirects; completes with the last response. */
+    private CompletableFuture<Response> redirects(Request request, CallState state) {
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        hop(request, List.of(), state, result);
+        return result;
+    }
+
+    private void hop(Request request, List<Response> history, CallState state,
+            CompletableFuture<Response> result) {
+        network(request, state).whenComplete((response, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(unwrap(failure));
+                return;
+            }
+            if (!request.followRedirects() || !Redirects.isRedirect(response)) {
+                result.complete(history.isEmpty() ? response
+                        : Bridge.get().withHistory(response, history));
+                return;
+            }
+            List<Response> longer = new ArrayList<>(history.size() + 1);
+            longer.addAll(history);
+            longer.add(response);
+            Request next;
+            try {
+                next = Redirects.follow(config, request, response, List.copyOf(longer));
+            } catch (ClientException e) {
+                result.completeExceptionally(e);
+                return;
+            }
+            hop(next, List.copyOf(longer), state, result);
+        });
+    }
+
+    private CompletableFuture<Response> network(Request request, CallState state) {
+        List<Interceptor> network = config.networkInterceptors();
+        if (network.isEmpty()) {
+            return exchange(request, state);
         }
-        return response;
+        return new InterceptorChain(network, 0, r -> exchange(r, state), state).proceed(request);
+    }
+
+    private CompletableFuture<Response> exchange(Request request, CallState state) {
+        if (state.cancelled) {
+            return CompletableFuture.failedFuture(new CancellationException("the call was cancelled"));
+        }
+        CompletableFuture<Response> exchange = exchanger.exchange(request, state.streaming);
+        state.inFlight = exchange;
+        if (state.cancelled) {
+            exchange.cancel(false);
+        }
+        return exchange;
+    }
+
+    private static void discard(Response response) {
+        Runnable close = Bridge.get().streamCloser(response);
+        if (close != null) {
+            close.run();
+        }
     }
 
     private static Throwable unwrap(Throwable failure) {
@@ -85,18 +151,41 @@ public final class Call {
                 ? failure.getCause() : failure;
     }
 
-    /** A result whose cancellation cancels the exchange it came from. */
-    private static final class Linked<T> extends CompletableFuture<T> {
-        private final CompletableFuture<?> source;
+    /** What a call's steps share: whether it was cancelled and which exchange is in flight. */
+    static final class CallState {
+        final boolean streaming;
+        volatile boolean cancelled;
+        volatile CompletableFuture<?> inFlight;
 
-        Linked(CompletableFuture<?> source) {
+        CallState(boolean streaming) {
+            this.streaming = streaming;
+        }
+
+        void cancel() {
+            cancelled = true;
+            CompletableFuture<?> current = inFlight;
+            if (current != null) {
+                current.cancel(false);
+            }
+        }
+    }
+
+    /** A result whose cancellation cancels the work it came from. */
+    private static final class Linked<T> extends CompletableFuture<T> {
+        private final Object source;
+
+        Linked(Object source) {
             this.source = source;
         }
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
             boolean cancelled = super.cancel(mayInterruptIfRunning);
-            source.cancel(mayInterruptIfRunning);
+            if (source instanceof CallState state) {
+                state.cancel();
+            } else if (source instanceof CompletableFuture<?> future) {
+                future.cancel(mayInterruptIfRunning);
+            }
             return cancelled;
         }
     }

@@ -1,6 +1,7 @@
 package io.posthaste.internal.chain;
 
 import io.posthaste.Request;
+import io.posthaste.Response;
 import io.posthaste.internal.pool.ConnectionPool;
 import java.util.concurrent.CompletableFuture;
 
@@ -8,12 +9,13 @@ import java.util.concurrent.CompletableFuture;
 public interface Exchanger extends AutoCloseable {
 
     /**
-     * Sends {@code request}. With {@code streaming}, the future completes once the head has arrived
-     * and the body follows as a stream; otherwise it completes with the whole body. A 4xx/5xx
-     * response is always buffered when {@code raiseForStatus} is on, so the error can carry it.
-     * Cancelling the future aborts the exchange and releases everything it held.
+     * Sends {@code request} once over the network. With {@code streaming}, the future completes
+     * once the head has arrived and the body follows as a stream; otherwise it completes with the
+     * whole body. A 4xx/5xx response is always buffered when the request raises for status, and
+     * a redirect it will follow is too, so the steps above can use their bodies. Cancelling the
+     * future aborts the exchange and releases everything it held.
      */
-    CompletableFuture<RawResponse> exchange(Request request, boolean streaming, boolean raiseForStatus);
+    CompletableFuture<Response> exchange(Request request, boolean streaming);
 
     /** Returns the pool's counters. */
     ConnectionPool.Stats stats();

@@ -1,10 +1,12 @@
 package io.posthaste.internal.chain;
 
 import io.posthaste.Headers;
+import io.posthaste.Interceptor;
 import io.posthaste.JsonCodec;
 import io.posthaste.Timeouts;
 import io.posthaste.internal.codec.RequestUrl;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
@@ -34,6 +36,11 @@ import javax.net.ssl.X509TrustManager;
  * @param eventLoopThreads event-loop threads
  * @param threadFactory makes the event-loop threads, or {@code null}
  * @param callbackExecutor completes {@code sendAsync} futures
+ * @param interceptors application interceptors, outermost first
+ * @param networkInterceptors network interceptors, outermost first
+ * @param followRedirects whether redirects are followed by default
+ * @param maxRedirects the most redirects followed for one call
+ * @param allowHttpsToHttpRedirects whether a redirect may leave https for http
  */
 public record SessionConfig(RequestUrl baseUrl, Headers defaultHeaders, String userAgent,
         Timeouts timeouts, int maxConnectionsPerOrigin, int maxConnectionsTotal, Duration idleTimeout,
@@ -41,5 +48,7 @@ public record SessionConfig(RequestUrl baseUrl, Headers defaultHeaders, String u
         long maxResponseBodySize, int maxResponseHeaderSize, int maxResponseHeaders,
         Set<String> sensitiveHeaders, boolean decompress, SSLContext sslContext,
         X509TrustManager trustManager, int eventLoopThreads, ThreadFactory threadFactory,
-        Executor callbackExecutor) {
+        Executor callbackExecutor, List<Interceptor> interceptors,
+        List<Interceptor> networkInterceptors, boolean followRedirects, int maxRedirects,
+        boolean allowHttpsToHttpRedirects) {
 }

@@ -9,7 +9,8 @@ import io.posthaste.ClientException;
 import io.posthaste.ClientPayloadException;
 import io.posthaste.ClientTimeoutException;
 import io.posthaste.Headers;
-import io.posthaste.internal.chain.RawResponse;
+import io.posthaste.Response;
+import io.posthaste.internal.Bridge;
 import io.posthaste.internal.codec.ContentDecoder;
 import io.posthaste.internal.codec.StreamBody;
 import java.io.IOException;
@@ -38,7 +39,7 @@ final class Exchange {
 
     private final NettyExchanger engine;
     private final ExchangeSpec spec;
-    private final CompletableFuture<RawResponse> result;
+    private final CompletableFuture<Response> result;
     private boolean cleaned;
     private boolean bodyEnded;
 
@@ -65,7 +66,7 @@ final class Exchange {
     private int bodySize;
     private ResponseBodyStream stream;
 
-    Exchange(NettyExchanger engine, ExchangeSpec spec, CompletableFuture<RawResponse> result) {
+    Exchange(NettyExchanger engine, ExchangeSpec spec, CompletableFuture<Response> result) {
         this.engine = engine;
         this.spec = spec;
         this.result = result;
@@ -233,10 +234,13 @@ final class Exchange {
         reason = head.reason();
         version = head.version();
         keepAlive = head.keepAlive();
-        headers = io.posthaste.internal.Bridge.get().trustedHeaders(head.headers());
+        headers = Bridge.get().trustedHeaders(head.headers());
         boolean bodyless = spec.isHead() || code == 204 || code == 304;
-        String encoding = bodyless || !spec.decompress() ? null : head.header("Content-Encoding");
-        boolean buffered = !spec.streaming() || (spec.raiseForStatus() && code >= 400);
+        // A redirect's body is kept raw and small: it is never decoded (no bomb in a 3xx).
+        boolean redirect = spec.followRedirects() && isRedirect(code) && head.header("Location") != null;
+        String encoding = bodyless || redirect || !spec.decompress() ? null
+                : head.header("Content-Encoding");
+        boolean buffered = !spec.streaming() || (spec.raiseForStatus() && code >= 400) || redirect;
         if (encoding != null && ContentDecoder.supports(encoding)) {
             decoder = ContentDecoder.forEncoding(encoding, buffered ? spec.maxBodySize() : -1);
         }
@@ -248,12 +252,17 @@ final class Exchange {
             body = length == 0 ? EMPTY : new byte[length > 0 ? (int) length : 512];
         } else {
             stream = new ResponseBodyStream(connection.channel(), this);
-            RawResponse raw = new RawResponse(spec.request(), status, reason, headers, version, null,
-                    stream, stream::close);
-            if (!result.complete(raw)) {
+            Response streamed = Bridge.get().streamedResponse(spec.request(), status, reason, headers,
+                    version, stream, stream::close, engine.config().jsonCodec(),
+                    engine.config().checkJsonContentType());
+            if (!result.complete(streamed)) {
                 stream.close();
             }
         }
+    }
+
+    private static boolean isRedirect(int code) {
+        return code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
     }
 
     private void onContent(ByteBuf content) throws IOException {
@@ -317,11 +326,12 @@ final class Exchange {
             return;
         }
         byte[] bytes = bodySize == body.length ? body : java.util.Arrays.copyOf(body, bodySize);
-        RawResponse raw = new RawResponse(spec.request(), status, reason, headers, version, bytes,
-                null, null);
+        Response response = Bridge.get().response(spec.request(), status, reason, headers, version,
+                bytes, java.util.List.of(), engine.config().jsonCodec(),
+                engine.config().checkJsonContentType());
         body = null;
         release(reusable);
-        result.complete(raw);
+        result.complete(response);
     }
 
     /** The reader closed the streamed body; {@code complete} if it had read all of it. Any thread. */

@@ -18,12 +18,14 @@ import io.posthaste.internal.codec.RequestUrl;
  * @param timeouts timeouts in force
  * @param streaming whether the body should be streamed rather than buffered
  * @param raiseForStatus whether 4xx/5xx will raise (then the body is always buffered)
+ * @param followRedirects whether a 3xx with a Location will be followed (its body is buffered)
  * @param maxBodySize the cap on a buffered body
  * @param decompress whether to decode gzip/deflate bodies
  * @param retryable whether a stale pooled connection may be retried once
  */
 record ExchangeSpec(Request request, RequestUrl url, String[] headLines, int headLineCount, Body body, Framing framing,
         long declaredLength, Timeouts timeouts, boolean streaming, boolean raiseForStatus,
+        boolean followRedirects,
         long maxBodySize, boolean decompress, boolean retryable) {
 
     /** How the request body is delimited on the wire. */

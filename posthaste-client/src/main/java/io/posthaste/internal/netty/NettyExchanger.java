@@ -12,7 +12,7 @@ import io.posthaste.Request;
 import io.posthaste.Timeouts;
 import io.posthaste.internal.Bridge;
 import io.posthaste.internal.chain.Exchanger;
-import io.posthaste.internal.chain.RawResponse;
+import io.posthaste.Response;
 import io.posthaste.internal.chain.SessionConfig;
 import io.posthaste.internal.codec.RequestUrl;
 import io.posthaste.internal.pool.ConnectionPool;
@@ -43,9 +43,8 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
     }
 
     @Override
-    public CompletableFuture<RawResponse> exchange(Request request, boolean streaming,
-            boolean raiseForStatus) {
-        ExchangeSpec spec = WireHeaders.spec(config, request, streaming, raiseForStatus);
+    public CompletableFuture<Response> exchange(Request request, boolean streaming) {
+        ExchangeSpec spec = WireHeaders.spec(config, request, streaming);
         CancellableFuture result = new CancellableFuture();
         Exchange exchange = new Exchange(this, spec, result);
         result.exchange = exchange;
@@ -184,7 +183,7 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
     }
 
     /** The exchange's result; cancelling it aborts the exchange. */
-    private static final class CancellableFuture extends CompletableFuture<RawResponse> {
+    private static final class CancellableFuture extends CompletableFuture<Response> {
         volatile Exchange exchange;
 
         @Override

@@ -30,8 +30,7 @@ final class WireHeaders {
     private WireHeaders() {
     }
 
-    static ExchangeSpec spec(SessionConfig config, Request request, boolean streaming,
-            boolean raiseForStatus) {
+    static ExchangeSpec spec(SessionConfig config, Request request, boolean streaming) {
         RequestUrl url = NettyExchanger.url(request);
         Headers headers = request.headers();
         Set<String> skipped = request.skippedAutoHeaders();
@@ -112,8 +111,8 @@ final class WireHeaders {
         }
         boolean retryable = IDEMPOTENT.contains(method) && (body == null || body.isReplayable());
         return new ExchangeSpec(request, url, lines.array, lines.size, body, framing, length,
-                request.timeouts(), streaming, raiseForStatus, config.maxResponseBodySize(),
-                config.decompress(), retryable);
+                request.timeouts(), streaming, request.raiseForStatus(), request.followRedirects(),
+                config.maxResponseBodySize(), config.decompress(), retryable);
     }
 
     private static void addUnlessPresent(Lines lines, Headers headers, Set<String> skipped,

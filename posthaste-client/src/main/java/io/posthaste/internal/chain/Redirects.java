@@ -1,0 +1,87 @@
+package io.posthaste.internal.chain;
+
+import io.posthaste.Body;
+import io.posthaste.ClientPayloadException;
+import io.posthaste.Headers;
+import io.posthaste.InvalidRequestException;
+import io.posthaste.Request;
+import io.posthaste.Response;
+import io.posthaste.TooManyRedirectsException;
+import io.posthaste.internal.Bridge;
+import io.posthaste.internal.codec.RequestUrl;
+import java.util.List;
+
+/**
+ * The redirect rules (RFC 9110 §15.4, and what browsers and aiohttp do):
+ * <ul>
+ * <li>303 turns any method but HEAD into GET without a body; 301 and 302 turn POST into GET
+ *     without a body; 307 and 308 keep method and body, which must then be replayable.</li>
+ * <li>A relative {@code Location} is resolved against the current URL; one that is malformed or
+ *     not http(s) is refused, and so is https to http unless the session allows it.</li>
+ * <li>Leaving the origin (scheme, host or port) drops {@code Authorization}, {@code Cookie},
+ *     {@code Proxy-Authorization}, an explicit {@code Host} and every header declared sensitive,
+ *     on every hop of a chain.</li>
+ * </ul>
+ */
+final class Redirects {
+
+    private static final List<String> CONTENT_HEADERS = List.of("Content-Type", "Content-Length",
+            "Transfer-Encoding", "Content-Encoding");
+    private static final List<String> CREDENTIALS = List.of("Authorization", "Cookie",
+            "Proxy-Authorization", "Host");
+
+    private Redirects() {
+    }
+
+    static boolean isRedirect(Response response) {
+        int code = response.status();
+        return (code == 301 || code == 302 || code == 303 || code == 307 || code == 308)
+                && response.headers().contains("Location");
+    }
+
+    /**
+     * Returns the request that follows {@code response}.
+     *
+     * @param history the redirects so far, {@code response} included
+     */
+    static Request follow(SessionConfig config, Request request, Response response,
+            List<Response> history) {
+        if (history.size() > config.maxRedirects()) {
+            throw new TooManyRedirectsException(request.method() + " " + request.url()
+                    + ": more than " + config.maxRedirects() + " redirects", history);
+        }
+        RequestUrl from = Bridge.get().url(request);
+        String location = response.headers().get("Location");
+        RequestUrl to;
+        try {
+            to = RequestUrl.resolve(from, location);
+        } catch (InvalidRequestException e) {
+            throw new InvalidRequestException(request.method() + " " + from + ": refusing to follow "
+                    + "a " + response.status() + " redirect: " + e.getMessage(), e);
+        }
+        if (from.isHttps() && !to.isHttps() && !config.allowHttpsToHttpRedirects()) {
+            throw new InvalidRequestException(request.method() + " " + from + ": refusing to follow "
+                    + "a redirect from https to http (" + to + ")");
+        }
+        int code = response.status();
+        String method = request.method();
+        Body body = request.body().orElse(null);
+        boolean toGet = code == 303 && !method.equals("HEAD")
+                || (code == 301 || code == 302) && method.equals("POST");
+        Headers.Builder headers = request.headers().toBuilder();
+        if (toGet) {
+            method = "GET";
+            body = null;
+            CONTENT_HEADERS.forEach(headers::removeAll);
+        } else if (body != null && !body.isReplayable()) {
+            throw new ClientPayloadException(request.method() + " " + from + ": cannot follow the "
+                    + code + " redirect to " + to + ": the body was a one-shot stream and cannot be "
+                    + "sent again", null);
+        }
+        if (!from.sameOrigin(to)) {
+            CREDENTIALS.forEach(headers::removeAll);
+            config.sensitiveHeaders().forEach(headers::removeAll);
+        }
+        return Bridge.get().redirect(request, to, method, headers.build(), body);
+    }
+}
