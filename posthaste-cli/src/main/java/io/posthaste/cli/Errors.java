@@ -53,7 +53,9 @@ final class Errors {
             return new Report(ExitCode.CONNECTION, "connection failed: " + connection.getMessage());
         }
         if (failure instanceof TooManyRedirectsException redirects) {
-            return new Report(ExitCode.TOO_MANY_REDIRECTS, redirects.getMessage());
+            return new Report(ExitCode.TOO_MANY_REDIRECTS, "too many redirects (more than "
+                    + (redirects.history().size() - 1) + "): " + redirects.getMessage()
+                    + " (raise --max-redirects)");
         }
         if (failure instanceof InvalidRequestException invalid) {
             return new Report(ExitCode.USAGE, "invalid request: " + invalid.getMessage());

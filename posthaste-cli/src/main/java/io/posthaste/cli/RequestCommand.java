@@ -152,7 +152,7 @@ final class RequestCommand implements Callable<Integer> {
             }
             String selection = selection(outTerminal);
             Printer printer = printer(out, outTerminal);
-            try (ClientSession session = Sender.session(trust(), timeout())) {
+            try (ClientSession session = Sender.session(trust(), timeout(), maxRedirects)) {
                 Request request = spec.toBuilder(session).build();
                 what = request.method() + " " + request.url();
                 if (selection.indexOf('H') >= 0) {
@@ -178,7 +178,7 @@ final class RequestCommand implements Callable<Integer> {
 
     private int exchange(ClientSession session, RequestSpec spec, String selection, Printer printer,
             PrintStream out, boolean outTerminal) throws IOException {
-        try (StreamingResponse response = Sender.send(session, spec, follow, maxRedirects)) {
+        try (StreamingResponse response = Sender.send(session, spec, follow)) {
             int status = response.status();
             if (download && status < 300) {
                 if (selection.indexOf('h') >= 0) {

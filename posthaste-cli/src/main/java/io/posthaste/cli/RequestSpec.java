@@ -3,10 +3,7 @@ package io.posthaste.cli;
 import io.posthaste.Body;
 import io.posthaste.ClientSession;
 import io.posthaste.RequestBuilder;
-import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -56,31 +53,5 @@ record RequestSpec(String method, String url, List<Map.Entry<String, String>> he
     /** Returns this request with another body (e.g. one that reports progress). */
     RequestSpec withBody(Body newBody) {
         return new RequestSpec(method, url, headers, removedHeaders, query, newBody);
-    }
-
-    /**
-     * Returns the request to send after a redirect to {@code location} with {@code status}:
-     * 303 (and 301/302 after a POST) become a GET without body, as browsers and httpie do; 307
-     * and 308 keep method and body. Credentials ({@code Authorization}, {@code Cookie}) are
-     * dropped when the origin changes, so they never reach another host.
-     */
-    RequestSpec redirectedTo(String location, int status) {
-        boolean toGet = status == 303 && !method.equals("HEAD")
-                || (status == 301 || status == 302) && method.equals("POST");
-        boolean sameOrigin = Urls.sameOrigin(URI.create(url), URI.create(location));
-        List<Map.Entry<String, String>> kept = new ArrayList<>();
-        for (Map.Entry<String, String> header : headers) {
-            String lower = header.getKey().toLowerCase(Locale.ROOT);
-            if (!sameOrigin && (lower.equals("authorization") || lower.equals("cookie"))) {
-                continue;
-            }
-            if (toGet && (lower.equals("content-type") || lower.equals("content-length"))) {
-                continue;
-            }
-            kept.add(header);
-        }
-        // The query items were already part of the URL that answered; the Location is complete.
-        return new RequestSpec(toGet ? "GET" : method, location, kept, removedHeaders, List.of(),
-                toGet ? null : body);
     }
 }

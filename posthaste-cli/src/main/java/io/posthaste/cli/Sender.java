@@ -3,14 +3,14 @@ package io.posthaste.cli;
 import io.posthaste.ClientSession;
 import io.posthaste.StreamingResponse;
 import io.posthaste.Timeouts;
-import java.net.URI;
 import java.time.Duration;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Sends a {@link RequestSpec} and returns the streamed answer, following redirects by hand with
- * {@code --follow} (the client does not follow them yet). Intermediate answers are closed;
- * the final one is the caller's to close.
+ * Sends a {@link RequestSpec} and returns the streamed answer. Redirects are the client's: not
+ * followed unless {@code --follow} (as in httpie), and then with the client's rules (303 and
+ * POST after 301/302 become GET, credentials never cross origins). The answer is the caller's
+ * to close.
  */
 final class Sender {
 
@@ -25,9 +25,11 @@ final class Sender {
      * @param trust the trust manager, or {@code null} for the JDK's trust store
      * @param timeout {@code --timeout}: applied to connecting, the TLS handshake, and each wait
      *     for bytes; {@code null} for the client's defaults
+     * @param maxRedirects {@code --max-redirects}, used with {@code --follow}
      */
-    static ClientSession session(X509TrustManager trust, Duration timeout) {
-        ClientSession.Builder builder = ClientSession.builder().eventLoopThreads(1).raiseForStatus(false);
+    static ClientSession session(X509TrustManager trust, Duration timeout, int maxRedirects) {
+        ClientSession.Builder builder = ClientSession.builder().eventLoopThreads(1).raiseForStatus(false)
+                .followRedirects(false).maxRedirects(maxRedirects);
         if (trust != null) {
             builder.trustManager(trust);
         }
@@ -39,32 +41,10 @@ final class Sender {
     }
 
     /**
-     * Sends {@code spec}; with {@code follow}, sends again to each {@code Location} of a 3xx
-     * answer, at most {@code maxRedirects} times.
-     *
-     * @throws CliException with {@link ExitCode#TOO_MANY_REDIRECTS} past the limit
+     * Sends {@code spec}; with {@code follow}, the client follows redirects up to the session's
+     * limit and raises {@link io.posthaste.TooManyRedirectsException} past it.
      */
-    static StreamingResponse send(ClientSession session, RequestSpec spec, boolean follow, int maxRedirects) {
-        RequestSpec current = spec;
-        for (int redirects = 0; ; redirects++) {
-            StreamingResponse response = current.toBuilder(session).stream();
-            String location = response.headers().firstValue("Location").orElse(null);
-            if (!follow || !isRedirect(response.status()) || location == null) {
-                return response;
-            }
-            // Closing before the body is read closes the connection: redirect bodies are not worth draining.
-            response.close();
-            if (redirects >= maxRedirects) {
-                throw new CliException(ExitCode.TOO_MANY_REDIRECTS, "too many redirects (more than "
-                        + maxRedirects + "): " + current.method() + " " + response.url()
-                        + " (raise --max-redirects)");
-            }
-            URI from = response.url();
-            current = current.redirectedTo(Urls.resolve(from, location), response.status());
-        }
-    }
-
-    private static boolean isRedirect(int status) {
-        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    static StreamingResponse send(ClientSession session, RequestSpec spec, boolean follow) {
+        return spec.toBuilder(session).followRedirects(follow).stream();
     }
 }

@@ -1,8 +1,6 @@
 package io.posthaste.cli;
 
-import java.net.URI;
 import java.util.Locale;
-import java.util.Objects;
 
 /** Expands httpie's URL shorthands and resolves redirect targets. */
 final class Urls {
@@ -30,20 +28,5 @@ final class Urls {
                     || rest.startsWith("/") ? rest : "/" + rest);
         }
         return "http://" + url;
-    }
-
-    /** Returns the target of a {@code Location} header, resolved against the URL it came from. */
-    static String resolve(URI from, String location) {
-        return from.resolve(URI.create(location.strip())).toString();
-    }
-
-    /** Returns whether two URLs have the same scheme, host and port (so credentials may follow). */
-    static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme())
-                && Objects.equals(a.getHost(), b.getHost()) && port(a) == port(b);
-    }
-
-    private static int port(URI uri) {
-        return uri.getPort() >= 0 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
     }
 }

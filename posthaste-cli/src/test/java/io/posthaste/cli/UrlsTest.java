@@ -2,7 +2,6 @@ package io.posthaste.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import org.junit.jupiter.api.Test;
 
 class UrlsTest {
@@ -26,18 +25,5 @@ class UrlsTest {
     void urlsWithASchemeAreKept() {
         assertThat(Urls.expand("https://example.org/a?b=c")).isEqualTo("https://example.org/a?b=c");
         assertThat(Urls.expand("HTTP://example.org")).isEqualTo("HTTP://example.org");
-    }
-
-    @Test
-    void relativeLocationsResolveAgainstTheAnsweringUrl() {
-        assertThat(Urls.resolve(URI.create("http://h:1/a/b"), "/get")).isEqualTo("http://h:1/get");
-        assertThat(Urls.resolve(URI.create("http://h:1/a/b"), "c")).isEqualTo("http://h:1/a/c");
-    }
-
-    @Test
-    void originsDifferBySchemeHostOrPort() {
-        assertThat(Urls.sameOrigin(URI.create("http://h/a"), URI.create("http://h:80/b"))).isTrue();
-        assertThat(Urls.sameOrigin(URI.create("http://h/a"), URI.create("https://h/a"))).isFalse();
-        assertThat(Urls.sameOrigin(URI.create("http://h/a"), URI.create("http://g/a"))).isFalse();
     }
 }
