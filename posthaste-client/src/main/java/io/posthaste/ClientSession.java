@@ -139,6 +139,11 @@ public final class ClientSession implements AutoCloseable {
         return new PoolStats(stats.leased(), stats.idle(), stats.connecting(), stats.waiting());
     }
 
+    /** Returns the session's cookie jar. */
+    public CookieJar cookieJar() {
+        return config.cookieJar();
+    }
+
     /** Returns whether the native (epoll) transport is in use rather than NIO. */
     public boolean usesNativeTransport() {
         return exchanger.isNative();
@@ -245,6 +250,7 @@ public final class ClientSession implements AutoCloseable {
         private boolean followRedirects = true;
         private int maxRedirects = 10;
         private boolean allowHttpsToHttpRedirects;
+        private CookieJar cookieJar;
 
         private Builder() {
         }
@@ -431,6 +437,15 @@ public final class ClientSession implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sets where cookies are kept: by default a new {@link CookieJar#inMemory()} jar of this
+         * session's own; {@link CookieJar#none()} turns cookies off.
+         */
+        public Builder cookieJar(CookieJar jar) {
+            this.cookieJar = Objects.requireNonNull(jar, "jar");
+            return this;
+        }
+
         /** Returns the session; it starts its threads now. */
         public ClientSession build() {
             return new ClientSession(new SessionConfig(baseUrl, headers.build(), userAgent, timeouts,
@@ -439,7 +454,8 @@ public final class ClientSession implements AutoCloseable {
                     maxResponseHeaderSize, maxResponseHeaders, Set.copyOf(sensitiveHeaders),
                     decompress, sslContext, trustManager, eventLoopThreads, threadFactory,
                     callbackExecutor, List.copyOf(interceptors), List.copyOf(networkInterceptors),
-                    followRedirects, maxRedirects, allowHttpsToHttpRedirects));
+                    followRedirects, maxRedirects, allowHttpsToHttpRedirects,
+                    cookieJar != null ? cookieJar : CookieJar.inMemory()));
         }
 
         private static int positive(int value, String name) {

@@ -95,11 +95,12 @@ public final class Call {
 
     private void hop(Request request, List<Response> history, CallState state,
             CompletableFuture<Response> result) {
-        network(request, state).whenComplete((response, failure) -> {
+        network(Cookies.addTo(request, config.cookieJar()), state).whenComplete((response, failure) -> {
             if (failure != null) {
                 result.completeExceptionally(unwrap(failure));
                 return;
             }
+            Cookies.save(response, config.cookieJar());
             if (!request.followRedirects() || !Redirects.isRedirect(response)) {
                 result.complete(history.isEmpty() ? response
                         : Bridge.get().withHistory(response, history));

@@ -1,5 +1,6 @@
 package io.posthaste.internal.chain;
 
+import io.posthaste.CookieJar;
 import io.posthaste.Headers;
 import io.posthaste.Interceptor;
 import io.posthaste.JsonCodec;
@@ -41,6 +42,7 @@ import javax.net.ssl.X509TrustManager;
  * @param followRedirects whether redirects are followed by default
  * @param maxRedirects the most redirects followed for one call
  * @param allowHttpsToHttpRedirects whether a redirect may leave https for http
+ * @param cookieJar where cookies are kept
  */
 public record SessionConfig(RequestUrl baseUrl, Headers defaultHeaders, String userAgent,
         Timeouts timeouts, int maxConnectionsPerOrigin, int maxConnectionsTotal, Duration idleTimeout,
@@ -50,5 +52,5 @@ public record SessionConfig(RequestUrl baseUrl, Headers defaultHeaders, String u
         X509TrustManager trustManager, int eventLoopThreads, ThreadFactory threadFactory,
         Executor callbackExecutor, List<Interceptor> interceptors,
         List<Interceptor> networkInterceptors, boolean followRedirects, int maxRedirects,
-        boolean allowHttpsToHttpRedirects) {
+        boolean allowHttpsToHttpRedirects, CookieJar cookieJar) {
 }
