@@ -251,6 +251,7 @@ public final class ClientSession implements AutoCloseable {
         private int maxRedirects = 10;
         private boolean allowHttpsToHttpRedirects;
         private CookieJar cookieJar;
+        private RetryPolicy retryPolicy = RetryPolicy.none();
 
         private Builder() {
         }
@@ -446,6 +447,12 @@ public final class ClientSession implements AutoCloseable {
             return this;
         }
 
+        /** Sets when failed requests are sent again (default {@link RetryPolicy#none()}). */
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
         /** Returns the session; it starts its threads now. */
         public ClientSession build() {
             return new ClientSession(new SessionConfig(baseUrl, headers.build(), userAgent, timeouts,
@@ -455,7 +462,7 @@ public final class ClientSession implements AutoCloseable {
                     decompress, sslContext, trustManager, eventLoopThreads, threadFactory,
                     callbackExecutor, List.copyOf(interceptors), List.copyOf(networkInterceptors),
                     followRedirects, maxRedirects, allowHttpsToHttpRedirects,
-                    cookieJar != null ? cookieJar : CookieJar.inMemory()));
+                    cookieJar != null ? cookieJar : CookieJar.inMemory(), retryPolicy));
         }
 
         private static int positive(int value, String name) {

@@ -24,10 +24,12 @@ public final class Request {
     private final Set<String> skippedAutoHeaders;
     private final List<Interceptor> interceptors;
     private final boolean followRedirects;
+    private final RetryPolicy retryPolicy;
 
     Request(String method, RequestUrl url, Headers headers, Body body, Timeouts timeouts,
             boolean raiseForStatus, Set<String> skippedAutoHeaders, List<Interceptor> interceptors,
-            boolean followRedirects) {
+            boolean followRedirects, RetryPolicy retryPolicy) {
+        this.retryPolicy = retryPolicy;
         this.method = method;
         this.url = url;
         this.headers = headers;
@@ -74,6 +76,11 @@ public final class Request {
         return raiseForStatus;
     }
 
+    /** Returns when this request is sent again after a failure. */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
     /** Returns whether redirects are followed for this request. */
     public boolean followRedirects() {
         return followRedirects;
@@ -102,7 +109,7 @@ public final class Request {
 
     Request with(RequestUrl newUrl, String newMethod, Headers newHeaders, Body newBody) {
         return new Request(newMethod, newUrl, newHeaders, newBody, timeouts, raiseForStatus,
-                skippedAutoHeaders, interceptors, followRedirects);
+                skippedAutoHeaders, interceptors, followRedirects, retryPolicy);
     }
 
     /**
@@ -160,7 +167,7 @@ public final class Request {
         public Request build() {
             return new Request(method, url, headers.build(), body, original.timeouts,
                     original.raiseForStatus, original.skippedAutoHeaders, original.interceptors,
-                    original.followRedirects);
+                    original.followRedirects, original.retryPolicy);
         }
     }
 

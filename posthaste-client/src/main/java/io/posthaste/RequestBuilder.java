@@ -47,6 +47,8 @@ public final class RequestBuilder {
     private Timeouts timeouts;
     private Boolean raiseForStatus;
     private Boolean followRedirects;
+    private RetryPolicy retryPolicy;
+    private String authorization;
     private List<Interceptor> interceptors;
     private Object json;
     private boolean hasJson;
@@ -138,6 +140,42 @@ public final class RequestBuilder {
      */
     public RequestBuilder followRedirects(boolean follow) {
         this.followRedirects = follow;
+        return this;
+    }
+
+    /** Replaces the session's retry policy for this request. */
+    public RequestBuilder retryPolicy(RetryPolicy policy) {
+        this.retryPolicy = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /**
+     * Authenticates with HTTP Basic (RFC 7617), user and password in UTF-8. Together with
+     * credentials in the URL or an explicit {@code Authorization} header it is an error. Like
+     * every credential, it is not sent after a redirect to another origin.
+     */
+    public RequestBuilder basicAuth(String user, String password) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(password, "password");
+        if (user.indexOf(':') >= 0) {
+            throw new IllegalArgumentException("a Basic auth user name cannot contain ':'");
+        }
+        return authorization("Basic " + java.util.Base64.getEncoder().encodeToString(
+                (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** Authenticates with a bearer token (RFC 6750), under the same rules as {@link #basicAuth}. */
+    public RequestBuilder bearerAuth(String token) {
+        Objects.requireNonNull(token, "token");
+        return authorization("Bearer " + token);
+    }
+
+    private RequestBuilder authorization(String value) {
+        io.posthaste.internal.codec.HeaderRules.checkValue("Authorization", value);
+        if (authorization != null) {
+            throw new IllegalArgumentException("only one of basicAuth and bearerAuth can be used");
+        }
+        this.authorization = value;
         return this;
     }
 
@@ -254,7 +292,7 @@ public final class RequestBuilder {
     public Request build() {
         SessionConfig config = session.config();
         RequestUrl resolved = session.urls().get(url).withQueryParameters(query);
-        Headers own = headers == null ? Headers.empty() : headers.build();
+        Headers own = ownWithAuthorization(resolved);
         Headers merged = own;
         Headers defaults = config.defaultHeaders();
         if (!defaults.isEmpty()) {
@@ -271,7 +309,24 @@ public final class RequestBuilder {
                 : config.timeouts(), raiseForStatus != null ? raiseForStatus : config.raiseForStatus(),
                 skippedAutoHeaders.isEmpty() ? Set.of() : Set.copyOf(skippedAutoHeaders),
                 interceptors, followRedirects != null ? followRedirects
-                        : config.followRedirects() && !method.equals("HEAD"));
+                        : config.followRedirects() && !method.equals("HEAD"),
+                retryPolicy != null ? retryPolicy : config.retryPolicy());
+    }
+
+    private Headers ownWithAuthorization(RequestUrl resolved) {
+        Headers own = headers == null ? Headers.empty() : headers.build();
+        if (authorization == null) {
+            return own;
+        }
+        if (resolved.userInfo() != null) {
+            throw new InvalidRequestException(method + " " + resolved
+                    + ": credentials in the URL and basicAuth/bearerAuth conflict; use one");
+        }
+        if (own.contains("Authorization")) {
+            throw new InvalidRequestException(method + " " + resolved
+                    + ": an Authorization header and basicAuth/bearerAuth conflict; use one");
+        }
+        return own.toBuilder().set("Authorization", authorization).build();
     }
 
     private Body buildBody() {

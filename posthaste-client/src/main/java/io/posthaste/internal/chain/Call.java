@@ -20,9 +20,10 @@ import java.util.concurrent.CompletionException;
  * <pre>
  *   raise-for-status
  *     → application interceptors (the request's own list, or the session's)
- *       → redirects (each hop:)
- *         → network interceptors
- *           → the exchange on the network
+ *       → retries
+ *         → redirects (each hop: cookies in, then)
+ *           → network interceptors
+ *             → the exchange on the network (cookies out)
  * </pre>
  * Futures complete on the thread that finished the last step (an I/O thread, running only
  * Posthaste's code and the interceptors); the public API re-dispatches async results. Cancelling
@@ -72,8 +73,8 @@ public final class Call {
         List<Interceptor> own = Bridge.get().interceptors(request);
         List<Interceptor> application = own != null ? own : config.interceptors();
         CompletableFuture<Response> outcome = application.isEmpty()
-                ? redirects(request, state)
-                : new InterceptorChain(application, 0, r -> redirects(r, state), state).proceed(request);
+                ? retries(request, state)
+                : new InterceptorChain(application, 0, r -> retries(r, state), state).proceed(request);
         outcome.whenComplete((response, failure) -> {
             if (failure != null) {
                 result.completeExceptionally(unwrap(failure));
@@ -84,6 +85,10 @@ public final class Call {
             }
         });
         return result;
+    }
+
+    private CompletableFuture<Response> retries(Request request, CallState state) {
+        return Retries.run(request, request.retryPolicy(), r -> redirects(r, state), state);
     }
 
     /** Sends {@code request} and follows redirects; completes with the last response. */

@@ -3,6 +3,7 @@ package io.posthaste.internal.chain;
 import io.posthaste.CookieJar;
 import io.posthaste.Headers;
 import io.posthaste.Interceptor;
+import io.posthaste.RetryPolicy;
 import io.posthaste.JsonCodec;
 import io.posthaste.Timeouts;
 import io.posthaste.internal.codec.RequestUrl;
@@ -43,6 +44,7 @@ import javax.net.ssl.X509TrustManager;
  * @param maxRedirects the most redirects followed for one call
  * @param allowHttpsToHttpRedirects whether a redirect may leave https for http
  * @param cookieJar where cookies are kept
+ * @param retryPolicy when failed requests are sent again
  */
 public record SessionConfig(RequestUrl baseUrl, Headers defaultHeaders, String userAgent,
         Timeouts timeouts, int maxConnectionsPerOrigin, int maxConnectionsTotal, Duration idleTimeout,
@@ -52,5 +54,5 @@ public record SessionConfig(RequestUrl baseUrl, Headers defaultHeaders, String u
         X509TrustManager trustManager, int eventLoopThreads, ThreadFactory threadFactory,
         Executor callbackExecutor, List<Interceptor> interceptors,
         List<Interceptor> networkInterceptors, boolean followRedirects, int maxRedirects,
-        boolean allowHttpsToHttpRedirects, CookieJar cookieJar) {
+        boolean allowHttpsToHttpRedirects, CookieJar cookieJar, RetryPolicy retryPolicy) {
 }

@@ -44,6 +44,7 @@ public final class MemoryCookieJar implements CookieJar {
     private final boolean allowIpHosts;
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Stored> cookies = new ArrayList<>();
+    private volatile boolean empty = true;
     private long clock;
 
     public MemoryCookieJar(boolean allowIpHosts) {
@@ -67,6 +68,10 @@ public final class MemoryCookieJar implements CookieJar {
 
     @Override
     public List<Cookie> load(URI url) {
+        if (empty) {
+            // Most sessions talk to APIs that set no cookies: make that case cost nothing.
+            return List.of();
+        }
         String host = host(url);
         if (host == null) {
             return List.of();
@@ -113,6 +118,7 @@ public final class MemoryCookieJar implements CookieJar {
         lock.lock();
         try {
             cookies.clear();
+            empty = true;
         } finally {
             lock.unlock();
         }
@@ -128,6 +134,7 @@ public final class MemoryCookieJar implements CookieJar {
                 return;
             }
             cookies.add(new Stored(cookie, clock++));
+            empty = false;
             evictOldest(s -> s.cookie().domain().equals(cookie.domain()), MAX_PER_DOMAIN);
             evictOldest(s -> true, MAX_TOTAL);
         } finally {

@@ -1,0 +1,116 @@
+package io.posthaste.internal.chain;
+
+import io.posthaste.Body;
+import io.posthaste.ClientConnectionException;
+import io.posthaste.ClientResponseException;
+import io.posthaste.ClientTimeoutException;
+import io.posthaste.Request;
+import io.posthaste.Response;
+import io.posthaste.RetryPolicy;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/** The retry step: sends again what {@link RetryPolicy} says may be sent again. */
+final class Retries {
+
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT",
+            "DELETE");
+
+    private Retries() {
+    }
+
+    static CompletableFuture<Response> run(Request request, RetryPolicy policy,
+            Function<Request, CompletableFuture<Response>> next, Call.CallState state) {
+        if (policy.maxAttempts() <= 1) {
+            return next.apply(request);
+        }
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        attempt(request, 1, new ArrayList<>(0), policy, next, state, result);
+        return result;
+    }
+
+    private static void attempt(Request request, int attempt, List<Throwable> earlier,
+            RetryPolicy policy, Function<Request, CompletableFuture<Response>> next,
+            Call.CallState state, CompletableFuture<Response> result) {
+        next.apply(request).whenComplete((response, failure) -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            boolean idempotent = IDEMPOTENT.contains(request.method());
+            boolean mayRetry = attempt < policy.maxAttempts() && !state.cancelled
+                    && (idempotent || policy.retryNonIdempotent())
+                    && request.body().map(Body::isReplayable).orElse(true);
+            Duration wait = null;
+            if (mayRetry && response != null && policy.retryOnStatus().contains(response.status())) {
+                wait = retryAfter(response, policy.maxBackoff());
+                if (wait == null) {
+                    wait = backoff(policy, attempt);
+                } else if (wait.compareTo(policy.maxBackoff()) > 0) {
+                    wait = null;
+                }
+                if (wait != null) {
+                    earlier.add(new ClientResponseException(response));
+                }
+            } else if (mayRetry && cause != null && isTransient(cause, idempotent, policy)) {
+                wait = backoff(policy, attempt);
+                earlier.add(cause);
+            }
+            if (wait == null) {
+                if (cause != null) {
+                    earlier.forEach(cause::addSuppressed);
+                    result.completeExceptionally(cause);
+                } else {
+                    result.complete(response);
+                }
+                return;
+            }
+            CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS).execute(() ->
+                    attempt(request, attempt + 1, earlier, policy, next, state, result));
+        });
+    }
+
+    private static boolean isTransient(Throwable cause, boolean idempotent, RetryPolicy policy) {
+        if (cause instanceof ClientConnectionException connection) {
+            return !connection.isTlsFailure() && (!connection.mayHaveBeenProcessed() || idempotent
+                    || policy.retryNonIdempotent());
+        }
+        return cause instanceof ClientTimeoutException timeout
+                && timeout.phase() == ClientTimeoutException.Phase.CONNECT;
+    }
+
+    static Duration backoff(RetryPolicy policy, int attempt) {
+        double nanos = policy.initialBackoff().toNanos() * Math.pow(policy.multiplier(), attempt - 1);
+        nanos = Math.min(nanos, policy.maxBackoff().toNanos());
+        nanos -= nanos * policy.jitter() * ThreadLocalRandom.current().nextDouble();
+        return Duration.ofNanos((long) nanos);
+    }
+
+    /** Returns the wait a {@code Retry-After} header asks for, or {@code null} if there is none. */
+    static Duration retryAfter(Response response, Duration max) {
+        String value = response.headers().get("Retry-After");
+        if (value == null) {
+            return null;
+        }
+        value = value.trim();
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration until = Duration.between(java.time.Instant.now(),
+                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return until.isNegative() ? Duration.ZERO : until;
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
+        }
+    }
+}

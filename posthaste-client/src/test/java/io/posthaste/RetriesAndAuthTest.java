@@ -1,0 +1,120 @@
+package io.posthaste;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.posthaste.testing.MockResponse;
+import io.posthaste.testing.TestServer;
+import java.io.ByteArrayInputStream;
+import java.net.ServerSocket;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RetriesAndAuthTest {
+
+    private static final RetryPolicy QUICK = RetryPolicy.builder().maxAttempts(3)
+            .initialBackoff(Duration.ofMillis(10)).maxBackoff(Duration.ofSeconds(1)).build();
+
+    TestServer server;
+    ClientSession session;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start();
+        session = ClientSession.builder().retryPolicy(QUICK).build();
+    }
+
+    @AfterEach
+    void stop() {
+        session.close();
+        server.close();
+    }
+
+    @Test
+    void unavailableAnswersAreRetriedUntilOneSucceeds() {
+        server.enqueue(MockResponse.status(503));
+        server.enqueue(MockResponse.builder().status(429).header("Retry-After", "0").build());
+
+        assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
+        assertThat(server.requestCount()).isEqualTo(3);
+    }
+
+    @Test
+    void retriesStopAtMaxAttemptsAndTheLastAnswerIsReturned() {
+        for (int i = 0; i < 3; i++) {
+            server.enqueue(MockResponse.status(503));
+        }
+        Response last = session.get(server.url("/x")).raiseForStatus(false).send();
+        assertThat(last.status()).isEqualTo(503);
+        assertThat(server.requestCount()).isEqualTo(3);
+    }
+
+    @Test
+    void refusedConnectionsAreRetriedAndEachAttemptIsReported() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        assertThatThrownBy(() -> session.get("http://127.0.0.1:" + port + "/").send())
+                .isInstanceOf(ClientConnectionException.class)
+                .satisfies(e -> assertThat(e.getSuppressed()).hasSize(2));
+    }
+
+    @Test
+    void postIsNotRetriedUnlessThePolicySaysSo() {
+        server.enqueue(MockResponse.status(503));
+        server.enqueue(MockResponse.status(503));
+        assertThat(session.post(server.url("/post")).json(1).raiseForStatus(false).send().status())
+                .isEqualTo(503);
+        assertThat(server.requestCount()).isEqualTo(1);
+
+        RetryPolicy anyMethod = RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ZERO).retryNonIdempotent(true).build();
+        assertThat(session.post(server.url("/post")).json(1).retryPolicy(anyMethod).send().status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void oneShotBodiesAreNeverRetried() {
+        server.enqueue(MockResponse.status(503));
+        assertThat(session.put(server.url("/put")).body(new ByteArrayInputStream(new byte[3]), null)
+                .raiseForStatus(false).send().status()).isEqualTo(503);
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void tooLongARetryAfterEndsTheRetries() {
+        server.enqueue(MockResponse.builder().status(503).header("Retry-After", "3600").build());
+        assertThat(session.get(server.url("/x")).raiseForStatus(false).send().status()).isEqualTo(503);
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void basicAndBearerAuthSetTheAuthorizationHeader() {
+        session.get(server.url("/basic-auth/john/s3cret")).basicAuth("john", "s3cret").send();
+        session.get(server.url("/bearer")).bearerAuth("tok").send();
+
+        assertThat(server.takeRequest().header("Authorization")).isEqualTo("Basic am9objpzM2NyZXQ=");
+        assertThat(server.takeRequest().header("Authorization")).isEqualTo("Bearer tok");
+    }
+
+    @Test
+    void urlCredentialsBecomeBasicAuthAndNeverReachTheRequestLine() {
+        String url = server.url("/basic-auth/john/pw").replace("http://", "http://john:pw@");
+        assertThat(session.get(url).send().status()).isEqualTo(200);
+        var seen = server.takeRequest();
+        assertThat(seen.target()).isEqualTo("/basic-auth/john/pw");
+        assertThat(seen.header("Authorization")).isEqualTo("Basic am9objpwdw==");
+    }
+
+    @Test
+    void conflictingCredentialSourcesAreRejected() {
+        String withUser = server.url("/get").replace("http://", "http://u:p@");
+        assertThatThrownBy(() -> session.get(withUser).basicAuth("a", "b").send())
+                .isInstanceOf(InvalidRequestException.class).hasMessageNotContaining(":p@");
+        assertThatThrownBy(() -> session.get(server.url("/get")).header("Authorization", "x")
+                .bearerAuth("t").send()).isInstanceOf(InvalidRequestException.class);
+        assertThat(server.requestCount()).isZero();
+    }
+}
