@@ -119,11 +119,6 @@ public final class Multipart implements Body {
         }
     }
 
-    /** Returns the bodies of the parts and the framing between them, in wire order. */
-    List<Object> segments() {
-        return segments;
-    }
-
     /** Collects parts for a {@link Multipart}; not thread-safe. */
     public static final class Builder {
         private final List<Part> parts = new ArrayList<>();

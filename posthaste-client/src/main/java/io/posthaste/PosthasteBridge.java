@@ -55,6 +55,11 @@ final class PosthasteBridge extends Bridge {
     }
 
     @Override
+    public io.posthaste.internal.chain.DigestCredentials digest(Request request) {
+        return request.digestCredentials();
+    }
+
+    @Override
     public List<Interceptor> interceptors(Request request) {
         return request.interceptors();
     }

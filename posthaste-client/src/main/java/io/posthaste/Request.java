@@ -1,5 +1,6 @@
 package io.posthaste;
 
+import io.posthaste.internal.chain.DigestCredentials;
 import io.posthaste.internal.codec.RequestUrl;
 import java.net.URI;
 import java.util.List;
@@ -25,11 +26,13 @@ public final class Request {
     private final List<Interceptor> interceptors;
     private final boolean followRedirects;
     private final RetryPolicy retryPolicy;
+    private final DigestCredentials digestCredentials;
 
     Request(String method, RequestUrl url, Headers headers, Body body, Timeouts timeouts,
             boolean raiseForStatus, Set<String> skippedAutoHeaders, List<Interceptor> interceptors,
-            boolean followRedirects, RetryPolicy retryPolicy) {
+            boolean followRedirects, RetryPolicy retryPolicy, DigestCredentials digestCredentials) {
         this.retryPolicy = retryPolicy;
+        this.digestCredentials = digestCredentials;
         this.method = method;
         this.url = url;
         this.headers = headers;
@@ -109,7 +112,11 @@ public final class Request {
 
     Request with(RequestUrl newUrl, String newMethod, Headers newHeaders, Body newBody) {
         return new Request(newMethod, newUrl, newHeaders, newBody, timeouts, raiseForStatus,
-                skippedAutoHeaders, interceptors, followRedirects, retryPolicy);
+                skippedAutoHeaders, interceptors, followRedirects, retryPolicy, digestCredentials);
+    }
+
+    DigestCredentials digestCredentials() {
+        return digestCredentials;
     }
 
     /**
@@ -167,7 +174,7 @@ public final class Request {
         public Request build() {
             return new Request(method, url, headers.build(), body, original.timeouts,
                     original.raiseForStatus, original.skippedAutoHeaders, original.interceptors,
-                    original.followRedirects, original.retryPolicy);
+                    original.followRedirects, original.retryPolicy, original.digestCredentials);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.posthaste;
 
+import io.posthaste.internal.chain.DigestCredentials;
 import io.posthaste.internal.chain.SessionConfig;
 import io.posthaste.internal.codec.FileBody;
 import io.posthaste.internal.codec.JsonBody;
@@ -49,6 +50,7 @@ public final class RequestBuilder {
     private Boolean followRedirects;
     private RetryPolicy retryPolicy;
     private String authorization;
+    private String[] digest;
     private List<Interceptor> interceptors;
     private Object json;
     private boolean hasJson;
@@ -170,10 +172,26 @@ public final class RequestBuilder {
         return authorization("Bearer " + token);
     }
 
+    /**
+     * Authenticates with HTTP Digest (RFC 7616; MD5 or SHA-256, qop=auth): the request is sent,
+     * and a 401 Digest challenge from the same origin is answered once (twice for a stale
+     * nonce). A body that cannot be sent again gets the 401 back. Not combinable with
+     * {@link #basicAuth} or {@link #bearerAuth}; never used for another origin.
+     */
+    public RequestBuilder digestAuth(String user, String password) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(password, "password");
+        if (authorization != null || digest != null) {
+            throw new IllegalArgumentException("only one of basicAuth, bearerAuth and digestAuth can be used");
+        }
+        this.digest = new String[] {user, password};
+        return this;
+    }
+
     private RequestBuilder authorization(String value) {
         io.posthaste.internal.codec.HeaderRules.checkValue("Authorization", value);
-        if (authorization != null) {
-            throw new IllegalArgumentException("only one of basicAuth and bearerAuth can be used");
+        if (authorization != null || digest != null) {
+            throw new IllegalArgumentException("only one of basicAuth, bearerAuth and digestAuth can be used");
         }
         this.authorization = value;
         return this;
@@ -310,11 +328,16 @@ public final class RequestBuilder {
                 skippedAutoHeaders.isEmpty() ? Set.of() : Set.copyOf(skippedAutoHeaders),
                 interceptors, followRedirects != null ? followRedirects
                         : config.followRedirects() && !method.equals("HEAD"),
-                retryPolicy != null ? retryPolicy : config.retryPolicy());
+                retryPolicy != null ? retryPolicy : config.retryPolicy(),
+                digest == null ? null : new DigestCredentials(digest[0], digest[1], resolved));
     }
 
     private Headers ownWithAuthorization(RequestUrl resolved) {
         Headers own = headers == null ? Headers.empty() : headers.build();
+        if (digest != null && (resolved.userInfo() != null || own.contains("Authorization"))) {
+            throw new InvalidRequestException(method + " " + resolved
+                    + ": digestAuth conflicts with other credentials (URL user info or an Authorization header)");
+        }
         if (authorization == null) {
             return own;
         }

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionException;
  *   raise-for-status
  *     → application interceptors (the request's own list, or the session's)
  *       → retries
+ *         → digest authentication (answers a 401 challenge)
  *         → redirects (each hop: cookies in, then)
  *           → network interceptors
  *             → the exchange on the network (cookies out)
@@ -88,7 +89,8 @@ public final class Call {
     }
 
     private CompletableFuture<Response> retries(Request request, CallState state) {
-        return Retries.run(request, request.retryPolicy(), r -> redirects(r, state), state);
+        return Retries.run(request, request.retryPolicy(), r -> DigestAuth.run(r,
+                Bridge.get().digest(r), d -> redirects(d, state)), state);
     }
 
     /** Sends {@code request} and follows redirects; completes with the last response. */

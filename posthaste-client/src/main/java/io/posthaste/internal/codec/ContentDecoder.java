@@ -66,11 +66,6 @@ public final class ContentDecoder implements AutoCloseable {
                 || e.equals("deflate");
     }
 
-    /** Returns the bytes decoded so far. */
-    public long decodedBytes() {
-        return decoded;
-    }
-
     /**
      * Decodes {@code input[offset, offset + length)}, passing each output piece to {@code out}.
      *

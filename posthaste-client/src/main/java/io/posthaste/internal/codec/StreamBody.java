@@ -51,11 +51,6 @@ public final class StreamBody implements Body {
         return replayable;
     }
 
-    /** Returns whether a one-shot body has already been consumed. */
-    public boolean isConsumed() {
-        return !replayable && used.get();
-    }
-
     @Override
     public void writeTo(OutputStream out) throws IOException {
         if (!replayable && !used.compareAndSet(false, true)) {

@@ -349,7 +349,6 @@ final class Exchange {
             // A pooled connection the server had already closed: the request never reached it.
             retried = true;
             conn.detach(this);
-            cancelWatchdog();
             engine.release(conn, false);
             connection = null;
             acquire();
@@ -451,12 +450,8 @@ final class Exchange {
     }
 
     private void finishTimers() {
-        cancelWatchdog();
+        // The connection's timeout check outlives this exchange: it finds the next one, or none.
         cancelTotalTimer();
-    }
-
-    private void cancelWatchdog() {
-        // The connection's check outlives this exchange: it finds the next one, or nothing.
     }
 
     private void cancelTotalTimer() {
