@@ -6,9 +6,9 @@ import java.util.Base64;
 import java.util.Locale;
 
 /**
- * Makes the {@code Authorization} header for {@code --auth} and {@code --auth-type}. The client
- * has no auth helpers yet, so basic and bearer are plain headers here; digest needs a challenge
- * round trip that the client will own, and is refused with a clear message until then.
+ * Turns {@code --auth} and {@code --auth-type} into credentials: basic and bearer become the
+ * {@code Authorization} header; digest becomes a user and password for the client's
+ * {@code digestAuth}, which answers the server's challenge.
  */
 final class Auth {
 
@@ -28,25 +28,40 @@ final class Auth {
         }
         switch (type.toLowerCase(Locale.ROOT)) {
             case "basic" -> {
-                String pair = credentials;
-                if (!pair.contains(":")) {
-                    if (console == null) {
-                        throw CliException.usage("--auth " + credentials + " has no password and there is "
-                                + "no terminal to ask for one: use --auth user:password");
-                    }
-                    char[] password = console.readPassword("Password for %s: ", credentials);
-                    pair = credentials + ":" + (password == null ? "" : new String(password));
-                }
-                return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+                return "Basic " + Base64.getEncoder().encodeToString(
+                        userAndPassword(credentials, console).getBytes(StandardCharsets.UTF_8));
             }
             case "bearer" -> {
                 return "Bearer " + credentials;
             }
-            case "digest" -> throw CliException.usage("--auth-type digest is not supported yet "
-                    + "(it needs the server's challenge, which the client library does not handle "
-                    + "yet); use basic or bearer");
+            case "digest" -> {
+                return null;
+            }
             default -> throw CliException.usage("unknown --auth-type '" + type
                     + "' (expected basic, bearer or digest)");
         }
+    }
+
+    /** Returns {@code {user, password}} for {@code --auth-type digest}, or {@code null}. */
+    static String[] digest(String credentials, String type, Console console) {
+        if (credentials == null || !type.equalsIgnoreCase("digest")) {
+            return null;
+        }
+        String pair = userAndPassword(credentials, console);
+        int colon = pair.indexOf(':');
+        return new String[] {pair.substring(0, colon), pair.substring(colon + 1)};
+    }
+
+    /** Returns {@code user:password}, asking for the password when only a user was given. */
+    private static String userAndPassword(String credentials, Console console) {
+        if (credentials.contains(":")) {
+            return credentials;
+        }
+        if (console == null) {
+            throw CliException.usage("--auth " + credentials + " has no password and there is "
+                    + "no terminal to ask for one: use --auth user:password");
+        }
+        char[] password = console.readPassword("Password for %s: ", credentials);
+        return credentials + ":" + (password == null ? "" : new String(password));
     }
 }

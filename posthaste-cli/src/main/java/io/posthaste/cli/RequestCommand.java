@@ -72,7 +72,7 @@ final class RequestCommand implements Callable<Integer> {
     String auth;
 
     @Option(names = {"-A", "--auth-type"}, paramLabel = "TYPE", defaultValue = "basic",
-            description = "basic (default), bearer or digest (not supported yet).")
+            description = "basic (default), bearer or digest.")
     String authType;
 
     @Option(names = {"-F", "--follow"}, description = "Follow redirects.")
@@ -178,7 +178,8 @@ final class RequestCommand implements Callable<Integer> {
 
     private int exchange(ClientSession session, RequestSpec spec, String selection, Printer printer,
             PrintStream out, boolean outTerminal) throws IOException {
-        try (StreamingResponse response = Sender.send(session, spec, follow)) {
+        String[] digest = Auth.digest(auth, authType, System.console());
+        try (StreamingResponse response = Sender.send(session, spec, follow, digest)) {
             int status = response.status();
             if (download && status < 300) {
                 if (selection.indexOf('h') >= 0) {

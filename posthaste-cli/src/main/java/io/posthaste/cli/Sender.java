@@ -42,9 +42,15 @@ final class Sender {
 
     /**
      * Sends {@code spec}; with {@code follow}, the client follows redirects up to the session's
-     * limit and raises {@link io.posthaste.TooManyRedirectsException} past it.
+     * limit and raises {@link io.posthaste.TooManyRedirectsException} past it; with
+     * {@code digest} ({@code {user, password}}), the client answers a Digest challenge.
      */
-    static StreamingResponse send(ClientSession session, RequestSpec spec, boolean follow) {
-        return spec.toBuilder(session).followRedirects(follow).stream();
+    static StreamingResponse send(ClientSession session, RequestSpec spec, boolean follow,
+            String[] digest) {
+        io.posthaste.RequestBuilder builder = spec.toBuilder(session).followRedirects(follow);
+        if (digest != null) {
+            builder.digestAuth(digest[0], digest[1]);
+        }
+        return builder.stream();
     }
 }

@@ -91,11 +91,20 @@ class FlagsTest {
     }
 
     @Test
-    void digestAuthIsRefusedWithAClearMessageBeforeSending() {
-        Cli.Result result = Cli.piped().run("-A", "digest", "-a", "u:p", server().url("/get"));
-        assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(result.err()).contains("digest is not supported yet");
-        assertThat(server().requestCount()).isZero();
+    void digestAuthAnswersTheServersChallenge() {
+        try (io.posthaste.testing.TestServer digest = io.posthaste.testing.TestServer.builder()
+                .dispatcher(request -> request.header("Authorization") == null
+                        ? io.posthaste.testing.MockResponse.builder().status(401).header("WWW-Authenticate",
+                                "Digest realm=\"r\", qop=\"auth\", nonce=\"n1\"").build()
+                        : io.posthaste.testing.MockResponse.ok(request.header("Authorization")))
+                .start()) {
+            Cli.Result result = Cli.piped().run("-A", "digest", "-a", "john:pw", "--check-status",
+                    digest.url("/secret"));
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.out()).startsWith("Digest username=\"john\", realm=\"r\", nonce=\"n1\"")
+                    .contains("qop=auth").contains("uri=\"/secret\"");
+            assertThat(digest.requestCount()).isEqualTo(2);
+        }
     }
 
     @Test
