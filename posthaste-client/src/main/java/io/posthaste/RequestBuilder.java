@@ -51,6 +51,7 @@ public final class RequestBuilder {
     private RetryPolicy retryPolicy;
     private String authorization;
     private String[] digest;
+    private String compression;
     private List<Interceptor> interceptors;
     private Object json;
     private boolean hasJson;
@@ -142,6 +143,21 @@ public final class RequestBuilder {
      */
     public RequestBuilder followRedirects(boolean follow) {
         this.followRedirects = follow;
+        return this;
+    }
+
+    /**
+     * Compresses the body with {@code "gzip"} or {@code "deflate"} while it is sent, with
+     * {@code Content-Encoding} set and chunked framing (the compressed length is not known in
+     * advance). An empty body is sent as it is; a body whose {@code Content-Encoding} the caller
+     * set (already encoded) is an error, so nothing is encoded twice.
+     */
+    public RequestBuilder compress(String encoding) {
+        Objects.requireNonNull(encoding, "encoding");
+        if (!encoding.equalsIgnoreCase("gzip") && !encoding.equalsIgnoreCase("deflate")) {
+            throw new IllegalArgumentException("compress takes gzip or deflate, not " + encoding);
+        }
+        this.compression = encoding.toLowerCase(Locale.ROOT);
         return this;
     }
 
@@ -323,7 +339,16 @@ public final class RequestBuilder {
             own.forEach(all::add);
             merged = all.build();
         }
-        return new Request(method, resolved, merged, buildBody(), timeouts != null ? timeouts
+        Body body = buildBody();
+        if (compression != null && body != null && body.contentLength() != 0) {
+            if (merged.contains("Content-Encoding")) {
+                throw new IllegalArgumentException("compress(" + compression + ") conflicts with the "
+                        + "Content-Encoding header: the body would be encoded twice");
+            }
+            merged = merged.toBuilder().set("Content-Encoding", compression).build();
+            body = new io.posthaste.internal.codec.CompressedBody(body, compression);
+        }
+        return new Request(method, resolved, merged, body, timeouts != null ? timeouts
                 : config.timeouts(), raiseForStatus != null ? raiseForStatus : config.raiseForStatus(),
                 skippedAutoHeaders.isEmpty() ? Set.of() : Set.copyOf(skippedAutoHeaders),
                 interceptors, followRedirects != null ? followRedirects

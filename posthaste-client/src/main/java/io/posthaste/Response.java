@@ -2,6 +2,7 @@ package io.posthaste;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.posthaste.internal.codec.LinkHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Type;
@@ -12,6 +13,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -102,6 +104,15 @@ public final class Response {
     /** Returns the redirect responses that led here, oldest first; empty if none. */
     public List<Response> history() {
         return history;
+    }
+
+    /**
+     * Returns the links of the {@code Link} headers (RFC 8288) by relation, e.g.
+     * {@code links().get("next")} for pagination; URLs are resolved against this response's URL.
+     */
+    public Map<String, Link> links() {
+        List<String> values = headers.allValues("Link");
+        return values.isEmpty() ? Map.of() : LinkHeaders.parse(values, request.url());
     }
 
     /** Returns the parsed {@code Content-Type}, if present and well-formed. */
