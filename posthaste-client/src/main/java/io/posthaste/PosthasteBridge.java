@@ -55,6 +55,11 @@ final class PosthasteBridge extends Bridge {
     }
 
     @Override
+    public io.posthaste.internal.chain.ProgressListeners progress(Request request) {
+        return request.progress();
+    }
+
+    @Override
     public io.posthaste.internal.chain.DigestCredentials digest(Request request) {
         return request.digestCredentials();
     }

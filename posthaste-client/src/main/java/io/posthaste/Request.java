@@ -1,6 +1,7 @@
 package io.posthaste;
 
 import io.posthaste.internal.chain.DigestCredentials;
+import io.posthaste.internal.chain.ProgressListeners;
 import io.posthaste.internal.codec.RequestUrl;
 import java.net.URI;
 import java.util.List;
@@ -27,12 +28,15 @@ public final class Request {
     private final boolean followRedirects;
     private final RetryPolicy retryPolicy;
     private final DigestCredentials digestCredentials;
+    private final ProgressListeners progress;
 
     Request(String method, RequestUrl url, Headers headers, Body body, Timeouts timeouts,
             boolean raiseForStatus, Set<String> skippedAutoHeaders, List<Interceptor> interceptors,
-            boolean followRedirects, RetryPolicy retryPolicy, DigestCredentials digestCredentials) {
+            boolean followRedirects, RetryPolicy retryPolicy, DigestCredentials digestCredentials,
+            ProgressListeners progress) {
         this.retryPolicy = retryPolicy;
         this.digestCredentials = digestCredentials;
+        this.progress = progress;
         this.method = method;
         this.url = url;
         this.headers = headers;
@@ -112,7 +116,12 @@ public final class Request {
 
     Request with(RequestUrl newUrl, String newMethod, Headers newHeaders, Body newBody) {
         return new Request(newMethod, newUrl, newHeaders, newBody, timeouts, raiseForStatus,
-                skippedAutoHeaders, interceptors, followRedirects, retryPolicy, digestCredentials);
+                skippedAutoHeaders, interceptors, followRedirects, retryPolicy, digestCredentials,
+                progress);
+    }
+
+    ProgressListeners progress() {
+        return progress;
     }
 
     DigestCredentials digestCredentials() {
@@ -174,7 +183,8 @@ public final class Request {
         public Request build() {
             return new Request(method, url, headers.build(), body, original.timeouts,
                     original.raiseForStatus, original.skippedAutoHeaders, original.interceptors,
-                    original.followRedirects, original.retryPolicy, original.digestCredentials);
+                    original.followRedirects, original.retryPolicy, original.digestCredentials,
+                    original.progress);
         }
     }
 

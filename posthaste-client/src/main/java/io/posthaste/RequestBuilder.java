@@ -1,6 +1,7 @@
 package io.posthaste;
 
 import io.posthaste.internal.chain.DigestCredentials;
+import io.posthaste.internal.chain.ProgressListeners;
 import io.posthaste.internal.chain.SessionConfig;
 import io.posthaste.internal.codec.FileBody;
 import io.posthaste.internal.codec.JsonBody;
@@ -52,6 +53,8 @@ public final class RequestBuilder {
     private String authorization;
     private String[] digest;
     private String compression;
+    private ProgressListener uploadProgress;
+    private ProgressListener downloadProgress;
     private List<Interceptor> interceptors;
     private Object json;
     private boolean hasJson;
@@ -158,6 +161,18 @@ public final class RequestBuilder {
             throw new IllegalArgumentException("compress takes gzip or deflate, not " + encoding);
         }
         this.compression = encoding.toLowerCase(Locale.ROOT);
+        return this;
+    }
+
+    /** Reports how much of the request body the network has taken (see {@link ProgressListener}). */
+    public RequestBuilder onUploadProgress(ProgressListener listener) {
+        this.uploadProgress = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /** Reports how much of the response body has arrived (see {@link ProgressListener}). */
+    public RequestBuilder onDownloadProgress(ProgressListener listener) {
+        this.downloadProgress = Objects.requireNonNull(listener, "listener");
         return this;
     }
 
@@ -354,7 +369,9 @@ public final class RequestBuilder {
                 interceptors, followRedirects != null ? followRedirects
                         : config.followRedirects() && !method.equals("HEAD"),
                 retryPolicy != null ? retryPolicy : config.retryPolicy(),
-                digest == null ? null : new DigestCredentials(digest[0], digest[1], resolved));
+                digest == null ? null : new DigestCredentials(digest[0], digest[1], resolved),
+                uploadProgress == null && downloadProgress == null ? null
+                        : new ProgressListeners(uploadProgress, downloadProgress));
     }
 
     private Headers ownWithAuthorization(RequestUrl resolved) {

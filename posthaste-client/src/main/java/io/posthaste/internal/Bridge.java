@@ -57,6 +57,9 @@ public abstract class Bridge {
     /** Returns what releases the connection of a streamed {@code response}. */
     public abstract Runnable streamCloser(Response response);
 
+    /** Returns the request's progress listeners, or {@code null}. */
+    public abstract io.posthaste.internal.chain.ProgressListeners progress(Request request);
+
     /** Returns the request's Digest credentials, or {@code null}. */
     public abstract io.posthaste.internal.chain.DigestCredentials digest(Request request);
 

@@ -140,6 +140,7 @@ final class BodyPump extends OutputStream implements BodySink {
         }
         ByteBuf data = buffer;
         buffer = null;
+        int bodyBytes = data.readableBytes();
         awaitWritable();
         if (chunked) {
             ByteBuf header = channel.alloc().buffer(12);
@@ -151,6 +152,11 @@ final class BodyPump extends OutputStream implements BodySink {
             lastWrite = channel.writeAndFlush(data);
         }
         exchange.onWriteProgress();
+        lastWrite.addListener(f -> {
+            if (f.isSuccess()) {
+                exchange.onBodyBytesWritten(bodyBytes);
+            }
+        });
     }
 
     private void awaitWritable() throws IOException {

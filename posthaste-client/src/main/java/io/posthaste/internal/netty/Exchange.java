@@ -62,6 +62,8 @@ final class Exchange {
     private String version;
     private boolean keepAlive;
     private ContentDecoder decoder;
+    private Progress upload;
+    private Progress download;
     private byte[] body;
     private int bodySize;
     private ResponseBodyStream stream;
@@ -112,8 +114,9 @@ final class Exchange {
         boolean zeroCopy = !spec.url().isHttps();
         boolean nonBlocking = RequestWriter.isNonBlocking(spec.body(), zeroCopy);
         List<Object> messages;
+        int[] headLength = {0};
         try {
-            messages = nonBlocking ? RequestWriter.encode(spec, conn.channel().alloc())
+            messages = nonBlocking ? RequestWriter.encode(spec, conn.channel().alloc(), headLength)
                     : List.of(RequestWriter.encodeHead(spec, conn.channel().alloc()));
         } catch (IOException | RuntimeException e) {
             fail(new ClientPayloadException("cannot encode the body of " + spec.describe() + ": "
@@ -121,10 +124,10 @@ final class Exchange {
             runOnLoop(conn.eventLoop(), () -> release(true));
             return;
         }
-        runOnLoop(conn.eventLoop(), () -> write(conn, messages, nonBlocking));
+        runOnLoop(conn.eventLoop(), () -> write(conn, messages, nonBlocking, headLength[0]));
     }
 
-    private void write(HttpConnection conn, List<Object> messages, boolean nonBlocking) {
+    private void write(HttpConnection conn, List<Object> messages, boolean nonBlocking, int headLength) {
         if (result.isDone()) {
             messages.forEach(ReferenceCountUtil::safeRelease);
             release(true);
@@ -136,15 +139,27 @@ final class Exchange {
         writing = true;
         lastActivityNanos = System.nanoTime();
         armWatchdog(Math.min(spec.timeouts().write().toNanos(), spec.timeouts().read().toNanos()));
+        io.posthaste.internal.chain.ProgressListeners listeners = spec.progress();
+        upload = listeners == null ? null : Progress.of(listeners.upload(),
+                spec.framing() == ExchangeSpec.Framing.LENGTH ? spec.declaredLength() : -1);
         ChannelFuture last = null;
-        for (Object message : messages) {
+        for (int i = 0; i < messages.size(); i++) {
+            Object message = messages.get(i);
             if (message instanceof io.netty.channel.FileRegion) {
                 // A file goes out as one message: only progress events show the server is taking it.
                 io.netty.channel.ChannelProgressivePromise promise = channel.newProgressivePromise();
                 promise.addListener(new WriteProgress());
                 last = channel.write(message, promise);
             } else {
+                long bodyBytes = ((ByteBuf) message).readableBytes() - (i == 0 ? headLength : 0);
                 last = channel.write(message);
+                if (upload != null && nonBlocking && bodyBytes > 0) {
+                    last.addListener(f -> {
+                        if (f.isSuccess()) {
+                            upload.add(bodyBytes);
+                        }
+                    });
+                }
             }
         }
         channel.flush();
@@ -175,6 +190,16 @@ final class Exchange {
         writing = false;
         requestWritten = true;
         lastActivityNanos = System.nanoTime();
+        if (upload != null) {
+            upload.finish();
+        }
+    }
+
+    /** {@code bytes} of the body handed over by the pump were taken by the network. Event loop. */
+    void onBodyBytesWritten(long bytes) {
+        if (upload != null) {
+            upload.add(bytes);
+        }
     }
 
     /** The pump made progress: the server is taking the body. */
@@ -244,6 +269,11 @@ final class Exchange {
         if (encoding != null && ContentDecoder.supports(encoding)) {
             decoder = ContentDecoder.forEncoding(encoding, buffered ? spec.maxBodySize() : -1);
         }
+        io.posthaste.internal.chain.ProgressListeners listeners = spec.progress();
+        if (listeners != null && !redirect) {
+            download = Progress.of(listeners.download(),
+                    bodyless ? 0 : decoder != null ? -1 : head.contentLength());
+        }
         if (buffered) {
             long length = bodyless || decoder != null ? -1 : head.contentLength();
             if (length > spec.maxBodySize()) {
@@ -278,14 +308,23 @@ final class Exchange {
             byte[] piece = new byte[readable];
             content.readBytes(piece);
             stream.offer(piece);
+            if (download != null) {
+                download.add(readable);
+            }
         } else {
             ensureCapacity(readable);
             content.readBytes(body, bodySize, readable);
             bodySize += readable;
+            if (download != null) {
+                download.add(readable);
+            }
         }
     }
 
     private void accept(byte[] piece) {
+        if (download != null) {
+            download.add(piece.length);
+        }
         if (stream != null) {
             stream.offer(piece);
             return;
@@ -314,6 +353,9 @@ final class Exchange {
     private void onEnd() throws IOException {
         if (decoder != null) {
             decoder.finish();
+        }
+        if (download != null) {
+            download.finish();
         }
         boolean reusable = keepAlive && requestWritten;
         if (stream != null) {
@@ -510,10 +552,16 @@ final class Exchange {
 
     /** Counts a zero-copy transfer's progress as write activity, for the write timeout. */
     private final class WriteProgress implements io.netty.channel.ChannelProgressiveFutureListener {
+        private long regionReported;
+
         @Override
         public void operationProgressed(io.netty.channel.ChannelProgressiveFuture future,
                 long progress, long total) {
             lastActivityNanos = System.nanoTime();
+            if (upload != null) {
+                upload.add(progress - regionReported);
+                regionReported = progress;
+            }
         }
 
         @Override

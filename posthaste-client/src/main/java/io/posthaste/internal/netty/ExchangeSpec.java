@@ -22,11 +22,13 @@ import io.posthaste.internal.codec.RequestUrl;
  * @param maxBodySize the cap on a buffered body
  * @param decompress whether to decode gzip/deflate bodies
  * @param retryable whether a stale pooled connection may be retried once
+ * @param progress the request's progress listeners, or {@code null}
  */
 record ExchangeSpec(Request request, RequestUrl url, String[] headLines, int headLineCount, Body body, Framing framing,
         long declaredLength, Timeouts timeouts, boolean streaming, boolean raiseForStatus,
         boolean followRedirects,
-        long maxBodySize, boolean decompress, boolean retryable) {
+        long maxBodySize, boolean decompress, boolean retryable,
+        io.posthaste.internal.chain.ProgressListeners progress) {
 
     /** How the request body is delimited on the wire. */
     enum Framing {

@@ -54,7 +54,8 @@ final class RequestWriter {
      * Encodes head and body into messages, in order. The caller owns the messages and must
      * release them if they are not written.
      */
-    static List<Object> encode(ExchangeSpec spec, ByteBufAllocator alloc) throws IOException {
+    static List<Object> encode(ExchangeSpec spec, ByteBufAllocator alloc, int[] headLength)
+            throws IOException {
         List<Object> out = new ArrayList<>(4);
         Body body = spec.body();
         ByteBuf encodedJson = null;
@@ -72,6 +73,7 @@ final class RequestWriter {
             ByteBuf head = alloc.buffer(256 + bodyHint);
             out.add(head);
             writeHead(head, spec, length);
+            headLength[0] = head.readableBytes();
             if (encodedJson != null) {
                 if (encodedJson.readableBytes() <= INLINE_LIMIT) {
                     head.writeBytes(encodedJson);

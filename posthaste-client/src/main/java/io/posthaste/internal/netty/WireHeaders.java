@@ -112,7 +112,8 @@ final class WireHeaders {
         boolean retryable = IDEMPOTENT.contains(method) && (body == null || body.isReplayable());
         return new ExchangeSpec(request, url, lines.array, lines.size, body, framing, length,
                 request.timeouts(), streaming, request.raiseForStatus(), request.followRedirects(),
-                config.maxResponseBodySize(), config.decompress(), retryable);
+                config.maxResponseBodySize(), config.decompress(), retryable,
+                io.posthaste.internal.Bridge.get().progress(request));
     }
 
     private static void addUnlessPresent(Lines lines, Headers headers, Set<String> skipped,
