@@ -55,6 +55,7 @@ public final class RequestBuilder {
     private String compression;
     private ProgressListener uploadProgress;
     private ProgressListener downloadProgress;
+    private boolean expectContinue;
     private List<Interceptor> interceptors;
     private Object json;
     private boolean hasJson;
@@ -161,6 +162,17 @@ public final class RequestBuilder {
             throw new IllegalArgumentException("compress takes gzip or deflate, not " + encoding);
         }
         this.compression = encoding.toLowerCase(Locale.ROOT);
+        return this;
+    }
+
+    /**
+     * Sends {@code Expect: 100-continue} and holds the body until the server answers
+     * {@code 100 Continue}, or for at most one second. A final answer that comes first (417, 401,
+     * 413...) is the response, and the body is never sent: a large upload the server would refuse
+     * costs nothing. Without a body it does nothing.
+     */
+    public RequestBuilder expectContinue() {
+        this.expectContinue = true;
         return this;
     }
 
@@ -355,6 +367,9 @@ public final class RequestBuilder {
             merged = all.build();
         }
         Body body = buildBody();
+        if (expectContinue && body != null && body.contentLength() != 0) {
+            merged = merged.toBuilder().set("Expect", "100-continue").build();
+        }
         if (compression != null && body != null && body.contentLength() != 0) {
             if (merged.contains("Content-Encoding")) {
                 throw new IllegalArgumentException("compress(" + compression + ") conflicts with the "

@@ -34,6 +34,9 @@ final class Exchange {
 
     private static final byte[] EMPTY = new byte[0];
 
+    /** How long a body waits for {@code 100 Continue} before it is sent anyway (as curl does). */
+    private static final long CONTINUE_WAIT_MILLIS = 1000;
+
     /** Interim (1xx) responses tolerated before the server is deemed hostile. */
     private static final int MAX_INTERIM_RESPONSES = 10;
 
@@ -42,6 +45,7 @@ final class Exchange {
     private final CompletableFuture<Response> result;
     private boolean cleaned;
     private boolean bodyEnded;
+    private boolean bodySkipped;
 
     private volatile HttpConnection connection;
     private volatile CompletableFuture<HttpConnection> pendingAcquire;
@@ -63,6 +67,8 @@ final class Exchange {
     private boolean keepAlive;
     private ContentDecoder decoder;
     private Progress upload;
+    private Runnable heldBody;
+    private ScheduledFuture<?> continueTimer;
     private Progress download;
     private byte[] body;
     private int bodySize;
@@ -112,7 +118,9 @@ final class Exchange {
 
     private void prepareAndWrite(HttpConnection conn) {
         boolean zeroCopy = !spec.url().isHttps();
-        boolean nonBlocking = RequestWriter.isNonBlocking(spec.body(), zeroCopy);
+        // With Expect: 100-continue the head goes alone and the body waits: the pump path does that.
+        boolean nonBlocking = !spec.expectsContinue()
+                && RequestWriter.isNonBlocking(spec.body(), zeroCopy);
         List<Object> messages;
         int[] headLength = {0};
         try {
@@ -169,7 +177,7 @@ final class Exchange {
             BodyPump bodyPump = new BodyPump(this, channel,
                     spec.framing() == ExchangeSpec.Framing.CHUNKED, spec.declaredLength());
             pump = bodyPump;
-            engine.transport().blockingExecutor().execute(() -> {
+            Runnable send = () -> engine.transport().blockingExecutor().execute(() -> {
                 try {
                     bodyPump.pump(spec.body()).addListener(this::onRequestWritten);
                 } catch (IOException | RuntimeException e) {
@@ -177,6 +185,26 @@ final class Exchange {
                             + ": " + e.getMessage(), e));
                 }
             });
+            if (spec.expectsContinue()) {
+                heldBody = send;
+                continueTimer = channel.eventLoop().schedule(this::sendHeldBody,
+                        CONTINUE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                send.run();
+            }
+        }
+    }
+
+    /** Sends a body held for {@code 100 Continue}: the 100 came, or the wait is over. Event loop. */
+    private void sendHeldBody() {
+        Runnable send = heldBody;
+        heldBody = null;
+        if (continueTimer != null) {
+            continueTimer.cancel(false);
+            continueTimer = null;
+        }
+        if (send != null && !cleaned) {
+            send.run();
         }
     }
 
@@ -247,6 +275,9 @@ final class Exchange {
 
     private void onHead(ResponseHead head) throws IOException {
         if (head.isInterim()) {
+            if (head.status() == 100 && heldBody != null) {
+                sendHeldBody();
+            }
             if (++interimResponses > MAX_INTERIM_RESPONSES) {
                 throw new ClientPayloadException("malformed response to " + spec.describe()
                         + ": more than " + MAX_INTERIM_RESPONSES + " interim (1xx) responses", null);
@@ -255,10 +286,24 @@ final class Exchange {
         }
         int code = head.status();
         responseStarted = true;
+        if (heldBody != null) {
+            // A final answer before 100 Continue: the body is never sent, and since the server
+            // may still expect it, the connection cannot carry another request.
+            heldBody = null;
+            continueTimer.cancel(false);
+            continueTimer = null;
+            writing = false;
+            requestWritten = true;
+            bodySkipped = true;
+            discardBody();
+            if (upload != null) {
+                upload.finish();
+            }
+        }
         status = code;
         reason = head.reason();
         version = head.version();
-        keepAlive = head.keepAlive();
+        keepAlive = head.keepAlive() && !bodySkipped;
         headers = Bridge.get().trustedHeaders(head.headers());
         boolean bodyless = spec.isHead() || code == 204 || code == 304;
         // A redirect's body is kept raw and small: it is never decoded (no bomb in a 3xx).
@@ -494,6 +539,10 @@ final class Exchange {
     private void finishTimers() {
         // The connection's timeout check outlives this exchange: it finds the next one, or none.
         cancelTotalTimer();
+        if (continueTimer != null) {
+            continueTimer.cancel(false);
+            continueTimer = null;
+        }
     }
 
     private void cancelTotalTimer() {

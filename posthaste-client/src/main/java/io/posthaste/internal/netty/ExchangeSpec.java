@@ -42,6 +42,12 @@ record ExchangeSpec(Request request, RequestUrl url, String[] headLines, int hea
         CHUNKED
     }
 
+    /** Returns whether the body waits for {@code 100 Continue}. */
+    boolean expectsContinue() {
+        return body != null && framing != Framing.NONE
+                && "100-continue".equalsIgnoreCase(request.headers().get("Expect"));
+    }
+
     boolean isHead() {
         return request.method().equals("HEAD");
     }
