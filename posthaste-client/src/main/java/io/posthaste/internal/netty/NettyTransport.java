@@ -51,6 +51,7 @@ public final class NettyTransport implements AutoCloseable {
     private final Bootstrap bootstrap;
     private final ExecutorService blockingExecutor;
     private volatile SslContext sslContext;
+    private final DnsCache dns;
 
     /** Starts the event loops for {@code config}. */
     public NettyTransport(SessionConfig config) {
@@ -73,6 +74,8 @@ public final class NettyTransport implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.dns = new DnsCache(InetAddress::getAllByName, blockingExecutor,
+                TimeUnit.SECONDS.toNanos(10));
     }
 
     /** Returns the event-loop group. */
@@ -172,13 +175,7 @@ public final class NettyTransport implements AutoCloseable {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return InetAddress.getAllByName(host);
-            } catch (UnknownHostException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        }, blockingExecutor);
+        return dns.resolve(host);
     }
 
     private static boolean isIpLiteral(String host) {
