@@ -252,6 +252,7 @@ public final class ClientSession implements AutoCloseable {
         private boolean allowHttpsToHttpRedirects;
         private CookieJar cookieJar;
         private RetryPolicy retryPolicy = RetryPolicy.none();
+        private EventListener eventListener;
 
         private Builder() {
         }
@@ -453,6 +454,12 @@ public final class ClientSession implements AutoCloseable {
             return this;
         }
 
+        /** Sets the listener that hears every step of every call (default none). */
+        public Builder eventListener(EventListener listener) {
+            this.eventListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
         /** Returns the session; it starts its threads now. */
         public ClientSession build() {
             return new ClientSession(new SessionConfig(baseUrl, headers.build(), userAgent, timeouts,
@@ -462,7 +469,7 @@ public final class ClientSession implements AutoCloseable {
                     decompress, sslContext, trustManager, eventLoopThreads, threadFactory,
                     callbackExecutor, List.copyOf(interceptors), List.copyOf(networkInterceptors),
                     followRedirects, maxRedirects, allowHttpsToHttpRedirects,
-                    cookieJar != null ? cookieJar : CookieJar.inMemory(), retryPolicy));
+                    cookieJar != null ? cookieJar : CookieJar.inMemory(), retryPolicy, eventListener));
         }
 
         private static int positive(int value, String name) {

@@ -2,6 +2,8 @@ package io.posthaste.internal.chain;
 
 import io.posthaste.ClientException;
 import io.posthaste.ClientResponseException;
+import io.posthaste.Event;
+import io.posthaste.EventListener;
 import io.posthaste.Interceptor;
 import io.posthaste.Request;
 import io.posthaste.Response;
@@ -69,6 +71,8 @@ public final class Call {
     }
 
     private CompletableFuture<Response> run(Request request, boolean streaming) {
+        EventListener events = config.eventListener();
+        Events.emit(events, Event.Type.CALL_START, request, null);
         CallState state = new CallState(streaming);
         Linked<Response> result = new Linked<>(state);
         List<Interceptor> own = Bridge.get().interceptors(request);
@@ -78,11 +82,18 @@ public final class Call {
                 : new InterceptorChain(application, 0, r -> retries(r, state), state).proceed(request);
         outcome.whenComplete((response, failure) -> {
             if (failure != null) {
-                result.completeExceptionally(unwrap(failure));
+                Throwable cause = unwrap(failure);
+                Events.emit(events, Event.Type.CALL_FAILED, request, null, 0, 0, cause);
+                result.completeExceptionally(cause);
             } else if (response.request().raiseForStatus() && response.status() >= 400) {
-                result.completeExceptionally(new ClientResponseException(response));
-            } else if (!result.complete(response)) {
-                discard(response);
+                ClientResponseException error = new ClientResponseException(response);
+                Events.emit(events, Event.Type.CALL_FAILED, request, null, response.status(), 0, error);
+                result.completeExceptionally(error);
+            } else {
+                Events.emit(events, Event.Type.CALL_END, request, null, response.status(), 0, null);
+                if (!result.complete(response)) {
+                    discard(response);
+                }
             }
         });
         return result;
@@ -90,7 +101,7 @@ public final class Call {
 
     private CompletableFuture<Response> retries(Request request, CallState state) {
         return Retries.run(request, request.retryPolicy(), r -> DigestAuth.run(r,
-                Bridge.get().digest(r), d -> redirects(d, state)), state);
+                Bridge.get().digest(r), d -> redirects(d, state)), state, config.eventListener());
     }
 
     /** Sends {@code request} and follows redirects; completes with the last response. */
@@ -123,6 +134,8 @@ public final class Call {
                 result.completeExceptionally(e);
                 return;
             }
+            Events.emit(config.eventListener(), Event.Type.REDIRECT, request, next.url().toString(),
+                    response.status(), 0, null);
             hop(next, List.copyOf(longer), state, result);
         });
     }

@@ -4,6 +4,8 @@ import io.posthaste.Body;
 import io.posthaste.ClientConnectionException;
 import io.posthaste.ClientResponseException;
 import io.posthaste.ClientTimeoutException;
+import io.posthaste.Event;
+import io.posthaste.EventListener;
 import io.posthaste.Request;
 import io.posthaste.Response;
 import io.posthaste.RetryPolicy;
@@ -30,18 +32,19 @@ final class Retries {
     }
 
     static CompletableFuture<Response> run(Request request, RetryPolicy policy,
-            Function<Request, CompletableFuture<Response>> next, Call.CallState state) {
+            Function<Request, CompletableFuture<Response>> next, Call.CallState state,
+            EventListener events) {
         if (policy.maxAttempts() <= 1) {
             return next.apply(request);
         }
         CompletableFuture<Response> result = new CompletableFuture<>();
-        attempt(request, 1, new ArrayList<>(0), policy, next, state, result);
+        attempt(request, 1, new ArrayList<>(0), policy, next, state, result, events);
         return result;
     }
 
     private static void attempt(Request request, int attempt, List<Throwable> earlier,
             RetryPolicy policy, Function<Request, CompletableFuture<Response>> next,
-            Call.CallState state, CompletableFuture<Response> result) {
+            Call.CallState state, CompletableFuture<Response> result, EventListener events) {
         next.apply(request).whenComplete((response, failure) -> {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
@@ -73,8 +76,10 @@ final class Retries {
                 }
                 return;
             }
+            Events.emit(events, Event.Type.RETRY, request, null, response != null ? response.status() : 0,
+                    0, cause);
             CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS).execute(() ->
-                    attempt(request, attempt + 1, earlier, policy, next, state, result));
+                    attempt(request, attempt + 1, earlier, policy, next, state, result, events));
         });
     }
 

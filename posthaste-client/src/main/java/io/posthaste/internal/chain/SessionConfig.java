@@ -1,6 +1,7 @@
 package io.posthaste.internal.chain;
 
 import io.posthaste.CookieJar;
+import io.posthaste.EventListener;
 import io.posthaste.Headers;
 import io.posthaste.Interceptor;
 import io.posthaste.RetryPolicy;
@@ -45,6 +46,7 @@ import javax.net.ssl.X509TrustManager;
  * @param allowHttpsToHttpRedirects whether a redirect may leave https for http
  * @param cookieJar where cookies are kept
  * @param retryPolicy when failed requests are sent again
+ * @param eventListener hears every step, or {@code null}
  */
 public record SessionConfig(RequestUrl baseUrl, Headers defaultHeaders, String userAgent,
         Timeouts timeouts, int maxConnectionsPerOrigin, int maxConnectionsTotal, Duration idleTimeout,
@@ -54,5 +56,6 @@ public record SessionConfig(RequestUrl baseUrl, Headers defaultHeaders, String u
         X509TrustManager trustManager, int eventLoopThreads, ThreadFactory threadFactory,
         Executor callbackExecutor, List<Interceptor> interceptors,
         List<Interceptor> networkInterceptors, boolean followRedirects, int maxRedirects,
-        boolean allowHttpsToHttpRedirects, CookieJar cookieJar, RetryPolicy retryPolicy) {
+        boolean allowHttpsToHttpRedirects, CookieJar cookieJar, RetryPolicy retryPolicy,
+        EventListener eventListener) {
 }

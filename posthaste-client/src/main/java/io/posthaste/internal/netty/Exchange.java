@@ -10,7 +10,10 @@ import io.posthaste.ClientPayloadException;
 import io.posthaste.ClientTimeoutException;
 import io.posthaste.Headers;
 import io.posthaste.Response;
+import io.posthaste.Event;
+import io.posthaste.EventListener;
 import io.posthaste.internal.Bridge;
+import io.posthaste.internal.chain.Events;
 import io.posthaste.internal.codec.ContentDecoder;
 import io.posthaste.internal.codec.StreamBody;
 import java.io.IOException;
@@ -109,6 +112,10 @@ final class Exchange {
             return;
         }
         connection = acquired;
+        EventListener events = engine.config().eventListener();
+        if (events != null) {
+            Events.emit(events, Event.Type.CONNECTION_ACQUIRED, spec.request(), acquired.toString());
+        }
         if (result.isDone()) {
             runOnLoop(acquired.eventLoop(), () -> release(true));
             return;
@@ -221,6 +228,14 @@ final class Exchange {
         if (upload != null) {
             upload.finish();
         }
+        EventListener events = engine.config().eventListener();
+        if (events != null) {
+            Events.emit(events, Event.Type.REQUEST_HEADERS_SENT, spec.request(), null);
+            if (spec.body() != null) {
+                Events.emit(events, Event.Type.REQUEST_BODY_SENT, spec.request(), null, 0,
+                        Math.max(spec.declaredLength(), 0), null);
+            }
+        }
     }
 
     /** {@code bytes} of the body handed over by the pump were taken by the network. Event loop. */
@@ -286,6 +301,8 @@ final class Exchange {
         }
         int code = head.status();
         responseStarted = true;
+        Events.emit(engine.config().eventListener(), Event.Type.RESPONSE_HEADERS_RECEIVED,
+                spec.request(), null, code, 0, null);
         if (heldBody != null) {
             // A final answer before 100 Continue: the body is never sent, and since the server
             // may still expect it, the connection cannot carry another request.
@@ -402,6 +419,8 @@ final class Exchange {
         if (download != null) {
             download.finish();
         }
+        Events.emit(engine.config().eventListener(), Event.Type.RESPONSE_BODY_RECEIVED, spec.request(),
+                null, status, stream != null ? 0 : bodySize, null);
         boolean reusable = keepAlive && requestWritten;
         if (stream != null) {
             stream.end();
@@ -520,6 +539,10 @@ final class Exchange {
         if (conn != null) {
             conn.detach(this);
             engine.release(conn, reusable && conn.isUsable());
+            EventListener events = engine.config().eventListener();
+            if (events != null) {
+                Events.emit(events, Event.Type.CONNECTION_RELEASED, spec.request(), conn.toString());
+            }
         }
         if (!requestWritten) {
             discardBody();

@@ -22,6 +22,8 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.posthaste.Event;
+import io.posthaste.internal.chain.Events;
 import io.posthaste.internal.chain.SessionConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -101,7 +103,14 @@ public final class NettyTransport implements AutoCloseable {
     public CompletableFuture<HttpConnection> connect(Origin origin, int connectTimeoutMillis,
             int handshakeTimeoutMillis, ConnectionListener listener) {
         CompletableFuture<HttpConnection> result = new CompletableFuture<>();
+        boolean lookup = !isIpLiteral(origin.host());
+        if (lookup) {
+            Events.emit(config.eventListener(), Event.Type.DNS_START, null, origin.host());
+        }
         resolve(origin.host()).whenComplete((addresses, failure) -> {
+            if (lookup) {
+                Events.emit(config.eventListener(), Event.Type.DNS_END, null, origin.host(), 0, 0, failure);
+            }
             if (failure != null) {
                 result.completeExceptionally(failure);
             } else {
@@ -116,6 +125,7 @@ public final class NettyTransport implements AutoCloseable {
             int handshakeTimeoutMillis, ConnectionListener listener,
             CompletableFuture<HttpConnection> result) {
         InetSocketAddress address = new InetSocketAddress(addresses[index], origin.port());
+        Events.emit(config.eventListener(), Event.Type.CONNECT_START, null, address.toString());
         ChannelFuture connected = bootstrap.clone()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .handler(new ChannelInitializer<Channel>() {
@@ -133,6 +143,8 @@ public final class NettyTransport implements AutoCloseable {
                 })
                 .connect(address);
         connected.addListener(f -> {
+            Events.emit(config.eventListener(), f.isSuccess() ? Event.Type.CONNECT_END
+                    : Event.Type.CONNECT_FAILED, null, address.toString(), 0, 0, f.cause());
             if (!f.isSuccess()) {
                 if (index + 1 < addresses.length && !(f.cause() instanceof
                         io.netty.channel.ConnectTimeoutException)) {
@@ -150,7 +162,10 @@ public final class NettyTransport implements AutoCloseable {
                 result.complete(connection);
                 return;
             }
+            Events.emit(config.eventListener(), Event.Type.TLS_START, null, origin.toString());
             ssl.handshakeFuture().addListener(h -> {
+                Events.emit(config.eventListener(), Event.Type.TLS_END, null, origin.toString(), 0, 0,
+                        h.cause());
                 if (h.isSuccess()) {
                     result.complete(connection);
                 } else {
