@@ -100,6 +100,9 @@ public final class Call {
     }
 
     private CompletableFuture<Response> retries(Request request, CallState state) {
+        if (request.retryPolicy().maxAttempts() <= 1 && Bridge.get().digest(request) == null) {
+            return redirects(request, state);
+        }
         return Retries.run(request, request.retryPolicy(), r -> DigestAuth.run(r,
                 Bridge.get().digest(r), d -> redirects(d, state)), state, config.eventListener());
     }

@@ -11,8 +11,10 @@ import java.util.zip.Inflater;
  * Streaming {@code gzip} / {@code deflate} decoding of a response body, fed piece by piece as it
  * arrives and emitting output in pieces of at most {@value #OUTPUT_CHUNK} bytes, so a small
  * compressed input can never make it allocate a large buffer at once. It stops with an
- * {@link IOException} as soon as the decoded size passes its limit (a decompression bomb) and
- * checks the gzip trailer's CRC, so a corrupt body never passes as a good one.
+ * {@link IOException} as soon as the decoded size passes its limit (a decompression bomb): a
+ * fixed limit for buffered bodies, and for streamed ones a ratio of {@value #MAX_RATIO}× the
+ * compressed bytes (after the first {@value #RATIO_GRACE} bytes, which any real body may reach).
+ * It checks the gzip trailer's CRC, so a corrupt body never passes as a good one.
  *
  * <p>Not thread-safe; used by one exchange at a time. {@link #close()} frees the native inflater.
  */
@@ -20,6 +22,12 @@ public final class ContentDecoder implements AutoCloseable {
 
     /** The largest piece of output handed on at once. */
     public static final int OUTPUT_CHUNK = 16 * 1024;
+
+    /** The most decoded bytes per compressed byte of a streamed body. */
+    public static final int MAX_RATIO = 100;
+
+    /** Decoded bytes allowed before the ratio applies. */
+    public static final int RATIO_GRACE = 1024 * 1024;
 
     private enum State { GZIP_HEADER, BODY, GZIP_TRAILER, DONE }
 
@@ -30,6 +38,7 @@ public final class ContentDecoder implements AutoCloseable {
     private State state;
     private byte[] pending = new byte[0];
     private long decoded;
+    private long compressed;
     private boolean deflateFormatKnown;
 
     private ContentDecoder(boolean gzip, long maxDecodedBytes) {
@@ -72,6 +81,7 @@ public final class ContentDecoder implements AutoCloseable {
      * @throws IOException on corrupt data or when the output passes the limit
      */
     public void feed(byte[] input, int offset, int length, Consumer<byte[]> out) throws IOException {
+        compressed += length;
         byte[] data = input;
         int off = offset;
         int len = length;
@@ -159,6 +169,10 @@ public final class ContentDecoder implements AutoCloseable {
                 if (maxDecodedBytes >= 0 && decoded > maxDecodedBytes) {
                     throw new IOException("decompressed body exceeds the limit of "
                             + maxDecodedBytes + " bytes");
+                }
+                if (maxDecodedBytes < 0 && decoded > RATIO_GRACE && decoded > MAX_RATIO * compressed) {
+                    throw new IOException("decompressed body grew past " + MAX_RATIO
+                            + " times its compressed size (a decompression bomb)");
                 }
                 if (crc != null) {
                     crc.update(chunk, 0, n);
