@@ -69,6 +69,20 @@ class DecompressionTest {
     }
 
     @Test
+    void chainedCodingsAreUndoneLastFirstAndLongChainsRefused() throws IOException {
+        ByteArrayOutputStream twice = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(twice)) {
+            out.write(zeros(1000, false));
+        }
+        server.enqueue(encoded(twice.toByteArray(), "deflate, gzip"));
+        assertThat(session.get(server.url("/twice")).send().bytes()).hasSize(1024 * 64);
+
+        server.enqueue(encoded(new byte[10], "gzip, gzip, gzip, gzip, gzip, gzip"));
+        assertThatThrownBy(() -> session.get(server.url("/six")).send())
+                .isInstanceOf(ClientPayloadException.class).hasMessageContaining("chained");
+    }
+
+    @Test
     void corruptCompressedDataIsAPayloadError() {
         server.enqueue(encoded(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5}, "gzip"));
         assertThatThrownBy(() -> session.get(server.url("/corrupt")).send())

@@ -18,7 +18,7 @@ import java.util.zip.Inflater;
  *
  * <p>Not thread-safe; used by one exchange at a time. {@link #close()} frees the native inflater.
  */
-public final class ContentDecoder implements AutoCloseable {
+public final class ContentDecoder implements BodyDecoder {
 
     /** The largest piece of output handed on at once. */
     public static final int OUTPUT_CHUNK = 16 * 1024;
@@ -80,6 +80,7 @@ public final class ContentDecoder implements AutoCloseable {
      *
      * @throws IOException on corrupt data or when the output passes the limit
      */
+    @Override
     public void feed(byte[] input, int offset, int length, Consumer<byte[]> out) throws IOException {
         compressed += length;
         byte[] data = input;
@@ -129,6 +130,7 @@ public final class ContentDecoder implements AutoCloseable {
      *
      * @throws IOException if the body was cut short
      */
+    @Override
     public void finish() throws IOException {
         if (state == State.BODY && !gzip && inflater.finished()) {
             return;

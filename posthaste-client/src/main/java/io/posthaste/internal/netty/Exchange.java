@@ -14,7 +14,7 @@ import io.posthaste.Event;
 import io.posthaste.EventListener;
 import io.posthaste.internal.Bridge;
 import io.posthaste.internal.chain.Events;
-import io.posthaste.internal.codec.ContentDecoder;
+import io.posthaste.internal.codec.BodyDecoder;
 import io.posthaste.internal.codec.StreamBody;
 import java.io.IOException;
 import java.time.Duration;
@@ -68,7 +68,7 @@ final class Exchange {
     private Headers headers;
     private String version;
     private boolean keepAlive;
-    private ContentDecoder decoder;
+    private BodyDecoder decoder;
     private Progress upload;
     private Runnable heldBody;
     private ScheduledFuture<?> continueTimer;
@@ -328,8 +328,8 @@ final class Exchange {
         String encoding = bodyless || redirect || !spec.decompress() ? null
                 : head.header("Content-Encoding");
         boolean buffered = !spec.streaming() || (spec.raiseForStatus() && code >= 400) || redirect;
-        if (encoding != null && ContentDecoder.supports(encoding)) {
-            decoder = ContentDecoder.forEncoding(encoding, buffered ? spec.maxBodySize() : -1);
+        if (encoding != null) {
+            decoder = BodyDecoder.forHeader(encoding, buffered ? spec.maxBodySize() : -1);
         }
         io.posthaste.internal.chain.ProgressListeners listeners = spec.progress();
         if (listeners != null && !redirect) {

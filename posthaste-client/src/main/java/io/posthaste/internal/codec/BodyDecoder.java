@@ -1,0 +1,106 @@
+package io.posthaste.internal.codec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Undoes a response's {@code Content-Encoding}, one coding or a chain of them ({@code gzip, gzip}
+ * is decoded twice, last applied first). Every stage has the same size limit, so a chain cannot
+ * multiply a bomb; more than {@value #MAX_CODINGS} codings is refused outright.
+ */
+public interface BodyDecoder extends AutoCloseable {
+
+    /** The most codings a response may chain. */
+    int MAX_CODINGS = 5;
+
+    /** Decodes a piece of the body, passing decoded pieces to {@code out}. */
+    void feed(byte[] input, int offset, int length, Consumer<byte[]> out) throws IOException;
+
+    /** Checks that the body ended where its encoding ends. */
+    void finish() throws IOException;
+
+    @Override
+    void close();
+
+    /**
+     * Returns a decoder for a {@code Content-Encoding} value, or {@code null} when there is
+     * nothing to decode or a coding is unknown (the body is then passed on as it came).
+     *
+     * @throws IOException for more than {@value #MAX_CODINGS} codings
+     */
+    static BodyDecoder forHeader(String contentEncoding, long maxDecodedBytes) throws IOException {
+        List<String> codings = new ArrayList<>(2);
+        for (String token : contentEncoding.split(",")) {
+            String coding = token.trim().toLowerCase(Locale.ROOT);
+            if (!coding.isEmpty() && !coding.equals("identity")) {
+                if (!ContentDecoder.supports(coding)) {
+                    return null;
+                }
+                codings.add(coding);
+            }
+        }
+        if (codings.size() > MAX_CODINGS) {
+            throw new IOException("more than " + MAX_CODINGS + " chained content codings");
+        }
+        if (codings.isEmpty()) {
+            return null;
+        }
+        if (codings.size() == 1) {
+            return ContentDecoder.forEncoding(codings.get(0), maxDecodedBytes);
+        }
+        List<ContentDecoder> stages = new ArrayList<>(codings.size());
+        for (int i = codings.size() - 1; i >= 0; i--) {
+            stages.add(ContentDecoder.forEncoding(codings.get(i), maxDecodedBytes));
+        }
+        return new Chain(stages);
+    }
+
+    /** Decoders run one into the next: the last coding applied is undone first. */
+    final class Chain implements BodyDecoder {
+        private final List<ContentDecoder> stages;
+
+        Chain(List<ContentDecoder> stages) {
+            this.stages = stages;
+        }
+
+        @Override
+        public void feed(byte[] input, int offset, int length, Consumer<byte[]> out) throws IOException {
+            try {
+                feed(0, input, offset, length, out);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+
+        private void feed(int stage, byte[] input, int offset, int length, Consumer<byte[]> out)
+                throws IOException {
+            if (stage == stages.size() - 1) {
+                stages.get(stage).feed(input, offset, length, out);
+                return;
+            }
+            stages.get(stage).feed(input, offset, length, piece -> {
+                try {
+                    feed(stage + 1, piece, 0, piece.length, out);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+
+        @Override
+        public void finish() throws IOException {
+            for (ContentDecoder stage : stages) {
+                stage.finish();
+            }
+        }
+
+        @Override
+        public void close() {
+            stages.forEach(ContentDecoder::close);
+        }
+    }
+}
