@@ -205,8 +205,8 @@ public final class RequestBuilder {
         if (user.indexOf(':') >= 0) {
             throw new IllegalArgumentException("a Basic auth user name cannot contain ':'");
         }
-        return authorization("Basic " + java.util.Base64.getEncoder().encodeToString(
-                (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return authorization(io.posthaste.internal.codec.HttpSemantics.basicAuthorization(
+                user + ":" + password));
     }
 
     /** Authenticates with a bearer token (RFC 6750), under the same rules as {@link #basicAuth}. */

@@ -8,6 +8,7 @@ import io.posthaste.Request;
 import io.posthaste.Response;
 import io.posthaste.TooManyRedirectsException;
 import io.posthaste.internal.Bridge;
+import io.posthaste.internal.codec.HttpSemantics;
 import io.posthaste.internal.codec.RequestUrl;
 import java.util.List;
 
@@ -34,9 +35,7 @@ final class Redirects {
     }
 
     static boolean isRedirect(Response response) {
-        int code = response.status();
-        return (code == 301 || code == 302 || code == 303 || code == 307 || code == 308)
-                && response.headers().contains("Location");
+        return HttpSemantics.isRedirect(response.status()) && response.headers().contains("Location");
     }
 
     /**

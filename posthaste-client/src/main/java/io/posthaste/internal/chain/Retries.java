@@ -9,13 +9,13 @@ import io.posthaste.EventListener;
 import io.posthaste.Request;
 import io.posthaste.Response;
 import io.posthaste.RetryPolicy;
+import io.posthaste.internal.codec.HttpSemantics;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,9 +24,6 @@ import java.util.function.Function;
 
 /** The retry step: sends again what {@link RetryPolicy} says may be sent again. */
 final class Retries {
-
-    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT",
-            "DELETE");
 
     private Retries() {
     }
@@ -48,7 +45,7 @@ final class Retries {
         next.apply(request).whenComplete((response, failure) -> {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
-            boolean idempotent = IDEMPOTENT.contains(request.method());
+            boolean idempotent = HttpSemantics.isIdempotent(request.method());
             boolean mayRetry = attempt < policy.maxAttempts() && !state.cancelled
                     && (idempotent || policy.retryNonIdempotent())
                     && request.body().map(Body::isReplayable).orElse(true);

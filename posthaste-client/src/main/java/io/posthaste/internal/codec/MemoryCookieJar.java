@@ -54,7 +54,7 @@ public final class MemoryCookieJar implements CookieJar {
     @Override
     public void save(URI url, List<String> setCookieHeaders) {
         String host = host(url);
-        if (host == null || isIp(host) && !allowIpHosts) {
+        if (host == null || HttpSemantics.isIpLiteral(host) && !allowIpHosts) {
             return;
         }
         Instant now = Instant.now();
@@ -202,7 +202,7 @@ public final class MemoryCookieJar implements CookieJar {
                     return null;
                 }
                 hostOnly = true;
-            } else if (!host.equals(domain) && (isIp(host) || !host.endsWith("." + domain))) {
+            } else if (!host.equals(domain) && (HttpSemantics.isIpLiteral(host) || !host.endsWith("." + domain))) {
                 return null;
             } else {
                 hostOnly = false;
@@ -251,7 +251,7 @@ public final class MemoryCookieJar implements CookieJar {
 
     private static boolean domainMatches(Cookie cookie, String host) {
         return cookie.hostOnly() ? host.equals(cookie.domain())
-                : host.equals(cookie.domain()) || host.endsWith("." + cookie.domain()) && !isIp(host);
+                : host.equals(cookie.domain()) || host.endsWith("." + cookie.domain()) && !HttpSemantics.isIpLiteral(host);
     }
 
     /** RFC 6265 §5.1.4. */
@@ -279,18 +279,5 @@ public final class MemoryCookieJar implements CookieJar {
         }
         host = host.toLowerCase(Locale.ROOT);
         return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    }
-
-    private static boolean isIp(String host) {
-        if (host.indexOf(':') >= 0) {
-            return true;
-        }
-        for (int i = 0; i < host.length(); i++) {
-            char c = host.charAt(i);
-            if ((c < '0' || c > '9') && c != '.') {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -15,6 +15,7 @@ import io.posthaste.EventListener;
 import io.posthaste.internal.Bridge;
 import io.posthaste.internal.chain.Events;
 import io.posthaste.internal.codec.BodyDecoder;
+import io.posthaste.internal.codec.HttpSemantics;
 import io.posthaste.internal.codec.StreamBody;
 import java.io.IOException;
 import java.time.Duration;
@@ -324,7 +325,7 @@ final class Exchange {
         headers = Bridge.get().trustedHeaders(head.headers());
         boolean bodyless = spec.isHead() || code == 204 || code == 304;
         // A redirect's body is kept raw and small: it is never decoded (no bomb in a 3xx).
-        boolean redirect = spec.followRedirects() && isRedirect(code) && head.header("Location") != null;
+        boolean redirect = spec.followRedirects() && HttpSemantics.isRedirect(code) && head.header("Location") != null;
         String encoding = bodyless || redirect || !spec.decompress() ? null
                 : head.header("Content-Encoding");
         boolean buffered = !spec.streaming() || (spec.raiseForStatus() && code >= 400) || redirect;
@@ -351,10 +352,6 @@ final class Exchange {
                 stream.close();
             }
         }
-    }
-
-    private static boolean isRedirect(int code) {
-        return code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
     }
 
     private void onContent(ByteBuf content) throws IOException {
@@ -477,17 +474,22 @@ final class Exchange {
 
     /** Aborts the exchange (the caller cancelled). Any thread. */
     void cancel() {
-        CompletableFuture<HttpConnection> acquiring = pendingAcquire;
-        if (acquiring != null) {
-            acquiring.cancel(false);
-        }
         HttpConnection conn = connection;
         if (conn != null) {
             runOnLoop(conn.eventLoop(), () -> release(false));
         } else {
-            discardBody();
-            cancelTotalTimer();
+            abandonAcquire();
         }
+    }
+
+    /** Gives up before any connection was bound: the wait, the body's stream, the timer. */
+    private void abandonAcquire() {
+        CompletableFuture<HttpConnection> acquiring = pendingAcquire;
+        if (acquiring != null) {
+            acquiring.cancel(false);
+        }
+        discardBody();
+        cancelTotalTimer();
     }
 
     /**
@@ -515,12 +517,7 @@ final class Exchange {
             return;
         }
         result.completeExceptionally(error);
-        CompletableFuture<HttpConnection> acquiring = pendingAcquire;
-        if (acquiring != null) {
-            acquiring.cancel(false);
-        }
-        discardBody();
-        cancelTotalTimer();
+        abandonAcquire();
     }
 
     /** Releases everything this exchange holds, once. Event loop of the bound connection. */

@@ -25,6 +25,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.posthaste.Event;
 import io.posthaste.internal.chain.Events;
 import io.posthaste.internal.chain.SessionConfig;
+import io.posthaste.internal.codec.HttpSemantics;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -103,7 +104,7 @@ public final class NettyTransport implements AutoCloseable {
     public CompletableFuture<HttpConnection> connect(Origin origin, int connectTimeoutMillis,
             int handshakeTimeoutMillis, ConnectionListener listener) {
         CompletableFuture<HttpConnection> result = new CompletableFuture<>();
-        boolean lookup = !isIpLiteral(origin.host());
+        boolean lookup = !HttpSemantics.isIpLiteral(origin.host());
         if (lookup) {
             Events.emit(config.eventListener(), Event.Type.DNS_START, null, origin.host());
         }
@@ -182,7 +183,7 @@ public final class NettyTransport implements AutoCloseable {
     }
 
     private CompletableFuture<InetAddress[]> resolve(String host) {
-        if (isIpLiteral(host)) {
+        if (HttpSemantics.isIpLiteral(host)) {
             try {
                 return CompletableFuture.completedFuture(
                         new InetAddress[] {InetAddress.getByName(host)});
@@ -191,19 +192,6 @@ public final class NettyTransport implements AutoCloseable {
             }
         }
         return dns.resolve(host);
-    }
-
-    private static boolean isIpLiteral(String host) {
-        if (host.indexOf(':') >= 0) {
-            return true;
-        }
-        for (int i = 0; i < host.length(); i++) {
-            char c = host.charAt(i);
-            if ((c < '0' || c > '9') && c != '.') {
-                return false;
-            }
-        }
-        return !host.isEmpty();
     }
 
     private SslHandler newSslHandler(Channel ch, Origin origin) throws SSLException {

@@ -6,10 +6,10 @@ import io.posthaste.InvalidRequestException;
 import io.posthaste.MediaType;
 import io.posthaste.Request;
 import io.posthaste.internal.chain.SessionConfig;
+import io.posthaste.internal.codec.HttpSemantics;
 import io.posthaste.internal.codec.JsonBody;
 import io.posthaste.internal.codec.RequestUrl;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
 
@@ -23,8 +23,6 @@ final class WireHeaders {
 
     private static final Set<String> BODYLESS_WITHOUT_LENGTH = Set.of("GET", "HEAD", "OPTIONS",
             "TRACE", "CONNECT");
-    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT",
-            "DELETE");
     private static final Set<String> DEFAULT_TYPED = Set.of("POST", "PUT", "PATCH");
 
     private WireHeaders() {
@@ -109,7 +107,7 @@ final class WireHeaders {
         } else {
             framing = ExchangeSpec.Framing.CHUNKED;
         }
-        boolean retryable = IDEMPOTENT.contains(method) && (body == null || body.isReplayable());
+        boolean retryable = HttpSemantics.isIdempotent(method) && (body == null || body.isReplayable());
         return new ExchangeSpec(request, url, lines.array, lines.size, body, framing, length,
                 request.timeouts(), streaming, request.raiseForStatus(), request.followRedirects(),
                 config.maxResponseBodySize(), config.decompress(), retryable,
@@ -155,6 +153,6 @@ final class WireHeaders {
     private static String basic(String rawUserInfo) {
         String decoded = java.net.URLDecoder.decode(rawUserInfo.replace("+", "%2B"),
                 StandardCharsets.UTF_8);
-        return "Basic " + Base64.getEncoder().encodeToString(decoded.getBytes(StandardCharsets.UTF_8));
+        return HttpSemantics.basicAuthorization(decoded);
     }
 }
