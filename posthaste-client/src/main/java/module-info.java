@@ -9,6 +9,9 @@ module io.posthaste {
     requires io.netty.resolver;
     requires io.netty.transport;
     requires io.netty.transport.classes.epoll;
+    // Optional at run time: each coding is offered only if its library loads.
+    requires static com.aayushatharva.brotli4j;
+    requires static com.github.luben.zstd_jni;
 
     exports io.posthaste;
 }

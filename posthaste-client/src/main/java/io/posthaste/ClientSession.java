@@ -2,8 +2,11 @@ package io.posthaste;
 
 import io.posthaste.internal.Bridge;
 import io.posthaste.internal.chain.Call;
+import io.posthaste.internal.chain.SessionAuth;
 import io.posthaste.internal.chain.SessionConfig;
+import io.posthaste.internal.codec.ContentCodings;
 import io.posthaste.internal.codec.HeaderRules;
+import io.posthaste.internal.codec.HttpSemantics;
 import io.posthaste.internal.codec.RequestUrl;
 import io.posthaste.internal.codec.UrlCache;
 import io.posthaste.internal.netty.NettyExchanger;
@@ -133,6 +136,16 @@ public final class ClientSession implements AutoCloseable {
         return new RequestBuilder(this, method, url);
     }
 
+    /**
+     * Returns the content codings responses may use, in the order {@code Accept-Encoding} lists
+     * them: {@code gzip} and {@code deflate} always, {@code br} and {@code zstd} when their native
+     * libraries (brotli4j, zstd-jni) load on this platform. Any of them may be chained, at most
+     * five deep.
+     */
+    public static List<String> contentCodings() {
+        return ContentCodings.supported();
+    }
+
     /** Returns a snapshot of the connection pool. */
     public PoolStats poolStats() {
         ConnectionPool.Stats stats = exchanger.stats();
@@ -225,6 +238,8 @@ public final class ClientSession implements AutoCloseable {
     /** Configures a {@link ClientSession}. Not thread-safe; every setting has a stated default. */
     public static final class Builder {
         private RequestUrl baseUrl;
+        private String authorization;
+        private String[] digest;
         private final Headers.Builder headers = Headers.builder();
         private String userAgent = "posthaste/" + VERSION;
         private Timeouts timeouts = Timeouts.defaults();
@@ -360,7 +375,11 @@ public final class ClientSession implements AutoCloseable {
             return this;
         }
 
-        /** Sets whether gzip and deflate bodies are decoded (default true). */
+        /**
+         * Sets whether compressed bodies are decoded (default true). When on, requests carry
+         * {@code Accept-Encoding} with every coding in {@link ClientSession#contentCodings()} unless
+         * the caller set or skipped that header; when off, none is sent and bodies arrive as sent.
+         */
         public Builder decompress(boolean decompress) {
             this.decompress = decompress;
             return this;
@@ -454,6 +473,46 @@ public final class ClientSession implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Authenticates requests to the base URL's origin (same scheme, host and port) with HTTP
+         * Basic, user and password in UTF-8; requests to any other origin carry no credentials.
+         * A request's own {@code basicAuth}, {@code bearerAuth}, {@code digestAuth},
+         * {@code Authorization} header or URL user info replaces them for that request. Needs
+         * {@link #baseUrl}; at most one of the three kinds per session (default none).
+         */
+        public Builder basicAuth(String user, String password) {
+            return authorization(HttpSemantics.basicAuthorization(user, password));
+        }
+
+        /** Authenticates requests to the base URL's origin with a bearer token, as {@link #basicAuth}. */
+        public Builder bearerAuth(String token) {
+            return authorization(HttpSemantics.bearerAuthorization(token));
+        }
+
+        /**
+         * Answers Digest challenges (RFC 7616) from the base URL's origin, scoped as
+         * {@link #basicAuth}.
+         */
+        public Builder digestAuth(String user, String password) {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+            requireNoCredentials();
+            this.digest = new String[] {user, password};
+            return this;
+        }
+
+        private Builder authorization(String value) {
+            requireNoCredentials();
+            this.authorization = value;
+            return this;
+        }
+
+        private void requireNoCredentials() {
+            if (authorization != null || digest != null) {
+                throw new IllegalArgumentException("only one of basicAuth, bearerAuth and digestAuth can be used");
+            }
+        }
+
         /** Sets the listener that hears every step of every call (default none). */
         public Builder eventListener(EventListener listener) {
             this.eventListener = Objects.requireNonNull(listener, "listener");
@@ -469,7 +528,24 @@ public final class ClientSession implements AutoCloseable {
                     decompress, sslContext, trustManager, eventLoopThreads, threadFactory,
                     callbackExecutor, List.copyOf(interceptors), List.copyOf(networkInterceptors),
                     followRedirects, maxRedirects, allowHttpsToHttpRedirects,
-                    cookieJar != null ? cookieJar : CookieJar.inMemory(), retryPolicy, eventListener));
+                    cookieJar != null ? cookieJar : CookieJar.inMemory(), retryPolicy, eventListener,
+                    auth()));
+        }
+
+        private SessionAuth auth() {
+            if (authorization == null && digest == null) {
+                return null;
+            }
+            if (baseUrl == null) {
+                throw new IllegalStateException("session credentials need a baseUrl: they are sent "
+                        + "to the base URL's origin only");
+            }
+            if (headers.build().contains("Authorization")) {
+                throw new IllegalStateException("an Authorization header and session credentials "
+                        + "conflict; use one");
+            }
+            return new SessionAuth(baseUrl, authorization, digest == null ? null : digest[0],
+                    digest == null ? null : digest[1]);
         }
 
         private static int positive(int value, String name) {

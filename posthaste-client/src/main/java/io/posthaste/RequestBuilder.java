@@ -3,7 +3,9 @@ package io.posthaste;
 import io.posthaste.internal.chain.DigestCredentials;
 import io.posthaste.internal.chain.ProgressListeners;
 import io.posthaste.internal.chain.SessionConfig;
+import io.posthaste.internal.chain.SessionAuth;
 import io.posthaste.internal.codec.FileBody;
+import io.posthaste.internal.codec.HttpSemantics;
 import io.posthaste.internal.codec.JsonBody;
 import io.posthaste.internal.codec.RequestUrl;
 import java.io.InputStream;
@@ -200,19 +202,12 @@ public final class RequestBuilder {
      * every credential, it is not sent after a redirect to another origin.
      */
     public RequestBuilder basicAuth(String user, String password) {
-        Objects.requireNonNull(user, "user");
-        Objects.requireNonNull(password, "password");
-        if (user.indexOf(':') >= 0) {
-            throw new IllegalArgumentException("a Basic auth user name cannot contain ':'");
-        }
-        return authorization(io.posthaste.internal.codec.HttpSemantics.basicAuthorization(
-                user + ":" + password));
+        return authorization(HttpSemantics.basicAuthorization(user, password));
     }
 
     /** Authenticates with a bearer token (RFC 6750), under the same rules as {@link #basicAuth}. */
     public RequestBuilder bearerAuth(String token) {
-        Objects.requireNonNull(token, "token");
-        return authorization("Bearer " + token);
+        return authorization(HttpSemantics.bearerAuthorization(token));
     }
 
     /**
@@ -232,7 +227,6 @@ public final class RequestBuilder {
     }
 
     private RequestBuilder authorization(String value) {
-        io.posthaste.internal.codec.HeaderRules.checkValue("Authorization", value);
         if (authorization != null || digest != null) {
             throw new IllegalArgumentException("only one of basicAuth, bearerAuth and digestAuth can be used");
         }
@@ -353,7 +347,21 @@ public final class RequestBuilder {
     public Request build() {
         SessionConfig config = session.config();
         RequestUrl resolved = session.urls().get(url).withQueryParameters(query);
-        Headers own = ownWithAuthorization(resolved);
+        Headers withAuthorization = ownWithAuthorization(resolved);
+        DigestCredentials digestCredentials = digest == null ? null
+                : new DigestCredentials(digest[0], digest[1], resolved);
+        SessionAuth sessionAuth = config.auth();
+        if (sessionAuth != null && digestCredentials == null && resolved.userInfo() == null
+                && !withAuthorization.contains("Authorization") && sessionAuth.appliesTo(resolved)) {
+            if (sessionAuth.authorization() != null) {
+                withAuthorization = withAuthorization.toBuilder()
+                        .set("Authorization", sessionAuth.authorization()).build();
+            } else {
+                digestCredentials = new DigestCredentials(sessionAuth.digestUser(),
+                        sessionAuth.digestPassword(), resolved);
+            }
+        }
+        Headers own = withAuthorization;
         Headers merged = own;
         Headers defaults = config.defaultHeaders();
         if (!defaults.isEmpty()) {
@@ -384,7 +392,7 @@ public final class RequestBuilder {
                 interceptors, followRedirects != null ? followRedirects
                         : config.followRedirects() && !method.equals("HEAD"),
                 retryPolicy != null ? retryPolicy : config.retryPolicy(),
-                digest == null ? null : new DigestCredentials(digest[0], digest[1], resolved),
+                digestCredentials,
                 uploadProgress == null && downloadProgress == null ? null
                         : new ProgressListeners(uploadProgress, downloadProgress));
     }

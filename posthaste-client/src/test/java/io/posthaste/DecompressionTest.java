@@ -3,17 +3,27 @@ package io.posthaste;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.aayushatharva.brotli4j.Brotli4jLoader;
+import com.aayushatharva.brotli4j.encoder.BrotliOutputStream;
+import com.aayushatharva.brotli4j.encoder.Encoder;
+import com.github.luben.zstd.ZstdOutputStream;
 import io.posthaste.testing.MockResponse;
 import io.posthaste.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Decompression bombs stop at the limit, with bounded memory; corrupt data is an error. */
+/**
+ * Every coding that loads (gzip, deflate, br, zstd) is advertised and decoded; decompression bombs
+ * stop at the limit with bounded memory, alone or chained; corrupt or cut data is an error.
+ */
 class DecompressionTest {
 
     static TestServer server;
@@ -21,6 +31,7 @@ class DecompressionTest {
 
     @BeforeAll
     static void start() {
+        Brotli4jLoader.ensureAvailability(); // the tests' own br encoder needs the native library
         server = TestServer.start();
         session = ClientSession.builder().maxResponseBodySize(1 << 20).build();
     }
@@ -32,14 +43,46 @@ class DecompressionTest {
     }
 
     private static byte[] zeros(long size, boolean gzip) throws IOException {
+        return zeros(size, gzip ? "gzip" : "deflate");
+    }
+
+    /** {@code size} zero bytes (rounded up to 64 KiB) compressed with {@code coding}. */
+    private static byte[] zeros(long size, String coding) throws IOException {
+        byte[] chunk = new byte[1 << 16];
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DeflaterOutputStream out = gzip ? new GZIPOutputStream(bytes) : new DeflaterOutputStream(bytes)) {
-            byte[] chunk = new byte[1 << 16];
+        try (OutputStream out = compressor(coding, bytes)) {
             for (long done = 0; done < size; done += chunk.length) {
                 out.write(chunk);
             }
         }
         return bytes.toByteArray();
+    }
+
+    private static byte[] compress(byte[] data, String coding) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = compressor(coding, bytes)) {
+            out.write(data);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static OutputStream compressor(String coding, OutputStream sink) throws IOException {
+        return switch (coding) {
+            case "gzip" -> new GZIPOutputStream(sink);
+            case "deflate" -> new DeflaterOutputStream(sink);
+            case "br" -> new BrotliOutputStream(sink, new Encoder.Parameters().setQuality(4));
+            case "zstd" -> new ZstdOutputStream(sink, 3);
+            default -> throw new IllegalArgumentException(coding);
+        };
+    }
+
+    /** Text that compresses, but not to nothing: every line differs. */
+    private static byte[] text(int lines) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < lines; i++) {
+            text.append("line ").append(i).append(": the quick brown fox ").append(i * 7919 % 1000).append('\n');
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static MockResponse encoded(byte[] body, String encoding) {
@@ -60,10 +103,112 @@ class DecompressionTest {
     }
 
     @Test
+    void everyCodingThatLoadsIsAdvertisedAndDecoded() throws IOException {
+        assertThat(ClientSession.contentCodings()).containsExactly("gzip", "deflate", "br", "zstd");
+        byte[] original = text(20_000);
+        for (String coding : ClientSession.contentCodings()) {
+            server.enqueue(encoded(compress(original, coding), coding));
+            Response response = session.get(server.url("/" + coding)).send();
+            assertThat(server.takeRequest().header("Accept-Encoding")).isEqualTo("gzip, deflate, br, zstd");
+            assertThat(response.bytes()).as(coding).isEqualTo(original);
+        }
+    }
+
+    @Test
+    void brAndZstdArriveInSmallPiecesAndStreamBackIntact() throws IOException {
+        byte[] original = text(50_000);
+        for (String coding : List.of("br", "zstd")) {
+            byte[] compressed = compress(original, coding);
+            int[] pieces = new int[compressed.length / 7 + 1];
+            java.util.Arrays.fill(pieces, 7);
+            server.enqueue(MockResponse.builder().header("Content-Encoding", coding).body(compressed)
+                    .chunked(pieces).build());
+            try (StreamingResponse response = session.get(server.url("/" + coding)).stream()) {
+                assertThat(response.body().readAllBytes()).as(coding).isEqualTo(original);
+            }
+        }
+    }
+
+    @Test
+    void brAndZstdBombsStopAtTheBufferedLimitAndWhenStreamed() throws IOException {
+        for (String coding : List.of("br", "zstd")) {
+            byte[] bomb = zeros(200L << 20, coding);
+            server.enqueue(encoded(bomb, coding));
+            server.enqueue(encoded(bomb, coding));
+            long before = usedHeap();
+            assertThatThrownBy(() -> session.get(server.url("/bomb." + coding)).send())
+                    .as(coding).isInstanceOf(ClientPayloadException.class).hasMessageContaining("exceeds the limit");
+            assertThat(usedHeap() - before).as("heap growth").isLessThan(64L << 20);
+            try (StreamingResponse response = session.get(server.url("/bomb." + coding)).stream()) {
+                assertThatThrownBy(() -> response.body().transferTo(OutputStream.nullOutputStream()))
+                        .as(coding).isInstanceOf(IOException.class).hasMessageContaining("bomb");
+            }
+        }
+    }
+
+    @Test
+    void aBombChainedThroughEveryCodingStopsAtTheLimit() throws IOException {
+        byte[] layered = zeros(200L << 20, "gzip");
+        for (String coding : List.of("deflate", "br", "zstd")) {
+            layered = compress(layered, coding);
+        }
+        server.enqueue(encoded(layered, "gzip, deflate, br, zstd"));
+        assertThatThrownBy(() -> session.get(server.url("/layers")).send())
+                .isInstanceOf(ClientPayloadException.class).hasMessageContaining("exceeds the limit");
+    }
+
+    @Test
+    void corruptOrTruncatedBrAndZstdAreFailuresNotShortBodies() throws IOException {
+        for (String coding : List.of("br", "zstd")) {
+            byte[] good = compress(text(5_000), coding);
+            byte[] corrupt = good.clone();
+            for (int i = good.length / 3; i < good.length / 3 + 16; i++) {
+                corrupt[i] ^= 0x5a;
+            }
+            server.enqueue(encoded(corrupt, coding));
+            assertThatThrownBy(() -> session.get(server.url("/corrupt." + coding)).send())
+                    .as(coding).isInstanceOf(ClientPayloadException.class);
+            server.enqueue(encoded(java.util.Arrays.copyOf(good, good.length / 2), coding));
+            assertThatThrownBy(() -> session.get(server.url("/cut." + coding)).send())
+                    .as(coding).isInstanceOf(ClientPayloadException.class).hasMessageContaining("ended before");
+            byte[] trailing = java.util.Arrays.copyOf(good, good.length + 3);
+            server.enqueue(encoded(trailing, coding));
+            assertThatThrownBy(() -> session.get(server.url("/trailing." + coding)).send())
+                    .as(coding).isInstanceOf(ClientPayloadException.class);
+        }
+    }
+
+    @Test
+    void zstdBodiesMayHoldSeveralFrames() throws IOException {
+        byte[] first = text(1_000);
+        byte[] second = text(2_000);
+        ByteArrayOutputStream frames = new ByteArrayOutputStream();
+        frames.write(compress(first, "zstd"));
+        frames.write(compress(second, "zstd"));
+        server.enqueue(encoded(frames.toByteArray(), "zstd"));
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        expected.write(first);
+        expected.write(second);
+        assertThat(session.get(server.url("/frames")).send().bytes()).isEqualTo(expected.toByteArray());
+    }
+
+    @Test
+    void zstdFramesAskingForAWindowOverEightMebibytesAreRefused() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZstdOutputStream out = new ZstdOutputStream(bytes, 3)) {
+            out.setLong(27);
+            out.write(text(400_000));
+        }
+        server.enqueue(encoded(bytes.toByteArray(), "zstd"));
+        assertThatThrownBy(() -> session.get(server.url("/wide")).send())
+                .isInstanceOf(ClientPayloadException.class).hasMessageContaining("zstd");
+    }
+
+    @Test
     void streamedBombsStopAtAHundredTimesTheCompressedSize() throws IOException {
         server.enqueue(encoded(zeros(200L << 20, true), "gzip"));
         try (StreamingResponse response = session.get(server.url("/bomb.gz")).stream()) {
-            assertThatThrownBy(() -> response.body().transferTo(java.io.OutputStream.nullOutputStream()))
+            assertThatThrownBy(() -> response.body().transferTo(OutputStream.nullOutputStream()))
                     .isInstanceOf(IOException.class);
         }
     }

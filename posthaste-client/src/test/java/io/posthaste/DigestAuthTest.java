@@ -108,4 +108,19 @@ class DigestAuthTest {
                     .isInstanceOf(InvalidRequestException.class);
         }
     }
+
+    @Test
+    void sessionDigestCredentialsAnswerChallengesFromTheBaseOriginOnly() {
+        AtomicInteger calls = new AtomicInteger();
+        try (TestServer server = TestServer.builder().dispatcher(r -> answer(r, "SHA-256", calls, false)).start();
+                TestServer other = TestServer.builder().dispatcher(r -> answer(r, "SHA-256", new AtomicInteger(), false))
+                        .start();
+                ClientSession session = ClientSession.builder().baseUrl(server.url("/"))
+                        .digestAuth("john", "s3cret").build()) {
+            assertThat(session.get("/secret").send().text()).isEqualTo("welcome");
+            assertThatThrownBy(() -> session.get(other.url("/secret")).send())
+                    .isInstanceOfSatisfying(ClientResponseException.class, e -> assertThat(e.status()).isEqualTo(401));
+            assertThat(other.requestCount()).as("no answer to another origin's challenge").isEqualTo(1);
+        }
+    }
 }

@@ -56,7 +56,7 @@ class HeadersAndResponsesTest {
         assertThat(seen.header("X-Session")).isEqualTo("s");
         assertThat(seen.headers("Accept")).containsExactly("application/json");
         assertThat(seen.header("User-Agent")).startsWith("posthaste/");
-        assertThat(seen.header("Accept-Encoding")).isEqualTo("gzip, deflate");
+        assertThat(seen.header("Accept-Encoding")).isEqualTo("gzip, deflate, br, zstd");
     }
 
     @Test

@@ -117,4 +117,58 @@ class RetriesAndAuthTest {
                 .bearerAuth("t").send()).isInstanceOf(InvalidRequestException.class);
         assertThat(server.requestCount()).isZero();
     }
+
+    @Test
+    void sessionCredentialsGoToTheBaseUrlsOriginOnly() {
+        try (TestServer other = TestServer.start();
+                ClientSession scoped = ClientSession.builder().baseUrl(server.url("/"))
+                        .basicAuth("john", "s3cret").build()) {
+            scoped.get("/basic-auth/john/s3cret").send();
+            scoped.get(other.url("/get")).send();
+            // Same host and scheme, different port: another origin.
+            assertThat(server.takeRequest().header("Authorization")).isEqualTo("Basic am9objpzM2NyZXQ=");
+            assertThat(other.takeRequest().header("Authorization")).isNull();
+        }
+    }
+
+    @Test
+    void aRequestsOwnCredentialsReplaceTheSessions() {
+        try (ClientSession scoped = ClientSession.builder().baseUrl(server.url("/"))
+                .bearerAuth("session-token").build()) {
+            scoped.get("/bearer").bearerAuth("request-token").send();
+            scoped.get("/get").header("Authorization", "Custom x").send();
+            scoped.get(server.url("/get").replace("http://", "http://u:p@")).send();
+
+            assertThat(server.takeRequest().header("Authorization")).isEqualTo("Bearer request-token");
+            assertThat(server.takeRequest().header("Authorization")).isEqualTo("Custom x");
+            assertThat(server.takeRequest().header("Authorization")).isEqualTo("Basic dTpw");
+        }
+    }
+
+    @Test
+    void sessionCredentialsNeedABaseUrlAndOneKind() {
+        assertThatThrownBy(() -> ClientSession.builder().basicAuth("a", "b").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("baseUrl");
+        assertThatThrownBy(() -> ClientSession.builder().basicAuth("a", "b").bearerAuth("t"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ClientSession.builder().baseUrl(server.url("/"))
+                .header("Authorization", "x").bearerAuth("t").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("conflict");
+        assertThatThrownBy(() -> ClientSession.builder().basicAuth("a:b", "c"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ClientSession.builder().bearerAuth("t\r\nX-Evil: 1"))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("forbidden character");
+    }
+
+    @Test
+    void sessionCredentialsAreNotSentAfterARedirectToAnotherOrigin() {
+        try (TestServer other = TestServer.start();
+                ClientSession scoped = ClientSession.builder().baseUrl(server.url("/"))
+                        .basicAuth("john", "s3cret").build()) {
+            server.enqueue(MockResponse.builder().status(302).header("Location", other.url("/get")).build());
+            assertThat(scoped.get("/start").send().status()).isEqualTo(200);
+            assertThat(server.takeRequest().header("Authorization")).isNotNull();
+            assertThat(other.takeRequest().header("Authorization")).isNull();
+        }
+    }
 }

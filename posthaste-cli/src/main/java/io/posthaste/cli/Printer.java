@@ -3,6 +3,7 @@ package io.posthaste.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.posthaste.Body;
+import io.posthaste.ClientSession;
 import io.posthaste.Headers;
 import io.posthaste.MediaType;
 import io.posthaste.Request;
@@ -82,7 +83,7 @@ final class Printer {
             }
         }
         auto(headers, skipped, "Accept", "*/*");
-        auto(headers, skipped, "Accept-Encoding", "gzip, deflate");
+        auto(headers, skipped, "Accept-Encoding", String.join(", ", ClientSession.contentCodings()));
         auto(headers, skipped, "User-Agent", userAgent);
         String userInfo = URI.create(originalUrl).getRawUserInfo();
         if (userInfo != null && !headers.contains("Authorization")) {

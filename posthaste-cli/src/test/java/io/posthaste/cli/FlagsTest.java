@@ -192,7 +192,7 @@ class FlagsTest {
                 + "Host: example.org\n"
                 + "X-Id: 7\n"
                 + "Accept: application/json, */*;q=0.5\n"
-                + "Accept-Encoding: gzip, deflate\n"
+                + "Accept-Encoding: gzip, deflate, br, zstd\n"
                 + "User-Agent: posthaste/" + io.posthaste.ClientSession.VERSION + "\n"
                 + "Content-Type: application/json\n"
                 + "Content-Length: 13\n"
@@ -200,7 +200,7 @@ class FlagsTest {
                 + "{\"done\":true}\n\n");
         Cli.Result get = Cli.piped().run("--offline", ":" + server().port() + "/get");
         assertThat(get.out()).isEqualTo("GET /get HTTP/1.1\nHost: localhost:" + server().port()
-                + "\nAccept: */*\nAccept-Encoding: gzip, deflate\nUser-Agent: posthaste/"
+                + "\nAccept: */*\nAccept-Encoding: gzip, deflate, br, zstd\nUser-Agent: posthaste/"
                 + io.posthaste.ClientSession.VERSION + "\n\n");
         assertThat(server().requestCount()).isZero();
     }

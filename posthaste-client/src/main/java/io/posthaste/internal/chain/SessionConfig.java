@@ -47,6 +47,7 @@ import javax.net.ssl.X509TrustManager;
  * @param cookieJar where cookies are kept
  * @param retryPolicy when failed requests are sent again
  * @param eventListener hears every step, or {@code null}
+ * @param auth credentials for the base URL's origin, or {@code null}
  */
 public record SessionConfig(RequestUrl baseUrl, Headers defaultHeaders, String userAgent,
         Timeouts timeouts, int maxConnectionsPerOrigin, int maxConnectionsTotal, Duration idleTimeout,
@@ -57,5 +58,5 @@ public record SessionConfig(RequestUrl baseUrl, Headers defaultHeaders, String u
         Executor callbackExecutor, List<Interceptor> interceptors,
         List<Interceptor> networkInterceptors, boolean followRedirects, int maxRedirects,
         boolean allowHttpsToHttpRedirects, CookieJar cookieJar, RetryPolicy retryPolicy,
-        EventListener eventListener) {
+        EventListener eventListener, SessionAuth auth) {
 }

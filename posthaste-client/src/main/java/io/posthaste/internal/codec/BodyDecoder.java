@@ -37,7 +37,7 @@ public interface BodyDecoder extends AutoCloseable {
         for (String token : contentEncoding.split(",")) {
             String coding = token.trim().toLowerCase(Locale.ROOT);
             if (!coding.isEmpty() && !coding.equals("identity")) {
-                if (!ContentDecoder.supports(coding)) {
+                if (!ContentCodings.supports(coding)) {
                     return null;
                 }
                 codings.add(coding);
@@ -50,20 +50,25 @@ public interface BodyDecoder extends AutoCloseable {
             return null;
         }
         if (codings.size() == 1) {
-            return ContentDecoder.forEncoding(codings.get(0), maxDecodedBytes);
+            return ContentCodings.decoder(codings.get(0), maxDecodedBytes);
         }
-        List<ContentDecoder> stages = new ArrayList<>(codings.size());
-        for (int i = codings.size() - 1; i >= 0; i--) {
-            stages.add(ContentDecoder.forEncoding(codings.get(i), maxDecodedBytes));
+        List<BodyDecoder> stages = new ArrayList<>(codings.size());
+        try {
+            for (int i = codings.size() - 1; i >= 0; i--) {
+                stages.add(ContentCodings.decoder(codings.get(i), maxDecodedBytes));
+            }
+        } catch (IOException | RuntimeException e) {
+            stages.forEach(BodyDecoder::close);
+            throw e;
         }
         return new Chain(stages);
     }
 
     /** Decoders run one into the next: the last coding applied is undone first. */
     final class Chain implements BodyDecoder {
-        private final List<ContentDecoder> stages;
+        private final List<BodyDecoder> stages;
 
-        Chain(List<ContentDecoder> stages) {
+        Chain(List<BodyDecoder> stages) {
             this.stages = stages;
         }
 
@@ -93,14 +98,14 @@ public interface BodyDecoder extends AutoCloseable {
 
         @Override
         public void finish() throws IOException {
-            for (ContentDecoder stage : stages) {
+            for (BodyDecoder stage : stages) {
                 stage.finish();
             }
         }
 
         @Override
         public void close() {
-            stages.forEach(ContentDecoder::close);
+            stages.forEach(BodyDecoder::close);
         }
     }
 }

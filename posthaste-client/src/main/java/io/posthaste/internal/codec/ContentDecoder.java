@@ -1,7 +1,6 @@
 package io.posthaste.internal.codec;
 
 import java.io.IOException;
-import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
@@ -11,10 +10,9 @@ import java.util.zip.Inflater;
  * Streaming {@code gzip} / {@code deflate} decoding of a response body, fed piece by piece as it
  * arrives and emitting output in pieces of at most {@value #OUTPUT_CHUNK} bytes, so a small
  * compressed input can never make it allocate a large buffer at once. It stops with an
- * {@link IOException} as soon as the decoded size passes its limit (a decompression bomb): a
- * fixed limit for buffered bodies, and for streamed ones a ratio of {@value #MAX_RATIO}× the
- * compressed bytes (after the first {@value #RATIO_GRACE} bytes, which any real body may reach).
- * It checks the gzip trailer's CRC, so a corrupt body never passes as a good one.
+ * {@link IOException} as soon as the decoded size passes its {@link DecodeLimit} (a
+ * decompression bomb). It checks the gzip trailer's CRC, so a corrupt body never passes as a
+ * good one.
  *
  * <p>Not thread-safe; used by one exchange at a time. {@link #close()} frees the native inflater.
  */
@@ -23,56 +21,32 @@ public final class ContentDecoder implements BodyDecoder {
     /** The largest piece of output handed on at once. */
     public static final int OUTPUT_CHUNK = 16 * 1024;
 
-    /** The most decoded bytes per compressed byte of a streamed body. */
-    public static final int MAX_RATIO = 100;
-
-    /** Decoded bytes allowed before the ratio applies. */
-    public static final int RATIO_GRACE = 1024 * 1024;
-
     private enum State { GZIP_HEADER, BODY, GZIP_TRAILER, DONE }
 
     private final boolean gzip;
-    private final long maxDecodedBytes;
+    private final DecodeLimit limit;
     private final Inflater inflater;
     private final CRC32 crc;
     private State state;
     private byte[] pending = new byte[0];
-    private long decoded;
-    private long compressed;
     private boolean deflateFormatKnown;
 
     private ContentDecoder(boolean gzip, long maxDecodedBytes) {
         this.gzip = gzip;
-        this.maxDecodedBytes = maxDecodedBytes;
+        this.limit = new DecodeLimit(maxDecodedBytes);
         this.inflater = new Inflater(true);
         this.crc = gzip ? new CRC32() : null;
         this.state = gzip ? State.GZIP_HEADER : State.BODY;
     }
 
-    /**
-     * Returns a decoder for a {@code Content-Encoding} value, or {@code null} for identity.
-     *
-     * @throws IOException if the encoding is not one this decoder knows
-     */
-    public static ContentDecoder forEncoding(String contentEncoding, long maxDecodedBytes)
-            throws IOException {
-        if (contentEncoding == null) {
-            return null;
-        }
-        String encoding = contentEncoding.trim().toLowerCase(Locale.ROOT);
-        return switch (encoding) {
-            case "", "identity" -> null;
-            case "gzip", "x-gzip" -> new ContentDecoder(true, maxDecodedBytes);
-            case "deflate" -> new ContentDecoder(false, maxDecodedBytes);
-            default -> throw new IOException("unsupported Content-Encoding '" + contentEncoding + "'");
-        };
+    /** A gzip decoder stopping at {@code maxDecodedBytes} (negative: the streaming ratio). */
+    static ContentDecoder gzip(long maxDecodedBytes) {
+        return new ContentDecoder(true, maxDecodedBytes);
     }
 
-    /** Returns whether {@code contentEncoding} can be decoded here. */
-    public static boolean supports(String contentEncoding) {
-        String e = contentEncoding.trim().toLowerCase(Locale.ROOT);
-        return e.isEmpty() || e.equals("identity") || e.equals("gzip") || e.equals("x-gzip")
-                || e.equals("deflate");
+    /** A deflate (zlib or raw) decoder stopping at {@code maxDecodedBytes}. */
+    static ContentDecoder deflate(long maxDecodedBytes) {
+        return new ContentDecoder(false, maxDecodedBytes);
     }
 
     /**
@@ -82,7 +56,7 @@ public final class ContentDecoder implements BodyDecoder {
      */
     @Override
     public void feed(byte[] input, int offset, int length, Consumer<byte[]> out) throws IOException {
-        compressed += length;
+        limit.compressed(length);
         byte[] data = input;
         int off = offset;
         int len = length;
@@ -114,7 +88,7 @@ public final class ContentDecoder implements BodyDecoder {
                     }
                     long expectedCrc = readIntLe(data, off) & 0xffffffffL;
                     long expectedSize = readIntLe(data, off + 4) & 0xffffffffL;
-                    if (expectedCrc != crc.getValue() || expectedSize != (decoded & 0xffffffffL)) {
+                    if (expectedCrc != crc.getValue() || expectedSize != (limit.decodedBytes() & 0xffffffffL)) {
                         throw new IOException("gzip trailer does not match the decoded data");
                     }
                     off += 8;
@@ -167,15 +141,7 @@ public final class ContentDecoder implements BodyDecoder {
                     }
                     continue;
                 }
-                decoded += n;
-                if (maxDecodedBytes >= 0 && decoded > maxDecodedBytes) {
-                    throw new IOException("decompressed body exceeds the limit of "
-                            + maxDecodedBytes + " bytes");
-                }
-                if (maxDecodedBytes < 0 && decoded > RATIO_GRACE && decoded > MAX_RATIO * compressed) {
-                    throw new IOException("decompressed body grew past " + MAX_RATIO
-                            + " times its compressed size (a decompression bomb)");
-                }
+                limit.decoded(n);
                 if (crc != null) {
                     crc.update(chunk, 0, n);
                 }

@@ -2,6 +2,7 @@ package io.posthaste.internal.codec;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Objects;
 import java.util.Set;
 
 /** Small facts of HTTP that several steps need, kept in one place so they cannot drift apart. */
@@ -36,6 +37,32 @@ public final class HttpSemantics {
             }
         }
         return !host.isEmpty();
+    }
+
+    /**
+     * Returns the {@code Authorization} value for Basic credentials (RFC 7617, UTF-8).
+     *
+     * @throws IllegalArgumentException if the user name holds a ':' or either part a CR, LF or NUL
+     */
+    public static String basicAuthorization(String user, String password) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(password, "password");
+        if (user.indexOf(':') >= 0) {
+            throw new IllegalArgumentException("a Basic auth user name cannot contain ':'");
+        }
+        return basicAuthorization(user + ":" + password);
+    }
+
+    /**
+     * Returns the {@code Authorization} value for a bearer token (RFC 6750).
+     *
+     * @throws IllegalArgumentException if the token holds a CR, LF or NUL
+     */
+    public static String bearerAuthorization(String token) {
+        Objects.requireNonNull(token, "token");
+        String value = "Bearer " + token;
+        HeaderRules.checkValue("Authorization", value);
+        return value;
     }
 
     /** Returns the {@code Authorization} value for Basic credentials {@code user:password} (RFC 7617). */

@@ -6,6 +6,7 @@ import io.posthaste.InvalidRequestException;
 import io.posthaste.MediaType;
 import io.posthaste.Request;
 import io.posthaste.internal.chain.SessionConfig;
+import io.posthaste.internal.codec.ContentCodings;
 import io.posthaste.internal.codec.HttpSemantics;
 import io.posthaste.internal.codec.JsonBody;
 import io.posthaste.internal.codec.RequestUrl;
@@ -57,7 +58,7 @@ final class WireHeaders {
         }
         addUnlessPresent(lines, headers, skipped, "Accept", "*/*");
         if (config.decompress()) {
-            addUnlessPresent(lines, headers, skipped, "Accept-Encoding", "gzip, deflate");
+            addUnlessPresent(lines, headers, skipped, "Accept-Encoding", ContentCodings.acceptEncoding());
         }
         addUnlessPresent(lines, headers, skipped, "User-Agent", config.userAgent());
         if (url.userInfo() != null && !headers.contains("Authorization")) {
