@@ -16,18 +16,20 @@ import java.util.List;
 final class SilentServers implements AutoCloseable {
 
     private final ServerSocket server;
-    private final List<Socket> held = new ArrayList<>();
+    /** Accepted or connected sockets, closed with the server; guarded by itself. */
+    private final List<Socket> held;
     private final Thread acceptor;
 
-    private SilentServers(ServerSocket server, Thread acceptor) {
+    private SilentServers(ServerSocket server, Thread acceptor, List<Socket> held) {
         this.server = server;
         this.acceptor = acceptor;
+        this.held = held;
     }
 
     /** A listener that never accepts, its backlog filled so that new connects hang. */
     static SilentServers fullBacklog() throws IOException {
         ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        SilentServers silent = new SilentServers(server, null);
+        SilentServers silent = new SilentServers(server, null, new ArrayList<>());
         for (int i = 0; i < 16; i++) {
             Socket socket = new Socket();
             try {
@@ -60,10 +62,8 @@ final class SilentServers implements AutoCloseable {
             }
         }, "mute-server");
         acceptor.setDaemon(true);
-        SilentServers silent = new SilentServers(server, acceptor);
         acceptor.start();
-        silent.held.addAll(held);
-        return silent;
+        return new SilentServers(server, acceptor, held);
     }
 
     int port() {
@@ -77,14 +77,16 @@ final class SilentServers implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
-        for (Socket socket : held) {
-            socket.close();
-        }
         if (acceptor != null) {
             try {
                 acceptor.join(2000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (held) {
+            for (Socket socket : held) {
+                socket.close();
             }
         }
     }
