@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * the class's own {@code @AfterAll} methods and extensions. Waits are bounded: 10 s at most for
  * descriptors and threads to go. The descriptor check can be turned off for a module whose tests
  * hold a client that cannot be closed (the JDK's {@code HttpClient} before Java 21) with the
- * configuration parameter {@code posthaste.leakcheck.descriptors=false}.
+ * configuration parameter {@code posthaste.leakcheck.descriptors=false}; the wait with
+ * {@code posthaste.leakcheck.settleMillis}.
  */
 public final class LeakCheckExtension implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
@@ -38,7 +39,7 @@ public final class LeakCheckExtension implements BeforeAllCallback, AfterEachCal
     private static final Path FDS = Path.of("/proc/self/fd");
     private static final List<String> OUR_THREADS =
             List.of("posthaste-io", "posthaste-blocking", "posthaste-testserver");
-    private static final long SETTLE_MILLIS = 10_000;
+    private static final long DEFAULT_SETTLE_MILLIS = 10_000;
 
     static {
         // Netty's epoll support keeps one socket open for the life of the JVM once it has checked
@@ -69,7 +70,8 @@ public final class LeakCheckExtension implements BeforeAllCallback, AfterEachCal
         Integer before = context.getConfigurationParameter("posthaste.leakcheck.descriptors")
                 .map(Boolean::parseBoolean).orElse(true)
                 ? context.getStore(NAMESPACE).get("descriptors", Integer.class) : null;
-        long deadline = System.currentTimeMillis() + SETTLE_MILLIS;
+        long deadline = System.currentTimeMillis() + context.getConfigurationParameter(
+                "posthaste.leakcheck.settleMillis").map(Long::parseLong).orElse(DEFAULT_SETTLE_MILLIS);
         int after = descriptors();
         Set<String> threads = ourThreads();
         // Closing is asynchronous (event loops wind down, sockets close on their loop): wait for it.
@@ -79,14 +81,17 @@ public final class LeakCheckExtension implements BeforeAllCallback, AfterEachCal
             after = descriptors();
             threads = ourThreads();
         }
+        List<String> problems = new java.util.ArrayList<>();
         if (before != null && after > before) {
-            throw new AssertionError(context.getDisplayName() + " left " + (after - before)
-                    + " socket/event descriptors open (" + before + " before, " + after + " after: "
-                    + descriptorNames() + "): a session, server, connection or stream was not closed");
+            problems.add((after - before) + " socket/event descriptors open (" + before + " before, "
+                    + after + " after: " + descriptorNames() + ")");
         }
         if (!threads.isEmpty()) {
-            throw new AssertionError(context.getDisplayName() + " left threads running: " + threads
-                    + ": a ClientSession or TestServer was not closed");
+            problems.add("threads still running: " + threads);
+        }
+        if (!problems.isEmpty()) {
+            throw new AssertionError(context.getDisplayName() + " left " + String.join("; and ", problems)
+                    + ": a ClientSession, TestServer, connection or stream was not closed");
         }
     }
 
