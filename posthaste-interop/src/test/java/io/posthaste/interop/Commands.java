@@ -1,0 +1,23 @@
+package io.posthaste.interop;
+
+import java.nio.file.Path;
+
+/**
+ * Where the servers' binaries are. Full paths on purpose: Debian's python3-httpbin, gunicorn and
+ * python3-aiohttp are installed for the system interpreter, and a {@code python3} found first on
+ * {@code PATH} (pyenv, a virtualenv) would not have them.
+ */
+final class Commands {
+
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+    static final Path GUNICORN = Path.of("/usr/bin/gunicorn");
+    static final Path NGINX = Path.of("/usr/sbin/nginx");
+
+    private Commands() {
+    }
+
+    /** Returns {@code target/interop} of this module, where configs, logs and generated files go. */
+    static Path workDir() {
+        return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("target").resolve("interop");
+    }
+}
