@@ -1,0 +1,206 @@
+package io.posthaste.reliability.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.posthaste.internal.netty.ResponseDecoderProbe;
+import io.posthaste.internal.netty.ResponseDecoderProbe.Outcome;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+
+/**
+ * The client's own HTTP/1.1 response parser ({@code io.posthaste.internal.netty.ResponseDecoder},
+ * driven through {@link ResponseDecoderProbe}) on well-formed, random and deliberately malformed
+ * bytes. Every run is bounded (10 s), and every input buffer must end released: the probe checks
+ * reference counts directly and {@link BufferLeakCheck} checks Netty's paranoid leak detector.
+ */
+@AddLifecycleHook(FuzzBudget.class)
+@AddLifecycleHook(BufferLeakCheck.class)
+class ResponseDecoderProperties {
+
+    private static final int MAX_HEADER_SIZE = 8192;
+    private static final int MAX_HEADERS = 64;
+
+    /**
+     * Proves that well-formed responses (one to three pipelined, interim 1xx, both versions, any
+     * legal whitespace, fixed-length, chunked with extensions and trailers, until-close, 204/304,
+     * a HEAD response with a length) decode to exactly their model however the bytes are split
+     * into reads, down to single bytes.
+     */
+    @Property(tries = 1500)
+    void wellFormedResponsesDecodeToTheirModelHoweverTheyAreSplit(
+            @ForAll("pipelines") List<HttpResponses.Response> responses,
+            @ForAll @Size(max = 24) List<@IntRange(min = 0, max = 1 << 20) Integer> cuts,
+            @ForAll boolean headRequest) {
+        boolean head = headRequest && responses.size() == 1;
+        boolean untilClose = responses.get(responses.size() - 1).framing() == HttpResponses.Framing.UNTIL_CLOSE;
+        java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+        responses.forEach(r -> wire.writeBytes(r.bytes()));
+        Outcome outcome = ResponseDecoderProbe.run(Fragments.split(wire.toByteArray(), cuts), head,
+                untilClose || cuts.size() % 2 == 0, MAX_HEADER_SIZE, MAX_HEADERS);
+        assertThat(outcome.failure()).as("a well-formed response is refused").isNull();
+        assertThat(HttpResponses.normalise(outcome.events()))
+                .isEqualTo(HttpResponses.expectedEvents(responses, head));
+    }
+
+    /**
+     * Proves that on arbitrary bytes (HTTP-shaped soup and raw noise, split anywhere) the decoder
+     * fails only with its documented {@code DecoderException}, never hangs, never emits body
+     * bytes it was not given, and emits events in a valid order: body and end only after a
+     * final head, interim heads without a body.
+     */
+    @Property(tries = 4000)
+    void arbitraryBytesFailOnlyWithDecoderExceptionAndNeverConfuseTheOrder(@ForAll("noise") byte[] bytes,
+            @ForAll @Size(max = 16) List<@IntRange(min = 0, max = 1 << 16) Integer> cuts, @ForAll boolean close) {
+        Outcome outcome = ResponseDecoderProbe.run(Fragments.split(bytes, cuts), false, close, MAX_HEADER_SIZE,
+                MAX_HEADERS);
+        assertThat(outcome.body().length).isLessThanOrEqualTo(bytes.length);
+        boolean inBody = false;
+        for (ResponseDecoderProbe.Event event : outcome.events()) {
+            if (event instanceof ResponseDecoderProbe.Head h) {
+                assertThat(inBody).as("a head inside a body").isFalse();
+                inBody = h.status() < 100 || h.status() >= 200 || h.status() == 101;
+            } else {
+                assertThat(inBody).as("%s outside a body", event).isTrue();
+                inBody = !(event instanceof ResponseDecoderProbe.End);
+            }
+        }
+    }
+
+    /**
+     * Proves that a response whose head is malformed in a way RFC 9112 or the decoder's contract
+     * forbids (duplicate or invalid Content-Length, Content-Length with Transfer-Encoding, bare
+     * LF, obs-fold, NUL or another control character, whitespace before the colon, a non-token
+     * name, a bad status line, too many blank lines, too many or too large fields) is refused
+     * with {@code DecoderException} and never completes as a response.
+     */
+    @Property(tries = 2500)
+    void malformedHeadsAreRefused(@ForAll("singleFramed") HttpResponses.Response response,
+            @ForAll HeadMutation mutation, @ForAll int choice,
+            @ForAll @Size(max = 8) List<@IntRange(min = 0, max = 1 << 20) Integer> cuts) {
+        byte[] bad = mutation.apply(response, choice, MAX_HEADER_SIZE, MAX_HEADERS);
+        assertRefused(bad, cuts, mutation.name());
+    }
+
+    /**
+     * Proves that a response whose body framing is malformed (a chunk size that is not
+     * {@code 1*HEXDIG [ BWS ";" chunk-ext ]}, chunk data longer than declared, a control
+     * character, a space before the colon or obs-fold in a trailer, a body cut short by the
+     * connection closing) is refused and never completes as a response.
+     */
+    @Property(tries = 2500)
+    void malformedBodyFramingIsRefused(@ForAll("singleFramed") HttpResponses.Response response,
+            @ForAll BodyMutation mutation, @ForAll int choice,
+            @ForAll @Size(max = 8) List<@IntRange(min = 0, max = 1 << 20) Integer> cuts) {
+        byte[] bad = mutation.apply(response, choice);
+        assertRefused(bad, cuts, mutation.name());
+    }
+
+    /**
+     * Proves that memory stays bounded: a status line, header section, chunk-size line or
+     * trailer section that never ends is refused by the time its limit (plus the last read) has
+     * arrived, for any configured limits, instead of being buffered without end.
+     */
+    @Property(tries = 600)
+    void endlessLinesAreRefusedWithinTheirLimits(@ForAll("endless") Endless endless,
+            @ForAll @IntRange(min = 256, max = 65_536) int maxHeaderSize,
+            @ForAll @IntRange(min = 1, max = 8_192) int pieceSize) {
+        byte[] prefix = endless.prefix().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] filler = endless.filler().getBytes(StandardCharsets.ISO_8859_1);
+        int limit = endless.limit(maxHeaderSize);
+        List<byte[]> pieces = new ArrayList<>();
+        pieces.add(prefix);
+        int total = 0;
+        while (total < limit * 3 + pieceSize) {
+            byte[] piece = new byte[pieceSize];
+            for (int i = 0; i < pieceSize; i++) {
+                piece[i] = filler[(total + i) % filler.length];
+            }
+            pieces.add(piece);
+            total += pieceSize;
+        }
+        Outcome outcome = ResponseDecoderProbe.run(pieces, false, false, maxHeaderSize, 100_000);
+        assertThat(outcome.failure()).as("refused").isNotNull();
+        assertThat(outcome.bytesFedBeforeFailure()).isLessThanOrEqualTo(prefix.length + limit + 2L + pieceSize);
+    }
+
+    private static void assertRefused(byte[] bad, List<Integer> cuts, String what) {
+        Outcome outcome = ResponseDecoderProbe.run(Fragments.split(bad, cuts), false, true, MAX_HEADER_SIZE,
+                MAX_HEADERS);
+        assertThat(outcome.failure()).as("%s accepted: %s", what, printable(bad)).isNotNull();
+        assertThat(outcome.ends()).as("%s completed a response", what).isZero();
+    }
+
+    static String printable(byte[] bytes) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < Math.min(bytes.length, 400); i++) {
+            int b = bytes[i] & 0xff;
+            out.append(b >= 0x20 && b < 0x7f ? String.valueOf((char) b) : String.format("\\x%02x", b));
+        }
+        return out.toString();
+    }
+
+    /** A line that never ends after a valid prefix, and the limit it must be refused within. */
+    record Endless(String prefix, String filler, String kind) {
+        int limit(int maxHeaderSize) {
+            return switch (kind) {
+                case "status" -> 8190;
+                case "chunk" -> 1024;
+                default -> maxHeaderSize;
+            };
+        }
+    }
+
+    @Provide
+    Arbitrary<Endless> endless() {
+        String chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+        return Arbitraries.of(
+                new Endless("", "HTTP/1.1 200 OK", "status"),
+                new Endless("HTTP/1.1 200 OK\r\n", "X-Long: aaaaaaaa", "header"),
+                new Endless("HTTP/1.1 200 OK\r\n", "X-A: b\r\n", "header"),
+                new Endless(chunked, "0000000", "chunk"),
+                new Endless(chunked + "1;", "ext=1;", "chunk"),
+                new Endless(chunked + "0\r\n", "X-T: t\r\n", "trailer"));
+    }
+
+    @Provide
+    Arbitrary<List<HttpResponses.Response>> pipelines() {
+        return Combinators.combine(HttpResponses.responses(false).list().ofMaxSize(2), HttpResponses.responses(true))
+                .as((first, last) -> {
+                    List<HttpResponses.Response> all = new ArrayList<>(first);
+                    all.add(last);
+                    return all;
+                });
+    }
+
+    @Provide
+    Arbitrary<HttpResponses.Response> singleFramed() {
+        return HttpResponses.responses(false).filter(r -> r.framing() != HttpResponses.Framing.NONE
+                && r.body().length >= 2 && r.interim() == 0);
+    }
+
+    @Provide
+    Arbitrary<byte[]> noise() {
+        Arbitrary<String> piece = Arbitraries.frequencyOf(
+                Tuple.of(6, Arbitraries.of("HTTP/1.1 ", "HTTP/1.0 ", "HTTP/1.1 200 OK\r\n", "200", "100", "101",
+                        "204", "304", " OK", "\r\n", "\r\n\r\n", "\n", "\r", ":", ": ", "Content-Length: ",
+                        "Transfer-Encoding: chunked\r\n", "Transfer-Encoding: gzip\r\n", "Connection: close\r\n",
+                        "Content-Length: 5\r\n", "0\r\n\r\n", "5\r\nhello\r\n", ";", " ", "\t", "\0",
+                        "ffffffffffffffff", "-1", "\u00ff")),
+                Tuple.of(3, Arbitraries.chars().range('0', '9').map(String::valueOf)),
+                Tuple.of(3, Arbitraries.chars().range('\u0000', '\u00ff').map(String::valueOf)));
+        Arbitrary<byte[]> soup = Fragments.joined(piece, 0, 60).map(s -> s.getBytes(StandardCharsets.ISO_8859_1));
+        return Arbitraries.frequencyOf(Tuple.of(4, soup),
+                Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(2000)));
+    }
+}
