@@ -29,6 +29,7 @@ import io.posthaste.internal.codec.HttpSemantics;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,7 +37,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLParameters;
 
 /**
@@ -165,13 +168,21 @@ public final class NettyTransport implements AutoCloseable {
             }
             Events.emit(config.eventListener(), Event.Type.TLS_START, null, origin.toString());
             ssl.handshakeFuture().addListener(h -> {
+                Throwable failure = h.cause();
+                if (failure == null) {
+                    try {
+                        SubjectAltNames.requireDnsName(ssl.engine().getSession(), origin.host());
+                    } catch (SSLPeerUnverifiedException e) {
+                        failure = e;
+                    }
+                }
                 Events.emit(config.eventListener(), Event.Type.TLS_END, null, origin.toString(), 0, 0,
-                        h.cause());
-                if (h.isSuccess()) {
+                        failure);
+                if (failure == null) {
                     result.complete(connection);
                 } else {
                     ch.close();
-                    result.completeExceptionally(h.cause());
+                    result.completeExceptionally(failure);
                 }
             });
         });
@@ -200,6 +211,11 @@ public final class NettyTransport implements AutoCloseable {
         SSLParameters parameters = engine.getSSLParameters();
         // Hostname verification is what makes a certificate mean anything: never off by default.
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        if (!HttpSemantics.isIpLiteral(origin.host())) {
+            // The JDK names the server (SNI) only when the name has a dot; "localhost" or an
+            // intranet name must reach the right virtual host too. IP addresses are never named.
+            parameters.setServerNames(List.of(new SNIHostName(origin.host())));
+        }
         engine.setSSLParameters(parameters);
         return handler;
     }
