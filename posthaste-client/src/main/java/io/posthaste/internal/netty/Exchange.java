@@ -457,17 +457,19 @@ final class Exchange {
             acquire();
             return;
         }
-        if (stream != null && !stream.isFullyRead()) {
-            stream.fail(new IOException("the server closed the connection before the end of the body"));
+        if (responseStarted) {
+            // The answer had begun: its body is what was lost, so this is a payload error, and a
+            // streaming reader gets it as its IOException's cause.
+            fail(new ClientPayloadException(spec.describe() + ": the server closed the connection "
+                    + "before the end of the body", null));
+            return;
         }
         onFailure(new java.nio.channels.ClosedChannelException());
     }
 
     /** The connection failed. Event loop. */
     void onFailure(Throwable cause) {
-        if (stream != null) {
-            stream.fail(cause instanceof IOException io ? io : new IOException(cause));
-        }
+        // fail() hands a streaming reader the translated error as the cause of its IOException.
         fail(engine.translate(spec, cause, ClientTimeoutException.Phase.CONNECT,
                 requestWritten || writing || responseStarted));
     }

@@ -340,9 +340,17 @@ final class ResponseDecoder extends ByteToMessageDecoder {
                 }
                 length = parseLength(value);
             } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+                // This client sends no TE header, so a server may apply chunked and nothing else
+                // (RFC 9112 §6.1); chunked twice, or a coding we would pass on undecoded, is an
+                // answer we cannot frame or read correctly.
+                for (String coding : value.split(",")) {
+                    if (chunked || !coding.trim().equalsIgnoreCase("chunked")) {
+                        throw new DecoderException("unsupported Transfer-Encoding '" + value
+                                + "' (only a single chunked is accepted)");
+                    }
+                    chunked = true;
+                }
                 transferEncoding = true;
-                String last = value.substring(value.lastIndexOf(',') + 1).trim();
-                chunked = last.equalsIgnoreCase("chunked");
             } else if (name.equalsIgnoreCase("Connection")) {
                 String lower = value.toLowerCase(Locale.ROOT);
                 close |= lower.contains("close");
@@ -354,6 +362,10 @@ final class ResponseDecoder extends ByteToMessageDecoder {
                     + "smuggling pattern)");
         }
         boolean http11 = version.equals("HTTP/1.1");
+        if (transferEncoding && !http11) {
+            // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means faulty framing.
+            throw new DecoderException("Transfer-Encoding in an HTTP/1.0 response");
+        }
         boolean keepAlive = !close && (http11 || keepAliveToken);
         boolean interim = status >= 100 && status < 200 && status != 101;
         boolean bodyless = interim || headRequest || status == 204 || status == 304;
