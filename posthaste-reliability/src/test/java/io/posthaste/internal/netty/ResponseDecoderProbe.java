@@ -138,6 +138,8 @@ public final class ResponseDecoderProbe {
                 } catch (DecoderException e) {
                     failure = e;
                     atClose = true;
+                } finally {
+                    drain(channel, events); // what decodeLast emitted: the end of an until-close body
                 }
             }
         } finally {

@@ -53,7 +53,7 @@ class FormProperties {
      * {@code contentLength()}, and decode back with {@link URLDecoder} to the same fields in the
      * same order, and with Netty's decoder to the same values per name.
      */
-    @Property(tries = 2500)
+    @Property(tries = 5000)
     void formFieldsRoundTripInOrder(@ForAll("fields") List<Map.Entry<String, String>> fields) {
         FormBody.Builder builder = FormBody.builder();
         fields.forEach(field -> builder.add(field.getKey(), field.getValue()));
@@ -63,7 +63,10 @@ class FormProperties {
         String encoded = new String(bytes, StandardCharsets.US_ASCII);
         assertThat(encoded.chars()).allMatch(c -> Character.isLetterOrDigit(c) && c < 0x80 || "-._~%+&=".indexOf(c) >= 0);
         assertThat(decodeInOrder(encoded, StandardCharsets.UTF_8)).isEqualTo(fields);
-        assertThat(nettyGrouped(encoded)).isEqualTo(grouped(fields));
+        if (fields.stream().noneMatch(f -> f.getKey().isEmpty())) {
+            // Netty reads "=v" as a field named "v", so forms with an empty name are left to URLDecoder.
+            assertThat(nettyGrouped(encoded)).isEqualTo(grouped(fields));
+        }
     }
 
     /** Proves the same round trip for a Latin-1 form (text restricted to Latin-1, as it must be). */
@@ -82,7 +85,7 @@ class FormProperties {
      * come after it, in order, decoding to exactly what was given (a space is sent as
      * {@code %20}, never {@code +}, so {@code +} in a value survives).
      */
-    @Property(tries = 1500)
+    @Property(tries = 3000)
     void queryParametersAreAppendedAndDecodeBackInOrder(@ForAll("fields") List<Map.Entry<String, String>> params,
             @ForAll("existingQueries") String existing) {
         var builder = session.get("http://127.0.0.1/p" + existing);
@@ -114,19 +117,13 @@ class FormProperties {
         return out;
     }
 
-    /** Netty drops fields with an empty name, so the comparison leaves them out on both sides. */
     private static Map<String, List<String>> nettyGrouped(String encoded) {
-        Map<String, List<String>> decoded = new QueryStringDecoder(encoded, StandardCharsets.UTF_8, false,
-                1_000_000).parameters();
-        Map<String, List<String>> withoutEmpty = new LinkedHashMap<>(decoded);
-        withoutEmpty.remove("");
-        return withoutEmpty;
+        return new QueryStringDecoder(encoded, StandardCharsets.UTF_8, false, 1_000_000).parameters();
     }
 
     private static Map<String, List<String>> grouped(List<Map.Entry<String, String>> fields) {
         Map<String, List<String>> map = new LinkedHashMap<>();
-        fields.stream().filter(f -> !f.getKey().isEmpty())
-                .forEach(f -> map.computeIfAbsent(f.getKey(), k -> new ArrayList<>()).add(f.getValue()));
+        fields.forEach(f -> map.computeIfAbsent(f.getKey(), k -> new ArrayList<>()).add(f.getValue()));
         return map;
     }
 

@@ -65,6 +65,11 @@ public final class HttpResponses {
 
         /** Returns the bytes on the wire. */
         public byte[] bytes() {
+            return bytes(false);
+        }
+
+        /** Returns the bytes on the wire; an answer to HEAD has a head only, whatever its framing. */
+        public byte[] bytes(boolean headRequest) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             for (int i = 0; i < interim; i++) {
                 write(out, "HTTP/1.1 " + (i % 2 == 0 ? "100 Continue" : "103 Early Hints") + "\r\nLink:" + ows
@@ -76,6 +81,9 @@ public final class HttpResponses {
                 write(out, fields.get(i) + ":" + ows + fields.get(i + 1) + ows + "\r\n");
             }
             write(out, "\r\n");
+            if (headRequest) {
+                return out.toByteArray();
+            }
             if (framing == Framing.CHUNKED) {
                 int at = 0;
                 for (int size : chunkSizes) {
@@ -177,7 +185,9 @@ public final class HttpResponses {
                         .as((trailers, interim, ows, status) -> {
                             int code = frame == Framing.NONE ? (bytes.length % 2 == 0 ? 204 : 304) : status;
                             byte[] content = frame == Framing.NONE ? new byte[0] : bytes;
-                            return new Response(version, code, why, heads, conn.isEmpty() ? null : conn, frame,
+                            // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means faulty framing.
+                            String v = frame == Framing.CHUNKED ? "HTTP/1.1" : version;
+                            return new Response(v, code, why, heads, conn.isEmpty() ? null : conn, frame,
                                     content, chunkSizes(content.length, cuts), ext,
                                     frame == Framing.CHUNKED ? trailers : List.of(), interim, ows);
                         }));

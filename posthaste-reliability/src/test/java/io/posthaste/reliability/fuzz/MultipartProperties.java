@@ -76,7 +76,7 @@ class MultipartProperties {
      * Netty keeps as they are: its decoder turns {@code : , ; = HTAB} into spaces, drops quotes
      * and trims, so those are covered by the test-server property instead.
      */
-    @Property(tries = 700)
+    @Property(tries = 1000)
     void partsRoundTripThroughNettysDecoder(@ForAll("nettySafeParts") List<Input> parts) throws IOException {
         Multipart body = build(parts);
         byte[] bytes = FormProperties.bytesOf(body);
@@ -141,7 +141,7 @@ class MultipartProperties {
     }
 
     /** Proves that a CR, LF or NUL in a part name or file name is refused when the part is made. */
-    @Property(tries = 1000)
+    @Property(tries = 3000)
     void lineBreaksAndNulInNamesAreRefused(@ForAll("anyName") String name, @ForAll("breakers") String breaker,
             @ForAll int position) {
         String bad = Fragments.insertAt(name, breaker, position);

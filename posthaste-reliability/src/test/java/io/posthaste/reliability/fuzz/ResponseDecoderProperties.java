@@ -37,7 +37,7 @@ class ResponseDecoderProperties {
      * a HEAD response with a length) decode to exactly their model however the bytes are split
      * into reads, down to single bytes.
      */
-    @Property(tries = 1500)
+    @Property(tries = 2000)
     void wellFormedResponsesDecodeToTheirModelHoweverTheyAreSplit(
             @ForAll("pipelines") List<HttpResponses.Response> responses,
             @ForAll @Size(max = 24) List<@IntRange(min = 0, max = 1 << 20) Integer> cuts,
@@ -45,7 +45,7 @@ class ResponseDecoderProperties {
         boolean head = headRequest && responses.size() == 1;
         boolean untilClose = responses.get(responses.size() - 1).framing() == HttpResponses.Framing.UNTIL_CLOSE;
         java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
-        responses.forEach(r -> wire.writeBytes(r.bytes()));
+        responses.forEach(r -> wire.writeBytes(r.bytes(head)));
         Outcome outcome = ResponseDecoderProbe.run(Fragments.split(wire.toByteArray(), cuts), head,
                 untilClose || cuts.size() % 2 == 0, MAX_HEADER_SIZE, MAX_HEADERS);
         assertThat(outcome.failure()).as("a well-formed response is refused").isNull();
@@ -59,7 +59,7 @@ class ResponseDecoderProperties {
      * bytes it was not given, and emits events in a valid order: body and end only after a
      * final head, interim heads without a body.
      */
-    @Property(tries = 4000)
+    @Property(tries = 10000)
     void arbitraryBytesFailOnlyWithDecoderExceptionAndNeverConfuseTheOrder(@ForAll("noise") byte[] bytes,
             @ForAll @Size(max = 16) List<@IntRange(min = 0, max = 1 << 16) Integer> cuts, @ForAll boolean close) {
         Outcome outcome = ResponseDecoderProbe.run(Fragments.split(bytes, cuts), false, close, MAX_HEADER_SIZE,
@@ -84,7 +84,7 @@ class ResponseDecoderProperties {
      * name, a bad status line, too many blank lines, too many or too large fields) is refused
      * with {@code DecoderException} and never completes as a response.
      */
-    @Property(tries = 2500)
+    @Property(tries = 1000)
     void malformedHeadsAreRefused(@ForAll("singleFramed") HttpResponses.Response response,
             @ForAll HeadMutation mutation, @ForAll int choice,
             @ForAll @Size(max = 8) List<@IntRange(min = 0, max = 1 << 20) Integer> cuts) {
@@ -98,7 +98,7 @@ class ResponseDecoderProperties {
      * character, a space before the colon or obs-fold in a trailer, a body cut short by the
      * connection closing) is refused and never completes as a response.
      */
-    @Property(tries = 2500)
+    @Property(tries = 1000)
     void malformedBodyFramingIsRefused(@ForAll("singleFramed") HttpResponses.Response response,
             @ForAll BodyMutation mutation, @ForAll int choice,
             @ForAll @Size(max = 8) List<@IntRange(min = 0, max = 1 << 20) Integer> cuts) {
@@ -111,7 +111,7 @@ class ResponseDecoderProperties {
      * trailer section that never ends is refused by the time its limit (plus the last read) has
      * arrived, for any configured limits, instead of being buffered without end.
      */
-    @Property(tries = 600)
+    @Property(tries = 300)
     void endlessLinesAreRefusedWithinTheirLimits(@ForAll("endless") Endless endless,
             @ForAll @IntRange(min = 256, max = 65_536) int maxHeaderSize,
             @ForAll @IntRange(min = 1, max = 8_192) int pieceSize) {
