@@ -66,6 +66,28 @@ final class SilentServers implements AutoCloseable {
         return new SilentServers(server, acceptor, held);
     }
 
+    /**
+     * A server that reads {@code bytes} of each connection's upload and then resets it (an RST,
+     * not a FIN: SO_LINGER 0), as a crashed or overloaded peer does.
+     */
+    static SilentServers resettingAfter(int bytes) throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        List<Socket> held = new ArrayList<>();
+        Thread acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (Socket socket = server.accept()) {
+                    socket.getInputStream().readNBytes(bytes);
+                    socket.setSoLinger(true, 0);
+                } catch (IOException closed) {
+                    // the server was closed, or the client gave up first
+                }
+            }
+        }, "resetting-server");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return new SilentServers(server, acceptor, held);
+    }
+
     int port() {
         return server.getLocalPort();
     }

@@ -146,7 +146,7 @@ class TimeoutPhasesTest {
         return file;
     }
 
-    private static long openHandlesTo(Path file) throws IOException {
+    static long openHandlesTo(Path file) throws IOException {
         Path target = file.toRealPath();
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.filter(fd -> {
