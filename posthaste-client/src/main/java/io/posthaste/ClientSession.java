@@ -268,6 +268,7 @@ public final class ClientSession implements AutoCloseable {
         private CookieJar cookieJar;
         private RetryPolicy retryPolicy = RetryPolicy.none();
         private EventListener eventListener;
+        private HostResolver resolver = HostResolver.system();
 
         private Builder() {
         }
@@ -513,6 +514,15 @@ public final class ClientSession implements AutoCloseable {
             }
         }
 
+        /**
+         * Sets how host names are looked up (default {@link HostResolver#system()}); answers are
+         * cached for 10 seconds either way.
+         */
+        public Builder resolver(HostResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
         /** Sets the listener that hears every step of every call (default none). */
         public Builder eventListener(EventListener listener) {
             this.eventListener = Objects.requireNonNull(listener, "listener");
@@ -529,7 +539,7 @@ public final class ClientSession implements AutoCloseable {
                     callbackExecutor, List.copyOf(interceptors), List.copyOf(networkInterceptors),
                     followRedirects, maxRedirects, allowHttpsToHttpRedirects,
                     cookieJar != null ? cookieJar : CookieJar.inMemory(), retryPolicy, eventListener,
-                    auth()));
+                    auth(), resolver));
         }
 
         private SessionAuth auth() {

@@ -3,6 +3,7 @@ package io.posthaste.internal.chain;
 import io.posthaste.CookieJar;
 import io.posthaste.EventListener;
 import io.posthaste.Headers;
+import io.posthaste.HostResolver;
 import io.posthaste.Interceptor;
 import io.posthaste.RetryPolicy;
 import io.posthaste.JsonCodec;
@@ -48,6 +49,7 @@ import javax.net.ssl.X509TrustManager;
  * @param retryPolicy when failed requests are sent again
  * @param eventListener hears every step, or {@code null}
  * @param auth credentials for the base URL's origin, or {@code null}
+ * @param resolver looks host names up
  */
 public record SessionConfig(RequestUrl baseUrl, Headers defaultHeaders, String userAgent,
         Timeouts timeouts, int maxConnectionsPerOrigin, int maxConnectionsTotal, Duration idleTimeout,
@@ -58,5 +60,5 @@ public record SessionConfig(RequestUrl baseUrl, Headers defaultHeaders, String u
         Executor callbackExecutor, List<Interceptor> interceptors,
         List<Interceptor> networkInterceptors, boolean followRedirects, int maxRedirects,
         boolean allowHttpsToHttpRedirects, CookieJar cookieJar, RetryPolicy retryPolicy,
-        EventListener eventListener, SessionAuth auth) {
+        EventListener eventListener, SessionAuth auth, HostResolver resolver) {
 }

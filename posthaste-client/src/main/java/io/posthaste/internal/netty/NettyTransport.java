@@ -80,8 +80,13 @@ public final class NettyTransport implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.dns = new DnsCache(InetAddress::getAllByName, blockingExecutor,
-                TimeUnit.SECONDS.toNanos(10));
+        this.dns = new DnsCache(host -> {
+            List<InetAddress> addresses = config.resolver().resolve(host);
+            if (addresses == null || addresses.isEmpty()) {
+                throw new UnknownHostException(host + ": the resolver returned no address");
+            }
+            return addresses.toArray(InetAddress[]::new);
+        }, blockingExecutor, TimeUnit.SECONDS.toNanos(10));
     }
 
     /** Returns the event-loop group. */
@@ -150,8 +155,9 @@ public final class NettyTransport implements AutoCloseable {
             Events.emit(config.eventListener(), f.isSuccess() ? Event.Type.CONNECT_END
                     : Event.Type.CONNECT_FAILED, null, address.toString(), 0, 0, f.cause());
             if (!f.isSuccess()) {
-                if (index + 1 < addresses.length && !(f.cause() instanceof
-                        io.netty.channel.ConnectTimeoutException)) {
+                // Refused or silent: either way the next address may answer (each gets the full
+                // connect timeout, as in OkHttp's route selection).
+                if (index + 1 < addresses.length) {
                     connect(origin, addresses, index + 1, connectTimeoutMillis, handshakeTimeoutMillis,
                             listener, result);
                 } else {

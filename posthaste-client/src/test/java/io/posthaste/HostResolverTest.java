@@ -1,0 +1,98 @@
+package io.posthaste;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.posthaste.testing.TestServer;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Host look-up through a {@link HostResolver}: every address is tried in turn, whether the one
+ * before refused or stayed silent; failures are connection errors; a call cancelled while the
+ * look-up is still running ends once and leaves nothing behind.
+ */
+class HostResolverTest {
+
+    private static InetAddress ip(String address) {
+        try {
+            return InetAddress.getByName(address);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aRefusingAddressFallsBackToTheNext() {
+        try (TestServer server = TestServer.start();
+                ClientSession session = ClientSession.builder()
+                        .resolver(host -> List.of(ip("127.0.0.2"), ip("127.0.0.1"))).build()) {
+            Response response = session.get("http://multi.test:" + server.port() + "/get").send();
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(server.takeRequest().header("Host")).isEqualTo("multi.test:" + server.port());
+        }
+    }
+
+    @Test
+    void aSilentAddressFallsBackToTheNextAfterTheConnectTimeout() throws Exception {
+        try (SilentServers silent = SilentServers.fullBacklog();
+                TestServer server = TestServer.builder().host("127.0.0.2").port(silent.port()).start();
+                ClientSession session = ClientSession.builder()
+                        .timeouts(Timeouts.builder().connect(Duration.ofMillis(300)).build())
+                        .resolver(host -> List.of(ip("127.0.0.1"), ip("127.0.0.2"))).build()) {
+            assertThat(session.get("http://multi.test:" + silent.port() + "/get").send().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aFailedOrEmptyLookUpIsAConnectionError() {
+        try (ClientSession failing = ClientSession.builder().resolver(host -> {
+            throw new UnknownHostException(host);
+        }).build(); ClientSession empty = ClientSession.builder().resolver(host -> List.of()).build()) {
+            for (ClientSession session : List.of(failing, empty)) {
+                assertThatThrownBy(() -> session.get("http://nowhere.test/").send())
+                        .isInstanceOf(ClientConnectionException.class).hasMessageContaining("nowhere.test");
+            }
+        }
+    }
+
+    @Test
+    void cancellingDuringTheLookUpEndsTheCallOnceAndReleasesEverything() throws Exception {
+        CountDownLatch lookingUp = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        try (TestServer server = TestServer.start();
+                ClientSession session = ClientSession.builder().resolver(host -> {
+                    lookingUp.countDown();
+                    try {
+                        answer.await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return List.of(ip("127.0.0.1"));
+                }).build()) {
+            AtomicInteger completions = new AtomicInteger();
+            CompletableFuture<Response> call = session.get("http://slow-dns.test:" + server.port() + "/get").sendAsync();
+            call.whenComplete((r, e) -> completions.incrementAndGet());
+            assertThat(lookingUp.await(5, TimeUnit.SECONDS)).isTrue();
+            call.cancel(true);
+            answer.countDown();
+            assertThatThrownBy(call::join).isInstanceOf(CancellationException.class);
+            ConnectionsAndTimeoutsTest.awaitIdle(session);
+            Thread.sleep(200);
+            PoolStats stats = session.poolStats();
+            assertThat(stats.leased() + stats.connecting() + stats.waiting()).isZero();
+            assertThat(completions.get()).isEqualTo(1);
+            assertThat(server.requestCount()).isZero();
+            // The session is still good: the cached answer serves the next call.
+            assertThat(session.get("http://slow-dns.test:" + server.port() + "/get").send().status()).isEqualTo(200);
+        }
+    }
+}
