@@ -187,4 +187,27 @@ class CallerInputTest {
             }
         }
     }
+
+    @Test
+    void urlCredentialsStayWithTheirOrigin() {
+        try (TestServer other = TestServer.start()) {
+            server.enqueue(MockResponse.builder().status(302).header("Location", other.url("/get")).build());
+            String withUser = server.url("/start").replace("http://", "http://john:pw@");
+            assertThat(session.get(withUser).send().status()).isEqualTo(200);
+            assertThat(server.takeRequest().header("Authorization")).isEqualTo("Basic am9objpwdw==");
+            RecordedRequest away = other.takeRequest();
+            assertThat(away.header("Authorization")).isNull();
+            assertThat(away.header("Referer")).as("no Referer is ever sent").isNull();
+        }
+    }
+
+    @Test
+    void multipartNamesAreEscapedAndPartTypesCannotInjectHeaders() {
+        Multipart quoted = Multipart.builder().field("a\"b", "v").build();
+        session.post(server.url("/post")).multipart(quoted).send();
+        RecordedRequest seen = server.takeRequest();
+        assertThat(seen.parts()).singleElement().satisfies(part -> assertThat(part.name()).isEqualTo("a%22b"));
+        assertThatThrownBy(() -> MediaType.parse("text/plain\r\nX-Injected: 1"))
+                .isInstanceOfAny(InvalidRequestException.class, IllegalArgumentException.class);
+    }
 }

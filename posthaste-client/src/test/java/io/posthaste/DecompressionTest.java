@@ -228,6 +228,17 @@ class DecompressionTest {
     }
 
     @Test
+    void aBombInARedirectsBodyIsNeverDecoded() throws IOException {
+        server.enqueue(MockResponse.builder().status(302).header("Location", "/get")
+                .header("Content-Encoding", "gzip").body(zeros(200L << 20, true)).build());
+        long before = usedHeap();
+        Response response = session.get(server.url("/redirect-bomb")).send();
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.history()).singleElement().satisfies(hop -> assertThat(hop.status()).isEqualTo(302));
+        assertThat(usedHeap() - before).as("heap growth").isLessThan(16L << 20);
+    }
+
+    @Test
     void corruptCompressedDataIsAPayloadError() {
         server.enqueue(encoded(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5}, "gzip"));
         assertThatThrownBy(() -> session.get(server.url("/corrupt")).send())

@@ -27,6 +27,15 @@ class RequestUrlTest {
     }
 
     @Test
+    void punycodeHostsStayAsTheyAreAndHostsThatCannotBeConvertedAreRejected() {
+        assertThat(RequestUrl.parse("http://xn--bcher-kva.example/").host()).isEqualTo("xn--bcher-kva.example");
+        // A label longer than 63 characters once converted fails IDNA: never sent half-converted.
+        String tooLong = "\u00e4".repeat(70);
+        assertThatThrownBy(() -> RequestUrl.parse("http://" + tooLong + ".example/"))
+                .isInstanceOf(io.posthaste.InvalidRequestException.class);
+    }
+
+    @Test
     void userInfoAndFragmentNeverReachTheTarget() {
         RequestUrl url = RequestUrl.parse("http://user:pw@example.com/p?q=1#frag");
         assertThat(url.target()).isEqualTo("/p?q=1");
