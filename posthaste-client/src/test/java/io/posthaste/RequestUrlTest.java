@@ -35,6 +35,21 @@ class RequestUrlTest {
                 .isInstanceOf(io.posthaste.InvalidRequestException.class);
     }
 
+    /** RFC 3986 §5.4.1 and §5.4.2, against the RFC's base "http://a/b/c/d;p?q" (fragments dropped). */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "g|/b/c/g", "./g|/b/c/g", "g/|/b/c/g/", "/g|/g", "?y|/b/c/d;p?y", "g?y|/b/c/g?y",
+        "#s|/b/c/d;p?q", "g#s|/b/c/g", ";x|/b/c/;x", "g;x|/b/c/g;x", "''|/b/c/d;p?q", ".|/b/c/",
+        "./|/b/c/", "..|/b/", "../|/b/", "../g|/b/g", "../..|/", "../../|/", "../../g|/g",
+        "../../../g|/g", "../../../../g|/g", "/./g|/g", "/../g|/g", "g.|/b/c/g.", ".g|/b/c/.g",
+        "g..|/b/c/g..", "..g|/b/c/..g", "./../g|/b/g", "./g/.|/b/c/g/", "g/./h|/b/c/g/h",
+        "g/../h|/b/c/h", "g;x=1/./y|/b/c/g;x=1/y", "g;x=1/../y|/b/c/y"})
+    void relativeReferencesResolveAsRfc3986Says(String reference, String target) {
+        RequestUrl base = RequestUrl.parse("http://a/b/c/d;p?q");
+        assertThat(RequestUrl.resolve(base, reference).target()).as(reference).isEqualTo(target);
+        assertThat(RequestUrl.resolve(base, "//other/x").hostHeader()).isEqualTo("other");
+    }
+
     @Test
     void userInfoAndFragmentNeverReachTheTarget() {
         RequestUrl url = RequestUrl.parse("http://user:pw@example.com/p?q=1#frag");

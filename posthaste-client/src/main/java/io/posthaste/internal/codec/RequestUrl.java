@@ -69,31 +69,81 @@ public record RequestUrl(URI uri, String scheme, String host, int port, String h
     }
 
     /**
-     * Resolves {@code reference} against {@code base} (RFC 3986 §5.2): {@code "bar"} replaces the
-     * last segment of the base path, {@code "/bar"} the whole path, an absolute URL replaces it all.
+     * Resolves {@code reference} against {@code base} as RFC 3986 §5.2 says (not as
+     * {@link URI#resolve}, which follows the older RFC 2396): {@code "bar"} replaces the last
+     * segment of the base path, {@code "/bar"} the whole path, {@code "?q"} only the query,
+     * {@code "//host/p"} the authority, an absolute URL everything; dot segments are removed and
+     * never climb above the root.
      */
     public static RequestUrl resolve(RequestUrl base, String reference) {
         if (reference == null) {
             throw new NullPointerException("url");
         }
-        checkCharacters(reference);
+        if (!reference.isEmpty()) { // "" is the base itself (RFC 3986 §5.4.1)
+            checkCharacters(reference);
+        }
         int colon = reference.indexOf(':');
         int firstDelimiter = indexOfAny(reference, 0, "/?#");
         if (colon > 0 && colon < firstDelimiter) {
             return parse(reference);
         }
-        URI baseUri = base.uri;
-        if (baseUri.getRawPath() == null || baseUri.getRawPath().isEmpty()) {
-            baseUri = baseUri.resolve("/");
+        String ref = encodeNonAscii(reference);
+        int hash = ref.indexOf('#');
+        if (hash >= 0) {
+            ref = ref.substring(0, hash); // fragments never reach the server
         }
-        URI resolved;
-        try {
-            resolved = baseUri.resolve(new URI(encodeNonAscii(reference)));
-        } catch (URISyntaxException e) {
-            throw new InvalidRequestException("malformed URL '" + brief(reference) + "': "
-                    + e.getReason(), e);
+        if (ref.startsWith("//")) {
+            return parse(base.scheme + ":" + ref); // network-path reference: a new authority
         }
-        return parse(resolved.toString());
+        int question = ref.indexOf('?');
+        String refPath = question >= 0 ? ref.substring(0, question) : ref;
+        String refQuery = question >= 0 ? ref.substring(question + 1) : null;
+        String basePath = base.uri.getRawPath() == null ? "" : base.uri.getRawPath();
+        String path;
+        String query;
+        if (refPath.isEmpty()) {
+            path = basePath;
+            query = refQuery != null ? refQuery : base.uri.getRawQuery();
+        } else {
+            path = removeDotSegments(refPath.startsWith("/") ? refPath
+                    : basePath.isEmpty() ? "/" + refPath
+                    : basePath.substring(0, basePath.lastIndexOf('/') + 1) + refPath);
+            query = refQuery;
+        }
+        return parse(base.scheme + "://" + base.uri.getRawAuthority() + path
+                + (query != null ? "?" + query : ""));
+    }
+
+    /**
+     * RFC 3986 §5.2.4: removes {@code .} and {@code ..} segments, never climbing above the root
+     * (so {@code /../admin} is {@code /admin}, not sent to the server as it stands).
+     */
+    static String removeDotSegments(String path) {
+        StringBuilder out = new StringBuilder(path.length());
+        String in = path;
+        while (!in.isEmpty()) {
+            if (in.startsWith("../")) {
+                in = in.substring(3);
+            } else if (in.startsWith("./")) {
+                in = in.substring(2);
+            } else if (in.startsWith("/./")) {
+                in = in.substring(2);
+            } else if (in.equals("/.")) {
+                in = "/";
+            } else if (in.startsWith("/../") || in.equals("/..")) {
+                in = "/" + in.substring(in.length() == 3 ? 3 : 4);
+                int last = out.lastIndexOf("/");
+                out.setLength(Math.max(last, 0));
+            } else if (in.equals(".") || in.equals("..")) {
+                in = "";
+            } else {
+                int next = in.indexOf('/', in.startsWith("/") ? 1 : 0);
+                String segment = next < 0 ? in : in.substring(0, next);
+                out.append(segment);
+                in = next < 0 ? "" : in.substring(next);
+            }
+        }
+        return out.toString();
     }
 
     /** Returns this URL with {@code params} appended to its query, each key and value encoded. */

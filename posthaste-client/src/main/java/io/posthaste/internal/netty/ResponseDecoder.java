@@ -267,20 +267,7 @@ final class ResponseDecoder extends ByteToMessageDecoder {
         if (first == ' ' || first == '\t') {
             throw new DecoderException("obsolete line folding in a header");
         }
-        int colon = -1;
-        for (int i = 0; i < length; i++) {
-            byte b = in.getByte(start + i);
-            if (b == ':') {
-                colon = i;
-                break;
-            }
-            if (b < 0 || !io.posthaste.internal.codec.HeaderRules.isTokenChar((char) b)) {
-                throw new DecoderException("invalid character in a header name");
-            }
-        }
-        if (colon <= 0) {
-            throw new DecoderException("header line without a name and colon");
-        }
+        int colon = nameEnd(in, start, length, "header");
         int valueStart = colon + 1;
         int valueEnd = length;
         while (valueStart < valueEnd && isWhitespace(in.getByte(start + valueStart))) {
@@ -310,18 +297,37 @@ final class ResponseDecoder extends ByteToMessageDecoder {
         headerCount++;
     }
 
-    private void checkTrailerLine(ByteBuf in, int length) {
-        byte first = in.getByte(in.readerIndex());
-        if (first == ' ' || first == '\t' || in.indexOf(in.readerIndex(), in.readerIndex() + length,
-                (byte) ':') < 0) {
-            throw new DecoderException("malformed trailer field");
+    /** Trailer fields are checked like header fields (RFC 9112 §7.1.2), then dropped. */
+    private static void checkTrailerLine(ByteBuf in, int length) {
+        int start = in.readerIndex();
+        byte first = in.getByte(start);
+        if (first == ' ' || first == '\t') {
+            throw new DecoderException("malformed trailer field (obsolete line folding)");
         }
-        for (int i = 0; i < length; i++) {
-            byte b = in.getByte(in.readerIndex() + i);
-            if (b == 0 || b == '\r' || b == '\n') {
+        int colon = nameEnd(in, start, length, "trailer");
+        for (int i = colon + 1; i < length; i++) {
+            int b = in.getByte(start + i) & 0xff;
+            if (b < 0x20 && b != '\t' || b == 0x7f) {
                 throw new DecoderException("control character in a trailer field");
             }
         }
+    }
+
+    /** Returns the index of the colon ending a field's name, checking the name is a token. */
+    private static int nameEnd(ByteBuf in, int start, int length, String what) {
+        for (int i = 0; i < length; i++) {
+            byte b = in.getByte(start + i);
+            if (b == ':') {
+                if (i == 0) {
+                    break;
+                }
+                return i;
+            }
+            if (b < 0 || !io.posthaste.internal.codec.HeaderRules.isTokenChar((char) b)) {
+                throw new DecoderException("invalid character in a " + what + " name");
+            }
+        }
+        throw new DecoderException(what + " line without a name and colon");
     }
 
     private void endOfHead(List<Object> out) {
@@ -422,16 +428,81 @@ final class ResponseDecoder extends ByteToMessageDecoder {
             }
             size = size * 16 + digit;
         }
-        if (digits == 0 || i < end && in.getByte(i) != ';' && !isWhitespace(in.getByte(i))) {
+        if (digits == 0) {
             throw new DecoderException("malformed chunk size");
         }
-        for (; i < end; i++) {
+        checkChunkExtensions(in, i, end);
+        return size;
+    }
+
+    /**
+     * RFC 9112 §7.1.1: after the size only {@code *( BWS ";" BWS token [ BWS "=" BWS ( token /
+     * quoted-string ) ] )}. Anything else ({@code "5 x"}, {@code "5 0"}) is a size we would be
+     * guessing at, and a proxy may have guessed otherwise.
+     */
+    private static void checkChunkExtensions(ByteBuf in, int from, int end) {
+        int i = skipWhitespace(in, from, end);
+        while (i < end) {
+            if (in.getByte(i) != ';') {
+                throw new DecoderException("malformed chunk size");
+            }
+            i = skipWhitespace(in, i + 1, end);
+            int name = i;
+            i = skipToken(in, i, end);
+            if (i == name) {
+                throw new DecoderException("malformed chunk extension");
+            }
+            i = skipWhitespace(in, i, end);
+            if (i < end && in.getByte(i) == '=') {
+                i = skipWhitespace(in, i + 1, end);
+                if (i < end && in.getByte(i) == '"') {
+                    i = skipQuotedString(in, i, end);
+                } else {
+                    int value = i;
+                    i = skipToken(in, i, end);
+                    if (i == value) {
+                        throw new DecoderException("malformed chunk extension");
+                    }
+                }
+                i = skipWhitespace(in, i, end);
+            }
+        }
+    }
+
+    private static int skipWhitespace(ByteBuf in, int i, int end) {
+        while (i < end && isWhitespace(in.getByte(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static int skipToken(ByteBuf in, int i, int end) {
+        while (i < end) {
             byte b = in.getByte(i);
-            if (b == 0 || b == '\r') {
+            if (b < 0 || !io.posthaste.internal.codec.HeaderRules.isTokenChar((char) b)) {
+                break;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    /** Returns the index after the quoted-string starting at {@code i} (which is a quote). */
+    private static int skipQuotedString(ByteBuf in, int i, int end) {
+        for (i++; i < end; i++) {
+            int b = in.getByte(i) & 0xff;
+            if (b == '"') {
+                return i + 1;
+            }
+            if (b == '\\') {
+                i++;
+                b = i < end ? in.getByte(i) & 0xff : 0;
+            }
+            if (b < 0x20 && b != '\t' || b == 0x7f) {
                 throw new DecoderException("control character in a chunk extension");
             }
         }
-        return size;
+        throw new DecoderException("unterminated quoted string in a chunk extension");
     }
 
     private static int commonName(ByteBuf in, int start, int length) {
