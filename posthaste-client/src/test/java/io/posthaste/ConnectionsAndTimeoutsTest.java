@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -158,6 +159,38 @@ class ConnectionsAndTimeoutsTest {
             assertThat(f.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
         }
         assertThat(server.connectionCount()).isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void acquireLatencyAtTenTimesTheCapStaysWellUnderTheAcquireTimeout() throws Exception {
+        Map<Request, Long> started = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Long> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Duration acquireTimeout = Duration.ofSeconds(2);
+        try (ClientSession timed = ClientSession.builder().maxConnectionsPerOrigin(4)
+                .timeouts(Timeouts.builder().poolAcquire(acquireTimeout).build())
+                .eventListener(event -> {
+                    if (event.type() == Event.Type.CALL_START) {
+                        started.put(event.request(), event.nanoTime());
+                    } else if (event.type() == Event.Type.CONNECTION_ACQUIRED) {
+                        Long start = started.remove(event.request());
+                        if (start != null) {
+                            waits.add(event.nanoTime() - start);
+                        }
+                    }
+                }).build()) {
+            List<CompletableFuture<Response>> all = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                all.add(timed.get(server.url("/get")).sendAsync());
+            }
+            for (CompletableFuture<Response> f : all) {
+                assertThat(f.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+            }
+        }
+        assertThat(server.connectionCount()).isLessThanOrEqualTo(4);
+        assertThat(waits).hasSize(40);
+        List<Long> sorted = waits.stream().sorted().toList();
+        long p99 = sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
+        assertThat(Duration.ofNanos(p99)).as("p99 acquire latency").isLessThan(acquireTimeout.dividedBy(4));
     }
 
     @Test
