@@ -5,29 +5,35 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.posthaste.testing.leaks.RecordingLeakDetector;
 import java.util.List;
-import net.jqwik.api.lifecycle.AroundPropertyHook;
-import net.jqwik.api.lifecycle.PropertyExecutionResult;
-import net.jqwik.api.lifecycle.PropertyExecutor;
-import net.jqwik.api.lifecycle.PropertyLifecycleContext;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Fails a property if Netty's leak detector (paranoid in tests, recording through
+ * Fails a test if Netty's leak detector (paranoid in tests, recording through
  * {@link RecordingLeakDetector}) reports a buffer that became garbage without being released
- * while the property ran. The JUnit {@code LeakCheckExtension} of the other modules does not see
- * jqwik properties (they do not run on the Jupiter engine), hence this hook.
+ * while the test ran. Registered with {@code @ExtendWith(BufferLeakCheck.class)} on each
+ * property class: this module does not auto-detect posthaste-testing's
+ * {@code LeakCheckExtension}, whose descriptor and thread checks suit the client's unit tests
+ * rather than a fuzz run, so only the buffer check is taken here.
+ *
+ * <p>If the test itself failed, JUnit adds the leak report to that failure as a suppressed
+ * exception, so the property's own failure stays the one reported first.
  */
-public final class BufferLeakCheck implements AroundPropertyHook {
+public final class BufferLeakCheck implements BeforeEachCallback, AfterEachCallback {
 
     @Override
-    public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context,
-            PropertyExecutor property) {
-        RecordingLeakDetector.drain(); // leaks from before this property are not its own
-        PropertyExecutionResult result = property.execute();
+    public void beforeEach(ExtensionContext context) {
+        RecordingLeakDetector.drain(); // leaks from before this test are not its own
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
         List<String> leaks = collectLeaks();
-        if (!leaks.isEmpty() && result.status() == PropertyExecutionResult.Status.SUCCESSFUL) {
-            return result.mapToFailed(leaks.size() + " buffer(s) leaked; first: " + leaks.get(0));
+        if (!leaks.isEmpty()) {
+            throw new AssertionError(context.getDisplayName() + ": " + leaks.size()
+                    + " buffer(s) leaked; first: " + leaks.get(0));
         }
-        return result;
     }
 
     /**

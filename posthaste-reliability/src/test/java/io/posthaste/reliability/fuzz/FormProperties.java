@@ -16,33 +16,27 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code application/x-www-form-urlencoded} bodies ({@link FormBody}) and query parameters
  * ({@code RequestBuilder.query}), decoded by the JDK's {@link URLDecoder} and Netty's
  * {@link QueryStringDecoder}, neither of which shares code with the client's encoder.
  */
-@AddLifecycleHook(FuzzBudget.class)
-@AddLifecycleHook(BufferLeakCheck.class)
+@ExtendWith(BufferLeakCheck.class)
 class FormProperties {
 
     private static ClientSession session;
 
-    @BeforeContainer
+    @BeforeAll
     static void start() {
         session = ClientSession.create();
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() {
         session.close();
     }
@@ -53,8 +47,12 @@ class FormProperties {
      * {@code contentLength()}, and decode back with {@link URLDecoder} to the same fields in the
      * same order, and with Netty's decoder to the same values per name.
      */
-    @Property(tries = 5000)
-    void formFieldsRoundTripInOrder(@ForAll("fields") List<Map.Entry<String, String>> fields) {
+    @Test
+    void formFieldsRoundTripInOrder() {
+        Fuzz.check("formFieldsRoundTripInOrder", 5000, fields(), FormProperties::assertRoundTripsInOrder);
+    }
+
+    private static void assertRoundTripsInOrder(List<Map.Entry<String, String>> fields) {
         FormBody.Builder builder = FormBody.builder();
         fields.forEach(field -> builder.add(field.getKey(), field.getValue()));
         FormBody body = builder.build();
@@ -70,8 +68,12 @@ class FormProperties {
     }
 
     /** Proves the same round trip for a Latin-1 form (text restricted to Latin-1, as it must be). */
-    @Property(tries = 800)
-    void latin1FormFieldsRoundTrip(@ForAll("latin1Fields") List<Map.Entry<String, String>> fields) {
+    @Test
+    void latin1FormFieldsRoundTrip() {
+        Fuzz.check("latin1FormFieldsRoundTrip", 800, latin1Fields(), FormProperties::assertLatin1RoundTrips);
+    }
+
+    private static void assertLatin1RoundTrips(List<Map.Entry<String, String>> fields) {
         FormBody.Builder builder = FormBody.builder().charset(StandardCharsets.ISO_8859_1);
         fields.forEach(field -> builder.add(field.getKey(), field.getValue()));
         FormBody body = builder.build();
@@ -85,9 +87,20 @@ class FormProperties {
      * come after it, in order, decoding to exactly what was given (a space is sent as
      * {@code %20}, never {@code +}, so {@code +} in a value survives).
      */
-    @Property(tries = 3000)
-    void queryParametersAreAppendedAndDecodeBackInOrder(@ForAll("fields") List<Map.Entry<String, String>> params,
-            @ForAll("existingQueries") String existing) {
+    @Test
+    void queryParametersAreAppendedAndDecodeBackInOrder() {
+        Gen<List<Map.Entry<String, String>>> params = fields();
+        Gen<String> existing = Gen.of("", "?", "?x=1", "?a=%20b&c", "?q=caf%C3%A9");
+        Gen<Query> queries = r -> new Query(params.next(r), existing.next(r));
+        Fuzz.check("queryParametersAreAppendedAndDecodeBackInOrder", 3000, queries,
+                q -> assertAppendedInOrder(q.params(), q.existing()));
+    }
+
+    /** One input of {@link #queryParametersAreAppendedAndDecodeBackInOrder}. */
+    record Query(List<Map.Entry<String, String>> params, String existing) {
+    }
+
+    private static void assertAppendedInOrder(List<Map.Entry<String, String>> params, String existing) {
         var builder = session.get("http://127.0.0.1/p" + existing);
         params.forEach(p -> builder.query(p.getKey(), p.getValue()));
         Request request = builder.build();
@@ -137,21 +150,17 @@ class FormProperties {
         return out.toByteArray();
     }
 
-    @Provide
-    Arbitrary<List<Map.Entry<String, String>>> fields() {
+    private static Gen<List<Map.Entry<String, String>>> fields() {
         // A small pool of names makes repeats common; free text covers the rest.
-        Arbitrary<String> name = Arbitraries.oneOf(Arbitraries.of("tag", "a b", "k+=&", ""), Fragments.anyText(6));
-        return Combinators.combine(name, Fragments.anyText(10)).as(Map::entry).list().ofMaxSize(8);
+        Gen<String> name = Gen.oneOf(Gen.of("tag", "a b", "k+=&", ""), Fragments.anyText(6));
+        Gen<String> value = Fragments.anyText(10);
+        Gen<Map.Entry<String, String>> field = r -> Map.entry(name.next(r), value.next(r));
+        return field.list(0, 8);
     }
 
-    @Provide
-    Arbitrary<List<Map.Entry<String, String>>> latin1Fields() {
-        Arbitrary<String> text = Fragments.joined(Arbitraries.chars().range('\u0000', '\u00ff').map(String::valueOf), 0, 12);
-        return Combinators.combine(text, text).as(Map::entry).list().ofMaxSize(6);
-    }
-
-    @Provide
-    Arbitrary<String> existingQueries() {
-        return Arbitraries.of("", "?", "?x=1", "?a=%20b&c", "?q=caf%C3%A9");
+    private static Gen<List<Map.Entry<String, String>>> latin1Fields() {
+        Gen<String> text = Fragments.joined(Gen.charIn('\u0000', '\u00ff'), 0, 12);
+        Gen<Map.Entry<String, String>> field = r -> Map.entry(text.next(r), text.next(r));
+        return field.list(0, 6);
     }
 }

@@ -2,9 +2,6 @@ package io.posthaste.reliability.fuzz;
 
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Tuple;
 
 /**
  * Generators that reach the edges: strings are built from fragments (single characters of
@@ -34,40 +31,45 @@ public final class Fragments {
     }
 
     /** Returns one printable ASCII character (0x21-0x7E). */
-    public static Arbitrary<String> printableAscii() {
-        return Arbitraries.chars().range('!', '~').map(String::valueOf);
+    public static Gen<String> printableAscii() {
+        return Gen.charIn('!', '~');
     }
 
     /** Returns one letter or digit. */
-    public static Arbitrary<String> alphanumeric() {
-        return Arbitraries.chars().alpha().numeric().map(String::valueOf);
+    public static Gen<String> alphanumeric() {
+        return Gen.frequency(Gen.weight(26, Gen.charIn('a', 'z')), Gen.weight(26, Gen.charIn('A', 'Z')),
+                Gen.weight(10, Gen.charIn('0', '9')));
+    }
+
+    /** Returns one Latin-1 character beyond ASCII (0x80-0xFF, C1 controls included). */
+    public static Gen<String> latin1High() {
+        return Gen.charIn('\u0080', '\u00ff');
     }
 
     /** Returns the concatenation of {@code min..max} pieces. */
-    public static Arbitrary<String> joined(Arbitrary<String> piece, int min, int max) {
-        return piece.list().ofMinSize(min).ofMaxSize(max).map(pieces -> String.join("", pieces));
+    public static Gen<String> joined(Gen<String> piece, int min, int max) {
+        return piece.list(min, max).map(pieces -> String.join("", pieces));
     }
 
     /**
      * Returns text of valid Unicode (no lone surrogate): mostly ASCII, with controls, non-ASCII,
      * URL specials and escapes mixed in, now and then a long run of one character.
      */
-    public static Arbitrary<String> anyText(int maxPieces) {
-        Arbitrary<String> piece = Arbitraries.frequencyOf(
-                Tuple.of(8, alphanumeric()),
-                Tuple.of(4, printableAscii()),
-                Tuple.of(2, Arbitraries.of(URL_SPECIALS)),
-                Tuple.of(2, Arbitraries.of(NON_ASCII)),
-                Tuple.of(1, Arbitraries.of(CONTROLS)),
-                Tuple.of(1, Arbitraries.of(ESCAPES)));
-        return Arbitraries.frequencyOf(
-                Tuple.of(20, joined(piece, 0, maxPieces)),
-                Tuple.of(1, Arbitraries.integers().between(1_000, 9_000)
-                        .map(n -> "x".repeat(n))));
+    public static Gen<String> anyText(int maxPieces) {
+        Gen<String> piece = Gen.frequency(
+                Gen.weight(8, alphanumeric()),
+                Gen.weight(4, printableAscii()),
+                Gen.weight(2, Gen.of(URL_SPECIALS)),
+                Gen.weight(2, Gen.of(NON_ASCII)),
+                Gen.weight(1, Gen.of(CONTROLS)),
+                Gen.weight(1, Gen.of(ESCAPES)));
+        return Gen.frequency(
+                Gen.weight(20, joined(piece, 0, maxPieces)),
+                Gen.weight(1, Gen.ints(1_000, 9_000).map(n -> "x".repeat(n))));
     }
 
     /** Returns text without CR, LF and NUL (the characters that can split a line). */
-    public static Arbitrary<String> textWithoutLineBreaks(int maxPieces) {
+    public static Gen<String> textWithoutLineBreaks(int maxPieces) {
         return anyText(maxPieces).map(s -> s.replace("\r", "").replace("\n", "").replace("\0", ""));
     }
 

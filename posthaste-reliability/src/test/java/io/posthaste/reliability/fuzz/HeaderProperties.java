@@ -9,24 +9,17 @@ import io.posthaste.Headers;
 import io.posthaste.InvalidRequestException;
 import io.posthaste.Request;
 import io.posthaste.internal.codec.HeaderRules;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Header validation: {@link HeaderRules}, the {@link Headers} builder and
  * {@code RequestBuilder.header}, against a grammar written here from RFC 9110 §5.1, §5.5 and
  * §5.6.2, and against Netty's own validation.
  */
-@AddLifecycleHook(FuzzBudget.class)
-@AddLifecycleHook(BufferLeakCheck.class)
+@ExtendWith(BufferLeakCheck.class)
 class HeaderProperties {
 
     /** RFC 9110 §5.6.2 tchar, besides DIGIT and ALPHA. */
@@ -34,12 +27,12 @@ class HeaderProperties {
 
     private static ClientSession session;
 
-    @BeforeContainer
+    @BeforeAll
     static void start() {
         session = ClientSession.create();
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() {
         session.close();
     }
@@ -49,8 +42,13 @@ class HeaderProperties {
      * points alike, that the only failure is {@link InvalidRequestException}, and that Netty's
      * token validation agrees.
      */
-    @Property(tries = 8000)
-    void aNameIsAcceptedExactlyWhenItIsAToken(@ForAll("names") String name) {
+    @Test
+    void aNameIsAcceptedExactlyWhenItIsAToken() {
+        Fuzz.check("aNameIsAcceptedExactlyWhenItIsAToken", 8000, names(),
+                HeaderProperties::assertNameAcceptedIffToken);
+    }
+
+    private static void assertNameAcceptedIffToken(String name) {
         boolean token = isToken(name);
         assertThat(HttpHeaderValidationUtil.validateToken(name) == -1 && !name.isEmpty())
                 .as("Netty agrees with the RFC grammar on '%s'", name).isEqualTo(token);
@@ -65,8 +63,13 @@ class HeaderProperties {
      * a character beyond Latin-1 is refused with {@link InvalidRequestException}; and that an
      * accepted value reaches the built request unchanged.
      */
-    @Property(tries = 8000)
-    void aValueIsAcceptedExactlyWhenItHasOnlyFieldCharacters(@ForAll("values") String value) {
+    @Test
+    void aValueIsAcceptedExactlyWhenItHasOnlyFieldCharacters() {
+        Fuzz.check("aValueIsAcceptedExactlyWhenItHasOnlyFieldCharacters", 8000, values(),
+                HeaderProperties::assertValueAcceptedIffFieldCharacters);
+    }
+
+    private static void assertValueAcceptedIffFieldCharacters(String value) {
         boolean allowed = value.chars().allMatch(c -> c == '\t' || c >= 0x20 && c <= 0x7e || c >= 0x80 && c <= 0xff);
         assertThat(accepts(() -> HeaderRules.checkValue("X-Test", value))).isEqualTo(allowed);
         assertThat(accepts(() -> Headers.of("X-Test", value))).isEqualTo(allowed);
@@ -83,16 +86,32 @@ class HeaderProperties {
      * Proves that every value of RFC 9110's field-value grammar (field-vchar and obs-text, with
      * SP and HTAB only between them) is accepted, and that Netty's value validation agrees.
      */
-    @Property(tries = 5000)
-    void everyRfc9110FieldValueIsAccepted(@ForAll("fieldValues") String value) {
-        assertThat(HttpHeaderValidationUtil.validateValidHeaderValue(value)).isEqualTo(-1);
-        assertThat(accepts(() -> Headers.of("X-Test", value))).isTrue();
+    @Test
+    void everyRfc9110FieldValueIsAccepted() {
+        Fuzz.check("everyRfc9110FieldValueIsAccepted", 5000, fieldValues(), value -> {
+            assertThat(HttpHeaderValidationUtil.validateValidHeaderValue(value)).isEqualTo(-1);
+            assertThat(accepts(() -> Headers.of("X-Test", value))).isTrue();
+        });
     }
 
     /** Proves that CR, LF or NUL anywhere in a name or a value is refused (no header injection). */
-    @Property(tries = 5000)
-    void lineBreaksAndNulAreRefusedAnywhere(@ForAll("tokens") String name, @ForAll("fieldValues") String value,
-            @ForAll("breakers") String breaker, @ForAll int position) {
+    @Test
+    void lineBreaksAndNulAreRefusedAnywhere() {
+        Gen<String> names = tokens();
+        Gen<String> values = fieldValues();
+        Gen<String> breakers = Gen.of("\r", "\n", "\0", "\r\n", "\r\n ", "\n\r");
+        Gen<Integer> positions = Gen.anyInt();
+        Gen<Injection> injections = r -> new Injection(names.next(r), values.next(r), breakers.next(r),
+                positions.next(r));
+        Fuzz.check("lineBreaksAndNulAreRefusedAnywhere", 5000, injections,
+                i -> assertInjectionRefused(i.name(), i.value(), i.breaker(), i.position()));
+    }
+
+    /** One input of {@link #lineBreaksAndNulAreRefusedAnywhere}: {@code breaker} goes at {@code position}. */
+    record Injection(String name, String value, String breaker, int position) {
+    }
+
+    private static void assertInjectionRefused(String name, String value, String breaker, int position) {
         assertThatThrownBy(() -> Headers.of(Fragments.insertAt(name, breaker, position), value))
                 .isInstanceOf(InvalidRequestException.class);
         assertThatThrownBy(() -> Headers.of(name, Fragments.insertAt(value, breaker, position)))
@@ -127,45 +146,37 @@ class HeaderProperties {
         }
     }
 
-    @Provide
-    Arbitrary<String> tokens() {
-        return Fragments.joined(Arbitraries.oneOf(Fragments.alphanumeric(),
-                Arbitraries.of(TCHAR_SYMBOLS.chars().mapToObj(c -> String.valueOf((char) c)).toList())), 1, 30);
+    private static Gen<String> tchar() {
+        return Gen.of(TCHAR_SYMBOLS.chars().mapToObj(c -> String.valueOf((char) c)).toList());
     }
 
-    @Provide
-    Arbitrary<String> names() {
-        Arbitrary<String> piece = Arbitraries.frequencyOf(
-                Tuple.of(12, Fragments.alphanumeric()),
-                Tuple.of(3, Arbitraries.of(TCHAR_SYMBOLS.chars().mapToObj(c -> String.valueOf((char) c)).toList())),
-                Tuple.of(1, Arbitraries.of("(", ")", ",", "/", ":", ";", "<", "=", ">", "?", "@", "[", "\\",
+    private static Gen<String> tokens() {
+        return Fragments.joined(Gen.oneOf(Fragments.alphanumeric(), tchar()), 1, 30);
+    }
+
+    private static Gen<String> names() {
+        Gen<String> piece = Gen.frequency(
+                Gen.weight(12, Fragments.alphanumeric()),
+                Gen.weight(3, tchar()),
+                Gen.weight(1, Gen.of("(", ")", ",", "/", ":", ";", "<", "=", ">", "?", "@", "[", "\\",
                         "]", "{", "}", "\"", " ", "\t")),
-                Tuple.of(1, Arbitraries.of(Fragments.CONTROLS)),
-                Tuple.of(1, Arbitraries.of(Fragments.NON_ASCII)));
-        return Arbitraries.frequencyOf(Tuple.of(30, Fragments.joined(piece, 0, 24)),
-                Tuple.of(1, Arbitraries.integers().between(1000, 9000).map("X-Long-"::repeat)));
+                Gen.weight(1, Gen.of(Fragments.CONTROLS)),
+                Gen.weight(1, Gen.of(Fragments.NON_ASCII)));
+        return Gen.frequency(Gen.weight(30, Fragments.joined(piece, 0, 24)),
+                Gen.weight(1, Gen.ints(1000, 9000).map("X-Long-"::repeat)));
     }
 
-    @Provide
-    Arbitrary<String> values() {
-        Arbitrary<String> latin1 = Arbitraries.chars().range('\u0080', '\u00ff').map(String::valueOf);
-        return Arbitraries.oneOf(Fragments.anyText(20),
-                Fragments.joined(Arbitraries.oneOf(Fragments.printableAscii(), latin1,
-                        Arbitraries.of(" ", "\t", "\u0100", "\u0000", "\r\n")), 0, 30));
+    private static Gen<String> values() {
+        return Gen.oneOf(Fragments.anyText(20),
+                Fragments.joined(Gen.oneOf(Fragments.printableAscii(), Fragments.latin1High(),
+                        Gen.of(" ", "\t", "\u0100", "\u0000", "\r\n")), 0, 30));
     }
 
-    @Provide
-    Arbitrary<String> fieldValues() {
-        Arbitrary<String> vchar = Arbitraries.oneOf(Fragments.printableAscii(),
-                Arbitraries.chars().range('\u0080', '\u00ff').map(String::valueOf));
-        Arbitrary<String> inner = Fragments.joined(Arbitraries.oneOf(vchar, Arbitraries.of(" ", "\t")), 0, 40);
-        return Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just("")),
-                Tuple.of(8, Combinators.combine(vchar, inner, vchar).as((a, b, c) -> a + b + c)),
-                Tuple.of(2, vchar));
-    }
-
-    @Provide
-    Arbitrary<String> breakers() {
-        return Arbitraries.of("\r", "\n", "\0", "\r\n", "\r\n ", "\n\r");
+    /** Returns RFC 9110 field values: empty, one field-vchar, or field-vchars around SP/HTAB and field-vchars. */
+    private static Gen<String> fieldValues() {
+        Gen<String> vchar = Gen.oneOf(Fragments.printableAscii(), Fragments.latin1High());
+        Gen<String> inner = Fragments.joined(Gen.oneOf(vchar, Gen.of(" ", "\t")), 0, 40);
+        Gen<String> framed = r -> vchar.next(r) + inner.next(r) + vchar.next(r);
+        return Gen.frequency(Gen.weight(1, Gen.constant("")), Gen.weight(8, framed), Gen.weight(2, vchar));
     }
 }

@@ -7,10 +7,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
 
 /**
  * A model of well-formed HTTP/1.1 responses (RFC 9112), its serialisation with every freedom the
@@ -157,40 +153,49 @@ public final class HttpResponses {
     }
 
     /** Returns well-formed responses; {@code last} may use until-close framing. */
-    public static Arbitrary<Response> responses(boolean last) {
-        Arbitrary<String> token = Fragments.joined(Arbitraries.oneOf(Fragments.alphanumeric(),
-                Arbitraries.of("!", "#", "$", "%", "&", "'", "*", "+", "-", ".", "^", "_", "`", "|", "~")), 1, 12)
+    public static Gen<Response> responses(boolean last) {
+        Gen<String> token = Fragments.joined(Gen.oneOf(Fragments.alphanumeric(),
+                Gen.of("!", "#", "$", "%", "&", "'", "*", "+", "-", ".", "^", "_", "`", "|", "~")), 1, 12)
                 .filter(n -> !List.of("content-length", "transfer-encoding", "connection").contains(n.toLowerCase()));
-        Arbitrary<String> vchar = Arbitraries.oneOf(Fragments.printableAscii(),
-                Arbitraries.chars().range('\u0080', '\u00ff').map(String::valueOf));
-        Arbitrary<String> value = Arbitraries.oneOf(Arbitraries.just(""), Combinators.combine(vchar,
-                Fragments.joined(Arbitraries.oneOf(vchar, Arbitraries.of(" ", "\t")), 0, 30), vchar)
-                .as((a, b, c) -> a + b + c));
-        Arbitrary<List<Map.Entry<String, String>>> fields = Combinators.combine(token, value).as(Map::entry)
-                .list().ofMaxSize(8);
-        Arbitrary<Framing> framing = last ? Arbitraries.of(Framing.class)
-                : Arbitraries.of(Framing.LENGTH, Framing.CHUNKED, Framing.NONE);
-        Arbitrary<byte[]> body = Arbitraries.frequencyOf(
-                Tuple.of(6, Arbitraries.bytes().array(byte[].class).ofMaxSize(200)),
-                Tuple.of(1, Arbitraries.integers().between(1_000, 20_000).map(byte[]::new)));
-        Arbitrary<String> reason = Arbitraries.oneOf(Arbitraries.of("", "OK", "Not Found", "Ça va", "x\ty"),
-                Fragments.joined(vchar, 0, 20));
-        Arbitrary<String> extension = Arbitraries.of("", ";a", ";a=b", "; a = \"q;\\\" x\"", ";x;y=1", " ;ext");
-        return Combinators.combine(Arbitraries.of("HTTP/1.1", "HTTP/1.0"), reason, fields,
-                        Arbitraries.of("", "close", "keep-alive", "Keep-Alive, Upgrade"), framing, body,
-                        Arbitraries.integers().between(1, 5000).list().ofMaxSize(6), extension)
-                .flatAs((version, why, heads, conn, frame, bytes, cuts, ext) -> Combinators.combine(
-                                fields, Arbitraries.integers().between(0, 2), Arbitraries.of("", " ", "\t", "  \t"),
-                                Arbitraries.of(200, 201, 203, 206, 299, 404, 500, 599, 999))
-                        .as((trailers, interim, ows, status) -> {
-                            int code = frame == Framing.NONE ? (bytes.length % 2 == 0 ? 204 : 304) : status;
-                            byte[] content = frame == Framing.NONE ? new byte[0] : bytes;
-                            // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means faulty framing.
-                            String v = frame == Framing.CHUNKED ? "HTTP/1.1" : version;
-                            return new Response(v, code, why, heads, conn.isEmpty() ? null : conn, frame,
-                                    content, chunkSizes(content.length, cuts), ext,
-                                    frame == Framing.CHUNKED ? trailers : List.of(), interim, ows);
-                        }));
+        Gen<String> vchar = Gen.oneOf(Fragments.printableAscii(), Fragments.latin1High());
+        Gen<String> inner = Fragments.joined(Gen.oneOf(vchar, Gen.of(" ", "\t")), 0, 30);
+        Gen<String> framed = r -> vchar.next(r) + inner.next(r) + vchar.next(r);
+        Gen<String> value = Gen.oneOf(Gen.constant(""), framed);
+        Gen<Map.Entry<String, String>> field = r -> Map.entry(token.next(r), value.next(r));
+        Gen<List<Map.Entry<String, String>>> fields = field.list(0, 8);
+        Gen<Framing> framing = last ? Gen.of(Framing.values()) : Gen.of(Framing.LENGTH, Framing.CHUNKED, Framing.NONE);
+        Gen<byte[]> body = Gen.frequency(
+                Gen.weight(6, Gen.bytes(0, 200)),
+                Gen.weight(1, Gen.ints(1_000, 20_000).map(byte[]::new)));
+        Gen<String> reason = Gen.oneOf(Gen.of("", "OK", "Not Found", "Ça va", "x\ty"), Fragments.joined(vchar, 0, 20));
+        Gen<String> extension = Gen.of("", ";a", ";a=b", "; a = \"q;\\\" x\"", ";x;y=1", " ;ext");
+        Gen<String> version = Gen.of("HTTP/1.1", "HTTP/1.0");
+        Gen<String> connection = Gen.of("", "close", "keep-alive", "Keep-Alive, Upgrade");
+        Gen<List<Integer>> cuts = Gen.ints(1, 5000).list(0, 6);
+        Gen<Integer> interims = Gen.ints(0, 2);
+        Gen<String> ows = Gen.of("", " ", "\t", "  \t");
+        Gen<Integer> statuses = Gen.of(200, 201, 203, 206, 299, 404, 500, 599, 999);
+        return r -> {
+            String v = version.next(r);
+            String why = reason.next(r);
+            List<Map.Entry<String, String>> heads = fields.next(r);
+            String conn = connection.next(r);
+            Framing frame = framing.next(r);
+            byte[] bytes = body.next(r);
+            List<Integer> sizes = cuts.next(r);
+            String ext = extension.next(r);
+            List<Map.Entry<String, String>> trailers = fields.next(r);
+            int interim = interims.next(r);
+            String space = ows.next(r);
+            int status = statuses.next(r);
+            int code = frame == Framing.NONE ? (bytes.length % 2 == 0 ? 204 : 304) : status;
+            byte[] content = frame == Framing.NONE ? new byte[0] : bytes;
+            // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means faulty framing.
+            String wireVersion = frame == Framing.CHUNKED ? "HTTP/1.1" : v;
+            return new Response(wireVersion, code, why, heads, conn.isEmpty() ? null : conn, frame,
+                    content, chunkSizes(content.length, sizes), ext,
+                    frame == Framing.CHUNKED ? trailers : List.of(), interim, space);
+        };
     }
 
     private static List<Integer> chunkSizes(int length, List<Integer> cuts) {

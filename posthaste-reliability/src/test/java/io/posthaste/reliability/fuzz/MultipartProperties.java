@@ -29,24 +29,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code multipart/form-data} bodies ({@link Multipart}) decoded by parsers that share no code
  * with the client's encoder: Netty's {@link HttpPostMultipartRequestDecoder}, and the parser of
  * posthaste-testing's {@link TestServer} after a real upload.
  */
-@AddLifecycleHook(FuzzBudget.class)
-@AddLifecycleHook(BufferLeakCheck.class)
+@ExtendWith(BufferLeakCheck.class)
 class MultipartProperties {
 
     /** One part as generated: a field when {@code filename} is null. */
@@ -56,14 +49,14 @@ class MultipartProperties {
     private static TestServer server;
     private static ClientSession session;
 
-    @BeforeContainer
+    @BeforeAll
     static void start() {
         server = TestServer.start();
         server.dispatcher(request -> MockResponse.ok("ok"));
         session = ClientSession.builder().raiseForStatus(false).build();
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() {
         session.close();
         server.close();
@@ -76,8 +69,13 @@ class MultipartProperties {
      * Netty keeps as they are: its decoder turns {@code : , ; = HTAB} into spaces, drops quotes
      * and trims, so those are covered by the test-server property instead.
      */
-    @Property(tries = 1000)
-    void partsRoundTripThroughNettysDecoder(@ForAll("nettySafeParts") List<Input> parts) throws IOException {
+    @Test
+    void partsRoundTripThroughNettysDecoder() {
+        Fuzz.check("partsRoundTripThroughNettysDecoder", 1000, nettySafeParts(),
+                MultipartProperties::assertNettyDecodesTheSameParts);
+    }
+
+    private static void assertNettyDecodesTheSameParts(List<Input> parts) throws IOException {
         Multipart body = build(parts);
         byte[] bytes = FormProperties.bytesOf(body);
         assertThat(body.contentLength()).isEqualTo(bytes.length);
@@ -118,8 +116,13 @@ class MultipartProperties {
      * backslash arrives as itself and a double quote as {@code %22}, as {@link Multipart}
      * documents; and that the bytes on the wire are exactly those {@code writeTo} produces.
      */
-    @Property(tries = 200)
-    void partsWithAnyNameRoundTripThroughARealUpload(@ForAll("anyParts") List<Input> parts) {
+    @Test
+    void partsWithAnyNameRoundTripThroughARealUpload() {
+        Fuzz.check("partsWithAnyNameRoundTripThroughARealUpload", 200, parts(anyName()),
+                MultipartProperties::assertTheServerReadsTheSameParts);
+    }
+
+    private static void assertTheServerReadsTheSameParts(List<Input> parts) {
         while (server.takeRequest(Duration.ZERO) != null) {
             // Drop what an earlier try left: each try looks at its own request only.
         }
@@ -141,10 +144,16 @@ class MultipartProperties {
     }
 
     /** Proves that a CR, LF or NUL in a part name or file name is refused when the part is made. */
-    @Property(tries = 3000)
-    void lineBreaksAndNulInNamesAreRefused(@ForAll("anyName") String name, @ForAll("breakers") String breaker,
-            @ForAll int position) {
-        String bad = Fragments.insertAt(name, breaker, position);
+    @Test
+    void lineBreaksAndNulInNamesAreRefused() {
+        Gen<String> names = anyName();
+        Gen<String> breakers = Gen.of("\r", "\n", "\0", "\r\n");
+        Gen<Integer> positions = Gen.anyInt();
+        Gen<String> badNames = r -> Fragments.insertAt(names.next(r), breakers.next(r), positions.next(r));
+        Fuzz.check("lineBreaksAndNulInNamesAreRefused", 3000, badNames, MultipartProperties::assertBadNameRefused);
+    }
+
+    private static void assertBadNameRefused(String bad) {
         assertThatThrownBy(() -> Multipart.builder().field(bad, "v"))
                 .isInstanceOf(InvalidRequestException.class);
         assertThatThrownBy(() -> Multipart.builder().file("f", bad, new byte[] {1}, null))
@@ -170,43 +179,33 @@ class MultipartProperties {
         return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
     }
 
-    @Provide
-    Arbitrary<List<Input>> nettySafeParts() {
-        Arbitrary<String> safe = Fragments.anyText(8).map(s -> s.replaceAll("[\\x00-\\x1f\\x7f:,;=\"\\\\]", "").strip())
+    private static Gen<List<Input>> nettySafeParts() {
+        Gen<String> safe = Fragments.anyText(8).map(s -> s.replaceAll("[\\x00-\\x1f\\x7f:,;=\"\\\\]", "").strip())
                 .filter(s -> !s.isEmpty());
         return parts(safe);
     }
 
-    @Provide
-    Arbitrary<List<Input>> anyParts() {
-        return parts(anyName());
-    }
-
-    @Provide
-    Arbitrary<String> anyName() {
-        Arbitrary<String> piece = Arbitraries.frequencyOf(Tuple.of(6, Fragments.alphanumeric()),
-                Tuple.of(3, Arbitraries.of("\"", "\\", ";", "=", ",", ":", "\t", " ", "%22", "'", "*")),
-                Tuple.of(2, Arbitraries.of(Fragments.NON_ASCII)));
+    private static Gen<String> anyName() {
+        Gen<String> piece = Gen.frequency(Gen.weight(6, Fragments.alphanumeric()),
+                Gen.weight(3, Gen.of("\"", "\\", ";", "=", ",", ":", "\t", " ", "%22", "'", "*")),
+                Gen.weight(2, Gen.of(Fragments.NON_ASCII)));
         return Fragments.joined(piece, 0, 12);
     }
 
-    @Provide
-    Arbitrary<String> breakers() {
-        return Arbitraries.of("\r", "\n", "\0", "\r\n");
-    }
-
-    private static Arbitrary<List<Input>> parts(Arbitrary<String> names) {
-        Arbitrary<String> text = Fragments.anyText(16).map(s -> s.replace("\0", ""));
-        Arbitrary<Input> field = Combinators.combine(names, text)
-                .as((n, v) -> new Input(n, null, v.getBytes(StandardCharsets.UTF_8), null));
-        Arbitrary<byte[]> binary = Arbitraries.frequencyOf(
-                Tuple.of(8, Arbitraries.bytes().array(byte[].class).ofMaxSize(300)),
-                Tuple.of(1, Arbitraries.integers().between(10_000, 200_000).map(byte[]::new)),
-                Tuple.of(1, Arbitraries.just("\r\n--\r\n--x--\r\n".getBytes(StandardCharsets.US_ASCII))));
-        Arbitrary<String> type = Arbitraries.of("application/octet-stream", "text/plain; charset=utf-8",
+    /** Returns one to five parts, fields and files alike; shrinks by dropping parts. */
+    private static Gen<List<Input>> parts(Gen<String> names) {
+        Gen<String> text = Fragments.anyText(16).map(s -> s.replace("\0", ""));
+        Gen<Input> field = r -> new Input(names.next(r), null, text.next(r).getBytes(StandardCharsets.UTF_8), null);
+        // Content that looks like a boundary line, fresh each time so no two inputs share an array.
+        Gen<byte[]> boundaryLike = r -> "\r\n--\r\n--x--\r\n".getBytes(StandardCharsets.US_ASCII);
+        Gen<byte[]> binary = Gen.frequency(
+                Gen.weight(8, Gen.bytes(0, 300)),
+                Gen.weight(1, Gen.ints(10_000, 200_000).map(byte[]::new)),
+                Gen.weight(1, boundaryLike));
+        Gen<String> type = Gen.of("application/octet-stream", "text/plain; charset=utf-8",
                 "image/PNG", "application/vnd.api+json", "text/csv; header=present", "x-a/y.z-1");
-        Arbitrary<Input> file = Combinators.combine(names, names.filter(n -> !n.isEmpty()), binary, type)
-                .as((n, f, b, t) -> new Input(n, f, b, t));
-        return Arbitraries.frequencyOf(Tuple.of(1, field), Tuple.of(1, file)).list().ofMinSize(1).ofMaxSize(5);
+        Gen<String> fileNames = names.filter(n -> !n.isEmpty());
+        Gen<Input> file = r -> new Input(names.next(r), fileNames.next(r), binary.next(r), type.next(r));
+        return Gen.oneOf(field, file).list(1, 5);
     }
 }

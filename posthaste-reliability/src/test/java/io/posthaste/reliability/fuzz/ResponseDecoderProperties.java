@@ -7,16 +7,8 @@ import io.posthaste.internal.netty.ResponseDecoderProbe.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The client's own HTTP/1.1 response parser ({@code io.posthaste.internal.netty.ResponseDecoder},
@@ -24,12 +16,14 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
  * bytes. Every run is bounded (10 s), and every input buffer must end released: the probe checks
  * reference counts directly and {@link BufferLeakCheck} checks Netty's paranoid leak detector.
  */
-@AddLifecycleHook(FuzzBudget.class)
-@AddLifecycleHook(BufferLeakCheck.class)
+@ExtendWith(BufferLeakCheck.class)
 class ResponseDecoderProperties {
 
     private static final int MAX_HEADER_SIZE = 8192;
     private static final int MAX_HEADERS = 64;
+
+    /** Read boundaries: cut points into the wire bytes, taken modulo their length. */
+    private static final Gen<Integer> CUT = Gen.ints(0, 1 << 20);
 
     /**
      * Proves that well-formed responses (one to three pipelined, interim 1xx, both versions, any
@@ -37,11 +31,17 @@ class ResponseDecoderProperties {
      * a HEAD response with a length) decode to exactly their model however the bytes are split
      * into reads, down to single bytes.
      */
-    @Property(tries = 2000)
-    void wellFormedResponsesDecodeToTheirModelHoweverTheyAreSplit(
-            @ForAll("pipelines") List<HttpResponses.Response> responses,
-            @ForAll @Size(max = 24) List<@IntRange(min = 0, max = 1 << 20) Integer> cuts,
-            @ForAll boolean headRequest) {
+    @Test
+    void wellFormedResponsesDecodeToTheirModelHoweverTheyAreSplit() {
+        Gen<List<HttpResponses.Response>> responses = pipeline();
+        Gen<List<Integer>> cuts = CUT.list(0, 24);
+        Gen<Pipeline> pipelines = r -> new Pipeline(responses.next(r), cuts.next(r), r.nextBoolean());
+        Fuzz.check("wellFormedResponsesDecodeToTheirModelHoweverTheyAreSplit", 2000, pipelines,
+                p -> assertDecodesToItsModel(p.responses(), p.cuts(), p.headRequest()));
+    }
+
+    private static void assertDecodesToItsModel(List<HttpResponses.Response> responses, List<Integer> cuts,
+            boolean headRequest) {
         boolean head = headRequest && responses.size() == 1;
         boolean untilClose = responses.get(responses.size() - 1).framing() == HttpResponses.Framing.UNTIL_CLOSE;
         java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
@@ -59,9 +59,16 @@ class ResponseDecoderProperties {
      * bytes it was not given, and emits events in a valid order: body and end only after a
      * final head, interim heads without a body.
      */
-    @Property(tries = 10000)
-    void arbitraryBytesFailOnlyWithDecoderExceptionAndNeverConfuseTheOrder(@ForAll("noise") byte[] bytes,
-            @ForAll @Size(max = 16) List<@IntRange(min = 0, max = 1 << 16) Integer> cuts, @ForAll boolean close) {
+    @Test
+    void arbitraryBytesFailOnlyWithDecoderExceptionAndNeverConfuseTheOrder() {
+        Gen<byte[]> noise = noise();
+        Gen<List<Integer>> cuts = Gen.ints(0, 1 << 16).list(0, 16);
+        Gen<Noise> inputs = r -> new Noise(noise.next(r), cuts.next(r), r.nextBoolean());
+        Fuzz.check("arbitraryBytesFailOnlyWithDecoderExceptionAndNeverConfuseTheOrder", 10_000, inputs,
+                n -> assertFailsCleanlyInOrder(n.bytes(), n.cuts(), n.close()));
+    }
+
+    private static void assertFailsCleanlyInOrder(byte[] bytes, List<Integer> cuts, boolean close) {
         Outcome outcome = ResponseDecoderProbe.run(Fragments.split(bytes, cuts), false, close, MAX_HEADER_SIZE,
                 MAX_HEADERS);
         assertThat(outcome.body().length).isLessThanOrEqualTo(bytes.length);
@@ -84,12 +91,17 @@ class ResponseDecoderProperties {
      * name, a bad status line, too many blank lines, too many or too large fields) is refused
      * with {@code DecoderException} and never completes as a response.
      */
-    @Property(tries = 1000)
-    void malformedHeadsAreRefused(@ForAll("singleFramed") HttpResponses.Response response,
-            @ForAll HeadMutation mutation, @ForAll int choice,
-            @ForAll @Size(max = 8) List<@IntRange(min = 0, max = 1 << 20) Integer> cuts) {
-        byte[] bad = mutation.apply(response, choice, MAX_HEADER_SIZE, MAX_HEADERS);
-        assertRefused(bad, cuts, mutation.name());
+    @Test
+    void malformedHeadsAreRefused() {
+        Gen<HttpResponses.Response> responses = singleFramed();
+        Gen<HeadMutation> mutations = Gen.of(HeadMutation.values());
+        Gen<Integer> choices = Gen.anyInt();
+        Gen<List<Integer>> cuts = CUT.list(0, 8);
+        Gen<BrokenHead> inputs = r -> new BrokenHead(responses.next(r), mutations.next(r), choices.next(r),
+                cuts.next(r));
+        Fuzz.check("malformedHeadsAreRefused", 1000, inputs, b -> assertRefused(
+                b.mutation().apply(b.response(), b.choice(), MAX_HEADER_SIZE, MAX_HEADERS), b.cuts(),
+                b.mutation().name()));
     }
 
     /**
@@ -98,12 +110,16 @@ class ResponseDecoderProperties {
      * character, a space before the colon or obs-fold in a trailer, a body cut short by the
      * connection closing) is refused and never completes as a response.
      */
-    @Property(tries = 1000)
-    void malformedBodyFramingIsRefused(@ForAll("singleFramed") HttpResponses.Response response,
-            @ForAll BodyMutation mutation, @ForAll int choice,
-            @ForAll @Size(max = 8) List<@IntRange(min = 0, max = 1 << 20) Integer> cuts) {
-        byte[] bad = mutation.apply(response, choice);
-        assertRefused(bad, cuts, mutation.name());
+    @Test
+    void malformedBodyFramingIsRefused() {
+        Gen<HttpResponses.Response> responses = singleFramed();
+        Gen<BodyMutation> mutations = Gen.of(BodyMutation.values());
+        Gen<Integer> choices = Gen.anyInt();
+        Gen<List<Integer>> cuts = CUT.list(0, 8);
+        Gen<BrokenBody> inputs = r -> new BrokenBody(responses.next(r), mutations.next(r), choices.next(r),
+                cuts.next(r));
+        Fuzz.check("malformedBodyFramingIsRefused", 1000, inputs, b -> assertRefused(
+                b.mutation().apply(b.response(), b.choice()), b.cuts(), b.mutation().name()));
     }
 
     /**
@@ -111,10 +127,17 @@ class ResponseDecoderProperties {
      * trailer section that never ends is refused by the time its limit (plus the last read) has
      * arrived, for any configured limits, instead of being buffered without end.
      */
-    @Property(tries = 300)
-    void endlessLinesAreRefusedWithinTheirLimits(@ForAll("endless") Endless endless,
-            @ForAll @IntRange(min = 256, max = 65_536) int maxHeaderSize,
-            @ForAll @IntRange(min = 1, max = 8_192) int pieceSize) {
+    @Test
+    void endlessLinesAreRefusedWithinTheirLimits() {
+        Gen<Endless> lines = endless();
+        Gen<Integer> limits = Gen.ints(256, 65_536);
+        Gen<Integer> pieceSizes = Gen.ints(1, 8_192);
+        Gen<EndlessCase> inputs = r -> new EndlessCase(lines.next(r), limits.next(r), pieceSizes.next(r));
+        Fuzz.check("endlessLinesAreRefusedWithinTheirLimits", 300, inputs,
+                e -> assertRefusedWithinLimit(e.endless(), e.maxHeaderSize(), e.pieceSize()));
+    }
+
+    private static void assertRefusedWithinLimit(Endless endless, int maxHeaderSize, int pieceSize) {
         byte[] prefix = endless.prefix().getBytes(StandardCharsets.ISO_8859_1);
         byte[] filler = endless.filler().getBytes(StandardCharsets.ISO_8859_1);
         int limit = endless.limit(maxHeaderSize);
@@ -161,10 +184,29 @@ class ResponseDecoderProperties {
         }
     }
 
-    @Provide
-    Arbitrary<Endless> endless() {
+    /** One input of {@link #wellFormedResponsesDecodeToTheirModelHoweverTheyAreSplit}. */
+    record Pipeline(List<HttpResponses.Response> responses, List<Integer> cuts, boolean headRequest) {
+    }
+
+    /** One input of {@link #arbitraryBytesFailOnlyWithDecoderExceptionAndNeverConfuseTheOrder}. */
+    record Noise(byte[] bytes, List<Integer> cuts, boolean close) {
+    }
+
+    /** One input of {@link #malformedHeadsAreRefused}. */
+    record BrokenHead(HttpResponses.Response response, HeadMutation mutation, int choice, List<Integer> cuts) {
+    }
+
+    /** One input of {@link #malformedBodyFramingIsRefused}. */
+    record BrokenBody(HttpResponses.Response response, BodyMutation mutation, int choice, List<Integer> cuts) {
+    }
+
+    /** One input of {@link #endlessLinesAreRefusedWithinTheirLimits}. */
+    record EndlessCase(Endless endless, int maxHeaderSize, int pieceSize) {
+    }
+
+    private static Gen<Endless> endless() {
         String chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
-        return Arbitraries.of(
+        return Gen.of(
                 new Endless("", "HTTP/1.1 200 OK", "status"),
                 new Endless("HTTP/1.1 200 OK\r\n", "X-Long: aaaaaaaa", "header"),
                 new Endless("HTTP/1.1 200 OK\r\n", "X-A: b\r\n", "header"),
@@ -173,34 +215,32 @@ class ResponseDecoderProperties {
                 new Endless(chunked + "0\r\n", "X-T: t\r\n", "trailer"));
     }
 
-    @Provide
-    Arbitrary<List<HttpResponses.Response>> pipelines() {
-        return Combinators.combine(HttpResponses.responses(false).list().ofMaxSize(2), HttpResponses.responses(true))
-                .as((first, last) -> {
-                    List<HttpResponses.Response> all = new ArrayList<>(first);
-                    all.add(last);
-                    return all;
-                });
+    /** Returns zero to two responses that are not until-close, then one that may be. */
+    private static Gen<List<HttpResponses.Response>> pipeline() {
+        Gen<List<HttpResponses.Response>> first = HttpResponses.responses(false).list(0, 2);
+        Gen<HttpResponses.Response> last = HttpResponses.responses(true);
+        return r -> {
+            List<HttpResponses.Response> all = new ArrayList<>(first.next(r));
+            all.add(last.next(r));
+            return all;
+        };
     }
 
-    @Provide
-    Arbitrary<HttpResponses.Response> singleFramed() {
+    private static Gen<HttpResponses.Response> singleFramed() {
         return HttpResponses.responses(false).filter(r -> r.framing() != HttpResponses.Framing.NONE
                 && r.body().length >= 2 && r.interim() == 0);
     }
 
-    @Provide
-    Arbitrary<byte[]> noise() {
-        Arbitrary<String> piece = Arbitraries.frequencyOf(
-                Tuple.of(6, Arbitraries.of("HTTP/1.1 ", "HTTP/1.0 ", "HTTP/1.1 200 OK\r\n", "200", "100", "101",
+    private static Gen<byte[]> noise() {
+        Gen<String> piece = Gen.frequency(
+                Gen.weight(6, Gen.of("HTTP/1.1 ", "HTTP/1.0 ", "HTTP/1.1 200 OK\r\n", "200", "100", "101",
                         "204", "304", " OK", "\r\n", "\r\n\r\n", "\n", "\r", ":", ": ", "Content-Length: ",
                         "Transfer-Encoding: chunked\r\n", "Transfer-Encoding: gzip\r\n", "Connection: close\r\n",
                         "Content-Length: 5\r\n", "0\r\n\r\n", "5\r\nhello\r\n", ";", " ", "\t", "\0",
                         "ffffffffffffffff", "-1", "\u00ff")),
-                Tuple.of(3, Arbitraries.chars().range('0', '9').map(String::valueOf)),
-                Tuple.of(3, Arbitraries.chars().range('\u0000', '\u00ff').map(String::valueOf)));
-        Arbitrary<byte[]> soup = Fragments.joined(piece, 0, 60).map(s -> s.getBytes(StandardCharsets.ISO_8859_1));
-        return Arbitraries.frequencyOf(Tuple.of(4, soup),
-                Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(2000)));
+                Gen.weight(3, Gen.charIn('0', '9')),
+                Gen.weight(3, Gen.charIn('\u0000', '\u00ff')));
+        Gen<byte[]> soup = Fragments.joined(piece, 0, 60).map(s -> s.getBytes(StandardCharsets.ISO_8859_1));
+        return Gen.frequency(Gen.weight(4, soup), Gen.weight(1, Gen.bytes(0, 2000)));
     }
 }

@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
  */
 public final class Rfc3986 {
 
+    /** Appendix B's pattern; DOTALL because its "." means any character, line breaks included. */
     private static final Pattern SPLIT =
-            Pattern.compile("^(([^:/?#]+):)?(//([^/?#]*))?([^?#]*)(\\?([^#]*))?(#(.*))?");
+            Pattern.compile("^(([^:/?#]+):)?(//([^/?#]*))?([^?#]*)(\\?([^#]*))?(#(.*))?", Pattern.DOTALL);
 
     /**
      * The five components; an undefined one is {@code null} (an empty one is {@code ""}).
