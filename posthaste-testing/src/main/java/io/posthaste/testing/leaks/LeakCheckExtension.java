@@ -167,10 +167,19 @@ public final class LeakCheckExtension implements BeforeAllCallback, AfterEachCal
         return "";
     }
 
+    /**
+     * Whether {@code fd} is a TCP or UDP socket or an epoll/eventfd/timerfd descriptor: what
+     * sessions, servers and connections hold. Unix-domain sockets are left out: the JVM opens
+     * those for itself (the attach listener, for instance, when an agent such as BlockHound is
+     * loaded) and keeps them for its whole life.
+     */
     private static boolean isSocketOrEvent(Path fd) {
         try {
             String target = Files.readSymbolicLink(fd).toString();
-            return target.startsWith("socket:") || target.startsWith("anon_inode:");
+            if (target.startsWith("anon_inode:")) {
+                return true;
+            }
+            return target.startsWith("socket:[") && !describeSocket(target).startsWith(" unix");
         } catch (IOException | UnsupportedOperationException closedMeanwhile) {
             return false;
         }

@@ -1,0 +1,103 @@
+package io.posthaste.reliability.blocking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.posthaste.ClientSession;
+import io.posthaste.Response;
+import io.posthaste.StreamingResponse;
+import io.posthaste.testing.MockResponse;
+import io.posthaste.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.blockhound.BlockHound;
+
+/**
+ * No blocking call ever runs on one of the client's I/O threads ({@code posthaste-io-*}):
+ * BlockHound instruments the JDK's blocking methods (sleeping, waiting, file and socket I/O) and
+ * records every call made on an event loop while the client does its whole range of work — plain
+ * and TLS requests, file uploads, compressed answers, redirects, cookies, name look-ups, streamed
+ * reads, async calls. A blocking call there would stall every connection on that loop.
+ *
+ * <p>BlockHound is installed for the rest of this JVM (it cannot be removed), which is why it
+ * lives in this module, whose other tests are happy to be watched too. Needs
+ * {@code -XX:+AllowRedefinitionToAddDeleteMethods} on Java 13+ (set in this module's pom).
+ */
+class EventLoopBlockingTest {
+
+    private static final List<String> BLOCKING_CALLS = new CopyOnWriteArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void installBlockHound() {
+        BlockHound.builder()
+                // Netty's own integration (found by ServiceLoader) marks every Netty event-loop
+                // thread; record rather than throw, so one test run lists every offence.
+                .blockingMethodCallback(method -> {
+                    String thread = Thread.currentThread().getName();
+                    if (thread.startsWith("posthaste-io")) {
+                        BLOCKING_CALLS.add(thread + ": " + method + "\n" + stack());
+                    }
+                })
+                .install();
+    }
+
+    private static String stack() {
+        StringBuilder trace = new StringBuilder();
+        for (StackTraceElement frame : new Throwable().getStackTrace()) {
+            trace.append("    at ").append(frame).append('\n');
+        }
+        return trace.toString();
+    }
+
+    private static byte[] gzip(byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+            zip.write(data);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void theClientNeverBlocksAnIoThread() throws Exception {
+        Path file = Files.write(dir.resolve("upload.bin"), new byte[3 << 20]);
+        try (TestServer plain = TestServer.start();
+                TestServer tls = TestServer.builder().tls().start();
+                ClientSession session = ClientSession.builder().trustManager(tls.trustManager())
+                        .resolver(host -> List.of(InetAddress.getLoopbackAddress())).build()) {
+            String byName = "http://posthaste.test:" + plain.port();
+            assertThat(session.get(byName + "/get").send().status()).isEqualTo(200);
+            assertThat(session.post(plain.url("/post")).json(Map.of("k", "v")).send().status()).isEqualTo(200);
+            assertThat(session.post(plain.url("/post")).files(Map.of("f", file)).send().status()).isEqualTo(200);
+            assertThat(session.post(tls.url("/post")).files(Map.of("f", file)).send().status()).isEqualTo(200);
+            assertThat(session.get(tls.url("/get")).send().status()).isEqualTo(200);
+            plain.enqueue(MockResponse.builder().header("Content-Encoding", "gzip")
+                    .body(gzip(new byte[1 << 20])).build());
+            assertThat(session.get(plain.url("/gz")).send().bytes()).hasSize(1 << 20);
+            assertThat(session.get(plain.url("/redirect/3")).send().history()).hasSize(3);
+            session.get(byName + "/cookies/set?a=1").send();
+            assertThat(session.get(byName + "/cookies").send().text()).contains("\"a\"");
+            plain.enqueue(MockResponse.builder().body(new byte[2_000_000]).chunked(65_536).build());
+            try (StreamingResponse stream = session.get(plain.url("/big")).stream();
+                    InputStream body = stream.body()) {
+                assertThat(body.readAllBytes()).hasSize(2_000_000);
+            }
+            CompletableFuture<Response> async = session.get(tls.url("/delay/0")).sendAsync();
+            assertThat(async.join().status()).isEqualTo(200);
+        }
+        assertThat(BLOCKING_CALLS).as("blocking calls on posthaste-io threads").isEmpty();
+    }
+}
