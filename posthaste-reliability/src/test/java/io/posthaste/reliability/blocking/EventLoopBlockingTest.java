@@ -21,7 +21,9 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.ServiceLoader;
 import reactor.blockhound.BlockHound;
+import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
  * No blocking call ever runs on one of the client's I/O threads ({@code posthaste-io-*}):
@@ -43,9 +45,12 @@ class EventLoopBlockingTest {
 
     @BeforeAll
     static void installBlockHound() {
-        BlockHound.builder()
-                // Netty's own integration (found by ServiceLoader) marks every Netty event-loop
-                // thread; record rather than throw, so one test run lists every offence.
+        BlockHound.Builder builder = BlockHound.builder();
+        // Netty's own integration marks every Netty event-loop thread as non-blocking; a bare
+        // builder loads no integration, so load them as BlockHound.install() would.
+        ServiceLoader.load(BlockHoundIntegration.class).forEach(builder::with);
+        builder
+                // Record rather than throw, so one run lists every offence with its stack.
                 .blockingMethodCallback(method -> {
                     String thread = Thread.currentThread().getName();
                     if (thread.startsWith("posthaste-io")) {
@@ -69,6 +74,25 @@ class EventLoopBlockingTest {
             zip.write(data);
         }
         return out.toByteArray();
+    }
+
+    @Test
+    void aBlockingCallOnAnEventLoopIsCaught() throws Exception {
+        // Proves the watch works, so that an empty list below means something: a Netty event loop
+        // named like the client's, made to sleep.
+        io.netty.channel.DefaultEventLoop loop = new io.netty.channel.DefaultEventLoop(
+                new io.netty.util.concurrent.DefaultThreadFactory("posthaste-io-probe"));
+        try {
+            loop.submit(() -> {
+                Thread.sleep(1);
+                return null;
+            }).get();
+        } finally {
+            loop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        assertThat(BLOCKING_CALLS).anySatisfy(call -> assertThat(call).startsWith("posthaste-io-probe")
+                .contains("sleep"));
+        BLOCKING_CALLS.removeIf(call -> call.startsWith("posthaste-io-probe"));
     }
 
     @Test
