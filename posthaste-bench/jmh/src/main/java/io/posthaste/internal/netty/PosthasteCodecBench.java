@@ -1,0 +1,113 @@
+package io.posthaste.internal.netty;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.posthaste.ClientSession;
+import io.posthaste.Request;
+import io.posthaste.internal.chain.SessionConfig;
+import io.posthaste.internal.codec.JsonBody;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Posthaste's own per-request codec steps, next to the floors they compete with: the request head
+ * as it goes on the wire (header merging, validation and encoding, from a built {@link Request}) —
+ * compare {@code NettyCodecBench.encodeRequestHead}; the strict response-head parser — compare
+ * {@code NettyCodecBench.parseResponse}, same bytes; and writing a 1 KiB JSON body — compare
+ * Jackson's {@code writeValueAsBytes}. Lives in the client's internal package (on the class path)
+ * because those steps are not API.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class PosthasteCodecBench {
+
+    private static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\n"
+            + "Date: Tue, 25 Nov 2026 14:00:00 GMT\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 13\r\nConnection: keep-alive\r\n\r\n{\"status\":1}\n").getBytes(StandardCharsets.US_ASCII);
+
+    private ClientSession session;
+    private SessionConfig config;
+    private Request request;
+    private EmbeddedChannel decoder;
+    private Map<String, Object> json;
+    private ObjectMapper mapper;
+
+    @Setup
+    public void open() throws ReflectiveOperationException {
+        session = ClientSession.builder().userAgent("posthaste-bench/0.1").build();
+        // The session's resolved settings are not API; the benchmark reads them as the client does.
+        Field field = ClientSession.class.getDeclaredField("config");
+        field.setAccessible(true);
+        config = (SessionConfig) field.get(session);
+        request = session.get("http://127.0.0.1:8080/data?page=2").header("Accept", "application/json").build();
+        decoder = new EmbeddedChannel(new ResponseDecoder(64 * 1024, 128));
+        json = new LinkedHashMap<>();
+        for (int i = 0; i < 24; i++) {
+            json.put("key" + i, List.of("value-" + i, i, i % 2 == 0));
+        }
+        mapper = new ObjectMapper();
+    }
+
+    @TearDown
+    public void close() {
+        decoder.finishAndReleaseAll();
+        session.close();
+    }
+
+    @Benchmark
+    public int encodeRequestHead() {
+        ExchangeSpec spec = WireHeaders.spec(config, request, false);
+        ByteBuf head = RequestWriter.encodeHead(spec, PooledByteBufAllocator.DEFAULT);
+        int n = head.readableBytes();
+        head.release();
+        return n;
+    }
+
+    @Benchmark
+    public int parseResponse() {
+        decoder.writeInbound(Unpooled.wrappedBuffer(RESPONSE));
+        int n = 0;
+        for (Object o; (o = decoder.readInbound()) != null; ) {
+            n++;
+            ReferenceCountUtil.release(o);
+        }
+        return n;
+    }
+
+    @Benchmark
+    public long writeJsonBody() throws IOException {
+        JsonBody body = new JsonBody(json, config.jsonCodec());
+        body.writeTo(OutputStream.nullOutputStream());
+        return body.contentLength();
+    }
+
+    @Benchmark
+    public int jacksonWriteValueAsBytes() throws IOException {
+        return mapper.writeValueAsBytes(json).length;
+    }
+}
