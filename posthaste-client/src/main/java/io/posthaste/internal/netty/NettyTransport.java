@@ -26,11 +26,14 @@ import io.posthaste.Event;
 import io.posthaste.internal.chain.Events;
 import io.posthaste.internal.chain.SessionConfig;
 import io.posthaste.internal.codec.HttpSemantics;
+import io.posthaste.internal.pool.ConnectionPool;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -58,6 +61,13 @@ public final class NettyTransport implements AutoCloseable {
     private final ExecutorService blockingExecutor;
     private volatile SslContext sslContext;
     private final DnsCache dns;
+    /**
+     * Every channel this transport opened and has not seen closed. A connect that reaches its
+     * loop while the loop is shutting down is registered after the loop's last sweep of its
+     * channels; {@link #close()} closes what the sweep missed.
+     */
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
 
     /** Starts the event loops for {@code config}. */
     public NettyTransport(SessionConfig config) {
@@ -135,11 +145,17 @@ public final class NettyTransport implements AutoCloseable {
             CompletableFuture<HttpConnection> result) {
         InetSocketAddress address = new InetSocketAddress(addresses[index], origin.port());
         Events.emit(config.eventListener(), Event.Type.CONNECT_START, null, address.toString());
+        if (closing) {
+            result.completeExceptionally(new ConnectionPool.PoolClosedException());
+            return;
+        }
         ChannelFuture connected = bootstrap.clone()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) throws SSLException {
+                        channels.add(ch);
+                        ch.closeFuture().addListener(f -> channels.remove(ch));
                         if (origin.https()) {
                             SslHandler ssl = newSslHandler(ch, origin);
                             ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
@@ -256,7 +272,16 @@ public final class NettyTransport implements AutoCloseable {
     /** Shuts the event loops and the blocking threads down and waits briefly for them. */
     @Override
     public void close() {
+        closing = true;
         blockingExecutor.shutdownNow();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // The loops have stopped: nothing can close these through them any more.
+        for (Channel ch : channels) {
+            if (ch.isOpen()) {
+                ch.unsafe().closeForcibly();
+            }
+        }
+        channels.clear();
     }
+
 }

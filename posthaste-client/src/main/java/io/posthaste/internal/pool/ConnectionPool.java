@@ -57,7 +57,7 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
     public static final class PoolClosedException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        PoolClosedException() {
+        public PoolClosedException() {
             super("the session is closed", null, false, false);
         }
     }
