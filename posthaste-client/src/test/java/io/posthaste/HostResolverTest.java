@@ -95,4 +95,26 @@ class HostResolverTest {
             assertThat(session.get("http://slow-dns.test:" + server.port() + "/get").send().status()).isEqualTo(200);
         }
     }
+
+    @Test
+    void aLookUpThatEndsAfterTheSessionClosedOpensNoConnection() throws Exception {
+        CountDownLatch lookingUp = new CountDownLatch(1);
+        try (TestServer server = TestServer.start()) {
+            ClientSession session = ClientSession.builder().resolver(host -> {
+                lookingUp.countDown();
+                try {
+                    Thread.sleep(5_000); // interrupted by close()
+                } catch (InterruptedException closing) {
+                    Thread.currentThread().interrupt();
+                }
+                return List.of(ip("127.0.0.1"));
+            }).build();
+            CompletableFuture<Response> call = session.get("http://late.test:" + server.port() + "/get").sendAsync();
+            assertThat(lookingUp.await(5, TimeUnit.SECONDS)).isTrue();
+            session.close();
+            assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ClientConnectionException.class);
+            Thread.sleep(200);
+            assertThat(server.connectionCount()).as("no connection opened by a closed session").isZero();
+        }
+    }
 }
