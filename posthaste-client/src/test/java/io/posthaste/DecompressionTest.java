@@ -255,7 +255,8 @@ class DecompressionTest {
         }
     }
 
-    private static long usedHeap() {
+    /** Heap in use after a collection: the baseline for the bounded-memory assertions. */
+    static long usedHeap() {
         System.gc();
         Runtime runtime = Runtime.getRuntime();
         return runtime.totalMemory() - runtime.freeMemory();

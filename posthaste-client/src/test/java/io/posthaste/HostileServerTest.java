@@ -80,7 +80,7 @@ class HostileServerTest {
 
     @Test
     void anEndlessStatusLineOrBlankLinesStopAtTheLimitWithBoundedMemory() {
-        long before = usedHeap();
+        long before = DecompressionTest.usedHeap();
         server.enqueue(raw("HTTP/1.1 200 " + "x".repeat(10 << 20)));
         assertThatThrownBy(() -> session.get(server.url("/long-status")).send())
                 .isInstanceOf(ClientPayloadException.class);
@@ -90,7 +90,7 @@ class HostileServerTest {
         assertThatThrownBy(() -> session.get(server.url("/blank-lines")).send())
                 .isInstanceOf(ClientPayloadException.class);
         nextRequestSucceedsOnAFreshConnection(server.takeRequest());
-        assertThat(usedHeap() - before).as("heap growth").isLessThan(16L << 20);
+        assertThat(DecompressionTest.usedHeap() - before).as("heap growth").isLessThan(16L << 20);
     }
 
     @Test
@@ -179,11 +179,5 @@ class HostileServerTest {
         Response next = session.get(server.url("/get")).send();
         assertThat(next.text()).doesNotContain("stray");
         assertThat(server.takeRequest().connectionId()).isNotEqualTo(firstRequest.connectionId());
-    }
-
-    private static long usedHeap() {
-        System.gc();
-        Runtime runtime = Runtime.getRuntime();
-        return runtime.totalMemory() - runtime.freeMemory();
     }
 }

@@ -6,7 +6,10 @@ import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -117,72 +120,65 @@ public final class LeakCheckExtension implements BeforeAllCallback, AfterEachCal
         }
     }
 
-    /** Sockets and epoll/eventfd descriptors open now, or 0 where /proc is not there. */
+    /** How many descriptors {@link #descriptorNames()} lists, or 0 where /proc is not there. */
     private static int descriptors() {
-        if (!Files.isDirectory(FDS)) {
-            return 0;
-        }
-        try (Stream<Path> fds = Files.list(FDS)) {
-            return (int) fds.filter(LeakCheckExtension::isSocketOrEvent).count();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return 0;
-        }
+        return descriptorNames().size();
     }
 
+    /**
+     * The TCP/UDP sockets and epoll/eventfd/timerfd descriptors open now, each as
+     * {@code fd->target} plus, for a socket, its kind, addresses and state: what sessions, servers
+     * and connections hold. Unix-domain sockets are left out: the JVM opens those for itself (the
+     * attach listener, for instance, when an agent such as BlockHound is loaded) and keeps them for
+     * its whole life. /proc/net is read once per call, not once per socket.
+     */
     private static List<String> descriptorNames() {
-        try (Stream<Path> fds = Files.list(FDS)) {
-            return fds.filter(LeakCheckExtension::isSocketOrEvent).map(fd -> {
-                try {
-                    String target = Files.readSymbolicLink(fd).toString();
-                    return fd.getFileName() + "->" + target + describeSocket(target);
-                } catch (IOException gone) {
-                    return fd.getFileName() + "->closed";
-                }
-            }).toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
+        if (!Files.isDirectory(FDS)) {
             return List.of();
         }
+        Map<String, String> sockets = socketsByInode();
+        List<String> ours = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(FDS)) {
+            fds.forEach(fd -> {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (IOException | UnsupportedOperationException closedMeanwhile) {
+                    return;
+                }
+                if (target.startsWith("anon_inode:")) {
+                    ours.add(fd.getFileName() + "->" + target);
+                } else if (target.startsWith("socket:[")) {
+                    String socket = sockets.getOrDefault(target.substring(8, target.length() - 1), "");
+                    if (!socket.startsWith("unix")) {
+                        ours.add(fd.getFileName() + "->" + target + " " + socket);
+                    }
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException unreadable) {
+            return List.of();
+        }
+        return ours;
     }
 
-    /** For a socket, its kind and addresses from /proc/net, so a failure says what it was. */
-    private static String describeSocket(String target) {
-        if (!target.startsWith("socket:[")) {
-            return "";
-        }
-        String inode = target.substring(8, target.length() - 1);
+    /** Every socket in /proc/self/net by inode: its table, and for TCP/UDP its addresses and state. */
+    private static Map<String, String> socketsByInode() {
+        Map<String, String> sockets = new HashMap<>();
         for (String table : List.of("tcp", "tcp6", "udp", "udp6", "unix", "netlink")) {
+            int column = table.equals("unix") ? 6 : 9;
+            boolean inet = table.startsWith("tcp") || table.startsWith("udp");
             try {
                 for (String line : Files.readAllLines(Path.of("/proc/self/net", table))) {
                     String[] f = line.trim().split("\\s+");
-                    int column = table.equals("unix") ? 6 : 9;
-                    if (f.length > column && f[column].equals(inode)) {
-                        return " " + table + (table.startsWith("tcp") || table.startsWith("udp")
-                                ? " " + f[1] + " -> " + f[2] + " state " + f[3] : "");
+                    if (f.length > column) {
+                        sockets.put(f[column], inet ? table + " " + f[1] + " -> " + f[2] + " state " + f[3] : table);
                     }
                 }
             } catch (IOException | RuntimeException unreadable) {
                 // /proc/net may be missing or restricted: the inode alone will have to do
             }
         }
-        return "";
-    }
-
-    /**
-     * Whether {@code fd} is a TCP or UDP socket or an epoll/eventfd/timerfd descriptor: what
-     * sessions, servers and connections hold. Unix-domain sockets are left out: the JVM opens
-     * those for itself (the attach listener, for instance, when an agent such as BlockHound is
-     * loaded) and keeps them for its whole life.
-     */
-    private static boolean isSocketOrEvent(Path fd) {
-        try {
-            String target = Files.readSymbolicLink(fd).toString();
-            if (target.startsWith("anon_inode:")) {
-                return true;
-            }
-            return target.startsWith("socket:[") && !describeSocket(target).startsWith(" unix");
-        } catch (IOException | UnsupportedOperationException closedMeanwhile) {
-            return false;
-        }
+        return sockets;
     }
 
     private static Set<String> ourThreads() {
