@@ -2,8 +2,10 @@ package io.posthaste;
 
 import io.posthaste.internal.Bridge;
 import io.posthaste.internal.chain.Call;
+import io.posthaste.internal.chain.Completion;
 import io.posthaste.internal.chain.SessionAuth;
 import io.posthaste.internal.chain.SessionConfig;
+import io.posthaste.internal.chain.VirtualThreads;
 import io.posthaste.internal.codec.ContentCodings;
 import io.posthaste.internal.codec.HeaderRules;
 import io.posthaste.internal.codec.HttpSemantics;
@@ -197,29 +199,41 @@ public final class ClientSession implements AutoCloseable {
         return request;
     }
 
+    /** Returns a future completed from {@code internal} on the callback executor. */
     <T> CompletableFuture<T> dispatch(CompletableFuture<T> internal) {
-        Executor executor = config.callbackExecutor();
-        CompletableFuture<T> user = new CompletableFuture<>() {
+        CompletableFuture<T> user = cancelling(internal);
+        internal.whenComplete((value, failure) -> exchanger.handOff(new Completion<>(user, value,
+                failure)));
+        return user;
+    }
+
+    /**
+     * Returns the future a blocking call waits on. On a virtual thread it is completed from
+     * {@code internal} in a way that wakes the thread cheaply (see {@code Exchanger.wakeVirtual});
+     * on any other thread it is {@code internal} itself, whose completion unparks the caller.
+     */
+    <T> CompletableFuture<T> forBlockingCaller(CompletableFuture<T> internal) {
+        if (internal.isDone() || !VirtualThreads.isVirtual(Thread.currentThread())) {
+            return internal;
+        }
+        CompletableFuture<T> waited = cancelling(internal);
+        internal.whenComplete((value, failure) -> {
+            Completion<T> completion = new Completion<>(waited, value, failure);
+            if (!exchanger.wakeVirtual(completion)) {
+                completion.run();
+            }
+        });
+        return waited;
+    }
+
+    private static <T> CompletableFuture<T> cancelling(CompletableFuture<T> internal) {
+        return new CompletableFuture<>() {
             @Override
             public boolean cancel(boolean mayInterruptIfRunning) {
                 internal.cancel(mayInterruptIfRunning);
                 return super.cancel(mayInterruptIfRunning);
             }
         };
-        internal.whenComplete((value, failure) -> {
-            try {
-                executor.execute(() -> {
-                    if (failure != null) {
-                        user.completeExceptionally(failure);
-                    } else {
-                        user.complete(value);
-                    }
-                });
-            } catch (RuntimeException rejected) {
-                user.completeExceptionally(failure != null ? failure : rejected);
-            }
-        });
-        return user;
     }
 
     private static String readVersion() {

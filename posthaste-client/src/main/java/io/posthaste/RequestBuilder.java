@@ -447,7 +447,8 @@ public final class RequestBuilder {
      *     and the interrupt flag kept)
      */
     public Response send() {
-        return await(session.call().execute(session.checkOpen(build())));
+        Request request = session.checkOpen(build());
+        return await(session.forBlockingCaller(session.call().execute(request)));
     }
 
     /**
@@ -472,7 +473,8 @@ public final class RequestBuilder {
      * raises as {@link #send()} does (its body is then read into the exception).
      */
     public StreamingResponse stream() {
-        return await(session.call().stream(session.checkOpen(build())));
+        Request request = session.checkOpen(build());
+        return await(session.forBlockingCaller(session.call().stream(request)));
     }
 
     private static <T> T await(CompletableFuture<T> future) {

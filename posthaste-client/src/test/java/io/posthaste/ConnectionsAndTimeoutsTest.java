@@ -201,6 +201,39 @@ class ConnectionsAndTimeoutsTest {
     }
 
     @Test
+    void interruptingAThreadBlockedInSendCancelsTheExchangeAndFreesItsConnection() throws Exception {
+        assertInterruptCancels(session, server, Thread::new);
+    }
+
+    /** Interrupts a thread from {@code threads} blocked in send() on a stalled answer. */
+    static void assertInterruptCancels(ClientSession session, TestServer server,
+            java.util.concurrent.ThreadFactory threads) throws Exception {
+        server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
+        CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+        CompletableFuture<Boolean> flagKept = new CompletableFuture<>();
+        Thread caller = threads.newThread(() -> {
+            try {
+                session.get(server.url("/stall")).send();
+                thrown.complete(null);
+            } catch (RuntimeException e) {
+                thrown.complete(e);
+            }
+            flagKept.complete(Thread.currentThread().isInterrupted());
+        });
+        caller.start();
+        server.takeRequest(Duration.ofSeconds(5));
+
+        caller.interrupt();
+
+        assertThat(thrown.get(5, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class)
+                .hasMessageContaining("interrupted");
+        assertThat(flagKept.get(5, TimeUnit.SECONDS)).as("interrupt flag kept").isTrue();
+        awaitIdle(session);
+        assertThat(session.poolStats().leased()).isZero();
+        assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
+    }
+
+    @Test
     void cancellingAnAsyncRequestReleasesTheConnection() throws Exception {
         server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
         CompletableFuture<Response> pending = session.get(server.url("/stall")).sendAsync();

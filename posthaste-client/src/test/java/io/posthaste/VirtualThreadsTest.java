@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.jfr.consumer.RecordingStream;
@@ -51,5 +52,16 @@ class VirtualThreadsTest {
             Thread.sleep(1500);
         }
         assertThat(pinned.get()).as("virtual-thread pinning events").isZero();
+    }
+
+    @Test
+    void interruptingAVirtualThreadBlockedInSendCancelsTheExchangeAndFreesItsConnection()
+            throws Exception {
+        ThreadFactory virtual = (ThreadFactory) Class.forName("java.lang.Thread$Builder")
+                .getMethod("factory").invoke(Thread.class.getMethod("ofVirtual").invoke(null));
+        try (TestServer server = TestServer.start();
+                ClientSession session = ClientSession.create()) {
+            ConnectionsAndTimeoutsTest.assertInterruptCancels(session, server, virtual);
+        }
     }
 }

@@ -17,6 +17,19 @@ public interface Exchanger extends AutoCloseable {
      */
     CompletableFuture<Response> exchange(Request request, boolean streaming);
 
+    /**
+     * Completes a public future on the session's callback executor: from an I/O thread possibly
+     * a little later, batched with others, but never on the I/O thread itself.
+     */
+    void handOff(Completion<?> completion);
+
+    /**
+     * Completes a future a virtual thread is blocked on, so that the thread is woken without an
+     * I/O thread waking its carrier each time; returns false if this exchanger has no such way
+     * (the caller then waits on the future as it is).
+     */
+    boolean wakeVirtual(Completion<?> completion);
+
     /** Returns the pool's counters. */
     ConnectionPool.Stats stats();
 

@@ -11,7 +11,9 @@ import io.posthaste.ClientTimeoutException;
 import io.posthaste.Request;
 import io.posthaste.Timeouts;
 import io.posthaste.internal.Bridge;
+import io.posthaste.internal.chain.Completion;
 import io.posthaste.internal.chain.Exchanger;
+import io.posthaste.internal.chain.VirtualThreads;
 import io.posthaste.Response;
 import io.posthaste.internal.chain.SessionConfig;
 import io.posthaste.internal.codec.RequestUrl;
@@ -23,6 +25,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import javax.net.ssl.SSLException;
 
 /** The end of the chain over Netty: HTTP/1.1 exchanges on pooled connections. */
@@ -32,6 +35,8 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
     private final NettyTransport transport;
     private final ConnectionPool<Origin, HttpConnection> pool;
     private final ThreadLocal<Timeouts> connectTimeouts = new ThreadLocal<>();
+    private final CallbackBatcher callbacks;
+    private final CallbackBatcher virtualWakeUps;
 
     /** Starts the transport and the pool for {@code config}. */
     public NettyExchanger(SessionConfig config) {
@@ -40,6 +45,9 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
         this.pool = new ConnectionPool<>(config.maxConnectionsPerOrigin(),
                 config.maxConnectionsTotal(), config.idleTimeout().toNanos(),
                 transport.group().next(), this::connect);
+        this.callbacks = new CallbackBatcher(transport.group(), config.callbackExecutor());
+        Executor virtual = VirtualThreads.executor();
+        this.virtualWakeUps = virtual == null ? null : new CallbackBatcher(transport.group(), virtual);
     }
 
     @Override
@@ -50,6 +58,20 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
         result.exchange = exchange;
         exchange.start();
         return result;
+    }
+
+    @Override
+    public void handOff(Completion<?> completion) {
+        callbacks.handOff(completion);
+    }
+
+    @Override
+    public boolean wakeVirtual(Completion<?> completion) {
+        if (virtualWakeUps == null) {
+            return false;
+        }
+        virtualWakeUps.handOff(completion);
+        return true;
     }
 
     @Override

@@ -1,0 +1,52 @@
+package io.posthaste.internal.chain;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The completion of one public {@code sendAsync()} future, to be run on the callback executor so
+ * that no caller code ever runs on an I/O thread.
+ *
+ * @param <T> the future's value type
+ */
+public final class Completion<T> implements Runnable {
+
+    private final CompletableFuture<T> future;
+    private final T value;
+    private final Throwable failure;
+
+    public Completion(CompletableFuture<T> future, T value, Throwable failure) {
+        this.future = future;
+        this.value = value;
+        this.failure = failure;
+    }
+
+    /** Completes the future; on the callback executor. */
+    @Override
+    public void run() {
+        if (failure != null) {
+            future.completeExceptionally(failure);
+        } else {
+            future.complete(value);
+        }
+    }
+
+    /**
+     * The executor refused the task (it was shut down): the future still completes, here, with
+     * the exchange's own failure if it had one, else with the refusal. No caller code is waiting
+     * on an I/O thread's stack for longer than this call.
+     */
+    public void rejected(RejectedExecutionException refusal) {
+        future.completeExceptionally(failure != null ? failure : refusal);
+    }
+
+    /** Runs this on {@code executor} now, or completes the future with the refusal. */
+    public void handTo(Executor executor) {
+        try {
+            executor.execute(this);
+        } catch (RejectedExecutionException refusal) {
+            rejected(refusal);
+        }
+    }
+}
