@@ -427,7 +427,10 @@ public final class ClientSession implements AutoCloseable {
         /**
          * Sets where {@code sendAsync()} futures complete (default the common fork-join pool).
          * {@code Runnable::run} completes them on the event loop: fastest, but then dependent
-         * stages must never block.
+         * stages must never block. The futures one event-loop iteration completes are handed over
+         * together, as one task that completes them in order (one wake-up of the executor per
+         * iteration rather than per response). If the executor refuses the task, each future
+         * completes exceptionally: with the exchange's own failure, or else with the refusal.
          */
         public Builder callbackExecutor(Executor executor) {
             this.callbackExecutor = Objects.requireNonNull(executor, "executor");
