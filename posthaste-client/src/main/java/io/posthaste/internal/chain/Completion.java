@@ -2,7 +2,6 @@ package io.posthaste.internal.chain;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The completion of one public {@code sendAsync()} future, to be run on the callback executor so
@@ -33,11 +32,11 @@ public final class Completion<T> implements Runnable {
     }
 
     /**
-     * The executor refused the task (it was shut down): the future still completes, here, with
-     * the exchange's own failure if it had one, else with the refusal. No caller code is waiting
-     * on an I/O thread's stack for longer than this call.
+     * The executor refused the task (it was shut down, or threw): the future still completes,
+     * here, exceptionally with the exchange's own failure if it had one, else with the refusal,
+     * so nobody waits forever.
      */
-    public void rejected(RejectedExecutionException refusal) {
+    public void rejected(RuntimeException refusal) {
         future.completeExceptionally(failure != null ? failure : refusal);
     }
 
@@ -45,7 +44,8 @@ public final class Completion<T> implements Runnable {
     public void handTo(Executor executor) {
         try {
             executor.execute(this);
-        } catch (RejectedExecutionException refusal) {
+        } catch (RuntimeException refusal) {
+            // RejectedExecutionException above all, but any executor that throws counts.
             rejected(refusal);
         }
     }

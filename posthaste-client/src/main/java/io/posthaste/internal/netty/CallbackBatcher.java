@@ -89,7 +89,7 @@ final class CallbackBatcher {
             }
             try {
                 executor.execute(() -> due.forEach(Completion::run));
-            } catch (RejectedExecutionException refusal) {
+            } catch (RuntimeException refusal) {
                 due.forEach(completion -> completion.rejected(refusal));
             }
         }
