@@ -42,6 +42,11 @@ public class NettyCodecBench {
     private EmbeddedChannel encoder;
     private EmbeddedChannel decoder;
 
+    /** An nginx-like answer with a 13-byte JSON body: the bytes every response-head benchmark parses. */
+    public static byte[] nginxResponse() {
+        return RESPONSE.clone();
+    }
+
     @Setup
     public void open() {
         encoder = new EmbeddedChannel(new HttpRequestEncoder());

@@ -8,12 +8,12 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.posthaste.ClientSession;
 import io.posthaste.Request;
+import io.posthaste.bench.jmh.NettyCodecBench;
 import io.posthaste.internal.chain.SessionConfig;
 import io.posthaste.internal.codec.JsonBody;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class PosthasteCodecBench {
 
-    private static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\n"
-            + "Date: Tue, 25 Nov 2026 14:00:00 GMT\r\nContent-Type: application/json\r\n"
-            + "Content-Length: 13\r\nConnection: keep-alive\r\n\r\n{\"status\":1}\n").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RESPONSE = NettyCodecBench.nginxResponse();
 
     private ClientSession session;
     private SessionConfig config;
