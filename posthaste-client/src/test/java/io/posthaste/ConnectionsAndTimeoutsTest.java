@@ -276,6 +276,26 @@ class ConnectionsAndTimeoutsTest {
     }
 
     @Test
+    void aSavedDownloadIsByteExactAcrossReadingPausesAndAfterPartialReads(@TempDir Path dir)
+            throws Exception {
+        // More than the stream's high-water mark, so the socket is paused and resumed meanwhile.
+        byte[] body = new byte[5 * 1024 * 1024 + 17];
+        new java.util.Random(7).nextBytes(body);
+        server.enqueue(MockResponse.builder().body(body).chunked(40_000).build());
+        Path target = dir.resolve("random.bin");
+        try (StreamingResponse response = session.get(server.url("/download")).stream()) {
+            byte[] head = response.body().readNBytes(1000);
+            Thread.sleep(200);
+            assertThat(response.saveTo(target)).isEqualTo(body.length - 1000);
+            assertThat(head).isEqualTo(java.util.Arrays.copyOf(body, 1000));
+        }
+        assertThat(Files.readAllBytes(target))
+                .isEqualTo(java.util.Arrays.copyOfRange(body, 1000, body.length));
+        awaitIdle(session);
+        assertThat(session.poolStats().idle()).isEqualTo(1);
+    }
+
+    @Test
     void closingAStreamEarlyClosesTheConnectionInsteadOfReusingIt() throws Exception {
         server.enqueue(MockResponse.builder().body(new byte[2_000_000]).build());
         try (StreamingResponse response = session.get(server.url("/download")).stream()) {
