@@ -15,6 +15,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
@@ -27,6 +28,7 @@ import io.posthaste.internal.chain.Events;
 import io.posthaste.internal.chain.SessionConfig;
 import io.posthaste.internal.codec.HttpSemantics;
 import io.posthaste.internal.pool.ConnectionPool;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -278,10 +280,27 @@ public final class NettyTransport implements AutoCloseable {
         // The loops have stopped: nothing can close these through them any more.
         for (Channel ch : channels) {
             if (ch.isOpen()) {
-                ch.unsafe().closeForcibly();
+                closeAfterLoopStopped(ch);
             }
         }
         channels.clear();
+    }
+
+    /**
+     * Closes a channel whose event loop has stopped. Netty's own close paths must run on that
+     * loop (and assert so when assertions are on), so a native channel's descriptor is closed
+     * directly; no thread can touch the channel any more.
+     */
+    private static void closeAfterLoopStopped(Channel ch) {
+        if (ch instanceof UnixChannel unix) {
+            try {
+                unix.fd().close();
+            } catch (IOException alreadyClosed) {
+                // Nothing left to free.
+            }
+        } else {
+            ch.unsafe().closeForcibly();
+        }
     }
 
 }
