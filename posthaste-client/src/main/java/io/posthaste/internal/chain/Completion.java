@@ -4,8 +4,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * The completion of one public {@code sendAsync()} future, to be run on the callback executor so
- * that no caller code ever runs on an I/O thread.
+ * The completion of a future a caller sees — a {@code sendAsync()} result, or the future a
+ * virtual thread blocked in {@code send()} waits on — to be run off the I/O thread that finished
+ * the exchange, so that no caller code ever runs there.
  *
  * @param <T> the future's value type
  */
@@ -21,7 +22,7 @@ public final class Completion<T> implements Runnable {
         this.failure = failure;
     }
 
-    /** Completes the future; on the callback executor. */
+    /** Completes the future; on the executor it was handed to. */
     @Override
     public void run() {
         if (failure != null) {

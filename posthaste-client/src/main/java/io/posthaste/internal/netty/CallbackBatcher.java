@@ -1,6 +1,5 @@
 package io.posthaste.internal.netty;
 
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SingleThreadEventLoop;
 import io.netty.channel.SingleThreadIoEventLoop;
@@ -24,31 +23,26 @@ import java.util.concurrent.RejectedExecutionException;
 final class CallbackBatcher {
 
     private final Executor executor;
-    private final EventLoop[] loops;
     private final Batch[] batches;
 
     CallbackBatcher(EventLoopGroup group, Executor executor) {
         this.executor = executor;
-        List<EventLoop> found = new ArrayList<>();
+        List<Batch> found = new ArrayList<>();
         for (EventExecutor child : group) {
             // Only an I/O loop runs its after-iteration tasks every iteration (Netty's plain
             // DefaultEventLoop never does): any other kind gets no batching.
             if (child instanceof SingleThreadIoEventLoop loop) {
-                found.add(loop);
+                found.add(new Batch(loop));
             }
         }
-        this.loops = found.toArray(EventLoop[]::new);
-        this.batches = new Batch[loops.length];
-        for (int i = 0; i < loops.length; i++) {
-            batches[i] = new Batch((SingleThreadEventLoop) loops[i]);
-        }
+        this.batches = found.toArray(Batch[]::new);
     }
 
     /** Hands {@code completion} to the callback executor, now or at the end of this iteration. */
     void handOff(Completion<?> completion) {
-        for (int i = 0; i < loops.length; i++) {
-            if (loops[i].inEventLoop()) {
-                batches[i].add(completion);
+        for (Batch batch : batches) {
+            if (batch.loop.inEventLoop()) {
+                batch.add(completion);
                 return;
             }
         }
