@@ -13,8 +13,7 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Sends a body that needs blocking I/O (a stream, or a file under TLS) from a thread of its own,
@@ -29,11 +28,14 @@ final class BodyPump extends OutputStream implements BodySink {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final int BUFFER_SIZE = 64 * 1024;
 
+    /** The longest the pump sleeps before it looks at the channel again, wake-up or not. */
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final Channel channel;
     private final boolean chunked;
     private final long declaredLength;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition writable = lock.newCondition();
+    /** The pump's thread while it waits for the channel to drain, else null. */
+    private volatile Thread waiter;
     private final Exchange exchange;
     private ByteBuf buffer;
     private long written;
@@ -68,13 +70,14 @@ final class BodyPump extends OutputStream implements BodySink {
         }
     }
 
-    /** Wakes the pump when the channel can take more. Any thread. */
+    /**
+     * Wakes the pump when the channel can take more. Any thread; never blocks, because the
+     * event loop calls it (a lock here would park the loop whenever the pump holds it).
+     */
     void signalWritable() {
-        lock.lock();
-        try {
-            writable.signalAll();
-        } finally {
-            lock.unlock();
+        Thread parked = waiter;
+        if (parked != null) {
+            LockSupport.unpark(parked);
         }
     }
 
@@ -160,22 +163,23 @@ final class BodyPump extends OutputStream implements BodySink {
     }
 
     private void awaitWritable() throws IOException {
-        lock.lock();
-        try {
-            while (!channel.isWritable()) {
-                if (exchange.isDone() || !channel.isActive()) {
-                    throw new IOException("the exchange ended while the body was being sent");
-                }
-                writable.await(100, TimeUnit.MILLISECONDS);
-            }
-            if (exchange.isDone()) {
+        while (!channel.isWritable()) {
+            if (exchange.isDone() || !channel.isActive()) {
                 throw new IOException("the exchange ended while the body was being sent");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while sending the body");
-        } finally {
-            lock.unlock();
+            // Publish the thread before the second look: a signal that comes after that look
+            // finds the thread and unparks it; one that came before it left the channel writable.
+            waiter = Thread.currentThread();
+            if (!channel.isWritable()) {
+                LockSupport.parkNanos(this, RECHECK_NANOS);
+            }
+            waiter = null;
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("interrupted while sending the body");
+            }
+        }
+        if (exchange.isDone()) {
+            throw new IOException("the exchange ended while the body was being sent");
         }
     }
 
