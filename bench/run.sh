@@ -43,7 +43,7 @@ while [ $# -gt 0 ]; do
 done
 
 ALL_CLIENTS="noop posthaste jdk okhttp apache-async apache-classic jetty reactor-netty vertx ahc methanol helidon aiohttp wrk"
-ALL_SCENARIOS="get-c1 get-c64 get-c64-vt post-c1 post-c64 post-c64-vt upload download conn-1000"
+ALL_SCENARIOS="get-c1 get-c1-blocking get-c64 get-c64-vt post-c1 post-c1-blocking post-c64 post-c64-vt upload download conn-1000"
 case "$PROFILE" in
   smoke) WARM_MIN=0.3; WARM_MAX=0.6; MEASURE=0.7; XFER_MB=16; XFERS=1; XFER_WARM=0.1; REPS="${REPS:-1}"
          CLIENTS="${CLIENTS:-jdk posthaste}"; PY_WARM=0.5 ;;
@@ -123,7 +123,7 @@ classpath_of() { # the module's own jar + exactly the class path its POM resolve
 has_blocking() { case "$1" in noop|posthaste|jdk|okhttp|apache-classic|jetty|methanol|helidon) return 0 ;; *) return 1 ;; esac; }
 applies() { # client scenario -> 0 when the pair is measured
   case "$2" in
-    *-vt) [ "$1" != wrk ] && [ "$1" != aiohttp ] && has_blocking "$1" ;;
+    *-vt|*-blocking) [ "$1" != wrk ] && [ "$1" != aiohttp ] && has_blocking "$1" ;;
     upload|download) [ "$1" != noop ] && [ "$1" != wrk ] ;;
     *) return 0 ;;
   esac

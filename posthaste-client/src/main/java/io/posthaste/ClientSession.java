@@ -226,6 +226,16 @@ public final class ClientSession implements AutoCloseable {
         return waited;
     }
 
+    /**
+     * Executes {@code request} for a blocking caller: on the calling thread's own event loop when
+     * it may drive one (the returned future is then complete, or cancelled if the thread was
+     * interrupted), else on the shared loops (see {@link #forBlockingCaller}).
+     */
+    CompletableFuture<Response> executeBlocking(Request request) {
+        CompletableFuture<Response> driven = exchanger.callOnCallerLoop(() -> call.execute(request));
+        return driven != null ? driven : forBlockingCaller(call.execute(request));
+    }
+
     private static <T> CompletableFuture<T> cancelling(CompletableFuture<T> internal) {
         return new CompletableFuture<>() {
             @Override
@@ -283,6 +293,7 @@ public final class ClientSession implements AutoCloseable {
         private RetryPolicy retryPolicy = RetryPolicy.none();
         private EventListener eventListener;
         private HostResolver resolver = HostResolver.system();
+        private boolean callerDrivenIo = true;
 
         private Builder() {
         }
@@ -425,6 +436,23 @@ public final class ClientSession implements AutoCloseable {
         }
 
         /**
+         * Sets whether {@code send()} on a platform thread does the exchange's I/O on that thread
+         * (default true). It then needs no hand-off to an event-loop thread and back, which makes
+         * one request at a time as cheap as on a blocking socket: the thread writes the request
+         * and waits in {@code epoll_wait} for the answer on an event loop of its own, with every
+         * timeout, TLS, redirects and retries working as usual. Each such thread keeps its
+         * connection to each origin it talked to; those count against the connection caps and
+         * are closed after {@linkplain #idleTimeout the idle timeout} without a call, when the
+         * thread ends, or as soon as another request has to wait for a place in the pool.
+         * Virtual threads, {@code stream()} and {@code sendAsync()} always use the shared event
+         * loops, as does every call when the native (epoll) transport is not available.
+         */
+        public Builder callerDrivenIo(boolean enabled) {
+            this.callerDrivenIo = enabled;
+            return this;
+        }
+
+        /**
          * Sets where {@code sendAsync()} futures complete (default the common fork-join pool).
          * {@code Runnable::run} completes them on the event loop: fastest, but then dependent
          * stages must never block. The futures one event-loop iteration completes are handed over
@@ -556,7 +584,7 @@ public final class ClientSession implements AutoCloseable {
                     callbackExecutor, List.copyOf(interceptors), List.copyOf(networkInterceptors),
                     followRedirects, maxRedirects, allowHttpsToHttpRedirects,
                     cookieJar != null ? cookieJar : CookieJar.inMemory(), retryPolicy, eventListener,
-                    auth(), resolver));
+                    auth(), resolver, callerDrivenIo));
         }
 
         private SessionAuth auth() {

@@ -438,7 +438,10 @@ public final class RequestBuilder {
 
     /**
      * Sends the request and waits for the whole response. On a virtual thread this blocks only
-     * the virtual thread.
+     * the virtual thread. On a platform thread the exchange's I/O runs on the calling thread
+     * itself unless the session turned that off (see
+     * {@link ClientSession.Builder#callerDrivenIo(boolean)}), so nothing is handed to an I/O
+     * thread and back.
      *
      * @return the response, with its body read
      * @throws ClientResponseException for a 4xx/5xx answer while raise-for-status is on
@@ -448,7 +451,7 @@ public final class RequestBuilder {
      */
     public Response send() {
         Request request = session.checkOpen(build());
-        return await(session.forBlockingCaller(session.call().execute(request)));
+        return await(session.executeBlocking(request));
     }
 
     /**
@@ -483,10 +486,10 @@ public final class RequestBuilder {
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            CancellationException cancelled = new CancellationException("interrupted while waiting "
-                    + "for the response");
-            cancelled.initCause(e);
-            throw cancelled;
+            throw interrupted(e);
+        } catch (CancellationException e) {
+            // A caller that drove its own loop was interrupted: the future was cancelled for it.
+            throw Thread.currentThread().isInterrupted() ? interrupted(e) : e;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException runtime) {
@@ -497,5 +500,12 @@ public final class RequestBuilder {
             }
             throw new IllegalStateException(cause);
         }
+    }
+
+    private static CancellationException interrupted(Exception cause) {
+        CancellationException cancelled = new CancellationException("interrupted while waiting "
+                + "for the response");
+        cancelled.initCause(cause);
+        return cancelled;
     }
 }

@@ -101,6 +101,13 @@ public final class LoadMain {
             }
             mode = "blocking-virtual";
             threads = Threads.virtual();
+        } else if (sc.mode == Scenario.Mode.PLATFORM) {
+            if (!driver.hasBlocking()) {
+                row.put("skipped", "no blocking API");
+                return;
+            }
+            mode = "blocking-platform";
+            threads = Threads.platform("load");
         } else if (driver.hasAsync()) {
             mode = "async";
         } else if (Threads.virtualThreadsAvailable() && sc.concurrency > 1) {

@@ -6,9 +6,11 @@ package io.posthaste.bench;
  */
 enum Scenario {
     GET_C1("get-c1", Kind.GET, 1, Mode.ASYNC),
+    GET_C1_BLOCKING("get-c1-blocking", Kind.GET, 1, Mode.PLATFORM),
     GET_C64("get-c64", Kind.GET, 64, Mode.ASYNC),
     GET_C64_VT("get-c64-vt", Kind.GET, 64, Mode.VIRTUAL),
     POST_C1("post-c1", Kind.POST, 1, Mode.ASYNC),
+    POST_C1_BLOCKING("post-c1-blocking", Kind.POST, 1, Mode.PLATFORM),
     POST_C64("post-c64", Kind.POST, 64, Mode.ASYNC),
     POST_C64_VT("post-c64-vt", Kind.POST, 64, Mode.VIRTUAL),
     UPLOAD("upload", Kind.UPLOAD, 1, Mode.BLOCKING),
@@ -20,9 +22,11 @@ enum Scenario {
     /**
      * ASYNC: the client's async API behind a semaphore of {@code concurrency} permits, falling back
      * to blocking threads for clients with no async API. VIRTUAL: the blocking API on that many
-     * virtual threads (JDK 21+). BLOCKING: one transfer at a time on the main thread.
+     * virtual threads (JDK 21+). PLATFORM: the blocking API on that many platform threads (how
+     * one request at a time is usually written). BLOCKING: one transfer at a time on the main
+     * thread.
      */
-    enum Mode { ASYNC, VIRTUAL, BLOCKING }
+    enum Mode { ASYNC, VIRTUAL, PLATFORM, BLOCKING }
 
     final String id;
     final Kind kind;

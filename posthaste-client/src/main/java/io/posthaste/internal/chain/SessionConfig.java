@@ -50,6 +50,7 @@ import javax.net.ssl.X509TrustManager;
  * @param eventListener hears every step, or {@code null}
  * @param auth credentials for the base URL's origin, or {@code null}
  * @param resolver looks host names up
+ * @param callerDrivenIo whether {@code send()} on a platform thread drives its own I/O
  */
 public record SessionConfig(RequestUrl baseUrl, Headers defaultHeaders, String userAgent,
         Timeouts timeouts, int maxConnectionsPerOrigin, int maxConnectionsTotal, Duration idleTimeout,
@@ -60,5 +61,5 @@ public record SessionConfig(RequestUrl baseUrl, Headers defaultHeaders, String u
         Executor callbackExecutor, List<Interceptor> interceptors,
         List<Interceptor> networkInterceptors, boolean followRedirects, int maxRedirects,
         boolean allowHttpsToHttpRedirects, CookieJar cookieJar, RetryPolicy retryPolicy,
-        EventListener eventListener, SessionAuth auth, HostResolver resolver) {
+        EventListener eventListener, SessionAuth auth, HostResolver resolver, boolean callerDrivenIo) {
 }

@@ -90,7 +90,7 @@ final class Exchange {
 
     /** Starts the exchange. Any thread. */
     void start() {
-        spec.timeouts().total().ifPresent(total -> totalTimer = engine.transport().group().next()
+        spec.timeouts().total().ifPresent(total -> totalTimer = engine.timerLoop()
                 .schedule(() -> fail(timeout(ClientTimeoutException.Phase.TOTAL, total)),
                         total.toNanos(), TimeUnit.NANOSECONDS));
         acquire();

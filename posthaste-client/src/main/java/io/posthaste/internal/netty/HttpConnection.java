@@ -23,6 +23,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Conne
     private final Origin origin;
     private final ConnectionListener listener;
     private Exchange exchange;
+    private CallerLoop callerLoop;
     private int exchanges;
     private volatile boolean broken;
     private long idleSince;
@@ -46,6 +47,16 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Conne
 
     Origin origin() {
         return origin;
+    }
+
+    /** Marks this connection as one of {@code loop}'s, which a caller's thread drives. */
+    void drivenBy(CallerLoop loop) {
+        this.callerLoop = loop;
+    }
+
+    /** Returns the caller's loop this connection belongs to, or null for the shared pool's. */
+    CallerLoop callerLoop() {
+        return callerLoop;
     }
 
     /** Returns how many exchanges this connection has carried before the current one. */

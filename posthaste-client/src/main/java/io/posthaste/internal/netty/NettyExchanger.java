@@ -1,6 +1,7 @@
 package io.posthaste.internal.netty;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.posthaste.Body;
@@ -26,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 
 /** The end of the chain over Netty: HTTP/1.1 exchanges on pooled connections. */
@@ -37,6 +39,7 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
     private final ThreadLocal<Timeouts> connectTimeouts = new ThreadLocal<>();
     private final CallbackBatcher callbacks;
     private final CallbackBatcher virtualWakeUps;
+    private final CallerLoops callerLoops;
 
     /** Starts the transport and the pool for {@code config}. */
     public NettyExchanger(SessionConfig config) {
@@ -45,6 +48,10 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
         this.pool = new ConnectionPool<>(config.maxConnectionsPerOrigin(),
                 config.maxConnectionsTotal(), config.idleTimeout().toNanos(),
                 transport.group().next(), this::connect);
+        this.callerLoops = config.callerDrivenIo() && transport.isNative()
+                ? new CallerLoops(transport, pool, config.idleTimeout().toNanos(),
+                        config.maxConnectionsTotal())
+                : null;
         this.callbacks = new CallbackBatcher(transport.group(), config.callbackExecutor());
         Executor virtual = VirtualThreads.executor();
         this.virtualWakeUps = virtual == null ? null : new CallbackBatcher(transport.group(), virtual);
@@ -58,6 +65,26 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
         result.exchange = exchange;
         exchange.start();
         return result;
+    }
+
+    /**
+     * Runs {@code call} on the calling thread's own event loop, which the thread then drives
+     * until the result is complete (see {@link CallerLoop}); returns null, having started
+     * nothing, when this thread should wait for the shared loops instead. An interrupt cancels the
+     * result and keeps the interrupt flag.
+     */
+    public <T> CompletableFuture<T> callOnCallerLoop(Supplier<CompletableFuture<T>> call) {
+        CallerLoop loop = callerLoops == null ? null : callerLoops.enter();
+        if (loop == null) {
+            return null;
+        }
+        try {
+            CompletableFuture<T> result = call.get();
+            loop.drive(result);
+            return result;
+        } finally {
+            loop.exit();
+        }
     }
 
     @Override
@@ -76,7 +103,11 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
 
     @Override
     public ConnectionPool.Stats stats() {
-        return pool.stats();
+        ConnectionPool.Stats stats = pool.stats();
+        int kept = callerLoops == null ? 0 : callerLoops.keptIdle();
+        // The pool counts a caller loop's connections as leased places; those kept between calls are idle.
+        return new ConnectionPool.Stats(Math.max(0, stats.leased() - kept), stats.idle() + kept, stats.connecting(),
+                stats.waiting());
     }
 
     /** Returns whether the native transport is in use. */
@@ -86,6 +117,9 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
 
     @Override
     public void close() {
+        if (callerLoops != null) {
+            callerLoops.close();
+        }
         pool.close();
         transport.close();
     }
@@ -98,7 +132,23 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
         return transport;
     }
 
+    /**
+     * Returns the loop for an exchange's timers: the calling thread's own loop while it drives
+     * one (a timer there costs no wake-up of another thread), else one of the shared loops.
+     */
+    EventLoop timerLoop() {
+        CallerLoop own = callerLoops == null ? null : callerLoops.driving();
+        return own != null ? own.loop() : transport.group().next();
+    }
+
     CompletableFuture<HttpConnection> acquire(Origin origin, Timeouts timeouts) {
+        CallerLoop own = callerLoops == null ? null : callerLoops.driving();
+        if (own != null) {
+            CompletableFuture<HttpConnection> onOwnLoop = own.acquire(origin, timeouts, transport, this);
+            if (onOwnLoop != null) {
+                return onOwnLoop;
+            }
+        }
         connectTimeouts.set(timeouts);
         try {
             return pool.acquire(origin, timeouts.poolAcquire().toNanos());
@@ -109,7 +159,12 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
     }
 
     void release(HttpConnection connection, boolean reusable) {
-        pool.release(connection.origin(), connection, reusable);
+        CallerLoop own = connection.callerLoop();
+        if (own != null) {
+            own.release(connection, reusable);
+        } else {
+            pool.release(connection.origin(), connection, reusable);
+        }
     }
 
     private CompletableFuture<HttpConnection> connect(Origin origin) {
@@ -123,7 +178,12 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
 
     @Override
     public void idleConnectionLost(HttpConnection connection) {
-        pool.evict(connection.origin(), connection);
+        CallerLoop own = connection.callerLoop();
+        if (own != null) {
+            own.lost(connection);
+        } else {
+            pool.evict(connection.origin(), connection);
+        }
     }
 
     /** Turns any failure into the exception the caller should see, naming the request. */

@@ -7,7 +7,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ManualIoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -123,6 +125,12 @@ public final class NettyTransport implements AutoCloseable {
      */
     public CompletableFuture<HttpConnection> connect(Origin origin, int connectTimeoutMillis,
             int handshakeTimeoutMillis, ConnectionListener listener) {
+        return connect(origin, group, connectTimeoutMillis, handshakeTimeoutMillis, listener);
+    }
+
+    /** Opens a connection as {@link #connect(Origin, int, int, ConnectionListener)} does, on {@code loops}. */
+    CompletableFuture<HttpConnection> connect(Origin origin, EventLoopGroup loops, int connectTimeoutMillis,
+            int handshakeTimeoutMillis, ConnectionListener listener) {
         CompletableFuture<HttpConnection> result = new CompletableFuture<>();
         boolean lookup = !HttpSemantics.isIpLiteral(origin.host());
         if (lookup) {
@@ -135,14 +143,15 @@ public final class NettyTransport implements AutoCloseable {
             if (failure != null) {
                 result.completeExceptionally(failure);
             } else {
-                connect(origin, addresses, 0, connectTimeoutMillis, handshakeTimeoutMillis,
+                connect(origin, loops, addresses, 0, connectTimeoutMillis, handshakeTimeoutMillis,
                         listener, result);
             }
         });
         return result;
     }
 
-    private void connect(Origin origin, InetAddress[] addresses, int index, int connectTimeoutMillis,
+    private void connect(Origin origin, EventLoopGroup loops, InetAddress[] addresses, int index,
+            int connectTimeoutMillis,
             int handshakeTimeoutMillis, ConnectionListener listener,
             CompletableFuture<HttpConnection> result) {
         InetSocketAddress address = new InetSocketAddress(addresses[index], origin.port());
@@ -151,7 +160,7 @@ public final class NettyTransport implements AutoCloseable {
             result.completeExceptionally(new ConnectionPool.PoolClosedException());
             return;
         }
-        ChannelFuture connected = bootstrap.clone()
+        ChannelFuture connected = bootstrap.clone(loops)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
@@ -176,8 +185,8 @@ public final class NettyTransport implements AutoCloseable {
                 // Refused or silent: either way the next address may answer (each gets the full
                 // connect timeout, as in OkHttp's route selection).
                 if (index + 1 < addresses.length) {
-                    connect(origin, addresses, index + 1, connectTimeoutMillis, handshakeTimeoutMillis,
-                            listener, result);
+                    connect(origin, loops, addresses, index + 1, connectTimeoutMillis,
+                            handshakeTimeoutMillis, listener, result);
                 } else {
                     result.completeExceptionally(f.cause());
                 }
@@ -271,15 +280,42 @@ public final class NettyTransport implements AutoCloseable {
         return builder.build();
     }
 
+    /**
+     * Returns a new event loop that {@code owner} drives itself (see {@link CallerLoop}), or null
+     * without the native transport: only a native channel can be closed off its loop.
+     */
+    CallerLoop.Parts newCallerLoop(Thread owner) {
+        if (!nativeTransport) {
+            return null;
+        }
+        IoHandler[] made = new IoHandler[1];
+        IoHandlerFactory epoll = EpollIoHandler.newFactory();
+        ManualIoEventLoop loop = new ManualIoEventLoop(null, owner, executor -> {
+            made[0] = epoll.newHandler(executor);
+            return made[0];
+        });
+        return new CallerLoop.Parts(loop, made[0]);
+    }
+
+    /**
+     * Closes a channel whose loop is not running (stopped, or a caller's loop nobody drives
+     * now) and forgets it.
+     */
+    void closeUndriven(Channel ch) {
+        closeAfterLoopStopped(ch);
+        channels.remove(ch);
+    }
+
     /** Shuts the event loops and the blocking threads down and waits briefly for them. */
     @Override
     public void close() {
         closing = true;
         blockingExecutor.shutdownNow();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        // The loops have stopped: nothing can close these through them any more.
+        // The loops have stopped: nothing can close these through them any more. A caller's
+        // loop is still driven by its thread, which closes its own channels.
         for (Channel ch : channels) {
-            if (ch.isOpen()) {
+            if (ch.isOpen() && !(ch.eventLoop() instanceof ManualIoEventLoop)) {
                 closeAfterLoopStopped(ch);
             }
         }
@@ -287,7 +323,7 @@ public final class NettyTransport implements AutoCloseable {
     }
 
     /**
-     * Closes a channel whose event loop has stopped. Netty's own close paths must run on that
+     * Closes a channel whose event loop is not running. Netty's own close paths must run on that
      * loop (and assert so when assertions are on), so a native channel's descriptor is closed
      * directly; no thread can touch the channel any more.
      */

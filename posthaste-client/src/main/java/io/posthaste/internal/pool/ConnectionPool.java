@@ -19,7 +19,10 @@ import java.util.function.Function;
  * {@link Pooled}, and makes new ones with the connector it is given.
  *
  * <p>Accounting: every connection counts against both caps from the moment it is requested from
- * the connector until it is {@linkplain #release released} as not reusable or evicted. One lock
+ * the connector until it is {@linkplain #release released} as not reusable or evicted. A place
+ * can also be {@linkplain #tryReserve reserved} for a connection kept outside the pool (one that a
+ * caller's own thread drives); it counts as leased until {@linkplain #unreserve given back}, and
+ * a waiter that finds every place taken asks the {@code starved} hook to give such places back. One lock
  * guards all state and is never held while calling out (connector, futures, close), so a waiter's
  * callbacks can never deadlock the pool. A waiter that times out or is cancelled is removed at once
  * and never holds up the ones behind it.
@@ -83,6 +86,7 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
     private final long idleTimeoutNanos;
     private final ScheduledExecutorService scheduler;
     private final Function<K, CompletableFuture<C>> connector;
+    private volatile Runnable starved = () -> { };
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<K, Origin> origins = new HashMap<>();
     private int totalAllocated;
@@ -105,6 +109,57 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
         this.idleTimeoutNanos = idleTimeoutNanos;
         this.scheduler = scheduler;
         this.connector = connector;
+    }
+
+    /**
+     * Sets what to run when a request has to wait for a place: it may free reserved places
+     * (see {@link #tryReserve}). Runs on the waiting caller's thread, outside the lock.
+     */
+    public void onStarved(Runnable hook) {
+        this.starved = hook;
+    }
+
+    /**
+     * Takes a place for a connection to {@code key} kept outside the pool, if the caps allow one
+     * now (closing another origin's idle connection if that makes room). Never waits.
+     *
+     * @return whether the place was taken; if so, {@link #unreserve} must give it back
+     */
+    public boolean tryReserve(K key) {
+        List<C> toClose = new ArrayList<>(1);
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            Origin origin = origins.computeIfAbsent(key, Origin::new);
+            if (origin.allocated >= maxPerOrigin || !origin.waiters.isEmpty() || !makeRoom(toClose)) {
+                return false;
+            }
+            origin.allocated++;
+            totalAllocated++;
+            return true;
+        } finally {
+            lock.unlock();
+            toClose.forEach(Pooled::close);
+        }
+    }
+
+    /** Gives back a place taken by {@link #tryReserve}; a waiter may now connect. */
+    public void unreserve(K key) {
+        List<Origin> toConnect = new ArrayList<>(1);
+        lock.lock();
+        try {
+            Origin origin = origins.get(key);
+            if (origin == null) {
+                return;
+            }
+            forget(origin);
+            admitWaiters(toConnect);
+        } finally {
+            lock.unlock();
+        }
+        toConnect.forEach(this::connectForWaiter);
     }
 
     /**
@@ -161,6 +216,7 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
         if (connect) {
             return connect(origin);
         }
+        starved.run();
         return await(result, origin, key, timeoutNanos);
     }
 

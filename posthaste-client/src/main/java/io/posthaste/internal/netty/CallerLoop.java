@@ -1,0 +1,262 @@
+package io.posthaste.internal.netty;
+
+import io.netty.channel.IoHandler;
+import io.netty.channel.ManualIoEventLoop;
+import io.posthaste.Timeouts;
+import io.posthaste.internal.pool.ConnectionPool;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+
+/**
+ * An event loop that one platform thread drives itself while it waits in {@code send()}, so that
+ * a blocking call costs no hand-off to an I/O thread and back: the thread writes the request,
+ * waits in {@code epoll_wait} for the answer and reads it, as a blocking-socket client does,
+ * while timeouts, TLS and redirects work as on the shared loops.
+ *
+ * <p>The loop keeps at most one idle connection per origin between calls; each counts against
+ * the pool's caps as a reserved place. States: {@code IDLE} (nobody drives it), {@code DRIVING}
+ * (its owner is inside {@code send()}), {@code RETIRED} (closed for good). Only the owner moves
+ * it from IDLE to DRIVING and back; any thread may retire an IDLE loop, which closes its
+ * connections' descriptors directly, since nobody runs the loop then. The idle connections and
+ * the lease count belong to whichever thread holds the state (the owner while DRIVING, the
+ * retiring thread once RETIRED), and the state's atomic updates publish them from one to the next.
+ */
+final class CallerLoop {
+
+    /** The loop and the I/O handler inside it (which is destroyed directly on retirement). */
+    record Parts(ManualIoEventLoop loop, IoHandler handler) {
+    }
+
+    private static final int IDLE = 0;
+    private static final int DRIVING = 1;
+    private static final int RETIRED = 2;
+
+    /** Longest wait in {@code epoll_wait} before the owner checks whether it was interrupted. */
+    private static final long INTERRUPT_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final CallerLoops owners;
+    private final ManualIoEventLoop loop;
+    private final IoHandler handler;
+    private final Thread owner;
+    private final AtomicInteger state = new AtomicInteger(IDLE);
+    private final Map<Origin, HttpConnection> idle = new HashMap<>(4);
+    /** Every open connection of this loop, idle or in use. */
+    private final Set<HttpConnection> connections = new HashSet<>(4);
+    private final BiConsumer<Object, Throwable> wakeOwner;
+    /** Connections handed out (or being opened) and not given back. */
+    private int leased;
+    private volatile long idleSinceNanos = System.nanoTime();
+
+    CallerLoop(CallerLoops owners, Parts parts, Thread owner) {
+        this.owners = owners;
+        this.loop = parts.loop();
+        this.handler = parts.handler();
+        this.owner = owner;
+        this.wakeOwner = (value, failure) -> loop.wakeup();
+    }
+
+    ManualIoEventLoop loop() {
+        return loop;
+    }
+
+    Thread owner() {
+        return owner;
+    }
+
+    /** Owner only: makes this loop the one the owner drives; false once it is retired. */
+    boolean enter() {
+        if (!state.compareAndSet(IDLE, DRIVING)) {
+            return false;
+        }
+        // Takes in what happened since the last call: a server that closed an idle connection.
+        loop.runNow();
+        return true;
+    }
+
+    /** Returns whether the calling thread is the owner, inside {@code send()}. */
+    boolean isDrivenByCurrentThread() {
+        return Thread.currentThread() == owner && state.get() == DRIVING;
+    }
+
+    /**
+     * Runs the loop until {@code result} is complete and every connection is back: an exchange
+     * this thread started on the loop (a redirect's, or an interceptor's) must not be left to a
+     * loop nobody runs. An interrupt cancels {@code result}; the interrupt flag is kept.
+     */
+    void drive(CompletableFuture<?> result) {
+        if (!result.isDone()) {
+            // The result may complete on another thread (a retry, a timer): wake the owner then.
+            result.whenComplete(wakeOwner);
+        }
+        boolean interrupted = false;
+        while (!result.isDone() || leased > 0) {
+            loop.run(INTERRUPT_CHECK_NANOS);
+            if (!interrupted && Thread.interrupted()) {
+                interrupted = true;
+                result.cancel(true);
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Owner only: leaves the loop idle (or retires it if the session is closing). */
+    void exit() {
+        idleSinceNanos = System.nanoTime();
+        state.set(IDLE);
+        if (owners.isClosing() && tryRetire()) {
+            retire();
+        }
+    }
+
+    /**
+     * Returns a connection to {@code origin} on this loop: the idle one, or a new one if the pool
+     * has a place for it; null if it has none (the caller then uses the shared pool). Owner,
+     * while driving.
+     */
+    CompletableFuture<HttpConnection> acquire(Origin origin, Timeouts timeouts, NettyTransport transport,
+            ConnectionListener listener) {
+        HttpConnection kept = unkeep(origin);
+        if (kept != null) {
+            if (kept.isUsable()) {
+                leased++;
+                return CompletableFuture.completedFuture(kept);
+            }
+            discard(kept);
+        }
+        if (!owners.pool().tryReserve(origin)) {
+            return null;
+        }
+        leased++;
+        CompletableFuture<HttpConnection> attempt = transport.connect(origin, loop,
+                (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis()),
+                (int) Math.min(Integer.MAX_VALUE, timeouts.tlsHandshake().toMillis()), listener);
+        CompletableFuture<HttpConnection> result = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                boolean cancelled = super.cancel(mayInterruptIfRunning);
+                attempt.cancel(false);
+                return cancelled;
+            }
+        };
+        attempt.whenComplete((connection, failure) -> onLoop(() -> {
+            Throwable refused = failure == null && owners.isClosing()
+                    ? new ConnectionPool.PoolClosedException() : failure;
+            if (refused != null) {
+                if (connection != null) {
+                    connection.close();
+                }
+                leased--;
+                owners.pool().unreserve(origin);
+                result.completeExceptionally(refused);
+                return;
+            }
+            connection.drivenBy(this);
+            connections.add(connection);
+            if (!result.complete(connection)) {
+                // Nobody waits for it any more: keep it for the next call.
+                release(connection, true);
+            }
+        }));
+        return result;
+    }
+
+    /** Takes back a connection of this loop. On the loop. */
+    void release(HttpConnection connection, boolean reusable) {
+        leased--;
+        if (!reusable || !connection.isUsable() || owners.isClosing()) {
+            discard(connection);
+            return;
+        }
+        connection.idleSince(System.nanoTime());
+        HttpConnection previous = unkeep(connection.origin());
+        idle.put(connection.origin(), connection);
+        owners.keptIdle(1);
+        if (previous != null && previous != connection) {
+            discard(previous);
+        }
+    }
+
+    /** An idle connection of this loop closed (the server closed it). On the loop. */
+    void lost(HttpConnection connection) {
+        if (idle.get(connection.origin()) == connection) {
+            unkeep(connection.origin());
+            connections.remove(connection);
+            owners.pool().unreserve(connection.origin());
+        }
+    }
+
+    /** Closes every connection of this loop, in use or not: the session is closing. On the loop. */
+    void closeConnections() {
+        List<HttpConnection> kept = new ArrayList<>(idle.values());
+        kept.forEach(connection -> unkeep(connection.origin()));
+        kept.forEach(this::discard);
+        // An exchange on one of the others fails, and gives its connection back as it does.
+        new ArrayList<>(connections).forEach(HttpConnection::close);
+    }
+
+    /** Returns how long nobody has driven this loop, or 0 while somebody does. */
+    long idleNanos(long now) {
+        return state.get() == IDLE ? now - idleSinceNanos : 0;
+    }
+
+    /** Claims an idle loop for retirement; false if it is being driven or already retired. */
+    boolean tryRetire() {
+        return state.compareAndSet(IDLE, RETIRED);
+    }
+
+    /**
+     * Closes the connections and the loop itself, after {@link #tryRetire()} succeeded. Any
+     * thread: nobody runs the loop any more, so descriptors are closed directly, and the loop is
+     * shut down first so that no late task can touch its wake-up descriptor afterwards.
+     */
+    @SuppressWarnings("deprecation") // shutdown() is the only way to refuse further tasks at once
+    void retire() {
+        for (HttpConnection connection : new ArrayList<>(idle.values())) {
+            unkeep(connection.origin());
+            owners.pool().unreserve(connection.origin());
+        }
+        // Idle ones, and any a failed call left behind (their places went back with it).
+        connections.forEach(connection -> owners.transport().closeUndriven(connection.channel()));
+        connections.clear();
+        loop.shutdown();
+        handler.destroy();
+        owners.forget(this);
+    }
+
+    private HttpConnection unkeep(Origin origin) {
+        HttpConnection kept = idle.remove(origin);
+        if (kept != null) {
+            owners.keptIdle(-1);
+        }
+        return kept;
+    }
+
+    private void discard(HttpConnection connection) {
+        connections.remove(connection);
+        connection.close();
+        owners.pool().unreserve(connection.origin());
+    }
+
+    private void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CallerLoop[" + owner.getName() + ", state " + state.get() + "]";
+    }
+}
