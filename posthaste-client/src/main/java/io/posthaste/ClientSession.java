@@ -51,7 +51,8 @@ import javax.net.ssl.X509TrustManager;
  * against the JDK's trust store.
  *
  * <p>Threading: {@code send()} blocks the calling thread (cheaply on a virtual thread: nothing
- * pins it); {@code sendAsync()} futures complete on the {@linkplain Builder#callbackExecutor
+ * pins it; on a platform thread the thread does the exchange's I/O itself, see
+ * {@link Builder#callerDrivenIo}); {@code sendAsync()} futures complete on the {@linkplain Builder#callbackExecutor
  * callback executor}, never on an event loop. {@link #close()} is idempotent; a closed session
  * rejects new requests with {@link IllegalStateException}.
  */

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.posthaste.testing.Fault;
 import io.posthaste.testing.MockResponse;
 import io.posthaste.testing.TestServer;
+import io.posthaste.testing.TestServerExtension;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code send()} on a platform thread drives the exchange's I/O on that thread, on an event loop
@@ -26,20 +27,11 @@ import org.junit.jupiter.api.Test;
  */
 class CallerDrivenIoTest {
 
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final TestServerExtension servers = TestServerExtension.perTest();
 
     @Test
-    void aBlockingSendDoesItsIoOnTheCallingThreadAndKeepsItsConnection() {
+    void aBlockingSendDoesItsIoOnTheCallingThreadAndKeepsItsConnection(TestServer server) {
         Set<Thread> ioThreads = ConcurrentHashMap.newKeySet();
         try (ClientSession session = ClientSession.builder().eventListener(event -> {
             if (event.type() == Event.Type.RESPONSE_HEADERS_RECEIVED) {
@@ -57,7 +49,7 @@ class CallerDrivenIoTest {
     }
 
     @Test
-    void turnedOffOrForStreamsTheIoRunsOnTheSessionsEventLoops() throws Exception {
+    void turnedOffOrForStreamsTheIoRunsOnTheSessionsEventLoops(TestServer server) throws Exception {
         Set<String> ioThreads = ConcurrentHashMap.newKeySet();
         EventListener listener = event -> {
             if (event.type() == Event.Type.RESPONSE_HEADERS_RECEIVED) {
@@ -76,7 +68,8 @@ class CallerDrivenIoTest {
     }
 
     @Test
-    void threadsKeepTheirOwnConnectionsWithinTheCapAndNeverStarveEachOther() throws Exception {
+    void threadsKeepTheirOwnConnectionsWithinTheCapAndNeverStarveEachOther(TestServer server)
+            throws Exception {
         AtomicInteger overCap = new AtomicInteger();
         try (ClientSession session = ClientSession.builder().maxConnectionsPerOrigin(2)
                 .timeouts(Timeouts.builder().poolAcquire(Duration.ofSeconds(5)).build()).build()) {
@@ -111,7 +104,8 @@ class CallerDrivenIoTest {
     }
 
     @Test
-    void aConnectionKeptByAQuietThreadIsGivenUpAsSoonAsAnotherThreadNeedsThePlace() throws Exception {
+    void aConnectionKeptByAQuietThreadIsGivenUpAsSoonAsAnotherThreadNeedsThePlace(TestServer server)
+            throws Exception {
         CountDownLatch testOver = new CountDownLatch(1);
         CompletableFuture<Integer> quietStatus = new CompletableFuture<>();
         try (ClientSession session = ClientSession.builder().maxConnectionsPerOrigin(1)
@@ -143,32 +137,74 @@ class CallerDrivenIoTest {
     }
 
     @Test
-    void aThreadsConnectionIsClosedSoonAfterTheThreadEnds() throws Exception {
+    void whileRequestsWaitForPlacesNewThreadsUseTheSharedLoopsInsteadOfMakingTheirOwn(TestServer server)
+            throws Exception {
+        Set<String> ioThreads = ConcurrentHashMap.newKeySet();
+        try (ClientSession session = ClientSession.builder().maxConnectionsPerOrigin(1)
+                .eventListener(event -> {
+                    if (event.type() == Event.Type.RESPONSE_HEADERS_RECEIVED
+                            && event.request().url().toString().contains("late")) {
+                        ioThreads.add(Thread.currentThread().getName());
+                    }
+                }).build()) {
+            server.enqueue(MockResponse.builder().body("slow").headersDelay(Duration.ofMillis(300)).build());
+            Thread holder = new Thread(() -> session.get(server.url("/slow")).send(), "holder");
+            holder.start();
+            server.takeRequest(Duration.ofSeconds(5));
+            // Waits for the holder's place, which its thread gives up when its call ends.
+            assertThat(session.get(server.url("/get?waiter")).send().status()).isEqualTo(200);
+            holder.join(5_000);
+
+            Thread late = new Thread(() -> session.get(server.url("/get?late")).send(), "late");
+            late.start();
+            late.join(5_000);
+            assertThat(ioThreads).singleElement().asString().startsWith("posthaste-io");
+        }
+    }
+
+    @Test
+    void aThreadsConnectionIsClosedSoonAfterTheThreadEnds(TestServer server) throws Exception {
         try (ClientSession session = ClientSession.create()) {
             Thread once = new Thread(() -> session.get(server.url("/get")).send());
             once.start();
             once.join(5_000);
             assertThat(session.poolStats().idle()).isEqualTo(1);
 
-            awaitNoOpenConnection(Duration.ofSeconds(5));
+            awaitNoOpenConnection(server, Duration.ofSeconds(5));
             assertThat(session.poolStats().idle()).isZero();
             assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
         }
     }
 
     @Test
-    void aConnectionIdleForTheIdleTimeoutIsClosedEvenIfItsThreadLivesOn() throws Exception {
+    void aConnectionIdleForTheIdleTimeoutIsClosedEvenIfItsThreadLivesOn(TestServer server)
+            throws Exception {
         try (ClientSession session = ClientSession.builder().idleTimeout(Duration.ofMillis(200)).build()) {
             session.get(server.url("/get")).send();
 
-            awaitNoOpenConnection(Duration.ofSeconds(5));
+            awaitNoOpenConnection(server, Duration.ofSeconds(5));
             assertThat(session.poolStats().idle()).isZero();
             assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
         }
     }
 
     @Test
-    void timeoutsFireWhileTheCallerDrivesItsOwnLoop() {
+    void aConnectionTheServerClosedBetweenCallsIsNotUsedForTheNextPost(TestServer server)
+            throws Exception {
+        // No "Connection: close": the server just closes the connection after the answer.
+        server.enqueue(MockResponse.builder().raw("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                .getBytes(StandardCharsets.ISO_8859_1)).closeConnection().build());
+        try (ClientSession session = ClientSession.create()) {
+            session.get(server.url("/get")).send();
+            Thread.sleep(50); // the close arrives while nobody drives the thread's loop
+
+            assertThat(session.post(server.url("/post")).json(1).send().status()).isEqualTo(200);
+            assertThat(server.takeRequest().connectionId()).isNotEqualTo(server.takeRequest().connectionId());
+        }
+    }
+
+    @Test
+    void timeoutsFireWhileTheCallerDrivesItsOwnLoop(TestServer server) {
         server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
         server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
         try (ClientSession session = ClientSession.create()) {
@@ -185,7 +221,8 @@ class CallerDrivenIoTest {
     }
 
     @Test
-    void closingTheSessionFailsASendInFlightOnAnotherThreadAndClosesItsConnection() throws Exception {
+    void closingTheSessionFailsASendInFlightOnAnotherThreadAndClosesItsConnection(TestServer server)
+            throws Exception {
         server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
         ClientSession session = ClientSession.create();
         CompletableFuture<Throwable> thrown = new CompletableFuture<>();
@@ -203,10 +240,10 @@ class CallerDrivenIoTest {
         session.close();
 
         assertThat(thrown.get(5, TimeUnit.SECONDS)).isInstanceOf(ClientConnectionException.class);
-        awaitNoOpenConnection(Duration.ofSeconds(5));
+        awaitNoOpenConnection(server, Duration.ofSeconds(5));
     }
 
-    private void awaitNoOpenConnection(Duration within) throws InterruptedException {
+    private static void awaitNoOpenConnection(TestServer server, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         while (server.openConnectionCount() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);

@@ -39,6 +39,9 @@ final class CallerLoop {
     private static final int DRIVING = 1;
     private static final int RETIRED = 2;
 
+    /** How long the loop may go undriven before a call first looks for closed connections. */
+    private static final long STALE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
     /** Longest wait in {@code epoll_wait} before the owner checks whether it was interrupted. */
     private static final long INTERRUPT_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -76,8 +79,14 @@ final class CallerLoop {
         if (!state.compareAndSet(IDLE, DRIVING)) {
             return false;
         }
-        // Takes in what happened since the last call: a server that closed an idle connection.
-        loop.runNow();
+        if (System.nanoTime() - idleSinceNanos >= STALE_CHECK_NANOS) {
+            // Takes in what happened while nobody drove the loop: a server that closed an idle
+            // connection. Right after the last call (back-to-back requests) the check is skipped,
+            // as pools skip theirs for a connection used moments ago (OkHttp and Apache wait
+            // seconds, not a millisecond): a stale connection is then retried for idempotent
+            // requests, like one the server closes while the request is on its way.
+            loop.runNow();
+        }
         return true;
     }
 
@@ -134,6 +143,7 @@ final class CallerLoop {
             discard(kept);
         }
         if (!owners.pool().tryReserve(origin)) {
+            owners.crowded();
             return null;
         }
         leased++;
@@ -173,7 +183,7 @@ final class CallerLoop {
     /** Takes back a connection of this loop. On the loop. */
     void release(HttpConnection connection, boolean reusable) {
         leased--;
-        if (!reusable || !connection.isUsable() || owners.isClosing()) {
+        if (!reusable || !connection.isUsable() || owners.isClosing() || owners.isCrowded()) {
             discard(connection);
             return;
         }

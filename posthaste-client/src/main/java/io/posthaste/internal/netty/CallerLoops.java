@@ -13,9 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * one per place in the pool's total cap. A loop nobody has driven for the idle timeout, or whose
  * thread has ended, is retired by a periodic sweep; all idle ones are retired at once when a
  * request has to wait for a place in the pool, so a connection kept by a thread that has gone
- * quiet never starves another thread.
+ * quiet never starves another thread. While requests wait for places (and for a second after),
+ * no new loop is made and loops keep no connection after a call: under a saturated pool the
+ * shared one serves everybody, rather than loops being made and retired request after request.
  */
 final class CallerLoops {
+
+    private static final long CROWDED_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final NettyTransport transport;
     private final ConnectionPool<Origin, HttpConnection> pool;
@@ -23,6 +27,8 @@ final class CallerLoops {
     private final int maxLoops;
     private final Map<Thread, CallerLoop> loops = new ConcurrentHashMap<>();
     private final AtomicInteger keptIdle = new AtomicInteger();
+    /** Until when no new loop is made, because requests had to wait for a place (nanoTime). */
+    private volatile long crowdedUntilNanos = System.nanoTime();
     private volatile boolean closing;
     private ScheduledFuture<?> sweeper;
 
@@ -67,7 +73,7 @@ final class CallerLoops {
         Thread thread = Thread.currentThread();
         CallerLoop own = loops.get(thread);
         if (own == null) {
-            if (closing || loops.size() >= maxLoops || VirtualThreads.isVirtual(thread)) {
+            if (closing || loops.size() >= maxLoops || VirtualThreads.isVirtual(thread) || isCrowded()) {
                 return null;
             }
             CallerLoop.Parts parts = transport.newCallerLoop(thread);
@@ -126,7 +132,20 @@ final class CallerLoops {
         }
     }
 
+    /**
+     * A request could not get a place: for a while no new loop is made and no loop keeps a
+     * connection after a call, so that places go back to the requests waiting for them.
+     */
+    void crowded() {
+        crowdedUntilNanos = System.nanoTime() + CROWDED_NANOS;
+    }
+
+    boolean isCrowded() {
+        return System.nanoTime() - crowdedUntilNanos < 0;
+    }
+
     private void retireIdle() {
+        crowded();
         for (CallerLoop loop : loops.values()) {
             if (loop.tryRetire()) {
                 loop.retire();

@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * timers and any stream of the request body.
  *
  * <p>Once a connection is bound, all state changes happen on its event loop. The result future is
- * completed there too; {@code send()} just waits on it, so a blocking call costs one wake-up.
+ * completed there too. That loop is a shared one, or the calling thread's own {@link CallerLoop}
+ * when a platform thread calls {@code send()}: then the caller runs the whole exchange itself.
  */
 final class Exchange {
 

@@ -105,9 +105,10 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
     public ConnectionPool.Stats stats() {
         ConnectionPool.Stats stats = pool.stats();
         int kept = callerLoops == null ? 0 : callerLoops.keptIdle();
-        // The pool counts a caller loop's connections as leased places; those kept between calls are idle.
-        return new ConnectionPool.Stats(Math.max(0, stats.leased() - kept), stats.idle() + kept, stats.connecting(),
-                stats.waiting());
+        // The pool counts a caller loop's connections as leased places; those kept between calls
+        // are idle. The two counts are read apart, hence the floor.
+        return new ConnectionPool.Stats(Math.max(0, stats.leased() - kept), stats.idle() + kept,
+                stats.connecting(), stats.waiting());
     }
 
     /** Returns whether the native transport is in use. */

@@ -128,7 +128,7 @@ public final class NettyTransport implements AutoCloseable {
         return connect(origin, group, connectTimeoutMillis, handshakeTimeoutMillis, listener);
     }
 
-    /** Opens a connection as {@link #connect(Origin, int, int, ConnectionListener)} does, on {@code loops}. */
+    /** Opens a connection as {@link #connect(Origin, int, int, ConnectionListener)}, on {@code loops}. */
     CompletableFuture<HttpConnection> connect(Origin origin, EventLoopGroup loops, int connectTimeoutMillis,
             int handshakeTimeoutMillis, ConnectionListener listener) {
         CompletableFuture<HttpConnection> result = new CompletableFuture<>();
