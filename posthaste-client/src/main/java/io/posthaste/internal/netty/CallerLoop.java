@@ -227,16 +227,17 @@ final class CallerLoop {
     /**
      * Closes the connections and the loop itself, after {@link #tryRetire()} succeeded. Any
      * thread: nobody runs the loop any more, so descriptors are closed directly, and the loop is
-     * shut down first so that no late task can touch its wake-up descriptor afterwards.
+     * shut down before its handler is destroyed, so that no late task can touch the handler's
+     * wake-up descriptor afterwards.
      */
     @SuppressWarnings("deprecation") // shutdown() is the only way to refuse further tasks at once
     void retire() {
-        for (HttpConnection connection : new ArrayList<>(idle.values())) {
-            unkeep(connection.origin());
+        new ArrayList<>(idle.keySet()).forEach(this::unkeep);
+        // Each open connection holds one place: the idle ones, and any a failed call left behind.
+        for (HttpConnection connection : connections) {
+            owners.transport().closeUndriven(connection.channel());
             owners.pool().unreserve(connection.origin());
         }
-        // Idle ones, and any a failed call left behind (their places went back with it).
-        connections.forEach(connection -> owners.transport().closeUndriven(connection.channel()));
         connections.clear();
         loop.shutdown();
         handler.destroy();
