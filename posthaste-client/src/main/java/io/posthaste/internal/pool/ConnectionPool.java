@@ -22,9 +22,9 @@ import java.util.function.Function;
  * the connector until it is {@linkplain #release released} as not reusable or evicted. A place
  * can also be {@linkplain #tryReserve reserved} for a connection kept outside the pool (one that a
  * caller's own thread drives); it counts as leased until {@linkplain #unreserve given back}, and
- * a waiter that finds every place taken asks the {@code starved} hook to give such places back. One lock
- * guards all state and is never held while calling out (connector, futures, close), so a waiter's
- * callbacks can never deadlock the pool. A waiter that times out or is cancelled is removed at once
+ * a waiter that finds every place taken asks the {@linkplain #onStarved starved hook} to give
+ * such places back. One lock guards all state and is never held while calling out (connector,
+ * futures, close, the hook), so a waiter's callbacks can never deadlock the pool. A waiter that times out or is cancelled is removed at once
  * and never holds up the ones behind it.
  *
  * @param <K> the origin key (scheme, host, port and TLS settings)
