@@ -52,9 +52,10 @@ import javax.net.ssl.X509TrustManager;
  *
  * <p>Threading: {@code send()} blocks the calling thread (cheaply on a virtual thread: nothing
  * pins it; on a platform thread the thread does the exchange's I/O itself, see
- * {@link Builder#callerDrivenIo}); {@code sendAsync()} futures complete on the {@linkplain Builder#callbackExecutor
- * callback executor}, never on an event loop. {@link #close()} is idempotent; a closed session
- * rejects new requests with {@link IllegalStateException}.
+ * {@link Builder#callerDrivenIo}); {@code sendAsync()} futures complete on the
+ * {@linkplain Builder#callbackExecutor callback executor}, never on an event loop.
+ * {@link #close()} is idempotent; a closed session rejects new requests with
+ * {@link IllegalStateException}.
  */
 public final class ClientSession implements AutoCloseable {
 

@@ -132,8 +132,7 @@ final class CallerLoop {
      * has a place for it; null if it has none (the caller then uses the shared pool). Owner,
      * while driving.
      */
-    CompletableFuture<HttpConnection> acquire(Origin origin, Timeouts timeouts, NettyTransport transport,
-            ConnectionListener listener) {
+    CompletableFuture<HttpConnection> acquire(Origin origin, Timeouts timeouts, NettyExchanger engine) {
         HttpConnection kept = unkeep(origin);
         if (kept != null) {
             if (kept.isUsable()) {
@@ -147,9 +146,7 @@ final class CallerLoop {
             return null;
         }
         leased++;
-        CompletableFuture<HttpConnection> attempt = transport.connect(origin, loop,
-                (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis()),
-                (int) Math.min(Integer.MAX_VALUE, timeouts.tlsHandshake().toMillis()), listener);
+        CompletableFuture<HttpConnection> attempt = engine.connect(origin, loop, timeouts);
         CompletableFuture<HttpConnection> result = new CompletableFuture<>() {
             @Override
             public boolean cancel(boolean mayInterruptIfRunning) {

@@ -2,6 +2,7 @@ package io.posthaste.internal.netty;
 
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.posthaste.Body;
@@ -145,7 +146,7 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
     CompletableFuture<HttpConnection> acquire(Origin origin, Timeouts timeouts) {
         CallerLoop own = callerLoops == null ? null : callerLoops.driving();
         if (own != null) {
-            CompletableFuture<HttpConnection> onOwnLoop = own.acquire(origin, timeouts, transport, this);
+            CompletableFuture<HttpConnection> onOwnLoop = own.acquire(origin, timeouts, this);
             if (onOwnLoop != null) {
                 return onOwnLoop;
             }
@@ -173,7 +174,13 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
         if (timeouts == null) {
             timeouts = config.timeouts();
         }
-        return transport.connect(origin, (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis()),
+        return connect(origin, transport.group(), timeouts);
+    }
+
+    /** Opens a connection to {@code origin} on {@code loops}, within {@code timeouts}. */
+    CompletableFuture<HttpConnection> connect(Origin origin, EventLoopGroup loops, Timeouts timeouts) {
+        return transport.connect(origin, loops,
+                (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis()),
                 (int) Math.min(Integer.MAX_VALUE, timeouts.tlsHandshake().toMillis()), this);
     }
 

@@ -119,16 +119,11 @@ public final class NettyTransport implements AutoCloseable {
     }
 
     /**
-     * Opens a connection to {@code origin}: resolves the host off the event loop (an IP literal
-     * needs no look-up), tries each address in turn, and for https completes the TLS handshake
-     * before the connection is handed out.
+     * Opens a connection to {@code origin} on {@code loops} (the shared group, or a caller's own
+     * loop): resolves the host off the event loop (an IP literal needs no look-up), tries each
+     * address in turn, and for https completes the TLS handshake before the connection is handed
+     * out.
      */
-    public CompletableFuture<HttpConnection> connect(Origin origin, int connectTimeoutMillis,
-            int handshakeTimeoutMillis, ConnectionListener listener) {
-        return connect(origin, group, connectTimeoutMillis, handshakeTimeoutMillis, listener);
-    }
-
-    /** Opens a connection as {@link #connect(Origin, int, int, ConnectionListener)}, on {@code loops}. */
     CompletableFuture<HttpConnection> connect(Origin origin, EventLoopGroup loops, int connectTimeoutMillis,
             int handshakeTimeoutMillis, ConnectionListener listener) {
         CompletableFuture<HttpConnection> result = new CompletableFuture<>();
