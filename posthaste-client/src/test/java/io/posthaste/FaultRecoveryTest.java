@@ -112,7 +112,8 @@ class FaultRecoveryTest {
                         return single.get(server.url("/cut")).sendAsync();
                     },
                     () -> {
-                        server.enqueue(MockResponse.builder().interimContinues(11).build());
+                        server.enqueue(MockResponse.builder().raw("HTTP/1.1 100 Continue\r\n\r\n".repeat(5000)
+                                .getBytes(StandardCharsets.US_ASCII)).build());
                         return single.get(server.url("/interim")).sendAsync();
                     },
                     () -> {

@@ -115,11 +115,12 @@ class HostileServerTest {
     }
 
     @Test
-    void aFloodOfInterimResponsesIsCutOffQuickly() {
-        server.enqueue(MockResponse.builder().interimContinues(11).body("late").build());
-        assertThatThrownBy(() -> session.get(server.url("/eleven")).send())
-                .isInstanceOf(ClientPayloadException.class).hasMessageContaining("interim");
-        nextRequestSucceedsOnAFreshConnection(server.takeRequest());
+    void aFloodOfInterimResponsesIsCutOffQuicklyWhileAFewHundredAreFine() {
+        // Bounded by bytes (and time), not by a small count: 102 Processing every few seconds
+        // through a long operation must not break it (issue 12, item 6).
+        server.enqueue(MockResponse.builder().interimContinues(100).body("late").build());
+        assertThat(session.get(server.url("/a-hundred")).send().text()).isEqualTo("late");
+        server.takeRequest();
 
         long started = System.nanoTime();
         server.enqueue(raw("HTTP/1.1 100 Continue\r\n\r\n".repeat(10_000)));

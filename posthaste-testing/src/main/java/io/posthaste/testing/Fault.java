@@ -4,7 +4,8 @@ package io.posthaste.testing;
  * A misbehaviour a {@link MockResponse} can inject instead of (or around) a normal answer.
  *
  * <p>Faults that act before the request body is read ({@link #DISCONNECT_AT_START},
- * {@link #DISCONNECT_AFTER_REQUEST_HEAD}, {@link #RESPOND_BEFORE_BODY}) are taken from the head of
+ * {@link #DISCONNECT_AFTER_REQUEST_HEAD}, {@link #RESPOND_BEFORE_BODY},
+ * {@link #RESPOND_BEFORE_BODY_THEN_RESET}) are taken from the head of
  * the queue (or from {@link Dispatcher#peek()}) as soon as the connection or request head arrives.
  */
 public enum Fault {
@@ -25,5 +26,18 @@ public enum Fault {
      * then half-closes and discards whatever body still arrives, so the client can read the answer.
      * The request is recorded with an empty body.
      */
-    RESPOND_BEFORE_BODY
+    RESPOND_BEFORE_BODY,
+    /**
+     * Answers as soon as the request head arrives, like {@link #RESPOND_BEFORE_BODY}, but then
+     * aborts the connection with a TCP reset while the body is still arriving, as a server that
+     * will not read an upload it refused does. The client must still report the answer. The
+     * request is recorded with an empty body.
+     */
+    RESPOND_BEFORE_BODY_THEN_RESET,
+    /**
+     * Answers as on a kept-alive connection (no {@code Connection: close}), then closes the
+     * connection: a server whose keep-alive timeout is zero, or that restarts between requests.
+     * The client learns of it only from the close, possibly after it reused the connection.
+     */
+    CLOSE_AFTER_RESPONSE
 }

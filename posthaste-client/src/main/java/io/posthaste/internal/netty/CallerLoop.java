@@ -128,14 +128,15 @@ final class CallerLoop {
     }
 
     /**
-     * Returns a connection to {@code origin} on this loop: the idle one, or a new one if the pool
-     * has a place for it; null if it has none (the caller then uses the shared pool). Owner,
-     * while driving.
+     * Returns a connection to {@code origin} on this loop: the idle one (unless {@code fresh}),
+     * or a new one if the pool has a place for it; null if it has none (the caller then uses the
+     * shared pool). Owner, while driving.
      */
-    CompletableFuture<HttpConnection> acquire(Origin origin, Timeouts timeouts, NettyExchanger engine) {
+    CompletableFuture<HttpConnection> acquire(Origin origin, Timeouts timeouts, NettyExchanger engine,
+            boolean fresh) {
         HttpConnection kept = unkeep(origin);
         if (kept != null) {
-            if (kept.isUsable()) {
+            if (kept.isUsable() && !fresh) {
                 leased++;
                 return CompletableFuture.completedFuture(kept);
             }

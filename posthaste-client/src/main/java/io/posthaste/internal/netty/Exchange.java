@@ -42,8 +42,21 @@ final class Exchange {
     /** How long a body waits for {@code 100 Continue} before it is sent anyway (as curl does). */
     private static final long CONTINUE_WAIT_MILLIS = 1000;
 
-    /** Interim (1xx) responses tolerated before the server is deemed hostile. */
-    private static final int MAX_INTERIM_RESPONSES = 10;
+    /**
+     * Interim (1xx) heads are bounded by bytes and time, not by count: a server may send
+     * {@code 102 Processing} every few seconds through a long operation, while a flood of them
+     * is cut off. They may take this many bytes, plus {@link #INTERIM_BYTES_PER_SECOND} for each
+     * second since the request went out.
+     */
+    private static final int MAX_INTERIM_BYTES = 64 * 1024;
+    private static final int INTERIM_BYTES_PER_SECOND = 1024;
+
+    /**
+     * Attempts made again on a new connection after one failed before its response began (the
+     * connection was stale, or nothing was sent). Bounded so that a server that closes every
+     * connection at once cannot keep a call going round.
+     */
+    private static final int MAX_SILENT_RETRIES = 2;
 
     private final NettyExchanger engine;
     private final ExchangeSpec spec;
@@ -56,15 +69,21 @@ final class Exchange {
     private volatile CompletableFuture<HttpConnection> pendingAcquire;
     private volatile BodyPump pump;
     private ScheduledFuture<?> totalTimer;
-    private boolean retried;
+    private int silentRetries;
     private boolean failing;
 
     // Event-loop state of the current attempt.
     private boolean writing;
     private boolean requestWritten;
+    /** Whether a byte of the request may have reached the server on the current connection. */
+    private boolean bytesMayHaveLeft;
+    /** Whether the current connection carried exchanges before this one. */
+    private boolean reusedConnection;
+    /** Why writing the request failed, while the exchange waits for what the server said. */
+    private Throwable writeFailure;
+    private long writeStartNanos;
     private volatile long lastActivityNanos;
     private boolean responseStarted;
-    private int interimResponses;
     private int status;
     private String reason;
     private Headers headers;
@@ -94,12 +113,12 @@ final class Exchange {
         spec.timeouts().total().ifPresent(total -> totalTimer = engine.timerLoop()
                 .schedule(() -> fail(timeout(ClientTimeoutException.Phase.TOTAL, total)),
                         total.toNanos(), TimeUnit.NANOSECONDS));
-        acquire();
+        acquire(false);
     }
 
-    private void acquire() {
+    private void acquire(boolean fresh) {
         CompletableFuture<HttpConnection> acquiring = engine.acquire(Origin.of(spec.url()),
-                spec.timeouts());
+                spec.timeouts(), fresh);
         pendingAcquire = acquiring;
         if (acquiring.isDone() && !acquiring.isCompletedExceptionally()) {
             onAcquired(acquiring.join(), null);
@@ -141,7 +160,9 @@ final class Exchange {
             runOnLoop(conn.eventLoop(), () -> release(true));
             return;
         }
-        runOnLoop(conn.eventLoop(), () -> write(conn, messages, nonBlocking, headLength[0]));
+        if (!runOnLoop(conn.eventLoop(), () -> write(conn, messages, nonBlocking, headLength[0]))) {
+            messages.forEach(ReferenceCountUtil::safeRelease);
+        }
     }
 
     private void write(HttpConnection conn, List<Object> messages, boolean nonBlocking, int headLength) {
@@ -150,11 +171,39 @@ final class Exchange {
             release(true);
             return;
         }
+        if (conn.isReading()) {
+            // Handed over in the middle of a read (the last exchange ended in it): whatever else
+            // that read brought is decoded first, and closes the connection if it was more than
+            // the response (security checklist 47).
+            conn.eventLoop().execute(() -> write(conn, messages, nonBlocking, headLength));
+            return;
+        }
+        reusedConnection = conn.isReused();
+        if (!conn.isUsable() || reusedConnection && !spec.retryable() && conn.peerHasClosed()) {
+            // Closed before a byte of this request went out: any request may go again. The
+            // kernel is asked only for requests that a stale connection could not retry.
+            messages.forEach(ReferenceCountUtil::safeRelease);
+            onAttemptFailed(new java.nio.channels.ClosedChannelException());
+            return;
+        }
+        try {
+            writeRequest(conn, messages, nonBlocking, headLength);
+        } catch (RuntimeException e) {
+            // Never left to the event loop to log: the call would never complete.
+            fail(engine.translate(spec, e, ClientTimeoutException.Phase.WRITE, bytesMayHaveLeft));
+        }
+    }
+
+    private void writeRequest(HttpConnection conn, List<Object> messages, boolean nonBlocking,
+            int headLength) {
         conn.attach(this);
-        conn.decoder().expectHeadResponse(spec.isHead());
+        conn.decoder().expectResponse(spec.isHead());
         Channel channel = conn.channel();
         writing = true;
         lastActivityNanos = System.nanoTime();
+        writeStartNanos = lastActivityNanos;
+        // Through TLS a failed write cannot show that no record left: count it as sent.
+        bytesMayHaveLeft = spec.url().isHttps();
         armWatchdog(Math.min(spec.timeouts().write().toNanos(), spec.timeouts().read().toNanos()));
         io.posthaste.internal.chain.ProgressListeners listeners = spec.progress();
         upload = listeners == null ? null : Progress.of(listeners.upload(),
@@ -169,7 +218,8 @@ final class Exchange {
                 last = channel.write(message, promise);
             } else {
                 long bodyBytes = ((ByteBuf) message).readableBytes() - (i == 0 ? headLength : 0);
-                last = channel.write(message);
+                last = i == 0 ? channel.write(message, channel.newProgressivePromise()
+                        .addListener(new HeadWrite())) : channel.write(message);
                 if (upload != null && nonBlocking && bodyBytes > 0) {
                     last.addListener(f -> {
                         if (f.isSuccess()) {
@@ -181,14 +231,14 @@ final class Exchange {
         }
         channel.flush();
         if (nonBlocking) {
-            last.addListener(this::onRequestWritten);
+            last.addListener(written -> onRequestWritten(conn, written));
         } else {
             BodyPump bodyPump = new BodyPump(this, channel,
                     spec.framing() == ExchangeSpec.Framing.CHUNKED, spec.declaredLength());
             pump = bodyPump;
             Runnable send = () -> engine.transport().blockingExecutor().execute(() -> {
                 try {
-                    bodyPump.pump(spec.body()).addListener(this::onRequestWritten);
+                    bodyPump.pump(spec.body()).addListener(written -> onRequestWritten(conn, written));
                 } catch (IOException | RuntimeException e) {
                     fail(new ClientPayloadException("cannot send the body of " + spec.describe()
                             + ": " + e.getMessage(), e));
@@ -217,11 +267,12 @@ final class Exchange {
         }
     }
 
-    private void onRequestWritten(io.netty.util.concurrent.Future<? super Void> written) {
+    private void onRequestWritten(HttpConnection conn, io.netty.util.concurrent.Future<? super Void> written) {
+        if (conn != connection) {
+            return;
+        }
         if (!written.isSuccess()) {
-            if (!responseStarted) {
-                onFailure(written.cause());
-            }
+            onWriteFailed(conn, written.cause());
             return;
         }
         writing = false;
@@ -238,6 +289,87 @@ final class Exchange {
                         Math.max(spec.declaredLength(), 0), null);
             }
         }
+    }
+
+    /**
+     * Writing the request failed. If no byte left, the attempt failed silently and may go again;
+     * otherwise the exchange still waits for the server's answer, which may have been sent before
+     * it stopped reading (an early 413 or 401 and a reset: security checklist 25). The read side
+     * then ends the exchange: with that answer, with the connection's end, or with the read
+     * timeout. Event loop.
+     */
+    private void onWriteFailed(HttpConnection conn, Throwable cause) {
+        if (cleaned || result.isDone() && stream == null) {
+            return;
+        }
+        writing = false;
+        if (!bytesMayHaveLeft || !conn.channel().isActive()) {
+            if (!responseStarted) {
+                onAttemptFailed(cause);
+            }
+            return;
+        }
+        writeFailure = cause;
+        conn.markBroken();
+    }
+
+    /**
+     * The attempt failed before its response began: the connection closed or was reset, or the
+     * request could not be written. It goes again on a new connection when that is safe — any
+     * request of which no byte left, an idempotent one with a replayable body when the
+     * connection had carried exchanges before (the server closed it while it was idle) — and
+     * fails otherwise, saying whether the server may have processed it. Event loop of the
+     * connection, if one is bound.
+     */
+    private void onAttemptFailed(Throwable cause) {
+        if (result.isDone()) {
+            return;
+        }
+        boolean replayable = spec.body() == null || spec.body().isReplayable();
+        boolean mayGoAgain = bytesMayHaveLeft
+                ? reusedConnection && (spec.retryable() || replayable && refusedUnread())
+                : pump == null || replayable;
+        if (mayGoAgain && silentRetries < MAX_SILENT_RETRIES) {
+            silentRetries++;
+            HttpConnection conn = connection;
+            if (conn != null) {
+                conn.detach(this);
+                engine.release(conn, false);
+                connection = null;
+            }
+            writing = false;
+            requestWritten = false;
+            bytesMayHaveLeft = false;
+            writeFailure = null;
+            pump = null;
+            acquire(true);
+            return;
+        }
+        fail(engine.translate(spec, cause, ClientTimeoutException.Phase.CONNECT, bytesMayHaveLeft));
+    }
+
+    /**
+     * Returns whether the server provably never read the request on a reused connection: nothing
+     * of an answer came, the server's FIN came, and then its kernel reset the connection — which
+     * it does for bytes that arrive after its application closed the socket. This is the race of
+     * a server closing a kept-alive connection just as the request goes out on it. A reset alone
+     * proves nothing: a server may read a request and then abort the connection.
+     */
+    private boolean refusedUnread() {
+        HttpConnection conn = connection;
+        return conn != null && conn.decoder().received() == 0 && conn.peerReset();
+    }
+
+    /**
+     * Returns whether this exchange could go again if the server turned out to have closed the
+     * connection with the request unread (see {@link #refusedUnread}): the connection closes only
+     * once that is known. Event loop.
+     */
+    boolean awaitsResetVerdict() {
+        HttpConnection conn = connection;
+        return !result.isDone() && !responseStarted && bytesMayHaveLeft && reusedConnection
+                && !spec.retryable() && (spec.body() == null || spec.body().isReplayable())
+                && silentRetries < MAX_SILENT_RETRIES && conn != null && conn.decoder().received() == 0;
     }
 
     /** {@code bytes} of the body handed over by the pump were taken by the network. Event loop. */
@@ -295,9 +427,12 @@ final class Exchange {
             if (head.status() == 100 && heldBody != null) {
                 sendHeldBody();
             }
-            if (++interimResponses > MAX_INTERIM_RESPONSES) {
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - writeStartNanos);
+            long allowed = MAX_INTERIM_BYTES + seconds * INTERIM_BYTES_PER_SECOND;
+            if (connection.decoder().interimBytes() > allowed) {
                 throw new ClientPayloadException("malformed response to " + spec.describe()
-                        + ": more than " + MAX_INTERIM_RESPONSES + " interim (1xx) responses", null);
+                        + ": more than " + allowed + " bytes of interim (1xx) responses in "
+                        + seconds + " s", null);
             }
             return;
         }
@@ -447,17 +582,6 @@ final class Exchange {
 
     /** The connection closed while this exchange was bound to it. Event loop. */
     void onConnectionClosed() {
-        HttpConnection conn = connection;
-        if (!responseStarted && !retried && spec.retryable() && conn != null
-                && conn.previousExchanges() > 0 && !result.isDone()) {
-            // A pooled connection the server had already closed: the request never reached it.
-            retried = true;
-            conn.detach(this);
-            engine.release(conn, false);
-            connection = null;
-            acquire();
-            return;
-        }
         if (responseStarted) {
             // The answer had begun: its body is what was lost, so this is a payload error, and a
             // streaming reader gets it as its IOException's cause.
@@ -465,14 +589,20 @@ final class Exchange {
                     + "before the end of the body", null));
             return;
         }
-        onFailure(new java.nio.channels.ClosedChannelException());
+        onAttemptFailed(writeFailure != null ? writeFailure
+                : new java.nio.channels.ClosedChannelException());
     }
 
     /** The connection failed. Event loop. */
     void onFailure(Throwable cause) {
+        if (!responseStarted && cause instanceof IOException) {
+            // Lost (reset, broken pipe) before the answer began: perhaps a stale connection.
+            onAttemptFailed(writeFailure != null ? writeFailure : cause);
+            return;
+        }
         // fail() hands a streaming reader the translated error as the cause of its IOException.
         fail(engine.translate(spec, cause, ClientTimeoutException.Phase.CONNECT,
-                requestWritten || writing || responseStarted));
+                bytesMayHaveLeft || responseStarted));
     }
 
     /** Aborts the exchange (the caller cancelled). Any thread. */
@@ -586,7 +716,7 @@ final class Exchange {
         }
         boolean paused = stream != null && stream.isPaused();
         Duration limit = writing ? spec.timeouts().write() : spec.timeouts().read();
-        long idle = System.nanoTime() - lastActivityNanos;
+        long idle = System.nanoTime() - Math.max(lastActivityNanos, connection.decoder().lastReadNanos());
         if (!paused && idle >= limit.toNanos()) {
             connection.markBroken();
             ClientTimeoutException error = timeout(writing ? ClientTimeoutException.Phase.WRITE
@@ -604,8 +734,10 @@ final class Exchange {
     }
 
     private ClientTimeoutException timeout(ClientTimeoutException.Phase phase, Duration limit) {
+        long received = connection == null ? 0 : connection.decoder().received();
         String what = switch (phase) {
-            case READ -> "no response bytes arrived for";
+            case READ -> received == 0 ? "no response bytes arrived for"
+                    : "the response stalled after " + received + " bytes: nothing more arrived for";
             case WRITE -> "the server took no request bytes for";
             case TOTAL -> "the exchange did not finish within";
             default -> phase + " took longer than";
@@ -614,11 +746,39 @@ final class Exchange {
                 + " ms (" + phase + " timeout)", phase, limit);
     }
 
-    private static void runOnLoop(EventLoop loop, Runnable task) {
+    /** Runs {@code task} on {@code loop}; false if the loop refused it (the call then failed). */
+    private boolean runOnLoop(EventLoop loop, Runnable task) {
         if (loop.inEventLoop()) {
             task.run();
-        } else {
+            return true;
+        }
+        try {
             loop.execute(task);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // The session is closing and its loops take no more work: the call ends here rather
+            // than wait for a task that will never run.
+            result.completeExceptionally(engine.translate(spec,
+                    new io.posthaste.internal.pool.ConnectionPool.PoolClosedException(),
+                    ClientTimeoutException.Phase.CONNECT, bytesMayHaveLeft));
+            abandonAcquire();
+            return false;
+        }
+    }
+
+    /** Notes whether any byte of the request head reached the socket, for the retry decision. */
+    private final class HeadWrite implements io.netty.channel.ChannelProgressiveFutureListener {
+        @Override
+        public void operationProgressed(io.netty.channel.ChannelProgressiveFuture future,
+                long progress, long total) {
+            bytesMayHaveLeft = true;
+        }
+
+        @Override
+        public void operationComplete(io.netty.channel.ChannelProgressiveFuture future) {
+            if (future.isSuccess()) {
+                bytesMayHaveLeft = true;
+            }
         }
     }
 

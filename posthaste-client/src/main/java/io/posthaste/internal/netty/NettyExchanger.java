@@ -4,6 +4,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.posthaste.Body;
 import io.posthaste.ClientConnectionException;
@@ -41,6 +42,7 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
     private final CallbackBatcher callbacks;
     private final CallbackBatcher virtualWakeUps;
     private final CallerLoops callerLoops;
+    private volatile boolean closing;
 
     /** Starts the transport and the pool for {@code config}. */
     public NettyExchanger(SessionConfig config) {
@@ -119,6 +121,7 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
 
     @Override
     public void close() {
+        closing = true;
         if (callerLoops != null) {
             callerLoops.close();
         }
@@ -143,17 +146,21 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
         return own != null ? own.loop() : transport.group().next();
     }
 
-    CompletableFuture<HttpConnection> acquire(Origin origin, Timeouts timeouts) {
+    /**
+     * Returns a connection to {@code origin}: on the calling thread's own loop while it drives
+     * one, else from the shared pool. A {@code fresh} one is never a connection that sat idle.
+     */
+    CompletableFuture<HttpConnection> acquire(Origin origin, Timeouts timeouts, boolean fresh) {
         CallerLoop own = callerLoops == null ? null : callerLoops.driving();
         if (own != null) {
-            CompletableFuture<HttpConnection> onOwnLoop = own.acquire(origin, timeouts, this);
+            CompletableFuture<HttpConnection> onOwnLoop = own.acquire(origin, timeouts, this, fresh);
             if (onOwnLoop != null) {
                 return onOwnLoop;
             }
         }
         connectTimeouts.set(timeouts);
         try {
-            return pool.acquire(origin, timeouts.poolAcquire().toNanos());
+            return pool.acquire(origin, timeouts.poolAcquire().toNanos(), fresh);
         } finally {
             // set(null) rather than remove(): keeps the thread's entry, so no garbage per request.
             connectTimeouts.set(null);
@@ -204,14 +211,16 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
         if (cause instanceof ClientException e) {
             return e;
         }
+        if (closing || cause instanceof ConnectionPool.PoolClosedException) {
+            // Whatever the connection saw, it was this client that ended the call.
+            return new ClientConnectionException(request + ": the session was closed" + (mayHaveBeenProcessed
+                    ? " while the request was in flight (it may have been processed)" : ""), cause, false,
+                    mayHaveBeenProcessed);
+        }
         if (cause instanceof ConnectionPool.AcquireTimeoutException) {
             return new ClientTimeoutException(request + ": no pooled connection became free within "
                     + timeouts.poolAcquire().toMillis() + " ms (POOL_ACQUIRE timeout)",
                     ClientTimeoutException.Phase.POOL_ACQUIRE, timeouts.poolAcquire());
-        }
-        if (cause instanceof ConnectionPool.PoolClosedException) {
-            return new ClientConnectionException(request + ": the session was closed", cause, false,
-                    mayHaveBeenProcessed);
         }
         if (cause instanceof ConnectTimeoutException) {
             return new ClientTimeoutException(request + ": cannot connect to host "
@@ -224,14 +233,22 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
                     + " ms (TLS_HANDSHAKE timeout)", ClientTimeoutException.Phase.TLS_HANDSHAKE,
                     timeouts.tlsHandshake());
         }
+        NotSslRecordException notTls = notTls(cause);
+        if (notTls != null) {
+            // The record's bytes are no help to a user; what they spell usually is.
+            return new ClientConnectionException(request + ": " + (answeredInPlainHttp(notTls)
+                    ? "the server answered in plain HTTP, not TLS — is the scheme right (http://)?"
+                    : "the server's answer is not TLS — is the scheme or the port right?"),
+                    notTls, true, false);
+        }
         if (cause instanceof SSLException || cause instanceof DecoderException
                 && cause.getCause() instanceof SSLException) {
             Throwable ssl = cause instanceof SSLException ? cause : cause.getCause();
             return new ClientConnectionException(request + ": TLS handshake with " + url.hostHeader()
-                    + " failed: " + ssl.getMessage(), ssl, true, false);
+                    + " failed: " + simpleMessage(ssl), ssl, true, false);
         }
         if (cause instanceof DecoderException) {
-            return new ClientPayloadException(request + ": malformed response: " + cause.getMessage(),
+            return new ClientPayloadException(request + ": malformed response: " + simpleMessage(cause),
                     cause);
         }
         if (cause instanceof ConnectException) {
@@ -250,13 +267,36 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
         String what = cause instanceof ClosedChannelException
                 ? "the server closed the connection" : "connection failed: " + simpleMessage(cause);
         return new ClientConnectionException(request + ": " + what + (mayHaveBeenProcessed
-                ? " (the request may have been processed)" : ""), cause, false, mayHaveBeenProcessed);
+                ? " (the request may have been processed)" : " (nothing of the request was sent)"),
+                cause, false, mayHaveBeenProcessed);
     }
+
+    private static NotSslRecordException notTls(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof NotSslRecordException record) {
+                return record;
+            }
+        }
+        return null;
+    }
+
+    /** Netty's message ends with the record in hex; "HTTP/" is 48 54 54 50 2f. */
+    private static boolean answeredInPlainHttp(NotSslRecordException record) {
+        String message = String.valueOf(record.getMessage());
+        int colon = message.lastIndexOf(": ");
+        return message.regionMatches(true, colon + 2, "485454502f", 0, 10);
+    }
+
+    /** The longest message of a cause quoted in ours; the rest would be noise, or a dump. */
+    private static final int MAX_CAUSE_MESSAGE = 200;
 
     private static String simpleMessage(Throwable cause) {
         String message = cause.getMessage();
         if (message == null) {
             return cause.getClass().getSimpleName();
+        }
+        if (message.length() > MAX_CAUSE_MESSAGE) {
+            message = message.substring(0, MAX_CAUSE_MESSAGE) + "…";
         }
         int colon = message.indexOf(": ");
         // Netty prefixes "finishConnect(..) failed: "; keep the OS's words.

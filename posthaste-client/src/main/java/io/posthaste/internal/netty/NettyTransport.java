@@ -87,7 +87,14 @@ public final class NettyTransport implements AutoCloseable {
                 .resolver(NoopAddressResolverGroup.INSTANCE)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true);
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                // A failed write shuts the output down instead of closing the channel, so that an
+                // answer the server sent before it stopped reading (an early 413 or 401, then a
+                // reset) can still be read (security checklist 25).
+                .option(ChannelOption.AUTO_CLOSE, false)
+                // The server's FIN is seen before the socket closes, so that the connection can
+                // tell whether a reset came with it (see HttpConnection#peerReset); it then closes.
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
         AtomicInteger counter = new AtomicInteger();
         this.blockingExecutor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "posthaste-blocking-" + counter.incrementAndGet());
@@ -167,9 +174,11 @@ public final class NettyTransport implements AutoCloseable {
                             ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
                             ch.pipeline().addLast("tls", ssl);
                         }
-                        ch.pipeline().addLast("decoder", new ResponseDecoder(
-                                config.maxResponseHeaderSize(), config.maxResponseHeaders()));
-                        ch.pipeline().addLast("connection", new HttpConnection(ch, origin, listener));
+                        ResponseDecoder decoder = new ResponseDecoder(
+                                config.maxResponseHeaderSize(), config.maxResponseHeaders());
+                        ch.pipeline().addLast("decoder", decoder);
+                        ch.pipeline().addLast("connection",
+                                new HttpConnection(ch, decoder, origin, listener));
                     }
                 })
                 .connect(address);

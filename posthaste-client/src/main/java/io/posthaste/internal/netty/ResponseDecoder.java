@@ -40,14 +40,19 @@ final class ResponseDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private enum State { STATUS_LINE, HEADERS, FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS,
-        UNTIL_CLOSE, BROKEN }
+    /**
+     * Where the decoder is. {@code IDLE} is between exchanges: no request is in flight, so any
+     * byte that arrives is unsolicited (a stray or smuggled response) and a protocol error; only
+     * {@link #expectResponse} moves on to {@code STATUS_LINE}.
+     */
+    private enum State { IDLE, STATUS_LINE, HEADERS, FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_END,
+        TRAILERS, UNTIL_CLOSE, BROKEN }
 
     private final int maxHeaderSize;
     private final int maxHeaders;
     private byte[] scratch = new byte[256];
     private final String[] lastValues = new String[COMMON_NAMES.length];
-    private State state = State.STATUS_LINE;
+    private State state = State.IDLE;
     private boolean headRequest;
     private int blankLines;
     private String version;
@@ -57,15 +62,53 @@ final class ResponseDecoder extends ByteToMessageDecoder {
     private int headerCount;
     private int headerBytes;
     private long remaining;
+    private long received;
+    private long lastReadNanos;
+    private int statusLineBytes;
+    private long interimBytes;
 
     ResponseDecoder(int maxHeaderSize, int maxHeaders) {
         this.maxHeaderSize = maxHeaderSize;
         this.maxHeaders = maxHeaders;
     }
 
-    /** Tells the decoder whether the request in flight is a HEAD. Event loop only. */
-    void expectHeadResponse(boolean head) {
+    /**
+     * Tells the decoder that a request is about to be written, and whether it is a HEAD: from
+     * now on the bytes that arrive are its response. Event loop only.
+     */
+    void expectResponse(boolean head) {
         this.headRequest = head;
+        this.received = 0;
+        this.interimBytes = 0;
+        if (state == State.IDLE) {
+            state = State.STATUS_LINE;
+        }
+    }
+
+    /** Returns how many bytes arrived since the last {@link #expectResponse}. Event loop only. */
+    long received() {
+        return received;
+    }
+
+    /** Returns the size of the interim (1xx) heads since the last {@link #expectResponse}. */
+    long interimBytes() {
+        return interimBytes;
+    }
+
+    /** Returns when bytes last arrived ({@link System#nanoTime()}), or 0 if none did. */
+    long lastReadNanos() {
+        return lastReadNanos;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof ByteBuf bytes) {
+            // Counted before decoding: a head that trickles in byte by byte is still activity,
+            // and the read timeout must see it (it measures silence, not progress in messages).
+            received += bytes.readableBytes();
+            lastReadNanos = System.nanoTime();
+        }
+        super.channelRead(ctx, msg);
     }
 
     @Override
@@ -87,7 +130,7 @@ final class ResponseDecoder extends ByteToMessageDecoder {
         switch (state) {
             case UNTIL_CLOSE -> {
                 out.add(BodyEnd.INSTANCE);
-                state = State.STATUS_LINE;
+                state = State.IDLE;
             }
             case FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS -> {
                 state = State.BROKEN;
@@ -104,6 +147,8 @@ final class ResponseDecoder extends ByteToMessageDecoder {
     /** Returns whether to keep going: false when more input is needed. */
     private boolean decodeOnce(ByteBuf in, List<Object> out) {
         switch (state) {
+            case IDLE -> throw new DecoderException("unsolicited bytes after a complete response "
+                    + "(a stray or smuggled response)");
             case STATUS_LINE -> {
                 int end = lineEnd(in, MAX_STATUS_LINE, "status line");
                 if (end < 0) {
@@ -119,6 +164,7 @@ final class ResponseDecoder extends ByteToMessageDecoder {
                 }
                 parseStatusLine(in, length);
                 in.skipBytes(length + 2);
+                statusLineBytes = length + 2;
                 headerCount = 0;
                 headerBytes = 0;
                 state = State.HEADERS;
@@ -146,7 +192,7 @@ final class ResponseDecoder extends ByteToMessageDecoder {
                 remaining -= n;
                 if (remaining == 0) {
                     out.add(BodyEnd.INSTANCE);
-                    state = State.STATUS_LINE;
+                    state = State.IDLE;
                 }
                 return true;
             }
@@ -196,7 +242,7 @@ final class ResponseDecoder extends ByteToMessageDecoder {
                 in.skipBytes(length + 2);
                 if (length == 0) {
                     out.add(BodyEnd.INSTANCE);
-                    state = State.STATUS_LINE;
+                    state = State.IDLE;
                 }
                 return true;
             }
@@ -379,18 +425,19 @@ final class ResponseDecoder extends ByteToMessageDecoder {
             keepAlive = false;
         }
         out.add(new ResponseHead(version, status, reason, fields, keepAlive, length));
-        if (bodyless) {
-            if (!interim) {
-                out.add(BodyEnd.INSTANCE);
-            }
+        if (interim) {
+            interimBytes += statusLineBytes + headerBytes;
             state = State.STATUS_LINE;
+        } else if (bodyless) {
+            out.add(BodyEnd.INSTANCE);
+            state = State.IDLE;
         } else if (chunked) {
             state = State.CHUNK_SIZE;
         } else if (transferEncoding || length < 0) {
             state = State.UNTIL_CLOSE;
         } else if (length == 0) {
             out.add(BodyEnd.INSTANCE);
-            state = State.STATUS_LINE;
+            state = State.IDLE;
         } else {
             remaining = length;
             state = State.FIXED;

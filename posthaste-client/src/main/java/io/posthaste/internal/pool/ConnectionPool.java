@@ -169,6 +169,17 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
      * over, goes back to the pool).
      */
     public CompletableFuture<C> acquire(K key, long timeoutNanos) {
+        return acquire(key, timeoutNanos, false);
+    }
+
+    /**
+     * Returns a connection to {@code key} as {@link #acquire(Object, long)} does, but when
+     * {@code fresh} never an idle one: a request retried because its pooled connection turned out
+     * to be closed by the server gets a new connection, since the server's other idle ones are
+     * as suspect. If the origin's cap is reached, its oldest idle connection is closed to make
+     * room; if none is idle, the request waits for the next release like any other.
+     */
+    public CompletableFuture<C> acquire(K key, long timeoutNanos, boolean fresh) {
         List<C> toClose = null;
         CompletableFuture<C> result;
         boolean connect = false;
@@ -184,7 +195,7 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
                 origins.put(key, origin);
             }
             C idle;
-            while ((idle = origin.idle.pollFirst()) != null) {
+            while (!fresh && (idle = origin.idle.pollFirst()) != null) {
                 if (idle.isUsable()) {
                     return CompletableFuture.completedFuture(idle);
                 }
@@ -196,6 +207,10 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
             }
             if (toClose == null) {
                 toClose = new ArrayList<>(1);
+            }
+            if (fresh && origin.allocated >= maxPerOrigin && (idle = origin.idle.pollLast()) != null) {
+                forget(origin);
+                toClose.add(idle);
             }
             if (origin.allocated < maxPerOrigin && makeRoom(toClose)) {
                 origin.allocated++;

@@ -19,7 +19,12 @@ class ResponseDecoderTest {
     private final ResponseDecoder decoder = new ResponseDecoder(64 * 1024, 128);
     private final EmbeddedChannel channel = new EmbeddedChannel(decoder);
 
+    /** Whether the request the fed bytes answer is a HEAD. */
+    private boolean headRequest;
+
+    /** Feeds the response to one request (which {@link #feed} announces, as the client does). */
     private List<Object> feed(String... pieces) {
+        decoder.expectResponse(headRequest);
         for (String piece : pieces) {
             channel.writeInbound(Unpooled.copiedBuffer(piece, StandardCharsets.ISO_8859_1));
         }
@@ -86,7 +91,7 @@ class ResponseDecoderTest {
 
     @Test
     void headResponseHasNoBodyWhateverItsLengthSays() {
-        decoder.expectHeadResponse(true);
+        headRequest = true;
         List<Object> out = feed("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n");
         assertThat(out).hasSize(2).last().isEqualTo(BodyEnd.INSTANCE);
     }
@@ -124,7 +129,9 @@ class ResponseDecoderTest {
     void endlessStatusLineAndHeaderBombsHitTheLimits() {
         assertThatThrownBy(() -> feed("HTTP/1.1 200 " + "x".repeat(9000)))
                 .isInstanceOf(DecoderException.class);
-        EmbeddedChannel other = new EmbeddedChannel(new ResponseDecoder(64 * 1024, 128));
+        ResponseDecoder fresh = new ResponseDecoder(64 * 1024, 128);
+        fresh.expectResponse(false);
+        EmbeddedChannel other = new EmbeddedChannel(fresh);
         StringBuilder many = new StringBuilder("HTTP/1.1 200 OK\r\n");
         for (int i = 0; i < 200; i++) {
             many.append("X-").append(i).append(": v\r\n");
@@ -137,5 +144,51 @@ class ResponseDecoderTest {
     void bodyCutShortIsAnErrorWhenTheConnectionCloses() {
         feed("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc").forEach(io.netty.util.ReferenceCountUtil::release);
         assertThatThrownBy(channel::finish).isInstanceOf(DecoderException.class);
+    }
+
+    @Test
+    void bytesAfterACompleteResponseAreAProtocolErrorNeverAnotherResponse() {
+        String first = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        String extra = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstray";
+        decoder.expectResponse(false);
+        assertThatThrownBy(() -> channel.writeInbound(Unpooled.copiedBuffer(first + extra,
+                StandardCharsets.ISO_8859_1)))
+                .isInstanceOf(DecoderException.class).hasMessageContaining("unsolicited");
+        List<Object> delivered = drain();
+        assertThat(delivered).as("the first answer is delivered whole, the stray one never")
+                .hasSize(3).last().isEqualTo(BodyEnd.INSTANCE);
+        assertThat(((ResponseHead) delivered.get(0)).contentLength()).isEqualTo(2);
+        body(delivered);
+        decoder.expectResponse(false);
+        assertThat(feed("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
+                .as("a connection that saw stray bytes decodes nothing more").isEmpty();
+    }
+
+    @Test
+    void bytesBeforeAnyRequestOrBetweenRequestsAreUnsolicited() {
+        assertThatThrownBy(() -> channel.writeInbound(Unpooled.copiedBuffer(
+                "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", StandardCharsets.ISO_8859_1)))
+                .isInstanceOf(DecoderException.class).hasMessageContaining("unsolicited");
+        ResponseDecoder between = new ResponseDecoder(64 * 1024, 128);
+        EmbeddedChannel other = new EmbeddedChannel(between);
+        between.expectResponse(false);
+        other.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 204 No Content\r\n\r\n",
+                StandardCharsets.ISO_8859_1));
+        assertThat((Object) other.readInbound()).isInstanceOf(ResponseHead.class);
+        assertThat((Object) other.readInbound()).isEqualTo(BodyEnd.INSTANCE);
+        assertThatThrownBy(() -> other.writeInbound(Unpooled.copiedBuffer("H",
+                StandardCharsets.ISO_8859_1))).isInstanceOf(DecoderException.class);
+        other.finishAndReleaseAll();
+    }
+
+    @Test
+    void everyArrivingByteIsCountedEvenBeforeAMessageIsComplete() {
+        decoder.expectResponse(false);
+        channel.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 2", StandardCharsets.ISO_8859_1));
+        assertThat(decoder.received()).isEqualTo(10);
+        assertThat(decoder.lastReadNanos()).isPositive();
+        channel.writeInbound(Unpooled.copiedBuffer("00 OK\r\n", StandardCharsets.ISO_8859_1));
+        assertThat(decoder.received()).isEqualTo(17);
+        assertThat(drain()).isEmpty();
     }
 }

@@ -110,7 +110,7 @@ public final class ResponseDecoderProbe {
     private static Outcome feed(List<byte[]> pieces, boolean headRequest, boolean close, int maxHeaderSize,
             int maxHeaders) {
         ResponseDecoder decoder = new ResponseDecoder(maxHeaderSize, maxHeaders);
-        decoder.expectHeadResponse(headRequest);
+        decoder.expectResponse(headRequest);
         EmbeddedChannel channel = new EmbeddedChannel(decoder);
         List<ByteBuf> inputs = new ArrayList<>(pieces.size());
         List<Event> events = new ArrayList<>();

@@ -34,7 +34,7 @@ public record ResponseSpec(int status, String reason, List<Map.Entry<String, Str
     /** Returns whether the fault (if any) acts before the request body is read. */
     public boolean actsBeforeBody() {
         return fault == Fault.DISCONNECT_AT_START || fault == Fault.DISCONNECT_AFTER_REQUEST_HEAD
-                || fault == Fault.RESPOND_BEFORE_BODY;
+                || fault == Fault.RESPOND_BEFORE_BODY || fault == Fault.RESPOND_BEFORE_BODY_THEN_RESET;
     }
 
     /** Returns the first value of a response header (case-insensitive), or null. */

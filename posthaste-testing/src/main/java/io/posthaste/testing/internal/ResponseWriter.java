@@ -60,7 +60,7 @@ public final class ResponseWriter {
             return;
         }
         boolean keepAlive = head != null && head.keepAlive() && !spec.closeConnection() && !earlyAnswer
-                && spec.fault() != Fault.RESPOND_BEFORE_BODY;
+                && !spec.actsBeforeBody();
         Deque<Step> steps = new ArrayDeque<>();
         boolean truncated;
         if (spec.raw() != null) {
@@ -72,9 +72,12 @@ public final class ResponseWriter {
         } else {
             truncated = compose(steps, spec, head, keepAlive);
         }
-        boolean close = !keepAlive || truncated;
+        boolean close = !keepAlive || truncated || spec.fault() == Fault.CLOSE_AFTER_RESPONSE;
         run(ch, steps, () -> {
-            if (earlyAnswer && ch instanceof SocketChannel socket) {
+            if (spec.fault() == Fault.RESPOND_BEFORE_BODY_THEN_RESET) {
+                reset(ch);
+                done.finished(false);
+            } else if (earlyAnswer && ch instanceof SocketChannel socket) {
                 socket.shutdownOutput();
                 ch.eventLoop().schedule(() -> ch.close(), LINGER_SECONDS, TimeUnit.SECONDS);
                 done.finished(false);

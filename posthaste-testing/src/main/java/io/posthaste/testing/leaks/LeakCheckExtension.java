@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * leaked buffers flushed out by a garbage collection, no more sockets or epoll/event descriptors
  * open than before the class started, and no client or test-server thread ({@code posthaste-io},
  * {@code posthaste-blocking}, {@code posthaste-testserver}) still running. A connection left leased
- * or idle in a pool keeps a socket open, so it fails the class too.
+ * or idle in a pool keeps a socket open, so it fails the class too. An exception that Netty logged
+ * rather than handed to a caller fails the test too (see {@link SwallowedExceptions}).
  *
  * <p>Registered for every test of a module by JUnit's extension auto-detection (a
  * {@code META-INF/services/org.junit.jupiter.api.extension.Extension} file naming this class and
@@ -45,6 +46,8 @@ public final class LeakCheckExtension implements BeforeAllCallback, AfterEachCal
     private static final long DEFAULT_SETTLE_MILLIS = 10_000;
 
     static {
+        // First, before any Netty class makes its logger.
+        SwallowedExceptions.install();
         // Netty's epoll support keeps one socket open for the life of the JVM once it has checked
         // the platform: open it now, so that it is part of every class's baseline and the first
         // class to use epoll is not blamed for it.
@@ -59,17 +62,20 @@ public final class LeakCheckExtension implements BeforeAllCallback, AfterEachCal
     public void beforeAll(ExtensionContext context) {
         context.getStore(NAMESPACE).put("descriptors", descriptors());
         RecordingLeakDetector.drain(); // earlier classes answer for their own leaks
+        SwallowedExceptions.drain();
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
         failOnLeaks(RecordingLeakDetector.drain(), context);
+        failOnSwallowed(SwallowedExceptions.drain(), context);
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws InterruptedException {
         flushLeakDetector();
         failOnLeaks(RecordingLeakDetector.drain(), context);
+        failOnSwallowed(SwallowedExceptions.drain(), context);
         Integer before = context.getConfigurationParameter("posthaste.leakcheck.descriptors")
                 .map(Boolean::parseBoolean).orElse(true)
                 ? context.getStore(NAMESPACE).get("descriptors", Integer.class) : null;
@@ -95,6 +101,14 @@ public final class LeakCheckExtension implements BeforeAllCallback, AfterEachCal
         if (!problems.isEmpty()) {
             throw new AssertionError(context.getDisplayName() + " left " + String.join("; and ", problems)
                     + ": a ClientSession, TestServer, connection or stream was not closed");
+        }
+    }
+
+    private static void failOnSwallowed(List<String> swallowed, ExtensionContext context) {
+        if (!swallowed.isEmpty()) {
+            throw new AssertionError(context.getDisplayName() + ": Netty logged " + swallowed.size()
+                    + " exception(s) that no caller saw (a call may never complete):\n"
+                    + String.join("\n", swallowed));
         }
     }
 

@@ -52,6 +52,7 @@ public class PosthasteCodecBench {
     private SessionConfig config;
     private Request request;
     private EmbeddedChannel decoder;
+    private ResponseDecoder responseDecoder;
     private Map<String, Object> json;
     private ObjectMapper mapper;
 
@@ -63,7 +64,8 @@ public class PosthasteCodecBench {
         field.setAccessible(true);
         config = (SessionConfig) field.get(session);
         request = session.get("http://127.0.0.1:8080/data?page=2").header("Accept", "application/json").build();
-        decoder = new EmbeddedChannel(new ResponseDecoder(64 * 1024, 128));
+        responseDecoder = new ResponseDecoder(64 * 1024, 128);
+        decoder = new EmbeddedChannel(responseDecoder);
         json = new LinkedHashMap<>();
         for (int i = 0; i < 24; i++) {
             json.put("key" + i, List.of("value-" + i, i, i % 2 == 0));
@@ -88,6 +90,7 @@ public class PosthasteCodecBench {
 
     @Benchmark
     public int parseResponse() {
+        responseDecoder.expectResponse(false);
         decoder.writeInbound(Unpooled.wrappedBuffer(RESPONSE));
         int n = 0;
         for (Object o; (o = decoder.readInbound()) != null; ) {
