@@ -47,6 +47,9 @@ public sealed class ClientResponseException extends ClientException permits Cont
      */
     public ClientResponseException(Response response) {
         this(response, describe(response));
+        if (response.attempts() > 1) {
+            retried(response.attempts(), response.earlierAttempts());
+        }
     }
 
     ClientResponseException(Response response, String message) {
