@@ -28,6 +28,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
 
@@ -71,10 +72,14 @@ public final class ClientSession implements AutoCloseable {
     private final Call call;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final UrlCache urls;
+    private final Set<String> maskedHeaders;
 
     private ClientSession(SessionConfig config) {
         this.config = config;
         this.urls = new UrlCache(config.baseUrl());
+        this.maskedHeaders = config.sensitiveHeaders().stream()
+                .filter(name -> !HeaderRules.isAlwaysSensitive(name))
+                .collect(Collectors.toUnmodifiableSet());
         this.exchanger = new NettyExchanger(config);
         this.call = new Call(config, exchanger);
     }
@@ -188,6 +193,11 @@ public final class ClientSession implements AutoCloseable {
 
     UrlCache urls() {
         return urls;
+    }
+
+    /** Returns the declared sensitive headers that {@link Headers#toString()} does not mask anyway. */
+    Set<String> maskedHeaders() {
+        return maskedHeaders;
     }
 
     Call call() {
@@ -392,8 +402,10 @@ public final class ClientSession implements AutoCloseable {
 
         /**
          * Declares more headers as sensitive, in addition to {@code Authorization}, {@code Cookie}
-         * and {@code Proxy-Authorization}: their values never appear in messages, and they are
-         * not forwarded to another origin on redirect.
+         * and {@code Proxy-Authorization}: their values never appear in messages, nor in the
+         * {@link Headers#toString()} of this session's requests and responses (an interceptor
+         * that prints {@code request.headers()} shows {@code X-Auth-Token: ██}), and they are not
+         * forwarded to another origin on redirect. Names are matched in any case.
          */
         public Builder sensitiveHeaders(String... names) {
             for (String name : names) {

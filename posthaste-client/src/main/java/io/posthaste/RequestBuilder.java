@@ -386,6 +386,7 @@ public final class RequestBuilder {
             merged = merged.toBuilder().set("Content-Encoding", compression).build();
             body = new io.posthaste.internal.codec.CompressedBody(body, compression);
         }
+        merged = merged.masking(session.maskedHeaders());
         return new Request(method, resolved, merged, body, timeouts != null ? timeouts
                 : config.timeouts(), raiseForStatus != null ? raiseForStatus : config.raiseForStatus(),
                 skippedAutoHeaders.isEmpty() ? Set.of() : Set.copyOf(skippedAutoHeaders),

@@ -68,7 +68,7 @@ public final class Response {
         this.request = request;
         this.status = status;
         this.reason = reason == null ? "" : reason;
-        this.headers = headers;
+        this.headers = headers.maskedLike(request.headers());
         this.version = version;
         this.body = body == null ? EMPTY : body;
         this.history = List.copyOf(history);
