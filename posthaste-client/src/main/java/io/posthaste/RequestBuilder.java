@@ -116,12 +116,37 @@ public final class RequestBuilder {
      * may be given more than once; the fragment of the URL is never sent.
      */
     public RequestBuilder query(String name, String value) {
+        checkQueryParameter(name, value);
         if (query.isEmpty()) {
             query = new ArrayList<>(4);
         }
-        query.add(Map.entry(Objects.requireNonNull(name, "name"),
-                Objects.requireNonNull(value, () -> "value of query parameter " + name)));
+        query.add(Map.entry(name, value));
         return this;
+    }
+
+    /**
+     * Appends every entry of {@code parameters} as {@link #query(String, String)} does, in the
+     * map's iteration order: pass a {@link java.util.LinkedHashMap} or a {@link java.util.TreeMap}
+     * when the order matters ({@code Map.of} has none). Parameters are only ever appended, never
+     * replaced: a name already in the URL or added before keeps its value, and the new one follows
+     * it. For several values of one name, call {@link #query(String, String)} once per value.
+     *
+     * @throws NullPointerException if the map, a name or a value is {@code null}; the message
+     *     names the parameter, and nothing of the map is added
+     */
+    public RequestBuilder query(Map<String, String> parameters) {
+        Objects.requireNonNull(parameters, "parameters").forEach(RequestBuilder::checkQueryParameter);
+        parameters.forEach(this::query);
+        return this;
+    }
+
+    private static void checkQueryParameter(String name, String value) {
+        if (name == null) {
+            throw new NullPointerException("a query parameter name is null");
+        }
+        if (value == null) {
+            throw new NullPointerException("value of query parameter '" + name + "' is null");
+        }
     }
 
     /** Limits the whole exchange, from this call to the last byte of the body. */
