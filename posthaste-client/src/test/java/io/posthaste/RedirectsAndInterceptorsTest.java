@@ -70,6 +70,19 @@ class RedirectsAndInterceptorsTest {
     }
 
     @Test
+    void tooManyRedirectsNamesTheRequestMadeAndTheLastUrlButNoCredentials() {
+        String start = redirectTo(other, server.url("/redirect/5"), 302).replace("http://", "http://john:s3cr3t@");
+        try (ClientSession strict = ClientSession.builder().maxRedirects(2).build()) {
+            assertThatThrownBy(() -> strict.get(start).send())
+                    .isInstanceOf(TooManyRedirectsException.class)
+                    .hasMessageStartingWith("GET " + redirectTo(other, server.url("/redirect/5"), 302) + ":")
+                    .hasMessageContaining("more than 2 redirects")
+                    .hasMessageContaining("the last was a 302 from " + server.url("/relative-redirect/4"))
+                    .hasMessageNotContaining("s3cr3t").hasMessageNotContaining("john");
+        }
+    }
+
+    @Test
     void seeOtherTurnsPostIntoGetWithoutBody() {
         session.post(redirectTo(server, "/anything", 303)).json(Map.of("a", 1)).send();
 
