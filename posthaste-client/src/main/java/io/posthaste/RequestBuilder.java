@@ -24,8 +24,10 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Builds one request and sends it. Every value is checked when it is given: a header with CR or
- * LF, or a malformed URL, fails at that call with {@link InvalidRequestException}, long before
- * anything is sent. Not thread-safe; make one per request.
+ * LF, or a file to upload that is missing, a directory or unreadable, fails at that call with
+ * {@link InvalidRequestException} naming the method and URL, long before anything is sent (a
+ * malformed URL fails at the latest when the request is built). Not thread-safe; make one per
+ * request.
  *
  * <p>Bodies: {@link #json(Object)}, {@link #form(Map)} / {@link #formField}, {@link #files(Map)} /
  * {@link #file}, {@link #multipart(Multipart)} and {@link #body(Body)}. Form fields together with
@@ -295,7 +297,10 @@ public final class RequestBuilder {
         return this;
     }
 
-    /** Adds each file as a multipart part named by its key, streamed from disk when sent. */
+    /**
+     * Adds each file as a multipart part named by its key, streamed from disk when sent. Each
+     * file is checked now, as {@link #file(String, Path, MediaType)} says.
+     */
     public RequestBuilder files(Map<String, Path> files) {
         Objects.requireNonNull(files, "files").forEach(this::file);
         return this;
@@ -306,13 +311,19 @@ public final class RequestBuilder {
         return file(name, file, null);
     }
 
-    /** Adds a file part with an explicit type. */
+    /**
+     * Adds a file part with an explicit type ({@code null}: guessed). The file is checked and its
+     * length taken now; its bytes are read when the request is sent.
+     *
+     * @throws InvalidRequestException naming the method, the URL and the file's absolute path if
+     *     the file is missing, is not a regular file (a directory...) or cannot be read
+     */
     public RequestBuilder file(String name, Path file, MediaType contentType) {
         requireNoBody("files", hasJson || body != null);
         if (files == null) {
             files = Multipart.builder();
         }
-        files.file(name, file, contentType);
+        files.file(name, file, contentType, this::describe);
         return this;
     }
 
@@ -339,14 +350,27 @@ public final class RequestBuilder {
                 : MediaType.parse(contentType)));
     }
 
-    /** Sets the body to the contents of {@code file}, streamed when sent. */
+    /**
+     * Sets the body to the contents of {@code file}, streamed when sent; the file is checked now,
+     * as {@link #file(String, Path, MediaType)} says.
+     */
     public RequestBuilder body(Path file, String contentType) {
-        return body(FileBody.of(file, contentType == null ? null : MediaType.parse(contentType)));
+        return body(FileBody.of(file, contentType == null ? null : MediaType.parse(contentType),
+                this::describe));
     }
 
     /** Sets a one-shot body read from {@code stream} (sent chunked, closed afterwards). */
     public RequestBuilder body(InputStream stream, String contentType) {
         return body(Body.of(stream, contentType == null ? null : MediaType.parse(contentType)));
+    }
+
+    /** Returns the method and URL for a message, never the URL's user info. */
+    private String describe() {
+        try {
+            return method + " " + session.urls().get(url);
+        } catch (InvalidRequestException malformed) {
+            return method + " (malformed URL)";
+        }
     }
 
     private Headers.Builder ownHeaders() {
