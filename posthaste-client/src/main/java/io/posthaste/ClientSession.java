@@ -367,7 +367,10 @@ public final class ClientSession implements AutoCloseable {
             return this;
         }
 
-        /** Sets the JSON codec (default Jackson with a plain ObjectMapper). */
+        /**
+         * Sets the JSON codec (default {@link JsonCodec#jackson()}: Jackson, ignoring properties
+         * a target type does not declare).
+         */
         public Builder jsonCodec(JsonCodec codec) {
             this.jsonCodec = Objects.requireNonNull(codec, "codec");
             return this;
