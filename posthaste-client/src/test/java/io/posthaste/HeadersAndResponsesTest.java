@@ -143,6 +143,29 @@ class HeadersAndResponsesTest {
                 e -> assertThat(e.status()).isEqualTo(200));
     }
 
+    @Test
+    void aCatchOfClientResponseExceptionAroundJsonAlsoCatchesANonJsonSuccessWithItsOwnStatus() {
+        // The documented shape (aiohttp's): ContentTypeException is a ClientResponseException that
+        // carries the status of the response it rejected, here a 200, while a raised error is >= 400.
+        server.enqueue(MockResponse.builder().body("<html>maintenance</html>").header("Content-Type", "text/html").build());
+        server.enqueue(MockResponse.builder().status(503).body("<html>down</html>").header("Content-Type", "text/html").build());
+        List<ClientResponseException> caught = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            try {
+                session.get(server.url("/data")).send().json();
+            } catch (ClientResponseException e) {
+                caught.add(e);
+            }
+        }
+
+        assertThat(caught.get(0)).isInstanceOf(ContentTypeException.class)
+                .satisfies(e -> assertThat(e.status()).isEqualTo(200))
+                .satisfies(e -> assertThat(e.bodyText()).isEqualTo("<html>maintenance</html>"))
+                .hasMessageContaining("text/html").hasMessageContaining("status 200");
+        assertThat(caught.get(1)).isNotInstanceOf(ContentTypeException.class)
+                .satisfies(e -> assertThat(e.status()).isEqualTo(503));
+    }
+
     record Item(int id, String name) {
     }
 
