@@ -48,7 +48,8 @@ import javax.net.ssl.X509TrustManager;
  * <p>Defaults: raise-for-status on (a 4xx/5xx answer raises {@link ClientResponseException}),
  * {@code User-Agent: posthaste/VERSION}, {@link Timeouts#defaults() the default timeouts},
  * 64 connections per origin and 256 in all, idle connections closed after 50 s, buffered bodies
- * capped at 64 MiB, gzip and deflate decoded, TLS 1.2+ with certificate and hostname checks
+ * capped at 64 MiB, compressed bodies decoded (gzip and deflate always, br and zstd where their
+ * native library loads: {@link #contentCodings()}), TLS 1.2+ with certificate and hostname checks
  * against the JDK's trust store.
  *
  * <p>Threading: {@code send()} blocks the calling thread (cheaply on a virtual thread: nothing
