@@ -84,13 +84,14 @@ final class Retries {
 
     /**
      * Completes the call with the last attempt's outcome. After retries, a failure carries the
-     * attempt count and the earlier failures; a response carries them too, for the
-     * raise-for-status step to put on the exception it may make of it.
+     * attempt count and the earlier failures; a 4xx/5xx response carries them too, for the
+     * raise-for-status step to put on the exception it makes of it.
      */
     private static void finish(CompletableFuture<Response> result, Response response,
             Throwable cause, int attempts, List<Throwable> earlier) {
         if (cause == null) {
-            result.complete(attempts == 1 ? response
+            // Only a 4xx/5xx answer can become an exception; a success need not keep the others.
+            result.complete(attempts == 1 || response.status() < 400 ? response
                     : Bridge.get().afterAttempts(response, attempts, earlier));
         } else if (attempts == 1) {
             result.completeExceptionally(cause);
