@@ -85,16 +85,17 @@ public interface Body {
 
     /**
      * Returns a replayable body streamed from {@code file}, its type guessed from the file name's
-     * extension. The length is taken now; a file that changes size before it is sent fails the
-     * request rather than sending a wrong length.
+     * extension. The file is checked and its length taken now; a file that changes size before it
+     * is sent fails the request rather than sending a wrong length.
      *
-     * @throws java.io.UncheckedIOException if the file cannot be read
+     * @throws InvalidRequestException naming the absolute path if the file is missing, is not a
+     *     regular file (a directory, a device...) or cannot be read
      */
     static Body of(Path file) {
         return FileBody.of(file, null);
     }
 
-    /** Returns a replayable body streamed from {@code file} with the given type. */
+    /** Returns a replayable body streamed from {@code file} with the given type, checked as {@link #of(Path)}. */
     static Body of(Path file, MediaType contentType) {
         return FileBody.of(file, Objects.requireNonNull(contentType, "contentType"));
     }

@@ -6,11 +6,21 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The server answered with a status of 400 or more while raise-for-status was on (the default;
- * see {@link RequestBuilder#raiseForStatus(boolean)}). The connection has already been released;
- * the exception keeps what a caller needs to handle the error: the status, reason phrase, headers,
- * request method and URL, the redirect history, and a copy of the error body capped at
- * {@value #BODY_SNAPSHOT_LIMIT} bytes.
+ * A response the caller cannot use as it is: the connection has already been released, and the
+ * exception keeps what a caller needs to handle it: the status, reason phrase, headers, request
+ * method and URL, the redirect history, and a copy of the body capped at
+ * {@value #BODY_SNAPSHOT_LIMIT} bytes. Two kinds of failure raise it:
+ * <ul>
+ * <li>this class itself: the server answered with a status of 400 or more while raise-for-status
+ *     was on (the default; see {@link RequestBuilder#raiseForStatus(boolean)});</li>
+ * <li>its one subclass, {@link ContentTypeException}: {@link Response#json()} was called on a
+ *     response whose body is not JSON. That response may well have succeeded (a 200 HTML page
+ *     from a proxy or a login wall), and {@link #status()} is then its status, below 400.</li>
+ * </ul>
+ * The shape is aiohttp's, where {@code ContentTypeError} is a {@code ClientResponseError}: both
+ * describe a response. A {@code catch (ClientResponseException e)} around
+ * {@code send().json()} therefore catches both; tell them apart with
+ * {@code e instanceof ContentTypeException}, or catch that first.
  *
  * {@snippet :
  * try {
@@ -47,6 +57,9 @@ public sealed class ClientResponseException extends ClientException permits Cont
      */
     public ClientResponseException(Response response) {
         this(response, describe(response));
+        if (response.attempts() > 1) {
+            retried(response.attempts(), response.earlierAttempts());
+        }
     }
 
     ClientResponseException(Response response, String message) {
@@ -69,7 +82,11 @@ public sealed class ClientResponseException extends ClientException permits Cont
                 + response.request().method() + "', url='" + response.request().redactedUrl() + "'";
     }
 
-    /** Returns the HTTP status code, 400 or more. */
+    /**
+     * Returns the HTTP status code: 400 or more when raise-for-status raised this exception; for
+     * a {@link ContentTypeException}, the status of the response whose body was not JSON, often
+     * a 2xx.
+     */
     public int status() {
         return status;
     }
@@ -99,7 +116,7 @@ public sealed class ClientResponseException extends ClientException permits Cont
         return history;
     }
 
-    /** Returns a copy of the error body, at most {@value #BODY_SNAPSHOT_LIMIT} bytes. */
+    /** Returns a copy of the response body, at most {@value #BODY_SNAPSHOT_LIMIT} bytes. */
     public byte[] body() {
         return body.clone();
     }

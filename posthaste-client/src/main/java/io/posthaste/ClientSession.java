@@ -28,6 +28,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
 
@@ -47,7 +48,8 @@ import javax.net.ssl.X509TrustManager;
  * <p>Defaults: raise-for-status on (a 4xx/5xx answer raises {@link ClientResponseException}),
  * {@code User-Agent: posthaste/VERSION}, {@link Timeouts#defaults() the default timeouts},
  * 64 connections per origin and 256 in all, idle connections closed after 50 s, buffered bodies
- * capped at 64 MiB, gzip and deflate decoded, TLS 1.2+ with certificate and hostname checks
+ * capped at 64 MiB, compressed bodies decoded (gzip and deflate always, br and zstd where their
+ * native library loads: {@link #contentCodings()}), TLS 1.2+ with certificate and hostname checks
  * against the JDK's trust store.
  *
  * <p>Threading: {@code send()} blocks the calling thread (cheaply on a virtual thread: nothing
@@ -71,10 +73,14 @@ public final class ClientSession implements AutoCloseable {
     private final Call call;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final UrlCache urls;
+    private final Set<String> maskedHeaders;
 
     private ClientSession(SessionConfig config) {
         this.config = config;
         this.urls = new UrlCache(config.baseUrl());
+        this.maskedHeaders = config.sensitiveHeaders().stream()
+                .filter(name -> !HeaderRules.isAlwaysSensitive(name))
+                .collect(Collectors.toUnmodifiableSet());
         this.exchanger = new NettyExchanger(config);
         this.call = new Call(config, exchanger);
     }
@@ -188,6 +194,11 @@ public final class ClientSession implements AutoCloseable {
 
     UrlCache urls() {
         return urls;
+    }
+
+    /** Returns the declared sensitive headers that {@link Headers#toString()} does not mask anyway. */
+    Set<String> maskedHeaders() {
+        return maskedHeaders;
     }
 
     Call call() {
@@ -357,7 +368,10 @@ public final class ClientSession implements AutoCloseable {
             return this;
         }
 
-        /** Sets the JSON codec (default Jackson with a plain ObjectMapper). */
+        /**
+         * Sets the JSON codec (default {@link JsonCodec#jackson()}: Jackson, ignoring properties
+         * a target type does not declare).
+         */
         public Builder jsonCodec(JsonCodec codec) {
             this.jsonCodec = Objects.requireNonNull(codec, "codec");
             return this;
@@ -392,8 +406,10 @@ public final class ClientSession implements AutoCloseable {
 
         /**
          * Declares more headers as sensitive, in addition to {@code Authorization}, {@code Cookie}
-         * and {@code Proxy-Authorization}: their values never appear in messages, and they are
-         * not forwarded to another origin on redirect.
+         * and {@code Proxy-Authorization}: their values never appear in messages, nor in the
+         * {@link Headers#toString()} of this session's requests and responses (an interceptor
+         * that prints {@code request.headers()} shows {@code X-Auth-Token: ██}), and they are not
+         * forwarded to another origin on redirect. Names are matched in any case.
          */
         public Builder sensitiveHeaders(String... names) {
             for (String name : names) {

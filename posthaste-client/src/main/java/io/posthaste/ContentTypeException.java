@@ -1,8 +1,12 @@
 package io.posthaste;
 
 /**
- * {@link Response#json()} was called on a response whose {@code Content-Type} is neither
- * {@code application/json} nor a {@code +json} type. Carries the response's status like its parent.
+ * {@link Response#json()} (or {@code json(Class)}, {@code json(TypeReference)}) was called on a
+ * response whose {@code Content-Type} is neither {@code application/json} nor a {@code +json}
+ * type. It is a {@link ClientResponseException}, as aiohttp's {@code ContentTypeError} is a
+ * {@code ClientResponseError}, because it describes a response: {@link #status()}, headers and the
+ * body (capped) of the response that was not JSON, whose status is often a success, e.g. a 200 HTML
+ * page from a proxy. A handler of 4xx/5xx errors that must not see it catches this type first.
  * Turn the check off with {@link ClientSession.Builder#checkJsonContentType(boolean)} when a
  * server mislabels its JSON.
  */

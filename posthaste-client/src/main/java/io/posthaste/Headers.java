@@ -21,6 +21,12 @@ import java.util.function.BiConsumer;
  * NUL or other control characters except horizontal tab, so nothing built here can split a
  * request.
  *
+ * <p>{@link #toString()} never shows a credential: the values of {@code Authorization},
+ * {@code Cookie}, {@code Proxy-Authorization} and {@code Set-Cookie} are masked, and so, in the
+ * headers of a request built by a session, of its responses and of the copies made from them
+ * (by {@link #toBuilder()}, {@link Request#toBuilder()} or on a redirect), are the values of every
+ * header the session declared with {@link ClientSession.Builder#sensitiveHeaders(String...)}.
+ *
  * {@snippet :
  * Headers headers = Headers.of("X-Auth-Token", "secret-token", "Accept", "application/json");
  * headers.firstValue("x-auth-token"); // Optional[secret-token]
@@ -28,18 +34,38 @@ import java.util.function.BiConsumer;
  */
 public final class Headers {
 
-    private static final Headers EMPTY = new Headers(new String[0]);
+    private static final Headers EMPTY = new Headers(new String[0], Set.of());
 
     /** Alternating names and values, in order. */
     private final String[] namesAndValues;
 
-    private Headers(String[] namesAndValues) {
+    /**
+     * Lower-case names, beyond the ones {@link HeaderRules#isAlwaysSensitive} covers, whose values
+     * {@link #toString()} masks: a session's declared sensitive headers. Not part of the value.
+     */
+    private final Set<String> masked;
+
+    private Headers(String[] namesAndValues, Set<String> masked) {
         this.namesAndValues = namesAndValues;
+        this.masked = masked;
     }
 
     /** Wraps fields already validated by the response decoder; the array is owned from now on. */
     static Headers trusted(String[] namesAndValues) {
-        return namesAndValues.length == 0 ? EMPTY : new Headers(namesAndValues);
+        return namesAndValues.length == 0 ? EMPTY : new Headers(namesAndValues, Set.of());
+    }
+
+    /**
+     * Returns these fields with {@code names} (lower case) masked by {@link #toString()} as well,
+     * sharing the fields; {@code this} if it masks exactly those already.
+     */
+    Headers masking(Set<String> names) {
+        return names.equals(masked) ? this : new Headers(namesAndValues, names);
+    }
+
+    /** Returns these fields masked as {@code other} is (a response's as its request's). */
+    Headers maskedLike(Headers other) {
+        return other.masked.isEmpty() ? this : masking(other.masked);
     }
 
     /** Returns the empty header list. */
@@ -88,6 +114,7 @@ public final class Headers {
     public Builder toBuilder() {
         Builder builder = new Builder();
         builder.list.addAll(Arrays.asList(namesAndValues));
+        builder.masked = masked;
         return builder;
     }
 
@@ -185,6 +212,10 @@ public final class Headers {
         return -1;
     }
 
+    /**
+     * Returns whether {@code other} holds the same fields in the same order, names compared with
+     * their case. Which values {@link #toString()} masks plays no part.
+     */
     @Override
     public boolean equals(Object other) {
         return other instanceof Headers that && Arrays.equals(namesAndValues, that.namesAndValues);
@@ -196,8 +227,8 @@ public final class Headers {
     }
 
     /**
-     * Returns the fields one per line as {@code Name: value}. Values of {@code Authorization},
-     * {@code Cookie}, {@code Proxy-Authorization} and {@code Set-Cookie} are shown as {@code ██}.
+     * Returns the fields one per line as {@code Name: value}, with the value of every sensitive
+     * header (see the class description) shown as {@code ██}.
      */
     @Override
     public String toString() {
@@ -205,16 +236,22 @@ public final class Headers {
         for (int i = 0; i < namesAndValues.length; i += 2) {
             String name = namesAndValues[i];
             out.append(name).append(": ")
-                    .append(HeaderRules.isAlwaysSensitive(name) ? "██" : namesAndValues[i + 1])
+                    .append(isMasked(name) ? "██" : namesAndValues[i + 1])
                     .append('\n');
         }
         return out.toString();
+    }
+
+    private boolean isMasked(String name) {
+        return HeaderRules.isAlwaysSensitive(name)
+                || !masked.isEmpty() && masked.contains(name.toLowerCase(Locale.ROOT));
     }
 
     /** A mutable builder of {@link Headers}; not thread-safe. */
     public static final class Builder {
 
         private final List<String> list = new ArrayList<>(16);
+        private Set<String> masked = Set.of();
 
         private Builder() {
         }
@@ -270,7 +307,8 @@ public final class Headers {
 
         /** Returns the headers built so far. */
         public Headers build() {
-            return list.isEmpty() ? EMPTY : new Headers(list.toArray(new String[0]));
+            return list.isEmpty() && masked.isEmpty() ? EMPTY
+                    : new Headers(list.toArray(new String[0]), masked);
         }
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A {@code multipart/form-data} body (RFC 7578): text fields and files, each part with its own
@@ -134,17 +135,29 @@ public final class Multipart implements Body {
                     new ByteArrayBody(value.getBytes(StandardCharsets.UTF_8), null)));
         }
 
-        /** Adds a file part named after the file, its type guessed from the extension. */
+        /**
+         * Adds a file part named after the file, its type guessed from the extension. The file is
+         * checked and its length taken now; its bytes are read when the body is sent.
+         *
+         * @throws InvalidRequestException naming the absolute path if the file is missing, is not
+         *     a regular file or cannot be read
+         */
         public Builder file(String name, Path file) {
-            Objects.requireNonNull(file, "file");
             return file(name, file, null);
         }
 
-        /** Adds a file part named after the file with the given type ({@code null}: guess). */
+        /**
+         * Adds a file part named after the file with the given type ({@code null}: guess), checked
+         * as {@link #file(String, Path)} is.
+         */
         public Builder file(String name, Path file, MediaType contentType) {
-            Objects.requireNonNull(file, "file");
-            return part(new Part(name, file.getFileName().toString(), Headers.empty(),
-                    FileBody.of(file, contentType)));
+            return file(name, file, contentType, null);
+        }
+
+        /** Adds a file part for a request being built, whose method and URL a failure names. */
+        Builder file(String name, Path file, MediaType contentType, Supplier<String> request) {
+            FileBody body = FileBody.of(file, contentType, request);
+            return part(new Part(name, file.getFileName().toString(), Headers.empty(), body));
         }
 
         /** Adds a file part from bytes (copied). */

@@ -45,6 +45,16 @@ final class PosthasteBridge extends Bridge {
     }
 
     @Override
+    public Response afterAttempts(Response response, int attempts, List<Throwable> earlier) {
+        return response.afterAttempts(attempts, earlier);
+    }
+
+    @Override
+    public void retried(ClientException failure, int attempts, List<Throwable> earlier) {
+        failure.retried(attempts, earlier);
+    }
+
+    @Override
     public InputStream stream(Response response) {
         return response.stream();
     }

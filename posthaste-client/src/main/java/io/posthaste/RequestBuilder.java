@@ -24,8 +24,10 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Builds one request and sends it. Every value is checked when it is given: a header with CR or
- * LF, or a malformed URL, fails at that call with {@link InvalidRequestException}, long before
- * anything is sent. Not thread-safe; make one per request.
+ * LF, or a file to upload that is missing, a directory or unreadable, fails at that call with
+ * {@link InvalidRequestException} naming the method and URL, long before anything is sent (a
+ * malformed URL fails at the latest when the request is built). Not thread-safe; make one per
+ * request.
  *
  * <p>Bodies: {@link #json(Object)}, {@link #form(Map)} / {@link #formField}, {@link #files(Map)} /
  * {@link #file}, {@link #multipart(Multipart)} and {@link #body(Body)}. Form fields together with
@@ -116,12 +118,37 @@ public final class RequestBuilder {
      * may be given more than once; the fragment of the URL is never sent.
      */
     public RequestBuilder query(String name, String value) {
+        checkQueryParameter(name, value);
         if (query.isEmpty()) {
             query = new ArrayList<>(4);
         }
-        query.add(Map.entry(Objects.requireNonNull(name, "name"),
-                Objects.requireNonNull(value, () -> "value of query parameter " + name)));
+        query.add(Map.entry(name, value));
         return this;
+    }
+
+    /**
+     * Appends every entry of {@code parameters} as {@link #query(String, String)} does, in the
+     * map's iteration order: pass a {@link java.util.LinkedHashMap} or a {@link java.util.TreeMap}
+     * when the order matters ({@code Map.of} has none). Parameters are only ever appended, never
+     * replaced: a name already in the URL or added before keeps its value, and the new one follows
+     * it. For several values of one name, call {@link #query(String, String)} once per value.
+     *
+     * @throws NullPointerException if the map, a name or a value is {@code null}; the message
+     *     names the parameter, and nothing of the map is added
+     */
+    public RequestBuilder query(Map<String, String> parameters) {
+        Objects.requireNonNull(parameters, "parameters").forEach(RequestBuilder::checkQueryParameter);
+        parameters.forEach(this::query);
+        return this;
+    }
+
+    private static void checkQueryParameter(String name, String value) {
+        if (name == null) {
+            throw new NullPointerException("a query parameter name is null");
+        }
+        if (value == null) {
+            throw new NullPointerException("value of query parameter '" + name + "' is null");
+        }
     }
 
     /** Limits the whole exchange, from this call to the last byte of the body. */
@@ -270,7 +297,10 @@ public final class RequestBuilder {
         return this;
     }
 
-    /** Adds each file as a multipart part named by its key, streamed from disk when sent. */
+    /**
+     * Adds each file as a multipart part named by its key, streamed from disk when sent. Each
+     * file is checked now, as {@link #file(String, Path, MediaType)} says.
+     */
     public RequestBuilder files(Map<String, Path> files) {
         Objects.requireNonNull(files, "files").forEach(this::file);
         return this;
@@ -281,13 +311,19 @@ public final class RequestBuilder {
         return file(name, file, null);
     }
 
-    /** Adds a file part with an explicit type. */
+    /**
+     * Adds a file part with an explicit type ({@code null}: guessed). The file is checked and its
+     * length taken now; its bytes are read when the request is sent.
+     *
+     * @throws InvalidRequestException naming the method, the URL and the file's absolute path if
+     *     the file is missing, is not a regular file (a directory...) or cannot be read
+     */
     public RequestBuilder file(String name, Path file, MediaType contentType) {
         requireNoBody("files", hasJson || body != null);
         if (files == null) {
             files = Multipart.builder();
         }
-        files.file(name, file, contentType);
+        files.file(name, file, contentType, this::describe);
         return this;
     }
 
@@ -314,14 +350,27 @@ public final class RequestBuilder {
                 : MediaType.parse(contentType)));
     }
 
-    /** Sets the body to the contents of {@code file}, streamed when sent. */
+    /**
+     * Sets the body to the contents of {@code file}, streamed when sent; the file is checked now,
+     * as {@link #file(String, Path, MediaType)} says.
+     */
     public RequestBuilder body(Path file, String contentType) {
-        return body(FileBody.of(file, contentType == null ? null : MediaType.parse(contentType)));
+        return body(FileBody.of(file, contentType == null ? null : MediaType.parse(contentType),
+                this::describe));
     }
 
     /** Sets a one-shot body read from {@code stream} (sent chunked, closed afterwards). */
     public RequestBuilder body(InputStream stream, String contentType) {
         return body(Body.of(stream, contentType == null ? null : MediaType.parse(contentType)));
+    }
+
+    /** Returns the method and URL for a message, never the URL's user info. */
+    private String describe() {
+        try {
+            return method + " " + session.urls().get(url);
+        } catch (InvalidRequestException malformed) {
+            return method + " (malformed URL)";
+        }
     }
 
     private Headers.Builder ownHeaders() {
@@ -386,6 +435,7 @@ public final class RequestBuilder {
             merged = merged.toBuilder().set("Content-Encoding", compression).build();
             body = new io.posthaste.internal.codec.CompressedBody(body, compression);
         }
+        merged = merged.masking(session.maskedHeaders());
         return new Request(method, resolved, merged, body, timeouts != null ? timeouts
                 : config.timeouts(), raiseForStatus != null ? raiseForStatus : config.raiseForStatus(),
                 skippedAutoHeaders.isEmpty() ? Set.of() : Set.copyOf(skippedAutoHeaders),

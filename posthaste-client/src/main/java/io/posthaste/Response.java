@@ -43,6 +43,9 @@ public final class Response {
     private final boolean checkJsonContentType;
     private final InputStream stream;
     private final Runnable closeStream;
+    /** How many attempts the retry step made for this response, and what the earlier ones got. */
+    private final int attempts;
+    private final List<Throwable> earlierAttempts;
 
     Response(Request request, int status, String reason, Headers headers, String version,
             byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType) {
@@ -53,17 +56,26 @@ public final class Response {
     Response(Request request, int status, String reason, Headers headers, String version,
             byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType,
             InputStream stream, Runnable closeStream) {
+        this(request, status, reason, headers, version, body, history, codec, checkJsonContentType,
+                stream, closeStream, 1, List.of());
+    }
+
+    private Response(Request request, int status, String reason, Headers headers, String version,
+            byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType,
+            InputStream stream, Runnable closeStream, int attempts, List<Throwable> earlierAttempts) {
         this.stream = stream;
         this.closeStream = closeStream;
         this.request = request;
         this.status = status;
         this.reason = reason == null ? "" : reason;
-        this.headers = headers;
+        this.headers = headers.maskedLike(request.headers());
         this.version = version;
         this.body = body == null ? EMPTY : body;
         this.history = List.copyOf(history);
         this.codec = codec;
         this.checkJsonContentType = checkJsonContentType;
+        this.attempts = attempts;
+        this.earlierAttempts = earlierAttempts;
     }
 
     /** Returns the status code, e.g. 200. */
@@ -216,7 +228,21 @@ public final class Response {
 
     Response withHistory(List<Response> earlier) {
         return new Response(request, status, reason, headers, version, body, earlier, codec,
-                checkJsonContentType, stream, closeStream);
+                checkJsonContentType, stream, closeStream, attempts, earlierAttempts);
+    }
+
+    /** Returns this response as the last of {@code attempts}, the earlier ones failing with {@code earlier}. */
+    Response afterAttempts(int attempts, List<Throwable> earlier) {
+        return new Response(request, status, reason, headers, version, body, history, codec,
+                checkJsonContentType, stream, closeStream, attempts, List.copyOf(earlier));
+    }
+
+    int attempts() {
+        return attempts;
+    }
+
+    List<Throwable> earlierAttempts() {
+        return earlierAttempts;
     }
 
     byte[] bodyForError() {

@@ -16,8 +16,15 @@ import java.util.Set;
  * <p>Between attempts it waits {@code initialBackoff × multiplier^(attempt-1)}, capped at
  * {@code maxBackoff}, with up to {@code jitter} of it taken off at random; a {@code Retry-After}
  * header (seconds or a date) is honoured instead when it asks for no more than
- * {@code maxBackoff}, and a longer one ends the retries. If the last attempt fails, its exception
- * carries the earlier attempts' failures as suppressed exceptions.
+ * {@code maxBackoff}, and a longer one ends the retries. A retried answer is discarded (a streamed
+ * one closed, so its connection is free for the next attempt).
+ *
+ * <p>When the call then fails, whether the last attempt failed or its 4xx/5xx answer is raised
+ * (see {@link RequestBuilder#raiseForStatus(boolean)}), the exception says it was retried:
+ * {@link ClientException#attempts()} counts every attempt, its message ends with
+ * {@code (after N attempts)}, and each earlier attempt's failure is one of its
+ * {@linkplain Throwable#getSuppressed() suppressed exceptions}, oldest first, a retried status as
+ * a {@link ClientResponseException} (without the body of a streamed answer).
  *
  * <p>The session default is {@link #none()}: no retries beyond the one transparent retry of an
  * idempotent request on a pooled connection the server had closed.

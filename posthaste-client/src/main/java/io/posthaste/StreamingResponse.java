@@ -46,7 +46,7 @@ public final class StreamingResponse implements AutoCloseable {
         this.request = request;
         this.status = status;
         this.reason = reason == null ? "" : reason;
-        this.headers = headers;
+        this.headers = headers.maskedLike(request.headers());
         this.version = version;
         this.body = body;
         this.release = new Release(onClose, request.toString());

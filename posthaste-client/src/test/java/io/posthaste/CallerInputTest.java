@@ -84,6 +84,37 @@ class CallerInputTest {
         }
     }
 
+    @Test
+    void aQueryMapAppendsItsEntriesInIterationOrderAfterEverythingBeforeAndKeepsRepeats() {
+        Map<String, String> more = new java.util.LinkedHashMap<>();
+        more.put("b", "2");
+        more.put("a", "3");
+        more.put("x y", "\u00e9&=");
+
+        session.get(server.url("/get?a=0")).query("a", "1").query(more).query("c", "4").send();
+
+        assertThat(server.takeRequest().target()).isEqualTo("/get?a=0&a=1&b=2&a=3&x%20y=%C3%A9%26%3D&c=4");
+    }
+
+    @Test
+    void aNullInAQueryMapIsRejectedNamingTheParameterBeforeAnythingIsAdded() {
+        Map<String, String> nullValue = new java.util.LinkedHashMap<>();
+        nullValue.put("fine", "1");
+        nullValue.put("page", null);
+        Map<String, String> nullName = new java.util.HashMap<>();
+        nullName.put(null, "7");
+        RequestBuilder request = session.get(server.url("/get"));
+
+        assertThatThrownBy(() -> request.query(nullValue)).isInstanceOf(NullPointerException.class)
+                .hasMessage("value of query parameter 'page' is null");
+        assertThatThrownBy(() -> request.query(nullName)).isInstanceOf(NullPointerException.class)
+                .hasMessage("a query parameter name is null");
+        assertThatThrownBy(() -> request.query((Map<String, String>) null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("parameters");
+        request.send();
+        assertThat(server.takeRequest().target()).as("a rejected map adds nothing").isEqualTo("/get");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/?a\r\nb", "/?a b", "/a b", "/#a\u0000", "/a\tb", "/\u0000"})
     void controlCharactersAndSpacesInTheRequestLineAreRejected(String target) {

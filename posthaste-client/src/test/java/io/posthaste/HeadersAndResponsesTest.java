@@ -3,11 +3,14 @@ package io.posthaste;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.posthaste.testing.MockResponse;
 import io.posthaste.testing.RecordedRequest;
 import io.posthaste.testing.TestServer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -138,6 +141,52 @@ class HeadersAndResponsesTest {
 
         assertThatThrownBy(response::json).isInstanceOfSatisfying(ContentTypeException.class,
                 e -> assertThat(e.status()).isEqualTo(200));
+    }
+
+    @Test
+    void aCatchOfClientResponseExceptionAroundJsonAlsoCatchesANonJsonSuccessWithItsOwnStatus() {
+        // The documented shape (aiohttp's): ContentTypeException is a ClientResponseException that
+        // carries the status of the response it rejected, here a 200, while a raised error is >= 400.
+        server.enqueue(MockResponse.builder().body("<html>maintenance</html>").header("Content-Type", "text/html").build());
+        server.enqueue(MockResponse.builder().status(503).body("<html>down</html>").header("Content-Type", "text/html").build());
+        List<ClientResponseException> caught = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            try {
+                session.get(server.url("/data")).send().json();
+            } catch (ClientResponseException e) {
+                caught.add(e);
+            }
+        }
+
+        assertThat(caught.get(0)).isInstanceOf(ContentTypeException.class)
+                .satisfies(e -> assertThat(e.status()).isEqualTo(200))
+                .satisfies(e -> assertThat(e.bodyText()).isEqualTo("<html>maintenance</html>"))
+                .hasMessageContaining("text/html").hasMessageContaining("status 200");
+        assertThat(caught.get(1)).isNotInstanceOf(ContentTypeException.class)
+                .satisfies(e -> assertThat(e.status()).isEqualTo(503));
+    }
+
+    record Item(int id, String name) {
+    }
+
+    @Test
+    void theDefaultJsonCodecIgnoresPropertiesATypeDoesNotDeclareAndAStrictMapperRefusesThem() {
+        String evolved = "{\"id\":7,\"name\":\"pen\",\"addedLater\":{\"nested\":[1]}}";
+        server.enqueue(MockResponse.builder().body(evolved).header("Content-Type", "application/json").build());
+        server.enqueue(MockResponse.builder().status(409).body(evolved).header("Content-Type", "application/json").build());
+
+        assertThat(session.get(server.url("/item")).send().json(Item.class)).isEqualTo(new Item(7, "pen"));
+        assertThatThrownBy(() -> session.get(server.url("/item")).send())
+                .isInstanceOfSatisfying(ClientResponseException.class,
+                        e -> assertThat(e.bodyAs(Item.class)).isEqualTo(new Item(7, "pen")));
+
+        ObjectMapper strictMapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        try (ClientSession strict = ClientSession.builder().jsonCodec(JsonCodec.jackson(strictMapper)).build()) {
+            server.enqueue(MockResponse.builder().body(evolved).header("Content-Type", "application/json").build());
+            Response response = strict.get(server.url("/item")).send();
+            assertThatThrownBy(() -> response.json(Item.class)).isInstanceOf(ClientPayloadException.class)
+                    .hasMessageContaining("addedLater");
+        }
     }
 
     @Test

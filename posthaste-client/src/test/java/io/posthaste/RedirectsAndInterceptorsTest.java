@@ -70,6 +70,19 @@ class RedirectsAndInterceptorsTest {
     }
 
     @Test
+    void tooManyRedirectsNamesTheRequestMadeAndTheLastUrlButNoCredentials() {
+        String start = redirectTo(other, server.url("/redirect/5"), 302).replace("http://", "http://john:s3cr3t@");
+        try (ClientSession strict = ClientSession.builder().maxRedirects(2).build()) {
+            assertThatThrownBy(() -> strict.get(start).send())
+                    .isInstanceOf(TooManyRedirectsException.class)
+                    .hasMessageStartingWith("GET " + redirectTo(other, server.url("/redirect/5"), 302) + ":")
+                    .hasMessageContaining("more than 2 redirects")
+                    .hasMessageContaining("the last was a 302 from " + server.url("/relative-redirect/4"))
+                    .hasMessageNotContaining("s3cr3t").hasMessageNotContaining("john");
+        }
+    }
+
+    @Test
     void seeOtherTurnsPostIntoGetWithoutBody() {
         session.post(redirectTo(server, "/anything", 303)).json(Map.of("a", 1)).send();
 
@@ -134,6 +147,43 @@ class RedirectsAndInterceptorsTest {
 
         server.takeRequest();
         assertThat(server.takeRequest().header("X-Auth-Token")).isEqualTo("secret-token");
+    }
+
+    @Test
+    void headersDeclaredSensitiveAreMaskedWhereverHeadersArePrinted() {
+        // The session declares X-Auth-Token sensitive; it is set here in another case.
+        List<String> printed = new CopyOnWriteArrayList<>();
+        Interceptor application = (request, chain) -> {
+            printed.add(request.headers().toString());
+            Request rebuilt = request.toBuilder().header("X-Other", "1").build();
+            printed.add(rebuilt.headers().toString());
+            return chain.proceed(rebuilt).thenApply(response -> {
+                printed.add(response.headers().toString());
+                response.history().forEach(hop -> printed.add(hop.headers() + " " + hop.request().headers()));
+                return response;
+            });
+        };
+        Interceptor network = (request, chain) -> {
+            printed.add(request.headers().toString());
+            return chain.proceed(request);
+        };
+        server.enqueue(MockResponse.builder().status(302).header("Location", "/second")
+                .header("x-auth-token", "secret-token").build());
+        server.enqueue(MockResponse.builder().header("X-Auth-Token", "secret-token").build());
+        try (ClientSession s = ClientSession.builder().sensitiveHeaders("X-Auth-Token")
+                .addInterceptor(application).addNetworkInterceptor(network).build()) {
+            Response echoed = s.get(server.url("/start")).header("x-auth-token", "secret-token").send();
+            printed.add(echoed.headers().toString());
+            Request built = s.get(server.url("/x")).header("X-AUTH-TOKEN", "secret-token").build();
+            printed.add(built.headers().toString() + built);
+            server.enqueue(MockResponse.builder().status(403).header("X-Auth-Token", "secret-token").build());
+            assertThatThrownBy(() -> s.get(server.url("/denied")).header("X-Auth-Token", "secret-token").send())
+                    .isInstanceOfSatisfying(ClientResponseException.class, e -> printed.add(e.headers() + e.toString()));
+        }
+
+        assertThat(printed).hasSizeGreaterThan(10).noneMatch(text -> text.contains("secret-token"));
+        assertThat(printed.get(0)).contains("x-auth-token: ██");
+        assertThat(printed.get(1)).contains("x-auth-token: ██", "X-Other: 1");
     }
 
     @Test

@@ -15,6 +15,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,6 +101,50 @@ class RequestBodiesTest {
         assertThat(part.filename()).isEqualTo("report.pdf");
         assertThat(part.contentType()).isEqualTo("application/pdf");
         assertThat(part.content()).isEqualTo(content);
+    }
+
+    /** Each way a request builder takes a file, applied to {@code file}. */
+    private static final Map<String, Function<Path, Consumer<RequestBuilder>>> FILE_ENTRY_POINTS = Map.of(
+            "files(Map)", file -> r -> r.files(Map.of("upload_file", file)),
+            "file(name, path)", file -> r -> r.file("upload_file", file),
+            "file(name, path, type)", file -> r -> r.file("upload_file", file, MediaType.OCTET_STREAM),
+            "body(path, type)", file -> r -> r.body(file, "application/pdf"));
+
+    /** Each way a body is made from a file before any request exists. */
+    private static final Map<String, Consumer<Path>> FILE_BODY_FACTORIES = Map.of(
+            "Body.of(path)", file -> Body.of(file),
+            "Body.of(path, type)", file -> Body.of(file, MediaType.OCTET_STREAM),
+            "Multipart file(name, path)", file -> Multipart.builder().file("f", file),
+            "Multipart file(name, path, type)", file -> Multipart.builder().file("f", file, null));
+
+    @Test
+    void aFileThatCannotBeSentIsAnInvalidRequestAtTheBuilderCallNamingPathMethodAndUrl() {
+        Path missing = Path.of("no-such-dir-" + System.nanoTime(), "report.pdf");
+        String url = server.url("/upload").replace("http://", "http://john:s3cr3t@");
+        Map<Path, String> unusable = Map.of(missing, "does not exist", dir, "is a directory");
+        int before = server.requestCount();
+        FILE_ENTRY_POINTS.forEach((entryPoint, use) -> unusable.forEach((file, problem) -> {
+            RequestBuilder request = session.post(url);
+
+            assertThatThrownBy(() -> use.apply(file).accept(request)).as(entryPoint + " " + problem)
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("POST " + server.url("/upload"))
+                    .hasMessageContaining(file.toAbsolutePath().toString())
+                    .hasMessageContaining(problem)
+                    .hasMessageNotContaining("s3cr3t");
+        }));
+        assertThat(server.requestCount()).as("nothing sent").isEqualTo(before);
+    }
+
+    @Test
+    void aFileBodyMadeBeforeItsRequestIsAnInvalidRequestNamingTheAbsolutePath() {
+        Path missing = Path.of("no-such-report-" + System.nanoTime() + ".pdf");
+        Map<Path, String> unusable = Map.of(missing, "does not exist", dir, "is a directory");
+        FILE_BODY_FACTORIES.forEach((factory, make) -> unusable.forEach((file, problem) ->
+                assertThatThrownBy(() -> make.accept(file)).as(factory + " " + problem)
+                        .isInstanceOf(InvalidRequestException.class)
+                        .hasMessageContaining(file.toAbsolutePath().toString())
+                        .hasMessageContaining(problem)));
     }
 
     @Test

@@ -63,6 +63,66 @@ class RetriesAndAuthTest {
     }
 
     @Test
+    void aRaisedStatusAfterRetriesCarriesEachEarlierAnswerAndTheAttemptCount() {
+        server.enqueue(MockResponse.builder().status(503).body("first").build());
+        server.enqueue(MockResponse.builder().status(429).header("Retry-After", "0").body("second").build());
+        server.enqueue(MockResponse.builder().status(429).header("Retry-After", "0").body("third").build());
+
+        assertThatThrownBy(() -> session.get(server.url("/x")).send())
+                .isInstanceOfSatisfying(ClientResponseException.class, e -> {
+                    assertThat(e.status()).isEqualTo(429);
+                    assertThat(e.bodyText()).isEqualTo("third");
+                    assertThat(e.attempts()).isEqualTo(3);
+                    assertThat(e.getSuppressed()).hasSize(2).allMatch(ClientResponseException.class::isInstance);
+                    assertThat(e.getSuppressed()).extracting(s -> ((ClientResponseException) s).bodyText())
+                            .containsExactly("first", "second");
+                })
+                .hasMessageEndingWith("(after 3 attempts)");
+    }
+
+    @Test
+    void aConnectionFailureAfterRetriesSaysHowManyAttemptsWereMade() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        assertThatThrownBy(() -> session.get("http://127.0.0.1:" + port + "/").send())
+                .isInstanceOfSatisfying(ClientConnectionException.class, e -> {
+                    assertThat(e.attempts()).isEqualTo(3);
+                    assertThat(e.getSuppressed()).hasSize(2)
+                            .allSatisfy(earlier -> assertThat(((ClientException) earlier).attempts()).isEqualTo(1));
+                })
+                .hasMessageEndingWith("(after 3 attempts)");
+    }
+
+    @Test
+    void aFailureThatWasNotRetriedCountsOneAttemptAndSaysNothingOfRetries() {
+        assertThatThrownBy(() -> session.post(server.url("/status/503")).send())
+                .isInstanceOfSatisfying(ClientResponseException.class, e -> {
+                    assertThat(e.attempts()).isEqualTo(1);
+                    assertThat(e.getSuppressed()).isEmpty();
+                })
+                .hasMessageNotContaining("attempts");
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamedAnswerThatIsRetriedGivesItsConnectionBackFirst() throws Exception {
+        // One connection per origin: the second attempt gets one only if the first was released.
+        try (ClientSession single = ClientSession.builder().retryPolicy(QUICK).maxConnectionsPerOrigin(1)
+                .timeouts(Timeouts.builder().poolAcquire(Duration.ofSeconds(2)).build()).build()) {
+            server.enqueue(MockResponse.builder().status(503).body(new byte[4 << 20]).build());
+
+            try (StreamingResponse response = single.get(server.url("/get")).raiseForStatus(false).stream()) {
+                assertThat(response.status()).isEqualTo(200);
+                response.body().readAllBytes();
+            }
+            ConnectionsAndTimeoutsTest.awaitIdle(single);
+            assertThat(single.poolStats().leased()).isZero();
+        }
+    }
+
+    @Test
     void postIsNotRetriedUnlessThePolicySaysSo() {
         server.enqueue(MockResponse.status(503));
         server.enqueue(MockResponse.status(503));

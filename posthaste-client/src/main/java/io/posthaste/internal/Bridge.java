@@ -51,6 +51,16 @@ public abstract class Bridge {
     /** Returns {@code response} with its redirect history. */
     public abstract Response withHistory(Response response, List<Response> history);
 
+    /**
+     * Returns {@code response} as the last of a call's {@code attempts}; a
+     * {@link io.posthaste.ClientResponseException} made from it carries {@code earlier}.
+     */
+    public abstract Response afterAttempts(Response response, int attempts, List<Throwable> earlier);
+
+    /** Records on {@code failure} that it ended a call after {@code attempts} attempts. */
+    public abstract void retried(io.posthaste.ClientException failure, int attempts,
+            List<Throwable> earlier);
+
     /** Returns the streamed body of {@code response}, or {@code null} if it is buffered. */
     public abstract InputStream stream(Response response);
 

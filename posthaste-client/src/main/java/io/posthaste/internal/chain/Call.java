@@ -110,11 +110,11 @@ public final class Call {
     /** Sends {@code request} and follows redirects; completes with the last response. */
     private CompletableFuture<Response> redirects(Request request, CallState state) {
         CompletableFuture<Response> result = new CompletableFuture<>();
-        hop(request, List.of(), state, result);
+        hop(request, request, List.of(), state, result);
         return result;
     }
 
-    private void hop(Request request, List<Response> history, CallState state,
+    private void hop(Request first, Request request, List<Response> history, CallState state,
             CompletableFuture<Response> result) {
         network(Cookies.addTo(request, config.cookieJar()), state).whenComplete((response, failure) -> {
             if (failure != null) {
@@ -132,14 +132,14 @@ public final class Call {
             longer.add(response);
             Request next;
             try {
-                next = Redirects.follow(config, request, response, List.copyOf(longer));
+                next = Redirects.follow(config, first, request, response, List.copyOf(longer));
             } catch (ClientException e) {
                 result.completeExceptionally(e);
                 return;
             }
             Events.emit(config.eventListener(), Event.Type.REDIRECT, request, next.url().toString(),
                     response.status(), 0, null);
-            hop(next, List.copyOf(longer), state, result);
+            hop(first, next, List.copyOf(longer), state, result);
         });
     }
 

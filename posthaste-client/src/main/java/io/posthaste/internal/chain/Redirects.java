@@ -41,15 +41,20 @@ final class Redirects {
     /**
      * Returns the request that follows {@code response}.
      *
+     * @param first the request the redirects started from, named when there are too many
+     * @param request the request {@code response} answered
      * @param history the redirects so far, {@code response} included
      */
-    static Request follow(SessionConfig config, Request request, Response response,
+    static Request follow(SessionConfig config, Request first, Request request, Response response,
             List<Response> history) {
-        if (history.size() > config.maxRedirects()) {
-            throw new TooManyRedirectsException(request.method() + " " + request.url()
-                    + ": more than " + config.maxRedirects() + " redirects", history);
-        }
         RequestUrl from = Bridge.get().url(request);
+        if (history.size() > config.maxRedirects()) {
+            // The request the caller made, and where the chain had got to; never the Location
+            // value itself, which may carry user info.
+            throw new TooManyRedirectsException(first.method() + " " + Bridge.get().url(first)
+                    + ": more than " + config.maxRedirects() + " redirects; the last was a "
+                    + response.status() + " from " + from, history);
+        }
         String location = response.headers().get("Location");
         RequestUrl to;
         try {

@@ -2,6 +2,7 @@ package io.posthaste.internal.chain;
 
 import io.posthaste.Body;
 import io.posthaste.ClientConnectionException;
+import io.posthaste.ClientException;
 import io.posthaste.ClientResponseException;
 import io.posthaste.ClientTimeoutException;
 import io.posthaste.Event;
@@ -9,6 +10,7 @@ import io.posthaste.EventListener;
 import io.posthaste.Request;
 import io.posthaste.Response;
 import io.posthaste.RetryPolicy;
+import io.posthaste.internal.Bridge;
 import io.posthaste.internal.codec.HttpSemantics;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -59,18 +61,18 @@ final class Retries {
                 }
                 if (wait != null) {
                     earlier.add(new ClientResponseException(response));
+                    // A streamed answer holds its connection until closed; the next attempt may need it.
+                    Runnable close = Bridge.get().streamCloser(response);
+                    if (close != null) {
+                        close.run();
+                    }
                 }
             } else if (mayRetry && cause != null && isTransient(cause, idempotent, policy)) {
                 wait = backoff(policy, attempt);
                 earlier.add(cause);
             }
             if (wait == null) {
-                if (cause != null) {
-                    earlier.forEach(cause::addSuppressed);
-                    result.completeExceptionally(cause);
-                } else {
-                    result.complete(response);
-                }
+                finish(result, response, cause, attempt, earlier);
                 return;
             }
             Events.emit(events, Event.Type.RETRY, request, null, response != null ? response.status() : 0,
@@ -78,6 +80,29 @@ final class Retries {
             CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS).execute(() ->
                     attempt(request, attempt + 1, earlier, policy, next, state, result, events));
         });
+    }
+
+    /**
+     * Completes the call with the last attempt's outcome. After retries, a failure carries the
+     * attempt count and the earlier failures; a 4xx/5xx response carries them too, for the
+     * raise-for-status step to put on the exception it makes of it.
+     */
+    private static void finish(CompletableFuture<Response> result, Response response,
+            Throwable cause, int attempts, List<Throwable> earlier) {
+        if (cause == null) {
+            // Only a 4xx/5xx answer can become an exception; a success need not keep the others.
+            result.complete(attempts == 1 || response.status() < 400 ? response
+                    : Bridge.get().afterAttempts(response, attempts, earlier));
+        } else if (attempts == 1) {
+            result.completeExceptionally(cause);
+        } else {
+            if (cause instanceof ClientException failure) {
+                Bridge.get().retried(failure, attempts, earlier);
+            } else {
+                earlier.forEach(cause::addSuppressed);
+            }
+            result.completeExceptionally(cause);
+        }
     }
 
     private static boolean isTransient(Throwable cause, boolean idempotent, RetryPolicy policy) {

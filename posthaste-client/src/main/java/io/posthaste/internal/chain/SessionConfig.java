@@ -34,7 +34,8 @@ import javax.net.ssl.X509TrustManager;
  * @param maxResponseHeaderSize most bytes of a response head's header section
  * @param maxResponseHeaders most header fields in a response
  * @param sensitiveHeaders lower-case names whose values never appear in messages
- * @param decompress whether gzip/deflate responses are decoded
+ * @param decompress whether compressed responses are decoded (every coding in
+ *     {@code ContentCodings.supported()}: gzip, deflate, and br and zstd where they load)
  * @param sslContext caller-supplied SSL context, or {@code null}
  * @param trustManager caller-supplied trust manager, or {@code null} for the JDK's
  * @param eventLoopThreads event-loop threads

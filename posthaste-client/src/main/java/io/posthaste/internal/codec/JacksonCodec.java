@@ -1,6 +1,7 @@
 package io.posthaste.internal.codec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.posthaste.JsonCodec;
@@ -12,9 +13,14 @@ import java.util.Objects;
 /** {@link JsonCodec} on a Jackson {@link ObjectMapper}. */
 public final class JacksonCodec implements JsonCodec {
 
-    /** Shared by every session that keeps the default: an ObjectMapper is costly to build. */
+    /**
+     * Shared by every session that keeps the default: an ObjectMapper is costly to build. Unknown
+     * properties are ignored, as in Spring Boot: a public API adds fields to its answers, and a
+     * record written against last year's version must keep working.
+     */
     public static final JacksonCodec DEFAULT = new JacksonCodec(new ObjectMapper()
-            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET));
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
 
     private final ObjectMapper mapper;
 
