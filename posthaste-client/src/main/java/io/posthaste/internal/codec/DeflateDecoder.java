@@ -6,17 +6,28 @@ import java.util.function.Consumer;
 /**
  * Streaming {@code deflate} decoding, fed the body piece by piece as it arrives. RFC 9110 says
  * {@code deflate} is the zlib format (RFC 1950), but some servers send raw deflate (RFC 1951); the
- * first two bytes tell which. Decoded bytes count against a {@link DecodeLimit}.
+ * first two bytes tell which, as they do for curl and aiohttp. Decoded bytes count against a
+ * {@link DecodeLimit}, and zlib's Adler-32 trailer is checked, so a corrupt body never passes as a
+ * good one.
+ *
+ * <p>Data after the stream is an error, as it is after a gzip, br or zstd stream here, with one
+ * allowance taken from curl: up to {@value #RAW_TRAILER_ALLOWANCE} bytes may follow raw deflate,
+ * for servers that strip zlib's header but leave its checksum on.
  *
  * <p>Not thread-safe; used by one exchange at a time. {@link #close()} frees the native inflater.
  */
 final class DeflateDecoder implements BodyDecoder {
+
+    /** Bytes that may follow a raw deflate stream unread. */
+    private static final int RAW_TRAILER_ALLOWANCE = 4;
 
     private final DecodeLimit limit;
     /** The first two bytes, held until both are in: they tell zlib from raw deflate. */
     private final byte[] start = new byte[2];
     private int startFilled;
     private Inflation inflation;
+    private int allowedAfterEnd;
+    private long afterEnd;
 
     /** A decoder stopping at {@code maxDecodedBytes} (negative: the streaming ratio). */
     DeflateDecoder(long maxDecodedBytes) {
@@ -36,16 +47,26 @@ final class DeflateDecoder implements BodyDecoder {
             if (startFilled < start.length) {
                 return;
             }
-            inflation = new Inflation(true, limit, null, "deflate");
-            int cmf = start[0] & 0xff;
-            int flg = start[1] & 0xff;
-            if ((cmf & 0x0f) != 8 || ((cmf << 8) | flg) % 31 != 0) {
-                inflation.inflate(start, 0, start.length, out); // raw: the two bytes are data
-            }
+            boolean zlib = isZlibHeader(start[0] & 0xff, start[1] & 0xff);
+            inflation = new Inflation(!zlib, limit, null, "deflate");
+            allowedAfterEnd = zlib ? 0 : RAW_TRAILER_ALLOWANCE;
+            countAfterEnd(start.length - inflation.inflate(start, 0, start.length, out));
         }
-        // zlib's Adler-32 trailer, like anything else after the stream, is left unread.
         if (at < end && !inflation.finished()) {
-            inflation.inflate(input, at, end, out);
+            at = inflation.inflate(input, at, end, out);
+        }
+        countAfterEnd(end - at);
+    }
+
+    /** A zlib header: method 8, a window of at most 32 KiB, and a check that divides by 31. */
+    private static boolean isZlibHeader(int cmf, int flg) {
+        return (cmf & 0x0f) == 8 && (cmf >>> 4) <= 7 && ((cmf << 8) | flg) % 31 == 0;
+    }
+
+    private void countAfterEnd(int bytes) throws IOException {
+        afterEnd += bytes;
+        if (afterEnd > allowedAfterEnd) {
+            throw new IOException("data after the end of the deflate stream");
         }
     }
 
