@@ -13,12 +13,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every coding that loads (gzip, deflate, br, zstd) is advertised and decoded; decompression bombs
@@ -243,6 +246,108 @@ class DecompressionTest {
         server.enqueue(encoded(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5}, "gzip"));
         assertThatThrownBy(() -> session.get(server.url("/corrupt")).send())
                 .isInstanceOf(ClientPayloadException.class);
+    }
+
+    /**
+     * A gzip header whose file name, comment or extra field never ends within the header limit:
+     * 32 MiB of it, which no decoded-size limit sees because nothing is ever decoded.
+     */
+    private static byte[] endlessGzipHeader(String part) {
+        byte[] body = new byte[32 << 20];
+        Arrays.fill(body, (byte) 'a');
+        int flag = switch (part) {
+            case "extra field" -> 0x04;
+            case "file name" -> 0x08;
+            case "comment" -> 0x10;
+            default -> throw new IllegalArgumentException(part);
+        };
+        byte[] header = {0x1f, (byte) 0x8b, 8, (byte) flag, 0, 0, 0, 0, 0, (byte) 255, (byte) 0xff, (byte) 0xff};
+        System.arraycopy(header, 0, body, 0, header.length); // an extra field's length: 65535
+        return body;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"file name", "comment", "extra field"})
+    void aGzipHeaderPartThatNeverEndsFailsFastWhenSentAndWhenStreamed(String part) throws IOException {
+        byte[] endless = endlessGzipHeader(part);
+        server.enqueue(encoded(compress(text(10), "gzip"), "gzip")); // the decoders' classes loaded
+        assertThat(session.get(server.url("/warm")).send().bytes()).isEqualTo(text(10));
+
+        server.enqueue(encoded(endless, "gzip"));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> session.get(server.url("/endless")).send())
+                .isInstanceOf(ClientPayloadException.class).hasMessageContaining("gzip header")
+                .hasMessageContaining(part);
+        assertThat(millisSince(start)).as("milliseconds to fail when sent").isLessThan(1000);
+
+        server.enqueue(encoded(endless, "gzip"));
+        start = System.nanoTime();
+        try (StreamingResponse response = session.get(server.url("/endless")).stream()) {
+            assertThatThrownBy(() -> response.body().transferTo(OutputStream.nullOutputStream()))
+                    .isInstanceOf(IOException.class).hasMessageContaining("gzip header")
+                    .hasMessageContaining(part);
+        }
+        assertThat(millisSince(start)).as("milliseconds to fail when streamed").isLessThan(1000);
+    }
+
+    @Test
+    void everyMemberOfAConcatenatedGzipBodyIsDecodedWhenSentAndWhenStreamed() throws IOException {
+        byte[] first = text(3_000);
+        byte[] second = text(5_000);
+        ByteArrayOutputStream members = new ByteArrayOutputStream(); // what `gzip -c a b` writes
+        members.write(compress(first, "gzip"));
+        members.write(compress(second, "gzip"));
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        expected.write(first);
+        expected.write(second);
+
+        server.enqueue(encoded(members.toByteArray(), "gzip"));
+        assertThat(session.get(server.url("/members")).send().bytes()).isEqualTo(expected.toByteArray());
+        int[] pieces = new int[members.size() / 11 + 1];
+        Arrays.fill(pieces, 11);
+        server.enqueue(MockResponse.builder().header("Content-Encoding", "gzip").body(members.toByteArray())
+                .chunked(pieces).build());
+        try (StreamingResponse response = session.get(server.url("/members")).stream()) {
+            assertThat(response.body().readAllBytes()).isEqualTo(expected.toByteArray());
+        }
+    }
+
+    /** Peers differ here; see {@code GzipDecoder} for which do what, and why this is an error. */
+    @Test
+    void bytesAfterTheLastGzipMemberAreAPayloadErrorWhenSentAndWhenStreamed() throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(compress(text(3_000), "gzip"));
+        body.write("<!-- served from cache -->".getBytes(StandardCharsets.US_ASCII));
+        server.enqueue(encoded(body.toByteArray(), "gzip"));
+        assertThatThrownBy(() -> session.get(server.url("/trailing")).send())
+                .isInstanceOf(ClientPayloadException.class).hasMessageContaining("after the gzip member");
+        server.enqueue(encoded(body.toByteArray(), "gzip"));
+        try (StreamingResponse response = session.get(server.url("/trailing")).stream()) {
+            assertThatThrownBy(() -> response.body().transferTo(OutputStream.nullOutputStream()))
+                    .isInstanceOf(IOException.class).hasMessageContaining("after the gzip member");
+        }
+    }
+
+    @Test
+    void aGzipBodyWhoseTrailerDoesNotMatchIsAPayloadErrorWhenSentAndWhenStreamed() throws IOException {
+        byte[] good = compress(text(3_000), "gzip");
+        for (int at : new int[] {good.length - 8, good.length - 4}) { // the CRC-32, then the size
+            byte[] corrupt = good.clone();
+            corrupt[at] ^= 0x01;
+            String field = at == good.length - 8 ? "CRC" : "size";
+            server.enqueue(encoded(corrupt, "gzip"));
+            assertThatThrownBy(() -> session.get(server.url("/bad-trailer")).send())
+                    .isInstanceOf(ClientPayloadException.class).hasMessageContaining(field);
+            server.enqueue(encoded(corrupt, "gzip"));
+            try (StreamingResponse response = session.get(server.url("/bad-trailer")).stream()) {
+                assertThatThrownBy(() -> response.body().transferTo(OutputStream.nullOutputStream()))
+                        .isInstanceOf(IOException.class).hasMessageContaining(field);
+            }
+        }
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     @Test

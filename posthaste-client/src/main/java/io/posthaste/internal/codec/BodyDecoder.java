@@ -9,10 +9,16 @@ import java.util.function.Consumer;
 
 /**
  * Undoes a response's {@code Content-Encoding}, one coding or a chain of them ({@code gzip, gzip}
- * is decoded twice, last applied first). Every stage has the same size limit, so a chain cannot
- * multiply a bomb; more than {@value #MAX_CODINGS} codings is refused outright.
+ * is decoded twice, last applied first), fed the body piece by piece as it arrives. Output goes on
+ * in pieces of at most {@value #OUTPUT_CHUNK} bytes, so a small compressed input never makes a
+ * decoder allocate a large buffer at once. Every stage has the same size limit, so a chain cannot
+ * multiply a bomb; more than {@value #MAX_CODINGS} codings is refused outright. Corrupt data,
+ * data after the end of the compressed stream and output past the limit are {@link IOException}s.
  */
 public interface BodyDecoder extends AutoCloseable {
+
+    /** The largest piece of output a decoder hands on at once. */
+    int OUTPUT_CHUNK = 16 * 1024;
 
     /** The most codings a response may chain. */
     int MAX_CODINGS = 5;

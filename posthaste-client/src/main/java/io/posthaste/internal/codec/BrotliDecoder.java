@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 
 /**
  * Streaming {@code br} decoding (RFC 7932) through brotli4j's native decoder, fed as the body
- * arrives. Output is handed on in pieces of at most {@value ContentDecoder#OUTPUT_CHUNK} bytes and
+ * arrives. Output is handed on in pieces of at most {@value BodyDecoder#OUTPUT_CHUNK} bytes and
  * counted against a {@link DecodeLimit}; the decoder's own memory is bounded by the format's
  * window (16 MiB at most). Only loaded when {@link ContentCodings} found the native library.
  */
@@ -18,7 +18,7 @@ final class BrotliDecoder implements BodyDecoder {
     private boolean done;
 
     BrotliDecoder(long maxDecodedBytes) throws IOException {
-        this.decoder = new DecoderJNI.Wrapper(ContentDecoder.OUTPUT_CHUNK);
+        this.decoder = new DecoderJNI.Wrapper(OUTPUT_CHUNK);
         this.limit = new DecodeLimit(maxDecodedBytes);
     }
 
@@ -60,7 +60,7 @@ final class BrotliDecoder implements BodyDecoder {
         while (decoder.hasOutput()) {
             ByteBuffer decoded = decoder.pull();
             while (decoded.hasRemaining()) {
-                byte[] piece = new byte[Math.min(decoded.remaining(), ContentDecoder.OUTPUT_CHUNK)];
+                byte[] piece = new byte[Math.min(decoded.remaining(), OUTPUT_CHUNK)];
                 limit.decoded(piece.length);
                 decoded.get(piece);
                 out.accept(piece);

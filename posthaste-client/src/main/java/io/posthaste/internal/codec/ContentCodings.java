@@ -55,8 +55,8 @@ public final class ContentCodings {
     /** A decoder for a supported {@code coding}, stopping at {@code maxDecodedBytes}. */
     static BodyDecoder decoder(String coding, long maxDecodedBytes) throws IOException {
         return switch (coding.toLowerCase(Locale.ROOT)) {
-            case "gzip", "x-gzip" -> ContentDecoder.gzip(maxDecodedBytes);
-            case "deflate" -> ContentDecoder.deflate(maxDecodedBytes);
+            case "gzip", "x-gzip" -> new GzipDecoder(maxDecodedBytes);
+            case "deflate" -> new DeflateDecoder(maxDecodedBytes);
             case "br" -> new BrotliDecoder(maxDecodedBytes);
             case "zstd" -> new ZstdDecoder(maxDecodedBytes);
             default -> throw new IOException("unsupported Content-Encoding '" + coding + "'");

@@ -19,8 +19,8 @@ final class ZstdDecoder implements BodyDecoder {
     static final int MAX_WINDOW_LOG = 23;
 
     private final ZstdDecompressCtx context = new ZstdDecompressCtx().setLongMax(MAX_WINDOW_LOG);
-    private final ByteBuffer in = ByteBuffer.allocateDirect(ContentDecoder.OUTPUT_CHUNK);
-    private final ByteBuffer decoded = ByteBuffer.allocateDirect(ContentDecoder.OUTPUT_CHUNK);
+    private final ByteBuffer in = ByteBuffer.allocateDirect(OUTPUT_CHUNK);
+    private final ByteBuffer decoded = ByteBuffer.allocateDirect(OUTPUT_CHUNK);
     private final DecodeLimit limit;
     /** Whether the input so far ends exactly at the end of a frame. */
     private boolean atFrameEnd;
