@@ -1,0 +1,63 @@
+package io.posthaste.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.posthaste.testing.MockResponse;
+import io.posthaste.testing.TestServer;
+import io.posthaste.testing.TestServerExtension;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --download}: a 2xx body is saved whole, with the mode of any new file. */
+class DownloadTest {
+
+    @RegisterExtension
+    static final TestServerExtension SERVER = TestServerExtension.perTest();
+
+    @TempDir
+    Path dir;
+
+    private TestServer server() {
+        return SERVER.server();
+    }
+
+    @Test
+    void aDownloadedFileGetsTheModeOfANewFileNotAPrivateOne() throws Exception {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
+                "file modes are POSIX");
+        Path reference = Files.createFile(dir.resolve("reference"));
+        String newFileMode = PosixFilePermissions.toString(Files.getPosixFilePermissions(reference));
+        Files.delete(reference);
+        Cli.Result result = Cli.piped().in(dir).run("-d", server().url("/bytes/3000"));
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("3000.bin"))))
+                .as("under the usual umask 022 both are rw-r--r--").isEqualTo(newFileMode);
+        Cli.Result named = Cli.piped().in(dir).run("-d", "-o", "named.bin", server().url("/bytes/10"));
+        assertThat(named.exitCode()).as(named.err()).isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("named.bin"))))
+                .isEqualTo(newFileMode);
+    }
+
+    @Test
+    void aBodyCutShortLeavesNeitherTheFileNorAPartialOne() throws Exception {
+        server().enqueue(MockResponse.builder().body(new byte[200_000]).disconnectAfterBodyBytes(100_000)
+                .build());
+        Cli.Result result = Cli.piped().in(dir).run("-d", server().url("/cut.bin"));
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.err()).contains("posthaste: ");
+        assertThat(filesIn(dir)).isEmpty();
+    }
+
+    private static String[] filesIn(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(file -> file.getFileName().toString()).toArray(String[]::new);
+        }
+    }
+}
