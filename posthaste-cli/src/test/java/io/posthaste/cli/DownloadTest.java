@@ -14,8 +14,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code --download}: a 2xx body is saved whole, with the mode of any new file. */
+/**
+ * {@code --download}: a 2xx body is saved whole, with the mode of any new file; any other answer
+ * is printed on stderr instead, and exits 3, 4 or 5 as with {@code --check-status} (httpie's rule).
+ */
 class DownloadTest {
 
     @RegisterExtension
@@ -43,6 +48,43 @@ class DownloadTest {
         assertThat(named.exitCode()).as(named.err()).isZero();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("named.bin"))))
                 .isEqualTo(newFileMode);
+    }
+
+    @ParameterizedTest(name = "{0} with {1}")
+    @CsvSource({
+        "404, '',             4",
+        "404, --check-status, 4",
+        "410, '',             4",
+        "500, '',             5",
+        "503, --check-status, 5",
+        "302, '',             3",
+    })
+    void anAnswerOtherThan2xxIsPrintedOnStderrNotSavedAndExitsWithItsClass(int status, String flag,
+            int exitCode) throws Exception {
+        server().enqueue(MockResponse.builder().status(status).header("Content-Type", "text/plain")
+                .header("Location", "/elsewhere").body("no export for you (" + status + ")\n").build());
+        Cli.Result result = flag.isEmpty() ? Cli.piped().in(dir).run("-d", server().url("/export.csv"))
+                : Cli.piped().in(dir).run("-d", flag, server().url("/export.csv"));
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(exitCode);
+        assertThat(result.err()).contains("no export for you (" + status + ")\n")
+                .contains("posthaste: warning: HTTP " + status + " ")
+                .doesNotContain("Downloading", "saved");
+        assertThat(result.outBytes()).isEmpty();
+        assertThat(filesIn(dir)).isEmpty();
+    }
+
+    @Test
+    void onATerminalAnErrorAnswerShowsItsStatusLineHeadersAndBody() throws Exception {
+        server().enqueue(MockResponse.builder().status(404).header("Content-Type", "application/json")
+                .body("{\"error\":\"no such report\"}").build());
+        Cli.Result result = Cli.piped().stderrTerminal(true).noColor().in(dir)
+                .run("-d", server().url("/report.pdf"));
+        assertThat(result.exitCode()).isEqualTo(ExitCode.HTTP_4XX);
+        assertThat(result.err()).startsWith("HTTP/1.1 404 Not Found\n").contains("Content-Type: application/json\n")
+                .contains("\n\n{\n    \"error\": \"no such report\"\n}\n")
+                // The status line was shown on the terminal: no warning repeats it.
+                .doesNotContain("warning");
+        assertThat(filesIn(dir)).isEmpty();
     }
 
     @Test
