@@ -2,13 +2,10 @@ package io.posthaste;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -93,34 +90,21 @@ public final class StreamingResponse implements AutoCloseable {
 
     /**
      * Copies the rest of the body to {@code file} (replacing it) and closes this response. The
-     * file appears only complete: the bytes go to a temporary file next to it, moved into place
-     * at the end.
+     * file appears only complete: the bytes go to a temporary file next to it, renamed onto it
+     * at the end (atomically), and deleted if the copy fails. A new file gets the usual mode,
+     * 0666 masked by the process's umask ({@code rw-r--r--} under the common 022), as curl's
+     * and wget's downloads do.
      *
      * @return the number of bytes written
      * @throws UncheckedIOException if the body or the file fails
      */
     public long saveTo(Path file) {
-        Path dir = file.toAbsolutePath().getParent();
-        Path partial = null;
-        try {
-            partial = Files.createTempFile(dir, file.getFileName().toString(), ".part");
-            long copied;
-            try (OutputStream out = Files.newOutputStream(partial)) {
-                copied = body.transferTo(out);
-            }
-            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
+        try (this; PartialFile partial = PartialFile.beside(file)) {
+            long copied = body.transferTo(partial.out());
+            partial.commit();
             return copied;
         } catch (IOException e) {
             throw new UncheckedIOException("saving the body of " + request + " to " + file, e);
-        } finally {
-            if (partial != null) {
-                try {
-                    Files.deleteIfExists(partial);
-                } catch (IOException ignored) {
-                    // Best effort: the move either happened or the failure is already reported.
-                }
-            }
-            close();
         }
     }
 

@@ -16,8 +16,7 @@ import picocli.CommandLine.Option;
  * {@link TestServer} on 127.0.0.1 or any httpbin-compatible server, printing for each what was
  * sent and what the server saw. The examples themselves are {@link BlogExamples}.
  */
-@Command(name = "demo", usageHelpAutoWidth = true,
-        description = "Runs the five blog examples against an embedded test server, or --against "
+@Command(name = "demo", description = "Runs the five blog examples against an embedded test server, or --against "
                 + "any httpbin-compatible server, and shows what the server received.")
 final class DemoCommand implements Callable<Integer> {
 

@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +28,8 @@ final class Download {
 
     /**
      * Saves the body and returns the file written. The bytes go to a temporary file next to the
-     * target, moved into place when complete, so an interrupted download leaves no partial file.
+     * target, renamed onto it when complete, so an interrupted download leaves no partial file;
+     * the file gets the usual mode (0666 masked by the umask), as curl's and wget's do.
      */
     static Path save(StreamingResponse response, Path output, Terminal terminal) throws IOException {
         Path target = output != null ? terminal.directory().resolve(output)
@@ -43,11 +43,10 @@ final class Download {
         terminal.err().println("Downloading " + (total >= 0 ? Units.bytes(total) + " " : "") + "to \""
                 + target + "\"");
         ProgressBar bar = ProgressBar.forTransfer(terminal, "", total);
-        Path dir = target.toAbsolutePath().getParent();
-        Path partial = Files.createTempFile(dir, "." + target.getFileName(), ".part");
-        try {
+        try (PartialFile partial = PartialFile.beside(target)) {
             long written = 0;
-            try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(partial)) {
+            try (InputStream in = response.body()) {
+                OutputStream out = partial.out();
                 byte[] buffer = new byte[64 * 1024];
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                     out.write(buffer, 0, n);
@@ -56,11 +55,9 @@ final class Download {
                 }
             }
             bar.finish();
-            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
+            partial.commit();
             terminal.err().println("Done. " + Units.bytes(written) + " saved to \"" + target + "\"");
             return target;
-        } finally {
-            Files.deleteIfExists(partial);
         }
     }
 

@@ -32,6 +32,7 @@ public final class Main {
                 .addSubcommand("serve", new ServeCommand(terminal));
         // "@file" is a request item (the body from a file), not a picocli argument file.
         line.setExpandAtFiles(false);
+        HelpText.install(line, terminal);
         line.setOut(new PrintWriter(terminal.out(), true));
         line.setErr(new PrintWriter(terminal.err(), true));
         line.setParameterExceptionHandler((problem, arguments) -> {

@@ -19,35 +19,12 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code posthaste [METHOD] URL [ITEM ...]}: one HTTP request in httpie's syntax. Prints the
  * answer (head and body on a terminal, body alone when piped), and exits 0 unless the request
- * failed, or {@code --check-status} maps the status to 3, 4 or 5.
+ * failed, or {@code --check-status} or {@code --download} maps the status to 3, 4 or 5.
  */
-@Command(name = "posthaste", sortOptions = false, usageHelpAutoWidth = true,
-        versionProvider = Main.Version.class,
-        description = {
-            "Sends an HTTP request with httpie's syntax, or runs the demo or the test server.",
-            "",
-            "Items:",
-            "  Header:Value     request header          Header:   remove an automatic header",
-            "  Header;          header with an empty value",
-            "  name==value      query parameter",
-            "  field=value      JSON string field (form field with --form)",
-            "  field:=json      raw JSON field: n:=42  tags:='[\"a\",\"b\"]'  ok:=true",
-            "  field=@file      field with the file's text      field:=@file  raw JSON from a file",
-            "  field@file       file upload (multipart/form-data); field@file;type=image/png",
-            "  @file            raw request body from a file    -  raw body from standard input",
-            "",
-            "URL shorthands: :8080/x is http://localhost:8080/x; a URL without scheme gets http://.",
-            "Method: GET, or POST when there is a body. Exit codes: 0 ok, 1 error, 2 timeout,",
-            "3/4/5 3xx/4xx/5xx with --check-status, 6 too many redirects, 7 connection failed,",
-            "8 TLS failure, 64 usage error.",
-            ""},
-        footer = {"", "Examples:",
-            "  posthaste demo",
-            "  posthaste :8080/post name=john age:=42",
-            "  posthaste -f POST :8080/post username=john password=1234",
-            "  posthaste :8080/post upload_file@report.pdf",
-            "  posthaste :8080/headers X-Auth-Token:secret-token",
-            "  posthaste --offline PUT example.org/api/items/1 done:=true"})
+@Command(name = "posthaste", sortOptions = false, versionProvider = Main.Version.class,
+        // The description, the exit codes and the examples are HelpText's, laid out to the
+        // terminal's width.
+        commandListHeading = "%nCommands:%n")
 final class RequestCommand implements Callable<Integer> {
 
     private final Terminal terminal;
@@ -60,15 +37,19 @@ final class RequestCommand implements Callable<Integer> {
             + "sets Accept and, for a raw body, Content-Type to JSON.")
     boolean json;
 
-    @Option(names = {"-f", "--form"}, description = "Data items as a form "
-            + "(application/x-www-form-urlencoded; multipart with file items).")
+    // No long unbroken words in descriptions: picocli cuts a word wider than its column.
+    @Option(names = {"-f", "--form"}, description = "Data items as a URL-encoded form "
+            + "(multipart with file items).")
     boolean form;
 
     @Option(names = "--multipart", description = "Always send a multipart/form-data body.")
     boolean multipart;
 
-    @Option(names = {"-a", "--auth"}, paramLabel = "USER[:PASS]|TOKEN",
-            description = "Credentials: user:password for basic, the token for bearer.")
+    // A plain label: picocli broke "USER[:PASS]|TOKEN" across lines at many widths (HelpTest
+    // sweeps them all).
+    @Option(names = {"-a", "--auth"}, paramLabel = "CREDENTIALS",
+            description = "user:password for basic and digest (user alone asks for the password), "
+                    + "the token for bearer.")
     String auth;
 
     @Option(names = {"-A", "--auth-type"}, paramLabel = "TYPE", defaultValue = "basic",
@@ -90,7 +71,7 @@ final class RequestCommand implements Callable<Integer> {
             description = "Check the server's certificate (yes), skip the check (no), or trust CA_FILE.")
     String verify;
 
-    @Option(names = "--ca", paramLabel = "FILE", description = "Trust the PEM certificate(s) in FILE.")
+    @Option(names = "--ca", paramLabel = "FILE", description = "Trust the PEM certificates in FILE.")
     Path ca;
 
     @Option(names = {"-v", "--verbose"}, description = "Print the request as well as the response.")
@@ -145,7 +126,12 @@ final class RequestCommand implements Callable<Integer> {
             RequestSpec spec = parse();
             PrintStream out = terminal.out();
             boolean outTerminal = terminal.stdoutIsTerminal();
-            if (output != null && !download) {
+            if (download) {
+                // As in httpie: the body goes to a file, and all that is printed goes to stderr,
+                // beside the progress bar (an error answer included).
+                out = terminal.err();
+                outTerminal = terminal.stderrIsTerminal();
+            } else if (output != null) {
                 fileOut = new PrintStream(Files.newOutputStream(terminal.directory().resolve(output)), false);
                 out = fileOut;
                 outTerminal = false;
@@ -181,26 +167,24 @@ final class RequestCommand implements Callable<Integer> {
         String[] digest = Auth.digest(auth, authType, System.console());
         try (StreamingResponse response = Sender.send(session, spec, follow, digest)) {
             int status = response.status();
-            if (download && status < 300) {
-                if (selection.indexOf('h') >= 0) {
-                    new Printer(terminal.err(), terminal.stderrIsTerminal(), false, ansi(terminal.stderrIsTerminal()))
-                            .printResponseHead(response);
-                }
-                Download.save(response, output, terminal);
-            } else {
-                if (selection.indexOf('h') >= 0) {
-                    printer.printResponseHead(response);
-                }
-                if (selection.indexOf('b') >= 0) {
-                    printer.printResponseBody(response);
-                }
-            }
-            out.flush();
-            int code = checkStatus ? ExitCode.forStatus(status) : ExitCode.OK;
-            if (code != ExitCode.OK && !outTerminal) {
-                // The status line may not have been printed (piped output is the body alone).
+            // A download that saved nothing has failed, as in httpie: --download implies
+            // --check-status (and a redirect not followed is not the file either).
+            int code = checkStatus || download ? ExitCode.forStatus(status) : ExitCode.OK;
+            if (code != ExitCode.OK && !(outTerminal && selection.indexOf('h') >= 0)) {
+                // Nobody sees the status line (piped output is the body alone). Said first, so
+                // that it never runs on from an error body without a final newline.
                 terminal.err().println("posthaste: warning: HTTP " + status + " " + response.reason());
             }
+            if (selection.indexOf('h') >= 0) {
+                printer.printResponseHead(response);
+            }
+            if (download && status < 300) {
+                out.flush();
+                Download.save(response, output, terminal);
+            } else if (selection.indexOf('b') >= 0) {
+                printer.printResponseBody(response);
+            }
+            out.flush();
             return code;
         }
     }
@@ -243,9 +227,7 @@ final class RequestCommand implements Callable<Integer> {
         if (verbose) {
             return "HBhb";
         }
-        if (download) {
-            return terminal.stderrIsTerminal() ? "h" : "";
-        }
+        // With --download, "b" prints only a body that is not saved: an error answer's.
         return outTerminal ? "hb" : "b";
     }
 
@@ -260,10 +242,6 @@ final class RequestCommand implements Callable<Integer> {
             default -> throw CliException.usage("--pretty takes all, colors, format or none, not '"
                     + pretty + "'");
         };
-    }
-
-    private Ansi ansi(boolean onTerminal) {
-        return onTerminal && terminal.colors() ? Ansi.ON : Ansi.NONE;
     }
 
     private X509TrustManager trust() {

@@ -18,8 +18,7 @@ import picocli.CommandLine.Option;
  * Ctrl-C, printing its URL and, with {@code --tls}, the file holding its self-signed certificate
  * (for {@code --ca FILE}).
  */
-@Command(name = "serve", usageHelpAutoWidth = true,
-        description = "Runs the httpbin-style echo and test server until Ctrl-C.")
+@Command(name = "serve", description = "Runs the httpbin-style echo and test server until Ctrl-C.")
 final class ServeCommand implements Callable<Integer> {
 
     private final Terminal terminal;

@@ -21,6 +21,7 @@ final class Cli {
     private boolean colors = true;
     private byte[] stdin = new byte[0];
     private Path directory = Path.of("").toAbsolutePath();
+    private int columns = 80;
 
     static Cli piped() {
         return new Cli();
@@ -43,6 +44,11 @@ final class Cli {
         return this;
     }
 
+    Cli columns(int width) {
+        this.columns = width;
+        return this;
+    }
+
     Cli stdin(String text) {
         this.stdin = text.getBytes(StandardCharsets.UTF_8);
         return this;
@@ -59,7 +65,7 @@ final class Cli {
         PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
         Terminal terminal = new Terminal(new ByteArrayInputStream(stdin), outStream, errStream, stdoutTty,
-                stderrTty, colors, 80, directory);
+                stderrTty, colors, columns, directory);
         int code = Main.run(args, terminal);
         outStream.flush();
         errStream.flush();

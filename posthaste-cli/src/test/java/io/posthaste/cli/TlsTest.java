@@ -50,6 +50,22 @@ class TlsTest {
     }
 
     @Test
+    void httpsToAPlainHttpServerAdvisesTheSchemeWithoutAHexDump() throws Exception {
+        try (TestServer plain = TestServer.start()) {
+            String http = plain.url("/get");
+            String https = http.replaceFirst("^http:", "https:");
+            for (String[] flags : new String[][] {{}, {"--verify=no"}, {"--ca", writeCertificate().toString()}}) {
+                String[] args = java.util.Arrays.copyOf(flags, flags.length + 1);
+                args[flags.length] = https;
+                Cli.Result result = Cli.piped().run(args);
+                assertThat(result.exitCode()).isEqualTo(ExitCode.TLS);
+                assertThat(result.err()).isEqualTo("posthaste: TLS failure: GET " + https + ": the server answered"
+                        + " in plain HTTP, not TLS (is the scheme right? try " + http + ")\n");
+            }
+        }
+    }
+
+    @Test
     void caTrustsTheGivenCertificate() throws Exception {
         Path pem = writeCertificate();
         assertThat(Cli.piped().run("--ca", pem.toString(), "--check-status", server().url("/get")).exitCode()).isZero();

@@ -90,6 +90,24 @@ class TmuxTerminalTest {
         assertThat(capture(false)).doesNotContain("100% [").doesNotContain("HTTP/1.1 200");
     }
 
+    @Test
+    void theHelpFitsTheTerminalsOwnWidth() throws Exception {
+        // The terminal says it is 70 columns wide (the pane has 100, so a longer line would show
+        // whole). COLUMNS is unset, as a shell leaves it for the programs it starts.
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        type("unset COLUMNS; stty cols 70; echo START; " + quote(java) + " -cp "
+                + quote(System.getProperty("java.class.path")) + " " + Main.class.getName()
+                + " --help; echo EXIT=$?");
+        String pane = awaitPane("EXIT=", false);
+        List<String> help = pane.lines().dropWhile(line -> !line.equals("START")).skip(1)
+                .takeWhile(line -> !line.startsWith("EXIT=")).toList();
+        assertThat(pane).contains("EXIT=0");
+        assertThat(help).contains("Items:", "Exit codes:")
+                .allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(70))
+                // Laid out to 70, not to a default: some lines use the width.
+                .anySatisfy(line -> assertThat(line.length()).isGreaterThan(64));
+    }
+
     /**
      * Runs a command line in the pane. The line goes through a script file because a terminal in
      * canonical mode cuts typed lines at 4095 bytes, and a build's class path easily exceeds that
