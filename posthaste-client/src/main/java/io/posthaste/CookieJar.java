@@ -1,7 +1,7 @@
 package io.posthaste;
 
-import io.posthaste.internal.codec.MemoryCookieJar;
-import io.posthaste.internal.codec.NoCookieJar;
+import io.posthaste.internal.cookie.MemoryCookieJar;
+import io.posthaste.internal.cookie.NoCookieJar;
 import java.net.URI;
 import java.util.List;
 

@@ -1,7 +1,8 @@
-package io.posthaste.internal.codec;
+package io.posthaste.internal.cookie;
 
 import io.posthaste.Cookie;
 import io.posthaste.CookieJar;
+import io.posthaste.internal.codec.HttpSemantics;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
