@@ -2,6 +2,7 @@ package io.posthaste;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.posthaste.testing.MockResponse;
 import io.posthaste.testing.RecordedRequest;
 import io.posthaste.testing.TestServer;
 import java.net.InetAddress;
@@ -12,6 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class CookiesTest {
 
@@ -73,6 +76,78 @@ class CookiesTest {
             assertThat(two.get(at("site.test", "/cookies")).send().json().get("cookies").size()).isZero();
             assertThat(two.cookieJar().all()).isEmpty();
         }
+    }
+
+    @Test
+    void aDomainCookieForAPublicSuffixNeverReachesOtherSitesUnderIt() {
+        try (ClientSession session = ClientSession.builder().resolver(toThisServer()).build()) {
+            server.enqueue(MockResponse.builder().header("Set-Cookie", "il=1; Domain=co.il")
+                    .header("Set-Cookie", "site=1; Domain=example.co.il").build());
+            session.get(at("shop.example.co.il", "/")).send();
+            server.enqueue(MockResponse.builder().header("Set-Cookie", "ar=1; Domain=.com.ar").build());
+            session.get(at("shop.example.com.ar", "/")).send();
+            server.takeRequest();
+            server.takeRequest();
+
+            session.get(at("www.example.co.il", "/get")).send();
+            assertThat(server.takeRequest().header("Cookie")).isEqualTo("site=1");
+            session.get(at("other.co.il", "/get")).send();
+            session.get(at("other.com.ar", "/get")).send();
+            assertThat(server.takeRequest().header("Cookie")).isNull();
+            assertThat(server.takeRequest().header("Cookie")).isNull();
+            assertThat(session.cookieJar().all()).extracting(Cookie::name).containsExactly("site");
+        }
+    }
+
+    @Test
+    void aHostThatIsItselfAPublicSuffixGetsAHostOnlyCookieForThatDomain() {
+        try (ClientSession session = ClientSession.builder().resolver(toThisServer()).build()) {
+            server.enqueue(MockResponse.builder().header("Set-Cookie", "own=1; Domain=co.il").build());
+            session.get(at("co.il", "/")).send();
+            server.takeRequest();
+
+            session.get(at("co.il", "/get")).send();
+            assertThat(server.takeRequest().header("Cookie")).isEqualTo("own=1");
+            session.get(at("example.co.il", "/get")).send();
+            assertThat(server.takeRequest().header("Cookie")).isNull();
+            assertThat(session.cookieJar().all()).singleElement()
+                    .satisfies(c -> assertThat(c.hostOnly()).isTrue())
+                    .satisfies(c -> assertThat(c.domain()).isEqualTo("co.il"));
+        }
+    }
+
+    /** Every kind of Public Suffix List rule, in the form a Domain attribute or a host may take. */
+    @ParameterizedTest(name = "Domain={1} from {0}")
+    @CsvSource({
+            "www.example.co.il, co.il", // a normal rule of two labels
+            "www.example.com.ar, COM.AR.", // the same, in capitals with the root's dot
+            "www.foo.bar.ck, bar.ck", // *.ck: every name directly under ck is a suffix
+            "www.shop.foo.kawasaki.jp, foo.kawasaki.jp", // *.kawasaki.jp, three labels
+            "www.example.xn--55qx5d.cn, xn--55qx5d.cn", // 公司.cn, listed in Unicode, as punycode
+            "www.example.xn--55qx5d.cn, 公司.cn", // the same suffix named in Unicode
+            "me.github.io, github.io", // the list's private section: one site per user
+            "www.example.corp, corp", // a TLD the list does not know: the default rule
+    })
+    void aDomainCookieForAnySuffixTheListNamesIsDropped(String host, String domain) {
+        CookieJar jar = CookieJar.inMemory();
+        jar.save(uri("https://" + host + "/"), List.of("super=1; Domain=" + domain, "own=1"));
+        assertThat(jar.all()).extracting(Cookie::name).containsExactly("own");
+    }
+
+    /** Where a Domain attribute names a site, not a suffix, the cookie goes to the site's hosts. */
+    @ParameterizedTest(name = "Domain={1} from {0}")
+    @CsvSource({
+            "www.example.co.il, example.co.il, app.example.co.il",
+            "www.ck, www.ck, app.www.ck", // !www.ck: the exception to *.ck is a site
+            "www.city.kawasaki.jp, city.kawasaki.jp, app.city.kawasaki.jp", // another exception
+            "www.xn--85x722f.xn--55qx5d.cn, xn--85x722f.xn--55qx5d.cn, app.xn--85x722f.xn--55qx5d.cn",
+            "www.xn--85x722f.xn--55qx5d.cn, 食狮.公司.cn, app.xn--85x722f.xn--55qx5d.cn",
+            "www.example.corp, example.corp, app.example.corp",
+    })
+    void aDomainCookieForARegistrableDomainIsSharedWithItsHosts(String host, String domain, String sibling) {
+        CookieJar jar = CookieJar.inMemory();
+        jar.save(uri("https://" + host + "/"), List.of("site=1; Domain=" + domain));
+        assertThat(jar.load(uri("https://" + sibling + "/"))).extracting(Cookie::name).containsExactly("site");
     }
 
     @Test
