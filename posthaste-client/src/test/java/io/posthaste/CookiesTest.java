@@ -1,6 +1,8 @@
 package io.posthaste;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.posthaste.testing.MockResponse;
 import io.posthaste.testing.RecordedRequest;
@@ -9,12 +11,14 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CookiesTest {
 
@@ -148,6 +152,49 @@ class CookiesTest {
         CookieJar jar = CookieJar.inMemory();
         jar.save(uri("https://" + host + "/"), List.of("site=1; Domain=" + domain));
         assertThat(jar.load(uri("https://" + sibling + "/"))).extracting(Cookie::name).containsExactly("site");
+    }
+
+    /**
+     * A jar is the caller's code and may fail, here inside the callback of a finished exchange:
+     * the save after the first response, the load before the redirect's hop.
+     */
+    @ParameterizedTest(name = "{0} fails")
+    @ValueSource(strings = {"save", "load"})
+    void aCookieJarThatFailsFailsTheCallInsteadOfLeavingItHanging(String failing) {
+        IllegalStateException failure = new IllegalStateException("the jar failed");
+        CookieJar jar = new CookieJar() {
+            @Override
+            public void save(URI url, List<String> setCookieHeaders) {
+                if (failing.equals("save")) {
+                    throw failure;
+                }
+            }
+
+            @Override
+            public List<Cookie> load(URI url) {
+                if (failing.equals("load") && url.getPath().equals("/cookies")) {
+                    throw failure;
+                }
+                return List.of();
+            }
+
+            @Override
+            public List<Cookie> all() {
+                return List.of();
+            }
+
+            @Override
+            public void clear() {
+            }
+        };
+        try (ClientSession session = ClientSession.builder().cookieJar(jar).build()) {
+            // /cookies/set answers 302 to /cookies with a Set-Cookie.
+            assertThat(session.get(server.url("/cookies/set?a=1")).sendAsync())
+                    .failsWithin(Duration.ofSeconds(5)).withThrowableThat().havingCause().isSameAs(failure);
+            assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertThatThrownBy(
+                    () -> session.get(server.url("/cookies/set?a=1")).send()).isSameAs(failure));
+            assertThat(session.poolStats().leased()).isZero();
+        }
     }
 
     @Test
