@@ -1,7 +1,7 @@
 package io.posthaste;
 
-import io.posthaste.internal.codec.MemoryCookieJar;
-import io.posthaste.internal.codec.NoCookieJar;
+import io.posthaste.internal.cookie.MemoryCookieJar;
+import io.posthaste.internal.cookie.NoCookieJar;
 import java.net.URI;
 import java.util.List;
 
@@ -30,7 +30,10 @@ public interface CookieJar {
     /**
      * Returns an RFC 6265 jar in memory: domain and path matching, host-only cookies, Secure,
      * Max-Age and Expires, at most 50 cookies per domain and 3000 in all, each at most 4096
-     * bytes. Cookies for IP-address hosts are not kept.
+     * bytes. Cookies for IP-address hosts are not kept. A {@code Domain} that is a public suffix
+     * ({@code co.il}, {@code github.io}) by the Public Suffix List bundled with Posthaste, its
+     * ICANN and private rules, is refused, unless the host is that very name, whose cookie is
+     * then host-only (RFC 6265 §5.3 step 5).
      */
     static CookieJar inMemory() {
         return new MemoryCookieJar(false);

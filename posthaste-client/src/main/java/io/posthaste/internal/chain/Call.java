@@ -116,12 +116,27 @@ public final class Call {
 
     private void hop(Request first, Request request, List<Response> history, CallState state,
             CompletableFuture<Response> result) {
-        network(Cookies.addTo(request, config.cookieJar()), state).whenComplete((response, failure) -> {
+        // The jar may be the caller's code, run here inside the callback of the hop before: were
+        // its failure to escape, nothing would ever complete the call.
+        CompletableFuture<Response> sent;
+        try {
+            sent = network(Cookies.addTo(request, config.cookieJar()), state);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        sent.whenComplete((response, failure) -> {
             if (failure != null) {
                 result.completeExceptionally(unwrap(failure));
                 return;
             }
-            Cookies.save(response, config.cookieJar());
+            try {
+                Cookies.save(response, config.cookieJar());
+            } catch (RuntimeException e) {
+                discard(response);
+                result.completeExceptionally(e);
+                return;
+            }
             if (!request.followRedirects() || !Redirects.isRedirect(response)) {
                 result.complete(history.isEmpty() ? response
                         : Bridge.get().withHistory(response, history));

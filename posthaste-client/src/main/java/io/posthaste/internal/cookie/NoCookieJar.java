@@ -1,4 +1,4 @@
-package io.posthaste.internal.codec;
+package io.posthaste.internal.cookie;
 
 import io.posthaste.Cookie;
 import io.posthaste.CookieJar;

@@ -1,7 +1,8 @@
-package io.posthaste.internal.codec;
+package io.posthaste.internal.cookie;
 
 import io.posthaste.Cookie;
 import io.posthaste.CookieJar;
+import io.posthaste.internal.codec.HttpSemantics;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -13,30 +14,20 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An RFC 6265 cookie jar in memory. Parsing follows §5.2; storage §5.3 (a cookie for another
- * domain, a public suffix, or with control characters is dropped); retrieval §5.4 (domain and
- * path match, Secure only over https, longest path first).
- *
- * <p>Public suffixes: no maintained public-suffix-list library resolves without pulling in a
- * large dependency, so this jar refuses a {@code Domain} of one label ({@code com}) and of the
- * multi-label suffixes listed here, which covers the common cases but not the whole list.
+ * domain, or with control characters, is dropped, and so is one whose {@code Domain} is a public
+ * suffix such as {@code co.il} or {@code github.io}, by the whole {@link PublicSuffixes Public
+ * Suffix List}, unless the host is that very name: then it is host-only); retrieval §5.4 (domain
+ * and path match, Secure only over https, longest path first). Thread-safe.
  */
 public final class MemoryCookieJar implements CookieJar {
 
     private static final int MAX_COOKIE_BYTES = 4096;
     private static final int MAX_PER_DOMAIN = 50;
     private static final int MAX_TOTAL = 3000;
-    private static final Set<String> MULTI_LABEL_SUFFIXES = Set.of("co.uk", "org.uk", "ac.uk",
-            "gov.uk", "me.uk", "ltd.uk", "plc.uk", "net.uk", "com.au", "net.au", "org.au", "edu.au",
-            "gov.au", "co.nz", "org.nz", "co.jp", "ne.jp", "or.jp", "ac.jp", "go.jp", "com.br",
-            "com.cn", "net.cn", "org.cn", "gov.cn", "co.in", "co.kr", "co.za", "com.mx", "com.tr",
-            "com.tw", "com.hk", "com.sg", "github.io", "gitlab.io", "herokuapp.com", "appspot.com",
-            "blogspot.com", "cloudfront.net", "azurewebsites.net", "netlify.app", "vercel.app",
-            "pages.dev", "workers.dev", "s3.amazonaws.com", "firebaseapp.com", "web.app");
 
     private record Stored(Cookie cookie, long created) {
     }
@@ -193,11 +184,12 @@ public final class MemoryCookieJar implements CookieJar {
             hostOnly = true;
             domain = host;
         } else {
-            domain = domain.toLowerCase(Locale.ROOT);
-            if (domain.endsWith(".")) {
-                domain = domain.substring(0, domain.length() - 1);
+            domain = PublicSuffixes.canonicalize(domain);
+            if (domain == null) {
+                return null;
             }
-            if (isPublicSuffix(domain)) {
+            if (PublicSuffixes.bundled().isPublicSuffix(domain)) {
+                // §5.3 step 5: a suffix may set a cookie for itself alone, never for the sites below.
                 if (!domain.equals(host)) {
                     return null;
                 }
@@ -210,10 +202,6 @@ public final class MemoryCookieJar implements CookieJar {
         }
         return new Cookie(name, value, domain, path != null ? path : defaultPath,
                 maxAge != null ? maxAge : expires, secure, httpOnly, hostOnly);
-    }
-
-    private static boolean isPublicSuffix(String domain) {
-        return domain.indexOf('.') < 0 || MULTI_LABEL_SUFFIXES.contains(domain);
     }
 
     private static Instant parseDate(String value) {
