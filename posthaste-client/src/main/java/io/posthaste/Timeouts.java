@@ -15,7 +15,8 @@ import java.util.Optional;
  * <tr><td>pool acquire (waiting for a free connection)</td><td>30 s</td></tr>
  * <tr><td>read (idle time between two reads)</td><td>30 s</td></tr>
  * <tr><td>write (idle time while the server does not take the request)</td><td>30 s</td></tr>
- * <tr><td>total (from the call to the end of the body)</td><td>none</td></tr>
+ * <tr><td>total (the whole call: from {@code send()} to the end of the body, across every
+ * redirect hop, retry and backoff wait)</td><td>none</td></tr>
  * </table>
  */
 public final class Timeouts {
@@ -133,7 +134,12 @@ public final class Timeouts {
             return this;
         }
 
-        /** Sets a limit on the whole exchange, or {@code null} for none (the default). */
+        /**
+         * Sets a limit on the whole call, or {@code null} for none (the default): one deadline,
+         * fixed when the call starts, for every redirect hop, every retry and every backoff wait,
+         * and for reading a streamed body to its end. A retry whose backoff would end after the
+         * deadline is not made: the last attempt's outcome stands.
+         */
         public Builder total(Duration timeout) {
             this.total = timeout == null ? null : positive(timeout, "total");
             return this;

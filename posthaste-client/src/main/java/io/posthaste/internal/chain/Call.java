@@ -73,7 +73,7 @@ public final class Call {
     private CompletableFuture<Response> run(Request request, boolean streaming) {
         EventListener events = config.eventListener();
         Events.emit(events, Event.Type.CALL_START, request, null);
-        CallState state = new CallState(streaming);
+        CallState state = new CallState(streaming, Deadline.after(request.timeouts().total()));
         Linked<Response> result = new Linked<>(state);
         List<Interceptor> own = Bridge.get().interceptors(request);
         List<Interceptor> application = own != null ? own : config.interceptors();
@@ -170,7 +170,8 @@ public final class Call {
         if (state.cancelled) {
             return CompletableFuture.failedFuture(new CancellationException("the call was cancelled"));
         }
-        CompletableFuture<Response> exchange = exchanger.exchange(request, state.streaming);
+        CompletableFuture<Response> exchange = exchanger.exchange(request, state.streaming,
+                state.deadline);
         state.inFlight = exchange;
         if (state.cancelled) {
             exchange.cancel(false);
@@ -190,14 +191,19 @@ public final class Call {
                 ? failure.getCause() : failure;
     }
 
-    /** What a call's steps share: whether it was cancelled and which exchange is in flight. */
+    /**
+     * What a call's steps share: whether it was cancelled, which exchange is in flight, and the
+     * one deadline of the whole call.
+     */
     static final class CallState {
         final boolean streaming;
+        final Deadline deadline;
         volatile boolean cancelled;
         volatile CompletableFuture<?> inFlight;
 
-        CallState(boolean streaming) {
+        CallState(boolean streaming, Deadline deadline) {
             this.streaming = streaming;
+            this.deadline = deadline;
         }
 
         void cancel() {

@@ -13,9 +13,11 @@ public interface Exchanger extends AutoCloseable {
      * once the head has arrived and the body follows as a stream; otherwise it completes with the
      * whole body. A 4xx/5xx response is always buffered when the request raises for status, and
      * a redirect it will follow is too, so the steps above can use their bodies. Cancelling the
-     * future aborts the exchange and releases everything it held.
+     * future aborts the exchange and releases everything it held. The exchange fails with a
+     * {@code TOTAL} timeout when the call's {@code deadline} passes before it is over (its body
+     * read, when streaming).
      */
-    CompletableFuture<Response> exchange(Request request, boolean streaming);
+    CompletableFuture<Response> exchange(Request request, boolean streaming, Deadline deadline);
 
     /**
      * Completes a public future on the session's callback executor: from an I/O thread possibly

@@ -52,28 +52,35 @@ final class Retries {
                     && (idempotent || policy.retryNonIdempotent())
                     && request.body().map(Body::isReplayable).orElse(true);
             Duration wait = null;
-            if (mayRetry && response != null && policy.retryOnStatus().contains(response.status())) {
+            boolean retryStatus = mayRetry && response != null
+                    && policy.retryOnStatus().contains(response.status());
+            if (retryStatus) {
                 wait = retryAfter(response, policy.maxBackoff());
                 if (wait == null) {
                     wait = backoff(policy, attempt);
                 } else if (wait.compareTo(policy.maxBackoff()) > 0) {
                     wait = null;
                 }
-                if (wait != null) {
-                    earlier.add(new ClientResponseException(response));
-                    // A streamed answer holds its connection until closed; the next attempt may need it.
-                    Runnable close = Bridge.get().streamCloser(response);
-                    if (close != null) {
-                        close.run();
-                    }
-                }
             } else if (mayRetry && cause != null && isTransient(cause, idempotent, policy)) {
                 wait = backoff(policy, attempt);
-                earlier.add(cause);
+            }
+            if (wait != null && !state.deadline.covers(wait)) {
+                // The call's total timeout would pass during the wait: the last outcome stands.
+                wait = null;
             }
             if (wait == null) {
                 finish(result, response, cause, attempt, earlier);
                 return;
+            }
+            if (retryStatus) {
+                earlier.add(new ClientResponseException(response));
+                // A streamed answer holds its connection until closed; the next attempt may need it.
+                Runnable close = Bridge.get().streamCloser(response);
+                if (close != null) {
+                    close.run();
+                }
+            } else {
+                earlier.add(cause);
             }
             Events.emit(events, Event.Type.RETRY, request, null, response != null ? response.status() : 0,
                     0, cause);

@@ -13,6 +13,7 @@ import io.posthaste.Response;
 import io.posthaste.Event;
 import io.posthaste.EventListener;
 import io.posthaste.internal.Bridge;
+import io.posthaste.internal.chain.Deadline;
 import io.posthaste.internal.chain.Events;
 import io.posthaste.internal.codec.BodyDecoder;
 import io.posthaste.internal.codec.HttpSemantics;
@@ -61,6 +62,7 @@ final class Exchange {
     private final NettyExchanger engine;
     private final ExchangeSpec spec;
     private final CompletableFuture<Response> result;
+    private final Deadline deadline;
     private boolean cleaned;
     private boolean bodyEnded;
     private boolean bodySkipped;
@@ -98,10 +100,12 @@ final class Exchange {
     private int bodySize;
     private ResponseBodyStream stream;
 
-    Exchange(NettyExchanger engine, ExchangeSpec spec, CompletableFuture<Response> result) {
+    Exchange(NettyExchanger engine, ExchangeSpec spec, CompletableFuture<Response> result,
+            Deadline deadline) {
         this.engine = engine;
         this.spec = spec;
         this.result = result;
+        this.deadline = deadline;
     }
 
     boolean isDone() {
@@ -110,9 +114,17 @@ final class Exchange {
 
     /** Starts the exchange. Any thread. */
     void start() {
-        spec.timeouts().total().ifPresent(total -> totalTimer = engine.timerLoop()
-                .schedule(() -> fail(timeout(ClientTimeoutException.Phase.TOTAL, total)),
-                        total.toNanos(), TimeUnit.NANOSECONDS));
+        if (deadline.isSet()) {
+            // The call's one deadline: an earlier hop or retry may have used most of it.
+            long remaining = deadline.remainingNanos();
+            if (remaining <= 0) {
+                result.completeExceptionally(timeout(ClientTimeoutException.Phase.TOTAL, deadline.total()));
+                discardBody();
+                return;
+            }
+            totalTimer = engine.timerLoop().schedule(() -> fail(timeout(ClientTimeoutException.Phase.TOTAL,
+                    deadline.total())), remaining, TimeUnit.NANOSECONDS);
+        }
         acquire(false);
     }
 
@@ -739,7 +751,7 @@ final class Exchange {
             case READ -> received == 0 ? "no response bytes arrived for"
                     : "the response stalled after " + received + " bytes: nothing more arrived for";
             case WRITE -> "the server took no request bytes for";
-            case TOTAL -> "the exchange did not finish within";
+            case TOTAL -> "the call (every redirect, retry and wait) did not finish within";
             default -> phase + " took longer than";
         };
         return new ClientTimeoutException(spec.describe() + ": " + what + " " + limit.toMillis()

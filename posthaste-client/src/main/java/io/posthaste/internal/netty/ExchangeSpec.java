@@ -20,7 +20,7 @@ import io.posthaste.internal.codec.RequestUrl;
  * @param raiseForStatus whether 4xx/5xx will raise (then the body is always buffered)
  * @param followRedirects whether a 3xx with a Location will be followed (its body is buffered)
  * @param maxBodySize the cap on a buffered body
- * @param decompress whether to decode gzip/deflate bodies
+ * @param decompress whether to decode compressed bodies (every coding of {@code ContentCodings})
  * @param retryable whether a stale pooled connection may be retried once
  * @param progress the request's progress listeners, or {@code null}
  */

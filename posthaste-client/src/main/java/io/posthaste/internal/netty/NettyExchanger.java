@@ -15,6 +15,7 @@ import io.posthaste.Request;
 import io.posthaste.Timeouts;
 import io.posthaste.internal.Bridge;
 import io.posthaste.internal.chain.Completion;
+import io.posthaste.internal.chain.Deadline;
 import io.posthaste.internal.chain.Exchanger;
 import io.posthaste.internal.chain.VirtualThreads;
 import io.posthaste.Response;
@@ -61,10 +62,10 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
     }
 
     @Override
-    public CompletableFuture<Response> exchange(Request request, boolean streaming) {
+    public CompletableFuture<Response> exchange(Request request, boolean streaming, Deadline deadline) {
         ExchangeSpec spec = WireHeaders.spec(config, request, streaming);
         CancellableFuture result = new CancellableFuture();
-        Exchange exchange = new Exchange(this, spec, result);
+        Exchange exchange = new Exchange(this, spec, result, deadline);
         result.exchange = exchange;
         exchange.start();
         return result;

@@ -87,7 +87,19 @@ public final class ResponseDecoderProbe {
      */
     public static Outcome run(List<byte[]> pieces, boolean headRequest, boolean close, int maxHeaderSize,
             int maxHeaders) {
-        Future<Outcome> future = RUNNER.submit(() -> feed(pieces, headRequest, close, maxHeaderSize, maxHeaders));
+        return runExchanges(List.of(pieces), headRequest, close, maxHeaderSize, maxHeaders);
+    }
+
+    /**
+     * Feeds one connection's exchanges in turn, as the client does: each response's pieces after
+     * its request was announced to the decoder ({@code expectResponse}), never before.
+     *
+     * @throws AssertionError if the run takes over 10 s or an input buffer is left unreleased
+     */
+    public static Outcome runExchanges(List<List<byte[]>> exchanges, boolean headRequest, boolean close,
+            int maxHeaderSize, int maxHeaders) {
+        Future<Outcome> future = RUNNER.submit(() -> feed(exchanges, headRequest, close, maxHeaderSize,
+                maxHeaders));
         try {
             return future.get(10, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -107,29 +119,32 @@ public final class ResponseDecoderProbe {
         }
     }
 
-    private static Outcome feed(List<byte[]> pieces, boolean headRequest, boolean close, int maxHeaderSize,
-            int maxHeaders) {
+    private static Outcome feed(List<List<byte[]>> exchanges, boolean headRequest, boolean close,
+            int maxHeaderSize, int maxHeaders) {
         ResponseDecoder decoder = new ResponseDecoder(maxHeaderSize, maxHeaders);
-        decoder.expectResponse(headRequest);
         EmbeddedChannel channel = new EmbeddedChannel(decoder);
-        List<ByteBuf> inputs = new ArrayList<>(pieces.size());
+        List<ByteBuf> inputs = new ArrayList<>();
         List<Event> events = new ArrayList<>();
         DecoderException failure = null;
         boolean atClose = false;
         long fed = 0;
         try {
-            for (byte[] piece : pieces) {
-                ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(Math.max(1, piece.length));
-                buf.writeBytes(piece);
-                inputs.add(buf);
-                fed += piece.length;
-                try {
-                    channel.writeInbound(buf);
-                } catch (DecoderException e) {
-                    failure = e;
-                    break;
-                } finally {
-                    drain(channel, events);
+            exchanges:
+            for (List<byte[]> pieces : exchanges) {
+                decoder.expectResponse(headRequest);
+                for (byte[] piece : pieces) {
+                    ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(Math.max(1, piece.length));
+                    buf.writeBytes(piece);
+                    inputs.add(buf);
+                    fed += piece.length;
+                    try {
+                        channel.writeInbound(buf);
+                    } catch (DecoderException e) {
+                        failure = e;
+                        break exchanges;
+                    } finally {
+                        drain(channel, events);
+                    }
                 }
             }
             if (failure == null && close) {

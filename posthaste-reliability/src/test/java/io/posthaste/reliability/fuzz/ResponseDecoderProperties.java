@@ -26,10 +26,11 @@ class ResponseDecoderProperties {
     private static final Gen<Integer> CUT = Gen.ints(0, 1 << 20);
 
     /**
-     * Proves that well-formed responses (one to three pipelined, interim 1xx, both versions, any
-     * legal whitespace, fixed-length, chunked with extensions and trailers, until-close, 204/304,
-     * a HEAD response with a length) decode to exactly their model however the bytes are split
-     * into reads, down to single bytes.
+     * Proves that well-formed responses (one to three in turn on one connection, interim 1xx, both
+     * versions, any legal whitespace, fixed-length, chunked with extensions and trailers,
+     * until-close, 204/304, a HEAD response with a length) decode to exactly their model however
+     * the bytes are split into reads, down to single bytes. Each response arrives after its
+     * request, as on a client's connection.
      */
     @Test
     void wellFormedResponsesDecodeToTheirModelHoweverTheyAreSplit() {
@@ -44,13 +45,40 @@ class ResponseDecoderProperties {
             boolean headRequest) {
         boolean head = headRequest && responses.size() == 1;
         boolean untilClose = responses.get(responses.size() - 1).framing() == HttpResponses.Framing.UNTIL_CLOSE;
-        java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
-        responses.forEach(r -> wire.writeBytes(r.bytes(head)));
-        Outcome outcome = ResponseDecoderProbe.run(Fragments.split(wire.toByteArray(), cuts), head,
+        List<List<byte[]>> exchanges = new ArrayList<>();
+        responses.forEach(r -> exchanges.add(Fragments.split(r.bytes(head), cuts)));
+        Outcome outcome = ResponseDecoderProbe.runExchanges(exchanges, head,
                 untilClose || cuts.size() % 2 == 0, MAX_HEADER_SIZE, MAX_HEADERS);
         assertThat(outcome.failure()).as("a well-formed response is refused").isNull();
         assertThat(HttpResponses.normalise(outcome.events()))
                 .isEqualTo(HttpResponses.expectedEvents(responses, head));
+    }
+
+    /**
+     * Proves that bytes after the response to the one request in flight — a second response
+     * nobody asked for, sent in the same write or split anywhere — are refused and never decoded
+     * as a response (security checklist 19 and 47): the decoder emits exactly the first response
+     * and then fails.
+     */
+    @Test
+    void bytesBeyondTheRequestedResponseAreRefusedNeverDecoded() {
+        Gen<List<HttpResponses.Response>> responses = pipeline();
+        Gen<List<Integer>> cuts = CUT.list(0, 24);
+        Gen<Pipeline> pipelines = r -> new Pipeline(responses.next(r), cuts.next(r), false);
+        Fuzz.check("bytesBeyondTheRequestedResponseAreRefusedNeverDecoded", 2000, pipelines, p -> {
+            List<HttpResponses.Response> sent = p.responses();
+            if (sent.size() < 2 || sent.get(0).framing() == HttpResponses.Framing.UNTIL_CLOSE) {
+                return; // one answer only, or one whose body runs to the close and takes everything
+            }
+            java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+            sent.forEach(r -> wire.writeBytes(r.bytes(false)));
+            Outcome outcome = ResponseDecoderProbe.run(Fragments.split(wire.toByteArray(), p.cuts()), false,
+                    false, MAX_HEADER_SIZE, MAX_HEADERS);
+            assertThat(outcome.failure()).as("the stray answer is refused").isNotNull();
+            assertThat(outcome.failure().getMessage()).contains("unsolicited");
+            assertThat(HttpResponses.normalise(outcome.events()))
+                    .isEqualTo(HttpResponses.expectedEvents(sent.subList(0, 1), false));
+        });
     }
 
     /**
