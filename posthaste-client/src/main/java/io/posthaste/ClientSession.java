@@ -12,7 +12,6 @@ import io.posthaste.internal.codec.HttpSemantics;
 import io.posthaste.internal.codec.RequestUrl;
 import io.posthaste.internal.codec.UrlCache;
 import io.posthaste.internal.netty.NettyExchanger;
-import io.posthaste.internal.pool.ConnectionPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -158,8 +157,7 @@ public final class ClientSession implements AutoCloseable {
 
     /** Returns a snapshot of the connection pool. */
     public PoolStats poolStats() {
-        ConnectionPool.Stats stats = exchanger.stats();
-        return new PoolStats(stats.leased(), stats.idle(), stats.connecting(), stats.waiting());
+        return exchanger.stats();
     }
 
     /** Returns the session's cookie jar. */

@@ -1,6 +1,5 @@
 package io.posthaste.internal.chain;
 
-import io.posthaste.ClientException;
 import io.posthaste.ClientResponseException;
 import io.posthaste.Event;
 import io.posthaste.EventListener;
@@ -13,20 +12,21 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Runs a request through the session's steps, assembled here and nowhere else:
+ * Runs a request through one list of steps, each an {@link Interceptor}, assembled in
+ * {@link #steps} and nowhere else:
  * <pre>
  *   raise-for-status
  *     → application interceptors (the request's own list, or the session's)
- *       → retries
- *         → digest authentication (answers a 401 challenge)
- *         → redirects (each hop: cookies in, then)
- *           → network interceptors
- *             → the exchange on the network (cookies out)
+ *       → retries                 (only with a retry policy of more than one attempt)
+ *         → digest authentication (only with Digest credentials: answers a 401 challenge)
+ *           → redirects           (proceeds once per hop)
+ *             → cookies           (the jar's into each hop's request, Set-Cookie into the jar)
+ *               → network interceptors
+ *                 → the exchange on the network
  * </pre>
  * Futures complete on the thread that finished the last step (an I/O thread, running only
  * Posthaste's code and the interceptors); the public API re-dispatches async results. Cancelling
@@ -35,11 +35,17 @@ import java.util.concurrent.CompletionException;
 public final class Call {
 
     private final SessionConfig config;
-    private final Exchanger exchanger;
+    private final Retries retries;
+    private final Redirects redirects;
+    private final Cookies cookies;
+    private final ExchangeStep exchange;
 
     public Call(SessionConfig config, Exchanger exchanger) {
         this.config = config;
-        this.exchanger = exchanger;
+        this.retries = new Retries(config.eventListener());
+        this.redirects = new Redirects(config);
+        this.cookies = new Cookies(config.cookieJar());
+        this.exchange = new ExchangeStep(exchanger);
     }
 
     /** Sends {@code request} and buffers the response. */
@@ -75,20 +81,12 @@ public final class Call {
         Events.emit(events, Event.Type.CALL_START, request, null);
         CallState state = new CallState(streaming, Deadline.after(request.timeouts().total()));
         Linked<Response> result = new Linked<>(state);
-        List<Interceptor> own = Bridge.get().interceptors(request);
-        List<Interceptor> application = own != null ? own : config.interceptors();
-        CompletableFuture<Response> outcome = application.isEmpty()
-                ? retries(request, state)
-                : new InterceptorChain(application, 0, r -> retries(r, state), state).proceed(request);
-        outcome.whenComplete((response, failure) -> {
+        new InterceptorChain(steps(request), 0, state).proceed(request).whenComplete((response, failure) -> {
             if (failure != null) {
                 Throwable cause = unwrap(failure);
-                Events.emit(events, Event.Type.CALL_FAILED, request, null, 0, 0, cause);
+                int status = cause instanceof ClientResponseException raised ? raised.status() : 0;
+                Events.emit(events, Event.Type.CALL_FAILED, request, null, status, 0, cause);
                 result.completeExceptionally(cause);
-            } else if (response.request().raiseForStatus() && response.status() >= 400) {
-                ClientResponseException error = new ClientResponseException(response);
-                Events.emit(events, Event.Type.CALL_FAILED, request, null, response.status(), 0, error);
-                result.completeExceptionally(error);
             } else {
                 Events.emit(events, Event.Type.CALL_END, request, null, response.status(), 0, null);
                 if (!result.complete(response)) {
@@ -99,94 +97,39 @@ public final class Call {
         return result;
     }
 
-    private CompletableFuture<Response> retries(Request request, CallState state) {
-        if (request.retryPolicy().maxAttempts() <= 1 && Bridge.get().digest(request) == null) {
-            return redirects(request, state);
-        }
-        return Retries.run(request, request.retryPolicy(), r -> DigestAuth.run(r,
-                Bridge.get().digest(r), d -> redirects(d, state)), state, config.eventListener());
-    }
-
-    /** Sends {@code request} and follows redirects; completes with the last response. */
-    private CompletableFuture<Response> redirects(Request request, CallState state) {
-        CompletableFuture<Response> result = new CompletableFuture<>();
-        hop(request, request, List.of(), state, result);
-        return result;
-    }
-
-    private void hop(Request first, Request request, List<Response> history, CallState state,
-            CompletableFuture<Response> result) {
-        // The jar may be the caller's code, run here inside the callback of the hop before: were
-        // its failure to escape, nothing would ever complete the call.
-        CompletableFuture<Response> sent;
-        try {
-            sent = network(Cookies.addTo(request, config.cookieJar()), state);
-        } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-            return;
-        }
-        sent.whenComplete((response, failure) -> {
-            if (failure != null) {
-                result.completeExceptionally(unwrap(failure));
-                return;
-            }
-            try {
-                Cookies.save(response, config.cookieJar());
-            } catch (RuntimeException e) {
-                discard(response);
-                result.completeExceptionally(e);
-                return;
-            }
-            if (!request.followRedirects() || !Redirects.isRedirect(response)) {
-                result.complete(history.isEmpty() ? response
-                        : Bridge.get().withHistory(response, history));
-                return;
-            }
-            List<Response> longer = new ArrayList<>(history.size() + 1);
-            longer.addAll(history);
-            longer.add(response);
-            Request next;
-            try {
-                next = Redirects.follow(config, first, request, response, List.copyOf(longer));
-            } catch (ClientException e) {
-                result.completeExceptionally(e);
-                return;
-            }
-            Events.emit(config.eventListener(), Event.Type.REDIRECT, request, next.url().toString(),
-                    response.status(), 0, null);
-            hop(first, next, List.copyOf(longer), state, result);
-        });
-    }
-
-    private CompletableFuture<Response> network(Request request, CallState state) {
+    /**
+     * Returns the call's steps, outermost first: the one place they are assembled. A step with
+     * nothing to do for this request (no retries, no Digest credentials) is left out.
+     */
+    private List<Interceptor> steps(Request request) {
+        List<Interceptor> own = Bridge.get().interceptors(request);
+        List<Interceptor> application = own != null ? own : config.interceptors();
         List<Interceptor> network = config.networkInterceptors();
-        if (network.isEmpty()) {
-            return exchange(request, state);
+        List<Interceptor> steps = new ArrayList<>(6 + application.size() + network.size());
+        steps.add(RaiseForStatus.INSTANCE);
+        steps.addAll(application);
+        if (request.retryPolicy().maxAttempts() > 1) {
+            steps.add(retries);
         }
-        return new InterceptorChain(network, 0, r -> exchange(r, state), state).proceed(request);
+        if (Bridge.get().digest(request) != null) {
+            steps.add(DigestAuth.INSTANCE);
+        }
+        steps.add(redirects);
+        steps.add(cookies);
+        steps.addAll(network);
+        steps.add(exchange);
+        return steps;
     }
 
-    private CompletableFuture<Response> exchange(Request request, CallState state) {
-        if (state.cancelled) {
-            return CompletableFuture.failedFuture(new CancellationException("the call was cancelled"));
-        }
-        CompletableFuture<Response> exchange = exchanger.exchange(request, state.streaming,
-                state.deadline);
-        state.inFlight = exchange;
-        if (state.cancelled) {
-            exchange.cancel(false);
-        }
-        return exchange;
-    }
-
-    private static void discard(Response response) {
+    /** Releases what an answer nobody will read holds (a streamed body's connection). */
+    static void discard(Response response) {
         Runnable close = Bridge.get().streamCloser(response);
         if (close != null) {
             close.run();
         }
     }
 
-    private static Throwable unwrap(Throwable failure) {
+    static Throwable unwrap(Throwable failure) {
         return failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
     }

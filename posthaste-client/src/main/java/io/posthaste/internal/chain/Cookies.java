@@ -3,22 +3,48 @@ package io.posthaste.internal.chain;
 import io.posthaste.Cookie;
 import io.posthaste.CookieJar;
 import io.posthaste.Headers;
+import io.posthaste.Interceptor;
 import io.posthaste.Request;
 import io.posthaste.Response;
 import io.posthaste.internal.Bridge;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The cookie step, run for every hop: the jar's cookies for the hop's URL go into the
  * {@code Cookie} header, and every response's {@code Set-Cookie} goes into the jar. Cookies the
  * caller set by hand win over the jar's of the same name; they are request headers, so a
- * redirect to another origin drops them like any credential.
+ * redirect to another origin drops them like any credential. The jar may be the caller's code:
+ * if it throws, the call fails with its exception (and the answer is released) rather than the
+ * exception escaping into a callback where nothing would complete the call.
  */
-final class Cookies {
+final class Cookies implements Interceptor {
 
-    private Cookies() {
+    private final CookieJar jar;
+
+    Cookies(CookieJar jar) {
+        this.jar = jar;
+    }
+
+    @Override
+    public CompletableFuture<Response> intercept(Request request, Chain chain) {
+        Request withCookies;
+        try {
+            withCookies = addTo(request, jar);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return chain.proceed(withCookies).thenCompose(response -> {
+            try {
+                save(response, jar);
+            } catch (RuntimeException e) {
+                Call.discard(response);
+                return CompletableFuture.failedFuture(e);
+            }
+            return CompletableFuture.completedFuture(response);
+        });
     }
 
     static Request addTo(Request request, CookieJar jar) {

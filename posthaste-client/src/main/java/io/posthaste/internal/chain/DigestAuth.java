@@ -1,6 +1,7 @@
 package io.posthaste.internal.chain;
 
 import io.posthaste.Body;
+import io.posthaste.Interceptor;
 import io.posthaste.Request;
 import io.posthaste.Response;
 import io.posthaste.internal.Bridge;
@@ -21,11 +22,18 @@ import java.util.function.Function;
  * challenge from the credentials' own origin is answered once, and once more if the server says
  * the nonce was stale. Bodies that cannot be sent again are not resent: the 401 is returned.
  */
-final class DigestAuth {
+final class DigestAuth implements Interceptor {
+
+    static final DigestAuth INSTANCE = new DigestAuth();
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private DigestAuth() {
+    }
+
+    @Override
+    public CompletableFuture<Response> intercept(Request request, Chain chain) {
+        return run(request, Bridge.get().digest(request), chain::proceed);
     }
 
     static CompletableFuture<Response> run(Request request, DigestCredentials credentials,

@@ -1,8 +1,8 @@
 package io.posthaste.internal.chain;
 
+import io.posthaste.PoolStats;
 import io.posthaste.Request;
 import io.posthaste.Response;
-import io.posthaste.internal.pool.ConnectionPool;
 import java.util.concurrent.CompletableFuture;
 
 /** Sends one request over the network and hands back what came back: the end of the chain. */
@@ -32,8 +32,8 @@ public interface Exchanger extends AutoCloseable {
      */
     boolean wakeVirtual(Completion<?> completion);
 
-    /** Returns the pool's counters. */
-    ConnectionPool.Stats stats();
+    /** Returns the pool's counters (a caller's kept connection counts as idle). */
+    PoolStats stats();
 
     /** Closes every connection and stops the threads. */
     @Override

@@ -7,22 +7,33 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
-/** The rest of a list of interceptors, ending in {@code terminal}. */
+/**
+ * The rest of one call's steps, from {@code index} down to the exchange (the last step, which
+ * never proceeds). It also carries what every step of the call shares ({@link Call.CallState}):
+ * built-in steps read it from the chain they are given, as parameters, never from a thread.
+ * Immutable: a step may proceed more than once (a retry, each redirect hop).
+ */
 final class InterceptorChain implements Interceptor.Chain {
 
-    private final List<Interceptor> interceptors;
+    private final List<Interceptor> steps;
     private final int index;
-    private final Function<Request, CompletableFuture<Response>> terminal;
     private final Call.CallState state;
 
-    InterceptorChain(List<Interceptor> interceptors, int index,
-            Function<Request, CompletableFuture<Response>> terminal, Call.CallState state) {
-        this.interceptors = interceptors;
+    InterceptorChain(List<Interceptor> steps, int index, Call.CallState state) {
+        this.steps = steps;
         this.index = index;
-        this.terminal = terminal;
         this.state = state;
+    }
+
+    /** Returns what the call's steps share. */
+    Call.CallState state() {
+        return state;
+    }
+
+    /** Returns the state a built-in step was handed along with {@code chain}. */
+    static Call.CallState stateOf(Interceptor.Chain chain) {
+        return ((InterceptorChain) chain).state;
     }
 
     @Override
@@ -31,20 +42,17 @@ final class InterceptorChain implements Interceptor.Chain {
         if (state.cancelled) {
             return CompletableFuture.failedFuture(new CancellationException("the call was cancelled"));
         }
-        if (index == interceptors.size()) {
-            return terminal.apply(request);
-        }
-        Interceptor interceptor = interceptors.get(index);
+        Interceptor step = steps.get(index);
         CompletableFuture<Response> result;
         try {
-            result = interceptor.intercept(request,
-                    new InterceptorChain(interceptors, index + 1, terminal, state));
+            // The last step is the exchange: it never calls proceed, so index + 1 is never read.
+            result = step.intercept(request, new InterceptorChain(steps, index + 1, state));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
         if (result == null) {
             return CompletableFuture.failedFuture(new NullPointerException("interceptor "
-                    + interceptor.getClass().getName() + " returned null instead of a future"));
+                    + step.getClass().getName() + " returned null instead of a future"));
         }
         return result;
     }

@@ -2,7 +2,9 @@ package io.posthaste.internal.chain;
 
 import io.posthaste.Body;
 import io.posthaste.ClientPayloadException;
+import io.posthaste.Event;
 import io.posthaste.Headers;
+import io.posthaste.Interceptor;
 import io.posthaste.InvalidRequestException;
 import io.posthaste.Request;
 import io.posthaste.Response;
@@ -10,7 +12,9 @@ import io.posthaste.TooManyRedirectsException;
 import io.posthaste.internal.Bridge;
 import io.posthaste.internal.codec.HttpSemantics;
 import io.posthaste.internal.codec.RequestUrl;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The redirect rules (RFC 9110 §15.4, and what browsers and aiohttp do):
@@ -23,15 +27,59 @@ import java.util.List;
  *     {@code Proxy-Authorization}, an explicit {@code Host} and every header declared sensitive,
  *     on every hop of a chain.</li>
  * </ul>
+ * As a step it proceeds once per hop, each time through the steps below it (cookies, network
+ * interceptors, the exchange), and completes with the last answer and the hops before it as its
+ * history. A redirect's body is kept raw and small below (never decoded: no bomb in a 3xx).
  */
-final class Redirects {
+final class Redirects implements Interceptor {
 
     private static final List<String> CONTENT_HEADERS = List.of("Content-Type", "Content-Length",
             "Transfer-Encoding", "Content-Encoding");
     private static final List<String> CREDENTIALS = List.of("Authorization", "Cookie",
             "Proxy-Authorization", "Host");
 
-    private Redirects() {
+    private final SessionConfig config;
+
+    Redirects(SessionConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public CompletableFuture<Response> intercept(Request request, Chain chain) {
+        if (!request.followRedirects()) {
+            return chain.proceed(request);
+        }
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        hop(request, request, List.of(), chain, result);
+        return result;
+    }
+
+    private void hop(Request first, Request request, List<Response> history, Chain chain,
+            CompletableFuture<Response> result) {
+        chain.proceed(request).whenComplete((response, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(Call.unwrap(failure));
+                return;
+            }
+            if (!isRedirect(response)) {
+                result.complete(history.isEmpty() ? response : Bridge.get().withHistory(response, history));
+                return;
+            }
+            List<Response> longer = new ArrayList<>(history.size() + 1);
+            longer.addAll(history);
+            longer.add(response);
+            Request next;
+            try {
+                next = follow(config, first, request, response, List.copyOf(longer));
+            } catch (RuntimeException e) {
+                // Thrown here, inside a callback, it would complete nothing: the call fails with it.
+                result.completeExceptionally(e);
+                return;
+            }
+            Events.emit(config.eventListener(), Event.Type.REDIRECT, request, next.url().toString(),
+                    response.status(), 0, null);
+            hop(first, next, List.copyOf(longer), chain, result);
+        });
     }
 
     static boolean isRedirect(Response response) {

@@ -7,6 +7,7 @@ import io.posthaste.ClientResponseException;
 import io.posthaste.ClientTimeoutException;
 import io.posthaste.Event;
 import io.posthaste.EventListener;
+import io.posthaste.Interceptor;
 import io.posthaste.Request;
 import io.posthaste.Response;
 import io.posthaste.RetryPolicy;
@@ -24,20 +25,29 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-/** The retry step: sends again what {@link RetryPolicy} says may be sent again. */
-final class Retries {
+/**
+ * The retry step: sends again what the request's {@link RetryPolicy} says may be sent again,
+ * after a backoff, within the call's deadline. The one place the decision "may this go again?"
+ * is taken for whole attempts (the exchange decides alone only for a connection that proved
+ * stale before any answer began).
+ */
+final class Retries implements Interceptor {
 
-    private Retries() {
+    private final EventListener events;
+
+    Retries(EventListener events) {
+        this.events = events;
     }
 
-    static CompletableFuture<Response> run(Request request, RetryPolicy policy,
-            Function<Request, CompletableFuture<Response>> next, Call.CallState state,
-            EventListener events) {
+    @Override
+    public CompletableFuture<Response> intercept(Request request, Chain chain) {
+        RetryPolicy policy = request.retryPolicy();
         if (policy.maxAttempts() <= 1) {
-            return next.apply(request);
+            return chain.proceed(request);
         }
         CompletableFuture<Response> result = new CompletableFuture<>();
-        attempt(request, 1, new ArrayList<>(0), policy, next, state, result, events);
+        attempt(request, 1, new ArrayList<>(0), policy, chain::proceed, InterceptorChain.stateOf(chain),
+                result, events);
         return result;
     }
 

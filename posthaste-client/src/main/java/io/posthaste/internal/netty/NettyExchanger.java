@@ -11,6 +11,7 @@ import io.posthaste.ClientConnectionException;
 import io.posthaste.ClientException;
 import io.posthaste.ClientPayloadException;
 import io.posthaste.ClientTimeoutException;
+import io.posthaste.PoolStats;
 import io.posthaste.Request;
 import io.posthaste.Timeouts;
 import io.posthaste.internal.Bridge;
@@ -106,12 +107,12 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
     }
 
     @Override
-    public ConnectionPool.Stats stats() {
+    public PoolStats stats() {
         ConnectionPool.Stats stats = pool.stats();
         int kept = callerLoops == null ? 0 : callerLoops.keptIdle();
         // The pool counts a caller loop's connections as leased places; those kept between calls
         // are idle. The two counts are read apart, hence the floor.
-        return new ConnectionPool.Stats(Math.max(0, stats.leased() - kept), stats.idle() + kept,
+        return new PoolStats(Math.max(0, stats.leased() - kept), stats.idle() + kept,
                 stats.connecting(), stats.waiting());
     }
 
