@@ -65,18 +65,8 @@ final class PosthasteBridge extends Bridge {
     }
 
     @Override
-    public io.posthaste.internal.chain.ProgressListeners progress(Request request) {
-        return request.progress();
-    }
-
-    @Override
-    public io.posthaste.internal.chain.DigestCredentials digest(Request request) {
-        return request.digestCredentials();
-    }
-
-    @Override
-    public List<Interceptor> interceptors(Request request) {
-        return request.interceptors();
+    public io.posthaste.internal.chain.RequestExtras extras(Request request) {
+        return request.extras();
     }
 
     @Override

@@ -1,10 +1,8 @@
 package io.posthaste;
 
-import io.posthaste.internal.chain.DigestCredentials;
-import io.posthaste.internal.chain.ProgressListeners;
+import io.posthaste.internal.chain.RequestExtras;
 import io.posthaste.internal.codec.RequestUrl;
 import java.net.URI;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,19 +22,13 @@ public final class Request {
     private final Timeouts timeouts;
     private final boolean raiseForStatus;
     private final Set<String> skippedAutoHeaders;
-    private final List<Interceptor> interceptors;
     private final boolean followRedirects;
     private final RetryPolicy retryPolicy;
-    private final DigestCredentials digestCredentials;
-    private final ProgressListeners progress;
+    private final RequestExtras extras;
 
     Request(String method, RequestUrl url, Headers headers, Body body, Timeouts timeouts,
-            boolean raiseForStatus, Set<String> skippedAutoHeaders, List<Interceptor> interceptors,
-            boolean followRedirects, RetryPolicy retryPolicy, DigestCredentials digestCredentials,
-            ProgressListeners progress) {
-        this.retryPolicy = retryPolicy;
-        this.digestCredentials = digestCredentials;
-        this.progress = progress;
+            boolean raiseForStatus, Set<String> skippedAutoHeaders, boolean followRedirects,
+            RetryPolicy retryPolicy, RequestExtras extras) {
         this.method = method;
         this.url = url;
         this.headers = headers;
@@ -44,8 +36,9 @@ public final class Request {
         this.timeouts = timeouts;
         this.raiseForStatus = raiseForStatus;
         this.skippedAutoHeaders = skippedAutoHeaders;
-        this.interceptors = interceptors;
         this.followRedirects = followRedirects;
+        this.retryPolicy = retryPolicy;
+        this.extras = extras;
     }
 
     /** Returns a builder holding this request, to derive a changed copy (e.g. in an interceptor). */
@@ -93,12 +86,9 @@ public final class Request {
         return followRedirects;
     }
 
-    /**
-     * Returns the application interceptors for this request, or {@code null} when it uses the
-     * session's.
-     */
-    List<Interceptor> interceptors() {
-        return interceptors;
+    /** Returns what the request carries for the steps that is not public API. */
+    RequestExtras extras() {
+        return extras;
     }
 
     /** Returns the lower-case names of automatic headers this request must not get. */
@@ -116,16 +106,7 @@ public final class Request {
 
     Request with(RequestUrl newUrl, String newMethod, Headers newHeaders, Body newBody) {
         return new Request(newMethod, newUrl, newHeaders, newBody, timeouts, raiseForStatus,
-                skippedAutoHeaders, interceptors, followRedirects, retryPolicy, digestCredentials,
-                progress);
-    }
-
-    ProgressListeners progress() {
-        return progress;
-    }
-
-    DigestCredentials digestCredentials() {
-        return digestCredentials;
+                skippedAutoHeaders, followRedirects, retryPolicy, extras);
     }
 
     /**
@@ -182,9 +163,8 @@ public final class Request {
         /** Returns the new request; other settings are kept from the original. */
         public Request build() {
             return new Request(method, url, headers.build(), body, original.timeouts,
-                    original.raiseForStatus, original.skippedAutoHeaders, original.interceptors,
-                    original.followRedirects, original.retryPolicy, original.digestCredentials,
-                    original.progress);
+                    original.raiseForStatus, original.skippedAutoHeaders, original.followRedirects,
+                    original.retryPolicy, original.extras);
         }
     }
 

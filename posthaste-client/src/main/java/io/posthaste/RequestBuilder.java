@@ -2,6 +2,7 @@ package io.posthaste;
 
 import io.posthaste.internal.chain.DigestCredentials;
 import io.posthaste.internal.chain.ProgressListeners;
+import io.posthaste.internal.chain.RequestExtras;
 import io.posthaste.internal.chain.SessionConfig;
 import io.posthaste.internal.chain.SessionAuth;
 import io.posthaste.internal.codec.FileBody;
@@ -439,12 +440,11 @@ public final class RequestBuilder {
         return new Request(method, resolved, merged, body, timeouts != null ? timeouts
                 : config.timeouts(), raiseForStatus != null ? raiseForStatus : config.raiseForStatus(),
                 skippedAutoHeaders.isEmpty() ? Set.of() : Set.copyOf(skippedAutoHeaders),
-                interceptors, followRedirects != null ? followRedirects
-                        : config.followRedirects() && !method.equals("HEAD"),
+                followRedirects != null ? followRedirects : config.followRedirects() && !method.equals("HEAD"),
                 retryPolicy != null ? retryPolicy : config.retryPolicy(),
-                digestCredentials,
-                uploadProgress == null && downloadProgress == null ? null
-                        : new ProgressListeners(uploadProgress, downloadProgress));
+                RequestExtras.of(interceptors, digestCredentials,
+                        uploadProgress == null && downloadProgress == null ? null
+                                : new ProgressListeners(uploadProgress, downloadProgress)));
     }
 
     private Headers ownWithAuthorization(RequestUrl resolved) {

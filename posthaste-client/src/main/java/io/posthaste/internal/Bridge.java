@@ -67,14 +67,8 @@ public abstract class Bridge {
     /** Returns what releases the connection of a streamed {@code response}. */
     public abstract Runnable streamCloser(Response response);
 
-    /** Returns the request's progress listeners, or {@code null}. */
-    public abstract io.posthaste.internal.chain.ProgressListeners progress(Request request);
-
-    /** Returns the request's Digest credentials, or {@code null}. */
-    public abstract io.posthaste.internal.chain.DigestCredentials digest(Request request);
-
-    /** Returns the request's own application interceptors, or {@code null}: the session's. */
-    public abstract List<io.posthaste.Interceptor> interceptors(Request request);
+    /** Returns what {@code request} carries for the steps (interceptors, Digest, progress). */
+    public abstract io.posthaste.internal.chain.RequestExtras extras(Request request);
 
     /** Creates a streaming response whose closing calls {@code onClose}. */
     public abstract StreamingResponse streamingResponse(Request request, int status, String reason,

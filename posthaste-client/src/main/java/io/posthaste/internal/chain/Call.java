@@ -102,7 +102,8 @@ public final class Call {
      * nothing to do for this request (no retries, no Digest credentials) is left out.
      */
     private List<Interceptor> steps(Request request) {
-        List<Interceptor> own = Bridge.get().interceptors(request);
+        RequestExtras extras = Bridge.get().extras(request);
+        List<Interceptor> own = extras.interceptors();
         List<Interceptor> application = own != null ? own : config.interceptors();
         List<Interceptor> network = config.networkInterceptors();
         List<Interceptor> steps = new ArrayList<>(6 + application.size() + network.size());
@@ -111,7 +112,7 @@ public final class Call {
         if (request.retryPolicy().maxAttempts() > 1) {
             steps.add(retries);
         }
-        if (Bridge.get().digest(request) != null) {
+        if (extras.digest() != null) {
             steps.add(DigestAuth.INSTANCE);
         }
         steps.add(redirects);

@@ -33,7 +33,7 @@ final class DigestAuth implements Interceptor {
 
     @Override
     public CompletableFuture<Response> intercept(Request request, Chain chain) {
-        return run(request, Bridge.get().digest(request), chain::proceed);
+        return run(request, Bridge.get().extras(request).digest(), chain::proceed);
     }
 
     static CompletableFuture<Response> run(Request request, DigestCredentials credentials,

@@ -112,7 +112,7 @@ final class WireHeaders {
         return new ExchangeSpec(request, url, lines.array, lines.size, body, framing, length,
                 request.timeouts(), streaming, request.raiseForStatus(), request.followRedirects(),
                 config.maxResponseBodySize(), config.decompress(), retryable,
-                io.posthaste.internal.Bridge.get().progress(request));
+                io.posthaste.internal.Bridge.get().extras(request).progress());
     }
 
     private static void addUnlessPresent(Lines lines, Headers headers, Set<String> skipped,
