@@ -21,6 +21,7 @@ import io.posthaste.Response;
 import io.posthaste.internal.chain.SessionConfig;
 import io.posthaste.internal.codec.RequestUrl;
 import io.posthaste.internal.pool.ConnectionPool;
+import io.posthaste.internal.pool.Scheduler;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
@@ -50,7 +51,7 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
         this.transport = new NettyTransport(config);
         this.pool = new ConnectionPool<>(config.maxConnectionsPerOrigin(),
                 config.maxConnectionsTotal(), config.idleTimeout().toNanos(),
-                transport.group().next(), this::connect);
+                Scheduler.on(transport.group().next()), this::connect);
         this.callerLoops = config.callerDrivenIo() && transport.isNative()
                 ? new CallerLoops(transport, pool, config.idleTimeout().toNanos(),
                         config.maxConnectionsTotal())

@@ -7,8 +7,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -84,14 +82,14 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
     private final int maxPerOrigin;
     private final int maxTotal;
     private final long idleTimeoutNanos;
-    private final ScheduledExecutorService scheduler;
+    private final Scheduler scheduler;
     private final Function<K, CompletableFuture<C>> connector;
     private volatile Runnable starved = () -> { };
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<K, Origin> origins = new HashMap<>();
     private int totalAllocated;
     private boolean closed;
-    private ScheduledFuture<?> sweeper;
+    private Scheduler.Task sweeper;
 
     /**
      * Creates a pool.
@@ -99,11 +97,11 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
      * @param maxPerOrigin most connections to one origin
      * @param maxTotal most connections in all
      * @param idleTimeoutNanos how long a connection may sit idle before it is closed
-     * @param scheduler runs acquire timeouts and the idle sweep
+     * @param scheduler the clock, and what runs acquire timeouts and the idle sweep
      * @param connector opens a new connection to an origin
      */
     public ConnectionPool(int maxPerOrigin, int maxTotal, long idleTimeoutNanos,
-            ScheduledExecutorService scheduler, Function<K, CompletableFuture<C>> connector) {
+            Scheduler scheduler, Function<K, CompletableFuture<C>> connector) {
         this.maxPerOrigin = maxPerOrigin;
         this.maxTotal = maxTotal;
         this.idleTimeoutNanos = idleTimeoutNanos;
@@ -238,12 +236,11 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
     private CompletableFuture<C> await(CompletableFuture<C> result, Origin origin, K key,
             long timeoutNanos) {
         CompletableFuture<C> waiter = result;
-        ScheduledFuture<?> timeout = scheduler.schedule(() -> waiter.completeExceptionally(
+        Scheduler.Task timeout = scheduler.schedule(() -> waiter.completeExceptionally(
                 new AcquireTimeoutException("no connection to " + key + " became free within "
-                        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms")),
-                timeoutNanos, TimeUnit.NANOSECONDS);
+                        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms")), timeoutNanos);
         waiter.whenComplete((connection, failure) -> {
-            timeout.cancel(false);
+            timeout.cancel();
             if (failure != null) {
                 removeWaiter(origin, waiter);
             }
@@ -268,7 +265,7 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
                 handTo = origin.waiters.pollFirst();
                 if (handTo == null) {
                     origin.idle.addFirst(connection);
-                    connection.idleSince(System.nanoTime());
+                    connection.idleSince(scheduler.nanoTime());
                     startSweeper();
                 }
             } else {
@@ -348,7 +345,7 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
                 origin.waiters.clear();
             }
             if (sweeper != null) {
-                sweeper.cancel(false);
+                sweeper.cancel();
             }
         } finally {
             lock.unlock();
@@ -484,13 +481,13 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
     private void startSweeper() {
         if (sweeper == null) {
             long period = Math.max(TimeUnit.MILLISECONDS.toNanos(100), idleTimeoutNanos / 4);
-            sweeper = scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.NANOSECONDS);
+            sweeper = scheduler.scheduleWithFixedDelay(this::sweep, period);
         }
     }
 
     private void sweep() {
         List<C> toClose = new ArrayList<>();
-        long now = System.nanoTime();
+        long now = scheduler.nanoTime();
         lock.lock();
         try {
             for (Origin origin : origins.values()) {
