@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Connections per origin, with a cap per origin and a cap in total, FIFO waiters with a timeout,
  * and eviction of connections idle for too long. Transport-neutral: it knows connections only as
- * {@link Pooled}, and makes new ones with the connector it is given.
+ * {@link Pooled}, and makes new ones with the connector it is given, passing the connect spec of
+ * the acquire the connection is for. A waiter keeps its own spec, so a connection opened for it
+ * later (on whichever thread gave a place back) is opened as its own request asked.
  *
  * <p>Accounting: every connection counts against both caps from the moment it is requested from
  * the connector until it is {@linkplain #release released} as not reusable or evicted. A place
@@ -26,9 +28,11 @@ import java.util.function.Function;
  * and never holds up the ones behind it.
  *
  * @param <K> the origin key (scheme, host, port and TLS settings)
+ * @param <S> the connect spec: how to open a new connection for one acquire (for HTTP, the
+ *     request's connect and TLS handshake timeouts)
  * @param <C> the connection type
  */
-public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
+public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
 
     /** What the pool needs of a connection. */
     public interface Pooled {
@@ -70,7 +74,7 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
     private final class Origin {
         final K key;
         final ArrayDeque<C> idle = new ArrayDeque<>();
-        final ArrayDeque<CompletableFuture<C>> waiters = new ArrayDeque<>();
+        final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
         int allocated;
         int connecting;
 
@@ -79,11 +83,20 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
         }
     }
 
+    /** A request waiting for a place, with what a connection opened for it must honour. */
+    private final class Waiter extends CompletableFuture<C> {
+        final S spec;
+
+        Waiter(S spec) {
+            this.spec = spec;
+        }
+    }
+
     private final int maxPerOrigin;
     private final int maxTotal;
     private final long idleTimeoutNanos;
     private final Scheduler scheduler;
-    private final Function<K, CompletableFuture<C>> connector;
+    private final BiFunction<K, S, CompletableFuture<C>> connector;
     private volatile Runnable starved = () -> { };
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<K, Origin> origins = new HashMap<>();
@@ -98,10 +111,10 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
      * @param maxTotal most connections in all
      * @param idleTimeoutNanos how long a connection may sit idle before it is closed
      * @param scheduler the clock, and what runs acquire timeouts and the idle sweep
-     * @param connector opens a new connection to an origin
+     * @param connector opens a new connection to an origin, as the acquire's connect spec says
      */
     public ConnectionPool(int maxPerOrigin, int maxTotal, long idleTimeoutNanos,
-            Scheduler scheduler, Function<K, CompletableFuture<C>> connector) {
+            Scheduler scheduler, BiFunction<K, S, CompletableFuture<C>> connector) {
         this.maxPerOrigin = maxPerOrigin;
         this.maxTotal = maxTotal;
         this.idleTimeoutNanos = idleTimeoutNanos;
@@ -161,25 +174,21 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
     }
 
     /**
-     * Returns a connection to {@code key}: an idle one if any is usable, a new one if the caps
-     * allow, or else the next one released, waiting at most {@code timeoutNanos}. Cancelling the
-     * returned future gives up the place in line (or the connection, if one was already handed
-     * over, goes back to the pool).
+     * Returns a connection to {@code key}: an idle one if any is usable, a new one opened with
+     * {@code spec} if the caps allow, or else the next one released or opened with {@code spec}
+     * for this request, waiting at most {@code timeoutNanos}. Cancelling the returned future
+     * gives up the place in line (or the connection, if one was already handed over, goes back to
+     * the pool).
+     *
+     * <p>When {@code fresh}, never an idle connection: a request retried because its pooled
+     * connection turned out to be closed by the server gets a new connection, since the server's
+     * other idle ones are as suspect. If the origin's cap is reached, its oldest idle connection
+     * is closed to make room; if none is idle, the request waits for the next release like any
+     * other.
      */
-    public CompletableFuture<C> acquire(K key, long timeoutNanos) {
-        return acquire(key, timeoutNanos, false);
-    }
-
-    /**
-     * Returns a connection to {@code key} as {@link #acquire(Object, long)} does, but when
-     * {@code fresh} never an idle one: a request retried because its pooled connection turned out
-     * to be closed by the server gets a new connection, since the server's other idle ones are
-     * as suspect. If the origin's cap is reached, its oldest idle connection is closed to make
-     * room; if none is idle, the request waits for the next release like any other.
-     */
-    public CompletableFuture<C> acquire(K key, long timeoutNanos, boolean fresh) {
+    public CompletableFuture<C> acquire(K key, S spec, long timeoutNanos, boolean fresh) {
         List<C> toClose = null;
-        CompletableFuture<C> result;
+        Waiter result;
         boolean connect = false;
         Origin origin;
         lock.lock();
@@ -217,7 +226,7 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
                 connect = true;
                 result = null;
             } else {
-                result = new CompletableFuture<>();
+                result = new Waiter(spec);
                 origin.waiters.addLast(result);
             }
         } finally {
@@ -227,15 +236,13 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
             }
         }
         if (connect) {
-            return connect(origin);
+            return connect(origin, spec);
         }
         starved.run();
         return await(result, origin, key, timeoutNanos);
     }
 
-    private CompletableFuture<C> await(CompletableFuture<C> result, Origin origin, K key,
-            long timeoutNanos) {
-        CompletableFuture<C> waiter = result;
+    private CompletableFuture<C> await(Waiter waiter, Origin origin, K key, long timeoutNanos) {
         Scheduler.Task timeout = scheduler.schedule(() -> waiter.completeExceptionally(
                 new AcquireTimeoutException("no connection to " + key + " became free within "
                         + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms")), timeoutNanos);
@@ -253,7 +260,7 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
      * other is closed, and its place goes to a waiter.
      */
     public void release(K key, C connection, boolean reusable) {
-        CompletableFuture<C> handTo = null;
+        Waiter handTo = null;
         boolean close = false;
         List<Origin> toConnect = null;
         lock.lock();
@@ -329,7 +336,7 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
     /** Closes every idle connection and fails every waiter; leased ones close when released. */
     public void close() {
         List<C> toClose = new ArrayList<>();
-        List<CompletableFuture<C>> toFail = new ArrayList<>();
+        List<Waiter> toFail = new ArrayList<>();
         lock.lock();
         try {
             if (closed) {
@@ -355,13 +362,14 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
     }
 
     /**
-     * Opens a connection for a place already counted. Cancelling the returned future aborts the
-     * connect; a connection that completes for nobody goes to the idle list for the next request.
+     * Opens a connection with {@code spec} for a place already counted. Cancelling the returned
+     * future aborts the connect; a connection that completes for nobody goes to the idle list for
+     * the next request.
      */
-    private CompletableFuture<C> connect(Origin origin) {
+    private CompletableFuture<C> connect(Origin origin, S spec) {
         CompletableFuture<C> connected;
         try {
-            connected = connector.apply(origin.key);
+            connected = connector.apply(origin.key, spec);
         } catch (RuntimeException e) {
             connected = CompletableFuture.failedFuture(e);
         }
@@ -397,7 +405,7 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
     }
 
     private void connectForWaiter(Origin origin) {
-        CompletableFuture<C> waiter;
+        Waiter waiter;
         lock.lock();
         try {
             waiter = origin.waiters.pollFirst();
@@ -409,7 +417,7 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
         } finally {
             lock.unlock();
         }
-        CompletableFuture<C> attempt = connect(origin);
+        CompletableFuture<C> attempt = connect(origin, waiter.spec);
         // A waiter that gives up while its connection is being opened aborts the attempt.
         waiter.whenComplete((connection, failure) -> {
             if (waiter.isCancelled() || failure != null && !attempt.isDone()) {
@@ -469,7 +477,7 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
         totalAllocated--;
     }
 
-    private void removeWaiter(Origin origin, CompletableFuture<C> waiter) {
+    private void removeWaiter(Origin origin, Waiter waiter) {
         lock.lock();
         try {
             origin.waiters.remove(waiter);
