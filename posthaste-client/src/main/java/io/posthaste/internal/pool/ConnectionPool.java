@@ -256,8 +256,10 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
     }
 
     /**
-     * Gives a connection back. A reusable one goes to the first waiter or the idle list; any
-     * other is closed, and its place goes to a waiter.
+     * Gives a connection back. A reusable one goes to the origin's first waiter, else to the idle
+     * list — unless a waiter of another origin is held back only by the total cap: then it is
+     * closed, and its place goes to that waiter. Any other is closed, and its place goes to a
+     * waiter.
      */
     public void release(K key, C connection, boolean reusable) {
         Waiter handTo = null;
@@ -270,7 +272,14 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
                 close = true;
             } else if (reusable && !closed && connection.isUsable()) {
                 handTo = origin.waiters.pollFirst();
-                if (handTo == null) {
+                if (handTo == null && totalAllocated >= maxTotal && hasWaiterHeldBackByTotalCap()) {
+                    // Another origin's request waits only for room in the total cap: this
+                    // connection, idle from now on, is that room.
+                    forget(origin);
+                    close = true;
+                    toConnect = new ArrayList<>(1);
+                    admitWaiters(toConnect);
+                } else if (handTo == null) {
                     origin.idle.addFirst(connection);
                     connection.idleSince(scheduler.nanoTime());
                     startSweeper();
@@ -437,6 +446,16 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
     private boolean hasWaiters() {
         for (Origin origin : origins.values()) {
             if (!origin.waiters.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Under the lock: returns whether a waiter could connect but for the total cap. */
+    private boolean hasWaiterHeldBackByTotalCap() {
+        for (Origin origin : origins.values()) {
+            if (!origin.waiters.isEmpty() && origin.allocated < maxPerOrigin) {
                 return true;
             }
         }

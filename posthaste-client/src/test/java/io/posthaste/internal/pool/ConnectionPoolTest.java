@@ -140,6 +140,35 @@ class ConnectionPoolTest {
         assertThat(acquired).isCompletedWithValue(connector.last().open());
     }
 
+    @Test
+    void aRequestWaitingForRoomInTheTotalCapGetsItWhenAnotherOriginsConnectionGoesIdle() {
+        pool(5, 1);
+        FakeConnection connection = lease("a");
+        CompletableFuture<FakeConnection> waiter = acquire("b", "w");
+
+        pool.release("a", connection, true);
+
+        assertThat(connection.closed).as("idle connection closed to make room").isTrue();
+        assertThat(connector.last().key() + " " + connector.last().spec()).isEqualTo("b w");
+        assertThat(pool.stats()).isEqualTo(new Stats(0, 0, 1, 0));
+        assertThat(waiter).isCompletedWithValue(connector.last().open());
+    }
+
+    @Test
+    void anIdleConnectionIsNotClosedForAWaiterHeldBackByItsOwnOriginsCap() {
+        pool(1, 2);
+        lease("a");
+        FakeConnection other = lease("b");
+        CompletableFuture<FakeConnection> waiter = acquire("a", "w");
+
+        pool.release("b", other, true);
+
+        assertThat(other.closed).isFalse();
+        assertThat(waiter).isNotDone();
+        assertThat(connector.attempts).hasSize(2);
+        assertThat(pool.stats()).isEqualTo(new Stats(1, 1, 0, 1));
+    }
+
     // --- waiters: order, timeout, cancel ---
 
     @Test
