@@ -413,18 +413,30 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
         return result;
     }
 
+    /**
+     * Opens a connection, with its own connect spec, for the first waiter of {@code origin}, in a
+     * place {@link #admitWaiters} counted for it.
+     */
     private void connectForWaiter(Origin origin) {
         Waiter waiter;
+        List<Origin> toConnect = null;
         lock.lock();
         try {
             waiter = origin.waiters.pollFirst();
             if (waiter == null) {
+                // Every waiter here gave up since the place was counted: it may serve another
+                // origin's waiter, which the total cap held back.
                 origin.connecting--;
                 forget(origin);
-                return;
+                toConnect = new ArrayList<>(1);
+                admitWaiters(toConnect);
             }
         } finally {
             lock.unlock();
+        }
+        if (waiter == null) {
+            toConnect.forEach(this::connectForWaiter);
+            return;
         }
         CompletableFuture<C> attempt = connect(origin, waiter.spec);
         // A waiter that gives up while its connection is being opened aborts the attempt.

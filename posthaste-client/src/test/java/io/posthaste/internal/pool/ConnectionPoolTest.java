@@ -365,6 +365,24 @@ class ConnectionPoolTest {
         assertThat(pool.stats()).isEqualTo(new Stats(0, 0, 0, 0));
     }
 
+    @Test
+    void aPlaceCountedForAWaiterThatGaveUpMeanwhileGoesToAnotherOriginsWaiter() {
+        pool(5, 1);
+        FakeConnection connection = lease("a");
+        CompletableFuture<FakeConnection> quitter = acquire("a", "quitter");
+        CompletableFuture<FakeConnection> other = acquire("b", "other");
+        // Stands for another thread: the quitter gives up after the place freed by this release
+        // was counted for it (origin "a" is admitted first) and before its connect starts.
+        connection.onClose = () -> quitter.cancel(true);
+
+        pool.release("a", connection, false);
+
+        assertThat(quitter).isCancelled();
+        assertThat(connector.last().key() + " " + connector.last().spec()).isEqualTo("b other");
+        assertThat(pool.stats()).isEqualTo(new Stats(0, 0, 1, 0));
+        assertThat(other).isCompletedWithValue(connector.last().open());
+    }
+
     // --- places kept outside the pool ---
 
     @Test
