@@ -23,9 +23,16 @@ import java.util.function.BiFunction;
  * can also be {@linkplain #tryReserve reserved} for a connection kept outside the pool (one that a
  * caller's own thread drives); it counts as leased until {@linkplain #unreserve given back}, and
  * a waiter that finds every place taken asks the {@linkplain #onStarved starved hook} to give
- * such places back. One lock guards all state and is never held while calling out (connector,
- * futures, close, the hook), so a waiter's callbacks can never deadlock the pool. A waiter that times out or is cancelled is removed at once
- * and never holds up the ones behind it.
+ * such places back. A waiter that times out or is cancelled is removed at once and never holds
+ * up the ones behind it.
+ *
+ * <p>Threading: every method may be called from any thread. One lock guards all state and is
+ * never held while calling out (connector, futures, close, the hook), so a waiter's callbacks
+ * can never deadlock the pool. Time (idle stamps, acquire timeouts, and the idle sweep, which
+ * runs every quarter of the idle timeout, never more often than every 100 ms) comes from the
+ * {@link Scheduler} the pool is given. Today a connection carries one exchange at a time
+ * (HTTP/1.1); how a multiplexed one will fit is planned in the
+ * {@linkplain io.posthaste.internal.pool package}.
  *
  * @param <K> the origin key (scheme, host, port and TLS settings)
  * @param <S> the connect spec: how to open a new connection for one acquire (for HTTP, the
