@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,6 +114,34 @@ class TimeoutPhasesTest {
                 Thread.sleep(20);
             }
             assertThat(openHandlesTo(file)).isZero();
+        }
+    }
+
+    @Test
+    void aRequestAdmittedAfterWaitingForAPlaceConnectsWithItsOwnConnectTimeout() throws Exception {
+        // The session's connect timeout is the default 10 s; each request brings its own.
+        Timeouts quick = Timeouts.builder().connect(Duration.ofMillis(200)).build();
+        Timeouts patient = Timeouts.builder().connect(Duration.ofMillis(900)).build();
+        try (SilentServers server = SilentServers.fullBacklog();
+                ClientSession single = ClientSession.builder().maxConnectionsPerOrigin(1).build()) {
+            CompletableFuture<Response> first = single.get(server.url("http", "/")).timeouts(quick)
+                    .sendAsync();
+            CompletableFuture<Response> second = single.get(server.url("http", "/")).timeouts(patient)
+                    .sendAsync();
+            assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(ClientTimeoutException.class,
+                            e -> assertThat(e.phase()).isEqualTo(Phase.CONNECT));
+            long firstFailed = System.nanoTime();
+
+            // Admitted when the first gave its place back, on a thread that is not its own.
+            assertThatThrownBy(() -> second.get(15, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(ClientTimeoutException.class,
+                            e -> assertThat(e.phase()).isEqualTo(Phase.CONNECT));
+            long connecting = System.nanoTime() - firstFailed;
+            assertThat(connecting).as("the second request's connect, in ns")
+                    .isBetween(TimeUnit.MILLISECONDS.toNanos(600), TimeUnit.MILLISECONDS.toNanos(4000));
+            ConnectionsAndTimeoutsTest.awaitIdle(single);
+            assertThat(single.poolStats()).isEqualTo(new PoolStats(0, 0, 0, 0));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.posthaste.internal.netty;
 
+import io.posthaste.Timeouts;
 import io.posthaste.internal.chain.VirtualThreads;
 import io.posthaste.internal.pool.ConnectionPool;
 import java.util.Map;
@@ -22,7 +23,7 @@ final class CallerLoops {
     private static final long CROWDED_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final NettyTransport transport;
-    private final ConnectionPool<Origin, HttpConnection> pool;
+    private final ConnectionPool<Origin, Timeouts, HttpConnection> pool;
     private final long idleTimeoutNanos;
     private final int maxLoops;
     private final Map<Thread, CallerLoop> loops = new ConcurrentHashMap<>();
@@ -32,7 +33,7 @@ final class CallerLoops {
     private volatile boolean closing;
     private ScheduledFuture<?> sweeper;
 
-    CallerLoops(NettyTransport transport, ConnectionPool<Origin, HttpConnection> pool,
+    CallerLoops(NettyTransport transport, ConnectionPool<Origin, Timeouts, HttpConnection> pool,
             long idleTimeoutNanos, int maxLoops) {
         this.transport = transport;
         this.pool = pool;
@@ -45,7 +46,7 @@ final class CallerLoops {
         return transport;
     }
 
-    ConnectionPool<Origin, HttpConnection> pool() {
+    ConnectionPool<Origin, Timeouts, HttpConnection> pool() {
         return pool;
     }
 

@@ -23,6 +23,7 @@ import io.posthaste.Response;
 import io.posthaste.internal.chain.SessionConfig;
 import io.posthaste.internal.codec.RequestUrl;
 import io.posthaste.internal.pool.ConnectionPool;
+import io.posthaste.internal.pool.Scheduler;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
@@ -39,8 +40,7 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
 
     private final SessionConfig config;
     private final NettyTransport transport;
-    private final ConnectionPool<Origin, HttpConnection> pool;
-    private final ThreadLocal<Timeouts> connectTimeouts = new ThreadLocal<>();
+    private final ConnectionPool<Origin, Timeouts, HttpConnection> pool;
     private final CallbackBatcher callbacks;
     private final CallbackBatcher virtualWakeUps;
     private final CallerLoops callerLoops;
@@ -52,7 +52,8 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
         this.transport = new NettyTransport(config);
         this.pool = new ConnectionPool<>(config.maxConnectionsPerOrigin(),
                 config.maxConnectionsTotal(), config.idleTimeout().toNanos(),
-                transport.group().next(), this::connect);
+                Scheduler.on(transport.group().next()),
+                (origin, timeouts) -> connect(origin, transport.group(), timeouts));
         this.callerLoops = config.callerDrivenIo() && transport.isNative()
                 ? new CallerLoops(transport, pool, config.idleTimeout().toNanos(),
                         config.maxConnectionsTotal())
@@ -160,13 +161,7 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
                 return onOwnLoop;
             }
         }
-        connectTimeouts.set(timeouts);
-        try {
-            return pool.acquire(origin, timeouts.poolAcquire().toNanos(), fresh);
-        } finally {
-            // set(null) rather than remove(): keeps the thread's entry, so no garbage per request.
-            connectTimeouts.set(null);
-        }
+        return pool.acquire(origin, timeouts, timeouts.poolAcquire().toNanos(), fresh);
     }
 
     void release(HttpConnection connection, boolean reusable) {
@@ -176,14 +171,6 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
         } else {
             pool.release(connection.origin(), connection, reusable);
         }
-    }
-
-    private CompletableFuture<HttpConnection> connect(Origin origin) {
-        Timeouts timeouts = connectTimeouts.get();
-        if (timeouts == null) {
-            timeouts = config.timeouts();
-        }
-        return connect(origin, transport.group(), timeouts);
     }
 
     /** Opens a connection to {@code origin} on {@code loops}, within {@code timeouts}. */

@@ -7,30 +7,39 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Connections per origin, with a cap per origin and a cap in total, FIFO waiters with a timeout,
  * and eviction of connections idle for too long. Transport-neutral: it knows connections only as
- * {@link Pooled}, and makes new ones with the connector it is given.
+ * {@link Pooled}, and makes new ones with the connector it is given, passing the connect spec of
+ * the acquire the connection is for. A waiter keeps its own spec, so a connection opened for it
+ * later (on whichever thread gave a place back) is opened as its own request asked.
  *
  * <p>Accounting: every connection counts against both caps from the moment it is requested from
  * the connector until it is {@linkplain #release released} as not reusable or evicted. A place
  * can also be {@linkplain #tryReserve reserved} for a connection kept outside the pool (one that a
  * caller's own thread drives); it counts as leased until {@linkplain #unreserve given back}, and
  * a waiter that finds every place taken asks the {@linkplain #onStarved starved hook} to give
- * such places back. One lock guards all state and is never held while calling out (connector,
- * futures, close, the hook), so a waiter's callbacks can never deadlock the pool. A waiter that times out or is cancelled is removed at once
- * and never holds up the ones behind it.
+ * such places back. A waiter that times out or is cancelled is removed at once and never holds
+ * up the ones behind it.
+ *
+ * <p>Threading: every method may be called from any thread. One lock guards all state and is
+ * never held while calling out (connector, futures, close, the hook), so a waiter's callbacks
+ * can never deadlock the pool. Time (idle stamps, acquire timeouts, and the idle sweep, which
+ * runs every quarter of the idle timeout, never more often than every 100 ms) comes from the
+ * {@link Scheduler} the pool is given. Today a connection carries one exchange at a time
+ * (HTTP/1.1); how a multiplexed one will fit is planned in the
+ * {@linkplain io.posthaste.internal.pool package}.
  *
  * @param <K> the origin key (scheme, host, port and TLS settings)
+ * @param <S> the connect spec: how to open a new connection for one acquire (for HTTP, the
+ *     request's connect and TLS handshake timeouts)
  * @param <C> the connection type
  */
-public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
+public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
 
     /** What the pool needs of a connection. */
     public interface Pooled {
@@ -72,7 +81,7 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
     private final class Origin {
         final K key;
         final ArrayDeque<C> idle = new ArrayDeque<>();
-        final ArrayDeque<CompletableFuture<C>> waiters = new ArrayDeque<>();
+        final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
         int allocated;
         int connecting;
 
@@ -81,17 +90,26 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
         }
     }
 
+    /** A request waiting for a place, with what a connection opened for it must honour. */
+    private final class Waiter extends CompletableFuture<C> {
+        final S spec;
+
+        Waiter(S spec) {
+            this.spec = spec;
+        }
+    }
+
     private final int maxPerOrigin;
     private final int maxTotal;
     private final long idleTimeoutNanos;
-    private final ScheduledExecutorService scheduler;
-    private final Function<K, CompletableFuture<C>> connector;
+    private final Scheduler scheduler;
+    private final BiFunction<K, S, CompletableFuture<C>> connector;
     private volatile Runnable starved = () -> { };
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<K, Origin> origins = new HashMap<>();
     private int totalAllocated;
     private boolean closed;
-    private ScheduledFuture<?> sweeper;
+    private Scheduler.Task sweeper;
 
     /**
      * Creates a pool.
@@ -99,11 +117,11 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
      * @param maxPerOrigin most connections to one origin
      * @param maxTotal most connections in all
      * @param idleTimeoutNanos how long a connection may sit idle before it is closed
-     * @param scheduler runs acquire timeouts and the idle sweep
-     * @param connector opens a new connection to an origin
+     * @param scheduler the clock, and what runs acquire timeouts and the idle sweep
+     * @param connector opens a new connection to an origin, as the acquire's connect spec says
      */
     public ConnectionPool(int maxPerOrigin, int maxTotal, long idleTimeoutNanos,
-            ScheduledExecutorService scheduler, Function<K, CompletableFuture<C>> connector) {
+            Scheduler scheduler, BiFunction<K, S, CompletableFuture<C>> connector) {
         this.maxPerOrigin = maxPerOrigin;
         this.maxTotal = maxTotal;
         this.idleTimeoutNanos = idleTimeoutNanos;
@@ -163,25 +181,21 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
     }
 
     /**
-     * Returns a connection to {@code key}: an idle one if any is usable, a new one if the caps
-     * allow, or else the next one released, waiting at most {@code timeoutNanos}. Cancelling the
-     * returned future gives up the place in line (or the connection, if one was already handed
-     * over, goes back to the pool).
+     * Returns a connection to {@code key}: an idle one if any is usable, a new one opened with
+     * {@code spec} if the caps allow, or else the next one released or opened with {@code spec}
+     * for this request, waiting at most {@code timeoutNanos}. Cancelling the returned future
+     * gives up the place in line (or the connection, if one was already handed over, goes back to
+     * the pool).
+     *
+     * <p>When {@code fresh}, never an idle connection: a request retried because its pooled
+     * connection turned out to be closed by the server gets a new connection, since the server's
+     * other idle ones are as suspect. If the origin's cap is reached, its oldest idle connection
+     * is closed to make room; if none is idle, the request waits for the next release like any
+     * other.
      */
-    public CompletableFuture<C> acquire(K key, long timeoutNanos) {
-        return acquire(key, timeoutNanos, false);
-    }
-
-    /**
-     * Returns a connection to {@code key} as {@link #acquire(Object, long)} does, but when
-     * {@code fresh} never an idle one: a request retried because its pooled connection turned out
-     * to be closed by the server gets a new connection, since the server's other idle ones are
-     * as suspect. If the origin's cap is reached, its oldest idle connection is closed to make
-     * room; if none is idle, the request waits for the next release like any other.
-     */
-    public CompletableFuture<C> acquire(K key, long timeoutNanos, boolean fresh) {
+    public CompletableFuture<C> acquire(K key, S spec, long timeoutNanos, boolean fresh) {
         List<C> toClose = null;
-        CompletableFuture<C> result;
+        Waiter result;
         boolean connect = false;
         Origin origin;
         lock.lock();
@@ -219,7 +233,7 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
                 connect = true;
                 result = null;
             } else {
-                result = new CompletableFuture<>();
+                result = new Waiter(spec);
                 origin.waiters.addLast(result);
             }
         } finally {
@@ -229,21 +243,18 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
             }
         }
         if (connect) {
-            return connect(origin);
+            return connect(origin, spec);
         }
         starved.run();
         return await(result, origin, key, timeoutNanos);
     }
 
-    private CompletableFuture<C> await(CompletableFuture<C> result, Origin origin, K key,
-            long timeoutNanos) {
-        CompletableFuture<C> waiter = result;
-        ScheduledFuture<?> timeout = scheduler.schedule(() -> waiter.completeExceptionally(
+    private CompletableFuture<C> await(Waiter waiter, Origin origin, K key, long timeoutNanos) {
+        Scheduler.Task timeout = scheduler.schedule(() -> waiter.completeExceptionally(
                 new AcquireTimeoutException("no connection to " + key + " became free within "
-                        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms")),
-                timeoutNanos, TimeUnit.NANOSECONDS);
+                        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms")), timeoutNanos);
         waiter.whenComplete((connection, failure) -> {
-            timeout.cancel(false);
+            timeout.cancel();
             if (failure != null) {
                 removeWaiter(origin, waiter);
             }
@@ -252,11 +263,13 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
     }
 
     /**
-     * Gives a connection back. A reusable one goes to the first waiter or the idle list; any
-     * other is closed, and its place goes to a waiter.
+     * Gives a connection back. A reusable one goes to the origin's first waiter, else to the idle
+     * list — unless a waiter of another origin is held back only by the total cap: then it is
+     * closed, and its place goes to that waiter. Any other is closed, and its place goes to a
+     * waiter.
      */
     public void release(K key, C connection, boolean reusable) {
-        CompletableFuture<C> handTo = null;
+        Waiter handTo = null;
         boolean close = false;
         List<Origin> toConnect = null;
         lock.lock();
@@ -266,9 +279,16 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
                 close = true;
             } else if (reusable && !closed && connection.isUsable()) {
                 handTo = origin.waiters.pollFirst();
-                if (handTo == null) {
+                if (handTo == null && totalAllocated >= maxTotal && hasWaiterHeldBackByTotalCap()) {
+                    // Another origin's request waits only for room in the total cap: this
+                    // connection, idle from now on, is that room.
+                    forget(origin);
+                    close = true;
+                    toConnect = new ArrayList<>(1);
+                    admitWaiters(toConnect);
+                } else if (handTo == null) {
                     origin.idle.addFirst(connection);
-                    connection.idleSince(System.nanoTime());
+                    connection.idleSince(scheduler.nanoTime());
                     startSweeper();
                 }
             } else {
@@ -332,7 +352,7 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
     /** Closes every idle connection and fails every waiter; leased ones close when released. */
     public void close() {
         List<C> toClose = new ArrayList<>();
-        List<CompletableFuture<C>> toFail = new ArrayList<>();
+        List<Waiter> toFail = new ArrayList<>();
         lock.lock();
         try {
             if (closed) {
@@ -348,7 +368,7 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
                 origin.waiters.clear();
             }
             if (sweeper != null) {
-                sweeper.cancel(false);
+                sweeper.cancel();
             }
         } finally {
             lock.unlock();
@@ -358,13 +378,14 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
     }
 
     /**
-     * Opens a connection for a place already counted. Cancelling the returned future aborts the
-     * connect; a connection that completes for nobody goes to the idle list for the next request.
+     * Opens a connection with {@code spec} for a place already counted. Cancelling the returned
+     * future aborts the connect; a connection that completes for nobody goes to the idle list for
+     * the next request.
      */
-    private CompletableFuture<C> connect(Origin origin) {
+    private CompletableFuture<C> connect(Origin origin, S spec) {
         CompletableFuture<C> connected;
         try {
-            connected = connector.apply(origin.key);
+            connected = connector.apply(origin.key, spec);
         } catch (RuntimeException e) {
             connected = CompletableFuture.failedFuture(e);
         }
@@ -399,20 +420,32 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
         return result;
     }
 
+    /**
+     * Opens a connection, with its own connect spec, for the first waiter of {@code origin}, in a
+     * place {@link #admitWaiters} counted for it.
+     */
     private void connectForWaiter(Origin origin) {
-        CompletableFuture<C> waiter;
+        Waiter waiter;
+        List<Origin> toConnect = null;
         lock.lock();
         try {
             waiter = origin.waiters.pollFirst();
             if (waiter == null) {
+                // Every waiter here gave up since the place was counted: it may serve another
+                // origin's waiter, which the total cap held back.
                 origin.connecting--;
                 forget(origin);
-                return;
+                toConnect = new ArrayList<>(1);
+                admitWaiters(toConnect);
             }
         } finally {
             lock.unlock();
         }
-        CompletableFuture<C> attempt = connect(origin);
+        if (waiter == null) {
+            toConnect.forEach(this::connectForWaiter);
+            return;
+        }
+        CompletableFuture<C> attempt = connect(origin, waiter.spec);
         // A waiter that gives up while its connection is being opened aborts the attempt.
         waiter.whenComplete((connection, failure) -> {
             if (waiter.isCancelled() || failure != null && !attempt.isDone()) {
@@ -432,6 +465,16 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
     private boolean hasWaiters() {
         for (Origin origin : origins.values()) {
             if (!origin.waiters.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Under the lock: returns whether a waiter could connect but for the total cap. */
+    private boolean hasWaiterHeldBackByTotalCap() {
+        for (Origin origin : origins.values()) {
+            if (!origin.waiters.isEmpty() && origin.allocated < maxPerOrigin) {
                 return true;
             }
         }
@@ -472,7 +515,7 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
         totalAllocated--;
     }
 
-    private void removeWaiter(Origin origin, CompletableFuture<C> waiter) {
+    private void removeWaiter(Origin origin, Waiter waiter) {
         lock.lock();
         try {
             origin.waiters.remove(waiter);
@@ -484,13 +527,13 @@ public final class ConnectionPool<K, C extends ConnectionPool.Pooled> {
     private void startSweeper() {
         if (sweeper == null) {
             long period = Math.max(TimeUnit.MILLISECONDS.toNanos(100), idleTimeoutNanos / 4);
-            sweeper = scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.NANOSECONDS);
+            sweeper = scheduler.scheduleWithFixedDelay(this::sweep, period);
         }
     }
 
     private void sweep() {
         List<C> toClose = new ArrayList<>();
-        long now = System.nanoTime();
+        long now = scheduler.nanoTime();
         lock.lock();
         try {
             for (Origin origin : origins.values()) {
