@@ -39,6 +39,8 @@ public final class Call {
     private final Redirects redirects;
     private final Cookies cookies;
     private final ExchangeStep exchange;
+    /** The steps of a request with nothing of its own (the common case), assembled once. */
+    private final List<Interceptor> plainSteps;
 
     public Call(SessionConfig config, Exchanger exchanger) {
         this.config = config;
@@ -46,6 +48,7 @@ public final class Call {
         this.redirects = new Redirects(config);
         this.cookies = new Cookies(config.cookieJar());
         this.exchange = new ExchangeStep(exchanger);
+        this.plainSteps = List.copyOf(steps(config.interceptors(), false, false));
     }
 
     /** Sends {@code request} and buffers the response. */
@@ -97,22 +100,30 @@ public final class Call {
         return result;
     }
 
-    /**
-     * Returns the call's steps, outermost first: the one place they are assembled. A step with
-     * nothing to do for this request (no retries, no Digest credentials) is left out.
-     */
+    /** Returns the steps for {@code request}: the plain list, unless it brings its own needs. */
     private List<Interceptor> steps(Request request) {
         RequestExtras extras = Bridge.get().extras(request);
-        List<Interceptor> own = extras.interceptors();
-        List<Interceptor> application = own != null ? own : config.interceptors();
+        boolean retry = request.retryPolicy().maxAttempts() > 1;
+        if (extras.interceptors() == null && !retry && extras.digest() == null) {
+            return plainSteps;
+        }
+        return steps(extras.interceptors() != null ? extras.interceptors() : config.interceptors(),
+                retry, extras.digest() != null);
+    }
+
+    /**
+     * Assembles a call's steps, outermost first: the one place they are put in order. A step with
+     * nothing to do (no retries, no Digest credentials) is left out.
+     */
+    private List<Interceptor> steps(List<Interceptor> application, boolean retry, boolean digest) {
         List<Interceptor> network = config.networkInterceptors();
         List<Interceptor> steps = new ArrayList<>(6 + application.size() + network.size());
         steps.add(RaiseForStatus.INSTANCE);
         steps.addAll(application);
-        if (request.retryPolicy().maxAttempts() > 1) {
+        if (retry) {
             steps.add(retries);
         }
-        if (extras.digest() != null) {
+        if (digest) {
             steps.add(DigestAuth.INSTANCE);
         }
         steps.add(redirects);

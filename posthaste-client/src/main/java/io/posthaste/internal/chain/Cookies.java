@@ -11,6 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 
 /**
  * The cookie step, run for every hop: the jar's cookies for the hop's URL go into the
@@ -23,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 final class Cookies implements Interceptor {
 
     private final CookieJar jar;
+    private final Function<Response, Response> saveCookies = this::saved;
 
     Cookies(CookieJar jar) {
         this.jar = jar;
@@ -36,15 +39,17 @@ final class Cookies implements Interceptor {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return chain.proceed(withCookies).thenCompose(response -> {
-            try {
-                save(response, jar);
-            } catch (RuntimeException e) {
-                Call.discard(response);
-                return CompletableFuture.failedFuture(e);
-            }
-            return CompletableFuture.completedFuture(response);
-        });
+        return chain.proceed(withCookies).thenApply(saveCookies);
+    }
+
+    private Response saved(Response response) {
+        try {
+            save(response, jar);
+        } catch (RuntimeException e) {
+            Call.discard(response);
+            throw new CompletionException(e);
+        }
+        return response;
     }
 
     static Request addTo(Request request, CookieJar jar) {

@@ -43,10 +43,12 @@ final class InterceptorChain implements Interceptor.Chain {
             return CompletableFuture.failedFuture(new CancellationException("the call was cancelled"));
         }
         Interceptor step = steps.get(index);
+        // The last step is the exchange, which never proceeds: it is handed this chain (for the
+        // state) rather than a new one past the end.
+        Interceptor.Chain next = index + 1 < steps.size() ? new InterceptorChain(steps, index + 1, state) : this;
         CompletableFuture<Response> result;
         try {
-            // The last step is the exchange: it never calls proceed, so index + 1 is never read.
-            result = step.intercept(request, new InterceptorChain(steps, index + 1, state));
+            result = step.intercept(request, next);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -5,6 +5,7 @@ import io.posthaste.Interceptor;
 import io.posthaste.Request;
 import io.posthaste.Response;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The raise-for-status step, outermost, so that application interceptors see 4xx/5xx answers as
@@ -20,9 +21,14 @@ final class RaiseForStatus implements Interceptor {
 
     @Override
     public CompletableFuture<Response> intercept(Request request, Chain chain) {
-        return chain.proceed(request).thenCompose(response -> raises(response)
-                ? CompletableFuture.failedFuture(new ClientResponseException(response))
-                : CompletableFuture.completedFuture(response));
+        return chain.proceed(request).thenApply(RaiseForStatus::checked);
+    }
+
+    private static Response checked(Response response) {
+        if (raises(response)) {
+            throw new CompletionException(new ClientResponseException(response));
+        }
+        return response;
     }
 
     /** Returns whether {@code response} becomes an exception: its request raises, and it is 4xx/5xx. */
