@@ -140,7 +140,7 @@ class ConnectionsAndTimeoutsTest {
                         .read(Duration.ofSeconds(2)).build()).build()) {
             server.enqueue(MockResponse.builder().body("slow").headersDelay(Duration.ofMillis(800)).build());
             CompletableFuture<Response> holder = single.get(server.url("/slow")).sendAsync();
-            Thread.sleep(100);
+            assertThat(server.takeRequest().path()).as("the holder has the connection").isEqualTo("/slow");
             assertThatThrownBy(() -> single.get(server.url("/get")).send())
                     .isInstanceOfSatisfying(ClientTimeoutException.class, e ->
                             assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.POOL_ACQUIRE));
@@ -237,7 +237,7 @@ class ConnectionsAndTimeoutsTest {
     void cancellingAnAsyncRequestReleasesTheConnection() throws Exception {
         server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
         CompletableFuture<Response> pending = session.get(server.url("/stall")).sendAsync();
-        Thread.sleep(100);
+        assertThat(server.takeRequest().path()).as("cancelled while awaiting the answer").isEqualTo("/stall");
 
         assertThat(pending.cancel(true)).isTrue();
         assertThatThrownBy(pending::join).isInstanceOf(CancellationException.class);

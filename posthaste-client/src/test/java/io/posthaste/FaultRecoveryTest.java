@@ -11,10 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ class FaultRecoveryTest {
 
     private static final RetryPolicy QUICK = RetryPolicy.builder().maxAttempts(3)
             .initialBackoff(Duration.ofMillis(10)).build();
+    private static final Duration READ_TIMEOUT = Duration.ofMillis(300);
 
     @TempDir
     Path dir;
@@ -92,49 +94,59 @@ class FaultRecoveryTest {
 
     @Test
     void everyFailureGivesItsConnectionBack() throws Exception {
+        RecordedEvents events = new RecordedEvents();
         try (TestServer server = TestServer.start();
-                ClientSession single = ClientSession.builder().maxConnectionsPerOrigin(1)
-                        .timeouts(Timeouts.builder().read(Duration.ofMillis(300))
+                ClientSession single = ClientSession.builder().maxConnectionsPerOrigin(1).eventListener(events)
+                        .timeouts(Timeouts.builder().read(READ_TIMEOUT)
                                 .poolAcquire(Duration.ofMillis(500)).build()).build()) {
-            List<Supplier<CompletableFuture<Response>>> failures = List.of(
-                    () -> {
-                        server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
-                        return single.get(server.url("/stall")).sendAsync();
-                    },
-                    () -> {
-                        server.enqueue(MockResponse.builder().raw(("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n"
-                                + "Content-Length: 2\r\n\r\nok").getBytes(StandardCharsets.US_ASCII)).build());
-                        return single.get(server.url("/malformed")).sendAsync();
-                    },
-                    () -> {
-                        server.enqueue(MockResponse.builder().body(new byte[100_000])
-                                .disconnectAfterBodyBytes(1000).build());
-                        return single.get(server.url("/cut")).sendAsync();
-                    },
-                    () -> {
-                        server.enqueue(MockResponse.builder().raw("HTTP/1.1 100 Continue\r\n\r\n".repeat(5000)
-                                .getBytes(StandardCharsets.US_ASCII)).build());
-                        return single.get(server.url("/interim")).sendAsync();
-                    },
-                    () -> {
-                        server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
-                        CompletableFuture<Response> cancelled = single.get(server.url("/cancel")).sendAsync();
-                        sleep(100);
-                        cancelled.cancel(true);
-                        return cancelled;
-                    });
-            AtomicInteger completions = new AtomicInteger();
-            for (Supplier<CompletableFuture<Response>> failure : failures) {
-                CompletableFuture<Response> call = failure.get();
-                call.whenComplete((r, e) -> completions.incrementAndGet());
+            Map<String, Callable<CompletableFuture<Response>>> failures = new LinkedHashMap<>();
+            failures.put("/stall", () -> {
+                server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
+                return single.get(server.url("/stall")).sendAsync();
+            });
+            failures.put("/malformed", () -> {
+                server.enqueue(MockResponse.builder().raw(("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n"
+                        + "Content-Length: 2\r\n\r\nok").getBytes(StandardCharsets.US_ASCII)).build());
+                return single.get(server.url("/malformed")).sendAsync();
+            });
+            failures.put("/cut", () -> {
+                server.enqueue(MockResponse.builder().body(new byte[100_000]).disconnectAfterBodyBytes(1000).build());
+                return single.get(server.url("/cut")).sendAsync();
+            });
+            failures.put("/interim", () -> {
+                server.enqueue(MockResponse.builder().raw("HTTP/1.1 100 Continue\r\n\r\n".repeat(5000)
+                        .getBytes(StandardCharsets.US_ASCII)).build());
+                return single.get(server.url("/interim")).sendAsync();
+            });
+            failures.put("/cancel", () -> {
+                server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
+                CompletableFuture<Response> cancelled = single.get(server.url("/cancel")).sendAsync();
+                // Cancelled while it waits for the answer: the request is on the wire, none came.
+                events.await(Event.Type.REQUEST_HEADERS_SENT, "/cancel");
+                assertThat(events.count(Event.Type.RESPONSE_HEADERS_RECEIVED, "/cancel")).isZero();
+                cancelled.cancel(true);
+                return cancelled;
+            });
+            for (Map.Entry<String, Callable<CompletableFuture<Response>>> failure : failures.entrySet()) {
+                CompletableFuture<Response> call = failure.getValue().call();
                 assertThatThrownBy(call::join).isNotNull();
                 ConnectionsAndTimeoutsTest.awaitIdle(single);
                 PoolStats stats = single.poolStats();
-                assertThat(stats.leased() + stats.connecting() + stats.waiting()).as("after " + call).isZero();
+                assertThat(stats.leased() + stats.connecting() + stats.waiting()).as("after " + failure.getKey())
+                        .isZero();
                 assertThat(single.get(server.url("/get")).send().status()).isEqualTo(200);
             }
-            Thread.sleep(200);
-            assertThat(completions.get()).as("each future completes once").isEqualTo(failures.size());
+            // A second release or a late failure would come from a timer or a close still on its way:
+            // give those longer than the read timeout to show up before counting.
+            Thread.sleep(2 * READ_TIMEOUT.toMillis());
+            for (String path : failures.keySet()) {
+                assertThat(events.count(Event.Type.CALL_FAILED, path)).as("calls failed for " + path).isOne();
+                assertThat(events.count(Event.Type.CALL_END, path)).as("calls ended for " + path).isZero();
+                assertThat(events.count(Event.Type.CONNECTION_ACQUIRED, path)).as("connections taken for " + path)
+                        .isOne();
+                assertThat(events.count(Event.Type.CONNECTION_RELEASED, path)).as("connections given back for "
+                        + path).isOne();
+            }
         }
     }
 
@@ -150,14 +162,6 @@ class FaultRecoveryTest {
                             e -> assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.POOL_ACQUIRE));
             holder.cancel(true);
             assertThat(single.get(server.url("/get")).send().status()).isEqualTo(200);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -8,7 +8,9 @@ import io.posthaste.testing.MockResponse;
 import io.posthaste.testing.RecordedRequest;
 import io.posthaste.testing.TestServer;
 import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -19,7 +21,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a redirecting server can and cannot make the client do: credentials stay with their
- * origin along a whole chain (and a 401 from the new origin is never answered with them), methods
+ * origin along a whole chain, whether the host, the port or only the scheme changes (and a 401
+ * from the new origin is never answered with them); https never falls back to http unless the
+ * session allows it; methods
  * and bodies change exactly as RFC 9110 says, bad Location values are refused before any byte
  * goes anywhere; oversized cookies are dropped; an early 413 is an answer, not a broken pipe.
  */
@@ -65,6 +69,89 @@ class RedirectSafetyTest {
             assertThat(away.header("Authorization")).isNull();
             assertThat(away.header("Proxy-Authorization")).isNull();
             assertThat(away.header("Cookie")).isNull();
+        }
+    }
+
+    /** A session that finds every host name on this machine, so one server answers to many names. */
+    private static ClientSession loopbackSession(ClientSession.Builder builder) {
+        return builder.resolver(host -> List.of(InetAddress.getLoopbackAddress())).build();
+    }
+
+    private static RequestBuilder withCredentials(RequestBuilder request) {
+        return request.header("Authorization", "Bearer s3cret").header("Proxy-Authorization", "Basic cHJveHk6cHc=")
+                .header("Cookie", "sid=1");
+    }
+
+    private static void assertCredentialsKept(RecordedRequest request) {
+        assertThat(request.header("Authorization")).isEqualTo("Bearer s3cret");
+        assertThat(request.header("Proxy-Authorization")).isEqualTo("Basic cHJveHk6cHc=");
+        assertThat(request.header("Cookie")).isEqualTo("sid=1");
+    }
+
+    private static void assertCredentialsDropped(RecordedRequest request) {
+        assertThat(request.header("Authorization")).as("Authorization").isNull();
+        assertThat(request.header("Proxy-Authorization")).as("Proxy-Authorization").isNull();
+        assertThat(request.header("Cookie")).as("Cookie").isNull();
+    }
+
+    @Test
+    void aChangeOfHostAloneLeavesTheOriginAndOnlyTheTargetsOwnJarCookiesGo() {
+        // Both names lead to server a, on its one port: only the host name changes.
+        String first = "http://first.test:" + a.port();
+        String second = "http://second.test:" + a.port();
+        try (ClientSession byName = loopbackSession(ClientSession.builder())) {
+            byName.get(second + "/cookies/set?own=1").send();
+            a.takeRequest();
+            a.takeRequest();
+            a.enqueue(redirect(302, second + "/anything/landing"));
+            withCredentials(byName.get(first + "/start")).send();
+
+            assertCredentialsKept(a.takeRequest());
+            RecordedRequest landing = a.takeRequest();
+            assertThat(landing.header("Host")).isEqualTo("second.test:" + a.port());
+            assertThat(landing.header("Authorization")).isNull();
+            assertThat(landing.header("Proxy-Authorization")).isNull();
+            assertThat(landing.header("Cookie")).as("the target's own cookie, not the caller's").isEqualTo("own=1");
+        }
+    }
+
+    @Test
+    void aChangeOfSchemeAloneLeavesTheOrigin() {
+        // One port serving both plain HTTP and TLS: only the scheme changes.
+        try (TestServer both = TestServer.builder().tls().plainToo().start();
+                ClientSession upgrading = loopbackSession(ClientSession.builder().trustManager(both.trustManager()))) {
+            both.enqueue(redirect(302, "https://localhost:" + both.port() + "/anything/landing"));
+            withCredentials(upgrading.get("http://localhost:" + both.port() + "/start")).send();
+
+            RecordedRequest start = both.takeRequest();
+            assertThat(start.tls()).isFalse();
+            assertCredentialsKept(start);
+            RecordedRequest landing = both.takeRequest();
+            assertThat(landing.tls()).isTrue();
+            assertCredentialsDropped(landing);
+        }
+    }
+
+    @Test
+    void fromHttpsToHttpIsRefusedUnlessAllowedAndThenLeavesTheOrigin() {
+        try (TestServer both = TestServer.builder().tls().plainToo().start();
+                ClientSession strict = loopbackSession(ClientSession.builder().trustManager(both.trustManager()));
+                ClientSession allowing = loopbackSession(ClientSession.builder().trustManager(both.trustManager())
+                        .allowHttpsToHttpRedirects(true))) {
+            String secure = "https://localhost:" + both.port() + "/start";
+            String plain = "http://localhost:" + both.port() + "/anything/landing";
+            both.enqueue(redirect(302, plain));
+            assertThatThrownBy(() -> withCredentials(strict.get(secure)).send())
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("https to http");
+            assertThat(both.takeRequest().tls()).isTrue();
+            assertThat(both.takeRequest(Duration.ofMillis(200))).as("nothing sent over http").isNull();
+
+            both.enqueue(redirect(302, plain));
+            withCredentials(allowing.get(secure)).send();
+            assertCredentialsKept(both.takeRequest());
+            RecordedRequest landing = both.takeRequest();
+            assertThat(landing.tls()).isFalse();
+            assertCredentialsDropped(landing);
         }
     }
 

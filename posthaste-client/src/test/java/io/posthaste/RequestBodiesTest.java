@@ -175,12 +175,24 @@ class RequestBodiesTest {
 
     @Test
     void boundariesAreRandomWith128Bits() {
+        int samples = 100_000;
         Set<String> seen = new HashSet<>();
-        for (int i = 0; i < 100_000; i++) {
-            seen.add(Multipart.builder().build().boundary());
+        int[] ones = new int[128];
+        for (int i = 0; i < samples; i++) {
+            String boundary = Multipart.builder().build().boundary();
+            assertThat(boundary).matches("[0-9a-f]{32}");
+            seen.add(boundary);
+            for (int bit = 0; bit < 128; bit++) {
+                ones[bit] += Character.digit(boundary.charAt(bit / 4), 16) >> (3 - bit % 4) & 1;
+            }
         }
-        assertThat(seen).hasSize(100_000);
-        assertThat(seen.iterator().next()).hasSize(32);
+        assertThat(seen).as("distinct boundaries").hasSize(samples);
+        // Every one of the 128 bits is a coin toss: set in half the samples, give or take 1 %
+        // (six standard deviations). A shorter random value padded out, a counter or a clock
+        // would leave bits fixed. The source itself is checked in MultipartEncodingTest.
+        for (int bit = 0; bit < 128; bit++) {
+            assertThat(ones[bit]).as("samples with bit %d set", bit).isBetween(samples * 49 / 100, samples * 51 / 100);
+        }
     }
 
     @Test

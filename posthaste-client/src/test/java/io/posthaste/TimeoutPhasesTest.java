@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,44 +77,61 @@ class TimeoutPhasesTest {
 
     @Test
     void cancellingWhileConnectingAbortsTheConnect() throws Exception {
+        RecordedEvents events = new RecordedEvents();
         try (SilentServers server = SilentServers.fullBacklog();
-                ClientSession patient = ClientSession.create()) {
+                ClientSession patient = ClientSession.builder().eventListener(events).build()) {
             CompletableFuture<Response> pending = patient.get(server.url("http", "/")).sendAsync();
-            Thread.sleep(100);
+            events.await(Event.Type.CONNECT_START, null);
+            assertThat(events.count(Event.Type.CONNECT_END) + events.count(Event.Type.CONNECT_FAILED))
+                    .as("still connecting").isZero();
             pending.cancel(true);
             ConnectionsAndTimeoutsTest.awaitIdle(patient);
             assertThat(patient.poolStats()).isEqualTo(new PoolStats(0, 0, 0, 0));
+            assertEndedOnce(events, 0);
         }
     }
 
     @Test
     void cancellingDuringTheHandshakeReleasesThePlace() throws Exception {
+        RecordedEvents events = new RecordedEvents();
         try (SilentServers server = SilentServers.acceptingButMute();
-                ClientSession patient = ClientSession.create()) {
+                ClientSession patient = ClientSession.builder().eventListener(events).build()) {
             CompletableFuture<Response> pending = patient.get(server.url("https", "/")).sendAsync();
-            Thread.sleep(100);
+            events.await(Event.Type.TLS_START, null);
+            assertThat(events.count(Event.Type.TLS_END)).as("still shaking hands").isZero();
             pending.cancel(true);
             ConnectionsAndTimeoutsTest.awaitIdle(patient);
             assertThat(patient.poolStats()).isEqualTo(new PoolStats(0, 0, 0, 0));
+            assertEndedOnce(events, 0);
         }
     }
 
     @Test
     void cancellingDuringAnUploadClosesTheFileAndTheConnection() throws Exception {
         Path file = bigFile();
+        RecordedEvents events = new RecordedEvents();
+        AtomicLong uploaded = new AtomicLong();
         try (SilentServers server = SilentServers.acceptingButMute();
-                ClientSession patient = ClientSession.create()) {
+                ClientSession patient = ClientSession.builder().eventListener(events).build()) {
             CompletableFuture<Response> pending = patient.post(server.url("http", "/upload"))
-                    .body(file, null).sendAsync();
-            Thread.sleep(200);
+                    .body(file, null).onUploadProgress((done, total) -> uploaded.set(done)).sendAsync();
+            // Writing: part of the body is on the wire, and the server reads none of it.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (uploaded.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(uploaded.get()).as("body bytes taken by the network").isPositive()
+                    .isLessThan(Files.size(file));
             pending.cancel(true);
             ConnectionsAndTimeoutsTest.awaitIdle(patient);
             assertThat(patient.poolStats()).isEqualTo(new PoolStats(0, 0, 0, 0));
-            long deadline = System.nanoTime() + 2_000_000_000L;
+            deadline = System.nanoTime() + 2_000_000_000L;
             while (openHandlesTo(file) > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             assertThat(openHandlesTo(file)).isZero();
+            assertThat(events.count(Event.Type.REQUEST_BODY_SENT)).isZero();
+            assertEndedOnce(events, 1);
         }
     }
 
@@ -151,9 +169,12 @@ class TimeoutPhasesTest {
                 ClientSession single = ClientSession.builder().maxConnectionsPerOrigin(1).build()) {
             server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
             CompletableFuture<Response> holder = single.get(server.url("/stall")).sendAsync();
-            Thread.sleep(100);
+            assertThat(server.takeRequest().path()).as("the holder has the connection").isEqualTo("/stall");
             CompletableFuture<Response> waiter = single.get(server.url("/get")).sendAsync();
-            Thread.sleep(50);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (single.poolStats().waiting() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
             assertThat(single.poolStats().waiting()).isEqualTo(1);
 
             waiter.cancel(true);
@@ -162,6 +183,18 @@ class TimeoutPhasesTest {
             assertThatThrownBy(holder::join).isInstanceOf(CancellationException.class);
             assertThat(single.get(server.url("/get")).send().status()).isEqualTo(200);
         }
+    }
+
+    /**
+     * The cancelled call ended once, and gave back each connection it took: {@code connections}
+     * (0 when cancelled before it had one, 1 after).
+     */
+    private static void assertEndedOnce(RecordedEvents events, int connections) throws InterruptedException {
+        events.await(Event.Type.CALL_FAILED, null);
+        Thread.sleep(200); // a second end, or a connection taken late, would have shown by now
+        assertThat(events.count(Event.Type.CALL_FAILED)).as("the call ended once").isOne();
+        assertThat(events.count(Event.Type.CONNECTION_ACQUIRED)).as("connections taken").isEqualTo(connections);
+        assertThat(events.count(Event.Type.CONNECTION_RELEASED)).as("connections given back").isEqualTo(connections);
     }
 
     private Path bigFile() throws IOException {

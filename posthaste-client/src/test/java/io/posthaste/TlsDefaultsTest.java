@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
+import io.posthaste.testing.TestServer;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -16,16 +18,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * TLS is verified by default and cannot be talked out of it by a certificate: expired, not yet
  * valid, issued for another name, self-signed, from an unknown authority, naming the host only in
  * its common name — each is a TLS failure, even when the client trusts the issuing authority. The
- * client offers TLS 1.3 and 1.2 only, and names the host (SNI). Certificates are made here.
+ * client offers TLS 1.3 and 1.2 only, and names the host (SNI). A connection is reused only by a
+ * request it would have satisfied when it was opened: never by one for another host name on the
+ * same address, nor by https on a plain connection. Certificates are made here.
  */
 class TlsDefaultsTest {
 
@@ -130,6 +137,56 @@ class TlsDefaultsTest {
             assertThat(server.accepted()).as("a certificate failure is final: no retry").isEqualTo(1);
             // The session that trusts the authority is not affected by the one that does not.
             assertThat(get(server, "localhost", trustingTheAuthority)).isEqualTo(200);
+        }
+    }
+
+    /**
+     * How a test sends: {@code send()} on this platform thread (its own event loop keeps the
+     * connection) or {@code sendAsync()} (the shared pool keeps it).
+     */
+    enum CallPath {
+        CALLER_DRIVEN, SHARED_POOL;
+
+        Response get(ClientSession session, String url) {
+            RequestBuilder request = session.get(url);
+            return this == CALLER_DRIVEN ? request.send() : request.sendAsync().join();
+        }
+    }
+
+    private static ClientSession loopbackSession(X509TrustManager trust) {
+        return ClientSession.builder().trustManager(trust)
+                .resolver(host -> List.of(InetAddress.getLoopbackAddress())).build();
+    }
+
+    private static void assertRefusedAsTls(CallPath path, ClientSession session, String url) {
+        assertThatThrownBy(() -> path.get(session, url)).as(url)
+                .satisfies(e -> assertThat(e instanceof CompletionException ? e.getCause() : e)
+                        .isInstanceOfSatisfying(ClientConnectionException.class,
+                                c -> assertThat(c.isTlsFailure()).isTrue()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(CallPath.class)
+    void aConnectionCheckedForOneHostNameIsNeverReusedForAnotherOnTheSameAddress(CallPath path) {
+        // The certificate names localhost; both names lead to the same address and port.
+        try (TestServer server = TestServer.builder().tls().start();
+                ClientSession session = loopbackSession(server.trustManager())) {
+            assertThat(path.get(session, "https://localhost:" + server.port() + "/get").status()).isEqualTo(200);
+            assertRefusedAsTls(path, session, "https://elsewhere.test:" + server.port() + "/get");
+            assertThat(server.connectionCount()).as("the stricter request opened its own connection").isEqualTo(2);
+            assertThat(server.requestCount()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(CallPath.class)
+    void anHttpsRequestNeverReusesAPlainConnectionToTheSameHostAndPort(CallPath path) {
+        try (TestServer plain = TestServer.start();
+                ClientSession session = loopbackSession(trustingTheAuthority)) {
+            assertThat(path.get(session, "http://localhost:" + plain.port() + "/get").status()).isEqualTo(200);
+            assertRefusedAsTls(path, session, "https://localhost:" + plain.port() + "/get");
+            assertThat(plain.connectionCount()).as("the https request opened its own connection").isEqualTo(2);
+            assertThat(plain.requestCount()).isEqualTo(1);
         }
     }
 

@@ -24,7 +24,9 @@ public enum Fault {
      * Answers as soon as the request head arrives, without sending {@code 100 Continue} and without
      * reading the body (an early 401 or 413). The answer carries {@code Connection: close}; the server
      * then half-closes and discards whatever body still arrives, so the client can read the answer.
-     * The request is recorded with an empty body.
+     * The request is recorded when the connection closes (by the client, or by the server after
+     * five seconds), with no body kept and {@link RecordedRequest#bodySize()} counting the bytes that
+     * arrived after the head, framing included: zero for a client that held its body back.
      */
     RESPOND_BEFORE_BODY,
     /**

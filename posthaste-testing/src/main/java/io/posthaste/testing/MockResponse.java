@@ -69,6 +69,8 @@ public final class MockResponse {
         return "MockResponse[" + spec.status() + " " + spec.reason()
                 + (spec.fault() != null ? ", fault=" + spec.fault() : "")
                 + (spec.raw() != null ? ", raw " + spec.raw().length + " bytes" : ", body " + spec.body().length + " bytes")
+                + (spec.rawRepeat() != null ? " + " + spec.rawRepeat().times() + " × "
+                        + spec.rawRepeat().pattern().length + " bytes" : "")
                 + "]";
     }
 
@@ -90,6 +92,7 @@ public final class MockResponse {
         private Fault fault;
         private long disconnectAfterBodyBytes = -1;
         private byte[] raw;
+        private ResponseSpec.Repeat rawRepeat;
 
         private Builder() {
         }
@@ -111,6 +114,7 @@ public final class MockResponse {
             fault = s.fault();
             disconnectAfterBodyBytes = s.disconnectAfterBodyBytes();
             raw = s.raw();
+            rawRepeat = s.rawRepeat();
         }
 
         /** Sets the status code (100-999); the reason phrase defaults to the standard one, or "Unknown". */
@@ -263,8 +267,41 @@ public final class MockResponse {
             return this;
         }
 
+        /**
+         * Follows the {@link #raw} bytes (or, without them, makes the whole answer) with
+         * {@code pattern} written {@code times} times, made as it is written rather than held: an
+         * answer far larger than any heap, such as a status line that never ends or a body of a
+         * gibibyte, costs the server about 64 KiB. Writing waits while the client does not read and
+         * stops when it closes the connection. Delays apply; throttling and
+         * {@link #disconnectAfterBodyBytes} do not combine with it.
+         *
+         * {@snippet :
+         * MockResponse.builder()
+         *         .raw("HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\n\r\n".getBytes(US_ASCII))
+         *         .rawRepeated(new byte[65_536], 16_384)   // 1 GiB of zeros
+         *         .build();
+         * }
+         */
+        public Builder rawRepeated(byte[] pattern, long times) {
+            if (pattern == null || pattern.length == 0) {
+                throw new IllegalArgumentException("the pattern must not be empty");
+            }
+            if (times < 1) {
+                throw new IllegalArgumentException("times must be at least 1: " + times);
+            }
+            if (raw == null) {
+                raw = new byte[0];
+            }
+            this.rawRepeat = new ResponseSpec.Repeat(pattern.clone(), times);
+            return this;
+        }
+
         /** Returns the immutable answer. */
         public MockResponse build() {
+            if (rawRepeat != null && (throttleBytes > 0 || disconnectAfterBodyBytes >= 0)) {
+                throw new IllegalStateException("rawRepeated(...) does not combine with throttle or "
+                        + "disconnectAfterBodyBytes");
+            }
             if (raw != null && (body.length > 0 || !headers.isEmpty() || chunkSizes != null || !trailers.isEmpty()
                     || coding != ContentCoding.IDENTITY || interimContinues > 0)) {
                 throw new IllegalStateException("raw(...) writes exact bytes; do not combine it with body, headers,"
@@ -273,7 +310,7 @@ public final class MockResponse {
             return new MockResponse(new ResponseSpec(status, reason != null ? reason : Statuses.reason(status),
                     List.copyOf(headers), body, chunkSizes, throttleBytes, throttlePeriodNanos, headersDelayNanos,
                     bodyDelayNanos, closeConnection, List.copyOf(trailers), coding, interimContinues, fault,
-                    disconnectAfterBodyBytes, raw));
+                    disconnectAfterBodyBytes, raw, rawRepeat));
         }
 
         private static long nanos(Duration d, String what) {

@@ -9,6 +9,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.OptionalSslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.posthaste.testing.internal.ServerConnection;
 import io.posthaste.testing.internal.TlsMaterial;
@@ -76,10 +77,12 @@ public final class TestServer implements AutoCloseable {
     private final String urlHost;
     private final int port;
     private final TlsMaterial tls;
+    private final boolean plainToo;
     private ExecutorService dispatchExecutor;
 
     private TestServer(Builder b) {
         this.tls = b.tls ? TlsMaterial.generate(b.host) : null;
+        this.plainToo = b.plainToo;
         this.router = new Router(b.dispatcher, this::dispatchExecutor);
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("posthaste-testserver", true),
                 NioIoHandler.newFactory());
@@ -95,10 +98,13 @@ public final class TestServer implements AutoCloseable {
                             int id = connections.incrementAndGet();
                             open.add(ch);
                             ch.closeFuture().addListener(f -> open.remove(ch));
-                            if (tls != null) {
+                            if (tls != null && plainToo) {
+                                // Tells TLS from plain HTTP by the first bytes, then steps aside.
+                                ch.pipeline().addLast(new OptionalSslHandler(tls.serverContext()));
+                            } else if (tls != null) {
                                 ch.pipeline().addLast(tls.serverContext().newHandler(ch.alloc()));
                             }
-                            ch.pipeline().addLast(new ServerConnection(router, id, maxBody, tls != null));
+                            ch.pipeline().addLast(new ServerConnection(router, id, maxBody));
                         }
                     })
                     .bind(b.host, b.port).syncUninterruptibly().channel();
@@ -309,6 +315,7 @@ public final class TestServer implements AutoCloseable {
     /** Configures a {@link TestServer}; not thread-safe. */
     public static final class Builder {
         private boolean tls;
+        private boolean plainToo;
         private String host = "127.0.0.1";
         private int port;
         private Dispatcher dispatcher;
@@ -320,6 +327,17 @@ public final class TestServer implements AutoCloseable {
         /** Serves HTTPS with a certificate generated at start (see {@link #trustManager()}). */
         public Builder tls() {
             this.tls = true;
+            return this;
+        }
+
+        /**
+         * With {@link #tls()}, also serves plain HTTP on the same port, telling the two apart by a
+         * connection's first bytes; {@link RecordedRequest#tls()} says which a request used. For
+         * tests where only the scheme changes, such as a redirect from {@code http://localhost:PORT}
+         * to {@code https://localhost:PORT}. {@link #url} still gives the https URL.
+         */
+        public Builder plainToo() {
+            this.plainToo = true;
             return this;
         }
 
@@ -358,6 +376,9 @@ public final class TestServer implements AutoCloseable {
 
         /** Starts the server; it is listening when this returns. */
         public TestServer start() {
+            if (plainToo && !tls) {
+                throw new IllegalStateException("plainToo() serves plain HTTP beside TLS: add tls()");
+            }
             return new TestServer(this);
         }
     }

@@ -100,7 +100,20 @@ class FaultTest {
         }
         RecordedRequest r = server.takeRequest();
         assertThat(r.path()).isEqualTo("/big");
-        assertThat(r.bodySize()).isZero();
+        assertThat(r.body()).as("nothing is kept").isEmpty();
+        assertThat(r.bodySize()).as("what arrived after the early answer is counted").isEqualTo(64 * 1024);
+    }
+
+    @Test
+    void respondBeforeBodyRecordsNoBodyBytesForAClientThatHeldItsBodyBack() throws Exception {
+        server.enqueue(MockResponse.builder().status(413).fault(Fault.RESPOND_BEFORE_BODY).build());
+        try (RawClient c = new RawClient(server)) {
+            c.send("PUT /held HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(413);
+            assertThat(server.takeRequest(Duration.ofMillis(200))).as("recorded once the connection closes")
+                    .isNull();
+        }
+        assertThat(server.takeRequest().bodySize()).isZero();
     }
 
     @Test

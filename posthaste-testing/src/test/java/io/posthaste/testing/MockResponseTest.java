@@ -162,6 +162,33 @@ class MockResponseTest {
     }
 
     @Test
+    void aRepeatedPatternFollowsTheRawBytesWithoutBeingHeldWhole() throws Exception {
+        byte[] head = "HTTP/1.1 200 OK\r\nContent-Length: 300003\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        server.enqueue(MockResponse.builder().raw(head).rawRepeated("abc".getBytes(StandardCharsets.US_ASCII), 100_001)
+                .build());
+        try (RawClient c = new RawClient(server)) {
+            RawClient.Response r = c.send(RawClient.get("/")).read();
+            assertThat(r.body()).hasSize(300_003);
+            assertThat(r.bodyUtf8()).startsWith("abcabc").endsWith("abcabc").doesNotContain("aa", "bb", "cc");
+        }
+    }
+
+    @Test
+    void aRepeatedAnswerLargerThanTheHeapStopsWhenTheClientLeaves() throws Exception {
+        // 16 GiB: far more than this JVM could ever hold, so it must be made as it is written.
+        server.enqueue(MockResponse.builder().rawRepeated(new byte[1 << 20], 16L << 10).build());
+        try (RawClient c = new RawClient(server)) {
+            c.send(RawClient.get("/"));
+            assertThat(c.socket().getInputStream().readNBytes(8 << 20)).hasSize(8 << 20);
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (server.openConnectionCount() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(server.openConnectionCount()).as("the server stopped writing and closed").isZero();
+    }
+
+    @Test
     void builderRejectsBadInputWithClearMessages() {
         MockResponse.Builder b = MockResponse.builder();
         assertThatThrownBy(() -> b.status(99)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("99");
@@ -182,6 +209,10 @@ class MockResponseTest {
         assertThatThrownBy(() -> MockResponse.status(42)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MockResponse.builder().raw(new byte[1]).body("x").build())
                 .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> b.rawRepeated(new byte[0], 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.rawRepeated(new byte[1], 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MockResponse.builder().rawRepeated(new byte[1], 2)
+                .throttle(1, Duration.ofMillis(1)).build()).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -64,6 +64,25 @@ class TlsTest {
     }
 
     @Test
+    void plainTooServesHttpAndHttpsOnOnePortAndRecordsWhich() throws Exception {
+        try (TestServer both = TestServer.builder().tls().plainToo().start()) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .sslContext(both.clientSslContext()).build();
+            assertThat(client.send(HttpRequest.newBuilder(both.uri("/get")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            try (RawClient plain = new RawClient(both.port(), 5_000)) {
+                assertThat(plain.send(RawClient.get("/get")).read().status()).isEqualTo(200);
+            }
+            assertThat(both.takeRequest().tls()).isTrue();
+            RecordedRequest second = both.takeRequest();
+            assertThat(second.tls()).isFalse();
+            assertThat(second.url()).startsWith("http://");
+        }
+        assertThatThrownBy(() -> TestServer.builder().plainToo().start()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("tls()");
+    }
+
+    @Test
     void eachTlsServerHasItsOwnCertificate() {
         try (TestServer other = TestServer.builder().tls().start()) {
             assertThat(other.certificate()).isNotEqualTo(server.certificate());

@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 
 /**
  * The framing of {@code multipart/form-data} (RFC 7578, RFC 2046 §5.1). A body is a list of
@@ -17,7 +18,11 @@ import java.util.List;
  */
 public final class MultipartEncoding {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Where boundaries come from. Unpredictable on purpose: a part whose content contains the
+     * boundary it will be framed with could forge parts of its own.
+     */
+    private static final Random BOUNDARY_SOURCE = new SecureRandom();
     private static final String BOUNDARY_CHARS =
             "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'()+_,-./:=? ";
 
@@ -27,8 +32,13 @@ public final class MultipartEncoding {
     /** Returns 128 random bits as 32 hex digits. */
     public static String newBoundary() {
         byte[] bits = new byte[16];
-        RANDOM.nextBytes(bits);
+        BOUNDARY_SOURCE.nextBytes(bits);
         return HexFormat.of().formatHex(bits);
+    }
+
+    /** Returns the source of {@link #newBoundary()}: for the test that holds it to {@link SecureRandom}. */
+    static Random boundarySource() {
+        return BOUNDARY_SOURCE;
     }
 
     /** Checks a caller-chosen boundary against RFC 2046's grammar. */

@@ -2,7 +2,13 @@ package io.posthaste.reliability.blocking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.channel.ManualIoEventLoop;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import io.netty.util.internal.ThreadExecutorMap;
 import io.posthaste.ClientSession;
+import io.posthaste.Event;
+import io.posthaste.EventListener;
+import io.posthaste.Interceptor;
 import io.posthaste.Response;
 import io.posthaste.StreamingResponse;
 import io.posthaste.testing.MockResponse;
@@ -17,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,11 +33,23 @@ import reactor.blockhound.BlockHound;
 import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
- * No blocking call ever runs on one of the client's I/O threads ({@code posthaste-io-*}):
- * BlockHound instruments the JDK's blocking methods (sleeping, waiting, file and socket I/O) and
- * records every call made on an event loop while the client does its whole range of work — plain
- * and TLS requests, file uploads, compressed answers, redirects, cookies, name look-ups, streamed
- * reads, async calls. A blocking call there would stall every connection on that loop.
+ * No blocking call ever runs on an event loop of the client: neither on the shared loops'
+ * threads ({@code posthaste-io-*}), nor on a platform thread inside {@code send()} while it drives
+ * its own loop. BlockHound instruments the JDK's blocking methods (sleeping, waiting, parking, file
+ * and socket I/O) and records every call made on an event loop while the client does its whole
+ * range of work — plain and TLS requests, file uploads, compressed answers, redirects, cookies,
+ * name look-ups, streamed reads, async calls. A blocking call there would stall every connection
+ * on that loop, or, on a caller's loop, the timeouts of that caller's own call.
+ *
+ * <p>A caller-driven thread is an event loop only part of the time: inside
+ * {@code ManualIoEventLoop.run}, where it waits in {@code epoll_wait} (native, and the one wait it
+ * is there for) and runs the handlers and tasks of its connections; outside, it is the caller's
+ * own thread and may block as it likes. Netty marks the inside itself: while the loop runs, the
+ * loop is the thread's {@link ThreadExecutorMap#currentExecutor() current executor}. So threads
+ * that are not Netty's own are judged on every blocking call rather than once ({@code
+ * addDynamicThreadPredicate}), and one counts as an event loop exactly while a
+ * {@link ManualIoEventLoop} is its current executor. Naming or marking whole threads would not
+ * do: the same thread that must not block in a handler blocks legitimately before and after.
  *
  * <p>BlockHound is installed for the rest of this JVM (it cannot be removed), which is why it
  * lives in this module, whose other tests are happy to be watched too. Needs
@@ -57,14 +76,25 @@ class EventLoopBlockingTest {
                 .allowBlockingCallsInside("io.posthaste.internal.netty.ResponseBodyStream", "offer")
                 .allowBlockingCallsInside("io.posthaste.internal.netty.ResponseBodyStream", "end")
                 .allowBlockingCallsInside("io.posthaste.internal.netty.ResponseBodyStream", "fail")
+                // Any thread may drive a loop of its own, so threads that are not Netty's are
+                // asked on each blocking call whether they are driving one right now.
+                .addDynamicThreadPredicate(thread -> !(thread instanceof FastThreadLocalThread))
+                .nonBlockingThreadPredicate(current -> current.or(EventLoopBlockingTest::drivesACallerLoop))
                 // Record rather than throw, so one run lists every offence with its stack.
                 .blockingMethodCallback(method -> {
-                    String thread = Thread.currentThread().getName();
-                    if (thread.startsWith("posthaste-io")) {
-                        BLOCKING_CALLS.add(thread + ": " + method + "\n" + stack());
+                    Thread thread = Thread.currentThread();
+                    if (thread.getName().startsWith("posthaste-io")) {
+                        BLOCKING_CALLS.add(thread.getName() + ": " + method + "\n" + stack());
+                    } else if (drivesACallerLoop(thread)) {
+                        BLOCKING_CALLS.add(thread.getName() + " (driving its own loop): " + method + "\n" + stack());
                     }
                 })
                 .install();
+    }
+
+    /** Whether {@code thread} is the current thread and is inside a caller-driven loop's run. */
+    private static boolean drivesACallerLoop(Thread thread) {
+        return thread == Thread.currentThread() && ThreadExecutorMap.currentExecutor() instanceof ManualIoEventLoop;
     }
 
     private static String stack() {
@@ -103,12 +133,45 @@ class EventLoopBlockingTest {
     }
 
     @Test
+    void aBlockingCallWhileDrivingACallerLoopIsCaughtAndOneOutsideIsNot() throws Exception {
+        // Proves the watch on caller-driven loops works: a network interceptor that sleeps runs on
+        // the calling thread outside the loop for the first hop (allowed: the caller may block) and
+        // inside it for the redirect's hop (the response that asked for it arrived there).
+        Interceptor sleeping = (request, chain) -> {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return chain.proceed(request);
+        };
+        String caller = Thread.currentThread().getName();
+        int before = BLOCKING_CALLS.size();
+        try (TestServer server = TestServer.start();
+                ClientSession session = ClientSession.builder().addNetworkInterceptor(sleeping).build()) {
+            assertThat(session.get(server.url("/redirect/1")).send().status()).isEqualTo(200);
+        }
+        List<String> caught = List.copyOf(BLOCKING_CALLS.subList(before, BLOCKING_CALLS.size()));
+        BLOCKING_CALLS.removeAll(caught);
+        assertThat(caught).as("caught on the caller's loop, for the redirect's hop only").singleElement()
+                .satisfies(call -> assertThat(call).startsWith(caller + " (driving its own loop)").contains("sleep"));
+    }
+
+    @Test
     void theClientNeverBlocksAnIoThread() throws Exception {
         Path file = Files.write(dir.resolve("upload.bin"), new byte[3 << 20]);
+        AtomicInteger onCallerLoop = new AtomicInteger();
+        AtomicInteger onSharedLoop = new AtomicInteger();
+        EventListener whereAnswersArrive = event -> {
+            if (event.type() == Event.Type.RESPONSE_HEADERS_RECEIVED) {
+                (drivesACallerLoop(Thread.currentThread()) ? onCallerLoop : onSharedLoop).incrementAndGet();
+            }
+        };
         try (TestServer plain = TestServer.start();
                 TestServer tls = TestServer.builder().tls().start();
                 ClientSession session = ClientSession.builder().trustManager(tls.trustManager())
-                        .resolver(host -> List.of(InetAddress.getLoopbackAddress())).build()) {
+                        .resolver(host -> List.of(InetAddress.getLoopbackAddress()))
+                        .eventListener(whereAnswersArrive).build()) {
             String byName = "http://posthaste.test:" + plain.port();
             assertThat(session.get(byName + "/get").send().status()).isEqualTo(200);
             assertThat(session.post(plain.url("/post")).json(Map.of("k", "v")).send().status()).isEqualTo(200);
@@ -128,7 +191,13 @@ class EventLoopBlockingTest {
             }
             CompletableFuture<Response> async = session.get(tls.url("/delay/0")).sendAsync();
             assertThat(async.join().status()).isEqualTo(200);
+            CompletableFuture<Response> asyncUpload = session.post(plain.url("/post")).files(Map.of("f", file))
+                    .sendAsync();
+            assertThat(asyncUpload.join().status()).isEqualTo(200);
         }
-        assertThat(BLOCKING_CALLS).as("blocking calls on posthaste-io threads").isEmpty();
+        // Both kinds of loop did the work above, so both were watched.
+        assertThat(onCallerLoop.get()).as("answers read on this thread's own loop (send())").isPositive();
+        assertThat(onSharedLoop.get()).as("answers read on the shared loops (stream(), sendAsync())").isPositive();
+        assertThat(BLOCKING_CALLS).as("blocking calls on event loops").isEmpty();
     }
 }

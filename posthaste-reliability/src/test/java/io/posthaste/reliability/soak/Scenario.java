@@ -1,7 +1,11 @@
 package io.posthaste.reliability.soak;
 
 import io.posthaste.Body;
+import io.posthaste.ClientConnectionException;
+import io.posthaste.ClientPayloadException;
+import io.posthaste.ClientResponseException;
 import io.posthaste.ClientSession;
+import io.posthaste.ClientTimeoutException;
 import io.posthaste.MediaType;
 import io.posthaste.Multipart;
 import io.posthaste.Response;
@@ -48,8 +52,27 @@ enum Scenario {
     }
 
     /**
-     * Runs one exchange and returns a label for its outcome: "ok" (body checked) or the status.
-     * Failures are thrown, for the caller to classify.
+     * Returns whether {@code failure}, thrown by {@link #run}, is the one this scenario's fault
+     * calls for: a connection error for a disconnect or a reset, the total timeout for a stall, a
+     * 503 once the retries are spent, a payload error for a cut body. Healthy exchanges (and a
+     * cancelled call, which {@link #run} reports itself) expect none: anything they throw is a
+     * failure of the soak.
+     */
+    boolean expects(Throwable failure) {
+        return switch (this) {
+            case DISCONNECT_AT_START, DISCONNECT_AFTER_HEAD, RESET -> failure instanceof ClientConnectionException;
+            case STALL -> failure instanceof ClientTimeoutException timeout
+                    && timeout.phase() == ClientTimeoutException.Phase.TOTAL;
+            case FLAKY_5XX -> failure instanceof ClientResponseException response && response.status() == 503;
+            case CUT_BODY -> failure instanceof ClientPayloadException;
+            case GET_SMALL, GET_CHUNKED, GET_GZIP, GET_THROTTLED, UPLOAD_FILE, UPLOAD_STREAM, UPLOAD_MULTIPART,
+                    STREAM_DOWNLOAD, CANCEL_ASYNC -> false;
+        };
+    }
+
+    /**
+     * Runs one exchange and returns a label for its outcome: "ok" (body checked), the status, or
+     * "cancelled". Failures are thrown, for the caller to hold against {@link #expects}.
      */
     String run(ClientSession session, String base, Path file) throws Exception {
         ThreadLocalRandom random = ThreadLocalRandom.current();

@@ -24,12 +24,23 @@ import java.util.Map;
  * @param fault the fault to inject, or null
  * @param disconnectAfterBodyBytes close after this many body bytes, or -1
  * @param raw exact bytes to write instead of a composed answer, or null
+ * @param rawRepeat bytes written after {@code raw}, made as they are written, or null
  */
 public record ResponseSpec(int status, String reason, List<Map.Entry<String, String>> headers, byte[] body,
                            int[] chunkSizes, int throttleBytes, long throttlePeriodNanos,
                            long headersDelayNanos, long bodyDelayNanos, boolean closeConnection,
                            List<Map.Entry<String, String>> trailers, ContentCoding coding,
-                           int interimContinues, Fault fault, long disconnectAfterBodyBytes, byte[] raw) {
+                           int interimContinues, Fault fault, long disconnectAfterBodyBytes, byte[] raw,
+                           Repeat rawRepeat) {
+
+    /**
+     * A pattern written {@code times} times in a row, never held whole.
+     *
+     * @param pattern the bytes to repeat (not empty)
+     * @param times how many copies (at least 1)
+     */
+    public record Repeat(byte[] pattern, long times) {
+    }
 
     /** Returns whether the fault (if any) acts before the request body is read. */
     public boolean actsBeforeBody() {

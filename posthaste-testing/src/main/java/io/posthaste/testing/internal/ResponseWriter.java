@@ -32,7 +32,14 @@ public final class ResponseWriter {
         void finished(boolean open);
     }
 
-    private record Step(long delayNanos, ByteBuf data) {
+    /** How many bytes of a repeated pattern go out in one write. */
+    static final int REPEAT_BLOCK_BYTES = 64 * 1024;
+
+    /** Bytes to write after a pause; written {@code times} times in a row when more than once. */
+    private record Step(long delayNanos, ByteBuf data, long times) {
+        Step(long delayNanos, ByteBuf data) {
+            this(delayNanos, data, 1);
+        }
     }
 
     private ResponseWriter() {
@@ -69,6 +76,9 @@ public final class ResponseWriter {
             truncated = limit >= 0;
             int n = truncated ? (int) Math.min(limit, raw.length) : raw.length;
             addThrottled(steps, spec, Unpooled.wrappedBuffer(raw, 0, n), spec.headersDelayNanos());
+            if (spec.rawRepeat() != null) {
+                addRepeated(steps, spec.rawRepeat());
+            }
         } else {
             truncated = compose(steps, spec, head, keepAlive);
         }
@@ -189,19 +199,46 @@ public final class ResponseWriter {
         data.release();
     }
 
+    /**
+     * Queues {@code repeat} as blocks of about {@link #REPEAT_BLOCK_BYTES}, each written once the
+     * one before is on the wire, so the server holds one block however long the answer.
+     */
+    private static void addRepeated(Deque<Step> steps, ResponseSpec.Repeat repeat) {
+        byte[] pattern = repeat.pattern();
+        long perBlock = Math.max(1, Math.min(repeat.times(), REPEAT_BLOCK_BYTES / pattern.length));
+        steps.add(new Step(0, copies(pattern, perBlock), repeat.times() / perBlock));
+        long rest = repeat.times() % perBlock;
+        if (rest > 0) {
+            steps.add(new Step(0, copies(pattern, rest)));
+        }
+    }
+
+    private static ByteBuf copies(byte[] pattern, long times) {
+        ByteBuf block = Unpooled.buffer((int) (pattern.length * times));
+        for (long i = 0; i < times; i++) {
+            block.writeBytes(pattern);
+        }
+        return block;
+    }
+
     private static void run(Channel ch, Deque<Step> steps, Runnable after) {
         Step step = steps.poll();
         if (step == null) {
             after.run();
             return;
         }
+        if (step.times() > 1) {
+            // The step keeps its buffer for the copies still to come; each write sends a view.
+            steps.addFirst(new Step(0, step.data(), step.times() - 1));
+        }
+        ByteBuf data = step.times() > 1 ? step.data().retainedDuplicate() : step.data();
         Runnable write = () -> {
             if (!ch.isActive()) {
-                step.data().release();
+                data.release();
                 steps.forEach(s -> s.data().release());
                 return;
             }
-            ch.writeAndFlush(step.data()).addListener(f -> {
+            ch.writeAndFlush(data).addListener(f -> {
                 if (f.isSuccess()) {
                     run(ch, steps, after);
                 } else {

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.posthaste.testing.Fault;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,6 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private final RequestHandler handler;
     private final int connectionId;
     private final long maxRecordedBodyBytes;
-    private final boolean tls;
     private final RequestParser parser = new RequestParser();
     private ChannelHandlerContext ctx;
     private ByteBuf cumulation;
@@ -32,12 +32,15 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private RequestHead head;
     private BodyRecorder recorder;
     private SinkMeter sink;
+    /** Whether the current head was answered early; it is then recorded when the connection closes. */
+    private boolean answeredEarly;
+    /** Bytes that arrived after an early-answered head: read and dropped, only counted. */
+    private long bytesAfterEarlyAnswer;
 
-    public ServerConnection(RequestHandler handler, int connectionId, long maxRecordedBodyBytes, boolean tls) {
+    public ServerConnection(RequestHandler handler, int connectionId, long maxRecordedBodyBytes) {
         this.handler = handler;
         this.connectionId = connectionId;
         this.maxRecordedBodyBytes = maxRecordedBodyBytes;
-        this.tls = tls;
     }
 
     @Override
@@ -58,6 +61,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf in = (ByteBuf) msg;
+        if (mode == Mode.DISCARDING) {
+            bytesAfterEarlyAnswer += in.readableBytes();
+        }
         if (mode == Mode.STALLED || mode == Mode.DISCARDING || mode == Mode.CLOSED) {
             in.release();
             return;
@@ -78,6 +84,11 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     public void channelInactive(ChannelHandlerContext ctx) {
         mode = Mode.CLOSED;
         releaseCumulation();
+        if (answeredEarly) {
+            // Only now is it known how much of its body the client sent despite the early answer.
+            answeredEarly = false;
+            handler.record(headOnly(bytesAfterEarlyAnswer));
+        }
         ctx.fireChannelInactive();
     }
 
@@ -98,6 +109,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         } catch (RequestParser.BadRequest e) {
             badRequest(e);
         } finally {
+            if (cumulation != null && mode == Mode.DISCARDING) {
+                bytesAfterEarlyAnswer += cumulation.readableBytes();
+            }
             if (cumulation != null && (!cumulation.isReadable() || mode == Mode.CLOSED
                     || mode == Mode.DISCARDING || mode == Mode.STALLED)) {
                 releaseCumulation();
@@ -126,11 +140,11 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     mode = Mode.CLOSED;
                     ctx.close();
                 } else if (early.fault() == Fault.DISCONNECT_AFTER_REQUEST_HEAD) {
-                    handler.record(headOnly());
+                    handler.record(headOnly(0));
                     mode = Mode.CLOSED;
                     ctx.close();
                 } else {
-                    handler.record(headOnly());
+                    answeredEarly = true;
                     mode = Mode.DISCARDING;
                     ResponseWriter.write(ctx.channel(), early, requestHead, true, open -> { });
                 }
@@ -170,10 +184,10 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         if (sink != null) {
             SinkResult result = sink.finish();
             request = new ReceivedRequest(head, new byte[0], result.bytes(), result.chunked(), List.of(),
-                    trailers, connectionId, sequence, tls, remoteIp(), result);
+                    trailers, connectionId, sequence, tls(), remoteIp(), result);
         } else {
             request = new ReceivedRequest(head, recorder.bytes(), recorder.size(), recorder.chunked(),
-                    recorder.chunkSizes(), trailers, connectionId, sequence, tls, remoteIp(), null);
+                    recorder.chunkSizes(), trailers, connectionId, sequence, tls(), remoteIp(), null);
         }
         sink = null;
         recorder = null;
@@ -220,9 +234,15 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         process();
     }
 
-    private ReceivedRequest headOnly() {
-        return new ReceivedRequest(head, new byte[0], 0, false, List.of(), List.of(), connectionId, sequence,
-                tls, remoteIp(), null);
+    /** The head alone; {@code bytesAfterHead} counts what arrived after it (raw, framing included). */
+    private ReceivedRequest headOnly(long bytesAfterHead) {
+        return new ReceivedRequest(head, new byte[0], bytesAfterHead, false, List.of(), List.of(), connectionId,
+                sequence, tls(), remoteIp(), null);
+    }
+
+    /** Whether this connection speaks TLS (on a port serving both, the first bytes decided). */
+    private boolean tls() {
+        return ctx.pipeline().get(SslHandler.class) != null;
     }
 
     private String remoteIp() {
