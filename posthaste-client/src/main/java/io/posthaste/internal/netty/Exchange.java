@@ -59,6 +59,9 @@ final class Exchange {
      */
     private static final int MAX_SILENT_RETRIES = 2;
 
+    /** How long a connection rests before a non-idempotent request asks the kernel if it closed. */
+    private static final long PEER_CHECK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
     private final NettyExchanger engine;
     private final ExchangeSpec spec;
     private final CompletableFuture<Response> result;
@@ -191,9 +194,12 @@ final class Exchange {
             return;
         }
         reusedConnection = conn.isReused();
-        if (!conn.isUsable() || reusedConnection && !spec.retryable() && conn.peerHasClosed()) {
+        if (!conn.isUsable() || reusedConnection && !spec.retryable()
+                && conn.nanosSinceLastExchange() >= PEER_CHECK_AFTER_NANOS && conn.peerHasClosed()) {
             // Closed before a byte of this request went out: any request may go again. The
-            // kernel is asked only for requests that a stale connection could not retry.
+            // kernel is asked only for requests that a stale connection could not retry, and only
+            // after a pause (a server's idle timeout); a close racing a prompt reuse is caught
+            // after the write, by the reset that refuses it (refusedUnread).
             messages.forEach(ReferenceCountUtil::safeRelease);
             onAttemptFailed(new java.nio.channels.ClosedChannelException());
             return;

@@ -40,6 +40,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Conne
     private int exchanges;
     private boolean reading;
     private boolean peerReset;
+    private long lastExchangeEndNanos;
     private EpollTcpInfo tcpInfo;
     private volatile boolean broken;
     private long idleSince;
@@ -171,7 +172,13 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Conne
     void detach(Exchange done) {
         if (exchange == done) {
             exchange = null;
+            lastExchangeEndNanos = System.nanoTime();
         }
+    }
+
+    /** Returns how long ago the last exchange on this connection ended. Event loop only. */
+    long nanosSinceLastExchange() {
+        return System.nanoTime() - lastExchangeEndNanos;
     }
 
     /** Marks the connection as not reusable (a timed-out or failed exchange). */
