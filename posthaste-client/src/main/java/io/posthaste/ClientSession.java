@@ -592,15 +592,39 @@ public final class ClientSession implements AutoCloseable {
 
         /** Returns the session; it starts its threads now. */
         public ClientSession build() {
-            return new ClientSession(new SessionConfig(baseUrl, headers.build(), userAgent, timeouts,
-                    maxConnectionsPerOrigin, Math.max(maxConnectionsTotal, 1), idleTimeout,
-                    raiseForStatus, jsonCodec, checkJsonContentType, maxResponseBodySize,
-                    maxResponseHeaderSize, maxResponseHeaders, Set.copyOf(sensitiveHeaders),
-                    decompress, sslContext, trustManager, eventLoopThreads, threadFactory,
-                    callbackExecutor, List.copyOf(interceptors), List.copyOf(networkInterceptors),
-                    followRedirects, maxRedirects, allowHttpsToHttpRedirects,
-                    cookieJar != null ? cookieJar : CookieJar.inMemory(), retryPolicy, eventListener,
-                    auth(), resolver, callerDrivenIo));
+            return new ClientSession(SessionConfig.builder()
+                    .baseUrl(baseUrl)
+                    .defaultHeaders(headers.build())
+                    .userAgent(userAgent)
+                    .timeouts(timeouts)
+                    .maxConnectionsPerOrigin(maxConnectionsPerOrigin)
+                    .maxConnectionsTotal(Math.max(maxConnectionsTotal, 1))
+                    .idleTimeout(idleTimeout)
+                    .raiseForStatus(raiseForStatus)
+                    .jsonCodec(jsonCodec)
+                    .checkJsonContentType(checkJsonContentType)
+                    .maxResponseBodySize(maxResponseBodySize)
+                    .maxResponseHeaderSize(maxResponseHeaderSize)
+                    .maxResponseHeaders(maxResponseHeaders)
+                    .sensitiveHeaders(sensitiveHeaders)
+                    .decompress(decompress)
+                    .sslContext(sslContext)
+                    .trustManager(trustManager)
+                    .eventLoopThreads(eventLoopThreads)
+                    .threadFactory(threadFactory)
+                    .callbackExecutor(callbackExecutor)
+                    .interceptors(interceptors)
+                    .networkInterceptors(networkInterceptors)
+                    .followRedirects(followRedirects)
+                    .maxRedirects(maxRedirects)
+                    .allowHttpsToHttpRedirects(allowHttpsToHttpRedirects)
+                    .cookieJar(cookieJar != null ? cookieJar : CookieJar.inMemory())
+                    .retryPolicy(retryPolicy)
+                    .eventListener(eventListener)
+                    .auth(auth())
+                    .resolver(resolver)
+                    .callerDrivenIo(callerDrivenIo)
+                    .build());
         }
 
         private SessionAuth auth() {
