@@ -60,7 +60,7 @@ final class Exchange {
     private static final int MAX_SILENT_RETRIES = 2;
 
     /** How long a connection rests before a non-idempotent request asks the kernel if it closed. */
-    private static final long PEER_CHECK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long PEER_CHECK_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final NettyExchanger engine;
     private final ExchangeSpec spec;
@@ -132,8 +132,13 @@ final class Exchange {
     }
 
     private void acquire(boolean fresh) {
-        CompletableFuture<HttpConnection> acquiring = engine.acquire(Origin.of(spec.url()),
-                spec.timeouts(), fresh);
+        Origin origin = Origin.of(spec.url());
+        HttpConnection idle = fresh ? null : engine.pollIdle(origin);
+        if (idle != null) {
+            onAcquired(idle, null); // the common case under load: no future to make
+            return;
+        }
+        CompletableFuture<HttpConnection> acquiring = engine.acquire(origin, spec.timeouts(), fresh);
         pendingAcquire = acquiring;
         if (acquiring.isDone() && !acquiring.isCompletedExceptionally()) {
             onAcquired(acquiring.join(), null);
@@ -198,8 +203,8 @@ final class Exchange {
                 && conn.nanosSinceLastExchange() >= PEER_CHECK_AFTER_NANOS && conn.peerHasClosed()) {
             // Closed before a byte of this request went out: any request may go again. The
             // kernel is asked only for requests that a stale connection could not retry, and only
-            // after a pause (a server's idle timeout); a close racing a prompt reuse is caught
-            // after the write, by the reset that refuses it (refusedUnread).
+            // after a rest of a second (a busy connection pays no system call); a close racing a
+            // prompt reuse is caught after the write, by the reset that refuses it (refusedUnread).
             messages.forEach(ReferenceCountUtil::safeRelease);
             onAttemptFailed(new java.nio.channels.ClosedChannelException());
             return;
@@ -236,8 +241,11 @@ final class Exchange {
                 last = channel.write(message, promise);
             } else {
                 long bodyBytes = ((ByteBuf) message).readableBytes() - (i == 0 ? headLength : 0);
+                // The head's write says whether any byte left; when it is all the request (the
+                // common case) the same listener also ends the writing: one object, one listener.
                 last = i == 0 ? channel.write(message, channel.newProgressivePromise()
-                        .addListener(new HeadWrite())) : channel.write(message);
+                        .addListener(new HeadWritten(conn, nonBlocking && messages.size() == 1)))
+                        : channel.write(message);
                 if (upload != null && nonBlocking && bodyBytes > 0) {
                     last.addListener(f -> {
                         if (f.isSuccess()) {
@@ -248,9 +256,9 @@ final class Exchange {
             }
         }
         channel.flush();
-        if (nonBlocking) {
+        if (nonBlocking && messages.size() > 1) {
             last.addListener(written -> onRequestWritten(conn, written));
-        } else {
+        } else if (!nonBlocking) {
             BodyPump bodyPump = new BodyPump(this, channel,
                     spec.framing() == ExchangeSpec.Framing.CHUNKED, spec.declaredLength());
             pump = bodyPump;
@@ -784,8 +792,19 @@ final class Exchange {
         }
     }
 
-    /** Notes whether any byte of the request head reached the socket, for the retry decision. */
-    private final class HeadWrite implements io.netty.channel.ChannelProgressiveFutureListener {
+    /**
+     * Notes whether any byte of the request head reached the socket, for the retry decision, and
+     * when the head is the whole request, that the request was written.
+     */
+    private final class HeadWritten implements io.netty.channel.ChannelProgressiveFutureListener {
+        private final HttpConnection conn;
+        private final boolean wholeRequest;
+
+        HeadWritten(HttpConnection conn, boolean wholeRequest) {
+            this.conn = conn;
+            this.wholeRequest = wholeRequest;
+        }
+
         @Override
         public void operationProgressed(io.netty.channel.ChannelProgressiveFuture future,
                 long progress, long total) {
@@ -796,6 +815,9 @@ final class Exchange {
         public void operationComplete(io.netty.channel.ChannelProgressiveFuture future) {
             if (future.isSuccess()) {
                 bytesMayHaveLeft = true;
+            }
+            if (wholeRequest) {
+                onRequestWritten(conn, future);
             }
         }
     }

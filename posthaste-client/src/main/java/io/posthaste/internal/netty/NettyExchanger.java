@@ -164,6 +164,14 @@ public final class NettyExchanger implements Exchanger, ConnectionListener {
         return pool.acquire(origin, timeouts, timeouts.poolAcquire().toNanos(), fresh);
     }
 
+    /**
+     * Returns an idle connection of the shared pool to {@code origin}, or null (none idle, or the
+     * calling thread drives its own loop and takes its connections from it).
+     */
+    HttpConnection pollIdle(Origin origin) {
+        return callerLoops != null && callerLoops.driving() != null ? null : pool.pollIdle(origin);
+    }
+
     void release(HttpConnection connection, boolean reusable) {
         CallerLoop own = connection.callerLoop();
         if (own != null) {

@@ -395,12 +395,16 @@ final class ResponseDecoder extends ByteToMessageDecoder {
                 // This client sends no TE header, so a server may apply chunked and nothing else
                 // (RFC 9112 §6.1); chunked twice, or a coding we would pass on undecoded, is an
                 // answer we cannot frame or read correctly.
-                for (String coding : value.split(",")) {
-                    if (chunked || !coding.trim().equalsIgnoreCase("chunked")) {
-                        throw new DecoderException("unsupported Transfer-Encoding '" + value
-                                + "' (only a single chunked is accepted)");
+                if (!chunked && value.equalsIgnoreCase("chunked")) {
+                    chunked = true; // nearly always: no need to split the value
+                } else {
+                    for (String coding : value.split(",")) {
+                        if (chunked || !coding.trim().equalsIgnoreCase("chunked")) {
+                            throw new DecoderException("unsupported Transfer-Encoding '" + value
+                                    + "' (only a single chunked is accepted)");
+                        }
+                        chunked = true;
                     }
-                    chunked = true;
                 }
                 transferEncoding = true;
             } else if (name.equalsIgnoreCase("Connection")) {

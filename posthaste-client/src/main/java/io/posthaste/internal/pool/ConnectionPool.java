@@ -193,6 +193,40 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
      * is closed to make room; if none is idle, the request waits for the next release like any
      * other.
      */
+    /**
+     * Returns a usable idle connection to {@code key} at once, or null if there is none (then
+     * {@link #acquire} connects or waits). Unusable idle ones found on the way are closed. The
+     * same as an {@code acquire} that finds an idle connection, without a future.
+     */
+    public C pollIdle(K key) {
+        List<C> toClose = null;
+        lock.lock();
+        try {
+            Origin origin = closed ? null : origins.get(key);
+            if (origin == null) {
+                return null;
+            }
+            C idle;
+            while ((idle = origin.idle.pollFirst()) != null) {
+                if (idle.isUsable()) {
+                    return idle;
+                }
+                forget(origin);
+                if (toClose == null) {
+                    toClose = new ArrayList<>(2);
+                }
+                toClose.add(idle);
+            }
+            return null;
+        } finally {
+            lock.unlock();
+            if (toClose != null) {
+                toClose.forEach(Pooled::close);
+                admitAfterForgetting();
+            }
+        }
+    }
+
     public CompletableFuture<C> acquire(K key, S spec, long timeoutNanos, boolean fresh) {
         List<C> toClose = null;
         Waiter result;
@@ -424,6 +458,18 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
      * Opens a connection, with its own connect spec, for the first waiter of {@code origin}, in a
      * place {@link #admitWaiters} counted for it.
      */
+    /** Gives places freed outside a release (dead idle connections) to waiters, first come. */
+    private void admitAfterForgetting() {
+        List<Origin> toConnect = new ArrayList<>(1);
+        lock.lock();
+        try {
+            admitWaiters(toConnect);
+        } finally {
+            lock.unlock();
+        }
+        toConnect.forEach(this::connectForWaiter);
+    }
+
     private void connectForWaiter(Origin origin) {
         Waiter waiter;
         List<Origin> toConnect = null;

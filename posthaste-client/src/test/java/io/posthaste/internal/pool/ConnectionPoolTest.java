@@ -65,6 +65,36 @@ class ConnectionPoolTest {
     }
 
     @Test
+    void pollingTakesAUsableIdleConnectionAtOnceAndNeverConnects() {
+        pool(1, 10);
+        assertThat(pool.pollIdle("a")).as("nothing idle: the caller must acquire").isNull();
+        FakeConnection stale = lease("a");
+        pool.release("a", stale, true);
+        stale.usable = false;
+        assertThat(pool.pollIdle("a")).as("a dead idle connection is not handed out").isNull();
+        assertThat(stale.closed).isTrue();
+        assertThat(pool.stats()).isEqualTo(new Stats(0, 0, 0, 0));
+
+        FakeConnection live = lease("a");
+        pool.release("a", live, true);
+        assertThat(pool.pollIdle("a")).isSameAs(live);
+        assertThat(connector.attempts).hasSize(2);
+        assertThat(pool.stats()).isEqualTo(new Stats(1, 0, 0, 0));
+    }
+
+    @Test
+    void anIdleConnectionWhoseRoomWentToAWaiterOfAnotherOriginCannotBePolled() {
+        pool(1, 1);
+        FakeConnection dying = lease("a");
+        CompletableFuture<FakeConnection> waiter = acquire("b", "waiting");
+        assertThat(waiter).isNotDone();
+        pool.release("a", dying, true);
+        // Released while b waits on the total cap: the pool hands the room to b's waiter.
+        assertThat(connector.attempts).hasSize(2);
+        assertThat(pool.pollIdle("a")).isNull();
+    }
+
+    @Test
     void theMostRecentlyReleasedIdleConnectionIsReusedFirst() {
         // The one the server is least likely to have closed; the others age out in the sweep.
         pool(2, 10);
