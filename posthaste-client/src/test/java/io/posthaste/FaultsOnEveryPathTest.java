@@ -93,8 +93,9 @@ class FaultsOnEveryPathTest {
      * A server that closes every connection right after its answer, without saying so. A GET
      * never fails: if it went out on a connection the server was closing, it goes again on a new
      * one. A POST goes again only if provably the server never read it: the close was known
-     * before the write, or the server's kernel reset the connection with the POST unread. A POST
-     * the server may have read fails saying so (RFC 9110 §9.2.2), which this server never does.
+     * before the write, or the server's FIN came back with the reset its kernel sends for unread
+     * bytes. A POST the server may have read fails saying so (RFC 9110 §9.2.2); with this server
+     * that takes a race of microseconds (the POST in its receive queue as it closes).
      */
     @ParameterizedTest
     @EnumSource(CallPath.class)
@@ -120,9 +121,11 @@ class FaultsOnEveryPathTest {
                     postsInDoubt++;
                 }
             }
-            assertThat(postsInDoubt).as("POSTs failed although the server closed without reading them")
-                    .isZero();
-            assertThat(server.requestCount()).as("every request reached the server once").isEqualTo(answered);
+            // At most one POST may race the close by microseconds (see ClosingServerLoadTest).
+            assertThat(postsInDoubt).as("POSTs that failed saying they may have been processed")
+                    .isLessThanOrEqualTo(1);
+            assertThat(server.requestCount()).as("no request reached the server twice")
+                    .isBetween(answered, answered + postsInDoubt);
             assertPoolEmpty(session);
         }
     }
