@@ -351,11 +351,7 @@ final class Exchange {
         if (result.isDone()) {
             return;
         }
-        boolean replayable = spec.body() == null || spec.body().isReplayable();
-        boolean mayGoAgain = bytesMayHaveLeft
-                ? reusedConnection && (spec.retryable() || replayable && refusedUnread())
-                : pump == null || replayable;
-        if (mayGoAgain && silentRetries < MAX_SILENT_RETRIES) {
+        if (mayGoAgain(refusedUnread())) {
             silentRetries++;
             HttpConnection conn = connection;
             if (conn != null) {
@@ -387,15 +383,28 @@ final class Exchange {
     }
 
     /**
-     * Returns whether this exchange could go again if the server turned out to have closed the
-     * connection with the request unread (see {@link #refusedUnread}): the connection closes only
-     * once that is known. Event loop.
+     * The one rule for a failed attempt going again on a new connection, given whether the server
+     * provably left the request unread (see {@link #refusedUnread}).
+     */
+    private boolean mayGoAgain(boolean refusedUnread) {
+        if (silentRetries >= MAX_SILENT_RETRIES) {
+            return false;
+        }
+        boolean replayable = spec.body() == null || spec.body().isReplayable();
+        return bytesMayHaveLeft
+                ? reusedConnection && (spec.retryable() || replayable && refusedUnread)
+                : pump == null || replayable;
+    }
+
+    /**
+     * Returns whether this exchange could go again only if the server turned out to have closed
+     * the connection with the request unread: the connection then closes once that is known.
+     * Event loop.
      */
     boolean awaitsResetVerdict() {
         HttpConnection conn = connection;
-        return !result.isDone() && !responseStarted && bytesMayHaveLeft && reusedConnection
-                && !spec.retryable() && (spec.body() == null || spec.body().isReplayable())
-                && silentRetries < MAX_SILENT_RETRIES && conn != null && conn.decoder().received() == 0;
+        return !result.isDone() && !responseStarted && conn != null && conn.decoder().received() == 0
+                && !mayGoAgain(false) && mayGoAgain(true);
     }
 
     /** {@code bytes} of the body handed over by the pump were taken by the network. Event loop. */

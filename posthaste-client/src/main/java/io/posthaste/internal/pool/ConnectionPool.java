@@ -228,7 +228,11 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
     }
 
     public CompletableFuture<C> acquire(K key, S spec, long timeoutNanos, boolean fresh) {
-        List<C> toClose = null;
+        C idle = fresh ? null : pollIdle(key);
+        if (idle != null) {
+            return CompletableFuture.completedFuture(idle);
+        }
+        List<C> toClose = new ArrayList<>(1);
         Waiter result;
         boolean connect = false;
         Origin origin;
@@ -241,20 +245,6 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
             if (origin == null) {
                 origin = new Origin(key);
                 origins.put(key, origin);
-            }
-            C idle;
-            while (!fresh && (idle = origin.idle.pollFirst()) != null) {
-                if (idle.isUsable()) {
-                    return CompletableFuture.completedFuture(idle);
-                }
-                forget(origin);
-                if (toClose == null) {
-                    toClose = new ArrayList<>(2);
-                }
-                toClose.add(idle);
-            }
-            if (toClose == null) {
-                toClose = new ArrayList<>(1);
             }
             if (fresh && origin.allocated >= maxPerOrigin && (idle = origin.idle.pollLast()) != null) {
                 forget(origin);
@@ -272,9 +262,7 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
             }
         } finally {
             lock.unlock();
-            if (toClose != null) {
-                toClose.forEach(Pooled::close);
-            }
+            toClose.forEach(Pooled::close);
         }
         if (connect) {
             return connect(origin, spec);
