@@ -1,8 +1,8 @@
 package io.posthaste;
 
-import io.posthaste.internal.codec.ByteArrayBody;
-import io.posthaste.internal.codec.FileBody;
-import io.posthaste.internal.codec.StreamBody;
+import io.posthaste.internal.body.ByteArrayBody;
+import io.posthaste.internal.body.FileBody;
+import io.posthaste.internal.body.StreamBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

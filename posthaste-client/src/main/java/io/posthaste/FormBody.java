@@ -1,6 +1,6 @@
 package io.posthaste;
 
-import io.posthaste.internal.codec.FormEncoding;
+import io.posthaste.internal.url.FormEncoding;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.Charset;

@@ -1,6 +1,6 @@
 package io.posthaste;
 
-import io.posthaste.internal.codec.HeaderRules;
+import io.posthaste.internal.semantics.HeaderRules;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

@@ -1,7 +1,7 @@
 package io.posthaste;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.posthaste.internal.codec.JacksonCodec;
+import io.posthaste.internal.json.JacksonCodec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Type;

@@ -1,6 +1,6 @@
 package io.posthaste;
 
-import io.posthaste.internal.codec.HeaderRules;
+import io.posthaste.internal.semantics.HeaderRules;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.UnsupportedCharsetException;

@@ -1,10 +1,10 @@
 package io.posthaste;
 
-import io.posthaste.internal.codec.BodySink;
-import io.posthaste.internal.codec.ByteArrayBody;
-import io.posthaste.internal.codec.FileBody;
-import io.posthaste.internal.codec.MultipartEncoding;
-import io.posthaste.internal.codec.StreamBody;
+import io.posthaste.internal.body.BodySink;
+import io.posthaste.internal.body.ByteArrayBody;
+import io.posthaste.internal.body.FileBody;
+import io.posthaste.internal.body.MultipartEncoding;
+import io.posthaste.internal.body.StreamBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -164,7 +164,7 @@ public final class Multipart implements Body {
         public Builder file(String name, String filename, byte[] content, MediaType contentType) {
             Objects.requireNonNull(content, "content");
             return part(new Part(name, filename, Headers.empty(), new ByteArrayBody(content.clone(),
-                    contentType != null ? contentType : io.posthaste.internal.codec.MimeTypes.guess(filename))));
+                    contentType != null ? contentType : io.posthaste.internal.body.MimeTypes.guess(filename))));
         }
 
         /**
@@ -174,7 +174,7 @@ public final class Multipart implements Body {
         public Builder file(String name, String filename, InputStream stream, MediaType contentType) {
             Objects.requireNonNull(stream, "stream");
             return part(new Part(name, filename, Headers.empty(), StreamBody.oneShot(stream, -1,
-                    contentType != null ? contentType : io.posthaste.internal.codec.MimeTypes.guess(filename))));
+                    contentType != null ? contentType : io.posthaste.internal.body.MimeTypes.guess(filename))));
         }
 
         /** Adds a part built by hand. */

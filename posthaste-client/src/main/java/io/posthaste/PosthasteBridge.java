@@ -1,7 +1,7 @@
 package io.posthaste;
 
 import io.posthaste.internal.Bridge;
-import io.posthaste.internal.codec.RequestUrl;
+import io.posthaste.internal.url.RequestUrl;
 import java.io.InputStream;
 import java.util.List;
 
@@ -65,7 +65,7 @@ final class PosthasteBridge extends Bridge {
     }
 
     @Override
-    public io.posthaste.internal.chain.RequestExtras extras(Request request) {
+    public io.posthaste.internal.session.RequestExtras extras(Request request) {
         return request.extras();
     }
 

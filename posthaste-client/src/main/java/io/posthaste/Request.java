@@ -1,7 +1,7 @@
 package io.posthaste;
 
-import io.posthaste.internal.chain.RequestExtras;
-import io.posthaste.internal.codec.RequestUrl;
+import io.posthaste.internal.session.RequestExtras;
+import io.posthaste.internal.url.RequestUrl;
 import java.net.URI;
 import java.util.Optional;
 import java.util.Set;
@@ -131,7 +131,7 @@ public final class Request {
 
         /** Replaces the method. */
         public Builder method(String method) {
-            io.posthaste.internal.codec.HeaderRules.checkMethod(method);
+            io.posthaste.internal.semantics.HeaderRules.checkMethod(method);
             this.method = method;
             return this;
         }

@@ -1,14 +1,14 @@
 package io.posthaste;
 
-import io.posthaste.internal.chain.DigestCredentials;
-import io.posthaste.internal.chain.ProgressListeners;
-import io.posthaste.internal.chain.RequestExtras;
-import io.posthaste.internal.chain.SessionConfig;
-import io.posthaste.internal.chain.SessionAuth;
-import io.posthaste.internal.codec.FileBody;
-import io.posthaste.internal.codec.HttpSemantics;
-import io.posthaste.internal.codec.JsonBody;
-import io.posthaste.internal.codec.RequestUrl;
+import io.posthaste.internal.body.FileBody;
+import io.posthaste.internal.body.JsonBody;
+import io.posthaste.internal.semantics.HttpSemantics;
+import io.posthaste.internal.session.DigestCredentials;
+import io.posthaste.internal.session.ProgressListeners;
+import io.posthaste.internal.session.RequestExtras;
+import io.posthaste.internal.session.SessionAuth;
+import io.posthaste.internal.session.SessionConfig;
+import io.posthaste.internal.url.RequestUrl;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -434,7 +434,7 @@ public final class RequestBuilder {
                         + "Content-Encoding header: the body would be encoded twice");
             }
             merged = merged.toBuilder().set("Content-Encoding", compression).build();
-            body = new io.posthaste.internal.codec.CompressedBody(body, compression);
+            body = new io.posthaste.internal.body.CompressedBody(body, compression);
         }
         merged = merged.masking(session.maskedHeaders());
         return new Request(method, resolved, merged, body, timeouts != null ? timeouts

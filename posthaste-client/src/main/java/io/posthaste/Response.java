@@ -2,7 +2,7 @@ package io.posthaste;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.posthaste.internal.codec.LinkHeaders;
+import io.posthaste.internal.semantics.LinkHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Type;

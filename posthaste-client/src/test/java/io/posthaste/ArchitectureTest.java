@@ -17,17 +17,31 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The arrows between the client's packages (DESIGN.md §3, docs/ARCHITECTURE.md): lower layers
- * never reach up, Netty stays in the transport package, and the public API shows no internal or
+ * The arrows between the client's packages (DESIGN.md §3, docs/ARCHITECTURE.md), lowest first:
+ * <pre>
+ *   helpers (body, decode, url, json, semantics, cookie)  know nothing of calls or the network
+ *   session     the session's settings and a request's extras       → helpers
+ *   connection  transport, pool, caller loops, connection sources   → session, helpers
+ *   exchange    the protocol-neutral exchange and its contract      → connection, session, helpers
+ *   http1       one protocol: its codec and connection              → exchange, connection, …
+ *   chain       the call and its steps                              → exchange (the contract), session, helpers
+ *   transport   wires it all together for the public API            → everything but the chain
+ * </pre>
+ * Netty stays in the transport and protocol packages, and the public API shows no internal or
  * Netty type in any signature a user can call.
  */
 class ArchitectureTest {
 
     private static final String PUBLIC = "io.posthaste";
-    private static final String TRANSPORT = "io.posthaste.internal.netty..";
-    /** Netty-free helpers: they know nothing of calls, exchanges, connections or pools. */
-    private static final String[] HELPERS = {"io.posthaste.internal.codec..",
+    private static final String[] HELPERS = {"io.posthaste.internal.body..", "io.posthaste.internal.decode..",
+        "io.posthaste.internal.url..", "io.posthaste.internal.json..", "io.posthaste.internal.semantics..",
         "io.posthaste.internal.cookie.."};
+    private static final String SESSION = "io.posthaste.internal.session..";
+    private static final String CHAIN = "io.posthaste.internal.chain..";
+    private static final String CONNECTION = "io.posthaste.internal.connection..";
+    private static final String EXCHANGE = "io.posthaste.internal.exchange..";
+    private static final String HTTP1 = "io.posthaste.internal.http1..";
+    private static final String TRANSPORT = "io.posthaste.internal.transport..";
 
     private static JavaClasses client;
 
@@ -40,28 +54,57 @@ class ArchitectureTest {
     }
 
     @Test
-    void nettyTypesAppearOnlyInTheTransportPackage() {
-        noClasses().that().resideOutsideOfPackage(TRANSPORT).should().dependOnClassesThat()
-                .resideInAPackage("io.netty..").check(client);
+    void nettyTypesAppearOnlyInTheTransportAndProtocolPackages() {
+        noClasses().that().resideOutsideOfPackages(CONNECTION, EXCHANGE, HTTP1, TRANSPORT)
+                .should().dependOnClassesThat().resideInAPackage("io.netty..").check(client);
     }
 
     @Test
-    void theChainNeverReachesDownIntoTheTransport() {
-        noClasses().that().resideInAPackage("io.posthaste.internal.chain..").should().dependOnClassesThat()
-                .resideInAnyPackage(TRANSPORT, "io.posthaste.internal.pool..").check(client);
-    }
-
-    @Test
-    void helpersKnowNothingOfCallsExchangesOrConnections() {
+    void helpersKnowNothingOfCallsSessionsExchangesOrConnections() {
         noClasses().that().resideInAnyPackage(HELPERS).should().dependOnClassesThat()
-                .resideInAnyPackage("io.posthaste.internal.chain..", TRANSPORT, "io.posthaste.internal.pool..")
-                .check(client);
+                .resideInAnyPackage(SESSION, CHAIN, CONNECTION, EXCHANGE, HTTP1, TRANSPORT).check(client);
+    }
+
+    @Test
+    void theSessionSettingsDependOnHelpersOnly() {
+        noClasses().that().resideInAPackage(SESSION).should().dependOnClassesThat()
+                .resideInAnyPackage(CHAIN, CONNECTION, EXCHANGE, HTTP1, TRANSPORT).check(client);
+    }
+
+    @Test
+    void connectionsKnowNoExchangeProtocolOrCall() {
+        noClasses().that().resideInAPackage(CONNECTION).should().dependOnClassesThat()
+                .resideInAnyPackage(CHAIN, EXCHANGE, HTTP1, TRANSPORT).check(client);
+    }
+
+    @Test
+    void theExchangeIsProtocolNeutralAndKnowsNoCall() {
+        noClasses().that().resideInAPackage(EXCHANGE).should().dependOnClassesThat()
+                .resideInAnyPackage(CHAIN, HTTP1, TRANSPORT).check(client);
+    }
+
+    @Test
+    void aProtocolKnowsNoCallAndNoWiring() {
+        noClasses().that().resideInAPackage(HTTP1).should().dependOnClassesThat()
+                .resideInAnyPackage(CHAIN, TRANSPORT).check(client);
+    }
+
+    @Test
+    void theChainReachesTheNetworkOnlyThroughTheExchangeContract() {
+        noClasses().that().resideInAPackage(CHAIN).should().dependOnClassesThat()
+                .resideInAnyPackage(CONNECTION, HTTP1, TRANSPORT).check(client);
+    }
+
+    @Test
+    void nothingButThePublicApiReachesTheWiring() {
+        noClasses().that().resideOutsideOfPackages(PUBLIC, TRANSPORT).should().dependOnClassesThat()
+                .resideInAPackage(TRANSPORT).check(client);
     }
 
     @Test
     void thePoolIsTransportNeutralAndStandsAlone() {
-        classes().that().resideInAPackage("io.posthaste.internal.pool..").should().onlyDependOnClassesThat()
-                .resideInAnyPackage("io.posthaste.internal.pool..", "java..").check(client);
+        classes().that().haveSimpleNameStartingWith("ConnectionPool").or().haveSimpleName("Scheduler")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(CONNECTION, "java..").check(client);
     }
 
     @Test

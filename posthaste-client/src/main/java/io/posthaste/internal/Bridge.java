@@ -5,7 +5,7 @@ import io.posthaste.JsonCodec;
 import io.posthaste.Request;
 import io.posthaste.Response;
 import io.posthaste.StreamingResponse;
-import io.posthaste.internal.codec.RequestUrl;
+import io.posthaste.internal.url.RequestUrl;
 import java.io.InputStream;
 import java.util.List;
 
@@ -68,7 +68,7 @@ public abstract class Bridge {
     public abstract Runnable streamCloser(Response response);
 
     /** Returns what {@code request} carries for the steps (interceptors, Digest, progress). */
-    public abstract io.posthaste.internal.chain.RequestExtras extras(Request request);
+    public abstract io.posthaste.internal.session.RequestExtras extras(Request request);
 
     /** Creates a streaming response whose closing calls {@code onClose}. */
     public abstract StreamingResponse streamingResponse(Request request, int status, String reason,

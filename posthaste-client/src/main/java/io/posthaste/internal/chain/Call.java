@@ -8,6 +8,12 @@ import io.posthaste.Request;
 import io.posthaste.Response;
 import io.posthaste.StreamingResponse;
 import io.posthaste.internal.Bridge;
+import io.posthaste.internal.exchange.BodyPolicy;
+import io.posthaste.internal.exchange.Deadline;
+import io.posthaste.internal.exchange.Exchanger;
+import io.posthaste.internal.session.Events;
+import io.posthaste.internal.session.RequestExtras;
+import io.posthaste.internal.session.SessionConfig;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -148,9 +154,11 @@ public final class Call {
 
     /**
      * What a call's steps share: whether it was cancelled, which exchange is in flight, and the
-     * one deadline of the whole call.
+     * one deadline of the whole call. As the exchange's {@link BodyPolicy} it asks the steps that
+     * decide what a body is for (will it be followed? will it raise?), so each decision is
+     * taken in one place.
      */
-    static final class CallState {
+    static final class CallState implements BodyPolicy {
         final boolean streaming;
         final Deadline deadline;
         volatile boolean cancelled;
@@ -159,6 +167,14 @@ public final class Call {
         CallState(boolean streaming, Deadline deadline) {
             this.streaming = streaming;
             this.deadline = deadline;
+        }
+
+        @Override
+        public Holding holding(Request request, int status, boolean hasLocation) {
+            if (Redirects.follows(request, status, hasLocation)) {
+                return Holding.BUFFER_RAW;
+            }
+            return streaming && !RaiseForStatus.raises(request, status) ? Holding.STREAM : Holding.BUFFER;
         }
 
         void cancel() {

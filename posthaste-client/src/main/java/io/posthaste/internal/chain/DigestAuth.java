@@ -5,6 +5,7 @@ import io.posthaste.Interceptor;
 import io.posthaste.Request;
 import io.posthaste.Response;
 import io.posthaste.internal.Bridge;
+import io.posthaste.internal.session.DigestCredentials;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -3,6 +3,7 @@ package io.posthaste.internal.chain;
 import io.posthaste.Interceptor;
 import io.posthaste.Request;
 import io.posthaste.Response;
+import io.posthaste.internal.exchange.Exchanger;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
@@ -21,7 +22,7 @@ final class ExchangeStep implements Interceptor {
     @Override
     public CompletableFuture<Response> intercept(Request request, Chain chain) {
         Call.CallState state = InterceptorChain.stateOf(chain);
-        CompletableFuture<Response> exchange = exchanger.exchange(request, state.streaming, state.deadline);
+        CompletableFuture<Response> exchange = exchanger.exchange(request, state, state.deadline);
         state.inFlight = exchange;
         if (state.cancelled) {
             // Cancelled while the exchange started: the cancel may have missed it.

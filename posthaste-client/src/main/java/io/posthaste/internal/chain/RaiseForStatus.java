@@ -25,14 +25,14 @@ final class RaiseForStatus implements Interceptor {
     }
 
     private static Response checked(Response response) {
-        if (raises(response)) {
+        if (raises(response.request(), response.status())) {
             throw new CompletionException(new ClientResponseException(response));
         }
         return response;
     }
 
-    /** Returns whether {@code response} becomes an exception: its request raises, and it is 4xx/5xx. */
-    static boolean raises(Response response) {
-        return response.request().raiseForStatus() && response.status() >= 400;
+    /** Returns whether an answer {@code status} to {@code request} becomes an exception. */
+    static boolean raises(Request request, int status) {
+        return request.raiseForStatus() && status >= 400;
     }
 }

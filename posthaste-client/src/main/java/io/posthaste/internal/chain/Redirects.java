@@ -10,8 +10,10 @@ import io.posthaste.Request;
 import io.posthaste.Response;
 import io.posthaste.TooManyRedirectsException;
 import io.posthaste.internal.Bridge;
-import io.posthaste.internal.codec.HttpSemantics;
-import io.posthaste.internal.codec.RequestUrl;
+import io.posthaste.internal.semantics.HttpSemantics;
+import io.posthaste.internal.session.Events;
+import io.posthaste.internal.session.SessionConfig;
+import io.posthaste.internal.url.RequestUrl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -61,7 +63,7 @@ final class Redirects implements Interceptor {
                 result.completeExceptionally(Call.unwrap(failure));
                 return;
             }
-            if (!isRedirect(response)) {
+            if (!follows(response.request(), response.status(), response.headers().contains("Location"))) {
                 result.complete(history.isEmpty() ? response : Bridge.get().withHistory(response, history));
                 return;
             }
@@ -82,8 +84,13 @@ final class Redirects implements Interceptor {
         });
     }
 
-    static boolean isRedirect(Response response) {
-        return HttpSemantics.isRedirect(response.status()) && response.headers().contains("Location");
+    /**
+     * Returns whether an answer {@code status} to {@code request}, with a {@code Location} if
+     * {@code hasLocation}, is a redirect this step follows: the one place this is decided (the
+     * exchange asks it too, to keep such a body raw and small).
+     */
+    static boolean follows(Request request, int status, boolean hasLocation) {
+        return request.followRedirects() && HttpSemantics.isRedirect(status) && hasLocation;
     }
 
     /**

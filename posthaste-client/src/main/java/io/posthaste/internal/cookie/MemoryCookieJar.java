@@ -2,7 +2,7 @@ package io.posthaste.internal.cookie;
 
 import io.posthaste.Cookie;
 import io.posthaste.CookieJar;
-import io.posthaste.internal.codec.HttpSemantics;
+import io.posthaste.internal.semantics.HttpSemantics;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -12,6 +12,11 @@ import io.posthaste.Request;
 import io.posthaste.Response;
 import io.posthaste.RetryPolicy;
 import io.posthaste.TooManyRedirectsException;
+import io.posthaste.internal.exchange.Completion;
+import io.posthaste.internal.exchange.BodyPolicy;
+import io.posthaste.internal.exchange.Deadline;
+import io.posthaste.internal.exchange.Exchanger;
+import io.posthaste.internal.session.SessionConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -213,6 +218,25 @@ class ChainStepsTest {
     }
 
     @Test
+    void howABodyIsHeldIsDecidedByTheStepsThatUseIt() {
+        Call.CallState streamed = new Call.CallState(true, Deadline.NONE);
+        Request plain = get("http://example.test/a");
+        assertThat(streamed.holding(plain, 200, false)).isEqualTo(BodyPolicy.Holding.STREAM);
+        assertThat(streamed.holding(plain, 302, true)).as("a redirect that will be followed")
+                .isEqualTo(BodyPolicy.Holding.BUFFER_RAW);
+        assertThat(streamed.holding(plain, 302, false)).as("no Location: nothing to follow")
+                .isEqualTo(BodyPolicy.Holding.STREAM);
+        Request staying = SESSION.get("http://example.test/a").followRedirects(false).build();
+        assertThat(streamed.holding(staying, 302, true)).isEqualTo(BodyPolicy.Holding.STREAM);
+        Request raising = SESSION.get("http://example.test/a").raiseForStatus(true).build();
+        assertThat(streamed.holding(raising, 404, false)).as("the exception keeps the body")
+                .isEqualTo(BodyPolicy.Holding.BUFFER);
+        assertThat(streamed.holding(raising, 200, false)).isEqualTo(BodyPolicy.Holding.STREAM);
+        assertThat(new Call.CallState(false, Deadline.NONE).holding(plain, 200, false))
+                .as("send() buffers every body").isEqualTo(BodyPolicy.Holding.BUFFER);
+    }
+
+    @Test
     void theExchangeStepHandsTheCallItsDeadlineAndAbortsWhenTheCallIsCancelled() {
         Deadline deadline = Deadline.after(Optional.of(Duration.ofSeconds(5)));
         CompletableFuture<Response> pending = new CompletableFuture<>();
@@ -222,7 +246,7 @@ class ChainStepsTest {
         new InterceptorChain(List.of(step), 0, state).proceed(get("http://example.test/a"));
         RecordingExchanger recorded = (RecordingExchanger) exchanger;
         assertThat(recorded.deadline).isSameAs(deadline);
-        assertThat(recorded.streaming).isTrue();
+        assertThat(recorded.policy).as("the call itself decides how bodies are held").isSameAs(state);
         state.cancel();
         assertThat(pending).isCancelled();
         assertThat(failureOf(new InterceptorChain(List.of(step), 0, state).proceed(get("http://example.test/b"))))
@@ -233,7 +257,7 @@ class ChainStepsTest {
     private static final class RecordingExchanger implements Exchanger {
         private final CompletableFuture<Response> result;
         Deadline deadline;
-        boolean streaming;
+        BodyPolicy policy;
         int exchanges;
 
         RecordingExchanger(CompletableFuture<Response> result) {
@@ -241,9 +265,9 @@ class ChainStepsTest {
         }
 
         @Override
-        public CompletableFuture<Response> exchange(Request request, boolean streaming, Deadline deadline) {
+        public CompletableFuture<Response> exchange(Request request, BodyPolicy policy, Deadline deadline) {
             this.exchanges++;
-            this.streaming = streaming;
+            this.policy = policy;
             this.deadline = deadline;
             return result;
         }

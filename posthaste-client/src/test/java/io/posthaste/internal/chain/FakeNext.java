@@ -7,6 +7,8 @@ import io.posthaste.JsonCodec;
 import io.posthaste.Request;
 import io.posthaste.Response;
 import io.posthaste.internal.Bridge;
+import io.posthaste.internal.exchange.Deadline;
+import io.posthaste.internal.session.SessionConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

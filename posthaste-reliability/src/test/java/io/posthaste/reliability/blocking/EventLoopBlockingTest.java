@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,7 +29,6 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.ServiceLoader;
 import reactor.blockhound.BlockHound;
 import reactor.blockhound.integration.BlockHoundIntegration;
 
@@ -73,9 +73,9 @@ class EventLoopBlockingTest {
                 // never held across I/O or a wait (the reader's wait releases it). When the reader
                 // holds it for a copy, the loop parks for those microseconds: allowed inside these
                 // three methods and nowhere else; anything else that parks a loop is recorded.
-                .allowBlockingCallsInside("io.posthaste.internal.netty.ResponseBodyStream", "offer")
-                .allowBlockingCallsInside("io.posthaste.internal.netty.ResponseBodyStream", "end")
-                .allowBlockingCallsInside("io.posthaste.internal.netty.ResponseBodyStream", "fail")
+                .allowBlockingCallsInside("io.posthaste.internal.exchange.ResponseBodyStream", "offer")
+                .allowBlockingCallsInside("io.posthaste.internal.exchange.ResponseBodyStream", "end")
+                .allowBlockingCallsInside("io.posthaste.internal.exchange.ResponseBodyStream", "fail")
                 // Any thread may drive a loop of its own, so threads that are not Netty's are
                 // asked on each blocking call whether they are driving one right now.
                 .addDynamicThreadPredicate(thread -> !(thread instanceof FastThreadLocalThread))

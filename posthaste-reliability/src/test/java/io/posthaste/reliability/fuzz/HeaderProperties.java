@@ -8,7 +8,7 @@ import io.posthaste.ClientSession;
 import io.posthaste.Headers;
 import io.posthaste.InvalidRequestException;
 import io.posthaste.Request;
-import io.posthaste.internal.codec.HeaderRules;
+import io.posthaste.internal.semantics.HeaderRules;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

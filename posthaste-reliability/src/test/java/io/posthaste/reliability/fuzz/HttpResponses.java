@@ -1,6 +1,6 @@
 package io.posthaste.reliability.fuzz;
 
-import io.posthaste.internal.netty.ResponseDecoderProbe;
+import io.posthaste.internal.http1.ResponseDecoderProbe;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

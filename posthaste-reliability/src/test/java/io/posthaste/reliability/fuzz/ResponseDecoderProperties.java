@@ -2,8 +2,8 @@ package io.posthaste.reliability.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.posthaste.internal.netty.ResponseDecoderProbe;
-import io.posthaste.internal.netty.ResponseDecoderProbe.Outcome;
+import io.posthaste.internal.http1.ResponseDecoderProbe.Outcome;
+import io.posthaste.internal.http1.ResponseDecoderProbe;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The client's own HTTP/1.1 response parser ({@code io.posthaste.internal.netty.ResponseDecoder},
+ * The client's own HTTP/1.1 response parser ({@code io.posthaste.internal.http1.ResponseDecoder},
  * driven through {@link ResponseDecoderProbe}) on well-formed, random and deliberately malformed
  * bytes. Every run is bounded (10 s), and every input buffer must end released: the probe checks
  * reference counts directly and {@link BufferLeakCheck} checks Netty's paranoid leak detector.

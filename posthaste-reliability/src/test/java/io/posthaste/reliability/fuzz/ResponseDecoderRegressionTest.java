@@ -2,8 +2,8 @@ package io.posthaste.reliability.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.posthaste.internal.netty.ResponseDecoderProbe;
-import io.posthaste.internal.netty.ResponseDecoderProbe.Outcome;
+import io.posthaste.internal.http1.ResponseDecoderProbe.Outcome;
+import io.posthaste.internal.http1.ResponseDecoderProbe;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;

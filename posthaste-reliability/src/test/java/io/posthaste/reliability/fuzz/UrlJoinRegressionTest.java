@@ -3,7 +3,7 @@ package io.posthaste.reliability.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.posthaste.ClientSession;
-import io.posthaste.internal.codec.RequestUrl;
+import io.posthaste.internal.url.RequestUrl;
 import io.posthaste.testing.MockResponse;
 import io.posthaste.testing.TestServer;
 import org.junit.jupiter.api.Test;

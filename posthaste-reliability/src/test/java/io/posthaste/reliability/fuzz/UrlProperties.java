@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import io.posthaste.ClientSession;
 import io.posthaste.InvalidRequestException;
 import io.posthaste.Response;
-import io.posthaste.internal.codec.RequestUrl;
+import io.posthaste.internal.url.RequestUrl;
 import io.posthaste.testing.MockResponse;
 import io.posthaste.testing.RecordedRequest;
 import io.posthaste.testing.TestServer;

@@ -1,0 +1,71 @@
+package io.posthaste.internal.exchange;
+
+import io.posthaste.Body;
+import io.posthaste.Request;
+import io.posthaste.Timeouts;
+import io.posthaste.internal.body.BodyKind;
+import io.posthaste.internal.session.ProgressListeners;
+import io.posthaste.internal.url.RequestUrl;
+
+/**
+ * Everything one exchange needs, worked out once per request so retries resend identical bytes.
+ *
+ * @param request the public request
+ * @param url its parsed URL
+ * @param headLines name/value pairs of the head in wire order, without framing headers
+ * @param headLineCount how many entries of {@code headLines} are used
+ * @param body the body, or {@code null}
+ * @param bodyKind what the body is, for sending it
+ * @param framing how the body is delimited
+ * @param declaredLength the {@code Content-Length} to send, or -1 when unknown
+ * @param timeouts timeouts in force
+ * @param policy how the steps above will use the response's body
+ * @param maxBodySize the cap on a buffered body
+ * @param decompress whether to decode compressed bodies (every coding of {@code ContentCodings})
+ * @param retryable whether the request may be sent again after a failure on a reused connection
+ *     (idempotent, with a replayable body)
+ * @param progress the request's progress listeners, or {@code null}
+ */
+public record ExchangeSpec(Request request, RequestUrl url, String[] headLines, int headLineCount,
+        Body body, BodyKind bodyKind, Framing framing, long declaredLength, Timeouts timeouts,
+        BodyPolicy policy, long maxBodySize, boolean decompress, boolean retryable,
+        ProgressListeners progress) {
+
+    /** How the request body is delimited on the wire. */
+    public enum Framing {
+        /** No body and no framing header (GET, HEAD, ...). */
+        NONE,
+        /** {@code Content-Length}, known before sending. */
+        LENGTH,
+        /** {@code Content-Length}, known once the JSON is encoded. */
+        ENCODED_LENGTH,
+        /** {@code Transfer-Encoding: chunked}. */
+        CHUNKED
+    }
+
+    /** Returns whether the body waits for {@code 100 Continue}. */
+    public boolean expectsContinue() {
+        return body != null && framing != Framing.NONE
+                && "100-continue".equalsIgnoreCase(request.headers().get("Expect"));
+    }
+
+    /** Returns whether the body is sent on a blocking thread on a connection ({@code zeroCopy}: plain). */
+    public boolean bodyFollowsHead(boolean zeroCopy) {
+        // With Expect: 100-continue the head goes alone and the body waits for the answer.
+        return expectsContinue() || !bodyKind.isNonBlocking(zeroCopy);
+    }
+
+    /** Returns whether the body, once begun, cannot be sent again. */
+    public boolean isOneShot() {
+        return body != null && !body.isReplayable();
+    }
+
+    public boolean isHead() {
+        return request.method().equals("HEAD");
+    }
+
+    /** Names the request in messages: method and URL (user info never shown). */
+    public String describe() {
+        return request.method() + " " + url;
+    }
+}

@@ -1,0 +1,183 @@
+package io.posthaste.internal.exchange;
+
+import io.netty.buffer.ByteBuf;
+import io.posthaste.ClientPayloadException;
+import io.posthaste.Headers;
+import io.posthaste.Response;
+import io.posthaste.internal.Bridge;
+import io.posthaste.internal.decode.BodyDecoder;
+import io.posthaste.internal.session.ProgressListeners;
+import io.posthaste.internal.session.SessionConfig;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Where a response body goes as it arrives: decoded if it is compressed, counted for progress,
+ * then either into one array (buffered: sized from {@code Content-Length} up front, so a body
+ * is copied once, and capped) or to a {@link ResponseBodyStream} a reader takes it from. Event
+ * loop of the exchange's carrier.
+ */
+final class ResponseBody implements Consumer<byte[]> {
+
+    private static final byte[] EMPTY = new byte[0];
+    /** The first array for a buffered body of unknown length; it doubles as needed. */
+    private static final int UNKNOWN_LENGTH_START = 512;
+
+    private final ExchangeSpec spec;
+    private BodyDecoder decoder;
+    private final Progress download;
+    private final ResponseBodyStream stream;
+    private byte[] bytes;
+    private int size;
+
+    private ResponseBody(ExchangeSpec spec, BodyDecoder decoder, Progress download,
+            ResponseBodyStream stream, byte[] bytes) {
+        this.spec = spec;
+        this.decoder = decoder;
+        this.download = download;
+        this.stream = stream;
+        this.bytes = bytes;
+    }
+
+    /**
+     * Opens the body of the final answer {@code head}, held as {@code holding} says; a streamed
+     * one is read from {@code carrier} for {@code exchange}. Throws if a buffered body declares
+     * more than the cap, or its coding is unknown.
+     */
+    static ResponseBody open(ExchangeSpec spec, ResponseHead head, BodyPolicy.Holding holding,
+            Carrier carrier, Exchange exchange) throws IOException {
+        int status = head.status();
+        boolean bodyless = spec.isHead() || status == 204 || status == 304;
+        // A redirect's body is kept raw and small: it is never decoded (no bomb in a 3xx).
+        boolean raw = holding == BodyPolicy.Holding.BUFFER_RAW;
+        boolean buffered = holding != BodyPolicy.Holding.STREAM;
+        String encoding = bodyless || raw || !spec.decompress() ? null : head.header("Content-Encoding");
+        BodyDecoder decoder = encoding == null ? null
+                : BodyDecoder.forHeader(encoding, buffered ? spec.maxBodySize() : -1);
+        ProgressListeners listeners = spec.progress();
+        Progress download = listeners == null || raw ? null : Progress.of(listeners.download(),
+                bodyless ? 0 : decoder != null ? -1 : head.contentLength());
+        if (!buffered) {
+            return new ResponseBody(spec, decoder, download,
+                    new ResponseBodyStream(carrier, exchange), null);
+        }
+        long length = bodyless || decoder != null ? -1 : head.contentLength();
+        if (length > spec.maxBodySize()) {
+            if (decoder != null) {
+                decoder.close();
+            }
+            throw tooLarge(spec);
+        }
+        return new ResponseBody(spec, decoder, download, null,
+                length == 0 ? EMPTY : new byte[length > 0 ? (int) length : UNKNOWN_LENGTH_START]);
+    }
+
+    /** Returns the stream a reader takes the body from, or null when it is buffered. */
+    ResponseBodyStream stream() {
+        return stream;
+    }
+
+    /** Takes a piece of the body as it came off the wire. */
+    void add(ByteBuf content) throws IOException {
+        int readable = content.readableBytes();
+        if (readable == 0) {
+            return;
+        }
+        if (decoder != null) {
+            byte[] input = new byte[readable];
+            content.readBytes(input);
+            decoder.feed(input, 0, readable, this);
+        } else if (stream != null) {
+            byte[] piece = new byte[readable];
+            content.readBytes(piece);
+            accept(piece);
+        } else {
+            ensureCapacity(readable);
+            content.readBytes(bytes, size, readable);
+            size += readable;
+            if (download != null) {
+                download.add(readable);
+            }
+        }
+    }
+
+    /** Takes a piece of the body as decoded (or, streamed, as it came). */
+    @Override
+    public void accept(byte[] piece) {
+        if (download != null) {
+            download.add(piece.length);
+        }
+        if (stream != null) {
+            stream.offer(piece);
+            return;
+        }
+        ensureCapacity(piece.length);
+        System.arraycopy(piece, 0, bytes, size, piece.length);
+        size += piece.length;
+    }
+
+    /** The body is complete: ends decoding and progress, and a stream's reader sees the end. */
+    void end() throws IOException {
+        if (decoder != null) {
+            decoder.finish();
+        }
+        if (download != null) {
+            download.finish();
+        }
+        if (stream != null) {
+            stream.end();
+        }
+    }
+
+    /** Returns the bytes of a buffered body, once it has {@linkplain #end() ended}. */
+    byte[] bytes() {
+        return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
+    }
+
+    /** Returns how many bytes a buffered body holds (0 for a streamed one). */
+    int size() {
+        return size;
+    }
+
+    /**
+     * Returns the response to hand back for {@code head}: with the whole body once it has
+     * {@linkplain #end() ended}, or at once with the stream of a streamed one.
+     */
+    Response response(ResponseHead head, SessionConfig config) {
+        Bridge bridge = Bridge.get();
+        Headers headers = bridge.trustedHeaders(head.headers());
+        if (stream != null) {
+            return bridge.streamedResponse(spec.request(), head.status(), head.reason(), headers,
+                    head.version(), stream, stream::close, config.jsonCodec(), config.checkJsonContentType());
+        }
+        return bridge.response(spec.request(), head.status(), head.reason(), headers, head.version(),
+                bytes(), List.of(), config.jsonCodec(), config.checkJsonContentType());
+    }
+
+    /** Frees the decoder and the buffer; idempotent. */
+    void close() {
+        if (decoder != null) {
+            decoder.close();
+            decoder = null;
+        }
+        bytes = null;
+    }
+
+    private void ensureCapacity(int more) {
+        long needed = (long) size + more;
+        if (needed > spec.maxBodySize()) {
+            throw tooLarge(spec);
+        }
+        if (needed > bytes.length) {
+            long grown = Math.max(needed, Math.min((long) bytes.length * 2, spec.maxBodySize()));
+            bytes = Arrays.copyOf(bytes, (int) Math.min(grown, Integer.MAX_VALUE - 8));
+        }
+    }
+
+    private static ClientPayloadException tooLarge(ExchangeSpec spec) {
+        return new ClientPayloadException("response body of " + spec.describe()
+                + " exceeds the limit of " + spec.maxBodySize() + " bytes", null);
+    }
+}

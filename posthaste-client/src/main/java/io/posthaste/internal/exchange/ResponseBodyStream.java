@@ -1,0 +1,232 @@
+package io.posthaste.internal.exchange;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A response body read as it arrives. The event loop offers pieces; the reader takes them. When
+ * more than {@value #HIGH_WATER} bytes wait unread, the carrier stops reading from the network
+ * until the reader has caught up to {@value #LOW_WATER}, so a slow reader costs a bounded amount
+ * of memory and the server simply waits (TCP flow control).
+ */
+final class ResponseBodyStream extends InputStream {
+
+    static final int HIGH_WATER = 1024 * 1024;
+    static final int LOW_WATER = 256 * 1024;
+
+    private final Carrier carrier;
+    private final Exchange exchange;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition available = lock.newCondition();
+    private final ArrayDeque<byte[]> pieces = new ArrayDeque<>();
+    private byte[] current;
+    private int position;
+    private long queued;
+    private boolean ended;
+    private IOException failure;
+    private boolean paused;
+    private boolean closed;
+
+    ResponseBodyStream(Carrier carrier, Exchange exchange) {
+        this.carrier = carrier;
+        this.exchange = exchange;
+    }
+
+    /** Adds a piece of the body. Event loop. */
+    void offer(byte[] piece) {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            pieces.addLast(piece);
+            queued += piece.length;
+            if (queued > HIGH_WATER && !paused) {
+                paused = true;
+                carrier.pauseReading();
+            }
+            available.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Marks the end of the body. Event loop. */
+    void end() {
+        lock.lock();
+        try {
+            ended = true;
+            available.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends the body with a failure the reader will see. Any thread. */
+    void fail(IOException cause) {
+        lock.lock();
+        try {
+            if (!ended) {
+                failure = cause;
+                ended = true;
+            }
+            available.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns whether reading is paused because the reader is behind. */
+    boolean isPaused() {
+        return paused;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        lock.lock();
+        try {
+            if (!awaitPiece()) {
+                return -1;
+            }
+            int n = Math.min(len, current.length - position);
+            System.arraycopy(current, position, b, off, n);
+            consumed(n);
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes the rest of the body to {@code out} a whole received piece at a time: no copy into
+     * an intermediate buffer, and one write per piece (tens of KiB) rather than per 8 KiB. The
+     * writes happen outside the lock, so the event loop never waits on a slow {@code out}.
+     */
+    @Override
+    public long transferTo(OutputStream out) throws IOException {
+        Objects.requireNonNull(out, "out");
+        long total = 0;
+        while (true) {
+            byte[] piece;
+            int from;
+            lock.lock();
+            try {
+                if (!awaitPiece()) {
+                    return total;
+                }
+                piece = current;
+                from = position;
+                consumed(piece.length - from);
+            } finally {
+                lock.unlock();
+            }
+            out.write(piece, from, piece.length - from);
+            total += piece.length - from;
+        }
+    }
+
+    /**
+     * Under the lock: waits until {@code current} has unread bytes; false at the end of the body.
+     * Throws the body's failure, or if the stream was closed or the thread interrupted.
+     */
+    private boolean awaitPiece() throws IOException {
+        try {
+            while (current == null || position == current.length) {
+                if (closed) {
+                    throw new IOException("the response body stream is closed");
+                }
+                current = pieces.pollFirst();
+                position = 0;
+                if (current != null) {
+                    continue;
+                }
+                if (failure != null) {
+                    throw failure;
+                }
+                if (ended) {
+                    return false;
+                }
+                available.await(1, TimeUnit.SECONDS);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading the response body");
+        }
+    }
+
+    /** Under the lock: {@code n} bytes of {@code current} were taken; resumes reading if due. */
+    private void consumed(int n) {
+        position += n;
+        queued -= n;
+        if (paused && queued < LOW_WATER) {
+            paused = false;
+            carrier.eventLoop().execute(() -> {
+                exchange.onReadResumed();
+                carrier.resumeReading();
+            });
+        }
+    }
+
+    @Override
+    public int available() {
+        lock.lock();
+        try {
+            return (int) Math.min(Integer.MAX_VALUE, queued);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns whether the whole body arrived and was read. */
+    boolean isFullyRead() {
+        lock.lock();
+        try {
+            return ended && failure == null && pieces.isEmpty()
+                    && (current == null || position == current.length);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Closes the stream. A body not read to its end cannot leave the connection reusable, so the
+     * exchange then closes the connection instead of returning it to the pool.
+     */
+    @Override
+    public void close() {
+        boolean complete;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            complete = ended && failure == null && pieces.isEmpty()
+                    && (current == null || position == current.length);
+            closed = true;
+            pieces.clear();
+            current = null;
+            available.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        exchange.onStreamClosed(complete);
+    }
+}

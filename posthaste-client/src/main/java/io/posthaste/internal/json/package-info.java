@@ -1,0 +1,2 @@
+/** The default {@link io.posthaste.JsonCodec}, on Jackson. A helper package. */
+package io.posthaste.internal.json;

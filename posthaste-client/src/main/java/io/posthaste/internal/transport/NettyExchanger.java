@@ -1,0 +1,159 @@
+package io.posthaste.internal.transport;
+
+import io.posthaste.PoolStats;
+import io.posthaste.Request;
+import io.posthaste.Response;
+import io.posthaste.internal.connection.CallerLoop;
+import io.posthaste.internal.connection.CallerLoops;
+import io.posthaste.internal.connection.ConnectionPool;
+import io.posthaste.internal.connection.ConnectionSource;
+import io.posthaste.internal.connection.Connector;
+import io.posthaste.internal.connection.NettyTransport;
+import io.posthaste.internal.connection.SharedConnections;
+import io.posthaste.internal.exchange.BodyPolicy;
+import io.posthaste.internal.exchange.Completion;
+import io.posthaste.internal.exchange.Deadline;
+import io.posthaste.internal.exchange.Exchange;
+import io.posthaste.internal.exchange.Exchanger;
+import io.posthaste.internal.exchange.Failures;
+import io.posthaste.internal.exchange.ProtocolConnection;
+import io.posthaste.internal.exchange.WireHeaders;
+import io.posthaste.internal.http1.Http1Connection;
+import io.posthaste.internal.session.SessionConfig;
+import io.posthaste.internal.session.VirtualThreads;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * The end of the chain over Netty, and the one place the parts are wired together: the transport
+ * (event loops, TCP, TLS), the two connection sources (the shared pool, and the loops of callers
+ * inside {@code send()}), the protocol each connection speaks (HTTP/1.1 today: the connector
+ * built in the constructor is where a new protocol is chosen), and the protocol-neutral
+ * {@link Exchange}.
+ */
+public final class NettyExchanger implements Exchanger {
+
+    private final SessionConfig config;
+    private final NettyTransport transport;
+    private final SharedConnections<ProtocolConnection> shared;
+    private final CallerLoops<ProtocolConnection> callerLoops;
+    private final CallbackBatcher callbacks;
+    private final CallbackBatcher virtualWakeUps;
+    private final Failures failures;
+    private volatile boolean closing;
+
+    /** Starts the transport and the pool for {@code config}. */
+    public NettyExchanger(SessionConfig config) {
+        this.config = config;
+        this.transport = new NettyTransport(config);
+        Http1Connection.HeadLimits limits = new Http1Connection.HeadLimits(config.maxResponseHeaderSize(),
+                config.maxResponseHeaders());
+        Connector<ProtocolConnection> open = (origin, spec, loops, listener) -> transport.connect(origin,
+                loops, spec, channel -> Http1Connection.install(channel, origin, limits, listener,
+                        transport.blockingExecutor()));
+        this.shared = new SharedConnections<>(config.maxConnectionsPerOrigin(), config.maxConnectionsTotal(),
+                config.idleTimeout().toNanos(), transport.group(), open);
+        this.callerLoops = config.callerDrivenIo() && transport.isNative()
+                ? new CallerLoops<>(transport, shared, open, config.idleTimeout().toNanos(),
+                        config.maxConnectionsTotal())
+                : null;
+        this.failures = new Failures(() -> closing);
+        this.callbacks = new CallbackBatcher(transport.group(), config.callbackExecutor());
+        Executor virtual = VirtualThreads.executor();
+        this.virtualWakeUps = virtual == null ? null : new CallbackBatcher(transport.group(), virtual);
+    }
+
+    @Override
+    public CompletableFuture<Response> exchange(Request request, BodyPolicy policy, Deadline deadline) {
+        CancellableFuture result = new CancellableFuture();
+        Exchange exchange = new Exchange(WireHeaders.spec(config, request, policy), source(), result,
+                config, failures);
+        result.exchange = exchange;
+        exchange.start(deadline);
+        return result;
+    }
+
+    /**
+     * Returns where an exchange started on this thread gets its connections, chosen once per
+     * exchange: the thread's own loop while it drives one inside {@code send()}, else the pool.
+     */
+    private ConnectionSource<ProtocolConnection> source() {
+        CallerLoop<ProtocolConnection> own = callerLoops == null ? null : callerLoops.driving();
+        return own != null ? own : shared;
+    }
+
+    /**
+     * Runs {@code call} on the calling thread's own event loop, which the thread then drives
+     * until the result is complete (see {@link CallerLoop}); returns null, having started
+     * nothing, when this thread should wait for the shared loops instead. An interrupt cancels the
+     * result and keeps the interrupt flag.
+     */
+    public <T> CompletableFuture<T> callOnCallerLoop(Supplier<CompletableFuture<T>> call) {
+        CallerLoop<ProtocolConnection> loop = callerLoops == null ? null : callerLoops.enter();
+        if (loop == null) {
+            return null;
+        }
+        try {
+            CompletableFuture<T> result = call.get();
+            loop.drive(result);
+            return result;
+        } finally {
+            loop.exit();
+        }
+    }
+
+    @Override
+    public void handOff(Completion<?> completion) {
+        callbacks.handOff(completion);
+    }
+
+    @Override
+    public boolean wakeVirtual(Completion<?> completion) {
+        if (virtualWakeUps == null) {
+            return false;
+        }
+        virtualWakeUps.handOff(completion);
+        return true;
+    }
+
+    @Override
+    public PoolStats stats() {
+        ConnectionPool.Stats stats = shared.pool().stats();
+        int kept = callerLoops == null ? 0 : callerLoops.keptIdle();
+        // The pool counts a caller loop's connections as leased places; those kept between calls
+        // are idle. The two counts are read apart, hence the floor.
+        return new PoolStats(Math.max(0, stats.leased() - kept), stats.idle() + kept,
+                stats.connecting(), stats.waiting());
+    }
+
+    /** Returns whether the native transport is in use. */
+    public boolean isNative() {
+        return transport.isNative();
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        if (callerLoops != null) {
+            callerLoops.close();
+        }
+        shared.close();
+        transport.close();
+    }
+
+    /** The exchange's result; cancelling it aborts the exchange. */
+    private static final class CancellableFuture extends CompletableFuture<Response> {
+        volatile Exchange exchange;
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            Exchange current = exchange;
+            if (cancelled && current != null) {
+                current.cancel();
+            }
+            return cancelled;
+        }
+    }
+}
