@@ -18,7 +18,8 @@ public final class Request {
     private final String method;
     private final RequestUrl url;
     private final Headers headers;
-    private final Body body;
+    /** Kept as the Optional that {@link #body()} returns: asked on every send, made once. */
+    private final Optional<Body> body;
     private final Timeouts timeouts;
     private final boolean raiseForStatus;
     private final Set<String> skippedAutoHeaders;
@@ -32,7 +33,7 @@ public final class Request {
         this.method = method;
         this.url = url;
         this.headers = headers;
-        this.body = body;
+        this.body = Optional.ofNullable(body);
         this.timeouts = timeouts;
         this.raiseForStatus = raiseForStatus;
         this.skippedAutoHeaders = skippedAutoHeaders;
@@ -63,7 +64,7 @@ public final class Request {
 
     /** Returns the body, if any. */
     public Optional<Body> body() {
-        return Optional.ofNullable(body);
+        return body;
     }
 
     /** Returns the timeouts in force for this request. */
@@ -126,7 +127,7 @@ public final class Request {
             this.method = original.method;
             this.url = original.url;
             this.headers = original.headers.toBuilder();
-            this.body = original.body;
+            this.body = original.body.orElse(null);
         }
 
         /** Replaces the method. */

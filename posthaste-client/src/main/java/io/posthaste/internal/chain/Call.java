@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
 
 /**
  * Runs a request through one list of steps, each an {@link Interceptor}, assembled in
@@ -47,6 +48,8 @@ public final class Call {
     private final ExchangeStep exchange;
     /** The steps of a request with nothing of its own (the common case), assembled once. */
     private final List<Interceptor> plainSteps;
+    /** The same, for a request that raises for status. */
+    private final List<Interceptor> plainRaisingSteps;
 
     public Call(SessionConfig config, Exchanger exchanger) {
         this.config = config;
@@ -54,7 +57,8 @@ public final class Call {
         this.redirects = new Redirects(config);
         this.cookies = new Cookies(config.cookieJar());
         this.exchange = new ExchangeStep(exchanger);
-        this.plainSteps = List.copyOf(steps(config.interceptors(), false, false));
+        this.plainSteps = List.copyOf(steps(config.interceptors(), false, false, false));
+        this.plainRaisingSteps = List.copyOf(steps(config.interceptors(), true, false, false));
     }
 
     /** Sends {@code request} and buffers the response. */
@@ -89,42 +93,35 @@ public final class Call {
         EventListener events = config.eventListener();
         Events.emit(events, Event.Type.CALL_START, request, null);
         CallState state = new CallState(streaming, Deadline.after(request.timeouts().total()));
-        Linked<Response> result = new Linked<>(state);
-        new InterceptorChain(steps(request), 0, state).proceed(request).whenComplete((response, failure) -> {
-            if (failure != null) {
-                Throwable cause = unwrap(failure);
-                int status = cause instanceof ClientResponseException raised ? raised.status() : 0;
-                Events.emit(events, Event.Type.CALL_FAILED, request, null, status, 0, cause);
-                result.completeExceptionally(cause);
-            } else {
-                Events.emit(events, Event.Type.CALL_END, request, null, response.status(), 0, null);
-                if (!result.complete(response)) {
-                    discard(response);
-                }
-            }
-        });
+        CallResult result = new CallResult(state, request, events);
+        new InterceptorChain(steps(request), 0, state).proceed(request).whenComplete(result);
         return result;
     }
 
-    /** Returns the steps for {@code request}: the plain list, unless it brings its own needs. */
+    /** Returns the steps for {@code request}: a plain list, unless it brings its own needs. */
     private List<Interceptor> steps(Request request) {
         RequestExtras extras = Bridge.get().extras(request);
+        boolean raise = request.raiseForStatus();
         boolean retry = request.retryPolicy().maxAttempts() > 1;
         if (extras.interceptors() == null && !retry && extras.digest() == null) {
-            return plainSteps;
+            return raise ? plainRaisingSteps : plainSteps;
         }
         return steps(extras.interceptors() != null ? extras.interceptors() : config.interceptors(),
-                retry, extras.digest() != null);
+                raise, retry, extras.digest() != null);
     }
 
     /**
      * Assembles a call's steps, outermost first: the one place they are put in order. A step with
-     * nothing to do (no retries, no Digest credentials) is left out.
+     * nothing to do for the request (it does not raise for status, has no retry policy, no Digest
+     * credentials) is left out: it would only cost a stage per call.
      */
-    private List<Interceptor> steps(List<Interceptor> application, boolean retry, boolean digest) {
+    private List<Interceptor> steps(List<Interceptor> application, boolean raise, boolean retry,
+            boolean digest) {
         List<Interceptor> network = config.networkInterceptors();
         List<Interceptor> steps = new ArrayList<>(6 + application.size() + network.size());
-        steps.add(RaiseForStatus.INSTANCE);
+        if (raise) {
+            steps.add(RaiseForStatus.INSTANCE);
+        }
         steps.addAll(application);
         if (retry) {
             steps.add(retries);
@@ -186,22 +183,57 @@ public final class Call {
         }
     }
 
-    /** A result whose cancellation cancels the work it came from. */
-    private static final class Linked<T> extends CompletableFuture<T> {
-        private final Object source;
+    /**
+     * A call's result: it ends the call when the steps are done (events, and an answer nobody
+     * will read released), and cancelling it cancels the call. One object for both.
+     */
+    private static final class CallResult extends CompletableFuture<Response>
+            implements BiConsumer<Response, Throwable> {
+        private final CallState state;
+        private final Request request;
+        private final EventListener events;
 
-        Linked(Object source) {
+        CallResult(CallState state, Request request, EventListener events) {
+            this.state = state;
+            this.request = request;
+            this.events = events;
+        }
+
+        @Override
+        public void accept(Response response, Throwable failure) {
+            if (failure != null) {
+                Throwable cause = unwrap(failure);
+                int status = cause instanceof ClientResponseException raised ? raised.status() : 0;
+                Events.emit(events, Event.Type.CALL_FAILED, request, null, status, 0, cause);
+                completeExceptionally(cause);
+            } else {
+                Events.emit(events, Event.Type.CALL_END, request, null, response.status(), 0, null);
+                if (!complete(response)) {
+                    discard(response);
+                }
+            }
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            state.cancel();
+            return cancelled;
+        }
+    }
+
+    /** A result whose cancellation cancels the future it came from. */
+    private static final class Linked<T> extends CompletableFuture<T> {
+        private final CompletableFuture<?> source;
+
+        Linked(CompletableFuture<?> source) {
             this.source = source;
         }
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
             boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (source instanceof CallState state) {
-                state.cancel();
-            } else if (source instanceof CompletableFuture<?> future) {
-                future.cancel(mayInterruptIfRunning);
-            }
+            source.cancel(mayInterruptIfRunning);
             return cancelled;
         }
     }

@@ -17,6 +17,7 @@ import io.posthaste.internal.url.RequestUrl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 
 /**
  * The redirect rules (RFC 9110 §15.4, and what browsers and aiohttp do):
@@ -51,37 +52,57 @@ final class Redirects implements Interceptor {
         if (!request.followRedirects()) {
             return chain.proceed(request);
         }
-        CompletableFuture<Response> result = new CompletableFuture<>();
-        hop(request, request, List.of(), chain, result);
-        return result;
+        Hops hops = new Hops(request, chain);
+        hops.go(request);
+        return hops;
     }
 
-    private void hop(Request first, Request request, List<Response> history, Chain chain,
-            CompletableFuture<Response> result) {
-        chain.proceed(request).whenComplete((response, failure) -> {
+    /**
+     * One call's way through its redirects, and the step's result: it proceeds once per hop
+     * and hears each answer itself (one object per call, not one per hop).
+     */
+    private final class Hops extends CompletableFuture<Response> implements BiConsumer<Response, Throwable> {
+        private final Request first;
+        private final Chain chain;
+        private Request request;
+        private List<Response> history = List.of();
+
+        Hops(Request first, Chain chain) {
+            this.first = first;
+            this.chain = chain;
+        }
+
+        void go(Request next) {
+            request = next;
+            chain.proceed(next).whenComplete(this);
+        }
+
+        @Override
+        public void accept(Response response, Throwable failure) {
             if (failure != null) {
-                result.completeExceptionally(Call.unwrap(failure));
+                completeExceptionally(Call.unwrap(failure));
                 return;
             }
             if (!follows(response.request(), response.status(), response.headers().contains("Location"))) {
-                result.complete(history.isEmpty() ? response : Bridge.get().withHistory(response, history));
+                complete(history.isEmpty() ? response : Bridge.get().withHistory(response, history));
                 return;
             }
             List<Response> longer = new ArrayList<>(history.size() + 1);
             longer.addAll(history);
             longer.add(response);
+            history = List.copyOf(longer);
             Request next;
             try {
-                next = follow(config, first, request, response, List.copyOf(longer));
+                next = follow(config, first, request, response, history);
             } catch (RuntimeException e) {
                 // Thrown here, inside a callback, it would complete nothing: the call fails with it.
-                result.completeExceptionally(e);
+                completeExceptionally(e);
                 return;
             }
             Events.emit(config.eventListener(), Event.Type.REDIRECT, request, next.url().toString(),
                     response.status(), 0, null);
-            hop(first, next, List.copyOf(longer), chain, result);
-        });
+            go(next);
+        }
     }
 
     /**

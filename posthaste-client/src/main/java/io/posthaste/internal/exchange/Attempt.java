@@ -1,21 +1,26 @@
 package io.posthaste.internal.exchange;
 
+import io.netty.channel.EventLoop;
 import io.posthaste.ClientException;
 import io.posthaste.ClientPayloadException;
 import io.posthaste.Event;
 import io.posthaste.EventListener;
 import io.posthaste.internal.body.BodyKind;
+import io.posthaste.internal.connection.ConnectionSource;
+import io.posthaste.internal.connection.Origin;
 import io.posthaste.internal.session.Events;
 import io.posthaste.internal.session.ProgressListeners;
 import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One attempt of an {@link Exchange} on one connection, from the request's side: how far the
- * request has gone out, a body held for {@code 100 Continue}, upload progress, and the one rule
- * for an attempt that failed before its answer began going again on a fresh connection
- * ({@link #mayGoAgain}), with the facts it needs. The carrier reports its writes here. Event
- * loop of the carrier, except where a method says.
+ * One attempt of an {@link Exchange}, on one connection: the connection it holds (acquired from
+ * the exchange's one {@link ConnectionSource}, an idle one without a future, the common case
+ * under load; given back once), how far the request has gone out, a body held for
+ * {@code 100 Continue}, upload progress, and the one rule for an attempt that failed before its
+ * answer began going again on a fresh connection ({@link #mayGoAgain}), with the facts it needs.
+ * The carrier reports its writes here. Event loop of the carrier, except where a method says.
  */
 public final class Attempt {
 
@@ -49,6 +54,9 @@ public final class Attempt {
     private final Exchange exchange;
     private final ExchangeSpec spec;
     private final EventListener events;
+    private final ConnectionSource<ProtocolConnection> source;
+    private volatile ProtocolConnection connection;
+    private volatile CompletableFuture<ProtocolConnection> pending;
     private State state = State.NOT_STARTED;
     private Carrier carrier;
     private Progress progress;
@@ -61,10 +69,74 @@ public final class Attempt {
     private long startNanos;
     private volatile long lastActivityNanos;
 
-    Attempt(Exchange exchange, ExchangeSpec spec, EventListener events) {
+    Attempt(Exchange exchange, ExchangeSpec spec, EventListener events,
+            ConnectionSource<ProtocolConnection> source) {
         this.exchange = exchange;
         this.spec = spec;
         this.events = events;
+        this.source = source;
+    }
+
+    /**
+     * Acquires a connection for the attempt ({@code fresh}: never one that sat idle) and hands it,
+     * or the failure, to the exchange: at once if one is idle, else when the source has one.
+     */
+    void acquire(boolean fresh) {
+        Origin origin = Origin.of(spec.url());
+        ProtocolConnection idle = fresh ? null : source.pollIdle(origin);
+        if (idle != null) {
+            exchange.onAcquired(idle, null); // the common case under load: no future to make
+            return;
+        }
+        CompletableFuture<ProtocolConnection> acquiring = source.acquire(origin, spec.timeouts(), fresh);
+        pending = acquiring;
+        if (acquiring.isDone() && !acquiring.isCompletedExceptionally()) {
+            exchange.onAcquired(acquiring.join(), null);
+        } else {
+            acquiring.whenComplete(exchange::onAcquired);
+        }
+    }
+
+    /** Holds {@code acquired} until it is given back. */
+    void hold(ProtocolConnection acquired) {
+        connection = acquired;
+        if (events != null) {
+            Events.emit(events, Event.Type.CONNECTION_ACQUIRED, spec.request(), acquired.toString());
+        }
+    }
+
+    /** Returns the connection held, or null. Any thread. */
+    ProtocolConnection connection() {
+        return connection;
+    }
+
+    /** Gives up a wait for a connection, if one is under way. Any thread. */
+    void abandon() {
+        CompletableFuture<ProtocolConnection> acquiring = pending;
+        if (acquiring != null) {
+            acquiring.cancel(false);
+        }
+    }
+
+    /**
+     * Gives the connection held back to its source, kept if {@code reusable} and still usable,
+     * and holds nothing after. Event loop of the connection.
+     */
+    void giveBack(boolean reusable) {
+        ProtocolConnection held = connection;
+        if (held == null) {
+            return;
+        }
+        connection = null;
+        source.release(held, reusable && held.isUsable());
+        if (events != null) {
+            Events.emit(events, Event.Type.CONNECTION_RELEASED, spec.request(), held.toString());
+        }
+    }
+
+    /** Returns the loop for the exchange's timers. */
+    EventLoop timerLoop() {
+        return source.timerLoop();
     }
 
     /**

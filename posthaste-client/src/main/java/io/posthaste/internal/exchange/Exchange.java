@@ -12,7 +12,6 @@ import io.posthaste.Response;
 import io.posthaste.internal.body.BodyKind;
 import io.posthaste.internal.connection.ConnectionPool;
 import io.posthaste.internal.connection.ConnectionSource;
-import io.posthaste.internal.connection.Origin;
 import io.posthaste.internal.session.Events;
 import io.posthaste.internal.session.ProgressListeners;
 import io.posthaste.internal.session.SessionConfig;
@@ -20,6 +19,7 @@ import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,7 +44,6 @@ import java.util.concurrent.TimeUnit;
 public final class Exchange {
 
     private final ExchangeSpec spec;
-    private final Lease lease;
     private final CompletableFuture<Response> result;
     private final SessionConfig config;
     private final Failures failures;
@@ -52,7 +51,7 @@ public final class Exchange {
     private final Attempt attempt;
     private volatile ExchangePhase phase = ExchangePhase.ACQUIRING;
     private volatile Carrier carrier;
-    private final Watchdog watchdog;
+    private ScheduledFuture<?> totalTimer;
     private ResponseHead head;
     private ResponseBody body;
 
@@ -63,12 +62,10 @@ public final class Exchange {
     public Exchange(ExchangeSpec spec, ConnectionSource<ProtocolConnection> source,
             CompletableFuture<Response> result, SessionConfig config, Failures failures) {
         this.spec = spec;
-        this.lease = new Lease(source, spec.request(), config.eventListener());
         this.result = result;
         this.config = config;
         this.failures = failures;
-        this.attempt = new Attempt(this, spec, config.eventListener());
-        this.watchdog = new Watchdog(this, spec);
+        this.attempt = new Attempt(this, spec, config.eventListener(), source);
     }
 
     /** Returns whether nobody waits for this exchange any more: over, or its result complete. */
@@ -78,36 +75,22 @@ public final class Exchange {
 
     /** Starts the exchange, within what is left of the call's {@code deadline}. Any thread. */
     public void start(Deadline deadline) {
-        ClientTimeoutException expired = watchdog.armTotal(deadline, lease.timerLoop());
-        if (expired != null) {
-            result.completeExceptionally(expired);
+        if (Watchdog.hasPassed(deadline)) {
+            result.completeExceptionally(Watchdog.expired(spec, deadline));
             BodyKind.discard(spec.body());
             return;
         }
-        acquire(false);
+        totalTimer = Watchdog.armTotal(this, spec, deadline, attempt.timerLoop());
+        attempt.acquire(false);
     }
 
-    private void acquire(boolean fresh) {
-        Origin origin = Origin.of(spec.url());
-        ProtocolConnection idle = fresh ? null : lease.pollIdle(origin);
-        if (idle != null) {
-            onAcquired(idle, null); // the common case under load: no future to make
-            return;
-        }
-        CompletableFuture<ProtocolConnection> acquiring = lease.acquire(origin, spec.timeouts(), fresh);
-        if (acquiring.isDone() && !acquiring.isCompletedExceptionally()) {
-            onAcquired(acquiring.join(), null);
-        } else {
-            acquiring.whenComplete(this::onAcquired);
-        }
-    }
-
-    private void onAcquired(ProtocolConnection acquired, Throwable failure) {
+    /** A connection was acquired for the attempt, or could not be. Any thread. */
+    void onAcquired(ProtocolConnection acquired, Throwable failure) {
         if (failure != null) {
             fail(failures.translate(spec, failure, ClientTimeoutException.Phase.POOL_ACQUIRE, false));
             return;
         }
-        lease.hold(acquired);
+        attempt.hold(acquired);
         Carrier.Encoded request;
         try {
             request = result.isDone() ? null : acquired.carrier().encode(spec);
@@ -116,8 +99,13 @@ public final class Exchange {
             fail(new ClientPayloadException("cannot encode the body of " + spec.describe() + ": "
                     + e.getMessage(), e));
         }
+        EventLoop loop = acquired.channel().eventLoop();
+        if (loop.inEventLoop()) {
+            send(acquired, request); // the common case: no task to make
+            return;
+        }
         Carrier.Encoded encoded = request;
-        if (!runOnLoop(acquired.channel().eventLoop(), () -> send(acquired, encoded)) && encoded != null) {
+        if (!runOnLoop(loop, () -> send(acquired, encoded)) && encoded != null) {
             encoded.discard();
         }
     }
@@ -171,11 +159,11 @@ public final class Exchange {
         if (on != null) {
             on.unbind(this);
         }
-        lease.giveBack(false);
+        attempt.giveBack(false);
         carrier = null;
         attempt.retry();
         moveTo(ExchangePhase.ACQUIRING);
-        acquire(true);
+        attempt.acquire(true);
     }
 
     /**
@@ -290,7 +278,7 @@ public final class Exchange {
 
     /** Aborts the exchange (the caller cancelled). Any thread. */
     public void cancel() {
-        ProtocolConnection conn = lease.connection();
+        ProtocolConnection conn = attempt.connection();
         if (conn != null) {
             runOnLoop(conn.channel().eventLoop(), () -> release(ExchangePhase.FAILED, false));
         } else {
@@ -300,7 +288,7 @@ public final class Exchange {
 
     /** Gives up before any connection was bound: the wait, the body's stream, the timer. */
     private void abandonAcquire() {
-        lease.abandon();
+        attempt.abandon();
         BodyKind.discard(spec.body());
         cancelTimers();
     }
@@ -316,7 +304,7 @@ public final class Exchange {
         } else if (result.isDone()) {
             return;
         }
-        ProtocolConnection conn = lease.connection();
+        ProtocolConnection conn = attempt.connection();
         if (conn == null) {
             result.completeExceptionally(error);
             abandonAcquire();
@@ -349,7 +337,7 @@ public final class Exchange {
         if (on != null) {
             on.unbind(this);
         }
-        lease.giveBack(reusable);
+        attempt.giveBack(reusable);
         if (!attempt.isWritten()) {
             BodyKind.discard(spec.body());
         }
@@ -357,7 +345,10 @@ public final class Exchange {
 
     private void cancelTimers() {
         // The connection's timeout check outlives this exchange: it finds the next one, or none.
-        watchdog.cancel();
+        ScheduledFuture<?> timer = totalTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
         attempt.stop();
     }
 
@@ -366,7 +357,7 @@ public final class Exchange {
         if (isDone() || phase == ExchangePhase.BODY_READ) {
             return;
         }
-        watchdog.check(carrier, attempt, body == null ? null : body.stream());
+        Watchdog.check(this, spec, carrier, attempt, body == null ? null : body.stream());
     }
 
     /** Whether the answer's head has arrived. */

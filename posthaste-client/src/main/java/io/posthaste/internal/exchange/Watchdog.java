@@ -7,57 +7,47 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An exchange's clocks: the call's one total deadline (a timer on the source's loop, for what is
- * left of it) and the read and write limits, which count from the last byte that moved either
+ * An exchange's clocks, kept without an object of their own: the call's one total deadline (a
+ * timer on the source's loop, for what is left of it) and the read and write limits, which count from the last byte that moved either
  * way. The idle limits need no timer of their own: the carrier runs one check per connection
  * ({@link Carrier#checkWithin}), so a busy keep-alive connection schedules nothing per request.
  */
 final class Watchdog {
 
-    private final Exchange exchange;
-    private final ExchangeSpec spec;
-    private ScheduledFuture<?> total;
-
-    Watchdog(Exchange exchange, ExchangeSpec spec) {
-        this.exchange = exchange;
-        this.spec = spec;
+    private Watchdog() {
     }
 
     /**
-     * Fails the exchange when {@code deadline} passes; returns the timeout error instead if it
-     * already has (then nothing is armed). Any thread.
+     * Fails {@code exchange} when {@code deadline} passes, from a timer on {@code loop}; returns
+     * the timer, or null if there is no deadline. Any thread.
      */
-    ClientTimeoutException armTotal(Deadline deadline, EventLoop loop) {
+    static ScheduledFuture<?> armTotal(Exchange exchange, ExchangeSpec spec, Deadline deadline,
+            EventLoop loop) {
         if (!deadline.isSet()) {
             return null;
         }
         // The call's one deadline: an earlier hop or retry may have used most of it.
-        long remaining = deadline.remainingNanos();
-        if (remaining <= 0) {
-            return expired(deadline);
-        }
-        total = loop.schedule(() -> exchange.fail(expired(deadline)), remaining, TimeUnit.NANOSECONDS);
-        return null;
+        return loop.schedule(() -> exchange.fail(expired(spec, deadline)), deadline.remainingNanos(),
+                TimeUnit.NANOSECONDS);
     }
 
-    private ClientTimeoutException expired(Deadline deadline) {
+    /** Returns whether the call's {@code deadline} has already passed. */
+    static boolean hasPassed(Deadline deadline) {
+        return deadline.isSet() && deadline.remainingNanos() <= 0;
+    }
+
+    /** Returns the error of a call whose {@code deadline} passed. */
+    static ClientTimeoutException expired(ExchangeSpec spec, Deadline deadline) {
         return Failures.timeout(spec, ClientTimeoutException.Phase.TOTAL, deadline.total(), 0);
     }
 
-    /** Stops the total timer. Any thread. */
-    void cancel() {
-        ScheduledFuture<?> timer = total;
-        if (timer != null) {
-            timer.cancel(false);
-        }
-    }
-
     /**
-     * Fails the exchange with the read or write timeout if nothing moved for that long (reading
-     * paused for a slow reader does not count); otherwise asks {@code carrier} to check again
-     * when the limit could next run out. Event loop.
+     * Fails {@code exchange} with the read or write timeout if nothing moved for that long on
+     * {@code carrier} (reading paused for a slow reader does not count); otherwise asks the
+     * carrier to check again when the limit could next run out. Event loop.
      */
-    void check(Carrier carrier, Attempt attempt, ResponseBodyStream stream) {
+    static void check(Exchange exchange, ExchangeSpec spec, Carrier carrier, Attempt attempt,
+            ResponseBodyStream stream) {
         boolean paused = stream != null && stream.isPaused();
         boolean writing = attempt.isWriting();
         Duration limit = writing ? spec.timeouts().write() : spec.timeouts().read();

@@ -4,7 +4,7 @@
  * {@code ConnectionSource}, writes the request through the connection's
  * {@link io.posthaste.internal.exchange.Carrier}, and reads the answer as heads, body pieces and
  * an end, whatever protocol produced them. Its small parts: the request side of an attempt and
- * the retry rule ({@code Attempt}), the connection held ({@code Lease}), the clocks
+ * the retry rule, with the connection it holds ({@code Attempt}), the clocks
  * ({@code Watchdog}), where the body goes ({@code ResponseBody}, {@code ResponseBodyStream}),
  * {@code 100 Continue} ({@code ExpectContinue}) and the errors callers see ({@code Failures}).
  * Also the contract the chain calls: {@code Exchanger}, {@code Deadline}, {@code BodyPolicy}.
