@@ -3,23 +3,18 @@ package io.posthaste;
 import io.posthaste.internal.Bridge;
 import io.posthaste.internal.chain.Call;
 import io.posthaste.internal.decode.ContentCodings;
-import io.posthaste.internal.exchange.Completion;
 import io.posthaste.internal.semantics.HeaderRules;
 import io.posthaste.internal.semantics.HttpSemantics;
 import io.posthaste.internal.session.SessionAuth;
 import io.posthaste.internal.session.SessionConfig;
-import io.posthaste.internal.session.VirtualThreads;
 import io.posthaste.internal.transport.NettyExchanger;
 import io.posthaste.internal.url.RequestUrl;
 import io.posthaste.internal.url.UrlCache;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -65,11 +60,12 @@ public final class ClientSession implements AutoCloseable {
     }
 
     /** This library's version, from the build. */
-    public static final String VERSION = readVersion();
+    public static final String VERSION = SessionConfig.productVersion();
 
     private final SessionConfig config;
     private final NettyExchanger exchanger;
     private final Call call;
+    private final CallThreads threads;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final UrlCache urls;
     private final Set<String> maskedHeaders;
@@ -82,6 +78,7 @@ public final class ClientSession implements AutoCloseable {
                 .collect(Collectors.toUnmodifiableSet());
         this.exchanger = new NettyExchanger(config);
         this.call = new Call(config, exchanger);
+        this.threads = new CallThreads(exchanger, call);
     }
 
     /** Returns a session with every default. */
@@ -210,64 +207,9 @@ public final class ClientSession implements AutoCloseable {
         return request;
     }
 
-    /** Returns a future completed from {@code internal} on the callback executor. */
-    <T> CompletableFuture<T> dispatch(CompletableFuture<T> internal) {
-        CompletableFuture<T> user = cancelling(internal);
-        internal.whenComplete((value, failure) -> exchanger.handOff(new Completion<>(user, value,
-                failure)));
-        return user;
-    }
-
-    /**
-     * Returns the future a blocking call waits on. On a virtual thread it is completed from
-     * {@code internal} in a way that wakes the thread cheaply (see {@code Exchanger.wakeVirtual});
-     * on any other thread it is {@code internal} itself, whose completion unparks the caller.
-     */
-    <T> CompletableFuture<T> forBlockingCaller(CompletableFuture<T> internal) {
-        if (internal.isDone() || !VirtualThreads.isVirtual(Thread.currentThread())) {
-            return internal;
-        }
-        CompletableFuture<T> waited = cancelling(internal);
-        internal.whenComplete((value, failure) -> {
-            Completion<T> completion = new Completion<>(waited, value, failure);
-            if (!exchanger.wakeVirtual(completion)) {
-                completion.run();
-            }
-        });
-        return waited;
-    }
-
-    /**
-     * Executes {@code request} for a blocking caller: on the calling thread's own event loop when
-     * it may drive one (the returned future is then complete, or cancelled if the thread was
-     * interrupted), else on the shared loops (see {@link #forBlockingCaller}).
-     */
-    CompletableFuture<Response> executeBlocking(Request request) {
-        CompletableFuture<Response> driven = exchanger.callOnCallerLoop(() -> call.execute(request));
-        return driven != null ? driven : forBlockingCaller(call.execute(request));
-    }
-
-    private static <T> CompletableFuture<T> cancelling(CompletableFuture<T> internal) {
-        return new CompletableFuture<>() {
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                internal.cancel(mayInterruptIfRunning);
-                return super.cancel(mayInterruptIfRunning);
-            }
-        };
-    }
-
-    private static String readVersion() {
-        try (InputStream in = ClientSession.class.getResourceAsStream(
-                "/io/posthaste/internal/version.properties")) {
-            Properties properties = new Properties();
-            if (in != null) {
-                properties.load(in);
-            }
-            return properties.getProperty("version", "dev");
-        } catch (IOException e) {
-            return "dev";
-        }
+    /** Returns how results reach the threads that wait for them. */
+    CallThreads threads() {
+        return threads;
     }
 
     /** Configures a {@link ClientSession}. Not thread-safe; every setting has a stated default. */
@@ -621,26 +563,10 @@ public final class ClientSession implements AutoCloseable {
                     .cookieJar(cookieJar != null ? cookieJar : CookieJar.inMemory())
                     .retryPolicy(retryPolicy)
                     .eventListener(eventListener)
-                    .auth(auth())
+                    .auth(SessionAuth.of(baseUrl, authorization, digest, headers.build()))
                     .resolver(resolver)
                     .callerDrivenIo(callerDrivenIo)
                     .build());
-        }
-
-        private SessionAuth auth() {
-            if (authorization == null && digest == null) {
-                return null;
-            }
-            if (baseUrl == null) {
-                throw new IllegalStateException("session credentials need a baseUrl: they are sent "
-                        + "to the base URL's origin only");
-            }
-            if (headers.build().contains("Authorization")) {
-                throw new IllegalStateException("an Authorization header and session credentials "
-                        + "conflict; use one");
-            }
-            return new SessionAuth(baseUrl, authorization, digest == null ? null : digest[0],
-                    digest == null ? null : digest[1]);
         }
 
         private static int positive(int value, String name) {

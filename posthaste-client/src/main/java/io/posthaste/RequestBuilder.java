@@ -501,7 +501,7 @@ public final class RequestBuilder {
      */
     public Response send() {
         Request request = session.checkOpen(build());
-        return await(session.executeBlocking(request));
+        return await(session.threads().executeBlocking(request));
     }
 
     /**
@@ -517,7 +517,7 @@ public final class RequestBuilder {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return session.dispatch(session.call().execute(request));
+        return session.threads().dispatch(session.call().execute(request));
     }
 
     /**
@@ -527,7 +527,7 @@ public final class RequestBuilder {
      */
     public StreamingResponse stream() {
         Request request = session.checkOpen(build());
-        return await(session.forBlockingCaller(session.call().stream(request)));
+        return await(session.threads().forBlockingCaller(session.call().stream(request)));
     }
 
     private static <T> T await(CompletableFuture<T> future) {

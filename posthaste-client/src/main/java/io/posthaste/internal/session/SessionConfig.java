@@ -9,9 +9,12 @@ import io.posthaste.JsonCodec;
 import io.posthaste.RetryPolicy;
 import io.posthaste.Timeouts;
 import io.posthaste.internal.url.RequestUrl;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
@@ -95,6 +98,20 @@ public final class SessionConfig {
         auth = b.auth;
         resolver = required(b.resolver, "resolver");
         callerDrivenIo = required(b.callerDrivenIo, "callerDrivenIo");
+    }
+
+    /** Returns this library's version, from the build ({@code "dev"} when it is not known). */
+    public static String productVersion() {
+        try (InputStream in = SessionConfig.class.getResourceAsStream(
+                "/io/posthaste/internal/version.properties")) {
+            Properties properties = new Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
     }
 
     /** Returns an empty builder: every setting not marked optional must be named before {@code build()}. */
