@@ -9,6 +9,7 @@ import io.posthaste.internal.decode.BodyDecoder;
 import io.posthaste.internal.session.ProgressListeners;
 import io.posthaste.internal.session.SessionConfig;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
@@ -22,14 +23,24 @@ import java.util.function.Consumer;
 final class ResponseBody implements Consumer<byte[]> {
 
     private static final byte[] EMPTY = new byte[0];
-    /** The first array for a buffered body of unknown length; it doubles as needed. */
+    /** The first array for a buffered body of unknown length; it doubles up to a segment. */
     private static final int UNKNOWN_LENGTH_START = 512;
+    /**
+     * Past this, a body of unknown length grows by whole segments rather than by copying itself:
+     * at its end it takes its size twice (the segments and the one array made of them), not the
+     * three times a doubling array would.
+     */
+    private static final int SEGMENT = 64 * 1024;
 
     private final ExchangeSpec spec;
     private BodyDecoder decoder;
     private final Progress download;
     private final ResponseBodyStream stream;
+    /** The array being filled: the whole body when its length was known. */
     private byte[] bytes;
+    private int filled;
+    /** Full segments before {@code bytes}, for a long body of unknown length; else null. */
+    private List<byte[]> segments;
     private int size;
 
     private ResponseBody(ExchangeSpec spec, BodyDecoder decoder, Progress download,
@@ -94,8 +105,13 @@ final class ResponseBody implements Consumer<byte[]> {
             content.readBytes(piece);
             accept(piece);
         } else {
-            ensureCapacity(readable);
-            content.readBytes(bytes, size, readable);
+            checkCap(readable);
+            for (int left = readable; left > 0; ) {
+                int n = room(left);
+                content.readBytes(bytes, filled, n);
+                filled += n;
+                left -= n;
+            }
             size += readable;
             if (download != null) {
                 download.add(readable);
@@ -113,8 +129,13 @@ final class ResponseBody implements Consumer<byte[]> {
             stream.offer(piece);
             return;
         }
-        ensureCapacity(piece.length);
-        System.arraycopy(piece, 0, bytes, size, piece.length);
+        checkCap(piece.length);
+        for (int from = 0; from < piece.length; ) {
+            int n = room(piece.length - from);
+            System.arraycopy(piece, from, bytes, filled, n);
+            filled += n;
+            from += n;
+        }
         size += piece.length;
     }
 
@@ -133,7 +154,17 @@ final class ResponseBody implements Consumer<byte[]> {
 
     /** Returns the bytes of a buffered body, once it has {@linkplain #end() ended}. */
     byte[] bytes() {
-        return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
+        if (segments == null) {
+            return filled == bytes.length ? bytes : Arrays.copyOf(bytes, filled);
+        }
+        byte[] whole = new byte[size];
+        int at = 0;
+        for (byte[] segment : segments) {
+            System.arraycopy(segment, 0, whole, at, segment.length);
+            at += segment.length;
+        }
+        System.arraycopy(bytes, 0, whole, at, filled);
+        return whole;
     }
 
     /** Returns how many bytes a buffered body holds (0 for a streamed one). */
@@ -163,17 +194,34 @@ final class ResponseBody implements Consumer<byte[]> {
             decoder = null;
         }
         bytes = null;
+        segments = null;
     }
 
-    private void ensureCapacity(int more) {
-        long needed = (long) size + more;
-        if (needed > spec.maxBodySize()) {
+    private void checkCap(int more) {
+        if ((long) size + more > spec.maxBodySize()) {
             throw tooLarge(spec);
         }
-        if (needed > bytes.length) {
-            long grown = Math.max(needed, Math.min((long) bytes.length * 2, spec.maxBodySize()));
-            bytes = Arrays.copyOf(bytes, (int) Math.min(grown, Integer.MAX_VALUE - 8));
+    }
+
+    /**
+     * Makes room in {@code bytes} for up to {@code wanted} more bytes and returns how many fit:
+     * a body of known length always fits; one of unknown length doubles its array up to a
+     * segment, then adds segments.
+     */
+    private int room(int wanted) {
+        if (filled == bytes.length) {
+            if (bytes.length < SEGMENT) {
+                bytes = Arrays.copyOf(bytes, Math.min(Math.max(bytes.length * 2, UNKNOWN_LENGTH_START), SEGMENT));
+            } else {
+                if (segments == null) {
+                    segments = new ArrayList<>();
+                }
+                segments.add(bytes);
+                bytes = new byte[SEGMENT];
+                filled = 0;
+            }
         }
+        return Math.min(wanted, bytes.length - filled);
     }
 
     private static ClientPayloadException tooLarge(ExchangeSpec spec) {

@@ -131,6 +131,23 @@ class ExchangeTest {
     }
 
     @Test
+    void aLongBodyOfUnknownLengthArrivesWholeAndInOrderAcrossItsSegments() {
+        CompletableFuture<Response> result = start(SESSION.get("http://example.test/a").build(), BodyPolicy.BUFFERED);
+        FakeConnection conn = source.opened.get(0);
+        conn.attempt.onWritten(null);
+        conn.bound.onMessage(new ResponseHead("HTTP/1.1", 200, "", new String[0], true, -1));
+        byte[] expected = new byte[300_001];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = (byte) (i * 31 + (i >> 8));
+        }
+        for (int from = 0; from < expected.length; from += 7_777) {
+            conn.bound.onMessage(Unpooled.wrappedBuffer(expected, from, Math.min(7_777, expected.length - from)));
+        }
+        conn.bound.onMessage(BodyEnd.INSTANCE);
+        assertThat(result.join().bytes()).isEqualTo(expected);
+    }
+
+    @Test
     void aStreamedBodyHoldsItsConnectionUntilItsReaderClosesIt() throws Exception {
         CompletableFuture<Response> result = start(SESSION.get("http://example.test/a").build(),
                 (request, status, hasLocation) -> BodyPolicy.Holding.STREAM);
