@@ -12,7 +12,8 @@ package io.posthaste.testing;
  *         .start();
  * }
  *
- * <p>By default the server advertises no stream limit, the protocol's 65,535-byte initial window
+ * <p>By default the server advertises 100 concurrent streams (as most servers do), the protocol's
+ * 65,535-byte initial window
  * and a 64 KiB header list limit (the limit its HTTP/1.1 side has for a request head), acknowledges
  * the client's SETTINGS, answers every PING, and never sends GOAWAY on its own. Faults that act on
  * one stream rather than the connection are set per answer: see
@@ -46,7 +47,7 @@ public final class Http2Options {
         return new Builder();
     }
 
-    /** Returns the SETTINGS_MAX_CONCURRENT_STREAMS advertised, or -1 when none is (no limit). */
+    /** Returns the SETTINGS_MAX_CONCURRENT_STREAMS advertised (100 by default). */
     public long maxConcurrentStreams() {
         return maxConcurrentStreams;
     }
@@ -80,7 +81,7 @@ public final class Http2Options {
 
     /** Builds {@link Http2Options}; not thread-safe. Every setter validates its input at once. */
     public static final class Builder {
-        private long maxConcurrentStreams = -1;
+        private long maxConcurrentStreams = 100;
         private int initialWindowSize = -1;
         private int goAwayAfterStreams;
         private boolean ackSettings = true;

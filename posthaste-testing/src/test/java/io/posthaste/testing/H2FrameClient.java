@@ -7,6 +7,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -74,6 +75,15 @@ final class H2FrameClient implements AutoCloseable {
             return settings;
         }
 
+        @Override
+        public String toString() {
+            String detail = type == GOAWAY ? " last=" + lastStreamId() + " error=" + errorCode() + " "
+                    + new String(payload, 8, payload.length - 8, StandardCharsets.UTF_8)
+                    : type == RST_STREAM ? " error=" + errorCode() : type == SETTINGS ? " " + settings() : "";
+            return "Frame[type=" + type + " flags=" + flags + " stream=" + streamId + " length=" + payload.length
+                    + detail + "]";
+        }
+
         private long uint32(int at) {
             return ((payload[at] & 0xFFL) << 24) | ((payload[at + 1] & 0xFFL) << 16)
                     | ((payload[at + 2] & 0xFFL) << 8) | (payload[at + 3] & 0xFFL);
@@ -113,14 +123,20 @@ final class H2FrameClient implements AutoCloseable {
     H2FrameClient(Socket connected) throws IOException {
         socket = connected;
         socket.setSoTimeout(5_000);
-        in = new DataInputStream(socket.getInputStream());
+        in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
         out = socket.getOutputStream();
+    }
+
+    /** Sends the connection preface and an empty SETTINGS, and nothing else. */
+    H2FrameClient preface() throws IOException {
+        out.write(PREFACE);
+        frame(SETTINGS, 0, 0, new byte[0]);
+        return this;
     }
 
     /** Sends the preface and an empty SETTINGS, reads the server's SETTINGS and acknowledges them. */
     Map<Integer, Long> handshake() throws IOException {
-        out.write(PREFACE);
-        frame(SETTINGS, 0, 0, new byte[0]);
+        preface();
         Frame settings = await(f -> f.type() == SETTINGS && !f.has(ACK));
         frame(SETTINGS, ACK, 0, new byte[0]);
         return settings.settings();
@@ -187,6 +203,8 @@ final class H2FrameClient implements AutoCloseable {
                 }
                 skipped.add(f);
             }
+        } catch (IOException e) {
+            throw new IOException(e + " while waiting for a frame; frames read: " + seen, e);
         } finally {
             unread.addAll(0, skipped);
         }

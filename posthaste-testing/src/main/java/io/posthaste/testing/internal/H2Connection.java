@@ -2,6 +2,7 @@ package io.posthaste.testing.internal;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
@@ -9,9 +10,12 @@ import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2LocalFlowController;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.posthaste.testing.Http2Options;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/2 connection, on Netty's codec: frames, HPACK, flow control and stream states are
@@ -79,6 +83,26 @@ final class H2Connection extends Http2ConnectionHandler {
         flush(ctx);
     }
 
+    /**
+     * Works around the codec: when the client acknowledges SETTINGS that shrink the initial window,
+     * the codec shrinks each open stream's window but sends no WINDOW_UPDATE, even where the client
+     * had already sent (and the server consumed) more than the new window in the first round trip.
+     * With nothing more to consume it never would, and that upload would wait forever. Called once
+     * the new settings apply: offers each open stream the update its window now needs.
+     */
+    void returnShrunkWindows() {
+        Http2LocalFlowController flow = decoder().flowController();
+        try {
+            connection().forEachActiveStream(stream -> {
+                flow.incrementWindowSize(stream, 0); // no change, then "update if needed"
+                return true;
+            });
+        } catch (Http2Exception e) {
+            onError(ctx, false, e);
+        }
+        flush(ctx);
+    }
+
     /** Returns whether {@code streamId} can still carry frames from the server. */
     boolean canWrite(int streamId) {
         Http2Stream stream = connection().stream(streamId);
@@ -87,7 +111,17 @@ final class H2Connection extends Http2ConnectionHandler {
     }
 
     private void closeIfIdle() {
-        if (closeWhenIdle && connection().numActiveStreams() == 0) {
+        if (!closeWhenIdle || connection().numActiveStreams() != 0 || !ctx.channel().isActive()) {
+            return;
+        }
+        closeWhenIdle = false;
+        if (ctx.channel() instanceof SocketChannel socket) {
+            // Half-close and linger rather than close: frames the client sent before it read the
+            // GOAWAY would otherwise make the kernel reset the connection, and a reset can destroy
+            // answers the client has not read yet. The client's own close ends it sooner.
+            socket.shutdownOutput();
+            ctx.executor().schedule(() -> ctx.close(), ResponseWriter.LINGER_SECONDS, TimeUnit.SECONDS);
+        } else {
             ctx.close();
         }
     }
@@ -107,10 +141,8 @@ final class H2Connection extends Http2ConnectionHandler {
     private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2Connection, Builder> {
         Builder(Http2Options options) {
             server(true);
-            Http2Settings settings = Http2Settings.defaultSettings().maxHeaderListSize(MAX_HEADER_LIST_BYTES);
-            if (options.maxConcurrentStreams() >= 0) {
-                settings.maxConcurrentStreams(options.maxConcurrentStreams());
-            }
+            Http2Settings settings = Http2Settings.defaultSettings().maxHeaderListSize(MAX_HEADER_LIST_BYTES)
+                    .maxConcurrentStreams(options.maxConcurrentStreams());
             if (options.initialWindowSize() >= 0) {
                 settings.initialWindowSize(options.initialWindowSize());
             }

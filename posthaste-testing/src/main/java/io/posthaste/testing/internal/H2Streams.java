@@ -102,6 +102,12 @@ final class H2Streams extends Http2FrameAdapter {
     }
 
     @Override
+    public void onSettingsAckRead(ChannelHandlerContext ctx) {
+        // The codec has just applied the server's SETTINGS, the initial window among them.
+        connection.returnShrunkWindows();
+    }
+
+    @Override
     public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
         // The client gave up on the request before sending all of it: nothing to record, as on HTTP/1.1.
         incoming.remove(streamId);
