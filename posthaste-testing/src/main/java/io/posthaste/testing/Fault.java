@@ -7,6 +7,14 @@ package io.posthaste.testing;
  * {@link #DISCONNECT_AFTER_REQUEST_HEAD}, {@link #RESPOND_BEFORE_BODY},
  * {@link #RESPOND_BEFORE_BODY_THEN_RESET}) are taken from the head of
  * the queue (or from {@link Dispatcher#peek()}) as soon as the connection or request head arrives.
+ *
+ * <p>On an HTTP/2 connection (see {@link TestServer.Builder#http2()}) each keeps its meaning, acting
+ * on the request's stream where HTTP/2 allows and on the connection where only that makes sense:
+ * the disconnects, {@link #RESET} and {@link #CLOSE_AFTER_RESPONSE} end the whole connection (without
+ * GOAWAY), {@link #STALL} leaves only its stream unanswered, and {@link #RESPOND_BEFORE_BODY} answers
+ * then sends RST_STREAM(NO_ERROR), as RFC 9113 section 8.1 has a server stop an unwanted upload (the
+ * request is recorded at once, with {@link RecordedRequest#bodySize()} zero). Faults only HTTP/2 has
+ * are {@link Http2Fault}, {@link MockResponse.Builder#resetStream} and {@link Http2Options}.
  */
 public enum Fault {
     /**
