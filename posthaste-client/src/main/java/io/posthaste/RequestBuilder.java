@@ -526,8 +526,22 @@ public final class RequestBuilder {
      * raises as {@link #send()} does (its body is then read into the exception).
      */
     public StreamingResponse stream() {
-        Request request = session.checkOpen(build());
+        return stream(build());
+    }
+
+    /** Streams {@code request}, built from this builder (a {@link Download}'s range request). */
+    StreamingResponse stream(Request request) {
+        session.checkOpen(request);
         return await(session.threads().forBlockingCaller(session.call().stream(request)));
+    }
+
+    /**
+     * Returns a download of this request's answer to {@code target} that can continue a partial
+     * file and resume across dropped connections; nothing is sent before {@link Download#run()}.
+     * Raise-for-status is turned on: an error page is never saved as the file.
+     */
+    public Download download(Path target) {
+        return new Download(this, target);
     }
 
     private static <T> T await(CompletableFuture<T> future) {
