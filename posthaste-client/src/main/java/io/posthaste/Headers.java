@@ -242,7 +242,8 @@ public final class Headers {
         return out.toString();
     }
 
-    private boolean isMasked(String name) {
+    /** Returns whether {@link #toString()} masks the value of {@code name}. */
+    boolean isMasked(String name) {
         return HeaderRules.isAlwaysSensitive(name)
                 || !masked.isEmpty() && masked.contains(name.toLowerCase(Locale.ROOT));
     }

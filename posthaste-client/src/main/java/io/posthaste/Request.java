@@ -3,6 +3,8 @@ package io.posthaste;
 import io.posthaste.internal.session.RequestExtras;
 import io.posthaste.internal.url.RequestUrl;
 import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -87,6 +89,17 @@ public final class Request {
         return followRedirects;
     }
 
+    /**
+     * Returns the tag of type {@code type}, or {@code null} if the request has none: a value the
+     * caller or an interceptor attached for interceptors, {@link EventListener}s and the metrics and
+     * tracing integrations to read (like OkHttp's {@code Request.tag(Class)}). Tags are never sent;
+     * a retry or a redirect hop carries the same tags, and a response's
+     * {@link Response#request()} has them too. See {@link RequestBuilder#tag(Class, Object)}.
+     */
+    public <T> T tag(Class<T> type) {
+        return type.cast(extras.tags().get(type));
+    }
+
     /** Returns what the request carries for the steps that is not public API. */
     RequestExtras extras() {
         return extras;
@@ -121,6 +134,8 @@ public final class Request {
         private RequestUrl url;
         private final Headers.Builder headers;
         private Body body;
+        /** The tags, copied on the first change; {@code null}: the original's. */
+        private Map<Class<?>, Object> tags;
 
         private Builder(Request original) {
             this.original = original;
@@ -161,11 +176,25 @@ public final class Request {
             return this;
         }
 
+        /**
+         * Sets the tag of type {@code type}, replacing any of that type; {@code null} removes it.
+         * As {@link RequestBuilder#tag(Class, Object)} says.
+         *
+         * @throws ClassCastException if {@code value} is not an instance of {@code type}
+         */
+        public <T> Builder tag(Class<T> type, T value) {
+            if (tags == null) {
+                tags = new HashMap<>(original.extras.tags());
+            }
+            RequestExtras.put(tags, type, value);
+            return this;
+        }
+
         /** Returns the new request; other settings are kept from the original. */
         public Request build() {
             return new Request(method, url, headers.build(), body, original.timeouts,
                     original.raiseForStatus, original.skippedAutoHeaders, original.followRedirects,
-                    original.retryPolicy, original.extras);
+                    original.retryPolicy, tags == null ? original.extras : original.extras.withTags(tags));
         }
     }
 

@@ -67,6 +67,7 @@ public final class RequestBuilder {
     private FormBody.Builder form;
     private Multipart.Builder files;
     private Body body;
+    private Map<Class<?>, Object> tags;
 
     RequestBuilder(ClientSession session, String method, String url) {
         this.session = session;
@@ -272,6 +273,27 @@ public final class RequestBuilder {
     }
 
     /**
+     * Attaches {@code value} to the request under {@code type}, replacing any tag of that type;
+     * {@code null} removes it. A tag is never sent: it is for the code that sees the request on
+     * its way, which reads it with {@link Request#tag(Class)} — interceptors, an
+     * {@link EventListener} (in {@link Event#request()}), and the metrics and tracing
+     * integrations, which read a {@link UriTemplate} as the low-cardinality name of the URL.
+     * Every retry and redirect hop of the call carries the same tags; an interceptor may add or
+     * replace one with {@link Request.Builder#tag(Class, Object)} for the steps below it.
+     *
+     * <p>Keys are compared as classes ({@code type}, not the value's class): a tag put under an
+     * interface is read under that interface. Tag values should be immutable, since the request
+     * is shared with other threads.
+     *
+     * @throws NullPointerException if {@code type} is null
+     * @throws ClassCastException if {@code value} is not an instance of {@code type}
+     */
+    public <T> RequestBuilder tag(Class<T> type, T value) {
+        tags = RequestExtras.put(tags, type, value);
+        return this;
+    }
+
+    /**
      * Sends {@code value} as JSON with the session's codec, with
      * {@code Content-Type: application/json} unless a header says otherwise.
      */
@@ -444,7 +466,8 @@ public final class RequestBuilder {
                 retryPolicy != null ? retryPolicy : config.retryPolicy(),
                 RequestExtras.of(interceptors, digestCredentials,
                         uploadProgress == null && downloadProgress == null ? null
-                                : new ProgressListeners(uploadProgress, downloadProgress)));
+                                : new ProgressListeners(uploadProgress, downloadProgress),
+                        tags == null ? Map.of() : tags));
     }
 
     private Headers ownWithAuthorization(RequestUrl resolved) {
