@@ -1,5 +1,6 @@
 package io.posthaste.testing;
 
+import io.netty.handler.codec.http2.Http2Error;
 import io.posthaste.testing.internal.ContentCoding;
 import io.posthaste.testing.internal.ResponseSpec;
 import io.posthaste.testing.internal.Statuses;
@@ -68,6 +69,8 @@ public final class MockResponse {
     public String toString() {
         return "MockResponse[" + spec.status() + " " + spec.reason()
                 + (spec.fault() != null ? ", fault=" + spec.fault() : "")
+                + (spec.resetStream() != null ? ", resetStream=" + spec.resetStream() : "")
+                + (spec.http2Fault() != null ? ", http2Fault=" + spec.http2Fault() : "")
                 + (spec.raw() != null ? ", raw " + spec.raw().length + " bytes" : ", body " + spec.body().length + " bytes")
                 + (spec.rawRepeat() != null ? " + " + spec.rawRepeat().times() + " × "
                         + spec.rawRepeat().pattern().length + " bytes" : "")
@@ -93,6 +96,8 @@ public final class MockResponse {
         private long disconnectAfterBodyBytes = -1;
         private byte[] raw;
         private ResponseSpec.Repeat rawRepeat;
+        private Http2Error resetStream;
+        private Http2Fault http2Fault;
 
         private Builder() {
         }
@@ -115,6 +120,8 @@ public final class MockResponse {
             disconnectAfterBodyBytes = s.disconnectAfterBodyBytes();
             raw = s.raw();
             rawRepeat = s.rawRepeat();
+            resetStream = s.resetStream();
+            http2Fault = s.http2Fault();
         }
 
         /** Sets the status code (100-999); the reason phrase defaults to the standard one, or "Unknown". */
@@ -245,6 +252,7 @@ public final class MockResponse {
         /**
          * Closes the connection after {@code n} bytes of the (encoded) body content; with chunked
          * framing the cut may fall inside a chunk. With {@link #raw}, counts raw bytes instead.
+         * On HTTP/2 the stream is cut instead of the connection when {@link #resetStream} is set.
          */
         public Builder disconnectAfterBodyBytes(long n) {
             if (n < 0) {
@@ -296,6 +304,31 @@ public final class MockResponse {
             return this;
         }
 
+        /**
+         * On HTTP/2, resets the request's stream with RST_STREAM({@code code}) instead of answering,
+         * once the request has been read and recorded; with {@link #disconnectAfterBodyBytes(long)},
+         * after the response headers and that many body bytes instead (the answer is cut short).
+         * {@code REFUSED_STREAM} tells the client the request was never processed; most other codes
+         * tell it the request may have been. On HTTP/1.1, a reset with no byte count gets a 500
+         * naming it, and a cut closes the connection.
+         */
+        public Builder resetStream(Http2Error code) {
+            if (code == null) {
+                throw new IllegalArgumentException("error code must not be null");
+            }
+            this.resetStream = code;
+            return this;
+        }
+
+        /** Answers with a hostile HTTP/2 behaviour; see {@link Http2Fault} for each. */
+        public Builder http2Fault(Http2Fault f) {
+            if (f == null) {
+                throw new IllegalArgumentException("HTTP/2 fault must not be null");
+            }
+            this.http2Fault = f;
+            return this;
+        }
+
         /** Returns the immutable answer. */
         public MockResponse build() {
             if (rawRepeat != null && (throttleBytes > 0 || disconnectAfterBodyBytes >= 0)) {
@@ -310,7 +343,7 @@ public final class MockResponse {
             return new MockResponse(new ResponseSpec(status, reason != null ? reason : Statuses.reason(status),
                     List.copyOf(headers), body, chunkSizes, throttleBytes, throttlePeriodNanos, headersDelayNanos,
                     bodyDelayNanos, closeConnection, List.copyOf(trailers), coding, interimContinues, fault,
-                    disconnectAfterBodyBytes, raw, rawRepeat));
+                    disconnectAfterBodyBytes, raw, rawRepeat, resetStream, http2Fault));
         }
 
         private static long nanos(Duration d, String what) {

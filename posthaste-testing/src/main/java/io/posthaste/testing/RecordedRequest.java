@@ -45,12 +45,17 @@ public final class RecordedRequest {
         return r.head().query();
     }
 
-    /** Returns {@code HTTP/1.1} or {@code HTTP/1.0}. */
+    /** Returns the protocol: {@code HTTP/1.1}, {@code HTTP/1.0}, or {@code HTTP/2} for a request on an HTTP/2 stream. */
     public String version() {
         return r.head().version();
     }
 
-    /** Returns the header fields in arrival order with their original case; values are trimmed. */
+    /**
+     * Returns the header fields in arrival order with their original case; values are trimmed. On
+     * HTTP/2 the pseudo-header fields are left out ({@link #method()} and {@link #target()} carry
+     * them) and {@code :authority} appears first as {@code Host}, as RFC 9113 section 8.3.1 has an
+     * HTTP/1.1 intermediary do, unless the request also sent a {@code host} field.
+     */
     public List<Map.Entry<String, String>> headers() {
         return r.head().headers();
     }
@@ -80,17 +85,26 @@ public final class RecordedRequest {
         return r.bodySize();
     }
 
-    /** Returns whether the body used chunked transfer coding. */
+    /** Returns the HTTP/2 stream the request came on (1, 3, 5, ...), or 0 for HTTP/1.x. */
+    public int streamId() {
+        return r.streamId();
+    }
+
+    /** Returns whether the body used chunked transfer coding (never on HTTP/2, which has no such coding). */
     public boolean chunked() {
         return r.chunked();
     }
 
-    /** Returns the size of each chunk of a chunked body, in order (empty otherwise). */
+    /**
+     * Returns the size of each chunk of a chunked body, in order (empty otherwise); on HTTP/2, the
+     * payload size of each DATA frame that carried body bytes, which shows the client's framing and
+     * flow control at work.
+     */
     public List<Integer> chunkSizes() {
         return r.chunkSizes();
     }
 
-    /** Returns the trailer fields of a chunked body (empty otherwise). */
+    /** Returns the trailer fields of a chunked body, or the trailing HEADERS of an HTTP/2 request (empty otherwise). */
     public List<Map.Entry<String, String>> trailers() {
         return r.trailers();
     }
@@ -100,7 +114,10 @@ public final class RecordedRequest {
         return r.connectionId();
     }
 
-    /** Returns 0 for the first request on its connection, 1 for the next, ... (proves keep-alive reuse). */
+    /**
+     * Returns 0 for the first request on its connection, 1 for the next, ... (proves keep-alive
+     * reuse; on HTTP/2, counts streams in the order their HEADERS arrived).
+     */
     public int sequenceOnConnection() {
         return r.sequence();
     }

@@ -9,9 +9,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.ssl.OptionalSslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.posthaste.testing.internal.ServerConnection;
+import io.posthaste.testing.internal.ConnectionSetup;
 import io.posthaste.testing.internal.TlsMaterial;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -28,9 +27,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * An embedded HTTP/1.1 server for tests: scripted answers (like OkHttp's MockWebServer),
- * httpbin-compatible echo routes, a {@code /sink} that measures uploads of any size without keeping
- * them, and fault injection.
+ * An embedded HTTP/1.1 and (on request) HTTP/2 server for tests: scripted answers (like OkHttp's
+ * MockWebServer), httpbin-compatible echo routes, a {@code /sink} that measures uploads of any size
+ * without keeping them, and fault injection.
  *
  * <p>A server starts on {@code 127.0.0.1} on an ephemeral port, with one network thread; starting
  * one takes a few milliseconds once the JVM is warm, so a new server per test class (or per test) is
@@ -62,6 +61,9 @@ import javax.net.ssl.X509TrustManager;
  * every connection, stops the server's threads and waits for them; afterwards {@link #enqueue},
  * {@link #dispatcher}, {@link #url} and {@link #uri} throw {@link IllegalStateException}, while the
  * recorded requests and counters stay readable.
+ *
+ * <p>HTTP/2 is off unless {@link Builder#http2()} turns it on; the same routes, queue and recording
+ * then serve it too (see {@link Builder#http2(Http2Options)}).
  */
 public final class TestServer implements AutoCloseable {
 
@@ -77,16 +79,16 @@ public final class TestServer implements AutoCloseable {
     private final String urlHost;
     private final int port;
     private final TlsMaterial tls;
-    private final boolean plainToo;
+    private final Http2Options http2;
     private ExecutorService dispatchExecutor;
 
     private TestServer(Builder b) {
-        this.tls = b.tls ? TlsMaterial.generate(b.host) : null;
-        this.plainToo = b.plainToo;
+        this.tls = b.tls ? TlsMaterial.generate(b.host, b.http2 != null) : null;
+        this.http2 = b.http2;
         this.router = new Router(b.dispatcher, this::dispatchExecutor);
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("posthaste-testserver", true),
                 NioIoHandler.newFactory());
-        long maxBody = b.maxRecordedBodyBytes;
+        ConnectionSetup setup = new ConnectionSetup(router, tls, b.plainToo, b.http2, b.maxRecordedBodyBytes);
         try {
             this.serverChannel = new ServerBootstrap()
                     .group(group)
@@ -98,13 +100,7 @@ public final class TestServer implements AutoCloseable {
                             int id = connections.incrementAndGet();
                             open.add(ch);
                             ch.closeFuture().addListener(f -> open.remove(ch));
-                            if (tls != null && plainToo) {
-                                // Tells TLS from plain HTTP by the first bytes, then steps aside.
-                                ch.pipeline().addLast(new OptionalSslHandler(tls.serverContext()));
-                            } else if (tls != null) {
-                                ch.pipeline().addLast(tls.serverContext().newHandler(ch.alloc()));
-                            }
-                            ch.pipeline().addLast(new ServerConnection(router, id, maxBody));
+                            setup.init(ch, id);
                         }
                     })
                     .bind(b.host, b.port).syncUninterruptibly().channel();
@@ -123,7 +119,10 @@ public final class TestServer implements AutoCloseable {
         return builder().start();
     }
 
-    /** Returns a builder; defaults: plain HTTP, host 127.0.0.1, ephemeral port, queue-then-echo routing, 16 MiB recorded body limit. */
+    /**
+     * Returns a builder; defaults: plain HTTP/1.1 (no TLS, no HTTP/2), host 127.0.0.1, ephemeral port,
+     * queue-then-echo routing, 16 MiB recorded body limit.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -160,6 +159,11 @@ public final class TestServer implements AutoCloseable {
     /** Returns whether the server speaks TLS. */
     public boolean isTls() {
         return tls != null;
+    }
+
+    /** Returns whether the server speaks HTTP/2 beside HTTP/1.1 (see {@link Builder#http2()}). */
+    public boolean isHttp2() {
+        return http2 != null;
     }
 
     /** Returns the server's self-signed certificate; TLS servers only. */
@@ -289,6 +293,7 @@ public final class TestServer implements AutoCloseable {
     @Override
     public String toString() {
         return "TestServer[" + (tls != null ? "https" : "http") + "://" + urlHost + ":" + port
+                + (http2 != null ? ", h2" : "")
                 + (closed.get() ? ", closed" : "") + "]";
     }
 
@@ -320,6 +325,7 @@ public final class TestServer implements AutoCloseable {
         private int port;
         private Dispatcher dispatcher;
         private long maxRecordedBodyBytes = 16L * 1024 * 1024;
+        private Http2Options http2;
 
         private Builder() {
         }
@@ -338,6 +344,28 @@ public final class TestServer implements AutoCloseable {
          */
         public Builder plainToo() {
             this.plainToo = true;
+            return this;
+        }
+
+        /** Speaks HTTP/2 too, as {@link Http2Options#defaults()} describe; see {@link #http2(Http2Options)}. */
+        public Builder http2() {
+            return http2(Http2Options.defaults());
+        }
+
+        /**
+         * Speaks HTTP/2 too, behaving as {@code options} say. With {@link #tls()} the server offers
+         * {@code h2} then {@code http/1.1} by ALPN; on any connection that agreed no protocol (every
+         * cleartext one) it takes a client that opens with the HTTP/2 connection preface as speaking
+         * h2c by prior knowledge, and any other as speaking HTTP/1.1. There is no {@code Upgrade: h2c}:
+         * such a request is answered over HTTP/1.1. Requests on HTTP/2 streams go through the same
+         * queue, dispatcher, echo routes and {@code /sink}, and are recorded with
+         * {@link RecordedRequest#version()} {@code HTTP/2} and their {@link RecordedRequest#streamId()}.
+         */
+        public Builder http2(Http2Options options) {
+            if (options == null) {
+                throw new IllegalArgumentException("HTTP/2 options must not be null; use http2() for the defaults");
+            }
+            this.http2 = options;
             return this;
         }
 

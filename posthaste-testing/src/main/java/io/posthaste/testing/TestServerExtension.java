@@ -71,6 +71,11 @@ public final class TestServerExtension implements BeforeAllCallback, AfterAllCal
         return configure(TestServer.Builder::tls);
     }
 
+    /** Returns a copy that speaks HTTP/2 too (see {@link TestServer.Builder#http2()}). */
+    public TestServerExtension http2() {
+        return configure(TestServer.Builder::http2);
+    }
+
     /** Returns a copy that applies {@code customizer} to each server's builder before starting it. */
     public TestServerExtension configure(Consumer<TestServer.Builder> customizer) {
         return new TestServerExtension(perTest, failOnUnconsumed, configuration.andThen(customizer));

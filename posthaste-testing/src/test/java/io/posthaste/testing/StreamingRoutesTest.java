@@ -97,7 +97,7 @@ class StreamingRoutesTest {
     void delayIsCappedAtTenSeconds() {
         RecordedRequest request = new RecordedRequest(new ReceivedRequest(
                 new RequestHead("GET", "/delay/3600", "HTTP/1.1", List.of(Map.entry("Host", "h"))), new byte[0], 0,
-                false, List.of(), List.of(), 1, 0, false, "127.0.0.1", null));
+                false, List.of(), List.of(), 1, 0, false, "127.0.0.1", null, 0));
         MockResponse answer = Dispatcher.echo().dispatch(request);
         assertThat(Duration.ofNanos(answer.spec().headersDelayNanos())).isEqualTo(Duration.ofSeconds(10));
     }

@@ -17,8 +17,10 @@ import java.util.Map;
  * @param tls whether the connection used TLS
  * @param remoteIp the client's IP address
  * @param sink what {@code /sink} measured, or null for any other request
+ * @param streamId the HTTP/2 stream the request came on, or 0 on HTTP/1.1
  */
 public record ReceivedRequest(RequestHead head, byte[] body, long bodySize, boolean chunked,
                               List<Integer> chunkSizes, List<Map.Entry<String, String>> trailers,
-                              int connectionId, int sequence, boolean tls, String remoteIp, SinkResult sink) {
+                              int connectionId, int sequence, boolean tls, String remoteIp, SinkResult sink,
+                              int streamId) {
 }

@@ -1,6 +1,8 @@
 package io.posthaste.testing.internal;
 
+import io.netty.handler.codec.http2.Http2Error;
 import io.posthaste.testing.Fault;
+import io.posthaste.testing.Http2Fault;
 import java.util.List;
 import java.util.Map;
 
@@ -25,13 +27,16 @@ import java.util.Map;
  * @param disconnectAfterBodyBytes close after this many body bytes, or -1
  * @param raw exact bytes to write instead of a composed answer, or null
  * @param rawRepeat bytes written after {@code raw}, made as they are written, or null
+ * @param resetStream on HTTP/2, the RST_STREAM error code that replaces (or, with
+ *                    {@code disconnectAfterBodyBytes}, cuts) the answer, or null
+ * @param http2Fault a hostile HTTP/2 answer, or null
  */
 public record ResponseSpec(int status, String reason, List<Map.Entry<String, String>> headers, byte[] body,
                            int[] chunkSizes, int throttleBytes, long throttlePeriodNanos,
                            long headersDelayNanos, long bodyDelayNanos, boolean closeConnection,
                            List<Map.Entry<String, String>> trailers, ContentCoding coding,
                            int interimContinues, Fault fault, long disconnectAfterBodyBytes, byte[] raw,
-                           Repeat rawRepeat) {
+                           Repeat rawRepeat, Http2Error resetStream, Http2Fault http2Fault) {
 
     /**
      * A pattern written {@code times} times in a row, never held whole.
@@ -46,6 +51,11 @@ public record ResponseSpec(int status, String reason, List<Map.Entry<String, Str
     public boolean actsBeforeBody() {
         return fault == Fault.DISCONNECT_AT_START || fault == Fault.DISCONNECT_AFTER_REQUEST_HEAD
                 || fault == Fault.RESPOND_BEFORE_BODY || fault == Fault.RESPOND_BEFORE_BODY_THEN_RESET;
+    }
+
+    /** Returns whether this answer only makes sense on an HTTP/2 stream. */
+    public boolean http2Only() {
+        return http2Fault != null || (resetStream != null && disconnectAfterBodyBytes < 0);
     }
 
     /** Returns the first value of a response header (case-insensitive), or null. */

@@ -51,7 +51,8 @@ public final class ResponseWriter {
      * @param earlyAnswer true when the answer goes out before the request body was read; the
      *                    connection is then half-closed and drained rather than kept alive
      */
-    public static void write(Channel ch, ResponseSpec spec, RequestHead head, boolean earlyAnswer, Done done) {
+    public static void write(Channel ch, ResponseSpec scripted, RequestHead head, boolean earlyAnswer, Done done) {
+        ResponseSpec spec = scripted.http2Only() ? http2OnlyRefusal(scripted) : scripted;
         if (spec.fault() == Fault.STALL) {
             return;
         }
@@ -71,14 +72,7 @@ public final class ResponseWriter {
         Deque<Step> steps = new ArrayDeque<>();
         boolean truncated;
         if (spec.raw() != null) {
-            byte[] raw = spec.raw();
-            long limit = spec.disconnectAfterBodyBytes();
-            truncated = limit >= 0;
-            int n = truncated ? (int) Math.min(limit, raw.length) : raw.length;
-            addThrottled(steps, spec, Unpooled.wrappedBuffer(raw, 0, n), spec.headersDelayNanos());
-            if (spec.rawRepeat() != null) {
-                addRepeated(steps, spec.rawRepeat());
-            }
+            truncated = addRaw(steps, spec);
         } else {
             truncated = compose(steps, spec, head, keepAlive);
         }
@@ -98,6 +92,38 @@ public final class ResponseWriter {
                 done.finished(true);
             }
         });
+    }
+
+    /** An HTTP/2 fault has no HTTP/1.1 meaning: say so rather than guess at an equivalent. */
+    private static ResponseSpec http2OnlyRefusal(ResponseSpec spec) {
+        String what = spec.http2Fault() != null ? "Http2Fault." + spec.http2Fault()
+                : "resetStream(" + spec.resetStream() + ")";
+        return Specs.simple(500, "text/plain; charset=utf-8", ("this answer injects " + what
+                + ", which needs HTTP/2, but the request came over HTTP/1.1\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Writes the exact bytes of a {@link ResponseSpec#raw()} answer onto {@code ch}, with their
+     * delays and throttling, then runs {@code after} while the connection is still open; when
+     * {@link ResponseSpec#disconnectAfterBodyBytes()} cut them short, closes it instead.
+     */
+    public static void writeRaw(Channel ch, ResponseSpec spec, Runnable after) {
+        Deque<Step> steps = new ArrayDeque<>();
+        boolean truncated = addRaw(steps, spec);
+        run(ch, steps, truncated ? ch::close : after);
+    }
+
+    /** Queues the raw bytes; returns true when they are cut short. */
+    private static boolean addRaw(Deque<Step> steps, ResponseSpec spec) {
+        byte[] raw = spec.raw();
+        long limit = spec.disconnectAfterBodyBytes();
+        boolean truncated = limit >= 0;
+        int n = truncated ? (int) Math.min(limit, raw.length) : raw.length;
+        addThrottled(steps, spec, Unpooled.wrappedBuffer(raw, 0, n), spec.headersDelayNanos());
+        if (spec.rawRepeat() != null) {
+            addRepeated(steps, spec.rawRepeat());
+        }
+        return truncated;
     }
 
     /** Aborts the connection with a TCP RST instead of an orderly FIN. */

@@ -184,10 +184,10 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         if (sink != null) {
             SinkResult result = sink.finish();
             request = new ReceivedRequest(head, new byte[0], result.bytes(), result.chunked(), List.of(),
-                    trailers, connectionId, sequence, tls(), remoteIp(), result);
+                    trailers, connectionId, sequence, tls(), remoteIp(), result, 0);
         } else {
             request = new ReceivedRequest(head, recorder.bytes(), recorder.size(), recorder.chunked(),
-                    recorder.chunkSizes(), trailers, connectionId, sequence, tls(), remoteIp(), null);
+                    recorder.chunkSizes(), trailers, connectionId, sequence, tls(), remoteIp(), null, 0);
         }
         sink = null;
         recorder = null;
@@ -237,7 +237,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     /** The head alone; {@code bytesAfterHead} counts what arrived after it (raw, framing included). */
     private ReceivedRequest headOnly(long bytesAfterHead) {
         return new ReceivedRequest(head, new byte[0], bytesAfterHead, false, List.of(), List.of(), connectionId,
-                sequence, tls(), remoteIp(), null);
+                sequence, tls(), remoteIp(), null, 0);
     }
 
     /** Whether this connection speaks TLS (on a port serving both, the first bytes decided). */

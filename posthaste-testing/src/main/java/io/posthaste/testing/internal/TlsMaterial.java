@@ -1,8 +1,12 @@
 package io.posthaste.testing.internal;
 
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import java.net.InetAddress;
@@ -29,8 +33,14 @@ import javax.net.ssl.X509TrustManager;
 public record TlsMaterial(X509Certificate certificate, X509TrustManager trustManager, SSLContext clientContext,
                           SslContext serverContext) {
 
-    /** Generates new material whose certificate also names {@code host}. */
-    public static TlsMaterial generate(String host) {
+    /**
+     * Generates new material whose certificate also names {@code host}.
+     *
+     * @param offerH2 whether the server context offers {@code h2} then {@code http/1.1} by ALPN
+     *                (with RFC 9113's cipher suites); otherwise it negotiates no protocol at all,
+     *                as before HTTP/2 existed
+     */
+    public static TlsMaterial generate(String host, boolean offerH2) {
         try {
             Instant now = Instant.now();
             CertificateBuilder builder = new CertificateBuilder()
@@ -67,9 +77,17 @@ public record TlsMaterial(X509Certificate certificate, X509TrustManager trustMan
             }
             SSLContext client = SSLContext.getInstance("TLS");
             client.init(null, new TrustManager[] {tm}, null);
-            SslContext server = SslContextBuilder.forServer(bundle.getKeyPair().getPrivate(), cert)
-                    .sslProvider(SslProvider.JDK).build();
-            return new TlsMaterial(cert, tm, client, server);
+            SslContextBuilder server = SslContextBuilder.forServer(bundle.getKeyPair().getPrivate(), cert)
+                    .sslProvider(SslProvider.JDK);
+            if (offerH2) {
+                server.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                        .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                                // A client offering neither gets HTTP/1.1, as from a server without ALPN.
+                                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                                ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
+            }
+            return new TlsMaterial(cert, tm, client, server.build());
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("could not create the test server's TLS certificate", e);
         } catch (Exception e) {

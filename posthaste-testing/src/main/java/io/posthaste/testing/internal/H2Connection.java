@@ -1,0 +1,138 @@
+package io.posthaste.testing.internal;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.posthaste.testing.Http2Options;
+
+/**
+ * One HTTP/2 connection, on Netty's codec: frames, HPACK, flow control and stream states are
+ * Netty's; what the server makes of each request is {@link H2Streams}'. Adds what a test server
+ * needs beyond the codec: the advertised SETTINGS and connection faults of {@link Http2Options},
+ * and a GOAWAY that closes the connection once its last streams are done. Runs on the channel's
+ * event loop.
+ *
+ * <p>Closing the channel closes it at once, without a GOAWAY: a test server's faults and its own
+ * {@code close()} must not wait for streams to drain.
+ */
+final class H2Connection extends Http2ConnectionHandler {
+
+    /** The request header list limit, the same as the HTTP/1.1 side's limit for a request head. */
+    static final long MAX_HEADER_LIST_BYTES = RequestParser.MAX_HEAD;
+
+    private ChannelHandlerContext ctx;
+    private boolean closeWhenIdle;
+
+    private H2Connection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings) {
+        super(decoder, encoder, settings, /* decoupleCloseAndGoAway= */ true);
+        connection().addListener(new Http2ConnectionAdapter() {
+            @Override
+            public void onStreamClosed(Http2Stream stream) {
+                closeIfIdle();
+            }
+        });
+    }
+
+    /** Returns the handler for a new connection speaking HTTP/2 to {@code handler}'s routes. */
+    static H2Connection create(RequestHandler handler, int connectionId, long maxRecordedBodyBytes,
+                               Http2Options options) {
+        H2Streams streams = new H2Streams(handler, connectionId, maxRecordedBodyBytes, options);
+        H2Connection connection = new Builder(options).frameListener(streams).build();
+        streams.attach(connection);
+        return connection;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) throws Exception {
+        this.ctx = context;
+        super.handlerAdded(context);
+    }
+
+    /** Returns this handler's context: frames written through it go straight to the socket. */
+    ChannelHandlerContext context() {
+        return ctx;
+    }
+
+    /**
+     * Sends GOAWAY(NO_ERROR) naming {@code lastStreamId} as the last stream processed, and closes
+     * the connection as soon as no stream is active. Streams the client opens above it are refused
+     * by the codec (REFUSED_STREAM) and never reach the routes.
+     */
+    void goAwayAndCloseWhenIdle(int lastStreamId) {
+        goAway(ctx, lastStreamId, Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER, ctx.newPromise());
+        flush(ctx);
+        closeWhenIdle = true;
+        closeIfIdle();
+    }
+
+    /** Resets {@code streamId} with {@code error}. */
+    void reset(int streamId, Http2Error error) {
+        resetStream(ctx, streamId, error.code(), ctx.newPromise());
+        flush(ctx);
+    }
+
+    /** Returns whether {@code streamId} can still carry frames from the server. */
+    boolean canWrite(int streamId) {
+        Http2Stream stream = connection().stream(streamId);
+        return ctx.channel().isActive() && stream != null && !stream.isResetSent()
+                && stream.state().localSideOpen();
+    }
+
+    private void closeIfIdle() {
+        if (closeWhenIdle && connection().numActiveStreams() == 0) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) throws Exception {
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            // A protocol error: the codec answers it with RST_STREAM or GOAWAY, as it should.
+            super.exceptionCaught(context, cause);
+        } else {
+            // A peer that resets or botches a TLS handshake is a normal event for a test server.
+            context.close();
+        }
+    }
+
+    /** Maps {@link Http2Options} onto the codec's settings. */
+    private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2Connection, Builder> {
+        Builder(Http2Options options) {
+            server(true);
+            Http2Settings settings = Http2Settings.defaultSettings().maxHeaderListSize(MAX_HEADER_LIST_BYTES);
+            if (options.maxConcurrentStreams() >= 0) {
+                settings.maxConcurrentStreams(options.maxConcurrentStreams());
+            }
+            if (options.initialWindowSize() >= 0) {
+                settings.initialWindowSize(options.initialWindowSize());
+            }
+            initialSettings(settings);
+            autoAckSettingsFrame(options.acksSettings());
+            autoAckPingFrame(options.answersPings());
+        }
+
+        @Override
+        protected Builder frameListener(io.netty.handler.codec.http2.Http2FrameListener listener) {
+            return super.frameListener(listener);
+        }
+
+        @Override
+        protected H2Connection build() {
+            return super.build();
+        }
+
+        @Override
+        protected H2Connection build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
+                                     Http2Settings settings) {
+            return new H2Connection(decoder, encoder, settings);
+        }
+    }
+}
