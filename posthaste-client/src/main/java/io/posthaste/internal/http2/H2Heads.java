@@ -2,6 +2,7 @@ package io.posthaste.internal.http2;
 
 import static io.netty.handler.codec.http2.Http2Error.PROTOCOL_ERROR;
 
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.posthaste.internal.exchange.ResponseHead;
@@ -58,6 +59,12 @@ final class H2Heads {
             fields[i++] = value;
         }
         return fields;
+    }
+
+    /** Names an HTTP/2 error code: its name and hex value, or the hex value of an unknown one. */
+    static String errorName(long code) {
+        Http2Error error = Http2Error.valueOf(code);
+        return (error != null ? error.name() + " " : "") + "(0x" + Long.toHexString(code) + ")";
     }
 
     private static int status(int streamId, CharSequence status) throws Http2Exception {

@@ -338,7 +338,7 @@ public final class H2Stream implements Carrier {
             return;
         }
         current.onFailure(new ClientConnectionException(spec.describe() + ": the server reset the HTTP/2 "
-                + "stream with " + Http2Connection.errorName(code) + (headReceived
+                + "stream with " + H2Heads.errorName(code) + (headReceived
                         ? " after the response began" : "") + " (the request may have been processed)",
                 null, false, true));
     }

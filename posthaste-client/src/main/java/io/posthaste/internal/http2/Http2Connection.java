@@ -344,7 +344,7 @@ public final class Http2Connection implements ProtocolConnection {
         goAwayLastStreamId = Math.min(goAwayLastStreamId, lastStreamId);
         if (!ready.isDone()) {
             ready.completeExceptionally(new IOException("the server refused the HTTP/2 connection (GOAWAY "
-                    + errorName(errorCode) + ")"));
+                    + H2Heads.errorName(errorCode) + ")"));
         }
         listener.capacityChanged(this);
     }
@@ -394,12 +394,6 @@ public final class Http2Connection implements ProtocolConnection {
                     + "HTTP/1.x", cause);
         }
         return cause;
-    }
-
-    /** Names an HTTP/2 error code: its name and hex value, or the hex value of an unknown one. */
-    static String errorName(long code) {
-        Http2Error error = Http2Error.valueOf(code);
-        return (error != null ? error.name() + " " : "") + "(0x" + Long.toHexString(code) + ")";
     }
 
     @Override
