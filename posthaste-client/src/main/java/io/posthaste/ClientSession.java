@@ -12,6 +12,7 @@ import io.posthaste.internal.url.RequestUrl;
 import io.posthaste.internal.url.UrlCache;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -247,6 +248,7 @@ public final class ClientSession implements AutoCloseable {
         private EventListener eventListener;
         private HostResolver resolver = HostResolver.system();
         private boolean callerDrivenIo = true;
+        private List<Protocol> protocols = List.of(Protocol.HTTP_2, Protocol.HTTP_1_1);
 
         private Builder() {
         }
@@ -411,6 +413,49 @@ public final class ClientSession implements AutoCloseable {
         }
 
         /**
+         * Sets the protocols the session speaks (default {@code HTTP_2, HTTP_1_1}): over TLS the
+         * ones offered by ALPN, in this order of preference ({@link Protocol#H2_PRIOR_KNOWLEDGE}
+         * offers {@code h2} there); over cleartext HTTP/2 by prior knowledge if
+         * {@link Protocol#H2_PRIOR_KNOWLEDGE} is given, else HTTP/1.1. Common sets:
+         * <ul>
+         * <li>{@code HTTP_1_1}: HTTP/1.1 only.
+         * <li>{@code HTTP_2, HTTP_1_1} (the default): HTTP/2 where a TLS server agrees to it.
+         * <li>{@code H2_PRIOR_KNOWLEDGE}: HTTP/2 only: h2c over cleartext, h2 over TLS; a TLS
+         *     server that does not agree to {@code h2} fails the request.
+         * <li>{@code HTTP_2, H2_PRIOR_KNOWLEDGE}: the same.
+         * </ul>
+         * Repeats are ignored.
+         *
+         * @throws IllegalArgumentException if {@code protocols} is empty, or contains neither
+         *     {@code HTTP_1_1} nor {@code H2_PRIOR_KNOWLEDGE} (cleartext URLs would have no
+         *     protocol: HTTP/2 over cleartext is never negotiated), or contains both (cleartext
+         *     would be ambiguous)
+         * @throws NullPointerException if it is or contains {@code null}
+         */
+        public Builder protocols(Protocol... protocols) {
+            Objects.requireNonNull(protocols, "protocols");
+            Set<Protocol> set = new LinkedHashSet<>();
+            for (Protocol p : protocols) {
+                set.add(Objects.requireNonNull(p, "protocols contains null"));
+            }
+            if (set.isEmpty()) {
+                throw new IllegalArgumentException("protocols must name at least one protocol");
+            }
+            boolean h1 = set.contains(Protocol.HTTP_1_1);
+            boolean priorKnowledge = set.contains(Protocol.H2_PRIOR_KNOWLEDGE);
+            if (!h1 && !priorKnowledge) {
+                throw new IllegalArgumentException("protocols " + set + " leave http:// URLs without a "
+                        + "protocol: add HTTP_1_1, or H2_PRIOR_KNOWLEDGE for HTTP/2 everywhere");
+            }
+            if (h1 && priorKnowledge) {
+                throw new IllegalArgumentException("protocols " + set + " are ambiguous for http:// URLs: "
+                        + "H2_PRIOR_KNOWLEDGE speaks HTTP/2 there without asking, so it cannot go with HTTP_1_1");
+            }
+            this.protocols = List.copyOf(set);
+            return this;
+        }
+
+        /**
          * Sets where {@code sendAsync()} futures complete (default the common fork-join pool).
          * {@code Runnable::run} completes them on the event loop: fastest, but then dependent
          * stages must never block. The futures one event-loop iteration completes are handed over
@@ -566,6 +611,7 @@ public final class ClientSession implements AutoCloseable {
                     .auth(SessionAuth.of(baseUrl, authorization, digest, headers.build()))
                     .resolver(resolver)
                     .callerDrivenIo(callerDrivenIo)
+                    .protocols(protocols)
                     .build());
         }
 

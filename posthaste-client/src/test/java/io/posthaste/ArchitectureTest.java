@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  *   connection  transport, pool, caller loops, connection sources   → session, helpers
  *   exchange    the protocol-neutral exchange and its contract      → connection, session, helpers
  *   http1       one protocol: its codec and connection              → exchange, connection, …
+ *   http2       another, beside it (neither knows the other)        → exchange, connection, …
  *   chain       the call and its steps                              → exchange (the contract), session, helpers
  *   transport   wires it all together for the public API            → everything but the chain
  * </pre>
@@ -41,6 +42,7 @@ class ArchitectureTest {
     private static final String CONNECTION = "io.posthaste.internal.connection..";
     private static final String EXCHANGE = "io.posthaste.internal.exchange..";
     private static final String HTTP1 = "io.posthaste.internal.http1..";
+    private static final String HTTP2 = "io.posthaste.internal.http2..";
     private static final String TRANSPORT = "io.posthaste.internal.transport..";
 
     private static JavaClasses client;
@@ -55,44 +57,52 @@ class ArchitectureTest {
 
     @Test
     void nettyTypesAppearOnlyInTheTransportAndProtocolPackages() {
-        noClasses().that().resideOutsideOfPackages(CONNECTION, EXCHANGE, HTTP1, TRANSPORT)
+        noClasses().that().resideOutsideOfPackages(CONNECTION, EXCHANGE, HTTP1, HTTP2, TRANSPORT)
                 .should().dependOnClassesThat().resideInAPackage("io.netty..").check(client);
     }
 
     @Test
     void helpersKnowNothingOfCallsSessionsExchangesOrConnections() {
         noClasses().that().resideInAnyPackage(HELPERS).should().dependOnClassesThat()
-                .resideInAnyPackage(SESSION, CHAIN, CONNECTION, EXCHANGE, HTTP1, TRANSPORT).check(client);
+                .resideInAnyPackage(SESSION, CHAIN, CONNECTION, EXCHANGE, HTTP1, HTTP2, TRANSPORT).check(client);
     }
 
     @Test
     void theSessionSettingsDependOnHelpersOnly() {
         noClasses().that().resideInAPackage(SESSION).should().dependOnClassesThat()
-                .resideInAnyPackage(CHAIN, CONNECTION, EXCHANGE, HTTP1, TRANSPORT).check(client);
+                .resideInAnyPackage(CHAIN, CONNECTION, EXCHANGE, HTTP1, HTTP2, TRANSPORT).check(client);
     }
 
     @Test
     void connectionsKnowNoExchangeProtocolOrCall() {
         noClasses().that().resideInAPackage(CONNECTION).should().dependOnClassesThat()
-                .resideInAnyPackage(CHAIN, EXCHANGE, HTTP1, TRANSPORT).check(client);
+                .resideInAnyPackage(CHAIN, EXCHANGE, HTTP1, HTTP2, TRANSPORT).check(client);
     }
 
     @Test
     void theExchangeIsProtocolNeutralAndKnowsNoCall() {
         noClasses().that().resideInAPackage(EXCHANGE).should().dependOnClassesThat()
-                .resideInAnyPackage(CHAIN, HTTP1, TRANSPORT).check(client);
+                .resideInAnyPackage(CHAIN, HTTP1, HTTP2, TRANSPORT).check(client);
     }
 
     @Test
     void aProtocolKnowsNoCallAndNoWiring() {
-        noClasses().that().resideInAPackage(HTTP1).should().dependOnClassesThat()
+        noClasses().that().resideInAnyPackage(HTTP1, HTTP2).should().dependOnClassesThat()
                 .resideInAnyPackage(CHAIN, TRANSPORT).check(client);
+    }
+
+    @Test
+    void protocolsKnowNothingOfEachOther() {
+        noClasses().that().resideInAPackage(HTTP1).should().dependOnClassesThat()
+                .resideInAPackage(HTTP2).check(client);
+        noClasses().that().resideInAPackage(HTTP2).should().dependOnClassesThat()
+                .resideInAPackage(HTTP1).check(client);
     }
 
     @Test
     void theChainReachesTheNetworkOnlyThroughTheExchangeContract() {
         noClasses().that().resideInAPackage(CHAIN).should().dependOnClassesThat()
-                .resideInAnyPackage(CONNECTION, HTTP1, TRANSPORT).check(client);
+                .resideInAnyPackage(CONNECTION, HTTP1, HTTP2, TRANSPORT).check(client);
     }
 
     @Test

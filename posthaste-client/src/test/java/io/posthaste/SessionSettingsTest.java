@@ -25,6 +25,23 @@ class SessionSettingsTest {
     }
 
     @Test
+    void protocolSetsThatLeaveCleartextWithoutOneOrAmbiguousAreRejected() {
+        assertThatThrownBy(() -> ClientSession.builder().protocols())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one");
+        assertThatThrownBy(() -> ClientSession.builder().protocols(Protocol.HTTP_2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http://");
+        assertThatThrownBy(() -> ClientSession.builder().protocols(Protocol.HTTP_1_1, Protocol.H2_PRIOR_KNOWLEDGE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ambiguous");
+        assertThatThrownBy(() -> ClientSession.builder().protocols(Protocol.HTTP_1_1, null))
+                .isInstanceOf(NullPointerException.class);
+        // Every legal set builds: repeats are ignored.
+        ClientSession.builder().protocols(Protocol.HTTP_1_1);
+        ClientSession.builder().protocols(Protocol.HTTP_1_1, Protocol.HTTP_2, Protocol.HTTP_1_1);
+        ClientSession.builder().protocols(Protocol.H2_PRIOR_KNOWLEDGE);
+        ClientSession.builder().protocols(Protocol.HTTP_2, Protocol.H2_PRIOR_KNOWLEDGE);
+    }
+
+    @Test
     void nullArgumentsFailFastWithTheirName() {
         try (ClientSession session = ClientSession.create()) {
             assertThatThrownBy(() -> session.get(null)).isInstanceOf(NullPointerException.class)

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
  * Connections per origin, with a cap per origin and a cap in total, FIFO waiters with a timeout,
@@ -30,9 +31,16 @@ import java.util.function.BiFunction;
  * never held while calling out (connector, futures, close, the hook), so a waiter's callbacks
  * can never deadlock the pool. Time (idle stamps, acquire timeouts, and the idle sweep, which
  * runs every quarter of the idle timeout, never more often than every 100 ms) comes from the
- * {@link Scheduler} the pool is given. Today a connection carries one exchange at a time
- * (HTTP/1.1); how a multiplexed one will fit is planned in the
- * {@linkplain io.posthaste.internal.connection package}.
+ * {@link Scheduler} the pool is given.
+ *
+ * <p>Multiplexed connections (HTTP/2, {@link Pooled#isMultiplexed()}) are leased per exchange,
+ * up to their {@linkplain Pooled#capacity() capacity}: an origin's requests share its one usable
+ * multiplexed connection, and wait for room on it rather than open another (the caps count
+ * connections, not exchanges). Until an origin that {@code mayMultiplex} has shown which protocol
+ * it speaks, its requests wait for the one connect in flight instead of each opening a
+ * connection. A multiplexed connection is kept while it is usable, whatever one exchange made of
+ * it (a stream's failure does not spoil the others), and closed when it is not and its last
+ * exchange is over. See the {@linkplain io.posthaste.internal.connection package} for the plan.
  *
  * @param <K> the origin key (scheme, host, port and TLS settings)
  * @param <S> the connect spec: how to open a new connection for one acquire (for HTTP, the
@@ -54,6 +62,23 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
 
         /** Returns when the connection went idle. */
         long idleSince();
+
+        /**
+         * Returns whether the connection carries many exchanges at once (HTTP/2): it is then
+         * leased per exchange, up to its {@link #capacity()}. Fixed for the connection's life.
+         */
+        default boolean isMultiplexed() {
+            return false;
+        }
+
+        /**
+         * Returns how many exchanges a multiplexed connection may carry at once now: the peer's
+         * limit, or 0 once it takes no more (GOAWAY). It reports a change through its
+         * {@code ConnectionListener}. Any thread.
+         */
+        default int capacity() {
+            return 1;
+        }
     }
 
     /** Thrown to a waiter whose acquire timeout elapsed. */
@@ -82,11 +107,25 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
         final K key;
         final ArrayDeque<C> idle = new ArrayDeque<>();
         final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+        /** Its multiplexed connections, leased or not (usually one). */
+        final ArrayList<Shared> shared = new ArrayList<>(1);
+        /** Whether its connections turned out multiplexed; null until one was made. */
+        Boolean multiplexed;
         int allocated;
         int connecting;
 
         Origin(K key) {
             this.key = key;
+        }
+    }
+
+    /** A multiplexed connection and how many exchanges hold it now. */
+    private final class Shared {
+        final C connection;
+        int leases;
+
+        Shared(C connection) {
+            this.connection = connection;
         }
     }
 
@@ -104,6 +143,7 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
     private final long idleTimeoutNanos;
     private final Scheduler scheduler;
     private final BiFunction<K, S, CompletableFuture<C>> connector;
+    private final Predicate<K> mayMultiplex;
     private volatile Runnable starved = () -> { };
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<K, Origin> origins = new HashMap<>();
@@ -122,11 +162,40 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
      */
     public ConnectionPool(int maxPerOrigin, int maxTotal, long idleTimeoutNanos,
             Scheduler scheduler, BiFunction<K, S, CompletableFuture<C>> connector) {
+        this(maxPerOrigin, maxTotal, idleTimeoutNanos, scheduler, connector, key -> false);
+    }
+
+    /**
+     * Creates a pool whose origins may turn out to speak a multiplexed protocol.
+     *
+     * @param mayMultiplex whether connections to an origin may be multiplexed (HTTP/2 offered):
+     *     until one is made, its requests wait for the first connect rather than each open one
+     */
+    public ConnectionPool(int maxPerOrigin, int maxTotal, long idleTimeoutNanos,
+            Scheduler scheduler, BiFunction<K, S, CompletableFuture<C>> connector, Predicate<K> mayMultiplex) {
         this.maxPerOrigin = maxPerOrigin;
         this.maxTotal = maxTotal;
         this.idleTimeoutNanos = idleTimeoutNanos;
         this.scheduler = scheduler;
         this.connector = connector;
+        this.mayMultiplex = mayMultiplex;
+    }
+
+    /**
+     * Returns whether connections to {@code key} may be multiplexed: it may, and no connection
+     * has shown it does not.
+     */
+    public boolean multiplexes(K key) {
+        if (!mayMultiplex.test(key)) {
+            return false;
+        }
+        lock.lock();
+        try {
+            Origin origin = origins.get(key);
+            return origin == null || origin.multiplexed != Boolean.FALSE;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -206,6 +275,13 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
             if (origin == null) {
                 return null;
             }
+            if (!origin.shared.isEmpty()) {
+                toClose = new ArrayList<>(1);
+                C stream = leaseShared(origin, toClose);
+                if (stream != null) {
+                    return stream;
+                }
+            }
             C idle;
             while ((idle = origin.idle.pollFirst()) != null) {
                 if (idle.isUsable()) {
@@ -220,7 +296,7 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
             return null;
         } finally {
             lock.unlock();
-            if (toClose != null) {
+            if (toClose != null && !toClose.isEmpty()) {
                 toClose.forEach(Pooled::close);
                 admitAfterForgetting();
             }
@@ -246,11 +322,16 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
                 origin = new Origin(key);
                 origins.put(key, origin);
             }
+            // Room on a multiplexed connection is no stale connection: even a fresh request takes it.
+            C stream = origin.shared.isEmpty() ? null : leaseShared(origin, toClose);
+            if (stream != null) {
+                return CompletableFuture.completedFuture(stream);
+            }
             if (fresh && origin.allocated >= maxPerOrigin && (idle = origin.idle.pollLast()) != null) {
                 forget(origin);
                 toClose.add(idle);
             }
-            if (origin.allocated < maxPerOrigin && makeRoom(toClose)) {
+            if (mayConnect(origin) && makeRoom(toClose)) {
                 origin.allocated++;
                 origin.connecting++;
                 totalAllocated++;
@@ -291,6 +372,10 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
      * waiter.
      */
     public void release(K key, C connection, boolean reusable) {
+        if (connection.isMultiplexed()) {
+            releaseStream(key, connection);
+            return;
+        }
         Waiter handTo = null;
         boolean close = false;
         List<Origin> toConnect = null;
@@ -336,13 +421,178 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
         }
     }
 
+    /**
+     * Gives back one exchange's lease of a multiplexed connection. Whether the connection is kept
+     * depends on it alone (one stream's failure does not spoil the others): a usable one takes
+     * the next waiters, and rests when no exchange holds it; one no longer usable is closed
+     * once its last exchange is over, and waiters may then open another.
+     */
+    private void releaseStream(K key, C connection) {
+        List<Handout> handouts = new ArrayList<>(1);
+        List<Origin> toConnect = new ArrayList<>(1);
+        boolean close = false;
+        lock.lock();
+        try {
+            Origin origin = origins.get(key);
+            Shared shared = origin == null ? null : find(origin, connection);
+            if (shared == null) {
+                close = true;
+            } else {
+                shared.leases--;
+                close = settle(origin, shared, handouts, toConnect);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (close) {
+            connection.close();
+        }
+        finishHandouts(key, handouts, toConnect);
+    }
+
+    /**
+     * A multiplexed connection's capacity changed (the peer's SETTINGS, or GOAWAY): waiters get
+     * the room it has, or, if it takes no more, may open another connection.
+     */
+    public void capacityChanged(K key, C connection) {
+        List<Handout> handouts = new ArrayList<>(1);
+        List<Origin> toConnect = new ArrayList<>(1);
+        boolean close = false;
+        lock.lock();
+        try {
+            Origin origin = origins.get(key);
+            Shared shared = origin == null ? null : find(origin, connection);
+            if (shared != null) {
+                close = settle(origin, shared, handouts, toConnect);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (close) {
+            connection.close();
+        }
+        finishHandouts(key, handouts, toConnect);
+    }
+
+    /**
+     * Under the lock: after a multiplexed connection's leases or capacity changed, hands its room
+     * to waiters, or forgets it if it is unusable and unheld; returns whether to close it.
+     */
+    private boolean settle(Origin origin, Shared shared, List<Handout> handouts, List<Origin> toConnect) {
+        C connection = shared.connection;
+        if (closed || !connection.isUsable()) {
+            boolean close = shared.leases == 0;
+            if (close) {
+                origin.shared.remove(shared);
+                forget(origin);
+            }
+            admitWaiters(toConnect);
+            return close;
+        }
+        handOutShared(origin, handouts);
+        if (shared.leases == 0) {
+            connection.idleSince(scheduler.nanoTime());
+            startSweeper();
+        }
+        return false;
+    }
+
+    /** A waiter and the multiplexed connection leased for it, handed over outside the lock. */
+    private record Handout(CompletableFuture<?> waiter, Object connection) {
+    }
+
+    /** Under the lock: gives waiters of {@code origin} the room its multiplexed connections have. */
+    private void handOutShared(Origin origin, List<Handout> handouts) {
+        while (!origin.waiters.isEmpty()) {
+            C stream = leaseShared(origin, null);
+            if (stream == null) {
+                return;
+            }
+            handouts.add(new Handout(origin.waiters.pollFirst(), stream));
+        }
+    }
+
+    @SuppressWarnings("unchecked") // Handout holds a Waiter and a C, typed loosely to stay a record
+    private void finishHandouts(K key, List<Handout> handouts, List<Origin> toConnect) {
+        toConnect.forEach(this::connectForWaiter);
+        for (Handout handout : handouts) {
+            C connection = (C) handout.connection();
+            if (!((CompletableFuture<C>) handout.waiter()).complete(connection)) {
+                // The waiter gave up meanwhile: its lease goes to the next one.
+                releaseStream(key, connection);
+            }
+        }
+    }
+
+    /**
+     * Under the lock: leases the first usable multiplexed connection of {@code origin} with room,
+     * or returns null. Unusable ones no exchange holds are forgotten and added to
+     * {@code toClose} (if not null).
+     */
+    private C leaseShared(Origin origin, List<C> toClose) {
+        for (int i = 0; i < origin.shared.size(); i++) {
+            Shared shared = origin.shared.get(i);
+            C connection = shared.connection;
+            if (!connection.isUsable()) {
+                if (shared.leases == 0 && toClose != null) {
+                    origin.shared.remove(i--);
+                    forget(origin);
+                    toClose.add(connection);
+                }
+                continue;
+            }
+            if (shared.leases < connection.capacity()) {
+                shared.leases++;
+                return connection;
+            }
+        }
+        return null;
+    }
+
+    private Shared find(Origin origin, C connection) {
+        for (Shared shared : origin.shared) {
+            if (shared.connection == connection) {
+                return shared;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Under the lock: whether a request to {@code origin} may open a connection now: the cap
+     * allows it, and it need not wait for a multiplexed connection (one usable or being opened
+     * serves every request to an origin that multiplexes, or may).
+     */
+    private boolean mayConnect(Origin origin) {
+        if (origin.allocated >= maxPerOrigin) {
+            return false;
+        }
+        if (origin.multiplexed == Boolean.FALSE || !mayMultiplex.test(origin.key)) {
+            return true;
+        }
+        if (origin.connecting > 0) {
+            return false;
+        }
+        for (Shared shared : origin.shared) {
+            if (shared.connection.isUsable()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Forgets an idle connection that closed on its own (the server closed it). */
     public void evict(K key, C connection) {
         List<Origin> toConnect = new ArrayList<>(1);
         lock.lock();
         try {
             Origin origin = origins.get(key);
-            if (origin != null && origin.idle.remove(connection)) {
+            Shared shared = origin == null ? null : find(origin, connection);
+            if (shared != null && shared.leases == 0) {
+                origin.shared.remove(shared);
+                forget(origin);
+                admitWaiters(toConnect);
+            } else if (origin != null && origin.idle.remove(connection)) {
                 forget(origin);
                 admitWaiters(toConnect);
             }
@@ -362,6 +612,9 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
             int waiting = 0;
             for (Origin origin : origins.values()) {
                 idle += origin.idle.size();
+                for (Shared shared : origin.shared) {
+                    idle += shared.leases == 0 ? 1 : 0;
+                }
                 connecting += origin.connecting;
                 waiting += origin.waiters.size();
             }
@@ -386,6 +639,14 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
                 totalAllocated -= origin.idle.size();
                 origin.allocated -= origin.idle.size();
                 origin.idle.clear();
+                for (Iterator<Shared> it = origin.shared.iterator(); it.hasNext(); ) {
+                    Shared shared = it.next();
+                    if (shared.leases == 0) {
+                        it.remove();
+                        forget(origin);
+                        toClose.add(shared.connection);
+                    }
+                }
                 toFail.addAll(origin.waiters);
                 origin.waiters.clear();
             }
@@ -422,17 +683,20 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
         };
         connected.whenComplete((connection, failure) -> {
             List<Origin> toConnect = new ArrayList<>(1);
+            List<Handout> handouts = new ArrayList<>(0);
             lock.lock();
             try {
                 origin.connecting--;
                 if (failure != null) {
                     forget(origin);
                     admitWaiters(toConnect);
+                } else {
+                    onConnected(origin, connection, handouts, toConnect);
                 }
             } finally {
                 lock.unlock();
             }
-            toConnect.forEach(this::connectForWaiter);
+            finishHandouts(origin.key, handouts, toConnect);
             if (failure != null) {
                 result.completeExceptionally(failure);
             } else if (!result.complete(connection)) {
@@ -443,9 +707,22 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
     }
 
     /**
-     * Opens a connection, with its own connect spec, for the first waiter of {@code origin}, in a
-     * place {@link #admitWaiters} counted for it.
+     * Under the lock: a connection to {@code origin} was opened, for the request it is about to
+     * be handed to. The origin now knows its protocol: a multiplexed connection is leased to that
+     * request and its room goes to the waiters; otherwise waiters that held back for the answer
+     * may connect.
      */
+    private void onConnected(Origin origin, C connection, List<Handout> handouts, List<Origin> toConnect) {
+        origin.multiplexed = connection.isMultiplexed();
+        if (connection.isMultiplexed()) {
+            Shared shared = new Shared(connection);
+            shared.leases = 1;
+            origin.shared.add(shared);
+            handOutShared(origin, handouts);
+        }
+        admitWaiters(toConnect);
+    }
+
     /** Gives places freed outside a release (dead idle connections) to waiters, first come. */
     private void admitAfterForgetting() {
         List<Origin> toConnect = new ArrayList<>(1);
@@ -519,7 +796,7 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
     private void admitWaiters(List<Origin> toConnect) {
         for (Origin origin : origins.values()) {
             int queued = origin.waiters.size();
-            while (queued-- > 0 && origin.allocated < maxPerOrigin && totalAllocated < maxTotal) {
+            while (queued-- > 0 && mayConnect(origin) && totalAllocated < maxTotal) {
                 origin.allocated++;
                 origin.connecting++;
                 totalAllocated++;
@@ -571,6 +848,16 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
         lock.lock();
         try {
             for (Origin origin : origins.values()) {
+                for (Iterator<Shared> it = origin.shared.iterator(); it.hasNext(); ) {
+                    Shared shared = it.next();
+                    C connection = shared.connection;
+                    if (shared.leases == 0 && (!connection.isUsable()
+                            || now - connection.idleSince() >= idleTimeoutNanos)) {
+                        it.remove();
+                        forget(origin);
+                        toClose.add(connection);
+                    }
+                }
                 for (Iterator<C> it = origin.idle.iterator(); it.hasNext(); ) {
                     C connection = it.next();
                     if (!connection.isUsable() || now - connection.idleSince() >= idleTimeoutNanos) {

@@ -15,9 +15,13 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.UnixChannel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
@@ -43,7 +47,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -131,10 +134,12 @@ public final class NettyTransport implements AutoCloseable {
      * loop): resolves the host off the event loop (an IP literal needs no look-up), tries each
      * address in turn, and for https completes the TLS handshake before the connection is handed
      * out. {@code protocol} puts the protocol's handlers in the new channel's pipeline, behind
-     * TLS, and returns the connection they make up.
+     * TLS: for cleartext the session's one ({@code h2} by prior knowledge, else HTTP/1.1), for TLS
+     * the one the server picked by ALPN among those offered. The connection is handed out once
+     * the protocol says it is ready, which must happen within the TLS-handshake timeout.
      */
     public <C extends Connection> CompletableFuture<C> connect(Origin origin, EventLoopGroup loops,
-            Timeouts spec, Function<Channel, C> protocol) {
+            Timeouts spec, ProtocolInstaller<C> protocol) {
         int connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, spec.connect().toMillis());
         int handshakeTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, spec.tlsHandshake().toMillis());
         CompletableFuture<C> result = new CompletableFuture<>();
@@ -158,8 +163,8 @@ public final class NettyTransport implements AutoCloseable {
 
     private <C extends Connection> void connect(Origin origin, EventLoopGroup loops,
             InetAddress[] addresses, int index, int connectTimeoutMillis, int handshakeTimeoutMillis,
-            Function<Channel, C> protocol, CompletableFuture<C> result) {
-        Object[] made = new Object[1];
+            ProtocolInstaller<C> protocol, CompletableFuture<C> result) {
+        CompletableFuture<C> installed = new CompletableFuture<>();
         InetSocketAddress address = new InetSocketAddress(addresses[index], origin.port());
         Events.emit(config.eventListener(), Event.Type.CONNECT_START, null, address.toString());
         if (closing) {
@@ -173,12 +178,19 @@ public final class NettyTransport implements AutoCloseable {
                     protected void initChannel(Channel ch) throws SSLException {
                         channels.add(ch);
                         ch.closeFuture().addListener(f -> channels.remove(ch));
-                        if (origin.https()) {
-                            SslHandler ssl = newSslHandler(ch, origin);
-                            ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
-                            ch.pipeline().addLast("tls", ssl);
+                        if (!origin.https()) {
+                            install(protocol, ch, config.h2PriorKnowledge() ? ProtocolInstaller.H2
+                                    : ProtocolInstaller.HTTP_1_1, installed);
+                            return;
                         }
-                        made[0] = protocol.apply(ch);
+                        SslHandler ssl = newSslHandler(ch, origin);
+                        ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
+                        ch.pipeline().addLast("tls", ssl);
+                        if (offersH2()) {
+                            ch.pipeline().addLast("alpn", new Negotiation<>(protocol, installed));
+                        } else {
+                            install(protocol, ch, ProtocolInstaller.HTTP_1_1, installed);
+                        }
                     }
                 })
                 .connect(address);
@@ -197,11 +209,9 @@ public final class NettyTransport implements AutoCloseable {
                 return;
             }
             Channel ch = connected.channel();
-            @SuppressWarnings("unchecked") // made above, by the protocol, for this very channel
-            C connection = (C) made[0];
             SslHandler ssl = ch.pipeline().get(SslHandler.class);
             if (ssl == null) {
-                result.complete(connection);
+                whenReady(ch, installed, handshakeTimeoutMillis, result);
                 return;
             }
             Events.emit(config.eventListener(), Event.Type.TLS_START, null, origin.toString());
@@ -217,7 +227,7 @@ public final class NettyTransport implements AutoCloseable {
                 Events.emit(config.eventListener(), Event.Type.TLS_END, null, origin.toString(), 0, 0,
                         failure);
                 if (failure == null) {
-                    result.complete(connection);
+                    whenReady(ch, installed, handshakeTimeoutMillis, result);
                 } else {
                     ch.close();
                     result.completeExceptionally(failure);
@@ -229,6 +239,105 @@ public final class NettyTransport implements AutoCloseable {
                 connected.channel().close();
             }
         });
+    }
+
+    /** Installs {@code protocol}'s handlers on {@code ch}, completing {@code installed} when ready. */
+    private static <C extends Connection> void install(ProtocolInstaller<C> protocol, Channel ch, String name,
+            CompletableFuture<C> installed) {
+        try {
+            protocol.install(ch, name).whenComplete((c, failure) -> {
+                if (failure != null) {
+                    installed.completeExceptionally(failure);
+                } else {
+                    installed.complete(c);
+                }
+            });
+        } catch (RuntimeException e) {
+            installed.completeExceptionally(e);
+        }
+    }
+
+    /**
+     * Hands the connection out once its protocol is ready, within {@code timeoutMillis} (a server
+     * that never sends its HTTP/2 SETTINGS must not hold the request forever); closes the
+     * channel otherwise.
+     */
+    private static <C extends Connection> void whenReady(Channel ch, CompletableFuture<C> installed,
+            int timeoutMillis, CompletableFuture<C> result) {
+        if (!installed.isDone()) {
+            var timer = ch.eventLoop().schedule(() -> installed.completeExceptionally(new IOException(
+                    "the server did not begin HTTP/2 (no SETTINGS) within " + timeoutMillis + " ms")),
+                    timeoutMillis, TimeUnit.MILLISECONDS);
+            installed.whenComplete((c, failure) -> timer.cancel(false));
+        }
+        installed.whenComplete((connection, failure) -> {
+            if (failure == null) {
+                result.complete(connection);
+            } else {
+                ch.close();
+                result.completeExceptionally(failure);
+            }
+        });
+    }
+
+    /** Whether TLS connections offer HTTP/2 by ALPN. */
+    private boolean offersH2() {
+        return config.alpnProtocols().contains(ProtocolInstaller.H2);
+    }
+
+    /**
+     * Installs the protocol the server picked by ALPN once the handshake is over. Inbound bytes
+     * that come with the handshake's end (the server's SETTINGS) wait for it. A server that picked
+     * none gets HTTP/1.1 if it was offered; otherwise the connection fails, naming that.
+     */
+    private final class Negotiation<C extends Connection> extends ApplicationProtocolNegotiationHandler {
+        private final ProtocolInstaller<C> protocol;
+        private final CompletableFuture<C> installed;
+
+        Negotiation(ProtocolInstaller<C> protocol, CompletableFuture<C> installed) {
+            super("");
+            this.protocol = protocol;
+            this.installed = installed;
+        }
+
+        @Override
+        protected void configurePipeline(ChannelHandlerContext ctx, String picked) {
+            String name = picked.isEmpty() ? ProtocolInstaller.HTTP_1_1 : picked;
+            if (!config.alpnProtocols().contains(name)) {
+                installed.completeExceptionally(new IOException(picked.isEmpty()
+                        ? "the server did not agree to HTTP/2 (no ALPN protocol), and the session speaks "
+                                + "HTTP/2 only"
+                        : "the server picked ALPN protocol '" + picked + "', which was not offered"));
+                ctx.close();
+                return;
+            }
+            install(protocol, ctx.channel(), name, installed);
+        }
+
+        @Override
+        protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+            // The handshake future's listener reports it; Netty's default would log it too.
+            installed.completeExceptionally(cause);
+            ctx.close();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof ChannelInputShutdownEvent) {
+                // The transport allows half-closure for HTTP/1.1's sake; before a protocol is
+                // chosen, the server's FIN ends the connection (and fails the handshake at once).
+                ctx.close();
+                return;
+            }
+            super.userEventTriggered(ctx, event);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // Before a protocol is installed nothing else would hear it (Netty would only log it).
+            installed.completeExceptionally(cause);
+            ctx.close();
+        }
     }
 
     private CompletableFuture<InetAddress[]> resolve(String host) {
@@ -273,12 +382,21 @@ public final class NettyTransport implements AutoCloseable {
     }
 
     private SslContext buildSslContext() throws SSLException {
+        // ALPN only when HTTP/2 is offered: an HTTP/1.1 session's handshake stays as it was.
+        ApplicationProtocolConfig alpn = offersH2() ? new ApplicationProtocolConfig(
+                ApplicationProtocolConfig.Protocol.ALPN,
+                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                config.alpnProtocols()) : null;
         if (config.sslContext() != null) {
             return new JdkSslContext(config.sslContext(), true, null, IdentityCipherSuiteFilter.INSTANCE,
-                    null, io.netty.handler.ssl.ClientAuth.NONE, PROTOCOLS, false);
+                    alpn, io.netty.handler.ssl.ClientAuth.NONE, PROTOCOLS, false);
         }
         SslContextBuilder builder = SslContextBuilder.forClient().protocols(PROTOCOLS)
                 .endpointIdentificationAlgorithm("HTTPS");
+        if (alpn != null) {
+            builder.applicationProtocolConfig(alpn);
+        }
         if (config.trustManager() != null) {
             builder.trustManager(config.trustManager());
         }

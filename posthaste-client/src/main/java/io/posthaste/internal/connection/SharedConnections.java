@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.posthaste.Timeouts;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * The session's shared connections: a {@link ConnectionPool} whose connections run on the shared
@@ -25,12 +26,22 @@ public final class SharedConnections<C extends Connection>
      * @param idleTimeoutNanos how long a connection may sit idle before it is closed
      * @param loops the shared I/O loops: new connections run on them, and so do the pool's timers
      * @param connector opens new connections
+     * @param mayMultiplex whether connections to an origin may turn out multiplexed (HTTP/2 offered)
      */
     public SharedConnections(int maxPerOrigin, int maxTotal, long idleTimeoutNanos, EventLoopGroup loops,
-            Connector<C> connector) {
+            Connector<C> connector, Predicate<Origin> mayMultiplex) {
         this.loops = loops;
         this.pool = new ConnectionPool<>(maxPerOrigin, maxTotal, idleTimeoutNanos,
-                Scheduler.on(loops.next()), (origin, spec) -> connector.connect(origin, spec, loops, this));
+                Scheduler.on(loops.next()), (origin, spec) -> connector.connect(origin, spec, loops, this),
+                mayMultiplex);
+    }
+
+    /**
+     * Returns whether connections to {@code origin} may be multiplexed (HTTP/2 is offered and no
+     * connection has shown otherwise): exchanges to it then belong on the shared loops.
+     */
+    public boolean multiplexes(Origin origin) {
+        return pool.multiplexes(origin);
     }
 
     /** Returns the pool, whose caps the caller loops share. */
@@ -61,6 +72,11 @@ public final class SharedConnections<C extends Connection>
     @Override
     public void idleConnectionLost(C connection) {
         pool.evict(connection.origin(), connection);
+    }
+
+    @Override
+    public void capacityChanged(C connection) {
+        pool.capacityChanged(connection.origin(), connection);
     }
 
     /** Closes every connection and fails every waiter. */

@@ -15,30 +15,29 @@
  * {@link io.posthaste.internal.connection.Scheduler} it takes its time from use {@code java.base}
  * only, and know a connection only as a {@code Pooled}.
  *
- * <h2>Multiplexed connections (HTTP/2, HTTP/3): the plan</h2>
- * Today a connection carries one exchange at a time: it is leased or idle, and the caps count
- * connections. An HTTP/2 or HTTP/3 connection carries many streams at once, up to a limit the
- * peer sets and may change (SETTINGS_MAX_CONCURRENT_STREAMS, QUIC's MAX_STREAMS). It will fit
- * beside HTTP/1.1, which keeps working as now:
+ * <h2>Multiplexed connections (HTTP/2; HTTP/3 would fit the same way)</h2>
+ * An HTTP/1.1 connection carries one exchange at a time: it is leased or idle. A multiplexed one
+ * ({@code Pooled.isMultiplexed()}) carries many streams at once, up to a limit the peer sets and
+ * may change ({@code Pooled.capacity()}: SETTINGS_MAX_CONCURRENT_STREAMS, 0 after GOAWAY):
  * <ul>
- * <li>{@code Pooled} gains {@code int availableStreams()}: how many more exchanges the connection
- *     can carry now. HTTP/1.1 answers 1 while idle and usable, else 0; a multiplexed connection
- *     answers the peer's limit minus its open streams, and 0 once it has received GOAWAY.
- * <li>An acquire leases one stream. Beside its idle list, an origin keeps the connections that
- *     are in use but have room; acquire takes a stream on the first of them before it opens
- *     anything, and the connection stays listed while it has room.
- * <li>The caps still count connections, not streams: a multiplexed origin needs one connection.
- * <li>{@code release} gives back one stream. When a connection's room grows (a stream ends, or
- *     the peer raises its limit, which the connection reports with a new
- *     {@code capacityChanged(key, connection)}), up to that many waiters get a stream each, in
- *     order, outside the lock. A connection with no open stream goes idle and is swept as now.
- * <li>Until ALPN has told which protocol an origin speaks, its waiters wait for the one connect
- *     in flight rather than each opening a connection up to the cap: if it turns out multiplexed
- *     they share it, if HTTP/1.1 they are admitted as now. The pool then remembers the answer
- *     for the origin.
- * <li>A connection with no room left because of GOAWAY is never handed out again, and is
- *     forgotten when its last stream ends; re-sending the streams the peer refused is the
- *     exchange's business, not the pool's.
+ * <li>An acquire leases one stream. Beside its idle list, an origin keeps its multiplexed
+ *     connections with their lease counts; acquire (and {@code pollIdle}, without a future)
+ *     takes a stream on the first usable one with room before it opens anything — even a
+ *     {@code fresh} acquire, since room on a live multiplexed connection is no stale connection.
+ * <li>The caps count connections, not streams: while an origin has a usable multiplexed
+ *     connection (or one being opened), its requests wait for room on it rather than open
+ *     another, under the acquire timeout.
+ * <li>{@code release} gives back one stream, and keeps the connection while it is usable,
+ *     whatever the exchange made of it: one stream's failure does not spoil the others. Room
+ *     goes to waiters in order, outside the lock; a connection with no stream rests (counted
+ *     idle) and is swept as an idle one. The connection reports a new limit or GOAWAY with
+ *     {@code ConnectionListener.capacityChanged}, which admits waiters or, if it takes no more,
+ *     lets them open another connection; it closes once its last stream ends.
+ * <li>Until an origin that may multiplex (HTTP/2 offered: {@code mayMultiplex}) has shown which
+ *     protocol it speaks, its requests wait for the one connect in flight rather than each open a
+ *     connection: if it is multiplexed they share it, if HTTP/1.1 they connect as usual. The pool
+ *     remembers the answer per origin ({@code multiplexes}).
+ * <li>Re-sending the streams a peer refused is the exchange's business, not the pool's.
  * </ul>
  */
 package io.posthaste.internal.connection;

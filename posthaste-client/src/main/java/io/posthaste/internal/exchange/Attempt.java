@@ -143,13 +143,12 @@ public final class Attempt {
      * Begins the attempt on {@code conn}: once the carrier is fit for it, binds the exchange and
      * writes {@code request}, the head now and a body that follows it when due.
      */
-    void begin(ProtocolConnection conn, Carrier.Encoded request) {
-        Carrier on = conn.carrier();
+    void begin(ProtocolConnection conn, Carrier on, Carrier.Encoded request) {
         if (on.isReading()) {
             // Handed over in the middle of a read (the last exchange ended in it): whatever else
             // that read brought is decoded first, and closes the connection if it was more than
             // the response (security checklist 47).
-            on.eventLoop().execute(() -> exchange.send(conn, request));
+            on.eventLoop().execute(() -> exchange.send(conn, on, request));
             return;
         }
         carrier = on;
@@ -300,12 +299,17 @@ public final class Attempt {
      * which no byte can have been read (unless a one-shot body was begun); once bytes may have
      * left on a reused connection, an idempotent request, or any replayable one the server
      * provably left unread ({@code refusedUnread}: see {@link Carrier#refusedUnread}). A reset
-     * alone proves nothing: a server may read a request and then abort the connection. At most
-     * {@value #MAX_SILENT_RETRIES} times.
+     * alone proves nothing: a server may read a request and then abort the connection. A request
+     * the server said it never processed ({@link Carrier#unprocessed}: HTTP/2's REFUSED_STREAM,
+     * or a stream above GOAWAY's last stream id) goes again whatever its method, on any
+     * connection, unless a one-shot body was begun. At most {@value #MAX_SILENT_RETRIES} times.
      */
     boolean mayGoAgain(boolean refusedUnread) {
         if (silentRetries >= MAX_SILENT_RETRIES) {
             return false;
+        }
+        if (carrier != null && carrier.unprocessed()) {
+            return !oneShotBodyBegun;
         }
         return bytesMayHaveLeft
                 ? reusedConnection && (spec.retryable() || !spec.isOneShot() && refusedUnread)

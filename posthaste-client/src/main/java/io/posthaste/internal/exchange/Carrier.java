@@ -52,6 +52,15 @@ public interface Carrier {
      */
     boolean refusedUnread();
 
+    /**
+     * Returns whether the peer said it never processed the request, so that it may go again
+     * whatever its method (HTTP/2: RST_STREAM(REFUSED_STREAM) before any answer, or a stream
+     * above the last one a GOAWAY says was processed). HTTP/1.1 has no such signal: false.
+     */
+    default boolean unprocessed() {
+        return false;
+    }
+
     /** Returns how many bytes of answers arrived for the bound exchange. */
     long receivedBytes();
 

@@ -91,9 +91,11 @@ public final class Exchange {
             return;
         }
         attempt.hold(acquired);
+        // Asked once: a multiplexed connection makes a new carrier (stream) each time.
+        Carrier on = acquired.carrier();
         Carrier.Encoded request;
         try {
-            request = result.isDone() ? null : acquired.carrier().encode(spec);
+            request = result.isDone() ? null : on.encode(spec);
         } catch (IOException | RuntimeException e) {
             request = null;
             fail(new ClientPayloadException("cannot encode the body of " + spec.describe() + ": "
@@ -101,17 +103,20 @@ public final class Exchange {
         }
         EventLoop loop = acquired.channel().eventLoop();
         if (loop.inEventLoop()) {
-            send(acquired, request); // the common case: no task to make
+            send(acquired, on, request); // the common case: no task to make
             return;
         }
         Carrier.Encoded encoded = request;
-        if (!runOnLoop(loop, () -> send(acquired, encoded)) && encoded != null) {
+        if (!runOnLoop(loop, () -> send(acquired, on, encoded)) && encoded != null) {
             encoded.discard();
         }
     }
 
-    /** Sends the request on {@code conn}, unless the exchange is over. Event loop of {@code conn}. */
-    void send(ProtocolConnection conn, Carrier.Encoded request) {
+    /**
+     * Sends the request on {@code conn} through its carrier {@code on}, unless the exchange is
+     * over. Event loop of {@code conn}.
+     */
+    void send(ProtocolConnection conn, Carrier on, Carrier.Encoded request) {
         if (result.isDone() || request == null) {
             if (request != null) {
                 request.discard();
@@ -120,7 +125,7 @@ public final class Exchange {
             return;
         }
         try {
-            attempt.begin(conn, request);
+            attempt.begin(conn, on, request);
         } catch (RuntimeException e) {
             // Never left to the event loop to log: the call would never complete.
             fail(failures.translate(spec, e, ClientTimeoutException.Phase.WRITE, attempt.bytesMayHaveLeft()));

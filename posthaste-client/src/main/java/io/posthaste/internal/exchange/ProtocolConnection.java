@@ -9,6 +9,10 @@ import io.posthaste.internal.connection.Connection;
  */
 public interface ProtocolConnection extends Connection {
 
-    /** Returns the carrier for the next exchange on this connection. Its event loop. */
+    /**
+     * Returns the carrier for the next exchange on this connection: the connection itself for
+     * HTTP/1.1, a new stream for a multiplexed protocol (so an exchange asks once). Any thread;
+     * the carrier does nothing on the network until it writes.
+     */
     Carrier carrier();
 }

@@ -6,12 +6,14 @@ import io.posthaste.Headers;
 import io.posthaste.HostResolver;
 import io.posthaste.Interceptor;
 import io.posthaste.JsonCodec;
+import io.posthaste.Protocol;
 import io.posthaste.RetryPolicy;
 import io.posthaste.Timeouts;
 import io.posthaste.internal.url.RequestUrl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
@@ -65,6 +67,7 @@ public final class SessionConfig {
     private final SessionAuth auth;
     private final HostResolver resolver;
     private final boolean callerDrivenIo;
+    private final List<Protocol> protocols;
 
     private SessionConfig(Builder b) {
         baseUrl = b.baseUrl;
@@ -98,6 +101,7 @@ public final class SessionConfig {
         auth = b.auth;
         resolver = required(b.resolver, "resolver");
         callerDrivenIo = required(b.callerDrivenIo, "callerDrivenIo");
+        protocols = List.copyOf(required(b.protocols, "protocols"));
     }
 
     /** Returns this library's version, from the build ({@code "dev"} when it is not known). */
@@ -296,6 +300,34 @@ public final class SessionConfig {
         return callerDrivenIo;
     }
 
+    /**
+     * The protocols the session speaks, in order of preference, as {@code ClientSession.Builder}
+     * validated them (see {@link Protocol}): never empty, no repeats.
+     */
+    public List<Protocol> protocols() {
+        return protocols;
+    }
+
+    /** Whether {@code http://} URLs speak HTTP/2 by prior knowledge (h2c) instead of HTTP/1.1. */
+    public boolean h2PriorKnowledge() {
+        return protocols.contains(Protocol.H2_PRIOR_KNOWLEDGE);
+    }
+
+    /**
+     * The ALPN names to offer over TLS, in order of preference: {@code "h2"} for HTTP/2 (by ALPN or
+     * prior knowledge), {@code "http/1.1"} for HTTP/1.1.
+     */
+    public List<String> alpnProtocols() {
+        List<String> names = new ArrayList<>(2);
+        for (Protocol p : protocols) {
+            String name = p == Protocol.HTTP_1_1 ? "http/1.1" : "h2";
+            if (!names.contains(name)) {
+                names.add(name);
+            }
+        }
+        return List.copyOf(names);
+    }
+
     private static <T> T required(T value, String setting) {
         if (value == null) {
             throw new IllegalStateException("SessionConfig." + setting + " was not set");
@@ -343,6 +375,7 @@ public final class SessionConfig {
         private SessionAuth auth;
         private HostResolver resolver;
         private Boolean callerDrivenIo;
+        private Collection<Protocol> protocols;
 
         private Builder() {
         }
@@ -508,6 +541,11 @@ public final class SessionConfig {
 
         public Builder callerDrivenIo(boolean enabled) {
             this.callerDrivenIo = enabled;
+            return this;
+        }
+
+        public Builder protocols(Collection<Protocol> protocols) {
+            this.protocols = protocols;
             return this;
         }
 

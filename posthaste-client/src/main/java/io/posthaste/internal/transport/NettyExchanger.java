@@ -9,16 +9,20 @@ import io.posthaste.internal.connection.ConnectionPool;
 import io.posthaste.internal.connection.ConnectionSource;
 import io.posthaste.internal.connection.Connector;
 import io.posthaste.internal.connection.NettyTransport;
+import io.posthaste.internal.connection.Origin;
+import io.posthaste.internal.connection.ProtocolInstaller;
 import io.posthaste.internal.connection.SharedConnections;
 import io.posthaste.internal.exchange.BodyPolicy;
 import io.posthaste.internal.exchange.Completion;
 import io.posthaste.internal.exchange.Deadline;
 import io.posthaste.internal.exchange.Exchange;
+import io.posthaste.internal.exchange.ExchangeSpec;
 import io.posthaste.internal.exchange.Exchanger;
 import io.posthaste.internal.exchange.Failures;
 import io.posthaste.internal.exchange.ProtocolConnection;
 import io.posthaste.internal.exchange.WireHeaders;
 import io.posthaste.internal.http1.Http1Connection;
+import io.posthaste.internal.http2.Http2Connection;
 import io.posthaste.internal.session.SessionConfig;
 import io.posthaste.internal.session.VirtualThreads;
 import java.util.concurrent.CompletableFuture;
@@ -28,8 +32,8 @@ import java.util.function.Supplier;
 /**
  * The end of the chain over Netty, and the one place the parts are wired together: the transport
  * (event loops, TCP, TLS), the two connection sources (the shared pool, and the loops of callers
- * inside {@code send()}), the protocol each connection speaks (HTTP/1.1 today: the connector
- * built in the constructor is where a new protocol is chosen), and the protocol-neutral
+ * inside {@code send()}), the protocol each connection speaks (HTTP/1.1 or HTTP/2: the connector
+ * built in the constructor is where it is chosen), and the protocol-neutral
  * {@link Exchange}.
  */
 public final class NettyExchanger implements Exchanger {
@@ -41,6 +45,7 @@ public final class NettyExchanger implements Exchanger {
     private final CallbackBatcher callbacks;
     private final CallbackBatcher virtualWakeUps;
     private final Failures failures;
+    private final boolean h2OverTls;
     private volatile boolean closing;
 
     /** Starts the transport and the pool for {@code config}. */
@@ -49,11 +54,19 @@ public final class NettyExchanger implements Exchanger {
         this.transport = new NettyTransport(config);
         Http1Connection.HeadLimits limits = new Http1Connection.HeadLimits(config.maxResponseHeaderSize(),
                 config.maxResponseHeaders());
+        this.h2OverTls = config.alpnProtocols().contains(ProtocolInstaller.H2);
+        // The protocol is chosen here: HTTP/2 when ALPN picked h2 (or by prior knowledge over
+        // cleartext), HTTP/1.1 otherwise. A connection on a caller's own loop serves one HTTP/2
+        // exchange only: nobody drives that loop between calls to answer the peer.
         Connector<ProtocolConnection> open = (origin, spec, loops, listener) -> transport.connect(origin,
-                loops, spec, channel -> Http1Connection.install(channel, origin, limits, listener,
-                        transport.blockingExecutor()));
+                loops, spec, (channel, protocol) -> ProtocolInstaller.H2.equals(protocol)
+                        ? Http2Connection.install(channel, origin, config.maxResponseHeaderSize(),
+                                config.maxResponseHeaders(), config.sensitiveHeaders(), listener,
+                                transport.blockingExecutor(), loops != transport.group())
+                        : CompletableFuture.completedFuture(Http1Connection.install(channel, origin, limits,
+                                listener, transport.blockingExecutor())));
         this.shared = new SharedConnections<>(config.maxConnectionsPerOrigin(), config.maxConnectionsTotal(),
-                config.idleTimeout().toNanos(), transport.group(), open);
+                config.idleTimeout().toNanos(), transport.group(), open, this::mayMultiplex);
         this.callerLoops = config.callerDrivenIo() && transport.isNative()
                 ? new CallerLoops<>(transport, shared, open, config.idleTimeout().toNanos(),
                         config.maxConnectionsTotal())
@@ -67,8 +80,8 @@ public final class NettyExchanger implements Exchanger {
     @Override
     public CompletableFuture<Response> exchange(Request request, BodyPolicy policy, Deadline deadline) {
         CancellableFuture result = new CancellableFuture();
-        Exchange exchange = new Exchange(WireHeaders.spec(config, request, policy), source(), result,
-                config, failures);
+        ExchangeSpec spec = WireHeaders.spec(config, request, policy);
+        Exchange exchange = new Exchange(spec, source(spec), result, config, failures);
         result.exchange = exchange;
         exchange.start(deadline);
         return result;
@@ -77,10 +90,20 @@ public final class NettyExchanger implements Exchanger {
     /**
      * Returns where an exchange started on this thread gets its connections, chosen once per
      * exchange: the thread's own loop while it drives one inside {@code send()}, else the pool.
+     * An origin that may speak HTTP/2 stays on the pool's shared loops (design decision 10): a
+     * multiplexed connection serves every thread, and must be answered between calls.
      */
-    private ConnectionSource<ProtocolConnection> source() {
+    private ConnectionSource<ProtocolConnection> source(ExchangeSpec spec) {
         CallerLoop<ProtocolConnection> own = callerLoops == null ? null : callerLoops.driving();
-        return own != null ? own : shared;
+        if (own == null || (spec.url().isHttps() ? !h2OverTls : !config.h2PriorKnowledge())) {
+            return own != null ? own : shared;
+        }
+        return shared.multiplexes(Origin.of(spec.url())) ? shared : own;
+    }
+
+    /** Whether connections to {@code origin} may speak HTTP/2, as the session's protocols say. */
+    private boolean mayMultiplex(Origin origin) {
+        return origin.https() ? h2OverTls : config.h2PriorKnowledge();
     }
 
     /**

@@ -8,6 +8,7 @@ import io.posthaste.Headers;
 import io.posthaste.HostResolver;
 import io.posthaste.Interceptor;
 import io.posthaste.JsonCodec;
+import io.posthaste.Protocol;
 import io.posthaste.RetryPolicy;
 import io.posthaste.Timeouts;
 import java.time.Duration;
@@ -53,6 +54,7 @@ class SessionConfigTest {
         settings.put("retryPolicy", b -> b.retryPolicy(RetryPolicy.none()));
         settings.put("resolver", b -> b.resolver(HostResolver.system()));
         settings.put("callerDrivenIo", b -> b.callerDrivenIo(false));
+        settings.put("protocols", b -> b.protocols(List.of(Protocol.HTTP_1_1)));
         return settings;
     }
 
@@ -100,6 +102,19 @@ class SessionConfigTest {
         assertThat(config.followRedirects()).isFalse();
         assertThat(config.allowHttpsToHttpRedirects()).isTrue();
         assertThat(config.callerDrivenIo()).isTrue();
+    }
+
+    @Test
+    void protocolsBecomeAlpnNamesInOrderAndPriorKnowledgeOffersH2() {
+        SessionConfig both = complete().protocols(List.of(Protocol.HTTP_2, Protocol.HTTP_1_1)).build();
+        SessionConfig h1First = complete().protocols(List.of(Protocol.HTTP_1_1, Protocol.HTTP_2)).build();
+        SessionConfig prior = complete().protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE, Protocol.HTTP_2)).build();
+
+        assertThat(both.alpnProtocols()).containsExactly("h2", "http/1.1");
+        assertThat(both.h2PriorKnowledge()).isFalse();
+        assertThat(h1First.alpnProtocols()).containsExactly("http/1.1", "h2");
+        assertThat(prior.alpnProtocols()).containsExactly("h2");
+        assertThat(prior.h2PriorKnowledge()).isTrue();
     }
 
     @Test

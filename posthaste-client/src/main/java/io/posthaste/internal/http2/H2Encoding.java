@@ -1,0 +1,96 @@
+package io.posthaste.internal.http2;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.handler.codec.http2.ReadOnlyHttp2Headers;
+import io.netty.util.AsciiString;
+import io.posthaste.internal.exchange.ExchangeSpec;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Encodes a request for HTTP/2 (RFC 9113 section 8.3.1): the pseudo-headers first
+ * ({@code :method}, {@code :scheme}, {@code :authority} from {@code Host}, {@code :path}), then
+ * the head's fields with lowercase names, without the connection-specific ones HTTP/2 forbids
+ * (section 8.2.2), and {@code content-length} when the length is known. A body in memory (bytes,
+ * forms, JSON) is encoded into one buffer; anything else follows from a blocking thread.
+ */
+final class H2Encoding {
+
+    /** Fields that mean something only to one HTTP/1.1 connection (RFC 9113 section 8.2.2). */
+    private static final Set<String> CONNECTION_SPECIFIC = Set.of("host", "connection", "keep-alive",
+            "proxy-connection", "transfer-encoding", "upgrade");
+    private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
+    private static final AsciiString TE = AsciiString.cached("te");
+    private static final AsciiString TRAILERS = AsciiString.cached("trailers");
+
+    private H2Encoding() {
+    }
+
+    /** Encodes the request of {@code spec} for a connection of {@code scheme}. Any thread. */
+    static H2Request encode(ExchangeSpec spec, ByteBufAllocator alloc, AsciiString scheme) throws IOException {
+        boolean bodyFollows = spec.bodyFollowsHead(false);
+        ByteBuf data = null;
+        long length = spec.declaredLength();
+        if (!bodyFollows && spec.body() != null && spec.framing() != ExchangeSpec.Framing.NONE) {
+            data = alloc.buffer(length > 0 && length < Integer.MAX_VALUE ? (int) length : 256);
+            try (ByteBufOutputStream out = new ByteBufOutputStream(data)) {
+                spec.body().writeTo(out);
+            } catch (IOException | RuntimeException e) {
+                data.release();
+                throw e;
+            }
+            if (spec.framing() == ExchangeSpec.Framing.ENCODED_LENGTH) {
+                length = data.readableBytes();
+            }
+        }
+        boolean knownLength = spec.framing() == ExchangeSpec.Framing.LENGTH
+                || spec.framing() == ExchangeSpec.Framing.ENCODED_LENGTH;
+        return new H2Request(headers(spec, scheme, knownLength ? length : -1), data, bodyFollows);
+    }
+
+    private static ReadOnlyHttp2Headers headers(ExchangeSpec spec, AsciiString scheme, long length) {
+        String[] lines = spec.headLines();
+        int count = spec.headLineCount();
+        String authority = spec.url().hostHeader();
+        Set<String> listedInConnection = Set.of();
+        for (int i = 0; i < count; i += 2) {
+            if (lines[i].equalsIgnoreCase("Host")) {
+                authority = lines[i + 1];
+            } else if (lines[i].equalsIgnoreCase("Connection")) {
+                listedInConnection = tokens(lines[i + 1]);
+            }
+        }
+        AsciiString[] fields = new AsciiString[count + 2];
+        int n = 0;
+        for (int i = 0; i < count; i += 2) {
+            String name = lines[i].toLowerCase(Locale.ROOT);
+            if (CONNECTION_SPECIFIC.contains(name) || listedInConnection.contains(name)) {
+                continue;
+            }
+            AsciiString value = new AsciiString(lines[i + 1]);
+            if (name.equals("te") && !TRAILERS.contentEqualsIgnoreCase(value)) {
+                continue; // Only "te: trailers" may cross to HTTP/2.
+            }
+            fields[n++] = name.equals("te") ? TE : new AsciiString(name);
+            fields[n++] = value;
+        }
+        if (length >= 0) {
+            fields[n++] = CONTENT_LENGTH;
+            fields[n++] = new AsciiString(Long.toString(length));
+        }
+        AsciiString[] used = n == fields.length ? fields : java.util.Arrays.copyOf(fields, n);
+        return ReadOnlyHttp2Headers.clientHeaders(false, AsciiString.cached(spec.request().method()),
+                new AsciiString(spec.url().target()), scheme, new AsciiString(authority), used);
+    }
+
+    private static Set<String> tokens(String value) {
+        java.util.HashSet<String> names = new java.util.HashSet<>();
+        for (String token : value.split(",")) {
+            names.add(token.trim().toLowerCase(Locale.ROOT));
+        }
+        return names;
+    }
+}

@@ -1,0 +1,171 @@
+package io.posthaste.internal.http2;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2HeadersEncoder;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
+import java.util.Set;
+
+/**
+ * Netty's HTTP/2 connection handler, as one {@link Http2Connection} uses it: our SETTINGS and
+ * limits (design notes §4), the connection window raised to {@value Http2Connection#CONNECTION_WINDOW}
+ * bytes once the preface is out, and every error reported to the connection instead of logged.
+ * Event loop.
+ */
+final class H2Handler extends Http2ConnectionHandler {
+
+    /** Streams the peer may reset in {@link #RST_WINDOW_SECONDS} before it is cut off (CVE-2023-44487). */
+    private static final int MAX_RSTS = 200;
+    private static final int RST_WINDOW_SECONDS = 30;
+    /** HPACK's dynamic table, both ways: enough for a session's repeated fields, and no more. */
+    static final int HEADER_TABLE_SIZE = 4096;
+
+    private final Http2Connection owner;
+    private boolean windowRaised;
+
+    private H2Handler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
+            Http2Connection owner) {
+        super(decoder, encoder, settings);
+        this.owner = owner;
+    }
+
+    /**
+     * Builds the handler of {@code owner}, whose frames go to {@code frames}, advertising
+     * {@code maxHeaderListSize}; header names in {@code sensitive} are never indexed by HPACK.
+     */
+    static H2Handler create(Http2Connection owner, H2Frames frames, int maxHeaderListSize, Set<String> sensitive) {
+        DefaultHttp2Connection connection = new DefaultHttp2Connection(false, 0);
+        // Uniform distribution: cheaper than the default weighted tree, and we send no priorities.
+        connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection,
+                new UniformStreamByteDistributor(connection), frames::onWritabilityChanged));
+        connection.addListener(frames);
+        frames.key(connection.newKey());
+        Http2Settings settings = new Http2Settings()
+                .pushEnabled(false)
+                .maxConcurrentStreams(0)
+                .initialWindowSize(Http2Connection.STREAM_WINDOW)
+                .maxHeaderListSize(maxHeaderListSize)
+                .headerTableSize(HEADER_TABLE_SIZE);
+        return new Builder(owner).make(connection, frames, settings, (name, value) -> sensitive.contains(
+                name.toString().toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        super.handlerAdded(ctx);
+        if (ctx.channel().isActive()) {
+            // Added after the TLS handshake: the preface was written now, but not flushed.
+            raiseConnectionWindow(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        super.channelActive(ctx);
+        raiseConnectionWindow(ctx);
+    }
+
+    /** Raises the connection window past the protocol's 64 KiB, so that many streams can flow. */
+    private void raiseConnectionWindow(ChannelHandlerContext ctx) throws Http2Exception {
+        if (windowRaised) {
+            return;
+        }
+        windowRaised = true;
+        decoder().flowController().incrementWindowSize(connection().connectionStream(),
+                Http2Connection.CONNECTION_WINDOW - Http2CodecUtil.DEFAULT_WINDOW_SIZE);
+        ctx.flush();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        owner.onReadStarted();
+        super.channelRead(ctx, msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        try {
+            super.channelReadComplete(ctx);
+        } finally {
+            owner.onReadComplete();
+        }
+    }
+
+    @Override
+    protected void onConnectionError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
+            Http2Exception http2Ex) {
+        owner.onConnectionError(http2Ex != null ? http2Ex : cause);
+        super.onConnectionError(ctx, outbound, cause, http2Ex);
+    }
+
+    @Override
+    protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
+            Http2Exception.StreamException streamException) {
+        owner.onStreamError(streamException);
+        super.onStreamError(ctx, outbound, cause, streamException);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            super.exceptionCaught(ctx, cause);
+            return;
+        }
+        // The socket failed (reset, broken pipe): nothing more will come or go.
+        owner.onConnectionError(cause);
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof ChannelInputShutdownEvent) {
+            // The transport allows half-closure for HTTP/1.1's sake; on HTTP/2 a FIN ends it all.
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        owner.onInactive();
+        super.channelInactive(ctx);
+        owner.afterInactive();
+    }
+
+    /** Netty's builder, configured as the class comment says. */
+    private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2Handler, Builder> {
+        private final Http2Connection owner;
+
+        Builder(Http2Connection owner) {
+            this.owner = owner;
+        }
+
+        H2Handler make(DefaultHttp2Connection connection, H2Frames frames, Http2Settings settings,
+                Http2HeadersEncoder.SensitivityDetector sensitive) {
+            connection(connection);
+            frameListener(frames);
+            initialSettings(settings);
+            headerSensitivityDetector(sensitive);
+            decoderEnforceMaxRstFramesPerWindow(MAX_RSTS, RST_WINDOW_SECONDS);
+            // close() must not wait for the peer: the pool closes only idle or broken connections.
+            gracefulShutdownTimeoutMillis(0);
+            return build();
+        }
+
+        @Override
+        protected H2Handler build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
+                Http2Settings settings) {
+            return new H2Handler(decoder, encoder, settings, owner);
+        }
+    }
+}

@@ -1,0 +1,403 @@
+package io.posthaste.internal.http2;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.util.AsciiString;
+import io.posthaste.internal.connection.ConnectionListener;
+import io.posthaste.internal.connection.Origin;
+import io.posthaste.internal.exchange.Attempt;
+import io.posthaste.internal.exchange.Carrier;
+import io.posthaste.internal.exchange.ProtocolConnection;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP/2 connection: a pooled connection leased per exchange, up to the peer's
+ * SETTINGS_MAX_CONCURRENT_STREAMS ({@link #capacity()}), each exchange on a stream of its own
+ * ({@link H2Stream}). It is handed out once the server's first SETTINGS arrived, so the peer is
+ * known to speak HTTP/2 and its limit is known; later SETTINGS and GOAWAY are reported to the
+ * pool as capacity changes. After GOAWAY it takes no new stream, and the streams the peer left
+ * out go again elsewhere; after a connection error every stream fails, naming the error.
+ *
+ * <p>One timer serves every stream's timeouts ({@link #checkWithin}), as on HTTP/1.1 one serves
+ * the connection's exchange.
+ *
+ * <p>Threading: {@link #isUsable()}, {@link #capacity()}, {@link #close()} and
+ * {@link #carrier()} from any thread; everything else on the channel's event loop.
+ */
+public final class Http2Connection implements ProtocolConnection {
+
+    /** Our stream window: as much as a streamed body's reader may fall behind (ResponseBodyStream). */
+    static final int STREAM_WINDOW = 1024 * 1024;
+    /** Our connection window: many streams' worth, so that one slow stream does not stop the rest. */
+    static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
+
+    private static final AsciiString HTTPS = AsciiString.cached("https");
+    private static final AsciiString HTTP = AsciiString.cached("http");
+
+    private final Channel channel;
+    private final Origin origin;
+    private final ConnectionListener<ProtocolConnection> listener;
+    private final Executor blocking;
+    private final boolean singleUse;
+    private final H2Frames frames;
+    private final H2Handler handler;
+    private final CompletableFuture<ProtocolConnection> ready = new CompletableFuture<>();
+    private final ArrayList<H2Stream> bound = new ArrayList<>();
+    private ChannelHandlerContext ctx;
+    private volatile int peerLimit = Integer.MAX_VALUE;
+    private volatile boolean goAway;
+    private volatile boolean broken;
+    private int goAwayLastStreamId = Integer.MAX_VALUE;
+    private Throwable failure;
+    private long streams;
+    private boolean reading;
+    private long idleSince;
+    private ScheduledFuture<?> watchdog;
+    private long watchdogDeadline;
+
+    private Http2Connection(Channel channel, Origin origin, ConnectionListener<ProtocolConnection> listener,
+            Executor blocking, boolean singleUse, int maxHeaderListSize, int maxHeaders, Set<String> sensitive) {
+        this.channel = channel;
+        this.origin = origin;
+        this.listener = listener;
+        this.blocking = blocking;
+        this.singleUse = singleUse;
+        this.frames = new H2Frames(this, maxHeaders);
+        this.handler = H2Handler.create(this, frames, maxHeaderListSize, sensitive);
+    }
+
+    /**
+     * Makes {@code channel} an HTTP/2 connection to {@code origin} and returns it once the server's
+     * first SETTINGS arrived. Event loop of the channel, active (after TLS) or not (cleartext).
+     *
+     * @param maxHeaderListSize the largest response header list HPACK may decode (bytes, as RFC
+     *     9113 counts them)
+     * @param maxHeaders the most fields a response head may have
+     * @param sensitive header names (lowercase) never put in HPACK's table
+     * @param listener hears when the connection is lost while idle, and when its capacity changes
+     * @param blocking runs request bodies that need blocking reads
+     * @param singleUse serves one exchange only (opened on a caller's own loop, which nobody drives
+     *     between calls to answer the peer's PINGs and SETTINGS)
+     */
+    public static CompletableFuture<ProtocolConnection> install(Channel channel, Origin origin,
+            int maxHeaderListSize, int maxHeaders, Set<String> sensitive,
+            ConnectionListener<ProtocolConnection> listener, Executor blocking, boolean singleUse) {
+        Http2Connection connection = new Http2Connection(channel, origin, listener, blocking, singleUse,
+                maxHeaderListSize, maxHeaders, sensitive);
+        channel.pipeline().addLast("h2", connection.handler);
+        connection.ctx = channel.pipeline().context(connection.handler);
+        return connection.ready;
+    }
+
+    @Override
+    public Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public Origin origin() {
+        return origin;
+    }
+
+    @Override
+    public Carrier carrier() {
+        return new H2Stream(this);
+    }
+
+    @Override
+    public boolean isMultiplexed() {
+        return true;
+    }
+
+    @Override
+    public int capacity() {
+        return isUsable() ? peerLimit : 0;
+    }
+
+    @Override
+    public boolean isUsable() {
+        return !broken && !goAway && channel.isActive();
+    }
+
+    @Override
+    public void close() {
+        broken = true;
+        channel.close();
+    }
+
+    @Override
+    public void idleSince(long nanoTime) {
+        idleSince = nanoTime;
+    }
+
+    @Override
+    public long idleSince() {
+        return idleSince;
+    }
+
+    Executor blocking() {
+        return blocking;
+    }
+
+    AsciiString scheme() {
+        return origin.https() ? HTTPS : HTTP;
+    }
+
+    Http2Stream stream(int id) {
+        return handler.connection().stream(id);
+    }
+
+    boolean isReading() {
+        return reading;
+    }
+
+    /** Whether a new stream would be accepted now (no GOAWAY, below the peer's limit). */
+    boolean canOpenStream() {
+        return !handler.connection().goAwayReceived() && handler.connection().local().canOpenStream();
+    }
+
+    /** Whether {@code stream}'s window and the connection can take more DATA now. */
+    boolean isWritable(Http2Stream stream) {
+        return handler.encoder().flowController().isWritable(stream);
+    }
+
+    /** The connection error that ended the connection, or null. */
+    Throwable failure() {
+        return failure;
+    }
+
+    /** Whether a GOAWAY left stream {@code id} out: the peer never processed it. */
+    boolean goAwayExcludes(int id) {
+        return goAway && id > goAwayLastStreamId;
+    }
+
+    int goAwayLastStreamId() {
+        return goAwayLastStreamId;
+    }
+
+    /** A stream binds an exchange; returns whether the connection carried streams before. */
+    boolean onBind(H2Stream stream) {
+        bound.add(stream);
+        return streams++ > 0;
+    }
+
+    /** A stream's exchange is over. */
+    void onUnbind(H2Stream stream) {
+        bound.remove(stream);
+        if (singleUse) {
+            broken = true; // Its one exchange is done: the caller's loop closes it on release.
+        }
+    }
+
+    /**
+     * Opens a stream for {@code carrier}: HEADERS ({@code endWithHeaders}: with END_STREAM), then
+     * the in-memory {@code data} if any ({@code lastData}: with END_STREAM), one flush. Reports
+     * the writes to {@code attempt}. Returns the error if the stream could not be created (it was
+     * then never sent), else null.
+     */
+    Http2Exception open(H2Stream carrier, Http2Headers headers, boolean endWithHeaders, ByteBuf data,
+            boolean lastData, Attempt attempt) {
+        int id = handler.connection().local().incrementAndGetNextStreamId();
+        ChannelPromise headersWritten = ctx.newPromise();
+        handler.encoder().writeHeaders(ctx, id, headers, 0, endWithHeaders, headersWritten);
+        Http2Stream stream = id > 0 ? stream(id) : null;
+        if (stream == null) {
+            if (data != null) {
+                data.release();
+            }
+            Throwable cause = headersWritten.cause();
+            return cause instanceof Http2Exception e ? e : new Http2Exception(Http2Error.REFUSED_STREAM,
+                    "no stream could be opened" + (cause == null ? "" : ": " + cause.getMessage()), cause);
+        }
+        frames.attach(stream, carrier);
+        carrier.opened(stream);
+        boolean whole = data == null && endWithHeaders;
+        headersWritten.addListener(f -> {
+            if (f.isSuccess()) {
+                attempt.onBytesMayHaveLeft();
+            }
+            if (whole || !f.isSuccess()) {
+                attempt.onWritten(f.cause());
+            }
+        });
+        if (data != null) {
+            writeData(carrier, stream, data, lastData, attempt);
+        }
+        handler.flush(ctx);
+        return null;
+    }
+
+    /** Queues {@code data} on {@code stream} behind its flow control and flushes what may go. */
+    void writeData(H2Stream carrier, Http2Stream stream, ByteBuf data, boolean last, Attempt attempt) {
+        int bytes = data.readableBytes();
+        ChannelFuture written = handler.encoder().writeData(ctx, stream.id(), data, 0, last, ctx.newPromise());
+        written.addListener(f -> {
+            if (f.isSuccess()) {
+                attempt.onActivity();
+                if (bytes > 0) {
+                    attempt.onBodyBytesWritten(bytes);
+                }
+            }
+            if (last || !f.isSuccess()) {
+                attempt.onWritten(f.cause());
+            }
+        });
+        handler.flush(ctx);
+    }
+
+    /** Resets {@code stream} with {@code error}. */
+    void reset(Http2Stream stream, Http2Error error) {
+        handler.resetStream(ctx, stream.id(), error.code(), ctx.newPromise());
+        handler.flush(ctx);
+    }
+
+    /** Returns {@code bytes} a reader took to {@code stream}'s window (and the connection's). */
+    void consume(Http2Stream stream, int bytes) {
+        try {
+            if (stream.state() != Http2Stream.State.CLOSED
+                    && handler.decoder().flowController().consumeBytes(stream, bytes)) {
+                handler.flush(ctx);
+            }
+        } catch (Http2Exception e) {
+            onConnectionError(e);
+            channel.close();
+        }
+    }
+
+    /** Makes sure the streams' timeouts are checked within {@code delayNanos}. */
+    void checkWithin(long delayNanos) {
+        long deadline = System.nanoTime() + delayNanos;
+        if (watchdog != null) {
+            if (watchdogDeadline - deadline <= 0) {
+                return;
+            }
+            watchdog.cancel(false);
+        }
+        watchdogDeadline = deadline;
+        watchdog = channel.eventLoop().schedule(this::onWatchdog, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void onWatchdog() {
+        watchdog = null;
+        long now = System.nanoTime();
+        long next = 0;
+        for (H2Stream stream : bound.toArray(new H2Stream[0])) {
+            long deadline = stream.checkIfDue(now);
+            if (deadline != 0 && (next == 0 || deadline - next < 0)) {
+                next = deadline;
+            }
+        }
+        if (next != 0) {
+            checkWithin(Math.max(0, next - System.nanoTime()));
+        }
+    }
+
+    void onReadStarted() {
+        reading = true;
+    }
+
+    void onReadComplete() {
+        reading = false;
+    }
+
+    /** The server's SETTINGS: the first makes the connection ready; the stream limit may change. */
+    void onSettings(Http2Settings settings) {
+        Long table = settings.headerTableSize();
+        if (table != null && table > H2Handler.HEADER_TABLE_SIZE) {
+            try {
+                // Our HPACK encoder's table would otherwise grow to what the peer allows (up to
+                // 4 GiB) with every distinct field we send; a smaller one is always legal.
+                handler.encoder().configuration().headersConfiguration()
+                        .maxHeaderTableSize(H2Handler.HEADER_TABLE_SIZE);
+            } catch (Http2Exception e) {
+                onConnectionError(e);
+            }
+        }
+        int limit = handler.connection().local().maxActiveStreams();
+        boolean changed = limit != peerLimit;
+        peerLimit = limit;
+        if (!ready.isDone()) {
+            ready.complete(this);
+        } else if (changed) {
+            listener.capacityChanged(this);
+        }
+    }
+
+    /** The server sent GOAWAY: no new stream; those above {@code lastStreamId} were never processed. */
+    void onGoAway(int lastStreamId, long errorCode) {
+        goAway = true;
+        goAwayLastStreamId = Math.min(goAwayLastStreamId, lastStreamId);
+        if (!ready.isDone()) {
+            ready.completeExceptionally(new IOException("the server refused the HTTP/2 connection (GOAWAY "
+                    + H2Heads.errorName(errorCode) + ")"));
+        }
+        listener.capacityChanged(this);
+    }
+
+    /** A connection error (ours or the peer's, or the socket's): every stream fails. */
+    void onConnectionError(Throwable cause) {
+        if (failure == null) {
+            failure = cause;
+        }
+        broken = true;
+        if (!ready.isDone()) {
+            ready.completeExceptionally(notHttp2(cause));
+        }
+    }
+
+    /** This side reset a stream as malformed; its exchange fails. */
+    void onStreamError(Http2Exception.StreamException error) {
+        H2Stream carrier = frames.carrier(stream(error.streamId()));
+        if (carrier != null) {
+            carrier.onStreamError(error);
+        }
+    }
+
+    void onInactive() {
+        broken = true;
+        if (watchdog != null) {
+            watchdog.cancel(false);
+            watchdog = null;
+        }
+        if (!ready.isDone()) {
+            ready.completeExceptionally(failure != null ? notHttp2(failure) : new ClosedChannelException());
+        }
+    }
+
+    /** Netty closed every stream (each told its exchange); an idle connection leaves the pool. */
+    void afterInactive() {
+        if (bound.isEmpty() && ready.isDone() && !ready.isCompletedExceptionally()) {
+            listener.idleConnectionLost(this);
+        }
+    }
+
+    /** An HTTP/1.x answer to the preface is "not HTTP/2", said plainly; anything else as it is. */
+    private static Throwable notHttp2(Throwable cause) {
+        String message = String.valueOf(cause.getMessage());
+        if (cause instanceof Http2Exception && message.contains("485454502f")) { // "HTTP/" in hex
+            return new IOException("the server does not speak HTTP/2 (prior knowledge): it answered "
+                    + "HTTP/1.x", cause);
+        }
+        return cause;
+    }
+
+    @Override
+    public String toString() {
+        return "Http2Connection[" + origin + ", " + channel.id().asShortText() + "]";
+    }
+}
