@@ -16,9 +16,6 @@
 # Env: JDK17_HOME (default: the java on PATH), JDK25_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
-
-offline=()
 
 JDK25=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA17=${JDK17_HOME:+$JDK17_HOME/bin/}java
@@ -41,6 +38,7 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -m 700 "$GNUPGHOME"
+offline=()
 if [ "${1:-}" = "--offline" ]; then
   cat >"$work/offline-settings.xml" <<'XML'
 <settings>
@@ -75,7 +73,8 @@ rm -rf posthaste-client/target/reports/apidocs posthaste-testing/target/reports/
 # The unpublished examples and CLI are in the reactor to prove they are skipped; bench, interop
 # and reliability skip the same way (posthaste.unpublished) and only cost time here.
 # (Maven's own Guice would print JDK 25's sun.misc.Unsafe warning; it is not ours to fix.)
-JAVA_HOME="$JDK25" MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ./mvnw -B -ntp -q "${offline[@]}" -Prelease deploy -Dmaven.test.skip=true \
+JAVA_HOME="$JDK25" MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
+  ./mvnw -B -ntp -q "${offline[@]}" -Prelease deploy -Dmaven.test.skip=true \
   -pl posthaste-bom,posthaste-client,posthaste-testing,posthaste-examples,posthaste-cli -am \
   -DaltDeploymentRepository="staging::file://$staging"
 
