@@ -4,8 +4,6 @@ import io.posthaste.internal.Bridge;
 import io.posthaste.internal.chain.Call;
 import io.posthaste.internal.decode.ContentCodings;
 import io.posthaste.internal.semantics.HeaderRules;
-import io.posthaste.internal.semantics.HttpSemantics;
-import io.posthaste.internal.session.SessionAuth;
 import io.posthaste.internal.session.SessionConfig;
 import io.posthaste.internal.transport.NettyExchanger;
 import io.posthaste.internal.url.RequestUrl;
@@ -24,8 +22,6 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * An HTTP client session: a pool of keep-alive connections, default headers and settings, shared
@@ -214,10 +210,8 @@ public final class ClientSession implements AutoCloseable {
     }
 
     /** Configures a {@link ClientSession}. Not thread-safe; every setting has a stated default. */
-    public static final class Builder {
+    public static final class Builder extends SessionSecurity<Builder> {
         private RequestUrl baseUrl;
-        private String authorization;
-        private String[] digest;
         private final Headers.Builder headers = Headers.builder();
         private String userAgent = "posthaste/" + VERSION;
         private Timeouts timeouts = Timeouts.defaults();
@@ -233,8 +227,6 @@ public final class ClientSession implements AutoCloseable {
         private final Set<String> sensitiveHeaders = new TreeSet<>(
                 Set.of("authorization", "cookie", "proxy-authorization"));
         private boolean decompress = true;
-        private SSLContext sslContext;
-        private X509TrustManager trustManager;
         private int eventLoopThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
         private ThreadFactory threadFactory;
         private Executor callbackExecutor = ForkJoinPool.commonPool();
@@ -251,6 +243,11 @@ public final class ClientSession implements AutoCloseable {
         private List<Protocol> protocols = List.of(Protocol.HTTP_2, Protocol.HTTP_1_1);
 
         private Builder() {
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
 
         /**
@@ -368,18 +365,6 @@ public final class ClientSession implements AutoCloseable {
          */
         public Builder decompress(boolean decompress) {
             this.decompress = decompress;
-            return this;
-        }
-
-        /** Uses {@code context} for TLS (its trust managers decide whom to trust). */
-        public Builder sslContext(SSLContext context) {
-            this.sslContext = Objects.requireNonNull(context, "context");
-            return this;
-        }
-
-        /** Trusts the certificates {@code trustManager} accepts instead of the JDK's trust store. */
-        public Builder trustManager(X509TrustManager trustManager) {
-            this.trustManager = Objects.requireNonNull(trustManager, "trustManager");
             return this;
         }
 
@@ -523,46 +508,6 @@ public final class ClientSession implements AutoCloseable {
         }
 
         /**
-         * Authenticates requests to the base URL's origin (same scheme, host and port) with HTTP
-         * Basic, user and password in UTF-8; requests to any other origin carry no credentials.
-         * A request's own {@code basicAuth}, {@code bearerAuth}, {@code digestAuth},
-         * {@code Authorization} header or URL user info replaces them for that request. Needs
-         * {@link #baseUrl}; at most one of the three kinds per session (default none).
-         */
-        public Builder basicAuth(String user, String password) {
-            return authorization(HttpSemantics.basicAuthorization(user, password));
-        }
-
-        /** Authenticates requests to the base URL's origin with a bearer token, as {@link #basicAuth}. */
-        public Builder bearerAuth(String token) {
-            return authorization(HttpSemantics.bearerAuthorization(token));
-        }
-
-        /**
-         * Answers Digest challenges (RFC 7616) from the base URL's origin, scoped as
-         * {@link #basicAuth}.
-         */
-        public Builder digestAuth(String user, String password) {
-            Objects.requireNonNull(user, "user");
-            Objects.requireNonNull(password, "password");
-            requireNoCredentials();
-            this.digest = new String[] {user, password};
-            return this;
-        }
-
-        private Builder authorization(String value) {
-            requireNoCredentials();
-            this.authorization = value;
-            return this;
-        }
-
-        private void requireNoCredentials() {
-            if (authorization != null || digest != null) {
-                throw new IllegalArgumentException("only one of basicAuth, bearerAuth and digestAuth can be used");
-            }
-        }
-
-        /**
          * Sets how host names are looked up (default {@link HostResolver#system()}); answers are
          * cached for 10 seconds either way.
          */
@@ -579,7 +524,7 @@ public final class ClientSession implements AutoCloseable {
 
         /** Returns the session; it starts its threads now. */
         public ClientSession build() {
-            return new ClientSession(SessionConfig.builder()
+            SessionConfig.Builder config = SessionConfig.builder()
                     .baseUrl(baseUrl)
                     .defaultHeaders(headers.build())
                     .userAgent(userAgent)
@@ -595,8 +540,6 @@ public final class ClientSession implements AutoCloseable {
                     .maxResponseHeaders(maxResponseHeaders)
                     .sensitiveHeaders(sensitiveHeaders)
                     .decompress(decompress)
-                    .sslContext(sslContext)
-                    .trustManager(trustManager)
                     .eventLoopThreads(eventLoopThreads)
                     .threadFactory(threadFactory)
                     .callbackExecutor(callbackExecutor)
@@ -608,11 +551,12 @@ public final class ClientSession implements AutoCloseable {
                     .cookieJar(cookieJar != null ? cookieJar : CookieJar.inMemory())
                     .retryPolicy(retryPolicy)
                     .eventListener(eventListener)
-                    .auth(SessionAuth.of(baseUrl, authorization, digest, headers.build()))
+                    .auth(auth(baseUrl, headers.build()))
                     .resolver(resolver)
                     .callerDrivenIo(callerDrivenIo)
-                    .protocols(protocols)
-                    .build());
+                    .protocols(protocols);
+            applyTls(config);
+            return new ClientSession(config.build());
         }
 
         private static int positive(int value, String name) {

@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -19,7 +20,6 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.UnixChannel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
@@ -34,6 +34,7 @@ import io.posthaste.Timeouts;
 import io.posthaste.internal.semantics.HttpSemantics;
 import io.posthaste.internal.session.Events;
 import io.posthaste.internal.session.SessionConfig;
+import io.posthaste.internal.session.TlsSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -219,7 +220,7 @@ public final class NettyTransport implements AutoCloseable {
                 Throwable failure = h.cause();
                 if (failure == null) {
                     try {
-                        SubjectAltNames.requireDnsName(ssl.engine().getSession(), origin.host());
+                        SubjectAltNames.verify(ssl.engine().getSession(), origin.host(), config.tls());
                     } catch (SSLPeerUnverifiedException e) {
                         failure = e;
                     }
@@ -356,8 +357,11 @@ public final class NettyTransport implements AutoCloseable {
         SslHandler handler = sslContext().newHandler(ch.alloc(), origin.host(), origin.port());
         SSLEngine engine = handler.engine();
         SSLParameters parameters = engine.getSSLParameters();
-        // Hostname verification is what makes a certificate mean anything: never off by default.
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        // Hostname verification is what makes a certificate mean anything: off only in the
+        // insecure mode a user asked for by name.
+        if (!config.tls().insecure()) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
         if (!HttpSemantics.isIpLiteral(origin.host())) {
             // The JDK names the server (SNI) only when the name has a dot; "localhost" or an
             // intranet name must reach the right virtual host too. IP addresses are never named.
@@ -392,8 +396,15 @@ public final class NettyTransport implements AutoCloseable {
             return new JdkSslContext(config.sslContext(), true, null, IdentityCipherSuiteFilter.INSTANCE,
                     alpn, io.netty.handler.ssl.ClientAuth.NONE, PROTOCOLS, false);
         }
-        SslContextBuilder builder = SslContextBuilder.forClient().protocols(PROTOCOLS)
-                .endpointIdentificationAlgorithm("HTTPS");
+        TlsSettings tls = config.tls();
+        SslContextBuilder builder = SslContextBuilder.forClient().protocols(tls.protocols())
+                .endpointIdentificationAlgorithm(tls.insecure() ? null : "HTTPS");
+        if (!tls.cipherSuites().isEmpty()) {
+            builder.ciphers(tls.cipherSuites());
+        }
+        if (tls.keyManagers() != null) {
+            builder.keyManager(tls.keyManagers());
+        }
         if (alpn != null) {
             builder.applicationProtocolConfig(alpn);
         }

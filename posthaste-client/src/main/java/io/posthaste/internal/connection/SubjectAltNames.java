@@ -1,6 +1,7 @@
 package io.posthaste.internal.connection;
 
 import io.posthaste.internal.semantics.HttpSemantics;
+import io.posthaste.internal.session.TlsSettings;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -21,6 +22,34 @@ final class SubjectAltNames {
     private static final int DNS_NAME = 2;
 
     private SubjectAltNames() {
+    }
+
+    /**
+     * Checks a finished handshake with {@code host} beyond what the JDK checked: the certificate
+     * names the host by DNS name (see {@link #requireDnsName}), and when {@code tls} pins the
+     * host, the chain holds a pinned public key. The insecure mode checks nothing.
+     *
+     * @throws SSLPeerUnverifiedException naming what failed, and for pins what the chain holds
+     */
+    static void verify(SSLSession session, String host, TlsSettings tls) throws SSLPeerUnverifiedException {
+        if (tls.insecure()) {
+            return;
+        }
+        requireDnsName(session, host);
+        java.util.Set<String> pins = tls.pinsFor(host);
+        if (pins.isEmpty()) {
+            return;
+        }
+        java.util.List<String> found = new java.util.ArrayList<>();
+        for (java.security.cert.Certificate certificate : session.getPeerCertificates()) {
+            String pin = TlsSettings.pinOf(certificate);
+            if (pins.contains(pin)) {
+                return;
+            }
+            found.add(pin);
+        }
+        throw new SSLPeerUnverifiedException("certificate pinning failed for " + host + ": pinned "
+                + pins + ", the server's chain has " + found);
     }
 
     /**

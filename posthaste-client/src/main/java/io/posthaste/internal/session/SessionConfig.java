@@ -53,6 +53,7 @@ public final class SessionConfig {
     private final boolean decompress;
     private final SSLContext sslContext;
     private final X509TrustManager trustManager;
+    private final TlsSettings tls;
     private final int eventLoopThreads;
     private final ThreadFactory threadFactory;
     private final Executor callbackExecutor;
@@ -87,6 +88,7 @@ public final class SessionConfig {
         decompress = required(b.decompress, "decompress");
         sslContext = b.sslContext;
         trustManager = b.trustManager;
+        tls = b.tls;
         eventLoopThreads = required(b.eventLoopThreads, "eventLoopThreads");
         threadFactory = b.threadFactory;
         callbackExecutor = required(b.callbackExecutor, "callbackExecutor");
@@ -222,6 +224,11 @@ public final class SessionConfig {
      */
     public X509TrustManager trustManager() {
         return trustManager;
+    }
+
+    /** The session's TLS choices beyond trust: client certificate, pins, versions, insecure mode. */
+    public TlsSettings tls() {
+        return tls;
     }
 
     /** The number of shared event-loop threads; positive. */
@@ -361,6 +368,7 @@ public final class SessionConfig {
         private Boolean decompress;
         private SSLContext sslContext;
         private X509TrustManager trustManager;
+        private TlsSettings tls = TlsSettings.DEFAULT;
         private Integer eventLoopThreads;
         private ThreadFactory threadFactory;
         private Executor callbackExecutor;
@@ -466,6 +474,11 @@ public final class SessionConfig {
         /** Optional: {@code null} (the default) for the JDK's trust store. */
         public Builder trustManager(X509TrustManager trustManager) {
             this.trustManager = trustManager;
+            return this;
+        }
+
+        public Builder tls(TlsSettings settings) {
+            this.tls = java.util.Objects.requireNonNull(settings, "tls");
             return this;
         }
 
