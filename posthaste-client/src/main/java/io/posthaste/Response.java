@@ -46,6 +46,7 @@ public final class Response {
     /** How many attempts the retry step made for this response, and what the earlier ones got. */
     private final int attempts;
     private final List<Throwable> earlierAttempts;
+    private final CacheStatus cacheStatus;
 
     Response(Request request, int status, String reason, Headers headers, String version,
             byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType) {
@@ -57,12 +58,13 @@ public final class Response {
             byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType,
             InputStream stream, Runnable closeStream) {
         this(request, status, reason, headers, version, body, history, codec, checkJsonContentType,
-                stream, closeStream, 1, List.of());
+                stream, closeStream, 1, List.of(), CacheStatus.UNCACHED);
     }
 
     private Response(Request request, int status, String reason, Headers headers, String version,
             byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType,
-            InputStream stream, Runnable closeStream, int attempts, List<Throwable> earlierAttempts) {
+            InputStream stream, Runnable closeStream, int attempts, List<Throwable> earlierAttempts,
+            CacheStatus cacheStatus) {
         this.stream = stream;
         this.closeStream = closeStream;
         this.request = request;
@@ -76,6 +78,7 @@ public final class Response {
         this.checkJsonContentType = checkJsonContentType;
         this.attempts = attempts;
         this.earlierAttempts = earlierAttempts;
+        this.cacheStatus = cacheStatus;
     }
 
     /** Returns the status code, e.g. 200. */
@@ -228,13 +231,39 @@ public final class Response {
 
     Response withHistory(List<Response> earlier) {
         return new Response(request, status, reason, headers, version, body, earlier, codec,
-                checkJsonContentType, stream, closeStream, attempts, earlierAttempts);
+                checkJsonContentType, stream, closeStream, attempts, earlierAttempts, cacheStatus);
     }
 
     /** Returns this response as the last of {@code attempts}, the earlier ones failing with {@code earlier}. */
     Response afterAttempts(int attempts, List<Throwable> earlier) {
         return new Response(request, status, reason, headers, version, body, history, codec,
-                checkJsonContentType, stream, closeStream, attempts, List.copyOf(earlier));
+                checkJsonContentType, stream, closeStream, attempts, List.copyOf(earlier), cacheStatus);
+    }
+
+    /**
+     * Returns how an {@link HttpCache} took part in this response: {@link CacheStatus#UNCACHED}
+     * when none did (no cache, or a request it does not handle), else whether it came from the
+     * network ({@code MISS}) or the store ({@code HIT}, {@code REVALIDATED}, {@code STALE}).
+     */
+    public CacheStatus cacheStatus() {
+        return cacheStatus;
+    }
+
+    /** Returns this response as the cache reports it. */
+    Response withCacheStatus(CacheStatus status) {
+        return new Response(request, this.status, reason, headers, version, body, history, codec,
+                checkJsonContentType, stream, closeStream, attempts, earlierAttempts, status);
+    }
+
+    /**
+     * Returns a buffered response to {@code request} with these parts, decoding JSON as this one
+     * does: how the cache answers from its store (the session's codec is known only from its
+     * responses).
+     */
+    Response replayed(Request request, int status, String reason, Headers headers, String version,
+            byte[] body, CacheStatus cacheStatus) {
+        return new Response(request, status, reason, headers, version, body, List.of(), codec,
+                checkJsonContentType, null, null, 1, List.of(), cacheStatus);
     }
 
     int attempts() {
