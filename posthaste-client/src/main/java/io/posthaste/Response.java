@@ -14,6 +14,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -79,6 +80,27 @@ public final class Response {
         this.attempts = attempts;
         this.earlierAttempts = earlierAttempts;
         this.cacheStatus = cacheStatus;
+    }
+
+    /**
+     * Returns a response to {@code request} that no server sent: how an interceptor answers
+     * without proceeding (a stub, a recorded exchange). It has no history and is reported
+     * {@link CacheStatus#UNCACHED}; its JSON is read with the default codec
+     * ({@link JsonCodec#jackson()}), checking the content type. The body is copied.
+     *
+     * @param version the protocol version to report, e.g. {@code "HTTP/1.1"}
+     * @throws IllegalArgumentException if {@code status} is not between 100 and 999
+     */
+    public static Response of(Request request, int status, String reason, String version,
+            Headers headers, byte[] body) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(headers, "headers");
+        Objects.requireNonNull(version, "version");
+        if (status < 100 || status > 999) {
+            throw new IllegalArgumentException("status must be between 100 and 999: " + status);
+        }
+        return new Response(request, status, reason, headers, version, body == null ? null : body.clone(),
+                List.of(), JsonCodec.jackson(), true);
     }
 
     /** Returns the status code, e.g. 200. */
