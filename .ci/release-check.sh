@@ -56,7 +56,7 @@ XML
 fi
 staging="$work/staging"
 version=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -1)
-published=(posthaste-client posthaste-testing posthaste-micrometer posthaste-opentelemetry)
+published=(posthaste-client posthaste-testing posthaste-cassette posthaste-micrometer posthaste-opentelemetry)
 published_poms=(posthaste-parent posthaste-bom)
 
 step() { printf '\n== release-check (%ss): %s ==\n' "$SECONDS" "$*"; }
@@ -75,11 +75,11 @@ rm -rf posthaste-*/target/reports/apidocs
 # (Maven's own Guice would print JDK 25's sun.misc.Unsafe warning; it is not ours to fix.)
 JAVA_HOME="$JDK25" MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
   ./mvnw -B -ntp -q "${offline[@]}" -Prelease deploy -Dmaven.test.skip=true \
-  -pl posthaste-bom,posthaste-client,posthaste-testing,posthaste-micrometer,posthaste-opentelemetry,posthaste-examples,posthaste-cli -am \
+  -pl posthaste-bom,posthaste-client,posthaste-testing,posthaste-cassette,posthaste-micrometer,posthaste-opentelemetry,posthaste-examples,posthaste-cli -am \
   -DaltDeploymentRepository="staging::file://$staging"
 
 step "the central profile loads (its plugin resolves and accepts the configuration; no upload)"
-./mvnw -B -ntp -q "${offline[@]}" -Prelease,central validate -pl posthaste-bom,posthaste-client,posthaste-testing,posthaste-micrometer,posthaste-opentelemetry -am
+./mvnw -B -ntp -q "${offline[@]}" -Prelease,central validate -pl posthaste-bom,posthaste-client,posthaste-testing,posthaste-cassette,posthaste-micrometer,posthaste-opentelemetry -am
 
 step "every published artifact signed, with sources and Javadoc"
 dir_of() { echo "$staging/io/posthaste/$1/$version"; }

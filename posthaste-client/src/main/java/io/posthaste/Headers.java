@@ -242,6 +242,16 @@ public final class Headers {
         return out.toString();
     }
 
+    /**
+     * Returns whether {@code name}'s value is sensitive, so that {@link #toString()} masks it:
+     * {@code Authorization}, {@code Cookie}, {@code Proxy-Authorization}, {@code Set-Cookie}, and
+     * in a session's requests and responses the headers it declared sensitive. Tools that write
+     * headers down (logs, recordings) redact these.
+     */
+    public boolean isSensitive(String name) {
+        return isMasked(name);
+    }
+
     /** Returns whether {@link #toString()} masks the value of {@code name}. */
     boolean isMasked(String name) {
         return HeaderRules.isAlwaysSensitive(name)

@@ -14,6 +14,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -46,6 +47,7 @@ public final class Response {
     /** How many attempts the retry step made for this response, and what the earlier ones got. */
     private final int attempts;
     private final List<Throwable> earlierAttempts;
+    private final CacheStatus cacheStatus;
 
     Response(Request request, int status, String reason, Headers headers, String version,
             byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType) {
@@ -57,12 +59,13 @@ public final class Response {
             byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType,
             InputStream stream, Runnable closeStream) {
         this(request, status, reason, headers, version, body, history, codec, checkJsonContentType,
-                stream, closeStream, 1, List.of());
+                stream, closeStream, 1, List.of(), CacheStatus.UNCACHED);
     }
 
     private Response(Request request, int status, String reason, Headers headers, String version,
             byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType,
-            InputStream stream, Runnable closeStream, int attempts, List<Throwable> earlierAttempts) {
+            InputStream stream, Runnable closeStream, int attempts, List<Throwable> earlierAttempts,
+            CacheStatus cacheStatus) {
         this.stream = stream;
         this.closeStream = closeStream;
         this.request = request;
@@ -76,6 +79,28 @@ public final class Response {
         this.checkJsonContentType = checkJsonContentType;
         this.attempts = attempts;
         this.earlierAttempts = earlierAttempts;
+        this.cacheStatus = cacheStatus;
+    }
+
+    /**
+     * Returns a response to {@code request} that no server sent: how an interceptor answers
+     * without proceeding (a stub, a recorded exchange). It has no history and is reported
+     * {@link CacheStatus#UNCACHED}; its JSON is read with the default codec
+     * ({@link JsonCodec#jackson()}), checking the content type. The body is copied.
+     *
+     * @param version the protocol version to report, e.g. {@code "HTTP/1.1"}
+     * @throws IllegalArgumentException if {@code status} is not between 100 and 999
+     */
+    public static Response of(Request request, int status, String reason, String version,
+            Headers headers, byte[] body) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(headers, "headers");
+        Objects.requireNonNull(version, "version");
+        if (status < 100 || status > 999) {
+            throw new IllegalArgumentException("status must be between 100 and 999: " + status);
+        }
+        return new Response(request, status, reason, headers, version, body == null ? null : body.clone(),
+                List.of(), JsonCodec.jackson(), true);
     }
 
     /** Returns the status code, e.g. 200. */
@@ -228,13 +253,39 @@ public final class Response {
 
     Response withHistory(List<Response> earlier) {
         return new Response(request, status, reason, headers, version, body, earlier, codec,
-                checkJsonContentType, stream, closeStream, attempts, earlierAttempts);
+                checkJsonContentType, stream, closeStream, attempts, earlierAttempts, cacheStatus);
     }
 
     /** Returns this response as the last of {@code attempts}, the earlier ones failing with {@code earlier}. */
     Response afterAttempts(int attempts, List<Throwable> earlier) {
         return new Response(request, status, reason, headers, version, body, history, codec,
-                checkJsonContentType, stream, closeStream, attempts, List.copyOf(earlier));
+                checkJsonContentType, stream, closeStream, attempts, List.copyOf(earlier), cacheStatus);
+    }
+
+    /**
+     * Returns how an {@link HttpCache} took part in this response: {@link CacheStatus#UNCACHED}
+     * when none did (no cache, or a request it does not handle), else whether it came from the
+     * network ({@code MISS}) or the store ({@code HIT}, {@code REVALIDATED}, {@code STALE}).
+     */
+    public CacheStatus cacheStatus() {
+        return cacheStatus;
+    }
+
+    /** Returns this response as the cache reports it. */
+    Response withCacheStatus(CacheStatus status) {
+        return new Response(request, this.status, reason, headers, version, body, history, codec,
+                checkJsonContentType, stream, closeStream, attempts, earlierAttempts, status);
+    }
+
+    /**
+     * Returns a buffered response to {@code request} with these parts, decoding JSON as this one
+     * does: how the cache answers from its store (the session's codec is known only from its
+     * responses).
+     */
+    Response replayed(Request request, int status, String reason, Headers headers, String version,
+            byte[] body, CacheStatus cacheStatus) {
+        return new Response(request, status, reason, headers, version, body, List.of(), codec,
+                checkJsonContentType, null, null, 1, List.of(), cacheStatus);
     }
 
     int attempts() {

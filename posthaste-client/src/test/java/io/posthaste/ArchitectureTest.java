@@ -36,7 +36,7 @@ class ArchitectureTest {
     private static final String PUBLIC = "io.posthaste";
     private static final String[] HELPERS = {"io.posthaste.internal.body..", "io.posthaste.internal.decode..",
         "io.posthaste.internal.url..", "io.posthaste.internal.json..", "io.posthaste.internal.semantics..",
-        "io.posthaste.internal.cookie.."};
+        "io.posthaste.internal.cookie..", "io.posthaste.internal.cache.."};
     private static final String SESSION = "io.posthaste.internal.session..";
     private static final String CHAIN = "io.posthaste.internal.chain..";
     private static final String CONNECTION = "io.posthaste.internal.connection..";
