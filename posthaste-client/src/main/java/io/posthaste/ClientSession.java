@@ -124,6 +124,29 @@ public final class ClientSession implements AutoCloseable {
     }
 
     /**
+     * Starts a Server-Sent Events stream: a GET whose {@code text/event-stream} answer is read as
+     * events, reconnecting by itself with {@code Last-Event-ID} when the connection drops. Configure
+     * it on the returned builder, then {@link EventStream.Builder#open() open()} it.
+     *
+     * {@snippet :
+     * try (EventStream events = session.events("https://example.com/feed").open()) {
+     *     for (ServerSentEvent event : events) {
+     *         System.out.println(event.id() + " " + event.event() + ": " + event.data());
+     *     }
+     * }
+     * }
+     *
+     * @throws IllegalStateException if the session is closed
+     */
+    public EventStream.Builder events(String url) {
+        Objects.requireNonNull(url, "url");
+        if (closed.get()) {
+            throw new IllegalStateException("this ClientSession is closed");
+        }
+        return new EventStream.Builder(this, url);
+    }
+
+    /**
      * Starts a request with any method token, e.g. {@code "PROPFIND"}. A URL relative to the
      * base URL is resolved when the request is built.
      *

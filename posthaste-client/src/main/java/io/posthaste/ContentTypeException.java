@@ -3,7 +3,8 @@ package io.posthaste;
 /**
  * {@link Response#json()} (or {@code json(Class)}, {@code json(TypeReference)}) was called on a
  * response whose {@code Content-Type} is neither {@code application/json} nor a {@code +json}
- * type. It is a {@link ClientResponseException}, as aiohttp's {@code ContentTypeError} is a
+ * type, or an {@link EventStream} got an answer that is not {@code 200 text/event-stream}. It is a
+ * {@link ClientResponseException}, as aiohttp's {@code ContentTypeError} is a
  * {@code ClientResponseError}, because it describes a response: {@link #status()}, headers and the
  * body (capped) of the response that was not JSON, whose status is often a success, e.g. a 200 HTML
  * page from a proxy. A handler of 4xx/5xx errors that must not see it catches this type first.
@@ -24,5 +25,10 @@ public final class ContentTypeException extends ClientResponseException {
                 + response.headers().firstValue("Content-Type").orElse("") + "' (status "
                 + response.status() + ") from " + response.request().method() + " "
                 + response.request().redactedUrl());
+    }
+
+    /** Creates an exception for a response that is not what was asked for, saying why. */
+    ContentTypeException(Response response, String message) {
+        super(response, message);
     }
 }

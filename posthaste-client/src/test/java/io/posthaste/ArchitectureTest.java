@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The arrows between the client's packages (DESIGN.md §3, docs/ARCHITECTURE.md), lowest first:
  * <pre>
- *   helpers (body, decode, url, json, semantics, cookie)  know nothing of calls or the network
+ *   helpers (body, decode, url, json, semantics, cookie, sse) know nothing of calls or the network
  *   session     the session's settings and a request's extras       → helpers
  *   connection  transport, pool, caller loops, connection sources   → session, helpers
  *   exchange    the protocol-neutral exchange and its contract      → connection, session, helpers
@@ -36,7 +36,7 @@ class ArchitectureTest {
     private static final String PUBLIC = "io.posthaste";
     private static final String[] HELPERS = {"io.posthaste.internal.body..", "io.posthaste.internal.decode..",
         "io.posthaste.internal.url..", "io.posthaste.internal.json..", "io.posthaste.internal.semantics..",
-        "io.posthaste.internal.cookie..", "io.posthaste.internal.cache.."};
+        "io.posthaste.internal.cookie..", "io.posthaste.internal.cache..", "io.posthaste.internal.sse.."};
     private static final String SESSION = "io.posthaste.internal.session..";
     private static final String CHAIN = "io.posthaste.internal.chain..";
     private static final String CONNECTION = "io.posthaste.internal.connection..";

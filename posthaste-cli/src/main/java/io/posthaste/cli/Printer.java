@@ -191,6 +191,51 @@ final class Printer {
     }
 
     /**
+     * Prints the rest of the body as it arrives (httpie's {@code --stream}): each line as soon as
+     * it ends, flushed, so that a stream of events reads like {@code tail -f}; the bytes go out
+     * as they are, except that with colours the field names of a {@code text/event-stream}
+     * ({@code data}, {@code id}, {@code event}, {@code retry}) are coloured.
+     */
+    void streamResponseBody(StreamingResponse response) throws IOException {
+        if (response.request().method().equals("HEAD")) {
+            return;
+        }
+        boolean events = response.headers().firstValue("Content-Type").flatMap(MediaType::tryParse)
+                .map(t -> t.type().equals("text") && t.subtype().equals("event-stream")).orElse(false);
+        InputStream in = response.body();
+        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        byte[] buffer = new byte[8192];
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            int start = 0;
+            for (int i = 0; i < n; i++) {
+                if (buffer[i] == '\n') {
+                    line.write(buffer, start, i + 1 - start);
+                    printLine(line.toByteArray(), events);
+                    line.reset();
+                    start = i + 1;
+                }
+            }
+            line.write(buffer, start, n - start);
+            out.flush();
+        }
+        printLine(line.toByteArray(), events);
+        out.flush();
+    }
+
+    private void printLine(byte[] bytes, boolean events) {
+        int colon = -1;
+        for (int i = 0; events && ansi != Ansi.NONE && i < bytes.length && colon < 0; i++) {
+            colon = bytes[i] == ':' ? i : colon;
+        }
+        if (colon > 0) {
+            out.print(ansi.paint(Ansi.CYAN, new String(bytes, 0, colon, StandardCharsets.UTF_8)));
+            out.write(bytes, colon, bytes.length - colon);
+        } else {
+            out.write(bytes, 0, bytes.length);
+        }
+    }
+
+    /**
      * Prints a whole body: formatted if it is JSON and formatting is on, else as it is. Returns
      * whether the output now ends with a newline.
      */

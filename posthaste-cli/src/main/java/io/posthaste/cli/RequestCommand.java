@@ -92,6 +92,10 @@ final class RequestCommand implements Callable<Integer> {
             description = "Output processing (default all on a terminal, none when piped).")
     String pretty;
 
+    @Option(names = {"-S", "--stream"}, description = "Print the body as it arrives, a line at a time "
+            + "(an event stream event by event), without formatting.")
+    boolean stream;
+
     @Option(names = {"-d", "--download"}, description = "Save the response body to a file.")
     boolean download;
 
@@ -181,6 +185,9 @@ final class RequestCommand implements Callable<Integer> {
             if (download && status < 300) {
                 out.flush();
                 Download.save(response, output, terminal);
+            } else if (selection.indexOf('b') >= 0 && stream) {
+                out.flush();
+                printer.streamResponseBody(response);
             } else if (selection.indexOf('b') >= 0) {
                 printer.printResponseBody(response);
             }

@@ -98,6 +98,7 @@ public final class MockResponse {
         private ResponseSpec.Repeat rawRepeat;
         private Http2Error resetStream;
         private Http2Fault http2Fault;
+        private long chunkPauseNanos;
 
         private Builder() {
         }
@@ -122,6 +123,7 @@ public final class MockResponse {
             rawRepeat = s.rawRepeat();
             resetStream = s.resetStream();
             http2Fault = s.http2Fault();
+            chunkPauseNanos = s.chunkPauseNanos();
         }
 
         /** Sets the status code (100-999); the reason phrase defaults to the standard one, or "Unknown". */
@@ -181,6 +183,16 @@ public final class MockResponse {
                 }
             }
             this.chunkSizes = sizes.clone();
+            return this;
+        }
+
+        /**
+         * With {@link #chunked}, waits {@code pause} before each chunk after the first (on HTTP/2,
+         * before each DATA frame after the first), so that a client sees each chunk arrive alone:
+         * a stream of events, say. Throttling, when set, takes precedence.
+         */
+        public Builder chunkPause(Duration pause) {
+            this.chunkPauseNanos = nanos(pause, "chunk pause");
             return this;
         }
 
@@ -251,7 +263,9 @@ public final class MockResponse {
 
         /**
          * Closes the connection after {@code n} bytes of the (encoded) body content; with chunked
-         * framing the cut may fall inside a chunk. With {@link #raw}, counts raw bytes instead.
+         * framing the cut may fall inside a chunk, and a cut at (or past) the body's end still leaves
+         * out the final zero-length chunk: the body never ends properly. With {@link #raw}, counts
+         * raw bytes instead.
          * On HTTP/2 the stream is cut instead of the connection when {@link #resetStream} is set.
          */
         public Builder disconnectAfterBodyBytes(long n) {
@@ -343,7 +357,7 @@ public final class MockResponse {
             return new MockResponse(new ResponseSpec(status, reason != null ? reason : Statuses.reason(status),
                     List.copyOf(headers), body, chunkSizes, throttleBytes, throttlePeriodNanos, headersDelayNanos,
                     bodyDelayNanos, closeConnection, List.copyOf(trailers), coding, interimContinues, fault,
-                    disconnectAfterBodyBytes, raw, rawRepeat, resetStream, http2Fault));
+                    disconnectAfterBodyBytes, raw, rawRepeat, resetStream, http2Fault, chunkPauseNanos));
         }
 
         private static long nanos(Duration d, String what) {

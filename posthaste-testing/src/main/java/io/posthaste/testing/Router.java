@@ -7,7 +7,9 @@ import io.posthaste.testing.internal.RequestHead;
 import io.posthaste.testing.internal.ResponseSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -16,14 +18,15 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Routes requests: the scripted queue first, then the echo routes, unless a custom dispatcher
- * replaces both. Thread-safe; the connection side calls it on event loops.
+ * Routes requests: mounted endpoints first, then the scripted queue, then the echo routes, unless
+ * a custom dispatcher replaces the last two. Thread-safe; the connection side calls it on event loops.
  */
 final class Router implements RequestHandler {
 
     final ConcurrentLinkedDeque<MockResponse> queue = new ConcurrentLinkedDeque<>();
     final BlockingQueue<RecordedRequest> recorded = new LinkedBlockingQueue<>();
     final AtomicInteger requestCount = new AtomicInteger();
+    final Map<String, Endpoint> mounts = new ConcurrentHashMap<>();
     volatile Dispatcher dispatcher;
     private final Supplier<ExecutorService> dispatchExecutor;
 
@@ -43,9 +46,14 @@ final class Router implements RequestHandler {
 
     @Override
     public HeadAction onHead(RequestHead head, boolean reused) {
-        MockResponse next = early();
+        Endpoint mounted = mounts.get(head.path());
+        if (mounted instanceof WebSocketEndpoint ws && head.version().startsWith("HTTP/1")
+                && "websocket".equalsIgnoreCase(head.header("Upgrade"))) {
+            return HeadAction.upgrade(ws.upgrade(head.path()));
+        }
+        MockResponse next = mounted != null ? null : early();
         if (next != null && next.spec().actsBeforeBody() && (dispatcher != null || queue.remove(next))) {
-            return new HeadAction(HeadAction.Kind.EARLY, next.spec());
+            return HeadAction.early(next.spec());
         }
         Dispatcher d = dispatcher;
         boolean echo = d == null ? queue.isEmpty() : d == EchoRoutes.INSTANCE;
@@ -78,8 +86,16 @@ final class Router implements RequestHandler {
             return;
         }
         RecordedRequest recordedRequest = new RecordedRequest(request);
+        Endpoint mounted = mounts.get(recordedRequest.path());
         Dispatcher d = dispatcher;
-        if (d == null) {
+        if (mounted instanceof EventStreamEndpoint events) {
+            reply.accept(events.answer(recordedRequest).spec());
+        } else if (mounted instanceof WebSocketEndpoint) {
+            // Not an upgrade (or over HTTP/2, which has no Upgrade): say what was expected.
+            reply.accept(MockResponse.builder().status(400).header("Content-Type", "text/plain; charset=utf-8")
+                    .body("this path serves a WebSocket: send an HTTP/1.1 GET with Upgrade: websocket\n")
+                    .build().spec());
+        } else if (d == null) {
             MockResponse scripted = queue.poll();
             reply.accept(scripted != null ? scripted.spec() : safely(EchoRoutes.INSTANCE, recordedRequest));
         } else if (d == EchoRoutes.INSTANCE) {

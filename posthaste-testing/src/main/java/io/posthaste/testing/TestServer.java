@@ -33,7 +33,8 @@ import javax.net.ssl.X509TrustManager;
  *
  * <p>A server starts on {@code 127.0.0.1} on an ephemeral port, with one network thread; starting
  * one takes a few milliseconds once the JVM is warm, so a new server per test class (or per test) is
- * fine. Requests are answered from the {@linkplain #enqueue queue} first, then by the
+ * fine. Requests to a {@linkplain #mount mounted} Server-Sent Events or WebSocket endpoint go to
+ * it; the others are answered from the {@linkplain #enqueue queue} first, then by the
  * {@linkplain Dispatcher#echo() echo routes}; a {@linkplain #dispatcher(Dispatcher) custom dispatcher}
  * replaces both. Every request is recorded for {@link #takeRequest()}.
  *
@@ -254,10 +255,29 @@ public final class TestServer implements AutoCloseable {
         router.dispatcher = d;
     }
 
-    /** Clears the queue, recorded requests and custom dispatcher; used between tests sharing a server. */
+    /**
+     * Serves {@code endpoint} on {@code path} (exactly; any query is allowed), replacing what was
+     * mounted there: a {@link EventStreamEndpoint} or a {@link WebSocketEndpoint}. A mounted path is
+     * answered before the queue, a custom dispatcher and the echo routes; its requests are recorded.
+     *
+     * @throws IllegalStateException when the server is closed
+     */
+    public void mount(String path, Endpoint endpoint) {
+        checkOpen();
+        if (path == null || !path.startsWith("/") || path.indexOf('?') >= 0) {
+            throw new IllegalArgumentException("path must start with \"/\" and have no query: " + path);
+        }
+        if (endpoint == null) {
+            throw new IllegalArgumentException("endpoint must not be null");
+        }
+        router.mounts.put(path, endpoint);
+    }
+
+    /** Clears the queue, recorded requests, mounts and custom dispatcher; used between tests sharing a server. */
     void reset() {
         router.queue.clear();
         router.recorded.clear();
+        router.mounts.clear();
         router.dispatcher = null;
     }
 

@@ -1,5 +1,7 @@
 package io.posthaste.testing;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -27,6 +29,14 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * // in a test: server.server().enqueue(MockResponse.ok("hi"));
  * }
  *
+ * <p>Server-Sent Events and WebSocket endpoints can be scripted for every test:
+ * {@snippet :
+ * @RegisterExtension
+ * static TestServerExtension server = TestServerExtension.perClass()
+ *         .mount("/ws", WebSocketEndpoint.echo())
+ *         .mount("/events", EventStreamEndpoint.builder().event("1", null, "hello").build());
+ * }
+ *
  * <p>With a per-class server, each test starts with an empty queue, no recorded requests left over
  * from earlier tests, and the default routing. The extension (and the {@code TestServer} parameter)
  * is meant for sequential tests; concurrent tests in one class share one server.
@@ -37,33 +47,36 @@ public final class TestServerExtension implements BeforeAllCallback, AfterAllCal
     private final boolean perTest;
     private final boolean failOnUnconsumed;
     private final Consumer<TestServer.Builder> configuration;
+    private final Map<String, Endpoint> mounts;
     private volatile TestServer current;
     private volatile String owner;
 
     /** Creates a per-class extension; used by {@code @ExtendWith(TestServerExtension.class)}. */
     public TestServerExtension() {
-        this(false, false, b -> { });
+        this(false, false, b -> { }, Map.of());
     }
 
-    private TestServerExtension(boolean perTest, boolean failOnUnconsumed, Consumer<TestServer.Builder> configuration) {
+    private TestServerExtension(boolean perTest, boolean failOnUnconsumed, Consumer<TestServer.Builder> configuration,
+                                Map<String, Endpoint> mounts) {
         this.perTest = perTest;
         this.failOnUnconsumed = failOnUnconsumed;
         this.configuration = configuration;
+        this.mounts = mounts;
     }
 
     /** Returns an extension that starts one server before all tests of the class and closes it after them. */
     public static TestServerExtension perClass() {
-        return new TestServerExtension(false, false, b -> { });
+        return new TestServerExtension(false, false, b -> { }, Map.of());
     }
 
     /** Returns an extension that starts a fresh server before each test and closes it after. */
     public static TestServerExtension perTest() {
-        return new TestServerExtension(true, false, b -> { });
+        return new TestServerExtension(true, false, b -> { }, Map.of());
     }
 
     /** Returns a copy that fails each test which leaves scripted answers in the queue. */
     public TestServerExtension failOnUnconsumedResponses() {
-        return new TestServerExtension(perTest, true, configuration);
+        return new TestServerExtension(perTest, true, configuration, mounts);
     }
 
     /** Returns a copy that serves HTTPS (see {@link TestServer.Builder#tls()}). */
@@ -78,7 +91,21 @@ public final class TestServerExtension implements BeforeAllCallback, AfterAllCal
 
     /** Returns a copy that applies {@code customizer} to each server's builder before starting it. */
     public TestServerExtension configure(Consumer<TestServer.Builder> customizer) {
-        return new TestServerExtension(perTest, failOnUnconsumed, configuration.andThen(customizer));
+        return new TestServerExtension(perTest, failOnUnconsumed, configuration.andThen(customizer), mounts);
+    }
+
+    /**
+     * Returns a copy that mounts {@code endpoint} on {@code path} before each test (see
+     * {@link TestServer#mount(String, Endpoint)}), so every test of the class finds it there.
+     * The endpoint is shared: what it records accumulates over the tests of the class.
+     */
+    public TestServerExtension mount(String path, Endpoint endpoint) {
+        if (endpoint == null) {
+            throw new IllegalArgumentException("endpoint must not be null");
+        }
+        Map<String, Endpoint> all = new LinkedHashMap<>(mounts);
+        all.put(path, endpoint);
+        return new TestServerExtension(perTest, failOnUnconsumed, configuration, Map.copyOf(all));
     }
 
     /**
@@ -122,6 +149,7 @@ public final class TestServerExtension implements BeforeAllCallback, AfterAllCal
         } else {
             current.reset();
         }
+        mounts.forEach(current::mount);
     }
 
     @Override

@@ -139,7 +139,7 @@ final class H2Answer {
                     Unpooled.wrappedBuffer(content, from, size), 0, last && endStream,
                     connection.context().newPromise())));
             pos += size;
-            delay = spec.throttleBytes() > 0 ? spec.throttlePeriodNanos() : 0;
+            delay = spec.throttleBytes() > 0 ? spec.throttlePeriodNanos() : spec.chunkPauseNanos();
         } while (pos < length);
     }
 

@@ -128,6 +128,7 @@ final class H2Streams extends Http2FrameAdapter {
             }
             case SINK -> new Incoming(head, sequence, null, new SinkMeter(head));
             case READ_BODY -> new Incoming(head, sequence, new BodyRecorder(maxRecordedBodyBytes), null);
+            case UPGRADE -> throw new AssertionError("an HTTP/2 stream cannot become a WebSocket: " + head);
         };
         if (request == null) {
             return;

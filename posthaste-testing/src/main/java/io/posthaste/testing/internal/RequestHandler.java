@@ -29,12 +29,23 @@ public interface RequestHandler {
      *
      * @param kind the decision
      * @param response the early answer for {@link Kind#EARLY}, else null
+     * @param upgrade the WebSocket that takes the connection over for {@link Kind#UPGRADE}, else null
      */
-    record HeadAction(Kind kind, ResponseSpec response) {
-        public static final HeadAction READ_BODY = new HeadAction(Kind.READ_BODY, null);
-        public static final HeadAction SINK = new HeadAction(Kind.SINK, null);
+    record HeadAction(Kind kind, ResponseSpec response, WsUpgrade upgrade) {
+        public static final HeadAction READ_BODY = new HeadAction(Kind.READ_BODY, null, null);
+        public static final HeadAction SINK = new HeadAction(Kind.SINK, null, null);
 
-        /** The decision taken at the head. */
-        public enum Kind { READ_BODY, SINK, EARLY }
+        /** Returns the decision to answer early with {@code response}. */
+        public static HeadAction early(ResponseSpec response) {
+            return new HeadAction(Kind.EARLY, response, null);
+        }
+
+        /** Returns the decision to hand an HTTP/1.1 connection to {@code upgrade}. */
+        public static HeadAction upgrade(WsUpgrade upgrade) {
+            return new HeadAction(Kind.UPGRADE, null, upgrade);
+        }
+
+        /** The decision taken at the head; {@code UPGRADE} only ever for HTTP/1.1. */
+        public enum Kind { READ_BODY, SINK, EARLY, UPGRADE }
     }
 }

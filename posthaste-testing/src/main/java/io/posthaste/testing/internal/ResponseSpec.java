@@ -30,13 +30,16 @@ import java.util.Map;
  * @param resetStream on HTTP/2, the RST_STREAM error code that replaces (or, with
  *                    {@code disconnectAfterBodyBytes}, cuts) the answer, or null
  * @param http2Fault a hostile HTTP/2 answer, or null
+ * @param chunkPauseNanos with chunked framing (or HTTP/2 DATA frames), the pause before each chunk
+ *                        after the first, or 0
  */
 public record ResponseSpec(int status, String reason, List<Map.Entry<String, String>> headers, byte[] body,
                            int[] chunkSizes, int throttleBytes, long throttlePeriodNanos,
                            long headersDelayNanos, long bodyDelayNanos, boolean closeConnection,
                            List<Map.Entry<String, String>> trailers, ContentCoding coding,
                            int interimContinues, Fault fault, long disconnectAfterBodyBytes, byte[] raw,
-                           Repeat rawRepeat, Http2Error resetStream, Http2Fault http2Fault) {
+                           Repeat rawRepeat, Http2Error resetStream, Http2Fault http2Fault,
+                           long chunkPauseNanos) {
 
     /**
      * A pattern written {@code times} times in a row, never held whole.

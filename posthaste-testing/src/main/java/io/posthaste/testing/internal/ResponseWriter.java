@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.DeflaterOutputStream;
@@ -172,7 +174,18 @@ public final class ResponseWriter {
         }
         long limit = spec.disconnectAfterBodyBytes();
         boolean cut = limit >= 0;
-        ByteBuf body = chunked ? chunk(content, spec, cut ? limit : Long.MAX_VALUE)
+        if (chunked && spec.chunkPauseNanos() > 0 && spec.throttleBytes() == 0) {
+            // Each chunk alone on the wire, after its pause: how a stream of events arrives.
+            steps.add(new Step(spec.headersDelayNanos(), headBytes));
+            long delay = spec.bodyDelayNanos();
+            for (byte[] piece : chunks(content, spec, cut ? limit : Long.MAX_VALUE)) {
+                steps.add(new Step(delay, Unpooled.wrappedBuffer(piece)));
+                delay = spec.chunkPauseNanos();
+            }
+            return cut;
+        }
+        ByteBuf body = chunked ? Unpooled.wrappedBuffer(chunks(content, spec, cut ? limit : Long.MAX_VALUE)
+                .toArray(byte[][]::new))
                 : Unpooled.wrappedBuffer(content, 0, (int) Math.min(content.length, cut ? limit : Long.MAX_VALUE));
         if (spec.bodyDelayNanos() == 0 && spec.throttleBytes() == 0) {
             steps.add(new Step(spec.headersDelayNanos(), Unpooled.wrappedBuffer(headBytes, body)));
@@ -183,32 +196,38 @@ public final class ResponseWriter {
         return cut;
     }
 
-    private static ByteBuf chunk(byte[] content, ResponseSpec spec, long limit) {
+    /**
+     * Frames {@code content} as chunks, one array per chunk (the last one also carries the final
+     * zero-length chunk and trailers). A cut ({@code limit} below {@link Long#MAX_VALUE}) stops
+     * after {@code limit} content bytes, possibly inside a chunk, and never ends the body.
+     */
+    private static List<byte[]> chunks(byte[] content, ResponseSpec spec, long limit) {
         int[] sizes = spec.chunkSizes() != null ? spec.chunkSizes() : new int[] {Math.max(1, content.length)};
-        ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 64);
+        List<byte[]> out = new ArrayList<>();
         int pos = 0;
         int i = 0;
-        while (pos < content.length) {
-            if (pos >= limit) {
-                return Unpooled.wrappedBuffer(out.toByteArray());
-            }
+        while (pos < content.length && pos < limit) {
             int size = Math.min(sizes[Math.min(i++, sizes.length - 1)], content.length - pos);
-            out.writeBytes((Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.US_ASCII));
             int allowed = (int) Math.min(size, limit - pos);
-            out.write(content, pos, allowed);
-            if (allowed < size) {
-                return Unpooled.wrappedBuffer(out.toByteArray());
+            ByteArrayOutputStream piece = new ByteArrayOutputStream(size + 12);
+            piece.writeBytes((Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            piece.write(content, pos, allowed);
+            if (allowed == size) {
+                piece.writeBytes(new byte[] {'\r', '\n'});
             }
-            out.writeBytes(new byte[] {'\r', '\n'});
-            pos += size;
+            out.add(piece.toByteArray());
+            pos += allowed;
+        }
+        if (limit != Long.MAX_VALUE) {
+            return out;
         }
         StringBuilder end = new StringBuilder("0\r\n");
         for (Map.Entry<String, String> t : spec.trailers()) {
             end.append(t.getKey()).append(": ").append(t.getValue()).append("\r\n");
         }
         end.append("\r\n");
-        out.writeBytes(end.toString().getBytes(StandardCharsets.ISO_8859_1));
-        return Unpooled.wrappedBuffer(out.toByteArray());
+        out.add(end.toString().getBytes(StandardCharsets.ISO_8859_1));
+        return out;
     }
 
     private static void addThrottled(Deque<Step> steps, ResponseSpec spec, ByteBuf data, long firstDelay) {

@@ -150,6 +150,13 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                 }
                 return false;
             }
+            case UPGRADE -> {
+                // A WebSocket takes the connection over; this handler steps aside.
+                handler.record(headOnly(0));
+                mode = Mode.CLOSED;
+                action.upgrade().install(ctx, requestHead);
+                return false;
+            }
             case SINK -> sink = new SinkMeter(requestHead);
             case READ_BODY -> recorder = new BodyRecorder(maxRecordedBodyBytes);
             default -> throw new AssertionError(action);
