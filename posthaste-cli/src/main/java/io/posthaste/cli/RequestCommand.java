@@ -99,6 +99,11 @@ final class RequestCommand implements Callable<Integer> {
     @Option(names = {"-d", "--download"}, description = "Save the response body to a file.")
     boolean download;
 
+    @Option(names = {"-c", "--continue"}, description = "With --download and --output: continue a "
+            + "partial download of that file (Range and If-Range), and resume up to 3 times if the "
+            + "connection drops.")
+    boolean continueDownload;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Where --download saves; without --download, where the output goes.")
     Path output;
@@ -155,6 +160,9 @@ final class RequestCommand implements Callable<Integer> {
                 if (offline) {
                     return ExitCode.OK;
                 }
+                if (continueDownload) {
+                    return Resume.download(session, spec, terminal.directory().resolve(output), terminal);
+                }
                 return exchange(session, withProgress(spec), selection, printer, out, outTerminal);
             }
         } catch (RuntimeException | IOException e) {
@@ -197,6 +205,9 @@ final class RequestCommand implements Callable<Integer> {
     }
 
     private RequestSpec parse() {
+        if (continueDownload && (!download || output == null)) {
+            throw CliException.usage("--continue needs --download and --output FILE (the file to continue)");
+        }
         if (form && json) {
             throw CliException.usage("--form and --json exclude each other");
         }

@@ -128,7 +128,13 @@ class PosthasteMetricsTest {
                     Map.of("session", "main", "state", "leased"))).isEqualTo(1);
             open.body().readAllBytes();
         }
+        // Closing hands the connection back on its event loop: the gauge follows a moment later.
         PrometheusScrape scrape = scrape();
+        for (long deadline = System.nanoTime() + 2_000_000_000L; System.nanoTime() < deadline
+                && scrape.sum("posthaste_pool_connections", Map.of("session", "main", "state", "idle")) != 1; ) {
+            Thread.onSpinWait();
+            scrape = scrape();
+        }
         assertThat(scrape.sum("posthaste_pool_connections", Map.of("session", "main", "state", "leased")))
                 .isZero();
         assertThat(scrape.sum("posthaste_pool_connections", Map.of("session", "main", "state", "idle")))
