@@ -188,6 +188,11 @@ public final class Http2Connection implements ProtocolConnection {
         return goAwayLastStreamId;
     }
 
+    /** Whether a stream was bound on this connection before. */
+    boolean hasCarriedStreams() {
+        return streams > 0;
+    }
+
     /** A stream binds an exchange; returns whether the connection carried streams before. */
     boolean onBind(H2Stream stream) {
         bound.add(stream);
