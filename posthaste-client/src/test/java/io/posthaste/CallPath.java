@@ -1,5 +1,6 @@
 package io.posthaste;
 
+import io.posthaste.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,7 +21,20 @@ import org.junit.jupiter.api.Assumptions;
  * The ways a call reaches the network, each with its own hand-offs: a fault test that runs on
  * one of them proves nothing about the others. A test parameterised by this enum runs once per
  * path; each starts the call on a thread other than the test's, so that several calls can be in
- * flight at once and queue for the same connection.
+ * flight at once and queue for the same connection. A test gets its server from {@link #server()}
+ * and its session from {@link #session(TestServer)}, which speak the path's protocol.
+ *
+ * <p>Two paths speak HTTP/2 ({@link #H2C} and {@link #H2_TLS}), where a connection carries many
+ * streams and the server's faults act on a stream or on the whole connection (see
+ * {@link io.posthaste.testing.Fault}). Some faults are HTTP/1.1's alone, and tests of them leave
+ * these paths out:
+ * <ul>
+ * <li>bytes after a complete response (a stray or smuggled answer): HTTP/2 frames every byte
+ *     with its stream, so there is no "after the response" on a connection; a frame for a
+ *     finished stream is a stream error Netty's codec raises, not a desynchronised connection;
+ * <li>raw HTTP/1.1 bytes trickled or stalled mid-head: HTTP/2 has no text head to cut; the same
+ *     trickle and stall are run on HTTP/2 as throttled DATA frames instead.
+ * </ul>
  */
 enum CallPath {
     /** {@code send()} on a platform thread, which drives an event loop of its own. */
@@ -32,7 +46,15 @@ enum CallPath {
     /** {@code sendAsync()}: the shared loops, completed on the callback executor. */
     ASYNC,
     /** {@code stream()}, read to the end and closed. */
-    STREAM;
+    STREAM,
+    /**
+     * {@code send()} on a platform thread over HTTP/2 by prior knowledge (cleartext h2c). HTTP/2
+     * never runs on a caller's own loop, so this is the shared loops and one multiplexed
+     * connection.
+     */
+    H2C,
+    /** {@code stream()} over HTTP/2 on TLS, as ALPN agrees with the server, read to the end and closed. */
+    H2_TLS;
 
     /** What a call answered: enough to tell one response from another. */
     record Answer(int status, String text) {
@@ -57,9 +79,28 @@ enum CallPath {
         });
     }
 
-    /** Returns a builder for a session that takes this path. */
-    ClientSession.Builder session() {
-        return ClientSession.builder().callerDrivenIo(this != BLOCKING_ON_SHARED_LOOPS);
+    /** Returns whether this path speaks HTTP/2. */
+    boolean isHttp2() {
+        return this == H2C || this == H2_TLS;
+    }
+
+    /** Returns a builder for a server that speaks this path's protocol (HTTP/2, TLS), to configure further. */
+    TestServer.Builder server() {
+        return switch (this) {
+            case H2C -> TestServer.builder().http2();
+            case H2_TLS -> TestServer.builder().tls().http2();
+            default -> TestServer.builder();
+        };
+    }
+
+    /** Returns a builder for a session that takes this path to {@code server} (made by {@link #server()}). */
+    ClientSession.Builder session(TestServer server) {
+        ClientSession.Builder builder = ClientSession.builder().callerDrivenIo(this != BLOCKING_ON_SHARED_LOOPS);
+        return switch (this) {
+            case H2C -> builder.protocols(Protocol.H2_PRIOR_KNOWLEDGE);
+            case H2_TLS -> builder.trustManager(server.trustManager());
+            default -> builder;
+        };
     }
 
     /** Starts {@code request} on this path; the future fails with the call's exception, unwrapped. */
@@ -74,7 +115,7 @@ enum CallPath {
             Answer value = null;
             Throwable failure = null;
             try {
-                value = this == STREAM ? streamed(request) : sent(request);
+                value = this == STREAM || this == H2_TLS ? streamed(request) : sent(request);
             } catch (Throwable t) {
                 failure = t;
             }
@@ -143,6 +184,9 @@ enum CallPath {
         try (StreamingResponse response = request.stream(); InputStream body = response.body()) {
             return new Answer(response.status(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
+            if (e.getCause() instanceof ClientException failure) {
+                throw failure; // How a streamed body reports the call's failure: unwrapped, as the others.
+            }
             throw new UncheckedIOException(e);
         }
     }

@@ -16,16 +16,9 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.UnixChannel;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
-import io.netty.handler.ssl.IdentityCipherSuiteFilter;
-import io.netty.handler.ssl.JdkSslContext;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -34,7 +27,6 @@ import io.posthaste.Timeouts;
 import io.posthaste.internal.semantics.HttpSemantics;
 import io.posthaste.internal.session.Events;
 import io.posthaste.internal.session.SessionConfig;
-import io.posthaste.internal.session.TlsSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -48,10 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
@@ -61,14 +50,12 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  */
 public final class NettyTransport implements AutoCloseable {
 
-    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-
     private final SessionConfig config;
     private final EventLoopGroup group;
     private final boolean nativeTransport;
     private final Bootstrap bootstrap;
     private final ExecutorService blockingExecutor;
-    private volatile SslContext sslContext;
+    private final TlsClient tls;
     private final DnsCache dns;
     /**
      * Every channel this transport opened and has not seen closed. A connect that reaches its
@@ -81,6 +68,7 @@ public final class NettyTransport implements AutoCloseable {
     /** Starts the event loops for {@code config}. */
     public NettyTransport(SessionConfig config) {
         this.config = config;
+        this.tls = new TlsClient(config);
         this.nativeTransport = Epoll.isAvailable();
         IoHandlerFactory io = nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         ThreadFactory threads = config.threadFactory() != null ? config.threadFactory()
@@ -180,17 +168,18 @@ public final class NettyTransport implements AutoCloseable {
                         channels.add(ch);
                         ch.closeFuture().addListener(f -> channels.remove(ch));
                         if (!origin.https()) {
-                            install(protocol, ch, config.h2PriorKnowledge() ? ProtocolInstaller.H2
+                            AlpnNegotiation.install(protocol, ch, config.h2PriorKnowledge() ? ProtocolInstaller.H2
                                     : ProtocolInstaller.HTTP_1_1, installed);
                             return;
                         }
-                        SslHandler ssl = newSslHandler(ch, origin);
+                        SslHandler ssl = tls.newHandler(ch, origin);
                         ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
                         ch.pipeline().addLast("tls", ssl);
-                        if (offersH2()) {
-                            ch.pipeline().addLast("alpn", new Negotiation<>(protocol, installed));
+                        if (tls.offersH2()) {
+                            ch.pipeline().addLast("alpn",
+                                    new AlpnNegotiation<>(config.alpnProtocols(), protocol, installed));
                         } else {
-                            install(protocol, ch, ProtocolInstaller.HTTP_1_1, installed);
+                            AlpnNegotiation.install(protocol, ch, ProtocolInstaller.HTTP_1_1, installed);
                         }
                     }
                 })
@@ -242,22 +231,6 @@ public final class NettyTransport implements AutoCloseable {
         });
     }
 
-    /** Installs {@code protocol}'s handlers on {@code ch}, completing {@code installed} when ready. */
-    private static <C extends Connection> void install(ProtocolInstaller<C> protocol, Channel ch, String name,
-            CompletableFuture<C> installed) {
-        try {
-            protocol.install(ch, name).whenComplete((c, failure) -> {
-                if (failure != null) {
-                    installed.completeExceptionally(failure);
-                } else {
-                    installed.complete(c);
-                }
-            });
-        } catch (RuntimeException e) {
-            installed.completeExceptionally(e);
-        }
-    }
-
     /**
      * Hands the connection out once its protocol is ready, within {@code timeoutMillis} (a server
      * that never sends its HTTP/2 SETTINGS must not hold the request forever); closes the
@@ -281,66 +254,6 @@ public final class NettyTransport implements AutoCloseable {
         });
     }
 
-    /** Whether TLS connections offer HTTP/2 by ALPN. */
-    private boolean offersH2() {
-        return config.alpnProtocols().contains(ProtocolInstaller.H2);
-    }
-
-    /**
-     * Installs the protocol the server picked by ALPN once the handshake is over. Inbound bytes
-     * that come with the handshake's end (the server's SETTINGS) wait for it. A server that picked
-     * none gets HTTP/1.1 if it was offered; otherwise the connection fails, naming that.
-     */
-    private final class Negotiation<C extends Connection> extends ApplicationProtocolNegotiationHandler {
-        private final ProtocolInstaller<C> protocol;
-        private final CompletableFuture<C> installed;
-
-        Negotiation(ProtocolInstaller<C> protocol, CompletableFuture<C> installed) {
-            super("");
-            this.protocol = protocol;
-            this.installed = installed;
-        }
-
-        @Override
-        protected void configurePipeline(ChannelHandlerContext ctx, String picked) {
-            String name = picked.isEmpty() ? ProtocolInstaller.HTTP_1_1 : picked;
-            if (!config.alpnProtocols().contains(name)) {
-                installed.completeExceptionally(new IOException(picked.isEmpty()
-                        ? "the server did not agree to HTTP/2 (no ALPN protocol), and the session speaks "
-                                + "HTTP/2 only"
-                        : "the server picked ALPN protocol '" + picked + "', which was not offered"));
-                ctx.close();
-                return;
-            }
-            install(protocol, ctx.channel(), name, installed);
-        }
-
-        @Override
-        protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-            // The handshake future's listener reports it; Netty's default would log it too.
-            installed.completeExceptionally(cause);
-            ctx.close();
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-            if (event instanceof ChannelInputShutdownEvent) {
-                // The transport allows half-closure for HTTP/1.1's sake; before a protocol is
-                // chosen, the server's FIN ends the connection (and fails the handshake at once).
-                ctx.close();
-                return;
-            }
-            super.userEventTriggered(ctx, event);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // Before a protocol is installed nothing else would hear it (Netty would only log it).
-            installed.completeExceptionally(cause);
-            ctx.close();
-        }
-    }
-
     private CompletableFuture<InetAddress[]> resolve(String host) {
         if (HttpSemantics.isIpLiteral(host)) {
             try {
@@ -351,67 +264,6 @@ public final class NettyTransport implements AutoCloseable {
             }
         }
         return dns.resolve(host);
-    }
-
-    private SslHandler newSslHandler(Channel ch, Origin origin) throws SSLException {
-        SslHandler handler = sslContext().newHandler(ch.alloc(), origin.host(), origin.port());
-        SSLEngine engine = handler.engine();
-        SSLParameters parameters = engine.getSSLParameters();
-        // Hostname verification is what makes a certificate mean anything: off only in the
-        // insecure mode a user asked for by name.
-        if (!config.tls().insecure()) {
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        }
-        if (!HttpSemantics.isIpLiteral(origin.host())) {
-            // The JDK names the server (SNI) only when the name has a dot; "localhost" or an
-            // intranet name must reach the right virtual host too. IP addresses are never named.
-            parameters.setServerNames(List.of(new SNIHostName(origin.host())));
-        }
-        engine.setSSLParameters(parameters);
-        return handler;
-    }
-
-    private SslContext sslContext() throws SSLException {
-        SslContext context = sslContext;
-        if (context == null) {
-            synchronized (this) {
-                context = sslContext;
-                if (context == null) {
-                    context = buildSslContext();
-                    sslContext = context;
-                }
-            }
-        }
-        return context;
-    }
-
-    private SslContext buildSslContext() throws SSLException {
-        // ALPN only when HTTP/2 is offered: an HTTP/1.1 session's handshake stays as it was.
-        ApplicationProtocolConfig alpn = offersH2() ? new ApplicationProtocolConfig(
-                ApplicationProtocolConfig.Protocol.ALPN,
-                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                config.alpnProtocols()) : null;
-        if (config.sslContext() != null) {
-            return new JdkSslContext(config.sslContext(), true, null, IdentityCipherSuiteFilter.INSTANCE,
-                    alpn, io.netty.handler.ssl.ClientAuth.NONE, PROTOCOLS, false);
-        }
-        TlsSettings tls = config.tls();
-        SslContextBuilder builder = SslContextBuilder.forClient().protocols(tls.protocols())
-                .endpointIdentificationAlgorithm(tls.insecure() ? null : "HTTPS");
-        if (!tls.cipherSuites().isEmpty()) {
-            builder.ciphers(tls.cipherSuites());
-        }
-        if (tls.keyManagers() != null) {
-            builder.keyManager(tls.keyManagers());
-        }
-        if (alpn != null) {
-            builder.applicationProtocolConfig(alpn);
-        }
-        if (config.trustManager() != null) {
-            builder.trustManager(config.trustManager());
-        }
-        return builder.build();
     }
 
     /**

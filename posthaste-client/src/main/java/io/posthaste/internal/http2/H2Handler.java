@@ -13,6 +13,7 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.UniformStreamByteDistributor;
+import java.io.IOException;
 import java.util.Set;
 
 /**
@@ -104,13 +105,23 @@ final class H2Handler extends Http2ConnectionHandler {
     protected void onConnectionError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
             Http2Exception http2Ex) {
         owner.onConnectionError(http2Ex != null ? http2Ex : cause);
+        if (outbound && http2Ex == null && cause instanceof IOException) {
+            // A write failed on the socket (the peer reset or closed it). What the peer sent before
+            // is still to be read, maybe an answer given before it stopped reading an upload
+            // (RFC 9113 section 8.1): the read side ends the connection when it meets the end.
+            return;
+        }
         super.onConnectionError(ctx, outbound, cause, http2Ex);
     }
 
     @Override
     protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
             Http2Exception.StreamException streamException) {
-        owner.onStreamError(streamException);
+        if (!outbound) {
+            // An outbound one is our write failing (the stream closed under it): the write's own
+            // promise reports that to the attempt; it says nothing of the response.
+            owner.onStreamError(streamException);
+        }
         super.onStreamError(ctx, outbound, cause, streamException);
     }
 

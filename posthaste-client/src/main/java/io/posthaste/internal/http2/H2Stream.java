@@ -103,7 +103,8 @@ public final class H2Stream implements Carrier {
 
     @Override
     public boolean isReused() {
-        return reused;
+        // Asked before bind() too (Attempt.begin): then whether the connection carried a stream.
+        return exchange != null ? reused : connection.hasCarriedStreams();
     }
 
     @Override

@@ -22,8 +22,6 @@ import java.util.ArrayList;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/2 connection: a pooled connection leased per exchange, up to the peer's
@@ -33,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * pool as capacity changes. After GOAWAY it takes no new stream, and the streams the peer left
  * out go again elsewhere; after a connection error every stream fails, naming the error.
  *
- * <p>One timer serves every stream's timeouts ({@link #checkWithin}), as on HTTP/1.1 one serves
+ * <p>One timer serves every stream's timeouts ({@link H2Watchdog}), as on HTTP/1.1 one serves
  * the connection's exchange.
  *
  * <p>Threading: {@link #isUsable()}, {@link #capacity()}, {@link #close()} and
@@ -67,8 +65,7 @@ public final class Http2Connection implements ProtocolConnection {
     private long streams;
     private boolean reading;
     private long idleSince;
-    private ScheduledFuture<?> watchdog;
-    private long watchdogDeadline;
+    private final H2Watchdog watchdog;
 
     private Http2Connection(Channel channel, Origin origin, ConnectionListener<ProtocolConnection> listener,
             Executor blocking, boolean singleUse, int maxHeaderListSize, int maxHeaders, Set<String> sensitive) {
@@ -79,6 +76,7 @@ public final class Http2Connection implements ProtocolConnection {
         this.singleUse = singleUse;
         this.frames = new H2Frames(this, maxHeaders);
         this.handler = H2Handler.create(this, frames, maxHeaderListSize, sensitive);
+        this.watchdog = new H2Watchdog(channel, bound);
     }
 
     /**
@@ -190,6 +188,11 @@ public final class Http2Connection implements ProtocolConnection {
         return goAwayLastStreamId;
     }
 
+    /** Whether a stream was bound on this connection before. */
+    boolean hasCarriedStreams() {
+        return streams > 0;
+    }
+
     /** A stream binds an exchange; returns whether the connection carried streams before. */
     boolean onBind(H2Stream stream) {
         bound.add(stream);
@@ -281,30 +284,7 @@ public final class Http2Connection implements ProtocolConnection {
 
     /** Makes sure the streams' timeouts are checked within {@code delayNanos}. */
     void checkWithin(long delayNanos) {
-        long deadline = System.nanoTime() + delayNanos;
-        if (watchdog != null) {
-            if (watchdogDeadline - deadline <= 0) {
-                return;
-            }
-            watchdog.cancel(false);
-        }
-        watchdogDeadline = deadline;
-        watchdog = channel.eventLoop().schedule(this::onWatchdog, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void onWatchdog() {
-        watchdog = null;
-        long now = System.nanoTime();
-        long next = 0;
-        for (H2Stream stream : bound.toArray(new H2Stream[0])) {
-            long deadline = stream.checkIfDue(now);
-            if (deadline != 0 && (next == 0 || deadline - next < 0)) {
-                next = deadline;
-            }
-        }
-        if (next != 0) {
-            checkWithin(Math.max(0, next - System.nanoTime()));
-        }
+        watchdog.checkWithin(delayNanos);
     }
 
     void onReadStarted() {
@@ -370,10 +350,7 @@ public final class Http2Connection implements ProtocolConnection {
 
     void onInactive() {
         broken = true;
-        if (watchdog != null) {
-            watchdog.cancel(false);
-            watchdog = null;
-        }
+        watchdog.stop();
         if (!ready.isDone()) {
             ready.completeExceptionally(failure != null ? notHttp2(failure) : new ClosedChannelException());
         }

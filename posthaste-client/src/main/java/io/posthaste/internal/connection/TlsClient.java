@@ -1,0 +1,102 @@
+package io.posthaste.internal.connection;
+
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.posthaste.internal.semantics.HttpSemantics;
+import io.posthaste.internal.session.SessionConfig;
+import io.posthaste.internal.session.TlsSettings;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * The session's TLS client side: one {@link SslContext}, built on first use from the session's
+ * {@code SSLContext}, or its trust manager and {@code TlsSettings} (versions, cipher suites, a
+ * client certificate; ALPN offering the session's protocols when HTTP/2 is among them), and a
+ * handler per connection with hostname verification (unless insecure, by name) and SNI.
+ * Any thread.
+ */
+final class TlsClient {
+
+    private final SessionConfig config;
+    private volatile SslContext sslContext;
+
+    TlsClient(SessionConfig config) {
+        this.config = config;
+    }
+
+    /** Whether TLS connections offer HTTP/2 by ALPN. */
+    boolean offersH2() {
+        return config.alpnProtocols().contains(ProtocolInstaller.H2);
+    }
+
+    /** Returns a handler for a new connection to {@code origin} on {@code ch}: SNI and hostname verification on. */
+    SslHandler newHandler(Channel ch, Origin origin) throws SSLException {
+        SslHandler handler = sslContext().newHandler(ch.alloc(), origin.host(), origin.port());
+        SSLEngine engine = handler.engine();
+        SSLParameters parameters = engine.getSSLParameters();
+        // Hostname verification is what makes a certificate mean anything: off only in the
+        // insecure mode a user asked for by name.
+        if (!config.tls().insecure()) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        if (!HttpSemantics.isIpLiteral(origin.host())) {
+            // The JDK names the server (SNI) only when the name has a dot; "localhost" or an
+            // intranet name must reach the right virtual host too. IP addresses are never named.
+            parameters.setServerNames(List.of(new SNIHostName(origin.host())));
+        }
+        engine.setSSLParameters(parameters);
+        return handler;
+    }
+
+    private SslContext sslContext() throws SSLException {
+        SslContext context = sslContext;
+        if (context == null) {
+            synchronized (this) {
+                context = sslContext;
+                if (context == null) {
+                    context = buildSslContext();
+                    sslContext = context;
+                }
+            }
+        }
+        return context;
+    }
+
+    private SslContext buildSslContext() throws SSLException {
+        // ALPN only when HTTP/2 is offered: an HTTP/1.1 session's handshake stays as it was.
+        ApplicationProtocolConfig alpn = offersH2() ? new ApplicationProtocolConfig(
+                ApplicationProtocolConfig.Protocol.ALPN,
+                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                config.alpnProtocols()) : null;
+        if (config.sslContext() != null) {
+            return new JdkSslContext(config.sslContext(), true, null, IdentityCipherSuiteFilter.INSTANCE,
+                    alpn, io.netty.handler.ssl.ClientAuth.NONE,
+                    TlsSettings.DEFAULT_PROTOCOLS.toArray(String[]::new), false);
+        }
+        TlsSettings tls = config.tls();
+        SslContextBuilder builder = SslContextBuilder.forClient().protocols(tls.protocols())
+                .endpointIdentificationAlgorithm(tls.insecure() ? null : "HTTPS");
+        if (!tls.cipherSuites().isEmpty()) {
+            builder.ciphers(tls.cipherSuites());
+        }
+        if (tls.keyManagers() != null) {
+            builder.keyManager(tls.keyManagers());
+        }
+        if (alpn != null) {
+            builder.applicationProtocolConfig(alpn);
+        }
+        if (config.trustManager() != null) {
+            builder.trustManager(config.trustManager());
+        }
+        return builder.build();
+    }
+}
