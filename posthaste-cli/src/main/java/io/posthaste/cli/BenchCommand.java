@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -72,6 +73,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "Verify the server's certificate (default), skip it, or trust CA_FILE.")
     String verify;
 
+    @Mixin
+    HttpVersionOptions httpVersions = new HttpVersionOptions();
+
     @Option(names = "--debug", description = "Print stack traces of errors.")
     boolean debug;
 
@@ -105,7 +109,7 @@ final class BenchCommand implements Callable<Integer> {
             if (spec.body() != null && !spec.body().isReplayable()) {
                 throw CliException.usage("the body is read once (stdin?): a benchmark sends it many times");
             }
-            try (ClientSession session = session()) {
+            try (ClientSession session = session(spec.url())) {
                 what = spec.method() + " " + spec.url();
                 Supplier<CompletableFuture<Response>> send = () -> spec.toBuilder(session).sendAsync();
                 if (warmupNanos > 0) {
@@ -129,12 +133,15 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private ClientSession session() {
+    private ClientSession session(String url) {
         // Completions run on the I/O thread that completed them: the next request goes out from
         // there, with no hand-off to the callback pool and back (the load loop never blocks).
+        // On HTTP/2 the -c requests are streams multiplexed on one connection per origin (beyond
+        // the server's SETTINGS_MAX_CONCURRENT_STREAMS they wait for a stream).
         ClientSession.Builder builder = ClientSession.builder().raiseForStatus(false).followRedirects(false)
                 .maxConnectionsPerOrigin(concurrency).maxConnectionsTotal(Math.max(concurrency, 256))
                 .callbackExecutor(Runnable::run);
+        httpVersions.applyTo(builder, url);
         String value = verify.trim();
         if (value.equalsIgnoreCase("no") || value.equalsIgnoreCase("false")) {
             builder.trustManager(Trust.insecure());

@@ -64,13 +64,14 @@ final class Printer {
      * Prints the request as it goes on the wire: the client adds {@code Host}, {@code Accept},
      * {@code Accept-Encoding}, {@code User-Agent}, {@code Content-Type} and the framing header
      * unless the caller set or removed them, and this method shows them the same way.
+     * {@code version} goes on the request line ({@code HTTP/1.1} or {@code HTTP/2}).
      */
-    void printRequestHead(Request request, String originalUrl, String userAgent) {
+    void printRequestHead(Request request, String originalUrl, String version, String userAgent) {
         URI url = request.url();
         String target = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
                 + (url.getRawQuery() != null ? "?" + url.getRawQuery() : "");
         out.print(ansi.paint(Ansi.GREEN + Ansi.BOLD, request.method()) + " " + ansi.paint(Ansi.CYAN, target)
-                + " " + ansi.paint(Ansi.BLUE, "HTTP/1.1") + "\n");
+                + " " + ansi.paint(Ansi.BLUE, version) + "\n");
         Headers headers = request.headers();
         Set<String> skipped = request.skippedAutoHeaders();
         header("Host", headers.firstValue("Host").orElse(url.getHost() + (url.getPort() >= 0

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import javax.net.ssl.X509TrustManager;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -73,6 +74,9 @@ final class RequestCommand implements Callable<Integer> {
 
     @Option(names = "--ca", paramLabel = "FILE", description = "Trust the PEM certificates in FILE.")
     Path ca;
+
+    @Mixin
+    HttpVersionOptions httpVersions = new HttpVersionOptions();
 
     @Option(names = {"-v", "--verbose"}, description = "Print the request as well as the response.")
     boolean verbose;
@@ -147,11 +151,13 @@ final class RequestCommand implements Callable<Integer> {
             }
             String selection = selection(outTerminal);
             Printer printer = printer(out, outTerminal);
-            try (ClientSession session = Sender.session(trust(), timeout(), maxRedirects)) {
+            try (ClientSession session = Sender.session(trust(), timeout(), maxRedirects,
+                    httpVersions, spec.url())) {
                 Request request = spec.toBuilder(session).build();
                 what = request.method() + " " + request.url();
                 if (selection.indexOf('H') >= 0) {
-                    printer.printRequestHead(request, spec.url(), "posthaste/" + ClientSession.VERSION);
+                    printer.printRequestHead(request, spec.url(), httpVersions.requestVersion(spec.url()),
+                            "posthaste/" + ClientSession.VERSION);
                 }
                 if (selection.indexOf('B') >= 0) {
                     printer.printRequestBody(request);

@@ -19,17 +19,21 @@ final class Sender {
 
     /**
      * Returns a session for one command: one event-loop thread (one request at a time needs no
-     * more, and it starts faster), the given trust and timeouts, and no raise-for-status (the
+     * more, and it starts faster), the given trust, timeouts and HTTP versions, and no raise-for-status (the
      * command prints 4xx/5xx answers and decides the exit code itself).
      *
      * @param trust the trust manager, or {@code null} for the JDK's trust store
      * @param timeout {@code --timeout}: applied to connecting, the TLS handshake, and each wait
      *     for bytes; {@code null} for the client's defaults
      * @param maxRedirects {@code --max-redirects}, used with {@code --follow}
+     * @param versions {@code --http2} and {@code --http2-prior-knowledge}
+     * @param url the request's URL, which {@code --http2} needs to be {@code https://}
      */
-    static ClientSession session(X509TrustManager trust, Duration timeout, int maxRedirects) {
+    static ClientSession session(X509TrustManager trust, Duration timeout, int maxRedirects,
+            HttpVersionOptions versions, String url) {
         ClientSession.Builder builder = ClientSession.builder().eventLoopThreads(1).raiseForStatus(false)
                 .followRedirects(false).maxRedirects(maxRedirects);
+        versions.applyTo(builder, url);
         if (trust != null) {
             builder.trustManager(trust);
         }

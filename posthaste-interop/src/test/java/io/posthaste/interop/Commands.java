@@ -3,8 +3,8 @@ package io.posthaste.interop;
 import java.nio.file.Path;
 
 /**
- * Where the servers' binaries are. Full paths on purpose: Debian's python3-httpbin, gunicorn and
- * python3-aiohttp are installed for the system interpreter, and a {@code python3} found first on
+ * Where the servers' binaries are. Full paths on purpose: Debian's python3-httpbin, gunicorn,
+ * python3-aiohttp and python3-hypercorn are installed for the system interpreter, and a {@code python3} found first on
  * {@code PATH} (pyenv, a virtualenv) would not have them.
  */
 final class Commands {
@@ -12,6 +12,8 @@ final class Commands {
     static final Path PYTHON = Path.of("/usr/bin/python3");
     static final Path GUNICORN = Path.of("/usr/bin/gunicorn");
     static final Path NGINX = Path.of("/usr/sbin/nginx");
+    static final Path HYPERCORN = Path.of("/usr/bin/hypercorn");
+    static final Path NGHTTPD = Path.of("/usr/sbin/nghttpd");
 
     private Commands() {
     }

@@ -1,16 +1,11 @@
 package io.posthaste.interop;
 
-import io.netty.pkitesting.CertificateBuilder;
-import io.netty.pkitesting.X509Bundle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -20,9 +15,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A JUnit 5 extension running nginx for a test class: a config generated under
  * {@code target/interop/nginx} (run with {@code -p} and {@code -e} there, so nothing touches
  * {@code /etc/nginx} or {@code /var/log}), a plain and a TLS listener on free 127.0.0.1 ports, a
- * document root, and a self-signed certificate made for this run (netty-pkitesting, as
- * posthaste-testing's TestServer makes its own). What the config sets, and why, is in
- * {@code nginx.conf} in the test resources.
+ * document root, and a self-signed certificate made for this run ({@link RunCertificate}). What
+ * the config sets, and why, is in {@code nginx.conf} in the test resources.
  */
 final class NginxServer implements BeforeAllCallback, AfterAllCallback {
 
@@ -35,7 +29,7 @@ final class NginxServer implements BeforeAllCallback, AfterAllCallback {
         MissingServers.require("nginx", List.of(Commands.NGINX), List.of());
         Files.createDirectories(prefix.resolve("html"));
         Files.createDirectories(prefix.resolve("temp"));
-        writeCertificate();
+        trustManager = RunCertificate.writeTo(prefix).trustManager();
         process = ServerProcess.start("nginx", () -> {
             int port = ServerProcess.freePort();
             int tlsPort = ServerProcess.freePort();
@@ -80,31 +74,6 @@ final class NginxServer implements BeforeAllCallback, AfterAllCallback {
             throw new IllegalStateException("nginx is not running: register the extension on a static field");
         }
         return running;
-    }
-
-    private void writeCertificate() {
-        try {
-            Instant now = Instant.now();
-            X509Bundle bundle = new CertificateBuilder()
-                    .subject("CN=localhost, O=posthaste-interop")
-                    .notBefore(now.minus(Duration.ofHours(1)))
-                    .notAfter(now.plus(Duration.ofDays(1)))
-                    .ecp256()
-                    .addSanDnsName("localhost")
-                    .addSanIpAddress("127.0.0.1")
-                    .addExtendedKeyUsageServerAuth()
-                    .setIsCertificateAuthority(true)
-                    .buildSelfSigned();
-            Files.writeString(prefix.resolve("cert.pem"), bundle.getCertificatePEM(), StandardCharsets.US_ASCII);
-            Files.writeString(prefix.resolve("key.pem"), bundle.getPrivateKeyPEM(), StandardCharsets.US_ASCII);
-            for (TrustManager candidate : bundle.toTrustManagerFactory().getTrustManagers()) {
-                if (candidate instanceof X509TrustManager x509) {
-                    trustManager = x509;
-                }
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("could not create nginx's test certificate", e);
-        }
     }
 
     private Path writeConfig(int port, int tlsPort) {
