@@ -6,6 +6,12 @@
 #   bench/run.sh --smoke         compile everything, a few seconds per scenario with 2 clients (CI)
 #   options: --clients a,b  --scenarios x,y  --reps N  --no-build  --jdk25-all  --port P
 #
+# The h2-* scenarios speak HTTP/2 over cleartext by prior knowledge (h2c) to nginx's second port
+# (P+1, `listen ... http2`: nginx 1.22 serves h2 without TLS there), 64 streams on one connection;
+# clients that cannot are recorded as skipped, saying why, and h2load is their practical limit.
+# The posthaste client runs from this tree's posthaste-client/target jar when it has been built
+# (./mvnw -pl posthaste-client -am package), not from whatever ~/.m2 holds.
+#
 # nginx runs with one worker on CPU 0; every client runs alone in its own JVM/process on CPU 1.
 # Results: bench/results/run-<stamp>.jsonl (+ latest.jsonl), docs/BENCHMARKS.md table and
 # docs/benchmarks.svg (not in --smoke, which writes under bench/results/tmp/ only).
@@ -42,8 +48,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-ALL_CLIENTS="noop posthaste jdk okhttp apache-async apache-classic jetty reactor-netty vertx ahc methanol helidon aiohttp wrk"
-ALL_SCENARIOS="get-c1 get-c1-blocking get-c64 get-c64-vt post-c1 post-c1-blocking post-c64 post-c64-vt upload download conn-1000"
+ALL_CLIENTS="noop posthaste jdk okhttp apache-async apache-classic jetty reactor-netty vertx ahc methanol helidon aiohttp wrk h2load"
+ALL_SCENARIOS="get-c1 get-c1-blocking get-c64 get-c64-vt post-c1 post-c1-blocking post-c64 post-c64-vt upload download conn-1000 h2-get-c64 h2-post-c64 h2-upload"
 case "$PROFILE" in
   smoke) WARM_MIN=0.3; WARM_MAX=0.6; MEASURE=0.7; XFER_MB=16; XFERS=1; XFER_WARM=0.1; REPS="${REPS:-1}"
          CLIENTS="${CLIENTS:-jdk posthaste}"; PY_WARM=0.5 ;;
@@ -60,6 +66,7 @@ need=()
 [ -x /usr/sbin/nginx ] || need+=(nginx)
 [ -f /usr/lib/nginx/modules/ngx_http_echo_module.so ] || need+=(libnginx-mod-http-echo)
 command -v wrk >/dev/null || need+=(wrk)
+command -v h2load >/dev/null || need+=(nghttp2-client)
 /usr/bin/python3 -c 'import aiohttp' 2>/dev/null || need+=(python3-aiohttp)
 command -v taskset >/dev/null || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
@@ -90,13 +97,15 @@ make_file() { # path bytes: random content, made once and reused
 make_file "$WORK/upload-$XFER_MB.bin" "$XFER_BYTES"
 ln -sf "$WORK/upload-$XFER_MB.bin" "$WORK/www/download-$XFER_MB.bin"
 
-sed -e "s#@WORK@#$WORK#g" -e "s#@PORT@#$PORT#g" "$ROOT/bench/nginx.conf.in" > "$WORK/nginx.conf"
+H2_PORT=$((PORT + 1))
+sed -e "s#@WORK@#$WORK#g" -e "s#@PORT@#$PORT#g" -e "s#@H2_PORT@#$H2_PORT#g" "$ROOT/bench/nginx.conf.in" > "$WORK/nginx.conf"
 ulimit -n 65536 2>/dev/null || ulimit -n 16384 2>/dev/null || true
 stop_nginx() { [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -f "$WORK/nginx.pid"; }
 stop_nginx; sleep 0.2
 taskset -c 0 /usr/sbin/nginx -p "$WORK" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf"
 trap stop_nginx EXIT
 BASE="http://127.0.0.1:$PORT"
+H2_BASE="http://127.0.0.1:$H2_PORT"
 for _ in $(seq 50); do /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null && break; sleep 0.1; done
 VERIFY_WAIT=1.5; [ "$PROFILE" = smoke ] && VERIFY_WAIT=0.5
 /usr/bin/python3 "$ROOT/bench/verify_upload.py" "$PORT" "$VERIFY_WAIT" >&2
@@ -118,10 +127,21 @@ classpath_of() { # the module's own jar + exactly the class path its POM resolve
   local dir="$BENCH/$(module_of "$1")"
   local jar; jar="$(ls "$dir"/target/posthaste-bench-*.jar 2>/dev/null | head -1)"
   [ -n "$jar" ] || return 1
-  if [ -f "$dir/target/classpath.txt" ]; then echo "$jar:$(cat "$dir/target/classpath.txt")"; else echo "$jar"; fi
+  local cp="$jar"
+  if [ -f "$dir/target/classpath.txt" ]; then cp="$jar:$(cat "$dir/target/classpath.txt")"; fi
+  local own; own="$(ls "$ROOT"/posthaste-client/target/posthaste-client-*-SNAPSHOT.jar 2>/dev/null | grep -v -e sources -e javadoc | head -1)"
+  if [ "$1" = posthaste ] && [ -n "$own" ]; then
+    # This tree's client, not the one another checkout last installed into ~/.m2.
+    cp="$(echo "$cp" | tr ':' '\n' | sed "s#^.*/posthaste-client-[^/]*\.jar\$#$own#" | paste -sd:)"
+  fi
+  echo "$cp"
 }
 has_blocking() { case "$1" in noop|posthaste|jdk|okhttp|apache-classic|jetty|methanol|helidon) return 0 ;; *) return 1 ;; esac; }
 applies() { # client scenario -> 0 when the pair is measured
+  case "$1:$2" in
+    h2load:h2-get-c64|h2load:h2-post-c64) return 0 ;;
+    h2load:*|noop:h2-*|wrk:h2-*|aiohttp:h2-*) return 1 ;;
+  esac
   case "$2" in
     *-vt|*-blocking) [ "$1" != wrk ] && [ "$1" != aiohttp ] && has_blocking "$1" ;;
     upload|download) [ "$1" != noop ] && [ "$1" != wrk ] ;;
@@ -132,7 +152,9 @@ applies() { # client scenario -> 0 when the pair is measured
 run_one() { # client scenario rep
   local client=$1 sc=$2 rep=$3 rc=0
   local warm_min=$WARM_MIN warm_max=$WARM_MAX measure=$MEASURE
-  case "$sc" in upload|download) warm_min=0; warm_max=$XFER_WARM; measure=$(awk "BEGIN { print $MEASURE * 6 }") ;; esac
+  local base=$BASE
+  case "$sc" in h2-*) base=$H2_BASE ;; esac
+  case "$sc" in upload|download|h2-upload) warm_min=0; warm_max=$XFER_WARM; measure=$(awk "BEGIN { print $MEASURE * 6 }") ;; esac
   local deadline; deadline=$(/usr/bin/python3 -c "print(int($warm_max + $measure + 150))")
   local xfer=(--upload-file "$WORK/upload-$XFER_MB.bin" --download-path "/files/download-$XFER_MB.bin"
               --download-bytes "$XFER_BYTES" --download-target "$WORK/download.out" --transfers "$XFERS")
@@ -141,6 +163,9 @@ run_one() { # client scenario rep
   case "$client" in
     wrk)
       timeout $((deadline + 30)) /usr/bin/python3 "$ROOT/bench/wrk_driver.py" --scenario "$sc" --base "$BASE" \
+        --out "$OUT" --rep "$rep" --warmup "$PY_WARM" --measure "$measure" >/dev/null || rc=$? ;;
+    h2load)
+      timeout $((deadline + 30)) /usr/bin/python3 "$ROOT/bench/h2load_driver.py" --scenario "$sc" --base "$base" \
         --out "$OUT" --rep "$rep" --warmup "$PY_WARM" --measure "$measure" >/dev/null || rc=$? ;;
     aiohttp)
       timeout $((deadline + 30)) taskset -c 1 /usr/bin/python3 "$ROOT/bench/aiohttp_driver.py" --scenario "$sc" \
@@ -152,7 +177,7 @@ run_one() { # client scenario rep
       fi
       if [ "$JDK25_ALL" = 1 ] || [ "$client" = helidon ] || [[ "$sc" == *-vt ]]; then java="$JAVA25"; fi
       timeout $((deadline + 30)) taskset -c 1 "$java/bin/java" -Xms64m -Xmx1g -XX:+UseSerialGC \
-        -cp "$cp" io.posthaste.bench.LoadMain --driver "$client" --scenario "$sc" --base "$BASE" --out "$OUT" \
+        -cp "$cp" io.posthaste.bench.LoadMain --driver "$client" --scenario "$sc" --base "$base" --out "$OUT" \
         --rep "$rep" --warmup-min "$warm_min" --warmup-max "$warm_max" --measure "$measure" \
         --deadline "$deadline" "${xfer[@]}" >/dev/null 2>"$WORK/last-stderr.txt" || rc=$? ;;
   esac

@@ -16,4 +16,16 @@ public interface DriverFactory {
      * origin (and at least as many in-flight requests), so that no peer is throttled by a default.
      */
     Driver open(int maxConnections) throws Exception;
+
+    /**
+     * Opens a client that speaks HTTP/2 over cleartext by prior knowledge (h2c, no negotiation)
+     * to every origin, multiplexing concurrent requests as streams on one connection where the
+     * library does so by itself, and allowing at least {@code maxStreams} in flight.
+     *
+     * @throws UnsupportedOperationException if the library cannot (the message says why); the
+     *     run then records the pair as skipped
+     */
+    default Driver openHttp2(int maxStreams) throws Exception {
+        throw new UnsupportedOperationException("no HTTP/2 by prior knowledge (h2c) in this driver");
+    }
 }

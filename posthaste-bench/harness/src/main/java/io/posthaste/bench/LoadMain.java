@@ -63,7 +63,17 @@ public final class LoadMain {
         row.put("jdk", Runtime.version().feature());
         row.put("concurrency", sc.concurrency);
         row.put("rss_idle_mb", probe.rssKib() / 1024.0);
-        try (Driver driver = factory.open(Math.max(1, sc.concurrency))) {
+        row.put("protocol", sc.http2 ? "h2c" : "http/1.1");
+        int concurrency = Math.max(1, sc.concurrency);
+        Driver opened;
+        try {
+            opened = sc.http2 ? factory.openHttp2(concurrency) : factory.open(concurrency);
+        } catch (UnsupportedOperationException e) {
+            row.put("skipped", e.getMessage());
+            writeRow();
+            return;
+        }
+        try (Driver driver = opened) {
             row.put("pool", driver.poolSettings());
             switch (sc.kind) {
                 case GET, POST -> runRequests(driver, sc);
@@ -73,6 +83,10 @@ public final class LoadMain {
             row.put("error", String.valueOf(e));
             e.printStackTrace();
         }
+        writeRow();
+    }
+
+    private void writeRow() throws java.io.IOException {
         String line = Json.line(row) + "\n";
         Files.writeString(opt.out(), line, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -15,7 +15,12 @@ enum Scenario {
     POST_C64_VT("post-c64-vt", Kind.POST, 64, Mode.VIRTUAL),
     UPLOAD("upload", Kind.UPLOAD, 1, Mode.BLOCKING),
     DOWNLOAD("download", Kind.DOWNLOAD, 1, Mode.BLOCKING),
-    CONN_1000("conn-1000", Kind.GET, 1000, Mode.ASYNC);
+    CONN_1000("conn-1000", Kind.GET, 1000, Mode.ASYNC),
+    // HTTP/2 over cleartext by prior knowledge (h2c) to nginx's `listen ... http2` port: the 64
+    // requests are concurrent streams on one connection.
+    H2_GET_C64("h2-get-c64", Kind.GET, 64, Mode.ASYNC, true),
+    H2_POST_C64("h2-post-c64", Kind.POST, 64, Mode.ASYNC, true),
+    H2_UPLOAD("h2-upload", Kind.UPLOAD, 1, Mode.BLOCKING, true);
 
     enum Kind { GET, POST, UPLOAD, DOWNLOAD }
 
@@ -32,12 +37,19 @@ enum Scenario {
     final Kind kind;
     final int concurrency;
     final Mode mode;
+    /** Whether the driver speaks HTTP/2 by prior knowledge ({@link DriverFactory#openHttp2}). */
+    final boolean http2;
 
     Scenario(String id, Kind kind, int concurrency, Mode mode) {
+        this(id, kind, concurrency, mode, false);
+    }
+
+    Scenario(String id, Kind kind, int concurrency, Mode mode, boolean http2) {
         this.id = id;
         this.kind = kind;
         this.concurrency = concurrency;
         this.mode = mode;
+        this.http2 = http2;
     }
 
     static Scenario byId(String id) {

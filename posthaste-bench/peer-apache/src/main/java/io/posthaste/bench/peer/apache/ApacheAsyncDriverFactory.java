@@ -43,6 +43,15 @@ public final class ApacheAsyncDriverFactory implements DriverFactory {
         return new AsyncDriver(client);
     }
 
+    @Override
+    public Driver openHttp2(int maxStreams) {
+        // The HTTP/2-only client speaks h2c by prior knowledge on http:// and multiplexes every
+        // request to a host on one connection.
+        CloseableHttpAsyncClient client = HttpAsyncClients.customHttp2().build();
+        client.start();
+        return new AsyncDriver(client);
+    }
+
     private static final class AsyncDriver implements Driver {
         private final CloseableHttpAsyncClient client;
 

@@ -31,6 +31,12 @@ public final class JdkDriverFactory implements DriverFactory {
         return new JdkDriver(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
     }
 
+    @Override
+    public Driver openHttp2(int maxStreams) {
+        throw new UnsupportedOperationException("java.net.http.HttpClient reaches cleartext HTTP/2 only by "
+                + "Upgrade: h2c, which nginx's h2c port (prior knowledge) does not take; HTTP/2 needs TLS there");
+    }
+
     private static final class JdkDriver implements Driver {
         private final HttpClient client;
 

@@ -44,6 +44,12 @@ public final class JettyDriverFactory implements DriverFactory {
         return new JettyDriver(client);
     }
 
+    @Override
+    public Driver openHttp2(int maxStreams) {
+        throw new UnsupportedOperationException("Jetty's HTTP/2 transport is the separate "
+                + "jetty-http2-client-transport artifact, not (yet) a dependency of this driver");
+    }
+
     private static final class JettyDriver implements Driver {
         private final HttpClient client;
 

@@ -49,6 +49,20 @@ public final class OkHttpDriverFactory implements DriverFactory {
         return new OkHttpDriver(client);
     }
 
+    @Override
+    public Driver openHttp2(int maxStreams) {
+        // Streams are multiplexed on one connection by OkHttp itself; the dispatcher still caps
+        // enqueue()d calls per host, so it is raised to the streams wanted.
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(Math.max(64, maxStreams));
+        dispatcher.setMaxRequestsPerHost(Math.max(5, maxStreams));
+        OkHttpClient client = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .protocols(java.util.List.of(okhttp3.Protocol.H2_PRIOR_KNOWLEDGE))
+                .build();
+        return new OkHttpDriver(client);
+    }
+
     private static final class OkHttpDriver implements Driver {
         private final OkHttpClient client;
 

@@ -1,6 +1,7 @@
 package io.posthaste.bench.peer.posthaste;
 
 import io.posthaste.ClientSession;
+import io.posthaste.Protocol;
 import io.posthaste.Response;
 import io.posthaste.StreamingResponse;
 import io.posthaste.bench.Completion;
@@ -30,6 +31,12 @@ public final class PosthasteDriverFactory implements DriverFactory {
                 .maxConnectionsPerOrigin(Math.max(64, maxConnections))
                 .maxConnectionsTotal(Math.max(256, maxConnections))
                 .build());
+    }
+
+    @Override
+    public Driver openHttp2(int maxStreams) {
+        // One connection per origin carries every stream; nginx allows 128 concurrent streams.
+        return new PosthasteDriver(ClientSession.builder().protocols(Protocol.H2_PRIOR_KNOWLEDGE).build());
     }
 
     private static final class PosthasteDriver implements Driver {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
@@ -39,6 +40,17 @@ public final class ReactorNettyDriverFactory implements DriverFactory {
                 .pendingAcquireMaxCount(-1)
                 .build();
         return new ReactorDriver(provider, HttpClient.create(provider));
+    }
+
+    @Override
+    public Driver openHttp2(int maxStreams) {
+        // H2C alone is prior knowledge; the provider's connections carry the streams (HTTP/2
+        // connections are shared, up to the server's SETTINGS_MAX_CONCURRENT_STREAMS each).
+        ConnectionProvider provider = ConnectionProvider.builder("bench-h2")
+                .maxConnections(1)
+                .pendingAcquireMaxCount(-1)
+                .build();
+        return new ReactorDriver(provider, HttpClient.create(provider).protocol(HttpProtocol.H2C));
     }
 
     private static final class ReactorDriver implements Driver {

@@ -41,6 +41,17 @@ public final class VertxDriverFactory implements DriverFactory {
         return new VertxDriver(vertx, client);
     }
 
+    @Override
+    public Driver openHttp2(int maxStreams) {
+        Vertx vertx = Vertx.vertx();
+        // HTTP/2 without the Upgrade round trip: prior knowledge on cleartext; one connection,
+        // whose streams the server's SETTINGS_MAX_CONCURRENT_STREAMS bounds.
+        WebClientOptions options = new WebClientOptions();
+        options.setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false);
+        WebClient client = WebClient.create(vertx, options, new PoolOptions().setHttp2MaxSize(1));
+        return new VertxDriver(vertx, client);
+    }
+
     private static final class VertxDriver implements Driver {
         private final Vertx vertx;
         private final WebClient client;
