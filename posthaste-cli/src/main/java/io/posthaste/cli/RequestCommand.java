@@ -74,7 +74,8 @@ final class RequestCommand implements Callable<Integer> {
     @Option(names = "--ca", paramLabel = "FILE", description = "Trust the PEM certificates in FILE.")
     Path ca;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print the request as well as the response.")
+    @Option(names = {"-v", "--verbose"},
+            description = "Print the request as well as the response, then where the time went.")
     boolean verbose;
 
     @Option(names = {"-p", "--print"}, paramLabel = "WHAT",
@@ -190,6 +191,9 @@ final class RequestCommand implements Callable<Integer> {
                 printer.streamResponseBody(response);
             } else if (selection.indexOf('b') >= 0) {
                 printer.printResponseBody(response);
+            }
+            if (verbose) {
+                printer.printTimings(response.timings());
             }
             out.flush();
             return code;
