@@ -4,6 +4,7 @@ import io.posthaste.internal.Bridge;
 import io.posthaste.internal.url.RequestUrl;
 import java.io.InputStream;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** The one implementation of {@link Bridge}, installed by {@link ClientSession}. */
 final class PosthasteBridge extends Bridge {
@@ -26,17 +27,30 @@ final class PosthasteBridge extends Bridge {
     @Override
     public Response response(Request request, int status, String reason, Headers headers,
             String version, byte[] body, List<Response> history, JsonCodec codec,
-            boolean checkJsonContentType) {
+            boolean checkJsonContentType, Supplier<Timings> timings) {
         return new Response(request, status, reason, headers, version, body, history, codec,
-                checkJsonContentType);
+                checkJsonContentType, null, null, timings);
     }
 
     @Override
     public Response streamedResponse(Request request, int status, String reason, Headers headers,
             String version, InputStream body, Runnable onClose, JsonCodec codec,
-            boolean checkJsonContentType) {
+            boolean checkJsonContentType, Supplier<Timings> timings) {
         return new Response(request, status, reason, headers, version, null, List.of(), codec,
-                checkJsonContentType, body, onClose);
+                checkJsonContentType, body, onClose, timings);
+    }
+
+    @Override
+    public Supplier<Timings> timingsSource(Response response) {
+        return response.timingsSource();
+    }
+
+    @Override
+    public Timings timings(long poolWait, long dns, long connect, long tls, long requestWrite,
+            long timeToFirstByte, long bodyRead, long total, boolean connectionReused, int attempts,
+            int redirects) {
+        return new Timings(poolWait, dns, connect, tls, requestWrite, timeToFirstByte, bodyRead, total,
+                connectionReused, attempts, redirects);
     }
 
     @Override
@@ -71,7 +85,8 @@ final class PosthasteBridge extends Bridge {
 
     @Override
     public StreamingResponse streamingResponse(Request request, int status, String reason,
-            Headers headers, String version, InputStream body, Runnable onClose) {
-        return new StreamingResponse(request, status, reason, headers, version, body, onClose);
+            Headers headers, String version, InputStream body, Runnable onClose,
+            Supplier<Timings> timings) {
+        return new StreamingResponse(request, status, reason, headers, version, body, onClose, timings);
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A complete HTTP response: status, headers and the whole body, already read (and decompressed)
@@ -48,6 +49,8 @@ public final class Response {
     private final int attempts;
     private final List<Throwable> earlierAttempts;
     private final CacheStatus cacheStatus;
+    /** Makes the timings when asked (the exchange's record of them), or null: no server sent it. */
+    private final Supplier<Timings> timings;
 
     Response(Request request, int status, String reason, Headers headers, String version,
             byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType) {
@@ -59,13 +62,20 @@ public final class Response {
             byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType,
             InputStream stream, Runnable closeStream) {
         this(request, status, reason, headers, version, body, history, codec, checkJsonContentType,
-                stream, closeStream, 1, List.of(), CacheStatus.UNCACHED);
+                stream, closeStream, null);
+    }
+
+    Response(Request request, int status, String reason, Headers headers, String version,
+            byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType,
+            InputStream stream, Runnable closeStream, Supplier<Timings> timings) {
+        this(request, status, reason, headers, version, body, history, codec, checkJsonContentType,
+                stream, closeStream, 1, List.of(), CacheStatus.UNCACHED, timings);
     }
 
     private Response(Request request, int status, String reason, Headers headers, String version,
             byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType,
             InputStream stream, Runnable closeStream, int attempts, List<Throwable> earlierAttempts,
-            CacheStatus cacheStatus) {
+            CacheStatus cacheStatus, Supplier<Timings> timings) {
         this.stream = stream;
         this.closeStream = closeStream;
         this.request = request;
@@ -80,6 +90,7 @@ public final class Response {
         this.attempts = attempts;
         this.earlierAttempts = earlierAttempts;
         this.cacheStatus = cacheStatus;
+        this.timings = timings;
     }
 
     /**
@@ -253,13 +264,14 @@ public final class Response {
 
     Response withHistory(List<Response> earlier) {
         return new Response(request, status, reason, headers, version, body, earlier, codec,
-                checkJsonContentType, stream, closeStream, attempts, earlierAttempts, cacheStatus);
+                checkJsonContentType, stream, closeStream, attempts, earlierAttempts, cacheStatus, timings);
     }
 
     /** Returns this response as the last of {@code attempts}, the earlier ones failing with {@code earlier}. */
     Response afterAttempts(int attempts, List<Throwable> earlier) {
         return new Response(request, status, reason, headers, version, body, history, codec,
-                checkJsonContentType, stream, closeStream, attempts, List.copyOf(earlier), cacheStatus);
+                checkJsonContentType, stream, closeStream, attempts, List.copyOf(earlier), cacheStatus,
+                timings);
     }
 
     /**
@@ -274,7 +286,7 @@ public final class Response {
     /** Returns this response as the cache reports it. */
     Response withCacheStatus(CacheStatus status) {
         return new Response(request, this.status, reason, headers, version, body, history, codec,
-                checkJsonContentType, stream, closeStream, attempts, earlierAttempts, status);
+                checkJsonContentType, stream, closeStream, attempts, earlierAttempts, status, timings);
     }
 
     /**
@@ -285,7 +297,24 @@ public final class Response {
     Response replayed(Request request, int status, String reason, Headers headers, String version,
             byte[] body, CacheStatus cacheStatus) {
         return new Response(request, status, reason, headers, version, body, List.of(), codec,
-                checkJsonContentType, null, null, 1, List.of(), cacheStatus);
+                checkJsonContentType, null, null, 1, List.of(), cacheStatus, null);
+    }
+
+    /**
+     * Returns where the time of the call went: waiting for a connection, DNS, connect, TLS,
+     * writing, waiting for the head, reading the body, and the whole call, with the number of
+     * network attempts and redirects. A response in {@link #history()} reports its own hop: its
+     * total is that exchange's, its attempts that hop's. A response no server sent (made by an
+     * interceptor or {@link #of}, or served from an {@link HttpCache}'s store) reports zeros.
+     * Made when asked: a response whose timings nobody reads costs no more than the few clock
+     * reads its exchange made.
+     */
+    public Timings timings() {
+        return timings == null ? Timings.NONE : timings.get();
+    }
+
+    Supplier<Timings> timingsSource() {
+        return timings;
     }
 
     int attempts() {

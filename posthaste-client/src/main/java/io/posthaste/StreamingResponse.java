@@ -7,6 +7,7 @@ import java.lang.ref.Cleaner;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * A response whose body is read as it arrives, for bodies of any size. It holds a connection
@@ -37,9 +38,11 @@ public final class StreamingResponse implements AutoCloseable {
     private final InputStream body;
     private final Release release;
     private final Cleaner.Cleanable cleanable;
+    private final Supplier<Timings> timings;
 
     StreamingResponse(Request request, int status, String reason, Headers headers, String version,
-            InputStream body, Runnable onClose) {
+            InputStream body, Runnable onClose, Supplier<Timings> timings) {
+        this.timings = timings;
         this.request = request;
         this.status = status;
         this.reason = reason == null ? "" : reason;
@@ -78,6 +81,16 @@ public final class StreamingResponse implements AutoCloseable {
     /** Returns the request that produced this response. */
     public Request request() {
         return request;
+    }
+
+    /**
+     * Returns where the time of the call went so far, as {@link Response#timings()} does. The
+     * body arrives after this response is handed back, so {@link Timings#bodyRead()} is zero
+     * until the body has been read to its end, and {@link Timings#total()} then grows to take it
+     * in; each call returns a new snapshot. Zeros for a response no server sent.
+     */
+    public Timings timings() {
+        return timings == null ? Timings.NONE : timings.get();
     }
 
     /**

@@ -8,6 +8,7 @@ import io.posthaste.Headers;
 import io.posthaste.MediaType;
 import io.posthaste.Request;
 import io.posthaste.StreamingResponse;
+import io.posthaste.Timings;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -15,7 +16,9 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -147,6 +150,23 @@ final class Printer {
                         : " " + response.reason())) + "\n");
         response.headers().forEach(this::header);
         out.print("\n");
+    }
+
+    /**
+     * Prints where the time of the exchange went, on one line after a blank one, e.g.
+     * {@code timings: pool 0.1 ms, dns 0.2 ms, connect 0.3 ms, tls 1.2 ms, ttfb 5.0 ms, body
+     * 0.4 ms, total 7.1 ms}; read once the body has been, so that its read is known.
+     */
+    void printTimings(Timings timings) {
+        String line = "timings: pool " + millis(timings.poolWait()) + ", dns " + millis(timings.dns())
+                + ", connect " + millis(timings.connect()) + ", tls " + millis(timings.tls())
+                + ", ttfb " + millis(timings.timeToFirstByte()) + ", body " + millis(timings.bodyRead())
+                + ", total " + millis(timings.total());
+        out.print("\n" + ansi.paint(Ansi.BLUE, line) + "\n");
+    }
+
+    private static String millis(Duration duration) {
+        return String.format(Locale.ROOT, "%.1f ms", duration.toNanos() / 1e6);
     }
 
     /** Prints the rest of the body of {@code response}; it stays open for the caller to close. */

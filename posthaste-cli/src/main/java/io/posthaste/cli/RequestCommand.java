@@ -78,7 +78,8 @@ final class RequestCommand implements Callable<Integer> {
     @Mixin
     HttpVersionOptions httpVersions = new HttpVersionOptions();
 
-    @Option(names = {"-v", "--verbose"}, description = "Print the request as well as the response.")
+    @Option(names = {"-v", "--verbose"},
+            description = "Print the request as well as the response, then where the time went.")
     boolean verbose;
 
     @Option(names = {"-p", "--print"}, paramLabel = "WHAT",
@@ -204,6 +205,9 @@ final class RequestCommand implements Callable<Integer> {
                 printer.streamResponseBody(response);
             } else if (selection.indexOf('b') >= 0) {
                 printer.printResponseBody(response);
+            }
+            if (verbose) {
+                printer.printTimings(response.timings());
             }
             out.flush();
             return code;

@@ -175,6 +175,16 @@ class FlagsTest {
     }
 
     @Test
+    void verboseEndsWithOneLineOfWhereTheTimeWentAndPlainOutputHasNone() {
+        Cli.Result verbose = Cli.piped().run("-v", server().url("/get"));
+        assertThat(verbose.out()).containsPattern("\n\ntimings: pool \\d+\\.\\d ms, dns \\d+\\.\\d ms, "
+                + "connect \\d+\\.\\d ms, tls 0\\.0 ms, ttfb \\d+\\.\\d ms, body \\d+\\.\\d ms, "
+                + "total \\d+\\.\\d ms\n$");
+        assertThat(Cli.piped().run(server().url("/get")).out()).doesNotContain("timings:");
+        assertThat(Cli.piped().run("-p", "HBhb", server().url("/get")).out()).doesNotContain("timings:");
+    }
+
+    @Test
     void checkStatusMapsEachClassToItsExitCode() {
         assertThat(Cli.piped().run("--check-status", server().url("/status/301")).exitCode()).isEqualTo(3);
         assertThat(Cli.piped().run("--check-status", server().url("/status/404")).exitCode()).isEqualTo(4);

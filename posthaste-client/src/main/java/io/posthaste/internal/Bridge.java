@@ -5,9 +5,11 @@ import io.posthaste.JsonCodec;
 import io.posthaste.Request;
 import io.posthaste.Response;
 import io.posthaste.StreamingResponse;
+import io.posthaste.Timings;
 import io.posthaste.internal.url.RequestUrl;
 import java.io.InputStream;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Lets the internal packages reach the parts of the public types that are not public API, without
@@ -38,15 +40,23 @@ public abstract class Bridge {
     public abstract Request redirect(Request request, RequestUrl url, String method, Headers headers,
             io.posthaste.Body body);
 
-    /** Creates a buffered response. */
+    /** Creates a buffered response whose timings {@code timings} makes. */
     public abstract Response response(Request request, int status, String reason, Headers headers,
             String version, byte[] body, List<Response> history, JsonCodec codec,
-            boolean checkJsonContentType);
+            boolean checkJsonContentType, Supplier<Timings> timings);
 
-    /** Creates a response whose body is still streaming in. */
+    /** Creates a response whose body is still streaming in, whose timings {@code timings} makes. */
     public abstract Response streamedResponse(Request request, int status, String reason,
             Headers headers, String version, InputStream body, Runnable onClose, JsonCodec codec,
-            boolean checkJsonContentType);
+            boolean checkJsonContentType, Supplier<Timings> timings);
+
+    /** Returns what makes the timings of {@code response}, or null if no server sent it. */
+    public abstract Supplier<Timings> timingsSource(Response response);
+
+    /** Creates timings of these phases (nanoseconds) and counts. */
+    public abstract Timings timings(long poolWait, long dns, long connect, long tls, long requestWrite,
+            long timeToFirstByte, long bodyRead, long total, boolean connectionReused, int attempts,
+            int redirects);
 
     /** Returns {@code response} with its redirect history. */
     public abstract Response withHistory(Response response, List<Response> history);
@@ -72,5 +82,6 @@ public abstract class Bridge {
 
     /** Creates a streaming response whose closing calls {@code onClose}. */
     public abstract StreamingResponse streamingResponse(Request request, int status, String reason,
-            Headers headers, String version, InputStream body, Runnable onClose);
+            Headers headers, String version, InputStream body, Runnable onClose,
+            Supplier<Timings> timings);
 }

@@ -10,6 +10,7 @@ import io.posthaste.StreamingResponse;
 import io.posthaste.internal.Bridge;
 import io.posthaste.internal.exchange.BodyPolicy;
 import io.posthaste.internal.exchange.Deadline;
+import io.posthaste.internal.exchange.ExchangeTimes;
 import io.posthaste.internal.exchange.Exchanger;
 import io.posthaste.internal.session.Events;
 import io.posthaste.internal.session.RequestExtras;
@@ -81,7 +82,7 @@ public final class Call {
             StreamingResponse streaming = bridge.streamingResponse(value.request(), value.status(),
                     value.reason(), value.headers(), value.version(),
                     stream != null ? stream : new ByteArrayInputStream(value.bytes()),
-                    close != null ? close : () -> { });
+                    close != null ? close : () -> { }, bridge.timingsSource(value));
             if (!result.complete(streaming)) {
                 streaming.close();
             }
@@ -150,20 +151,35 @@ public final class Call {
     }
 
     /**
-     * What a call's steps share: whether it was cancelled, which exchange is in flight, and the
-     * one deadline of the whole call. As the exchange's {@link BodyPolicy} it asks the steps that
-     * decide what a body is for (will it be followed? will it raise?), so each decision is
-     * taken in one place.
+     * What a call's steps share: whether it was cancelled, which exchange is in flight, the
+     * one deadline of the whole call, when it began and how many network attempts it made. As
+     * the exchange's {@link BodyPolicy} it asks the steps that decide what a body is for (will it
+     * be followed? will it raise?), so each decision is taken in one place, and counts attempts.
      */
     static final class CallState implements BodyPolicy {
         final boolean streaming;
         final Deadline deadline;
+        final long startNanos = System.nanoTime();
         volatile boolean cancelled;
         volatile CompletableFuture<?> inFlight;
+        /** Written by one exchange at a time (they never overlap), on its thread. */
+        private volatile int attempts;
 
         CallState(boolean streaming, Deadline deadline) {
             this.streaming = streaming;
             this.deadline = deadline;
+        }
+
+        @Override
+        public void attempted() {
+            attempts++; // not atomic, and need not be: attempts never overlap
+        }
+
+        /** Records the call's totals on the timings of {@code response}, if a server sent it. */
+        void over(Response response) {
+            if (Bridge.get().timingsSource(response) instanceof ExchangeTimes times) {
+                times.callOver(startNanos, System.nanoTime(), attempts, response.history().size());
+            }
         }
 
         @Override
@@ -207,6 +223,7 @@ public final class Call {
                 Events.emit(events, Event.Type.CALL_FAILED, request, null, status, 0, cause);
                 completeExceptionally(cause);
             } else {
+                state.over(response);
                 Events.emit(events, Event.Type.CALL_END, request, null, response.status(), 0, null);
                 if (!complete(response)) {
                     discard(response);

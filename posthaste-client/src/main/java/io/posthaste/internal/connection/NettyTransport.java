@@ -133,6 +133,7 @@ public final class NettyTransport implements AutoCloseable {
         int handshakeTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, spec.tlsHandshake().toMillis());
         CompletableFuture<C> result = new CompletableFuture<>();
         boolean lookup = !HttpSemantics.isIpLiteral(origin.host());
+        long startNanos = System.nanoTime();
         if (lookup) {
             Events.emit(config.eventListener(), Event.Type.DNS_START, null, origin.host());
         }
@@ -143,8 +144,9 @@ public final class NettyTransport implements AutoCloseable {
             if (failure != null) {
                 result.completeExceptionally(failure);
             } else {
+                long resolvedNanos = System.nanoTime();
                 connect(origin, loops, addresses, 0, connectTimeoutMillis, handshakeTimeoutMillis,
-                        protocol, result);
+                        protocol, result, lookup ? resolvedNanos - startNanos : 0, resolvedNanos);
             }
         });
         return result;
@@ -152,7 +154,7 @@ public final class NettyTransport implements AutoCloseable {
 
     private <C extends Connection> void connect(Origin origin, EventLoopGroup loops,
             InetAddress[] addresses, int index, int connectTimeoutMillis, int handshakeTimeoutMillis,
-            ProtocolInstaller<C> protocol, CompletableFuture<C> result) {
+            ProtocolInstaller<C> protocol, CompletableFuture<C> result, long dnsNanos, long connectStartNanos) {
         CompletableFuture<C> installed = new CompletableFuture<>();
         InetSocketAddress address = new InetSocketAddress(addresses[index], origin.port());
         Events.emit(config.eventListener(), Event.Type.CONNECT_START, null, address.toString());
@@ -192,15 +194,17 @@ public final class NettyTransport implements AutoCloseable {
                 // connect timeout, as in OkHttp's route selection).
                 if (index + 1 < addresses.length) {
                     connect(origin, loops, addresses, index + 1, connectTimeoutMillis,
-                            handshakeTimeoutMillis, protocol, result);
+                            handshakeTimeoutMillis, protocol, result, dnsNanos, connectStartNanos);
                 } else {
                     result.completeExceptionally(f.cause());
                 }
                 return;
             }
             Channel ch = connected.channel();
+            long connectedNanos = System.nanoTime();
             SslHandler ssl = ch.pipeline().get(SslHandler.class);
             if (ssl == null) {
+                new ConnectTimes(dnsNanos, connectedNanos - connectStartNanos, 0).attachTo(ch);
                 whenReady(ch, installed, handshakeTimeoutMillis, result);
                 return;
             }
@@ -217,6 +221,8 @@ public final class NettyTransport implements AutoCloseable {
                 Events.emit(config.eventListener(), Event.Type.TLS_END, null, origin.toString(), 0, 0,
                         failure);
                 if (failure == null) {
+                    new ConnectTimes(dnsNanos, connectedNanos - connectStartNanos,
+                            System.nanoTime() - connectedNanos).attachTo(ch);
                     whenReady(ch, installed, handshakeTimeoutMillis, result);
                 } else {
                     ch.close();

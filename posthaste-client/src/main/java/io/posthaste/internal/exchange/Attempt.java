@@ -6,6 +6,7 @@ import io.posthaste.ClientPayloadException;
 import io.posthaste.Event;
 import io.posthaste.EventListener;
 import io.posthaste.internal.body.BodyKind;
+import io.posthaste.internal.connection.ConnectTimes;
 import io.posthaste.internal.connection.ConnectionSource;
 import io.posthaste.internal.connection.Origin;
 import io.posthaste.internal.session.Events;
@@ -55,6 +56,7 @@ public final class Attempt {
     private final ExchangeSpec spec;
     private final EventListener events;
     private final ConnectionSource<ProtocolConnection> source;
+    private final ExchangeTimes times;
     private volatile ProtocolConnection connection;
     private volatile CompletableFuture<ProtocolConnection> pending;
     private State state = State.NOT_STARTED;
@@ -70,11 +72,12 @@ public final class Attempt {
     private volatile long lastActivityNanos;
 
     Attempt(Exchange exchange, ExchangeSpec spec, EventListener events,
-            ConnectionSource<ProtocolConnection> source) {
+            ConnectionSource<ProtocolConnection> source, ExchangeTimes times) {
         this.exchange = exchange;
         this.spec = spec;
         this.events = events;
         this.source = source;
+        this.times = times;
     }
 
     /**
@@ -82,6 +85,8 @@ public final class Attempt {
      * or the failure, to the exchange: at once if one is idle, else when the source has one.
      */
     void acquire(boolean fresh) {
+        times.acquiring(System.nanoTime());
+        spec.policy().attempted();
         Origin origin = Origin.of(spec.url());
         ProtocolConnection idle = fresh ? null : source.pollIdle(origin);
         if (idle != null) {
@@ -99,6 +104,7 @@ public final class Attempt {
 
     /** Holds {@code acquired} until it is given back. */
     void hold(ProtocolConnection acquired) {
+        times.acquired(System.nanoTime());
         connection = acquired;
         if (events != null) {
             Events.emit(events, Event.Type.CONNECTION_ACQUIRED, spec.request(), acquired.toString());
@@ -169,6 +175,8 @@ public final class Attempt {
         state = State.WRITING;
         startNanos = System.nanoTime();
         lastActivityNanos = startNanos;
+        // A new connection's opening times go to the first exchange on it, and only to it.
+        times.writing(startNanos, reusedConnection, reusedConnection ? null : ConnectTimes.take(conn.channel()));
         // Through TLS a failed write cannot show that no record left: count it as sent.
         bytesMayHaveLeft = spec.url().isHttps();
         ProgressListeners listeners = spec.progress();
@@ -249,6 +257,7 @@ public final class Attempt {
         }
         state = State.WRITTEN;
         lastActivityNanos = System.nanoTime();
+        times.written(lastActivityNanos);
         if (progress != null) {
             progress.finish();
         }

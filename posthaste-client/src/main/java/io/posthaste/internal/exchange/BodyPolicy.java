@@ -5,7 +5,7 @@ import io.posthaste.Request;
 /**
  * What the steps above an exchange will do with a response's body, asked by the exchange once a
  * final head is in: the steps take each decision in one place (will it raise? will it be
- * followed?) and the exchange holds the body accordingly.
+ * followed?) and the exchange holds the body accordingly. It also hears of each network attempt.
  */
 @FunctionalInterface
 public interface BodyPolicy {
@@ -28,4 +28,12 @@ public interface BodyPolicy {
      * head had a {@code Location} if {@code hasLocation}. Called on an event loop: must not block.
      */
     Holding holding(Request request, int status, boolean hasLocation);
+
+    /**
+     * The exchange is about to make a network attempt (its first, or a silent retry on a fresh
+     * connection), so that the call can count them all ({@code Timings.attempts()}). Any thread;
+     * a call's attempts never overlap. Does nothing by default.
+     */
+    default void attempted() {
+    }
 }

@@ -49,6 +49,7 @@ public final class Exchange {
     private final Failures failures;
 
     private final Attempt attempt;
+    private final ExchangeTimes times = new ExchangeTimes();
     private volatile ExchangePhase phase = ExchangePhase.ACQUIRING;
     private volatile Carrier carrier;
     private ScheduledFuture<?> totalTimer;
@@ -65,7 +66,7 @@ public final class Exchange {
         this.result = result;
         this.config = config;
         this.failures = failures;
-        this.attempt = new Attempt(this, spec, config.eventListener(), source);
+        this.attempt = new Attempt(this, spec, config.eventListener(), source, times);
     }
 
     /** Returns whether nobody waits for this exchange any more: over, or its result complete. */
@@ -215,6 +216,7 @@ public final class Exchange {
             return;
         }
         head = next;
+        times.head(System.nanoTime());
         moveTo(ExchangePhase.BODY);
         Events.emit(config.eventListener(), Event.Type.RESPONSE_HEADERS_RECEIVED, spec.request(), null,
                 next.status(), 0, null);
@@ -222,12 +224,13 @@ public final class Exchange {
         body = ResponseBody.open(spec, next, spec.policy().holding(spec.request(), next.status(),
                 next.header("Location") != null), carrier, this);
         ResponseBodyStream stream = body.stream();
-        if (stream != null && !result.complete(body.response(next, config))) {
+        if (stream != null && !result.complete(body.response(next, config, times))) {
             stream.close();
         }
     }
 
     private void onEnd() throws IOException {
+        times.bodyEnd(System.nanoTime());
         body.end();
         Events.emit(config.eventListener(), Event.Type.RESPONSE_BODY_RECEIVED, spec.request(), null,
                 head.status(), body.size(), null);
@@ -239,7 +242,7 @@ public final class Exchange {
             }
             return;
         }
-        Response response = body.response(head, config);
+        Response response = body.response(head, config, times);
         release(ExchangePhase.DONE, reusable());
         result.complete(response);
     }

@@ -174,17 +174,19 @@ final class ResponseBody implements Consumer<byte[]> {
 
     /**
      * Returns the response to hand back for {@code head}: with the whole body once it has
-     * {@linkplain #end() ended}, or at once with the stream of a streamed one.
+     * {@linkplain #end() ended}, or at once with the stream of a streamed one; its timings are
+     * read from {@code times}.
      */
-    Response response(ResponseHead head, SessionConfig config) {
+    Response response(ResponseHead head, SessionConfig config, ExchangeTimes times) {
         Bridge bridge = Bridge.get();
         Headers headers = bridge.trustedHeaders(head.headers());
         if (stream != null) {
             return bridge.streamedResponse(spec.request(), head.status(), head.reason(), headers,
-                    head.version(), stream, stream::close, config.jsonCodec(), config.checkJsonContentType());
+                    head.version(), stream, stream::close, config.jsonCodec(), config.checkJsonContentType(),
+                    times);
         }
         return bridge.response(spec.request(), head.status(), head.reason(), headers, head.version(),
-                bytes(), List.of(), config.jsonCodec(), config.checkJsonContentType());
+                bytes(), List.of(), config.jsonCodec(), config.checkJsonContentType(), times);
     }
 
     /** Frees the decoder and the buffer; idempotent. */
