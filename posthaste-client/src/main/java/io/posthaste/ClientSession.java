@@ -4,13 +4,13 @@ import io.posthaste.internal.Bridge;
 import io.posthaste.internal.chain.Call;
 import io.posthaste.internal.decode.ContentCodings;
 import io.posthaste.internal.semantics.HeaderRules;
+import io.posthaste.internal.session.ProtocolChoice;
 import io.posthaste.internal.session.SessionConfig;
 import io.posthaste.internal.transport.NettyExchanger;
 import io.posthaste.internal.url.RequestUrl;
 import io.posthaste.internal.url.UrlCache;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -264,6 +264,7 @@ public final class ClientSession implements AutoCloseable {
         private HostResolver resolver = HostResolver.system();
         private boolean callerDrivenIo = true;
         private List<Protocol> protocols = List.of(Protocol.HTTP_2, Protocol.HTTP_1_1);
+        private Duration http2PingInterval;
 
         private Builder() {
         }
@@ -441,25 +442,22 @@ public final class ClientSession implements AutoCloseable {
          * @throws NullPointerException if it is or contains {@code null}
          */
         public Builder protocols(Protocol... protocols) {
-            Objects.requireNonNull(protocols, "protocols");
-            Set<Protocol> set = new LinkedHashSet<>();
-            for (Protocol p : protocols) {
-                set.add(Objects.requireNonNull(p, "protocols contains null"));
-            }
-            if (set.isEmpty()) {
-                throw new IllegalArgumentException("protocols must name at least one protocol");
-            }
-            boolean h1 = set.contains(Protocol.HTTP_1_1);
-            boolean priorKnowledge = set.contains(Protocol.H2_PRIOR_KNOWLEDGE);
-            if (!h1 && !priorKnowledge) {
-                throw new IllegalArgumentException("protocols " + set + " leave http:// URLs without a "
-                        + "protocol: add HTTP_1_1, or H2_PRIOR_KNOWLEDGE for HTTP/2 everywhere");
-            }
-            if (h1 && priorKnowledge) {
-                throw new IllegalArgumentException("protocols " + set + " are ambiguous for http:// URLs: "
-                        + "H2_PRIOR_KNOWLEDGE speaks HTTP/2 there without asking, so it cannot go with HTTP_1_1");
-            }
-            this.protocols = List.copyOf(set);
+            this.protocols = ProtocolChoice.validated(protocols);
+            return this;
+        }
+
+        /**
+         * Sets how long an HTTP/2 connection may read nothing before it sends a PING to prove the
+         * server still there (default none: {@code null} or zero turns it off). A PING not
+         * acknowledged within the read timeout means the connection is dead: it is closed, its
+         * streams fail saying so, and idempotent requests on a reused connection go again on a
+         * fresh one. Idle pooled connections are checked too. Whatever this setting, a stream that
+         * waited longer than its read timeout sends a PING to check its connection for the others.
+         *
+         * @throws IllegalArgumentException if {@code interval} is negative
+         */
+        public Builder http2PingInterval(Duration interval) {
+            this.http2PingInterval = ProtocolChoice.pingInterval(interval);
             return this;
         }
 
@@ -577,7 +575,8 @@ public final class ClientSession implements AutoCloseable {
                     .auth(auth(baseUrl, headers.build()))
                     .resolver(resolver)
                     .callerDrivenIo(callerDrivenIo)
-                    .protocols(protocols);
+                    .protocols(protocols)
+                    .http2PingInterval(http2PingInterval);
             applyTls(config);
             return new ClientSession(config.build());
         }

@@ -12,7 +12,7 @@ import io.netty.handler.codec.http2.Http2Stream;
 /**
  * The one frame and stream listener of an {@link Http2Connection}: routes each stream's frames
  * to its {@link H2Stream} (kept as a property of Netty's stream), and connection-wide ones
- * (SETTINGS, GOAWAY) to the connection. Frames for a stream nobody holds any more (cancelled)
+ * (SETTINGS, PING ACK, GOAWAY) to the connection. Frames for a stream nobody holds any more (cancelled)
  * are dropped, their bytes returned to the window at once. Never throws but for the stream
  * errors that reset a malformed stream. Event loop.
  */
@@ -79,6 +79,11 @@ final class H2Frames extends Http2EventAdapter {
     @Override
     public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
         owner.onSettings(settings);
+    }
+
+    @Override
+    public void onPingAckRead(ChannelHandlerContext ctx, long data) {
+        owner.onPingAck(data);
     }
 
     @Override

@@ -166,7 +166,12 @@ public final class H2Stream implements Carrier {
 
     @Override
     public void markBroken() {
-        // Nothing to keep from reuse: a stream carries one exchange, and ending it while open resets it.
+        // Nothing to keep from reuse: a stream carries one exchange, and ending it while open
+        // resets it. But a stream whose answer stalled (its read or write timeout) may be the first
+        // to find the connection dead: a PING tells, before the other streams wait as long.
+        if (!ended && spec != null) {
+            connection.checkAlive(spec.timeouts().read().toNanos());
+        }
     }
 
     @Override

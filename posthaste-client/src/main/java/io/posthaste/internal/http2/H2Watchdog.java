@@ -8,23 +8,66 @@ import java.util.concurrent.TimeUnit;
 /**
  * The one timer of an {@link Http2Connection}: it runs each stream's timeout check when due
  * ({@link H2Stream#checkIfDue}), and is re-armed for the earliest next deadline, so a busy
- * connection schedules one task however many streams it carries. Event loop of the channel.
+ * connection schedules one task however many streams it carries.
+ *
+ * <p>It also proves the peer alive with PING (RFC 9113 section 6.7): when a stream waited longer
+ * than its read timeout ({@link #ping}), and, if a PING interval is set, whenever nothing was
+ * read for that long (idle connections too). One PING is outstanding at a time; no ACK by its
+ * deadline means the connection is dead ({@link Http2Connection#onPingUnanswered}).
+ *
+ * <p>Threading: event loop of the channel.
  */
 final class H2Watchdog {
 
+    private final Http2Connection connection;
     private final Channel channel;
     private final List<H2Stream> streams;
+    private final long pingIntervalNanos;
+    private final long pingTimeoutNanos;
     private ScheduledFuture<?> timer;
     private long timerDeadline;
+    private long lastReadNanos = System.nanoTime();
+    private boolean pingOutstanding;
+    private long pingPayload;
+    private long pingSentNanos;
+    private long pingDeadline;
+    private boolean stopped;
 
-    /** Watches {@code streams} (the connection's bound streams, a live view) on {@code channel}'s loop. */
-    H2Watchdog(Channel channel, List<H2Stream> streams) {
+    /**
+     * Watches {@code streams} (the connection's bound streams, a live view) on {@code channel}'s
+     * loop.
+     *
+     * @param pingIntervalNanos how long the connection may read nothing before a PING; 0 for never
+     * @param pingTimeoutNanos how long an interval PING may go unanswered
+     */
+    H2Watchdog(Http2Connection connection, Channel channel, List<H2Stream> streams, long pingIntervalNanos,
+            long pingTimeoutNanos) {
+        this.connection = connection;
         this.channel = channel;
         this.streams = streams;
+        this.pingIntervalNanos = pingIntervalNanos;
+        this.pingTimeoutNanos = pingTimeoutNanos;
+    }
+
+    /** The connection is ready: interval PINGs, if any, start. */
+    void start() {
+        if (pingIntervalNanos > 0) {
+            checkWithin(pingIntervalNanos);
+        }
+    }
+
+    /** Something was read: the peer is alive for now. */
+    void onRead() {
+        if (pingIntervalNanos > 0) {
+            lastReadNanos = System.nanoTime();
+        }
     }
 
     /** Makes sure the checks run within {@code delayNanos}. */
     void checkWithin(long delayNanos) {
+        if (stopped) {
+            return;
+        }
         long deadline = System.nanoTime() + delayNanos;
         if (timer != null) {
             if (timerDeadline - deadline <= 0) {
@@ -36,8 +79,34 @@ final class H2Watchdog {
         timer = channel.eventLoop().schedule(this::run, delayNanos, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Sends a PING unless one is outstanding, and declares the connection dead if no ACK comes
+     * within {@code timeoutNanos} (or the outstanding one's earlier deadline).
+     */
+    void ping(long timeoutNanos) {
+        long now = System.nanoTime();
+        if (!pingOutstanding) {
+            pingOutstanding = true;
+            pingPayload = now;
+            pingSentNanos = now;
+            pingDeadline = now + timeoutNanos;
+            connection.writePing(pingPayload);
+        } else if (now + timeoutNanos - pingDeadline < 0) {
+            pingDeadline = now + timeoutNanos;
+        }
+        checkWithin(Math.max(0, pingDeadline - now));
+    }
+
+    /** The peer acknowledged a PING carrying {@code payload}. */
+    void onPingAck(long payload) {
+        if (pingOutstanding && payload == pingPayload) {
+            pingOutstanding = false;
+        }
+    }
+
     /** The connection is gone: no more checks. */
     void stop() {
+        stopped = true;
         if (timer != null) {
             timer.cancel(false);
             timer = null;
@@ -49,13 +118,28 @@ final class H2Watchdog {
         long now = System.nanoTime();
         long next = 0;
         for (H2Stream stream : streams.toArray(new H2Stream[0])) {
-            long deadline = stream.checkIfDue(now);
-            if (deadline != 0 && (next == 0 || deadline - next < 0)) {
-                next = deadline;
+            next = earliest(next, stream.checkIfDue(now));
+        }
+        if (pingOutstanding) {
+            if (now - pingDeadline >= 0) {
+                connection.onPingUnanswered(TimeUnit.NANOSECONDS.toMillis(now - pingSentNanos));
+                return;
             }
+            next = earliest(next, pingDeadline);
+        } else if (pingIntervalNanos > 0) {
+            long due = lastReadNanos + pingIntervalNanos;
+            if (now - due >= 0) {
+                ping(pingTimeoutNanos);
+                return;
+            }
+            next = earliest(next, due);
         }
         if (next != 0) {
             checkWithin(Math.max(0, next - System.nanoTime()));
         }
+    }
+
+    private static long earliest(long a, long b) {
+        return a == 0 || b != 0 && b - a < 0 ? b : a;
     }
 }

@@ -68,7 +68,8 @@ public final class Http2Connection implements ProtocolConnection {
     private final H2Watchdog watchdog;
 
     private Http2Connection(Channel channel, Origin origin, ConnectionListener<ProtocolConnection> listener,
-            Executor blocking, boolean singleUse, int maxHeaderListSize, int maxHeaders, Set<String> sensitive) {
+            Executor blocking, boolean singleUse, int maxHeaderListSize, int maxHeaders, Set<String> sensitive,
+            long pingIntervalNanos, long pingTimeoutNanos) {
         this.channel = channel;
         this.origin = origin;
         this.listener = listener;
@@ -76,7 +77,7 @@ public final class Http2Connection implements ProtocolConnection {
         this.singleUse = singleUse;
         this.frames = new H2Frames(this, maxHeaders);
         this.handler = H2Handler.create(this, frames, maxHeaderListSize, sensitive);
-        this.watchdog = new H2Watchdog(channel, bound);
+        this.watchdog = new H2Watchdog(this, channel, bound, singleUse ? 0 : pingIntervalNanos, pingTimeoutNanos);
     }
 
     /**
@@ -90,13 +91,18 @@ public final class Http2Connection implements ProtocolConnection {
      * @param listener hears when the connection is lost while idle, and when its capacity changes
      * @param blocking runs request bodies that need blocking reads
      * @param singleUse serves one exchange only (opened on a caller's own loop, which nobody drives
-     *     between calls to answer the peer's PINGs and SETTINGS)
+     *     between calls to answer the peer's PINGs and SETTINGS); it sends no interval PINGs
+     * @param pingIntervalNanos how long the connection may read nothing before it sends a PING to
+     *     prove the peer alive; 0 for never
+     * @param pingTimeoutNanos how long such a PING may go unanswered before the connection is
+     *     declared dead (the session's read timeout)
      */
     public static CompletableFuture<ProtocolConnection> install(Channel channel, Origin origin,
             int maxHeaderListSize, int maxHeaders, Set<String> sensitive,
-            ConnectionListener<ProtocolConnection> listener, Executor blocking, boolean singleUse) {
+            ConnectionListener<ProtocolConnection> listener, Executor blocking, boolean singleUse,
+            long pingIntervalNanos, long pingTimeoutNanos) {
         Http2Connection connection = new Http2Connection(channel, origin, listener, blocking, singleUse,
-                maxHeaderListSize, maxHeaders, sensitive);
+                maxHeaderListSize, maxHeaders, sensitive, pingIntervalNanos, pingTimeoutNanos);
         channel.pipeline().addLast("h2", connection.handler);
         connection.ctx = channel.pipeline().context(connection.handler);
         return connection.ready;
@@ -289,6 +295,35 @@ public final class Http2Connection implements ProtocolConnection {
 
     void onReadStarted() {
         reading = true;
+        watchdog.onRead();
+    }
+
+    /**
+     * A stream waited longer than its read timeout ({@code timeoutNanos}): the connection may be
+     * dead for every stream, so a PING checks it, declaring it dead without an ACK in that time.
+     */
+    void checkAlive(long timeoutNanos) {
+        if (channel.isActive()) {
+            watchdog.ping(timeoutNanos);
+        }
+    }
+
+    /** Writes a PING carrying {@code payload}. */
+    void writePing(long payload) {
+        handler.encoder().writePing(ctx, false, payload, ctx.newPromise());
+        handler.flush(ctx);
+    }
+
+    /** The peer acknowledged the PING carrying {@code payload}. */
+    void onPingAck(long payload) {
+        watchdog.onPingAck(payload);
+    }
+
+    /** No ACK came for a PING sent {@code waitedMillis} ago: the connection is dead. */
+    void onPingUnanswered(long waitedMillis) {
+        onConnectionError(new IOException("the HTTP/2 connection is dead: no PING ACK within " + waitedMillis
+                + " ms"));
+        channel.close();
     }
 
     void onReadComplete() {
@@ -312,6 +347,7 @@ public final class Http2Connection implements ProtocolConnection {
         boolean changed = limit != peerLimit;
         peerLimit = limit;
         if (!ready.isDone()) {
+            watchdog.start();
             ready.complete(this);
         } else if (changed) {
             listener.capacityChanged(this);

@@ -69,6 +69,7 @@ public final class SessionConfig {
     private final HostResolver resolver;
     private final boolean callerDrivenIo;
     private final List<Protocol> protocols;
+    private final Duration http2PingInterval;
 
     private SessionConfig(Builder b) {
         baseUrl = b.baseUrl;
@@ -104,6 +105,7 @@ public final class SessionConfig {
         resolver = required(b.resolver, "resolver");
         callerDrivenIo = required(b.callerDrivenIo, "callerDrivenIo");
         protocols = List.copyOf(required(b.protocols, "protocols"));
+        http2PingInterval = b.http2PingInterval;
     }
 
     /** Returns this library's version, from the build ({@code "dev"} when it is not known). */
@@ -315,6 +317,15 @@ public final class SessionConfig {
         return protocols;
     }
 
+    /**
+     * How long an HTTP/2 connection may go without reading a frame before it sends a PING to
+     * prove the peer alive, or null for never (the default): see
+     * {@code ClientSession.Builder.http2PingInterval}.
+     */
+    public Duration http2PingInterval() {
+        return http2PingInterval;
+    }
+
     /** Whether {@code http://} URLs speak HTTP/2 by prior knowledge (h2c) instead of HTTP/1.1. */
     public boolean h2PriorKnowledge() {
         return protocols.contains(Protocol.H2_PRIOR_KNOWLEDGE);
@@ -384,6 +395,7 @@ public final class SessionConfig {
         private HostResolver resolver;
         private Boolean callerDrivenIo;
         private Collection<Protocol> protocols;
+        private Duration http2PingInterval;
 
         private Builder() {
         }
@@ -559,6 +571,12 @@ public final class SessionConfig {
 
         public Builder protocols(Collection<Protocol> protocols) {
             this.protocols = protocols;
+            return this;
+        }
+
+        /** Sets the HTTP/2 PING interval; null (the default) for none. */
+        public Builder http2PingInterval(Duration interval) {
+            this.http2PingInterval = interval;
             return this;
         }
 

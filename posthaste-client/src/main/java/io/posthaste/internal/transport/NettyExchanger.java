@@ -55,6 +55,7 @@ public final class NettyExchanger implements Exchanger {
         Http1Connection.HeadLimits limits = new Http1Connection.HeadLimits(config.maxResponseHeaderSize(),
                 config.maxResponseHeaders());
         this.h2OverTls = config.alpnProtocols().contains(ProtocolInstaller.H2);
+        long pingIntervalNanos = config.http2PingInterval() == null ? 0 : config.http2PingInterval().toNanos();
         // The protocol is chosen here: HTTP/2 when ALPN picked h2 (or by prior knowledge over
         // cleartext), HTTP/1.1 otherwise. A connection on a caller's own loop serves one HTTP/2
         // exchange only: nobody drives that loop between calls to answer the peer.
@@ -62,7 +63,8 @@ public final class NettyExchanger implements Exchanger {
                 loops, spec, (channel, protocol) -> ProtocolInstaller.H2.equals(protocol)
                         ? Http2Connection.install(channel, origin, config.maxResponseHeaderSize(),
                                 config.maxResponseHeaders(), config.sensitiveHeaders(), listener,
-                                transport.blockingExecutor(), loops != transport.group())
+                                transport.blockingExecutor(), loops != transport.group(), pingIntervalNanos,
+                                config.timeouts().read().toNanos())
                         : CompletableFuture.completedFuture(Http1Connection.install(channel, origin, limits,
                                 listener, transport.blockingExecutor())));
         this.shared = new SharedConnections<>(config.maxConnectionsPerOrigin(), config.maxConnectionsTotal(),

@@ -1,0 +1,59 @@
+package io.posthaste.internal.session;
+
+import io.posthaste.Protocol;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Checks the protocol settings of {@code ClientSession.Builder} (which documents them): the
+ * protocols a session speaks, and its HTTP/2 PING interval. Stateless.
+ */
+public final class ProtocolChoice {
+
+    private ProtocolChoice() {
+    }
+
+    /**
+     * Returns {@code protocols} without repeats, in their order.
+     *
+     * @throws IllegalArgumentException if it is empty, or leaves {@code http://} URLs without a
+     *     protocol or with two
+     * @throws NullPointerException if it is or contains null
+     */
+    public static List<Protocol> validated(Protocol... protocols) {
+        Objects.requireNonNull(protocols, "protocols");
+        Set<Protocol> set = new LinkedHashSet<>();
+        for (Protocol p : protocols) {
+            set.add(Objects.requireNonNull(p, "protocols contains null"));
+        }
+        if (set.isEmpty()) {
+            throw new IllegalArgumentException("protocols must name at least one protocol");
+        }
+        boolean h1 = set.contains(Protocol.HTTP_1_1);
+        boolean priorKnowledge = set.contains(Protocol.H2_PRIOR_KNOWLEDGE);
+        if (!h1 && !priorKnowledge) {
+            throw new IllegalArgumentException("protocols " + set + " leave http:// URLs without a "
+                    + "protocol: add HTTP_1_1, or H2_PRIOR_KNOWLEDGE for HTTP/2 everywhere");
+        }
+        if (h1 && priorKnowledge) {
+            throw new IllegalArgumentException("protocols " + set + " are ambiguous for http:// URLs: "
+                    + "H2_PRIOR_KNOWLEDGE speaks HTTP/2 there without asking, so it cannot go with HTTP_1_1");
+        }
+        return List.copyOf(set);
+    }
+
+    /**
+     * Returns the PING interval to keep: null for none ({@code null} or zero).
+     *
+     * @throws IllegalArgumentException if {@code interval} is negative
+     */
+    public static Duration pingInterval(Duration interval) {
+        if (interval != null && interval.isNegative()) {
+            throw new IllegalArgumentException("the HTTP/2 PING interval must not be negative: " + interval);
+        }
+        return interval == null || interval.isZero() ? null : interval;
+    }
+}
