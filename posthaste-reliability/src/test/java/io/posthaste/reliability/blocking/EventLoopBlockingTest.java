@@ -76,6 +76,16 @@ class EventLoopBlockingTest {
                 .allowBlockingCallsInside("io.posthaste.internal.exchange.ResponseBodyStream", "offer")
                 .allowBlockingCallsInside("io.posthaste.internal.exchange.ResponseBodyStream", "end")
                 .allowBlockingCallsInside("io.posthaste.internal.exchange.ResponseBodyStream", "fail")
+                // The pool has one lock, held for a few map operations and never across a call
+                // out: a loop that finds it taken by another thread parks for those microseconds.
+                .allowBlockingCallsInside("io.posthaste.internal.connection.ConnectionPool", "release")
+                .allowBlockingCallsInside("io.posthaste.internal.connection.ConnectionPool", "evict")
+                .allowBlockingCallsInside("io.posthaste.internal.connection.ConnectionPool", "acquire")
+                .allowBlockingCallsInside("io.posthaste.internal.connection.ConnectionPool", "pollIdle")
+                .allowBlockingCallsInside("io.posthaste.internal.connection.ConnectionPool", "capacityChanged")
+                .allowBlockingCallsInside("io.posthaste.internal.connection.ConnectionPool", "tryReserve")
+                .allowBlockingCallsInside("io.posthaste.internal.connection.ConnectionPool", "unreserve")
+                .allowBlockingCallsInside("io.posthaste.internal.connection.ConnectionPool", "multiplexes")
                 // Any thread may drive a loop of its own, so threads that are not Netty's are
                 // asked on each blocking call whether they are driving one right now.
                 .addDynamicThreadPredicate(thread -> !(thread instanceof FastThreadLocalThread))
