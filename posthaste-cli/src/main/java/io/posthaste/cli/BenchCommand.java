@@ -2,8 +2,6 @@ package io.posthaste.cli;
 
 import io.posthaste.ClientSession;
 import io.posthaste.Response;
-import io.posthaste.Timeouts;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -142,20 +140,8 @@ final class BenchCommand implements Callable<Integer> {
                 .maxConnectionsPerOrigin(concurrency).maxConnectionsTotal(Math.max(concurrency, 256))
                 .callbackExecutor(Runnable::run);
         httpVersions.applyTo(builder, url);
-        String value = verify.trim();
-        if (value.equalsIgnoreCase("no") || value.equalsIgnoreCase("false")) {
-            builder.trustManager(Trust.insecure());
-        } else if (!value.equalsIgnoreCase("yes") && !value.equalsIgnoreCase("true")) {
-            builder.trustManager(Trust.fromFile(terminal.directory().resolve(value)));
-        }
-        if (timeout != null) {
-            if (!(timeout > 0) || timeout > 86_400) {
-                throw CliException.usage("--timeout must be between 0 and 86400 seconds, not " + timeout);
-            }
-            Duration limit = Duration.ofMillis(Math.max(1, Math.round(timeout * 1000)));
-            builder.timeouts(Timeouts.defaults().toBuilder().connect(limit).tlsHandshake(limit)
-                    .read(limit).write(limit).build());
-        }
+        Sender.trustAndTimeout(builder, Trust.forOptions(verify, null, terminal.directory()),
+                Sender.timeout(timeout));
         return builder.build();
     }
 

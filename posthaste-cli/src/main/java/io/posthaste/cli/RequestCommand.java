@@ -273,30 +273,10 @@ final class RequestCommand implements Callable<Integer> {
     }
 
     private X509TrustManager trust() {
-        String value = verify.trim();
-        boolean off = value.equalsIgnoreCase("no") || value.equalsIgnoreCase("false");
-        if (off && ca != null) {
-            throw CliException.usage("--verify=no and --ca exclude each other");
-        }
-        if (off) {
-            return Trust.insecure();
-        }
-        if (ca != null) {
-            return Trust.fromFile(terminal.directory().resolve(ca));
-        }
-        if (value.equalsIgnoreCase("yes") || value.equalsIgnoreCase("true")) {
-            return null;
-        }
-        return Trust.fromFile(terminal.directory().resolve(value));
+        return Trust.forOptions(verify, ca, terminal.directory());
     }
 
     private Duration timeout() {
-        if (timeout == null) {
-            return null;
-        }
-        if (!(timeout > 0) || timeout > 86_400) {
-            throw CliException.usage("--timeout must be between 0 and 86400 seconds, not " + timeout);
-        }
-        return Duration.ofMillis(Math.max(1, Math.round(timeout * 1000)));
+        return Sender.timeout(timeout);
     }
 }

@@ -34,6 +34,15 @@ final class Sender {
         ClientSession.Builder builder = ClientSession.builder().eventLoopThreads(1).raiseForStatus(false)
                 .followRedirects(false).maxRedirects(maxRedirects);
         versions.applyTo(builder, url);
+        return trustAndTimeout(builder, trust, timeout).build();
+    }
+
+    /**
+     * Applies {@code trust} (null: the JDK's trust store) and {@code timeout} (null: the client's
+     * defaults) to {@code builder}, as every command does; returns the builder.
+     */
+    static ClientSession.Builder trustAndTimeout(ClientSession.Builder builder, X509TrustManager trust,
+            Duration timeout) {
         if (trust != null) {
             builder.trustManager(trust);
         }
@@ -41,7 +50,18 @@ final class Sender {
             builder.timeouts(Timeouts.defaults().toBuilder().connect(timeout).tlsHandshake(timeout)
                     .read(timeout).write(timeout).build());
         }
-        return builder.build();
+        return builder;
+    }
+
+    /** Returns {@code --timeout SECONDS} as a duration, or null without one. */
+    static Duration timeout(Double seconds) {
+        if (seconds == null) {
+            return null;
+        }
+        if (!(seconds > 0) || seconds > 86_400) {
+            throw CliException.usage("--timeout must be between 0 and 86400 seconds, not " + seconds);
+        }
+        return Duration.ofMillis(Math.max(1, Math.round(seconds * 1000)));
     }
 
     /**

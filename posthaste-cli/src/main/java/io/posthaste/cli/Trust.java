@@ -24,6 +24,29 @@ final class Trust {
     }
 
     /**
+     * Returns the trust of {@code --verify yes|no|CA_FILE} and {@code --ca FILE} (either may be
+     * absent: {@code verify} "yes", {@code ca} null): null for the JDK's trust store, the insecure
+     * trust for "no", or the PEM file's. Files resolve against {@code directory}.
+     */
+    static X509TrustManager forOptions(String verify, Path ca, Path directory) {
+        String value = verify.trim();
+        boolean off = value.equalsIgnoreCase("no") || value.equalsIgnoreCase("false");
+        if (off && ca != null) {
+            throw CliException.usage("--verify=no and --ca exclude each other");
+        }
+        if (off) {
+            return insecure();
+        }
+        if (ca != null) {
+            return fromFile(directory.resolve(ca));
+        }
+        if (value.equalsIgnoreCase("yes") || value.equalsIgnoreCase("true")) {
+            return null;
+        }
+        return fromFile(directory.resolve(value));
+    }
+
+    /**
      * Returns a trust manager that accepts any certificate for any host name. It is an
      * {@link X509ExtendedTrustManager} on purpose: JSSE checks the host name inside that type's
      * methods, so a no-op one turns the host name check off too, which is what
