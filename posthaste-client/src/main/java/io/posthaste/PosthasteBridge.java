@@ -4,6 +4,7 @@ import io.posthaste.internal.Bridge;
 import io.posthaste.internal.url.RequestUrl;
 import java.io.InputStream;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** The one implementation of {@link Bridge}, installed by {@link ClientSession}. */
 final class PosthasteBridge extends Bridge {
@@ -40,6 +41,16 @@ final class PosthasteBridge extends Bridge {
     }
 
     @Override
+    public Response withTrailers(Response response, Supplier<Headers> trailers) {
+        return response.withTrailers(trailers);
+    }
+
+    @Override
+    public Supplier<Headers> trailers(Response response) {
+        return response.trailerSource();
+    }
+
+    @Override
     public Response withHistory(Response response, List<Response> history) {
         return response.withHistory(history);
     }
@@ -72,6 +83,12 @@ final class PosthasteBridge extends Bridge {
     @Override
     public StreamingResponse streamingResponse(Request request, int status, String reason,
             Headers headers, String version, InputStream body, Runnable onClose) {
-        return new StreamingResponse(request, status, reason, headers, version, body, onClose);
+        return new StreamingResponse(request, status, reason, headers, version, body, onClose, null);
+    }
+
+    @Override
+    public StreamingResponse streamingResponse(Request request, int status, String reason,
+            Headers headers, String version, InputStream body, Runnable onClose, Supplier<Headers> trailers) {
+        return new StreamingResponse(request, status, reason, headers, version, body, onClose, trailers);
     }
 }

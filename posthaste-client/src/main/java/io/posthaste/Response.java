@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A complete HTTP response: status, headers and the whole body, already read (and decompressed)
@@ -46,6 +47,8 @@ public final class Response {
     /** How many attempts the retry step made for this response, and what the earlier ones got. */
     private final int attempts;
     private final List<Throwable> earlierAttempts;
+    /** Where the trailer fields come from, or null if none came. */
+    private final Supplier<Headers> trailers;
 
     Response(Request request, int status, String reason, Headers headers, String version,
             byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType) {
@@ -57,12 +60,14 @@ public final class Response {
             byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType,
             InputStream stream, Runnable closeStream) {
         this(request, status, reason, headers, version, body, history, codec, checkJsonContentType,
-                stream, closeStream, 1, List.of());
+                stream, closeStream, 1, List.of(), null);
     }
 
     private Response(Request request, int status, String reason, Headers headers, String version,
             byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType,
-            InputStream stream, Runnable closeStream, int attempts, List<Throwable> earlierAttempts) {
+            InputStream stream, Runnable closeStream, int attempts, List<Throwable> earlierAttempts,
+            Supplier<Headers> trailers) {
+        this.trailers = trailers;
         this.stream = stream;
         this.closeStream = closeStream;
         this.request = request;
@@ -96,6 +101,14 @@ public final class Response {
     /** Returns the response headers. */
     public Headers headers() {
         return headers;
+    }
+
+    /**
+     * Returns the trailer fields that followed the body: an HTTP/2 trailing HEADERS block, or the
+     * trailer section of an HTTP/1.1 chunked body. Empty when none came, as on most responses.
+     */
+    public Headers trailers() {
+        return trailers == null ? Headers.empty() : trailers.get();
     }
 
     /** Returns the protocol version, e.g. {@code "HTTP/1.1"}. */
@@ -228,13 +241,23 @@ public final class Response {
 
     Response withHistory(List<Response> earlier) {
         return new Response(request, status, reason, headers, version, body, earlier, codec,
-                checkJsonContentType, stream, closeStream, attempts, earlierAttempts);
+                checkJsonContentType, stream, closeStream, attempts, earlierAttempts, trailers);
     }
 
     /** Returns this response as the last of {@code attempts}, the earlier ones failing with {@code earlier}. */
     Response afterAttempts(int attempts, List<Throwable> earlier) {
         return new Response(request, status, reason, headers, version, body, history, codec,
-                checkJsonContentType, stream, closeStream, attempts, List.copyOf(earlier));
+                checkJsonContentType, stream, closeStream, attempts, List.copyOf(earlier), trailers);
+    }
+
+    /** Returns this response with its trailers coming from {@code source}. */
+    Response withTrailers(Supplier<Headers> source) {
+        return new Response(request, status, reason, headers, version, body, history, codec,
+                checkJsonContentType, stream, closeStream, attempts, earlierAttempts, source);
+    }
+
+    Supplier<Headers> trailerSource() {
+        return trailers;
     }
 
     int attempts() {

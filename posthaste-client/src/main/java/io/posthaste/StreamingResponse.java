@@ -7,6 +7,7 @@ import java.lang.ref.Cleaner;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * A response whose body is read as it arrives, for bodies of any size. It holds a connection
@@ -37,9 +38,11 @@ public final class StreamingResponse implements AutoCloseable {
     private final InputStream body;
     private final Release release;
     private final Cleaner.Cleanable cleanable;
+    private final Supplier<Headers> trailers;
 
     StreamingResponse(Request request, int status, String reason, Headers headers, String version,
-            InputStream body, Runnable onClose) {
+            InputStream body, Runnable onClose, Supplier<Headers> trailers) {
+        this.trailers = trailers;
         this.request = request;
         this.status = status;
         this.reason = reason == null ? "" : reason;
@@ -63,6 +66,17 @@ public final class StreamingResponse implements AutoCloseable {
     /** Returns the response headers. */
     public Headers headers() {
         return headers;
+    }
+
+    /**
+     * Returns the trailer fields that followed the body (an HTTP/2 trailing HEADERS block, or the
+     * trailer section of an HTTP/1.1 chunked body), empty when none came. They arrive after the
+     * body, so they are known once the body was read to its end. Any thread.
+     *
+     * @throws IllegalStateException if the body has not been read to its end yet (or failed)
+     */
+    public Headers trailers() {
+        return trailers == null ? Headers.empty() : trailers.get();
     }
 
     /** Returns the protocol version, e.g. {@code "HTTP/1.1"}. */

@@ -8,6 +8,7 @@ import io.posthaste.StreamingResponse;
 import io.posthaste.internal.url.RequestUrl;
 import java.io.InputStream;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Lets the internal packages reach the parts of the public types that are not public API, without
@@ -43,6 +44,15 @@ public abstract class Bridge {
             String version, byte[] body, List<Response> history, JsonCodec codec,
             boolean checkJsonContentType);
 
+    /**
+     * Returns {@code response} with {@code trailers}: what its {@code trailers()} returns (for a
+     * streamed body, once read to its end).
+     */
+    public abstract Response withTrailers(Response response, Supplier<Headers> trailers);
+
+    /** Returns where {@code response}'s trailers come from, or null if it has none. */
+    public abstract Supplier<Headers> trailers(Response response);
+
     /** Creates a response whose body is still streaming in. */
     public abstract Response streamedResponse(Request request, int status, String reason,
             Headers headers, String version, InputStream body, Runnable onClose, JsonCodec codec,
@@ -73,4 +83,8 @@ public abstract class Bridge {
     /** Creates a streaming response whose closing calls {@code onClose}. */
     public abstract StreamingResponse streamingResponse(Request request, int status, String reason,
             Headers headers, String version, InputStream body, Runnable onClose);
+
+    /** Creates a streaming response whose trailers come from {@code trailers} (null: none). */
+    public abstract StreamingResponse streamingResponse(Request request, int status, String reason,
+            Headers headers, String version, InputStream body, Runnable onClose, Supplier<Headers> trailers);
 }

@@ -81,7 +81,7 @@ public final class Call {
             StreamingResponse streaming = bridge.streamingResponse(value.request(), value.status(),
                     value.reason(), value.headers(), value.version(),
                     stream != null ? stream : new ByteArrayInputStream(value.bytes()),
-                    close != null ? close : () -> { });
+                    close != null ? close : () -> { }, bridge.trailers(value));
             if (!result.complete(streaming)) {
                 streaming.close();
             }

@@ -36,6 +36,8 @@ final class ResponseBody implements Consumer<byte[]> {
     private BodyDecoder decoder;
     private final Progress download;
     private final ResponseBodyStream stream;
+    /** The trailer fields of a buffered body, or null if none came. */
+    private String[] trailers;
     /** The array being filled: the whole body when its length was known. */
     private byte[] bytes;
     private int filled;
@@ -152,6 +154,15 @@ final class ResponseBody implements Consumer<byte[]> {
         }
     }
 
+    /** The trailer fields arrived; the body ends next. Event loop. */
+    void trailers(String[] fields) {
+        if (stream != null) {
+            stream.trailers(fields);
+        } else {
+            trailers = fields;
+        }
+    }
+
     /** Returns the bytes of a buffered body, once it has {@linkplain #end() ended}. */
     byte[] bytes() {
         if (segments == null) {
@@ -180,11 +191,17 @@ final class ResponseBody implements Consumer<byte[]> {
         Bridge bridge = Bridge.get();
         Headers headers = bridge.trustedHeaders(head.headers());
         if (stream != null) {
-            return bridge.streamedResponse(spec.request(), head.status(), head.reason(), headers,
-                    head.version(), stream, stream::close, config.jsonCodec(), config.checkJsonContentType());
+            return bridge.withTrailers(bridge.streamedResponse(spec.request(), head.status(), head.reason(),
+                    headers, head.version(), stream, stream::close, config.jsonCodec(),
+                    config.checkJsonContentType()), stream::trailers);
         }
-        return bridge.response(spec.request(), head.status(), head.reason(), headers, head.version(),
-                bytes(), List.of(), config.jsonCodec(), config.checkJsonContentType());
+        Response response = bridge.response(spec.request(), head.status(), head.reason(), headers,
+                head.version(), bytes(), List.of(), config.jsonCodec(), config.checkJsonContentType());
+        if (trailers == null) {
+            return response;
+        }
+        Headers fields = bridge.trustedHeaders(trailers);
+        return bridge.withTrailers(response, () -> fields);
     }
 
     /** Frees the decoder and the buffer; idempotent. */
