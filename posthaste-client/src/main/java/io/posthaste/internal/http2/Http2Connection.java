@@ -314,6 +314,17 @@ public final class Http2Connection implements ProtocolConnection {
         handler.flush(ctx);
     }
 
+    /** The peer acknowledged our SETTINGS. */
+    void onSettingsAck() {
+        watchdog.onSettingsAck();
+    }
+
+    /** The peer did not acknowledge our SETTINGS within {@code waitedMillis}: SETTINGS_TIMEOUT. */
+    void onSettingsUnacknowledged(long waitedMillis) {
+        handler.onError(ctx, false, Http2Exception.connectionError(Http2Error.SETTINGS_TIMEOUT,
+                "the server did not acknowledge our SETTINGS within %d ms", waitedMillis));
+    }
+
     /** The peer acknowledged the PING carrying {@code payload}. */
     void onPingAck(long payload) {
         watchdog.onPingAck(payload);
