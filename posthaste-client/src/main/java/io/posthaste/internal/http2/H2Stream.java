@@ -195,7 +195,7 @@ public final class H2Stream implements Carrier {
         }
         if (stream != null && !reset && !finished()) {
             reset = true;
-            connection.reset(stream, Http2Error.CANCEL);
+            connection.writes().reset(stream, Http2Error.CANCEL);
         }
     }
 
@@ -216,7 +216,7 @@ public final class H2Stream implements Carrier {
         H2Request encoded = (H2Request) request;
         ByteBuf data = encoded.takeData();
         boolean endWithHeaders = data == null && !encoded.bodyFollows();
-        Http2Exception refused = connection.open(this, encoded.headers(), endWithHeaders, data,
+        Http2Exception refused = connection.writes().open(this, encoded.headers(), endWithHeaders, data,
                 !encoded.bodyFollows(), writer);
         if (refused != null) {
             // The stream was never created, so nothing of it reached the server.
@@ -257,7 +257,7 @@ public final class H2Stream implements Carrier {
         if (exchange == null || reset || stream == null) {
             data.release();
         } else {
-            connection.writeData(this, stream, data, last, attempt);
+            connection.writes().writeData(this, stream, data, last, attempt);
             writable = connection.isWritable(stream);
         }
         H2Upload pump = upload;

@@ -108,7 +108,7 @@ final class H2Watchdog {
             pingPayload = now;
             pingSentNanos = now;
             pingDeadline = now + timeoutNanos;
-            connection.writePing(pingPayload);
+            connection.writes().writePing(pingPayload);
         } else if (now + timeoutNanos - pingDeadline < 0) {
             pingDeadline = now + timeoutNanos;
         }
