@@ -27,17 +27,17 @@ final class PosthasteBridge extends Bridge {
     @Override
     public Response response(Request request, int status, String reason, Headers headers,
             String version, byte[] body, List<Response> history, JsonCodec codec,
-            boolean checkJsonContentType, Supplier<Timings> timings) {
+            boolean checkJsonContentType, Supplier<Timings> timings, Supplier<Headers> trailers) {
         return new Response(request, status, reason, headers, version, body, history, codec,
-                checkJsonContentType, null, null, timings);
+                checkJsonContentType, null, null, timings, trailers);
     }
 
     @Override
     public Response streamedResponse(Request request, int status, String reason, Headers headers,
             String version, InputStream body, Runnable onClose, JsonCodec codec,
-            boolean checkJsonContentType, Supplier<Timings> timings) {
+            boolean checkJsonContentType, Supplier<Timings> timings, Supplier<Headers> trailers) {
         return new Response(request, status, reason, headers, version, null, List.of(), codec,
-                checkJsonContentType, body, onClose, timings);
+                checkJsonContentType, body, onClose, timings, trailers);
     }
 
     @Override
@@ -51,6 +51,11 @@ final class PosthasteBridge extends Bridge {
             int redirects) {
         return new Timings(poolWait, dns, connect, tls, requestWrite, timeToFirstByte, bodyRead, total,
                 connectionReused, attempts, redirects);
+    }
+
+    @Override
+    public Supplier<Headers> trailers(Response response) {
+        return response.trailerSource();
     }
 
     @Override
@@ -86,7 +91,8 @@ final class PosthasteBridge extends Bridge {
     @Override
     public StreamingResponse streamingResponse(Request request, int status, String reason,
             Headers headers, String version, InputStream body, Runnable onClose,
-            Supplier<Timings> timings) {
-        return new StreamingResponse(request, status, reason, headers, version, body, onClose, timings);
+            Supplier<Timings> timings, Supplier<Headers> trailers) {
+        return new StreamingResponse(request, status, reason, headers, version, body, onClose, timings,
+                trailers);
     }
 }

@@ -51,6 +51,8 @@ public final class Response {
     private final CacheStatus cacheStatus;
     /** Makes the timings when asked (the exchange's record of them), or null: no server sent it. */
     private final Supplier<Timings> timings;
+    /** Where the trailer fields come from, or null if none came. */
+    private final Supplier<Headers> trailers;
 
     Response(Request request, int status, String reason, Headers headers, String version,
             byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType) {
@@ -62,20 +64,22 @@ public final class Response {
             byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType,
             InputStream stream, Runnable closeStream) {
         this(request, status, reason, headers, version, body, history, codec, checkJsonContentType,
-                stream, closeStream, null);
+                stream, closeStream, null, null);
     }
 
     Response(Request request, int status, String reason, Headers headers, String version,
             byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType,
-            InputStream stream, Runnable closeStream, Supplier<Timings> timings) {
+            InputStream stream, Runnable closeStream, Supplier<Timings> timings,
+            Supplier<Headers> trailers) {
         this(request, status, reason, headers, version, body, history, codec, checkJsonContentType,
-                stream, closeStream, 1, List.of(), CacheStatus.UNCACHED, timings);
+                stream, closeStream, 1, List.of(), CacheStatus.UNCACHED, timings, trailers);
     }
 
     private Response(Request request, int status, String reason, Headers headers, String version,
             byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType,
             InputStream stream, Runnable closeStream, int attempts, List<Throwable> earlierAttempts,
-            CacheStatus cacheStatus, Supplier<Timings> timings) {
+            CacheStatus cacheStatus, Supplier<Timings> timings, Supplier<Headers> trailers) {
+        this.trailers = trailers;
         this.stream = stream;
         this.closeStream = closeStream;
         this.request = request;
@@ -132,6 +136,14 @@ public final class Response {
     /** Returns the response headers. */
     public Headers headers() {
         return headers;
+    }
+
+    /**
+     * Returns the trailer fields that followed the body: an HTTP/2 trailing HEADERS block, or the
+     * trailer section of an HTTP/1.1 chunked body. Empty when none came, as on most responses.
+     */
+    public Headers trailers() {
+        return trailers == null ? Headers.empty() : trailers.get();
     }
 
     /** Returns the protocol version, e.g. {@code "HTTP/1.1"}. */
@@ -264,14 +276,15 @@ public final class Response {
 
     Response withHistory(List<Response> earlier) {
         return new Response(request, status, reason, headers, version, body, earlier, codec,
-                checkJsonContentType, stream, closeStream, attempts, earlierAttempts, cacheStatus, timings);
+                checkJsonContentType, stream, closeStream, attempts, earlierAttempts, cacheStatus, timings,
+                trailers);
     }
 
     /** Returns this response as the last of {@code attempts}, the earlier ones failing with {@code earlier}. */
     Response afterAttempts(int attempts, List<Throwable> earlier) {
         return new Response(request, status, reason, headers, version, body, history, codec,
                 checkJsonContentType, stream, closeStream, attempts, List.copyOf(earlier), cacheStatus,
-                timings);
+                timings, trailers);
     }
 
     /**
@@ -286,7 +299,8 @@ public final class Response {
     /** Returns this response as the cache reports it. */
     Response withCacheStatus(CacheStatus status) {
         return new Response(request, this.status, reason, headers, version, body, history, codec,
-                checkJsonContentType, stream, closeStream, attempts, earlierAttempts, status, timings);
+                checkJsonContentType, stream, closeStream, attempts, earlierAttempts, status, timings,
+                trailers);
     }
 
     /**
@@ -297,7 +311,7 @@ public final class Response {
     Response replayed(Request request, int status, String reason, Headers headers, String version,
             byte[] body, CacheStatus cacheStatus) {
         return new Response(request, status, reason, headers, version, body, List.of(), codec,
-                checkJsonContentType, null, null, 1, List.of(), cacheStatus, null);
+                checkJsonContentType, null, null, 1, List.of(), cacheStatus, null, null);
     }
 
     /**
@@ -315,6 +329,10 @@ public final class Response {
 
     Supplier<Timings> timingsSource() {
         return timings;
+    }
+
+    Supplier<Headers> trailerSource() {
+        return trailers;
     }
 
     int attempts() {

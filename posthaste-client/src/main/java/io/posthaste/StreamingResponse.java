@@ -39,10 +39,12 @@ public final class StreamingResponse implements AutoCloseable {
     private final Release release;
     private final Cleaner.Cleanable cleanable;
     private final Supplier<Timings> timings;
+    private final Supplier<Headers> trailers;
 
     StreamingResponse(Request request, int status, String reason, Headers headers, String version,
-            InputStream body, Runnable onClose, Supplier<Timings> timings) {
+            InputStream body, Runnable onClose, Supplier<Timings> timings, Supplier<Headers> trailers) {
         this.timings = timings;
+        this.trailers = trailers;
         this.request = request;
         this.status = status;
         this.reason = reason == null ? "" : reason;
@@ -66,6 +68,17 @@ public final class StreamingResponse implements AutoCloseable {
     /** Returns the response headers. */
     public Headers headers() {
         return headers;
+    }
+
+    /**
+     * Returns the trailer fields that followed the body (an HTTP/2 trailing HEADERS block, or the
+     * trailer section of an HTTP/1.1 chunked body), empty when none came. They arrive after the
+     * body, so they are known once the body was read to its end. Any thread.
+     *
+     * @throws IllegalStateException if the body has not been read to its end yet (or failed)
+     */
+    public Headers trailers() {
+        return trailers == null ? Headers.empty() : trailers.get();
     }
 
     /** Returns the protocol version, e.g. {@code "HTTP/1.1"}. */

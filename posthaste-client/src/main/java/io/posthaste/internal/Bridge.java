@@ -40,15 +40,24 @@ public abstract class Bridge {
     public abstract Request redirect(Request request, RequestUrl url, String method, Headers headers,
             io.posthaste.Body body);
 
-    /** Creates a buffered response whose timings {@code timings} makes. */
+    /**
+     * Creates a buffered response whose timings {@code timings} makes and whose trailers come from
+     * {@code trailers} (null: none came).
+     */
     public abstract Response response(Request request, int status, String reason, Headers headers,
             String version, byte[] body, List<Response> history, JsonCodec codec,
-            boolean checkJsonContentType, Supplier<Timings> timings);
+            boolean checkJsonContentType, Supplier<Timings> timings, Supplier<Headers> trailers);
 
-    /** Creates a response whose body is still streaming in, whose timings {@code timings} makes. */
+    /** Returns where {@code response}'s trailers come from, or null if it has none. */
+    public abstract Supplier<Headers> trailers(Response response);
+
+    /**
+     * Creates a response whose body is still streaming in, whose timings {@code timings} makes and
+     * whose trailers {@code trailers} gives once the body is read to its end.
+     */
     public abstract Response streamedResponse(Request request, int status, String reason,
             Headers headers, String version, InputStream body, Runnable onClose, JsonCodec codec,
-            boolean checkJsonContentType, Supplier<Timings> timings);
+            boolean checkJsonContentType, Supplier<Timings> timings, Supplier<Headers> trailers);
 
     /** Returns what makes the timings of {@code response}, or null if no server sent it. */
     public abstract Supplier<Timings> timingsSource(Response response);
@@ -80,8 +89,8 @@ public abstract class Bridge {
     /** Returns what {@code request} carries for the steps (interceptors, Digest, progress). */
     public abstract io.posthaste.internal.session.RequestExtras extras(Request request);
 
-    /** Creates a streaming response whose closing calls {@code onClose}. */
+    /** Creates a streaming response whose closing calls {@code onClose}; trailers may be null. */
     public abstract StreamingResponse streamingResponse(Request request, int status, String reason,
             Headers headers, String version, InputStream body, Runnable onClose,
-            Supplier<Timings> timings);
+            Supplier<Timings> timings, Supplier<Headers> trailers);
 }

@@ -8,9 +8,11 @@ import io.posthaste.testing.internal.ResponseSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +29,7 @@ final class Router implements RequestHandler {
     final BlockingQueue<RecordedRequest> recorded = new LinkedBlockingQueue<>();
     final AtomicInteger requestCount = new AtomicInteger();
     final Map<String, Endpoint> mounts = new ConcurrentHashMap<>();
+    final Queue<ReceivedReset> resets = new ConcurrentLinkedQueue<>();
     volatile Dispatcher dispatcher;
     private final Supplier<ExecutorService> dispatchExecutor;
 
@@ -77,6 +80,11 @@ final class Router implements RequestHandler {
     public void record(ReceivedRequest request) {
         requestCount.incrementAndGet();
         recorded.add(new RecordedRequest(request));
+    }
+
+    @Override
+    public void recordReset(int connectionId, int streamId, long errorCode) {
+        resets.add(new ReceivedReset(connectionId, streamId, errorCode));
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -236,6 +237,14 @@ public final class TestServer implements AutoCloseable {
         return router.requestCount.get();
     }
 
+    /**
+     * Returns the RST_STREAM frames clients sent on HTTP/2 connections so far, in the order they
+     * arrived (a snapshot; poll when asserting, frames arrive asynchronously).
+     */
+    public List<ReceivedReset> resetsReceived() {
+        return List.copyOf(router.resets);
+    }
+
     /** Returns how many TCP connections have been accepted. */
     public int connectionCount() {
         return connections.get();
@@ -278,6 +287,7 @@ public final class TestServer implements AutoCloseable {
         router.queue.clear();
         router.recorded.clear();
         router.mounts.clear();
+        router.resets.clear();
         router.dispatcher = null;
     }
 

@@ -82,7 +82,8 @@ public final class Call {
             StreamingResponse streaming = bridge.streamingResponse(value.request(), value.status(),
                     value.reason(), value.headers(), value.version(),
                     stream != null ? stream : new ByteArrayInputStream(value.bytes()),
-                    close != null ? close : () -> { }, bridge.timingsSource(value));
+                    close != null ? close : () -> { }, bridge.timingsSource(value),
+                    bridge.trailers(value));
             if (!result.complete(streaming)) {
                 streaming.close();
             }

@@ -199,6 +199,8 @@ public final class Exchange {
                 onHead(next);
             } else if (msg == BodyEnd.INSTANCE && body != null) {
                 onEnd();
+            } else if (msg instanceof ResponseTrailers trailers && body != null) {
+                body.trailers(trailers.fields());
             }
         } catch (IOException e) {
             fail(new ClientPayloadException("broken response body from " + spec.describe() + ": "

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Where a response body goes as it arrives: decoded if it is compressed, counted for progress,
@@ -36,6 +37,8 @@ final class ResponseBody implements Consumer<byte[]> {
     private BodyDecoder decoder;
     private final Progress download;
     private final ResponseBodyStream stream;
+    /** The trailer fields of a buffered body, or null if none came. */
+    private String[] trailers;
     /** The array being filled: the whole body when its length was known. */
     private byte[] bytes;
     private int filled;
@@ -152,6 +155,15 @@ final class ResponseBody implements Consumer<byte[]> {
         }
     }
 
+    /** The trailer fields arrived; the body ends next. Event loop. */
+    void trailers(String[] fields) {
+        if (stream != null) {
+            stream.trailers(fields);
+        } else {
+            trailers = fields;
+        }
+    }
+
     /** Returns the bytes of a buffered body, once it has {@linkplain #end() ended}. */
     byte[] bytes() {
         if (segments == null) {
@@ -183,10 +195,15 @@ final class ResponseBody implements Consumer<byte[]> {
         if (stream != null) {
             return bridge.streamedResponse(spec.request(), head.status(), head.reason(), headers,
                     head.version(), stream, stream::close, config.jsonCodec(), config.checkJsonContentType(),
-                    times);
+                    times, stream::trailers);
+        }
+        Supplier<Headers> trailerSource = null;
+        if (trailers != null) {
+            Headers fields = bridge.trustedHeaders(trailers);
+            trailerSource = () -> fields;
         }
         return bridge.response(spec.request(), head.status(), head.reason(), headers, head.version(),
-                bytes(), List.of(), config.jsonCodec(), config.checkJsonContentType(), times);
+                bytes(), List.of(), config.jsonCodec(), config.checkJsonContentType(), times, trailerSource);
     }
 
     /** Frees the decoder and the buffer; idempotent. */

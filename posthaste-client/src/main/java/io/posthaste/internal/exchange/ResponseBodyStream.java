@@ -1,5 +1,7 @@
 package io.posthaste.internal.exchange;
 
+import io.posthaste.Headers;
+import io.posthaste.internal.Bridge;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -33,6 +35,7 @@ final class ResponseBodyStream extends InputStream {
     private IOException failure;
     private boolean paused;
     private boolean closed;
+    private String[] trailers;
 
     ResponseBodyStream(Carrier carrier, Exchange exchange) {
         this.carrier = carrier;
@@ -56,6 +59,35 @@ final class ResponseBodyStream extends InputStream {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Keeps the trailer fields that end the body (they arrive just before {@link #end()}). Event loop. */
+    void trailers(String[] fields) {
+        lock.lock();
+        try {
+            trailers = fields;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Returns the trailer fields, empty if none came. Any thread.
+     *
+     * @throws IllegalStateException if the body has not been read to its end
+     */
+    Headers trailers() {
+        String[] fields;
+        lock.lock();
+        try {
+            if (!ended || failure != null || current != null || !pieces.isEmpty()) {
+                throw new IllegalStateException("the trailers follow the body: read it to its end first");
+            }
+            fields = trailers;
+        } finally {
+            lock.unlock();
+        }
+        return fields == null ? Headers.empty() : Bridge.get().trustedHeaders(fields);
     }
 
     /** Marks the end of the body. Event loop. */

@@ -9,6 +9,7 @@ import io.netty.handler.codec.DecoderException;
 import io.posthaste.internal.connection.Origin;
 import io.posthaste.internal.exchange.BodyEnd;
 import io.posthaste.internal.exchange.ResponseHead;
+import io.posthaste.internal.exchange.ResponseTrailers;
 import java.util.List;
 import java.util.Locale;
 
@@ -198,6 +199,7 @@ final class ResponseDecoder extends ByteToMessageDecoder {
                 remaining = Http1Syntax.parseChunkSize(in, end);
                 in.readerIndex(end + 2);
                 state = remaining == 0 ? State.TRAILERS : State.CHUNK_DATA;
+                headerCount = 0; // The head's fields were copied out: the array takes the trailers.
                 return true;
             }
             case CHUNK_DATA -> {
@@ -227,10 +229,15 @@ final class ResponseDecoder extends ByteToMessageDecoder {
                 int length = end - in.readerIndex();
                 headerBytes += length + 2;
                 if (length > 0) {
+                    // Checked and kept like header fields (RFC 9112 section 7.1.2).
                     Http1Syntax.checkTrailerLine(in, length);
+                    parseHeader(in, length);
                 }
                 in.skipBytes(length + 2);
                 if (length == 0) {
+                    if (headerCount > 0) {
+                        out.add(new ResponseTrailers(java.util.Arrays.copyOf(headers, headerCount * 2)));
+                    }
                     out.add(BodyEnd.INSTANCE);
                     state = State.IDLE;
                 }

@@ -15,13 +15,14 @@ import io.posthaste.internal.exchange.Carrier;
 import io.posthaste.internal.exchange.Exchange;
 import io.posthaste.internal.exchange.ExchangeSpec;
 import io.posthaste.internal.exchange.ResponseHead;
+import io.posthaste.internal.exchange.ResponseTrailers;
 import java.io.IOException;
 
 /**
  * One HTTP/2 stream: the {@link Carrier} of one exchange on an {@link Http2Connection}. It writes
  * the request as HEADERS and DATA, and turns what arrives on its stream into the exchange's
  * messages: interim and final heads, DATA as body pieces, END_STREAM as {@link BodyEnd}; a
- * trailer block is kept ({@link #trailers()}) and ends the body.
+ * trailer block becomes {@link ResponseTrailers} and ends the body.
  *
  * <p>Flow control follows the reader: DATA is returned to the peer's window as soon as it is
  * delivered, except while a streamed body's reader is behind ({@link #pauseReading}); those
@@ -58,7 +59,6 @@ public final class H2Stream implements Carrier {
     private long interim;
     private long lastReadNanos;
     private long checkDeadline;
-    private String[] trailers;
     private volatile boolean writable = true;
 
     H2Stream(Http2Connection connection) {
@@ -195,7 +195,7 @@ public final class H2Stream implements Carrier {
         }
         if (stream != null && !reset && !finished()) {
             reset = true;
-            connection.reset(stream, Http2Error.CANCEL);
+            connection.writes().reset(stream, Http2Error.CANCEL);
         }
     }
 
@@ -216,7 +216,7 @@ public final class H2Stream implements Carrier {
         H2Request encoded = (H2Request) request;
         ByteBuf data = encoded.takeData();
         boolean endWithHeaders = data == null && !encoded.bodyFollows();
-        Http2Exception refused = connection.open(this, encoded.headers(), endWithHeaders, data,
+        Http2Exception refused = connection.writes().open(this, encoded.headers(), endWithHeaders, data,
                 !encoded.bodyFollows(), writer);
         if (refused != null) {
             // The stream was never created, so nothing of it reached the server.
@@ -257,7 +257,7 @@ public final class H2Stream implements Carrier {
         if (exchange == null || reset || stream == null) {
             data.release();
         } else {
-            connection.writeData(this, stream, data, last, attempt);
+            connection.writes().writeData(this, stream, data, last, attempt);
             writable = connection.isWritable(stream);
         }
         H2Upload pump = upload;
@@ -272,11 +272,6 @@ public final class H2Stream implements Carrier {
         return reset || writer == null || writer.isAbandoned();
     }
 
-    /** Returns the trailer fields that ended the body, or null if none came. */
-    String[] trailers() {
-        return trailers;
-    }
-
     /** A header block arrived: a head, or the trailers. */
     void onHeaders(Http2Headers headers, boolean endOfStream, int maxFields) throws Http2Exception {
         lastReadNanos = System.nanoTime();
@@ -287,7 +282,7 @@ public final class H2Stream implements Carrier {
             return;
         }
         if (headReceived) {
-            trailers = H2Heads.fields(stream.id(), headers, maxFields);
+            current.onMessage(new ResponseTrailers(H2Heads.fields(stream.id(), headers, maxFields)));
         } else {
             ResponseHead head = H2Heads.head(stream.id(), headers, maxFields);
             if (head.isInterim()) {

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * <p>It also proves the peer alive with PING (RFC 9113 section 6.7): when a stream waited longer
  * than its read timeout ({@link #ping}), and, if a PING interval is set, whenever nothing was
  * read for that long (idle connections too). One PING is outstanding at a time; no ACK by its
- * deadline means the connection is dead ({@link Http2Connection#onPingUnanswered}).
+ * deadline means the connection is dead ({@link Http2Connection#onPingUnanswered}). Our SETTINGS
+ * unacknowledged after as long is a connection error too (SETTINGS_TIMEOUT).
  *
  * <p>Threading: event loop of the channel.
  */
@@ -32,6 +33,9 @@ final class H2Watchdog {
     private long pingSentNanos;
     private long pingDeadline;
     private boolean stopped;
+    private boolean settingsUnacknowledged;
+    private boolean settingsAcknowledged;
+    private long settingsSentNanos;
 
     /**
      * Watches {@code streams} (the connection's bound streams, a live view) on {@code channel}'s
@@ -49,11 +53,25 @@ final class H2Watchdog {
         this.pingTimeoutNanos = pingTimeoutNanos;
     }
 
-    /** The connection is ready: interval PINGs, if any, start. */
+    /**
+     * The connection is ready: interval PINGs, if any, start, and our SETTINGS (sent with the
+     * preface) must be acknowledged within the PING timeout (RFC 9113 section 6.5.3).
+     */
     void start() {
+        if (!settingsAcknowledged) {
+            settingsUnacknowledged = true;
+            settingsSentNanos = System.nanoTime();
+            checkWithin(pingTimeoutNanos);
+        }
         if (pingIntervalNanos > 0) {
             checkWithin(pingIntervalNanos);
         }
+    }
+
+    /** The peer acknowledged our SETTINGS. */
+    void onSettingsAck() {
+        settingsAcknowledged = true;
+        settingsUnacknowledged = false;
     }
 
     /** Something was read: the peer is alive for now. */
@@ -90,7 +108,7 @@ final class H2Watchdog {
             pingPayload = now;
             pingSentNanos = now;
             pingDeadline = now + timeoutNanos;
-            connection.writePing(pingPayload);
+            connection.writes().writePing(pingPayload);
         } else if (now + timeoutNanos - pingDeadline < 0) {
             pingDeadline = now + timeoutNanos;
         }
@@ -119,6 +137,14 @@ final class H2Watchdog {
         long next = 0;
         for (H2Stream stream : streams.toArray(new H2Stream[0])) {
             next = earliest(next, stream.checkIfDue(now));
+        }
+        if (settingsUnacknowledged) {
+            long deadline = settingsSentNanos + pingTimeoutNanos;
+            if (now - deadline >= 0) {
+                connection.onSettingsUnacknowledged(TimeUnit.NANOSECONDS.toMillis(now - settingsSentNanos));
+                return;
+            }
+            next = earliest(next, deadline);
         }
         if (pingOutstanding) {
             if (now - pingDeadline >= 0) {

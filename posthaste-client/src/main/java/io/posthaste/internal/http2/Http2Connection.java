@@ -1,19 +1,14 @@
 package io.posthaste.internal.http2;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
 import io.posthaste.internal.connection.ConnectionListener;
 import io.posthaste.internal.connection.Origin;
-import io.posthaste.internal.exchange.Attempt;
 import io.posthaste.internal.exchange.Carrier;
 import io.posthaste.internal.exchange.ProtocolConnection;
 import java.io.IOException;
@@ -57,6 +52,7 @@ public final class Http2Connection implements ProtocolConnection {
     private final CompletableFuture<ProtocolConnection> ready = new CompletableFuture<>();
     private final ArrayList<H2Stream> bound = new ArrayList<>();
     private ChannelHandlerContext ctx;
+    private H2Writes writes;
     private volatile int peerLimit = Integer.MAX_VALUE;
     private volatile boolean goAway;
     private volatile boolean broken;
@@ -105,6 +101,7 @@ public final class Http2Connection implements ProtocolConnection {
                 maxHeaderListSize, maxHeaders, sensitive, pingIntervalNanos, pingTimeoutNanos);
         channel.pipeline().addLast("h2", connection.handler);
         connection.ctx = channel.pipeline().context(connection.handler);
+        connection.writes = new H2Writes(connection.handler, connection.ctx, connection.frames);
         return connection.ready;
     }
 
@@ -152,6 +149,11 @@ public final class Http2Connection implements ProtocolConnection {
     @Override
     public long idleSince() {
         return idleSince;
+    }
+
+    /** Returns what writes this connection's frames. */
+    H2Writes writes() {
+        return writes;
     }
 
     Executor blocking() {
@@ -213,68 +215,6 @@ public final class Http2Connection implements ProtocolConnection {
         }
     }
 
-    /**
-     * Opens a stream for {@code carrier}: HEADERS ({@code endWithHeaders}: with END_STREAM), then
-     * the in-memory {@code data} if any ({@code lastData}: with END_STREAM), one flush. Reports
-     * the writes to {@code attempt}. Returns the error if the stream could not be created (it was
-     * then never sent), else null.
-     */
-    Http2Exception open(H2Stream carrier, Http2Headers headers, boolean endWithHeaders, ByteBuf data,
-            boolean lastData, Attempt attempt) {
-        int id = handler.connection().local().incrementAndGetNextStreamId();
-        ChannelPromise headersWritten = ctx.newPromise();
-        handler.encoder().writeHeaders(ctx, id, headers, 0, endWithHeaders, headersWritten);
-        Http2Stream stream = id > 0 ? stream(id) : null;
-        if (stream == null) {
-            if (data != null) {
-                data.release();
-            }
-            Throwable cause = headersWritten.cause();
-            return cause instanceof Http2Exception e ? e : new Http2Exception(Http2Error.REFUSED_STREAM,
-                    "no stream could be opened" + (cause == null ? "" : ": " + cause.getMessage()), cause);
-        }
-        frames.attach(stream, carrier);
-        carrier.opened(stream);
-        boolean whole = data == null && endWithHeaders;
-        headersWritten.addListener(f -> {
-            if (f.isSuccess()) {
-                attempt.onBytesMayHaveLeft();
-            }
-            if (whole || !f.isSuccess()) {
-                attempt.onWritten(f.cause());
-            }
-        });
-        if (data != null) {
-            writeData(carrier, stream, data, lastData, attempt);
-        }
-        handler.flush(ctx);
-        return null;
-    }
-
-    /** Queues {@code data} on {@code stream} behind its flow control and flushes what may go. */
-    void writeData(H2Stream carrier, Http2Stream stream, ByteBuf data, boolean last, Attempt attempt) {
-        int bytes = data.readableBytes();
-        ChannelFuture written = handler.encoder().writeData(ctx, stream.id(), data, 0, last, ctx.newPromise());
-        written.addListener(f -> {
-            if (f.isSuccess()) {
-                attempt.onActivity();
-                if (bytes > 0) {
-                    attempt.onBodyBytesWritten(bytes);
-                }
-            }
-            if (last || !f.isSuccess()) {
-                attempt.onWritten(f.cause());
-            }
-        });
-        handler.flush(ctx);
-    }
-
-    /** Resets {@code stream} with {@code error}. */
-    void reset(Http2Stream stream, Http2Error error) {
-        handler.resetStream(ctx, stream.id(), error.code(), ctx.newPromise());
-        handler.flush(ctx);
-    }
-
     /** Returns {@code bytes} a reader took to {@code stream}'s window (and the connection's). */
     void consume(Http2Stream stream, int bytes) {
         try {
@@ -308,10 +248,15 @@ public final class Http2Connection implements ProtocolConnection {
         }
     }
 
-    /** Writes a PING carrying {@code payload}. */
-    void writePing(long payload) {
-        handler.encoder().writePing(ctx, false, payload, ctx.newPromise());
-        handler.flush(ctx);
+    /** The peer acknowledged our SETTINGS. */
+    void onSettingsAck() {
+        watchdog.onSettingsAck();
+    }
+
+    /** The peer did not acknowledge our SETTINGS within {@code waitedMillis}: SETTINGS_TIMEOUT. */
+    void onSettingsUnacknowledged(long waitedMillis) {
+        handler.onError(ctx, false, Http2Exception.connectionError(Http2Error.SETTINGS_TIMEOUT,
+                "the server did not acknowledge our SETTINGS within %d ms", waitedMillis));
     }
 
     /** The peer acknowledged the PING carrying {@code payload}. */

@@ -87,6 +87,6 @@ final class FakeNext implements Interceptor {
             fields.add(headers[i], headers[i + 1]);
         }
         return Bridge.get().response(request, status, "", fields.build(), "HTTP/1.1",
-                body.getBytes(StandardCharsets.UTF_8), List.of(), JsonCodec.jackson(), false, null);
+                body.getBytes(StandardCharsets.UTF_8), List.of(), JsonCodec.jackson(), false, null, null);
     }
 }

@@ -9,6 +9,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.posthaste.internal.exchange.BodyEnd;
 import io.posthaste.internal.exchange.ResponseHead;
+import io.posthaste.internal.exchange.ResponseTrailers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +77,7 @@ class ResponseDecoderTest {
                 "3;ext=1\r\nabc\r\n", "2\r\nde\r\n0\r\nX-Trailer: t\r\n\r\n");
         assertThat(body(out)).isEqualTo("abcde");
         assertThat(out.get(out.size() - 1)).isEqualTo(BodyEnd.INSTANCE);
+        assertThat(((ResponseTrailers) out.get(out.size() - 2)).fields()).containsExactly("X-Trailer", "t");
     }
 
     @Test

@@ -109,8 +109,10 @@ final class H2Streams extends Http2FrameAdapter {
 
     @Override
     public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
-        // The client gave up on the request before sending all of it: nothing to record, as on HTTP/1.1.
+        // The client gave up on the request before sending all of it: nothing to record, as on
+        // HTTP/1.1, but the reset itself, for tests that check a cancel reached the server.
         incoming.remove(streamId);
+        handler.recordReset(connectionId, streamId, errorCode);
     }
 
     private void opened(int streamId, Http2Headers headers, boolean endOfStream) {

@@ -21,6 +21,10 @@ public interface RequestHandler {
     /** Records a request so that tests can take it. */
     void record(ReceivedRequest request);
 
+    /** Records an RST_STREAM the client sent on an HTTP/2 connection. */
+    default void recordReset(int connectionId, int streamId, long errorCode) {
+    }
+
     /** Produces the answer to a recorded request; {@code reply} may be called later, from any thread. */
     void respond(ReceivedRequest request, Consumer<ResponseSpec> reply);
 

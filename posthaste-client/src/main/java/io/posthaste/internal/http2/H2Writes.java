@@ -1,0 +1,97 @@
+package io.posthaste.internal.http2;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.posthaste.internal.exchange.Attempt;
+
+/**
+ * The frames an {@link Http2Connection} writes: a stream's HEADERS and DATA (reporting each
+ * write to the exchange's {@link Attempt}), RST_STREAM and PING, each flushed at once (the
+ * pipeline's flush consolidation batches them). Event loop of the channel.
+ */
+final class H2Writes {
+
+    private final H2Handler handler;
+    private final ChannelHandlerContext ctx;
+    private final H2Frames frames;
+
+    H2Writes(H2Handler handler, ChannelHandlerContext ctx, H2Frames frames) {
+        this.handler = handler;
+        this.ctx = ctx;
+        this.frames = frames;
+    }
+
+    /**
+     * Opens a stream for {@code carrier}: HEADERS ({@code endWithHeaders}: with END_STREAM), then
+     * the in-memory {@code data} if any ({@code lastData}: with END_STREAM), one flush. Reports
+     * the writes to {@code attempt}. Returns the error if the stream could not be created (it was
+     * then never sent), else null.
+     */
+    Http2Exception open(H2Stream carrier, Http2Headers headers, boolean endWithHeaders, ByteBuf data,
+            boolean lastData, Attempt attempt) {
+        int id = handler.connection().local().incrementAndGetNextStreamId();
+        ChannelPromise headersWritten = ctx.newPromise();
+        handler.encoder().writeHeaders(ctx, id, headers, 0, endWithHeaders, headersWritten);
+        Http2Stream stream = id > 0 ? handler.connection().stream(id) : null;
+        if (stream == null) {
+            if (data != null) {
+                data.release();
+            }
+            Throwable cause = headersWritten.cause();
+            return cause instanceof Http2Exception e ? e : new Http2Exception(Http2Error.REFUSED_STREAM,
+                    "no stream could be opened" + (cause == null ? "" : ": " + cause.getMessage()), cause);
+        }
+        frames.attach(stream, carrier);
+        carrier.opened(stream);
+        boolean whole = data == null && endWithHeaders;
+        headersWritten.addListener(f -> {
+            if (f.isSuccess()) {
+                attempt.onBytesMayHaveLeft();
+            }
+            if (whole || !f.isSuccess()) {
+                attempt.onWritten(f.cause());
+            }
+        });
+        if (data != null) {
+            writeData(carrier, stream, data, lastData, attempt);
+        }
+        handler.flush(ctx);
+        return null;
+    }
+
+    /** Queues {@code data} on {@code stream} behind its flow control and flushes what may go. */
+    void writeData(H2Stream carrier, Http2Stream stream, ByteBuf data, boolean last, Attempt attempt) {
+        int bytes = data.readableBytes();
+        ChannelFuture written = handler.encoder().writeData(ctx, stream.id(), data, 0, last, ctx.newPromise());
+        written.addListener(f -> {
+            if (f.isSuccess()) {
+                attempt.onActivity();
+                if (bytes > 0) {
+                    attempt.onBodyBytesWritten(bytes);
+                }
+            }
+            if (last || !f.isSuccess()) {
+                attempt.onWritten(f.cause());
+            }
+        });
+        handler.flush(ctx);
+    }
+
+    /** Resets {@code stream} with {@code error}. */
+    void reset(Http2Stream stream, Http2Error error) {
+        handler.resetStream(ctx, stream.id(), error.code(), ctx.newPromise());
+        handler.flush(ctx);
+    }
+
+    /** Writes a PING carrying {@code payload}. */
+    void writePing(long payload) {
+        handler.encoder().writePing(ctx, false, payload, ctx.newPromise());
+        handler.flush(ctx);
+    }
+}
