@@ -41,6 +41,14 @@ public final class Attempt {
     private static final int MAX_SILENT_RETRIES = 2;
 
     /**
+     * Attempts made again because the server said it never processed the request (HTTP/2's
+     * REFUSED_STREAM, a stream above GOAWAY's last stream id). Counted apart from the silent
+     * retries: each such bounce is proven harmless, and a busy server may refuse a few in a row,
+     * but a server that refuses everything must not keep a call going either.
+     */
+    static final int MAX_BOUNCES = 8;
+
+    /**
      * Interim (1xx) heads are bounded by bytes and time, not by count: a server may send
      * {@code 102 Processing} every few seconds through a long operation, while a flood of them
      * is cut off. They may take this many bytes, plus {@link #INTERIM_BYTES_PER_SECOND} for each
@@ -67,6 +75,7 @@ public final class Attempt {
     private boolean oneShotBodyBegun;
     private boolean reusedConnection;
     private int silentRetries;
+    private int bounces;
     private Throwable failure;
     private long startNanos;
     private volatile long lastActivityNanos;
@@ -311,18 +320,29 @@ public final class Attempt {
      * alone proves nothing: a server may read a request and then abort the connection. A request
      * the server said it never processed ({@link Carrier#unprocessed}: HTTP/2's REFUSED_STREAM,
      * or a stream above GOAWAY's last stream id) goes again whatever its method, on any
-     * connection, unless a one-shot body was begun. At most {@value #MAX_SILENT_RETRIES} times.
+     * connection, unless a one-shot body was begun, at most {@value #MAX_BOUNCES} times; the
+     * others at most {@value #MAX_SILENT_RETRIES} times.
      */
     boolean mayGoAgain(boolean refusedUnread) {
+        if (unprocessed()) {
+            return bounces < MAX_BOUNCES && !oneShotBodyBegun;
+        }
         if (silentRetries >= MAX_SILENT_RETRIES) {
             return false;
-        }
-        if (carrier != null && carrier.unprocessed()) {
-            return !oneShotBodyBegun;
         }
         return bytesMayHaveLeft
                 ? reusedConnection && (spec.retryable() || !spec.isOneShot() && refusedUnread)
                 : !oneShotBodyBegun;
+    }
+
+    /** Returns whether the server said it never processed this attempt's request. */
+    boolean unprocessed() {
+        return carrier != null && carrier.unprocessed();
+    }
+
+    /** Returns how many attempts the server bounced unprocessed before this one. */
+    int bounces() {
+        return bounces;
     }
 
     /**
@@ -339,9 +359,16 @@ public final class Attempt {
         return carrier != null && carrier.receivedBytes() == 0 && !mayGoAgain(false) && mayGoAgain(true);
     }
 
-    /** Ends the attempt, for the next one on a new connection; what one-shot bodies lost stays. */
-    void retry() {
-        silentRetries++;
+    /**
+     * Ends the attempt, for the next one on a new connection; what one-shot bodies lost stays.
+     * {@code bounced}: the server said it never processed this one (see {@link #unprocessed}).
+     */
+    void retry(boolean bounced) {
+        if (bounced) {
+            bounces++;
+        } else {
+            silentRetries++;
+        }
         stop();
         state = State.NOT_STARTED;
         carrier = null;

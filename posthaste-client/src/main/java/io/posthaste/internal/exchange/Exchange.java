@@ -156,9 +156,11 @@ public final class Exchange {
         if (result.isDone() || answered()) {
             return;
         }
+        boolean unprocessed = attempt.unprocessed();
         if (!attempt.mayGoAgain(attempt.refusedUnread())) {
-            fail(failures.translate(spec, cause, ClientTimeoutException.Phase.CONNECT,
-                    attempt.bytesMayHaveLeft()));
+            fail(unprocessed ? Failures.unprocessed(spec, cause, attempt.bounces() + 1,
+                    attempt.oneShotBodyBegun()) : failures.translate(spec, cause,
+                    ClientTimeoutException.Phase.CONNECT, attempt.bytesMayHaveLeft()));
             return;
         }
         Carrier on = carrier;
@@ -167,7 +169,7 @@ public final class Exchange {
         }
         attempt.giveBack(false);
         carrier = null;
-        attempt.retry();
+        attempt.retry(unprocessed);
         moveTo(ExchangePhase.ACQUIRING);
         attempt.acquire(true);
     }

@@ -107,6 +107,19 @@ public final class Failures {
                 cause, false, mayHaveBeenProcessed);
     }
 
+    /**
+     * The failure of a request the server said it never processed ({@code cause}: its REFUSED_STREAM
+     * or GOAWAY) and that cannot go again: it was bounced {@code attempts} times, or its one-shot
+     * body was begun and cannot be sent twice. It is safe to send again.
+     */
+    static ClientConnectionException unprocessed(ExchangeSpec spec, Throwable cause, int attempts,
+            boolean oneShotBodyBegun) {
+        return new ClientConnectionException(spec.describe() + ": " + simpleMessage(cause)
+                + (oneShotBodyBegun ? " (the request was not processed, but its one-shot body cannot be sent again)"
+                        : " (the request was not processed; gave up after " + attempts + " attempts)"),
+                cause, false, false);
+    }
+
     private static NotSslRecordException notTls(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof NotSslRecordException record) {
