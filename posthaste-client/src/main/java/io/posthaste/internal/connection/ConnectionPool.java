@@ -294,16 +294,22 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
             return;
         }
         PoolWaiter<S, C> handTo;
-        List<C> toClose = new ArrayList<>(0);
-        List<PoolOrigin<K, S, C>> toConnect = new ArrayList<>(0);
+        List<C> toClose;
+        List<PoolOrigin<K, S, C>> toConnect;
         lock.lock();
         try {
-            handTo = ledger.release(key, connection, reusable, scheduler.nanoTime(), toClose, toConnect);
+            handTo = ledger.release(key, connection, reusable, scheduler.nanoTime());
+            toClose = ledger.takeUnusable();
+            toConnect = ledger.takeAdmitted();
         } finally {
             lock.unlock();
         }
-        toClose.forEach(Pooled::close);
-        toConnect.forEach(admission::connectForWaiter);
+        if (toClose != null) {
+            toClose.forEach(Pooled::close);
+        }
+        if (toConnect != null) {
+            toConnect.forEach(admission::connectForWaiter);
+        }
         if (handTo != null && !handTo.complete(connection)) {
             // The waiter gave up in the meantime: the next one (or the idle list) gets it.
             release(key, connection, true);

@@ -31,8 +31,14 @@ final class PoolLedger<K, S, C extends ConnectionPool.Pooled> {
     private final Map<K, PoolOrigin<K, S, C>> origins = new HashMap<>();
     private int totalAllocated;
     private boolean closed;
-    /** Unusable connections pollIdle forgot; made only when one is met. */
+    /**
+     * Connections forgotten under the lock for the pool to close outside it (unusable idle ones
+     * pollIdle met, one released unreusable); made only when one is met, as the common release
+     * and poll forget none.
+     */
     private List<C> unusable;
+    /** Origins whose waiters a release admitted to connect; made only when one is admitted. */
+    private List<PoolOrigin<K, S, C>> admitted;
 
     /**
      * @param onRest runs (under the lock) when a connection starts to rest, idle: the pool's
@@ -201,11 +207,25 @@ final class PoolLedger<K, S, C extends ConnectionPool.Pooled> {
         return unusable;
     }
 
-    /** Returns the connections {@link #pollIdle} forgot, for the pool to close; null if none. */
+    /** Returns the connections {@link #pollIdle} or {@link #release} forgot, for the pool to close; null if none. */
     List<C> takeUnusable() {
         List<C> taken = unusable;
         unusable = null;
         return taken == null || taken.isEmpty() ? null : taken;
+    }
+
+    /** Returns the origins whose waiters {@link #release} admitted to connect; null if none. */
+    List<PoolOrigin<K, S, C>> takeAdmitted() {
+        List<PoolOrigin<K, S, C>> taken = admitted;
+        admitted = null;
+        return taken == null || taken.isEmpty() ? null : taken;
+    }
+
+    private List<PoolOrigin<K, S, C>> admitted() {
+        if (admitted == null) {
+            admitted = new ArrayList<>(1);
+        }
+        return admitted;
     }
 
     /** Takes the newest usable idle connection of {@code origin}, or null; unusable ones go to {@code toClose}. */
@@ -223,30 +243,31 @@ final class PoolLedger<K, S, C extends ConnectionPool.Pooled> {
 
     /**
      * An HTTP/1.1-style {@code connection} to {@code key} comes back. Returns the waiter to hand
-     * it to, or null: then it rests idle (stamped {@code now}), or is added to {@code toClose} —
-     * if it is not {@code reusable}, or a waiter of another origin is held back only by the
-     * total cap (this connection is that room) — and waiters may connect.
+     * it to, or null: then it rests idle (stamped {@code now}), or is forgotten for the pool to
+     * close ({@link #takeUnusable}) — if it is not {@code reusable}, or a waiter of another origin
+     * is held back only by the total cap (this connection is that room) — and waiters may
+     * connect ({@link #takeAdmitted}). The common case, a connection resting or handed on, makes
+     * no garbage.
      */
-    PoolWaiter<S, C> release(K key, C connection, boolean reusable, long now, List<C> toClose,
-            List<PoolOrigin<K, S, C>> toConnect) {
+    PoolWaiter<S, C> release(K key, C connection, boolean reusable, long now) {
         PoolOrigin<K, S, C> origin = origins.get(key);
         if (origin == null) {
-            toClose.add(connection);
+            unusable().add(connection);
             return null;
         }
         if (!reusable || closed || !connection.isUsable()) {
             forget(origin);
-            toClose.add(connection);
+            unusable().add(connection);
             if (hasWaiters()) {
-                admitWaiters(toConnect);
+                admitWaiters(admitted());
             }
             return null;
         }
         PoolWaiter<S, C> handTo = origin.waiters.pollFirst();
         if (handTo == null && isAtTotalCap() && hasWaiterHeldBackByTotalCap()) {
             forget(origin);
-            toClose.add(connection);
-            admitWaiters(toConnect);
+            unusable().add(connection);
+            admitWaiters(admitted());
         } else if (handTo == null) {
             origin.idle.addFirst(connection);
             connection.idleSince(now);
