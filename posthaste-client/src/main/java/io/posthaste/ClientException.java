@@ -1,6 +1,7 @@
 package io.posthaste;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The root of every failure Posthaste reports. Unchecked and sealed: a caller can catch this one
@@ -24,6 +25,8 @@ public abstract sealed class ClientException extends RuntimeException
 
     /** Set once, before the exception reaches the caller (the future's completion publishes it). */
     private int attempts = 1;
+    /** Makes the failed call's timings when asked, or null: it never reached the network. */
+    private transient Supplier<Timings> timings;
 
     ClientException(String message, Throwable cause) {
         super(message, cause);
@@ -35,6 +38,31 @@ public abstract sealed class ClientException extends RuntimeException
      */
     public int attempts() {
         return attempts;
+    }
+
+    /**
+     * Returns where the time of the failed call went, as {@link Response#timings()} does for an
+     * answered one: the last exchange's waiting for a connection, DNS, connect, TLS, writing and
+     * waiting for the head, up to the failure, and the whole call's total, attempts and
+     * redirects. Zeros and no attempts for a failure that never reached the network: an
+     * invalid request, or one that failed before it asked the pool for a connection. A
+     * {@link ClientResponseException} reports its response's timings.
+     */
+    public Timings timings() {
+        Supplier<Timings> source = timings;
+        return source == null ? Timings.NONE : source.get();
+    }
+
+    /** Returns what makes the timings, or null. */
+    Supplier<Timings> timingsSource() {
+        return timings;
+    }
+
+    /** Records what makes this failure's timings, unless an earlier exchange already did. */
+    void timedBy(Supplier<Timings> source) {
+        if (timings == null) {
+            timings = source;
+        }
     }
 
     /** Returns the message, ending with {@code (after N attempts)} when the call was retried. */

@@ -64,6 +64,7 @@ public sealed class ClientResponseException extends ClientException permits Cont
 
     ClientResponseException(Response response, String message) {
         super(message, null);
+        timedBy(response.timingsSource());
         this.status = response.status();
         this.reason = response.reason();
         this.headers = response.headers();

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -175,6 +176,16 @@ public final class ClientSession implements AutoCloseable {
     /** Returns a snapshot of the connection pool. */
     public PoolStats poolStats() {
         return exchanger.stats();
+    }
+
+    /**
+     * Returns a snapshot of the connection pool per origin, keyed {@code scheme://host:port}
+     * (e.g. {@code https://api.example.com:443}), for each origin that holds a connection (open,
+     * being opened or resting) or has calls waiting for one; the figures add up to
+     * {@link #poolStats()} (each read apart, so only roughly while calls are under way).
+     */
+    public Map<String, PoolStats> poolStatsByOrigin() {
+        return exchanger.statsByOrigin();
     }
 
     /** Returns the session's cookie jar. */

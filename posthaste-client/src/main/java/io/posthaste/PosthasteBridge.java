@@ -46,6 +46,16 @@ final class PosthasteBridge extends Bridge {
     }
 
     @Override
+    public Supplier<Timings> timingsSource(ClientException failure) {
+        return failure.timingsSource();
+    }
+
+    @Override
+    public void timedBy(ClientException failure, Supplier<Timings> timings) {
+        failure.timedBy(timings);
+    }
+
+    @Override
     public Timings timings(long poolWait, long dns, long connect, long tls, long requestWrite,
             long timeToFirstByte, long bodyRead, long total, boolean connectionReused, int attempts,
             int redirects) {

@@ -154,4 +154,38 @@ class TimingsTest {
                     .contains("ttfb ").contains("total ").contains("new connection, attempts 1, redirects 0]");
         }
     }
+
+    @Test
+    void aCallThatTimesOutWaitingForTheHeadCarriesItsTimingsOnTheException() {
+        try (TestServer server = TestServer.start(); ClientSession session = ClientSession.create()) {
+            server.enqueue(MockResponse.builder().body("late").headersDelay(Duration.ofSeconds(2)).build());
+
+            ClientTimeoutException failure = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    ClientTimeoutException.class, () -> session.get(server.url("/slow"))
+                            .timeouts(Timeouts.builder().read(DELAY).build()).send());
+
+            Timings timings = failure.timings();
+            assertThat(timings.connectionReused()).isFalse();
+            assertThat(timings.connect()).isPositive();
+            assertThat(timings.timeToFirstByte()).as("no head came").isZero();
+            assertThat(timings.total()).isGreaterThanOrEqualTo(DELAY);
+            assertThat(timings.attempts()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRaisedStatusCarriesItsResponsesTimingsAndAnInvalidRequestNone() {
+        try (TestServer server = TestServer.start(); ClientSession session = ClientSession.create()) {
+            server.enqueue(MockResponse.builder().status(503).headersDelay(DELAY).build());
+
+            ClientResponseException raised = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    ClientResponseException.class, () -> session.get(server.url("/down")).send());
+            InvalidRequestException invalid = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    InvalidRequestException.class, () -> session.get("ftp://example.com/").send());
+
+            assertThat(raised.timings().timeToFirstByte()).isGreaterThanOrEqualTo(DELAY);
+            assertThat(raised.timings().total()).isGreaterThanOrEqualTo(DELAY);
+            assertThat(invalid.timings()).isEqualTo(Timings.NONE);
+        }
+    }
 }

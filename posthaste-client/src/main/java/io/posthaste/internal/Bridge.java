@@ -1,5 +1,6 @@
 package io.posthaste.internal;
 
+import io.posthaste.ClientException;
 import io.posthaste.Headers;
 import io.posthaste.JsonCodec;
 import io.posthaste.Request;
@@ -61,6 +62,12 @@ public abstract class Bridge {
 
     /** Returns what makes the timings of {@code response}, or null if no server sent it. */
     public abstract Supplier<Timings> timingsSource(Response response);
+
+    /** Returns what makes the timings of {@code failure}, or null if it never reached the network. */
+    public abstract Supplier<Timings> timingsSource(ClientException failure);
+
+    /** Records that {@code timings} makes the timings of {@code failure}, unless something already does. */
+    public abstract void timedBy(ClientException failure, Supplier<Timings> timings);
 
     /** Creates timings of these phases (nanoseconds) and counts. */
     public abstract Timings timings(long poolWait, long dns, long connect, long tls, long requestWrite,

@@ -29,7 +29,11 @@ final class ConnectionTimers implements EventListener {
     private final Starts connects = new Starts();
     private final Starts handshakes = new Starts();
 
-    ConnectionTimers(MeterRegistry registry, Tags common) {
+    private final Runnable onConnected;
+
+    /** {@code onConnected} runs after each connection opened, on the thread that reports it. */
+    ConnectionTimers(MeterRegistry registry, Tags common, Runnable onConnected) {
+        this.onConnected = onConnected;
         this.connected = timer(registry, CONNECT, "TCP connects", common, "SUCCESS");
         this.connectFailed = timer(registry, CONNECT, "TCP connects", common, "FAILURE");
         this.handshaken = timer(registry, TLS, "TLS handshakes", common, "SUCCESS");
@@ -46,7 +50,10 @@ final class ConnectionTimers implements EventListener {
     public void onEvent(Event event) {
         switch (event.type()) {
             case CONNECT_START -> connects.start(event.target(), event.nanoTime());
-            case CONNECT_END -> connects.end(event, connected);
+            case CONNECT_END -> {
+                connects.end(event, connected);
+                onConnected.run();
+            }
             case CONNECT_FAILED -> connects.end(event, connectFailed);
             case TLS_START -> handshakes.start(event.target(), event.nanoTime());
             case TLS_END -> handshakes.end(event, event.failure() == null ? handshaken : handshakeFailed);

@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.Tags;
 import io.posthaste.ClientSession;
 import io.posthaste.EventListener;
 import io.posthaste.Interceptor;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Micrometer metrics for Posthaste sessions. What it records, always with the common
@@ -25,9 +27,12 @@ import java.util.Objects;
  *     io.posthaste.RequestBuilder#stream() streamed} call, the time ends when the head arrives.</li>
  * <li>{@code posthaste.pool.connections} (gauge, tag {@code state}: {@code leased}, {@code idle},
  *     {@code connecting}) and {@code posthaste.pool.pending} (gauge: calls waiting for a
- *     connection), per session, from {@link ClientSession#poolStats()}, once
- *     {@link #bindPool(ClientSession, String)} is called. The public API gives session-wide
- *     figures only, so the gauges are per session (tag {@code session}), not per origin.</li>
+ *     connection), per session (tag {@code session}), from {@link ClientSession#poolStats()}, once
+ *     {@link #bindPool(ClientSession, String)} is called; and the same per origin,
+ *     {@code posthaste.pool.origin.connections} and {@code posthaste.pool.origin.pending} (tags
+ *     {@code session} and {@code origin}, e.g. {@code https://api.example.com:443}), from
+ *     {@link ClientSession#poolStatsByOrigin()}, registered as each origin is first connected to
+ *     — unless {@link Builder#hostTag(boolean)} is off, as origins are then not bounded.</li>
  * <li>{@code posthaste.connect} (timer, tag {@code outcome}: {@code SUCCESS} or {@code FAILURE}):
  *     one per TCP connect, so its count is the number of connections opened; and
  *     {@code posthaste.tls.handshake} (timer, same tag): one per TLS handshake. Both come from the
@@ -57,12 +62,16 @@ public final class PosthasteMetrics {
     private final Tags tags;
     private final RequestTimer requestTimer;
     private final ConnectionTimers connectionTimers;
+    private final boolean originGauges;
+    /** The per-origin gauges of each bound session, refreshed after each new connection. */
+    private final List<OriginGauges> bound = new CopyOnWriteArrayList<>();
 
     private PosthasteMetrics(Builder builder) {
         this.registry = builder.registry;
         this.tags = builder.tags;
         this.requestTimer = new RequestTimer(registry, tags, builder.hostTag);
-        this.connectionTimers = new ConnectionTimers(registry, tags);
+        this.connectionTimers = new ConnectionTimers(registry, tags, this::refreshOrigins);
+        this.originGauges = builder.hostTag;
     }
 
     /** Returns metrics recorded in {@code registry}, with no common tags. */
@@ -103,8 +112,18 @@ public final class PosthasteMetrics {
      * session under its own name (Micrometer keeps the first gauge of a given name and tags).
      */
     public void bindPool(ClientSession session, String name) {
-        PoolGauges.register(registry, tags.and("session", Objects.requireNonNull(name, "name")),
-                Objects.requireNonNull(session, "session"));
+        Tags sessionTags = tags.and("session", Objects.requireNonNull(name, "name"));
+        PoolGauges.register(registry, sessionTags, Objects.requireNonNull(session, "session"));
+        if (originGauges) {
+            OriginGauges gauges = new OriginGauges(registry, sessionTags, session);
+            gauges.refresh();
+            bound.add(gauges);
+        }
+    }
+
+    /** A connection opened: its origin may be new to a bound session. Forgets collected sessions. */
+    private void refreshOrigins() {
+        bound.removeIf(gauges -> !gauges.refresh());
     }
 
     /** Configures {@link PosthasteMetrics}; not thread-safe. */

@@ -4,10 +4,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.http.Outcome;
+import io.posthaste.ClientException;
 import io.posthaste.Interceptor;
 import io.posthaste.Request;
 import io.posthaste.Response;
+import io.posthaste.Timings;
 import io.posthaste.UriTemplate;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -16,13 +19,16 @@ import java.util.concurrent.CompletionException;
  * request and its final response (or failure) whatever happened below it. The future it hands
  * back completes exactly once, on success, failure and cancellation alike, and so records once.
  *
- * <p>When responses carry their timings (issue 17, point 1), this is where the pool wait goes:
- * a {@code posthaste.pool.acquire} timer recorded from {@code response.timings().poolWait()}
- * (and from the failure's timings), next to the request timer.
+ * <p>It also records {@code posthaste.pool.acquire}, a timer with a percentile histogram of how
+ * long the call's last exchange waited for a connection from the pool (not counting opening a
+ * new one), from {@code response.timings().poolWait()} or the failure's
+ * {@link io.posthaste.ClientException#timings()}; a call that never asked the pool (an invalid
+ * request, a response an interceptor made) records none.
  */
 final class RequestTimer implements Interceptor {
 
     static final String NAME = "http.client.requests";
+    static final String POOL_ACQUIRE = "posthaste.pool.acquire";
     private static final String NONE = "none";
 
     private final MeterRegistry registry;
@@ -65,5 +71,17 @@ final class RequestTimer implements Interceptor {
                 .description("Time of HTTP client calls, from the call to the final response")
                 .tags(tags)
                 .register(registry));
+        Timings timings = response != null ? response.timings()
+                : cause instanceof ClientException e ? e.timings() : null;
+        if (timings != null && timings.attempts() > 0) {
+            Timer.builder(POOL_ACQUIRE)
+                    .description("Time calls waited for a connection from the pool")
+                    .tags(common.and("client.name", host != null ? host : NONE))
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(30))
+                    .register(registry)
+                    .record(timings.poolWait());
+        }
     }
 }

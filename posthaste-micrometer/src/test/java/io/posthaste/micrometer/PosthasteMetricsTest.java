@@ -144,6 +144,58 @@ class PosthasteMetricsTest {
     }
 
     @Test
+    void originGaugesShowEachOriginsConnectionsApart() throws IOException {
+        try (TestServer other = TestServer.start()) {
+            session.get(other.url("/get")).send();
+            String busy = "http://127.0.0.1:" + server.port();
+            String quiet = "http://127.0.0.1:" + other.port();
+            try (StreamingResponse open = session.get(server.url("/get")).stream()) {
+                PrometheusScrape scrape = scrape();
+                assertThat(scrape.sum("posthaste_pool_origin_connections",
+                        Map.of("session", "main", "origin", busy, "state", "leased"))).isEqualTo(1);
+                assertThat(scrape.sum("posthaste_pool_origin_connections",
+                        Map.of("session", "main", "origin", quiet, "state", "leased"))).isZero();
+                assertThat(scrape.sum("posthaste_pool_origin_connections",
+                        Map.of("session", "main", "origin", quiet, "state", "idle"))).isEqualTo(1);
+                assertThat(scrape.sum("posthaste_pool_origin_pending", Map.of("origin", busy))).isZero();
+                open.body().readAllBytes();
+            }
+        }
+    }
+
+    @Test
+    void noOriginGaugesWhenHostsAreNotBounded() {
+        PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PosthasteMetrics unbounded = PosthasteMetrics.builder(own).hostTag(false).build();
+        try (ClientSession crawler = unbounded.instrument(ClientSession.builder()).build()) {
+            unbounded.bindPool(crawler, "crawler");
+            crawler.get(server.url("/get")).send();
+
+            PrometheusScrape scrape = new PrometheusScrape(own.scrape());
+            assertThat(scrape.sum("posthaste_pool_connections", Map.of("session", "crawler", "state", "idle")))
+                    .isEqualTo(1);
+            assertThat(own.scrape()).doesNotContain("posthaste_pool_origin_connections");
+        } finally {
+            own.close();
+        }
+    }
+
+    @Test
+    void aCallThatWaitedForTheOnlyConnectionRecordsItsPoolWait() {
+        try (ClientSession single = metrics.instrument(ClientSession.builder().maxConnectionsPerOrigin(1)).build()) {
+            CompletableFuture<Response> first = single.get(server.url("/delay/0.3")).sendAsync();
+            CompletableFuture<Response> second = single.get(server.url("/get")).sendAsync();
+            first.join();
+            second.join();
+
+            PrometheusScrape scrape = scrape();
+            assertThat(scrape.sum("posthaste_pool_acquire_seconds_count")).isEqualTo(2);
+            assertThat(scrape.sum("posthaste_pool_acquire_seconds_max")).isGreaterThanOrEqualTo(0.2);
+            assertThat(scrape.text()).contains("posthaste_pool_acquire_seconds_bucket");
+        }
+    }
+
+    @Test
     void connectsAndTlsHandshakesAreTimedOncePerConnection() {
         // HTTP/2 over TLS: both calls share one connection whichever thread makes them.
         try (TestServer tls = TestServer.builder().tls().http2().start();
@@ -185,6 +237,9 @@ class PosthasteMetricsTest {
 
         PrometheusScrape scrape = scrape();
         assertThat(scrape.sum(REQUESTS)).isEqualTo(calls);
+        assertThat(scrape.sum("posthaste_pool_acquire_seconds_count"))
+                .as("every call that reached the pool but the cancelled one, whose failure has no timings")
+                .isEqualTo(calls - 1);
         Path out = Path.of("target", "observability", "prometheus-scrape.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, scrape.text());

@@ -1,5 +1,6 @@
 package io.posthaste.internal.chain;
 
+import io.posthaste.ClientException;
 import io.posthaste.ClientResponseException;
 import io.posthaste.Event;
 import io.posthaste.EventListener;
@@ -183,6 +184,15 @@ public final class Call {
             }
         }
 
+        /** Records the call's totals on the timings of {@code failure}, if it reached the network. */
+        void over(Throwable failure) {
+            if (failure instanceof ClientException e
+                    && Bridge.get().timingsSource(e) instanceof ExchangeTimes times) {
+                int redirects = e instanceof ClientResponseException raised ? raised.history().size() : 0;
+                times.callOver(startNanos, System.nanoTime(), attempts, redirects);
+            }
+        }
+
         @Override
         public Holding holding(Request request, int status, boolean hasLocation) {
             if (Redirects.follows(request, status, hasLocation)) {
@@ -221,6 +231,7 @@ public final class Call {
             if (failure != null) {
                 Throwable cause = unwrap(failure);
                 int status = cause instanceof ClientResponseException raised ? raised.status() : 0;
+                state.over(cause);
                 Events.emit(events, Event.Type.CALL_FAILED, request, null, status, 0, cause);
                 completeExceptionally(cause);
             } else {

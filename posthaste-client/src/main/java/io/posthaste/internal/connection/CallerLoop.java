@@ -207,7 +207,7 @@ public final class CallerLoop<C extends Connection> implements ConnectionSource<
         connection.idleSince(System.nanoTime());
         C previous = unkeep(connection.origin());
         idle.put(connection.origin(), connection);
-        owners.keptIdle(1);
+        owners.keptIdle(connection.origin(), 1);
         if (previous != null && previous != connection) {
             discard(previous);
         }
@@ -270,7 +270,7 @@ public final class CallerLoop<C extends Connection> implements ConnectionSource<
     private C unkeep(Origin origin) {
         C kept = idle.remove(origin);
         if (kept != null) {
-            owners.keptIdle(-1);
+            owners.keptIdle(origin, -1);
         }
         return kept;
     }

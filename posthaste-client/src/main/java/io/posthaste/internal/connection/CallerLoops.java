@@ -28,6 +28,8 @@ public final class CallerLoops<C extends Connection> {
     private final int maxLoops;
     private final Map<Thread, CallerLoop<C>> loops = new ConcurrentHashMap<>();
     private final AtomicInteger keptIdle = new AtomicInteger();
+    /** The same, by origin: a loop's kept connection counts toward its origin's idle ones. */
+    private final Map<Origin, AtomicInteger> keptIdleByOrigin = new ConcurrentHashMap<>();
     /** Until when no new loop is made, because requests had to wait for a place (nanoTime). */
     private volatile long crowdedUntilNanos = System.nanoTime();
     private volatile boolean closing;
@@ -70,13 +72,20 @@ public final class CallerLoops<C extends Connection> {
     }
 
     /** Counts connections kept idle by the loops (they are idle, not leased, in the pool's stats). */
-    void keptIdle(int delta) {
+    void keptIdle(Origin origin, int delta) {
         keptIdle.addAndGet(delta);
+        keptIdleByOrigin.computeIfAbsent(origin, o -> new AtomicInteger()).addAndGet(delta);
     }
 
     /** Returns how many connections the loops keep idle. */
     public int keptIdle() {
         return keptIdle.get();
+    }
+
+    /** Returns how many connections to {@code origin} the loops keep idle. */
+    public int keptIdle(Origin origin) {
+        AtomicInteger kept = keptIdleByOrigin.get(origin);
+        return kept == null ? 0 : kept.get();
     }
 
     boolean isClosing() {

@@ -3,6 +3,7 @@ package io.posthaste.internal.connection;
 import io.posthaste.internal.connection.MultiplexedLeases.Handout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -352,6 +353,16 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
         }
         connection.close();
         toConnect.forEach(admission::connectForWaiter);
+    }
+
+    /** Returns the current counters of each origin that holds a connection, a place or a waiter. */
+    public Map<K, Stats> statsByOrigin() {
+        lock.lock();
+        try {
+            return ledger.statsByOrigin();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Returns the current counters. */

@@ -3,6 +3,7 @@ package io.posthaste.internal.connection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -344,6 +345,22 @@ final class PoolLedger<K, S, C extends ConnectionPool.Pooled> {
             waiting += origin.waiters.size();
         }
         return new ConnectionPool.Stats(totalAllocated - idle - connecting, idle, connecting, waiting);
+    }
+
+    /**
+     * Returns the counters of each origin holding a place or a waiter, by key: its leased ones
+     * are its places neither resting nor connecting (reserved places included).
+     */
+    Map<K, ConnectionPool.Stats> statsByOrigin() {
+        Map<K, ConnectionPool.Stats> byOrigin = new LinkedHashMap<>();
+        for (PoolOrigin<K, S, C> origin : origins.values()) {
+            if (origin.allocated > 0 || !origin.waiters.isEmpty()) {
+                int idle = origin.resting();
+                byOrigin.put(origin.key, new ConnectionPool.Stats(origin.allocated - idle - origin.connecting,
+                        idle, origin.connecting, origin.waiters.size()));
+            }
+        }
+        return byOrigin;
     }
 
     /**

@@ -9,6 +9,7 @@ import io.posthaste.ClientTimeoutException;
 import io.posthaste.Event;
 import io.posthaste.EventListener;
 import io.posthaste.Response;
+import io.posthaste.internal.Bridge;
 import io.posthaste.internal.body.BodyKind;
 import io.posthaste.internal.connection.ConnectionPool;
 import io.posthaste.internal.connection.ConnectionSource;
@@ -310,6 +311,9 @@ public final class Exchange {
      * released before the caller is woken, so a caller that sees the failure finds the pool whole.
      */
     void fail(ClientException error) {
+        if (times.began()) {
+            Bridge.get().timedBy(error, times);
+        }
         ResponseBodyStream stream = body == null ? null : body.stream();
         if (stream != null) {
             stream.fail(new IOException(error.getMessage(), error));

@@ -45,6 +45,11 @@ public final class ExchangeTimes implements Supplier<Timings> {
         attempts++;
     }
 
+    /** Returns whether an attempt began: it asked for a connection. */
+    boolean began() {
+        return attempts > 0;
+    }
+
     /** A connection was handed to the attempt, at {@code nanos}. */
     void acquired(long nanos) {
         acquired = nanos;

@@ -3,6 +3,7 @@ package io.posthaste.internal.exchange;
 import io.posthaste.PoolStats;
 import io.posthaste.Request;
 import io.posthaste.Response;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** Sends one request over the network and hands back what came back: the end of the chain. */
@@ -32,6 +33,12 @@ public interface Exchanger extends AutoCloseable {
 
     /** Returns the pool's counters (a caller's kept connection counts as idle). */
     PoolStats stats();
+
+    /**
+     * Returns the pool's counters for each origin that holds a connection, a place or a waiter,
+     * keyed {@code scheme://host:port} (a caller's kept connection counts as idle, as in {@link #stats}).
+     */
+    Map<String, PoolStats> statsByOrigin();
 
     /** Closes every connection and stops the threads. */
     @Override

@@ -25,6 +25,9 @@ import io.posthaste.internal.http1.Http1Connection;
 import io.posthaste.internal.http2.Http2Connection;
 import io.posthaste.internal.session.SessionConfig;
 import io.posthaste.internal.session.VirtualThreads;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -150,6 +153,18 @@ public final class NettyExchanger implements Exchanger {
         // are idle. The two counts are read apart, hence the floor.
         return new PoolStats(Math.max(0, stats.leased() - kept), stats.idle() + kept,
                 stats.connecting(), stats.waiting());
+    }
+
+    @Override
+    public Map<String, PoolStats> statsByOrigin() {
+        Map<String, PoolStats> byOrigin = new LinkedHashMap<>();
+        shared.pool().statsByOrigin().forEach((origin, stats) -> {
+            // As in stats(): a caller loop's kept connections hold leased places but are idle.
+            int kept = callerLoops == null ? 0 : callerLoops.keptIdle(origin);
+            byOrigin.put(origin.toString(), new PoolStats(Math.max(0, stats.leased() - kept),
+                    stats.idle() + kept, stats.connecting(), stats.waiting()));
+        });
+        return Collections.unmodifiableMap(byOrigin);
     }
 
     /** Returns whether the native transport is in use. */

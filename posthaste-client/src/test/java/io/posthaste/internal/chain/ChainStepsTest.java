@@ -287,6 +287,11 @@ class ChainStepsTest {
         }
 
         @Override
+        public java.util.Map<String, io.posthaste.PoolStats> statsByOrigin() {
+            return java.util.Map.of();
+        }
+
+        @Override
         public void close() {
         }
     }
