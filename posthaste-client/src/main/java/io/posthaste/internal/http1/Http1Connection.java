@@ -249,7 +249,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter
             pump = null;
             if (current != null) {
                 // A pump waiting for the channel wakes up, finds the exchange over and stops.
-                current.signalWritable();
+                current.signal();
             }
         }
     }

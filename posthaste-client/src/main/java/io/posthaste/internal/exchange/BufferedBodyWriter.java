@@ -1,0 +1,152 @@
+package io.posthaste.internal.exchange;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.posthaste.internal.body.BodySink;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * What every protocol's blocking body sender shares: the body's bytes gathered into buffers of
+ * {@value #BUFFER_SIZE} bytes, each handed on ({@link #send}) once full; the count of bytes
+ * checked against a declared length (never more, and exactly that many at the end); and the
+ * wait until the transport can take the next buffer ({@link #awaitReady}), so a fast source
+ * never piles up memory in front of a slow server. A subclass says how a buffer goes out and
+ * when the transport is ready.
+ *
+ * <p>Threading: one sending thread writes; {@link #signal} may come from any thread (the event
+ * loop, when the transport can take more) and never blocks.
+ */
+public abstract class BufferedBodyWriter extends OutputStream implements BodySink {
+
+    /** How many bytes of the body go out at a time. */
+    protected static final int BUFFER_SIZE = 64 * 1024;
+
+    /** The longest the sender sleeps before it looks again, woken or not. */
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final long declaredLength;
+    /** The sending thread while it waits for the transport, else null. */
+    private volatile Thread waiter;
+    private ByteBuf buffer;
+    private long written;
+
+    /** {@code declaredLength}: the bytes the body must write, or -1 if it is not known. */
+    protected BufferedBodyWriter(long declaredLength) {
+        this.declaredLength = declaredLength;
+    }
+
+    /** Returns the allocator of the buffers. */
+    protected abstract ByteBufAllocator alloc();
+
+    /** Sends {@code full}, a buffer of the body's bytes, taking ownership of it. */
+    protected abstract void send(ByteBuf full) throws IOException;
+
+    @Override
+    public final void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public final void write(byte[] b, int off, int len) throws IOException {
+        while (len > 0) {
+            ByteBuf into = buffer();
+            int n = Math.min(len, into.writableBytes());
+            count(n);
+            into.writeBytes(b, off, n);
+            off += n;
+            len -= n;
+            sendIfFull();
+        }
+    }
+
+    /** Returns the buffer being filled, making one if none is. */
+    protected final ByteBuf buffer() {
+        if (buffer == null) {
+            buffer = alloc().buffer(BUFFER_SIZE);
+        }
+        return buffer;
+    }
+
+    /** Sends the buffer being filled if it is full. */
+    protected final void sendIfFull() throws IOException {
+        if (!buffer.isWritable()) {
+            send(takeBuffer());
+        }
+    }
+
+    /** Returns the buffer being filled, now the caller's, or null if none is. */
+    protected final ByteBuf takeBuffer() {
+        ByteBuf taken = buffer;
+        buffer = null;
+        return taken;
+    }
+
+    /** Releases the buffer being filled, if any: the body ended, well or not. */
+    protected final void releaseBuffer() {
+        if (buffer != null) {
+            buffer.release();
+            buffer = null;
+        }
+    }
+
+    /** Counts {@code n} more bytes of the body, failing past its declared length. */
+    protected final void count(long n) throws IOException {
+        written += n;
+        if (declaredLength >= 0 && written > declaredLength) {
+            throw new IOException("the body wrote more than its declared length of " + declaredLength
+                    + " bytes");
+        }
+    }
+
+    /** Fails unless the body wrote exactly its declared length (if it has one). */
+    protected final void checkComplete() throws IOException {
+        if (declaredLength >= 0 && written != declaredLength) {
+            throw new IOException("the body wrote " + written + " bytes but its declared length is "
+                    + declaredLength);
+        }
+    }
+
+    /**
+     * Waits until the transport is {@link #isReady ready} for another buffer, failing once the
+     * exchange {@link #isOver is over} or the thread is interrupted. Sleeps at most 100 ms at a
+     * time, so a lost wake-up costs a delay, never a hang.
+     */
+    protected final void awaitReady() throws IOException {
+        while (!isReady()) {
+            if (isOver()) {
+                throw new IOException("the exchange ended while the body was being sent");
+            }
+            // Publish the thread before the second look: a signal that comes after that look
+            // finds the thread and unparks it; one that came before it left the transport ready.
+            waiter = Thread.currentThread();
+            if (!isReady()) {
+                LockSupport.parkNanos(this, RECHECK_NANOS);
+            }
+            waiter = null;
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("interrupted while sending the body");
+            }
+        }
+        if (isOver()) {
+            throw new IOException("the exchange ended while the body was being sent");
+        }
+    }
+
+    /** Returns whether the transport can take another buffer now. Any thread. */
+    protected abstract boolean isReady();
+
+    /** Returns whether the exchange is over, so that sending must stop. Any thread. */
+    protected abstract boolean isOver();
+
+    /** Wakes the sender to look again. Any thread; never blocks (the event loop calls it). */
+    public final void signal() {
+        Thread parked = waiter;
+        if (parked != null) {
+            LockSupport.unpark(parked);
+        }
+    }
+}
