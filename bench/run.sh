@@ -48,7 +48,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-ALL_CLIENTS="noop posthaste jdk okhttp apache-async apache-classic jetty reactor-netty vertx ahc methanol helidon aiohttp wrk h2load"
+ALL_CLIENTS="noop posthaste jdk okhttp apache-async apache-classic jetty reactor-netty vertx ahc methanol helidon aiohttp wrk h2load posthaste-micrometer posthaste-otel reactor-netty-metrics"
 ALL_SCENARIOS="get-c1 get-c1-blocking get-c64 get-c64-vt post-c1 post-c1-blocking post-c64 post-c64-vt upload download conn-1000 h2-get-c64 h2-post-c64 h2-upload"
 case "$PROFILE" in
   smoke) WARM_MIN=0.3; WARM_MAX=0.6; MEASURE=0.7; XFER_MB=16; XFERS=1; XFER_WARM=0.1; REPS="${REPS:-1}"
@@ -119,7 +119,8 @@ OUT="$OUTDIR/run-$STAMP-$PROFILE.jsonl"
 
 module_of() {
   case "$1" in
-    noop) echo harness ;; apache-async|apache-classic) echo peer-apache ;; reactor-netty) echo peer-reactor ;;
+    noop) echo harness ;; apache-async|apache-classic) echo peer-apache ;;
+    reactor-netty|reactor-netty-metrics) echo peer-reactor ;; posthaste-micrometer|posthaste-otel) echo peer-posthaste ;;
     *) echo "peer-$1" ;;
   esac
 }
@@ -130,7 +131,7 @@ classpath_of() { # the module's own jar + exactly the class path its POM resolve
   local cp="$jar"
   if [ -f "$dir/target/classpath.txt" ]; then cp="$jar:$(cat "$dir/target/classpath.txt")"; fi
   local own; own="$(ls "$ROOT"/posthaste-client/target/posthaste-client-*-SNAPSHOT.jar 2>/dev/null | grep -v -e sources -e javadoc | head -1)"
-  if [ "$1" = posthaste ] && [ -n "$own" ]; then
+  if [[ "$1" == posthaste* ]] && [ -n "$own" ]; then
     # This tree's client, not the one another checkout last installed into ~/.m2.
     cp="$(echo "$cp" | tr ':' '\n' | sed "s#^.*/posthaste-client-[^/]*\.jar\$#$own#" | paste -sd:)"
   fi
@@ -140,6 +141,9 @@ has_blocking() { case "$1" in noop|posthaste|jdk|okhttp|apache-classic|jetty|met
 applies() { # client scenario -> 0 when the pair is measured
   case "$1:$2" in
     h2load:h2-get-c64|h2load:h2-post-c64) return 0 ;;
+    # The observability integrations' price is measured where issue 17 asks: GET at c=64.
+    posthaste-micrometer:get-c64|posthaste-otel:get-c64|reactor-netty-metrics:get-c64) return 0 ;;
+    posthaste-micrometer:*|posthaste-otel:*|reactor-netty-metrics:*) return 1 ;;
     h2load:*|noop:h2-*|wrk:h2-*|aiohttp:h2-*) return 1 ;;
   esac
   case "$2" in

@@ -20,6 +20,8 @@ import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.MultiPart;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 
 /** Jetty 12 {@code HttpClient} (HTTP/1.1 transport, its own thread pool and selector). */
 public final class JettyDriverFactory implements DriverFactory {
@@ -45,9 +47,17 @@ public final class JettyDriverFactory implements DriverFactory {
     }
 
     @Override
-    public Driver openHttp2(int maxStreams) {
-        throw new UnsupportedOperationException("Jetty's HTTP/2 transport is the separate "
-                + "jetty-http2-client-transport artifact, not (yet) a dependency of this driver");
+    public Driver openHttp2(int maxStreams) throws Exception {
+        // Without ALPN, Jetty's HTTP/2 transport speaks h2c by prior knowledge to http:// URLs;
+        // one connection per destination carries the streams (nginx allows 128 at once).
+        HTTP2Client http2 = new HTTP2Client();
+        http2.setUseALPN(false);
+        HttpClientTransportOverHTTP2 transport = new HttpClientTransportOverHTTP2(http2);
+        HttpClient client = new HttpClient(transport);
+        client.setMaxConnectionsPerDestination(1);
+        client.setMaxRequestsQueuedPerDestination(Math.max(1024, 2 * maxStreams));
+        client.start();
+        return new JettyDriver(client);
     }
 
     private static final class JettyDriver implements Driver {

@@ -53,7 +53,7 @@ public final class ReactorNettyDriverFactory implements DriverFactory {
         return new ReactorDriver(provider, HttpClient.create(provider).protocol(HttpProtocol.H2C));
     }
 
-    private static final class ReactorDriver implements Driver {
+    static final class ReactorDriver implements Driver {
         private final ConnectionProvider provider;
         private final HttpClient client;
         private final HttpClient jsonClient;
