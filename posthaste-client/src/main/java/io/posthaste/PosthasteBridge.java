@@ -89,4 +89,9 @@ final class PosthasteBridge extends Bridge {
             Supplier<Timings> timings) {
         return new StreamingResponse(request, status, reason, headers, version, body, onClose, timings);
     }
+
+    @Override
+    public WebSocket.Message binaryMessage(byte[] bytes) {
+        return WebSocket.Message.owning(bytes);
+    }
 }
