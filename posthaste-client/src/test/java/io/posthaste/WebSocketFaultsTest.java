@@ -62,6 +62,22 @@ class WebSocketFaultsTest {
     }
 
     @Test
+    void aMessageOfExactlyTheLimitArrivesWhetherFragmentedCompressedOrNot() throws Exception {
+        for (boolean compression : new boolean[] {true, false}) {
+            server.mount("/limit", WebSocketEndpoint.builder().binary(new byte[200_000]).noEcho().build());
+            server.mount("/frags", WebSocketEndpoint.builder().textFragments("a".repeat(100_000), "b".repeat(100_000))
+                    .noEcho().build());
+            try (WebSocket one = session.websocket(ws(server, "/limit")).compression(compression)
+                    .maxMessageSize(200_000).connect();
+                 WebSocket fragmented = session.websocket(ws(server, "/frags")).compression(compression)
+                         .maxMessageSize(200_000).connect()) {
+                assertThat(next(one).buffer().remaining()).as("compression %s", compression).isEqualTo(200_000);
+                assertThat(next(fragmented).text()).hasSize(200_000);
+            }
+        }
+    }
+
+    @Test
     void aTextMessageThatIsNotUtf8ClosesWith1007() throws Exception {
         for (boolean compression : new boolean[] {true, false}) {
             WebSocketEndpoint bad = WebSocketEndpoint.builder().text("fine").fault(WebSocketFault.INVALID_UTF8)

@@ -115,6 +115,11 @@ final class FrameHandler extends ChannelDuplexHandler {
             return;
         }
         ByteBuf content = frame.content();
+        long size = (first ? 0L : partial.readableBytes()) + content.readableBytes();
+        if (size > maxMessageSize) {
+            fail(MESSAGE_TOO_BIG, "message over " + maxMessageSize + " bytes");
+            return;
+        }
         if (first && frame.isFinalFragment()) {
             deliver(text, content);
             return;
@@ -122,10 +127,6 @@ final class FrameHandler extends ChannelDuplexHandler {
         if (first) {
             partial = ctx.alloc().compositeBuffer(MAX_COMPONENTS);
             partialIsText = text;
-        }
-        if ((long) partial.readableBytes() + content.readableBytes() > maxMessageSize) {
-            fail(MESSAGE_TOO_BIG, "message over " + maxMessageSize + " bytes");
-            return;
         }
         partial.addComponent(true, content.retain());
         if (frame.isFinalFragment()) {

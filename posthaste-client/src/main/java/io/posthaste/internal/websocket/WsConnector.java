@@ -108,8 +108,11 @@ public final class WsConnector {
         channel.pipeline().addLast("http", new HttpClientCodec(MAX_INITIAL_LINE, config.maxResponseHeaderSize(),
                 MAX_CHUNK));
         if (settings.compression()) {
-            // Bounds what one compressed frame may inflate to, as the frame decoder bounds the rest.
-            channel.pipeline().addLast("ws-deflate", new WebSocketClientCompressionHandler(settings.maxMessageSize()));
+            // Bounds what one compressed frame may inflate to. Netty's inflater fails as soon as its
+            // buffer is full, even when the frame ends exactly there: the margin lets a message of
+            // exactly the limit through, and the FrameHandler holds the limit itself.
+            int inflated = (int) Math.min(Integer.MAX_VALUE - 8, settings.maxMessageSize() + 1024L);
+            channel.pipeline().addLast("ws-deflate", new WebSocketClientCompressionHandler(inflated));
         }
         handler[0] = new HandshakeHandler(handshake, socket, name, request.timeouts().read());
         channel.pipeline().addLast("ws-handshake", handler[0]);
