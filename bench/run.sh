@@ -6,6 +6,10 @@
 #   bench/run.sh --smoke         compile everything, a few seconds per scenario with 2 clients (CI)
 #   options: --clients a,b  --scenarios x,y  --reps N  --no-build  --jdk25-all  --port P
 #
+# The ws-echo-* scenarios echo 1 KiB WebSocket text messages (1 or 16 in flight on one connection)
+# through bench/ws_echo_server.py (python3-websockets) on port P+2, pinned to CPU 0 like nginx;
+# posthaste, jdk and okhttp have a WebSocket driver (Jetty's WebSocket client is not a dependency
+# yet), the others are not run there.
 # The h2-* scenarios speak HTTP/2 over cleartext by prior knowledge (h2c) to nginx's second port
 # (P+1, `listen ... http2`: nginx 1.22 serves h2 without TLS there), 64 streams on one connection;
 # clients that cannot are recorded as skipped, saying why, and h2load is their practical limit.
@@ -49,7 +53,7 @@ while [ $# -gt 0 ]; do
 done
 
 ALL_CLIENTS="noop posthaste jdk okhttp apache-async apache-classic jetty reactor-netty vertx ahc methanol helidon aiohttp wrk h2load posthaste-micrometer posthaste-otel reactor-netty-metrics"
-ALL_SCENARIOS="get-c1 get-c1-blocking get-c64 get-c64-vt post-c1 post-c1-blocking post-c64 post-c64-vt upload download conn-1000 h2-get-c64 h2-post-c64 h2-upload"
+ALL_SCENARIOS="get-c1 get-c1-blocking get-c64 get-c64-vt post-c1 post-c1-blocking post-c64 post-c64-vt upload download conn-1000 h2-get-c64 h2-post-c64 h2-upload ws-echo-c1 ws-echo-c16"
 case "$PROFILE" in
   smoke) WARM_MIN=0.3; WARM_MAX=0.6; MEASURE=0.7; XFER_MB=16; XFERS=1; XFER_WARM=0.1; REPS="${REPS:-1}"
          CLIENTS="${CLIENTS:-jdk posthaste}"; PY_WARM=0.5 ;;
@@ -68,6 +72,7 @@ need=()
 command -v wrk >/dev/null || need+=(wrk)
 command -v h2load >/dev/null || need+=(nghttp2-client)
 /usr/bin/python3 -c 'import aiohttp' 2>/dev/null || need+=(python3-aiohttp)
+/usr/bin/python3 -c 'import websockets' 2>/dev/null || need+=(python3-websockets)
 command -v taskset >/dev/null || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
@@ -103,10 +108,21 @@ ulimit -n 65536 2>/dev/null || ulimit -n 16384 2>/dev/null || true
 stop_nginx() { [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -f "$WORK/nginx.pid"; }
 stop_nginx; sleep 0.2
 taskset -c 0 /usr/sbin/nginx -p "$WORK" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf"
-trap stop_nginx EXIT
+WS_PORT=$((PORT + 2))
+WS_PID=""
+stop_servers() { stop_nginx; [ -n "$WS_PID" ] && kill "$WS_PID" 2>/dev/null; WS_PID=""; }
+trap stop_servers EXIT
+if [[ " $SCENARIOS " == *" ws-echo-"* ]]; then
+  taskset -c 0 /usr/bin/python3 "$ROOT/bench/ws_echo_server.py" --port "$WS_PORT" >"$WORK/ws-echo.log" 2>&1 &
+  WS_PID=$!
+fi
 BASE="http://127.0.0.1:$PORT"
+WS_BASE="ws://127.0.0.1:$WS_PORT"
 H2_BASE="http://127.0.0.1:$H2_PORT"
 for _ in $(seq 50); do /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null && break; sleep 0.1; done
+if [ -n "$WS_PID" ]; then
+  for _ in $(seq 50); do /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $WS_PORT), 1)" 2>/dev/null && break; sleep 0.1; done
+fi
 VERIFY_WAIT=1.5; [ "$PROFILE" = smoke ] && VERIFY_WAIT=0.5
 /usr/bin/python3 "$ROOT/bench/verify_upload.py" "$PORT" "$VERIFY_WAIT" >&2
 
@@ -140,6 +156,8 @@ classpath_of() { # the module's own jar + exactly the class path its POM resolve
 has_blocking() { case "$1" in noop|posthaste|jdk|okhttp|apache-classic|jetty|methanol|helidon) return 0 ;; *) return 1 ;; esac; }
 applies() { # client scenario -> 0 when the pair is measured
   case "$1:$2" in
+    posthaste:ws-echo-*|jdk:ws-echo-*|okhttp:ws-echo-*) return 0 ;;
+    *:ws-echo-*) return 1 ;;
     h2load:h2-get-c64|h2load:h2-post-c64) return 0 ;;
     # The observability integrations' price is measured where issue 17 asks: GET at c=64.
     posthaste-micrometer:get-c64|posthaste-otel:get-c64|reactor-netty-metrics:get-c64) return 0 ;;
@@ -157,7 +175,7 @@ run_one() { # client scenario rep
   local client=$1 sc=$2 rep=$3 rc=0
   local warm_min=$WARM_MIN warm_max=$WARM_MAX measure=$MEASURE
   local base=$BASE
-  case "$sc" in h2-*) base=$H2_BASE ;; esac
+  case "$sc" in h2-*) base=$H2_BASE ;; ws-echo-*) base=$WS_BASE ;; esac
   case "$sc" in upload|download|h2-upload) warm_min=0; warm_max=$XFER_WARM; measure=$(awk "BEGIN { print $MEASURE * 6 }") ;; esac
   local deadline; deadline=$(/usr/bin/python3 -c "print(int($warm_max + $measure + 150))")
   local xfer=(--upload-file "$WORK/upload-$XFER_MB.bin" --download-path "/files/download-$XFER_MB.bin"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real servers posthaste-interop's tests run against: nginx, httpbin under gunicorn,
-# aiohttp's web server, and for HTTP/2 nghttpd (nghttp2-server), hypercorn (python3-hypercorn)
+# aiohttp's web server (HTTP and WebSocket), the websockets library's server (python3-websockets,
+# also behind nginx), and for HTTP/2 nghttpd (nghttp2-server), hypercorn (python3-hypercorn)
 # and h2load (nghttp2-client, the benchmarks' practical limit for HTTP/2). Debian's Python packages
 # target /usr/bin/python3 (not a pyenv or venv python), which is why the tests call
 # /usr/bin/python3, /usr/bin/gunicorn and /usr/bin/hypercorn by full path.
@@ -10,24 +11,24 @@ set -euo pipefail
 have_all() {
   [ -x /usr/sbin/nginx ] && [ -x /usr/bin/gunicorn ] && [ -x /usr/bin/python3 ] \
     && [ -x /usr/sbin/nghttpd ] && [ -x /usr/bin/h2load ] && [ -x /usr/bin/hypercorn ] \
-    && /usr/bin/python3 -c 'import httpbin, aiohttp, brotli, hypercorn' >/dev/null 2>&1
+    && /usr/bin/python3 -c 'import httpbin, aiohttp, brotli, hypercorn, websockets' >/dev/null 2>&1
 }
 
 if have_all; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "nginx, gunicorn, python3-httpbin, python3-aiohttp, nghttp2 or hypercorn is missing; run this" \
-       "script as root (or: sudo apt-get install nginx gunicorn python3-httpbin python3-aiohttp" \
-       "python3-brotli nghttp2-server nghttp2-client python3-hypercorn)" >&2
+  echo "nginx, gunicorn, python3-httpbin, python3-aiohttp, python3-websockets, nghttp2 or hypercorn is" \
+       "missing; run this script as root (or: sudo apt-get install nginx gunicorn python3-httpbin" \
+       "python3-aiohttp python3-brotli python3-websockets nghttp2-server nghttp2-client python3-hypercorn)" >&2
   exit 1
 fi
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-  nginx gunicorn python3-httpbin python3-aiohttp python3-brotli \
+  nginx gunicorn python3-httpbin python3-aiohttp python3-brotli python3-websockets \
   nghttp2-server nghttp2-client python3-hypercorn >/dev/null
 # Debian starts nginx as a service on install; the tests run their own instances on free ports.
 if command -v systemctl >/dev/null 2>&1; then systemctl disable --now nginx >/dev/null 2>&1 || true; fi
 have_all
 dpkg-query -W -f '${Package} ${Version}\n' nginx gunicorn python3-httpbin python3-aiohttp \
-  nghttp2-server nghttp2-client python3-hypercorn
+  python3-websockets nghttp2-server nghttp2-client python3-hypercorn

@@ -9,6 +9,7 @@ import io.posthaste.internal.session.SessionConfig;
 import io.posthaste.internal.transport.NettyExchanger;
 import io.posthaste.internal.url.RequestUrl;
 import io.posthaste.internal.url.UrlCache;
+import io.posthaste.internal.websocket.WsConnector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +68,7 @@ public final class ClientSession implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final UrlCache urls;
     private final Set<String> maskedHeaders;
+    private final WsConnector websockets;
 
     private ClientSession(SessionConfig config) {
         this.config = config;
@@ -77,6 +79,7 @@ public final class ClientSession implements AutoCloseable {
         this.exchanger = new NettyExchanger(config);
         this.call = new Call(config, exchanger);
         this.threads = new CallThreads(exchanger, call);
+        this.websockets = new WsConnector(exchanger.transport(), config, closed::get);
     }
 
     /** Returns a session with every default. */
@@ -145,6 +148,30 @@ public final class ClientSession implements AutoCloseable {
             throw new IllegalStateException("this ClientSession is closed");
         }
         return new EventStream.Builder(this, url);
+    }
+
+    /**
+     * Starts a WebSocket (RFC 6455) to a {@code ws://} or {@code wss://} URL ({@code http(s)://}
+     * and URLs relative to the base URL work too): configure it on the returned builder, then
+     * {@link WebSocket.Builder#connect() connect()} it. The opening handshake carries the
+     * session's headers, credentials and cookies, over a connection of its own (HTTP/1.1, with the
+     * session's TLS settings), never a pooled one.
+     *
+     * {@snippet :
+     * try (WebSocket ws = session.websocket("wss://example.com/chat").subprotocols("chat").connect()) {
+     *     ws.sendText("hello");
+     *     System.out.println(ws.receive().text());
+     * }
+     * }
+     *
+     * @throws IllegalStateException if the session is closed
+     */
+    public WebSocket.Builder websocket(String url) {
+        Objects.requireNonNull(url, "url");
+        if (closed.get()) {
+            throw new IllegalStateException("this ClientSession is closed");
+        }
+        return new WebSocket.Builder(this, url);
     }
 
     /**
@@ -220,6 +247,11 @@ public final class ClientSession implements AutoCloseable {
 
     UrlCache urls() {
         return urls;
+    }
+
+    /** Returns what opens this session's WebSockets. */
+    WsConnector websockets() {
+        return websockets;
     }
 
     /** Returns the declared sensitive headers that {@link Headers#toString()} does not mask anyway. */

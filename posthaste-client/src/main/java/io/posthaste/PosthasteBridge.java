@@ -105,4 +105,9 @@ final class PosthasteBridge extends Bridge {
         return new StreamingResponse(request, status, reason, headers, version, body, onClose, timings,
                 trailers);
     }
+
+    @Override
+    public WebSocket.Message binaryMessage(byte[] bytes) {
+        return WebSocket.Message.owning(bytes);
+    }
 }

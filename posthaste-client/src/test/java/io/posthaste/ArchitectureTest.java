@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  *   exchange    the protocol-neutral exchange and its contract      → connection, session, helpers
  *   http1       one protocol: its codec and connection              → exchange, connection, …
  *   http2       another, beside it (neither knows the other)        → exchange, connection, …
+ *   websocket   a dedicated connection that leaves HTTP behind       → connection, exchange's failures, session, …
  *   chain       the call and its steps                              → exchange (the contract), session, helpers
  *   transport   wires it all together for the public API            → everything but the chain
  * </pre>
@@ -44,6 +45,7 @@ class ArchitectureTest {
     private static final String HTTP1 = "io.posthaste.internal.http1..";
     private static final String HTTP2 = "io.posthaste.internal.http2..";
     private static final String TRANSPORT = "io.posthaste.internal.transport..";
+    private static final String WEBSOCKET = "io.posthaste.internal.websocket..";
 
     private static JavaClasses client;
 
@@ -57,38 +59,51 @@ class ArchitectureTest {
 
     @Test
     void nettyTypesAppearOnlyInTheTransportAndProtocolPackages() {
-        noClasses().that().resideOutsideOfPackages(CONNECTION, EXCHANGE, HTTP1, HTTP2, TRANSPORT)
+        noClasses().that().resideOutsideOfPackages(CONNECTION, EXCHANGE, HTTP1, HTTP2, WEBSOCKET, TRANSPORT)
                 .should().dependOnClassesThat().resideInAPackage("io.netty..").check(client);
     }
 
     @Test
     void helpersKnowNothingOfCallsSessionsExchangesOrConnections() {
         noClasses().that().resideInAnyPackage(HELPERS).should().dependOnClassesThat()
-                .resideInAnyPackage(SESSION, CHAIN, CONNECTION, EXCHANGE, HTTP1, HTTP2, TRANSPORT).check(client);
+                .resideInAnyPackage(SESSION, CHAIN, CONNECTION, EXCHANGE, HTTP1, HTTP2, WEBSOCKET, TRANSPORT)
+                .check(client);
     }
 
     @Test
     void theSessionSettingsDependOnHelpersOnly() {
         noClasses().that().resideInAPackage(SESSION).should().dependOnClassesThat()
-                .resideInAnyPackage(CHAIN, CONNECTION, EXCHANGE, HTTP1, HTTP2, TRANSPORT).check(client);
+                .resideInAnyPackage(CHAIN, CONNECTION, EXCHANGE, HTTP1, HTTP2, WEBSOCKET, TRANSPORT).check(client);
     }
 
     @Test
     void connectionsKnowNoExchangeProtocolOrCall() {
         noClasses().that().resideInAPackage(CONNECTION).should().dependOnClassesThat()
-                .resideInAnyPackage(CHAIN, EXCHANGE, HTTP1, HTTP2, TRANSPORT).check(client);
+                .resideInAnyPackage(CHAIN, EXCHANGE, HTTP1, HTTP2, WEBSOCKET, TRANSPORT).check(client);
     }
 
     @Test
     void theExchangeIsProtocolNeutralAndKnowsNoCall() {
         noClasses().that().resideInAPackage(EXCHANGE).should().dependOnClassesThat()
+                .resideInAnyPackage(CHAIN, HTTP1, HTTP2, WEBSOCKET, TRANSPORT).check(client);
+    }
+
+    @Test
+    void webSocketsKnowNoCallNoHttpProtocolAndNoWiring() {
+        noClasses().that().resideInAPackage(WEBSOCKET).should().dependOnClassesThat()
                 .resideInAnyPackage(CHAIN, HTTP1, HTTP2, TRANSPORT).check(client);
+    }
+
+    @Test
+    void onlyThePublicApiOpensWebSockets() {
+        noClasses().that().resideOutsideOfPackages(PUBLIC, WEBSOCKET).should().dependOnClassesThat()
+                .resideInAPackage(WEBSOCKET).check(client);
     }
 
     @Test
     void aProtocolKnowsNoCallAndNoWiring() {
         noClasses().that().resideInAnyPackage(HTTP1, HTTP2).should().dependOnClassesThat()
-                .resideInAnyPackage(CHAIN, TRANSPORT).check(client);
+                .resideInAnyPackage(CHAIN, TRANSPORT, WEBSOCKET).check(client);
     }
 
     @Test

@@ -6,7 +6,8 @@ import picocli.CommandLine;
 
 /**
  * The {@code posthaste} command's entry point: {@code posthaste demo}, {@code posthaste serve},
- * {@code posthaste bench}, or a request in httpie's syntax ({@link RequestCommand}). Failures are one line on stderr
+ * {@code posthaste bench}, {@code posthaste ws} (a WebSocket, {@link WsCommand}), or a request in
+ * httpie's syntax ({@link RequestCommand}). Failures are one line on stderr
  * ({@code posthaste: connection refused: GET http://127.0.0.1:9/}) and an {@link ExitCode};
  * {@code --debug} adds the stack trace.
  */
@@ -30,7 +31,8 @@ public final class Main {
         CommandLine line = new CommandLine(new RequestCommand(terminal))
                 .addSubcommand("demo", new DemoCommand(terminal))
                 .addSubcommand("serve", new ServeCommand(terminal))
-                .addSubcommand("bench", new BenchCommand(terminal));
+                .addSubcommand("bench", new BenchCommand(terminal))
+                .addSubcommand("ws", new WsCommand(terminal));
         // "@file" is a request item (the body from a file), not a picocli argument file.
         line.setExpandAtFiles(false);
         HelpText.install(line, terminal);

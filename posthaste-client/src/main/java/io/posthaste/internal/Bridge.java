@@ -100,4 +100,7 @@ public abstract class Bridge {
     public abstract StreamingResponse streamingResponse(Request request, int status, String reason,
             Headers headers, String version, InputStream body, Runnable onClose,
             Supplier<Timings> timings, Supplier<Headers> trailers);
+
+    /** Creates a received binary WebSocket message that owns {@code bytes} (no copy). */
+    public abstract io.posthaste.WebSocket.Message binaryMessage(byte[] bytes);
 }

@@ -22,6 +22,11 @@ public enum WebSocketFault {
     /** {@link #PING_FLOOD_FRAMES} pings as fast as the client reads them, each to be answered. */
     PING_FLOOD,
     /**
+     * The server stops reading the connection (a hung server, a full receive window): nothing the
+     * client sends is read, its pings go unanswered, and its writes back up.
+     */
+    STOP_READING,
+    /**
      * The client's close frame is never answered and the connection is left open: the client's
      * close timeout has to end it. Applies to the whole connection, wherever it is in the script.
      */

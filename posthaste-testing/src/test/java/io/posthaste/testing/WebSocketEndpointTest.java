@@ -139,6 +139,21 @@ class WebSocketEndpointTest {
     }
 
     @Test
+    void aServerThatStopsReadingRecordsNothingMoreTheClientSends() throws Exception {
+        WebSocketEndpoint stuck = WebSocketEndpoint.builder().text("stopping").fault(WebSocketFault.STOP_READING)
+                .text("still sending").build();
+        extension.server().mount("/stuck", stuck);
+        Recorder recorder = new Recorder();
+        WebSocket ws = connect("/stuck", recorder);
+        recorder.messageCount(2).get(5, TimeUnit.SECONDS);
+        assertThat(recorder.messages).containsExactly("stopping", "still sending");
+        ws.sendText("unread", true).join();
+        Thread.sleep(300);
+        assertThat(stuck.messages()).isEmpty();
+        ws.abort();
+    }
+
+    @Test
     void aPlainRequestToAWebSocketPathIsA400() throws Exception {
         HttpResponse<String> response = Http.get(extension.server(), "/echo");
         assertThat(response.statusCode()).isEqualTo(400);

@@ -53,6 +53,18 @@ public interface Driver extends AutoCloseable {
     /** Streams the body of a GET to {@code target} (never buffered whole) and returns its size. */
     long download(URI uri, Path target) throws Exception;
 
+    /**
+     * Opens a WebSocket to {@code uri} (an echo server, {@code ws://}) with the client's own
+     * WebSocket API, for the {@code ws-echo-*} scenarios; compression off where the client offers
+     * it, since not every peer can.
+     *
+     * @throws UnsupportedOperationException if the client has no WebSocket API (the message says
+     *     so); the run then records the pair as skipped
+     */
+    default EchoSocket openWebSocket(URI uri) throws Exception {
+        throw new UnsupportedOperationException("no WebSocket client");
+    }
+
     /** How this driver frames the multipart upload, e.g. "Content-Length, builder, copying". */
     String uploadFraming();
 

@@ -78,6 +78,7 @@ public final class LoadMain {
             switch (sc.kind) {
                 case GET, POST -> runRequests(driver, sc);
                 case UPLOAD, DOWNLOAD -> new TransferRun(opt, probe, row).run(driver, sc);
+                case WS_ECHO -> runEcho(driver, sc);
             }
         } catch (Exception | Error e) {
             row.put("error", String.valueOf(e));
@@ -145,6 +146,31 @@ public final class LoadMain {
         };
         warmUp(phase);
         measure(phase);
+    }
+
+    /**
+     * The WebSocket echo: one connection to {@code --base} (the echo server's {@code ws://} URL),
+     * 1 KiB text messages, at most {@code concurrency} awaiting their echo. Each message there and
+     * back is one "request" of {@link LoadLoop}, so the row's rps is messages per second and its
+     * CPU and allocation are per message.
+     */
+    private void runEcho(Driver driver, Scenario sc) throws Exception {
+        EchoSocket socket;
+        try {
+            socket = driver.openWebSocket(opt.base().resolve("/echo"));
+        } catch (UnsupportedOperationException e) {
+            row.put("skipped", e.getMessage());
+            return;
+        }
+        try (EchoSocket open = socket) {
+            String message = "x".repeat(1024);
+            row.put("mode", "async");
+            row.put("message_bytes", 1024);
+            Phase phase = (loop, seconds) -> loop.runAsync(done -> open.send(message, done), sc.concurrency,
+                    (long) (seconds * 1e9), opt.maxRequests());
+            warmUp(phase);
+            measure(phase);
+        }
     }
 
     /** One bounded burst of load. */

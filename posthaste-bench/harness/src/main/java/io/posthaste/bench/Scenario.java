@@ -20,9 +20,13 @@ enum Scenario {
     // requests are concurrent streams on one connection.
     H2_GET_C64("h2-get-c64", Kind.GET, 64, Mode.ASYNC, true),
     H2_POST_C64("h2-post-c64", Kind.POST, 64, Mode.ASYNC, true),
-    H2_UPLOAD("h2-upload", Kind.UPLOAD, 1, Mode.BLOCKING, true);
+    H2_UPLOAD("h2-upload", Kind.UPLOAD, 1, Mode.BLOCKING, true),
+    // WebSocket echo of 1 KiB text messages on one connection, 1 or 16 in flight: a "request" is
+    // one message there and back, so requests/s are messages/s and CPU per request per message.
+    WS_ECHO_C1("ws-echo-c1", Kind.WS_ECHO, 1, Mode.ASYNC),
+    WS_ECHO_C16("ws-echo-c16", Kind.WS_ECHO, 16, Mode.ASYNC);
 
-    enum Kind { GET, POST, UPLOAD, DOWNLOAD }
+    enum Kind { GET, POST, UPLOAD, DOWNLOAD, WS_ECHO }
 
     /**
      * ASYNC: the client's async API behind a semaphore of {@code concurrency} permits, falling back

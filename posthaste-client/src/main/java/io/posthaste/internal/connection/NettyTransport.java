@@ -129,6 +129,22 @@ public final class NettyTransport implements AutoCloseable {
      */
     public <C extends Connection> CompletableFuture<C> connect(Origin origin, EventLoopGroup loops,
             Timeouts spec, ProtocolInstaller<C> protocol) {
+        return connect(origin, loops, spec, protocol, false);
+    }
+
+    /**
+     * Opens a connection like {@link #connect(Origin, EventLoopGroup, Timeouts, ProtocolInstaller)}
+     * on the shared loops that speaks HTTP/1.1 whatever the session's protocols: over TLS, ALPN
+     * offers {@code http/1.1} alone. For connections that leave HTTP behind (a WebSocket): they
+     * are never pooled, but the transport still closes them when the session closes.
+     */
+    public <C extends Connection> CompletableFuture<C> connectHttp1(Origin origin, Timeouts spec,
+            ProtocolInstaller<C> protocol) {
+        return connect(origin, group, spec, protocol, true);
+    }
+
+    private <C extends Connection> CompletableFuture<C> connect(Origin origin, EventLoopGroup loops,
+            Timeouts spec, ProtocolInstaller<C> protocol, boolean http1Only) {
         int connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, spec.connect().toMillis());
         int handshakeTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, spec.tlsHandshake().toMillis());
         CompletableFuture<C> result = new CompletableFuture<>();
@@ -146,7 +162,7 @@ public final class NettyTransport implements AutoCloseable {
             } else {
                 long resolvedNanos = System.nanoTime();
                 connect(origin, loops, addresses, 0, connectTimeoutMillis, handshakeTimeoutMillis,
-                        protocol, result, lookup ? resolvedNanos - startNanos : 0, resolvedNanos);
+                        protocol, http1Only, result, lookup ? resolvedNanos - startNanos : 0, resolvedNanos);
             }
         });
         return result;
@@ -154,7 +170,8 @@ public final class NettyTransport implements AutoCloseable {
 
     private <C extends Connection> void connect(Origin origin, EventLoopGroup loops,
             InetAddress[] addresses, int index, int connectTimeoutMillis, int handshakeTimeoutMillis,
-            ProtocolInstaller<C> protocol, CompletableFuture<C> result, long dnsNanos, long connectStartNanos) {
+            ProtocolInstaller<C> protocol, boolean http1Only, CompletableFuture<C> result, long dnsNanos,
+            long connectStartNanos) {
         CompletableFuture<C> installed = new CompletableFuture<>();
         InetSocketAddress address = new InetSocketAddress(addresses[index], origin.port());
         Events.emit(config.eventListener(), Event.Type.CONNECT_START, null, address.toString());
@@ -170,14 +187,14 @@ public final class NettyTransport implements AutoCloseable {
                         channels.add(ch);
                         ch.closeFuture().addListener(f -> channels.remove(ch));
                         if (!origin.https()) {
-                            AlpnNegotiation.install(protocol, ch, config.h2PriorKnowledge() ? ProtocolInstaller.H2
-                                    : ProtocolInstaller.HTTP_1_1, installed);
+                            AlpnNegotiation.install(protocol, ch, config.h2PriorKnowledge() && !http1Only
+                                    ? ProtocolInstaller.H2 : ProtocolInstaller.HTTP_1_1, installed);
                             return;
                         }
-                        SslHandler ssl = tls.newHandler(ch, origin);
+                        SslHandler ssl = tls.newHandler(ch, origin, http1Only);
                         ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
                         ch.pipeline().addLast("tls", ssl);
-                        if (tls.offersH2()) {
+                        if (tls.offersH2() && !http1Only) {
                             ch.pipeline().addLast("alpn",
                                     new AlpnNegotiation<>(config.alpnProtocols(), protocol, installed));
                         } else {
@@ -194,7 +211,7 @@ public final class NettyTransport implements AutoCloseable {
                 // connect timeout, as in OkHttp's route selection).
                 if (index + 1 < addresses.length) {
                     connect(origin, loops, addresses, index + 1, connectTimeoutMillis,
-                            handshakeTimeoutMillis, protocol, result, dnsNanos, connectStartNanos);
+                            handshakeTimeoutMillis, protocol, http1Only, result, dnsNanos, connectStartNanos);
                 } else {
                     result.completeExceptionally(f.cause());
                 }

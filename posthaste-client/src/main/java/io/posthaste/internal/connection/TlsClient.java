@@ -20,13 +20,16 @@ import javax.net.ssl.SSLParameters;
  * The session's TLS client side: one {@link SslContext}, built on first use from the session's
  * {@code SSLContext}, or its trust manager and {@code TlsSettings} (versions, cipher suites, a
  * client certificate; ALPN offering the session's protocols when HTTP/2 is among them), and a
- * handler per connection with hostname verification (unless insecure, by name) and SNI.
+ * handler per connection with hostname verification (unless insecure, by name) and SNI. A
+ * connection that must speak HTTP/1.1 whatever the session prefers (a WebSocket) gets a handler
+ * from a second context, built the same way but offering {@code http/1.1} alone.
  * Any thread.
  */
 final class TlsClient {
 
     private final SessionConfig config;
     private volatile SslContext sslContext;
+    private volatile SslContext http1Context;
 
     TlsClient(SessionConfig config) {
         this.config = config;
@@ -39,7 +42,16 @@ final class TlsClient {
 
     /** Returns a handler for a new connection to {@code origin} on {@code ch}: SNI and hostname verification on. */
     SslHandler newHandler(Channel ch, Origin origin) throws SSLException {
-        SslHandler handler = sslContext().newHandler(ch.alloc(), origin.host(), origin.port());
+        return newHandler(ch, origin, false);
+    }
+
+    /**
+     * Returns a handler like {@link #newHandler(Channel, Origin)}; with {@code http1Only}, its
+     * ALPN offers {@code http/1.1} alone (RFC 6455 upgrades exist in HTTP/1.1 only).
+     */
+    SslHandler newHandler(Channel ch, Origin origin, boolean http1Only) throws SSLException {
+        SslContext context = http1Only && offersH2() ? http1Context() : sslContext();
+        SslHandler handler = context.newHandler(ch.alloc(), origin.host(), origin.port());
         SSLEngine engine = handler.engine();
         SSLParameters parameters = engine.getSSLParameters();
         // Hostname verification is what makes a certificate mean anything: off only in the
@@ -70,13 +82,32 @@ final class TlsClient {
         return context;
     }
 
+    private SslContext http1Context() throws SSLException {
+        SslContext context = http1Context;
+        if (context == null) {
+            synchronized (this) {
+                context = http1Context;
+                if (context == null) {
+                    context = buildSslContext(List.of(ProtocolInstaller.HTTP_1_1));
+                    http1Context = context;
+                }
+            }
+        }
+        return context;
+    }
+
     private SslContext buildSslContext() throws SSLException {
         // ALPN only when HTTP/2 is offered: an HTTP/1.1 session's handshake stays as it was.
-        ApplicationProtocolConfig alpn = offersH2() ? new ApplicationProtocolConfig(
+        return buildSslContext(offersH2() ? config.alpnProtocols() : null);
+    }
+
+    /** Builds a context whose ALPN offers {@code alpnProtocols}, or no ALPN for null. */
+    private SslContext buildSslContext(List<String> alpnProtocols) throws SSLException {
+        ApplicationProtocolConfig alpn = alpnProtocols != null ? new ApplicationProtocolConfig(
                 ApplicationProtocolConfig.Protocol.ALPN,
                 ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                 ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                config.alpnProtocols()) : null;
+                alpnProtocols) : null;
         if (config.sslContext() != null) {
             return new JdkSslContext(config.sslContext(), true, null, IdentityCipherSuiteFilter.INSTANCE,
                     alpn, io.netty.handler.ssl.ClientAuth.NONE,

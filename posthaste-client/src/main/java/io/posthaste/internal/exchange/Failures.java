@@ -40,10 +40,17 @@ public final class Failures {
     /** Turns any failure into the exception the caller should see, naming the request. */
     public ClientException translate(ExchangeSpec spec, Throwable failure,
             ClientTimeoutException.Phase phase, boolean mayHaveBeenProcessed) {
+        return translate(spec.describe(), spec.url(), spec.timeouts(), failure, mayHaveBeenProcessed);
+    }
+
+    /**
+     * Turns any failure into the exception the caller should see, for a request that is no
+     * exchange (a WebSocket's opening handshake): {@code request} names it (method and URL, as
+     * {@link ExchangeSpec#describe()} does), {@code url} and {@code timeouts} are its own.
+     */
+    public ClientException translate(String request, RequestUrl url, Timeouts timeouts, Throwable failure,
+            boolean mayHaveBeenProcessed) {
         Throwable cause = unwrap(failure);
-        String request = spec.describe();
-        RequestUrl url = spec.url();
-        Timeouts timeouts = spec.timeouts();
         if (cause instanceof ClientException e) {
             return e;
         }

@@ -167,6 +167,11 @@ public final class NettyExchanger implements Exchanger {
         return Collections.unmodifiableMap(byOrigin);
     }
 
+    /** Returns the transport, for connections that are not exchanges (WebSockets). */
+    public NettyTransport transport() {
+        return transport;
+    }
+
     /** Returns whether the native transport is in use. */
     public boolean isNative() {
         return transport.isNative();

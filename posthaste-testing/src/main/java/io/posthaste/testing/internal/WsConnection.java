@@ -152,6 +152,10 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
                     Unpooled.wrappedBuffer(new byte[] {(byte) 0xC3, 0x28}))));
             case OVERSIZED_MESSAGE -> oversized(0);
             case PING_FLOOD -> pings(0);
+            case STOP_READING -> {
+                ctx.channel().config().setAutoRead(false);
+                next();
+            }
             default -> throw new AssertionError(fault);
         }
     }

@@ -3,15 +3,20 @@ package io.posthaste.bench.peer.jdk;
 import io.posthaste.bench.Completion;
 import io.posthaste.bench.Driver;
 import io.posthaste.bench.DriverFactory;
+import io.posthaste.bench.EchoSocket;
 import io.posthaste.bench.MultipartFraming;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /** The JDK's {@code java.net.http.HttpClient}, HTTP/1.1, default executor and pool. */
 public final class JdkDriverFactory implements DriverFactory {
@@ -98,6 +103,14 @@ public final class JdkDriverFactory implements DriverFactory {
         }
 
         @Override
+        public EchoSocket openWebSocket(URI uri) throws Exception {
+            JdkEchoSocket socket = new JdkEchoSocket();
+            socket.ws = client.newWebSocketBuilder().buildAsync(uri, socket).get(10, TimeUnit.SECONDS);
+            socket.pending = CompletableFuture.completedFuture(socket.ws);
+            return socket;
+        }
+
+        @Override
         public String uploadFraming() {
             return "Content-Length; hand-made framing (no multipart builder) around BodyPublishers.ofFile, copying";
         }
@@ -110,6 +123,49 @@ public final class JdkDriverFactory implements DriverFactory {
         @Override
         public void close() {
             // HttpClient.close() exists only from JDK 21; the JVM exits right after.
+        }
+    }
+
+    /**
+     * {@code java.net.http.WebSocket} (no permessage-deflate): a send may start only once the one
+     * before completed, so sends are chained; the listener asks for one message at a time.
+     */
+    private static final class JdkEchoSocket extends EchoSocket implements WebSocket.Listener {
+        volatile WebSocket ws;
+        /** The last send; only the harness's issuing thread chains onto it. */
+        CompletableFuture<WebSocket> pending;
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            if (last) {
+                echoed();
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            failed(error);
+        }
+
+        @Override
+        protected void write(String message) {
+            pending = pending.thenCompose(w -> w.sendText(message, true));
+            pending.exceptionally(e -> {
+                failed(e);
+                return null;
+            });
+        }
+
+        @Override
+        public void close() throws Exception {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.posthaste.bench.peer.okhttp;
 import io.posthaste.bench.Completion;
 import io.posthaste.bench.Driver;
 import io.posthaste.bench.DriverFactory;
+import io.posthaste.bench.EchoSocket;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -152,6 +153,16 @@ public final class OkHttpDriverFactory implements DriverFactory {
         }
 
         @Override
+        public EchoSocket openWebSocket(URI uri) throws Exception {
+            OkHttpEchoSocket socket = new OkHttpEchoSocket();
+            socket.ws = client.newWebSocket(new Request.Builder().url(uri.toString()).build(), socket.listener);
+            if (!socket.open.await(10, TimeUnit.SECONDS)) {
+                throw new IOException("the WebSocket did not open within 10 s");
+            }
+            return socket;
+        }
+
+        @Override
         public String uploadFraming() {
             return "Content-Length; MultipartBody with a File RequestBody, copied through Okio";
         }
@@ -165,6 +176,40 @@ public final class OkHttpDriverFactory implements DriverFactory {
         public void close() {
             client.dispatcher().executorService().shutdown();
             client.connectionPool().evictAll();
+        }
+    }
+
+    /** OkHttp's {@code WebSocket}: sends queue inside OkHttp (up to 16 MiB); messages arrive on its reader thread. */
+    private static final class OkHttpEchoSocket extends EchoSocket {
+        final java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+        volatile okhttp3.WebSocket ws;
+        final okhttp3.WebSocketListener listener = new okhttp3.WebSocketListener() {
+            @Override
+            public void onOpen(okhttp3.WebSocket webSocket, Response response) {
+                open.countDown();
+            }
+
+            @Override
+            public void onMessage(okhttp3.WebSocket webSocket, String text) {
+                echoed();
+            }
+
+            @Override
+            public void onFailure(okhttp3.WebSocket webSocket, Throwable t, Response response) {
+                failed(t);
+            }
+        };
+
+        @Override
+        protected void write(String message) {
+            if (!ws.send(message)) {
+                failed(new IOException("OkHttp refused the message: closed, or its 16 MiB queue is full"));
+            }
+        }
+
+        @Override
+        public void close() {
+            ws.close(1000, null);
         }
     }
 }

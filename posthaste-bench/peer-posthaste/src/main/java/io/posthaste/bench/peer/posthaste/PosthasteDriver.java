@@ -3,8 +3,10 @@ package io.posthaste.bench.peer.posthaste;
 import io.posthaste.ClientSession;
 import io.posthaste.Response;
 import io.posthaste.StreamingResponse;
+import io.posthaste.WebSocket;
 import io.posthaste.bench.Completion;
 import io.posthaste.bench.Driver;
+import io.posthaste.bench.EchoSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -84,8 +86,58 @@ final class PosthasteDriver implements Driver {
     }
 
     @Override
+    public EchoSocket openWebSocket(URI uri) {
+        // Callbacks on the I/O thread, as OkHttp's listener and the JDK's run on theirs: the next
+        // receive is asked for from there, with no hand-off to a pool and back.
+        ClientSession own = ClientSession.builder().callbackExecutor(Runnable::run).build();
+        try {
+            return new PosthasteEchoSocket(own, own.websocket(uri.toString()).compression(false).connect());
+        } catch (RuntimeException e) {
+            own.close();
+            throw e;
+        }
+    }
+
+    @Override
     public void close() {
         session.close();
         afterClose.run();
+    }
+
+    /** Posthaste's {@link WebSocket}: {@code receiveAsync()} asked again as each message arrives. */
+    private static final class PosthasteEchoSocket extends EchoSocket {
+        private final ClientSession session;
+        private final WebSocket ws;
+
+        PosthasteEchoSocket(ClientSession session, WebSocket ws) {
+            this.session = session;
+            this.ws = ws;
+            receiveNext();
+        }
+
+        private void receiveNext() {
+            ws.receiveAsync().whenComplete((message, error) -> {
+                if (error != null || message.isClose()) {
+                    failed(error != null ? error : new IllegalStateException("closed: " + message));
+                    return;
+                }
+                echoed();
+                receiveNext();
+            });
+        }
+
+        @Override
+        protected void write(String message) {
+            ws.sendText(message).exceptionally(e -> {
+                failed(e);
+                return null;
+            });
+        }
+
+        @Override
+        public void close() {
+            ws.close();
+            session.close();
+        }
     }
 }
