@@ -1,0 +1,72 @@
+package io.posthaste.internal.connection;
+
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.kqueue.KQueue;
+import io.netty.channel.kqueue.KQueueIoHandler;
+import io.netty.channel.kqueue.KQueueSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+
+/**
+ * The socket transports a session can run on, best first: epoll on Linux and kqueue on macOS
+ * where their native library loads (from the platform's {@code netty-transport-native-*} jar),
+ * NIO on the JDK's selectors everywhere else. Each makes the I/O handlers of the session's event
+ * loops, and of the loops that callers drive themselves ({@link CallerLoop}), and the socket
+ * channels for them.
+ */
+enum IoTransport {
+    EPOLL,
+    KQUEUE,
+    NIO;
+
+    /**
+     * Returns the best transport whose native library loads here, or NIO if none does or
+     * {@code nativeAllowed} is false. Netty's {@code -Dio.netty.transport.noNative=true} makes
+     * every native library count as not loading.
+     */
+    static IoTransport pick(boolean nativeAllowed) {
+        if (nativeAllowed && Epoll.isAvailable()) {
+            return EPOLL;
+        }
+        if (nativeAllowed && KQueue.isAvailable()) {
+            return KQUEUE;
+        }
+        return NIO;
+    }
+
+    /** Returns whether this is a native transport (one whose channels are {@code UnixChannel}s). */
+    boolean isNative() {
+        return this != NIO;
+    }
+
+    /**
+     * Returns whether a connection on this transport can ask the kernel whether the server has
+     * closed it, before the loop reads the close ({@code TCP_INFO}; see
+     * {@code Http1Connection#peerHasClosed}): epoll only.
+     */
+    boolean tellsPeerClose() {
+        return this == EPOLL;
+    }
+
+    /** Returns a factory of this transport's I/O handlers, one per event loop. */
+    IoHandlerFactory handlerFactory() {
+        return switch (this) {
+            case EPOLL -> EpollIoHandler.newFactory();
+            case KQUEUE -> KQueueIoHandler.newFactory();
+            case NIO -> NioIoHandler.newFactory();
+        };
+    }
+
+    /** Returns what makes this transport's TCP channels. */
+    ChannelFactory<SocketChannel> channelFactory() {
+        return switch (this) {
+            case EPOLL -> EpollSocketChannel::new;
+            case KQUEUE -> KQueueSocketChannel::new;
+            case NIO -> ClosableNioSocketChannel::new;
+        };
+    }
+}
