@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -229,6 +230,36 @@ class CallerDrivenIoTest {
                     .isInstanceOfSatisfying(ClientTimeoutException.class,
                             e -> assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.TOTAL));
             assertThat(session.poolStats().leased()).isZero();
+        }
+    }
+
+    @Test
+    void interruptingTheCallerWhileItWaitsOnItsOwnLoopCancelsTheSend(TestServer server) throws Exception {
+        server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
+        try (ClientSession session = builder().build()) {
+            CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+            CompletableFuture<Boolean> flagKept = new CompletableFuture<>();
+            Thread caller = new Thread(() -> {
+                try {
+                    session.get(server.url("/stall")).send();
+                    thrown.complete(null);
+                } catch (RuntimeException e) {
+                    thrown.complete(e);
+                }
+                flagKept.complete(Thread.currentThread().isInterrupted());
+            });
+            caller.start();
+            server.takeRequest(Duration.ofSeconds(5));
+            // The caller has written its request and now waits in its loop's selector: the
+            // interrupt must end that wait, not land between two steps of the exchange.
+            Thread.sleep(200);
+
+            caller.interrupt();
+
+            assertThat(thrown.get(5, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class)
+                    .hasMessageContaining("interrupted");
+            assertThat(flagKept.get(5, TimeUnit.SECONDS)).as("interrupt flag kept").isTrue();
+            assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
         }
     }
 

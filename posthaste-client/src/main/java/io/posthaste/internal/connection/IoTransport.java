@@ -61,6 +61,15 @@ enum IoTransport {
         };
     }
 
+    /**
+     * Returns a factory of I/O handlers for a loop that its caller drives itself: on NIO, one that
+     * keeps the caller's interrupt for it to see ({@link InterruptKeepingIoHandler}).
+     */
+    IoHandlerFactory callerLoopHandlerFactory() {
+        IoHandlerFactory handlers = handlerFactory();
+        return this == NIO ? executor -> new InterruptKeepingIoHandler(handlers.newHandler(executor)) : handlers;
+    }
+
     /** Returns what makes this transport's TCP channels. */
     ChannelFactory<SocketChannel> channelFactory() {
         return switch (this) {

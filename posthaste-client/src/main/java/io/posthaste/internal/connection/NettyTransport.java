@@ -269,7 +269,7 @@ public final class NettyTransport implements AutoCloseable {
      */
     CallerLoop.Parts newCallerLoop(Thread owner) {
         IoHandler[] made = new IoHandler[1];
-        IoHandlerFactory handlers = io.handlerFactory();
+        IoHandlerFactory handlers = io.callerLoopHandlerFactory();
         ManualIoEventLoop loop = new ManualIoEventLoop(null, owner, executor -> {
             made[0] = handlers.newHandler(executor);
             return made[0];
