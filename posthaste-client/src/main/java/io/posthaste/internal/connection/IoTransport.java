@@ -10,6 +10,7 @@ import io.netty.channel.kqueue.KQueueIoHandler;
 import io.netty.channel.kqueue.KQueueSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import java.util.function.BooleanSupplier;
 
 /**
  * The socket transports a session can run on, best first: epoll on Linux and kqueue on macOS
@@ -29,13 +30,26 @@ enum IoTransport {
      * every native library count as not loading.
      */
     static IoTransport pick(boolean nativeAllowed) {
-        if (nativeAllowed && Epoll.isAvailable()) {
+        if (nativeAllowed && loads(Epoll::isAvailable)) {
             return EPOLL;
         }
-        if (nativeAllowed && KQueue.isAvailable()) {
+        if (nativeAllowed && loads(KQueue::isAvailable)) {
             return KQUEUE;
         }
         return NIO;
+    }
+
+    /**
+     * Returns what {@code available} says, or false if the transport's classes are missing: an
+     * application that ships to Linux only may exclude netty-transport-classes-kqueue with the
+     * macOS natives.
+     */
+    private static boolean loads(BooleanSupplier available) {
+        try {
+            return available.getAsBoolean();
+        } catch (LinkageError classesExcluded) {
+            return false;
+        }
     }
 
     /** Returns whether this is a native transport (one whose channels are {@code UnixChannel}s). */
