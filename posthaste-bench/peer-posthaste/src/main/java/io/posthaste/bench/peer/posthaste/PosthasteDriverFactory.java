@@ -101,7 +101,8 @@ public final class PosthasteDriverFactory implements DriverFactory {
 
         @Override
         public String poolSettings() {
-            return "maxConnectionsPerOrigin/Total kept at 64/256 (raised to 1,000 for conn-1000)";
+            return "maxConnectionsPerOrigin/Total kept at 64/256 (raised to 1,000 for conn-1000); "
+                    + (session.usesNativeTransport() ? "native transport" : "NIO transport");
         }
 
         @Override
