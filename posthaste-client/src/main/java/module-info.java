@@ -3,7 +3,6 @@ module io.posthaste {
     requires transitive com.fasterxml.jackson.databind;
     requires io.netty.buffer;
     requires io.netty.codec;
-    requires io.netty.codec.http;
     requires io.netty.codec.http2;
     requires io.netty.common;
     requires io.netty.handler;
