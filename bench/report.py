@@ -25,8 +25,8 @@ REQUEST_SCENARIOS = ["get-c1", "get-c1-blocking", "get-c64", "get-c64-vt", "post
 # One request at a time, whichever API (async or blocking on one platform thread) a client does it cheapest with.
 ONE_AT_A_TIME = {"get-c1 (best API)": ("get-c1", "get-c1-blocking"), "post-c1 (best API)": ("post-c1", "post-c1-blocking")}
 TRANSFER_SCENARIOS = ["upload", "download"]
-NOT_JAVA_PEERS = {"noop", "wrk", "aiohttp", "posthaste"}
-ORDER = ["posthaste", "jdk", "okhttp", "apache-async", "apache-classic", "jetty", "reactor-netty", "vertx",
+NOT_JAVA_PEERS = {"noop", "wrk", "aiohttp", "posthaste", "posthaste-nio"}
+ORDER = ["posthaste", "posthaste-nio", "jdk", "okhttp", "apache-async", "apache-classic", "jetty", "reactor-netty", "vertx",
          "ahc", "methanol", "helidon", "aiohttp", "wrk", "noop"]
 
 
@@ -232,7 +232,7 @@ def svg(rows, path):
         parts.append('<text x="10" y="%d" font-weight="bold">%s — %s (median, whisker min–max)</text>' % (y, sc, unit))
         y += 10
         for client, (med, lo, hi) in bars:
-            color = "#d62728" if client == "posthaste" else ("#7f7f7f" if client in ("wrk", "aiohttp") else "#1f77b4")
+            color = "#d62728" if client in ("posthaste", "posthaste-nio") else ("#7f7f7f" if client in ("wrk", "aiohttp") else "#1f77b4")
             parts.append('<text x="%d" y="%d" text-anchor="end" font-size="11">%s</text>' % (left - 6, y + 11, client))
             parts.append('<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"/>' % (left, y, med * scale, bar_h, color))
             parts.append('<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="black"/>' % (

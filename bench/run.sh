@@ -5,6 +5,9 @@
 #   bench/run.sh --quick         all clients and scenarios, 1 repetition, shorter phases
 #   bench/run.sh --smoke         compile everything, a few seconds per scenario with 2 clients (CI)
 #   options: --clients a,b  --scenarios x,y  --reps N  --no-build  --jdk25-all  --port P
+#            --transport native|nio|both   Posthaste on its native transport (default: epoll here),
+#                 on NIO (-Dio.netty.transport.noNative=true, recorded as client posthaste-nio,
+#                 as on Windows or without the natives), or both, side by side in one run
 #
 # The ws-echo-* scenarios echo 1 KiB WebSocket text messages (1 or 16 in flight on one connection)
 # through bench/ws_echo_server.py (python3-websockets) on port P+2, pinned to CPU 0 like nginx;
@@ -35,6 +38,7 @@ JDK25_ALL=0
 CLIENTS=""
 SCENARIOS=""
 REPS=""
+TRANSPORT=native
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -47,6 +51,7 @@ while [ $# -gt 0 ]; do
     --scenarios) SCENARIOS="$2"; shift ;;
     --reps) REPS="$2"; shift ;;
     --port) PORT="$2"; shift ;;
+    --transport) TRANSPORT="$2"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -61,6 +66,12 @@ case "$PROFILE" in
   full)  WARM_MIN=5; WARM_MAX=60; MEASURE=10; XFER_MB=1024; XFERS=3; XFER_WARM=30; REPS="${REPS:-3}"; PY_WARM=3 ;;
 esac
 CLIENTS="${CLIENTS:-$ALL_CLIENTS}"; CLIENTS="${CLIENTS//,/ }"
+case "$TRANSPORT" in
+  native) ;;
+  nio) CLIENTS="$(echo " $CLIENTS " | sed 's/ posthaste / posthaste-nio /')" ;;
+  both) CLIENTS="$(echo " $CLIENTS " | sed 's/ posthaste / posthaste posthaste-nio /')" ;;
+  *) echo "--transport takes native, nio or both, not $TRANSPORT" >&2; exit 2 ;;
+esac
 SCENARIOS="${SCENARIOS:-$ALL_SCENARIOS}"; SCENARIOS="${SCENARIOS//,/ }"
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -136,7 +147,8 @@ OUT="$OUTDIR/run-$STAMP-$PROFILE.jsonl"
 module_of() {
   case "$1" in
     noop) echo harness ;; apache-async|apache-classic) echo peer-apache ;;
-    reactor-netty|reactor-netty-metrics) echo peer-reactor ;; posthaste-micrometer|posthaste-otel) echo peer-posthaste ;;
+    reactor-netty|reactor-netty-metrics) echo peer-reactor ;;
+    posthaste-nio|posthaste-micrometer|posthaste-otel) echo peer-posthaste ;;
     *) echo "peer-$1" ;;
   esac
 }
@@ -153,7 +165,7 @@ classpath_of() { # the module's own jar + exactly the class path its POM resolve
   fi
   echo "$cp"
 }
-has_blocking() { case "$1" in noop|posthaste|jdk|okhttp|apache-classic|jetty|methanol|helidon) return 0 ;; *) return 1 ;; esac; }
+has_blocking() { case "$1" in noop|posthaste|posthaste-nio|jdk|okhttp|apache-classic|jetty|methanol|helidon) return 0 ;; *) return 1 ;; esac; }
 applies() { # client scenario -> 0 when the pair is measured
   case "$1:$2" in
     posthaste:ws-echo-*|jdk:ws-echo-*|okhttp:ws-echo-*) return 0 ;;
@@ -193,13 +205,17 @@ run_one() { # client scenario rep
       timeout $((deadline + 30)) taskset -c 1 /usr/bin/python3 "$ROOT/bench/aiohttp_driver.py" --scenario "$sc" \
         --base "$BASE" --out "$OUT" --rep "$rep" --warmup "$PY_WARM" --measure "$measure" "${xfer[@]}" >/dev/null || rc=$? ;;
     *)
-      local cp java="$JAVA17"
+      local cp java="$JAVA17" driver="$client" jvm_flags=()
+      if [ "$client" = posthaste-nio ]; then
+        # Netty's own switch: no native library loads, so the session runs on NIO.
+        driver=posthaste; jvm_flags=(-Dio.netty.transport.noNative=true)
+      fi
       if ! cp="$(classpath_of "$client")"; then
         log "  $client is not built (skipped)"; echo "{\"client\":\"$client\",\"scenario\":\"$sc\",\"rep\":$rep,\"skipped\":\"not built\"}" >> "$OUT"; return 0
       fi
       if [ "$JDK25_ALL" = 1 ] || [ "$client" = helidon ] || [[ "$sc" == *-vt ]]; then java="$JAVA25"; fi
-      timeout $((deadline + 30)) taskset -c 1 "$java/bin/java" -Xms64m -Xmx1g -XX:+UseSerialGC \
-        -cp "$cp" io.posthaste.bench.LoadMain --driver "$client" --scenario "$sc" --base "$base" --out "$OUT" \
+      timeout $((deadline + 30)) taskset -c 1 "$java/bin/java" -Xms64m -Xmx1g -XX:+UseSerialGC "${jvm_flags[@]}" \
+        -cp "$cp" io.posthaste.bench.LoadMain --driver "$driver" --label "$client" --scenario "$sc" --base "$base" --out "$OUT" \
         --rep "$rep" --warmup-min "$warm_min" --warmup-max "$warm_max" --measure "$measure" \
         --deadline "$deadline" "${xfer[@]}" >/dev/null 2>"$WORK/last-stderr.txt" || rc=$? ;;
   esac

@@ -11,6 +11,7 @@ module io.posthaste {
     requires io.netty.resolver;
     requires io.netty.transport;
     requires io.netty.transport.classes.epoll;
+    requires io.netty.transport.classes.kqueue;
     requires io.netty.transport.unix.common;
     // Optional at run time: each coding is offered only if its library loads.
     requires static com.aayushatharva.brotli4j;

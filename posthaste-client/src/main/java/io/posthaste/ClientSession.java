@@ -220,7 +220,10 @@ public final class ClientSession implements AutoCloseable {
         return config.cookieJar();
     }
 
-    /** Returns whether the native (epoll) transport is in use rather than NIO. */
+    /**
+     * Returns whether a native transport is in use (epoll on Linux, kqueue on macOS) rather than
+     * NIO; see {@link Builder#nativeTransport(boolean)}.
+     */
     public boolean usesNativeTransport() {
         return exchanger.isNative();
     }
@@ -306,6 +309,7 @@ public final class ClientSession implements AutoCloseable {
         private EventListener eventListener;
         private HostResolver resolver = HostResolver.system();
         private boolean callerDrivenIo = true;
+        private boolean nativeTransport = true;
         private List<Protocol> protocols = List.of(Protocol.HTTP_2, Protocol.HTTP_1_1);
         private Duration http2PingInterval;
 
@@ -451,16 +455,31 @@ public final class ClientSession implements AutoCloseable {
          * Sets whether {@code send()} on a platform thread does the exchange's I/O on that thread
          * (default true). It then needs no hand-off to an event-loop thread and back, which makes
          * one request at a time as cheap as on a blocking socket: the thread writes the request
-         * and waits in {@code epoll_wait} for the answer on an event loop of its own, with every
+         * and waits for the answer on an event loop of its own (in {@code epoll_wait},
+         * {@code kevent} or an NIO selector, whichever the transport is), with every
          * timeout, TLS, redirects and retries working as usual. Each such thread keeps its
          * connection to each origin it talked to; those count against the connection caps and
          * are closed after {@linkplain #idleTimeout the idle timeout} without a call, when the
          * thread ends, or as soon as another request has to wait for a place in the pool.
          * Virtual threads, {@code stream()} and {@code sendAsync()} always use the shared event
-         * loops, as does every call when the native (epoll) transport is not available.
+         * loops.
          */
         public Builder callerDrivenIo(boolean enabled) {
             this.callerDrivenIo = enabled;
+            return this;
+        }
+
+        /**
+         * Sets whether the session uses a native transport where its library loads (default
+         * true): epoll on Linux (x86_64 and aarch_64) and kqueue on macOS (x86_64 and aarch_64),
+         * from the {@code netty-transport-native-*} jars that come with the client. Elsewhere,
+         * with those jars excluded, or with {@code false}, the session runs on NIO (the JDK's
+         * selectors), with every feature, caller-driven {@code send()} included. Netty's
+         * {@code -Dio.netty.transport.noNative=true} turns the native transports off for the
+         * whole JVM. {@link ClientSession#usesNativeTransport()} says which one a session got.
+         */
+        public Builder nativeTransport(boolean enabled) {
+            this.nativeTransport = enabled;
             return this;
         }
 
@@ -618,6 +637,7 @@ public final class ClientSession implements AutoCloseable {
                     .auth(auth(baseUrl, headers.build()))
                     .resolver(resolver)
                     .callerDrivenIo(callerDrivenIo)
+                    .nativeTransport(nativeTransport)
                     .protocols(protocols)
                     .http2PingInterval(http2PingInterval);
             applyTls(config);

@@ -39,6 +39,11 @@ import org.junit.jupiter.api.Assumptions;
 enum CallPath {
     /** {@code send()} on a platform thread, which drives an event loop of its own. */
     CALLER_DRIVEN,
+    /**
+     * {@code send()} on a platform thread driving an event loop of its own on the NIO transport,
+     * as on Windows or without the native libraries.
+     */
+    CALLER_DRIVEN_NIO,
     /** {@code send()} on a platform thread with caller-driven I/O off: the shared loops and pool. */
     BLOCKING_ON_SHARED_LOOPS,
     /** {@code send()} on a virtual thread (Java 21+; skipped on older JDKs). */
@@ -95,7 +100,8 @@ enum CallPath {
 
     /** Returns a builder for a session that takes this path to {@code server} (made by {@link #server()}). */
     ClientSession.Builder session(TestServer server) {
-        ClientSession.Builder builder = ClientSession.builder().callerDrivenIo(this != BLOCKING_ON_SHARED_LOOPS);
+        ClientSession.Builder builder = ClientSession.builder().callerDrivenIo(this != BLOCKING_ON_SHARED_LOOPS)
+                .nativeTransport(this != CALLER_DRIVEN_NIO);
         return switch (this) {
             case H2C -> builder.protocols(Protocol.H2_PRIOR_KNOWLEDGE);
             case H2_TLS -> builder.trustManager(server.trustManager());

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -22,10 +23,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code send()} on a platform thread drives the exchange's I/O on that thread, on an event loop
- * of its own (the native transport's). What it must keep: the connection caps, the timeouts,
+ * of its own, on the native transport here (epoll) and on NIO ({@link CallerDrivenIoOnNioTest},
+ * as on Windows or without the natives). What it must keep: the connection caps, the timeouts,
  * clean closing, and no connection held by a thread that has gone quiet or ended.
  */
 class CallerDrivenIoTest {
+
+    /** Whether this class's sessions may use the native transport; false runs them on NIO. */
+    boolean nativeTransport() {
+        return true;
+    }
+
+    private ClientSession.Builder builder() {
+        return ClientSession.builder().nativeTransport(nativeTransport());
+    }
 
     @RegisterExtension
     final TestServerExtension servers = TestServerExtension.perTest();
@@ -33,12 +44,14 @@ class CallerDrivenIoTest {
     @Test
     void aBlockingSendDoesItsIoOnTheCallingThreadAndKeepsItsConnection(TestServer server) {
         Set<Thread> ioThreads = ConcurrentHashMap.newKeySet();
-        try (ClientSession session = ClientSession.builder().eventListener(event -> {
+        try (ClientSession session = builder().eventListener(event -> {
             if (event.type() == Event.Type.RESPONSE_HEADERS_RECEIVED) {
                 ioThreads.add(Thread.currentThread());
             }
         }).build()) {
-            assertThat(session.usesNativeTransport()).as("this suite runs on Linux with epoll").isTrue();
+            // This suite runs on Linux with epoll, unless CI's NIO leg turns the natives off.
+            assertThat(session.usesNativeTransport()).as("uses the native transport")
+                    .isEqualTo(nativeTransport() && !Boolean.getBoolean("io.netty.transport.noNative"));
             for (int i = 0; i < 3; i++) {
                 assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
             }
@@ -56,11 +69,11 @@ class CallerDrivenIoTest {
                 ioThreads.add(Thread.currentThread().getName());
             }
         };
-        try (ClientSession session = ClientSession.builder().eventListener(listener)
+        try (ClientSession session = builder().eventListener(listener)
                 .callerDrivenIo(false).build()) {
             session.get(server.url("/get")).send();
         }
-        try (ClientSession session = ClientSession.builder().eventListener(listener).build();
+        try (ClientSession session = builder().eventListener(listener).build();
                 StreamingResponse streamed = session.get(server.url("/get")).stream()) {
             streamed.bytes();
         }
@@ -71,7 +84,7 @@ class CallerDrivenIoTest {
     void threadsKeepTheirOwnConnectionsWithinTheCapAndNeverStarveEachOther(TestServer server)
             throws Exception {
         AtomicInteger overCap = new AtomicInteger();
-        try (ClientSession session = ClientSession.builder().maxConnectionsPerOrigin(2)
+        try (ClientSession session = builder().maxConnectionsPerOrigin(2)
                 .timeouts(Timeouts.builder().poolAcquire(Duration.ofSeconds(5)).build()).build()) {
             server.dispatcher(request -> {
                 PoolStats stats = session.poolStats();
@@ -108,7 +121,7 @@ class CallerDrivenIoTest {
             throws Exception {
         CountDownLatch testOver = new CountDownLatch(1);
         CompletableFuture<Integer> quietStatus = new CompletableFuture<>();
-        try (ClientSession session = ClientSession.builder().maxConnectionsPerOrigin(1)
+        try (ClientSession session = builder().maxConnectionsPerOrigin(1)
                 .timeouts(Timeouts.builder().poolAcquire(Duration.ofSeconds(2)).build()).build()) {
             Thread quiet = new Thread(() -> {
                 quietStatus.complete(session.get(server.url("/get?first")).send().status());
@@ -140,7 +153,7 @@ class CallerDrivenIoTest {
     void whileRequestsWaitForPlacesNewThreadsUseTheSharedLoopsInsteadOfMakingTheirOwn(TestServer server)
             throws Exception {
         Set<String> ioThreads = ConcurrentHashMap.newKeySet();
-        try (ClientSession session = ClientSession.builder().maxConnectionsPerOrigin(1)
+        try (ClientSession session = builder().maxConnectionsPerOrigin(1)
                 .eventListener(event -> {
                     if (event.type() == Event.Type.RESPONSE_HEADERS_RECEIVED
                             && event.request().url().toString().contains("late")) {
@@ -164,7 +177,7 @@ class CallerDrivenIoTest {
 
     @Test
     void aThreadsConnectionIsClosedSoonAfterTheThreadEnds(TestServer server) throws Exception {
-        try (ClientSession session = ClientSession.create()) {
+        try (ClientSession session = builder().build()) {
             Thread once = new Thread(() -> session.get(server.url("/get")).send());
             once.start();
             once.join(5_000);
@@ -179,7 +192,7 @@ class CallerDrivenIoTest {
     @Test
     void aConnectionIdleForTheIdleTimeoutIsClosedEvenIfItsThreadLivesOn(TestServer server)
             throws Exception {
-        try (ClientSession session = ClientSession.builder().idleTimeout(Duration.ofMillis(200)).build()) {
+        try (ClientSession session = builder().idleTimeout(Duration.ofMillis(200)).build()) {
             session.get(server.url("/get")).send();
 
             awaitNoOpenConnection(server, Duration.ofSeconds(5));
@@ -194,7 +207,7 @@ class CallerDrivenIoTest {
         // No "Connection: close": the server just closes the connection after the answer.
         server.enqueue(MockResponse.builder().raw("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
                 .getBytes(StandardCharsets.ISO_8859_1)).closeConnection().build());
-        try (ClientSession session = ClientSession.create()) {
+        try (ClientSession session = builder().build()) {
             session.get(server.url("/get")).send();
             Thread.sleep(50); // the close arrives while nobody drives the thread's loop
 
@@ -207,7 +220,7 @@ class CallerDrivenIoTest {
     void timeoutsFireWhileTheCallerDrivesItsOwnLoop(TestServer server) {
         server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
         server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
-        try (ClientSession session = ClientSession.create()) {
+        try (ClientSession session = builder().build()) {
             assertThatThrownBy(() -> session.get(server.url("/stall"))
                     .timeouts(Timeouts.builder().read(Duration.ofMillis(200)).build()).send())
                     .isInstanceOfSatisfying(ClientTimeoutException.class,
@@ -221,10 +234,40 @@ class CallerDrivenIoTest {
     }
 
     @Test
+    void interruptingTheCallerWhileItWaitsOnItsOwnLoopCancelsTheSend(TestServer server) throws Exception {
+        server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
+        try (ClientSession session = builder().build()) {
+            CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+            CompletableFuture<Boolean> flagKept = new CompletableFuture<>();
+            Thread caller = new Thread(() -> {
+                try {
+                    session.get(server.url("/stall")).send();
+                    thrown.complete(null);
+                } catch (RuntimeException e) {
+                    thrown.complete(e);
+                }
+                flagKept.complete(Thread.currentThread().isInterrupted());
+            });
+            caller.start();
+            server.takeRequest(Duration.ofSeconds(5));
+            // The caller has written its request and now waits in its loop's selector: the
+            // interrupt must end that wait, not land between two steps of the exchange.
+            Thread.sleep(200);
+
+            caller.interrupt();
+
+            assertThat(thrown.get(5, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class)
+                    .hasMessageContaining("interrupted");
+            assertThat(flagKept.get(5, TimeUnit.SECONDS)).as("interrupt flag kept").isTrue();
+            assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void closingTheSessionFailsASendInFlightOnAnotherThreadAndClosesItsConnection(TestServer server)
             throws Exception {
         server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
-        ClientSession session = ClientSession.create();
+        ClientSession session = builder().build();
         CompletableFuture<Throwable> thrown = new CompletableFuture<>();
         Thread caller = new Thread(() -> {
             try {

@@ -124,10 +124,13 @@ class FaultsOnEveryPathTest {
                     postsInDoubt++;
                 }
             }
-            if (!path.isHttp2()) {
+            if (!path.isHttp2() && session.usesNativeTransport()) {
                 // At most one POST may race the close by microseconds (see ClosingServerLoadTest).
                 // On HTTP/2 only GOAWAY and REFUSED_STREAM prove a stream unprocessed (RFC 9113
                 // section 8.7): a POST that raced a close without GOAWAY stays in doubt, and says so.
+                // So does one on NIO (CALLER_DRIVEN_NIO, CI's NIO leg): only epoll (the native
+                // transport on Linux, where this suite runs) reads the kernel's proof that the
+                // server never read it, the reset in the socket's TCP state.
                 assertThat(postsInDoubt).as("POSTs that failed saying they may have been processed")
                         .isLessThanOrEqualTo(1);
             }

@@ -56,7 +56,7 @@ public final class LoadMain {
     private void run() throws Exception {
         DriverFactory factory = find(opt.driver());
         Scenario sc = opt.scenario();
-        row.put("client", factory.name());
+        row.put("client", opt.label() != null ? opt.label() : factory.name());
         row.put("library", factory.description());
         row.put("scenario", sc.id);
         row.put("rep", opt.rep());

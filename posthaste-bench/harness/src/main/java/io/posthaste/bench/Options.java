@@ -8,6 +8,7 @@ import java.util.Map;
 /** Command-line options of {@link LoadMain}; every bound has a default so a run always ends. */
 record Options(
         String driver,
+        String label,
         Scenario scenario,
         URI base,
         Path out,
@@ -33,6 +34,8 @@ record Options(
         }
         return new Options(
                 req(m, "driver"),
+                // The client's name in the results (default: the driver's), such as posthaste-nio.
+                m.get("label"),
                 Scenario.byId(req(m, "scenario")),
                 URI.create(m.getOrDefault("base", "http://127.0.0.1:8089")),
                 Path.of(m.getOrDefault("out", "results.jsonl")),

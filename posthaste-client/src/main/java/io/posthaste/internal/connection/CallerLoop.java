@@ -18,8 +18,9 @@ import java.util.function.BiConsumer;
 /**
  * An event loop that one platform thread drives itself while it waits in {@code send()}, so that
  * a blocking call costs no hand-off to an I/O thread and back: the thread writes the request,
- * waits in {@code epoll_wait} for the answer and reads it, as a blocking-socket client does,
- * while timeouts, TLS and redirects work as on the shared loops.
+ * waits in its loop's selector ({@code epoll_wait}, {@code kevent} or an NIO {@code Selector}, on
+ * whichever transport the session runs) for the answer and reads it, as a blocking-socket client
+ * does, while timeouts, TLS and redirects work as on the shared loops.
  *
  * <p>The loop keeps at most one idle connection per origin between calls; each counts against
  * the pool's caps as a reserved place. States: {@code IDLE} (nobody drives it), {@code DRIVING}
@@ -31,8 +32,12 @@ import java.util.function.BiConsumer;
  */
 public final class CallerLoop<C extends Connection> implements ConnectionSource<C>, ConnectionListener<C> {
 
-    /** The loop and the I/O handler inside it (which is destroyed directly on retirement). */
-    record Parts(ManualIoEventLoop loop, IoHandler handler) {
+    /**
+     * The loop, the I/O handler inside it (which is destroyed directly on retirement), and
+     * whether a connection can ask the kernel whether its server has closed it (see
+     * {@link IoTransport#tellsPeerClose()}).
+     */
+    record Parts(ManualIoEventLoop loop, IoHandler handler, boolean tellsPeerClose) {
     }
 
     private static final int IDLE = 0;
@@ -42,13 +47,15 @@ public final class CallerLoop<C extends Connection> implements ConnectionSource<
     /** How long the loop may go undriven before a call first looks for closed connections. */
     private static final long STALE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    /** Longest wait in {@code epoll_wait} before the owner checks whether it was interrupted. */
+    /** Longest wait in the selector before the owner checks whether it was interrupted. */
     private static final long INTERRUPT_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final CallerLoops<C> owners;
     private final ManualIoEventLoop loop;
     private final IoHandler handler;
     private final Thread owner;
+    /** How long the loop may go undriven before a call first takes in what happened meanwhile. */
+    private final long staleCheckNanos;
     private final AtomicInteger state = new AtomicInteger(IDLE);
     private final Map<Origin, C> idle = new HashMap<>(4);
     /** Every open connection of this loop, idle or in use. */
@@ -63,6 +70,7 @@ public final class CallerLoop<C extends Connection> implements ConnectionSource<
         this.loop = parts.loop();
         this.handler = parts.handler();
         this.owner = owner;
+        this.staleCheckNanos = parts.tellsPeerClose() ? STALE_CHECK_NANOS : 0;
         this.wakeOwner = (value, failure) -> loop.wakeup();
     }
 
@@ -79,12 +87,15 @@ public final class CallerLoop<C extends Connection> implements ConnectionSource<
         if (!state.compareAndSet(IDLE, DRIVING)) {
             return false;
         }
-        if (System.nanoTime() - idleSinceNanos >= STALE_CHECK_NANOS) {
+        if (System.nanoTime() - idleSinceNanos >= staleCheckNanos) {
             // Takes in what happened while nobody drove the loop: a server that closed an idle
             // connection. Right after the last call (back-to-back requests) the check is skipped,
             // as pools skip theirs for a connection used moments ago (OkHttp and Apache wait
             // seconds, not a millisecond): a stale connection is then retried for idempotent
-            // requests, like one the server closes while the request is on its way.
+            // requests, like one the server closes while the request is on its way, and a
+            // request that is not is retried if the kernel shows the server never read it. A
+            // transport whose connections cannot ask the kernel (kqueue, NIO) has no such
+            // proof, so there the check runs before every call: one non-blocking select.
             loop.runNow();
         }
         return true;

@@ -95,7 +95,7 @@ public final class CallerLoops<C extends Connection> {
     /**
      * Returns the calling thread's loop, now driven by it, or null when the thread should wait
      * for the shared loops instead: a virtual thread (it parks cheaply and must not pin its
-     * carrier in {@code epoll_wait}), a thread already inside {@code send()} on this session
+     * carrier in its selector's wait), a thread already inside {@code send()} on this session
      * (a blocking call from an interceptor), a closing session, or no place for another loop.
      */
     public CallerLoop<C> enter() {
@@ -105,11 +105,7 @@ public final class CallerLoops<C extends Connection> {
             if (closing || loops.size() >= maxLoops || VirtualThreads.isVirtual(thread) || isCrowded()) {
                 return null;
             }
-            CallerLoop.Parts parts = transport.newCallerLoop(thread);
-            if (parts == null) {
-                return null;
-            }
-            own = new CallerLoop<>(this, parts, thread);
+            own = new CallerLoop<>(this, transport.newCallerLoop(thread), thread);
             loops.put(thread, own);
             startSweeper();
         }

@@ -12,12 +12,6 @@ import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ManualIoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
@@ -44,15 +38,15 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
- * The session's Netty machinery: the event-loop group (native epoll when its library loads, NIO
- * otherwise), the TLS context, the bootstrap, and a small pool of threads for blocking work that
+ * The session's Netty machinery: the event-loop group (on the best {@link IoTransport} that
+ * loads: epoll on Linux, kqueue on macOS, NIO otherwise), the TLS context, the bootstrap, and a small pool of threads for blocking work that
  * must never run on an event loop (DNS look-ups, reading streams and files for TLS uploads).
  */
 public final class NettyTransport implements AutoCloseable {
 
     private final SessionConfig config;
     private final EventLoopGroup group;
-    private final boolean nativeTransport;
+    private final IoTransport io;
     private final Bootstrap bootstrap;
     private final ExecutorService blockingExecutor;
     private final TlsClient tls;
@@ -69,14 +63,11 @@ public final class NettyTransport implements AutoCloseable {
     public NettyTransport(SessionConfig config) {
         this.config = config;
         this.tls = new TlsClient(config);
-        this.nativeTransport = Epoll.isAvailable();
-        IoHandlerFactory io = nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.io = IoTransport.pick(config.nativeTransport());
         ThreadFactory threads = config.threadFactory() != null ? config.threadFactory()
                 : new DefaultThreadFactory("posthaste-io", true);
-        this.group = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(), threads, io);
-        Class<? extends SocketChannel> channelType =
-                nativeTransport ? EpollSocketChannel.class : NioSocketChannel.class;
-        this.bootstrap = new Bootstrap().group(group).channel(channelType)
+        this.group = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(), threads, io.handlerFactory());
+        this.bootstrap = new Bootstrap().group(group).channelFactory(io.channelFactory())
                 .resolver(NoopAddressResolverGroup.INSTANCE)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -108,9 +99,9 @@ public final class NettyTransport implements AutoCloseable {
         return group;
     }
 
-    /** Returns whether the native epoll transport is in use. */
+    /** Returns whether a native transport (epoll or kqueue) is in use rather than NIO. */
     public boolean isNative() {
-        return nativeTransport;
+        return io.isNative();
     }
 
     /** Returns the executor for blocking work. */
@@ -290,20 +281,17 @@ public final class NettyTransport implements AutoCloseable {
     }
 
     /**
-     * Returns a new event loop that {@code owner} drives itself (see {@link CallerLoop}), or null
-     * without the native transport: only a native channel can be closed off its loop.
+     * Returns a new event loop, on the session's transport, that {@code owner} drives itself (see
+     * {@link CallerLoop}).
      */
     CallerLoop.Parts newCallerLoop(Thread owner) {
-        if (!nativeTransport) {
-            return null;
-        }
         IoHandler[] made = new IoHandler[1];
-        IoHandlerFactory epoll = EpollIoHandler.newFactory();
+        IoHandlerFactory handlers = io.callerLoopHandlerFactory();
         ManualIoEventLoop loop = new ManualIoEventLoop(null, owner, executor -> {
-            made[0] = epoll.newHandler(executor);
+            made[0] = handlers.newHandler(executor);
             return made[0];
         });
-        return new CallerLoop.Parts(loop, made[0]);
+        return new CallerLoop.Parts(loop, made[0], io.tellsPeerClose());
     }
 
     /**
@@ -333,18 +321,20 @@ public final class NettyTransport implements AutoCloseable {
 
     /**
      * Closes a channel whose event loop is not running. Netty's own close paths must run on that
-     * loop (and assert so when assertions are on), so a native channel's descriptor is closed
-     * directly; no thread can touch the channel any more.
+     * loop (and assert so when assertions are on), so a native channel's descriptor, or an NIO
+     * channel's JDK channel, is closed directly; no thread can touch the channel any more.
      */
     private static void closeAfterLoopStopped(Channel ch) {
-        if (ch instanceof UnixChannel unix) {
-            try {
+        try {
+            if (ch instanceof UnixChannel unix) {
                 unix.fd().close();
-            } catch (IOException alreadyClosed) {
-                // Nothing left to free.
+            } else if (ch instanceof ClosableNioSocketChannel nio) {
+                nio.closeUndriven();
+            } else {
+                ch.unsafe().closeForcibly();
             }
-        } else {
-            ch.unsafe().closeForcibly();
+        } catch (IOException alreadyClosed) {
+            // Nothing left to free.
         }
     }
 

@@ -68,6 +68,7 @@ public final class SessionConfig {
     private final SessionAuth auth;
     private final HostResolver resolver;
     private final boolean callerDrivenIo;
+    private final boolean nativeTransport;
     private final List<Protocol> protocols;
     private final Duration http2PingInterval;
 
@@ -104,6 +105,7 @@ public final class SessionConfig {
         auth = b.auth;
         resolver = required(b.resolver, "resolver");
         callerDrivenIo = required(b.callerDrivenIo, "callerDrivenIo");
+        nativeTransport = required(b.nativeTransport, "nativeTransport");
         protocols = List.copyOf(required(b.protocols, "protocols"));
         http2PingInterval = b.http2PingInterval;
     }
@@ -301,12 +303,14 @@ public final class SessionConfig {
         return resolver;
     }
 
-    /**
-     * Whether {@code send()} on a platform thread drives its own I/O on an event loop of its own,
-     * where the native transport is available.
-     */
+    /** Whether {@code send()} on a platform thread drives its own I/O on an event loop of its own. */
     public boolean callerDrivenIo() {
         return callerDrivenIo;
+    }
+
+    /** Whether the native transport (epoll, kqueue) is used where it loads; NIO otherwise. */
+    public boolean nativeTransport() {
+        return nativeTransport;
     }
 
     /**
@@ -394,6 +398,7 @@ public final class SessionConfig {
         private SessionAuth auth;
         private HostResolver resolver;
         private Boolean callerDrivenIo;
+        private Boolean nativeTransport;
         private Collection<Protocol> protocols;
         private Duration http2PingInterval;
 
@@ -566,6 +571,11 @@ public final class SessionConfig {
 
         public Builder callerDrivenIo(boolean enabled) {
             this.callerDrivenIo = enabled;
+            return this;
+        }
+
+        public Builder nativeTransport(boolean enabled) {
+            this.nativeTransport = enabled;
             return this;
         }
 

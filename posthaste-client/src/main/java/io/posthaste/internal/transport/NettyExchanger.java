@@ -72,7 +72,7 @@ public final class NettyExchanger implements Exchanger {
                                 listener, transport.blockingExecutor())));
         this.shared = new SharedConnections<>(config.maxConnectionsPerOrigin(), config.maxConnectionsTotal(),
                 config.idleTimeout().toNanos(), transport.group(), open, this::mayMultiplex);
-        this.callerLoops = config.callerDrivenIo() && transport.isNative()
+        this.callerLoops = config.callerDrivenIo()
                 ? new CallerLoops<>(transport, shared, open, config.idleTimeout().toNanos(),
                         config.maxConnectionsTotal())
                 : null;

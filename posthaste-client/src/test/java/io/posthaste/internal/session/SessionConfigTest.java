@@ -54,6 +54,7 @@ class SessionConfigTest {
         settings.put("retryPolicy", b -> b.retryPolicy(RetryPolicy.none()));
         settings.put("resolver", b -> b.resolver(HostResolver.system()));
         settings.put("callerDrivenIo", b -> b.callerDrivenIo(false));
+        settings.put("nativeTransport", b -> b.nativeTransport(true));
         settings.put("protocols", b -> b.protocols(List.of(Protocol.HTTP_1_1)));
         return settings;
     }
@@ -86,7 +87,7 @@ class SessionConfigTest {
                 .maxResponseBodySize(99).maxResponseHeaderSize(11)
                 .maxResponseHeaders(13).eventLoopThreads(2).maxRedirects(17).userAgent("ua/1")
                 .raiseForStatus(false).checkJsonContentType(false).decompress(false).followRedirects(false)
-                .allowHttpsToHttpRedirects(true).callerDrivenIo(true).build();
+                .allowHttpsToHttpRedirects(true).callerDrivenIo(true).nativeTransport(false).build();
 
         assertThat(config.maxConnectionsPerOrigin()).isEqualTo(3);
         assertThat(config.maxConnectionsTotal()).isEqualTo(7);
@@ -102,6 +103,7 @@ class SessionConfigTest {
         assertThat(config.followRedirects()).isFalse();
         assertThat(config.allowHttpsToHttpRedirects()).isTrue();
         assertThat(config.callerDrivenIo()).isTrue();
+        assertThat(config.nativeTransport()).isFalse();
     }
 
     @Test

@@ -82,7 +82,8 @@ final class PosthasteDriver implements Driver {
 
     @Override
     public String poolSettings() {
-        return "maxConnectionsPerOrigin/Total kept at 64/256 (raised to 1,000 for conn-1000)";
+        return "maxConnectionsPerOrigin/Total kept at 64/256 (raised to 1,000 for conn-1000); "
+                + (session.usesNativeTransport() ? "native transport" : "NIO transport");
     }
 
     @Override
