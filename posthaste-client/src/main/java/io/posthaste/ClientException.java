@@ -18,7 +18,7 @@ import java.util.List;
  */
 public abstract sealed class ClientException extends RuntimeException
         permits ClientResponseException, ClientConnectionException, ClientTimeoutException,
-                ClientPayloadException, TooManyRedirectsException, InvalidRequestException {
+                ClientPayloadException, TooManyRedirectsException, InvalidRequestException, ProxyException {
 
     private static final long serialVersionUID = 1L;
 

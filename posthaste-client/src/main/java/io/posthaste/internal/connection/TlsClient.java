@@ -27,6 +27,7 @@ final class TlsClient {
 
     private final SessionConfig config;
     private volatile SslContext sslContext;
+    private volatile SslContext proxyContext;
 
     TlsClient(SessionConfig config) {
         this.config = config;
@@ -39,7 +40,28 @@ final class TlsClient {
 
     /** Returns a handler for a new connection to {@code origin} on {@code ch}: SNI and hostname verification on. */
     SslHandler newHandler(Channel ch, Origin origin) throws SSLException {
-        SslHandler handler = sslContext().newHandler(ch.alloc(), origin.host(), origin.port());
+        return configure(sslContext().newHandler(ch.alloc(), origin.host(), origin.port()), origin.host());
+    }
+
+    /**
+     * Returns a handler for the TLS of an HTTPS proxy on {@code ch}: verified as the session
+     * verifies any server (trust, host name, pins), with no ALPN: a proxy is spoken to in HTTP/1.1.
+     */
+    SslHandler newProxyHandler(Channel ch, String host, int port) throws SSLException {
+        SslContext context = proxyContext;
+        if (context == null) {
+            synchronized (this) {
+                context = proxyContext;
+                if (context == null) {
+                    context = buildSslContext(false);
+                    proxyContext = context;
+                }
+            }
+        }
+        return configure(context.newHandler(ch.alloc(), host, port), host);
+    }
+
+    private SslHandler configure(SslHandler handler, String host) {
         SSLEngine engine = handler.engine();
         SSLParameters parameters = engine.getSSLParameters();
         // Hostname verification is what makes a certificate mean anything: off only in the
@@ -47,10 +69,10 @@ final class TlsClient {
         if (!config.tls().insecure()) {
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
         }
-        if (!HttpSemantics.isIpLiteral(origin.host())) {
+        if (!HttpSemantics.isIpLiteral(host)) {
             // The JDK names the server (SNI) only when the name has a dot; "localhost" or an
             // intranet name must reach the right virtual host too. IP addresses are never named.
-            parameters.setServerNames(List.of(new SNIHostName(origin.host())));
+            parameters.setServerNames(List.of(new SNIHostName(host)));
         }
         engine.setSSLParameters(parameters);
         return handler;
@@ -62,7 +84,7 @@ final class TlsClient {
             synchronized (this) {
                 context = sslContext;
                 if (context == null) {
-                    context = buildSslContext();
+                    context = buildSslContext(offersH2());
                     sslContext = context;
                 }
             }
@@ -70,9 +92,9 @@ final class TlsClient {
         return context;
     }
 
-    private SslContext buildSslContext() throws SSLException {
+    private SslContext buildSslContext(boolean withAlpn) throws SSLException {
         // ALPN only when HTTP/2 is offered: an HTTP/1.1 session's handshake stays as it was.
-        ApplicationProtocolConfig alpn = offersH2() ? new ApplicationProtocolConfig(
+        ApplicationProtocolConfig alpn = withAlpn ? new ApplicationProtocolConfig(
                 ApplicationProtocolConfig.Protocol.ALPN,
                 ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                 ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,

@@ -8,8 +8,10 @@ import io.posthaste.ClientConnectionException;
 import io.posthaste.ClientException;
 import io.posthaste.ClientPayloadException;
 import io.posthaste.ClientTimeoutException;
+import io.posthaste.ProxyException;
 import io.posthaste.Timeouts;
 import io.posthaste.internal.connection.ConnectionPool;
+import io.posthaste.internal.proxy.ProxyFailure;
 import io.posthaste.internal.url.RequestUrl;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -58,9 +60,17 @@ public final class Failures {
                     + timeouts.poolAcquire().toMillis() + " ms (POOL_ACQUIRE timeout)",
                     ClientTimeoutException.Phase.POOL_ACQUIRE, timeouts.poolAcquire());
         }
+        if (cause instanceof ProxyFailure proxy) {
+            if (proxy.reason() == ProxyFailure.Reason.TIMEOUT) {
+                return new ClientTimeoutException(request + ": " + proxy.getMessage() + " ("
+                        + timeouts.connect().toMillis() + " ms, CONNECT timeout)", ClientTimeoutException.Phase.CONNECT,
+                        timeouts.connect());
+            }
+            return new ProxyException(request + ": " + proxy.getMessage(), proxy.proxy().toString(), proxy.status(),
+                    proxy);
+        }
         if (cause instanceof ConnectTimeoutException) {
-            return new ClientTimeoutException(request + ": cannot connect to host "
-                    + url.hostHeader() + " within " + timeouts.connect().toMillis()
+            return new ClientTimeoutException(request + ": cannot connect to " + dialed(spec) + " within " + timeouts.connect().toMillis()
                     + " ms (CONNECT timeout)", ClientTimeoutException.Phase.CONNECT, timeouts.connect());
         }
         if (cause instanceof SslHandshakeTimeoutException) {
@@ -88,12 +98,14 @@ public final class Failures {
                     cause);
         }
         if (cause instanceof ConnectException) {
-            return new ClientConnectionException(request + ": cannot connect to host "
-                    + url.hostHeader() + " ssl:" + (url.isHttps() ? "default" : "false") + " ["
+            return new ClientConnectionException(request + ": cannot connect to " + dialed(spec) + " ssl:" + (url.isHttps() ? "default" : "false") + " ["
                     + simpleMessage(cause) + "]", cause, false, false);
         }
         if (cause instanceof UnknownHostException) {
-            return new ClientConnectionException(request + ": cannot resolve host " + url.host(),
+            return new ClientConnectionException(request + ": cannot resolve host " + (spec.route().proxy() != null
+                    && !url.host().equals(spec.route().proxy().host()) && cause.getMessage() != null
+                    && cause.getMessage().startsWith(spec.route().proxy().host())
+                    ? spec.route().proxy().host() + " (the proxy " + spec.route().proxy() + ")" : url.host()),
                     cause, false, false);
         }
         if (cause instanceof CancellationException) {
@@ -105,6 +117,16 @@ public final class Failures {
         return new ClientConnectionException(request + ": " + what + (mayHaveBeenProcessed
                 ? " (the request may have been processed)" : " (nothing of the request was sent)"),
                 cause, false, mayHaveBeenProcessed);
+    }
+
+    /** Names what a connect dials: the host, or the proxy or Unix socket on its way to it. */
+    private static String dialed(ExchangeSpec spec) {
+        String host = "host " + spec.url().hostHeader();
+        if (spec.route().proxy() != null) {
+            return "proxy " + spec.route().proxy() + " (for " + host + ")";
+        }
+        return spec.route().unixSocket() != null ? "unix socket " + spec.route().unixSocket() + " (for " + host + ")"
+                : host;
     }
 
     private static NotSslRecordException notTls(Throwable cause) {
