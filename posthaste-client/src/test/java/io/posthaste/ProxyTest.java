@@ -13,10 +13,13 @@ import java.net.ProxySelector;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -249,6 +252,101 @@ class ProxyTest {
             }
             assertThat(asked).containsExactly(URI.create("http://127.0.0.1:" + server.port()));
             assertThat(proxy.takeHead()).startsWith("GET " + server.url("/get"));
+        }
+    }
+
+    private static String pem(java.security.cert.X509Certificate certificate) throws Exception {
+        return "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+                .encodeToString(certificate.getEncoded()) + "\n-----END CERTIFICATE-----\n";
+    }
+
+    @Test
+    void anHttpsProxyCarriesHttpAndHttpsTargetsOverTlsToTheProxy(@TempDir Path dir) throws Exception {
+        try (TestServer plain = TestServer.start(); TestServer tls = TestServer.builder().tls().http2().start();
+                TestProxy proxy = TestProxy.https().requireCredentials("u", PASSWORD)) {
+            Path ca = Files.writeString(dir.resolve("cas.pem"), pem(proxy.certificate()) + pem(tls.certificate()));
+            try (ClientSession session = ClientSession.builder().trustPemOnly(ca).proxy(proxy.url("u", PASSWORD))
+                    .build()) {
+                assertThat(session.get(plain.url("/get")).send().status()).isEqualTo(200);
+                assertThat(proxy.takeHead()).startsWith("GET " + plain.url("/get") + " HTTP/1.1\n")
+                        .containsIgnoringCase("\nProxy-Authorization: Basic ");
+                Response response = session.get(tls.url("/get")).send();
+                assertThat(response.version()).as("TLS in TLS, ALPN still picks h2").isEqualTo("HTTP/2");
+                assertThat(proxy.takeHead()).startsWith("CONNECT localhost:" + tls.port());
+            }
+        }
+    }
+
+    @Test
+    void anHttpsProxysCertificateIsVerifiedLikeAnyServers() {
+        try (TestServer server = TestServer.builder().tls().start(); TestProxy proxy = TestProxy.https();
+                ClientSession session = trusting(server).proxy(proxy.url()).build()) {
+            assertThatThrownBy(() -> session.get(server.url("/get")).send())
+                    .isInstanceOfSatisfying(ClientConnectionException.class,
+                            e -> assertThat(e.isTlsFailure()).isTrue());
+            assertThat(server.connectionCount()).as("nothing went on to the origin").isZero();
+        }
+    }
+
+    @Test
+    void anHttpsProxysHostNameIsVerifiedLikeAnyServers(@TempDir Path dir) throws Exception {
+        try (TestServer server = TestServer.builder().tls().start(); TestProxy proxy = TestProxy.https()) {
+            Path ca = Files.writeString(dir.resolve("cas.pem"), pem(proxy.certificate()) + pem(server.certificate()));
+            HostResolver proxyTestIsLoopback = host -> List.of(java.net.InetAddress.getLoopbackAddress());
+            try (ClientSession session = ClientSession.builder().trustPemOnly(ca).resolver(proxyTestIsLoopback)
+                    .proxy("https://proxy.test:" + proxy.port()).build()) {
+                assertThatThrownBy(() -> session.get(server.url("/get")).send())
+                        .as("the proxy's certificate names localhost, not proxy.test")
+                        .isInstanceOfSatisfying(ClientConnectionException.class,
+                                e -> assertThat(e.isTlsFailure()).isTrue());
+            }
+            try (ClientSession session = ClientSession.builder().trustPemOnly(ca)
+                    .proxy("https://localhost:" + proxy.port()).build()) {
+                assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void thePoolKeyIncludesTheProxySoAStricterRequestNeverReusesALooserConnection() throws Exception {
+        // The only per-request connection settings are the route's; every TLS setting is the
+        // session's, and a session's pool is its own (checklist 44, CVE-2024-35195).
+        try (TestServer server = TestServer.builder().tls().start(); TestProxy proxy = TestProxy.http();
+                ClientSession loose = ClientSession.builder().insecureDisableTlsVerification().build();
+                ClientSession strict = ClientSession.builder().proxy(proxy.url()).build()) {
+            assertThat(loose.get(server.url("/get")).send().status()).isEqualTo(200);
+            assertThatThrownBy(() -> strict.get(server.url("/get")).noProxy().send())
+                    .as("a verified session never finds the unverified connection")
+                    .isInstanceOf(ClientConnectionException.class);
+            assertThatThrownBy(() -> strict.get(server.url("/get")).send())
+                    .as("nor does a request through a proxy reuse a direct connection, or skip verification")
+                    .isInstanceOf(ClientConnectionException.class);
+            assertThat(proxy.takeHead()).startsWith("CONNECT localhost:" + server.port());
+        }
+    }
+
+    @Test
+    void proxyVariablesAreReadOnlyWhenTheSessionTrustsTheEnvironment() {
+        try (ClientSession session = ClientSession.create()) {
+            assertThat(session.config().routes()).isSameAs(io.posthaste.internal.proxy.Routes.DIRECT);
+        }
+        try (ClientSession session = ClientSession.builder().trustEnv(false).build()) {
+            assertThat(session.config().routes()).isSameAs(io.posthaste.internal.proxy.Routes.DIRECT);
+        }
+    }
+
+    @Test
+    void anAsyncCallThroughATunnelCompletesAndTheTunnelIsReused() throws Exception {
+        try (TestServer server = TestServer.builder().tls().http2().start(); TestProxy proxy = TestProxy.http();
+                ClientSession session = trusting(server).proxy(proxy.url()).build()) {
+            List<java.util.concurrent.CompletableFuture<Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                calls.add(session.get(server.url("/get")).sendAsync());
+            }
+            for (var call : calls) {
+                assertThat(call.get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(200);
+            }
+            assertThat(proxy.connectionCount()).as("one HTTP/2 tunnel carries them all").isEqualTo(1);
         }
     }
 

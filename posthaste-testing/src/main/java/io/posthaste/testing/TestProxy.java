@@ -1,5 +1,7 @@
 package io.posthaste.testing;
 
+import io.netty.handler.ssl.JdkSslContext;
+import io.posthaste.testing.internal.TlsMaterial;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -50,6 +53,7 @@ public final class TestProxy implements Closeable {
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final boolean socks;
+    private final TlsMaterial tls;
     private final ServerSocket server;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final List<Thread> threads = new ArrayList<>();
@@ -60,16 +64,19 @@ public final class TestProxy implements Closeable {
     private volatile String password;
     private volatile boolean closed;
 
-    private TestProxy(boolean socks) throws IOException {
+    private TestProxy(boolean socks, boolean https) throws IOException {
         this.socks = socks;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.tls = https ? TlsMaterial.generate("localhost", false) : null;
+        this.server = tls == null ? new ServerSocket(0, 50, InetAddress.getLoopbackAddress())
+                : ((JdkSslContext) tls.serverContext()).context().getServerSocketFactory()
+                        .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         start(this::acceptLoop);
     }
 
     /** Starts an HTTP proxy. */
     public static TestProxy http() {
         try {
-            return new TestProxy(false);
+            return new TestProxy(false, false);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -78,7 +85,19 @@ public final class TestProxy implements Closeable {
     /** Starts a SOCKS5 proxy. */
     public static TestProxy socks5() {
         try {
-            return new TestProxy(true);
+            return new TestProxy(true, false);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Starts an HTTPS proxy: TLS from the first byte, with a fresh self-signed certificate for
+     * {@code localhost}, {@code 127.0.0.1} and {@code ::1} ({@link #certificate()}).
+     */
+    public static TestProxy https() {
+        try {
+            return new TestProxy(false, true);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -97,6 +116,14 @@ public final class TestProxy implements Closeable {
         return this;
     }
 
+    /** Returns the certificate of an HTTPS proxy. */
+    public X509Certificate certificate() {
+        if (tls == null) {
+            throw new IllegalStateException("not an HTTPS proxy");
+        }
+        return tls.certificate();
+    }
+
     /** Returns the proxy's port. */
     public int port() {
         return server.getLocalPort();
@@ -104,12 +131,16 @@ public final class TestProxy implements Closeable {
 
     /** Returns the proxy URL with no credentials, e.g. {@code http://127.0.0.1:PORT}. */
     public String url() {
-        return (socks ? "socks5://" : "http://") + "127.0.0.1:" + port();
+        return scheme() + "127.0.0.1:" + port();
+    }
+
+    private String scheme() {
+        return socks ? "socks5://" : tls != null ? "https://" : "http://";
     }
 
     /** Returns the proxy URL with credentials, e.g. {@code http://user:pw@127.0.0.1:PORT}. */
     public String url(String user, String password) {
-        return (socks ? "socks5://" : "http://") + user + ":" + password + "@127.0.0.1:" + port();
+        return scheme() + user + ":" + password + "@127.0.0.1:" + port();
     }
 
     /** Returns how many connections the proxy accepted. */

@@ -360,7 +360,7 @@ public final class NettyTransport implements AutoCloseable {
         ssl.setHandshakeTimeoutMillis(dial.handshakeTimeoutMillis());
         ch.pipeline().addLast(TLS, ssl);
         if (tls.offersH2()) {
-            ch.pipeline().addLast("alpn", new AlpnNegotiation<>(config.alpnProtocols(), protocol, installed));
+            ch.pipeline().addLast("alpn", new AlpnNegotiation<>(config.alpnProtocols(), protocol, installed, ssl));
         } else {
             AlpnNegotiation.install(protocol, ch, ProtocolInstaller.HTTP_1_1, installed);
         }

@@ -48,6 +48,9 @@ public final class Routes {
         if (proxy != null && selector != null) {
             throw new IllegalStateException("proxy(...) and proxySelector(...) both choose the proxy: use one");
         }
+        if (proxy == null && selector == null && environment == null && unixSocket == null) {
+            return DIRECT;
+        }
         return new Routes(proxy == null ? null : parse(proxy), selector, environment,
                 unixSocket == null ? null : unixSocket.toAbsolutePath());
     }
