@@ -73,6 +73,16 @@ abstract class SessionRoutes<B extends SessionRoutes<B>> extends SessionSecurity
     }
 
     /**
+     * As {@link #trustEnv(boolean) trustEnv(true)}, reading these variables instead of the
+     * process's: for a program that keeps its settings elsewhere (a CLI that maps
+     * {@code --proxy} onto {@code all_proxy}), and for tests. The map is copied.
+     */
+    public B trustEnv(Map<String, String> variables) {
+        this.environment = Map.copyOf(Objects.requireNonNull(variables, "variables"));
+        return self();
+    }
+
+    /**
      * Sends every request over the Unix domain socket at {@code path} (e.g.
      * {@code /var/run/docker.sock}) instead of TCP: the URL and its {@code Host} header still say
      * what the server sees ({@code http://localhost/v1.43/containers/json}); {@code https://} URLs
