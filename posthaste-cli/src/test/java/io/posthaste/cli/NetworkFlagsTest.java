@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
+import io.posthaste.testing.MutualTlsServer;
 import io.posthaste.testing.TestProxy;
 import io.posthaste.testing.TestServer;
 import io.posthaste.testing.UnixSocketRelay;
@@ -100,7 +101,7 @@ class NetworkFlagsTest {
         Path cert = Files.writeString(dir.resolve("client.pem"), client.getCertificatePEM());
         Path key = Files.writeString(dir.resolve("client-key.pem"), client.getPrivateKeyPEM());
         Path both = Files.writeString(dir.resolve("both.pem"), client.getCertificatePEM() + client.getPrivateKeyPEM());
-        try (MutualTlsServer server = MutualTlsServer.trusting(client)) {
+        try (MutualTlsServer server = MutualTlsServer.trusting(client.getCertificate())) {
             Cli.Result separate = Cli.piped().run("--verify=no", "--cert", cert.toString(), "--cert-key",
                     key.toString(), server.url());
             assertThat(separate.exitCode()).as(separate.err()).isZero();
