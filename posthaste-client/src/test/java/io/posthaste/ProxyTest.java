@@ -105,6 +105,32 @@ class ProxyTest {
         }
     }
 
+    @Test
+    void aProxyThatAsksForDigestIsAnsweredOnceOnANewConnection() {
+        try (TestServer server = TestServer.builder().tls().start();
+                TestProxy proxy = TestProxy.http().requireDigest("u", PASSWORD);
+                ClientSession session = trusting(server).proxy(proxy.url("u", PASSWORD)).build()) {
+            assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
+            assertThat(proxy.takeHead()).as("Basic first, as the proxy URL says nothing of the scheme")
+                    .containsIgnoringCase("\nProxy-Authorization: Basic ");
+            assertThat(proxy.takeHead()).containsIgnoringCase("\nProxy-Authorization: Digest username=\"u\"")
+                    .contains("uri=\"localhost:" + server.port() + "\"");
+            assertThat(proxy.connectionCount()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aWrongPasswordForADigestProxyIsA407ProxyExceptionAfterOneAnswer() {
+        try (TestServer server = TestServer.builder().tls().start();
+                TestProxy proxy = TestProxy.http().requireDigest("u", "right");
+                ClientSession session = trusting(server).proxy(proxy.url("u", PASSWORD)).build()) {
+            assertThatThrownBy(() -> session.get(server.url("/get")).send())
+                    .isInstanceOfSatisfying(ProxyException.class, e -> assertThat(e.status()).isEqualTo(407))
+                    .hasMessageNotContaining(PASSWORD);
+            assertThat(proxy.connectionCount()).as("Basic, then one Digest answer: no loop").isEqualTo(2);
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"FORBIDDEN, 403, 403 Forbidden", "BAD_GATEWAY, 502, 502 Bad Gateway"})
     void aConnectRefusedByTheProxyIsAProxyExceptionWithItsStatusAndNoRetry(TestProxy.Behaviour behaviour,

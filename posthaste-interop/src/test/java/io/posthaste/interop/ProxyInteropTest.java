@@ -87,6 +87,19 @@ final class ProxyInteropTest {
     }
 
     @Test
+    void aSquidThatAsksForDigestIsAnsweredAndWrongCredentialsAreA407() {
+        try (ClientSession session = ClientSession.builder().trustPem(LAB.caPem()).proxy(LAB.digestSquid()).build()) {
+            runTheFiveExamples(session, LAB.httpsOrigin("/"));
+        }
+        String wrong = LAB.digestSquid().replace(ProxyLab.PASSWORD, "wrong-pw");
+        try (ClientSession session = ClientSession.builder().trustPem(LAB.caPem()).proxy(wrong).build()) {
+            assertThatThrownBy(() -> session.get(LAB.httpsOrigin("/get")).send())
+                    .isInstanceOfSatisfying(ProxyException.class, e -> assertThat(e.status()).isEqualTo(407))
+                    .hasMessageNotContaining("wrong-pw");
+        }
+    }
+
+    @Test
     void theFiveExamplesPassOverNginxsUnixSocketWithTheHostUnchanged() {
         try (ClientSession session = ClientSession.builder().unixSocket(LAB.unixSocket()).build()) {
             runTheFiveExamples(session, "http://docker.invalid/");

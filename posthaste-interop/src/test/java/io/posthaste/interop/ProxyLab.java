@@ -28,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *     for this run ({@code ca.pem}, a server certificate, a client certificate and key);
  * <li>squid as an HTTP proxy, on one port open to all and on another demanding Basic
  *     credentials ({@link #USER}, {@link #PASSWORD}, checked by squid's {@code basic_ncsa_auth});
+ *     and a second squid demanding Digest credentials only ({@code digest_file_auth});
  * <li>microsocks as a SOCKS5 proxy demanding a user and password: one command line, no config
  *     file, no system users (dante checks SOCKS passwords against the system's accounts via PAM).
  * </ul>
@@ -38,26 +39,30 @@ final class ProxyLab implements BeforeAllCallback, AfterAllCallback {
     static final String PASSWORD = "pr0xy-s3cret";
     static final Path SQUID = Path.of("/usr/sbin/squid");
     static final Path SQUID_BASIC_AUTH = Path.of("/usr/lib/squid/basic_ncsa_auth");
+    static final Path SQUID_DIGEST_AUTH = Path.of("/usr/lib/squid/digest_file_auth");
     static final Path MICROSOCKS = Path.of("/usr/bin/microsocks");
     static final Path OPENSSL = Path.of("/usr/bin/openssl");
 
     private final RealServer httpbin = RealServer.httpbin();
     private final Path nginxDir = Commands.workDir().resolve("proxy-lab-nginx");
     private final Path squidDir = Commands.workDir().resolve("proxy-lab-squid");
+    private final Path squidDigestDir = Commands.workDir().resolve("proxy-lab-squid-digest");
     private final Path pkiDir = Commands.workDir().resolve("proxy-lab-pki");
     private final List<ServerProcess> processes = new ArrayList<>();
     private volatile ServerProcess nginx;
     private volatile ServerProcess squid;
+    private volatile ServerProcess squidDigest;
     private volatile ServerProcess microsocks;
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         MissingServers.require("the proxy lab (nginx, squid, microsocks)",
-                List.of(Commands.NGINX, SQUID, SQUID_BASIC_AUTH, MICROSOCKS, OPENSSL), List.of());
+                List.of(Commands.NGINX, SQUID, SQUID_BASIC_AUTH, SQUID_DIGEST_AUTH, MICROSOCKS, OPENSSL), List.of());
         httpbin.beforeAll(context);
         writePki();
         nginx = started(ServerProcess.start("proxy-lab-nginx", this::launchNginx));
         squid = started(ServerProcess.start("proxy-lab-squid", this::launchSquid));
+        squidDigest = started(ServerProcess.start("proxy-lab-squid-digest", this::launchDigestSquid));
         microsocks = started(ServerProcess.start("proxy-lab-microsocks", () -> {
             int port = ServerProcess.freePort();
             return new ServerProcess.Launch(List.of(MICROSOCKS.toString(), "-i", "127.0.0.1", "-p",
@@ -97,6 +102,11 @@ final class ProxyLab implements BeforeAllCallback, AfterAllCallback {
     /** Returns squid's URL: {@code http://127.0.0.1:<port>}, with {@code user:password@} if {@code authed}. */
     String squid(boolean authed) {
         return "http://" + (authed ? USER + ":" + PASSWORD + "@" : "") + "127.0.0.1:" + squid.port(authed ? 1 : 0);
+    }
+
+    /** Returns the Digest-only squid's URL with the credentials: {@code http://user:pw@127.0.0.1:<port>}. */
+    String digestSquid() {
+        return "http://" + USER + ":" + PASSWORD + "@127.0.0.1:" + squidDigest.port();
     }
 
     /** Returns microsocks' URL with its credentials, e.g. {@code socks5h://user:pw@127.0.0.1:<port>}. */
@@ -190,6 +200,22 @@ final class ProxyLab implements BeforeAllCallback, AfterAllCallback {
                 .replace("@AUTH_PORT@", String.valueOf(authPort));
         Path file = write(squidDir.resolve("squid.conf"), conf);
         return new ServerProcess.Launch(List.of(SQUID.toString(), "-N", "-f", file.toString()), List.of(port, authPort));
+    }
+
+    private ServerProcess.Launch launchDigestSquid() {
+        int port = ServerProcess.freePort();
+        try {
+            Files.createDirectories(squidDigestDir);
+            Files.setPosixFilePermissions(squidDigestDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+            write(squidDigestDir.resolve("digest-passwd"), USER + ":" + PASSWORD + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String conf = read(RealServer.resource("/squid/squid-digest.conf"))
+                .replace("@PREFIX@", squidDigestDir.toString())
+                .replace("@PORT@", String.valueOf(port));
+        Path file = write(squidDigestDir.resolve("squid.conf"), conf);
+        return new ServerProcess.Launch(List.of(SQUID.toString(), "-N", "-f", file.toString()), List.of(port));
     }
 
     /** Hashes a password as htpasswd's {@code -m} does (openssl's apr1), for squid's helper. */

@@ -62,6 +62,7 @@ public final class TestProxy implements Closeable {
     private volatile Behaviour behaviour = Behaviour.TUNNEL;
     private volatile String user;
     private volatile String password;
+    private volatile boolean digest;
     private volatile boolean closed;
 
     private TestProxy(boolean socks, boolean https) throws IOException {
@@ -107,6 +108,17 @@ public final class TestProxy implements Closeable {
     public TestProxy requireCredentials(String user, String password) {
         this.user = user;
         this.password = password;
+        return this;
+    }
+
+    /**
+     * Demands these credentials by HTTP Digest (RFC 7616, MD5 with {@code qop=auth}): a
+     * {@code CONNECT} without a valid answer gets a {@code 407} with a Digest challenge.
+     */
+    public TestProxy requireDigest(String user, String password) {
+        this.user = user;
+        this.password = password;
+        this.digest = true;
         return this;
     }
 
@@ -227,11 +239,12 @@ public final class TestProxy implements Closeable {
         if (!answerFault(out, in)) {
             return;
         }
-        if (user != null && !head.toLowerCase(java.util.Locale.ROOT).contains("\nproxy-authorization: basic "
-                + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8))
-                        .toLowerCase(java.util.Locale.ROOT))) {
-            write(out, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\n"
-                    + "Content-Length: 0\r\nConnection: close\r\n\r\n");
+        if (user != null && !(digest ? digestAnswered(head) : head.toLowerCase(java.util.Locale.ROOT).contains(
+                "\nproxy-authorization: basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+                        .getBytes(StandardCharsets.UTF_8)).toLowerCase(java.util.Locale.ROOT)))) {
+            write(out, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: " + (digest
+                    ? "Digest realm=\"test\", nonce=\"" + NONCE + "\", qop=\"auth\", algorithm=MD5"
+                    : "Basic realm=\"test\"") + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
             return;
         }
         String[] requestLine = head.substring(0, head.indexOf('\n')).split(" ");
@@ -304,6 +317,38 @@ public final class TestProxy implements Closeable {
         Socket origin = connect(host + ":" + port);
         out.write(new byte[] {5, 0, 0, 1, 127, 0, 0, 1, 0, 0});
         relay(client, origin, new byte[0]);
+    }
+
+    private static final String NONCE = "dcd98b7102dd2f0e8b11d0f600bfb0c093";
+
+    /** Returns whether the head carries a valid Digest answer to this proxy's challenge. */
+    private boolean digestAnswered(String head) {
+        for (String line : head.split("\n")) {
+            if (!line.toLowerCase(java.util.Locale.ROOT).startsWith("proxy-authorization: digest ")) {
+                continue;
+            }
+            java.util.Map<String, String> p = new java.util.HashMap<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\w+)=(?:\"([^\"]*)\"|([^,\\s]*))")
+                    .matcher(line.substring("proxy-authorization: digest ".length()));
+            while (m.find()) {
+                p.put(m.group(1).toLowerCase(java.util.Locale.ROOT), m.group(2) != null ? m.group(2) : m.group(3));
+            }
+            String method = head.substring(0, head.indexOf(' '));
+            String ha1 = md5(user + ":test:" + password);
+            String ha2 = md5(method + ":" + p.get("uri"));
+            String expected = md5(ha1 + ":" + NONCE + ":" + p.get("nc") + ":" + p.get("cnonce") + ":auth:" + ha2);
+            return user.equals(p.get("username")) && NONCE.equals(p.get("nonce")) && expected.equals(p.get("response"));
+        }
+        return false;
+    }
+
+    private static String md5(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Answers as a failing proxy would; returns whether the request should be served instead. */

@@ -161,7 +161,7 @@ public final class NettyTransport implements AutoCloseable {
     public <C extends Connection> CompletableFuture<C> connect(Origin origin, EventLoopGroup loops,
             Timeouts spec, ProtocolInstaller<C> protocol) {
         Dial dial = new Dial(origin, loops, (int) Math.min(Integer.MAX_VALUE, spec.connect().toMillis()),
-                (int) Math.min(Integer.MAX_VALUE, spec.tlsHandshake().toMillis()));
+                (int) Math.min(Integer.MAX_VALUE, spec.tlsHandshake().toMillis()), null);
         CompletableFuture<C> result = new CompletableFuture<>();
         Path unixSocket = origin.route().unixSocket();
         if (unixSocket != null) {
@@ -201,8 +201,16 @@ public final class NettyTransport implements AutoCloseable {
         return result;
     }
 
-    /** What one connect needs to know throughout, whichever address it tries. */
-    private record Dial(Origin origin, EventLoopGroup loops, int connectTimeoutMillis, int handshakeTimeoutMillis) {
+    /**
+     * What one connect needs to know throughout, whichever address it tries; with the
+     * {@code Proxy-Authorization} answering an HTTP proxy's Digest challenge once it gave one.
+     */
+    private record Dial(Origin origin, EventLoopGroup loops, int connectTimeoutMillis, int handshakeTimeoutMillis,
+            String proxyAuthorization) {
+
+        Dial withProxyAuthorization(String authorization) {
+            return new Dial(origin, loops, connectTimeoutMillis, handshakeTimeoutMillis, authorization);
+        }
     }
 
     private <C extends Connection> void connect(Dial dial, SocketAddress[] addresses, InetAddress target, int index,
@@ -234,7 +242,7 @@ public final class NettyTransport implements AutoCloseable {
                         }
                         if (tunnel) {
                             ch.pipeline().addLast(PROXY, ProxyDialer.tunnel(proxy, (InetSocketAddress) address,
-                                    dial.connectTimeoutMillis()));
+                                    dial.connectTimeoutMillis(), dial.proxyAuthorization()));
                             ch.pipeline().addLast(PROXY_GUARD, new ProxyDialer.UntilOpen());
                         }
                         if (installNow) {
@@ -262,7 +270,15 @@ public final class NettyTransport implements AutoCloseable {
             throughProxy(ch, dial).addListener(p -> {
                 if (!p.isSuccess()) {
                     ch.close();
-                    result.completeExceptionally(ProxyDialer.failure(p.cause(), proxy, origin));
+                    String digest = dial.proxyAuthorization() == null
+                            ? ProxyDialer.digestAnswer(p.cause(), proxy, origin) : null;
+                    if (digest != null) {
+                        // The proxy asked for Digest: answer on a new connection, once.
+                        connect(dial.withProxyAuthorization(digest), addresses, target, index, protocol, result,
+                                dnsNanos, System.nanoTime());
+                    } else {
+                        result.completeExceptionally(ProxyDialer.failure(p.cause(), proxy, origin));
+                    }
                     return;
                 }
                 if (!installNow) {

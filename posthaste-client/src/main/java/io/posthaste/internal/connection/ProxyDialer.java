@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.proxy.ProxyConnectException;
 import io.netty.handler.proxy.ProxyHandler;
@@ -11,13 +12,16 @@ import io.netty.handler.proxy.Socks4ProxyHandler;
 import io.netty.handler.proxy.Socks5ProxyHandler;
 import io.posthaste.internal.proxy.ProxyAddress;
 import io.posthaste.internal.proxy.ProxyFailure;
+import io.posthaste.internal.semantics.DigestResponse;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.security.NoSuchAlgorithmException;
 
 /**
  * Speaks to proxies with Netty's handlers: the one that opens a tunnel through a proxy (HTTP
- * {@code CONNECT}, SOCKS5 with user and password, SOCKS4a), where the target is named (by name
+ * {@code CONNECT} with Basic, or Digest once the proxy asked for it; SOCKS5 with user and
+ * password; SOCKS4a), where the target is named (by name
  * unless the client looks it up: {@code socks5://}), and what a refusal means for the caller
  * ({@link ProxyFailure}). The {@code CONNECT} request carries {@code Host}, and
  * {@code Proxy-Authorization} when the proxy URL has a user: never a header of the application.
@@ -31,8 +35,17 @@ final class ProxyDialer {
     /**
      * Returns the handler that opens a tunnel to the channel's destination through {@code proxy},
      * reached at {@code address}, failing if the proxy has not agreed within {@code timeoutMillis}.
+     * An HTTP proxy gets the proxy URL's credentials by Basic, or {@code authorization} (a Digest
+     * answer, see {@link #digestAnswer}) instead when it is not {@code null}.
      */
-    static ProxyHandler tunnel(ProxyAddress proxy, InetSocketAddress address, long timeoutMillis) {
+    static ProxyHandler tunnel(ProxyAddress proxy, InetSocketAddress address, long timeoutMillis,
+            String authorization) {
+        if (authorization != null && proxy.kind().isHttp()) {
+            HttpProxyHandler handler = new HttpProxyHandler(address,
+                    new DefaultHttpHeaders().set(HttpHeaderNames.PROXY_AUTHORIZATION, authorization), true);
+            handler.setConnectTimeoutMillis(timeoutMillis);
+            return handler;
+        }
         ProxyHandler handler = switch (proxy.kind()) {
             // A fresh header set: the CONNECT carries nothing of the application's (checklist 35).
             case HTTP, HTTPS -> proxy.user() == null ? new HttpProxyHandler(address, new DefaultHttpHeaders(), true)
@@ -59,13 +72,42 @@ final class ProxyDialer {
         return proxy.kind() == ProxyAddress.Kind.SOCKS5;
     }
 
+    /**
+     * Returns the {@code Proxy-Authorization} that answers the Digest challenge of a {@code 407}
+     * the proxy gave to {@code CONNECT} (RFC 7616, with the proxy URL's user), or {@code null}
+     * when {@code cause} is no such answer, or the proxy URL has no user. Asked once per connect:
+     * a 407 to the Digest answer is final.
+     */
+    static String digestAnswer(Throwable cause, ProxyAddress proxy, Origin origin) {
+        if (!(cause instanceof HttpProxyHandler.HttpProxyConnectException refused) || proxy.user() == null
+                || refused.headers() == null || !String.valueOf(cause.getMessage()).contains("status: 407")) {
+            return null;
+        }
+        for (String challenge : refused.headers().getAll(HttpHeaderNames.PROXY_AUTHENTICATE)) {
+            String trimmed = challenge.trim();
+            if (trimmed.regionMatches(true, 0, "Digest ", 0, 7)) {
+                try {
+                    return DigestResponse.authorization(DigestResponse.parameters(trimmed.substring(7)), proxy.user(),
+                            password(proxy), "CONNECT", target(origin));
+                } catch (NoSuchAlgorithmException unsupported) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Returns the target as {@code CONNECT} names it: {@code host:port}, an IPv6 host in brackets. */
+    private static String target(Origin origin) {
+        return (origin.host().indexOf(':') >= 0 ? "[" + origin.host() + "]" : origin.host()) + ":" + origin.port();
+    }
+
     /** Returns the failure the caller should hear of for what Netty's proxy handler reported. */
     static Throwable failure(Throwable cause, ProxyAddress proxy, Origin origin) {
         if (!(cause instanceof ProxyConnectException)) {
             return cause;
         }
-        String target = (origin.host().indexOf(':') >= 0 ? "[" + origin.host() + "]" : origin.host()) + ":"
-                + origin.port();
+        String target = target(origin);
         // Netty's message is "protocol, auth, proxy => destination, what": keep the "what".
         String message = String.valueOf(cause.getMessage());
         int comma = message.lastIndexOf(", ");
