@@ -23,6 +23,7 @@ abstract class SessionRoutes<B extends SessionRoutes<B>> extends SessionSecurity
     private ProxySelector proxySelector;
     private Map<String, String> environment;
     private Path unixSocket;
+    private boolean proxyTunnel;
 
     /**
      * Sends every request through a proxy, named by a URL as curl and httpx take it:
@@ -84,6 +85,17 @@ abstract class SessionRoutes<B extends SessionRoutes<B>> extends SessionSecurity
     }
 
     /**
+     * Asks HTTP proxies for a {@code CONNECT} tunnel for {@code http://} targets too, as curl's
+     * {@code --proxytunnel} (default off: such requests go to the proxy as they are, in absolute
+     * form, which every HTTP proxy understands). For a proxy that only tunnels, or so that the
+     * proxy sees no more than the target's host and port.
+     */
+    public B proxyTunnel(boolean tunnel) {
+        this.proxyTunnel = tunnel;
+        return self();
+    }
+
+    /**
      * Sends every request over the Unix domain socket at {@code path} (e.g.
      * {@code /var/run/docker.sock}) instead of TCP: the URL and its {@code Host} header still say
      * what the server sees ({@code http://localhost/v1.43/containers/json}); {@code https://} URLs
@@ -96,6 +108,6 @@ abstract class SessionRoutes<B extends SessionRoutes<B>> extends SessionSecurity
 
     void applyRoutes(SessionConfig.Builder config) {
         config.routes(Routes.of(proxy, proxySelector,
-                environment == null ? null : ProxyEnvironment.of(environment), unixSocket));
+                environment == null ? null : ProxyEnvironment.of(environment), unixSocket, proxyTunnel));
     }
 }

@@ -62,6 +62,18 @@ class ProxyTest {
     }
 
     @Test
+    void proxyTunnelAsksForAConnectTunnelForHttpTargetsTooAndKeepsItsConnectionsApart() {
+        try (TestServer server = TestServer.start(); TestProxy proxy = TestProxy.http();
+                ClientSession tunnelling = ClientSession.builder().proxy(proxy.url()).proxyTunnel(true).build()) {
+            assertThat(tunnelling.get(server.url("/get")).send().status()).isEqualTo(200);
+            assertThat(proxy.takeHead()).startsWith("CONNECT 127.0.0.1:" + server.port() + " HTTP/1.1\n");
+            assertThat(server.takeRequest().target()).as("origin-form inside the tunnel").isEqualTo("/get");
+            assertThat(tunnelling.get(server.url("/get")).send().status()).isEqualTo(200);
+            assertThat(proxy.connectionCount()).as("the tunnel is kept alive and reused").isEqualTo(1);
+        }
+    }
+
+    @Test
     void theConnectRequestCarriesNoApplicationHeadersAndTheOriginNoProxyCredentials() {
         try (TestServer server = TestServer.builder().tls().start();
                 TestProxy proxy = TestProxy.http().requireCredentials("u", PASSWORD);

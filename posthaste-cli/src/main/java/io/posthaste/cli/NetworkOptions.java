@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /**
  * How the request command reaches the server, as curl's flags of those names: {@code --proxy},
- * {@code --noproxy}, {@code --unix-socket}, and who the client is and whom it pins
+ * {@code --noproxy}, {@code --proxytunnel}, {@code --unix-socket}, and who the client is and whom it pins
  * ({@code --cert}, {@code --cert-key}, {@code --pin}). A picocli mixin.
  *
  * <p>Proxies come from the environment as curl reads it ({@code http_proxy}, {@code https_proxy},
@@ -30,6 +30,10 @@ final class NetworkOptions {
     @Option(names = "--noproxy", paramLabel = "HOSTS", description = "Hosts that skip the proxy, "
             + "comma-separated (domains cover their subdomains; IPs, CIDR blocks; * for all).")
     String noProxy;
+
+    @Option(names = "--proxytunnel", description = "Ask an HTTP proxy for a CONNECT tunnel for plain "
+            + "URLs too.")
+    boolean proxyTunnel;
 
     @Option(names = "--unix-socket", paramLabel = "PATH", description = "Connect to the server over "
             + "this Unix domain socket; the URL still names the host.")
@@ -63,7 +67,7 @@ final class NetworkOptions {
         if (unixSocket != null) {
             builder.unixSocket(directory.resolve(unixSocket));
         } else if (proxy == null || !proxy.isEmpty()) {
-            builder.trustEnv(proxyEnvironment(environment));
+            builder.trustEnv(proxyEnvironment(environment)).proxyTunnel(proxyTunnel);
         }
         if (certificate != null) {
             Path chain = directory.resolve(certificate);

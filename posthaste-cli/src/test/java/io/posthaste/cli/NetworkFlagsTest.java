@@ -32,6 +32,9 @@ class NetworkFlagsTest {
             Cli.Result result = Cli.piped().run("--proxy", proxy.url("u", "pw"), server.url("/get"));
             assertThat(result.exitCode()).as(result.err()).isZero();
             assertThat(proxy.takeHead()).startsWith("GET " + server.url("/get") + " HTTP/1.1\n");
+            Cli.Result tunnelled = Cli.piped().run("--proxy", proxy.url("u", "pw"), "--proxytunnel", server.url("/get"));
+            assertThat(tunnelled.exitCode()).as(tunnelled.err()).isZero();
+            assertThat(proxy.takeHead()).startsWith("CONNECT 127.0.0.1:" + server.port() + " HTTP/1.1\n");
         }
     }
 

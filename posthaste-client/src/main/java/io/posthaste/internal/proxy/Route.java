@@ -9,16 +9,28 @@ import java.nio.file.Path;
  *
  * @param proxy the proxy, or {@code null}
  * @param unixSocket the socket path, or {@code null}; never both
+ * @param tunnel whether an HTTP proxy is asked for a {@code CONNECT} tunnel for {@code http://}
+ *     targets too (curl's {@code --proxytunnel}), rather than given their requests as they are
  */
-public record Route(ProxyAddress proxy, Path unixSocket) {
+public record Route(ProxyAddress proxy, Path unixSocket, boolean tunnel) {
 
     /** Straight to the origin over TCP. */
-    public static final Route DIRECT = new Route(null, null);
+    public static final Route DIRECT = new Route(null, null, false);
 
     public Route {
         if (proxy != null && unixSocket != null) {
             throw new IllegalArgumentException("a route goes through a proxy or a Unix socket, not both");
         }
+    }
+
+    /** A route with no tunnel asked for. */
+    public Route(ProxyAddress proxy, Path unixSocket) {
+        this(proxy, unixSocket, false);
+    }
+
+    /** Returns this route, tunnelling {@code http://} targets too when it goes through an HTTP proxy. */
+    public Route tunnelled() {
+        return proxy != null && proxy.kind().isHttp() && !tunnel ? new Route(proxy, null, true) : this;
     }
 
     /** Returns the route through {@code proxy}. */
@@ -33,7 +45,7 @@ public record Route(ProxyAddress proxy, Path unixSocket) {
 
     /** Returns whether requests to a target of this scheme go to an HTTP proxy in absolute form. */
     public boolean forwards(boolean httpsTarget) {
-        return proxy != null && proxy.forwards(httpsTarget);
+        return proxy != null && !tunnel && proxy.forwards(httpsTarget);
     }
 
     /** Names the route in messages ({@code ""} when direct); never a password. */

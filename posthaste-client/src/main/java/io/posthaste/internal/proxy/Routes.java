@@ -17,18 +17,21 @@ import java.util.List;
 public final class Routes {
 
     /** A session with no route settings: every request goes straight to its origin. */
-    public static final Routes DIRECT = new Routes(null, null, null, null);
+    public static final Routes DIRECT = new Routes(null, null, null, null, false);
 
     private final Route fixed;
     private final ProxySelector selector;
     private final ProxyEnvironment environment;
     private final Path unixSocket;
+    private final boolean tunnel;
 
-    private Routes(Route fixed, ProxySelector selector, ProxyEnvironment environment, Path unixSocket) {
+    private Routes(Route fixed, ProxySelector selector, ProxyEnvironment environment, Path unixSocket,
+            boolean tunnel) {
         this.fixed = fixed;
         this.selector = selector;
         this.environment = environment;
         this.unixSocket = unixSocket;
+        this.tunnel = tunnel;
     }
 
     /**
@@ -38,9 +41,11 @@ public final class Routes {
      * @param selector the session's proxy selector, or {@code null}
      * @param environment the environment it trusts, or {@code null}
      * @param unixSocket the session's Unix socket, or {@code null}
+     * @param tunnel whether HTTP proxies are asked for {@code CONNECT} tunnels for {@code http://} targets too
      * @throws IllegalStateException if a Unix socket is set beside a proxy or a selector
      */
-    public static Routes of(String proxy, ProxySelector selector, ProxyEnvironment environment, Path unixSocket) {
+    public static Routes of(String proxy, ProxySelector selector, ProxyEnvironment environment, Path unixSocket,
+            boolean tunnel) {
         if (unixSocket != null && (proxy != null || selector != null)) {
             throw new IllegalStateException("unixSocket(...) goes to a local server: it cannot be combined with "
                     + "proxy(...) or proxySelector(...)");
@@ -48,11 +53,11 @@ public final class Routes {
         if (proxy != null && selector != null) {
             throw new IllegalStateException("proxy(...) and proxySelector(...) both choose the proxy: use one");
         }
-        if (proxy == null && selector == null && environment == null && unixSocket == null) {
+        if (proxy == null && selector == null && environment == null && unixSocket == null && !tunnel) {
             return DIRECT;
         }
         return new Routes(proxy == null ? null : parse(proxy), selector, environment,
-                unixSocket == null ? null : unixSocket.toAbsolutePath());
+                unixSocket == null ? null : unixSocket.toAbsolutePath(), tunnel);
     }
 
     /**
@@ -71,9 +76,11 @@ public final class Routes {
      * own route is {@code own} ({@code null}: the session's).
      */
     public Route choose(boolean https, String host, int port, Route own) {
-        if (own != null) {
-            return own;
-        }
+        Route chosen = own != null ? own : sessionRoute(https, host, port);
+        return tunnel ? chosen.tunnelled() : chosen;
+    }
+
+    private Route sessionRoute(boolean https, String host, int port) {
         if (unixSocket != null) {
             return new Route(null, unixSocket);
         }

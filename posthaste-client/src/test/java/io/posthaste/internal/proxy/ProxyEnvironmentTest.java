@@ -117,12 +117,12 @@ class ProxyEnvironmentTest {
     @Test
     void theRouteIsTheRequestsOwnThenTheSessionsSocketProxySelectorOrEnvironment() {
         ProxyEnvironment env = ProxyEnvironment.of(Map.of("http_proxy", "http://env:1"));
-        Routes fromEnv = Routes.of(null, null, env, null);
+        Routes fromEnv = Routes.of(null, null, env, null, false);
         assertThat(fromEnv.choose(false, "h", 80, null).proxy().host()).isEqualTo("env");
         assertThat(fromEnv.choose(false, "h", 80, Route.DIRECT)).isEqualTo(Route.DIRECT);
-        assertThat(Routes.of("http://fixed:2", null, env, null).choose(false, "h", 80, null).proxy().host())
+        assertThat(Routes.of("http://fixed:2", null, env, null, false).choose(false, "h", 80, null).proxy().host())
                 .isEqualTo("fixed");
-        assertThat(Routes.of("direct", null, env, null).choose(false, "h", 80, null)).isEqualTo(Route.DIRECT);
+        assertThat(Routes.of("direct", null, env, null, false).choose(false, "h", 80, null)).isEqualTo(Route.DIRECT);
         assertThat(Routes.DIRECT.choose(true, "h", 443, null)).isEqualTo(Route.DIRECT);
     }
 }
