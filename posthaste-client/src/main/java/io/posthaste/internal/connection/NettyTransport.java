@@ -39,11 +39,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
-import java.nio.file.Path;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -185,20 +186,29 @@ public final class NettyTransport implements AutoCloseable {
             for (int i = 0; i < addresses.length; i++) {
                 dialed[i] = new InetSocketAddress(addresses[i], port);
             }
-            return new Object[] {dialed, targetAddresses == null ? null : targetAddresses[0]};
+            return new Resolved(dialed, targetAddresses == null ? null : targetAddresses[0]);
         }).whenComplete((resolved, failure) -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
             if (lookup) {
-                Events.emit(config.eventListener(), Event.Type.DNS_END, null, host, 0, 0, failure);
+                Events.emit(config.eventListener(), Event.Type.DNS_END, null, host, 0, 0, cause);
             }
-            if (failure != null) {
-                result.completeExceptionally(failure);
+            if (cause != null) {
+                result.completeExceptionally(cause);
             } else {
                 long resolvedNanos = System.nanoTime();
-                connect(dial, (SocketAddress[]) resolved[0], (InetAddress) resolved[1], 0, protocol, result,
+                connect(dial, resolved.dialed(), resolved.target(), 0, protocol, result,
                         lookup ? resolvedNanos - startNanos : 0, resolvedNanos);
             }
         });
         return result;
+    }
+
+    /**
+     * The addresses a connect dials (the origin's, or the proxy's), and the target's own address
+     * when the client looks it up for the proxy ({@code socks5://}), else {@code null}.
+     */
+    private record Resolved(SocketAddress[] dialed, InetAddress target) {
     }
 
     /**
