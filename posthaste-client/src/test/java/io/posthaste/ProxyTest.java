@@ -218,6 +218,28 @@ class ProxyTest {
         }
     }
 
+    @Test
+    void socks4aSendsTheNameAndItsUserIdAndARefusalIsAProxyException() {
+        try (TestServer plain = TestServer.start(); TestServer tls = TestServer.builder().tls().start();
+                TestProxy proxy = TestProxy.socks5().requireCredentials("who", "unused")) {
+            String url = "socks4a://who@127.0.0.1:" + proxy.port();
+            try (ClientSession session = trusting(tls).proxy(url).build()) {
+                assertThat(session.get(plain.url("/get")).send().status()).isEqualTo(200);
+                assertThat(proxy.takeHead()).isEqualTo("CONNECT 127.0.0.1:" + plain.port() + " user who");
+                assertThat(session.get(tls.url("/get")).send().status()).isEqualTo(200);
+                assertThat(proxy.takeHead()).as("the proxy looks the name up")
+                        .isEqualTo("CONNECT localhost:" + tls.port() + " user who");
+            }
+            try (ClientSession session = trusting(tls).proxy("socks4a://nobody@127.0.0.1:" + proxy.port()).build()) {
+                assertThatThrownBy(() -> session.get(tls.url("/get")).send())
+                        .isInstanceOf(ProxyException.class)
+                        .hasMessageContaining("proxy socks4a://nobody@127.0.0.1:" + proxy.port()
+                                + " refused the connection (")
+                        .hasMessageContaining("for localhost:" + tls.port());
+            }
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"FORBIDDEN, connection not allowed", "BAD_GATEWAY, host unreachable"})
     void aSocksRefusalIsAProxyExceptionNamingTheProxyAndTarget(TestProxy.Behaviour behaviour, String ignored) {

@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A tiny HTTP or SOCKS5 proxy on {@code 127.0.0.1} for the client's tests, above all for the
  * ways a proxy fails (real proxies, squid and microsocks, are the interop tests' business). As an
  * HTTP proxy it answers {@code CONNECT} with a tunnel and relays absolute-form requests to their
- * origin as they are; as a SOCKS5 proxy it tunnels to the address asked for. Either can demand
+ * origin as they are; as a SOCKS proxy it tunnels to the address asked for, in SOCKS5 or, when
+ * the client speaks it, SOCKS4a (the user id is then the only credential). Either can demand
  * credentials, and {@link #behave} makes it fail in one way instead: answer a status, close
  * before answering, or never answer. Every request head it receives is {@linkplain #takeHead
  * recorded}. Threads are named {@code posthaste-testserver-proxy-…}, so the leak check sees one
@@ -263,7 +264,12 @@ public final class TestProxy implements Closeable {
     private void serveSocks(Socket client) throws IOException {
         InputStream in = client.getInputStream();
         OutputStream out = client.getOutputStream();
-        if (in.read() != 5) {
+        int version = in.read();
+        if (version == 4) {
+            serveSocks4(client, in, out);
+            return;
+        }
+        if (version != 5) {
             return;
         }
         byte[] methods = in.readNBytes(in.read());
@@ -349,6 +355,43 @@ public final class TestProxy implements Closeable {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Serves a SOCKS4 or SOCKS4a request (the version byte read): a user id, no password; a name
+     * after the user id when the address is {@code 0.0.0.x}.
+     */
+    private void serveSocks4(Socket client, InputStream in, OutputStream out) throws IOException {
+        if (in.read() != 1) {
+            return;
+        }
+        byte[] portBytes = in.readNBytes(2);
+        int port = (portBytes[0] & 0xff) << 8 | portBytes[1] & 0xff;
+        byte[] ip = in.readNBytes(4);
+        String userId = readNulTerminated(in);
+        boolean named = ip[0] == 0 && ip[1] == 0 && ip[2] == 0 && ip[3] != 0;
+        String host = named ? readNulTerminated(in) : InetAddress.getByAddress(ip).getHostAddress();
+        heads.add("CONNECT " + host + ":" + port + (userId.isEmpty() ? "" : " user " + userId));
+        if (behaviour == Behaviour.CLOSE) {
+            return;
+        }
+        if (behaviour == Behaviour.SILENT) {
+            in.read();
+            return;
+        }
+        boolean granted = behaviour == Behaviour.TUNNEL && (user == null || user.equals(userId));
+        out.write(new byte[] {0, (byte) (granted ? 90 : 91), 0, 0, 0, 0, 0, 0});
+        if (granted) {
+            relay(client, connect(host + ":" + port), new byte[0]);
+        }
+    }
+
+    private static String readNulTerminated(InputStream in) throws IOException {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        for (int b; (b = in.read()) > 0; ) {
+            text.write(b);
+        }
+        return text.toString(StandardCharsets.US_ASCII);
     }
 
     /** Answers as a failing proxy would; returns whether the request should be served instead. */
