@@ -51,6 +51,18 @@ class ProxyTest {
     }
 
     @Test
+    void aCallersOwnProxyAuthorizationGoesOnAForwardedHeadButTheProxyUrlsUserReplacesIt() {
+        try (TestServer server = TestServer.start(); TestProxy proxy = TestProxy.http();
+                ClientSession session = ClientSession.builder().proxy(proxy.url()).build()) {
+            session.get(server.url("/get")).header("Proxy-Authorization", "Negotiate app-token").send();
+            assertThat(proxy.takeHead()).contains("\nProxy-Authorization: Negotiate app-token");
+            session.get(server.url("/get")).header("Proxy-Authorization", "Negotiate app-token")
+                    .proxy(proxy.url("u", PASSWORD)).send();
+            assertThat(proxy.takeHead()).contains("\nProxy-Authorization: Basic ").doesNotContain("app-token");
+        }
+    }
+
+    @Test
     void anHttpsTargetGoesThroughAConnectTunnelAndStillNegotiatesHttp2() {
         try (TestServer server = TestServer.builder().tls().http2().start(); TestProxy proxy = TestProxy.http();
                 ClientSession session = trusting(server).proxy(proxy.url()).build()) {

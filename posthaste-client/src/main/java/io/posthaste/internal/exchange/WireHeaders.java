@@ -60,9 +60,11 @@ public final class WireHeaders {
                 userTransferEncoding = headers.value(i).trim();
                 continue;
             }
-            if (route.proxy() != null && name.equalsIgnoreCase("Proxy-Authorization")) {
-                // Through a proxy, its credentials come from the proxy URL and go to the proxy
-                // only (on CONNECT, or on a forwarded request's head): never on to the origin.
+            if (route.proxy() != null && name.equalsIgnoreCase("Proxy-Authorization")
+                    && !(route.forwards(url.isHttps()) && route.proxy().user() == null)) {
+                // Through a tunnel this head reaches the origin, which must never see proxy
+                // credentials; a forwarded head goes to the proxy, which may take the caller's own
+                // (another scheme), unless the proxy URL's user replaces them.
                 continue;
             }
             lines.add(name, headers.value(i));
