@@ -8,6 +8,7 @@ module io.posthaste {
     requires io.netty.codec.http2;
     requires io.netty.common;
     requires io.netty.handler;
+    requires io.netty.handler.proxy;
     requires io.netty.resolver;
     requires io.netty.transport;
     requires io.netty.transport.classes.epoll;

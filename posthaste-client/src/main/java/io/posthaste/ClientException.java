@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  */
 public abstract sealed class ClientException extends RuntimeException
         permits ClientResponseException, ClientConnectionException, ClientTimeoutException,
-                ClientPayloadException, TooManyRedirectsException, InvalidRequestException {
+                ClientPayloadException, TooManyRedirectsException, InvalidRequestException, ProxyException {
 
     private static final long serialVersionUID = 1L;
 

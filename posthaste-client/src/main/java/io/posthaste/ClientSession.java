@@ -279,7 +279,7 @@ public final class ClientSession implements AutoCloseable {
     }
 
     /** Configures a {@link ClientSession}. Not thread-safe; every setting has a stated default. */
-    public static final class Builder extends SessionSecurity<Builder> {
+    public static final class Builder extends SessionRoutes<Builder> {
         private RequestUrl baseUrl;
         private final Headers.Builder headers = Headers.builder();
         private String userAgent = "posthaste/" + VERSION;
@@ -641,6 +641,7 @@ public final class ClientSession implements AutoCloseable {
                     .protocols(protocols)
                     .http2PingInterval(http2PingInterval);
             applyTls(config);
+            applyRoutes(config);
             return new ClientSession(config.build());
         }
 

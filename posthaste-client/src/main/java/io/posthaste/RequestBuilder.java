@@ -5,6 +5,8 @@ import io.posthaste.internal.body.JsonBody;
 import io.posthaste.internal.semantics.HttpSemantics;
 import io.posthaste.internal.session.DigestCredentials;
 import io.posthaste.internal.session.ProgressListeners;
+import io.posthaste.internal.proxy.Route;
+import io.posthaste.internal.proxy.Routes;
 import io.posthaste.internal.session.RequestExtras;
 import io.posthaste.internal.session.SessionAuth;
 import io.posthaste.internal.session.SessionConfig;
@@ -68,6 +70,7 @@ public final class RequestBuilder {
     private Multipart.Builder files;
     private Body body;
     private Map<Class<?>, Object> tags;
+    private Route route;
 
     RequestBuilder(ClientSession session, String method, String url) {
         this.session = session;
@@ -273,6 +276,35 @@ public final class RequestBuilder {
     }
 
     /**
+     * Sends this request through a proxy, named by a URL as in
+     * {@link ClientSession.Builder#proxy(String)}, whatever the session's proxy settings;
+     * {@code "direct"} sends it straight to its origin. Redirect hops and retries take the same
+     * way.
+     *
+     * @throws IllegalArgumentException if the URL is malformed (the message hides the password)
+     */
+    public RequestBuilder proxy(String url) {
+        this.route = Routes.parse(Objects.requireNonNull(url, "url"));
+        return this;
+    }
+
+    /** Sends this request straight to its origin, whatever the session's proxy settings. */
+    public RequestBuilder noProxy() {
+        this.route = Route.DIRECT;
+        return this;
+    }
+
+    /**
+     * Sends this request over the Unix domain socket at {@code path} instead of TCP, as
+     * {@link ClientSession.Builder#unixSocket(Path)}: the URL and {@code Host} still say what the
+     * server sees.
+     */
+    public RequestBuilder unixSocket(Path path) {
+        this.route = Route.unix(Objects.requireNonNull(path, "path"));
+        return this;
+    }
+
+    /**
      * Attaches {@code value} to the request under {@code type}, replacing any tag of that type;
      * {@code null} removes it. A tag is never sent: it is for the code that sees the request on
      * its way, which reads it with {@link Request#tag(Class)} — interceptors, an
@@ -467,7 +499,7 @@ public final class RequestBuilder {
                 RequestExtras.of(interceptors, digestCredentials,
                         uploadProgress == null && downloadProgress == null ? null
                                 : new ProgressListeners(uploadProgress, downloadProgress),
-                        tags == null ? Map.of() : tags));
+                        tags == null ? Map.of() : tags, route));
     }
 
     private Headers ownWithAuthorization(RequestUrl resolved) {

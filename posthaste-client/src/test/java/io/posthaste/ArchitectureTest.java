@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * The arrows between the client's packages (DESIGN.md §3, docs/ARCHITECTURE.md), lowest first:
  * <pre>
  *   helpers (body, decode, url, json, semantics, cookie, sse) know nothing of calls or the network
+ *   proxy       routes: proxy URLs, NO_PROXY, the environment       → java.base only
  *   session     the session's settings and a request's extras       → helpers
  *   connection  transport, pool, caller loops, connection sources   → session, helpers
  *   exchange    the protocol-neutral exchange and its contract      → connection, session, helpers
@@ -46,6 +47,7 @@ class ArchitectureTest {
     private static final String HTTP2 = "io.posthaste.internal.http2..";
     private static final String TRANSPORT = "io.posthaste.internal.transport..";
     private static final String WEBSOCKET = "io.posthaste.internal.websocket..";
+    private static final String PROXY = "io.posthaste.internal.proxy..";
 
     private static JavaClasses client;
 
@@ -66,8 +68,14 @@ class ArchitectureTest {
     @Test
     void helpersKnowNothingOfCallsSessionsExchangesOrConnections() {
         noClasses().that().resideInAnyPackage(HELPERS).should().dependOnClassesThat()
-                .resideInAnyPackage(SESSION, CHAIN, CONNECTION, EXCHANGE, HTTP1, HTTP2, WEBSOCKET, TRANSPORT)
+                .resideInAnyPackage(SESSION, CHAIN, CONNECTION, EXCHANGE, HTTP1, HTTP2, WEBSOCKET, TRANSPORT, PROXY)
                 .check(client);
+    }
+
+    @Test
+    void routesArePlainJavaAndKnowNoOtherPartOfTheClient() {
+        classes().that().resideInAPackage(PROXY).should().onlyDependOnClassesThat()
+                .resideInAnyPackage(PROXY, "java..").check(client);
     }
 
     @Test

@@ -78,6 +78,9 @@ final class RequestCommand implements Callable<Integer> {
     @Mixin
     HttpVersionOptions httpVersions = new HttpVersionOptions();
 
+    @Mixin
+    NetworkOptions network = new NetworkOptions();
+
     @Option(names = {"-v", "--verbose"},
             description = "Print the request as well as the response, then where the time went.")
     boolean verbose;
@@ -153,7 +156,8 @@ final class RequestCommand implements Callable<Integer> {
             String selection = selection(outTerminal);
             Printer printer = printer(out, outTerminal);
             try (ClientSession session = Sender.session(trust(), timeout(), maxRedirects,
-                    httpVersions, spec.url())) {
+                    httpVersions, spec.url(), builder -> network.applyTo(builder, spec.url(),
+                            terminal.environment(), terminal.directory()))) {
                 Request request = spec.toBuilder(session).build();
                 what = request.method() + " " + request.url();
                 if (selection.indexOf('H') >= 0) {

@@ -28,12 +28,14 @@ final class Sender {
      * @param maxRedirects {@code --max-redirects}, used with {@code --follow}
      * @param versions {@code --http2} and {@code --http2-prior-knowledge}
      * @param url the request's URL, which {@code --http2} needs to be {@code https://}
+     * @param network the route and client-certificate options ({@link NetworkOptions})
      */
     static ClientSession session(X509TrustManager trust, Duration timeout, int maxRedirects,
-            HttpVersionOptions versions, String url) {
+            HttpVersionOptions versions, String url, java.util.function.Consumer<ClientSession.Builder> network) {
         ClientSession.Builder builder = ClientSession.builder().eventLoopThreads(1).raiseForStatus(false)
                 .followRedirects(false).maxRedirects(maxRedirects);
         versions.applyTo(builder, url);
+        network.accept(builder);
         return trustAndTimeout(builder, trust, timeout).build();
     }
 

@@ -24,9 +24,18 @@ import java.util.function.IntSupplier;
  * @param width supplies the width of the terminal in columns ({@link #columns()}), for progress
  *     bars and the help; asked for only when one of them is drawn
  * @param directory the working directory, where downloads are saved and relative paths start
+ * @param environment the process's environment variables (proxy settings are read from it);
+ *     empty for a terminal made by a test, unless it says otherwise
  */
 public record Terminal(InputStream in, PrintStream out, PrintStream err, boolean stdoutIsTerminal,
-        boolean stderrIsTerminal, boolean colors, IntSupplier width, Path directory) {
+        boolean stderrIsTerminal, boolean colors, IntSupplier width, Path directory,
+        Map<String, String> environment) {
+
+    /** Returns a terminal with no environment variables. */
+    public Terminal(InputStream in, PrintStream out, PrintStream err, boolean stdoutIsTerminal,
+            boolean stderrIsTerminal, boolean colors, IntSupplier width, Path directory) {
+        this(in, out, err, stdoutIsTerminal, stderrIsTerminal, colors, width, directory, Map.of());
+    }
 
     /** The width when neither {@code COLUMNS} nor the terminal tells: the classic 80. */
     static final int DEFAULT_COLUMNS = 80;
@@ -59,7 +68,7 @@ public record Terminal(InputStream in, PrintStream out, PrintStream err, boolean
         IntSupplier terminalWidth = stdoutIsTerminal || stderrIsTerminal ? Terminal::askTerminal : () -> -1;
         return new Terminal(System.in, System.out, System.err, stdoutIsTerminal, stderrIsTerminal,
                 !env.containsKey("NO_COLOR"), columnsOnDemand(env.get("COLUMNS"), terminalWidth),
-                Path.of("").toAbsolutePath());
+                Path.of("").toAbsolutePath(), env);
     }
 
     /**

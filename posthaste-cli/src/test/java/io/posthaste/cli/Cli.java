@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Runs the command in-process with captured streams, as on a terminal or piped. */
 final class Cli {
@@ -22,6 +23,7 @@ final class Cli {
     private byte[] stdin = new byte[0];
     private Path directory = Path.of("").toAbsolutePath();
     private int columns = 80;
+    private Map<String, String> environment = Map.of();
 
     static Cli piped() {
         return new Cli();
@@ -54,6 +56,11 @@ final class Cli {
         return this;
     }
 
+    Cli env(Map<String, String> variables) {
+        this.environment = variables;
+        return this;
+    }
+
     Cli in(Path dir) {
         this.directory = dir;
         return this;
@@ -64,8 +71,9 @@ final class Cli {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        int width = columns;
         Terminal terminal = new Terminal(new ByteArrayInputStream(stdin), outStream, errStream, stdoutTty,
-                stderrTty, colors, columns, directory);
+                stderrTty, colors, () -> width, directory, environment);
         int code = Main.run(args, terminal);
         outStream.flush();
         errStream.flush();

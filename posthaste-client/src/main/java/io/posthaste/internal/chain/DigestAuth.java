@@ -5,14 +5,9 @@ import io.posthaste.Interceptor;
 import io.posthaste.Request;
 import io.posthaste.Response;
 import io.posthaste.internal.Bridge;
+import io.posthaste.internal.semantics.DigestResponse;
 import io.posthaste.internal.session.DigestCredentials;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -26,8 +21,6 @@ import java.util.function.Function;
 final class DigestAuth implements Interceptor {
 
     static final DigestAuth INSTANCE = new DigestAuth();
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private DigestAuth() {
     }
@@ -79,84 +72,11 @@ final class DigestAuth implements Interceptor {
     }
 
     static Map<String, String> parameters(String text) {
-        Map<String, String> parameters = new HashMap<>();
-        int i = 0;
-        while (i < text.length()) {
-            while (i < text.length() && (text.charAt(i) == ',' || text.charAt(i) == ' ')) {
-                i++;
-            }
-            int eq = text.indexOf('=', i);
-            if (eq < 0) {
-                break;
-            }
-            String key = text.substring(i, eq).trim().toLowerCase(Locale.ROOT);
-            i = eq + 1;
-            StringBuilder value = new StringBuilder();
-            if (i < text.length() && text.charAt(i) == '"') {
-                i++;
-                while (i < text.length() && text.charAt(i) != '"') {
-                    if (text.charAt(i) == '\\' && i + 1 < text.length()) {
-                        i++;
-                    }
-                    value.append(text.charAt(i++));
-                }
-                i++;
-            } else {
-                while (i < text.length() && text.charAt(i) != ',') {
-                    value.append(text.charAt(i++));
-                }
-            }
-            parameters.put(key, value.toString().trim());
-        }
-        return parameters;
+        return DigestResponse.parameters(text);
     }
 
     static String authorization(Map<String, String> challenge, DigestCredentials credentials,
             String method, String uri) throws NoSuchAlgorithmException {
-        String algorithm = challenge.getOrDefault("algorithm", "MD5");
-        boolean session = algorithm.toUpperCase(Locale.ROOT).endsWith("-SESS");
-        String base = session ? algorithm.substring(0, algorithm.length() - 5) : algorithm;
-        String javaName = switch (base.toUpperCase(Locale.ROOT)) {
-            case "MD5" -> "MD5";
-            case "SHA-256" -> "SHA-256";
-            default -> throw new NoSuchAlgorithmException(algorithm);
-        };
-        String realm = challenge.getOrDefault("realm", "");
-        String nonce = challenge.getOrDefault("nonce", "");
-        String qopOffered = challenge.get("qop");
-        boolean qopAuth = qopOffered != null && java.util.Arrays.stream(qopOffered.split(","))
-                .map(String::trim).anyMatch("auth"::equalsIgnoreCase);
-        byte[] random = new byte[16];
-        RANDOM.nextBytes(random);
-        String cnonce = HexFormat.of().formatHex(random);
-        String nc = "00000001";
-        String ha1 = hash(javaName, credentials.user() + ":" + realm + ":" + credentials.password());
-        if (session) {
-            ha1 = hash(javaName, ha1 + ":" + nonce + ":" + cnonce);
-        }
-        String ha2 = hash(javaName, method + ":" + uri);
-        String response = qopAuth
-                ? hash(javaName, ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":auth:" + ha2)
-                : hash(javaName, ha1 + ":" + nonce + ":" + ha2);
-        StringBuilder header = new StringBuilder("Digest username=\"").append(quote(credentials.user()))
-                .append("\", realm=\"").append(quote(realm)).append("\", nonce=\"").append(quote(nonce))
-                .append("\", uri=\"").append(quote(uri)).append("\", algorithm=").append(algorithm)
-                .append(", response=\"").append(response).append('"');
-        if (qopAuth) {
-            header.append(", qop=auth, nc=").append(nc).append(", cnonce=\"").append(cnonce).append('"');
-        }
-        if (challenge.containsKey("opaque")) {
-            header.append(", opaque=\"").append(quote(challenge.get("opaque"))).append('"');
-        }
-        return header.toString();
-    }
-
-    static String hash(String algorithm, String text) throws NoSuchAlgorithmException {
-        return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm)
-                .digest(text.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static String quote(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+        return DigestResponse.authorization(challenge, credentials.user(), credentials.password(), method, uri);
     }
 }

@@ -4,6 +4,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,16 +24,19 @@ final class AlpnNegotiation<C extends Connection> extends ApplicationProtocolNeg
     private final List<String> offered;
     private final ProtocolInstaller<C> protocol;
     private final CompletableFuture<C> installed;
+    private final SslHandler tls;
 
     /**
-     * Installs with {@code protocol} the one of {@code offered} (ALPN names) the server picks,
-     * completing {@code installed}.
+     * Installs with {@code protocol} the one of {@code offered} (ALPN names) the server picks in
+     * the handshake of {@code tls}, completing {@code installed}.
      */
-    AlpnNegotiation(List<String> offered, ProtocolInstaller<C> protocol, CompletableFuture<C> installed) {
+    AlpnNegotiation(List<String> offered, ProtocolInstaller<C> protocol, CompletableFuture<C> installed,
+            SslHandler tls) {
         super("");
         this.offered = offered;
         this.protocol = protocol;
         this.installed = installed;
+        this.tls = tls;
     }
 
     @Override
@@ -57,6 +62,22 @@ final class AlpnNegotiation<C extends Connection> extends ApplicationProtocolNeg
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
+            // Netty's handler asks the pipeline's first SslHandler; through an HTTPS proxy that
+            // one speaks to the proxy, and the answer that counts is the origin's handler's.
+            String picked = tls.applicationProtocol();
+            try {
+                configurePipeline(ctx, picked == null ? "" : picked);
+            } catch (Throwable failure) {
+                exceptionCaught(ctx, failure);
+            } finally {
+                if (ctx.pipeline().context(this) != null) {
+                    ctx.pipeline().remove(this);
+                }
+            }
+            ctx.fireUserEventTriggered(event);
+            return;
+        }
         if (event instanceof ChannelInputShutdownEvent) {
             // The transport allows half-closure for HTTP/1.1's sake; before a protocol is
             // chosen, the server's FIN ends the connection (and fails the handshake at once).

@@ -1,15 +1,19 @@
 package io.posthaste.internal.connection;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.kqueue.KQueue;
+import io.netty.channel.kqueue.KQueueDomainSocketChannel;
 import io.netty.channel.kqueue.KQueueIoHandler;
 import io.netty.channel.kqueue.KQueueSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -82,6 +86,18 @@ enum IoTransport {
     IoHandlerFactory callerLoopHandlerFactory() {
         IoHandlerFactory handlers = handlerFactory();
         return this == NIO ? executor -> new InterruptKeepingIoHandler(handlers.newHandler(executor)) : handlers;
+    }
+
+    /**
+     * Returns what makes this transport's Unix domain socket channels: NIO's wraps the JDK's
+     * {@code UnixDomainSocketAddress} channels (Java 16+).
+     */
+    ChannelFactory<Channel> domainChannelFactory() {
+        return switch (this) {
+            case EPOLL -> EpollDomainSocketChannel::new;
+            case KQUEUE -> KQueueDomainSocketChannel::new;
+            case NIO -> NioDomainSocketChannel::new;
+        };
     }
 
     /** Returns what makes this transport's TCP channels. */

@@ -12,22 +12,30 @@ import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ManualIoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.UnixChannel;
+import io.netty.handler.proxy.ProxyHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.posthaste.Event;
 import io.posthaste.Timeouts;
+import io.posthaste.internal.proxy.ProxyAddress;
 import io.posthaste.internal.semantics.HttpSemantics;
 import io.posthaste.internal.session.Events;
 import io.posthaste.internal.session.SessionConfig;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,16 +46,23 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
- * The session's Netty machinery: the event-loop group (on the best {@link IoTransport} that
- * loads: epoll on Linux, kqueue on macOS, NIO otherwise), the TLS context, the bootstrap, and a small pool of threads for blocking work that
+ * The session's Netty machinery: the event-loop group (native epoll when its library loads, NIO
+ * otherwise), the TLS context, the bootstrap, and a small pool of threads for blocking work that
  * must never run on an event loop (DNS look-ups, reading streams and files for TLS uploads).
  */
 public final class NettyTransport implements AutoCloseable {
+
+    /** The pipeline names of the handlers a connect adds, in pipeline order. */
+    private static final String PROXY_TLS = "proxy-tls";
+    private static final String PROXY = "proxy";
+    private static final String PROXY_GUARD = "proxy-guard";
+    private static final String TLS = "tls";
 
     private final SessionConfig config;
     private final EventLoopGroup group;
     private final IoTransport io;
     private final Bootstrap bootstrap;
+    private final Bootstrap unixBootstrap;
     private final ExecutorService blockingExecutor;
     private final TlsClient tls;
     private final DnsCache dns;
@@ -78,6 +93,13 @@ public final class NettyTransport implements AutoCloseable {
                 .option(ChannelOption.AUTO_CLOSE, false)
                 // The server's FIN is seen before the socket closes, so that the connection can
                 // tell whether a reset came with it (see Http1Connection#peerReset); it then closes.
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        // A Unix socket has no TCP options: the same bootstrap less those.
+        // NIO's channel for them wraps the JDK's UnixDomainSocketAddress channels (Java 16+).
+        this.unixBootstrap = new Bootstrap().group(group).channelFactory(io.domainChannelFactory())
+                .resolver(NoopAddressResolverGroup.INSTANCE)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.AUTO_CLOSE, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
         AtomicInteger counter = new AtomicInteger();
         this.blockingExecutor = Executors.newCachedThreadPool(r -> {
@@ -111,12 +133,17 @@ public final class NettyTransport implements AutoCloseable {
 
     /**
      * Opens a connection to {@code origin} on {@code loops} (the shared group, or a caller's own
-     * loop): resolves the host off the event loop (an IP literal needs no look-up), tries each
-     * address in turn, and for https completes the TLS handshake before the connection is handed
-     * out. {@code protocol} puts the protocol's handlers in the new channel's pipeline, behind
-     * TLS: for cleartext the session's one ({@code h2} by prior knowledge, else HTTP/1.1), for TLS
-     * the one the server picked by ALPN among those offered. The connection is handed out once
-     * the protocol says it is ready, which must happen within the TLS-handshake timeout.
+     * loop), the way its route says: resolves the host it dials (the origin's, or the proxy's)
+     * off the event loop (an IP literal needs no look-up) and tries each address in turn, or
+     * dials the route's Unix socket. Through a proxy it first completes what the proxy needs: TLS
+     * to an HTTPS proxy (verified like any server), then the tunnel ({@code CONNECT}, SOCKS),
+     * unless the proxy takes the origin's requests as they are. For https it then completes the
+     * TLS handshake with the origin before the connection is handed out. {@code protocol} puts
+     * the protocol's handlers in the new channel's pipeline, behind TLS: for cleartext the
+     * session's one ({@code h2} by prior knowledge, else HTTP/1.1; always HTTP/1.1 to a
+     * forwarding proxy), for TLS the one the server picked by ALPN among those offered. The
+     * connection is handed out once the protocol says it is ready, which must happen within the
+     * TLS-handshake timeout.
      */
     public <C extends Connection> CompletableFuture<C> connect(Origin origin, EventLoopGroup loops,
             Timeouts spec, ProtocolInstaller<C> protocol) {
@@ -136,64 +163,108 @@ public final class NettyTransport implements AutoCloseable {
 
     private <C extends Connection> CompletableFuture<C> connect(Origin origin, EventLoopGroup loops,
             Timeouts spec, ProtocolInstaller<C> protocol, boolean http1Only) {
-        int connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, spec.connect().toMillis());
-        int handshakeTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, spec.tlsHandshake().toMillis());
+        Dial dial = new Dial(origin, loops, (int) Math.min(Integer.MAX_VALUE, spec.connect().toMillis()),
+                (int) Math.min(Integer.MAX_VALUE, spec.tlsHandshake().toMillis()), http1Only, null);
         CompletableFuture<C> result = new CompletableFuture<>();
-        boolean lookup = !HttpSemantics.isIpLiteral(origin.host());
+        Path unixSocket = origin.route().unixSocket();
+        if (unixSocket != null) {
+            SocketAddress address = io.isNative() ? new DomainSocketAddress(unixSocket.toFile())
+                    : UnixDomainSocketAddress.of(unixSocket);
+            connect(dial, new SocketAddress[] {address}, null, 0, protocol, result, 0, System.nanoTime());
+            return result;
+        }
+        ProxyAddress proxy = origin.route().proxy();
+        String host = proxy != null ? proxy.host() : origin.host();
+        int port = proxy != null ? proxy.port() : origin.port();
+        boolean lookup = !HttpSemantics.isIpLiteral(host);
         long startNanos = System.nanoTime();
         if (lookup) {
-            Events.emit(config.eventListener(), Event.Type.DNS_START, null, origin.host());
+            Events.emit(config.eventListener(), Event.Type.DNS_START, null, host);
         }
-        resolve(origin.host()).whenComplete((addresses, failure) -> {
-            if (lookup) {
-                Events.emit(config.eventListener(), Event.Type.DNS_END, null, origin.host(), 0, 0, failure);
+        CompletableFuture<InetAddress[]> target = proxy != null && ProxyDialer.resolvesTarget(proxy)
+                ? resolve(origin.host()) : CompletableFuture.completedFuture(null);
+        resolve(host).thenCombine(target, (addresses, targetAddresses) -> {
+            SocketAddress[] dialed = new SocketAddress[addresses.length];
+            for (int i = 0; i < addresses.length; i++) {
+                dialed[i] = new InetSocketAddress(addresses[i], port);
             }
-            if (failure != null) {
-                result.completeExceptionally(failure);
+            return new Resolved(dialed, targetAddresses == null ? null : targetAddresses[0]);
+        }).whenComplete((resolved, failure) -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (lookup) {
+                Events.emit(config.eventListener(), Event.Type.DNS_END, null, host, 0, 0, cause);
+            }
+            if (cause != null) {
+                result.completeExceptionally(cause);
             } else {
                 long resolvedNanos = System.nanoTime();
-                connect(origin, loops, addresses, 0, connectTimeoutMillis, handshakeTimeoutMillis,
-                        protocol, http1Only, result, lookup ? resolvedNanos - startNanos : 0, resolvedNanos);
+                connect(dial, resolved.dialed(), resolved.target(), 0, protocol, result,
+                        lookup ? resolvedNanos - startNanos : 0, resolvedNanos);
             }
         });
         return result;
     }
 
-    private <C extends Connection> void connect(Origin origin, EventLoopGroup loops,
-            InetAddress[] addresses, int index, int connectTimeoutMillis, int handshakeTimeoutMillis,
-            ProtocolInstaller<C> protocol, boolean http1Only, CompletableFuture<C> result, long dnsNanos,
-            long connectStartNanos) {
+    /**
+     * The addresses a connect dials (the origin's, or the proxy's), and the target's own address
+     * when the client looks it up for the proxy ({@code socks5://}), else {@code null}.
+     */
+    private record Resolved(SocketAddress[] dialed, InetAddress target) {
+    }
+
+    /**
+     * What one connect needs to know throughout, whichever address it tries: whether it must
+     * speak HTTP/1.1 whatever the session offers ({@code http1Only}), and the
+     * {@code Proxy-Authorization} answering an HTTP proxy's Digest challenge once it gave one.
+     */
+    private record Dial(Origin origin, EventLoopGroup loops, int connectTimeoutMillis, int handshakeTimeoutMillis,
+            boolean http1Only, String proxyAuthorization) {
+
+        Dial withProxyAuthorization(String authorization) {
+            return new Dial(origin, loops, connectTimeoutMillis, handshakeTimeoutMillis, http1Only, authorization);
+        }
+    }
+
+    private <C extends Connection> void connect(Dial dial, SocketAddress[] addresses, InetAddress target, int index,
+            ProtocolInstaller<C> protocol, CompletableFuture<C> result, long dnsNanos, long connectStartNanos) {
+        Origin origin = dial.origin();
+        ProxyAddress proxy = origin.route().proxy();
+        boolean tunnel = proxy != null && origin.forwardingProxy() == null;
+        // What speaks to the origin goes in at once, unless a proxy must be passed first.
+        boolean installNow = proxy == null || !tunnel && proxy.kind() != ProxyAddress.Kind.HTTPS;
         CompletableFuture<C> installed = new CompletableFuture<>();
-        InetSocketAddress address = new InetSocketAddress(addresses[index], origin.port());
+        SocketAddress address = addresses[index];
         Events.emit(config.eventListener(), Event.Type.CONNECT_START, null, address.toString());
         if (closing) {
             result.completeExceptionally(new ConnectionPool.PoolClosedException());
             return;
         }
-        ChannelFuture connected = bootstrap.clone(loops)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+        Bootstrap chosen = origin.route().unixSocket() != null ? unixBootstrap : bootstrap;
+        ChannelFuture connected = chosen.clone(dial.loops())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, dial.connectTimeoutMillis())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) throws SSLException {
                         channels.add(ch);
                         ch.closeFuture().addListener(f -> channels.remove(ch));
-                        if (!origin.https()) {
-                            AlpnNegotiation.install(protocol, ch, config.h2PriorKnowledge() && !http1Only
-                                    ? ProtocolInstaller.H2 : ProtocolInstaller.HTTP_1_1, installed);
-                            return;
+                        if (proxy != null && proxy.kind() == ProxyAddress.Kind.HTTPS) {
+                            SslHandler proxyTls = tls.newProxyHandler(ch, proxy.host(), proxy.port());
+                            proxyTls.setHandshakeTimeoutMillis(dial.handshakeTimeoutMillis());
+                            ch.pipeline().addLast(PROXY_TLS, proxyTls);
                         }
-                        SslHandler ssl = tls.newHandler(ch, origin, http1Only);
-                        ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
-                        ch.pipeline().addLast("tls", ssl);
-                        if (tls.offersH2() && !http1Only) {
-                            ch.pipeline().addLast("alpn",
-                                    new AlpnNegotiation<>(config.alpnProtocols(), protocol, installed));
-                        } else {
-                            AlpnNegotiation.install(protocol, ch, ProtocolInstaller.HTTP_1_1, installed);
+                        if (tunnel) {
+                            ch.pipeline().addLast(PROXY, ProxyDialer.tunnel(proxy, (InetSocketAddress) address,
+                                    dial.connectTimeoutMillis(), dial.proxyAuthorization()));
+                            ch.pipeline().addLast(PROXY_GUARD, new ProxyDialer.UntilOpen());
+                        }
+                        if (installNow) {
+                            installProtocol(ch, dial, protocol, installed);
                         }
                     }
                 })
-                .connect(address);
+                // Through a tunnel the proxy handler dials the proxy and asks it for this.
+                .connect(tunnel ? ProxyDialer.destination(proxy, origin, target) : address);
         connected.addListener(f -> {
             Events.emit(config.eventListener(), f.isSuccess() ? Event.Type.CONNECT_END
                     : Event.Type.CONNECT_FAILED, null, address.toString(), 0, 0, f.cause());
@@ -201,46 +272,156 @@ public final class NettyTransport implements AutoCloseable {
                 // Refused or silent: either way the next address may answer (each gets the full
                 // connect timeout, as in OkHttp's route selection).
                 if (index + 1 < addresses.length) {
-                    connect(origin, loops, addresses, index + 1, connectTimeoutMillis,
-                            handshakeTimeoutMillis, protocol, http1Only, result, dnsNanos, connectStartNanos);
+                    connect(dial, addresses, target, index + 1, protocol, result, dnsNanos, connectStartNanos);
                 } else {
-                    result.completeExceptionally(f.cause());
+                    result.completeExceptionally(connectFailure(f.cause(), origin));
                 }
                 return;
             }
             Channel ch = connected.channel();
             long connectedNanos = System.nanoTime();
-            SslHandler ssl = ch.pipeline().get(SslHandler.class);
-            if (ssl == null) {
-                new ConnectTimes(dnsNanos, connectedNanos - connectStartNanos, 0).attachTo(ch);
-                whenReady(ch, installed, handshakeTimeoutMillis, result);
-                return;
-            }
-            Events.emit(config.eventListener(), Event.Type.TLS_START, null, origin.toString());
-            ssl.handshakeFuture().addListener(h -> {
-                Throwable failure = h.cause();
-                if (failure == null) {
+            throughProxy(ch, dial).addListener(p -> {
+                if (!p.isSuccess()) {
+                    ch.close();
+                    String digest = dial.proxyAuthorization() == null
+                            ? ProxyDialer.digestAnswer(p.cause(), proxy, origin) : null;
+                    if (digest != null) {
+                        // The proxy asked for Digest: answer on a new connection, once.
+                        connect(dial.withProxyAuthorization(digest), addresses, target, index, protocol, result,
+                                dnsNanos, System.nanoTime());
+                    } else {
+                        result.completeExceptionally(ProxyDialer.failure(p.cause(), proxy, origin));
+                    }
+                    return;
+                }
+                if (!installNow) {
                     try {
-                        SubjectAltNames.verify(ssl.engine().getSession(), origin.host(), config.tls());
-                    } catch (SSLPeerUnverifiedException e) {
-                        failure = e;
+                        installProtocol(ch, dial, protocol, installed);
+                    } catch (SSLException | RuntimeException e) {
+                        ch.close();
+                        result.completeExceptionally(e);
+                        return;
                     }
                 }
-                Events.emit(config.eventListener(), Event.Type.TLS_END, null, origin.toString(), 0, 0,
-                        failure);
-                if (failure == null) {
-                    new ConnectTimes(dnsNanos, connectedNanos - connectStartNanos,
-                            System.nanoTime() - connectedNanos).attachTo(ch);
-                    whenReady(ch, installed, handshakeTimeoutMillis, result);
-                } else {
-                    ch.close();
-                    result.completeExceptionally(failure);
-                }
+                handshake(ch, dial, installed, result, dnsNanos, connectedNanos - connectStartNanos, connectedNanos);
             });
         });
         result.whenComplete((c, failure) -> {
             if (result.isCancelled()) {
                 connected.channel().close();
+            }
+        });
+    }
+
+    /**
+     * Returns {@code cause} as a failure to connect: a missing or refusing Unix socket fails with
+     * whatever the transport throws ({@code FileNotFoundException} on epoll), which is a refused
+     * connect all the same.
+     */
+    private static Throwable connectFailure(Throwable cause, Origin origin) {
+        if (origin.route().unixSocket() == null || cause instanceof ConnectException) {
+            return cause;
+        }
+        ConnectException refused = new ConnectException(cause.getMessage() != null ? cause.getMessage()
+                : cause instanceof java.io.FileNotFoundException ? "No such file or directory"
+                : cause.getClass().getSimpleName());
+        refused.initCause(cause);
+        return refused;
+    }
+
+    /**
+     * Returns a future done once the way through the proxy is open on {@code ch}: TLS to an HTTPS
+     * proxy verified, then the tunnel, if any; done at once without a proxy.
+     */
+    private io.netty.util.concurrent.Future<?> throughProxy(Channel ch, Dial dial) {
+        ProxyAddress proxy = dial.origin().route().proxy();
+        if (proxy == null) {
+            return ch.newSucceededFuture();
+        }
+        io.netty.util.concurrent.Promise<Void> open = ch.eventLoop().newPromise();
+        SslHandler proxyTls = (SslHandler) ch.pipeline().get(PROXY_TLS);
+        io.netty.util.concurrent.Future<?> tlsDone = proxyTls == null ? ch.newSucceededFuture()
+                : proxyTls.handshakeFuture();
+        tlsDone.addListener(t -> {
+            if (!t.isSuccess()) {
+                open.tryFailure(t.cause());
+                return;
+            }
+            if (proxyTls != null) {
+                try {
+                    SubjectAltNames.verify(proxyTls.engine().getSession(), proxy.host(), config.tls());
+                } catch (SSLPeerUnverifiedException e) {
+                    open.tryFailure(e);
+                    return;
+                }
+            }
+            ProxyHandler tunnel = (ProxyHandler) ch.pipeline().get(PROXY);
+            if (tunnel == null) {
+                open.trySuccess(null);
+                return;
+            }
+            tunnel.connectFuture().addListener(c -> {
+                if (c.isSuccess()) {
+                    ch.pipeline().remove(PROXY_GUARD);
+                    open.trySuccess(null);
+                } else {
+                    open.tryFailure(c.cause());
+                }
+            });
+        });
+        return open;
+    }
+
+    /**
+     * Adds what speaks to the origin at the end of {@code ch}'s pipeline: TLS and ALPN for https,
+     * else the protocol at once.
+     */
+    private <C extends Connection> void installProtocol(Channel ch, Dial dial, ProtocolInstaller<C> protocol,
+            CompletableFuture<C> installed) throws SSLException {
+        Origin origin = dial.origin();
+        if (!origin.https()) {
+            // A forwarding proxy speaks HTTP/1.1: HTTP/2 by prior knowledge is for the origin.
+            AlpnNegotiation.install(protocol, ch, config.h2PriorKnowledge() && origin.forwardingProxy() == null
+                    && !dial.http1Only() ? ProtocolInstaller.H2 : ProtocolInstaller.HTTP_1_1, installed);
+            return;
+        }
+        SslHandler ssl = tls.newHandler(ch, origin, dial.http1Only());
+        ssl.setHandshakeTimeoutMillis(dial.handshakeTimeoutMillis());
+        ch.pipeline().addLast(TLS, ssl);
+        if (tls.offersH2() && !dial.http1Only()) {
+            ch.pipeline().addLast("alpn", new AlpnNegotiation<>(config.alpnProtocols(), protocol, installed, ssl));
+        } else {
+            AlpnNegotiation.install(protocol, ch, ProtocolInstaller.HTTP_1_1, installed);
+        }
+    }
+
+    /** Completes the origin's TLS handshake, if any, then hands the connection out when ready. */
+    private <C extends Connection> void handshake(Channel ch, Dial dial, CompletableFuture<C> installed,
+            CompletableFuture<C> result, long dnsNanos, long connectNanos, long connectedNanos) {
+        Origin origin = dial.origin();
+        SslHandler ssl = (SslHandler) ch.pipeline().get(TLS);
+        if (ssl == null) {
+            new ConnectTimes(dnsNanos, connectNanos, 0).attachTo(ch);
+            whenReady(ch, installed, dial.handshakeTimeoutMillis(), result);
+            return;
+        }
+        Events.emit(config.eventListener(), Event.Type.TLS_START, null, origin.toString());
+        ssl.handshakeFuture().addListener(h -> {
+            Throwable failure = h.cause();
+            if (failure == null) {
+                try {
+                    SubjectAltNames.verify(ssl.engine().getSession(), origin.host(), config.tls());
+                } catch (SSLPeerUnverifiedException e) {
+                    failure = e;
+                }
+            }
+            Events.emit(config.eventListener(), Event.Type.TLS_END, null, origin.toString(), 0, 0, failure);
+            if (failure == null) {
+                new ConnectTimes(dnsNanos, connectNanos, System.nanoTime() - connectedNanos).attachTo(ch);
+                whenReady(ch, installed, dial.handshakeTimeoutMillis(), result);
+            } else {
+                ch.close();
+                result.completeExceptionally(failure);
             }
         });
     }

@@ -20,16 +20,18 @@ import javax.net.ssl.SSLParameters;
  * The session's TLS client side: one {@link SslContext}, built on first use from the session's
  * {@code SSLContext}, or its trust manager and {@code TlsSettings} (versions, cipher suites, a
  * client certificate; ALPN offering the session's protocols when HTTP/2 is among them), and a
- * handler per connection with hostname verification (unless insecure, by name) and SNI. A
- * connection that must speak HTTP/1.1 whatever the session prefers (a WebSocket) gets a handler
- * from a second context, built the same way but offering {@code http/1.1} alone.
+ * handler per connection with hostname verification (unless insecure, by name) and SNI.
  * Any thread.
  */
 final class TlsClient {
 
     private final SessionConfig config;
-    private volatile SslContext sslContext;
-    private volatile SslContext http1Context;
+    /** Offers the session's protocols by ALPN (none when HTTP/2 is not among them). */
+    private final Lazy session = new Lazy();
+    /** Offers {@code http/1.1} alone: connections that must not become HTTP/2 (a WebSocket). */
+    private final Lazy http1 = new Lazy();
+    /** No ALPN: an HTTPS proxy is spoken to in HTTP/1.1. */
+    private final Lazy proxy = new Lazy();
 
     TlsClient(SessionConfig config) {
         this.config = config;
@@ -50,8 +52,22 @@ final class TlsClient {
      * ALPN offers {@code http/1.1} alone (RFC 6455 upgrades exist in HTTP/1.1 only).
      */
     SslHandler newHandler(Channel ch, Origin origin, boolean http1Only) throws SSLException {
-        SslContext context = http1Only && offersH2() ? http1Context() : sslContext();
-        SslHandler handler = context.newHandler(ch.alloc(), origin.host(), origin.port());
+        // ALPN only when HTTP/2 is offered: an HTTP/1.1 session's handshake stays as it was.
+        SslContext context = http1Only && offersH2()
+                ? http1.get(() -> buildSslContext(List.of(ProtocolInstaller.HTTP_1_1)))
+                : session.get(() -> buildSslContext(offersH2() ? config.alpnProtocols() : null));
+        return configure(context.newHandler(ch.alloc(), origin.host(), origin.port()), origin.host());
+    }
+
+    /**
+     * Returns a handler for the TLS of an HTTPS proxy on {@code ch}: verified as the session
+     * verifies any server (trust, host name, pins), with no ALPN: a proxy is spoken to in HTTP/1.1.
+     */
+    SslHandler newProxyHandler(Channel ch, String host, int port) throws SSLException {
+        return configure(proxy.get(() -> buildSslContext(null)).newHandler(ch.alloc(), host, port), host);
+    }
+
+    private SslHandler configure(SslHandler handler, String host) {
         SSLEngine engine = handler.engine();
         SSLParameters parameters = engine.getSSLParameters();
         // Hostname verification is what makes a certificate mean anything: off only in the
@@ -59,46 +75,37 @@ final class TlsClient {
         if (!config.tls().insecure()) {
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
         }
-        if (!HttpSemantics.isIpLiteral(origin.host())) {
+        if (!HttpSemantics.isIpLiteral(host)) {
             // The JDK names the server (SNI) only when the name has a dot; "localhost" or an
             // intranet name must reach the right virtual host too. IP addresses are never named.
-            parameters.setServerNames(List.of(new SNIHostName(origin.host())));
+            parameters.setServerNames(List.of(new SNIHostName(host)));
         }
         engine.setSSLParameters(parameters);
         return handler;
     }
 
-    private SslContext sslContext() throws SSLException {
-        SslContext context = sslContext;
-        if (context == null) {
-            synchronized (this) {
-                context = sslContext;
-                if (context == null) {
-                    context = buildSslContext();
-                    sslContext = context;
+    /** A context built on first use, once. */
+    private static final class Lazy {
+        private volatile SslContext context;
+
+        SslContext get(ContextMaker maker) throws SSLException {
+            SslContext made = context;
+            if (made == null) {
+                synchronized (this) {
+                    made = context;
+                    if (made == null) {
+                        made = maker.make();
+                        context = made;
+                    }
                 }
             }
+            return made;
         }
-        return context;
     }
 
-    private SslContext http1Context() throws SSLException {
-        SslContext context = http1Context;
-        if (context == null) {
-            synchronized (this) {
-                context = http1Context;
-                if (context == null) {
-                    context = buildSslContext(List.of(ProtocolInstaller.HTTP_1_1));
-                    http1Context = context;
-                }
-            }
-        }
-        return context;
-    }
-
-    private SslContext buildSslContext() throws SSLException {
-        // ALPN only when HTTP/2 is offered: an HTTP/1.1 session's handshake stays as it was.
-        return buildSslContext(offersH2() ? config.alpnProtocols() : null);
+    @FunctionalInterface
+    private interface ContextMaker {
+        SslContext make() throws SSLException;
     }
 
     /** Builds a context whose ALPN offers {@code alpnProtocols}, or no ALPN for null. */

@@ -96,7 +96,7 @@ public final class Attempt {
     void acquire(boolean fresh) {
         times.acquiring(System.nanoTime());
         spec.policy().attempted();
-        Origin origin = Origin.of(spec.url());
+        Origin origin = spec.origin();
         ProtocolConnection idle = fresh ? null : source.pollIdle(origin);
         if (idle != null) {
             exchange.onAcquired(idle, null); // the common case under load: no future to make

@@ -4,6 +4,8 @@ import io.posthaste.Body;
 import io.posthaste.Request;
 import io.posthaste.Timeouts;
 import io.posthaste.internal.body.BodyKind;
+import io.posthaste.internal.connection.Origin;
+import io.posthaste.internal.proxy.Route;
 import io.posthaste.internal.session.ProgressListeners;
 import io.posthaste.internal.url.RequestUrl;
 
@@ -25,11 +27,12 @@ import io.posthaste.internal.url.RequestUrl;
  * @param retryable whether the request may be sent again after a failure on a reused connection
  *     (idempotent, with a replayable body)
  * @param progress the request's progress listeners, or {@code null}
+ * @param route which way the request goes to its origin (chosen once: retries take the same)
  */
 public record ExchangeSpec(Request request, RequestUrl url, String[] headLines, int headLineCount,
         Body body, BodyKind bodyKind, Framing framing, long declaredLength, Timeouts timeouts,
         BodyPolicy policy, long maxBodySize, boolean decompress, boolean retryable,
-        ProgressListeners progress) {
+        ProgressListeners progress, Route route) {
 
     /** How the request body is delimited on the wire. */
     public enum Framing {
@@ -41,6 +44,11 @@ public record ExchangeSpec(Request request, RequestUrl url, String[] headLines, 
         ENCODED_LENGTH,
         /** {@code Transfer-Encoding: chunked}. */
         CHUNKED
+    }
+
+    /** Returns the pool key of the request's connections: its URL's origin, reached by its route. */
+    public Origin origin() {
+        return Origin.of(url, route);
     }
 
     /** Returns whether the body waits for {@code 100 Continue}. */

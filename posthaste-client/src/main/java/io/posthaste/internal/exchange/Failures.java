@@ -8,8 +8,11 @@ import io.posthaste.ClientConnectionException;
 import io.posthaste.ClientException;
 import io.posthaste.ClientPayloadException;
 import io.posthaste.ClientTimeoutException;
+import io.posthaste.ProxyException;
 import io.posthaste.Timeouts;
 import io.posthaste.internal.connection.ConnectionPool;
+import io.posthaste.internal.proxy.ProxyFailure;
+import io.posthaste.internal.proxy.Route;
 import io.posthaste.internal.url.RequestUrl;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -40,16 +43,16 @@ public final class Failures {
     /** Turns any failure into the exception the caller should see, naming the request. */
     public ClientException translate(ExchangeSpec spec, Throwable failure,
             ClientTimeoutException.Phase phase, boolean mayHaveBeenProcessed) {
-        return translate(spec.describe(), spec.url(), spec.timeouts(), failure, mayHaveBeenProcessed);
+        return translate(spec.describe(), spec.url(), spec.timeouts(), spec.route(), failure, mayHaveBeenProcessed);
     }
 
     /**
      * Turns any failure into the exception the caller should see, for a request that is no
      * exchange (a WebSocket's opening handshake): {@code request} names it (method and URL, as
-     * {@link ExchangeSpec#describe()} does), {@code url} and {@code timeouts} are its own.
+     * {@link ExchangeSpec#describe()} does), {@code url}, {@code timeouts} and {@code route} are its own.
      */
-    public ClientException translate(String request, RequestUrl url, Timeouts timeouts, Throwable failure,
-            boolean mayHaveBeenProcessed) {
+    public ClientException translate(String request, RequestUrl url, Timeouts timeouts, Route route,
+            Throwable failure, boolean mayHaveBeenProcessed) {
         Throwable cause = unwrap(failure);
         if (cause instanceof ClientException e) {
             return e;
@@ -65,9 +68,17 @@ public final class Failures {
                     + timeouts.poolAcquire().toMillis() + " ms (POOL_ACQUIRE timeout)",
                     ClientTimeoutException.Phase.POOL_ACQUIRE, timeouts.poolAcquire());
         }
+        if (cause instanceof ProxyFailure proxy) {
+            if (proxy.reason() == ProxyFailure.Reason.TIMEOUT) {
+                return new ClientTimeoutException(request + ": " + proxy.getMessage() + " ("
+                        + timeouts.connect().toMillis() + " ms, CONNECT timeout)", ClientTimeoutException.Phase.CONNECT,
+                        timeouts.connect());
+            }
+            return new ProxyException(request + ": " + proxy.getMessage(), proxy.proxy().toString(), proxy.status(),
+                    proxy);
+        }
         if (cause instanceof ConnectTimeoutException) {
-            return new ClientTimeoutException(request + ": cannot connect to host "
-                    + url.hostHeader() + " within " + timeouts.connect().toMillis()
+            return new ClientTimeoutException(request + ": cannot connect to " + dialed(url, route) + " within " + timeouts.connect().toMillis()
                     + " ms (CONNECT timeout)", ClientTimeoutException.Phase.CONNECT, timeouts.connect());
         }
         if (cause instanceof SslHandshakeTimeoutException) {
@@ -95,12 +106,14 @@ public final class Failures {
                     cause);
         }
         if (cause instanceof ConnectException) {
-            return new ClientConnectionException(request + ": cannot connect to host "
-                    + url.hostHeader() + " ssl:" + (url.isHttps() ? "default" : "false") + " ["
+            return new ClientConnectionException(request + ": cannot connect to " + dialed(url, route) + " ssl:" + (url.isHttps() ? "default" : "false") + " ["
                     + simpleMessage(cause) + "]", cause, false, false);
         }
         if (cause instanceof UnknownHostException) {
-            return new ClientConnectionException(request + ": cannot resolve host " + url.host(),
+            return new ClientConnectionException(request + ": cannot resolve host " + (route.proxy() != null
+                    && !url.host().equals(route.proxy().host()) && cause.getMessage() != null
+                    && cause.getMessage().startsWith(route.proxy().host())
+                    ? route.proxy().host() + " (the proxy " + route.proxy() + ")" : url.host()),
                     cause, false, false);
         }
         if (cause instanceof CancellationException) {
@@ -125,6 +138,15 @@ public final class Failures {
                 + (oneShotBodyBegun ? " (the request was not processed, but its one-shot body cannot be sent again)"
                         : " (the request was not processed; gave up after " + attempts + " attempts)"),
                 cause, false, false);
+    }
+
+    /** Names what a connect dials: the host, or the proxy or Unix socket on its way to it. */
+    private static String dialed(RequestUrl url, Route route) {
+        String host = "host " + url.hostHeader();
+        if (route.proxy() != null) {
+            return "proxy " + route.proxy() + " (for " + host + ")";
+        }
+        return route.unixSocket() != null ? "unix socket " + route.unixSocket() + " (for " + host + ")" : host;
     }
 
     private static NotSslRecordException notTls(Throwable cause) {

@@ -8,7 +8,9 @@ import io.posthaste.Request;
 import io.posthaste.internal.Bridge;
 import io.posthaste.internal.body.BodyKind;
 import io.posthaste.internal.decode.ContentCodings;
+import io.posthaste.internal.proxy.Route;
 import io.posthaste.internal.semantics.HttpSemantics;
+import io.posthaste.internal.session.RequestExtras;
 import io.posthaste.internal.session.SessionConfig;
 import io.posthaste.internal.url.RequestUrl;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +39,8 @@ public final class WireHeaders {
         Body body = request.body().orElse(null);
         BodyKind kind = BodyKind.of(body);
         String method = request.method();
+        RequestExtras extras = Bridge.get().extras(request);
+        Route route = config.routes().choose(url.isHttps(), url.host(), url.port(), extras.route());
 
         Lines lines = new Lines(headers.size() * 2 + 14);
         String host = headers.get("Host");
@@ -54,6 +58,13 @@ public final class WireHeaders {
             }
             if (name.equalsIgnoreCase("Transfer-Encoding")) {
                 userTransferEncoding = headers.value(i).trim();
+                continue;
+            }
+            if (route.proxy() != null && name.equalsIgnoreCase("Proxy-Authorization")
+                    && !(route.forwards(url.isHttps()) && route.proxy().user() == null)) {
+                // Through a tunnel this head reaches the origin, which must never see proxy
+                // credentials; a forwarded head goes to the proxy, which may take the caller's own
+                // (another scheme), unless the proxy URL's user replaces them.
                 continue;
             }
             lines.add(name, headers.value(i));
@@ -113,7 +124,7 @@ public final class WireHeaders {
         boolean retryable = HttpSemantics.isIdempotent(method) && (body == null || body.isReplayable());
         return new ExchangeSpec(request, url, lines.array, lines.size, body, kind, framing, length,
                 request.timeouts(), policy, config.maxResponseBodySize(), config.decompress(), retryable,
-                Bridge.get().extras(request).progress());
+                extras.progress(), route);
     }
 
     private static void addUnlessPresent(Lines lines, Headers headers, Set<String> skipped,

@@ -162,7 +162,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter
 
     @Override
     public Encoded encode(ExchangeSpec spec) throws IOException {
-        return RequestEncoder.encode(spec, channel.alloc(), !origin.https());
+        return RequestEncoder.encode(spec, channel.alloc(), origin.plainChannel(), origin.forwardingProxy());
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.posthaste.internal.body.BodyKind;
 import io.posthaste.internal.body.BodySink;
 import io.posthaste.internal.body.FileBody;
 import io.posthaste.internal.exchange.ExchangeSpec;
+import io.posthaste.internal.proxy.ProxyAddress;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -37,22 +38,24 @@ final class RequestEncoder {
     /**
      * Encodes the request of {@code spec}: the head, with the body too unless it
      * {@linkplain ExchangeSpec#bodyFollowsHead follows} ({@code zeroCopy}: a plain connection).
+     * To a forwarding HTTP proxy ({@code proxy}, else {@code null}) the request-target is the
+     * absolute URL, and the head carries the proxy's credentials, if any: only such a head does.
      */
-    static Http1Request encode(ExchangeSpec spec, ByteBufAllocator alloc, boolean zeroCopy)
+    static Http1Request encode(ExchangeSpec spec, ByteBufAllocator alloc, boolean zeroCopy, ProxyAddress proxy)
             throws IOException {
         if (spec.bodyFollowsHead(zeroCopy)) {
             ByteBuf head = alloc.buffer(256);
-            writeHead(head, spec, spec.declaredLength());
+            writeHead(head, spec, spec.declaredLength(), proxy);
             return new Http1Request(List.of(head), head.readableBytes(), true);
         }
-        return encodeWhole(spec, alloc);
+        return encodeWhole(spec, alloc, proxy);
     }
 
     /**
      * Encodes head and body into messages, in order. The caller owns the messages and must
      * release them if they are not written.
      */
-    private static Http1Request encodeWhole(ExchangeSpec spec, ByteBufAllocator alloc)
+    private static Http1Request encodeWhole(ExchangeSpec spec, ByteBufAllocator alloc, ProxyAddress proxy)
             throws IOException {
         List<Object> out = new ArrayList<>(4);
         Body body = spec.body();
@@ -70,7 +73,7 @@ final class RequestEncoder {
                     && spec.bodyKind() != BodyKind.FILE ? (int) length : 0;
             ByteBuf head = alloc.buffer(256 + bodyHint);
             out.add(head);
-            writeHead(head, spec, length);
+            writeHead(head, spec, length, proxy);
             int headLength = head.readableBytes();
             if (encodedJson != null) {
                 if (encodedJson.readableBytes() <= INLINE_LIMIT) {
@@ -102,11 +105,23 @@ final class RequestEncoder {
         }
     }
 
-    private static void writeHead(ByteBuf buf, ExchangeSpec spec, long length) {
+    private static void writeHead(ByteBuf buf, ExchangeSpec spec, long length, ProxyAddress proxy) {
         ByteBufUtil.writeAscii(buf, spec.request().method());
         buf.writeByte(' ');
+        if (proxy != null) {
+            // Absolute form (RFC 9112 3.2.2): scheme and authority as the Host line says them.
+            ByteBufUtil.writeAscii(buf, spec.url().scheme());
+            ByteBufUtil.writeAscii(buf, "://");
+            ByteBufUtil.writeAscii(buf, spec.url().hostHeader());
+        }
         ByteBufUtil.writeAscii(buf, spec.url().target());
         buf.writeBytes(VERSION);
+        String proxyAuthorization = proxy == null ? null : proxy.basicAuthorization();
+        if (proxyAuthorization != null) {
+            ByteBufUtil.writeAscii(buf, "Proxy-Authorization: ");
+            ByteBufUtil.writeUtf8(buf, proxyAuthorization);
+            buf.writeBytes(CRLF);
+        }
         String[] lines = spec.headLines();
         for (int i = 0; i < spec.headLineCount(); i += 2) {
             ByteBufUtil.writeAscii(buf, lines[i]);

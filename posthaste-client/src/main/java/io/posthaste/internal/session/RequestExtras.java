@@ -1,6 +1,7 @@
 package io.posthaste.internal.session;
 
 import io.posthaste.Interceptor;
+import io.posthaste.internal.proxy.Route;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,23 +17,31 @@ import java.util.Objects;
  * @param progress the request's progress listeners, or {@code null}
  * @param tags the request's tags by type (see {@code Request.tag(Class)}), never {@code null};
  *     every value is an instance of its key
+ * @param route the request's own route (its proxy, none, or a Unix socket), or {@code null}: the
+ *     session's choice
  */
 public record RequestExtras(List<Interceptor> interceptors, DigestCredentials digest,
-        ProgressListeners progress, Map<Class<?>, Object> tags) {
+        ProgressListeners progress, Map<Class<?>, Object> tags, Route route) {
 
     /** A request with none of these. */
-    public static final RequestExtras NONE = new RequestExtras(null, null, null, Map.of());
+    public static final RequestExtras NONE = new RequestExtras(null, null, null, Map.of(), null);
 
     /** Returns {@link #NONE} when every part is null or empty, else the parts. */
     public static RequestExtras of(List<Interceptor> interceptors, DigestCredentials digest,
             ProgressListeners progress, Map<Class<?>, Object> tags) {
-        return interceptors == null && digest == null && progress == null && tags.isEmpty() ? NONE
-                : new RequestExtras(interceptors, digest, progress, Map.copyOf(tags));
+        return of(interceptors, digest, progress, tags, null);
+    }
+
+    /** Returns {@link #NONE} when every part is null or empty, else the parts. */
+    public static RequestExtras of(List<Interceptor> interceptors, DigestCredentials digest,
+            ProgressListeners progress, Map<Class<?>, Object> tags, Route route) {
+        return interceptors == null && digest == null && progress == null && tags.isEmpty() && route == null ? NONE
+                : new RequestExtras(interceptors, digest, progress, Map.copyOf(tags), route);
     }
 
     /** Returns these extras with {@code tags} instead of theirs. */
     public RequestExtras withTags(Map<Class<?>, Object> tags) {
-        return of(interceptors, digest, progress, tags);
+        return of(interceptors, digest, progress, tags, route);
     }
 
     /**

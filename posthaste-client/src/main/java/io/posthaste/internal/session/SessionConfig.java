@@ -9,6 +9,7 @@ import io.posthaste.JsonCodec;
 import io.posthaste.Protocol;
 import io.posthaste.RetryPolicy;
 import io.posthaste.Timeouts;
+import io.posthaste.internal.proxy.Routes;
 import io.posthaste.internal.url.RequestUrl;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,6 +55,7 @@ public final class SessionConfig {
     private final SSLContext sslContext;
     private final X509TrustManager trustManager;
     private final TlsSettings tls;
+    private final Routes routes;
     private final int eventLoopThreads;
     private final ThreadFactory threadFactory;
     private final Executor callbackExecutor;
@@ -108,6 +110,7 @@ public final class SessionConfig {
         nativeTransport = required(b.nativeTransport, "nativeTransport");
         protocols = List.copyOf(required(b.protocols, "protocols"));
         http2PingInterval = b.http2PingInterval;
+        routes = b.routes;
     }
 
     /** Returns this library's version, from the build ({@code "dev"} when it is not known). */
@@ -233,6 +236,11 @@ public final class SessionConfig {
     /** The session's TLS choices beyond trust: client certificate, pins, versions, insecure mode. */
     public TlsSettings tls() {
         return tls;
+    }
+
+    /** How the session's requests reach their origins: proxies, a Unix socket, or straight. */
+    public Routes routes() {
+        return routes;
     }
 
     /** The number of shared event-loop threads; positive. */
@@ -384,6 +392,7 @@ public final class SessionConfig {
         private SSLContext sslContext;
         private X509TrustManager trustManager;
         private TlsSettings tls = TlsSettings.DEFAULT;
+        private Routes routes = Routes.DIRECT;
         private Integer eventLoopThreads;
         private ThreadFactory threadFactory;
         private Executor callbackExecutor;
@@ -491,6 +500,12 @@ public final class SessionConfig {
         /** Optional: {@code null} (the default) for the JDK's trust store. */
         public Builder trustManager(X509TrustManager trustManager) {
             this.trustManager = trustManager;
+            return this;
+        }
+
+        /** Optional: {@link Routes#DIRECT} (the default) sends every request straight to its origin. */
+        public Builder routes(Routes routes) {
+            this.routes = java.util.Objects.requireNonNull(routes, "routes");
             return this;
         }
 

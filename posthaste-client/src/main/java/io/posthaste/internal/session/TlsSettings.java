@@ -182,7 +182,7 @@ public record TlsSettings(KeyManagerFactory keyManagers,
         List<X509Certificate> certificates = new ArrayList<>();
         boolean directory = files.size() != 1 || !files.get(0).equals(absolute);
         for (Path file : files) {
-            try (InputStream in = Files.newInputStream(file)) {
+            try (InputStream in = certificateBlocks(file)) {
                 for (Certificate certificate : java.security.cert.CertificateFactory.getInstance("X.509")
                         .generateCertificates(in)) {
                     certificates.add((X509Certificate) certificate);
@@ -199,6 +199,25 @@ public record TlsSettings(KeyManagerFactory keyManagers,
             throw new IllegalArgumentException("no PEM certificate in " + absolute);
         }
         return certificates;
+    }
+
+    /**
+     * Returns the file's {@code CERTIFICATE} blocks alone when it is PEM text, so that a file
+     * holding the chain and its private key (as curl's and httpx's {@code cert} may) reads as the
+     * chain; anything else (DER) as it is.
+     */
+    private static InputStream certificateBlocks(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher blocks = java.util.regex.Pattern
+                .compile("-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", java.util.regex.Pattern.DOTALL)
+                .matcher(text);
+        StringBuilder certificates = new StringBuilder();
+        while (blocks.find()) {
+            certificates.append(blocks.group()).append('\n');
+        }
+        return new java.io.ByteArrayInputStream(certificates.length() == 0 ? bytes
+                : certificates.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     }
 
     private static Path requireFile(Path file) {

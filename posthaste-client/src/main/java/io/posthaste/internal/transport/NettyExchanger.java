@@ -103,12 +103,15 @@ public final class NettyExchanger implements Exchanger {
         if (own == null || (spec.url().isHttps() ? !h2OverTls : !config.h2PriorKnowledge())) {
             return own != null ? own : shared;
         }
-        return shared.multiplexes(Origin.of(spec.url())) ? shared : own;
+        return shared.multiplexes(spec.origin()) ? shared : own;
     }
 
-    /** Whether connections to {@code origin} may speak HTTP/2, as the session's protocols say. */
+    /**
+     * Whether connections to {@code origin} may speak HTTP/2, as the session's protocols say; a
+     * forwarding proxy speaks HTTP/1.1.
+     */
     private boolean mayMultiplex(Origin origin) {
-        return origin.https() ? h2OverTls : config.h2PriorKnowledge();
+        return origin.https() ? h2OverTls : config.h2PriorKnowledge() && origin.forwardingProxy() == null;
     }
 
     /**

@@ -12,6 +12,7 @@ import io.posthaste.internal.Bridge;
 import io.posthaste.internal.connection.NettyTransport;
 import io.posthaste.internal.connection.Origin;
 import io.posthaste.internal.exchange.Failures;
+import io.posthaste.internal.proxy.Route;
 import io.posthaste.internal.semantics.HttpSemantics;
 import io.posthaste.internal.session.Events;
 import io.posthaste.internal.session.SessionConfig;
@@ -70,7 +71,10 @@ public final class WsConnector {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        Origin origin = Origin.of(url);
+        // The session's proxy applies as to any request; a WebSocket leaves HTTP behind, so
+        // through an HTTP proxy it always goes by a CONNECT tunnel, never forwarded.
+        Route route = config.routes().choose(url.isHttps(), url.host(), url.port(), null).tunnelled();
+        Origin origin = Origin.of(url, route);
         Events.emit(config.eventListener(), Event.Type.CALL_START, request, wsUri.toString());
         String subprotocols = settings.subprotocols().isEmpty() ? null : String.join(", ", settings.subprotocols());
         Handshake handshake = new Handshake(wsUri, url.target(), url.hostHeader(), subprotocols, headers, settings);
@@ -80,7 +84,7 @@ public final class WsConnector {
                         settings, name, request, handler)));
         connected.whenComplete((socket, failure) -> {
             if (failure != null) {
-                finish(result, request, wsUri, null, failure);
+                finish(result, request, wsUri, route, null, failure);
                 return;
             }
             if (result.isDone()) {
@@ -89,7 +93,7 @@ public final class WsConnector {
             }
             Channel channel = socket.channel();
             channel.eventLoop().execute(() -> {
-                handler[0].opened().whenComplete((open, refused) -> finish(result, request, wsUri, open, refused));
+                handler[0].opened().whenComplete((open, refused) -> finish(result, request, wsUri, route, open, refused));
                 handler[0].start();
             });
         });
@@ -119,12 +123,13 @@ public final class WsConnector {
         return socket;
     }
 
-    private void finish(CompletableFuture<WsConnection> result, Request request, URI wsUri, WsConnection open,
-            Throwable failure) {
+    private void finish(CompletableFuture<WsConnection> result, Request request, URI wsUri, Route route,
+            WsConnection open, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         Throwable translated = cause == null || cause instanceof HandshakeRefused ? cause
-                : failures.translate("GET " + wsUri, Bridge.get().url(request), request.timeouts(), cause, false);
+                : failures.translate("GET " + wsUri, Bridge.get().url(request), request.timeouts(), route, cause,
+                        false);
         if (cause instanceof HandshakeRefused refused) {
             saveCookies(request, refused.headers());
             Events.emit(config.eventListener(), Event.Type.RESPONSE_HEADERS_RECEIVED, request, wsUri.toString(),

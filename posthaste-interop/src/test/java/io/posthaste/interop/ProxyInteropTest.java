@@ -1,0 +1,154 @@
+package io.posthaste.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.posthaste.ClientConnectionException;
+import io.posthaste.ClientResponseException;
+import io.posthaste.ClientSession;
+import io.posthaste.ProxyException;
+import io.posthaste.Response;
+import io.posthaste.examples.BlogExamples;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The client against real proxies and servers ({@link ProxyLab}): the blog's five examples through
+ * squid (with and without Basic credentials) and microsocks (SOCKS5 with a user and password,
+ * names looked up here or by the proxy) to an http origin (httpbin) and an https one (nginx with
+ * HTTP/2, its certificate from the run's private CA), and over nginx's Unix socket; squid's 407
+ * and microsocks' refusal as typed errors; mutual TLS with nginx, directly and through squid.
+ */
+final class ProxyInteropTest {
+
+    @RegisterExtension
+    static final ProxyLab LAB = new ProxyLab();
+
+    @TempDir
+    Path workDir;
+
+    /** Runs the five examples (and the async one) on {@code session} against {@code baseUrl}. */
+    private void runTheFiveExamples(ClientSession session, String baseUrl) {
+        BlogExamples.writeReportPdf(workDir);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        BlogExamples examples = new BlogExamples(session, baseUrl, workDir,
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        JsonNode json = examples.postJson().json();
+        assertThat(json.at("/json/key1").asText()).isEqualTo("value1");
+        assertThat(json.at("/headers/Proxy-Authorization").isMissingNode())
+                .as("the proxy's credentials never reach the origin").isTrue();
+        assertThat(examples.postForm().json().at("/form/username").asText()).isEqualTo("john");
+        assertThat(examples.uploadFile().json().at("/files/upload_file").asText())
+                .startsWith("data:application/pdf;base64,");
+        JsonNode headers = examples.getWithHeaders().json();
+        assertThat(headers.at("/headers/X-Auth-Token").asText()).isEqualTo("secret-token");
+        ClientResponseException error = examples.createWithError().orElseThrow();
+        assertThat(error.status()).isEqualTo(422);
+        try {
+            Response async = examples.postJsonAsync().get(20, TimeUnit.SECONDS);
+            assertThat(async.json().at("/json/key2").asText()).isEqualTo("value2");
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} to the {1} origin")
+    @CsvSource({
+        "squid, http", "squid, https",
+        "squid with Basic auth, http", "squid with Basic auth, https",
+        "microsocks socks5, http", "microsocks socks5, https",
+        "microsocks socks5h, http", "microsocks socks5h, https",
+    })
+    void theFiveExamplesPassThroughEachProxyKind(String proxyKind, String origin) {
+        String proxy = switch (proxyKind) {
+            case "squid" -> LAB.squid(false);
+            case "squid with Basic auth" -> LAB.squid(true);
+            case "microsocks socks5" -> LAB.socks("socks5");
+            default -> LAB.socks("socks5h");
+        };
+        String base = origin.equals("http") ? LAB.httpOrigin("/") : LAB.httpsOrigin("/");
+        try (ClientSession session = ClientSession.builder().trustPem(LAB.caPem()).proxy(proxy).build()) {
+            runTheFiveExamples(session, base);
+            if (origin.equals("https")) {
+                assertThat(session.get(LAB.httpsOrigin("/get")).send().version())
+                        .as("ALPN through the tunnel").isEqualTo("HTTP/2");
+            }
+        }
+    }
+
+    @Test
+    void aSquidThatAsksForDigestIsAnsweredAndWrongCredentialsAreA407() {
+        try (ClientSession session = ClientSession.builder().trustPem(LAB.caPem()).proxy(LAB.digestSquid()).build()) {
+            runTheFiveExamples(session, LAB.httpsOrigin("/"));
+        }
+        String wrong = LAB.digestSquid().replace(ProxyLab.PASSWORD, "wrong-pw");
+        try (ClientSession session = ClientSession.builder().trustPem(LAB.caPem()).proxy(wrong).build()) {
+            assertThatThrownBy(() -> session.get(LAB.httpsOrigin("/get")).send())
+                    .isInstanceOfSatisfying(ProxyException.class, e -> assertThat(e.status()).isEqualTo(407))
+                    .hasMessageNotContaining("wrong-pw");
+        }
+    }
+
+    @Test
+    void theFiveExamplesPassOverNginxsUnixSocketWithTheHostUnchanged() {
+        try (ClientSession session = ClientSession.builder().unixSocket(LAB.unixSocket()).build()) {
+            runTheFiveExamples(session, "http://docker.invalid/");
+            assertThat(session.get("http://docker.invalid/headers").send().json().at("/headers/Host").asText())
+                    .isEqualTo("docker.invalid");
+        }
+    }
+
+    @Test
+    void squidsAnswer407ToMissingOrWrongCredentialsIsAProxyException() {
+        String withoutCredentials = LAB.squid(true).replace(ProxyLab.USER + ":" + ProxyLab.PASSWORD + "@", "");
+        String wrongPassword = LAB.squid(true).replace(ProxyLab.PASSWORD, "wrong-pw");
+        for (String proxy : new String[] {withoutCredentials, wrongPassword}) {
+            try (ClientSession session = ClientSession.builder().trustPem(LAB.caPem()).proxy(proxy).build()) {
+                assertThatThrownBy(() -> session.get(LAB.httpsOrigin("/get")).send())
+                        .isInstanceOfSatisfying(ProxyException.class, e -> assertThat(e.status()).isEqualTo(407))
+                        .hasMessageContaining("407").hasMessageNotContaining("wrong-pw");
+                assertThat(session.get(LAB.httpOrigin("/get")).raiseForStatus(false).send().status())
+                        .as("a forwarded request gets squid's 407 as its response").isEqualTo(407);
+            }
+        }
+    }
+
+    @Test
+    void microsocksRefusingTheCredentialsIsAProxyException() {
+        String wrong = LAB.socks("socks5").replace(ProxyLab.PASSWORD, "wrong-pw");
+        try (ClientSession session = ClientSession.builder().proxy(wrong).build()) {
+            assertThatThrownBy(() -> session.get(LAB.httpOrigin("/get")).send())
+                    .isInstanceOf(ProxyException.class)
+                    .hasMessageContaining("proxy socks5://" + ProxyLab.USER + "@127.0.0.1:")
+                    .hasMessageNotContaining("wrong-pw");
+        }
+    }
+
+    @Test
+    void mutualTlsWithNginxTakesOneLineDirectlyAndThroughSquid() {
+        for (String proxy : new String[] {"direct", LAB.squid(true)}) {
+            try (ClientSession session = ClientSession.builder().trustPem(LAB.caPem())
+                    .clientCertificate(LAB.clientCertificate(), LAB.clientKey()).proxy(proxy).build()) {
+                assertThat(session.get(LAB.mutualTlsOrigin("/")).send().text())
+                        .isEqualTo("client CN=posthaste client,O=interop\n");
+            }
+        }
+        try (ClientSession anonymous = ClientSession.builder().trustPem(LAB.caPem()).build()) {
+            Response refused = anonymous.get(LAB.mutualTlsOrigin("/")).raiseForStatus(false).send();
+            assertThat(refused.status()).as("nginx: no required SSL certificate was sent").isEqualTo(400);
+        } catch (ClientConnectionException tls13Refusal) {
+            // Under TLS 1.3 nginx may end the handshake instead: refused either way.
+            assertThat(tls13Refusal.isTlsFailure()).isTrue();
+        }
+    }
+}
