@@ -1,6 +1,8 @@
 /** The Posthaste HTTP client. Only {@code io.posthaste} is API. */
 module io.posthaste {
     requires transitive com.fasterxml.jackson.databind;
+    // Annotations on the API (@NullMarked, @Nullable): read by tools, never needed at run time.
+    requires static transitive org.jspecify;
     requires io.netty.buffer;
     requires io.netty.codec;
     requires io.netty.codec.compression;

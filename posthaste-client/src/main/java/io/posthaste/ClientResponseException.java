@@ -4,6 +4,7 @@ import java.lang.reflect.Type;
 import java.nio.charset.Charset;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A response the caller cannot use as it is: the connection has already been released, and the
@@ -143,7 +144,7 @@ public sealed class ClientResponseException extends ClientException permits Cont
      * @return the decoded value, or {@code null} for an empty body
      * @throws ClientPayloadException if the body is not valid JSON for {@code type} or was truncated
      */
-    public <T> T bodyAs(Class<T> type) {
+    public <T> @Nullable T bodyAs(Class<T> type) {
         return bodyAs((Type) type);
     }
 
@@ -154,7 +155,7 @@ public sealed class ClientResponseException extends ClientException permits Cont
      * @param <T> the target type
      * @return the decoded value, or {@code null} for an empty body
      */
-    public <T> T bodyAs(Type type) {
+    public <T> @Nullable T bodyAs(Type type) {
         if (bodyTruncated) {
             throw new ClientPayloadException("error body of " + method + " " + url
                     + " exceeds " + BODY_SNAPSHOT_LIMIT + " bytes and was truncated", null);

@@ -24,6 +24,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An HTTP client session: a pool of keep-alive connections, default headers and settings, shared
@@ -280,7 +281,7 @@ public final class ClientSession implements AutoCloseable {
 
     /** Configures a {@link ClientSession}. Not thread-safe; every setting has a stated default. */
     public static final class Builder extends SessionRoutes<Builder> {
-        private RequestUrl baseUrl;
+        private @Nullable RequestUrl baseUrl;
         private final Headers.Builder headers = Headers.builder();
         private String userAgent = "posthaste/" + VERSION;
         private Timeouts timeouts = Timeouts.defaults();
@@ -297,21 +298,21 @@ public final class ClientSession implements AutoCloseable {
                 Set.of("authorization", "cookie", "proxy-authorization"));
         private boolean decompress = true;
         private int eventLoopThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
-        private ThreadFactory threadFactory;
+        private @Nullable ThreadFactory threadFactory;
         private Executor callbackExecutor = ForkJoinPool.commonPool();
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<Interceptor> networkInterceptors = new ArrayList<>();
         private boolean followRedirects = true;
         private int maxRedirects = 10;
         private boolean allowHttpsToHttpRedirects;
-        private CookieJar cookieJar;
+        private @Nullable CookieJar cookieJar;
         private RetryPolicy retryPolicy = RetryPolicy.none();
-        private EventListener eventListener;
+        private @Nullable EventListener eventListener;
         private HostResolver resolver = HostResolver.system();
         private boolean callerDrivenIo = true;
         private boolean nativeTransport = true;
         private List<Protocol> protocols = List.of(Protocol.HTTP_2, Protocol.HTTP_1_1);
-        private Duration http2PingInterval;
+        private @Nullable Duration http2PingInterval;
 
         private Builder() {
         }

@@ -16,6 +16,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A download to a file that can continue where an earlier one stopped (RFC 9110 ranges), made by
@@ -47,7 +48,7 @@ public final class Download {
     private boolean keepPartial = true;
     private int retries;
     private Duration backoff = Duration.ofMillis(500);
-    private ProgressListener progress;
+    private @Nullable ProgressListener progress;
 
     Download(RequestBuilder builder, Path target) {
         this.builder = builder;
@@ -262,7 +263,7 @@ public final class Download {
     }
 
     /** Returns the client error under a failed read of the body, if that is what it was. */
-    private static ClientException causeOf(Exception failure) {
+    private static @Nullable ClientException causeOf(Exception failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ClientException client) {
                 return client;

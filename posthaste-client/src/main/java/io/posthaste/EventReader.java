@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine of an {@link EventStream}: connects, feeds the body to the {@link EventParser},
@@ -37,15 +38,15 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
     private volatile boolean closed;
     /** Whether the user closed the stream (rather than a failure or the end doing so). */
     private volatile boolean cancelled;
-    private volatile CompletableFuture<StreamingResponse> connecting;
-    private volatile StreamingResponse current;
-    private volatile String lastEventId;
+    private volatile @Nullable CompletableFuture<StreamingResponse> connecting;
+    private volatile @Nullable StreamingResponse current;
+    private volatile @Nullable String lastEventId;
     private volatile int connections;
     private long reconnectionMillis;
     /** Reconnections in a row that failed or brought no event. */
     private int failures;
     private int eventsOnConnection;
-    private ClientException lastFailure;
+    private @Nullable ClientException lastFailure;
     private boolean finished;
 
     EventReader(ClientSession session, String url, List<Map.Entry<String, String>> headers, String lastEventId,
@@ -228,7 +229,7 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
      * Connects once. Returns a failure worth retrying (the connection could not be made or timed
      * out), or null when connected, closed or told to stop (204); raises what must not be retried.
      */
-    private ClientException connect() {
+    private @Nullable ClientException connect() {
         RequestBuilder request = session.get(url).raiseForStatus(true)
                 .header("Accept", "text/event-stream")
                 .header("Cache-Control", "no-cache");
@@ -272,7 +273,7 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
         return accept(response);
     }
 
-    private ClientException accept(StreamingResponse response) {
+    private @Nullable ClientException accept(StreamingResponse response) {
         if (response.status() == 204) {
             response.close();
             finished = true;

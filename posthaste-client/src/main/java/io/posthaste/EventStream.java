@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Server-Sent Events stream ({@code text/event-stream}) that reconnects by itself, from
@@ -132,7 +133,7 @@ public final class EventStream implements AutoCloseable, Iterable<ServerSentEven
         private int maxReconnectAttempts = 10;
         private Duration retryDelay = Duration.ofSeconds(3);
         private Duration maxRetryDelay = Duration.ofSeconds(60);
-        private Duration readTimeout;
+        private @Nullable Duration readTimeout;
         private int maxEventSize = 1024 * 1024;
 
         Builder(ClientSession session, String url) {

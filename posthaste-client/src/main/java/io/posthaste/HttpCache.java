@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A private HTTP cache (RFC 9111) kept on disk: an {@link Interceptor} you add to a session.
@@ -71,7 +72,7 @@ public final class HttpCache implements Interceptor {
     /** The revalidation in flight per URL, completed with what it left in the store. */
     private final Map<String, CompletableFuture<Outcome>> revalidations = new ConcurrentHashMap<>();
     /** The last answer from the network: what gives a replayed answer the session's JSON codec. */
-    private volatile Response template;
+    private volatile @Nullable Response template;
 
     private HttpCache(DiskStore store, Clock clock, Executor executor) {
         this.store = store;

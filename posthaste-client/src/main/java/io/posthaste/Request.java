@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable, validated HTTP request, ready to send and to send again: a retry or a redirect
@@ -130,12 +131,12 @@ public final class Request {
      */
     public static final class Builder {
         private final Request original;
-        private String method;
-        private RequestUrl url;
+        private @Nullable String method;
+        private @Nullable RequestUrl url;
         private final Headers.Builder headers;
-        private Body body;
+        private @Nullable Body body;
         /** The tags, copied on the first change; {@code null}: the original's. */
-        private Map<Class<?>, Object> tags;
+        private @Nullable Map<Class<?>, Object> tags;
 
         private Builder(Request original) {
             this.original = original;

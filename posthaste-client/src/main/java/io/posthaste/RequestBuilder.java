@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds one request and sends it. Every value is checked when it is given: a header with CR or
@@ -50,27 +51,27 @@ public final class RequestBuilder {
     private final ClientSession session;
     private final String method;
     private final String url;
-    private Headers.Builder headers;
+    private Headers.@Nullable Builder headers;
     private List<Map.Entry<String, String>> query = List.of();
     private Set<String> skippedAutoHeaders = Set.of();
-    private Timeouts timeouts;
-    private Boolean raiseForStatus;
-    private Boolean followRedirects;
-    private RetryPolicy retryPolicy;
-    private String authorization;
+    private @Nullable Timeouts timeouts;
+    private @Nullable Boolean raiseForStatus;
+    private @Nullable Boolean followRedirects;
+    private @Nullable RetryPolicy retryPolicy;
+    private @Nullable String authorization;
     private String[] digest;
-    private String compression;
-    private ProgressListener uploadProgress;
-    private ProgressListener downloadProgress;
+    private @Nullable String compression;
+    private @Nullable ProgressListener uploadProgress;
+    private @Nullable ProgressListener downloadProgress;
     private boolean expectContinue;
-    private List<Interceptor> interceptors;
-    private Object json;
+    private @Nullable List<Interceptor> interceptors;
+    private @Nullable Object json;
     private boolean hasJson;
-    private FormBody.Builder form;
-    private Multipart.Builder files;
-    private Body body;
-    private Map<Class<?>, Object> tags;
-    private Route route;
+    private FormBody.@Nullable Builder form;
+    private Multipart.@Nullable Builder files;
+    private @Nullable Body body;
+    private @Nullable Map<Class<?>, Object> tags;
+    private @Nullable Route route;
 
     RequestBuilder(ClientSession session, String method, String url) {
         this.session = session;

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A complete HTTP response: status, headers and the whole body, already read (and decompressed)
@@ -232,21 +233,21 @@ public final class Response {
      *     was told not to check)
      * @throws ClientPayloadException if the body is not valid JSON
      */
-    public JsonNode json() {
+    public @Nullable JsonNode json() {
         return json((Type) JsonNode.class);
     }
 
     /** Returns the body decoded as JSON into {@code type}, or {@code null} for an empty body. */
-    public <T> T json(Class<T> type) {
+    public <T> @Nullable T json(Class<T> type) {
         return json((Type) type);
     }
 
     /** Returns the body decoded as JSON into a generic type, or {@code null} for an empty body. */
-    public <T> T json(TypeReference<T> type) {
+    public <T> @Nullable T json(TypeReference<T> type) {
         return json(type.getType());
     }
 
-    private <T> T json(Type type) {
+    private <T> @Nullable T json(Type type) {
         byte[] body = buffered();
         if (checkJsonContentType && !contentType().map(MediaType::isJson).orElse(false)) {
             throw new ContentTypeException(this);
@@ -254,7 +255,7 @@ public final class Response {
         return decodeJson(codec, body, type, request.method(), request.redactedUrl());
     }
 
-    static <T> T decodeJson(JsonCodec codec, byte[] body, Type type, String method, String url) {
+    static <T> @Nullable T decodeJson(JsonCodec codec, byte[] body, Type type, String method, String url) {
         if (isBlank(body)) {
             return null;
         }

@@ -14,6 +14,7 @@ import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The security settings of {@link ClientSession.Builder}: whom the session trusts, who it is
@@ -30,12 +31,12 @@ abstract class SessionSecurity<B extends SessionSecurity<B>> {
 
     private static final System.Logger LOG = System.getLogger(ClientSession.class.getName());
 
-    private String authorization;
+    private @Nullable String authorization;
     private String[] digest;
-    private SSLContext sslContext;
-    private X509TrustManager trustManager;
-    private X509TrustManager pemTrust;
-    private KeyManagerFactory clientKeys;
+    private @Nullable SSLContext sslContext;
+    private @Nullable X509TrustManager trustManager;
+    private @Nullable X509TrustManager pemTrust;
+    private @Nullable KeyManagerFactory clientKeys;
     private Map<String, Set<String>> pins = Map.of();
     private List<String> protocols = TlsSettings.DEFAULT_PROTOCOLS;
     private List<String> cipherSuites = List.of();

@@ -3,6 +3,7 @@ package io.posthaste;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The timeouts of an exchange, one per phase (see {@link ClientTimeoutException.Phase}).
@@ -99,7 +100,7 @@ public final class Timeouts {
         private Duration poolAcquire = Duration.ofSeconds(30);
         private Duration read = Duration.ofSeconds(30);
         private Duration write = Duration.ofSeconds(30);
-        private Duration total;
+        private @Nullable Duration total;
 
         private Builder() {
         }

@@ -33,6 +33,7 @@ final class TracingInterceptor implements Interceptor {
     }
 
     @Override
+    @SuppressWarnings("try") // the Scope is only closed: it makes the span current for the block
     public CompletableFuture<Response> intercept(Request request, Chain chain) {
         CallContextInterceptor.CallContext call = request.tag(CallContextInterceptor.CallContext.class);
         Context parent = call != null ? call.context() : Context.current();

@@ -155,7 +155,7 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
         lock.lock();
         try {
             PoolOrigin<K, S, C> origin = ledger.get(key);
-            return origin == null || origin.multiplexed != Boolean.FALSE;
+            return origin == null || !Boolean.FALSE.equals(origin.multiplexed);
         } finally {
             lock.unlock();
         }

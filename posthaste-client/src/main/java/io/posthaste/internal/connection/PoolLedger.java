@@ -112,7 +112,7 @@ final class PoolLedger<K, S, C extends ConnectionPool.Pooled> {
         if (isAtOriginCap(origin)) {
             return false;
         }
-        if (origin.multiplexed == Boolean.FALSE || !mayMultiplex.test(origin.key)) {
+        if (Boolean.FALSE.equals(origin.multiplexed) || !mayMultiplex.test(origin.key)) {
             return true;
         }
         return origin.connecting == 0 && !origin.hasUsableShared();

@@ -33,6 +33,8 @@ import java.util.Map;
  * @param chunkPauseNanos with chunked framing (or HTTP/2 DATA frames), the pause before each chunk
  *                        after the first, or 0
  */
+// The arrays are bytes to write, built once per answer and never compared or hashed.
+@SuppressWarnings("ArrayRecordComponent")
 public record ResponseSpec(int status, String reason, List<Map.Entry<String, String>> headers, byte[] body,
                            int[] chunkSizes, int throttleBytes, long throttlePeriodNanos,
                            long headersDelayNanos, long bodyDelayNanos, boolean closeConnection,
@@ -47,6 +49,7 @@ public record ResponseSpec(int status, String reason, List<Map.Entry<String, Str
      * @param pattern the bytes to repeat (not empty)
      * @param times how many copies (at least 1)
      */
+    @SuppressWarnings("ArrayRecordComponent") // bytes to write, never compared or hashed
     public record Repeat(byte[] pattern, long times) {
     }
 

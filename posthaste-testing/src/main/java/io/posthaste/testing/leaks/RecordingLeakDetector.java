@@ -19,6 +19,7 @@ public class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
     private static final ConcurrentLinkedQueue<String> LEAKS = new ConcurrentLinkedQueue<>();
 
     /** Called by Netty's detector factory. */
+    @SuppressWarnings("deprecation") // Netty's factory calls exactly this constructor, reflectively
     public RecordingLeakDetector(Class<?> resourceType, int samplingInterval, long maxActive) {
         super(resourceType, samplingInterval, maxActive);
     }

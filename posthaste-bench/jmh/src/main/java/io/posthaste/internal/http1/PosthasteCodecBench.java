@@ -85,7 +85,7 @@ public class PosthasteCodecBench {
     @Benchmark
     public int encodeRequestHead() throws IOException {
         ExchangeSpec spec = WireHeaders.spec(config, request, BodyPolicy.BUFFERED);
-        Http1Request encoded = RequestEncoder.encode(spec, PooledByteBufAllocator.DEFAULT, true);
+        Http1Request encoded = RequestEncoder.encode(spec, PooledByteBufAllocator.DEFAULT, true, null);
         int n = encoded.headLength();
         encoded.discard();
         return n;
