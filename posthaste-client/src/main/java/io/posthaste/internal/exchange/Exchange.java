@@ -256,11 +256,21 @@ public final class Exchange {
         return head.keepAlive() && attempt.isWritten();
     }
 
-    /** The reader closed the streamed body; {@code complete} if it had read all of it. Any thread. */
-    void onStreamClosed(boolean complete) {
+    /**
+     * The reader closed the streamed body; {@code complete} if it had read all of it. Then runs
+     * {@code afterRelease}, if any, once the connection is given back. Any thread.
+     */
+    void onStreamClosed(boolean complete, Runnable afterRelease) {
         Carrier on = carrier;
-        runOnLoop(on.eventLoop(), () -> release(ExchangePhase.DONE,
-                complete && phase == ExchangePhase.BODY_READ && reusable()));
+        boolean queued = runOnLoop(on.eventLoop(), () -> {
+            release(ExchangePhase.DONE, complete && phase == ExchangePhase.BODY_READ && reusable());
+            if (afterRelease != null) {
+                afterRelease.run();
+            }
+        });
+        if (!queued && afterRelease != null) {
+            afterRelease.run(); // The loop is gone, and the call failed with it: nothing to wait for.
+        }
     }
 
     /** The connection closed while this exchange was bound to it. Event loop. */

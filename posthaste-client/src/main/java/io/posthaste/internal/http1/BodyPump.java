@@ -138,6 +138,11 @@ final class BodyPump extends OutputStream implements BodySink {
         }
     }
 
+    @Override
+    public boolean isAbandoned() {
+        return attempt.isAbandoned() || !channel.isActive();
+    }
+
     private void countAndCheck(long n) throws IOException {
         written += n;
         if (declaredLength >= 0 && written > declaredLength) {

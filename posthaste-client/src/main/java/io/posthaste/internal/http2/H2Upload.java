@@ -83,6 +83,11 @@ final class H2Upload extends OutputStream implements BodySink {
     }
 
     @Override
+    public boolean isAbandoned() {
+        return stream.isAbandoned();
+    }
+
+    @Override
     public void write(int b) throws IOException {
         write(new byte[] {(byte) b}, 0, 1);
     }
