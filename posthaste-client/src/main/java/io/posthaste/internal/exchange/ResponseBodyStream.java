@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -319,6 +320,18 @@ final class ResponseBodyStream extends InputStream {
         }
     }
 
+    /**
+     * Runs {@code task} on the loop after the tasks queued there so far (the release an earlier
+     * close queued among them), or at once if the loop is gone.
+     */
+    private void afterLoopTasks(Runnable task) {
+        try {
+            carrier.eventLoop().execute(task);
+        } catch (RejectedExecutionException closing) {
+            task.run();
+        }
+    }
+
     @Override
     public int available() {
         lock.lock();
@@ -360,7 +373,7 @@ final class ResponseBodyStream extends InputStream {
         try {
             if (closed) {
                 if (afterRelease != null) {
-                    afterRelease.run();
+                    afterLoopTasks(afterRelease);
                 }
                 return;
             }

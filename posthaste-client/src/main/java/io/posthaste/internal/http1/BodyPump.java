@@ -158,7 +158,12 @@ final class BodyPump extends OutputStream implements BodySink {
         ByteBuf data = buffer;
         buffer = null;
         int bodyBytes = data.readableBytes();
-        awaitWritable();
+        try {
+            awaitWritable();
+        } catch (IOException e) {
+            data.release(); // Taken out of the field, so the pump's finally cannot see it.
+            throw e;
+        }
         if (chunked) {
             ByteBuf header = channel.alloc().buffer(12);
             writeChunkHeader(header, data.readableBytes());
