@@ -276,6 +276,39 @@ class ResponsePublisherTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Wire.class)
+    void aSubscriberThatThrowsIsCancelledAndItsConnectionReleased(Wire wire) throws Exception {
+        try (TestServer server = wire.server(); ClientSession session = wire.session().build()) {
+            server.enqueue(MockResponse.builder().body(new byte[4 * 1024 * 1024]).build());
+            FlowSubscriber subscriber = FlowSubscriber.requesting(Long.MAX_VALUE, s -> {
+                throw new IllegalStateException("a bug in the subscriber");
+            });
+            session.get(server.url("/big")).streamAsync().get(10, TimeUnit.SECONDS).publisher().subscribe(subscriber);
+            subscriber.awaitBytes(1, Duration.ofSeconds(5));
+
+            waitFor(() -> session.poolStats().leased() == 0);
+            Thread.sleep(100);
+            assertThat(subscriber.buffers).as("no onNext after the one that threw (rule 2.13)").hasSize(1);
+            assertThat(subscriber.isTerminated()).isFalse();
+            subscriber.assertRulesKept();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Wire.class)
+    void cancellingTheFutureOfStreamAsyncBeforeTheHeadAbortsTheExchange(Wire wire) throws Exception {
+        try (TestServer server = wire.server(); ClientSession session = wire.session().build()) {
+            server.enqueue(MockResponse.builder().body("late").headersDelay(Duration.ofMillis(500)).build());
+            var pending = session.get(server.url("/late")).streamAsync();
+            server.takeRequest();
+            assertThat(pending.cancel(true)).isTrue();
+
+            waitFor(() -> session.poolStats().leased() == 0);
+            assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
+        }
+    }
+
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
