@@ -242,11 +242,17 @@ public final class BodyPublisher implements Flow.Publisher<ByteBuffer> {
             }
         }
 
-        /** The subscriber threw, breaking rule 2.13: cancelled, told nothing more, logged. */
+        /**
+         * The subscriber threw, breaking rule 2.13: cancelled, told nothing more, logged. An
+         * {@link Error} goes on up to the executor's thread once the connection is released.
+         */
         private void abandon(Throwable broken) {
             cancelled = true;
             release.run();
             end();
+            if (broken instanceof Error error) {
+                throw error;
+            }
             LOG.log(System.Logger.Level.WARNING, "a Flow.Subscriber of the body of " + describe
                     + " threw; its subscription was cancelled", broken);
         }
