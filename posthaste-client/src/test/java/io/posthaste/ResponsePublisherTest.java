@@ -67,6 +67,9 @@ class ResponsePublisherTest {
             assertThat(subscriber.bytes()).isEqualTo(body);
             assertThat(leasedAtComplete.get()).as("connections leased when onComplete ran").isZero();
             assertThat(idleAtComplete.get()).as("connections idle when onComplete ran").isEqualTo(1);
+            // Async, so on the shared pool (a blocking send() may drive a connection of its own).
+            assertThat(session.get(server.url("/get")).sendAsync().get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+            assertThat(server.connectionCount()).as("the next request reused the connection").isEqualTo(1);
             assertThat(subscriber.threads).as("signals never on an I/O thread")
                     .noneMatch(name -> name.startsWith("posthaste-io"))
                     .noneMatch(name -> name.equals(Thread.currentThread().getName()));
@@ -119,7 +122,9 @@ class ResponsePublisherTest {
             assertThat(subscriber.buffers).as("no onNext after cancel").hasSize(1);
             assertThat(subscriber.isTerminated()).as("no terminal signal after cancel").isFalse();
             assertThat(session.poolStats().leased()).as("released on cancel, without close()").isZero();
-            assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
+            // On the shared pool of one connection: it would wait if the cancel had not released it.
+            assertThat(session.get(server.url("/get")).sendAsync().get(10, TimeUnit.SECONDS).status())
+                    .isEqualTo(200);
             if (wire == Wire.HTTP_2) {
                 RecordedRequest cancelled = server.takeRequest();
                 assertThat(server.resetsReceived()).containsExactly(new ReceivedReset(cancelled.connectionId(),
