@@ -55,6 +55,8 @@ public final class Exchange {
     private ScheduledFuture<?> totalTimer;
     private ResponseHead head;
     private ResponseBody body;
+    /** Runs once the connection is released ({@link #whenReleased}); event loop only. */
+    private Runnable onReleased;
 
     /**
      * Creates an exchange of {@code spec} on connections from {@code source}, completing
@@ -256,20 +258,29 @@ public final class Exchange {
         return head.keepAlive() && attempt.isWritten();
     }
 
+    /** The reader closed the streamed body; {@code complete} if it had read all of it. Any thread. */
+    void onStreamClosed(boolean complete) {
+        Carrier on = carrier;
+        runOnLoop(on.eventLoop(), () -> release(ExchangePhase.DONE,
+                complete && phase == ExchangePhase.BODY_READ && reusable()));
+    }
+
     /**
-     * The reader closed the streamed body; {@code complete} if it had read all of it. Then runs
-     * {@code afterRelease}, if any, once the connection is given back. Any thread.
+     * Runs {@code task} on the event loop once the exchange has released its connection: at once
+     * if it has, else right after it does (a close on another thread may not have reached the loop
+     * yet). Any thread; for a streamed body's reader, whose closing always leads to the release.
      */
-    void onStreamClosed(boolean complete, Runnable afterRelease) {
+    void whenReleased(Runnable task) {
         Carrier on = carrier;
         boolean queued = runOnLoop(on.eventLoop(), () -> {
-            release(ExchangePhase.DONE, complete && phase == ExchangePhase.BODY_READ && reusable());
-            if (afterRelease != null) {
-                afterRelease.run();
+            if (phase.isOver()) {
+                task.run();
+            } else {
+                onReleased = task;
             }
         });
-        if (!queued && afterRelease != null) {
-            afterRelease.run(); // The loop is gone, and the call failed with it: nothing to wait for.
+        if (!queued) {
+            task.run(); // The loop is gone and the call failed with it: nothing to wait for.
         }
     }
 
@@ -362,6 +373,11 @@ public final class Exchange {
         attempt.giveBack(reusable);
         if (!attempt.isWritten()) {
             BodyKind.discard(spec.body());
+        }
+        Runnable then = onReleased;
+        if (then != null) {
+            onReleased = null;
+            then.run();
         }
     }
 

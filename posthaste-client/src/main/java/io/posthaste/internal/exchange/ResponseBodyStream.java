@@ -10,7 +10,6 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -320,18 +319,6 @@ final class ResponseBodyStream extends InputStream {
         }
     }
 
-    /**
-     * Runs {@code task} on the loop after the tasks queued there so far (the release an earlier
-     * close queued among them), or at once if the loop is gone.
-     */
-    private void afterLoopTasks(Runnable task) {
-        try {
-            carrier.eventLoop().execute(task);
-        } catch (RejectedExecutionException closing) {
-            task.run();
-        }
-    }
-
     @Override
     public int available() {
         lock.lock();
@@ -363,20 +350,16 @@ final class ResponseBodyStream extends InputStream {
     }
 
     /**
-     * Closes the stream as {@link #close()} does, then runs {@code afterRelease} on the event loop
-     * once the exchange has given its connection back (at once if it already had, or if the
-     * stream was closed before). Any thread.
+     * Closes the stream as {@link #close()} does (if it is not closed yet), then runs
+     * {@code afterRelease} on the event loop once the exchange has given its connection back,
+     * whoever closed the stream. Any thread.
      */
     void close(Runnable afterRelease) {
+        boolean first;
         boolean complete;
         lock.lock();
         try {
-            if (closed) {
-                if (afterRelease != null) {
-                    afterLoopTasks(afterRelease);
-                }
-                return;
-            }
+            first = !closed;
             complete = ended && failure == null && pieces.isEmpty()
                     && (current == null || position == current.length);
             closed = true;
@@ -386,7 +369,14 @@ final class ResponseBodyStream extends InputStream {
         } finally {
             lock.unlock();
         }
-        exchange.onStreamClosed(complete, afterRelease);
-        notifyArrival(); // A subscriber still waiting hears that the body will not go on.
+        if (first) {
+            exchange.onStreamClosed(complete);
+        }
+        if (afterRelease != null) {
+            exchange.whenReleased(afterRelease);
+        }
+        if (first) {
+            notifyArrival(); // A subscriber still waiting hears that the body will not go on.
+        }
     }
 }
