@@ -339,6 +339,11 @@ public final class Exchange {
         }
         ProtocolConnection conn = attempt.connection();
         if (conn == null) {
+            if (phase.isOver()) {
+                // Released already (a timeout, the answer's end) and about to complete the result
+                // on the loop: a body pump that noticed the end must not complete it first.
+                return;
+            }
             result.completeExceptionally(error);
             abandonAcquire();
             return;
