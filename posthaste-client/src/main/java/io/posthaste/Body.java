@@ -2,13 +2,16 @@ package io.posthaste;
 
 import io.posthaste.internal.body.ByteArrayBody;
 import io.posthaste.internal.body.FileBody;
+import io.posthaste.internal.body.PublisherBody;
 import io.posthaste.internal.body.StreamBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.Flow;
 import java.util.function.Supplier;
 
 /**
@@ -17,7 +20,7 @@ import java.util.function.Supplier;
  * <p>Bodies from the factories here are immutable. Those whose source can be read again (bytes,
  * strings, files, forms, multipart bodies made of those, suppliers of streams) are
  * {@linkplain #isReplayable() replayable}, so a retry or a 307/308 redirect can send them again; a
- * body over a single {@link InputStream} is one-shot. A body with a known length is sent with an
+ * body over a single {@link InputStream} or a {@link Flow.Publisher} is one-shot. A body with a known length is sent with an
  * exact {@code Content-Length}; one whose length is {@code -1} is sent with
  * {@code Transfer-Encoding: chunked}. JSON bodies ({@link RequestBuilder#json(Object)}) are the one
  * exception: they are encoded just before sending and always go out with an exact length.
@@ -107,6 +110,34 @@ public interface Body {
     static Body of(InputStream stream, MediaType contentType) {
         Objects.requireNonNull(stream, "stream");
         return StreamBody.oneShot(stream, -1, contentType);
+    }
+
+    /**
+     * Returns a one-shot body taken from {@code publisher}, which is subscribed to when the body
+     * is sent. Buffers are requested one at a time, only as fast as the connection takes them, and
+     * each is copied out before the next is requested. The publisher's {@code onError} fails the
+     * request with a {@link ClientPayloadException} whose cause is that error; a request that ends
+     * first (a timeout, an early answer, a cancel) cancels the subscription. Being one-shot, it is
+     * not retried once sending began, and a 307/308 redirect that would replay it fails.
+     *
+     * {@snippet :
+     * Flux<ByteBuffer> chunks = ...;                    // Reactor: JdkFlowAdapter.publisherToFlowPublisher
+     * session.put(url).body(Body.fromPublisher(JdkFlowAdapter.publisherToFlowPublisher(chunks), -1,
+     *         MediaType.OCTET_STREAM)).send();
+     * }
+     *
+     * @param length the exact length the buffers add up to (sent as {@code Content-Length}; a
+     *     publisher that sends more or less fails the request), or {@code -1} for unknown (sent
+     *     chunked on HTTP/1.1, as DATA frames up to END_STREAM on HTTP/2)
+     * @param contentType the type, or {@code null} for none
+     */
+    static Body fromPublisher(Flow.Publisher<? extends ByteBuffer> publisher, long length,
+            MediaType contentType) {
+        Objects.requireNonNull(publisher, "publisher");
+        if (length < -1) {
+            throw new IllegalArgumentException("length must be -1 (unknown) or >= 0: " + length);
+        }
+        return new PublisherBody(publisher, length, contentType);
     }
 
     /**

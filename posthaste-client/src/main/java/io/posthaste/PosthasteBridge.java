@@ -4,6 +4,7 @@ import io.posthaste.internal.Bridge;
 import io.posthaste.internal.url.RequestUrl;
 import java.io.InputStream;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /** The one implementation of {@link Bridge}, installed by {@link ClientSession}. */
@@ -101,9 +102,9 @@ final class PosthasteBridge extends Bridge {
     @Override
     public StreamingResponse streamingResponse(Request request, int status, String reason,
             Headers headers, String version, InputStream body, Runnable onClose,
-            Supplier<Timings> timings, Supplier<Headers> trailers) {
+            Supplier<Timings> timings, Supplier<Headers> trailers, Executor signals) {
         return new StreamingResponse(request, status, reason, headers, version, body, onClose, timings,
-                trailers);
+                trailers, signals);
     }
 
     @Override

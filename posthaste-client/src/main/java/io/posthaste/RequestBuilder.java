@@ -12,6 +12,7 @@ import io.posthaste.internal.session.SessionAuth;
 import io.posthaste.internal.session.SessionConfig;
 import io.posthaste.internal.url.RequestUrl;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -420,6 +422,14 @@ public final class RequestBuilder {
         return body(Body.of(stream, contentType == null ? null : MediaType.parse(contentType)));
     }
 
+    /**
+     * Sets a one-shot body taken from {@code publisher}, of unknown length (sent chunked on
+     * HTTP/1.1); see {@link Body#fromPublisher} for back-pressure, errors and a known length.
+     */
+    public RequestBuilder body(Flow.Publisher<? extends ByteBuffer> publisher, String contentType) {
+        return body(Body.fromPublisher(publisher, -1, contentType == null ? null : MediaType.parse(contentType)));
+    }
+
     /** Returns the method and URL for a message, never the URL's user info. */
     private String describe() {
         try {
@@ -583,6 +593,37 @@ public final class RequestBuilder {
      */
     public StreamingResponse stream() {
         return stream(build());
+    }
+
+    /**
+     * Sends the request without blocking; the future completes once the response head has
+     * arrived, with a response whose body is still to be read, typically without blocking either,
+     * through its {@link StreamingResponse#publisher() publisher}. The future completes as
+     * {@link #sendAsync()}'s does, on the callback executor, and fails as {@link #stream()} raises
+     * (a 4xx/5xx with raise-for-status on, its body read into the exception). Cancelling it
+     * aborts the exchange, and a response that arrives anyway is closed.
+     *
+     * {@snippet :
+     * session.get("https://example.com/big.iso").streamAsync()
+     *         .thenAccept(response -> response.publisher().subscribe(subscriber));
+     * }
+     */
+    public CompletableFuture<StreamingResponse> streamAsync() {
+        Request request;
+        try {
+            request = session.checkOpen(build());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<StreamingResponse> internal = session.call().stream(request);
+        CompletableFuture<StreamingResponse> result = session.threads().dispatch(internal);
+        // A response that won the race with a cancel would hold its connection until collected.
+        result.whenComplete((response, failure) -> {
+            if (result.isCancelled()) {
+                internal.thenAccept(StreamingResponse::close);
+            }
+        });
+        return result;
     }
 
     /** Streams {@code request}, built from this builder (a {@link Download}'s range request). */

@@ -1,11 +1,15 @@
 package io.posthaste;
 
+import io.posthaste.internal.exchange.BodyPublisher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -16,8 +20,10 @@ import java.util.function.Supplier;
  * without being closed is noticed when it is garbage-collected: its connection is closed and a
  * warning is logged, so a forgotten stream can never exhaust the pool for good.
  *
- * <p>The body is read on the caller's thread; a slow reader makes the server wait, with at most
- * about 1 MiB buffered in between. Not thread-safe.
+ * <p>The body is read either on the caller's thread, from {@link #body()} (or {@link #saveTo},
+ * {@link #bytes()}), or without blocking any thread, by subscribing to {@link #publisher()}; not
+ * both. Either way a slow reader makes the server wait, with at most about 1 MiB buffered in
+ * between. Not thread-safe, except {@link #publisher()} and {@link #close()}.
  *
  * {@snippet :
  * try (StreamingResponse response = session.get("https://example.com/big.iso").stream()) {
@@ -40,9 +46,11 @@ public final class StreamingResponse implements AutoCloseable {
     private final Cleaner.Cleanable cleanable;
     private final Supplier<Timings> timings;
     private final Supplier<Headers> trailers;
+    private final BodyPublisher publisher;
 
     StreamingResponse(Request request, int status, String reason, Headers headers, String version,
-            InputStream body, Runnable onClose, Supplier<Timings> timings, Supplier<Headers> trailers) {
+            InputStream body, Runnable onClose, Supplier<Timings> timings, Supplier<Headers> trailers,
+            Executor signals) {
         this.timings = timings;
         this.trailers = trailers;
         this.request = request;
@@ -53,6 +61,9 @@ public final class StreamingResponse implements AutoCloseable {
         this.body = body;
         this.release = new Release(onClose, request.toString());
         this.cleanable = CLEANER.register(this, release);
+        // It holds this response (through close), so a response whose body a subscriber is
+        // reading is never taken for a forgotten one while only the subscription is referenced.
+        this.publisher = BodyPublisher.of(body, this::close, signals, request.toString());
     }
 
     /** Returns the status code. */
@@ -112,6 +123,47 @@ public final class StreamingResponse implements AutoCloseable {
      */
     public InputStream body() {
         return body;
+    }
+
+    /**
+     * Returns the rest of the body as a {@link Flow.Publisher} (decompressed), for reading it
+     * without blocking a thread: the connection reads only as fast as the subscriber requests. It
+     * takes one subscriber; a second one gets {@code onError(IllegalStateException)}. Once
+     * subscribed, {@link #body()} is no longer readable. Any thread; returns the same publisher
+     * each time.
+     *
+     * <ul>
+     *   <li>Back-pressure: at most about 1 MiB of the body waits unrequested; past that the
+     *       connection stops reading (on HTTP/2 the stream's window stays closed) until the
+     *       subscriber requests again, and the server waits.</li>
+     *   <li>Buffers: each {@code onNext} gets a heap buffer of its own (one piece of the body as it
+     *       came off the network, often tens of KiB), which the subscriber may keep.</li>
+     *   <li>The end: {@code onComplete} after the last buffer, the connection already back in the
+     *       pool and {@link #trailers()} readable; or {@code onError} with the usual
+     *       {@link ClientException} (a {@link ClientTimeoutException}, a reset as
+     *       {@link ClientConnectionException}, a truncated body as {@link ClientPayloadException}).
+     *       {@code request(n)} with {@code n <= 0} ends it with
+     *       {@code onError(IllegalArgumentException)}, and closing this response first with
+     *       {@code onError(CancellationException)}.</li>
+     *   <li>{@code cancel()} releases the connection at once, as {@link #close()} before the end
+     *       does: an HTTP/1.1 connection is closed, an HTTP/2 stream reset (CANCEL). No signal
+     *       follows it.</li>
+     *   <li>Threading: signals come one at a time on the session's callback executor
+     *       ({@link ClientSession.Builder#callbackExecutor}), never on an I/O thread and never
+     *       inside {@code subscribe} or {@code request}.</li>
+     * </ul>
+     * The subscription ends the response: once it has completed, failed or been cancelled this
+     * response needs no {@link #close()} (which stays harmless). A subscriber must request or
+     * cancel in the end; one that neither does holds the connection until the call's total
+     * timeout, if any.
+     *
+     * {@snippet :
+     * session.get(url).streamAsync()
+     *         .thenAccept(response -> response.publisher().subscribe(subscriber));
+     * }
+     */
+    public Flow.Publisher<ByteBuffer> publisher() {
+        return publisher;
     }
 
     /**

@@ -10,6 +10,7 @@ import io.posthaste.Timings;
 import io.posthaste.internal.url.RequestUrl;
 import java.io.InputStream;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -96,10 +97,13 @@ public abstract class Bridge {
     /** Returns what {@code request} carries for the steps (interceptors, Digest, progress). */
     public abstract io.posthaste.internal.session.RequestExtras extras(Request request);
 
-    /** Creates a streaming response whose closing calls {@code onClose}; trailers may be null. */
+    /**
+     * Creates a streaming response whose closing calls {@code onClose}, and whose publisher
+     * signals on {@code signals}; trailers may be null.
+     */
     public abstract StreamingResponse streamingResponse(Request request, int status, String reason,
             Headers headers, String version, InputStream body, Runnable onClose,
-            Supplier<Timings> timings, Supplier<Headers> trailers);
+            Supplier<Timings> timings, Supplier<Headers> trailers, Executor signals);
 
     /** Creates a received binary WebSocket message that owns {@code bytes} (no copy). */
     public abstract io.posthaste.WebSocket.Message binaryMessage(byte[] bytes);

@@ -84,7 +84,7 @@ public final class Call {
                     value.reason(), value.headers(), value.version(),
                     stream != null ? stream : new ByteArrayInputStream(value.bytes()),
                     close != null ? close : () -> { }, bridge.timingsSource(value),
-                    bridge.trailers(value));
+                    bridge.trailers(value), config.callbackExecutor());
             if (!result.complete(streaming)) {
                 streaming.close();
             }

@@ -112,12 +112,12 @@ public abstract class BufferedBodyWriter extends OutputStream implements BodySin
 
     /**
      * Waits until the transport is {@link #isReady ready} for another buffer, failing once the
-     * exchange {@link #isOver is over} or the thread is interrupted. Sleeps at most 100 ms at a
+     * exchange {@link #isAbandoned is over} or the thread is interrupted. Sleeps at most 100 ms at a
      * time, so a lost wake-up costs a delay, never a hang.
      */
     protected final void awaitReady() throws IOException {
         while (!isReady()) {
-            if (isOver()) {
+            if (isAbandoned()) {
                 throw new IOException("the exchange ended while the body was being sent");
             }
             // Publish the thread before the second look: a signal that comes after that look
@@ -131,7 +131,7 @@ public abstract class BufferedBodyWriter extends OutputStream implements BodySin
                 throw new InterruptedIOException("interrupted while sending the body");
             }
         }
-        if (isOver()) {
+        if (isAbandoned()) {
             throw new IOException("the exchange ended while the body was being sent");
         }
     }
@@ -140,7 +140,8 @@ public abstract class BufferedBodyWriter extends OutputStream implements BodySin
     protected abstract boolean isReady();
 
     /** Returns whether the exchange is over, so that sending must stop. Any thread. */
-    protected abstract boolean isOver();
+    @Override
+    public abstract boolean isAbandoned();
 
     /** Wakes the sender to look again. Any thread; never blocks (the event loop calls it). */
     public final void signal() {

@@ -56,6 +56,8 @@ public final class Exchange {
     private ScheduledFuture<?> totalTimer;
     private ResponseHead head;
     private ResponseBody body;
+    /** Runs once the connection is released ({@link #whenReleased}); event loop only. */
+    private Runnable onReleased;
 
     /**
      * Creates an exchange of {@code spec} on connections from {@code source}, completing
@@ -264,6 +266,25 @@ public final class Exchange {
                 complete && phase == ExchangePhase.BODY_READ && reusable()));
     }
 
+    /**
+     * Runs {@code task} on the event loop once the exchange has released its connection: at once
+     * if it has, else right after it does (a close on another thread may not have reached the loop
+     * yet). Any thread; for a streamed body's reader, whose closing always leads to the release.
+     */
+    void whenReleased(Runnable task) {
+        Carrier on = carrier;
+        boolean queued = runOnLoop(on.eventLoop(), () -> {
+            if (phase.isOver()) {
+                task.run();
+            } else {
+                onReleased = task;
+            }
+        });
+        if (!queued) {
+            task.run(); // The loop is gone and the call failed with it: nothing to wait for.
+        }
+    }
+
     /** The connection closed while this exchange was bound to it. Event loop. */
     public void onConnectionClosed() {
         if (answered()) {
@@ -322,6 +343,11 @@ public final class Exchange {
         }
         ProtocolConnection conn = attempt.connection();
         if (conn == null) {
+            if (phase.isOver()) {
+                // Released already (a timeout, the answer's end) and about to complete the result
+                // on the loop: a body pump that noticed the end must not complete it first.
+                return;
+            }
             result.completeExceptionally(error);
             abandonAcquire();
             return;
@@ -356,6 +382,11 @@ public final class Exchange {
         attempt.giveBack(reusable);
         if (!attempt.isWritten()) {
             BodyKind.discard(spec.body());
+        }
+        Runnable then = onReleased;
+        if (then != null) {
+            onReleased = null;
+            then.run();
         }
     }
 

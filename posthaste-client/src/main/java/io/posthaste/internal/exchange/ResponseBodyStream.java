@@ -7,7 +7,9 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,6 +19,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * more than {@value #HIGH_WATER} bytes wait unread, the carrier stops reading from the network
  * until the reader has caught up to {@value #LOW_WATER}, so a slow reader costs a bounded amount
  * of memory and the server simply waits (TCP flow control).
+ *
+ * <p>Two kinds of reader take the pieces, never both: a thread that blocks in {@link #read}, or a
+ * {@link BodyPublisher} that {@linkplain #publishTo registers} to be told when something
+ * arrived and then {@linkplain #poll() polls} without waiting. Both go through the same
+ * accounting, so a subscriber that stops requesting stops the network exactly as a thread that
+ * stops reading does.
  */
 final class ResponseBodyStream extends InputStream {
 
@@ -36,6 +44,8 @@ final class ResponseBodyStream extends InputStream {
     private boolean paused;
     private boolean closed;
     private String[] trailers;
+    /** Told (outside the lock) whenever a piece, the end or a failure arrives; null for a thread reader. */
+    private volatile Runnable arrivals;
 
     ResponseBodyStream(Carrier carrier, Exchange exchange) {
         this.carrier = carrier;
@@ -59,6 +69,7 @@ final class ResponseBodyStream extends InputStream {
         } finally {
             lock.unlock();
         }
+        notifyArrival();
     }
 
     /** Keeps the trailer fields that end the body (they arrive just before {@link #end()}). Event loop. */
@@ -99,6 +110,7 @@ final class ResponseBodyStream extends InputStream {
         } finally {
             lock.unlock();
         }
+        notifyArrival();
     }
 
     /** Ends the body with a failure the reader will see. Any thread. */
@@ -110,6 +122,87 @@ final class ResponseBodyStream extends InputStream {
                 ended = true;
             }
             available.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        notifyArrival();
+    }
+
+    private void notifyArrival() {
+        Runnable listener = arrivals;
+        if (listener != null) {
+            listener.run();
+        }
+    }
+
+    /**
+     * Hands the rest of the body to a publisher: {@code listener} is told of every arrival from
+     * now on, and blocking reads fail. Any thread; once.
+     *
+     * @throws IllegalStateException if a publisher already took the body
+     */
+    void publishTo(Runnable listener) {
+        lock.lock();
+        try {
+            if (arrivals != null) {
+                throw new IllegalStateException("the body is already being published");
+            }
+            arrivals = listener;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes the next unread piece without waiting (the caller owns it), or returns null if none
+     * is here yet, or the stream is closed. Any thread.
+     */
+    byte[] poll() {
+        lock.lock();
+        try {
+            if (closed) {
+                return null;
+            }
+            byte[] piece;
+            if (current != null && position < current.length) {
+                // Only after blocking reads took part of it: hand over the rest.
+                piece = position == 0 ? current : Arrays.copyOfRange(current, position, current.length);
+                current = null;
+            } else {
+                current = null;
+                piece = pieces.pollFirst();
+                if (piece == null) {
+                    return null;
+                }
+            }
+            position = 0;
+            queued -= piece.length;
+            resumeIfCaughtUp();
+            return piece;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Returns whether the body ended cleanly with every piece taken; throws its failure once every
+     * piece before it was taken. False while more may come. Any thread.
+     *
+     * @throws CancellationException if the stream was closed before it was drained
+     */
+    boolean drained() throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new CancellationException("the response was closed before its body was read to its end");
+            }
+            if (!ended || !pieces.isEmpty() || current != null && position < current.length) {
+                return false;
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return true;
         } finally {
             lock.unlock();
         }
@@ -179,6 +272,10 @@ final class ResponseBodyStream extends InputStream {
      * Throws the body's failure, or if the stream was closed or the thread interrupted.
      */
     private boolean awaitPiece() throws IOException {
+        if (arrivals != null) {
+            throw new IOException("the response body is delivered to a Flow.Subscriber: read it "
+                    + "there, not from this stream");
+        }
         try {
             while (current == null || position == current.length) {
                 if (closed) {
@@ -208,6 +305,11 @@ final class ResponseBodyStream extends InputStream {
     private void consumed(int n) {
         position += n;
         queued -= n;
+        resumeIfCaughtUp();
+    }
+
+    /** Under the lock: resumes reading once the reader is back under the low-water mark. */
+    private void resumeIfCaughtUp() {
         if (paused && queued < LOW_WATER) {
             paused = false;
             carrier.eventLoop().execute(() -> {
@@ -244,12 +346,20 @@ final class ResponseBodyStream extends InputStream {
      */
     @Override
     public void close() {
+        close(null);
+    }
+
+    /**
+     * Closes the stream as {@link #close()} does (if it is not closed yet), then runs
+     * {@code afterRelease} on the event loop once the exchange has given its connection back,
+     * whoever closed the stream. Any thread.
+     */
+    void close(Runnable afterRelease) {
+        boolean first;
         boolean complete;
         lock.lock();
         try {
-            if (closed) {
-                return;
-            }
+            first = !closed;
             complete = ended && failure == null && pieces.isEmpty()
                     && (current == null || position == current.length);
             closed = true;
@@ -259,6 +369,14 @@ final class ResponseBodyStream extends InputStream {
         } finally {
             lock.unlock();
         }
-        exchange.onStreamClosed(complete);
+        if (first) {
+            exchange.onStreamClosed(complete);
+        }
+        if (afterRelease != null) {
+            exchange.whenReleased(afterRelease);
+        }
+        if (first) {
+            notifyArrival(); // A subscriber still waiting hears that the body will not go on.
+        }
     }
 }

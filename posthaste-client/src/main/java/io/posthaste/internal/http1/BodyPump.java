@@ -127,7 +127,7 @@ final class BodyPump extends BufferedBodyWriter {
     }
 
     @Override
-    protected boolean isOver() {
+    public boolean isAbandoned() {
         return attempt.isAbandoned() || !channel.isActive();
     }
 

@@ -92,7 +92,7 @@ final class H2Upload extends BufferedBodyWriter {
     }
 
     @Override
-    protected boolean isOver() {
+    public boolean isAbandoned() {
         return stream.isAbandoned();
     }
 
