@@ -265,6 +265,7 @@ public final class ClientSession implements AutoCloseable {
         private boolean callerDrivenIo = true;
         private List<Protocol> protocols = List.of(Protocol.HTTP_2, Protocol.HTTP_1_1);
         private Duration http2PingInterval;
+        private List<String> http3Origins = List.of();
 
         private Builder() {
         }
@@ -447,6 +448,22 @@ public final class ClientSession implements AutoCloseable {
         }
 
         /**
+         * Names origins known to speak HTTP/3 (prior knowledge, as curl's {@code --http3}): their
+         * requests try HTTP/3 over QUIC first, without waiting for an {@code Alt-Svc}
+         * advertisement, and fall back to TCP (the session's {@link #protocols}) when QUIC cannot
+         * connect, as for an advertised origin (see {@link Protocol#HTTP_3}). Each is an
+         * {@code https://} URL of which only scheme, host and port count (default port 443).
+         * Replaces any origins named before; none by default.
+         *
+         * @throws IllegalArgumentException if one is not an absolute {@code https://} URL
+         * @throws NullPointerException if it is or contains {@code null}
+         */
+        public Builder http3Origins(String... origins) {
+            this.http3Origins = ProtocolChoice.http3Origins(origins);
+            return this;
+        }
+
+        /**
          * Sets how long an HTTP/2 connection may read nothing before it sends a PING to prove the
          * server still there (default none: {@code null} or zero turns it off). A PING not
          * acknowledged within the read timeout means the connection is dead: it is closed, its
@@ -576,7 +593,8 @@ public final class ClientSession implements AutoCloseable {
                     .resolver(resolver)
                     .callerDrivenIo(callerDrivenIo)
                     .protocols(protocols)
-                    .http2PingInterval(http2PingInterval);
+                    .http2PingInterval(http2PingInterval)
+                    .http3Origins(http3Origins);
             applyTls(config);
             return new ClientSession(config.build());
         }

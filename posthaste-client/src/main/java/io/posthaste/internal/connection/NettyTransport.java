@@ -260,6 +260,52 @@ public final class NettyTransport implements AutoCloseable {
         });
     }
 
+    /**
+     * Resolves {@code host} as connections do (an IP literal needs no look-up; names go through
+     * the session's resolver and DNS cache, off the event loop), emitting the DNS events.
+     */
+    public CompletableFuture<InetAddress[]> lookUp(String host) {
+        boolean lookup = !HttpSemantics.isIpLiteral(host);
+        if (lookup) {
+            Events.emit(config.eventListener(), Event.Type.DNS_START, null, host);
+        }
+        CompletableFuture<InetAddress[]> resolved = resolve(host);
+        if (lookup) {
+            resolved.whenComplete((addresses, failure) -> Events.emit(config.eventListener(),
+                    Event.Type.DNS_END, null, host, 0, 0, failure));
+        }
+        return resolved;
+    }
+
+    /**
+     * Checks a finished TLS handshake with {@code host} beyond what the JDK checked, as for every
+     * TCP connection: a DNS name in the certificate, and the session's pins.
+     *
+     * @throws SSLPeerUnverifiedException naming what failed
+     */
+    public void verifyPeer(javax.net.ssl.SSLSession session, String host) throws SSLPeerUnverifiedException {
+        SubjectAltNames.verify(session, host, config.tls());
+    }
+
+    /** Returns the datagram channel type of this transport's loops (for QUIC). */
+    public Class<? extends io.netty.channel.socket.DatagramChannel> datagramChannelType() {
+        return nativeTransport ? io.netty.channel.epoll.EpollDatagramChannel.class
+                : io.netty.channel.socket.nio.NioDatagramChannel.class;
+    }
+
+    /**
+     * Tracks {@code ch}, opened outside {@link #connect} (a QUIC socket), so that {@link #close()}
+     * closes it if the loops' shutdown missed it; returns false, tracking nothing, once closing.
+     */
+    public boolean track(Channel ch) {
+        if (closing) {
+            return false;
+        }
+        channels.add(ch);
+        ch.closeFuture().addListener(f -> channels.remove(ch));
+        return true;
+    }
+
     private CompletableFuture<InetAddress[]> resolve(String host) {
         if (HttpSemantics.isIpLiteral(host)) {
             try {
