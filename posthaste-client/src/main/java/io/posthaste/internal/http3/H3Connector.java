@@ -117,7 +117,7 @@ final class H3Connector {
                 .connect();
         var timer = datagram.eventLoop().schedule(() -> {
             if (!handshake.isDone()) {
-                handshake.cancel(false);
+                // Closing the socket ends the handshake; its promise then fails, and is ignored.
                 fail(datagram, result, new SslHandshakeTimeoutException("the QUIC handshake with " + remote
                         + " did not finish within " + timeoutMillis + " ms"), origin);
             }

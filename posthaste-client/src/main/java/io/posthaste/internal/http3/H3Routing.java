@@ -85,8 +85,7 @@ public final class H3Routing implements ConnectionSource<ProtocolConnection> {
 
     /** Returns whether a request to {@code origin} goes over HTTP/3 now (or races for it). */
     public boolean routes(Origin origin) {
-        return origin.https() && (only || live.contains(origin)
-                || altServices.route(origin.host(), origin.port()) != null);
+        return origin.https() && (only || altServices.route(origin.host(), origin.port()) != null);
     }
 
     /**

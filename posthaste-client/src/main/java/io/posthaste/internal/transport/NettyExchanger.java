@@ -86,15 +86,12 @@ public final class NettyExchanger implements Exchanger {
 
     @Override
     public CompletableFuture<Response> exchange(Request request, BodyPolicy policy, Deadline deadline) {
-        CancellableFuture result = new CancellableFuture();
         ExchangeSpec spec = WireHeaders.spec(config, request, policy);
+        // Alt-Svc from any answer of an https origin (RFC 7838): later requests may go over HTTP/3.
+        CancellableFuture result = new CancellableFuture(http3 != null && spec.url().isHttps()
+                ? Origin.of(spec.url()) : null, http3);
         Exchange exchange = new Exchange(spec, source(spec), result, config, failures);
         result.exchange = exchange;
-        if (http3 != null && spec.url().isHttps()) {
-            // Alt-Svc from any answer of an https origin (RFC 7838): later requests may go over HTTP/3.
-            Origin origin = Origin.of(spec.url());
-            result.thenAccept(response -> http3.observe(origin, response.headers().allValues("Alt-Svc")));
-        }
         exchange.start(deadline);
         return result;
     }
@@ -183,9 +180,27 @@ public final class NettyExchanger implements Exchanger {
         transport.close();
     }
 
-    /** The exchange's result; cancelling it aborts the exchange. */
+    /**
+     * The exchange's result; cancelling it aborts the exchange. An answer's {@code Alt-Svc} is
+     * taken in before the result completes, so that the caller's next request already sees it.
+     */
     private static final class CancellableFuture extends CompletableFuture<Response> {
+        private final Origin advertising;
+        private final H3Routing http3;
         volatile Exchange exchange;
+
+        CancellableFuture(Origin advertising, H3Routing http3) {
+            this.advertising = advertising;
+            this.http3 = http3;
+        }
+
+        @Override
+        public boolean complete(Response response) {
+            if (advertising != null && response != null) {
+                http3.observe(advertising, response.headers().allValues("Alt-Svc"));
+            }
+            return super.complete(response);
+        }
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
