@@ -86,7 +86,12 @@ final class H3Connector {
                 .build();
         Future<?> bound = new Bootstrap().group(loop).channel(transport.datagramChannelType())
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .handler(codec)
+                .handler(new io.netty.channel.ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(codec, new SocketErrors());
+                    }
+                })
                 .bind(0);
         bound.addListener(b -> {
             Channel datagram = ((io.netty.channel.ChannelFuture) bound).channel();
@@ -149,6 +154,17 @@ final class H3Connector {
                 datagram.close();
             }
         });
+    }
+
+    /**
+     * The end of the UDP socket's pipeline: a socket error (a read racing the socket's close when
+     * the QUIC connection ended) closes the socket; the QUIC connection on it reports the loss.
+     */
+    private static final class SocketErrors extends io.netty.channel.ChannelInboundHandlerAdapter {
+        @Override
+        public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
     }
 
     private void fail(Channel datagram, CompletableFuture<ProtocolConnection> result, Throwable cause,
