@@ -433,13 +433,16 @@ public final class ClientSession implements AutoCloseable {
          * <li>{@code H2_PRIOR_KNOWLEDGE}: HTTP/2 only: h2c over cleartext, h2 over TLS; a TLS
          *     server that does not agree to {@code h2} fails the request.
          * <li>{@code HTTP_2, H2_PRIOR_KNOWLEDGE}: the same.
+         * <li>{@code HTTP_3, HTTP_2, HTTP_1_1}: as the default, and HTTP/3 where a server
+         *     advertises it by {@code Alt-Svc}, falling back to TCP (see {@link Protocol#HTTP_3}).
+         * <li>{@code HTTP_3}: HTTP/3 only for {@code https://} URLs; HTTP/1.1 for {@code http://}.
          * </ul>
          * Repeats are ignored.
          *
          * @throws IllegalArgumentException if {@code protocols} is empty, or contains neither
          *     {@code HTTP_1_1} nor {@code H2_PRIOR_KNOWLEDGE} (cleartext URLs would have no
-         *     protocol: HTTP/2 over cleartext is never negotiated), or contains both (cleartext
-         *     would be ambiguous)
+         *     protocol: HTTP/2 over cleartext is never negotiated) unless it is {@code HTTP_3}
+         *     alone, or contains both (cleartext would be ambiguous)
          * @throws NullPointerException if it is or contains {@code null}
          */
         public Builder protocols(Protocol... protocols) {
