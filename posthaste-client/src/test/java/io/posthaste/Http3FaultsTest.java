@@ -226,4 +226,49 @@ class Http3FaultsTest {
             assertThat(server.requestCount()).isZero();
         }
     }
+
+    @Test
+    void aResponseHeaderSectionOverTheLimitFailsNamingTheHttp3ErrorCode() {
+        try (TestServer server = TestServer.builder().http3().start();
+                ClientSession session = http3Only(server).maxResponseHeaderSize(8 * 1024).build()) {
+            server.enqueue(MockResponse.builder().header("X-Big", "v".repeat(16 * 1024)).body("x").build());
+
+            assertThatThrownBy(() -> session.get(server.url("/big")).send())
+                    .isInstanceOf(ClientException.class)
+                    .hasMessageContaining("H3_EXCESSIVE_LOAD");
+            assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aConnectionTheServerDroppedWhileIdleIsReplacedForTheNextRequest() throws Exception {
+        try (TestServer server = TestServer.builder()
+                .http3(Http3Options.builder().idleTimeout(Duration.ofMillis(300)).build()).start();
+                ClientSession session = http3Only(server).build()) {
+            assertThat(session.post(server.url("/post")).body("1", "text/plain").send().status()).isEqualTo(200);
+            Thread.sleep(800);
+
+            Response second = session.post(server.url("/post")).body("2", "text/plain").send();
+
+            assertThat(second.status()).isEqualTo(200);
+            assertThat(server.connectionCount()).isEqualTo(2);
+            assertThat(server.requestCount()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void connectionEventsCoverTheQuicHandshakeAsTheTlsPhase() throws Exception {
+        RecordedEvents events = new RecordedEvents();
+        try (TestServer server = TestServer.builder().http3().start();
+                ClientSession session = http3Only(server).eventListener(events).build()) {
+            Response response = session.get(server.url("/get")).send();
+
+            assertThat(response.version()).isEqualTo("HTTP/3");
+            events.await(Event.Type.CONNECT_END, null);
+            events.await(Event.Type.TLS_END, null);
+            events.await(Event.Type.RESPONSE_BODY_RECEIVED, "/get");
+            assertThat(events.count(Event.Type.TLS_START)).isEqualTo(1);
+            assertThat(response.timings().tls()).isPositive();
+        }
+    }
 }
