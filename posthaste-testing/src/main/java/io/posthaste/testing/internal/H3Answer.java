@@ -29,8 +29,8 @@ import java.util.function.Supplier;
  *
  * <p>Connection-wide faults act on the QUIC connection: the disconnects and {@link Fault#RESET}
  * close it at once with {@code H3_INTERNAL_ERROR} (QUIC has no silent abort), a body cut short
- * without a reset code closes it the same way, and {@code closeConnection()} sends GOAWAY and
- * closes once the connection's streams are done.
+ * without a reset code closes it the same way once the bytes before the cut are delivered, and
+ * {@code closeConnection()} sends GOAWAY and closes once the connection's streams are done.
  */
 final class H3Answer {
 
@@ -141,11 +141,14 @@ final class H3Answer {
             steps.add(headers(stream, 0, end));
         }
         run(stream, steps, () -> {
+            // A reset or close discards whatever QUIC has not sent yet: the part of the answer that
+            // was written must reach the client first, so cuts wait for it.
             if (cut && reset != null) {
-                reset(stream, reset);
+                stream.eventLoop().schedule(() -> reset(stream, reset), H3Connection.CLOSE_GRACE_MILLIS,
+                        TimeUnit.MILLISECONDS);
             } else if (cut) {
                 // Gone without a word: a crashed server. QUIC has no silent abort; this is the closest.
-                connection.close(Http3ErrorCode.H3_INTERNAL_ERROR);
+                connection.closeSoon(Http3ErrorCode.H3_INTERNAL_ERROR);
             } else {
                 stream.shutdownOutput().addListener(f -> {
                     if (spec.fault() == Fault.CLOSE_AFTER_RESPONSE) {
