@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real servers posthaste-interop's tests run against: nginx, httpbin under gunicorn,
 # aiohttp's web server, and for HTTP/2 nghttpd (nghttp2-server), hypercorn (python3-hypercorn)
-# and h2load (nghttp2-client, the benchmarks' practical limit for HTTP/2). Debian's Python packages
+# and h2load (nghttp2-client, the benchmarks' practical limit for HTTP/2), and for HTTP/3 caddy
+# (bookworm's 2.6.2 serves h3 over UDP beside h1/h2 on its TLS listener). Debian's Python packages
 # target /usr/bin/python3 (not a pyenv or venv python), which is why the tests call
 # /usr/bin/python3, /usr/bin/gunicorn and /usr/bin/hypercorn by full path.
 # Run as root, e.g. from .ci/run:  bash posthaste-interop/install-servers.sh
@@ -10,6 +11,7 @@ set -euo pipefail
 have_all() {
   [ -x /usr/sbin/nginx ] && [ -x /usr/bin/gunicorn ] && [ -x /usr/bin/python3 ] \
     && [ -x /usr/sbin/nghttpd ] && [ -x /usr/bin/h2load ] && [ -x /usr/bin/hypercorn ] \
+    && [ -x /usr/bin/caddy ] \
     && /usr/bin/python3 -c 'import httpbin, aiohttp, brotli, hypercorn' >/dev/null 2>&1
 }
 
@@ -17,17 +19,21 @@ if have_all; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "nginx, gunicorn, python3-httpbin, python3-aiohttp, nghttp2 or hypercorn is missing; run this" \
-       "script as root (or: sudo apt-get install nginx gunicorn python3-httpbin python3-aiohttp" \
-       "python3-brotli nghttp2-server nghttp2-client python3-hypercorn)" >&2
+  echo "nginx, gunicorn, python3-httpbin, python3-aiohttp, nghttp2, hypercorn or caddy is missing;" \
+       "run this script as root (or: sudo apt-get install nginx gunicorn python3-httpbin" \
+       "python3-aiohttp python3-brotli nghttp2-server nghttp2-client python3-hypercorn caddy)" >&2
   exit 1
 fi
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
   nginx gunicorn python3-httpbin python3-aiohttp python3-brotli \
-  nghttp2-server nghttp2-client python3-hypercorn >/dev/null
-# Debian starts nginx as a service on install; the tests run their own instances on free ports.
-if command -v systemctl >/dev/null 2>&1; then systemctl disable --now nginx >/dev/null 2>&1 || true; fi
+  nghttp2-server nghttp2-client python3-hypercorn caddy >/dev/null
+# Debian starts nginx and caddy as services on install (caddy on :80); the tests run their own
+# instances on free ports.
+if command -v systemctl >/dev/null 2>&1; then
+  systemctl disable --now nginx >/dev/null 2>&1 || true
+  systemctl disable --now caddy >/dev/null 2>&1 || true
+fi
 have_all
 dpkg-query -W -f '${Package} ${Version}\n' nginx gunicorn python3-httpbin python3-aiohttp \
-  nghttp2-server nghttp2-client python3-hypercorn
+  nghttp2-server nghttp2-client python3-hypercorn caddy

@@ -33,7 +33,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * An embedded HTTP/1.1 and (on request) HTTP/2 server for tests: scripted answers (like OkHttp's
+ * An embedded HTTP/1.1 and (on request) HTTP/2 and HTTP/3 server for tests: scripted answers (like OkHttp's
  * MockWebServer), httpbin-compatible echo routes, a {@code /sink} that measures uploads of any size
  * without keeping them, and fault injection.
  *
@@ -139,12 +139,13 @@ public final class TestServer implements AutoCloseable {
 
     private Channel bindTcp(Builder b) {
         RequestHandler tcpRoutes = router;
+        AtomicInteger boundPort = new AtomicInteger();
         if (b.http3 != null && b.http3.advertises()) {
             // The port is only known once bound; the advertisement reads it when it is sent.
-            tcpRoutes = new AltSvcAdvertiser(router, () -> b.http3.altSvc(port));
+            tcpRoutes = new AltSvcAdvertiser(router, () -> b.http3.altSvc(boundPort.get()));
         }
         ConnectionSetup setup = new ConnectionSetup(tcpRoutes, tls, b.plainToo, b.http2, b.maxRecordedBodyBytes);
-        return new ServerBootstrap()
+        Channel tcp = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -157,6 +158,8 @@ public final class TestServer implements AutoCloseable {
                     }
                 })
                 .bind(b.host, b.port).syncUninterruptibly().channel();
+        boundPort.set(((InetSocketAddress) tcp.localAddress()).getPort());
+        return tcp;
     }
 
     private Channel bindUdp(Builder b, int udpPort) {
@@ -306,8 +309,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
-     * Returns the RST_STREAM frames clients sent on HTTP/2 connections so far, in the order they
-     * arrived (a snapshot; poll when asserting, frames arrive asynchronously).
+     * Returns the stream resets clients sent so far (RST_STREAM on HTTP/2, RESET_STREAM on HTTP/3),
+     * in the order they arrived (a snapshot; poll when asserting, frames arrive asynchronously).
      */
     public List<ReceivedReset> resetsReceived() {
         return List.copyOf(router.resets);

@@ -37,7 +37,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A small HTTP/3 client on Netty's own codec, independent of the server code under test: one UDP
@@ -107,13 +106,7 @@ final class H3TestClient implements AutoCloseable {
                 .handler(new Http3ClientConnectionHandler(control, null, null, null, true))
                 .remoteAddress(server)
                 .connect();
-        QuicChannel channel;
-        try {
-            channel = future.get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(false);
-            throw e;
-        }
+        QuicChannel channel = future.get(timeoutMillis, TimeUnit.MILLISECONDS);
         connections.add(channel);
         return new Connection(channel, goAways);
     }
@@ -156,6 +149,24 @@ final class H3TestClient implements AutoCloseable {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
+    }
+
+    /**
+     * Opens a stream, sends a POST head promising a body, then abandons the request with
+     * RESET_STREAM({@code code}), as a client cancelling an upload does.
+     */
+    void sendHeadThenReset(Connection connection, String path, long code) throws Exception {
+        QuicStreamChannel stream = Http3.newRequestStream(connection.channel(), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ReferenceCountUtil.release(msg);
+            }
+        }).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Http3HeadersFrame head = new DefaultHttp3HeadersFrame();
+        head.headers().method("POST").path(path).scheme("https").authority("localhost:" + server.getPort())
+                .add("content-length", "1000");
+        stream.writeAndFlush(head).sync();
+        stream.shutdownOutput((int) code).sync();
     }
 
     Response get(Connection connection, String path) throws Exception {

@@ -27,10 +27,11 @@ import java.util.function.Supplier;
  * answer; a stream the client reset or a closed connection ends it quietly. Runs on the stream's
  * event loop.
  *
- * <p>Connection-wide faults act on the QUIC connection: the disconnects and {@link Fault#RESET}
- * close it at once with {@code H3_INTERNAL_ERROR} (QUIC has no silent abort), a body cut short
- * without a reset code closes it the same way, and {@code closeConnection()} sends GOAWAY and
- * closes once the connection's streams are done.
+ * <p>Connection-wide faults act on the QUIC connection: the disconnects close it at once with
+ * {@code H3_NO_ERROR} and {@link Fault#RESET} with {@code H3_INTERNAL_ERROR} (QUIC has no silent
+ * abort), a body cut short
+ * without a reset code closes it the same way once the bytes before the cut are delivered, and
+ * {@code closeConnection()} sends GOAWAY and closes once the connection's streams are done.
  */
 final class H3Answer {
 
@@ -58,10 +59,11 @@ final class H3Answer {
             return;
         }
         Http3ErrorCode reset = resetCode(spec);
-        if (fault == Fault.RESET || fault == Fault.DISCONNECT_AT_START
-                || fault == Fault.DISCONNECT_AFTER_REQUEST_HEAD) {
-            // Reached for the disconnects only when a dispatcher chose them after the request was read.
+        if (fault == Fault.RESET) {
             connection.close(Http3ErrorCode.H3_INTERNAL_ERROR);
+        } else if (fault == Fault.DISCONNECT_AT_START || fault == Fault.DISCONNECT_AFTER_REQUEST_HEAD) {
+            // Reached only when a dispatcher chose the fault after the request was read: close unanswered.
+            connection.close(Http3ErrorCode.H3_NO_ERROR);
         } else if (reset != null && spec.disconnectAfterBodyBytes() < 0) {
             reset(stream, reset);
         } else {
@@ -141,11 +143,14 @@ final class H3Answer {
             steps.add(headers(stream, 0, end));
         }
         run(stream, steps, () -> {
+            // A reset or close discards whatever QUIC has not sent yet: the part of the answer that
+            // was written must reach the client first, so cuts wait for it.
             if (cut && reset != null) {
-                reset(stream, reset);
+                stream.eventLoop().schedule(() -> reset(stream, reset), H3Connection.CLOSE_GRACE_MILLIS,
+                        TimeUnit.MILLISECONDS);
             } else if (cut) {
                 // Gone without a word: a crashed server. QUIC has no silent abort; this is the closest.
-                connection.close(Http3ErrorCode.H3_INTERNAL_ERROR);
+                connection.closeSoon(Http3ErrorCode.H3_INTERNAL_ERROR);
             } else {
                 stream.shutdownOutput().addListener(f -> {
                     if (spec.fault() == Fault.CLOSE_AFTER_RESPONSE) {

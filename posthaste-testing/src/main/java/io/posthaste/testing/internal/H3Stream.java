@@ -166,7 +166,7 @@ final class H3Stream extends Http3RequestStreamInboundHandler {
         // client to stop sending with STOP_SENDING(H3_NO_ERROR), or abort the connection.
         H3Answer.write(connection, stream, spec, head, () -> {
             if (spec.fault() == Fault.RESPOND_BEFORE_BODY_THEN_RESET) {
-                connection.close(Http3ErrorCode.H3_INTERNAL_ERROR);
+                connection.closeSoon(Http3ErrorCode.H3_INTERNAL_ERROR);
             } else if (stream.isActive() && !stream.isInputShutdown()) {
                 stream.shutdownInput(Http3ErrorCode.H3_NO_ERROR.code());
             }
