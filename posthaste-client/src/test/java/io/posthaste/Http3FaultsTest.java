@@ -92,6 +92,24 @@ class Http3FaultsTest {
     }
 
     @Test
+    void concurrentRequestsShareOneConnectionAsStreamsAtOnce() {
+        try (TestServer server = TestServer.builder().http3().start();
+                ClientSession session = http3Only(server).build()) {
+            assertThat(session.get(server.url("/get")).send().version()).isEqualTo("HTTP/3");
+            long start = System.nanoTime();
+            List<CompletableFuture<Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                calls.add(session.get(server.url("/delay/0.4?i=" + i)).sendAsync());
+            }
+            for (CompletableFuture<Response> call : calls) {
+                assertThat(call.join().status()).isEqualTo(200);
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start).toMillis()).isLessThan(2000);
+            assertThat(server.connectionCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void postsLeftOutByGoawayOrRejectedGoAgainOnANewConnectionAndAreProcessedOnce() {
         try (TestServer server = TestServer.builder().http3(Http3Options.builder().goAwayAfterStreams(2).build())
                 .start();

@@ -148,6 +148,7 @@ final class H3Connector {
             if (!result.complete(connection)) {
                 connection.close();
             }
+            connection.handedOut();
         });
         result.whenComplete((c, failure) -> {
             if (result.isCancelled()) {

@@ -62,6 +62,7 @@ public final class Http3Connection implements ProtocolConnection {
     private volatile int peerLimit = 1;
     private volatile boolean goAway;
     private volatile boolean broken;
+    private boolean handedOut;
     private long goAwayStreamId = Long.MAX_VALUE;
     private Throwable failure;
     private long streams;
@@ -106,9 +107,29 @@ public final class Http3Connection implements ProtocolConnection {
     /** The handshake is done on {@code quic}: the connection can carry exchanges. Event loop. */
     void established(QuicChannel quic) {
         channel = quic;
-        long allowed = quic.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL);
-        // A server that grants no stream yet will grant some; meanwhile one waits here.
-        peerLimit = (int) Math.max(1, Math.min(allowed, Integer.MAX_VALUE));
+        raiseLimit();
+    }
+
+    /** The pool has the connection: from now on it hears when the stream limit rises. Event loop. */
+    void handedOut() {
+        handedOut = true;
+    }
+
+    /**
+     * Raises the limit to the streams the server allows now beside those open. QUIC learns the
+     * server's credit just after the handshake, so the first limit is often only known then; it
+     * never falls (GOAWAY, not the credit, ends a connection), and a server that grants nothing
+     * yet gets one stream, which waits here for credit. Returns whether it rose.
+     */
+    private boolean raiseLimit() {
+        long open = bound.size() - waitingToOpen.size();
+        long allowed = channel.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) + Math.max(0, open);
+        int limit = (int) Math.max(1, Math.min(allowed, Integer.MAX_VALUE));
+        if (limit <= peerLimit) {
+            return false;
+        }
+        peerLimit = limit;
+        return true;
     }
 
     @Override
@@ -225,6 +246,9 @@ public final class Http3Connection implements ProtocolConnection {
 
     /** The server granted more streams: the waiting ones open, in order, while they may. */
     private void onStreamLimitChanged() {
+        if (raiseLimit() && handedOut) {
+            listener.capacityChanged(this);
+        }
         while (!waitingToOpen.isEmpty() && channel.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) > 0) {
             waitingToOpen.poll().openNow();
         }
