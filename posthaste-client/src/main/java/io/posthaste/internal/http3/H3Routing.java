@@ -10,7 +10,6 @@ import io.posthaste.internal.connection.SharedConnections;
 import io.posthaste.internal.exchange.ProtocolConnection;
 import io.posthaste.internal.session.SessionConfig;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -50,8 +49,11 @@ public final class H3Routing implements ConnectionSource<ProtocolConnection> {
     private final AltServices altServices;
     private final boolean only;
     private final long headStartNanos;
-    /** Origins with an HTTP/3 connection up: their requests wait for room on it, never race. */
-    private final Set<Origin> live = ConcurrentHashMap.newKeySet();
+    /**
+     * How many HTTP/3 connections each origin has up: requests to an origin with one wait for room
+     * on it rather than race TCP.
+     */
+    private final ConcurrentHashMap<Origin, Integer> live = new ConcurrentHashMap<>();
 
     private H3Routing(SessionConfig config, NettyTransport transport, ConnectionSource<ProtocolConnection> tcp,
             long headStartNanos) {
@@ -105,7 +107,7 @@ public final class H3Routing implements ConnectionSource<ProtocolConnection> {
 
     @Override
     public CompletableFuture<ProtocolConnection> acquire(Origin origin, Timeouts spec, boolean fresh) {
-        if (only || live.contains(origin)) {
+        if (only || live.containsKey(origin)) {
             return quic.acquire(origin, spec, fresh);
         }
         return race(origin, spec, fresh);
@@ -189,8 +191,9 @@ public final class H3Routing implements ConnectionSource<ProtocolConnection> {
         opened.whenComplete((connection, failure) -> {
             if (connection != null) {
                 altServices.succeeded(origin.host(), origin.port());
-                live.add(origin);
-                connection.channel().closeFuture().addListener(f -> live.remove(origin));
+                live.merge(origin, 1, Integer::sum);
+                connection.channel().closeFuture().addListener(f -> live.computeIfPresent(origin,
+                        (key, count) -> count > 1 ? count - 1 : null));
             } else if (!only) {
                 altServices.failed(origin.host(), origin.port());
             }
