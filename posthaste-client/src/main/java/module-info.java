@@ -8,6 +8,9 @@ module io.posthaste {
     requires io.netty.codec.compression;
     requires io.netty.codec.http;
     requires io.netty.codec.http2;
+    // HTTP/3 over QUIC: the classes always; the native only where it exists (Http3Support says).
+    requires io.netty.codec.http3;
+    requires io.netty.codec.classes.quic;
     requires io.netty.common;
     requires io.netty.handler;
     requires io.netty.handler.proxy;

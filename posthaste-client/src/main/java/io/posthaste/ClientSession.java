@@ -313,6 +313,7 @@ public final class ClientSession implements AutoCloseable {
         private boolean nativeTransport = true;
         private List<Protocol> protocols = List.of(Protocol.HTTP_2, Protocol.HTTP_1_1);
         private @Nullable Duration http2PingInterval;
+        private List<String> http3Origins = List.of();
 
         private Builder() {
         }
@@ -495,17 +496,36 @@ public final class ClientSession implements AutoCloseable {
          * <li>{@code H2_PRIOR_KNOWLEDGE}: HTTP/2 only: h2c over cleartext, h2 over TLS; a TLS
          *     server that does not agree to {@code h2} fails the request.
          * <li>{@code HTTP_2, H2_PRIOR_KNOWLEDGE}: the same.
+         * <li>{@code HTTP_3, HTTP_2, HTTP_1_1}: as the default, and HTTP/3 where a server
+         *     advertises it by {@code Alt-Svc}, falling back to TCP (see {@link Protocol#HTTP_3}).
+         * <li>{@code HTTP_3}: HTTP/3 only for {@code https://} URLs; HTTP/1.1 for {@code http://}.
          * </ul>
          * Repeats are ignored.
          *
          * @throws IllegalArgumentException if {@code protocols} is empty, or contains neither
          *     {@code HTTP_1_1} nor {@code H2_PRIOR_KNOWLEDGE} (cleartext URLs would have no
-         *     protocol: HTTP/2 over cleartext is never negotiated), or contains both (cleartext
-         *     would be ambiguous)
+         *     protocol: HTTP/2 over cleartext is never negotiated) unless it is {@code HTTP_3}
+         *     alone, or contains both (cleartext would be ambiguous)
          * @throws NullPointerException if it is or contains {@code null}
          */
         public Builder protocols(Protocol... protocols) {
             this.protocols = ProtocolChoice.validated(protocols);
+            return this;
+        }
+
+        /**
+         * Names origins known to speak HTTP/3 (prior knowledge, as curl's {@code --http3}): their
+         * requests try HTTP/3 over QUIC first, without waiting for an {@code Alt-Svc}
+         * advertisement, and fall back to TCP (the session's {@link #protocols}) when QUIC cannot
+         * connect, as for an advertised origin (see {@link Protocol#HTTP_3}). Each is an
+         * {@code https://} URL of which only scheme, host and port count (default port 443).
+         * Replaces any origins named before; none by default.
+         *
+         * @throws IllegalArgumentException if one is not an absolute {@code https://} URL
+         * @throws NullPointerException if it is or contains {@code null}
+         */
+        public Builder http3Origins(String... origins) {
+            this.http3Origins = ProtocolChoice.http3Origins(origins);
             return this;
         }
 
@@ -640,7 +660,8 @@ public final class ClientSession implements AutoCloseable {
                     .callerDrivenIo(callerDrivenIo)
                     .nativeTransport(nativeTransport)
                     .protocols(protocols)
-                    .http2PingInterval(http2PingInterval);
+                    .http2PingInterval(http2PingInterval)
+                    .http3Origins(http3Origins);
             applyTls(config);
             applyRoutes(config);
             return new ClientSession(config.build());

@@ -11,6 +11,9 @@ package io.posthaste;
  * what the server picks. Over cleartext nothing is negotiated: {@code http://} URLs speak HTTP/2
  * only with {@link #H2_PRIOR_KNOWLEDGE} (as curl's {@code --http2-prior-knowledge}), HTTP/1.1
  * otherwise. {@link Response#version()} tells which one answered.
+ *
+ * <p>{@link #HTTP_3} adds HTTP/3 over QUIC for {@code https://} URLs; see there for when it is
+ * used and how a session falls back to TCP.
  */
 public enum Protocol {
 
@@ -25,5 +28,21 @@ public enum Protocol {
      * known to speak it. A server that does not fails the request, naming that; it is never
      * retried as HTTP/1.1. Over TLS it means the same as {@link #HTTP_2}.
      */
-    H2_PRIOR_KNOWLEDGE
+    H2_PRIOR_KNOWLEDGE,
+
+    /**
+     * HTTP/3 (RFC 9114) over QUIC, for {@code https://} URLs only (QUIC has no cleartext).
+     * <ul>
+     * <li>With TCP protocols ({@code HTTP_3, HTTP_2, HTTP_1_1}): HTTP/3 where the server advertised
+     *     it by {@code Alt-Svc} (RFC 7838) on an earlier answer, or where the session was told so
+     *     ({@link ClientSession.Builder#http3Origins}); TCP otherwise. An HTTP/3 attempt that cannot
+     *     connect (UDP blocked, handshake failed) falls back to TCP without failing the request,
+     *     and HTTP/3 to that origin rests for a while.
+     * <li>Alone ({@code HTTP_3}): HTTP/3 only for {@code https://} URLs, with no TCP fallback;
+     *     {@code http://} URLs speak HTTP/1.1.
+     * </ul>
+     * HTTP/3 needs the QUIC native library, shipped for linux-x86_64; elsewhere the session logs
+     * once that HTTP/3 is unavailable and uses TCP.
+     */
+    HTTP_3
 }

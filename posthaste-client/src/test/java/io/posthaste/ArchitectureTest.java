@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  *   http1       one protocol: its codec and connection              → exchange, connection, …
  *   http2       another, beside it (neither knows the other)        → exchange, connection, …
  *   websocket   a dedicated connection that leaves HTTP behind       → connection, exchange's failures, session, …
+ *   http3       a third, beside them (and its own source, H3Routing) → exchange, connection, …
  *   chain       the call and its steps                              → exchange (the contract), session, helpers
  *   transport   wires it all together for the public API            → everything but the chain
  * </pre>
@@ -45,6 +46,7 @@ class ArchitectureTest {
     private static final String EXCHANGE = "io.posthaste.internal.exchange..";
     private static final String HTTP1 = "io.posthaste.internal.http1..";
     private static final String HTTP2 = "io.posthaste.internal.http2..";
+    private static final String HTTP3 = "io.posthaste.internal.http3..";
     private static final String TRANSPORT = "io.posthaste.internal.transport..";
     private static final String WEBSOCKET = "io.posthaste.internal.websocket..";
     private static final String PROXY = "io.posthaste.internal.proxy..";
@@ -61,14 +63,14 @@ class ArchitectureTest {
 
     @Test
     void nettyTypesAppearOnlyInTheTransportAndProtocolPackages() {
-        noClasses().that().resideOutsideOfPackages(CONNECTION, EXCHANGE, HTTP1, HTTP2, WEBSOCKET, TRANSPORT)
+        noClasses().that().resideOutsideOfPackages(CONNECTION, EXCHANGE, HTTP1, HTTP2, HTTP3, WEBSOCKET, TRANSPORT)
                 .should().dependOnClassesThat().resideInAPackage("io.netty..").check(client);
     }
 
     @Test
     void helpersKnowNothingOfCallsSessionsExchangesOrConnections() {
         noClasses().that().resideInAnyPackage(HELPERS).should().dependOnClassesThat()
-                .resideInAnyPackage(SESSION, CHAIN, CONNECTION, EXCHANGE, HTTP1, HTTP2, WEBSOCKET, TRANSPORT, PROXY)
+                .resideInAnyPackage(SESSION, CHAIN, CONNECTION, EXCHANGE, HTTP1, HTTP2, HTTP3, WEBSOCKET, TRANSPORT, PROXY)
                 .check(client);
     }
 
@@ -81,25 +83,25 @@ class ArchitectureTest {
     @Test
     void theSessionSettingsDependOnHelpersOnly() {
         noClasses().that().resideInAPackage(SESSION).should().dependOnClassesThat()
-                .resideInAnyPackage(CHAIN, CONNECTION, EXCHANGE, HTTP1, HTTP2, WEBSOCKET, TRANSPORT).check(client);
+                .resideInAnyPackage(CHAIN, CONNECTION, EXCHANGE, HTTP1, HTTP2, HTTP3, WEBSOCKET, TRANSPORT).check(client);
     }
 
     @Test
     void connectionsKnowNoExchangeProtocolOrCall() {
         noClasses().that().resideInAPackage(CONNECTION).should().dependOnClassesThat()
-                .resideInAnyPackage(CHAIN, EXCHANGE, HTTP1, HTTP2, WEBSOCKET, TRANSPORT).check(client);
+                .resideInAnyPackage(CHAIN, EXCHANGE, HTTP1, HTTP2, HTTP3, WEBSOCKET, TRANSPORT).check(client);
     }
 
     @Test
     void theExchangeIsProtocolNeutralAndKnowsNoCall() {
         noClasses().that().resideInAPackage(EXCHANGE).should().dependOnClassesThat()
-                .resideInAnyPackage(CHAIN, HTTP1, HTTP2, WEBSOCKET, TRANSPORT).check(client);
+                .resideInAnyPackage(CHAIN, HTTP1, HTTP2, HTTP3, WEBSOCKET, TRANSPORT).check(client);
     }
 
     @Test
     void webSocketsKnowNoCallNoHttpProtocolAndNoWiring() {
         noClasses().that().resideInAPackage(WEBSOCKET).should().dependOnClassesThat()
-                .resideInAnyPackage(CHAIN, HTTP1, HTTP2, TRANSPORT).check(client);
+                .resideInAnyPackage(CHAIN, HTTP1, HTTP2, HTTP3, TRANSPORT).check(client);
     }
 
     @Test
@@ -110,7 +112,7 @@ class ArchitectureTest {
 
     @Test
     void aProtocolKnowsNoCallAndNoWiring() {
-        noClasses().that().resideInAnyPackage(HTTP1, HTTP2).should().dependOnClassesThat()
+        noClasses().that().resideInAnyPackage(HTTP1, HTTP2, HTTP3).should().dependOnClassesThat()
                 .resideInAnyPackage(CHAIN, TRANSPORT, WEBSOCKET).check(client);
     }
 
@@ -119,13 +121,26 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage(HTTP1).should().dependOnClassesThat()
                 .resideInAPackage(HTTP2).check(client);
         noClasses().that().resideInAPackage(HTTP2).should().dependOnClassesThat()
-                .resideInAPackage(HTTP1).check(client);
+                .resideInAnyPackage(HTTP1, HTTP3).check(client);
+        noClasses().that().resideInAPackage(HTTP1).should().dependOnClassesThat()
+                .resideInAPackage(HTTP3).check(client);
+        noClasses().that().resideInAPackage(HTTP3).should().dependOnClassesThat()
+                .resideInAnyPackage(HTTP1, HTTP2).check(client);
+    }
+
+    @Test
+    void quicAndHttp3TypesStayInTheHttp3Package() {
+        // The QUIC native may be missing: only classes reached after Http3Support said yes may
+        // touch these, and those are all in the http3 package.
+        noClasses().that().resideOutsideOfPackage(HTTP3).should().dependOnClassesThat()
+                .resideInAnyPackage("io.netty.handler.codec.quic..", "io.netty.handler.codec.http3..")
+                .check(client);
     }
 
     @Test
     void theChainReachesTheNetworkOnlyThroughTheExchangeContract() {
         noClasses().that().resideInAPackage(CHAIN).should().dependOnClassesThat()
-                .resideInAnyPackage(CONNECTION, HTTP1, HTTP2, TRANSPORT).check(client);
+                .resideInAnyPackage(CONNECTION, HTTP1, HTTP2, HTTP3, TRANSPORT).check(client);
     }
 
     @Test

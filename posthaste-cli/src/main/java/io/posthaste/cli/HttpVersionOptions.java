@@ -6,8 +6,8 @@ import java.net.URI;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --http2} and {@code --http2-prior-knowledge}, shared by the request and {@code bench}
- * commands as a picocli mixin. Without either, the client's default applies: HTTP/2 where a TLS
+ * {@code --http2}, {@code --http2-prior-knowledge} and {@code --http3}, shared by the request and
+ * {@code bench} commands as a picocli mixin. Without either, the client's default applies: HTTP/2 where a TLS
  * server agrees to it by ALPN, HTTP/1.1 everywhere else.
  *
  * <ul>
@@ -18,8 +18,13 @@ import picocli.CommandLine.Option;
  * <li>{@code --http2-prior-knowledge}: HTTP/2 without asking, as curl's flag of that name: h2c on
  *     {@code http://} URLs, h2 (still by ALPN, and required) on {@code https://} ones. It includes
  *     {@code --http2}.
+ * <li>{@code --http3}: HTTP/3 (QUIC) first for the URL's origin, by prior knowledge, as curl's
+ *     flag of that name: if QUIC cannot connect (UDP blocked, no HTTP/3 there, or no QUIC native
+ *     library on this platform) the request goes over TCP as the other flags say. Other origins
+ *     reached by {@code --follow} use HTTP/3 where they advertise it. An {@code http://} URL is a
+ *     usage error: QUIC is always encrypted.
  * </ul>
- * Both apply to redirects followed with {@code --follow} too.
+ * They apply to redirects followed with {@code --follow} too.
  */
 final class HttpVersionOptions {
 
@@ -32,12 +37,24 @@ final class HttpVersionOptions {
             + "URLs, h2 on TLS ones.")
     boolean priorKnowledge;
 
+    @Option(names = "--http3", description = "HTTP/3 over QUIC first for the URL's origin, "
+            + "falling back to TCP if QUIC cannot connect.")
+    boolean http3;
+
     /**
      * Applies the flags to {@code builder} for requests to {@code url}.
      *
-     * @throws CliException a usage error for {@code --http2} with an {@code http://} URL
+     * @throws CliException a usage error for {@code --http2} or {@code --http3} with an
+     *     {@code http://} URL
      */
     void applyTo(ClientSession.Builder builder, String url) {
+        if (http3) {
+            if (!"https".equalsIgnoreCase(scheme(url))) {
+                throw CliException.usage("--http3 is HTTP/3 over QUIC, which is always encrypted: it needs an "
+                        + "https URL, not " + url);
+            }
+            builder.http3Origins(url);
+        }
         if (priorKnowledge) {
             builder.protocols(Protocol.H2_PRIOR_KNOWLEDGE);
         } else if (http2) {
@@ -53,12 +70,13 @@ final class HttpVersionOptions {
 
     /**
      * Returns the version the request will go out with when the flags decide it before any
-     * byte is sent ({@code HTTP/2}), or {@code HTTP/1.1}, which a TLS server can still upgrade to
-     * HTTP/2 by ALPN: the request line of {@code -v} and {@code --offline}, printed before the
-     * exchange. The response's status line always shows the version that answered.
+     * byte is sent ({@code HTTP/2}), the one it tries first ({@code HTTP/3}), or {@code HTTP/1.1},
+     * which a TLS server can still upgrade to HTTP/2 by ALPN: the request line of {@code -v} and
+     * {@code --offline}, printed before the exchange. The response's status line always shows the
+     * version that answered.
      */
     String requestVersion(String url) {
-        return http2 || priorKnowledge ? "HTTP/2" : "HTTP/1.1";
+        return http3 ? "HTTP/3" : http2 || priorKnowledge ? "HTTP/2" : "HTTP/1.1";
     }
 
     private static String scheme(String url) {

@@ -26,7 +26,7 @@ final class Sender {
      * @param timeout {@code --timeout}: applied to connecting, the TLS handshake, and each wait
      *     for bytes; {@code null} for the client's defaults
      * @param maxRedirects {@code --max-redirects}, used with {@code --follow}
-     * @param versions {@code --http2} and {@code --http2-prior-knowledge}
+     * @param versions {@code --http2}, {@code --http2-prior-knowledge} and {@code --http3}
      * @param url the request's URL, which {@code --http2} needs to be {@code https://}
      * @param network the route and client-certificate options ({@link NetworkOptions})
      */

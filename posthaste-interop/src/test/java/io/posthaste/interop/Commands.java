@@ -14,6 +14,7 @@ final class Commands {
     static final Path NGINX = Path.of("/usr/sbin/nginx");
     static final Path HYPERCORN = Path.of("/usr/bin/hypercorn");
     static final Path NGHTTPD = Path.of("/usr/sbin/nghttpd");
+    static final Path CADDY = Path.of("/usr/bin/caddy");
 
     private Commands() {
     }

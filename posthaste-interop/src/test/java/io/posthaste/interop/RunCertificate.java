@@ -5,6 +5,7 @@ import io.netty.pkitesting.X509Bundle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import javax.net.ssl.TrustManager;
@@ -20,11 +21,13 @@ final class RunCertificate {
     private final Path certificate;
     private final Path privateKey;
     private final X509TrustManager trustManager;
+    private final X509Certificate x509;
 
-    private RunCertificate(Path certificate, Path privateKey, X509TrustManager trustManager) {
+    private RunCertificate(Path certificate, Path privateKey, X509TrustManager trustManager, X509Certificate x509) {
         this.certificate = certificate;
         this.privateKey = privateKey;
         this.trustManager = trustManager;
+        this.x509 = x509;
     }
 
     /** Makes a new certificate and writes {@code cert.pem} and {@code key.pem} into {@code dir}. */
@@ -48,7 +51,7 @@ final class RunCertificate {
                     StandardCharsets.US_ASCII);
             for (TrustManager candidate : bundle.toTrustManagerFactory().getTrustManagers()) {
                 if (candidate instanceof X509TrustManager x509) {
-                    return new RunCertificate(certificate, privateKey, x509);
+                    return new RunCertificate(certificate, privateKey, x509, bundle.getCertificate());
                 }
             }
             throw new IllegalStateException("the certificate's trust manager factory has no X509TrustManager");
@@ -65,6 +68,11 @@ final class RunCertificate {
     /** Returns the private key's PEM file (unencrypted). */
     Path privateKey() {
         return privateKey;
+    }
+
+    /** Returns the certificate itself: the only trust anchor a client needs (it is self-signed). */
+    X509Certificate x509() {
+        return x509;
     }
 
     /** Returns a trust manager that trusts exactly this certificate. */

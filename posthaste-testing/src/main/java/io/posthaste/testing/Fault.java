@@ -15,6 +15,14 @@ package io.posthaste.testing;
  * then sends RST_STREAM(NO_ERROR), as RFC 9113 section 8.1 has a server stop an unwanted upload (the
  * request is recorded at once, with {@link RecordedRequest#bodySize()} zero). Faults only HTTP/2 has
  * are {@link Http2Fault}, {@link MockResponse.Builder#resetStream} and {@link Http2Options}.
+ *
+ * <p>On HTTP/3 (see {@link TestServer.Builder#http3()}) they mean what they mean on HTTP/2, acting
+ * on the QUIC connection where HTTP/2 ends the TCP connection: QUIC has no silent abort, so the
+ * disconnects and {@link #RESET} close it with CONNECTION_CLOSE ({@code H3_NO_ERROR} for the
+ * disconnects, {@code H3_INTERNAL_ERROR} for {@link #RESET}); {@link #CLOSE_AFTER_RESPONSE} closes
+ * it ({@code H3_NO_ERROR}) 200 ms after the answer, once the client has acknowledged it, and
+ * {@link #RESPOND_BEFORE_BODY} answers then sends STOP_SENDING({@code H3_NO_ERROR}). HTTP/3's own
+ * faults are {@link MockResponse.Builder#resetHttp3Stream} and {@link Http3Options}.
  */
 public enum Fault {
     /**

@@ -1,6 +1,7 @@
 package io.posthaste.testing;
 
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http3.Http3ErrorCode;
 import io.posthaste.testing.internal.ContentCoding;
 import io.posthaste.testing.internal.ResponseSpec;
 import io.posthaste.testing.internal.Statuses;
@@ -71,6 +72,7 @@ public final class MockResponse {
                 + (spec.fault() != null ? ", fault=" + spec.fault() : "")
                 + (spec.resetStream() != null ? ", resetStream=" + spec.resetStream() : "")
                 + (spec.http2Fault() != null ? ", http2Fault=" + spec.http2Fault() : "")
+                + (spec.http3Reset() != null ? ", resetHttp3Stream=" + spec.http3Reset() : "")
                 + (spec.raw() != null ? ", raw " + spec.raw().length + " bytes" : ", body " + spec.body().length + " bytes")
                 + (spec.rawRepeat() != null ? " + " + spec.rawRepeat().times() + " × "
                         + spec.rawRepeat().pattern().length + " bytes" : "")
@@ -99,6 +101,7 @@ public final class MockResponse {
         private Http2Error resetStream;
         private Http2Fault http2Fault;
         private long chunkPauseNanos;
+        private Http3ErrorCode http3Reset;
 
         private Builder() {
         }
@@ -124,6 +127,7 @@ public final class MockResponse {
             resetStream = s.resetStream();
             http2Fault = s.http2Fault();
             chunkPauseNanos = s.chunkPauseNanos();
+            http3Reset = s.http3Reset();
         }
 
         /** Sets the status code (100-999); the reason phrase defaults to the standard one, or "Unknown". */
@@ -266,7 +270,9 @@ public final class MockResponse {
          * framing the cut may fall inside a chunk, and a cut at (or past) the body's end still leaves
          * out the final zero-length chunk: the body never ends properly. With {@link #raw}, counts
          * raw bytes instead.
-         * On HTTP/2 the stream is cut instead of the connection when {@link #resetStream} is set.
+         * On HTTP/2 the stream is cut instead of the connection when {@link #resetStream} is set, and
+         * on HTTP/3 when {@link #resetHttp3Stream} (or {@code resetStream}) is; otherwise an HTTP/3
+         * connection is closed with {@code H3_INTERNAL_ERROR}.
          */
         public Builder disconnectAfterBodyBytes(long n) {
             if (n < 0) {
@@ -334,6 +340,32 @@ public final class MockResponse {
             return this;
         }
 
+        /**
+         * On HTTP/3, resets the request's stream in both directions (RESET_STREAM and STOP_SENDING)
+         * with {@code code} instead of answering, once the request has been read and recorded; with
+         * {@link #disconnectAfterBodyBytes(long)}, after the response headers and that many body
+         * bytes instead (the answer is cut short). {@code H3_REQUEST_REJECTED} tells the client the
+         * request was never processed (RFC 9114 section 4.1.1): the server sends no byte of an
+         * answer before it, so it does not combine with a byte count; most other codes, such as
+         * {@code H3_REQUEST_CANCELLED} or {@code H3_INTERNAL_ERROR}, tell it the request may have
+         * been. On HTTP/1.1 and HTTP/2, a reset with no byte count gets a 500 naming it, and a cut
+         * closes the connection.
+         *
+         * <p>{@link #resetStream(Http2Error)} acts on HTTP/3 too, translated: {@code REFUSED_STREAM}
+         * to {@code H3_REQUEST_REJECTED}, {@code CANCEL} to {@code H3_REQUEST_CANCELLED},
+         * {@code NO_ERROR} to {@code H3_NO_ERROR}, {@code PROTOCOL_ERROR} to
+         * {@code H3_GENERAL_PROTOCOL_ERROR}, {@code ENHANCE_YOUR_CALM} to {@code H3_EXCESSIVE_LOAD},
+         * {@code CONNECT_ERROR} to {@code H3_CONNECT_ERROR}, any other to {@code H3_INTERNAL_ERROR};
+         * this method's code wins where both are set.
+         */
+        public Builder resetHttp3Stream(Http3ErrorCode code) {
+            if (code == null) {
+                throw new IllegalArgumentException("error code must not be null");
+            }
+            this.http3Reset = code;
+            return this;
+        }
+
         /** Answers with a hostile HTTP/2 behaviour; see {@link Http2Fault} for each. */
         public Builder http2Fault(Http2Fault f) {
             if (f == null) {
@@ -354,10 +386,15 @@ public final class MockResponse {
                 throw new IllegalStateException("raw(...) writes exact bytes; do not combine it with body, headers,"
                         + " chunked, trailers, gzip/deflate or interim continues");
             }
+            if (http3Reset == Http3ErrorCode.H3_REQUEST_REJECTED && disconnectAfterBodyBytes >= 0) {
+                throw new IllegalStateException("H3_REQUEST_REJECTED says the request was never processed; "
+                        + "it cannot follow part of an answer (drop disconnectAfterBodyBytes)");
+            }
             return new MockResponse(new ResponseSpec(status, reason != null ? reason : Statuses.reason(status),
                     List.copyOf(headers), body, chunkSizes, throttleBytes, throttlePeriodNanos, headersDelayNanos,
                     bodyDelayNanos, closeConnection, List.copyOf(trailers), coding, interimContinues, fault,
-                    disconnectAfterBodyBytes, raw, rawRepeat, resetStream, http2Fault, chunkPauseNanos));
+                    disconnectAfterBodyBytes, raw, rawRepeat, resetStream, http2Fault, chunkPauseNanos,
+                    http3Reset));
         }
 
         private static long nanos(Duration d, String what) {

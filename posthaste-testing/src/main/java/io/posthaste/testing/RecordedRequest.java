@@ -45,7 +45,7 @@ public final class RecordedRequest {
         return r.head().query();
     }
 
-    /** Returns the protocol: {@code HTTP/1.1}, {@code HTTP/1.0}, or {@code HTTP/2} for a request on an HTTP/2 stream. */
+    /** Returns the protocol: {@code HTTP/1.1}, {@code HTTP/1.0}, or {@code HTTP/2} for a request on an HTTP/2 stream, or {@code HTTP/3} on an HTTP/3 stream. */
     public String version() {
         return r.head().version();
     }
@@ -85,7 +85,10 @@ public final class RecordedRequest {
         return r.bodySize();
     }
 
-    /** Returns the HTTP/2 stream the request came on (1, 3, 5, ...), or 0 for HTTP/1.x. */
+    /**
+     * Returns the HTTP/2 stream the request came on (1, 3, 5, ...), the QUIC stream on HTTP/3 (0, 4,
+     * 8, ...; tell the two apart by {@link #version()}), or 0 for HTTP/1.x.
+     */
     public int streamId() {
         return r.streamId();
     }
@@ -96,15 +99,16 @@ public final class RecordedRequest {
     }
 
     /**
-     * Returns the size of each chunk of a chunked body, in order (empty otherwise); on HTTP/2, the
-     * payload size of each DATA frame that carried body bytes, which shows the client's framing and
-     * flow control at work.
+     * Returns the size of each chunk of a chunked body, in order (empty otherwise); on HTTP/2 and
+     * HTTP/3, the payload size of each DATA frame that carried body bytes as the server read it,
+     * which shows the client's framing and flow control at work (on HTTP/3, QUIC may deliver one
+     * frame in pieces).
      */
     public List<Integer> chunkSizes() {
         return r.chunkSizes();
     }
 
-    /** Returns the trailer fields of a chunked body, or the trailing HEADERS of an HTTP/2 request (empty otherwise). */
+    /** Returns the trailer fields of a chunked body, or the trailing HEADERS of an HTTP/2 or HTTP/3 request (empty otherwise). */
     public List<Map.Entry<String, String>> trailers() {
         return r.trailers();
     }
@@ -116,7 +120,7 @@ public final class RecordedRequest {
 
     /**
      * Returns 0 for the first request on its connection, 1 for the next, ... (proves keep-alive
-     * reuse; on HTTP/2, counts streams in the order their HEADERS arrived).
+     * reuse; on HTTP/2 and HTTP/3, counts streams in the order they opened).
      */
     public int sequenceOnConnection() {
         return r.sequence();

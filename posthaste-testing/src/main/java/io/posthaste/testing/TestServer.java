@@ -10,12 +10,17 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.channel.ChannelFuture;
+import io.posthaste.testing.internal.AltSvcAdvertiser;
 import io.posthaste.testing.internal.ConnectionSetup;
+import io.posthaste.testing.internal.H3Listener;
+import io.posthaste.testing.internal.RequestHandler;
 import io.posthaste.testing.internal.TlsMaterial;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +33,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * An embedded HTTP/1.1 and (on request) HTTP/2 server for tests: scripted answers (like OkHttp's
+ * An embedded HTTP/1.1 and (on request) HTTP/2 and HTTP/3 server for tests: scripted answers (like OkHttp's
  * MockWebServer), httpbin-compatible echo routes, a {@code /sink} that measures uploads of any size
  * without keeping them, and fault injection.
  *
@@ -64,10 +69,14 @@ import javax.net.ssl.X509TrustManager;
  * {@link #dispatcher}, {@link #url} and {@link #uri} throw {@link IllegalStateException}, while the
  * recorded requests and counters stay readable.
  *
- * <p>HTTP/2 is off unless {@link Builder#http2()} turns it on; the same routes, queue and recording
- * then serve it too (see {@link Builder#http2(Http2Options)}).
+ * <p>HTTP/2 is off unless {@link Builder#http2()} turns it on, and HTTP/3 unless
+ * {@link Builder#http3()} does; the same routes, queue and recording then serve them too (see
+ * {@link Builder#http2(Http2Options)} and {@link Builder#http3(Http3Options)}).
  */
 public final class TestServer implements AutoCloseable {
+
+    /** How many ephemeral ports to try for a TCP port whose number is also free on UDP. */
+    private static final int UDP_BIND_ATTEMPTS = 10;
 
     /** How long {@link #takeRequest()} waits. */
     public static final Duration DEFAULT_TAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -82,38 +91,95 @@ public final class TestServer implements AutoCloseable {
     private final int port;
     private final TlsMaterial tls;
     private final Http2Options http2;
+    private final Http3Options http3;
+    /** The UDP socket answering QUIC (or dropping it), or null without HTTP/3. */
+    private final Channel quicChannel;
     private ExecutorService dispatchExecutor;
 
     private TestServer(Builder b) {
         this.tls = b.tls ? TlsMaterial.generate(b.host, b.http2 != null) : null;
         this.http2 = b.http2;
+        this.http3 = b.http3;
         this.router = new Router(b.dispatcher, this::dispatchExecutor);
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("posthaste-testserver", true),
                 NioIoHandler.newFactory());
-        ConnectionSetup setup = new ConnectionSetup(router, tls, b.plainToo, b.http2, b.maxRecordedBodyBytes);
+        Channel tcp = null;
+        Channel udp = null;
         try {
-            this.serverChannel = new ServerBootstrap()
-                    .group(group)
-                    .channel(NioServerSocketChannel.class)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            int id = connections.incrementAndGet();
-                            open.add(ch);
-                            ch.closeFuture().addListener(f -> open.remove(ch));
-                            setup.init(ch, id);
-                        }
-                    })
-                    .bind(b.host, b.port).syncUninterruptibly().channel();
+            // HTTP/3 takes the TCP listener's port number on UDP, as real servers do, so that one URL
+            // names both. An ephemeral TCP port may be taken on UDP: then try another.
+            for (int attempt = 1; udp == null; attempt++) {
+                tcp = bindTcp(b);
+                if (b.http3 == null) {
+                    break;
+                }
+                int tcpPort = ((InetSocketAddress) tcp.localAddress()).getPort();
+                try {
+                    udp = bindUdp(b, tcpPort);
+                } catch (RuntimeException e) {
+                    tcp.close().syncUninterruptibly();
+                    if (b.port != 0 || attempt == UDP_BIND_ATTEMPTS) {
+                        throw new IllegalStateException("could not bind UDP " + b.host + ":" + tcpPort
+                                + " for HTTP/3 beside the TCP listener", e);
+                    }
+                }
+            }
         } catch (Exception e) {
             // syncUninterruptibly rethrows the checked BindException undeclared; catch it all.
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-            throw new IllegalStateException("could not bind the test server to " + b.host + ":" + b.port, e);
+            throw e instanceof IllegalStateException ise ? ise
+                    : new IllegalStateException("could not bind the test server to " + b.host + ":" + b.port, e);
         }
+        this.serverChannel = tcp;
+        this.quicChannel = udp;
         this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         String host = b.tls && b.host.equals("127.0.0.1") ? "localhost" : b.host;
         this.urlHost = host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    private Channel bindTcp(Builder b) {
+        RequestHandler tcpRoutes = router;
+        AtomicInteger boundPort = new AtomicInteger();
+        if (b.http3 != null && b.http3.advertises()) {
+            // The port is only known once bound; the advertisement reads it when it is sent.
+            tcpRoutes = new AltSvcAdvertiser(router, () -> b.http3.altSvc(boundPort.get()));
+        }
+        ConnectionSetup setup = new ConnectionSetup(tcpRoutes, tls, b.plainToo, b.http2, b.maxRecordedBodyBytes);
+        Channel tcp = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        int id = connections.incrementAndGet();
+                        track(ch);
+                        setup.init(ch, id);
+                    }
+                })
+                .bind(b.host, b.port).syncUninterruptibly().channel();
+        boundPort.set(((InetSocketAddress) tcp.localAddress()).getPort());
+        return tcp;
+    }
+
+    private Channel bindUdp(Builder b, int udpPort) {
+        H3Listener listener = new H3Listener(router, tls, b.http3, b.maxRecordedBodyBytes,
+                connections::incrementAndGet, this::track);
+        return listener.bind(group, b.host, udpPort);
+    }
+
+    private void track(Channel connection) {
+        open.add(connection);
+        connection.closeFuture().addListener(f -> open.remove(connection));
+    }
+
+    /**
+     * Returns whether this platform can serve HTTP/3: whether Netty's QUIC native library loads
+     * (this build ships it for linux-x86_64 only). Tests that need HTTP/3 assume it, e.g. with
+     * {@code Assumptions.assumeTrue(TestServer.http3Available())}.
+     */
+    public static boolean http3Available() {
+        return H3Listener.available();
     }
 
     /** Starts a plain HTTP/1.1 server on 127.0.0.1 on an ephemeral port. */
@@ -166,6 +232,11 @@ public final class TestServer implements AutoCloseable {
     /** Returns whether the server speaks HTTP/2 beside HTTP/1.1 (see {@link Builder#http2()}). */
     public boolean isHttp2() {
         return http2 != null;
+    }
+
+    /** Returns whether the server speaks HTTP/3 on UDP beside TCP (see {@link Builder#http3()}). */
+    public boolean isHttp3() {
+        return http3 != null;
     }
 
     /** Returns the server's self-signed certificate; TLS servers only. */
@@ -238,14 +309,14 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
-     * Returns the RST_STREAM frames clients sent on HTTP/2 connections so far, in the order they
-     * arrived (a snapshot; poll when asserting, frames arrive asynchronously).
+     * Returns the stream resets clients sent so far (RST_STREAM on HTTP/2, RESET_STREAM on HTTP/3),
+     * in the order they arrived (a snapshot; poll when asserting, frames arrive asynchronously).
      */
     public List<ReceivedReset> resetsReceived() {
         return List.copyOf(router.resets);
     }
 
-    /** Returns how many TCP connections have been accepted. */
+    /** Returns how many connections have been accepted: TCP connections and QUIC connections alike. */
     public int connectionCount() {
         return connections.get();
     }
@@ -301,7 +372,13 @@ public final class TestServer implements AutoCloseable {
             return;
         }
         serverChannel.close().syncUninterruptibly();
-        open.forEach(Channel::close);
+        List<ChannelFuture> closing = new ArrayList<>();
+        open.forEach(c -> closing.add(c.close()));
+        if (quicChannel != null) {
+            // QUIC connections send their CONNECTION_CLOSE through the UDP socket: let them out first.
+            closing.forEach(f -> f.awaitUninterruptibly(1, TimeUnit.SECONDS));
+            quicChannel.close().syncUninterruptibly();
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         synchronized (this) {
             if (dispatchExecutor != null) {
@@ -324,6 +401,7 @@ public final class TestServer implements AutoCloseable {
     public String toString() {
         return "TestServer[" + (tls != null ? "https" : "http") + "://" + urlHost + ":" + port
                 + (http2 != null ? ", h2" : "")
+                + (http3 != null ? ", h3" : "")
                 + (closed.get() ? ", closed" : "") + "]";
     }
 
@@ -356,6 +434,7 @@ public final class TestServer implements AutoCloseable {
         private Dispatcher dispatcher;
         private long maxRecordedBodyBytes = 16L * 1024 * 1024;
         private Http2Options http2;
+        private Http3Options http3;
 
         private Builder() {
         }
@@ -399,6 +478,34 @@ public final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /** Speaks HTTP/3 too, as {@link Http3Options#defaults()} describe; see {@link #http3(Http3Options)}. */
+        public Builder http3() {
+            return http3(Http3Options.defaults());
+        }
+
+        /**
+         * Speaks HTTP/3 too, behaving as {@code options} say: QUIC on UDP, on the same address and
+         * port number as the TCP listener, so that {@link TestServer#url} names both; with ALPN
+         * {@code h3} and the server's certificate. Turns {@link #tls()} on: HTTP/3 is always
+         * encrypted. The TCP side advertises it with {@code Alt-Svc} unless the options say not to.
+         * Requests on HTTP/3 streams go through the same queue, dispatcher, echo routes and
+         * {@code /sink}, and are recorded with {@link RecordedRequest#version()} {@code HTTP/3}, the
+         * QUIC stream ID as {@link RecordedRequest#streamId()}, and their QUIC connection counted in
+         * {@link TestServer#connectionCount()}. Scripted faults keep their HTTP/2 meaning (see
+         * {@link Fault}); stream resets are {@link MockResponse.Builder#resetHttp3Stream}.
+         *
+         * @throws IllegalStateException from {@link #start()} when this platform has no QUIC native
+         *         library (see {@link TestServer#http3Available()}); the message says why
+         */
+        public Builder http3(Http3Options options) {
+            if (options == null) {
+                throw new IllegalArgumentException("HTTP/3 options must not be null; use http3() for the defaults");
+            }
+            this.http3 = options;
+            this.tls = true;
+            return this;
+        }
+
         /** Sets the address to bind (default {@code 127.0.0.1}; {@code ::1} for IPv6 loopback). */
         public Builder host(String bindHost) {
             if (bindHost == null || bindHost.isBlank()) {
@@ -436,6 +543,9 @@ public final class TestServer implements AutoCloseable {
         public TestServer start() {
             if (plainToo && !tls) {
                 throw new IllegalStateException("plainToo() serves plain HTTP beside TLS: add tls()");
+            }
+            if (http3 != null && !H3Listener.available()) {
+                throw new IllegalStateException(H3Listener.unavailableReason());
             }
             return new TestServer(this);
         }

@@ -89,6 +89,14 @@ public final class TestServerExtension implements BeforeAllCallback, AfterAllCal
         return configure(TestServer.Builder::http2);
     }
 
+    /**
+     * Returns a copy that speaks HTTP/3 too, with TLS (see {@link TestServer.Builder#http3()}); where
+     * {@link TestServer#http3Available()} is false, starting a server fails with the reason.
+     */
+    public TestServerExtension http3() {
+        return configure(TestServer.Builder::http3);
+    }
+
     /** Returns a copy that applies {@code customizer} to each server's builder before starting it. */
     public TestServerExtension configure(Consumer<TestServer.Builder> customizer) {
         return new TestServerExtension(perTest, failOnUnconsumed, configuration.andThen(customizer), mounts);

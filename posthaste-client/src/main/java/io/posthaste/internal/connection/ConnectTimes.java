@@ -14,7 +14,7 @@ public record ConnectTimes(long dnsNanos, long connectNanos, long tlsNanos) {
     private static final AttributeKey<ConnectTimes> KEY = AttributeKey.valueOf(ConnectTimes.class, "times");
 
     /** Records these times on {@code ch}, for its first exchange. */
-    void attachTo(Channel ch) {
+    public void attachTo(Channel ch) {
         ch.attr(KEY).set(this);
     }
 

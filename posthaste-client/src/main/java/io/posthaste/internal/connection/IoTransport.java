@@ -4,15 +4,19 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.kqueue.KQueue;
+import io.netty.channel.kqueue.KQueueDatagramChannel;
 import io.netty.channel.kqueue.KQueueDomainSocketChannel;
 import io.netty.channel.kqueue.KQueueIoHandler;
 import io.netty.channel.kqueue.KQueueSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import java.util.function.BooleanSupplier;
 
@@ -97,6 +101,15 @@ enum IoTransport {
             case EPOLL -> EpollDomainSocketChannel::new;
             case KQUEUE -> KQueueDomainSocketChannel::new;
             case NIO -> NioDomainSocketChannel::new;
+        };
+    }
+
+    /** Returns the class of this transport's UDP channels (for QUIC). */
+    Class<? extends DatagramChannel> datagramChannelType() {
+        return switch (this) {
+            case EPOLL -> EpollDatagramChannel.class;
+            case KQUEUE -> KQueueDatagramChannel.class;
+            case NIO -> NioDatagramChannel.class;
         };
     }
 

@@ -12,6 +12,7 @@ import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ManualIoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.handler.proxy.ProxyHandler;
@@ -447,6 +448,51 @@ public final class NettyTransport implements AutoCloseable {
                 result.completeExceptionally(failure);
             }
         });
+    }
+
+    /**
+     * Resolves {@code host} as connections do (an IP literal needs no look-up; names go through
+     * the session's resolver and DNS cache, off the event loop), emitting the DNS events.
+     */
+    public CompletableFuture<InetAddress[]> lookUp(String host) {
+        boolean lookup = !HttpSemantics.isIpLiteral(host);
+        if (lookup) {
+            Events.emit(config.eventListener(), Event.Type.DNS_START, null, host);
+        }
+        CompletableFuture<InetAddress[]> resolved = resolve(host);
+        if (lookup) {
+            resolved.whenComplete((addresses, failure) -> Events.emit(config.eventListener(),
+                    Event.Type.DNS_END, null, host, 0, 0, failure));
+        }
+        return resolved;
+    }
+
+    /**
+     * Checks a finished TLS handshake with {@code host} beyond what the JDK checked, as for every
+     * TCP connection: a DNS name in the certificate, and the session's pins.
+     *
+     * @throws SSLPeerUnverifiedException naming what failed
+     */
+    public void verifyPeer(javax.net.ssl.SSLSession session, String host) throws SSLPeerUnverifiedException {
+        SubjectAltNames.verify(session, host, config.tls());
+    }
+
+    /** Returns the datagram channel type of this transport's loops (for QUIC). */
+    public Class<? extends DatagramChannel> datagramChannelType() {
+        return io.datagramChannelType();
+    }
+
+    /**
+     * Tracks {@code ch}, opened outside {@link #connect} (a QUIC socket), so that {@link #close()}
+     * closes it if the loops' shutdown missed it; returns false, tracking nothing, once closing.
+     */
+    public boolean track(Channel ch) {
+        if (closing) {
+            return false;
+        }
+        channels.add(ch);
+        ch.closeFuture().addListener(f -> channels.remove(ch));
+        return true;
     }
 
     private CompletableFuture<InetAddress[]> resolve(String host) {

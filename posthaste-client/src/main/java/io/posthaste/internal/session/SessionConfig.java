@@ -73,6 +73,7 @@ public final class SessionConfig {
     private final boolean nativeTransport;
     private final List<Protocol> protocols;
     private final Duration http2PingInterval;
+    private final Set<String> http3Origins;
 
     private SessionConfig(Builder b) {
         baseUrl = b.baseUrl;
@@ -111,6 +112,7 @@ public final class SessionConfig {
         protocols = List.copyOf(required(b.protocols, "protocols"));
         http2PingInterval = b.http2PingInterval;
         routes = b.routes;
+        http3Origins = b.http3Origins == null ? Set.of() : Set.copyOf(b.http3Origins);
     }
 
     /** Returns this library's version, from the build ({@code "dev"} when it is not known). */
@@ -338,6 +340,28 @@ public final class SessionConfig {
         return http2PingInterval;
     }
 
+    /**
+     * The origins to try HTTP/3 with by prior knowledge, as {@code host:port} (lowercase, IPv6
+     * without brackets), all {@code https}: see {@code ClientSession.Builder.http3Origins}. Empty
+     * by default.
+     */
+    public Set<String> http3Origins() {
+        return http3Origins;
+    }
+
+    /**
+     * Whether the session may speak HTTP/3 at all: {@code HTTP_3} among its protocols, or origins
+     * named for it by prior knowledge.
+     */
+    public boolean http3() {
+        return protocols.contains(Protocol.HTTP_3) || !http3Origins.isEmpty();
+    }
+
+    /** Whether the session speaks HTTP/3 only over TLS ({@code HTTP_3} alone): no TCP fallback. */
+    public boolean http3Only() {
+        return protocols.equals(List.of(Protocol.HTTP_3));
+    }
+
     /** Whether {@code http://} URLs speak HTTP/2 by prior knowledge (h2c) instead of HTTP/1.1. */
     public boolean h2PriorKnowledge() {
         return protocols.contains(Protocol.H2_PRIOR_KNOWLEDGE);
@@ -350,6 +374,9 @@ public final class SessionConfig {
     public List<String> alpnProtocols() {
         List<String> names = new ArrayList<>(2);
         for (Protocol p : protocols) {
+            if (p == Protocol.HTTP_3) {
+                continue; // Not offered over TCP: HTTP/3 runs on QUIC.
+            }
             String name = p == Protocol.HTTP_1_1 ? "http/1.1" : "h2";
             if (!names.contains(name)) {
                 names.add(name);
@@ -410,6 +437,7 @@ public final class SessionConfig {
         private Boolean nativeTransport;
         private Collection<Protocol> protocols;
         private Duration http2PingInterval;
+        private Collection<String> http3Origins;
 
         private Builder() {
         }
@@ -600,6 +628,12 @@ public final class SessionConfig {
         }
 
         /** Sets the HTTP/2 PING interval; null (the default) for none. */
+        /** Optional: empty (the default) for none; {@code host:port} strings. */
+        public Builder http3Origins(Collection<String> origins) {
+            this.http3Origins = origins;
+            return this;
+        }
+
         public Builder http2PingInterval(Duration interval) {
             this.http2PingInterval = interval;
             return this;

@@ -23,6 +23,7 @@ import io.posthaste.internal.exchange.ProtocolConnection;
 import io.posthaste.internal.exchange.WireHeaders;
 import io.posthaste.internal.http1.Http1Connection;
 import io.posthaste.internal.http2.Http2Connection;
+import io.posthaste.internal.http3.H3Routing;
 import io.posthaste.internal.session.SessionConfig;
 import io.posthaste.internal.session.VirtualThreads;
 import java.util.Collections;
@@ -36,7 +37,8 @@ import java.util.function.Supplier;
  * The end of the chain over Netty, and the one place the parts are wired together: the transport
  * (event loops, TCP, TLS), the two connection sources (the shared pool, and the loops of callers
  * inside {@code send()}), the protocol each connection speaks (HTTP/1.1 or HTTP/2: the connector
- * built in the constructor is where it is chosen), and the protocol-neutral
+ * built in the constructor is where it is chosen; HTTP/3 by its own source in front of the pool,
+ * {@link H3Routing}, for the origins that speak it), and the protocol-neutral
  * {@link Exchange}.
  */
 public final class NettyExchanger implements Exchanger {
@@ -49,6 +51,8 @@ public final class NettyExchanger implements Exchanger {
     private final CallbackBatcher virtualWakeUps;
     private final Failures failures;
     private final boolean h2OverTls;
+    /** HTTP/3's connection source in front of the pool, or null if the session cannot speak it. */
+    private final H3Routing http3;
     private volatile boolean closing;
 
     /** Starts the transport and the pool for {@code config}. */
@@ -72,6 +76,7 @@ public final class NettyExchanger implements Exchanger {
                                 listener, transport.blockingExecutor())));
         this.shared = new SharedConnections<>(config.maxConnectionsPerOrigin(), config.maxConnectionsTotal(),
                 config.idleTimeout().toNanos(), transport.group(), open, this::mayMultiplex);
+        this.http3 = H3Routing.of(config, transport, shared);
         this.callerLoops = config.callerDrivenIo()
                 ? new CallerLoops<>(transport, shared, open, config.idleTimeout().toNanos(),
                         config.maxConnectionsTotal())
@@ -84,8 +89,10 @@ public final class NettyExchanger implements Exchanger {
 
     @Override
     public CompletableFuture<Response> exchange(Request request, BodyPolicy policy, Deadline deadline) {
-        CancellableFuture result = new CancellableFuture();
         ExchangeSpec spec = WireHeaders.spec(config, request, policy);
+        // Alt-Svc from any answer of an https origin (RFC 7838): later requests may go over HTTP/3.
+        CancellableFuture result = new CancellableFuture(http3 != null && spec.url().isHttps()
+                ? Origin.of(spec.url()) : null, http3);
         Exchange exchange = new Exchange(spec, source(spec), result, config, failures);
         result.exchange = exchange;
         exchange.start(deadline);
@@ -99,6 +106,9 @@ public final class NettyExchanger implements Exchanger {
      * multiplexed connection serves every thread, and must be answered between calls.
      */
     private ConnectionSource<ProtocolConnection> source(ExchangeSpec spec) {
+        if (http3 != null && spec.url().isHttps() && http3.routes(Origin.of(spec.url()))) {
+            return http3; // Multiplexed, on the shared loops, as HTTP/2 (design decision 10).
+        }
         CallerLoop<ProtocolConnection> own = callerLoops == null ? null : callerLoops.driving();
         if (own == null || (spec.url().isHttps() ? !h2OverTls : !config.h2PriorKnowledge())) {
             return own != null ? own : shared;
@@ -186,13 +196,34 @@ public final class NettyExchanger implements Exchanger {
         if (callerLoops != null) {
             callerLoops.close();
         }
+        if (http3 != null) {
+            http3.close();
+        }
         shared.close();
         transport.close();
     }
 
-    /** The exchange's result; cancelling it aborts the exchange. */
+    /**
+     * The exchange's result; cancelling it aborts the exchange. An answer's {@code Alt-Svc} is
+     * taken in before the result completes, so that the caller's next request already sees it.
+     */
     private static final class CancellableFuture extends CompletableFuture<Response> {
+        private final Origin advertising;
+        private final H3Routing http3;
         volatile Exchange exchange;
+
+        CancellableFuture(Origin advertising, H3Routing http3) {
+            this.advertising = advertising;
+            this.http3 = http3;
+        }
+
+        @Override
+        public boolean complete(Response response) {
+            if (advertising != null && response != null) {
+                http3.observe(advertising, response.headers().allValues("Alt-Svc"));
+            }
+            return super.complete(response);
+        }
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {

@@ -44,7 +44,9 @@ final class H2Answer {
      * Answers {@code streamId} with {@code spec}, the answer to {@code head}; {@code after} runs once
      * the whole answer is on the wire (not when it is cut, reset or replaced by a fault).
      */
-    static void write(H2Connection connection, int streamId, ResponseSpec spec, RequestHead head, Runnable after) {
+    static void write(H2Connection connection, int streamId, ResponseSpec scripted, RequestHead head,
+                      Runnable after) {
+        ResponseSpec spec = scripted.http3Only() ? ResponseWriter.streamOnlyRefusal(scripted, "HTTP/2") : scripted;
         ChannelHandlerContext ctx = connection.context();
         Fault fault = spec.fault();
         if (fault == Fault.STALL || !ctx.channel().isActive()) {

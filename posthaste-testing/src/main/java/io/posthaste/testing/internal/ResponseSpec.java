@@ -1,6 +1,7 @@
 package io.posthaste.testing.internal;
 
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http3.Http3ErrorCode;
 import io.posthaste.testing.Fault;
 import io.posthaste.testing.Http2Fault;
 import java.util.List;
@@ -32,6 +33,8 @@ import java.util.Map;
  * @param http2Fault a hostile HTTP/2 answer, or null
  * @param chunkPauseNanos with chunked framing (or HTTP/2 DATA frames), the pause before each chunk
  *                        after the first, or 0
+ * @param http3Reset on HTTP/3, the error code of the stream reset that replaces (or, with
+ *                   {@code disconnectAfterBodyBytes}, cuts) the answer, or null
  */
 // The arrays are bytes to write, built once per answer and never compared or hashed.
 @SuppressWarnings("ArrayRecordComponent")
@@ -41,7 +44,7 @@ public record ResponseSpec(int status, String reason, List<Map.Entry<String, Str
                            List<Map.Entry<String, String>> trailers, ContentCoding coding,
                            int interimContinues, Fault fault, long disconnectAfterBodyBytes, byte[] raw,
                            Repeat rawRepeat, Http2Error resetStream, Http2Fault http2Fault,
-                           long chunkPauseNanos) {
+                           long chunkPauseNanos, Http3ErrorCode http3Reset) {
 
     /**
      * A pattern written {@code times} times in a row, never held whole.
@@ -62,6 +65,11 @@ public record ResponseSpec(int status, String reason, List<Map.Entry<String, Str
     /** Returns whether this answer only makes sense on an HTTP/2 stream. */
     public boolean http2Only() {
         return http2Fault != null || (resetStream != null && disconnectAfterBodyBytes < 0);
+    }
+
+    /** Returns whether this answer only makes sense on an HTTP/3 stream. */
+    public boolean http3Only() {
+        return http3Reset != null && disconnectAfterBodyBytes < 0;
     }
 
     /** Returns the first value of a response header (case-insensitive), or null. */

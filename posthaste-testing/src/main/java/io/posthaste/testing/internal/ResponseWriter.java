@@ -54,7 +54,8 @@ public final class ResponseWriter {
      *                    connection is then half-closed and drained rather than kept alive
      */
     public static void write(Channel ch, ResponseSpec scripted, RequestHead head, boolean earlyAnswer, Done done) {
-        ResponseSpec spec = scripted.http2Only() ? http2OnlyRefusal(scripted) : scripted;
+        ResponseSpec spec = scripted.http2Only() || scripted.http3Only() ? streamOnlyRefusal(scripted, "HTTP/1.1")
+                : scripted;
         if (spec.fault() == Fault.STALL) {
             return;
         }
@@ -96,12 +97,24 @@ public final class ResponseWriter {
         });
     }
 
-    /** An HTTP/2 fault has no HTTP/1.1 meaning: say so rather than guess at an equivalent. */
-    private static ResponseSpec http2OnlyRefusal(ResponseSpec spec) {
-        String what = spec.http2Fault() != null ? "Http2Fault." + spec.http2Fault()
-                : "resetStream(" + spec.resetStream() + ")";
+    /**
+     * An HTTP/2 or HTTP/3 fault has no meaning on {@code protocol}: say so rather than guess at an
+     * equivalent.
+     */
+    static ResponseSpec streamOnlyRefusal(ResponseSpec spec, String protocol) {
+        String what;
+        String needs;
+        if (spec.http3Only()) {
+            what = "resetHttp3Stream(" + spec.http3Reset() + ")";
+            needs = "HTTP/3";
+        } else {
+            what = spec.http2Fault() != null ? "Http2Fault." + spec.http2Fault()
+                    : "resetStream(" + spec.resetStream() + ")";
+            needs = "HTTP/2";
+        }
         return Specs.simple(500, "text/plain; charset=utf-8", ("this answer injects " + what
-                + ", which needs HTTP/2, but the request came over HTTP/1.1\n").getBytes(StandardCharsets.UTF_8));
+                + ", which needs " + needs + ", but the request came over " + protocol + "\n")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /**

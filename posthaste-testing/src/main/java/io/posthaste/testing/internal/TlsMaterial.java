@@ -12,6 +12,7 @@ import io.netty.pkitesting.X509Bundle;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,9 +30,10 @@ import javax.net.ssl.X509TrustManager;
  * @param trustManager a trust manager that trusts exactly that certificate
  * @param clientContext an SSLContext for clients, initialised with {@code trustManager}
  * @param serverContext the Netty server context presenting the certificate
+ * @param privateKey the certificate's private key, for the QUIC listener's own TLS context
  */
 public record TlsMaterial(X509Certificate certificate, X509TrustManager trustManager, SSLContext clientContext,
-                          SslContext serverContext) {
+                          SslContext serverContext, PrivateKey privateKey) {
 
     /**
      * Generates new material whose certificate also names {@code host}.
@@ -87,7 +89,7 @@ public record TlsMaterial(X509Certificate certificate, X509TrustManager trustMan
                                 ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
                                 ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
             }
-            return new TlsMaterial(cert, tm, client, server.build());
+            return new TlsMaterial(cert, tm, client, server.build(), bundle.getKeyPair().getPrivate());
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("could not create the test server's TLS certificate", e);
         } catch (Exception e) {
