@@ -129,6 +129,31 @@ async def truncated(request):
     return response
 
 
+async def events(request):
+    """Server-Sent Events that drop the connection after every third event.
+
+    Event ids run 1..9; each reconnect must carry the last id seen in Last-Event-ID, and the feed
+    resumes after it (an id it does not know starts over, which the test would see). The first
+    answer asks for a 50 ms reconnect delay with a retry: field. After id 9 the feed answers 204:
+    no more events, so a well-behaved client stops.
+    """
+    last = request.headers.get("Last-Event-ID")
+    start = int(last) + 1 if last and last.isdigit() else 1
+    if start > 9:
+        return web.Response(status=204)
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+    await response.prepare(request)
+    if start == 1:
+        await response.write(b"retry: 50\n\n")
+    for n in range(start, min(start + 3, 10)):
+        data = "event %d\nline two of %d" % (n, n)
+        lines = "".join("data: %s\n" % line for line in data.split("\n"))
+        await response.write(("id: %d\nevent: tick\n%s\n" % (n, lines)).encode())
+        await asyncio.sleep(0.01)
+    request.transport.close()  # Dropped mid-feed: no chunked terminator, as a crashed proxy would.
+    return response
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
@@ -145,6 +170,7 @@ def main():
         web.get("/slow", slow),
         web.get("/peer", peer),
         web.get("/truncated", truncated),
+        web.get("/events", events),
     ])
     web.run_app(app, host="127.0.0.1", port=args.port, print=print)
 

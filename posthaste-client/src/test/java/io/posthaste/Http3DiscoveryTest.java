@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.posthaste.testing.Http3Options;
 import io.posthaste.testing.MockResponse;
 import io.posthaste.testing.RecordedRequest;
+import io.posthaste.testing.TestProxy;
 import io.posthaste.testing.TestServer;
 import java.time.Duration;
 import java.util.Map;
@@ -44,6 +45,20 @@ class Http3DiscoveryTest {
             assertThat(second.version()).isEqualTo("HTTP/3");
             assertThat(server.takeRequest().version()).isEqualTo("HTTP/2");
             assertThat(server.takeRequest().version()).isEqualTo("HTTP/3");
+        }
+    }
+
+    @Test
+    void aRequestThroughAProxyNeverLeavesByQuicWhateverTheOriginAdvertises() {
+        try (TestServer server = TestServer.builder().http2().http3().start(); TestProxy proxy = TestProxy.http();
+                ClientSession session = withHttp3(server, Protocol.HTTP_2, Protocol.HTTP_1_1)
+                        .http3Origins("https://localhost:" + server.port()).proxy(proxy.url()).build()) {
+            Response first = session.get(server.url("/get")).send();
+            Response second = session.get(server.url("/get")).send();
+
+            assertThat(first.version()).isEqualTo("HTTP/2");
+            assertThat(second.version()).as("QUIC would bypass the proxy").isEqualTo("HTTP/2");
+            assertThat(proxy.takeHead()).startsWith("CONNECT localhost:" + server.port() + " HTTP/1.1\n");
         }
     }
 

@@ -86,9 +86,14 @@ public final class H3Routing implements ConnectionSource<ProtocolConnection> {
         return new H3Routing(config, transport, tcp, TimeUnit.MILLISECONDS.toNanos(HEAD_START_MILLIS));
     }
 
-    /** Returns whether a request to {@code origin} goes over HTTP/3 now (or races for it). */
+    /**
+     * Returns whether a request to {@code origin} goes over HTTP/3 now (or races for it). Never
+     * through a proxy or a Unix socket: QUIC is UDP straight to the origin, and a request routed
+     * another way must not leave by it.
+     */
     public boolean routes(Origin origin) {
-        return origin.https() && (only || altServices.route(origin.host(), origin.port()) != null);
+        return origin.https() && origin.route().proxy() == null && origin.route().unixSocket() == null
+                && (only || altServices.route(origin.host(), origin.port()) != null);
     }
 
     /**

@@ -106,7 +106,7 @@ public final class NettyExchanger implements Exchanger {
      * multiplexed connection serves every thread, and must be answered between calls.
      */
     private ConnectionSource<ProtocolConnection> source(ExchangeSpec spec) {
-        if (http3 != null && spec.url().isHttps() && http3.routes(Origin.of(spec.url()))) {
+        if (http3 != null && spec.url().isHttps() && http3.routes(spec.origin())) {
             return http3; // Multiplexed, on the shared loops, as HTTP/2 (design decision 10).
         }
         CallerLoop<ProtocolConnection> own = callerLoops == null ? null : callerLoops.driving();
