@@ -81,7 +81,8 @@ public interface Body {
      */
     static Body of(String text, MediaType contentType) {
         Objects.requireNonNull(text, "text");
-        var charset = contentType == null ? StandardCharsets.UTF_8
+        var charset = contentType == null
+                ? StandardCharsets.UTF_8
                 : contentType.charset().orElse(StandardCharsets.UTF_8);
         return new ByteArrayBody(text.getBytes(charset), contentType);
     }
@@ -131,8 +132,7 @@ public interface Body {
      *     chunked on HTTP/1.1, as DATA frames up to END_STREAM on HTTP/2)
      * @param contentType the type, or {@code null} for none
      */
-    static Body fromPublisher(Flow.Publisher<? extends ByteBuffer> publisher, long length,
-            MediaType contentType) {
+    static Body fromPublisher(Flow.Publisher<? extends ByteBuffer> publisher, long length, MediaType contentType) {
         Objects.requireNonNull(publisher, "publisher");
         if (length < -1) {
             throw new IllegalArgumentException("length must be -1 (unknown) or >= 0: " + length);

@@ -25,8 +25,7 @@ final class CallThreads {
     /** Returns a future completed from {@code internal} on the callback executor. */
     <T> CompletableFuture<T> dispatch(CompletableFuture<T> internal) {
         CompletableFuture<T> user = cancelling(internal);
-        internal.whenComplete((value, failure) -> exchanger.handOff(new Completion<>(user, value,
-                failure)));
+        internal.whenComplete((value, failure) -> exchanger.handOff(new Completion<>(user, value, failure)));
         return user;
     }
 
@@ -68,5 +67,4 @@ final class CallThreads {
             }
         };
     }
-
 }

@@ -23,8 +23,8 @@ public final class ClientConnectionException extends ClientException {
      * @param tlsFailure whether the TLS handshake or certificate check failed
      * @param mayHaveBeenProcessed whether any request byte had been sent
      */
-    public ClientConnectionException(String message, Throwable cause, boolean tlsFailure,
-            boolean mayHaveBeenProcessed) {
+    public ClientConnectionException(
+            String message, Throwable cause, boolean tlsFailure, boolean mayHaveBeenProcessed) {
         super(message, cause);
         this.tlsFailure = tlsFailure;
         this.mayHaveBeenProcessed = mayHaveBeenProcessed;

@@ -18,8 +18,13 @@ import java.util.function.Supplier;
  * {@link ClientResponseException}, even when the call does not raise for status).
  */
 public abstract sealed class ClientException extends RuntimeException
-        permits ClientResponseException, ClientConnectionException, ClientTimeoutException,
-                ClientPayloadException, TooManyRedirectsException, InvalidRequestException, ProxyException {
+        permits ClientResponseException,
+                ClientConnectionException,
+                ClientTimeoutException,
+                ClientPayloadException,
+                TooManyRedirectsException,
+                InvalidRequestException,
+                ProxyException {
 
     private static final long serialVersionUID = 1L;
 

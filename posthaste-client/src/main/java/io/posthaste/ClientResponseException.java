@@ -157,8 +157,10 @@ public sealed class ClientResponseException extends ClientException permits Cont
      */
     public <T> @Nullable T bodyAs(Type type) {
         if (bodyTruncated) {
-            throw new ClientPayloadException("error body of " + method + " " + url
-                    + " exceeds " + BODY_SNAPSHOT_LIMIT + " bytes and was truncated", null);
+            throw new ClientPayloadException(
+                    "error body of " + method + " " + url + " exceeds " + BODY_SNAPSHOT_LIMIT
+                            + " bytes and was truncated",
+                    null);
         }
         return Response.decodeJson(codec, body, type, method, url);
     }

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadFactory;
@@ -294,8 +293,8 @@ public final class ClientSession implements AutoCloseable {
         private long maxResponseBodySize = 64L * 1024 * 1024;
         private int maxResponseHeaderSize = 64 * 1024;
         private int maxResponseHeaders = 128;
-        private final Set<String> sensitiveHeaders = new TreeSet<>(
-                Set.of("authorization", "cookie", "proxy-authorization"));
+        private final Set<String> sensitiveHeaders =
+                new TreeSet<>(Set.of("authorization", "cookie", "proxy-authorization"));
         private boolean decompress = true;
         private int eventLoopThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
         private @Nullable ThreadFactory threadFactory;
@@ -315,8 +314,7 @@ public final class ClientSession implements AutoCloseable {
         private @Nullable Duration http2PingInterval;
         private List<String> http3Origins = List.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         @Override
         Builder self() {

@@ -21,10 +21,12 @@ public final class ContentTypeException extends ClientResponseException {
      * @param response the response
      */
     public ContentTypeException(Response response) {
-        super(response, "expected a JSON content type but got '"
-                + response.headers().firstValue("Content-Type").orElse("") + "' (status "
-                + response.status() + ") from " + response.request().method() + " "
-                + response.request().redactedUrl());
+        super(
+                response,
+                "expected a JSON content type but got '"
+                        + response.headers().firstValue("Content-Type").orElse("") + "' (status "
+                        + response.status() + ") from " + response.request().method() + " "
+                        + response.request().redactedUrl());
     }
 
     /** Creates an exception for a response that is not what was asked for, saying why. */

@@ -15,8 +15,15 @@ import java.util.Objects;
  * @param httpOnly whether the server marked it HttpOnly (kept for completeness)
  * @param hostOnly whether it goes to exactly {@code domain}, not its subdomains
  */
-public record Cookie(String name, String value, String domain, String path, Instant expiresAt,
-        boolean secure, boolean httpOnly, boolean hostOnly) {
+public record Cookie(
+        String name,
+        String value,
+        String domain,
+        String path,
+        Instant expiresAt,
+        boolean secure,
+        boolean httpOnly,
+        boolean hostOnly) {
 
     /** Validates the cookie. */
     public Cookie {
@@ -34,7 +41,6 @@ public record Cookie(String name, String value, String domain, String path, Inst
     /** Returns the name and the domain, never the value (it may be a credential). */
     @Override
     public String toString() {
-        return "Cookie[" + name + " for " + (hostOnly ? "" : ".") + domain + path
-                + (secure ? ", secure" : "") + "]";
+        return "Cookie[" + name + " for " + (hostOnly ? "" : ".") + domain + path + (secure ? ", secure" : "") + "]";
     }
 }

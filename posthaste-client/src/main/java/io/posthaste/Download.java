@@ -39,8 +39,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Download {
 
-    private static final Pattern CONTENT_RANGE = Pattern.compile(
-            "bytes\\s+(?:(\\d+)-(\\d+)|\\*)/(\\d+|\\*)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CONTENT_RANGE =
+            Pattern.compile("bytes\\s+(?:(\\d+)-(\\d+)|\\*)/(\\d+|\\*)", Pattern.CASE_INSENSITIVE);
 
     private final RequestBuilder builder;
     private final Path target;
@@ -129,8 +129,7 @@ public final class Download {
                 wait = Math.min(wait * 2, 30_000);
             } catch (IOException e) {
                 giveUp(part, validatorFile);
-                throw new UncheckedIOException("downloading " + base.method() + " " + base.url()
-                        + " to " + target, e);
+                throw new UncheckedIOException("downloading " + base.method() + " " + base.url() + " to " + target, e);
             } catch (RuntimeException e) {
                 giveUp(part, validatorFile);
                 throw e;
@@ -141,10 +140,15 @@ public final class Download {
     /** One request: returns the size once the part file is whole. */
     private long attempt(Request base, Path part, Path validatorFile, boolean mayResume) throws IOException {
         String validator = mayResume && Files.exists(part) && Files.exists(validatorFile)
-                ? Files.readString(validatorFile, StandardCharsets.UTF_8).strip() : null;
+                ? Files.readString(validatorFile, StandardCharsets.UTF_8).strip()
+                : null;
         long offset = validator != null && !validator.isEmpty() ? Files.size(part) : 0;
-        Request request = offset == 0 ? base : base.toBuilder()
-                .header("Range", "bytes=" + offset + "-").header("If-Range", validator).build();
+        Request request = offset == 0
+                ? base
+                : base.toBuilder()
+                        .header("Range", "bytes=" + offset + "-")
+                        .header("If-Range", validator)
+                        .build();
         StreamingResponse response;
         try {
             response = builder.stream(request);
@@ -165,8 +169,10 @@ public final class Download {
             }
             long size = copy(response.body(), part, append, offset, total);
             if (total >= 0 && size != total) {
-                throw new DroppedBody(new ClientPayloadException(request.method() + " " + request.url()
-                        + ": the body ended after " + size + " of " + total + " bytes", null));
+                throw new DroppedBody(new ClientPayloadException(
+                        request.method() + " " + request.url() + ": the body ended after " + size + " of " + total
+                                + " bytes",
+                        null));
             }
             return size;
         } catch (UncheckedIOException | IOException e) {
@@ -181,7 +187,10 @@ public final class Download {
     private long copy(InputStream body, Path part, boolean append, long offset, long total) throws IOException {
         long done = offset;
         byte[] buffer = new byte[64 * 1024];
-        try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (OutputStream out = Files.newOutputStream(
+                part,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
                 append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
             report(done, total);
             for (int n; (n = body.read(buffer)) >= 0; ) {
@@ -198,15 +207,21 @@ public final class Download {
         String range = response.headers().get("Content-Range");
         Matcher matcher = range == null ? null : CONTENT_RANGE.matcher(range.strip());
         String where = response.request().method() + " " + response.url();
-        if (matcher == null || !matcher.matches() || matcher.group(1) == null
+        if (matcher == null
+                || !matcher.matches()
+                || matcher.group(1) == null
                 || Long.parseLong(matcher.group(1)) != offset) {
-            throw new ClientPayloadException(where + ": asked for the bytes from " + offset
-                    + " but the 206 answer holds " + (range == null ? "no Content-Range" : "'" + range + "'"), null);
+            throw new ClientPayloadException(
+                    where + ": asked for the bytes from " + offset + " but the 206 answer holds "
+                            + (range == null ? "no Content-Range" : "'" + range + "'"),
+                    null);
         }
         String now = validatorOf(response.headers());
         if (now != null && !now.equals(validator)) {
-            throw new ClientPayloadException(where + ": the file changed since the partial download "
-                    + "(validator " + validator + ", now " + now + ") but the server sent a range of it", null);
+            throw new ClientPayloadException(
+                    where + ": the file changed since the partial download " + "(validator " + validator + ", now "
+                            + now + ") but the server sent a range of it",
+                    null);
         }
         return matcher.group(3).equals("*") ? -1 : Long.parseLong(matcher.group(3));
     }
@@ -225,7 +240,8 @@ public final class Download {
         String range = headers.get("Content-Range");
         Matcher matcher = range == null ? null : CONTENT_RANGE.matcher(range.strip());
         return matcher != null && matcher.matches() && !matcher.group(3).equals("*")
-                ? Long.parseLong(matcher.group(3)) : -1;
+                ? Long.parseLong(matcher.group(3))
+                : -1;
     }
 
     private static long length(StreamingResponse response) {

@@ -11,8 +11,8 @@ package io.posthaste;
  * @param bytes the body bytes for body events, else 0
  * @param failure the failure for failed and retry events, else {@code null}
  */
-public record Event(Type type, long nanoTime, Request request, String target, int status,
-        long bytes, Throwable failure) {
+public record Event(
+        Type type, long nanoTime, Request request, String target, int status, long bytes, Throwable failure) {
 
     /** The kinds of event, in the order they usually happen. */
     public enum Type {

@@ -38,6 +38,7 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
     private volatile boolean closed;
     /** Whether the user closed the stream (rather than a failure or the end doing so). */
     private volatile boolean cancelled;
+
     private volatile @Nullable CompletableFuture<StreamingResponse> connecting;
     private volatile @Nullable StreamingResponse current;
     private volatile @Nullable String lastEventId;
@@ -45,13 +46,21 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
     private long reconnectionMillis;
     /** Reconnections in a row that failed or brought no event. */
     private int failures;
+
     private int eventsOnConnection;
     private @Nullable ClientException lastFailure;
     private boolean finished;
 
-    EventReader(ClientSession session, String url, List<Map.Entry<String, String>> headers, String lastEventId,
-                int maxReconnectAttempts, long retryMillis, long maxRetryMillis, Duration readTimeout,
-                int maxEventSize) {
+    EventReader(
+            ClientSession session,
+            String url,
+            List<Map.Entry<String, String>> headers,
+            String lastEventId,
+            int maxReconnectAttempts,
+            long retryMillis,
+            long maxRetryMillis,
+            Duration readTimeout,
+            int maxEventSize) {
         this.session = session;
         this.url = url;
         this.headers = headers;
@@ -122,9 +131,11 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
                 if (closed) {
                     return false;
                 }
-                dropped(e.getCause() instanceof ClientException c ? c
-                        : new ClientConnectionException("the event stream from " + url + " broke: " + e.getMessage(),
-                                e, false, true));
+                dropped(
+                        e.getCause() instanceof ClientException c
+                                ? c
+                                : new ClientConnectionException(
+                                        "the event stream from " + url + " broke: " + e.getMessage(), e, false, true));
                 continue;
             }
             if (n < 0) {
@@ -194,8 +205,13 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
         if (eventsOnConnection == 0) {
             failures++;
         }
-        lastFailure = failure != null ? failure : new ClientConnectionException("the server ended the event "
-                + "stream from " + url + " without sending an event", null, false, true);
+        lastFailure = failure != null
+                ? failure
+                : new ClientConnectionException(
+                        "the server ended the event " + "stream from " + url + " without sending an event",
+                        null,
+                        false,
+                        true);
     }
 
     /** Waits the reconnection delay, then connects; gives up when the attempts have run out. */
@@ -203,12 +219,12 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
         if (maxReconnectAttempts == 0 || failures >= maxReconnectAttempts) {
             finished = true;
             close();
-            lastFailure.addSuppressed(new IllegalStateException("gave up after " + failures
-                    + " reconnection attempt(s) in a row without an event"));
+            lastFailure.addSuppressed(new IllegalStateException(
+                    "gave up after " + failures + " reconnection attempt(s) in a row without an event"));
             throw lastFailure;
         }
-        long delay = Math.min(maxRetryMillis, failures == 0 ? reconnectionMillis
-                : reconnectionMillis << Math.min(failures - 1, 20));
+        long delay = Math.min(
+                maxRetryMillis, failures == 0 ? reconnectionMillis : reconnectionMillis << Math.min(failures - 1, 20));
         try {
             if (delay > 0 && closing.await(delay, TimeUnit.MILLISECONDS)) {
                 return;
@@ -230,7 +246,8 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
      * out), or null when connected, closed or told to stop (204); raises what must not be retried.
      */
     private @Nullable ClientException connect() {
-        RequestBuilder request = session.get(url).raiseForStatus(true)
+        RequestBuilder request = session.get(url)
+                .raiseForStatus(true)
                 .header("Accept", "text/event-stream")
                 .header("Cache-Control", "no-cache");
         headers.forEach(h -> request.header(h.getKey(), h.getValue()));
@@ -238,7 +255,8 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
             request.header("Last-Event-ID", lastEventId);
         }
         if (readTimeout != null) {
-            request.timeouts(session.config().timeouts().toBuilder().read(readTimeout).build());
+            request.timeouts(
+                    session.config().timeouts().toBuilder().read(readTimeout).build());
         }
         Request sent = session.checkOpen(request.build());
         CompletableFuture<StreamingResponse> pending = session.threads().forBlockingCaller(session.call().stream(sent));
@@ -260,7 +278,8 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
             if (closed) {
                 return null;
             }
-            if (e.getCause() instanceof ClientConnectionException || e.getCause() instanceof ClientTimeoutException
+            if (e.getCause() instanceof ClientConnectionException
+                    || e.getCause() instanceof ClientTimeoutException
                     || e.getCause() instanceof ClientPayloadException) {
                 return (ClientException) e.getCause();
             }
@@ -282,9 +301,11 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
         String type = response.headers().firstValue("Content-Type").orElse("");
         if (response.status() != 200 || !isEventStream(type)) {
             finished = true;
-            ContentTypeException wrong = new ContentTypeException(snapshot(response), "expected 200 "
-                    + "text/event-stream but got " + response.status() + " '" + type + "' from GET "
-                    + response.request().redactedUrl());
+            ContentTypeException wrong = new ContentTypeException(
+                    snapshot(response),
+                    "expected 200 "
+                            + "text/event-stream but got " + response.status() + " '" + type + "' from GET "
+                            + response.request().redactedUrl());
             close();
             throw wrong;
         }
@@ -304,7 +325,10 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
     /** A buffered copy of a wrong answer for the exception: its body only when short and sized. */
     private Response snapshot(StreamingResponse response) {
         byte[] body = new byte[0];
-        long length = response.headers().firstValue("Content-Length").map(EventReader::parseLength).orElse(-1L);
+        long length = response.headers()
+                .firstValue("Content-Length")
+                .map(EventReader::parseLength)
+                .orElse(-1L);
         try (InputStream in = response.body()) {
             if (length >= 0 && length <= ClientResponseException.BODY_SNAPSHOT_LIMIT) {
                 body = in.readNBytes((int) length);
@@ -314,8 +338,15 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
         } finally {
             response.close();
         }
-        return new Response(response.request(), response.status(), response.reason(), response.headers(),
-                response.version(), body, List.of(), session.config().jsonCodec(),
+        return new Response(
+                response.request(),
+                response.status(),
+                response.reason(),
+                response.headers(),
+                response.version(),
+                body,
+                List.of(),
+                session.config().jsonCodec(),
                 session.config().checkJsonContentType());
     }
 

@@ -56,12 +56,10 @@ public final class EventStream implements AutoCloseable, Iterable<ServerSentEven
          * (4xx/5xx, not an event stream), the attempts ran out, or {@link #onEvent} threw. Not called
          * after {@link EventStream#close()}. The default does nothing.
          */
-        default void onError(Throwable failure) {
-        }
+        default void onError(Throwable failure) {}
 
         /** Called last, exactly once, however the stream ended. The default does nothing. */
-        default void onClosed() {
-        }
+        default void onClosed() {}
     }
 
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -82,8 +80,8 @@ public final class EventStream implements AutoCloseable, Iterable<ServerSentEven
     @Override
     public synchronized Iterator<ServerSentEvent> iterator() {
         if (iterated) {
-            throw new IllegalStateException("an EventStream can be iterated once, and a listener's stream "
-                    + "belongs to its thread");
+            throw new IllegalStateException(
+                    "an EventStream can be iterated once, and a listener's stream " + "belongs to its thread");
         }
         iterated = true;
         return reader;
@@ -239,16 +237,24 @@ public final class EventStream implements AutoCloseable, Iterable<ServerSentEven
             Objects.requireNonNull(listener, "listener");
             EventStream stream = new EventStream(reader());
             stream.iterated = true;
-            Thread thread = new Thread(() -> stream.reader.deliver(listener),
-                    "posthaste-events-" + THREADS.incrementAndGet());
+            Thread thread =
+                    new Thread(() -> stream.reader.deliver(listener), "posthaste-events-" + THREADS.incrementAndGet());
             thread.setDaemon(true);
             thread.start();
             return stream;
         }
 
         private EventReader reader() {
-            return new EventReader(session, url, List.copyOf(headers), lastEventId, maxReconnectAttempts,
-                    retryDelay.toMillis(), maxRetryDelay.toMillis(), readTimeout, maxEventSize);
+            return new EventReader(
+                    session,
+                    url,
+                    List.copyOf(headers),
+                    lastEventId,
+                    maxReconnectAttempts,
+                    retryDelay.toMillis(),
+                    maxRetryDelay.toMillis(),
+                    readTimeout,
+                    maxEventSize);
         }
 
         private static Duration nonNegative(Duration d, String what) {

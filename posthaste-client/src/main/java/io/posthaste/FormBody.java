@@ -27,7 +27,8 @@ public final class FormBody implements Body {
 
     private FormBody(List<Map.Entry<String, String>> fields, Charset charset) {
         this.fields = List.copyOf(fields);
-        this.contentType = charset.equals(StandardCharsets.UTF_8) ? MediaType.FORM_URLENCODED
+        this.contentType = charset.equals(StandardCharsets.UTF_8)
+                ? MediaType.FORM_URLENCODED
                 : MediaType.parse("application/x-www-form-urlencoded; charset=" + charset.name());
         this.encoded = FormEncoding.encode(this.fields, charset);
     }
@@ -79,12 +80,12 @@ public final class FormBody implements Body {
         private final List<Map.Entry<String, String>> fields = new ArrayList<>();
         private Charset charset = StandardCharsets.UTF_8;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Appends a field; a name may be added more than once. */
         public Builder add(String name, String value) {
-            fields.add(Map.entry(Objects.requireNonNull(name, "name"),
+            fields.add(Map.entry(
+                    Objects.requireNonNull(name, "name"),
                     Objects.requireNonNull(value, () -> "value of form field " + name)));
             return this;
         }

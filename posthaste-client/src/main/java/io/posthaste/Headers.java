@@ -235,7 +235,8 @@ public final class Headers {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < namesAndValues.length; i += 2) {
             String name = namesAndValues[i];
-            out.append(name).append(": ")
+            out.append(name)
+                    .append(": ")
                     .append(isMasked(name) ? "██" : namesAndValues[i + 1])
                     .append('\n');
         }
@@ -264,8 +265,7 @@ public final class Headers {
         private final List<String> list = new ArrayList<>(16);
         private Set<String> masked = Set.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Appends a field, keeping any existing ones of the same name.
@@ -318,8 +318,7 @@ public final class Headers {
 
         /** Returns the headers built so far. */
         public Headers build() {
-            return list.isEmpty() && masked.isEmpty() ? EMPTY
-                    : new Headers(list.toArray(new String[0]), masked);
+            return list.isEmpty() && masked.isEmpty() ? EMPTY : new Headers(list.toArray(new String[0]), masked);
         }
     }
 }

@@ -62,8 +62,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HttpCache implements Interceptor {
 
-    private static final Set<String> CALLERS_OWN = Set.of("range", "if-range", "if-none-match",
-            "if-modified-since", "if-match", "if-unmodified-since");
+    private static final Set<String> CALLERS_OWN =
+            Set.of("range", "if-range", "if-none-match", "if-modified-since", "if-match", "if-unmodified-since");
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     private final DiskStore store;
@@ -115,16 +115,18 @@ public final class HttpCache implements Interceptor {
     public CompletableFuture<Response> intercept(Request request, Chain chain) {
         String method = request.method();
         if (!method.equals("GET") && !method.equals("HEAD")) {
-            return SAFE.contains(method) ? chain.proceed(request)
+            return SAFE.contains(method)
+                    ? chain.proceed(request)
                     : chain.proceed(request).thenApply(response -> invalidate(request, response));
         }
-        if (Chains.streaming(chain) || request.headers().names().stream()
-                .anyMatch(name -> CALLERS_OWN.contains(name.toLowerCase(java.util.Locale.ROOT)))) {
+        if (Chains.streaming(chain)
+                || request.headers().names().stream()
+                        .anyMatch(name -> CALLERS_OWN.contains(name.toLowerCase(java.util.Locale.ROOT)))) {
             return chain.proceed(request);
         }
         Headers headers = request.headers();
-        CacheControl asked = CacheControl.parse(headers.allValues("Cache-Control"),
-                "no-cache".equalsIgnoreCase(headers.get("Pragma")));
+        CacheControl asked = CacheControl.parse(
+                headers.allValues("Cache-Control"), "no-cache".equalsIgnoreCase(headers.get("Pragma")));
         String key = request.url().toString();
         StoredResponse stored = store.get(key);
         if (stored != null && !CachePolicy.varyMatches(stored, name -> joined(headers, name))) {
@@ -155,8 +157,8 @@ public final class HttpCache implements Interceptor {
     }
 
     /** Revalidates {@code stored}, or waits for the revalidation of its URL already in flight. */
-    private CompletableFuture<Response> revalidate(Request request, Chain chain, StoredResponse stored,
-            CacheControl asked) {
+    private CompletableFuture<Response> revalidate(
+            Request request, Chain chain, StoredResponse stored, CacheControl asked) {
         CompletableFuture<Outcome> mine = new CompletableFuture<>();
         CompletableFuture<Outcome> leader = revalidations.putIfAbsent(stored.url(), mine);
         if (leader != null) {
@@ -195,8 +197,12 @@ public final class HttpCache implements Interceptor {
      * Asks the server whether {@code stored} is still good, completing {@code announce} with what
      * the store holds afterwards for the requests waiting on this revalidation.
      */
-    private CompletableFuture<Response> validate(Request request, Chain chain, StoredResponse stored,
-            CacheControl asked, CompletableFuture<Outcome> announce) {
+    private CompletableFuture<Response> validate(
+            Request request,
+            Chain chain,
+            StoredResponse stored,
+            CacheControl asked,
+            CompletableFuture<Outcome> announce) {
         Request.Builder conditional = request.toBuilder();
         if (stored.header("ETag") != null) {
             conditional.header("If-None-Match", stored.header("ETag"));
@@ -205,27 +211,32 @@ public final class HttpCache implements Interceptor {
             conditional.header("If-Modified-Since", stored.header("Last-Modified"));
         }
         long sent = clock.millis();
-        return chain.proceed(conditional.build()).handle((response, failure) -> {
-            if (failure != null || response.status() >= 500) {
-                announce.complete(Outcome.NOTHING);
-                if (CachePolicy.staleIfError(stored, asked, clock.millis())) {
-                    return CompletableFuture.completedFuture(replay(request, stored, CacheStatus.STALE, true));
-                }
-                return failure != null ? CompletableFuture.<Response>failedFuture(failure)
-                        : CompletableFuture.completedFuture(response.withCacheStatus(CacheStatus.MISS));
-            }
-            template = response;
-            if (response.status() != 304) {
-                return keep(request, response, sent, asked).whenComplete((kept, e) -> announce.complete(
-                        Outcome.NOTHING));
-            }
-            StoredResponse freshened = stored.freshenedBy(flat(response.headers()), sent, clock.millis());
-            return CompletableFuture.supplyAsync(() -> {
-                store.put(freshened);
-                announce.complete(new Outcome(freshened, CacheStatus.REVALIDATED));
-                return replay(request, freshened, CacheStatus.REVALIDATED, true);
-            }, executor);
-        }).thenCompose(next -> next);
+        return chain.proceed(conditional.build())
+                .handle((response, failure) -> {
+                    if (failure != null || response.status() >= 500) {
+                        announce.complete(Outcome.NOTHING);
+                        if (CachePolicy.staleIfError(stored, asked, clock.millis())) {
+                            return CompletableFuture.completedFuture(replay(request, stored, CacheStatus.STALE, true));
+                        }
+                        return failure != null
+                                ? CompletableFuture.<Response>failedFuture(failure)
+                                : CompletableFuture.completedFuture(response.withCacheStatus(CacheStatus.MISS));
+                    }
+                    template = response;
+                    if (response.status() != 304) {
+                        return keep(request, response, sent, asked)
+                                .whenComplete((kept, e) -> announce.complete(Outcome.NOTHING));
+                    }
+                    StoredResponse freshened = stored.freshenedBy(flat(response.headers()), sent, clock.millis());
+                    return CompletableFuture.supplyAsync(
+                            () -> {
+                                store.put(freshened);
+                                announce.complete(new Outcome(freshened, CacheStatus.REVALIDATED));
+                                return replay(request, freshened, CacheStatus.REVALIDATED, true);
+                            },
+                            executor);
+                })
+                .thenCompose(next -> next);
     }
 
     /** Stores {@code response} if the rules allow, and returns it as a {@link CacheStatus#MISS}. */
@@ -244,16 +255,25 @@ public final class HttpCache implements Interceptor {
                 }
             }
         }
-        StoredResponse candidate = new StoredResponse(request.url().toString(), response.status(),
-                response.reason(), response.version(), flat(response.headers()), vary, sent,
-                clock.millis(), response.bodyForError());
+        StoredResponse candidate = new StoredResponse(
+                request.url().toString(),
+                response.status(),
+                response.reason(),
+                response.version(),
+                flat(response.headers()),
+                vary,
+                sent,
+                clock.millis(),
+                response.bodyForError());
         if (!CachePolicy.storable(candidate, asked, request.headers().contains("Authorization"))) {
             return CompletableFuture.completedFuture(miss);
         }
-        return CompletableFuture.supplyAsync(() -> {
-            store.put(candidate);
-            return miss;
-        }, executor);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    store.put(candidate);
+                    return miss;
+                },
+                executor);
     }
 
     /**
@@ -268,7 +288,8 @@ public final class HttpCache implements Interceptor {
                 String value = response.headers().get(field);
                 try {
                     URI other = value == null ? null : target.resolve(value);
-                    if (other != null && Objects.equals(other.getScheme(), target.getScheme())
+                    if (other != null
+                            && Objects.equals(other.getScheme(), target.getScheme())
                             && Objects.equals(other.getHost(), target.getHost())
                             && other.getPort() == target.getPort()) {
                         store.remove(other.toString());
@@ -286,20 +307,33 @@ public final class HttpCache implements Interceptor {
         long age = Freshness.currentAgeMillis(stored, clock.millis()) / 1000;
         Headers.Builder headers = Headers.of(stored.headers().toArray(String[]::new)).toBuilder();
         headers.set("Age", Long.toString(age));
-        return answer(request, stored.status(), stored.reason(), headers.build(), stored.version(),
-                withBody ? stored.body() : new byte[0], status);
+        return answer(
+                request,
+                stored.status(),
+                stored.reason(),
+                headers.build(),
+                stored.version(),
+                withBody ? stored.body() : new byte[0],
+                status);
     }
 
     private Response made(Request request, int status, String reason) {
         return answer(request, status, reason, Headers.empty(), "HTTP/1.1", new byte[0], CacheStatus.MISS);
     }
 
-    private Response answer(Request request, int status, String reason, Headers headers, String version,
-            byte[] body, CacheStatus cacheStatus) {
+    private Response answer(
+            Request request,
+            int status,
+            String reason,
+            Headers headers,
+            String version,
+            byte[] body,
+            CacheStatus cacheStatus) {
         Response base = template;
-        return base != null ? base.replayed(request, status, reason, headers, version, body, cacheStatus)
-                : new Response(request, status, reason, headers, version, body, List.of(),
-                        JsonCodec.jackson(), true).withCacheStatus(cacheStatus);
+        return base != null
+                ? base.replayed(request, status, reason, headers, version, body, cacheStatus)
+                : new Response(request, status, reason, headers, version, body, List.of(), JsonCodec.jackson(), true)
+                        .withCacheStatus(cacheStatus);
     }
 
     private static List<String> flat(Headers headers) {

@@ -33,15 +33,21 @@ final class HttpLogMessages {
         Body body = request.body().orElse(null);
         out.append("--> ").append(request.method()).append(' ').append(redaction.url(request.url()));
         if (level == LoggingInterceptor.Level.BASIC) {
-            return body == null ? out.toString() : out.append(" (").append(size(body.contentLength()))
-                    .append(")").toString();
+            return body == null
+                    ? out.toString()
+                    : out.append(" (")
+                            .append(size(body.contentLength()))
+                            .append(")")
+                            .toString();
         }
         headers(out, request.headers());
         if (level == LoggingInterceptor.Level.BODY && body != null) {
             requestBody(out, body);
         }
-        return out.append("\n--> END ").append(request.method())
-                .append(body == null ? "" : " (" + size(body.contentLength()) + ")").toString();
+        return out.append("\n--> END ")
+                .append(request.method())
+                .append(body == null ? "" : " (" + size(body.contentLength()) + ")")
+                .toString();
     }
 
     /** {@code <-- 200 OK url (12ms, n-byte body)}, then the headers and the body. */
@@ -53,7 +59,10 @@ final class HttpLogMessages {
         if (!response.reason().isEmpty()) {
             out.append(' ').append(response.reason());
         }
-        out.append(' ').append(redaction.url(response.url())).append(" (").append(millis(tookNanos))
+        out.append(' ')
+                .append(redaction.url(response.url()))
+                .append(" (")
+                .append(millis(tookNanos))
                 .append("ms");
         if (level == LoggingInterceptor.Level.BASIC) {
             return out.append(", ").append(size).append(')').toString();
@@ -81,12 +90,14 @@ final class HttpLogMessages {
         if (message != null) {
             message = message.replace(request.url().toString(), redaction.url(request.url()));
         }
-        return "<-- HTTP FAILED: " + failure.getClass().getSimpleName()
-                + (message != null ? ": " + message : "") + " (" + millis(tookNanos) + "ms)";
+        return "<-- HTTP FAILED: " + failure.getClass().getSimpleName() + (message != null ? ": " + message : "") + " ("
+                + millis(tookNanos) + "ms)";
     }
 
     private void headers(StringBuilder out, Headers headers) {
-        headers.forEach((name, value) -> out.append('\n').append(name).append(": ")
+        headers.forEach((name, value) -> out.append('\n')
+                .append(name)
+                .append(": ")
                 .append(redaction.hidesHeader(headers, name) ? LogRedaction.MASK : value));
     }
 
@@ -95,15 +106,18 @@ final class HttpLogMessages {
         if (kind != BodyKind.IN_MEMORY && kind != BodyKind.JSON) {
             // A file, a multipart body or a stream: reading it here would cost I/O, or consume
             // a one-shot stream that the exchange still has to send.
-            out.append("\n(").append(body.isReplayable() ? "body streamed from its source"
-                    : "one-shot body").append(" not logged)");
+            out.append("\n(")
+                    .append(body.isReplayable() ? "body streamed from its source" : "one-shot body")
+                    .append(" not logged)");
             return;
         }
         Capped capped = new Capped(maxBodyBytes);
         try {
             body.writeTo(capped);
         } catch (IOException | RuntimeException e) {
-            out.append("\n(body not logged: ").append(e.getClass().getSimpleName()).append(')');
+            out.append("\n(body not logged: ")
+                    .append(e.getClass().getSimpleName())
+                    .append(')');
             return;
         }
         text(out, capped.toByteArray(), capped.size(), capped.total, body.contentType());
@@ -115,14 +129,15 @@ final class HttpLogMessages {
             out.append("\n(binary ").append(size(total)).append(" omitted)");
             return;
         }
-        Charset charset = type == null ? StandardCharsets.UTF_8
-                : type.charset().orElse(StandardCharsets.UTF_8);
+        Charset charset = type == null ? StandardCharsets.UTF_8 : type.charset().orElse(StandardCharsets.UTF_8);
         String text;
         try {
             // A cut may split a character: its bytes are shown as U+FFFD, never an error.
-            text = charset.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+            text = charset.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
                     .onUnmappableCharacter(CodingErrorAction.REPLACE)
-                    .decode(ByteBuffer.wrap(bytes, 0, shown)).toString();
+                    .decode(ByteBuffer.wrap(bytes, 0, shown))
+                    .toString();
         } catch (java.nio.charset.CharacterCodingException cannotHappenWithReplace) {
             throw new IllegalStateException(cannotHappenWithReplace);
         }
@@ -138,8 +153,11 @@ final class HttpLogMessages {
     private static boolean isText(MediaType type, byte[] bytes, int length) {
         if (type != null) {
             String subtype = type.subtype();
-            return type.type().equals("text") || type.isJson() || subtype.equals("xml")
-                    || subtype.endsWith("+xml") || subtype.equals("x-www-form-urlencoded")
+            return type.type().equals("text")
+                    || type.isJson()
+                    || subtype.equals("xml")
+                    || subtype.endsWith("+xml")
+                    || subtype.equals("x-www-form-urlencoded")
                     || subtype.equals("javascript");
         }
         for (int i = 0; i < length; i++) {

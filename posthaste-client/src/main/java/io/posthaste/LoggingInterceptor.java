@@ -70,8 +70,8 @@ public final class LoggingInterceptor implements Interceptor {
         this.level = builder.level;
         this.logger = builder.logger;
         this.logLevel = builder.logLevel;
-        this.messages = new HttpLogMessages(level, new LogRedaction(builder.headers, builder.parameters),
-                builder.maxBodyBytes);
+        this.messages =
+                new HttpLogMessages(level, new LogRedaction(builder.headers, builder.parameters), builder.maxBodyBytes);
     }
 
     /** Returns an interceptor logging at {@code level}, with every other default. */
@@ -101,8 +101,10 @@ public final class LoggingInterceptor implements Interceptor {
             if (failure == null) {
                 log(() -> messages.response(response, took));
             } else {
-                Throwable cause = failure instanceof java.util.concurrent.CompletionException
-                        && failure.getCause() != null ? failure.getCause() : failure;
+                Throwable cause =
+                        failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                                ? failure.getCause()
+                                : failure;
                 log(() -> messages.failure(request, cause, took));
             }
         });
@@ -126,8 +128,7 @@ public final class LoggingInterceptor implements Interceptor {
         private final Set<String> parameters = new LinkedHashSet<>();
         private int maxBodyBytes = 8 * 1024;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Sets how much is logged (default {@link Level#BASIC}). */
         public Builder level(Level level) {

@@ -18,17 +18,16 @@ import java.util.Optional;
 public final class MediaType {
 
     /** {@code application/json}. */
-    public static final MediaType APPLICATION_JSON = new MediaType("application", "json", Map.of(),
-            "application/json");
+    public static final MediaType APPLICATION_JSON = new MediaType("application", "json", Map.of(), "application/json");
     /** {@code application/x-www-form-urlencoded}, which Posthaste always encodes as UTF-8. */
-    public static final MediaType FORM_URLENCODED = new MediaType("application",
-            "x-www-form-urlencoded", Map.of(), "application/x-www-form-urlencoded");
+    public static final MediaType FORM_URLENCODED =
+            new MediaType("application", "x-www-form-urlencoded", Map.of(), "application/x-www-form-urlencoded");
     /** {@code application/octet-stream}. */
-    public static final MediaType OCTET_STREAM = new MediaType("application", "octet-stream",
-            Map.of(), "application/octet-stream");
+    public static final MediaType OCTET_STREAM =
+            new MediaType("application", "octet-stream", Map.of(), "application/octet-stream");
     /** {@code text/plain; charset=utf-8}. */
-    public static final MediaType TEXT_PLAIN_UTF8 = new MediaType("text", "plain",
-            Map.of("charset", "utf-8"), "text/plain; charset=utf-8");
+    public static final MediaType TEXT_PLAIN_UTF8 =
+            new MediaType("text", "plain", Map.of("charset", "utf-8"), "text/plain; charset=utf-8");
 
     /** Applications name the same few types again and again; parse each once (bounded). */
     private static final java.util.concurrent.ConcurrentHashMap<String, MediaType> CACHE =
@@ -73,7 +72,9 @@ public final class MediaType {
         int semicolon = value.indexOf(';');
         String essence = (semicolon < 0 ? value : value.substring(0, semicolon)).trim();
         int slash = essence.indexOf('/');
-        if (slash <= 0 || slash == essence.length() - 1 || !isToken(essence, 0, slash)
+        if (slash <= 0
+                || slash == essence.length() - 1
+                || !isToken(essence, 0, slash)
                 || !isToken(essence, slash + 1, essence.length())) {
             throw new InvalidRequestException("not a media type: '" + value + "'");
         }
@@ -81,7 +82,8 @@ public final class MediaType {
         int at = semicolon;
         while (at >= 0 && at < value.length()) {
             int next = nextSemicolon(value, at + 1);
-            String param = value.substring(at + 1, next < 0 ? value.length() : next).trim();
+            String param =
+                    value.substring(at + 1, next < 0 ? value.length() : next).trim();
             at = next;
             if (param.isEmpty()) {
                 continue;
@@ -94,9 +96,11 @@ public final class MediaType {
             String raw = param.substring(eq + 1).trim();
             params.putIfAbsent(name, unquote(raw));
         }
-        return new MediaType(essence.substring(0, slash).toLowerCase(Locale.ROOT),
+        return new MediaType(
+                essence.substring(0, slash).toLowerCase(Locale.ROOT),
                 essence.substring(slash + 1).toLowerCase(Locale.ROOT),
-                Map.copyOf(params), value.trim());
+                Map.copyOf(params),
+                value.trim());
     }
 
     /**
@@ -198,8 +202,10 @@ public final class MediaType {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof MediaType that && type.equals(that.type)
-                && subtype.equals(that.subtype) && parameters.equals(that.parameters);
+        return other instanceof MediaType that
+                && type.equals(that.type)
+                && subtype.equals(that.subtype)
+                && parameters.equals(that.parameters);
     }
 
     @Override

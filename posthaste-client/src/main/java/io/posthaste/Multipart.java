@@ -52,8 +52,8 @@ public final class Multipart implements Body {
             Objects.requireNonNull(headers, "headers");
             Objects.requireNonNull(content, "content");
             if (headers.contains("Content-Disposition")) {
-                throw new IllegalArgumentException("Content-Disposition is derived from the part's "
-                        + "name and file name; do not set it");
+                throw new IllegalArgumentException(
+                        "Content-Disposition is derived from the part's " + "name and file name; do not set it");
             }
         }
     }
@@ -125,14 +125,13 @@ public final class Multipart implements Body {
         private final List<Part> parts = new ArrayList<>();
         private String boundary = MultipartEncoding.newBoundary();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Adds a text field, sent as UTF-8 without a {@code Content-Type}. */
         public Builder field(String name, String value) {
             Objects.requireNonNull(value, () -> "value of field " + name);
-            return part(new Part(name, null, Headers.empty(),
-                    new ByteArrayBody(value.getBytes(StandardCharsets.UTF_8), null)));
+            return part(new Part(
+                    name, null, Headers.empty(), new ByteArrayBody(value.getBytes(StandardCharsets.UTF_8), null)));
         }
 
         /**
@@ -163,8 +162,13 @@ public final class Multipart implements Body {
         /** Adds a file part from bytes (copied). */
         public Builder file(String name, String filename, byte[] content, MediaType contentType) {
             Objects.requireNonNull(content, "content");
-            return part(new Part(name, filename, Headers.empty(), new ByteArrayBody(content.clone(),
-                    contentType != null ? contentType : io.posthaste.internal.body.MimeTypes.guess(filename))));
+            return part(new Part(
+                    name,
+                    filename,
+                    Headers.empty(),
+                    new ByteArrayBody(
+                            content.clone(),
+                            contentType != null ? contentType : io.posthaste.internal.body.MimeTypes.guess(filename))));
         }
 
         /**
@@ -173,8 +177,14 @@ public final class Multipart implements Body {
          */
         public Builder file(String name, String filename, InputStream stream, MediaType contentType) {
             Objects.requireNonNull(stream, "stream");
-            return part(new Part(name, filename, Headers.empty(), StreamBody.oneShot(stream, -1,
-                    contentType != null ? contentType : io.posthaste.internal.body.MimeTypes.guess(filename))));
+            return part(new Part(
+                    name,
+                    filename,
+                    Headers.empty(),
+                    StreamBody.oneShot(
+                            stream,
+                            -1,
+                            contentType != null ? contentType : io.posthaste.internal.body.MimeTypes.guess(filename))));
         }
 
         /** Adds a part built by hand. */

@@ -8,5 +8,4 @@ package io.posthaste;
  * @param connecting connections being opened
  * @param waiting requests waiting for a connection because the pool is full
  */
-public record PoolStats(int leased, int idle, int connecting, int waiting) {
-}
+public record PoolStats(int leased, int idle, int connecting, int waiting) {}

@@ -26,19 +26,61 @@ final class PosthasteBridge extends Bridge {
     }
 
     @Override
-    public Response response(Request request, int status, String reason, Headers headers,
-            String version, byte[] body, List<Response> history, JsonCodec codec,
-            boolean checkJsonContentType, Supplier<Timings> timings, Supplier<Headers> trailers) {
-        return new Response(request, status, reason, headers, version, body, history, codec,
-                checkJsonContentType, null, null, timings, trailers);
+    public Response response(
+            Request request,
+            int status,
+            String reason,
+            Headers headers,
+            String version,
+            byte[] body,
+            List<Response> history,
+            JsonCodec codec,
+            boolean checkJsonContentType,
+            Supplier<Timings> timings,
+            Supplier<Headers> trailers) {
+        return new Response(
+                request,
+                status,
+                reason,
+                headers,
+                version,
+                body,
+                history,
+                codec,
+                checkJsonContentType,
+                null,
+                null,
+                timings,
+                trailers);
     }
 
     @Override
-    public Response streamedResponse(Request request, int status, String reason, Headers headers,
-            String version, InputStream body, Runnable onClose, JsonCodec codec,
-            boolean checkJsonContentType, Supplier<Timings> timings, Supplier<Headers> trailers) {
-        return new Response(request, status, reason, headers, version, null, List.of(), codec,
-                checkJsonContentType, body, onClose, timings, trailers);
+    public Response streamedResponse(
+            Request request,
+            int status,
+            String reason,
+            Headers headers,
+            String version,
+            InputStream body,
+            Runnable onClose,
+            JsonCodec codec,
+            boolean checkJsonContentType,
+            Supplier<Timings> timings,
+            Supplier<Headers> trailers) {
+        return new Response(
+                request,
+                status,
+                reason,
+                headers,
+                version,
+                null,
+                List.of(),
+                codec,
+                checkJsonContentType,
+                body,
+                onClose,
+                timings,
+                trailers);
     }
 
     @Override
@@ -57,11 +99,30 @@ final class PosthasteBridge extends Bridge {
     }
 
     @Override
-    public Timings timings(long poolWait, long dns, long connect, long tls, long requestWrite,
-            long timeToFirstByte, long bodyRead, long total, boolean connectionReused, int attempts,
+    public Timings timings(
+            long poolWait,
+            long dns,
+            long connect,
+            long tls,
+            long requestWrite,
+            long timeToFirstByte,
+            long bodyRead,
+            long total,
+            boolean connectionReused,
+            int attempts,
             int redirects) {
-        return new Timings(poolWait, dns, connect, tls, requestWrite, timeToFirstByte, bodyRead, total,
-                connectionReused, attempts, redirects);
+        return new Timings(
+                poolWait,
+                dns,
+                connect,
+                tls,
+                requestWrite,
+                timeToFirstByte,
+                bodyRead,
+                total,
+                connectionReused,
+                attempts,
+                redirects);
     }
 
     @Override
@@ -100,11 +161,19 @@ final class PosthasteBridge extends Bridge {
     }
 
     @Override
-    public StreamingResponse streamingResponse(Request request, int status, String reason,
-            Headers headers, String version, InputStream body, Runnable onClose,
-            Supplier<Timings> timings, Supplier<Headers> trailers, Executor signals) {
-        return new StreamingResponse(request, status, reason, headers, version, body, onClose, timings,
-                trailers, signals);
+    public StreamingResponse streamingResponse(
+            Request request,
+            int status,
+            String reason,
+            Headers headers,
+            String version,
+            InputStream body,
+            Runnable onClose,
+            Supplier<Timings> timings,
+            Supplier<Headers> trailers,
+            Executor signals) {
+        return new StreamingResponse(
+                request, status, reason, headers, version, body, onClose, timings, trailers, signals);
     }
 
     @Override

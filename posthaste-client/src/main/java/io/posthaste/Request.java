@@ -23,6 +23,7 @@ public final class Request {
     private final Headers headers;
     /** Kept as the Optional that {@link #body()} returns: asked on every send, made once. */
     private final Optional<Body> body;
+
     private final Timeouts timeouts;
     private final boolean raiseForStatus;
     private final Set<String> skippedAutoHeaders;
@@ -30,9 +31,17 @@ public final class Request {
     private final RetryPolicy retryPolicy;
     private final RequestExtras extras;
 
-    Request(String method, RequestUrl url, Headers headers, Body body, Timeouts timeouts,
-            boolean raiseForStatus, Set<String> skippedAutoHeaders, boolean followRedirects,
-            RetryPolicy retryPolicy, RequestExtras extras) {
+    Request(
+            String method,
+            RequestUrl url,
+            Headers headers,
+            Body body,
+            Timeouts timeouts,
+            boolean raiseForStatus,
+            Set<String> skippedAutoHeaders,
+            boolean followRedirects,
+            RetryPolicy retryPolicy,
+            RequestExtras extras) {
         this.method = method;
         this.url = url;
         this.headers = headers;
@@ -120,8 +129,17 @@ public final class Request {
     }
 
     Request with(RequestUrl newUrl, String newMethod, Headers newHeaders, Body newBody) {
-        return new Request(newMethod, newUrl, newHeaders, newBody, timeouts, raiseForStatus,
-                skippedAutoHeaders, followRedirects, retryPolicy, extras);
+        return new Request(
+                newMethod,
+                newUrl,
+                newHeaders,
+                newBody,
+                timeouts,
+                raiseForStatus,
+                skippedAutoHeaders,
+                followRedirects,
+                retryPolicy,
+                extras);
     }
 
     /**
@@ -193,9 +211,17 @@ public final class Request {
 
         /** Returns the new request; other settings are kept from the original. */
         public Request build() {
-            return new Request(method, url, headers.build(), body, original.timeouts,
-                    original.raiseForStatus, original.skippedAutoHeaders, original.followRedirects,
-                    original.retryPolicy, tags == null ? original.extras : original.extras.withTags(tags));
+            return new Request(
+                    method,
+                    url,
+                    headers.build(),
+                    body,
+                    original.timeouts,
+                    original.raiseForStatus,
+                    original.skippedAutoHeaders,
+                    original.followRedirects,
+                    original.retryPolicy,
+                    tags == null ? original.extras : original.extras.withTags(tags));
         }
     }
 

@@ -2,11 +2,11 @@ package io.posthaste;
 
 import io.posthaste.internal.body.FileBody;
 import io.posthaste.internal.body.JsonBody;
+import io.posthaste.internal.proxy.Route;
+import io.posthaste.internal.proxy.Routes;
 import io.posthaste.internal.semantics.HttpSemantics;
 import io.posthaste.internal.session.DigestCredentials;
 import io.posthaste.internal.session.ProgressListeners;
-import io.posthaste.internal.proxy.Route;
-import io.posthaste.internal.proxy.Routes;
 import io.posthaste.internal.session.RequestExtras;
 import io.posthaste.internal.session.SessionAuth;
 import io.posthaste.internal.session.SessionConfig;
@@ -111,8 +111,8 @@ public final class RequestBuilder {
     public RequestBuilder skipAutoHeader(String name) {
         String lower = Objects.requireNonNull(name, "name").toLowerCase(Locale.ROOT);
         if (!Set.of("user-agent", "accept", "accept-encoding", "content-type").contains(lower)) {
-            throw new IllegalArgumentException("only User-Agent, Accept, Accept-Encoding and "
-                    + "Content-Type can be skipped, not " + name);
+            throw new IllegalArgumentException(
+                    "only User-Agent, Accept, Accept-Encoding and " + "Content-Type can be skipped, not " + name);
         }
         if (skippedAutoHeaders.isEmpty()) {
             skippedAutoHeaders = new LinkedHashSet<>(4);
@@ -161,8 +161,8 @@ public final class RequestBuilder {
 
     /** Limits the whole exchange, from this call to the last byte of the body. */
     public RequestBuilder timeout(Duration total) {
-        this.timeouts = (timeouts != null ? timeouts : session.config().timeouts()).toBuilder()
-                .total(Objects.requireNonNull(total, "total")).build();
+        this.timeouts = (timeouts != null ? timeouts : session.config().timeouts())
+                .toBuilder().total(Objects.requireNonNull(total, "total")).build();
         return this;
     }
 
@@ -404,8 +404,7 @@ public final class RequestBuilder {
 
     /** Sets the body to {@code text}, encoded in the type's charset (UTF-8 if none). */
     public RequestBuilder body(String text, String contentType) {
-        return body(Body.of(text, contentType == null ? MediaType.TEXT_PLAIN_UTF8
-                : MediaType.parse(contentType)));
+        return body(Body.of(text, contentType == null ? MediaType.TEXT_PLAIN_UTF8 : MediaType.parse(contentType)));
     }
 
     /**
@@ -413,8 +412,7 @@ public final class RequestBuilder {
      * as {@link #file(String, Path, MediaType)} says.
      */
     public RequestBuilder body(Path file, String contentType) {
-        return body(FileBody.of(file, contentType == null ? null : MediaType.parse(contentType),
-                this::describe));
+        return body(FileBody.of(file, contentType == null ? null : MediaType.parse(contentType), this::describe));
     }
 
     /** Sets a one-shot body read from {@code stream} (sent chunked, closed afterwards). */
@@ -463,17 +461,21 @@ public final class RequestBuilder {
         SessionConfig config = session.config();
         RequestUrl resolved = session.urls().get(url).withQueryParameters(query);
         Headers withAuthorization = ownWithAuthorization(resolved);
-        DigestCredentials digestCredentials = digest == null ? null
-                : new DigestCredentials(digest[0], digest[1], resolved);
+        DigestCredentials digestCredentials =
+                digest == null ? null : new DigestCredentials(digest[0], digest[1], resolved);
         SessionAuth sessionAuth = config.auth();
-        if (sessionAuth != null && digestCredentials == null && resolved.userInfo() == null
-                && !withAuthorization.contains("Authorization") && sessionAuth.appliesTo(resolved)) {
+        if (sessionAuth != null
+                && digestCredentials == null
+                && resolved.userInfo() == null
+                && !withAuthorization.contains("Authorization")
+                && sessionAuth.appliesTo(resolved)) {
             if (sessionAuth.authorization() != null) {
                 withAuthorization = withAuthorization.toBuilder()
-                        .set("Authorization", sessionAuth.authorization()).build();
+                        .set("Authorization", sessionAuth.authorization())
+                        .build();
             } else {
-                digestCredentials = new DigestCredentials(sessionAuth.digestUser(),
-                        sessionAuth.digestPassword(), resolved);
+                digestCredentials =
+                        new DigestCredentials(sessionAuth.digestUser(), sessionAuth.digestPassword(), resolved);
             }
         }
         Headers own = withAuthorization;
@@ -502,15 +504,24 @@ public final class RequestBuilder {
             body = new io.posthaste.internal.body.CompressedBody(body, compression);
         }
         merged = merged.masking(session.maskedHeaders());
-        return new Request(method, resolved, merged, body, timeouts != null ? timeouts
-                : config.timeouts(), raiseForStatus != null ? raiseForStatus : config.raiseForStatus(),
+        return new Request(
+                method,
+                resolved,
+                merged,
+                body,
+                timeouts != null ? timeouts : config.timeouts(),
+                raiseForStatus != null ? raiseForStatus : config.raiseForStatus(),
                 skippedAutoHeaders.isEmpty() ? Set.of() : Set.copyOf(skippedAutoHeaders),
                 followRedirects != null ? followRedirects : config.followRedirects() && !method.equals("HEAD"),
                 retryPolicy != null ? retryPolicy : config.retryPolicy(),
-                RequestExtras.of(interceptors, digestCredentials,
-                        uploadProgress == null && downloadProgress == null ? null
+                RequestExtras.of(
+                        interceptors,
+                        digestCredentials,
+                        uploadProgress == null && downloadProgress == null
+                                ? null
                                 : new ProgressListeners(uploadProgress, downloadProgress),
-                        tags == null ? Map.of() : tags, route));
+                        tags == null ? Map.of() : tags,
+                        route));
     }
 
     private Headers ownWithAuthorization(RequestUrl resolved) {
@@ -523,12 +534,12 @@ public final class RequestBuilder {
             return own;
         }
         if (resolved.userInfo() != null) {
-            throw new InvalidRequestException(method + " " + resolved
-                    + ": credentials in the URL and basicAuth/bearerAuth conflict; use one");
+            throw new InvalidRequestException(
+                    method + " " + resolved + ": credentials in the URL and basicAuth/bearerAuth conflict; use one");
         }
         if (own.contains("Authorization")) {
-            throw new InvalidRequestException(method + " " + resolved
-                    + ": an Authorization header and basicAuth/bearerAuth conflict; use one");
+            throw new InvalidRequestException(
+                    method + " " + resolved + ": an Authorization header and basicAuth/bearerAuth conflict; use one");
         }
         return own.toBuilder().set("Authorization", authorization).build();
     }
@@ -664,8 +675,7 @@ public final class RequestBuilder {
     }
 
     private static CancellationException interrupted(Exception cause) {
-        CancellationException cancelled = new CancellationException("interrupted while waiting "
-                + "for the response");
+        CancellationException cancelled = new CancellationException("interrupted while waiting " + "for the response");
         cancelled.initCause(cause);
         return cancelled;
     }

@@ -48,6 +48,7 @@ public final class Response {
     private final Runnable closeStream;
     /** How many attempts the retry step made for this response, and what the earlier ones got. */
     private final int attempts;
+
     private final List<Throwable> earlierAttempts;
     private final CacheStatus cacheStatus;
     /** Makes the timings when asked (the exchange's record of them), or null: no server sent it. */
@@ -55,31 +56,97 @@ public final class Response {
     /** Where the trailer fields come from, or null if none came. */
     private final Supplier<Headers> trailers;
 
-    Response(Request request, int status, String reason, Headers headers, String version,
-            byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType) {
-        this(request, status, reason, headers, version, body, history, codec, checkJsonContentType,
-                null, null);
+    Response(
+            Request request,
+            int status,
+            String reason,
+            Headers headers,
+            String version,
+            byte[] body,
+            List<Response> history,
+            JsonCodec codec,
+            boolean checkJsonContentType) {
+        this(request, status, reason, headers, version, body, history, codec, checkJsonContentType, null, null);
     }
 
-    Response(Request request, int status, String reason, Headers headers, String version,
-            byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType,
-            InputStream stream, Runnable closeStream) {
-        this(request, status, reason, headers, version, body, history, codec, checkJsonContentType,
-                stream, closeStream, null, null);
+    Response(
+            Request request,
+            int status,
+            String reason,
+            Headers headers,
+            String version,
+            byte[] body,
+            List<Response> history,
+            JsonCodec codec,
+            boolean checkJsonContentType,
+            InputStream stream,
+            Runnable closeStream) {
+        this(
+                request,
+                status,
+                reason,
+                headers,
+                version,
+                body,
+                history,
+                codec,
+                checkJsonContentType,
+                stream,
+                closeStream,
+                null,
+                null);
     }
 
-    Response(Request request, int status, String reason, Headers headers, String version,
-            byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType,
-            InputStream stream, Runnable closeStream, Supplier<Timings> timings,
+    Response(
+            Request request,
+            int status,
+            String reason,
+            Headers headers,
+            String version,
+            byte[] body,
+            List<Response> history,
+            JsonCodec codec,
+            boolean checkJsonContentType,
+            InputStream stream,
+            Runnable closeStream,
+            Supplier<Timings> timings,
             Supplier<Headers> trailers) {
-        this(request, status, reason, headers, version, body, history, codec, checkJsonContentType,
-                stream, closeStream, 1, List.of(), CacheStatus.UNCACHED, timings, trailers);
+        this(
+                request,
+                status,
+                reason,
+                headers,
+                version,
+                body,
+                history,
+                codec,
+                checkJsonContentType,
+                stream,
+                closeStream,
+                1,
+                List.of(),
+                CacheStatus.UNCACHED,
+                timings,
+                trailers);
     }
 
-    private Response(Request request, int status, String reason, Headers headers, String version,
-            byte[] body, List<Response> history, JsonCodec codec, boolean checkJsonContentType,
-            InputStream stream, Runnable closeStream, int attempts, List<Throwable> earlierAttempts,
-            CacheStatus cacheStatus, Supplier<Timings> timings, Supplier<Headers> trailers) {
+    private Response(
+            Request request,
+            int status,
+            String reason,
+            Headers headers,
+            String version,
+            byte[] body,
+            List<Response> history,
+            JsonCodec codec,
+            boolean checkJsonContentType,
+            InputStream stream,
+            Runnable closeStream,
+            int attempts,
+            List<Throwable> earlierAttempts,
+            CacheStatus cacheStatus,
+            Supplier<Timings> timings,
+            Supplier<Headers> trailers) {
         this.trailers = trailers;
         this.stream = stream;
         this.closeStream = closeStream;
@@ -107,16 +174,24 @@ public final class Response {
      * @param version the protocol version to report, e.g. {@code "HTTP/1.1"}
      * @throws IllegalArgumentException if {@code status} is not between 100 and 999
      */
-    public static Response of(Request request, int status, String reason, String version,
-            Headers headers, byte[] body) {
+    public static Response of(
+            Request request, int status, String reason, String version, Headers headers, byte[] body) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(headers, "headers");
         Objects.requireNonNull(version, "version");
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("status must be between 100 and 999: " + status);
         }
-        return new Response(request, status, reason, headers, version, body == null ? null : body.clone(),
-                List.of(), JsonCodec.jackson(), true);
+        return new Response(
+                request,
+                status,
+                reason,
+                headers,
+                version,
+                body == null ? null : body.clone(),
+                List.of(),
+                JsonCodec.jackson(),
+                true);
     }
 
     /** Returns the status code, e.g. 200. */
@@ -212,17 +287,18 @@ public final class Response {
      */
     public String text(Charset charset) {
         byte[] body = buffered();
-        if (charset.equals(StandardCharsets.ISO_8859_1) || charset.equals(StandardCharsets.US_ASCII)
-                && isAscii(body)) {
+        if (charset.equals(StandardCharsets.ISO_8859_1) || charset.equals(StandardCharsets.US_ASCII) && isAscii(body)) {
             return new String(body, charset);
         }
         try {
-            return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            return charset.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
         } catch (CharacterCodingException e) {
-            throw new ClientPayloadException("body of " + request.method() + " "
-                    + request.redactedUrl() + " is not valid " + charset.name(), e);
+            throw new ClientPayloadException(
+                    "body of " + request.method() + " " + request.redactedUrl() + " is not valid " + charset.name(), e);
         }
     }
 
@@ -262,8 +338,10 @@ public final class Response {
         try {
             return codec.read(body, type);
         } catch (IOException e) {
-            throw new ClientPayloadException("body of " + method + " " + url
-                    + " is not valid JSON for " + type.getTypeName() + ": " + e.getMessage(), e);
+            throw new ClientPayloadException(
+                    "body of " + method + " " + url + " is not valid JSON for " + type.getTypeName() + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -276,16 +354,44 @@ public final class Response {
     }
 
     Response withHistory(List<Response> earlier) {
-        return new Response(request, status, reason, headers, version, body, earlier, codec,
-                checkJsonContentType, stream, closeStream, attempts, earlierAttempts, cacheStatus, timings,
+        return new Response(
+                request,
+                status,
+                reason,
+                headers,
+                version,
+                body,
+                earlier,
+                codec,
+                checkJsonContentType,
+                stream,
+                closeStream,
+                attempts,
+                earlierAttempts,
+                cacheStatus,
+                timings,
                 trailers);
     }
 
     /** Returns this response as the last of {@code attempts}, the earlier ones failing with {@code earlier}. */
     Response afterAttempts(int attempts, List<Throwable> earlier) {
-        return new Response(request, status, reason, headers, version, body, history, codec,
-                checkJsonContentType, stream, closeStream, attempts, List.copyOf(earlier), cacheStatus,
-                timings, trailers);
+        return new Response(
+                request,
+                status,
+                reason,
+                headers,
+                version,
+                body,
+                history,
+                codec,
+                checkJsonContentType,
+                stream,
+                closeStream,
+                attempts,
+                List.copyOf(earlier),
+                cacheStatus,
+                timings,
+                trailers);
     }
 
     /**
@@ -299,8 +405,22 @@ public final class Response {
 
     /** Returns this response as the cache reports it. */
     Response withCacheStatus(CacheStatus status) {
-        return new Response(request, this.status, reason, headers, version, body, history, codec,
-                checkJsonContentType, stream, closeStream, attempts, earlierAttempts, status, timings,
+        return new Response(
+                request,
+                this.status,
+                reason,
+                headers,
+                version,
+                body,
+                history,
+                codec,
+                checkJsonContentType,
+                stream,
+                closeStream,
+                attempts,
+                earlierAttempts,
+                status,
+                timings,
                 trailers);
     }
 
@@ -309,10 +429,31 @@ public final class Response {
      * does: how the cache answers from its store (the session's codec is known only from its
      * responses).
      */
-    Response replayed(Request request, int status, String reason, Headers headers, String version,
-            byte[] body, CacheStatus cacheStatus) {
-        return new Response(request, status, reason, headers, version, body, List.of(), codec,
-                checkJsonContentType, null, null, 1, List.of(), cacheStatus, null, null);
+    Response replayed(
+            Request request,
+            int status,
+            String reason,
+            Headers headers,
+            String version,
+            byte[] body,
+            CacheStatus cacheStatus) {
+        return new Response(
+                request,
+                status,
+                reason,
+                headers,
+                version,
+                body,
+                List.of(),
+                codec,
+                checkJsonContentType,
+                null,
+                null,
+                1,
+                List.of(),
+                cacheStatus,
+                null,
+                null);
     }
 
     /**
@@ -393,7 +534,6 @@ public final class Response {
     /** Returns status, method and URL; never headers, which may hold credentials. */
     @Override
     public String toString() {
-        return "Response[" + status + " " + reason + ", " + request.method() + " "
-                + request.redactedUrl() + "]";
+        return "Response[" + status + " " + reason + ", " + request.method() + " " + request.redactedUrl() + "]";
     }
 }

@@ -122,8 +122,7 @@ public final class RetryPolicy {
         private Set<Integer> retryOnStatus = Set.of(429, 502, 503, 504);
         private boolean retryNonIdempotent;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Sets the most attempts, the first included (default 3). */
         public Builder maxAttempts(int attempts) {

@@ -65,7 +65,10 @@ public final class ServerSentEvent {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ServerSentEvent e && id.equals(e.id) && event.equals(e.event) && data.equals(e.data)
+        return o instanceof ServerSentEvent e
+                && id.equals(e.id)
+                && event.equals(e.event)
+                && data.equals(e.data)
                 && Objects.equals(retry, e.retry);
     }
 

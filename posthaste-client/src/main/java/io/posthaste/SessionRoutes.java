@@ -107,7 +107,11 @@ abstract class SessionRoutes<B extends SessionRoutes<B>> extends SessionSecurity
     }
 
     void applyRoutes(SessionConfig.Builder config) {
-        config.routes(Routes.of(proxy, proxySelector,
-                environment == null ? null : ProxyEnvironment.of(environment), unixSocket, proxyTunnel));
+        config.routes(Routes.of(
+                proxy,
+                proxySelector,
+                environment == null ? null : ProxyEnvironment.of(environment),
+                unixSocket,
+                proxyTunnel));
     }
 }

@@ -104,15 +104,16 @@ abstract class SessionSecurity<B extends SessionSecurity<B>> {
      * first) and its private key (PEM, unencrypted: PKCS#8 or PKCS#1 RSA).
      */
     public B clientCertificate(Path certChainPem, Path privateKeyPem) {
-        this.clientKeys = TlsSettings.clientPem(Objects.requireNonNull(certChainPem, "certChainPem"),
+        this.clientKeys = TlsSettings.clientPem(
+                Objects.requireNonNull(certChainPem, "certChainPem"),
                 Objects.requireNonNull(privateKeyPem, "privateKeyPem"));
         return self();
     }
 
     /** Presents the client certificate and key of a PKCS#12 file for mutual TLS. */
     public B clientCertificatePkcs12(Path pkcs12, char[] password) {
-        this.clientKeys = TlsSettings.clientPkcs12(Objects.requireNonNull(pkcs12, "pkcs12"),
-                Objects.requireNonNull(password, "password"));
+        this.clientKeys = TlsSettings.clientPkcs12(
+                Objects.requireNonNull(pkcs12, "pkcs12"), Objects.requireNonNull(password, "password"));
         return self();
     }
 
@@ -159,8 +160,13 @@ abstract class SessionSecurity<B extends SessionSecurity<B>> {
 
     /** Puts the TLS settings into {@code config}, refusing contradictions. */
     void applyTls(SessionConfig.Builder config) {
-        boolean other = trustManager != null || pemTrust != null || clientKeys != null || !pins.isEmpty()
-                || protocols != TlsSettings.DEFAULT_PROTOCOLS || !cipherSuites.isEmpty() || insecure;
+        boolean other = trustManager != null
+                || pemTrust != null
+                || clientKeys != null
+                || !pins.isEmpty()
+                || protocols != TlsSettings.DEFAULT_PROTOCOLS
+                || !cipherSuites.isEmpty()
+                || insecure;
         if (sslContext != null && other) {
             throw new IllegalStateException("sslContext(...) decides all of TLS: it cannot be combined with "
                     + "trustManager, trustPem, clientCertificate, pinCertificate, minTlsVersion, "
@@ -174,8 +180,10 @@ abstract class SessionSecurity<B extends SessionSecurity<B>> {
                     + "combined with a trust manager, PEM roots or certificate pins");
         }
         if (insecure) {
-            LOG.log(System.Logger.Level.WARNING, "TLS verification is OFF for this session "
-                    + "(insecureDisableTlsVerification): any server can pose as any host");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "TLS verification is OFF for this session "
+                            + "(insecureDisableTlsVerification): any server can pose as any host");
         }
         config.sslContext(sslContext)
                 .trustManager(insecure ? InsecureTrustManager.INSTANCE : trustManager != null ? trustManager : pemTrust)

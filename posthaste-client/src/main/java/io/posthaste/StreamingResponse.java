@@ -48,8 +48,16 @@ public final class StreamingResponse implements AutoCloseable {
     private final Supplier<Headers> trailers;
     private final BodyPublisher publisher;
 
-    StreamingResponse(Request request, int status, String reason, Headers headers, String version,
-            InputStream body, Runnable onClose, Supplier<Timings> timings, Supplier<Headers> trailers,
+    StreamingResponse(
+            Request request,
+            int status,
+            String reason,
+            Headers headers,
+            String version,
+            InputStream body,
+            Runnable onClose,
+            Supplier<Timings> timings,
+            Supplier<Headers> trailers,
             Executor signals) {
         this.timings = timings;
         this.trailers = trailers;
@@ -177,7 +185,8 @@ public final class StreamingResponse implements AutoCloseable {
      * @throws UncheckedIOException if the body or the file fails
      */
     public long saveTo(Path file) {
-        try (this; PartialFile partial = PartialFile.beside(file)) {
+        try (this;
+                PartialFile partial = PartialFile.beside(file)) {
             long copied = body.transferTo(partial.out());
             partial.commit();
             return copied;
@@ -227,8 +236,10 @@ public final class StreamingResponse implements AutoCloseable {
         public void run() {
             if (done.compareAndSet(false, true)) {
                 if (!closedByUser) {
-                    LOG.log(System.Logger.Level.WARNING, "A StreamingResponse for " + request
-                            + " was never closed; its connection has been closed. Use try-with-resources.");
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "A StreamingResponse for " + request
+                                    + " was never closed; its connection has been closed. Use try-with-resources.");
                 }
                 onClose.run();
             }

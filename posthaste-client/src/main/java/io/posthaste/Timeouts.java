@@ -52,8 +52,13 @@ public final class Timeouts {
 
     /** Returns a builder starting from these timeouts. */
     public Builder toBuilder() {
-        return new Builder().connect(connect).tlsHandshake(tlsHandshake).poolAcquire(poolAcquire)
-                .read(read).write(write).total(total);
+        return new Builder()
+                .connect(connect)
+                .tlsHandshake(tlsHandshake)
+                .poolAcquire(poolAcquire)
+                .read(read)
+                .write(write)
+                .total(total);
     }
 
     /** Returns the connect timeout. */
@@ -102,8 +107,7 @@ public final class Timeouts {
         private Duration write = Duration.ofSeconds(30);
         private @Nullable Duration total;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Sets the connect timeout (default 10 s). */
         public Builder connect(Duration timeout) {

@@ -42,8 +42,18 @@ public final class Timings {
     private final int redirects;
 
     /** Takes each phase in nanoseconds; a negative one (a clock read out of order) counts as 0. */
-    Timings(long poolWait, long dns, long connect, long tls, long requestWrite, long timeToFirstByte,
-            long bodyRead, long total, boolean connectionReused, int attempts, int redirects) {
+    Timings(
+            long poolWait,
+            long dns,
+            long connect,
+            long tls,
+            long requestWrite,
+            long timeToFirstByte,
+            long bodyRead,
+            long total,
+            boolean connectionReused,
+            int attempts,
+            int redirects) {
         this.poolWait = Math.max(0, poolWait);
         this.dns = Math.max(0, dns);
         this.connect = Math.max(0, connect);

@@ -209,8 +209,7 @@ public final class WebSocket implements AutoCloseable {
     }
 
     private static void checkCloseCode(int code) {
-        boolean sendable = code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014
-                || code >= 3000 && code <= 4999;
+        boolean sendable = code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
         if (!sendable) {
             throw new IllegalArgumentException("close code " + code + " cannot be sent: use 1000-1003, "
                     + "1007-1014 or 3000-4999 (1005, 1006 and 1015 only report what happened)");
@@ -245,7 +244,8 @@ public final class WebSocket implements AutoCloseable {
 
         /** Returns a binary message holding a copy of {@code bytes}. */
         public static Message binary(byte[] bytes) {
-            return new Message(BINARY, null, Objects.requireNonNull(bytes, "bytes").clone(), 0);
+            return new Message(
+                    BINARY, null, Objects.requireNonNull(bytes, "bytes").clone(), 0);
         }
 
         /**
@@ -286,8 +286,10 @@ public final class WebSocket implements AutoCloseable {
          */
         public String text() {
             if (kind != TEXT) {
-                throw new IllegalStateException(kind == BINARY ? "a binary message has no text: use bytes()"
-                        : "the close has no text: use closeCode() and closeReason()");
+                throw new IllegalStateException(
+                        kind == BINARY
+                                ? "a binary message has no text: use bytes()"
+                                : "the close has no text: use closeCode() and closeReason()");
             }
             return text;
         }
@@ -346,8 +348,11 @@ public final class WebSocket implements AutoCloseable {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Message m && m.kind == kind && m.closeCode == closeCode
-                    && Objects.equals(m.text, text) && Arrays.equals(m.bytes, bytes);
+            return other instanceof Message m
+                    && m.kind == kind
+                    && m.closeCode == closeCode
+                    && Objects.equals(m.text, text)
+                    && Arrays.equals(m.bytes, bytes);
         }
 
         @Override
@@ -373,8 +378,14 @@ public final class WebSocket implements AutoCloseable {
      * {@code permessage-deflate} offered, messages up to 4 MiB, no keep-alive pings, a 5 s close timeout, a 16 MiB send buffer.
      */
     public static final class Builder {
-        private static final Set<String> HANDSHAKE_HEADERS = Set.of("upgrade", "connection", "sec-websocket-key",
-                "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol", "sec-websocket-accept");
+        private static final Set<String> HANDSHAKE_HEADERS = Set.of(
+                "upgrade",
+                "connection",
+                "sec-websocket-key",
+                "sec-websocket-version",
+                "sec-websocket-extensions",
+                "sec-websocket-protocol",
+                "sec-websocket-accept");
 
         private final ClientSession session;
         private final RequestBuilder request;
@@ -552,8 +563,13 @@ public final class WebSocket implements AutoCloseable {
                 throw new IllegalStateException("this ClientSession is closed");
             }
             String url = built.url().toString().replaceFirst("^http", "ws");
-            WsSettings settings = new WsSettings(subprotocols, maxMessageSize, pingInterval.toNanos(),
-                    closeTimeout.toNanos(), compression, sendBufferLimit);
+            WsSettings settings = new WsSettings(
+                    subprotocols,
+                    maxMessageSize,
+                    pingInterval.toNanos(),
+                    closeTimeout.toNanos(),
+                    compression,
+                    sendBufferLimit);
             CompletableFuture<WsConnection> opening = session.websockets().connect(built, settings);
             CompletableFuture<WebSocket> result = new CompletableFuture<>() {
                 @Override
@@ -575,11 +591,18 @@ public final class WebSocket implements AutoCloseable {
         }
 
         private Throwable raised(Request built, Throwable failure) {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             if (cause instanceof HandshakeRefused refused) {
-                Response response = new Response(built, refused.status(), refused.reason(), refused.headers(),
-                        "HTTP/1.1", refused.body(), List.of(), session.config().jsonCodec(),
+                Response response = new Response(
+                        built,
+                        refused.status(),
+                        refused.reason(),
+                        refused.headers(),
+                        "HTTP/1.1",
+                        refused.body(),
+                        List.of(),
+                        session.config().jsonCodec(),
                         session.config().checkJsonContentType());
                 return new ClientResponseException(response, refused.getMessage());
             }

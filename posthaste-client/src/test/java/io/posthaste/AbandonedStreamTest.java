@@ -31,16 +31,15 @@ class AbandonedStreamTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         logger.addHandler(capture);
         try (TestServer server = TestServer.start();
-                ClientSession single = ClientSession.builder().maxConnectionsPerOrigin(1).build()) {
+                ClientSession single =
+                        ClientSession.builder().maxConnectionsPerOrigin(1).build()) {
             openAndForget(single, server.url("/bytes/200000"));
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (single.poolStats().leased() > 0 && System.nanoTime() < deadline) {
@@ -48,7 +47,8 @@ class AbandonedStreamTest {
                 Thread.sleep(50);
             }
             assertThat(single.poolStats().leased()).as("reclaimed").isZero();
-            assertThat(warnings).anySatisfy(w -> assertThat(w).contains("/bytes/200000").contains("never closed"));
+            assertThat(warnings)
+                    .anySatisfy(w -> assertThat(w).contains("/bytes/200000").contains("never closed"));
             assertThat(single.get(server.url("/get")).send().status()).isEqualTo(200);
         } finally {
             logger.removeHandler(capture);

@@ -37,9 +37,16 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     private static final String PUBLIC = "io.posthaste";
-    private static final String[] HELPERS = {"io.posthaste.internal.body..", "io.posthaste.internal.decode..",
-        "io.posthaste.internal.url..", "io.posthaste.internal.json..", "io.posthaste.internal.semantics..",
-        "io.posthaste.internal.cookie..", "io.posthaste.internal.cache..", "io.posthaste.internal.sse.."};
+    private static final String[] HELPERS = {
+        "io.posthaste.internal.body..",
+        "io.posthaste.internal.decode..",
+        "io.posthaste.internal.url..",
+        "io.posthaste.internal.json..",
+        "io.posthaste.internal.semantics..",
+        "io.posthaste.internal.cookie..",
+        "io.posthaste.internal.cache..",
+        "io.posthaste.internal.sse.."
+    };
     private static final String SESSION = "io.posthaste.internal.session..";
     private static final String CHAIN = "io.posthaste.internal.chain..";
     private static final String CONNECTION = "io.posthaste.internal.connection..";
@@ -56,108 +63,200 @@ class ArchitectureTest {
     @BeforeAll
     static void importClient() {
         // posthaste-testing shares the package prefix and is on the test class path: leave it out.
-        client = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        client = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .withImportOption(location -> !location.contains("posthaste-testing"))
                 .importPackages(PUBLIC);
     }
 
     @Test
     void nettyTypesAppearOnlyInTheTransportAndProtocolPackages() {
-        noClasses().that().resideOutsideOfPackages(CONNECTION, EXCHANGE, HTTP1, HTTP2, HTTP3, WEBSOCKET, TRANSPORT)
-                .should().dependOnClassesThat().resideInAPackage("io.netty..").check(client);
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(CONNECTION, EXCHANGE, HTTP1, HTTP2, HTTP3, WEBSOCKET, TRANSPORT)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.netty..")
+                .check(client);
     }
 
     @Test
     void helpersKnowNothingOfCallsSessionsExchangesOrConnections() {
-        noClasses().that().resideInAnyPackage(HELPERS).should().dependOnClassesThat()
-                .resideInAnyPackage(SESSION, CHAIN, CONNECTION, EXCHANGE, HTTP1, HTTP2, HTTP3, WEBSOCKET, TRANSPORT, PROXY)
+        noClasses()
+                .that()
+                .resideInAnyPackage(HELPERS)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        SESSION, CHAIN, CONNECTION, EXCHANGE, HTTP1, HTTP2, HTTP3, WEBSOCKET, TRANSPORT, PROXY)
                 .check(client);
     }
 
     @Test
     void routesArePlainJavaAndKnowNoOtherPartOfTheClient() {
-        classes().that().resideInAPackage(PROXY).should().onlyDependOnClassesThat()
-                .resideInAnyPackage(PROXY, "java..").check(client);
+        classes()
+                .that()
+                .resideInAPackage(PROXY)
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(PROXY, "java..")
+                .check(client);
     }
 
     @Test
     void theSessionSettingsDependOnHelpersOnly() {
-        noClasses().that().resideInAPackage(SESSION).should().dependOnClassesThat()
-                .resideInAnyPackage(CHAIN, CONNECTION, EXCHANGE, HTTP1, HTTP2, HTTP3, WEBSOCKET, TRANSPORT).check(client);
+        noClasses()
+                .that()
+                .resideInAPackage(SESSION)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(CHAIN, CONNECTION, EXCHANGE, HTTP1, HTTP2, HTTP3, WEBSOCKET, TRANSPORT)
+                .check(client);
     }
 
     @Test
     void connectionsKnowNoExchangeProtocolOrCall() {
-        noClasses().that().resideInAPackage(CONNECTION).should().dependOnClassesThat()
-                .resideInAnyPackage(CHAIN, EXCHANGE, HTTP1, HTTP2, HTTP3, WEBSOCKET, TRANSPORT).check(client);
+        noClasses()
+                .that()
+                .resideInAPackage(CONNECTION)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(CHAIN, EXCHANGE, HTTP1, HTTP2, HTTP3, WEBSOCKET, TRANSPORT)
+                .check(client);
     }
 
     @Test
     void theExchangeIsProtocolNeutralAndKnowsNoCall() {
-        noClasses().that().resideInAPackage(EXCHANGE).should().dependOnClassesThat()
-                .resideInAnyPackage(CHAIN, HTTP1, HTTP2, HTTP3, WEBSOCKET, TRANSPORT).check(client);
+        noClasses()
+                .that()
+                .resideInAPackage(EXCHANGE)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(CHAIN, HTTP1, HTTP2, HTTP3, WEBSOCKET, TRANSPORT)
+                .check(client);
     }
 
     @Test
     void webSocketsKnowNoCallNoHttpProtocolAndNoWiring() {
-        noClasses().that().resideInAPackage(WEBSOCKET).should().dependOnClassesThat()
-                .resideInAnyPackage(CHAIN, HTTP1, HTTP2, HTTP3, TRANSPORT).check(client);
+        noClasses()
+                .that()
+                .resideInAPackage(WEBSOCKET)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(CHAIN, HTTP1, HTTP2, HTTP3, TRANSPORT)
+                .check(client);
     }
 
     @Test
     void onlyThePublicApiOpensWebSockets() {
-        noClasses().that().resideOutsideOfPackages(PUBLIC, WEBSOCKET).should().dependOnClassesThat()
-                .resideInAPackage(WEBSOCKET).check(client);
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(PUBLIC, WEBSOCKET)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(WEBSOCKET)
+                .check(client);
     }
 
     @Test
     void aProtocolKnowsNoCallAndNoWiring() {
-        noClasses().that().resideInAnyPackage(HTTP1, HTTP2, HTTP3).should().dependOnClassesThat()
-                .resideInAnyPackage(CHAIN, TRANSPORT, WEBSOCKET).check(client);
+        noClasses()
+                .that()
+                .resideInAnyPackage(HTTP1, HTTP2, HTTP3)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(CHAIN, TRANSPORT, WEBSOCKET)
+                .check(client);
     }
 
     @Test
     void protocolsKnowNothingOfEachOther() {
-        noClasses().that().resideInAPackage(HTTP1).should().dependOnClassesThat()
-                .resideInAPackage(HTTP2).check(client);
-        noClasses().that().resideInAPackage(HTTP2).should().dependOnClassesThat()
-                .resideInAnyPackage(HTTP1, HTTP3).check(client);
-        noClasses().that().resideInAPackage(HTTP1).should().dependOnClassesThat()
-                .resideInAPackage(HTTP3).check(client);
-        noClasses().that().resideInAPackage(HTTP3).should().dependOnClassesThat()
-                .resideInAnyPackage(HTTP1, HTTP2).check(client);
+        noClasses()
+                .that()
+                .resideInAPackage(HTTP1)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(HTTP2)
+                .check(client);
+        noClasses()
+                .that()
+                .resideInAPackage(HTTP2)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(HTTP1, HTTP3)
+                .check(client);
+        noClasses()
+                .that()
+                .resideInAPackage(HTTP1)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(HTTP3)
+                .check(client);
+        noClasses()
+                .that()
+                .resideInAPackage(HTTP3)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(HTTP1, HTTP2)
+                .check(client);
     }
 
     @Test
     void quicAndHttp3TypesStayInTheHttp3Package() {
         // The QUIC native may be missing: only classes reached after Http3Support said yes may
         // touch these, and those are all in the http3 package.
-        noClasses().that().resideOutsideOfPackage(HTTP3).should().dependOnClassesThat()
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(HTTP3)
+                .should()
+                .dependOnClassesThat()
                 .resideInAnyPackage("io.netty.handler.codec.quic..", "io.netty.handler.codec.http3..")
                 .check(client);
     }
 
     @Test
     void theChainReachesTheNetworkOnlyThroughTheExchangeContract() {
-        noClasses().that().resideInAPackage(CHAIN).should().dependOnClassesThat()
-                .resideInAnyPackage(CONNECTION, HTTP1, HTTP2, HTTP3, TRANSPORT).check(client);
+        noClasses()
+                .that()
+                .resideInAPackage(CHAIN)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(CONNECTION, HTTP1, HTTP2, HTTP3, TRANSPORT)
+                .check(client);
     }
 
     @Test
     void nothingButThePublicApiReachesTheWiring() {
-        noClasses().that().resideOutsideOfPackages(PUBLIC, TRANSPORT).should().dependOnClassesThat()
-                .resideInAPackage(TRANSPORT).check(client);
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(PUBLIC, TRANSPORT)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(TRANSPORT)
+                .check(client);
     }
 
     @Test
     void thePoolIsTransportNeutralAndStandsAlone() {
-        classes().that().haveSimpleNameStartingWith("ConnectionPool").or().haveSimpleName("Scheduler")
-                .should().onlyDependOnClassesThat().resideInAnyPackage(CONNECTION, "java..").check(client);
+        classes()
+                .that()
+                .haveSimpleNameStartingWith("ConnectionPool")
+                .or()
+                .haveSimpleName("Scheduler")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(CONNECTION, "java..")
+                .check(client);
     }
 
     @Test
     void thePublicApiShowsNoInternalOrNettyTypeInASignature() {
-        classes().that().resideInAPackage(PUBLIC).and().arePublic().should(exposeOnlyPublicTypes())
+        classes()
+                .that()
+                .resideInAPackage(PUBLIC)
+                .and()
+                .arePublic()
+                .should(exposeOnlyPublicTypes())
                 .check(client);
     }
 
@@ -170,8 +269,8 @@ class ArchitectureTest {
                         .forEach(unit -> {
                             Stream.concat(Stream.of(unit.getRawReturnType()), unit.getRawParameterTypes().stream())
                                     .filter(ArchitectureTest::hidden)
-                                    .forEach(hidden -> events.add(SimpleConditionEvent.violated(unit,
-                                            unit.getFullName() + " exposes " + hidden.getName())));
+                                    .forEach(hidden -> events.add(SimpleConditionEvent.violated(
+                                            unit, unit.getFullName() + " exposes " + hidden.getName())));
                         });
             }
         };

@@ -62,8 +62,7 @@ enum CallPath {
     H2_TLS;
 
     /** What a call answered: enough to tell one response from another. */
-    record Answer(int status, String text) {
-    }
+    record Answer(int status, String text) {}
 
     private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -73,6 +72,7 @@ enum CallPath {
      * thread's kept connection) and to the second when a call is already in flight there.
      */
     private static final ExecutorService FIRST = platformThread();
+
     private static final ExecutorService SECOND = platformThread();
     private static final AtomicBoolean FIRST_BUSY = new AtomicBoolean();
 
@@ -100,7 +100,8 @@ enum CallPath {
 
     /** Returns a builder for a session that takes this path to {@code server} (made by {@link #server()}). */
     ClientSession.Builder session(TestServer server) {
-        ClientSession.Builder builder = ClientSession.builder().callerDrivenIo(this != BLOCKING_ON_SHARED_LOOPS)
+        ClientSession.Builder builder = ClientSession.builder()
+                .callerDrivenIo(this != BLOCKING_ON_SHARED_LOOPS)
                 .nativeTransport(this != CALLER_DRIVEN_NIO);
         return switch (this) {
             case H2C -> builder.protocols(Protocol.H2_PRIOR_KNOWLEDGE);
@@ -112,8 +113,10 @@ enum CallPath {
     /** Starts {@code request} on this path; the future fails with the call's exception, unwrapped. */
     CompletableFuture<Answer> start(RequestBuilder request) {
         if (this == ASYNC) {
-            return request.sendAsync().thenApply(r -> new Answer(r.status(), r.text()))
-                    .handle(CallPath::unwrapped).thenCompose(f -> f);
+            return request.sendAsync()
+                    .thenApply(r -> new Answer(r.status(), r.text()))
+                    .handle(CallPath::unwrapped)
+                    .thenCompose(f -> f);
         }
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         boolean onFirst = this != VIRTUAL_THREAD && FIRST_BUSY.compareAndSet(false, true);
@@ -166,7 +169,8 @@ enum CallPath {
 
     private static ThreadFactory virtualThreads() {
         try {
-            return (ThreadFactory) Class.forName("java.lang.Thread$Builder").getMethod("factory")
+            return (ThreadFactory) Class.forName("java.lang.Thread$Builder")
+                    .getMethod("factory")
                     .invoke(Thread.class.getMethod("ofVirtual").invoke(null));
         } catch (ReflectiveOperationException e) {
             Assumptions.abort("virtual threads need Java 21 or newer");
@@ -187,7 +191,8 @@ enum CallPath {
     }
 
     private static Answer streamed(RequestBuilder request) {
-        try (StreamingResponse response = request.stream(); InputStream body = response.body()) {
+        try (StreamingResponse response = request.stream();
+                InputStream body = response.body()) {
             return new Answer(response.status(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             if (e.getCause() instanceof ClientException failure) {
@@ -198,8 +203,8 @@ enum CallPath {
     }
 
     private static CompletableFuture<Answer> unwrapped(Answer answer, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         return cause == null ? CompletableFuture.completedFuture(answer) : CompletableFuture.failedFuture(cause);
     }
 }

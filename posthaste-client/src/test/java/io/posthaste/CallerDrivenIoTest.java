@@ -44,13 +44,16 @@ class CallerDrivenIoTest {
     @Test
     void aBlockingSendDoesItsIoOnTheCallingThreadAndKeepsItsConnection(TestServer server) {
         Set<Thread> ioThreads = ConcurrentHashMap.newKeySet();
-        try (ClientSession session = builder().eventListener(event -> {
-            if (event.type() == Event.Type.RESPONSE_HEADERS_RECEIVED) {
-                ioThreads.add(Thread.currentThread());
-            }
-        }).build()) {
+        try (ClientSession session = builder()
+                .eventListener(event -> {
+                    if (event.type() == Event.Type.RESPONSE_HEADERS_RECEIVED) {
+                        ioThreads.add(Thread.currentThread());
+                    }
+                })
+                .build()) {
             // This suite runs on Linux with epoll, unless CI's NIO leg turns the natives off.
-            assertThat(session.usesNativeTransport()).as("uses the native transport")
+            assertThat(session.usesNativeTransport())
+                    .as("uses the native transport")
                     .isEqualTo(nativeTransport() && !Boolean.getBoolean("io.netty.transport.noNative"));
             for (int i = 0; i < 3; i++) {
                 assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
@@ -69,8 +72,8 @@ class CallerDrivenIoTest {
                 ioThreads.add(Thread.currentThread().getName());
             }
         };
-        try (ClientSession session = builder().eventListener(listener)
-                .callerDrivenIo(false).build()) {
+        try (ClientSession session =
+                builder().eventListener(listener).callerDrivenIo(false).build()) {
             session.get(server.url("/get")).send();
         }
         try (ClientSession session = builder().eventListener(listener).build();
@@ -81,11 +84,12 @@ class CallerDrivenIoTest {
     }
 
     @Test
-    void threadsKeepTheirOwnConnectionsWithinTheCapAndNeverStarveEachOther(TestServer server)
-            throws Exception {
+    void threadsKeepTheirOwnConnectionsWithinTheCapAndNeverStarveEachOther(TestServer server) throws Exception {
         AtomicInteger overCap = new AtomicInteger();
-        try (ClientSession session = builder().maxConnectionsPerOrigin(2)
-                .timeouts(Timeouts.builder().poolAcquire(Duration.ofSeconds(5)).build()).build()) {
+        try (ClientSession session = builder()
+                .maxConnectionsPerOrigin(2)
+                .timeouts(Timeouts.builder().poolAcquire(Duration.ofSeconds(5)).build())
+                .build()) {
             server.dispatcher(request -> {
                 PoolStats stats = session.poolStats();
                 if (stats.leased() + stats.idle() + stats.connecting() > 2) {
@@ -97,34 +101,46 @@ class CallerDrivenIoTest {
             for (int t = 0; t < 5; t++) {
                 CompletableFuture<Integer> ok = new CompletableFuture<>();
                 done.add(ok);
-                new Thread(() -> {
-                    try {
-                        int statuses = 0;
-                        for (int i = 0; i < 40; i++) {
-                            statuses += session.get(server.url("/n")).send().status() == 200 ? 1 : 0;
-                        }
-                        ok.complete(statuses);
-                    } catch (RuntimeException e) {
-                        ok.completeExceptionally(e);
-                    }
-                }, "sender-" + t).start();
+                new Thread(
+                                () -> {
+                                    try {
+                                        int statuses = 0;
+                                        for (int i = 0; i < 40; i++) {
+                                            statuses += session.get(server.url("/n"))
+                                                                    .send()
+                                                                    .status()
+                                                            == 200
+                                                    ? 1
+                                                    : 0;
+                                        }
+                                        ok.complete(statuses);
+                                    } catch (RuntimeException e) {
+                                        ok.completeExceptionally(e);
+                                    }
+                                },
+                                "sender-" + t)
+                        .start();
             }
             for (CompletableFuture<Integer> ok : done) {
                 assertThat(ok.get(30, TimeUnit.SECONDS)).isEqualTo(40);
             }
-            assertThat(overCap).as("requests that saw more than 2 connections counted").hasValue(0);
+            assertThat(overCap)
+                    .as("requests that saw more than 2 connections counted")
+                    .hasValue(0);
         }
     }
 
     @Test
-    void aConnectionKeptByAQuietThreadIsGivenUpAsSoonAsAnotherThreadNeedsThePlace(TestServer server)
-            throws Exception {
+    void aConnectionKeptByAQuietThreadIsGivenUpAsSoonAsAnotherThreadNeedsThePlace(TestServer server) throws Exception {
         CountDownLatch testOver = new CountDownLatch(1);
         CompletableFuture<Integer> quietStatus = new CompletableFuture<>();
-        try (ClientSession session = builder().maxConnectionsPerOrigin(1)
-                .timeouts(Timeouts.builder().poolAcquire(Duration.ofSeconds(2)).build()).build()) {
+        try (ClientSession session = builder()
+                .maxConnectionsPerOrigin(1)
+                .timeouts(Timeouts.builder().poolAcquire(Duration.ofSeconds(2)).build())
+                .build()) {
             Thread quiet = new Thread(() -> {
-                quietStatus.complete(session.get(server.url("/get?first")).send().status());
+                quietStatus.complete(
+                        session.get(server.url("/get?first")).send().status());
                 awaitQuietly(testOver);
             });
             quiet.start();
@@ -153,14 +169,19 @@ class CallerDrivenIoTest {
     void whileRequestsWaitForPlacesNewThreadsUseTheSharedLoopsInsteadOfMakingTheirOwn(TestServer server)
             throws Exception {
         Set<String> ioThreads = ConcurrentHashMap.newKeySet();
-        try (ClientSession session = builder().maxConnectionsPerOrigin(1)
+        try (ClientSession session = builder()
+                .maxConnectionsPerOrigin(1)
                 .eventListener(event -> {
                     if (event.type() == Event.Type.RESPONSE_HEADERS_RECEIVED
                             && event.request().url().toString().contains("late")) {
                         ioThreads.add(Thread.currentThread().getName());
                     }
-                }).build()) {
-            server.enqueue(MockResponse.builder().body("slow").headersDelay(Duration.ofMillis(300)).build());
+                })
+                .build()) {
+            server.enqueue(MockResponse.builder()
+                    .body("slow")
+                    .headersDelay(Duration.ofMillis(300))
+                    .build());
             Thread holder = new Thread(() -> session.get(server.url("/slow")).send(), "holder");
             holder.start();
             server.takeRequest(Duration.ofSeconds(5));
@@ -190,9 +211,9 @@ class CallerDrivenIoTest {
     }
 
     @Test
-    void aConnectionIdleForTheIdleTimeoutIsClosedEvenIfItsThreadLivesOn(TestServer server)
-            throws Exception {
-        try (ClientSession session = builder().idleTimeout(Duration.ofMillis(200)).build()) {
+    void aConnectionIdleForTheIdleTimeoutIsClosedEvenIfItsThreadLivesOn(TestServer server) throws Exception {
+        try (ClientSession session =
+                builder().idleTimeout(Duration.ofMillis(200)).build()) {
             session.get(server.url("/get")).send();
 
             awaitNoOpenConnection(server, Duration.ofSeconds(5));
@@ -202,17 +223,20 @@ class CallerDrivenIoTest {
     }
 
     @Test
-    void aConnectionTheServerClosedBetweenCallsIsNotUsedForTheNextPost(TestServer server)
-            throws Exception {
+    void aConnectionTheServerClosedBetweenCallsIsNotUsedForTheNextPost(TestServer server) throws Exception {
         // No "Connection: close": the server just closes the connection after the answer.
-        server.enqueue(MockResponse.builder().raw("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
-                .getBytes(StandardCharsets.ISO_8859_1)).closeConnection().build());
+        server.enqueue(MockResponse.builder()
+                .raw("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1))
+                .closeConnection()
+                .build());
         try (ClientSession session = builder().build()) {
             session.get(server.url("/get")).send();
             Thread.sleep(50); // the close arrives while nobody drives the thread's loop
 
-            assertThat(session.post(server.url("/post")).json(1).send().status()).isEqualTo(200);
-            assertThat(server.takeRequest().connectionId()).isNotEqualTo(server.takeRequest().connectionId());
+            assertThat(session.post(server.url("/post")).json(1).send().status())
+                    .isEqualTo(200);
+            assertThat(server.takeRequest().connectionId())
+                    .isNotEqualTo(server.takeRequest().connectionId());
         }
     }
 
@@ -222,12 +246,20 @@ class CallerDrivenIoTest {
         server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
         try (ClientSession session = builder().build()) {
             assertThatThrownBy(() -> session.get(server.url("/stall"))
-                    .timeouts(Timeouts.builder().read(Duration.ofMillis(200)).build()).send())
-                    .isInstanceOfSatisfying(ClientTimeoutException.class,
+                            .timeouts(Timeouts.builder()
+                                    .read(Duration.ofMillis(200))
+                                    .build())
+                            .send())
+                    .isInstanceOfSatisfying(
+                            ClientTimeoutException.class,
                             e -> assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.READ));
             assertThatThrownBy(() -> session.get(server.url("/stall"))
-                    .timeouts(Timeouts.builder().total(Duration.ofMillis(200)).build()).send())
-                    .isInstanceOfSatisfying(ClientTimeoutException.class,
+                            .timeouts(Timeouts.builder()
+                                    .total(Duration.ofMillis(200))
+                                    .build())
+                            .send())
+                    .isInstanceOfSatisfying(
+                            ClientTimeoutException.class,
                             e -> assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.TOTAL));
             assertThat(session.poolStats().leased()).isZero();
         }
@@ -256,16 +288,18 @@ class CallerDrivenIoTest {
 
             caller.interrupt();
 
-            assertThat(thrown.get(5, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class)
+            assertThat(thrown.get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(CancellationException.class)
                     .hasMessageContaining("interrupted");
-            assertThat(flagKept.get(5, TimeUnit.SECONDS)).as("interrupt flag kept").isTrue();
+            assertThat(flagKept.get(5, TimeUnit.SECONDS))
+                    .as("interrupt flag kept")
+                    .isTrue();
             assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
         }
     }
 
     @Test
-    void closingTheSessionFailsASendInFlightOnAnotherThreadAndClosesItsConnection(TestServer server)
-            throws Exception {
+    void closingTheSessionFailsASendInFlightOnAnotherThreadAndClosesItsConnection(TestServer server) throws Exception {
         server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
         ClientSession session = builder().build();
         CompletableFuture<Throwable> thrown = new CompletableFuture<>();
@@ -291,6 +325,8 @@ class CallerDrivenIoTest {
         while (server.openConnectionCount() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(server.openConnectionCount()).as("connections the server still has open").isZero();
+        assertThat(server.openConnectionCount())
+                .as("connections the server still has open")
+                .isZero();
     }
 }

@@ -71,12 +71,15 @@ class CallerInputTest {
 
     @Test
     void anInterceptorCannotSmuggleAHeaderOrABadUrl() {
-        Interceptor addsBadHeader = (request, chain) -> chain.proceed(request.toBuilder().header("X", "a\nb").build());
-        Interceptor rewritesUrl = (request, chain) ->
-                chain.proceed(request.toBuilder().url("http://a\\b@127.0.0.1:" + server.port() + "/").build());
+        Interceptor addsBadHeader = (request, chain) ->
+                chain.proceed(request.toBuilder().header("X", "a\nb").build());
+        Interceptor rewritesUrl = (request, chain) -> chain.proceed(request.toBuilder()
+                .url("http://a\\b@127.0.0.1:" + server.port() + "/")
+                .build());
         for (Interceptor interceptor : List.of(addsBadHeader, rewritesUrl)) {
             int before = server.requestCount();
-            try (ClientSession intercepted = ClientSession.builder().addInterceptor(interceptor).build()) {
+            try (ClientSession intercepted =
+                    ClientSession.builder().addInterceptor(interceptor).build()) {
                 assertThatThrownBy(() -> intercepted.get(server.url("/get")).send())
                         .isInstanceOfAny(InvalidRequestException.class, IllegalArgumentException.class);
             }
@@ -91,7 +94,11 @@ class CallerInputTest {
         more.put("a", "3");
         more.put("x y", "\u00e9&=");
 
-        session.get(server.url("/get?a=0")).query("a", "1").query(more).query("c", "4").send();
+        session.get(server.url("/get?a=0"))
+                .query("a", "1")
+                .query(more)
+                .query("c", "4")
+                .send();
 
         assertThat(server.takeRequest().target()).isEqualTo("/get?a=0&a=1&b=2&a=3&x%20y=%C3%A9%26%3D&c=4");
     }
@@ -105,21 +112,27 @@ class CallerInputTest {
         nullName.put(null, "7");
         RequestBuilder request = session.get(server.url("/get"));
 
-        assertThatThrownBy(() -> request.query(nullValue)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> request.query(nullValue))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessage("value of query parameter 'page' is null");
-        assertThatThrownBy(() -> request.query(nullName)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> request.query(nullName))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessage("a query parameter name is null");
-        assertThatThrownBy(() -> request.query((Map<String, String>) null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> request.query((Map<String, String>) null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessage("parameters");
         request.send();
-        assertThat(server.takeRequest().target()).as("a rejected map adds nothing").isEqualTo("/get");
+        assertThat(server.takeRequest().target())
+                .as("a rejected map adds nothing")
+                .isEqualTo("/get");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"/?a\r\nb", "/?a b", "/a b", "/#a\u0000", "/a\tb", "/\u0000"})
     void controlCharactersAndSpacesInTheRequestLineAreRejected(String target) {
         int before = server.requestCount();
-        assertThatThrownBy(() -> session.get("http://127.0.0.1:" + server.port() + target).send())
+        assertThatThrownBy(() -> session.get("http://127.0.0.1:" + server.port() + target)
+                        .send())
                 .isInstanceOf(InvalidRequestException.class);
         assertThat(server.requestCount()).isEqualTo(before);
     }
@@ -151,14 +164,23 @@ class CallerInputTest {
             RecordedRequest seen = server.takeRequest();
             assertThat(seen.target()).startsWith("/post/%C3%A4%20x").doesNotContain(" ", "\r", "\n");
             assertThat(server.requestCount()).isEqualTo(before + 1);
-            assertThat(server.takeRequest(Duration.ofMillis(50))).as("no second request").isNull();
+            assertThat(server.takeRequest(Duration.ofMillis(50)))
+                    .as("no second request")
+                    .isNull();
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http://evil.example#@127.0.0.1/", "http://evil.example?@127.0.0.1/",
-        "http://127.0.0.1\\@evil.example/", "http://a%2Fb@127.0.0.1/", "http://a@b@127.0.0.1/",
-        "http://127.0.0.1%2F.evil.example/", "http://127.0.0.1%40evil.example/"})
+    @ValueSource(
+            strings = {
+                "http://evil.example#@127.0.0.1/",
+                "http://evil.example?@127.0.0.1/",
+                "http://127.0.0.1\\@evil.example/",
+                "http://a%2Fb@127.0.0.1/",
+                "http://a@b@127.0.0.1/",
+                "http://127.0.0.1%2F.evil.example/",
+                "http://127.0.0.1%40evil.example/"
+            })
     void theHostConnectedToIsTheHostJavaNetUriSeesOrTheUrlIsRejected(String url) {
         RequestUrlProbe.Parsed parsed = RequestUrlProbe.parse(url);
         if (parsed.rejected()) {
@@ -170,32 +192,49 @@ class CallerInputTest {
 
     @Test
     void secretsNeverAppearInMessagesOrToString() {
-        Headers headers = Headers.builder().add("Authorization", "Bearer s3cr3t").add("Cookie", "sid=s3cr3t")
-                .add("Proxy-Authorization", "Basic s3cr3t").build();
+        Headers headers = Headers.builder()
+                .add("Authorization", "Bearer s3cr3t")
+                .add("Cookie", "sid=s3cr3t")
+                .add("Proxy-Authorization", "Basic s3cr3t")
+                .build();
         assertThat(headers.toString()).doesNotContain("s3cr3t");
-        Request request = session.get(server.url("/get")).header("Authorization", "Bearer s3cr3t")
-                .header("Cookie", "sid=s3cr3t").build();
+        Request request = session.get(server.url("/get"))
+                .header("Authorization", "Bearer s3cr3t")
+                .header("Cookie", "sid=s3cr3t")
+                .build();
         assertThat(request.toString()).doesNotContain("s3cr3t");
 
         server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
         try (ClientSession impatient = ClientSession.builder()
-                .timeouts(Timeouts.builder().read(Duration.ofMillis(200)).build()).build()) {
-            assertThatThrownBy(() -> impatient.get(server.url("/stall")).bearerAuth("s3cr3t").send())
-                    .isInstanceOf(ClientTimeoutException.class).satisfies(e -> assertThat(e.toString()).doesNotContain("s3cr3t"));
+                .timeouts(Timeouts.builder().read(Duration.ofMillis(200)).build())
+                .build()) {
+            assertThatThrownBy(() -> impatient
+                            .get(server.url("/stall"))
+                            .bearerAuth("s3cr3t")
+                            .send())
+                    .isInstanceOf(ClientTimeoutException.class)
+                    .satisfies(e -> assertThat(e.toString()).doesNotContain("s3cr3t"));
         }
         String withUser = "http://john:s3cr3t@127.0.0.1:1/";
-        assertThatThrownBy(() -> session.get(withUser).send()).isInstanceOf(ClientConnectionException.class)
+        assertThatThrownBy(() -> session.get(withUser).send())
+                .isInstanceOf(ClientConnectionException.class)
                 .satisfies(e -> assertThat(e.toString()).doesNotContain("s3cr3t"));
     }
 
     @Test
     void aRetrySendsTheSameRequestAgainByteForByte() {
-        RetryPolicy quick = RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ofMillis(10))
-                .retryNonIdempotent(true).build();
+        RetryPolicy quick = RetryPolicy.builder()
+                .maxAttempts(2)
+                .initialBackoff(Duration.ofMillis(10))
+                .retryNonIdempotent(true)
+                .build();
         server.enqueue(MockResponse.builder().status(503).build());
         try (ClientSession retrying = ClientSession.builder().retryPolicy(quick).build()) {
-            retrying.post(server.url("/post")).header("Host", "api.test:8080").header("X-Trace", "1")
-                    .form(Map.of("a", "1", "b", "2")).send();
+            retrying.post(server.url("/post"))
+                    .header("Host", "api.test:8080")
+                    .header("X-Trace", "1")
+                    .form(Map.of("a", "1", "b", "2"))
+                    .send();
         }
         RecordedRequest first = server.takeRequest();
         RecordedRequest second = server.takeRequest();
@@ -207,8 +246,7 @@ class CallerInputTest {
 
     /** Reaches the parser through the public API: a request built but never sent. */
     private static final class RequestUrlProbe {
-        record Parsed(boolean rejected, String host) {
-        }
+        record Parsed(boolean rejected, String host) {}
 
         static Parsed parse(String url) {
             try {
@@ -222,7 +260,10 @@ class CallerInputTest {
     @Test
     void urlCredentialsStayWithTheirOrigin() {
         try (TestServer other = TestServer.start()) {
-            server.enqueue(MockResponse.builder().status(302).header("Location", other.url("/get")).build());
+            server.enqueue(MockResponse.builder()
+                    .status(302)
+                    .header("Location", other.url("/get"))
+                    .build());
             String withUser = server.url("/start").replace("http://", "http://john:pw@");
             assertThat(session.get(withUser).send().status()).isEqualTo(200);
             assertThat(server.takeRequest().header("Authorization")).isEqualTo("Basic am9objpwdw==");
@@ -237,7 +278,9 @@ class CallerInputTest {
         Multipart quoted = Multipart.builder().field("a\"b", "v").build();
         session.post(server.url("/post")).multipart(quoted).send();
         RecordedRequest seen = server.takeRequest();
-        assertThat(seen.parts()).singleElement().satisfies(part -> assertThat(part.name()).isEqualTo("a%22b"));
+        assertThat(seen.parts())
+                .singleElement()
+                .satisfies(part -> assertThat(part.name()).isEqualTo("a%22b"));
         assertThatThrownBy(() -> MediaType.parse("text/plain\r\nX-Injected: 1"))
                 .isInstanceOfAny(InvalidRequestException.class, IllegalArgumentException.class);
     }

@@ -63,10 +63,12 @@ final class CappedJvm {
     static Throwable assertFailsWith(Class<? extends Throwable> type, ThrowingCallable call, String description) {
         Throwable thrown = catchThrowable(call);
         assertThat(thrown).as(description).isNotNull();
-        Throwable failure = thrown instanceof CompletionException && thrown.getCause() != null
-                ? thrown.getCause() : thrown;
+        Throwable failure =
+                thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
         assertThat(failure).as(description).isInstanceOf(type);
-        assertThat(outOfMemory(thrown)).as("%s: out of memory inside %s", description, thrown).isNull();
+        assertThat(outOfMemory(thrown))
+                .as("%s: out of memory inside %s", description, thrown)
+                .isNull();
         return failure;
     }
 
@@ -87,6 +89,7 @@ final class CappedJvm {
 
     /** Printed by the child after the scenario returned, so that an early exit cannot pass. */
     private static final String PASSED = "capped scenario passed";
+
     private static final long TIMEOUT_SECONDS = 120;
 
     private final int heapMiB;
@@ -118,23 +121,32 @@ final class CappedJvm {
     void run(Class<? extends Scenario> scenario, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heapMiB + "m", "-XX:MaxDirectMemorySize=" + directMiB + "m",
-                "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-                "-cp", System.getProperty("java.class.path"),
-                CappedJvm.class.getName(), scenario.getName()));
+                "-Xmx" + heapMiB + "m",
+                "-XX:MaxDirectMemorySize=" + directMiB + "m",
+                "-XX:+UseSerialGC",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-cp",
+                System.getProperty("java.class.path"),
+                CappedJvm.class.getName(),
+                scenario.getName()));
         command.addAll(Arrays.asList(args));
         // Output to a file, not a pipe: nothing to drain while waiting, no descriptor left open.
         Path output = Files.createTempFile("capped-jvm", ".log");
         try {
-            Process child = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
+            Process child = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
             boolean ended = awaitOrEnd(child);
             String printed = Files.readString(output, StandardCharsets.UTF_8);
-            String where = scenario.getSimpleName() + " with -Xmx" + heapMiB + "m -XX:MaxDirectMemorySize="
-                    + directMiB + "m";
-            assertThat(ended).as("%s ended within %d s; output:%n%s", where, TIMEOUT_SECONDS, printed).isTrue();
+            String where =
+                    scenario.getSimpleName() + " with -Xmx" + heapMiB + "m -XX:MaxDirectMemorySize=" + directMiB + "m";
+            assertThat(ended)
+                    .as("%s ended within %d s; output:%n%s", where, TIMEOUT_SECONDS, printed)
+                    .isTrue();
             assertThat(child.exitValue() == 0 && printed.contains(PASSED))
-                    .as("%s passed (exit %d); output:%n%s", where, child.exitValue(), printed).isTrue();
+                    .as("%s passed (exit %d); output:%n%s", where, child.exitValue(), printed)
+                    .isTrue();
         } finally {
             Files.deleteIfExists(output);
         }

@@ -32,7 +32,8 @@ class ConnectionsAndTimeoutsTest {
         server = TestServer.start();
         session = ClientSession.builder()
                 .timeouts(Timeouts.builder().read(Duration.ofMillis(500)).build())
-                .maxConnectionsPerOrigin(4).build();
+                .maxConnectionsPerOrigin(4)
+                .build();
     }
 
     @AfterEach
@@ -47,8 +48,7 @@ class ConnectionsAndTimeoutsTest {
 
     static void awaitIdle(ClientSession session) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (session.poolStats().leased() + session.poolStats().connecting() > 0
-                && System.nanoTime() < deadline) {
+        while (session.poolStats().leased() + session.poolStats().connecting() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
     }
@@ -74,13 +74,16 @@ class ConnectionsAndTimeoutsTest {
         session.get(server.url("/a")).send();
         session.get(server.url("/get")).send();
 
-        assertThat(server.takeRequest().connectionId()).isNotEqualTo(server.takeRequest().connectionId());
+        assertThat(server.takeRequest().connectionId())
+                .isNotEqualTo(server.takeRequest().connectionId());
     }
 
     @Test
     void staleIdleConnectionIsRetriedOnceForGet() {
         session.get(server.url("/get")).send();
-        server.enqueue(MockResponse.builder().fault(Fault.DISCONNECT_AFTER_REQUEST_HEAD).build());
+        server.enqueue(MockResponse.builder()
+                .fault(Fault.DISCONNECT_AFTER_REQUEST_HEAD)
+                .build());
 
         Response response = session.get(server.url("/get")).send();
 
@@ -91,10 +94,13 @@ class ConnectionsAndTimeoutsTest {
     @Test
     void postOnAConnectionTheServerDroppedIsNotRetried() {
         session.get(server.url("/get")).send();
-        server.enqueue(MockResponse.builder().fault(Fault.DISCONNECT_AFTER_REQUEST_HEAD).build());
+        server.enqueue(MockResponse.builder()
+                .fault(Fault.DISCONNECT_AFTER_REQUEST_HEAD)
+                .build());
 
         assertThatThrownBy(() -> session.post(server.url("/post")).json(1).send())
-                .isInstanceOfSatisfying(ClientConnectionException.class,
+                .isInstanceOfSatisfying(
+                        ClientConnectionException.class,
                         e -> assertThat(e.mayHaveBeenProcessed()).isTrue());
         assertThat(server.requestCount()).isEqualTo(2);
     }
@@ -104,7 +110,8 @@ class ConnectionsAndTimeoutsTest {
         server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
 
         assertThatThrownBy(() -> session.get(server.url("/stall")).send())
-                .isInstanceOfSatisfying(ClientTimeoutException.class,
+                .isInstanceOfSatisfying(
+                        ClientTimeoutException.class,
                         e -> assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.READ))
                 .hasMessageContaining("GET http://127.0.0.1:" + server.port() + "/stall");
         assertThat(session.poolStats().idle()).isZero();
@@ -112,11 +119,16 @@ class ConnectionsAndTimeoutsTest {
 
     @Test
     void totalTimeoutStopsASlowTrickle() {
-        server.enqueue(MockResponse.builder().body("x".repeat(100))
-                .throttle(1, Duration.ofMillis(100)).build());
+        server.enqueue(MockResponse.builder()
+                .body("x".repeat(100))
+                .throttle(1, Duration.ofMillis(100))
+                .build());
 
-        assertThatThrownBy(() -> session.get(server.url("/drip")).timeout(Duration.ofMillis(400)).send())
-                .isInstanceOfSatisfying(ClientTimeoutException.class,
+        assertThatThrownBy(() -> session.get(server.url("/drip"))
+                        .timeout(Duration.ofMillis(400))
+                        .send())
+                .isInstanceOfSatisfying(
+                        ClientTimeoutException.class,
                         e -> assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.TOTAL));
     }
 
@@ -135,15 +147,25 @@ class ConnectionsAndTimeoutsTest {
 
     @Test
     void fullPoolMakesWaitersTimeOutWithPoolAcquirePhase() throws Exception {
-        try (ClientSession single = ClientSession.builder().maxConnectionsPerOrigin(1)
-                .timeouts(Timeouts.builder().poolAcquire(Duration.ofMillis(200))
-                        .read(Duration.ofSeconds(2)).build()).build()) {
-            server.enqueue(MockResponse.builder().body("slow").headersDelay(Duration.ofMillis(800)).build());
+        try (ClientSession single = ClientSession.builder()
+                .maxConnectionsPerOrigin(1)
+                .timeouts(Timeouts.builder()
+                        .poolAcquire(Duration.ofMillis(200))
+                        .read(Duration.ofSeconds(2))
+                        .build())
+                .build()) {
+            server.enqueue(MockResponse.builder()
+                    .body("slow")
+                    .headersDelay(Duration.ofMillis(800))
+                    .build());
             CompletableFuture<Response> holder = single.get(server.url("/slow")).sendAsync();
-            assertThat(server.takeRequest().path()).as("the holder has the connection").isEqualTo("/slow");
+            assertThat(server.takeRequest().path())
+                    .as("the holder has the connection")
+                    .isEqualTo("/slow");
             assertThatThrownBy(() -> single.get(server.url("/get")).send())
-                    .isInstanceOfSatisfying(ClientTimeoutException.class, e ->
-                            assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.POOL_ACQUIRE));
+                    .isInstanceOfSatisfying(
+                            ClientTimeoutException.class,
+                            e -> assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.POOL_ACQUIRE));
             assertThat(holder.get(5, TimeUnit.SECONDS).text()).isEqualTo("slow");
             assertThat(single.get(server.url("/get")).send().status()).isEqualTo(200);
         }
@@ -166,7 +188,8 @@ class ConnectionsAndTimeoutsTest {
         Map<Request, Long> started = new java.util.concurrent.ConcurrentHashMap<>();
         List<Long> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
         Duration acquireTimeout = Duration.ofSeconds(2);
-        try (ClientSession timed = ClientSession.builder().maxConnectionsPerOrigin(4)
+        try (ClientSession timed = ClientSession.builder()
+                .maxConnectionsPerOrigin(4)
                 .timeouts(Timeouts.builder().poolAcquire(acquireTimeout).build())
                 .eventListener(event -> {
                     if (event.type() == Event.Type.CALL_START) {
@@ -177,7 +200,8 @@ class ConnectionsAndTimeoutsTest {
                             waits.add(event.nanoTime() - start);
                         }
                     }
-                }).build()) {
+                })
+                .build()) {
             List<CompletableFuture<Response>> all = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 all.add(timed.get(server.url("/get")).sendAsync());
@@ -195,8 +219,10 @@ class ConnectionsAndTimeoutsTest {
 
     @Test
     void asyncFuturesCompleteOffTheEventLoop() throws Exception {
-        String thread = session.get(server.url("/get")).sendAsync()
-                .thenApply(r -> Thread.currentThread().getName()).get(5, TimeUnit.SECONDS);
+        String thread = session.get(server.url("/get"))
+                .sendAsync()
+                .thenApply(r -> Thread.currentThread().getName())
+                .get(5, TimeUnit.SECONDS);
         assertThat(thread).doesNotStartWith("posthaste-io");
     }
 
@@ -206,8 +232,8 @@ class ConnectionsAndTimeoutsTest {
     }
 
     /** Interrupts a thread from {@code threads} blocked in send() on a stalled answer. */
-    static void assertInterruptCancels(ClientSession session, TestServer server,
-            java.util.concurrent.ThreadFactory threads) throws Exception {
+    static void assertInterruptCancels(
+            ClientSession session, TestServer server, java.util.concurrent.ThreadFactory threads) throws Exception {
         server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
         CompletableFuture<Throwable> thrown = new CompletableFuture<>();
         CompletableFuture<Boolean> flagKept = new CompletableFuture<>();
@@ -225,7 +251,8 @@ class ConnectionsAndTimeoutsTest {
 
         caller.interrupt();
 
-        assertThat(thrown.get(5, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class)
+        assertThat(thrown.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(CancellationException.class)
                 .hasMessageContaining("interrupted");
         assertThat(flagKept.get(5, TimeUnit.SECONDS)).as("interrupt flag kept").isTrue();
         awaitIdle(session);
@@ -237,7 +264,9 @@ class ConnectionsAndTimeoutsTest {
     void cancellingAnAsyncRequestReleasesTheConnection() throws Exception {
         server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
         CompletableFuture<Response> pending = session.get(server.url("/stall")).sendAsync();
-        assertThat(server.takeRequest().path()).as("cancelled while awaiting the answer").isEqualTo("/stall");
+        assertThat(server.takeRequest().path())
+                .as("cancelled while awaiting the answer")
+                .isEqualTo("/stall");
 
         assertThat(pending.cancel(true)).isTrue();
         assertThatThrownBy(pending::join).isInstanceOf(CancellationException.class);
@@ -248,7 +277,10 @@ class ConnectionsAndTimeoutsTest {
 
     @Test
     void bodyCutShortIsAnErrorNeverATruncatedSuccess() {
-        server.enqueue(MockResponse.builder().body("0123456789").disconnectAfterBodyBytes(4).build());
+        server.enqueue(MockResponse.builder()
+                .body("0123456789")
+                .disconnectAfterBodyBytes(4)
+                .build());
 
         assertThatThrownBy(() -> session.get(server.url("/short")).send())
                 .isInstanceOfAny(ClientPayloadException.class, ClientConnectionException.class);
@@ -265,7 +297,8 @@ class ConnectionsAndTimeoutsTest {
     @Test
     void streamedDownloadIsSavedAndReleasesTheConnection(@TempDir Path dir) throws Exception {
         Path target = dir.resolve("bytes.bin");
-        server.enqueue(MockResponse.builder().body(new byte[3_000_000]).chunked(65536).build());
+        server.enqueue(
+                MockResponse.builder().body(new byte[3_000_000]).chunked(65536).build());
         try (StreamingResponse response = session.get(server.url("/download")).stream()) {
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.saveTo(target)).isEqualTo(3_000_000);
@@ -276,8 +309,7 @@ class ConnectionsAndTimeoutsTest {
     }
 
     @Test
-    void aSavedDownloadIsByteExactAcrossReadingPausesAndAfterPartialReads(@TempDir Path dir)
-            throws Exception {
+    void aSavedDownloadIsByteExactAcrossReadingPausesAndAfterPartialReads(@TempDir Path dir) throws Exception {
         // More than the stream's high-water mark, so the socket is paused and resumed meanwhile.
         byte[] body = new byte[5 * 1024 * 1024 + 17];
         new java.util.Random(7).nextBytes(body);
@@ -289,8 +321,7 @@ class ConnectionsAndTimeoutsTest {
             assertThat(response.saveTo(target)).isEqualTo(body.length - 1000);
             assertThat(head).isEqualTo(java.util.Arrays.copyOf(body, 1000));
         }
-        assertThat(Files.readAllBytes(target))
-                .isEqualTo(java.util.Arrays.copyOfRange(body, 1000, body.length));
+        assertThat(Files.readAllBytes(target)).isEqualTo(java.util.Arrays.copyOfRange(body, 1000, body.length));
         awaitIdle(session);
         assertThat(session.poolStats().idle()).isEqualTo(1);
     }

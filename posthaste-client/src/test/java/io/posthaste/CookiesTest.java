@@ -50,11 +50,17 @@ class CookiesTest {
     @Test
     void setCookieIsStoredAndSentBackOnLaterRequests() {
         try (ClientSession session = ClientSession.builder()
-                .cookieJar(CookieJar.inMemoryAllowingIpHosts()).build()) {
-            Response response = session.get(server.url("/cookies/set?flavour=oat")).send();
+                .cookieJar(CookieJar.inMemoryAllowingIpHosts())
+                .build()) {
+            Response response =
+                    session.get(server.url("/cookies/set?flavour=oat")).send();
 
             assertThat(response.json().at("/cookies/flavour").asText()).isEqualTo("oat");
-            assertThat(session.get(server.url("/cookies")).send().json().at("/cookies/flavour").asText())
+            assertThat(session.get(server.url("/cookies"))
+                            .send()
+                            .json()
+                            .at("/cookies/flavour")
+                            .asText())
                     .isEqualTo("oat");
         }
     }
@@ -71,24 +77,40 @@ class CookiesTest {
     void sessionsBuiltWithTheDefaultJarNeverShareCookies() {
         // A host name, not 127.0.0.1: the default jar keeps no cookies from IP addresses, and a
         // test whose first session kept nothing could not tell a shared jar from two.
-        try (ClientSession one = ClientSession.builder().resolver(toThisServer()).build();
-                ClientSession two = ClientSession.builder().resolver(toThisServer()).build()) {
+        try (ClientSession one =
+                        ClientSession.builder().resolver(toThisServer()).build();
+                ClientSession two =
+                        ClientSession.builder().resolver(toThisServer()).build()) {
             one.get(at("site.test", "/cookies/set?a=1")).send();
 
-            assertThat(one.get(at("site.test", "/cookies")).send().json().at("/cookies/a").asText())
+            assertThat(one.get(at("site.test", "/cookies"))
+                            .send()
+                            .json()
+                            .at("/cookies/a")
+                            .asText())
                     .isEqualTo("1");
-            assertThat(two.get(at("site.test", "/cookies")).send().json().get("cookies").size()).isZero();
+            assertThat(two.get(at("site.test", "/cookies"))
+                            .send()
+                            .json()
+                            .get("cookies")
+                            .size())
+                    .isZero();
             assertThat(two.cookieJar().all()).isEmpty();
         }
     }
 
     @Test
     void aDomainCookieForAPublicSuffixNeverReachesOtherSitesUnderIt() {
-        try (ClientSession session = ClientSession.builder().resolver(toThisServer()).build()) {
-            server.enqueue(MockResponse.builder().header("Set-Cookie", "il=1; Domain=co.il")
-                    .header("Set-Cookie", "site=1; Domain=example.co.il").build());
+        try (ClientSession session =
+                ClientSession.builder().resolver(toThisServer()).build()) {
+            server.enqueue(MockResponse.builder()
+                    .header("Set-Cookie", "il=1; Domain=co.il")
+                    .header("Set-Cookie", "site=1; Domain=example.co.il")
+                    .build());
             session.get(at("shop.example.co.il", "/")).send();
-            server.enqueue(MockResponse.builder().header("Set-Cookie", "ar=1; Domain=.com.ar").build());
+            server.enqueue(MockResponse.builder()
+                    .header("Set-Cookie", "ar=1; Domain=.com.ar")
+                    .build());
             session.get(at("shop.example.com.ar", "/")).send();
             server.takeRequest();
             server.takeRequest();
@@ -105,8 +127,11 @@ class CookiesTest {
 
     @Test
     void aHostThatIsItselfAPublicSuffixGetsAHostOnlyCookieForThatDomain() {
-        try (ClientSession session = ClientSession.builder().resolver(toThisServer()).build()) {
-            server.enqueue(MockResponse.builder().header("Set-Cookie", "own=1; Domain=co.il").build());
+        try (ClientSession session =
+                ClientSession.builder().resolver(toThisServer()).build()) {
+            server.enqueue(MockResponse.builder()
+                    .header("Set-Cookie", "own=1; Domain=co.il")
+                    .build());
             session.get(at("co.il", "/")).send();
             server.takeRequest();
 
@@ -114,7 +139,8 @@ class CookiesTest {
             assertThat(server.takeRequest().header("Cookie")).isEqualTo("own=1");
             session.get(at("example.co.il", "/get")).send();
             assertThat(server.takeRequest().header("Cookie")).isNull();
-            assertThat(session.cookieJar().all()).singleElement()
+            assertThat(session.cookieJar().all())
+                    .singleElement()
                     .satisfies(c -> assertThat(c.hostOnly()).isTrue())
                     .satisfies(c -> assertThat(c.domain()).isEqualTo("co.il"));
         }
@@ -123,14 +149,14 @@ class CookiesTest {
     /** Every kind of Public Suffix List rule, in the form a Domain attribute or a host may take. */
     @ParameterizedTest(name = "Domain={1} from {0}")
     @CsvSource({
-            "www.example.co.il, co.il", // a normal rule of two labels
-            "www.example.com.ar, COM.AR.", // the same, in capitals with the root's dot
-            "www.foo.bar.ck, bar.ck", // *.ck: every name directly under ck is a suffix
-            "www.shop.foo.kawasaki.jp, foo.kawasaki.jp", // *.kawasaki.jp, three labels
-            "www.example.xn--55qx5d.cn, xn--55qx5d.cn", // 公司.cn, listed in Unicode, as punycode
-            "www.example.xn--55qx5d.cn, 公司.cn", // the same suffix named in Unicode
-            "me.github.io, github.io", // the list's private section: one site per user
-            "www.example.corp, corp", // a TLD the list does not know: the default rule
+        "www.example.co.il, co.il", // a normal rule of two labels
+        "www.example.com.ar, COM.AR.", // the same, in capitals with the root's dot
+        "www.foo.bar.ck, bar.ck", // *.ck: every name directly under ck is a suffix
+        "www.shop.foo.kawasaki.jp, foo.kawasaki.jp", // *.kawasaki.jp, three labels
+        "www.example.xn--55qx5d.cn, xn--55qx5d.cn", // 公司.cn, listed in Unicode, as punycode
+        "www.example.xn--55qx5d.cn, 公司.cn", // the same suffix named in Unicode
+        "me.github.io, github.io", // the list's private section: one site per user
+        "www.example.corp, corp", // a TLD the list does not know: the default rule
     })
     void aDomainCookieForAnySuffixTheListNamesIsDropped(String host, String domain) {
         CookieJar jar = CookieJar.inMemory();
@@ -141,17 +167,19 @@ class CookiesTest {
     /** Where a Domain attribute names a site, not a suffix, the cookie goes to the site's hosts. */
     @ParameterizedTest(name = "Domain={1} from {0}")
     @CsvSource({
-            "www.example.co.il, example.co.il, app.example.co.il",
-            "www.ck, www.ck, app.www.ck", // !www.ck: the exception to *.ck is a site
-            "www.city.kawasaki.jp, city.kawasaki.jp, app.city.kawasaki.jp", // another exception
-            "www.xn--85x722f.xn--55qx5d.cn, xn--85x722f.xn--55qx5d.cn, app.xn--85x722f.xn--55qx5d.cn",
-            "www.xn--85x722f.xn--55qx5d.cn, 食狮.公司.cn, app.xn--85x722f.xn--55qx5d.cn",
-            "www.example.corp, example.corp, app.example.corp",
+        "www.example.co.il, example.co.il, app.example.co.il",
+        "www.ck, www.ck, app.www.ck", // !www.ck: the exception to *.ck is a site
+        "www.city.kawasaki.jp, city.kawasaki.jp, app.city.kawasaki.jp", // another exception
+        "www.xn--85x722f.xn--55qx5d.cn, xn--85x722f.xn--55qx5d.cn, app.xn--85x722f.xn--55qx5d.cn",
+        "www.xn--85x722f.xn--55qx5d.cn, 食狮.公司.cn, app.xn--85x722f.xn--55qx5d.cn",
+        "www.example.corp, example.corp, app.example.corp",
     })
     void aDomainCookieForARegistrableDomainIsSharedWithItsHosts(String host, String domain, String sibling) {
         CookieJar jar = CookieJar.inMemory();
         jar.save(uri("https://" + host + "/"), List.of("site=1; Domain=" + domain));
-        assertThat(jar.load(uri("https://" + sibling + "/"))).extracting(Cookie::name).containsExactly("site");
+        assertThat(jar.load(uri("https://" + sibling + "/")))
+                .extracting(Cookie::name)
+                .containsExactly("site");
     }
 
     /**
@@ -184,15 +212,20 @@ class CookiesTest {
             }
 
             @Override
-            public void clear() {
-            }
+            public void clear() {}
         };
         try (ClientSession session = ClientSession.builder().cookieJar(jar).build()) {
             // /cookies/set answers 302 to /cookies with a Set-Cookie.
             assertThat(session.get(server.url("/cookies/set?a=1")).sendAsync())
-                    .failsWithin(Duration.ofSeconds(5)).withThrowableThat().havingCause().isSameAs(failure);
-            assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertThatThrownBy(
-                    () -> session.get(server.url("/cookies/set?a=1")).send()).isSameAs(failure));
+                    .failsWithin(Duration.ofSeconds(5))
+                    .withThrowableThat()
+                    .havingCause()
+                    .isSameAs(failure);
+            assertTimeoutPreemptively(
+                    Duration.ofSeconds(5),
+                    () -> assertThatThrownBy(() ->
+                                    session.get(server.url("/cookies/set?a=1")).send())
+                            .isSameAs(failure));
             assertThat(session.poolStats().leased()).isZero();
         }
     }
@@ -201,7 +234,8 @@ class CookiesTest {
     void explicitCookiesWinAndNeverFollowARedirectToAnotherOrigin() {
         try (TestServer other = TestServer.start();
                 ClientSession session = ClientSession.builder()
-                        .cookieJar(CookieJar.inMemoryAllowingIpHosts()).build()) {
+                        .cookieJar(CookieJar.inMemoryAllowingIpHosts())
+                        .build()) {
             session.get(server.url("/cookies/set?a=jar&b=jar")).send();
             server.takeRequest();
             server.takeRequest();
@@ -209,9 +243,10 @@ class CookiesTest {
             session.get(server.url("/cookies")).header("Cookie", "a=mine").send();
             assertThat(server.takeRequest().header("Cookie")).isEqualTo("a=mine; b=jar");
 
-            session.get(server.url("/redirect-to?url="
-                    + URLEncoder.encode(other.url("/cookies"), StandardCharsets.UTF_8)))
-                    .header("Cookie", "a=mine").send();
+            session.get(server.url(
+                            "/redirect-to?url=" + URLEncoder.encode(other.url("/cookies"), StandardCharsets.UTF_8)))
+                    .header("Cookie", "a=mine")
+                    .send();
             RecordedRequest atOther = other.takeRequest();
             // Cookies ignore ports (RFC 6265 §8.5): the jar's own cookies for 127.0.0.1 go along,
             // the hand-set one does not.
@@ -223,11 +258,21 @@ class CookiesTest {
     void cookiesForForeignDomainsPublicSuffixesOrWithControlCharactersAreDropped() {
         CookieJar jar = CookieJar.inMemory();
         URI site = uri("https://www.example.com/a/b");
-        jar.save(site, List.of("foreign=1; Domain=evil.com", "tld=1; Domain=com", "suffix=1; Domain=CO.UK.",
-                "ctl=a\u0001b", "ok=1; Domain=.Example.com", "mine=1"));
+        jar.save(
+                site,
+                List.of(
+                        "foreign=1; Domain=evil.com",
+                        "tld=1; Domain=com",
+                        "suffix=1; Domain=CO.UK.",
+                        "ctl=a\u0001b",
+                        "ok=1; Domain=.Example.com",
+                        "mine=1"));
 
         assertThat(jar.all()).extracting(Cookie::name).containsExactlyInAnyOrder("ok", "mine");
-        Cookie domainCookie = jar.all().stream().filter(c -> c.name().equals("ok")).findFirst().orElseThrow();
+        Cookie domainCookie = jar.all().stream()
+                .filter(c -> c.name().equals("ok"))
+                .findFirst()
+                .orElseThrow();
         assertThat(domainCookie.domain()).isEqualTo("example.com");
         assertThat(domainCookie.hostOnly()).isFalse();
     }
@@ -235,14 +280,18 @@ class CookiesTest {
     @Test
     void domainPathAndSecureRulesDecideWhatIsSent() {
         CookieJar jar = CookieJar.inMemory();
-        jar.save(uri("https://www.example.com/docs/index.html"), List.of(
-                "host=1", "wide=1; Domain=example.com; Path=/", "tls=1; Secure; Path=/"));
+        jar.save(
+                uri("https://www.example.com/docs/index.html"),
+                List.of("host=1", "wide=1; Domain=example.com; Path=/", "tls=1; Secure; Path=/"));
 
-        assertThat(jar.load(uri("https://www.example.com/docs/x"))).extracting(Cookie::name)
+        assertThat(jar.load(uri("https://www.example.com/docs/x")))
+                .extracting(Cookie::name)
                 .containsExactly("host", "wide", "tls");
-        assertThat(jar.load(uri("http://api.example.com/"))).extracting(Cookie::name)
+        assertThat(jar.load(uri("http://api.example.com/")))
+                .extracting(Cookie::name)
                 .containsExactly("wide");
-        assertThat(jar.load(uri("https://www.example.com/other"))).extracting(Cookie::name)
+        assertThat(jar.load(uri("https://www.example.com/other")))
+                .extracting(Cookie::name)
                 .containsExactly("wide", "tls");
         assertThat(jar.load(uri("https://example.org/"))).isEmpty();
     }
@@ -263,7 +312,11 @@ class CookiesTest {
         for (int i = 0; i < 60; i++) {
             jar.save(site, List.of("c" + i + "=1"));
         }
-        assertThat(jar.all()).hasSize(50).extracting(Cookie::name).doesNotContain("c0").contains("c59");
+        assertThat(jar.all())
+                .hasSize(50)
+                .extracting(Cookie::name)
+                .doesNotContain("c0")
+                .contains("c59");
         assertThat(jar.all().get(0).toString()).doesNotContain("=1");
     }
 }

@@ -83,13 +83,20 @@ class DecompressionTest {
     private static byte[] text(int lines) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < lines; i++) {
-            text.append("line ").append(i).append(": the quick brown fox ").append(i * 7919 % 1000).append('\n');
+            text.append("line ")
+                    .append(i)
+                    .append(": the quick brown fox ")
+                    .append(i * 7919 % 1000)
+                    .append('\n');
         }
         return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static MockResponse encoded(byte[] body, String encoding) {
-        return MockResponse.builder().header("Content-Encoding", encoding).body(body).build();
+        return MockResponse.builder()
+                .header("Content-Encoding", encoding)
+                .body(body)
+                .build();
     }
 
     @Test
@@ -118,8 +125,11 @@ class DecompressionTest {
             byte[] compressed = compress(original, coding);
             int[] pieces = new int[compressed.length / 7 + 1];
             java.util.Arrays.fill(pieces, 7);
-            server.enqueue(MockResponse.builder().header("Content-Encoding", coding).body(compressed)
-                    .chunked(pieces).build());
+            server.enqueue(MockResponse.builder()
+                    .header("Content-Encoding", coding)
+                    .body(compressed)
+                    .chunked(pieces)
+                    .build());
             try (StreamingResponse response = session.get(server.url("/" + coding)).stream()) {
                 assertThat(response.body().readAllBytes()).as(coding).isEqualTo(original);
             }
@@ -135,7 +145,9 @@ class DecompressionTest {
             inSmallHeap(BombsRefused.class, server.url("/bomb." + coding));
             try (StreamingResponse response = session.get(server.url("/bomb." + coding)).stream()) {
                 assertThatThrownBy(() -> response.body().transferTo(OutputStream.nullOutputStream()))
-                        .as(coding).isInstanceOf(IOException.class).hasMessageContaining("bomb");
+                        .as(coding)
+                        .isInstanceOf(IOException.class)
+                        .hasMessageContaining("bomb");
             }
         }
     }
@@ -148,7 +160,8 @@ class DecompressionTest {
         }
         server.enqueue(encoded(layered, "gzip, deflate, br, zstd"));
         assertThatThrownBy(() -> session.get(server.url("/layers")).send())
-                .isInstanceOf(ClientPayloadException.class).hasMessageContaining("exceeds the limit");
+                .isInstanceOf(ClientPayloadException.class)
+                .hasMessageContaining("exceeds the limit");
     }
 
     @Test
@@ -160,15 +173,21 @@ class DecompressionTest {
                 corrupt[i] ^= 0x5a;
             }
             server.enqueue(encoded(corrupt, coding));
-            assertThatThrownBy(() -> session.get(server.url("/corrupt." + coding)).send())
-                    .as(coding).isInstanceOf(ClientPayloadException.class);
+            assertThatThrownBy(
+                            () -> session.get(server.url("/corrupt." + coding)).send())
+                    .as(coding)
+                    .isInstanceOf(ClientPayloadException.class);
             server.enqueue(encoded(java.util.Arrays.copyOf(good, good.length / 2), coding));
             assertThatThrownBy(() -> session.get(server.url("/cut." + coding)).send())
-                    .as(coding).isInstanceOf(ClientPayloadException.class).hasMessageContaining("ended before");
+                    .as(coding)
+                    .isInstanceOf(ClientPayloadException.class)
+                    .hasMessageContaining("ended before");
             byte[] trailing = java.util.Arrays.copyOf(good, good.length + 3);
             server.enqueue(encoded(trailing, coding));
-            assertThatThrownBy(() -> session.get(server.url("/trailing." + coding)).send())
-                    .as(coding).isInstanceOf(ClientPayloadException.class);
+            assertThatThrownBy(
+                            () -> session.get(server.url("/trailing." + coding)).send())
+                    .as(coding)
+                    .isInstanceOf(ClientPayloadException.class);
         }
     }
 
@@ -195,7 +214,8 @@ class DecompressionTest {
         }
         server.enqueue(encoded(bytes.toByteArray(), "zstd"));
         assertThatThrownBy(() -> session.get(server.url("/wide")).send())
-                .isInstanceOf(ClientPayloadException.class).hasMessageContaining("zstd");
+                .isInstanceOf(ClientPayloadException.class)
+                .hasMessageContaining("zstd");
     }
 
     @Test
@@ -218,21 +238,25 @@ class DecompressionTest {
 
         server.enqueue(encoded(new byte[10], "gzip, gzip, gzip, gzip, gzip, gzip"));
         assertThatThrownBy(() -> session.get(server.url("/six")).send())
-                .isInstanceOf(ClientPayloadException.class).hasMessageContaining("chained");
+                .isInstanceOf(ClientPayloadException.class)
+                .hasMessageContaining("chained");
     }
 
     @Test
     void aBombInARedirectsBodyIsNeverDecoded() throws IOException {
-        server.enqueue(MockResponse.builder().status(302).header("Location", "/get")
-                .header("Content-Encoding", "gzip").body(zeros(200L << 20, true)).build());
+        server.enqueue(MockResponse.builder()
+                .status(302)
+                .header("Location", "/get")
+                .header("Content-Encoding", "gzip")
+                .body(zeros(200L << 20, true))
+                .build());
         inSmallHeap(RedirectFollowed.class, server.url("/redirect-bomb"));
     }
 
     @Test
     void corruptCompressedDataIsAPayloadError() {
         server.enqueue(encoded(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5}, "gzip"));
-        assertThatThrownBy(() -> session.get(server.url("/corrupt")).send())
-                .isInstanceOf(ClientPayloadException.class);
+        assertThatThrownBy(() -> session.get(server.url("/corrupt")).send()).isInstanceOf(ClientPayloadException.class);
     }
 
     /**
@@ -263,7 +287,8 @@ class DecompressionTest {
         server.enqueue(encoded(endless, "gzip"));
         long start = System.nanoTime();
         assertThatThrownBy(() -> session.get(server.url("/endless")).send())
-                .isInstanceOf(ClientPayloadException.class).hasMessageContaining("gzip header")
+                .isInstanceOf(ClientPayloadException.class)
+                .hasMessageContaining("gzip header")
                 .hasMessageContaining(part);
         assertThat(millisSince(start)).as("milliseconds to fail when sent").isLessThan(1000);
 
@@ -271,7 +296,8 @@ class DecompressionTest {
         start = System.nanoTime();
         try (StreamingResponse response = session.get(server.url("/endless")).stream()) {
             assertThatThrownBy(() -> response.body().transferTo(OutputStream.nullOutputStream()))
-                    .isInstanceOf(IOException.class).hasMessageContaining("gzip header")
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("gzip header")
                     .hasMessageContaining(part);
         }
         assertThat(millisSince(start)).as("milliseconds to fail when streamed").isLessThan(1000);
@@ -292,8 +318,11 @@ class DecompressionTest {
         assertThat(session.get(server.url("/members")).send().bytes()).isEqualTo(expected.toByteArray());
         int[] pieces = new int[members.size() / 11 + 1];
         Arrays.fill(pieces, 11);
-        server.enqueue(MockResponse.builder().header("Content-Encoding", "gzip").body(members.toByteArray())
-                .chunked(pieces).build());
+        server.enqueue(MockResponse.builder()
+                .header("Content-Encoding", "gzip")
+                .body(members.toByteArray())
+                .chunked(pieces)
+                .build());
         try (StreamingResponse response = session.get(server.url("/members")).stream()) {
             assertThat(response.body().readAllBytes()).isEqualTo(expected.toByteArray());
         }
@@ -307,11 +336,13 @@ class DecompressionTest {
         body.write("<!-- served from cache -->".getBytes(StandardCharsets.US_ASCII));
         server.enqueue(encoded(body.toByteArray(), "gzip"));
         assertThatThrownBy(() -> session.get(server.url("/trailing")).send())
-                .isInstanceOf(ClientPayloadException.class).hasMessageContaining("after the gzip member");
+                .isInstanceOf(ClientPayloadException.class)
+                .hasMessageContaining("after the gzip member");
         server.enqueue(encoded(body.toByteArray(), "gzip"));
         try (StreamingResponse response = session.get(server.url("/trailing")).stream()) {
             assertThatThrownBy(() -> response.body().transferTo(OutputStream.nullOutputStream()))
-                    .isInstanceOf(IOException.class).hasMessageContaining("after the gzip member");
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("after the gzip member");
         }
     }
 
@@ -324,11 +355,13 @@ class DecompressionTest {
             String field = at == good.length - 8 ? "CRC" : "size";
             server.enqueue(encoded(corrupt, "gzip"));
             assertThatThrownBy(() -> session.get(server.url("/bad-trailer")).send())
-                    .isInstanceOf(ClientPayloadException.class).hasMessageContaining(field);
+                    .isInstanceOf(ClientPayloadException.class)
+                    .hasMessageContaining(field);
             server.enqueue(encoded(corrupt, "gzip"));
             try (StreamingResponse response = session.get(server.url("/bad-trailer")).stream()) {
                 assertThatThrownBy(() -> response.body().transferTo(OutputStream.nullOutputStream()))
-                        .isInstanceOf(IOException.class).hasMessageContaining(field);
+                        .isInstanceOf(IOException.class)
+                        .hasMessageContaining(field);
             }
         }
     }
@@ -365,7 +398,10 @@ class DecompressionTest {
         public void run(String... urls) {
             try (ClientSession capped = cappedSession()) {
                 for (String url : urls) {
-                    assertThat(CappedJvm.assertFailsWith(ClientPayloadException.class, () -> capped.get(url).send(), url))
+                    assertThat(CappedJvm.assertFailsWith(
+                                    ClientPayloadException.class,
+                                    () -> capped.get(url).send(),
+                                    url))
                             .hasMessageContaining("exceeds the limit");
                 }
             }
@@ -379,7 +415,8 @@ class DecompressionTest {
             try (ClientSession capped = cappedSession()) {
                 Response response = capped.get(urls[0]).send();
                 assertThat(response.status()).isEqualTo(200);
-                assertThat(response.history()).singleElement()
+                assertThat(response.history())
+                        .singleElement()
                         .satisfies(hop -> assertThat(hop.status()).isEqualTo(302));
             }
         }

@@ -12,17 +12,16 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Digest authentication against a server that checks the answer the way RFC 7616 says. */
 class DigestAuthTest {
 
     private static String hash(String algorithm, String text) throws Exception {
         String name = algorithm.startsWith("SHA-256") ? "SHA-256" : "MD5";
-        return HexFormat.of().formatHex(MessageDigest.getInstance(name)
-                .digest(text.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(MessageDigest.getInstance(name).digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static Map<String, String> params(String header) {
@@ -35,14 +34,17 @@ class DigestAuthTest {
     }
 
     /** Challenges once (twice with a stale nonce first), then checks the response hash. */
-    private static MockResponse answer(RecordedRequest request, String algorithm, AtomicInteger calls,
-            boolean staleFirst) {
+    private static MockResponse answer(
+            RecordedRequest request, String algorithm, AtomicInteger calls, boolean staleFirst) {
         String authorization = request.header("Authorization");
         int call = calls.incrementAndGet();
         String nonce = "nonce" + call;
-        MockResponse challenge = MockResponse.builder().status(401).header("WWW-Authenticate",
-                "Digest realm=\"posthaste\", qop=\"auth\", algorithm=" + algorithm + ", nonce=\""
-                        + nonce + "\", opaque=\"op\"" + (staleFirst && call == 2 ? ", stale=true" : ""))
+        MockResponse challenge = MockResponse.builder()
+                .status(401)
+                .header(
+                        "WWW-Authenticate",
+                        "Digest realm=\"posthaste\", qop=\"auth\", algorithm=" + algorithm + ", nonce=\"" + nonce
+                                + "\", opaque=\"op\"" + (staleFirst && call == 2 ? ", stale=true" : ""))
                 .build();
         if (authorization == null || staleFirst && call == 2) {
             return challenge;
@@ -51,9 +53,10 @@ class DigestAuthTest {
             Map<String, String> p = params(authorization);
             String ha1 = hash(algorithm, "john:posthaste:s3cret");
             String ha2 = hash(algorithm, request.method() + ":" + p.get("uri"));
-            String expected = hash(algorithm, ha1 + ":" + p.get("nonce") + ":" + p.get("nc") + ":"
-                    + p.get("cnonce") + ":auth:" + ha2);
-            boolean ok = expected.equals(p.get("response")) && "op".equals(p.get("opaque"))
+            String expected = hash(
+                    algorithm, ha1 + ":" + p.get("nonce") + ":" + p.get("nc") + ":" + p.get("cnonce") + ":auth:" + ha2);
+            boolean ok = expected.equals(p.get("response"))
+                    && "op".equals(p.get("opaque"))
                     && p.get("uri").equals(request.target());
             return ok ? MockResponse.ok("welcome") : challenge;
         } catch (Exception e) {
@@ -66,10 +69,13 @@ class DigestAuthTest {
     void challengeIsAnsweredWithTheRightDigest(String algorithm) {
         AtomicInteger calls = new AtomicInteger();
         try (TestServer server = TestServer.builder()
-                .dispatcher(r -> answer(r, algorithm, calls, false)).start();
+                        .dispatcher(r -> answer(r, algorithm, calls, false))
+                        .start();
                 ClientSession session = ClientSession.create()) {
-            Response response = session.post(server.url("/secret?x=1")).body("data", "text/plain")
-                    .digestAuth("john", "s3cret").send();
+            Response response = session.post(server.url("/secret?x=1"))
+                    .body("data", "text/plain")
+                    .digestAuth("john", "s3cret")
+                    .send();
 
             assertThat(response.text()).isEqualTo("welcome");
             assertThat(calls.get()).isEqualTo(2);
@@ -79,9 +85,14 @@ class DigestAuthTest {
     @Test
     void aStaleNonceIsAnsweredOnceMore() {
         AtomicInteger calls = new AtomicInteger();
-        try (TestServer server = TestServer.builder().dispatcher(r -> answer(r, "MD5", calls, true)).start();
+        try (TestServer server = TestServer.builder()
+                        .dispatcher(r -> answer(r, "MD5", calls, true))
+                        .start();
                 ClientSession session = ClientSession.create()) {
-            assertThat(session.get(server.url("/secret")).digestAuth("john", "s3cret").send().status())
+            assertThat(session.get(server.url("/secret"))
+                            .digestAuth("john", "s3cret")
+                            .send()
+                            .status())
                     .isEqualTo(200);
             assertThat(calls.get()).isEqualTo(3);
         }
@@ -90,10 +101,15 @@ class DigestAuthTest {
     @Test
     void wrongPasswordEndsWithTheServersAnswer() {
         AtomicInteger calls = new AtomicInteger();
-        try (TestServer server = TestServer.builder().dispatcher(r -> answer(r, "MD5", calls, false)).start();
+        try (TestServer server = TestServer.builder()
+                        .dispatcher(r -> answer(r, "MD5", calls, false))
+                        .start();
                 ClientSession session = ClientSession.create()) {
-            assertThatThrownBy(() -> session.get(server.url("/secret")).digestAuth("john", "wrong").send())
-                    .isInstanceOfSatisfying(ClientResponseException.class,
+            assertThatThrownBy(() -> session.get(server.url("/secret"))
+                            .digestAuth("john", "wrong")
+                            .send())
+                    .isInstanceOfSatisfying(
+                            ClientResponseException.class,
                             e -> assertThat(e.status()).isEqualTo(401));
             assertThat(calls.get()).isEqualTo(2);
         }
@@ -102,9 +118,13 @@ class DigestAuthTest {
     @Test
     void digestConflictsWithOtherCredentials() {
         try (ClientSession session = ClientSession.create()) {
-            assertThatThrownBy(() -> session.get("http://127.0.0.1:9/").basicAuth("a", "b").digestAuth("a", "b"))
+            assertThatThrownBy(() -> session.get("http://127.0.0.1:9/")
+                            .basicAuth("a", "b")
+                            .digestAuth("a", "b"))
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> session.get("http://u:p@127.0.0.1:9/").digestAuth("a", "b").send())
+            assertThatThrownBy(() -> session.get("http://u:p@127.0.0.1:9/")
+                            .digestAuth("a", "b")
+                            .send())
                     .isInstanceOf(InvalidRequestException.class);
         }
     }
@@ -112,15 +132,24 @@ class DigestAuthTest {
     @Test
     void sessionDigestCredentialsAnswerChallengesFromTheBaseOriginOnly() {
         AtomicInteger calls = new AtomicInteger();
-        try (TestServer server = TestServer.builder().dispatcher(r -> answer(r, "SHA-256", calls, false)).start();
-                TestServer other = TestServer.builder().dispatcher(r -> answer(r, "SHA-256", new AtomicInteger(), false))
+        try (TestServer server = TestServer.builder()
+                        .dispatcher(r -> answer(r, "SHA-256", calls, false))
                         .start();
-                ClientSession session = ClientSession.builder().baseUrl(server.url("/"))
-                        .digestAuth("john", "s3cret").build()) {
+                TestServer other = TestServer.builder()
+                        .dispatcher(r -> answer(r, "SHA-256", new AtomicInteger(), false))
+                        .start();
+                ClientSession session = ClientSession.builder()
+                        .baseUrl(server.url("/"))
+                        .digestAuth("john", "s3cret")
+                        .build()) {
             assertThat(session.get("/secret").send().text()).isEqualTo("welcome");
             assertThatThrownBy(() -> session.get(other.url("/secret")).send())
-                    .isInstanceOfSatisfying(ClientResponseException.class, e -> assertThat(e.status()).isEqualTo(401));
-            assertThat(other.requestCount()).as("no answer to another origin's challenge").isEqualTo(1);
+                    .isInstanceOfSatisfying(
+                            ClientResponseException.class,
+                            e -> assertThat(e.status()).isEqualTo(401));
+            assertThat(other.requestCount())
+                    .as("no answer to another origin's challenge")
+                    .isEqualTo(1);
         }
     }
 }

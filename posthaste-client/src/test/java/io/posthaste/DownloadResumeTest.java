@@ -34,7 +34,9 @@ class DownloadResumeTest {
     static final TestServerExtension SERVER = TestServerExtension.perTest();
 
     private static final ClientSession SESSION = ClientSession.builder()
-            .timeouts(Timeouts.defaults().toBuilder().read(Duration.ofSeconds(5)).build()).build();
+            .timeouts(
+                    Timeouts.defaults().toBuilder().read(Duration.ofSeconds(5)).build())
+            .build();
 
     @TempDir
     Path dir;
@@ -66,14 +68,23 @@ class DownloadResumeTest {
         server().dispatcher(ranges);
         Path target = dir.resolve("file.bin");
         List<Long> progress = new ArrayList<>();
-        long size = SESSION.get(server().url("/file")).download(target).retries(2).backoff(Duration.ZERO)
-                .onProgress((done, total) -> progress.add(done)).run();
+        long size = SESSION.get(server().url("/file"))
+                .download(target)
+                .retries(2)
+                .backoff(Duration.ZERO)
+                .onProgress((done, total) -> progress.add(done))
+                .run();
         assertThat(size).isEqualTo(file.length);
         assertThat(sha256(Files.readAllBytes(target))).isEqualTo(sha256(file));
-        assertThat(ranges.ranges).as("the second request asked for the rest, if-range the ETag")
+        assertThat(ranges.ranges)
+                .as("the second request asked for the rest, if-range the ETag")
                 .containsExactly("-", "bytes=" + cutAt + "- if \"v1\"");
-        assertThat(progress).as("progress counts what was already on disk").contains((long) cutAt)
-                .isSorted().last().isEqualTo((long) file.length);
+        assertThat(progress)
+                .as("progress counts what was already on disk")
+                .contains((long) cutAt)
+                .isSorted()
+                .last()
+                .isEqualTo((long) file.length);
         assertThat(dir.resolve("file.bin.part")).doesNotExist();
         assertThat(dir.resolve("file.bin.part.validator")).doesNotExist();
     }
@@ -84,7 +95,8 @@ class DownloadResumeTest {
         RangeServer ranges = new RangeServer(file, "\"v1\"").cutFirst(1, 30_000);
         server().dispatcher(ranges);
         Path target = dir.resolve("data.bin");
-        assertThatThrownBy(() -> SESSION.get(server().url("/file")).download(target).run())
+        assertThatThrownBy(() ->
+                        SESSION.get(server().url("/file")).download(target).run())
                 .isInstanceOf(ClientException.class);
         assertThat(target).as("never half there").doesNotExist();
         assertThat(Files.size(dir.resolve("data.bin.part"))).isEqualTo(30_000);
@@ -98,13 +110,16 @@ class DownloadResumeTest {
         byte[] old = content(50_000);
         server().dispatcher(new RangeServer(old, "\"old\"").cutFirst(1, 10_000));
         Path target = dir.resolve("f.bin");
-        assertThatThrownBy(() -> SESSION.get(server().url("/file")).download(target).run())
+        assertThatThrownBy(() ->
+                        SESSION.get(server().url("/file")).download(target).run())
                 .isInstanceOf(ClientException.class);
         byte[] fresh = content(70_000);
         RangeServer now = new RangeServer(fresh, "\"new\"");
         server().dispatcher(now);
         SESSION.get(server().url("/file")).download(target).run();
-        assertThat(sha256(Files.readAllBytes(target))).as("the new file, not a splice").isEqualTo(sha256(fresh));
+        assertThat(sha256(Files.readAllBytes(target)))
+                .as("the new file, not a splice")
+                .isEqualTo(sha256(fresh));
         assertThat(now.ranges).as("If-Range made the server send it all").containsExactly("bytes=10000- if \"old\"");
     }
 
@@ -113,13 +128,22 @@ class DownloadResumeTest {
         byte[] file = content(40_000);
         server().dispatcher(new RangeServer(file, "\"v1\"").cutFirst(1, 8_000));
         Path target = dir.resolve("g.bin");
-        assertThatThrownBy(() -> SESSION.get(server().url("/file")).download(target).run())
+        assertThatThrownBy(() ->
+                        SESSION.get(server().url("/file")).download(target).run())
                 .isInstanceOf(ClientException.class);
-        server().dispatcher(request -> MockResponse.builder().status(206).header("ETag", "\"v1\"")
-                .header("Content-Range", "bytes 0-39999/40000").body(file).build());
-        assertThatThrownBy(() -> SESSION.get(server().url("/file")).download(target).run())
-                .isInstanceOfSatisfying(ClientPayloadException.class, e -> assertThat(e.getMessage())
-                        .contains("asked for the bytes from 8000").contains("bytes 0-39999/40000"));
+        server().dispatcher(request -> MockResponse.builder()
+                .status(206)
+                .header("ETag", "\"v1\"")
+                .header("Content-Range", "bytes 0-39999/40000")
+                .body(file)
+                .build());
+        assertThatThrownBy(() ->
+                        SESSION.get(server().url("/file")).download(target).run())
+                .isInstanceOfSatisfying(
+                        ClientPayloadException.class,
+                        e -> assertThat(e.getMessage())
+                                .contains("asked for the bytes from 8000")
+                                .contains("bytes 0-39999/40000"));
         assertThat(target).doesNotExist();
     }
 
@@ -137,8 +161,12 @@ class DownloadResumeTest {
     @Test
     void anErrorPageIsNeverSavedAsTheFile() {
         Path target = dir.resolve("missing.bin");
-        assertThatThrownBy(() -> SESSION.get(server().url("/status/404")).download(target).run())
-                .isInstanceOfSatisfying(ClientResponseException.class, e -> assertThat(e.status()).isEqualTo(404));
+        assertThatThrownBy(() -> SESSION.get(server().url("/status/404"))
+                        .download(target)
+                        .run())
+                .isInstanceOfSatisfying(
+                        ClientResponseException.class,
+                        e -> assertThat(e.status()).isEqualTo(404));
         assertThat(target).doesNotExist();
     }
 
@@ -146,8 +174,11 @@ class DownloadResumeTest {
     void withoutKeepingThePartialFileAFailureLeavesNothingBehind() throws Exception {
         server().dispatcher(new RangeServer(content(30_000), "\"v1\"").cutFirst(1, 5_000));
         Path target = dir.resolve("k.bin");
-        assertThatThrownBy(() -> SESSION.get(server().url("/file")).download(target)
-                .keepPartialOnFailure(false).run()).isInstanceOf(ClientException.class);
+        assertThatThrownBy(() -> SESSION.get(server().url("/file"))
+                        .download(target)
+                        .keepPartialOnFailure(false)
+                        .run())
+                .isInstanceOf(ClientException.class);
         try (var left = Files.list(dir)) {
             assertThat(left).isEmpty();
         }
@@ -177,15 +208,19 @@ class DownloadResumeTest {
             String range = request.header("Range");
             String ifRange = request.header("If-Range");
             ranges.add(range == null ? "-" : range + (ifRange == null ? "" : " if " + ifRange));
-            MockResponse.Builder answer = MockResponse.builder().header("ETag", etag).header("Accept-Ranges", "bytes");
+            MockResponse.Builder answer =
+                    MockResponse.builder().header("ETag", etag).header("Accept-Ranges", "bytes");
             if (range != null && etag.equals(ifRange)) {
                 long start = Long.parseLong(range.substring("bytes=".length(), range.length() - 1));
                 if (start >= file.length) {
-                    return answer.status(416).header("Content-Range", "bytes */" + file.length).build();
+                    return answer.status(416)
+                            .header("Content-Range", "bytes */" + file.length)
+                            .build();
                 }
                 byte[] rest = java.util.Arrays.copyOfRange(file, (int) start, file.length);
-                answer.status(206).header("Content-Range", "bytes " + start + "-" + (file.length - 1) + "/"
-                        + file.length).body(rest);
+                answer.status(206)
+                        .header("Content-Range", "bytes " + start + "-" + (file.length - 1) + "/" + file.length)
+                        .body(rest);
             } else {
                 answer.status(200).body(file);
             }

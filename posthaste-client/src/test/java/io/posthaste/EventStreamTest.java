@@ -58,7 +58,8 @@ class EventStreamTest {
         try (EventStream stream = session.events(server.url("/feed")).open()) {
             List<ServerSentEvent> events = readAll(stream);
             assertThat(events).extracting(ServerSentEvent::id).containsExactly("1", "2", "3", "4", "5");
-            assertThat(events).extracting(ServerSentEvent::event)
+            assertThat(events)
+                    .extracting(ServerSentEvent::event)
                     .containsExactly("tick", "message", "tick", "message", "message");
             assertThat(events.get(1).data()).isEqualTo("two\nlines");
             // The body ended normally, so the stream reconnected once, and the server said 204.
@@ -73,13 +74,17 @@ class EventStreamTest {
 
     @Test
     void aDroppedConnectionResumesWithLastEventIdAfterTheServersRetryDelay() {
-        EventStreamEndpoint endpoint = feed().retry(Duration.ofMillis(150)).dropAfter(2).build();
+        EventStreamEndpoint endpoint =
+                feed().retry(Duration.ofMillis(150)).dropAfter(2).build();
         server.mount("/feed", endpoint);
         long start = System.nanoTime();
-        try (EventStream stream = session.events(server.url("/feed")).retryDelay(Duration.ofSeconds(30)).open()) {
+        try (EventStream stream = session.events(server.url("/feed"))
+                .retryDelay(Duration.ofSeconds(30))
+                .open()) {
             List<ServerSentEvent> events = readAll(stream);
             // Every event once, none twice, and never the half event each drop leaves behind.
-            assertThat(events).extracting(ServerSentEvent::data)
+            assertThat(events)
+                    .extracting(ServerSentEvent::data)
                     .containsExactly("one", "two\nlines", "three", "four", "five");
             assertThat(events.get(0).retry()).isEmpty();
             assertThat(stream.lastEventId()).isEqualTo("5");
@@ -94,7 +99,8 @@ class EventStreamTest {
     void aStartingLastEventIdIsSentOnTheFirstConnection() {
         EventStreamEndpoint endpoint = feed().build();
         server.mount("/feed", endpoint);
-        try (EventStream stream = session.events(server.url("/feed")).lastEventId("3").open()) {
+        try (EventStream stream =
+                session.events(server.url("/feed")).lastEventId("3").open()) {
             assertThat(readAll(stream)).extracting(ServerSentEvent::id).containsExactly("4", "5");
         }
         assertThat(endpoint.lastEventIds()).containsExactly("3", "5");
@@ -120,7 +126,10 @@ class EventStreamTest {
 
     @Test
     void aResponseThatIsNotAnEventStreamIsAContentTypeExceptionAndIsNotRetried() {
-        server.enqueue(MockResponse.builder().header("Content-Type", "text/html").body("<p>login</p>").build());
+        server.enqueue(MockResponse.builder()
+                .header("Content-Type", "text/html")
+                .body("<p>login</p>")
+                .build());
         assertThatThrownBy(() -> session.events(server.url("/feed")).open())
                 .isInstanceOfSatisfying(ContentTypeException.class, e -> {
                     assertThat(e.status()).isEqualTo(200);
@@ -135,11 +144,14 @@ class EventStreamTest {
     void aReconnectionAnsweredWith5xxEndsTheIterationWithTheException() {
         server.enqueue(eventsThenEnd("id: 1\ndata: a\n\n"));
         server.enqueue(MockResponse.status(503));
-        try (EventStream stream = session.events(server.url("/feed")).retryDelay(Duration.ZERO).open()) {
+        try (EventStream stream =
+                session.events(server.url("/feed")).retryDelay(Duration.ZERO).open()) {
             Iterator<ServerSentEvent> it = stream.iterator();
             assertThat(it.next().data()).isEqualTo("a");
-            assertThatThrownBy(it::hasNext).isInstanceOfSatisfying(ClientResponseException.class,
-                    e -> assertThat(e.status()).isEqualTo(503));
+            assertThatThrownBy(it::hasNext)
+                    .isInstanceOfSatisfying(
+                            ClientResponseException.class,
+                            e -> assertThat(e.status()).isEqualTo(503));
             assertThat(stream.isClosed()).isTrue();
         }
     }
@@ -150,11 +162,14 @@ class EventStreamTest {
         for (int i = 0; i < 3; i++) {
             server.enqueue(eventsThenEnd(": nothing\n\n"));
         }
-        try (EventStream stream = session.events(server.url("/feed")).retryDelay(Duration.ofMillis(1))
-                .maxReconnectAttempts(3).open()) {
+        try (EventStream stream = session.events(server.url("/feed"))
+                .retryDelay(Duration.ofMillis(1))
+                .maxReconnectAttempts(3)
+                .open()) {
             Iterator<ServerSentEvent> it = stream.iterator();
             assertThat(it.next().data()).isEqualTo("a");
-            assertThatThrownBy(it::hasNext).isInstanceOf(ClientConnectionException.class)
+            assertThatThrownBy(it::hasNext)
+                    .isInstanceOf(ClientConnectionException.class)
                     .hasMessageContaining("without sending an event");
         }
         assertThat(server.requestCount()).isEqualTo(4);
@@ -165,9 +180,12 @@ class EventStreamTest {
         int port;
         try (TestServer gone = TestServer.start()) {
             port = gone.port();
-            gone.enqueue(eventsThenEnd("data: a\n\n").toBuilder().closeConnection().build());
-            EventStream stream = session.events(gone.url("/feed")).retryDelay(Duration.ofMillis(20))
-                    .maxReconnectAttempts(3).open();
+            gone.enqueue(
+                    eventsThenEnd("data: a\n\n").toBuilder().closeConnection().build());
+            EventStream stream = session.events(gone.url("/feed"))
+                    .retryDelay(Duration.ofMillis(20))
+                    .maxReconnectAttempts(3)
+                    .open();
             try (stream) {
                 Iterator<ServerSentEvent> it = stream.iterator();
                 assertThat(it.next().data()).isEqualTo("a");
@@ -187,7 +205,9 @@ class EventStreamTest {
         server.enqueue(eventsThenEnd("retry: 3600000\ndata: a\n\n"));
         server.enqueue(MockResponse.status(204));
         long start = System.nanoTime();
-        try (EventStream stream = session.events(server.url("/feed")).maxRetryDelay(Duration.ofMillis(50)).open()) {
+        try (EventStream stream = session.events(server.url("/feed"))
+                .maxRetryDelay(Duration.ofMillis(50))
+                .open()) {
             List<ServerSentEvent> events = readAll(stream);
             assertThat(events.get(0).retry()).hasValue(Duration.ofHours(1));
         }
@@ -196,8 +216,12 @@ class EventStreamTest {
 
     @Test
     void closeFromAnotherThreadEndsABlockedIteration() throws Exception {
-        server.enqueue(MockResponse.builder().header("Content-Type", "text/event-stream")
-                .body("data: a\n\ndata: never\n\n").chunked(9).chunkPause(Duration.ofMinutes(10)).build());
+        server.enqueue(MockResponse.builder()
+                .header("Content-Type", "text/event-stream")
+                .body("data: a\n\ndata: never\n\n")
+                .chunked(9)
+                .chunkPause(Duration.ofMinutes(10))
+                .build());
         EventStream stream = session.events(server.url("/feed")).open();
         Iterator<ServerSentEvent> it = stream.iterator();
         assertThat(it.next().data()).isEqualTo("a");
@@ -212,7 +236,9 @@ class EventStreamTest {
     @Test
     void closeDuringTheReconnectionDelayEndsTheIterationAtOnce() throws Exception {
         server.enqueue(eventsThenEnd("data: a\n\n"));
-        EventStream stream = session.events(server.url("/feed")).retryDelay(Duration.ofMinutes(10)).open();
+        EventStream stream = session.events(server.url("/feed"))
+                .retryDelay(Duration.ofMinutes(10))
+                .open();
         Iterator<ServerSentEvent> it = stream.iterator();
         assertThat(it.next().data()).isEqualTo("a");
         CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(it::hasNext);
@@ -225,20 +251,28 @@ class EventStreamTest {
     @Test
     void anEventOverTheSizeLimitIsAPayloadException() {
         server.enqueue(eventsThenEnd("data: " + "x".repeat(200) + "\n\n"));
-        try (EventStream stream = session.events(server.url("/feed")).maxEventSize(100).open()) {
-            assertThatThrownBy(() -> stream.iterator().hasNext()).isInstanceOf(ClientPayloadException.class)
+        try (EventStream stream =
+                session.events(server.url("/feed")).maxEventSize(100).open()) {
+            assertThatThrownBy(() -> stream.iterator().hasNext())
+                    .isInstanceOf(ClientPayloadException.class)
                     .hasMessageContaining("100 bytes");
         }
     }
 
     @Test
     void theReadTimeoutBreaksAQuietConnectionWhichIsThenResumed() {
-        server.enqueue(MockResponse.builder().header("Content-Type", "text/event-stream")
-                .body("id: 1\ndata: a\n\ndata: late\n\n").chunked(15).chunkPause(Duration.ofMinutes(10)).build());
+        server.enqueue(MockResponse.builder()
+                .header("Content-Type", "text/event-stream")
+                .body("id: 1\ndata: a\n\ndata: late\n\n")
+                .chunked(15)
+                .chunkPause(Duration.ofMinutes(10))
+                .build());
         server.enqueue(eventsThenEnd("id: 2\ndata: b\n\n"));
         server.enqueue(MockResponse.status(204));
-        try (EventStream stream = session.events(server.url("/feed")).readTimeout(Duration.ofMillis(200))
-                .retryDelay(Duration.ZERO).open()) {
+        try (EventStream stream = session.events(server.url("/feed"))
+                .readTimeout(Duration.ofMillis(200))
+                .retryDelay(Duration.ZERO)
+                .open()) {
             assertThat(readAll(stream)).extracting(ServerSentEvent::data).containsExactly("a", "b");
         }
         server.takeRequest();
@@ -251,7 +285,8 @@ class EventStreamTest {
         List<String> seen = new CopyOnWriteArrayList<>();
         CountDownLatch closed = new CountDownLatch(1);
         List<Throwable> errors = new CopyOnWriteArrayList<>();
-        try (EventStream stream = session.events(server.url("/feed")).retryDelay(Duration.ZERO)
+        try (EventStream stream = session.events(server.url("/feed"))
+                .retryDelay(Duration.ZERO)
                 .open(new EventStream.Listener() {
                     @Override
                     public void onEvent(ServerSentEvent event) {
@@ -281,8 +316,7 @@ class EventStreamTest {
         CompletableFuture<Throwable> failure = new CompletableFuture<>();
         session.events(server.url("/feed")).open(new EventStream.Listener() {
             @Override
-            public void onEvent(ServerSentEvent event) {
-            }
+            public void onEvent(ServerSentEvent event) {}
 
             @Override
             public void onError(Throwable t) {
@@ -317,8 +351,12 @@ class EventStreamTest {
 
     @Test
     void closingAListenersStreamStopsItWithoutAnError() throws Exception {
-        server.enqueue(MockResponse.builder().header("Content-Type", "text/event-stream")
-                .body("data: a\n\ndata: never\n\n").chunked(9).chunkPause(Duration.ofMinutes(10)).build());
+        server.enqueue(MockResponse.builder()
+                .header("Content-Type", "text/event-stream")
+                .body("data: a\n\ndata: never\n\n")
+                .chunked(9)
+                .chunkPause(Duration.ofMinutes(10))
+                .build());
         CountDownLatch first = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         List<Throwable> errors = new CopyOnWriteArrayList<>();
@@ -356,6 +394,9 @@ class EventStreamTest {
 
     /** An event stream whose body ends (normally) after {@code text}. */
     private static MockResponse eventsThenEnd(String text) {
-        return MockResponse.builder().header("Content-Type", "text/event-stream").body(text).build();
+        return MockResponse.builder()
+                .header("Content-Type", "text/event-stream")
+                .body(text)
+                .build();
     }
 }

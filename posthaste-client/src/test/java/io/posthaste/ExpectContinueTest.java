@@ -28,7 +28,9 @@ class ExpectContinueTest {
             CompletableFuture<String> seen = CompletableFuture.supplyAsync(() -> serveOnce(listener));
             long start = System.nanoTime();
             Response response = session.post("http://127.0.0.1:" + listener.getLocalPort() + "/upload")
-                    .body("payload", "text/plain").expectContinue().send();
+                    .body("payload", "text/plain")
+                    .expectContinue()
+                    .send();
 
             assertThat(response.text()).isEqualTo("got payload");
             assertThat(seen.get(5, TimeUnit.SECONDS)).contains("Expect: 100-continue");
@@ -64,11 +66,17 @@ class ExpectContinueTest {
     void anEarlyRefusalIsTheResponseAndTheBodyIsNeverSent() {
         try (TestServer server = TestServer.start();
                 ClientSession session = ClientSession.create()) {
-            server.enqueue(MockResponse.builder().status(413).fault(Fault.RESPOND_BEFORE_BODY).build());
+            server.enqueue(MockResponse.builder()
+                    .status(413)
+                    .fault(Fault.RESPOND_BEFORE_BODY)
+                    .build());
 
-            assertThatThrownBy(() -> session.post(server.url("/upload")).body(new byte[5_000_000], null)
-                    .expectContinue().send())
-                    .isInstanceOfSatisfying(ClientResponseException.class,
+            assertThatThrownBy(() -> session.post(server.url("/upload"))
+                            .body(new byte[5_000_000], null)
+                            .expectContinue()
+                            .send())
+                    .isInstanceOfSatisfying(
+                            ClientResponseException.class,
                             e -> assertThat(e.status()).isEqualTo(413));
             RecordedRequest seen = server.takeRequest();
             assertThat(seen.header("Expect")).isEqualTo("100-continue");
@@ -82,7 +90,10 @@ class ExpectContinueTest {
     void withoutContinueTheBodyGoesAfterAShortWait() {
         try (TestServer server = TestServer.start();
                 ClientSession session = ClientSession.create()) {
-            session.put(server.url("/put")).body("late", "text/plain").expectContinue().send();
+            session.put(server.url("/put"))
+                    .body("late", "text/plain")
+                    .expectContinue()
+                    .send();
             assertThat(server.takeRequest().bodyUtf8()).isEqualTo("late");
         }
     }
@@ -91,7 +102,8 @@ class ExpectContinueTest {
     void expectContinueIsHarmlessWithoutABody() {
         try (TestServer server = TestServer.start();
                 ClientSession session = ClientSession.create()) {
-            assertThat(session.get(server.url("/get")).expectContinue().send().status()).isEqualTo(200);
+            assertThat(session.get(server.url("/get")).expectContinue().send().status())
+                    .isEqualTo(200);
             assertThat(server.takeRequest().header("Expect")).isNull();
         }
     }

@@ -31,7 +31,9 @@ class FaultsOnEveryPathTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static MockResponse raw(String bytes) {
-        return MockResponse.builder().raw(bytes.getBytes(StandardCharsets.ISO_8859_1)).build();
+        return MockResponse.builder()
+                .raw(bytes.getBytes(StandardCharsets.ISO_8859_1))
+                .build();
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -47,36 +49,45 @@ class FaultsOnEveryPathTest {
     private static void assertPoolEmpty(ClientSession session) throws InterruptedException {
         ConnectionsAndTimeoutsTest.awaitIdle(session);
         PoolStats stats = session.poolStats();
-        assertThat(stats.leased() + stats.connecting() + stats.waiting()).as(stats.toString()).isZero();
+        assertThat(stats.leased() + stats.connecting() + stats.waiting())
+                .as(stats.toString())
+                .isZero();
     }
 
     /** HTTP/1.1 only: HTTP/2 frames every byte with its stream (see {@link CallPath}). */
     @ParameterizedTest
-    @EnumSource(value = CallPath.class, names = {"H2C", "H2_TLS"}, mode = EnumSource.Mode.EXCLUDE)
-    void bytesAfterACompleteResponseNeverReachTheRequestQueuedForTheConnection(CallPath path)
-            throws Exception {
+    @EnumSource(
+            value = CallPath.class,
+            names = {"H2C", "H2_TLS"},
+            mode = EnumSource.Mode.EXCLUDE)
+    void bytesAfterACompleteResponseNeverReachTheRequestQueuedForTheConnection(CallPath path) throws Exception {
         path.assumeAvailable();
         CountDownLatch secondQueued = new CountDownLatch(1);
-        try (TestServer server = path.server().dispatcher(request -> {
-            if (!request.path().equals("/first")) {
-                return MockResponse.builder().body("answer to " + request.method() + " " + request.path())
-                        .build();
-            }
-            try {
-                secondQueued.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            // One write: the answer, then a second answer nobody asked for (a desync).
-            return raw("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst"
-                    + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstray");
-        }).start();
-                ClientSession session = path.session(server).maxConnectionsPerOrigin(1).build()) {
+        try (TestServer server = path.server()
+                        .dispatcher(request -> {
+                            if (!request.path().equals("/first")) {
+                                return MockResponse.builder()
+                                        .body("answer to " + request.method() + " " + request.path())
+                                        .build();
+                            }
+                            try {
+                                secondQueued.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            // One write: the answer, then a second answer nobody asked for (a desync).
+                            return raw("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst"
+                                    + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstray");
+                        })
+                        .start();
+                ClientSession session =
+                        path.session(server).maxConnectionsPerOrigin(1).build()) {
             CompletableFuture<CallPath.Answer> first = path.start(session.get(server.url("/first")));
             await("the first request reached the server", () -> server.requestCount() == 1);
-            CompletableFuture<CallPath.Answer> second = path.start(
-                    session.post(server.url("/second")).json(Map.of("n", 2)));
-            await("the second request waits for the only connection",
+            CompletableFuture<CallPath.Answer> second =
+                    path.start(session.post(server.url("/second")).json(Map.of("n", 2)));
+            await(
+                    "the second request waits for the only connection",
                     () -> session.poolStats().waiting() == 1);
             secondQueued.countDown();
 
@@ -85,7 +96,8 @@ class FaultsOnEveryPathTest {
             RecordedRequest firstSeen = server.takeRequest();
             RecordedRequest secondSeen = server.takeRequest();
             assertThat(secondSeen.path()).isEqualTo("/second");
-            assertThat(secondSeen.connectionId()).as("never written to the desynchronised connection")
+            assertThat(secondSeen.connectionId())
+                    .as("never written to the desynchronised connection")
                     .isNotEqualTo(firstSeen.connectionId());
             assertPoolEmpty(session);
         }
@@ -102,24 +114,30 @@ class FaultsOnEveryPathTest {
      */
     @ParameterizedTest
     @EnumSource(CallPath.class)
-    void aServerThatClosesAfterEveryResponseFailsNoRequestItNeverRead(
-            CallPath path) throws Exception {
+    void aServerThatClosesAfterEveryResponseFailsNoRequestItNeverRead(CallPath path) throws Exception {
         path.assumeAvailable();
         int requests = 200;
-        try (TestServer server = path.server().dispatcher(request -> MockResponse.builder()
-                .body("ok " + request.path()).fault(Fault.CLOSE_AFTER_RESPONSE).build()).start();
+        try (TestServer server = path.server()
+                        .dispatcher(request -> MockResponse.builder()
+                                .body("ok " + request.path())
+                                .fault(Fault.CLOSE_AFTER_RESPONSE)
+                                .build())
+                        .start();
                 ClientSession session = path.session(server).build()) {
             int answered = 0;
             int postsInDoubt = 0;
             for (int i = 0; i < requests; i++) {
                 boolean get = i % 2 == 0;
-                RequestBuilder request = get ? session.get(server.url("/get/" + i))
+                RequestBuilder request = get
+                        ? session.get(server.url("/get/" + i))
                         : session.post(server.url("/post/" + i)).json(List.of(i));
                 try {
                     assertThat(path.call(request).text()).isEqualTo("ok " + (get ? "/get/" : "/post/") + i);
                     answered++;
                 } catch (ClientConnectionException e) {
-                    assertThat(get).as("a GET is never failed by a closing connection: " + e).isFalse();
+                    assertThat(get)
+                            .as("a GET is never failed by a closing connection: " + e)
+                            .isFalse();
                     assertThat(e.mayHaveBeenProcessed()).as(e.getMessage()).isTrue();
                     postsInDoubt++;
                 }
@@ -131,10 +149,12 @@ class FaultsOnEveryPathTest {
                 // So does one on NIO (CALLER_DRIVEN_NIO, CI's NIO leg): only epoll (the native
                 // transport on Linux, where this suite runs) reads the kernel's proof that the
                 // server never read it, the reset in the socket's TCP state.
-                assertThat(postsInDoubt).as("POSTs that failed saying they may have been processed")
+                assertThat(postsInDoubt)
+                        .as("POSTs that failed saying they may have been processed")
                         .isLessThanOrEqualTo(1);
             }
-            assertThat(server.requestCount()).as("no request reached the server twice")
+            assertThat(server.requestCount())
+                    .as("no request reached the server twice")
                     .isBetween(answered, answered + postsInDoubt);
             assertPoolEmpty(session);
         }
@@ -142,11 +162,11 @@ class FaultsOnEveryPathTest {
 
     @ParameterizedTest
     @EnumSource(CallPath.class)
-    void aResetBeforeTheAnswerOnAReusedConnectionRetriesAGetButNeverAPost(CallPath path)
-            throws Exception {
+    void aResetBeforeTheAnswerOnAReusedConnectionRetriesAGetButNeverAPost(CallPath path) throws Exception {
         path.assumeAvailable();
         try (TestServer server = path.server().start();
-                ClientSession session = path.session(server).maxConnectionsPerOrigin(1).build()) {
+                ClientSession session =
+                        path.session(server).maxConnectionsPerOrigin(1).build()) {
             server.enqueue(MockResponse.builder().body("warm").build());
             server.enqueue(MockResponse.builder().fault(Fault.RESET).build());
             server.enqueue(MockResponse.builder().body("retried").build());
@@ -155,7 +175,8 @@ class FaultsOnEveryPathTest {
             RecordedRequest warm = server.takeRequest();
             RecordedRequest reset = server.takeRequest();
             RecordedRequest retried = server.takeRequest();
-            assertThat(reset.connectionId()).as("the first try reused the kept-alive connection")
+            assertThat(reset.connectionId())
+                    .as("the first try reused the kept-alive connection")
                     .isEqualTo(warm.connectionId());
             assertThat(retried.connectionId()).as("the retry took a new one").isNotEqualTo(warm.connectionId());
 
@@ -173,21 +194,22 @@ class FaultsOnEveryPathTest {
 
     @ParameterizedTest
     @EnumSource(CallPath.class)
-    void anAnswerSentBeforeAResetDuringAnUploadIsReportedNotTheBrokenPipe(CallPath path)
-            throws Exception {
+    void anAnswerSentBeforeAResetDuringAnUploadIsReportedNotTheBrokenPipe(CallPath path) throws Exception {
         path.assumeAvailable();
         try (TestServer server = path.server().start();
                 ClientSession session = path.session(server).build()) {
             for (int status : new int[] {413, 401}) {
-                server.enqueue(MockResponse.builder().status(status).body("refused with " + status)
-                        .fault(Fault.RESPOND_BEFORE_BODY_THEN_RESET).build());
-                RequestBuilder upload = session.post(server.url("/upload")).body(new byte[32 << 20],
-                        "application/octet-stream");
-                assertThatThrownBy(() -> path.call(upload))
-                        .isInstanceOfSatisfying(ClientResponseException.class, e -> {
-                            assertThat(e.status()).isEqualTo(status);
-                            assertThat(e.bodyText()).isEqualTo("refused with " + status);
-                        });
+                server.enqueue(MockResponse.builder()
+                        .status(status)
+                        .body("refused with " + status)
+                        .fault(Fault.RESPOND_BEFORE_BODY_THEN_RESET)
+                        .build());
+                RequestBuilder upload =
+                        session.post(server.url("/upload")).body(new byte[32 << 20], "application/octet-stream");
+                assertThatThrownBy(() -> path.call(upload)).isInstanceOfSatisfying(ClientResponseException.class, e -> {
+                    assertThat(e.status()).isEqualTo(status);
+                    assertThat(e.bodyText()).isEqualTo("refused with " + status);
+                });
                 server.takeRequest();
                 assertPoolEmpty(session);
             }
@@ -204,7 +226,9 @@ class FaultsOnEveryPathTest {
         path.assumeAvailable();
         try (TestServer server = path.server().start();
                 ClientSession session = path.session(server)
-                        .timeouts(Timeouts.builder().read(Duration.ofMillis(300)).build()).build()) {
+                        .timeouts(
+                                Timeouts.builder().read(Duration.ofMillis(300)).build())
+                        .build()) {
             // 40 bytes a byte at a time, 50 ms apart: 2 s in all, never 300 ms of silence.
             server.enqueue(trickled(path).throttle(1, Duration.ofMillis(50)).build());
             assertThat(path.call(session.get(server.url("/trickle"))).text()).isEqualTo(trickledText(path));
@@ -213,13 +237,15 @@ class FaultsOnEveryPathTest {
             assertThatThrownBy(() -> path.call(session.get(server.url("/stall"))))
                     .isInstanceOfSatisfying(ClientTimeoutException.class, e -> {
                         assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.READ);
-                        assertThat(e.getMessage()).containsPattern(path.isHttp2()
-                                ? "stalled after [1-9][0-9]+ bytes" : "stalled after 10 bytes")
+                        assertThat(e.getMessage())
+                                .containsPattern(
+                                        path.isHttp2() ? "stalled after [1-9][0-9]+ bytes" : "stalled after 10 bytes")
                                 .doesNotContain("no response bytes arrived");
                     });
             server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
             assertThatThrownBy(() -> path.call(session.get(server.url("/silent"))))
-                    .isInstanceOfSatisfying(ClientTimeoutException.class,
+                    .isInstanceOfSatisfying(
+                            ClientTimeoutException.class,
                             e -> assertThat(e.getMessage()).contains("no response bytes arrived"));
             assertPoolEmpty(session);
         }
@@ -227,9 +253,10 @@ class FaultsOnEveryPathTest {
 
     /** An answer of 40 bytes: the raw HTTP/1.1 response "ok", or on HTTP/2 a 40-byte body. */
     private static MockResponse.Builder trickled(CallPath path) {
-        return path.isHttp2() ? MockResponse.builder().body(trickledText(path))
-                : MockResponse.builder().raw("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
-                        .getBytes(StandardCharsets.US_ASCII));
+        return path.isHttp2()
+                ? MockResponse.builder().body(trickledText(path))
+                : MockResponse.builder()
+                        .raw("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
     }
 
     private static String trickledText(CallPath path) {
@@ -247,8 +274,11 @@ class FaultsOnEveryPathTest {
             await("the request reached the server", () -> server.requestCount() == 1);
             session.close();
             assertThatThrownBy(() -> CallPath.await(call))
-                    .isInstanceOfSatisfying(ClientConnectionException.class, e -> assertThat(e.getMessage())
-                            .contains("the session was closed").doesNotContain("server closed"));
+                    .isInstanceOfSatisfying(
+                            ClientConnectionException.class,
+                            e -> assertThat(e.getMessage())
+                                    .contains("the session was closed")
+                                    .doesNotContain("server closed"));
         }
     }
 }

@@ -42,7 +42,7 @@ final class FlowSubscriber implements Flow.Subscriber<ByteBuffer> {
 
     /** Requests {@code n} in onSubscribe (0: nothing). */
     static FlowSubscriber requesting(long n) {
-        return new FlowSubscriber(n, s -> { });
+        return new FlowSubscriber(n, s -> {});
     }
 
     /** Requests {@code n} in onSubscribe, and runs {@code hook} after each onNext. */

@@ -25,7 +25,9 @@ class HeadersAndResponsesTest {
     @BeforeEach
     void start() {
         server = TestServer.start();
-        session = ClientSession.builder().header("X-Session", "s").header("Accept", "text/html")
+        session = ClientSession.builder()
+                .header("X-Session", "s")
+                .header("Accept", "text/html")
                 .build();
     }
 
@@ -43,16 +45,17 @@ class HeadersAndResponsesTest {
         List<Map.Entry<String, String>> headers = server.takeRequest().headers();
         assertThat(headers.get(0).getKey()).isEqualTo("Host");
         assertThat(headers.get(0).getValue()).isEqualTo("127.0.0.1:" + server.port());
-        assertThat(headers).extracting(Map.Entry::getKey)
-                .contains("Accept", "Accept-Encoding", "User-Agent");
+        assertThat(headers).extracting(Map.Entry::getKey).contains("Accept", "Accept-Encoding", "User-Agent");
         RecordedRequest seen = server.takeRequest(java.time.Duration.ofMillis(10));
         assertThat(seen).isNull();
     }
 
     @Test
     void customHeadersAreSentAndSessionHeadersMergeCaseInsensitively() {
-        session.get(server.url("/headers")).headers(Map.of("X-Auth-Token", "secret-token"))
-                .header("accept", "application/json").send();
+        session.get(server.url("/headers"))
+                .headers(Map.of("X-Auth-Token", "secret-token"))
+                .header("accept", "application/json")
+                .send();
 
         RecordedRequest seen = server.takeRequest();
         assertThat(seen.header("X-Auth-Token")).isEqualTo("secret-token");
@@ -74,7 +77,8 @@ class HeadersAndResponsesTest {
     @Test
     void headerInjectionIsRejectedFromEverySource() {
         assertThatThrownBy(() -> session.get(server.url("/")).header("X-A", "v\r\nX-B: injected"))
-                .isInstanceOf(InvalidRequestException.class).hasMessageNotContaining("injected");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageNotContaining("injected");
         assertThatThrownBy(() -> session.get(server.url("/")).header("X-A", "v\nb"))
                 .isInstanceOf(InvalidRequestException.class);
         assertThatThrownBy(() -> session.get(server.url("/")).header("X-A", "v\u0000"))
@@ -83,8 +87,7 @@ class HeadersAndResponsesTest {
                 .isInstanceOf(InvalidRequestException.class);
         assertThatThrownBy(() -> ClientSession.builder().header("X", "a\rb"))
                 .isInstanceOf(InvalidRequestException.class);
-        assertThatThrownBy(() -> ClientSession.builder().userAgent("ua\n"))
-                .isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> ClientSession.builder().userAgent("ua\n")).isInstanceOf(InvalidRequestException.class);
         assertThatThrownBy(() -> session.request("GET /x HTTP/1.1\r\n", server.url("/")))
                 .isInstanceOf(InvalidRequestException.class);
         assertThat(server.requestCount()).isZero();
@@ -92,10 +95,14 @@ class HeadersAndResponsesTest {
 
     @Test
     void clientErrorRaisesByDefaultWithStatusReasonAndBody() {
-        server.enqueue(MockResponse.builder().status(422).body("{\"error\":\"bad\"}")
-                .header("Content-Type", "application/json").build());
+        server.enqueue(MockResponse.builder()
+                .status(422)
+                .body("{\"error\":\"bad\"}")
+                .header("Content-Type", "application/json")
+                .build());
 
-        assertThatThrownBy(() -> session.post(server.url("/create")).json(Map.of("a", 1)).send())
+        assertThatThrownBy(() ->
+                        session.post(server.url("/create")).json(Map.of("a", 1)).send())
                 .isInstanceOfSatisfying(ClientResponseException.class, e -> {
                     assertThat(e.status()).isEqualTo(422);
                     assertThat(e.reason()).isEqualTo("Unprocessable Entity");
@@ -109,11 +116,17 @@ class HeadersAndResponsesTest {
 
     @Test
     void raiseForStatusCanBeTurnedOffPerRequestAndPerSession() {
-        assertThat(session.get(server.url("/status/500")).raiseForStatus(false).send().status())
+        assertThat(session.get(server.url("/status/500"))
+                        .raiseForStatus(false)
+                        .send()
+                        .status())
                 .isEqualTo(500);
-        try (ClientSession lenient = ClientSession.builder().raiseForStatus(false).build()) {
+        try (ClientSession lenient =
+                ClientSession.builder().raiseForStatus(false).build()) {
             assertThat(lenient.get(server.url("/status/404")).send().status()).isEqualTo(404);
-            assertThatThrownBy(() -> lenient.get(server.url("/status/404")).raiseForStatus(true).send())
+            assertThatThrownBy(() -> lenient.get(server.url("/status/404"))
+                            .raiseForStatus(true)
+                            .send())
                     .isInstanceOf(ClientResponseException.class);
         }
     }
@@ -121,34 +134,50 @@ class HeadersAndResponsesTest {
     @Test
     void errorMessagesNeverContainSensitiveHeaderValues() {
         server.enqueue(MockResponse.status(401));
-        assertThatThrownBy(() -> session.get(server.url("/x")).header("Authorization", "Bearer s3cr3t")
-                .send()).isInstanceOfSatisfying(ClientResponseException.class, e ->
-                        assertThat(e.toString() + e.headers()).doesNotContain("s3cr3t"));
+        assertThatThrownBy(() -> session.get(server.url("/x"))
+                        .header("Authorization", "Bearer s3cr3t")
+                        .send())
+                .isInstanceOfSatisfying(
+                        ClientResponseException.class,
+                        e -> assertThat(e.toString() + e.headers()).doesNotContain("s3cr3t"));
         assertThat(Headers.of("Cookie", "sid=s3cr3t").toString()).doesNotContain("s3cr3t");
     }
 
     @Test
     void jsonEchoesBackAsTree() {
-        JsonNode json = session.get(server.url("/headers")).header("X-Auth-Token", "secret-token")
-                .send().json();
+        JsonNode json = session.get(server.url("/headers"))
+                .header("X-Auth-Token", "secret-token")
+                .send()
+                .json();
         assertThat(json.at("/headers/X-Auth-Token").asText()).isEqualTo("secret-token");
     }
 
     @Test
     void jsonOnNonJsonContentTypeRaisesContentTypeException() {
-        server.enqueue(MockResponse.builder().body("<html/>").header("Content-Type", "text/html").build());
+        server.enqueue(MockResponse.builder()
+                .body("<html/>")
+                .header("Content-Type", "text/html")
+                .build());
         Response response = session.get(server.url("/page")).send();
 
-        assertThatThrownBy(response::json).isInstanceOfSatisfying(ContentTypeException.class,
-                e -> assertThat(e.status()).isEqualTo(200));
+        assertThatThrownBy(response::json)
+                .isInstanceOfSatisfying(
+                        ContentTypeException.class, e -> assertThat(e.status()).isEqualTo(200));
     }
 
     @Test
     void aCatchOfClientResponseExceptionAroundJsonAlsoCatchesANonJsonSuccessWithItsOwnStatus() {
         // The documented shape (aiohttp's): ContentTypeException is a ClientResponseException that
         // carries the status of the response it rejected, here a 200, while a raised error is >= 400.
-        server.enqueue(MockResponse.builder().body("<html>maintenance</html>").header("Content-Type", "text/html").build());
-        server.enqueue(MockResponse.builder().status(503).body("<html>down</html>").header("Content-Type", "text/html").build());
+        server.enqueue(MockResponse.builder()
+                .body("<html>maintenance</html>")
+                .header("Content-Type", "text/html")
+                .build());
+        server.enqueue(MockResponse.builder()
+                .status(503)
+                .body("<html>down</html>")
+                .header("Content-Type", "text/html")
+                .build());
         List<ClientResponseException> caught = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             try {
@@ -158,42 +187,65 @@ class HeadersAndResponsesTest {
             }
         }
 
-        assertThat(caught.get(0)).isInstanceOf(ContentTypeException.class)
+        assertThat(caught.get(0))
+                .isInstanceOf(ContentTypeException.class)
                 .satisfies(e -> assertThat(e.status()).isEqualTo(200))
                 .satisfies(e -> assertThat(e.bodyText()).isEqualTo("<html>maintenance</html>"))
-                .hasMessageContaining("text/html").hasMessageContaining("status 200");
-        assertThat(caught.get(1)).isNotInstanceOf(ContentTypeException.class)
+                .hasMessageContaining("text/html")
+                .hasMessageContaining("status 200");
+        assertThat(caught.get(1))
+                .isNotInstanceOf(ContentTypeException.class)
                 .satisfies(e -> assertThat(e.status()).isEqualTo(503));
     }
 
-    record Item(int id, String name) {
-    }
+    record Item(int id, String name) {}
 
     @Test
     void theDefaultJsonCodecIgnoresPropertiesATypeDoesNotDeclareAndAStrictMapperRefusesThem() {
         String evolved = "{\"id\":7,\"name\":\"pen\",\"addedLater\":{\"nested\":[1]}}";
-        server.enqueue(MockResponse.builder().body(evolved).header("Content-Type", "application/json").build());
-        server.enqueue(MockResponse.builder().status(409).body(evolved).header("Content-Type", "application/json").build());
+        server.enqueue(MockResponse.builder()
+                .body(evolved)
+                .header("Content-Type", "application/json")
+                .build());
+        server.enqueue(MockResponse.builder()
+                .status(409)
+                .body(evolved)
+                .header("Content-Type", "application/json")
+                .build());
 
         assertThat(session.get(server.url("/item")).send().json(Item.class)).isEqualTo(new Item(7, "pen"));
         assertThatThrownBy(() -> session.get(server.url("/item")).send())
-                .isInstanceOfSatisfying(ClientResponseException.class,
+                .isInstanceOfSatisfying(
+                        ClientResponseException.class,
                         e -> assertThat(e.bodyAs(Item.class)).isEqualTo(new Item(7, "pen")));
 
         ObjectMapper strictMapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        try (ClientSession strict = ClientSession.builder().jsonCodec(JsonCodec.jackson(strictMapper)).build()) {
-            server.enqueue(MockResponse.builder().body(evolved).header("Content-Type", "application/json").build());
+        try (ClientSession strict = ClientSession.builder()
+                .jsonCodec(JsonCodec.jackson(strictMapper))
+                .build()) {
+            server.enqueue(MockResponse.builder()
+                    .body(evolved)
+                    .header("Content-Type", "application/json")
+                    .build());
             Response response = strict.get(server.url("/item")).send();
-            assertThatThrownBy(() -> response.json(Item.class)).isInstanceOf(ClientPayloadException.class)
+            assertThatThrownBy(() -> response.json(Item.class))
+                    .isInstanceOf(ClientPayloadException.class)
                     .hasMessageContaining("addedLater");
         }
     }
 
     @Test
     void jsonCheckCanBeRelaxedAndEmptyBodyGivesNull() {
-        try (ClientSession relaxed = ClientSession.builder().checkJsonContentType(false).build()) {
-            server.enqueue(MockResponse.builder().body("[1,2]").header("Content-Type", "text/plain").build());
-            server.enqueue(MockResponse.builder().body("  ").header("Content-Type", "application/json").build());
+        try (ClientSession relaxed =
+                ClientSession.builder().checkJsonContentType(false).build()) {
+            server.enqueue(MockResponse.builder()
+                    .body("[1,2]")
+                    .header("Content-Type", "text/plain")
+                    .build());
+            server.enqueue(MockResponse.builder()
+                    .body("  ")
+                    .header("Content-Type", "application/json")
+                    .build());
             assertThat(relaxed.get(server.url("/a")).send().json(int[].class)).containsExactly(1, 2);
             assertThat(relaxed.get(server.url("/b")).send().json()).isNull();
         }
@@ -201,10 +253,14 @@ class HeadersAndResponsesTest {
 
     @Test
     void textUsesTheCharsetOfTheContentTypeAndRejectsBadBytes() {
-        server.enqueue(MockResponse.builder().body("caf\u00e9".getBytes(StandardCharsets.ISO_8859_1))
-                .header("Content-Type", "text/plain; charset=iso-8859-1").build());
-        server.enqueue(MockResponse.builder().body(new byte[] {(byte) 0xff, (byte) 0xfe})
-                .header("Content-Type", "text/plain").build());
+        server.enqueue(MockResponse.builder()
+                .body("caf\u00e9".getBytes(StandardCharsets.ISO_8859_1))
+                .header("Content-Type", "text/plain; charset=iso-8859-1")
+                .build());
+        server.enqueue(MockResponse.builder()
+                .body(new byte[] {(byte) 0xff, (byte) 0xfe})
+                .header("Content-Type", "text/plain")
+                .build());
 
         assertThat(session.get(server.url("/latin")).send().text()).isEqualTo("café");
         Response bad = session.get(server.url("/bad")).send();
@@ -213,16 +269,25 @@ class HeadersAndResponsesTest {
 
     @Test
     void gzipAndDeflateBodiesAreDecoded() {
-        assertThat(session.get(server.url("/gzip")).send().json().get("gzipped").asBoolean()).isTrue();
-        assertThat(session.get(server.url("/deflate")).send().json().get("deflated").asBoolean()).isTrue();
+        assertThat(session.get(server.url("/gzip")).send().json().get("gzipped").asBoolean())
+                .isTrue();
+        assertThat(session.get(server.url("/deflate"))
+                        .send()
+                        .json()
+                        .get("deflated")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
     void responseOverTheBufferedCapFailsWithPayloadException() {
-        try (ClientSession capped = ClientSession.builder().maxResponseBodySize(1000).build()) {
+        try (ClientSession capped =
+                ClientSession.builder().maxResponseBodySize(1000).build()) {
             assertThatThrownBy(() -> capped.get(server.url("/bytes/5000")).send())
-                    .isInstanceOf(ClientPayloadException.class).hasMessageContaining("1000");
-            assertThatThrownBy(() -> capped.get(server.url("/stream-bytes/5000")).send())
+                    .isInstanceOf(ClientPayloadException.class)
+                    .hasMessageContaining("1000");
+            assertThatThrownBy(
+                            () -> capped.get(server.url("/stream-bytes/5000")).send())
                     .isInstanceOf(ClientPayloadException.class);
             assertThat(capped.poolStats().leased()).isZero();
         }
@@ -239,14 +304,18 @@ class HeadersAndResponsesTest {
 
     @Test
     void queryParametersAreAppendedAndTheFragmentIsNeverSent() {
-        session.get(server.url("/get?a=1#frag")).query("b", "x y").query("b", "2").send();
+        session.get(server.url("/get?a=1#frag"))
+                .query("b", "x y")
+                .query("b", "2")
+                .send();
 
         assertThat(server.takeRequest().target()).isEqualTo("/get?a=1&b=x%20y&b=2");
     }
 
     @Test
     void baseUrlJoinsRelativePathsPerRfc3986() {
-        try (ClientSession based = ClientSession.builder().baseUrl(server.url("/api/v1/")).build()) {
+        try (ClientSession based =
+                ClientSession.builder().baseUrl(server.url("/api/v1/")).build()) {
             based.get("users").raiseForStatus(false).send();
             based.get("/root").raiseForStatus(false).send();
         }

@@ -33,8 +33,10 @@ class HostResolverTest {
     void aRefusingAddressFallsBackToTheNext() {
         try (TestServer server = TestServer.start();
                 ClientSession session = ClientSession.builder()
-                        .resolver(host -> List.of(ip("127.0.0.2"), ip("127.0.0.1"))).build()) {
-            Response response = session.get("http://multi.test:" + server.port() + "/get").send();
+                        .resolver(host -> List.of(ip("127.0.0.2"), ip("127.0.0.1")))
+                        .build()) {
+            Response response =
+                    session.get("http://multi.test:" + server.port() + "/get").send();
             assertThat(response.status()).isEqualTo(200);
             assertThat(server.takeRequest().header("Host")).isEqualTo("multi.test:" + server.port());
         }
@@ -43,22 +45,36 @@ class HostResolverTest {
     @Test
     void aSilentAddressFallsBackToTheNextAfterTheConnectTimeout() throws Exception {
         try (SilentServers silent = SilentServers.fullBacklog();
-                TestServer server = TestServer.builder().host("127.0.0.2").port(silent.port()).start();
+                TestServer server = TestServer.builder()
+                        .host("127.0.0.2")
+                        .port(silent.port())
+                        .start();
                 ClientSession session = ClientSession.builder()
-                        .timeouts(Timeouts.builder().connect(Duration.ofMillis(300)).build())
-                        .resolver(host -> List.of(ip("127.0.0.1"), ip("127.0.0.2"))).build()) {
-            assertThat(session.get("http://multi.test:" + silent.port() + "/get").send().status()).isEqualTo(200);
+                        .timeouts(Timeouts.builder()
+                                .connect(Duration.ofMillis(300))
+                                .build())
+                        .resolver(host -> List.of(ip("127.0.0.1"), ip("127.0.0.2")))
+                        .build()) {
+            assertThat(session.get("http://multi.test:" + silent.port() + "/get")
+                            .send()
+                            .status())
+                    .isEqualTo(200);
         }
     }
 
     @Test
     void aFailedOrEmptyLookUpIsAConnectionError() {
-        try (ClientSession failing = ClientSession.builder().resolver(host -> {
-            throw new UnknownHostException(host);
-        }).build(); ClientSession empty = ClientSession.builder().resolver(host -> List.of()).build()) {
+        try (ClientSession failing = ClientSession.builder()
+                        .resolver(host -> {
+                            throw new UnknownHostException(host);
+                        })
+                        .build();
+                ClientSession empty =
+                        ClientSession.builder().resolver(host -> List.of()).build()) {
             for (ClientSession session : List.of(failing, empty)) {
                 assertThatThrownBy(() -> session.get("http://nowhere.test/").send())
-                        .isInstanceOf(ClientConnectionException.class).hasMessageContaining("nowhere.test");
+                        .isInstanceOf(ClientConnectionException.class)
+                        .hasMessageContaining("nowhere.test");
             }
         }
     }
@@ -69,16 +85,20 @@ class HostResolverTest {
         CountDownLatch answer = new CountDownLatch(1);
         RecordedEvents events = new RecordedEvents();
         try (TestServer server = TestServer.start();
-                ClientSession session = ClientSession.builder().eventListener(events).resolver(host -> {
-                    lookingUp.countDown();
-                    try {
-                        answer.await(5, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return List.of(ip("127.0.0.1"));
-                }).build()) {
-            CompletableFuture<Response> call = session.get("http://slow-dns.test:" + server.port() + "/get").sendAsync();
+                ClientSession session = ClientSession.builder()
+                        .eventListener(events)
+                        .resolver(host -> {
+                            lookingUp.countDown();
+                            try {
+                                answer.await(5, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            return List.of(ip("127.0.0.1"));
+                        })
+                        .build()) {
+            CompletableFuture<Response> call = session.get("http://slow-dns.test:" + server.port() + "/get")
+                    .sendAsync();
             assertThat(lookingUp.await(5, TimeUnit.SECONDS)).isTrue();
             call.cancel(true);
             answer.countDown();
@@ -89,9 +109,13 @@ class HostResolverTest {
             Thread.sleep(200);
             PoolStats stats = session.poolStats();
             assertThat(stats.leased() + stats.connecting() + stats.waiting()).isZero();
-            assertThat(events.count(Event.Type.CALL_FAILED, "/get")).as("the call ended once").isOne();
+            assertThat(events.count(Event.Type.CALL_FAILED, "/get"))
+                    .as("the call ended once")
+                    .isOne();
             assertThat(events.count(Event.Type.CALL_END, "/get")).isZero();
-            assertThat(events.count(Event.Type.CONNECTION_ACQUIRED, "/get")).as("connections taken").isZero();
+            assertThat(events.count(Event.Type.CONNECTION_ACQUIRED, "/get"))
+                    .as("connections taken")
+                    .isZero();
             assertThat(server.requestCount()).isZero();
             // The pool may finish a connect it began for the origin (it then waits idle, held by
             // nobody) or abort it, depending on when the cancel reached it: either way every
@@ -100,10 +124,15 @@ class HostResolverTest {
             while (server.openConnectionCount() != session.poolStats().idle() && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertThat(session.poolStats().idle()).as("pool " + session.poolStats())
-                    .isEqualTo(server.openConnectionCount()).isLessThanOrEqualTo(1);
+            assertThat(session.poolStats().idle())
+                    .as("pool " + session.poolStats())
+                    .isEqualTo(server.openConnectionCount())
+                    .isLessThanOrEqualTo(1);
             // The session is still good: the cached answer serves the next call.
-            assertThat(session.get("http://slow-dns.test:" + server.port() + "/get").send().status()).isEqualTo(200);
+            assertThat(session.get("http://slow-dns.test:" + server.port() + "/get")
+                            .send()
+                            .status())
+                    .isEqualTo(200);
         }
     }
 
@@ -111,21 +140,26 @@ class HostResolverTest {
     void aLookUpThatEndsAfterTheSessionClosedOpensNoConnection() throws Exception {
         CountDownLatch lookingUp = new CountDownLatch(1);
         try (TestServer server = TestServer.start()) {
-            ClientSession session = ClientSession.builder().resolver(host -> {
-                lookingUp.countDown();
-                try {
-                    Thread.sleep(5_000); // interrupted by close()
-                } catch (InterruptedException closing) {
-                    Thread.currentThread().interrupt();
-                }
-                return List.of(ip("127.0.0.1"));
-            }).build();
-            CompletableFuture<Response> call = session.get("http://late.test:" + server.port() + "/get").sendAsync();
+            ClientSession session = ClientSession.builder()
+                    .resolver(host -> {
+                        lookingUp.countDown();
+                        try {
+                            Thread.sleep(5_000); // interrupted by close()
+                        } catch (InterruptedException closing) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return List.of(ip("127.0.0.1"));
+                    })
+                    .build();
+            CompletableFuture<Response> call =
+                    session.get("http://late.test:" + server.port() + "/get").sendAsync();
             assertThat(lookingUp.await(5, TimeUnit.SECONDS)).isTrue();
             session.close();
             assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ClientConnectionException.class);
             Thread.sleep(200);
-            assertThat(server.connectionCount()).as("no connection opened by a closed session").isZero();
+            assertThat(server.connectionCount())
+                    .as("no connection opened by a closed session")
+                    .isZero();
         }
     }
 }

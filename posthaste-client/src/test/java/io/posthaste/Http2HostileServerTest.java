@@ -24,8 +24,10 @@ class Http2HostileServerTest {
     private static final long BOUND_MILLIS = 3000;
 
     private static ClientSession session() {
-        return ClientSession.builder().protocols(Protocol.H2_PRIOR_KNOWLEDGE)
-                .timeouts(Timeouts.builder().read(Duration.ofMillis(500)).build()).build();
+        return ClientSession.builder()
+                .protocols(Protocol.H2_PRIOR_KNOWLEDGE)
+                .timeouts(Timeouts.builder().read(Duration.ofMillis(500)).build())
+                .build();
     }
 
     private static void assertConnectionErrorWithinBound(TestServer server, ClientSession session, String error)
@@ -41,7 +43,8 @@ class Http2HostileServerTest {
     private static void awaitNoConnection(ClientSession session) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (session.poolStats().idle() + session.poolStats().leased() > 0) {
-            assertThat(System.nanoTime()).as("the connection left the pool: " + session.poolStats())
+            assertThat(System.nanoTime())
+                    .as("the connection left the pool: " + session.poolStats())
                     .isLessThan(deadline);
             Thread.sleep(5);
         }
@@ -54,8 +57,11 @@ class Http2HostileServerTest {
      */
     @Test
     void aContinuationFloodIsAConnectionErrorNotAnEndlessHeaderBlock() throws Exception {
-        try (TestServer server = TestServer.builder().http2().start(); ClientSession session = session()) {
-            server.enqueue(MockResponse.builder().http2Fault(Http2Fault.CONTINUATION_FLOOD).build());
+        try (TestServer server = TestServer.builder().http2().start();
+                ClientSession session = session()) {
+            server.enqueue(MockResponse.builder()
+                    .http2Fault(Http2Fault.CONTINUATION_FLOOD)
+                    .build());
             assertConnectionErrorWithinBound(server, session, "ENHANCE_YOUR_CALM");
         }
     }
@@ -67,8 +73,10 @@ class Http2HostileServerTest {
      */
     @Test
     void aSettingsFloodIsAConnectionErrorAfterAThousandFrames() throws Exception {
-        try (TestServer server = TestServer.builder().http2().start(); ClientSession session = session()) {
-            server.enqueue(MockResponse.builder().http2Fault(Http2Fault.SETTINGS_FLOOD).build());
+        try (TestServer server = TestServer.builder().http2().start();
+                ClientSession session = session()) {
+            server.enqueue(
+                    MockResponse.builder().http2Fault(Http2Fault.SETTINGS_FLOOD).build());
             assertConnectionErrorWithinBound(server, session, "ENHANCE_YOUR_CALM");
         }
     }
@@ -79,8 +87,11 @@ class Http2HostileServerTest {
      */
     @Test
     void aWindowOverflowIsAFlowControlConnectionError() throws Exception {
-        try (TestServer server = TestServer.builder().http2().start(); ClientSession session = session()) {
-            server.enqueue(MockResponse.builder().http2Fault(Http2Fault.WINDOW_OVERFLOW).build());
+        try (TestServer server = TestServer.builder().http2().start();
+                ClientSession session = session()) {
+            server.enqueue(MockResponse.builder()
+                    .http2Fault(Http2Fault.WINDOW_OVERFLOW)
+                    .build());
             assertConnectionErrorWithinBound(server, session, "FLOW_CONTROL_ERROR");
         }
     }
@@ -93,13 +104,23 @@ class Http2HostileServerTest {
      */
     @Test
     void aServerThatResetsEveryStreamIsCutOffAndNeverRetriedInALoop() throws Exception {
-        try (TestServer server = TestServer.builder().http2().dispatcher(request -> MockResponse.builder()
-                .resetStream(request.path().startsWith("/refused") ? Http2Error.REFUSED_STREAM
-                        : Http2Error.INTERNAL_ERROR).build()).start();
+        try (TestServer server = TestServer.builder()
+                        .http2()
+                        .dispatcher(request -> MockResponse.builder()
+                                .resetStream(
+                                        request.path().startsWith("/refused")
+                                                ? Http2Error.REFUSED_STREAM
+                                                : Http2Error.INTERNAL_ERROR)
+                                .build())
+                        .start();
                 ClientSession session = session()) {
-            assertThatThrownBy(() -> session.post(server.url("/refused")).body("x", "text/plain").send())
+            assertThatThrownBy(() -> session.post(server.url("/refused"))
+                            .body("x", "text/plain")
+                            .send())
                     .hasMessageContaining("REFUSED_STREAM");
-            assertThat(server.requestCount()).as("the first try and eight more, no loop").isEqualTo(9);
+            assertThat(server.requestCount())
+                    .as("the first try and eight more, no loop")
+                    .isEqualTo(9);
 
             long start = System.nanoTime();
             int calmed = 0;
@@ -114,7 +135,9 @@ class Http2HostileServerTest {
                     }
                 }
             }
-            assertThat(calmed).as("the connection was cut off past the reset limit").isPositive();
+            assertThat(calmed)
+                    .as("the connection was cut off past the reset limit")
+                    .isPositive();
             assertThat(server.connectionCount()).isGreaterThan(1);
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(10 * BOUND_MILLIS);
         }
@@ -127,11 +150,16 @@ class Http2HostileServerTest {
      */
     @Test
     void aServerThatNeverAcknowledgesOurSettingsTimesOut() throws Exception {
-        try (TestServer server = TestServer.builder().http2(Http2Options.builder().neverAckSettings().build())
-                .start(); ClientSession session = session()) {
+        try (TestServer server = TestServer.builder()
+                        .http2(Http2Options.builder().neverAckSettings().build())
+                        .start();
+                ClientSession session = session()) {
             long start = System.nanoTime();
             assertThatThrownBy(() -> session.get(server.url("/delay/3"))
-                    .timeouts(Timeouts.builder().read(Duration.ofSeconds(10)).build()).send())
+                            .timeouts(Timeouts.builder()
+                                    .read(Duration.ofSeconds(10))
+                                    .build())
+                            .send())
                     .isInstanceOf(ClientConnectionException.class)
                     .hasMessageContaining("HTTP/2 connection error SETTINGS_TIMEOUT");
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(BOUND_MILLIS);

@@ -31,14 +31,16 @@ class Http2PingTest {
     }
 
     private static ClientSession.Builder session() {
-        return ClientSession.builder().protocols(Protocol.H2_PRIOR_KNOWLEDGE)
+        return ClientSession.builder()
+                .protocols(Protocol.H2_PRIOR_KNOWLEDGE)
                 .timeouts(Timeouts.builder().read(READ).build());
     }
 
     private static void awaitNoConnection(ClientSession session) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (session.poolStats().idle() + session.poolStats().leased() > 0) {
-            assertThat(System.nanoTime()).as("the dead connection left the pool: " + session.poolStats())
+            assertThat(System.nanoTime())
+                    .as("the dead connection left the pool: " + session.poolStats())
                     .isLessThan(deadline);
             Thread.sleep(10);
         }
@@ -47,7 +49,8 @@ class Http2PingTest {
     @Test
     void aPingIntervalFindsAnIdleConnectionWhosePeerNeverAnswersAndClosesIt() throws Exception {
         try (TestServer server = server(false);
-                ClientSession session = session().http2PingInterval(Duration.ofMillis(100)).build()) {
+                ClientSession session =
+                        session().http2PingInterval(Duration.ofMillis(100)).build()) {
             assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
 
             // 100 ms of silence, then a PING nobody answers for the read timeout: about 400 ms.
@@ -62,11 +65,14 @@ class Http2PingTest {
         for (Duration interval : new Duration[] {Duration.ofMillis(100), null}) {
             // A server that never answers proves no PING went out when none is configured.
             try (TestServer server = server(interval != null);
-                    ClientSession session = session().http2PingInterval(interval).build()) {
+                    ClientSession session =
+                            session().http2PingInterval(interval).build()) {
                 assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
                 Thread.sleep(4 * READ.toMillis());
 
-                assertThat(session.poolStats().idle()).as("interval " + interval).isEqualTo(1);
+                assertThat(session.poolStats().idle())
+                        .as("interval " + interval)
+                        .isEqualTo(1);
                 assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
                 assertThat(server.connectionCount()).as("interval " + interval).isEqualTo(1);
             }
@@ -74,29 +80,39 @@ class Http2PingTest {
     }
 
     @Test
-    void aStreamPastItsReadTimeoutPingsAndAnUnansweredPingFailsTheOtherStreamsSayingSo()
-            throws Exception {
+    void aStreamPastItsReadTimeoutPingsAndAnUnansweredPingFailsTheOtherStreamsSayingSo() throws Exception {
         Timeouts patient = Timeouts.builder().read(Duration.ofSeconds(10)).build();
-        try (TestServer server = server(false); ClientSession session = session().build()) {
+        try (TestServer server = server(false);
+                ClientSession session = session().build()) {
             assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
             server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
-            CompletableFuture<Response> stalled = session.get(server.url("/stalled")).sendAsync();
+            CompletableFuture<Response> stalled =
+                    session.get(server.url("/stalled")).sendAsync();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (server.requestCount() < 2 && System.nanoTime() < deadline) {
                 Thread.sleep(2);
             }
             long start = System.nanoTime();
-            CompletableFuture<Response> post = session.post(server.url("/delay/3")).timeouts(patient)
-                    .body("x", "text/plain").sendAsync();
-            CompletableFuture<Response> get = session.get(server.url("/delay/1")).timeouts(patient).sendAsync();
+            CompletableFuture<Response> post = session.post(server.url("/delay/3"))
+                    .timeouts(patient)
+                    .body("x", "text/plain")
+                    .sendAsync();
+            CompletableFuture<Response> get =
+                    session.get(server.url("/delay/1")).timeouts(patient).sendAsync();
 
             assertThatThrownBy(stalled::join).hasCauseInstanceOf(ClientTimeoutException.class);
-            assertThatThrownBy(post::join).cause().isInstanceOfSatisfying(ClientConnectionException.class,
-                    e -> assertThat(e.mayHaveBeenProcessed()).isTrue())
+            assertThatThrownBy(post::join)
+                    .cause()
+                    .isInstanceOfSatisfying(
+                            ClientConnectionException.class,
+                            e -> assertThat(e.mayHaveBeenProcessed()).isTrue())
                     .hasMessageContaining("no PING ACK within");
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
-                    .as("found dead after about two read timeouts, not the POST's own 10 s").isLessThan(2500);
-            assertThat(get.join().status()).as("the GET went again on a fresh connection").isEqualTo(200);
+                    .as("found dead after about two read timeouts, not the POST's own 10 s")
+                    .isLessThan(2500);
+            assertThat(get.join().status())
+                    .as("the GET went again on a fresh connection")
+                    .isEqualTo(200);
             assertThat(server.connectionCount()).isEqualTo(2);
         }
     }

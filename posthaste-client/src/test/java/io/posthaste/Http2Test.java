@@ -38,7 +38,8 @@ class Http2Test {
     void aRequestOverH2cByPriorKnowledgeIsAnsweredAsHttp2() {
         try (TestServer server = TestServer.builder().http2().start();
                 ClientSession session = priorKnowledge()) {
-            Response response = session.get(server.url("/get?x=1")).header("X-Seen", "yes").send();
+            Response response =
+                    session.get(server.url("/get?x=1")).header("X-Seen", "yes").send();
 
             assertThat(response.version()).isEqualTo("HTTP/2");
             assertThat(response.status()).isEqualTo(200);
@@ -56,14 +57,22 @@ class Http2Test {
         Path file = Files.write(dir.resolve("report.csv"), "a,b\n1,2\n".getBytes());
         try (TestServer server = TestServer.builder().http2().start();
                 ClientSession session = priorKnowledge()) {
-            Map<?, ?> posted = session.post(server.url("/post")).json(Map.of("n", 1)).send().json(Map.class);
+            Map<?, ?> posted = session.post(server.url("/post"))
+                    .json(Map.of("n", 1))
+                    .send()
+                    .json(Map.class);
             assertThat(posted.get("json")).isEqualTo(Map.of("n", 1));
 
-            Map<?, ?> form = session.post(server.url("/post")).formField("k", "v w").send().json(Map.class);
+            Map<?, ?> form = session.post(server.url("/post"))
+                    .formField("k", "v w")
+                    .send()
+                    .json(Map.class);
             assertThat(form.get("form")).isEqualTo(Map.of("k", "v w"));
 
-            Response uploaded = session.post(server.url("/post")).header("X-Upload", "1")
-                    .file("f", file).send();
+            Response uploaded = session.post(server.url("/post"))
+                    .header("X-Upload", "1")
+                    .file("f", file)
+                    .send();
             assertThat(uploaded.status()).isEqualTo(200);
             server.takeRequest();
             server.takeRequest();
@@ -72,7 +81,8 @@ class Http2Test {
             assertThat(multipart.parts().get(0).content()).isEqualTo("a,b\n1,2\n".getBytes());
 
             assertThatThrownBy(() -> session.get(server.url("/status/404")).send())
-                    .isInstanceOfSatisfying(ClientResponseException.class,
+                    .isInstanceOfSatisfying(
+                            ClientResponseException.class,
                             e -> assertThat(e.status()).isEqualTo(404));
         }
     }
@@ -80,7 +90,9 @@ class Http2Test {
     @Test
     void alpnPicksH2OverTlsWhenTheServerOffersIt() {
         try (TestServer server = TestServer.builder().tls().http2().start();
-                ClientSession session = ClientSession.builder().trustManager(server.trustManager()).build()) {
+                ClientSession session = ClientSession.builder()
+                        .trustManager(server.trustManager())
+                        .build()) {
             Response response = session.get(server.url("/get")).send();
 
             assertThat(response.version()).isEqualTo("HTTP/2");
@@ -91,7 +103,9 @@ class Http2Test {
     @Test
     void alpnFallsBackToHttp11WhenTheServerOffersOnlyThat() {
         try (TestServer server = TestServer.builder().tls().start();
-                ClientSession session = ClientSession.builder().trustManager(server.trustManager()).build()) {
+                ClientSession session = ClientSession.builder()
+                        .trustManager(server.trustManager())
+                        .build()) {
             assertThat(session.get(server.url("/get")).send().version()).isEqualTo("HTTP/1.1");
         }
     }
@@ -99,8 +113,10 @@ class Http2Test {
     @Test
     void anHttp2OnlySessionFailsAgainstATlsServerThatDoesNotAgree() {
         try (TestServer server = TestServer.builder().tls().start();
-                ClientSession session = ClientSession.builder().protocols(Protocol.H2_PRIOR_KNOWLEDGE)
-                        .trustManager(server.trustManager()).build()) {
+                ClientSession session = ClientSession.builder()
+                        .protocols(Protocol.H2_PRIOR_KNOWLEDGE)
+                        .trustManager(server.trustManager())
+                        .build()) {
             assertThatThrownBy(() -> session.get(server.url("/get")).send())
                     .isInstanceOf(ClientConnectionException.class)
                     .hasMessageContaining("did not agree to HTTP/2");
@@ -128,8 +144,10 @@ class Http2Test {
 
     @Test
     void aServerLimitOfOneStreamQueuesTheOthersOnTheSameConnection() {
-        try (TestServer server = TestServer.builder().http2(Http2Options.builder().maxConcurrentStreams(1).build())
-                .start(); ClientSession session = priorKnowledge()) {
+        try (TestServer server = TestServer.builder()
+                        .http2(Http2Options.builder().maxConcurrentStreams(1).build())
+                        .start();
+                ClientSession session = priorKnowledge()) {
             List<CompletableFuture<Response>> calls = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 calls.add(session.get(server.url("/delay/0.02")).sendAsync());
@@ -145,10 +163,14 @@ class Http2Test {
     void aRefusedStreamGoesAgainEvenForPost() {
         try (TestServer server = TestServer.builder().http2().start();
                 ClientSession session = priorKnowledge()) {
-            server.enqueue(MockResponse.builder().resetStream(Http2Error.REFUSED_STREAM).build());
+            server.enqueue(MockResponse.builder()
+                    .resetStream(Http2Error.REFUSED_STREAM)
+                    .build());
             server.enqueue(MockResponse.builder().body("done").build());
 
-            Response response = session.post(server.url("/orders")).body("{}", "application/json").send();
+            Response response = session.post(server.url("/orders"))
+                    .body("{}", "application/json")
+                    .send();
 
             assertThat(response.text()).isEqualTo("done");
             assertThat(server.requestCount()).isEqualTo(2);
@@ -157,11 +179,15 @@ class Http2Test {
 
     @Test
     void streamsAGoAwayLeftOutGoAgainEvenForPostAndNoneGoesTwice() {
-        try (TestServer server = TestServer.builder().http2(Http2Options.builder().goAwayAfterStreams(2).build())
-                .start(); ClientSession session = priorKnowledge()) {
+        try (TestServer server = TestServer.builder()
+                        .http2(Http2Options.builder().goAwayAfterStreams(2).build())
+                        .start();
+                ClientSession session = priorKnowledge()) {
             List<CompletableFuture<Response>> calls = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                calls.add(session.post(server.url("/post")).body("x", "text/plain").sendAsync());
+                calls.add(session.post(server.url("/post"))
+                        .body("x", "text/plain")
+                        .sendAsync());
             }
 
             // A POST may be left out by several GOAWAYs running; each bounce is proven harmless,
@@ -179,11 +205,16 @@ class Http2Test {
         try (TestServer server = TestServer.builder().http2().start();
                 ClientSession session = priorKnowledge()) {
             for (int i = 0; i < 20; i++) {
-                server.enqueue(MockResponse.builder().resetStream(Http2Error.REFUSED_STREAM).build());
+                server.enqueue(MockResponse.builder()
+                        .resetStream(Http2Error.REFUSED_STREAM)
+                        .build());
             }
 
-            assertThatThrownBy(() -> session.post(server.url("/orders")).body("{}", "application/json").send())
-                    .isInstanceOfSatisfying(ClientConnectionException.class,
+            assertThatThrownBy(() -> session.post(server.url("/orders"))
+                            .body("{}", "application/json")
+                            .send())
+                    .isInstanceOfSatisfying(
+                            ClientConnectionException.class,
                             e -> assertThat(e.mayHaveBeenProcessed()).isFalse())
                     .hasMessageContaining("REFUSED_STREAM")
                     .hasMessageContaining("the request was not processed; gave up after 9 attempts");
@@ -195,10 +226,15 @@ class Http2Test {
     void aResetWithAnotherCodeFailsNamingIt() {
         try (TestServer server = TestServer.builder().http2().start();
                 ClientSession session = priorKnowledge()) {
-            server.enqueue(MockResponse.builder().resetStream(Http2Error.INTERNAL_ERROR).build());
+            server.enqueue(MockResponse.builder()
+                    .resetStream(Http2Error.INTERNAL_ERROR)
+                    .build());
 
-            assertThatThrownBy(() -> session.post(server.url("/orders")).body("{}", "application/json").send())
-                    .isInstanceOfSatisfying(ClientConnectionException.class,
+            assertThatThrownBy(() -> session.post(server.url("/orders"))
+                            .body("{}", "application/json")
+                            .send())
+                    .isInstanceOfSatisfying(
+                            ClientConnectionException.class,
                             e -> assertThat(e.mayHaveBeenProcessed()).isTrue())
                     .hasMessageContaining("INTERNAL_ERROR (0x2)");
             assertThat(server.requestCount()).isEqualTo(1);
@@ -228,23 +264,30 @@ class Http2Test {
     @Test
     void aStreamedUploadOfUnknownLengthArrivesWhole() {
         int size = 8 * 1024 * 1024;
-        try (TestServer server = TestServer.builder().http2(Http2Options.builder().initialWindowSize(16 * 1024)
-                .build()).start(); ClientSession session = priorKnowledge()) {
+        try (TestServer server = TestServer.builder()
+                        .http2(Http2Options.builder()
+                                .initialWindowSize(16 * 1024)
+                                .build())
+                        .start();
+                ClientSession session = priorKnowledge()) {
             InputStream source = new java.io.ByteArrayInputStream(new byte[size]);
-            Map<?, ?> sink = session.post(server.url("/sink")).body(source, "application/octet-stream")
-                    .send().json(Map.class);
+            Map<?, ?> sink = session.post(server.url("/sink"))
+                    .body(source, "application/octet-stream")
+                    .send()
+                    .json(Map.class);
 
             assertThat(((Number) sink.get("bytes")).longValue()).isEqualTo(size);
         }
     }
 
     @Test
-    void cancellingAStreamedDownloadResetsItsStreamWithCancelAndLeavesTheConnectionForOthers()
-            throws Exception {
+    void cancellingAStreamedDownloadResetsItsStreamWithCancelAndLeavesTheConnectionForOthers() throws Exception {
         try (TestServer server = TestServer.builder().http2().start();
                 ClientSession session = priorKnowledge()) {
-            server.enqueue(MockResponse.builder().body(new byte[8 * 1024 * 1024])
-                    .throttle(64 * 1024, Duration.ofMillis(50)).build());
+            server.enqueue(MockResponse.builder()
+                    .body(new byte[8 * 1024 * 1024])
+                    .throttle(64 * 1024, Duration.ofMillis(50))
+                    .build());
             try (StreamingResponse response = session.get(server.url("/slow")).stream()) {
                 assertThat(response.body().read()).isEqualTo(0);
             }
@@ -253,13 +296,16 @@ class Http2Test {
             while (server.resetsReceived().isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(2);
             }
-            assertThat(server.resetsReceived()).as("RST_STREAM(CANCEL) for the abandoned stream, nothing else")
-                    .containsExactly(new ReceivedReset(cancelled.connectionId(), cancelled.streamId(),
-                            Http2Error.CANCEL.code()));
+            assertThat(server.resetsReceived())
+                    .as("RST_STREAM(CANCEL) for the abandoned stream, nothing else")
+                    .containsExactly(new ReceivedReset(
+                            cancelled.connectionId(), cancelled.streamId(), Http2Error.CANCEL.code()));
 
             assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
             assertThat(server.connectionCount()).isEqualTo(1);
-            assertThat(server.resetsReceived()).as("a stream read to its end is never reset").hasSize(1);
+            assertThat(server.resetsReceived())
+                    .as("a stream read to its end is never reset")
+                    .hasSize(1);
         }
     }
 }

@@ -35,7 +35,8 @@ class Http3DiscoveryTest {
     @Test
     void anHttp2AnswerAdvertisingH3MovesTheNextRequestToHttp3() {
         try (TestServer server = TestServer.builder().http2().http3().start();
-                ClientSession session = withHttp3(server, Protocol.HTTP_2, Protocol.HTTP_1_1).build()) {
+                ClientSession session =
+                        withHttp3(server, Protocol.HTTP_2, Protocol.HTTP_1_1).build()) {
             Response first = session.get(server.url("/get")).send();
             assertThat(first.version()).isEqualTo("HTTP/2");
             assertThat(first.headers().get("Alt-Svc")).startsWith("h3=\":" + server.port() + "\"");
@@ -50,9 +51,12 @@ class Http3DiscoveryTest {
 
     @Test
     void aRequestThroughAProxyNeverLeavesByQuicWhateverTheOriginAdvertises() {
-        try (TestServer server = TestServer.builder().http2().http3().start(); TestProxy proxy = TestProxy.http();
+        try (TestServer server = TestServer.builder().http2().http3().start();
+                TestProxy proxy = TestProxy.http();
                 ClientSession session = withHttp3(server, Protocol.HTTP_2, Protocol.HTTP_1_1)
-                        .http3Origins("https://localhost:" + server.port()).proxy(proxy.url()).build()) {
+                        .http3Origins("https://localhost:" + server.port())
+                        .proxy(proxy.url())
+                        .build()) {
             Response first = session.get(server.url("/get")).send();
             Response second = session.get(server.url("/get")).send();
 
@@ -67,14 +71,20 @@ class Http3DiscoveryTest {
         try (TestServer server = TestServer.builder().http3().start();
                 ClientSession session = withHttp3(server, Protocol.HTTP_1_1).build()) {
             assertThat(session.get(server.url("/get")).send().version()).isEqualTo("HTTP/1.1");
-            assertThat(session.post(server.url("/post")).body("x", "text/plain").send().version()).isEqualTo("HTTP/3");
+            assertThat(session.post(server.url("/post"))
+                            .body("x", "text/plain")
+                            .send()
+                            .version())
+                    .isEqualTo("HTTP/3");
         }
     }
 
     @Test
     void withoutHttp3AmongTheProtocolsAnAdvertisementIsIgnored() {
         try (TestServer server = TestServer.builder().http2().http3().start();
-                ClientSession session = ClientSession.builder().trustManager(server.trustManager()).build()) {
+                ClientSession session = ClientSession.builder()
+                        .trustManager(server.trustManager())
+                        .build()) {
             session.get(server.url("/get")).send();
             assertThat(session.get(server.url("/get")).send().version()).isEqualTo("HTTP/2");
         }
@@ -83,9 +93,14 @@ class Http3DiscoveryTest {
     @Test
     void altSvcClearSendsTheOriginBackToTcp() {
         try (TestServer server = TestServer.builder().http2().http3().start();
-                ClientSession session = withHttp3(server, Protocol.HTTP_2, Protocol.HTTP_1_1).build()) {
+                ClientSession session =
+                        withHttp3(server, Protocol.HTTP_2, Protocol.HTTP_1_1).build()) {
             session.get(server.url("/get")).send();
-            server.enqueue(MockResponse.builder().status(200).header("Alt-Svc", "clear").body("bye").build());
+            server.enqueue(MockResponse.builder()
+                    .status(200)
+                    .header("Alt-Svc", "clear")
+                    .body("bye")
+                    .build());
             Response cleared = session.get(server.url("/anything")).send();
             assertThat(cleared.version()).isEqualTo("HTTP/3");
 
@@ -95,9 +110,14 @@ class Http3DiscoveryTest {
 
     @Test
     void anAdvertisementWhoseMaxAgeIsZeroIsNotUsed() {
-        try (TestServer server = TestServer.builder().http2()
-                .http3(Http3Options.builder().altSvcMaxAge(Duration.ZERO).build()).start();
-                ClientSession session = withHttp3(server, Protocol.HTTP_2, Protocol.HTTP_1_1).build()) {
+        try (TestServer server = TestServer.builder()
+                        .http2()
+                        .http3(Http3Options.builder()
+                                .altSvcMaxAge(Duration.ZERO)
+                                .build())
+                        .start();
+                ClientSession session =
+                        withHttp3(server, Protocol.HTTP_2, Protocol.HTTP_1_1).build()) {
             session.get(server.url("/get")).send();
             assertThat(session.get(server.url("/get")).send().version()).isEqualTo("HTTP/2");
         }
@@ -105,15 +125,21 @@ class Http3DiscoveryTest {
 
     @Test
     void whereUdpIsBlackHoledAnAdvertisedOriginIsServedOverTcpQuicklyAndAPostIsSentOnce() {
-        try (TestServer server = TestServer.builder().http2().http3(Http3Options.builder().blackHole().build())
-                .start();
+        try (TestServer server = TestServer.builder()
+                        .http2()
+                        .http3(Http3Options.builder().blackHole().build())
+                        .start();
                 ClientSession session = withHttp3(server, Protocol.HTTP_2, Protocol.HTTP_1_1)
-                        .timeouts(Timeouts.builder().tlsHandshake(Duration.ofSeconds(2)).build()).build()) {
+                        .timeouts(Timeouts.builder()
+                                .tlsHandshake(Duration.ofSeconds(2))
+                                .build())
+                        .build()) {
             session.get(server.url("/get")).send();
             server.takeRequest();
 
             long start = System.nanoTime();
-            Response posted = session.post(server.url("/post")).json(Map.of("once", true)).send();
+            Response posted =
+                    session.post(server.url("/post")).json(Map.of("once", true)).send();
             long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
 
             assertThat(posted.version()).isEqualTo("HTTP/2");
@@ -127,10 +153,15 @@ class Http3DiscoveryTest {
 
     @Test
     void afterQuicFailedTheOriginGoesStraightToTcpForAWhile() throws Exception {
-        try (TestServer server = TestServer.builder().http2().http3(Http3Options.builder().blackHole().build())
-                .start();
+        try (TestServer server = TestServer.builder()
+                        .http2()
+                        .http3(Http3Options.builder().blackHole().build())
+                        .start();
                 ClientSession session = withHttp3(server, Protocol.HTTP_2, Protocol.HTTP_1_1)
-                        .timeouts(Timeouts.builder().tlsHandshake(Duration.ofMillis(400)).build()).build()) {
+                        .timeouts(Timeouts.builder()
+                                .tlsHandshake(Duration.ofMillis(400))
+                                .build())
+                        .build()) {
             session.get(server.url("/get")).send();
             session.get(server.url("/get")).send(); // Races QUIC, which times out after 400 ms.
             Thread.sleep(600);
@@ -146,15 +177,22 @@ class Http3DiscoveryTest {
     @Test
     void anOriginNamedForHttp3GoesThereFirstAndFallsBackToTcpWhenUdpIsBlocked() {
         try (TestServer server = TestServer.builder().http2().http3().start();
-                ClientSession session = ClientSession.builder().trustManager(server.trustManager())
-                        .http3Origins(server.url("/")).build()) {
+                ClientSession session = ClientSession.builder()
+                        .trustManager(server.trustManager())
+                        .http3Origins(server.url("/"))
+                        .build()) {
             assertThat(session.get(server.url("/get")).send().version()).isEqualTo("HTTP/3");
         }
-        try (TestServer server = TestServer.builder().http2().http3(Http3Options.builder().blackHole().build())
-                .start();
-                ClientSession session = ClientSession.builder().trustManager(server.trustManager())
-                        .http3Origins(server.url("/")).build()) {
-            Response response = session.put(server.url("/put")).body("body", "text/plain").send();
+        try (TestServer server = TestServer.builder()
+                        .http2()
+                        .http3(Http3Options.builder().blackHole().build())
+                        .start();
+                ClientSession session = ClientSession.builder()
+                        .trustManager(server.trustManager())
+                        .http3Origins(server.url("/"))
+                        .build()) {
+            Response response =
+                    session.put(server.url("/put")).body("body", "text/plain").send();
             assertThat(response.version()).isEqualTo("HTTP/2");
             assertThat(server.requestCount()).isEqualTo(1);
         }

@@ -47,12 +47,17 @@ class Http3FaultsTest {
     void aLargeBodyStreamsBothWaysThroughSmallWindows() throws Exception {
         byte[] body = new byte[6 * 1024 * 1024 + 3];
         new Random(7).nextBytes(body);
-        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        String sha256 =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
         try (TestServer server = TestServer.builder()
-                .http3(Http3Options.builder().initialStreamWindow(64 * 1024).build()).start();
+                        .http3(Http3Options.builder()
+                                .initialStreamWindow(64 * 1024)
+                                .build())
+                        .start();
                 ClientSession session = http3Only(server).build()) {
             Response uploaded = session.put(server.url("/sink"))
-                    .body(new ByteArrayInputStream(body), "application/octet-stream").send();
+                    .body(new ByteArrayInputStream(body), "application/octet-stream")
+                    .send();
             assertThat(uploaded.json(Map.class).get("sha256")).isEqualTo(sha256);
 
             server.enqueue(MockResponse.builder().body(body).chunked(16 * 1024).build());
@@ -77,8 +82,9 @@ class Http3FaultsTest {
 
     @Test
     void theServersStreamLimitQueuesRequestsOnOneConnection() {
-        try (TestServer server = TestServer.builder().http3(Http3Options.builder().maxConcurrentStreams(1).build())
-                .start();
+        try (TestServer server = TestServer.builder()
+                        .http3(Http3Options.builder().maxConcurrentStreams(1).build())
+                        .start();
                 ClientSession session = http3Only(server).build()) {
             List<CompletableFuture<Response>> calls = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
@@ -111,12 +117,15 @@ class Http3FaultsTest {
 
     @Test
     void postsLeftOutByGoawayOrRejectedGoAgainOnANewConnectionAndAreProcessedOnce() {
-        try (TestServer server = TestServer.builder().http3(Http3Options.builder().goAwayAfterStreams(2).build())
-                .start();
+        try (TestServer server = TestServer.builder()
+                        .http3(Http3Options.builder().goAwayAfterStreams(2).build())
+                        .start();
                 ClientSession session = http3Only(server).build()) {
             List<CompletableFuture<Response>> calls = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                calls.add(session.post(server.url("/post?i=" + i)).body("n" + i, "text/plain").sendAsync());
+                calls.add(session.post(server.url("/post?i=" + i))
+                        .body("n" + i, "text/plain")
+                        .sendAsync());
             }
             for (CompletableFuture<Response> call : calls) {
                 assertThat(call.join().status()).isEqualTo(200);
@@ -124,7 +133,9 @@ class Http3FaultsTest {
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < 6; i++) {
                 RecordedRequest recorded = server.takeRequest();
-                assertThat(seen.add(recorded.bodyUtf8())).as("processed once: %s", recorded.bodyUtf8()).isTrue();
+                assertThat(seen.add(recorded.bodyUtf8()))
+                        .as("processed once: %s", recorded.bodyUtf8())
+                        .isTrue();
             }
             assertThat(server.requestCount()).isEqualTo(6);
             assertThat(server.connectionCount()).isGreaterThan(1);
@@ -135,10 +146,13 @@ class Http3FaultsTest {
     void aPostRejectedWithH3RequestRejectedGoesAgain() {
         try (TestServer server = TestServer.builder().http3().start();
                 ClientSession session = http3Only(server).build()) {
-            server.enqueue(MockResponse.builder().resetHttp3Stream(Http3ErrorCode.H3_REQUEST_REJECTED).build());
+            server.enqueue(MockResponse.builder()
+                    .resetHttp3Stream(Http3ErrorCode.H3_REQUEST_REJECTED)
+                    .build());
             server.enqueue(MockResponse.builder().status(201).body("made").build());
 
-            Response response = session.post(server.url("/things")).body("x", "text/plain").send();
+            Response response =
+                    session.post(server.url("/things")).body("x", "text/plain").send();
 
             assertThat(response.status()).isEqualTo(201);
             assertThat(response.text()).isEqualTo("made");
@@ -149,9 +163,13 @@ class Http3FaultsTest {
     void anyOtherResetFailsAPostNamingTheHttp3ErrorCode() {
         try (TestServer server = TestServer.builder().http3().start();
                 ClientSession session = http3Only(server).build()) {
-            server.enqueue(MockResponse.builder().resetHttp3Stream(Http3ErrorCode.H3_INTERNAL_ERROR).build());
+            server.enqueue(MockResponse.builder()
+                    .resetHttp3Stream(Http3ErrorCode.H3_INTERNAL_ERROR)
+                    .build());
 
-            assertThatThrownBy(() -> session.post(server.url("/things")).body("x", "text/plain").send())
+            assertThatThrownBy(() -> session.post(server.url("/things"))
+                            .body("x", "text/plain")
+                            .send())
                     .isInstanceOf(ClientConnectionException.class)
                     .hasMessageContaining("H3_INTERNAL_ERROR (0x102)")
                     .hasMessageContaining("may have been processed");
@@ -189,7 +207,8 @@ class Http3FaultsTest {
                 ClientSession session = http3Only(server).build()) {
             assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
             CompletableFuture<Response> upload = session.post(server.url("/post"))
-                    .body(stalling, "application/octet-stream").sendAsync();
+                    .body(stalling, "application/octet-stream")
+                    .sendAsync();
             Thread.sleep(200); // The head and a byte of the body are out; the rest never comes.
             upload.cancel(true);
 
@@ -197,8 +216,10 @@ class Http3FaultsTest {
             while (server.resetsReceived().isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertThat(server.resetsReceived()).hasSize(1).first().satisfies(
-                    r -> assertThat(r.errorCode()).isEqualTo(Http3ErrorCode.H3_REQUEST_CANCELLED.code()));
+            assertThat(server.resetsReceived())
+                    .hasSize(1)
+                    .first()
+                    .satisfies(r -> assertThat(r.errorCode()).isEqualTo(Http3ErrorCode.H3_REQUEST_CANCELLED.code()));
             assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
             assertThat(server.connectionCount()).isEqualTo(1);
         } finally {
@@ -216,10 +237,14 @@ class Http3FaultsTest {
             assertThat(redirected.version()).isEqualTo("HTTP/3");
 
             session.get(server.url("/cookies/set?flavour=oat")).send();
-            assertThat(session.get(server.url("/cookies")).send().json(Map.class).get("cookies"))
+            assertThat(session.get(server.url("/cookies"))
+                            .send()
+                            .json(Map.class)
+                            .get("cookies"))
                     .isEqualTo(Map.of("flavour", "oat"));
 
-            assertThat(session.get(server.url("/gzip")).send().json(Map.class).get("gzipped")).isEqualTo(true);
+            assertThat(session.get(server.url("/gzip")).send().json(Map.class).get("gzipped"))
+                    .isEqualTo(true);
         }
     }
 
@@ -227,9 +252,12 @@ class Http3FaultsTest {
     void aSilentServerHitsTheReadTimeout() {
         try (TestServer server = TestServer.builder().http3().start();
                 ClientSession session = http3Only(server)
-                        .timeouts(Timeouts.builder().read(Duration.ofMillis(200)).build()).build()) {
+                        .timeouts(
+                                Timeouts.builder().read(Duration.ofMillis(200)).build())
+                        .build()) {
             assertThatThrownBy(() -> session.get(server.url("/delay/3")).send())
-                    .isInstanceOfSatisfying(ClientTimeoutException.class,
+                    .isInstanceOfSatisfying(
+                            ClientTimeoutException.class,
                             e -> assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.READ));
         }
     }
@@ -237,7 +265,8 @@ class Http3FaultsTest {
     @Test
     void aServerTheSessionDoesNotTrustFailsTheHandshakeAsOnTcp() {
         try (TestServer server = TestServer.builder().http3().start();
-                ClientSession session = ClientSession.builder().protocols(Protocol.HTTP_3).build()) {
+                ClientSession session =
+                        ClientSession.builder().protocols(Protocol.HTTP_3).build()) {
             assertThatThrownBy(() -> session.get(server.url("/get")).send())
                     .isInstanceOf(ClientConnectionException.class)
                     .hasMessageContaining("TLS handshake");
@@ -248,8 +277,12 @@ class Http3FaultsTest {
     @Test
     void aResponseHeaderSectionOverTheLimitFailsNamingTheHttp3ErrorCode() {
         try (TestServer server = TestServer.builder().http3().start();
-                ClientSession session = http3Only(server).maxResponseHeaderSize(8 * 1024).build()) {
-            server.enqueue(MockResponse.builder().header("X-Big", "v".repeat(16 * 1024)).body("x").build());
+                ClientSession session =
+                        http3Only(server).maxResponseHeaderSize(8 * 1024).build()) {
+            server.enqueue(MockResponse.builder()
+                    .header("X-Big", "v".repeat(16 * 1024))
+                    .body("x")
+                    .build());
 
             assertThatThrownBy(() -> session.get(server.url("/big")).send())
                     .isInstanceOf(ClientException.class)
@@ -261,12 +294,20 @@ class Http3FaultsTest {
     @Test
     void aConnectionTheServerDroppedWhileIdleIsReplacedForTheNextRequest() throws Exception {
         try (TestServer server = TestServer.builder()
-                .http3(Http3Options.builder().idleTimeout(Duration.ofMillis(300)).build()).start();
+                        .http3(Http3Options.builder()
+                                .idleTimeout(Duration.ofMillis(300))
+                                .build())
+                        .start();
                 ClientSession session = http3Only(server).build()) {
-            assertThat(session.post(server.url("/post")).body("1", "text/plain").send().status()).isEqualTo(200);
+            assertThat(session.post(server.url("/post"))
+                            .body("1", "text/plain")
+                            .send()
+                            .status())
+                    .isEqualTo(200);
             Thread.sleep(800);
 
-            Response second = session.post(server.url("/post")).body("2", "text/plain").send();
+            Response second =
+                    session.post(server.url("/post")).body("2", "text/plain").send();
 
             assertThat(second.status()).isEqualTo(200);
             assertThat(server.connectionCount()).isEqualTo(2);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.posthaste.testing.MockResponse;
 import io.posthaste.testing.RecordedRequest;
 import io.posthaste.testing.TestServer;
 import java.nio.file.Files;
@@ -26,14 +25,18 @@ class Http3Test {
     }
 
     private static ClientSession http3Only(TestServer server) {
-        return ClientSession.builder().protocols(Protocol.HTTP_3).trustManager(server.trustManager()).build();
+        return ClientSession.builder()
+                .protocols(Protocol.HTTP_3)
+                .trustManager(server.trustManager())
+                .build();
     }
 
     @Test
     void aRequestToAnHttp3OnlySessionIsAnsweredAsHttp3() {
         try (TestServer server = TestServer.builder().http3().start();
                 ClientSession session = http3Only(server)) {
-            Response response = session.get(server.url("/get?x=1")).header("X-Seen", "yes").send();
+            Response response =
+                    session.get(server.url("/get?x=1")).header("X-Seen", "yes").send();
 
             assertThat(response.version()).isEqualTo("HTTP/3");
             assertThat(response.status()).isEqualTo(200);
@@ -50,14 +53,22 @@ class Http3Test {
         Path file = Files.write(dir.resolve("report.csv"), "a,b\n1,2\n".getBytes());
         try (TestServer server = TestServer.builder().http3().start();
                 ClientSession session = http3Only(server)) {
-            Map<?, ?> posted = session.post(server.url("/post")).json(Map.of("n", 1)).send().json(Map.class);
+            Map<?, ?> posted = session.post(server.url("/post"))
+                    .json(Map.of("n", 1))
+                    .send()
+                    .json(Map.class);
             assertThat(posted.get("json")).isEqualTo(Map.of("n", 1));
 
-            Map<?, ?> form = session.post(server.url("/post")).formField("k", "v w").send().json(Map.class);
+            Map<?, ?> form = session.post(server.url("/post"))
+                    .formField("k", "v w")
+                    .send()
+                    .json(Map.class);
             assertThat(form.get("form")).isEqualTo(Map.of("k", "v w"));
 
-            Response uploaded = session.post(server.url("/post")).header("X-Upload", "1")
-                    .file("f", file).send();
+            Response uploaded = session.post(server.url("/post"))
+                    .header("X-Upload", "1")
+                    .file("f", file)
+                    .send();
             assertThat(uploaded.status()).isEqualTo(200);
             assertThat(uploaded.version()).isEqualTo("HTTP/3");
             server.takeRequest();
@@ -68,7 +79,8 @@ class Http3Test {
             assertThat(multipart.parts().get(0).content()).isEqualTo("a,b\n1,2\n".getBytes());
 
             assertThatThrownBy(() -> session.get(server.url("/status/404")).send())
-                    .isInstanceOfSatisfying(ClientResponseException.class,
+                    .isInstanceOfSatisfying(
+                            ClientResponseException.class,
                             e -> assertThat(e.status()).isEqualTo(404));
         }
     }

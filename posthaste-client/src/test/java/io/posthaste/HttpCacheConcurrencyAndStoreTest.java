@@ -43,7 +43,10 @@ class HttpCacheConcurrencyAndStoreTest {
     }
 
     private ClientSession sessionWith(HttpCache cache) {
-        ClientSession session = ClientSession.builder().addInterceptor(cache).raiseForStatus(false).build();
+        ClientSession session = ClientSession.builder()
+                .addInterceptor(cache)
+                .raiseForStatus(false)
+                .build();
         sessions.add(session);
         return session;
     }
@@ -63,7 +66,10 @@ class HttpCacheConcurrencyAndStoreTest {
     @Test
     void concurrentRequestsForAFreshEntryAreAllAnsweredFromTheStore() {
         ClientSession session = sessionWith(cache(1 << 20));
-        server.enqueue(MockResponse.builder().header("Cache-Control", "max-age=60").body("v1").build());
+        server.enqueue(MockResponse.builder()
+                .header("Cache-Control", "max-age=60")
+                .body("v1")
+                .build());
         session.get(server.url("/r")).send();
 
         List<Response> responses = concurrently(session, server.url("/r"), 32);
@@ -78,12 +84,18 @@ class HttpCacheConcurrencyAndStoreTest {
     @Test
     void concurrentRequestsNeedingRevalidationShareOneRevalidation() {
         ClientSession session = sessionWith(cache(1 << 20));
-        server.enqueue(MockResponse.builder().header("Cache-Control", "max-age=10").header("ETag", "\"v1\"")
-                .body("v1").build());
+        server.enqueue(MockResponse.builder()
+                .header("Cache-Control", "max-age=10")
+                .header("ETag", "\"v1\"")
+                .body("v1")
+                .build());
         session.get(server.url("/r")).send();
         clock.advanceSeconds(30);
-        server.enqueue(MockResponse.builder().status(304).header("Cache-Control", "max-age=0")
-                .headersDelay(Duration.ofMillis(300)).build());
+        server.enqueue(MockResponse.builder()
+                .status(304)
+                .header("Cache-Control", "max-age=0")
+                .headersDelay(Duration.ofMillis(300))
+                .build());
 
         List<Response> responses = concurrently(session, server.url("/r"), 10);
 
@@ -98,13 +110,19 @@ class HttpCacheConcurrencyAndStoreTest {
     void staleWhileRevalidateAnswersStaleAndRevalidatesOnceInTheBackground() throws InterruptedException {
         ClientSession session = sessionWith(cache(1 << 20));
         String url = server.url("/r");
-        server.enqueue(MockResponse.builder().header("Cache-Control", "max-age=10, stale-while-revalidate=60")
-                .header("ETag", "\"v1\"").body("v1").build());
+        server.enqueue(MockResponse.builder()
+                .header("Cache-Control", "max-age=10, stale-while-revalidate=60")
+                .header("ETag", "\"v1\"")
+                .body("v1")
+                .build());
         session.get(url).send();
         server.takeRequest();
         clock.advanceSeconds(30);
-        server.enqueue(MockResponse.builder().status(304).header("Cache-Control", "max-age=100")
-                .headersDelay(Duration.ofMillis(300)).build());
+        server.enqueue(MockResponse.builder()
+                .status(304)
+                .header("Cache-Control", "max-age=100")
+                .headersDelay(Duration.ofMillis(300))
+                .build());
 
         assertThat(session.get(url).send().cacheStatus()).isEqualTo(CacheStatus.STALE);
         assertThat(session.get(url).send().cacheStatus()).isEqualTo(CacheStatus.STALE);
@@ -125,11 +143,17 @@ class HttpCacheConcurrencyAndStoreTest {
         HttpCache cache = cache(2600); // room for two entries of a little over 1 KiB
         ClientSession session = sessionWith(cache);
         for (String path : new String[] {"/a", "/b"}) {
-            server.enqueue(MockResponse.builder().header("Cache-Control", "max-age=60").body(kilobyte).build());
+            server.enqueue(MockResponse.builder()
+                    .header("Cache-Control", "max-age=60")
+                    .body(kilobyte)
+                    .build());
             session.get(server.url(path)).send();
         }
         assertThat(session.get(server.url("/a")).send().cacheStatus()).isEqualTo(CacheStatus.HIT);
-        server.enqueue(MockResponse.builder().header("Cache-Control", "max-age=60").body(kilobyte).build());
+        server.enqueue(MockResponse.builder()
+                .header("Cache-Control", "max-age=60")
+                .body(kilobyte)
+                .build());
         session.get(server.url("/c")).send();
 
         assertThat(cache.entryCount()).isEqualTo(2);
@@ -144,7 +168,10 @@ class HttpCacheConcurrencyAndStoreTest {
     void anAnswerLargerThanTheWholeStoreIsNotKept() {
         HttpCache cache = cache(1000);
         ClientSession session = sessionWith(cache);
-        server.enqueue(MockResponse.builder().header("Cache-Control", "max-age=60").body("x".repeat(2000)).build());
+        server.enqueue(MockResponse.builder()
+                .header("Cache-Control", "max-age=60")
+                .body("x".repeat(2000))
+                .build());
 
         session.get(server.url("/big")).send();
 
@@ -155,14 +182,20 @@ class HttpCacheConcurrencyAndStoreTest {
     @Test
     void entriesSurviveARestartAndFilesACrashToreAreIgnored() throws IOException {
         String url = server.url("/r");
-        server.enqueue(MockResponse.builder().header("Cache-Control", "max-age=60").body("v1").build());
+        server.enqueue(MockResponse.builder()
+                .header("Cache-Control", "max-age=60")
+                .body("v1")
+                .build());
         sessionWith(cache(1 << 20)).get(url).send();
         assertThat(sessionWith(cache(1 << 20)).get(url).send().cacheStatus())
-                .as("after a restart").isEqualTo(CacheStatus.HIT);
+                .as("after a restart")
+                .isEqualTo(CacheStatus.HIT);
 
         Path entry;
         try (Stream<Path> files = Files.list(directory)) {
-            entry = files.filter(f -> f.toString().endsWith(".entry")).findFirst().orElseThrow();
+            entry = files.filter(f -> f.toString().endsWith(".entry"))
+                    .findFirst()
+                    .orElseThrow();
         }
         byte[] whole = Files.readAllBytes(entry);
         Path torn = directory.resolve(entry.getFileName() + ".1234.tmp");
@@ -171,7 +204,10 @@ class HttpCacheConcurrencyAndStoreTest {
 
         HttpCache reopened = cache(1 << 20);
         assertThat(torn).doesNotExist();
-        server.enqueue(MockResponse.builder().header("Cache-Control", "max-age=60").body("v2").build());
+        server.enqueue(MockResponse.builder()
+                .header("Cache-Control", "max-age=60")
+                .body("v2")
+                .build());
         Response response = sessionWith(reopened).get(url).send();
 
         assertThat(response.cacheStatus()).isEqualTo(CacheStatus.MISS);

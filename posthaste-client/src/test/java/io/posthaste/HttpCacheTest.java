@@ -39,7 +39,10 @@ class HttpCacheTest {
     void start() {
         server = TestServer.start();
         cache = HttpCache.onDisk(directory, 1 << 20, clock, ForkJoinPool.commonPool());
-        session = ClientSession.builder().addInterceptor(cache).raiseForStatus(false).build();
+        session = ClientSession.builder()
+                .addInterceptor(cache)
+                .raiseForStatus(false)
+                .build();
         url = server.url("/resource");
     }
 
@@ -145,8 +148,7 @@ class HttpCacheTest {
 
     @Test
     void aStaleEntryIsRevalidatedWithItsETagAndThe304sHeadersReplaceTheStoredOnes() {
-        serve("v1", "Cache-Control", "max-age=10", "ETag", "\"v1\"", "X-Version", "1",
-                "Content-Type", "text/plain");
+        serve("v1", "Cache-Control", "max-age=10", "ETag", "\"v1\"", "X-Version", "1", "Content-Type", "text/plain");
         get();
         server.takeRequest();
         clock.advanceSeconds(20);
@@ -250,20 +252,31 @@ class HttpCacheTest {
 
     @Test
     void onlyIfCachedIsA504WhenNothingUsableIsStoredAndAHitOtherwise() {
-        Response nothing = session.get(url).header("Cache-Control", "only-if-cached").send();
+        Response nothing =
+                session.get(url).header("Cache-Control", "only-if-cached").send();
         assertThat(nothing.status()).isEqualTo(504);
         assertThat(server.requestCount()).isZero();
-        try (ClientSession raising = ClientSession.builder().addInterceptor(cache).build()) {
-            assertThatThrownBy(() -> raising.get(url).header("Cache-Control", "only-if-cached").send())
-                    .isInstanceOfSatisfying(ClientResponseException.class, e -> assertThat(e.status()).isEqualTo(504));
+        try (ClientSession raising =
+                ClientSession.builder().addInterceptor(cache).build()) {
+            assertThatThrownBy(() -> raising.get(url)
+                            .header("Cache-Control", "only-if-cached")
+                            .send())
+                    .isInstanceOfSatisfying(
+                            ClientResponseException.class,
+                            e -> assertThat(e.status()).isEqualTo(504));
         }
 
         serve("v1", "Cache-Control", "max-age=60");
         get();
-        Response hit = session.get(url).header("Cache-Control", "only-if-cached").send();
+        Response hit =
+                session.get(url).header("Cache-Control", "only-if-cached").send();
         assertThat(hit.cacheStatus()).isEqualTo(CacheStatus.HIT);
         clock.advanceSeconds(61);
-        assertThat(session.get(url).header("Cache-Control", "only-if-cached").send().status()).isEqualTo(504);
+        assertThat(session.get(url)
+                        .header("Cache-Control", "only-if-cached")
+                        .send()
+                        .status())
+                .isEqualTo(504);
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
@@ -273,7 +286,8 @@ class HttpCacheTest {
         get();
         clock.advanceSeconds(30);
 
-        Response stale = session.get(url).header("Cache-Control", "max-stale=60").send();
+        Response stale =
+                session.get(url).header("Cache-Control", "max-stale=60").send();
         assertThat(stale.cacheStatus()).isEqualTo(CacheStatus.STALE);
 
         url = server.url("/strict");
@@ -281,7 +295,8 @@ class HttpCacheTest {
         serve("s2");
         get();
         clock.advanceSeconds(30);
-        assertThat(session.get(url).header("Cache-Control", "max-stale").send().text()).isEqualTo("s2");
+        assertThat(session.get(url).header("Cache-Control", "max-stale").send().text())
+                .isEqualTo("s2");
     }
 
     @Test
@@ -320,13 +335,18 @@ class HttpCacheTest {
         try (TestServer other = TestServer.start()) {
             String foreign = other.url("/items/7");
             for (String target : new String[] {url, item, foreign}) {
-                (target.equals(foreign) ? other : server).enqueue(MockResponse.builder()
-                        .header("Cache-Control", "max-age=600").body("cached").build());
+                (target.equals(foreign) ? other : server)
+                        .enqueue(MockResponse.builder()
+                                .header("Cache-Control", "max-age=600")
+                                .body("cached")
+                                .build());
                 session.get(target).send();
             }
             serve(500, "failed");
             session.delete(url).send();
-            assertThat(get().cacheStatus()).as("a failed DELETE invalidates nothing").isEqualTo(CacheStatus.HIT);
+            assertThat(get().cacheStatus())
+                    .as("a failed DELETE invalidates nothing")
+                    .isEqualTo(CacheStatus.HIT);
 
             for (String method : new String[] {"POST", "PUT", "PATCH", "DELETE"}) {
                 serve(201, "", "Location", "/items/7", "Content-Location", foreign);
@@ -335,7 +355,8 @@ class HttpCacheTest {
                 assertThat(session.get(foreign).send().cacheStatus()).isEqualTo(CacheStatus.HIT);
                 for (String target : new String[] {url, item}) {
                     serve("fresh", "Cache-Control", "max-age=600");
-                    assertThat(session.get(target).send().cacheStatus()).as(method + " " + target)
+                    assertThat(session.get(target).send().cacheStatus())
+                            .as(method + " " + target)
                             .isEqualTo(CacheStatus.MISS);
                 }
             }
@@ -359,7 +380,8 @@ class HttpCacheTest {
     void streamedCallsAndOtherMethodsPassThroughUncachedAndKeepNothing() throws IOException {
         for (int i = 0; i < 2; i++) {
             serve("v1", "Cache-Control", "max-age=60");
-            try (StreamingResponse streamed = session.get(url).stream(); InputStream in = streamed.body()) {
+            try (StreamingResponse streamed = session.get(url).stream();
+                    InputStream in = streamed.body()) {
                 assertThat(in.readAllBytes()).hasSize(2);
             }
         }
@@ -378,7 +400,8 @@ class HttpCacheTest {
         serve(304, "");
         serve(206, "v", "Content-Range", "bytes 0-0/2");
 
-        Response conditional = session.get(url).header("If-None-Match", "\"v1\"").send();
+        Response conditional =
+                session.get(url).header("If-None-Match", "\"v1\"").send();
         Response range = session.get(url).header("Range", "bytes=0-0").send();
 
         assertThat(conditional.status()).isEqualTo(304);

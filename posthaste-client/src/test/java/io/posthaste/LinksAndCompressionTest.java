@@ -35,9 +35,13 @@ class LinksAndCompressionTest {
     @Test
     void linkHeadersAreParsedByRelationAndResolved() {
         server.enqueue(MockResponse.builder()
-                .header("Link", "</items?page=2>; rel=\"next\", <https://cdn.example/x>; rel=\"prev first\"; title=\"a, b\"")
-                .header("Link", "<../up>; rel=up").build());
-        Map<String, Link> links = session.get(server.url("/api/items?page=1")).send().links();
+                .header(
+                        "Link",
+                        "</items?page=2>; rel=\"next\", <https://cdn.example/x>; rel=\"prev first\"; title=\"a, b\"")
+                .header("Link", "<../up>; rel=up")
+                .build());
+        Map<String, Link> links =
+                session.get(server.url("/api/items?page=1")).send().links();
 
         assertThat(links.get("next").url().toString()).isEqualTo(server.url("/items?page=2"));
         assertThat(links.get("prev").url().toString()).isEqualTo("https://cdn.example/x");
@@ -48,7 +52,10 @@ class LinksAndCompressionTest {
     @Test
     void gzipCompressedBodiesAreSentWithContentEncoding() throws IOException {
         String text = "posthaste ".repeat(1000);
-        session.post(server.url("/post")).body(text, "text/plain").compress("gzip").send();
+        session.post(server.url("/post"))
+                .body(text, "text/plain")
+                .compress("gzip")
+                .send();
 
         RecordedRequest seen = server.takeRequest();
         assertThat(seen.header("Content-Encoding")).isEqualTo("gzip");
@@ -61,8 +68,14 @@ class LinksAndCompressionTest {
 
     @Test
     void deflateUsesZlibAndEmptyBodiesStayUncompressed() throws IOException {
-        session.put(server.url("/put")).json(Map.of("k", "v")).compress("deflate").send();
-        session.post(server.url("/post")).body(new byte[0], "application/octet-stream").compress("gzip").send();
+        session.put(server.url("/put"))
+                .json(Map.of("k", "v"))
+                .compress("deflate")
+                .send();
+        session.post(server.url("/post"))
+                .body(new byte[0], "application/octet-stream")
+                .compress("gzip")
+                .send();
 
         RecordedRequest deflated = server.takeRequest();
         try (var in = new InflaterInputStream(new ByteArrayInputStream(deflated.body()))) {
@@ -75,9 +88,13 @@ class LinksAndCompressionTest {
 
     @Test
     void compressingAnAlreadyEncodedBodyIsRefused() {
-        assertThatThrownBy(() -> session.post(server.url("/post")).header("Content-Encoding", "gzip")
-                .body(new byte[] {1}, null).compress("gzip").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+        assertThatThrownBy(() -> session.post(server.url("/post"))
+                        .header("Content-Encoding", "gzip")
+                        .body(new byte[] {1}, null)
+                        .compress("gzip")
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("twice");
         assertThatThrownBy(() -> session.post(server.url("/post")).compress("br"))
                 .isInstanceOf(IllegalArgumentException.class);
     }

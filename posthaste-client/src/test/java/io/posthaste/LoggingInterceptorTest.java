@@ -33,15 +33,19 @@ class LoggingInterceptorTest {
     }
 
     private ClientSession session(LoggingInterceptor.Builder logging) {
-        return ClientSession.builder().sensitiveHeaders("X-Api-Key")
-                .addInterceptor(logging.logger(logger).build()).build();
+        return ClientSession.builder()
+                .sensitiveHeaders("X-Api-Key")
+                .addInterceptor(logging.logger(logger).build())
+                .build();
     }
 
     @Test
     void basicLogsTheRequestLineAndTheStatusTimeAndSizeButNoHeaders() {
         server.enqueue(MockResponse.builder().status(201).body("created").build());
         try (ClientSession session = session(LoggingInterceptor.builder().level(Level.BASIC))) {
-            session.post(server.url("/items")).header("X-Trace", "abc").body("{\"a\":1}", "application/json")
+            session.post(server.url("/items"))
+                    .header("X-Trace", "abc")
+                    .body("{\"a\":1}", "application/json")
                     .send();
         }
         assertThat(logger.records).hasSize(2);
@@ -54,30 +58,57 @@ class LoggingInterceptorTest {
 
     @Test
     void headersHideCredentialsTheSessionsSensitiveHeadersAndTheNamedOnes() {
-        server.enqueue(MockResponse.builder().header("Set-Cookie", "sid=server-secret")
-                .header("X-Session-Token", "response-secret").header("X-Shown", "visible").body("").build());
-        try (ClientSession session = session(LoggingInterceptor.builder().level(Level.HEADERS)
-                .redactHeader("x-session-token"))) {
-            session.get(server.url("/get")).bearerAuth("bearer-secret").header("Cookie", "c=cookie-secret")
-                    .header("Proxy-Authorization", "Basic proxy-secret").header("X-API-KEY", "key-secret")
-                    .header("X-Session-Token", "request-secret").header("X-Trace", "abc").send();
+        server.enqueue(MockResponse.builder()
+                .header("Set-Cookie", "sid=server-secret")
+                .header("X-Session-Token", "response-secret")
+                .header("X-Shown", "visible")
+                .body("")
+                .build());
+        try (ClientSession session =
+                session(LoggingInterceptor.builder().level(Level.HEADERS).redactHeader("x-session-token"))) {
+            session.get(server.url("/get"))
+                    .bearerAuth("bearer-secret")
+                    .header("Cookie", "c=cookie-secret")
+                    .header("Proxy-Authorization", "Basic proxy-secret")
+                    .header("X-API-KEY", "key-secret")
+                    .header("X-Session-Token", "request-secret")
+                    .header("X-Trace", "abc")
+                    .send();
         }
         String log = String.join("\n", logger.records);
-        assertThat(log).contains("Authorization: ██", "Cookie: ██", "Proxy-Authorization: ██",
-                "X-API-KEY: ██", "X-Session-Token: ██", "Set-Cookie: ██", "X-Trace: abc",
-                "X-Shown: visible", "--> END GET", "<-- END HTTP");
-        assertThat(log).doesNotContain("bearer-secret", "cookie-secret", "proxy-secret", "key-secret",
-                "request-secret", "server-secret", "response-secret");
+        assertThat(log)
+                .contains(
+                        "Authorization: ██",
+                        "Cookie: ██",
+                        "Proxy-Authorization: ██",
+                        "X-API-KEY: ██",
+                        "X-Session-Token: ██",
+                        "Set-Cookie: ██",
+                        "X-Trace: abc",
+                        "X-Shown: visible",
+                        "--> END GET",
+                        "<-- END HTTP");
+        assertThat(log)
+                .doesNotContain(
+                        "bearer-secret",
+                        "cookie-secret",
+                        "proxy-secret",
+                        "key-secret",
+                        "request-secret",
+                        "server-secret",
+                        "response-secret");
     }
 
     @Test
     void namedQueryParametersAndFormFieldsAreHiddenWhereverTheyAppear() {
         // Not the echo route: a body that repeats the secrets is the server's to keep quiet.
         server.enqueue(MockResponse.ok("done"));
-        try (ClientSession session = session(LoggingInterceptor.builder().level(Level.BODY)
-                .redactQueryParameter("token", "Password"))) {
-            session.post(server.url("/post?token=query-secret&page=2")).query("TOKEN", "second-secret")
-                    .form(Map.of("password", "form-secret")).send();
+        try (ClientSession session =
+                session(LoggingInterceptor.builder().level(Level.BODY).redactQueryParameter("token", "Password"))) {
+            session.post(server.url("/post?token=query-secret&page=2"))
+                    .query("TOKEN", "second-secret")
+                    .form(Map.of("password", "form-secret"))
+                    .send();
         }
         String log = String.join("\n", logger.records);
         assertThat(log).contains("/post?token=██&page=2&TOKEN=██", "password=██");
@@ -86,14 +117,18 @@ class LoggingInterceptorTest {
 
     @Test
     void bodyPrintsInMemoryBodiesUpToTheCapAndSaysHowMuchWasLeftOut() {
-        server.enqueue(MockResponse.builder().header("Content-Type", "text/plain; charset=utf-8")
-                .body("0123456789abcdef").build());
-        try (ClientSession session = session(LoggingInterceptor.builder().level(Level.BODY).maxBodyBytes(10))) {
-            session.post(server.url("/post")).json(Map.of("name", "a-rather-long-value")).send();
+        server.enqueue(MockResponse.builder()
+                .header("Content-Type", "text/plain; charset=utf-8")
+                .body("0123456789abcdef")
+                .build());
+        try (ClientSession session =
+                session(LoggingInterceptor.builder().level(Level.BODY).maxBodyBytes(10))) {
+            session.post(server.url("/post"))
+                    .json(Map.of("name", "a-rather-long-value"))
+                    .send();
         }
         assertThat(logger.records.get(0)).contains("\n{\"name\":\"a… (", " more bytes)");
-        assertThat(logger.records.get(1)).contains("\n0123456789… (6 more bytes)",
-                "<-- END HTTP (16-byte body)");
+        assertThat(logger.records.get(1)).contains("\n0123456789… (6 more bytes)", "<-- END HTTP (16-byte body)");
     }
 
     @Test
@@ -101,8 +136,8 @@ class LoggingInterceptorTest {
         byte[] upload = "streamed upload".getBytes(StandardCharsets.UTF_8);
         server.enqueue(MockResponse.ok("streamed download"));
         try (ClientSession session = session(LoggingInterceptor.builder().level(Level.BODY))) {
-            try (StreamingResponse response = session.post(server.url("/upload"))
-                    .body(new ByteArrayInputStream(upload), "text/plain").stream()) {
+            try (StreamingResponse response =
+                    session.post(server.url("/upload")).body(new ByteArrayInputStream(upload), "text/plain").stream()) {
                 assertThat(new String(response.body().readAllBytes(), StandardCharsets.UTF_8))
                         .isEqualTo("streamed download");
             }
@@ -116,10 +151,14 @@ class LoggingInterceptorTest {
 
     @Test
     void binaryBodiesAreDescribedNotPrinted() {
-        server.enqueue(MockResponse.builder().header("Content-Type", "application/octet-stream")
-                .body(new byte[] {0, 1, 2, 3}).build());
+        server.enqueue(MockResponse.builder()
+                .header("Content-Type", "application/octet-stream")
+                .body(new byte[] {0, 1, 2, 3})
+                .build());
         try (ClientSession session = session(LoggingInterceptor.builder().level(Level.BODY))) {
-            session.put(server.url("/put")).body(new byte[] {9, 8, 7}, "image/png").send();
+            session.put(server.url("/put"))
+                    .body(new byte[] {9, 8, 7}, "image/png")
+                    .send();
         }
         assertThat(logger.records.get(0)).contains("(binary 3-byte body omitted)");
         assertThat(logger.records.get(1)).contains("(binary 4-byte body omitted)");
@@ -133,26 +172,39 @@ class LoggingInterceptorTest {
             assertThatThrownBy(() -> session.get(url).send()).isInstanceOf(ClientConnectionException.class);
         }
         assertThat(logger.records).hasSize(2);
-        assertThat(logger.records.get(1)).startsWith("<-- HTTP FAILED: ClientConnectionException: ")
+        assertThat(logger.records.get(1))
+                .startsWith("<-- HTTP FAILED: ClientConnectionException: ")
                 .doesNotContain("query-secret");
     }
 
     @Test
     void asANetworkInterceptorItLogsEveryRedirectHop() {
         try (ClientSession session = ClientSession.builder()
-                .addNetworkInterceptor(LoggingInterceptor.builder().logger(logger).build()).build()) {
+                .addNetworkInterceptor(
+                        LoggingInterceptor.builder().logger(logger).build())
+                .build()) {
             session.get(server.url("/redirect/2")).send();
         }
-        assertThat(logger.records).filteredOn(line -> line.startsWith("<-- 302")).hasSize(2);
-        assertThat(logger.records).filteredOn(line -> line.startsWith("<-- 200")).hasSize(1);
+        assertThat(logger.records)
+                .filteredOn(line -> line.startsWith("<-- 302"))
+                .hasSize(2);
+        assertThat(logger.records)
+                .filteredOn(line -> line.startsWith("<-- 200"))
+                .hasSize(1);
     }
 
     @Test
     void noneOrALoggerThatDropsTheLevelFormatsNothing() {
         RecordingLogger quiet = new RecordingLogger(false);
         try (ClientSession session = ClientSession.builder()
-                .addInterceptor(LoggingInterceptor.builder().level(Level.BODY).logger(quiet).build())
-                .addInterceptor(LoggingInterceptor.builder().level(Level.NONE).logger(logger).build())
+                .addInterceptor(LoggingInterceptor.builder()
+                        .level(Level.BODY)
+                        .logger(quiet)
+                        .build())
+                .addInterceptor(LoggingInterceptor.builder()
+                        .level(Level.NONE)
+                        .logger(logger)
+                        .build())
                 .build()) {
             assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
         }

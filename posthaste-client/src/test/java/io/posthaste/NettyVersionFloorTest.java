@@ -21,7 +21,9 @@ class NettyVersionFloorTest {
         versions.forEach((artifact, version) -> {
             String[] parts = version.artifactVersion().split("[.-]");
             int[] numbers = {Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2])};
-            assertThat(compare(numbers, FLOOR)).as(artifact + " " + version.artifactVersion()).isGreaterThanOrEqualTo(0);
+            assertThat(compare(numbers, FLOOR))
+                    .as(artifact + " " + version.artifactVersion())
+                    .isGreaterThanOrEqualTo(0);
         });
     }
 

@@ -36,8 +36,8 @@ class OversizedBodyTest {
                 server.enqueue(answer); // for send()
                 server.enqueue(answer); // for sendAsync()
             }
-            CappedJvm.withHeapMiB(64).run(ReadsOverTheCap.class,
-                    server.url("/length"), server.url("/chunked"), server.url("/gzip"));
+            CappedJvm.withHeapMiB(64)
+                    .run(ReadsOverTheCap.class, server.url("/length"), server.url("/chunked"), server.url("/gzip"));
             assertThat(server.requestCount()).isEqualTo(6);
         }
     }
@@ -46,7 +46,8 @@ class OversizedBodyTest {
     private static MockResponse withLength() {
         return MockResponse.builder()
                 .raw(ascii("HTTP/1.1 200 OK\r\nContent-Length: " + (long) BLOCK * BLOCKS + "\r\n\r\n"))
-                .rawRepeated(new byte[BLOCK], BLOCKS).build();
+                .rawRepeated(new byte[BLOCK], BLOCKS)
+                .build();
     }
 
     /** 1 GiB of zeros in 64 KiB chunks; the client stops long before the last one. */
@@ -55,8 +56,10 @@ class OversizedBodyTest {
         chunk.writeBytes(ascii(Integer.toHexString(BLOCK) + "\r\n"));
         chunk.writeBytes(new byte[BLOCK]);
         chunk.writeBytes(ascii("\r\n"));
-        return MockResponse.builder().raw(ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"))
-                .rawRepeated(chunk.toByteArray(), BLOCKS).build();
+        return MockResponse.builder()
+                .raw(ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"))
+                .rawRepeated(chunk.toByteArray(), BLOCKS)
+                .build();
     }
 
     /**
@@ -81,10 +84,13 @@ class OversizedBodyTest {
         byte[] gzipHeader = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
         long bodyLength = gzipHeader.length + (long) deflated.length * BLOCKS;
         ByteArrayOutputStream head = new ByteArrayOutputStream();
-        head.writeBytes(ascii("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + bodyLength
-                + "\r\n\r\n"));
+        head.writeBytes(
+                ascii("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + bodyLength + "\r\n\r\n"));
         head.writeBytes(gzipHeader);
-        return MockResponse.builder().raw(head.toByteArray()).rawRepeated(deflated, BLOCKS).build();
+        return MockResponse.builder()
+                .raw(head.toByteArray())
+                .rawRepeated(deflated, BLOCKS)
+                .build();
     }
 
     private static byte[] ascii(String text) {
@@ -95,11 +101,14 @@ class OversizedBodyTest {
     static final class ReadsOverTheCap implements CappedJvm.Scenario {
         @Override
         public void run(String... urls) {
-            try (ClientSession capped = ClientSession.builder().maxResponseBodySize(CAP).build()) {
+            try (ClientSession capped =
+                    ClientSession.builder().maxResponseBodySize(CAP).build()) {
                 for (String url : urls) {
-                    CappedJvm.assertFailsWith(ClientPayloadException.class, () -> capped.get(url).send(),
-                            "send() " + url);
-                    CappedJvm.assertFailsWith(ClientPayloadException.class, () -> capped.get(url).sendAsync().join(),
+                    CappedJvm.assertFailsWith(
+                            ClientPayloadException.class, () -> capped.get(url).send(), "send() " + url);
+                    CappedJvm.assertFailsWith(
+                            ClientPayloadException.class,
+                            () -> capped.get(url).sendAsync().join(),
                             "sendAsync() " + url);
                 }
             }

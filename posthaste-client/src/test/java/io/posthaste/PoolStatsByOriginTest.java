@@ -14,15 +14,20 @@ class PoolStatsByOriginTest {
 
     @Test
     void eachOriginReportsItsOwnLeasedAndIdleConnections() throws Exception {
-        try (TestServer busy = TestServer.start(); TestServer quiet = TestServer.start();
+        try (TestServer busy = TestServer.start();
+                TestServer quiet = TestServer.start();
                 ClientSession session = ClientSession.create()) {
             session.get(quiet.url("/get")).send();
-            busy.enqueue(MockResponse.builder().body("late").headersDelay(Duration.ofMillis(500)).build());
+            busy.enqueue(MockResponse.builder()
+                    .body("late")
+                    .headersDelay(Duration.ofMillis(500))
+                    .build());
             CompletableFuture<Response> slow = session.get(busy.url("/slow")).sendAsync();
             awaitLeased(session, origin(busy));
 
             Map<String, PoolStats> during = session.poolStatsByOrigin();
-            assertThat(during).containsEntry(origin(busy), new PoolStats(1, 0, 0, 0))
+            assertThat(during)
+                    .containsEntry(origin(busy), new PoolStats(1, 0, 0, 0))
                     .containsEntry(origin(quiet), new PoolStats(0, 1, 0, 0));
             assertThat(session.poolStats()).isEqualTo(new PoolStats(1, 1, 0, 0));
 
@@ -33,7 +38,8 @@ class PoolStatsByOriginTest {
 
     @Test
     void anOriginWithoutConnectionsIsLeftOutAndTheMapCannotBeChanged() {
-        try (TestServer server = TestServer.start(); ClientSession session = ClientSession.create()) {
+        try (TestServer server = TestServer.start();
+                ClientSession session = ClientSession.create()) {
             assertThat(session.poolStatsByOrigin()).isEmpty();
             session.get(server.url("/get")).header("Connection", "close").send();
 

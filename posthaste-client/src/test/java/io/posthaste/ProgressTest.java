@@ -54,8 +54,10 @@ class ProgressTest {
     @Test
     void inMemoryUploadReportsUpToItsLength() {
         Recorder upload = new Recorder();
-        session.post(server.url("/sink")).body(new byte[1 << 20], "application/octet-stream")
-                .onUploadProgress(upload).send();
+        session.post(server.url("/sink"))
+                .body(new byte[1 << 20], "application/octet-stream")
+                .onUploadProgress(upload)
+                .send();
         upload.assertMonotonicEndingAt(1 << 20);
     }
 
@@ -63,15 +65,20 @@ class ProgressTest {
     void zeroCopyFileUploadReportsAsTheFileGoesOut(@TempDir Path dir) throws Exception {
         Path file = Files.write(dir.resolve("f.bin"), new byte[4 << 20]);
         Recorder upload = new Recorder();
-        session.post(server.url("/sink")).body(file, null).onUploadProgress(upload).send();
+        session.post(server.url("/sink"))
+                .body(file, null)
+                .onUploadProgress(upload)
+                .send();
         upload.assertMonotonicEndingAt(4 << 20);
     }
 
     @Test
     void chunkedStreamUploadEndsWithItsSize() {
         Recorder upload = new Recorder();
-        session.post(server.url("/sink")).body(new ByteArrayInputStream(new byte[300_000]), null)
-                .onUploadProgress(upload).send();
+        session.post(server.url("/sink"))
+                .body(new ByteArrayInputStream(new byte[300_000]), null)
+                .onUploadProgress(upload)
+                .send();
         upload.assertMonotonicEndingAt(300_000);
     }
 
@@ -87,7 +94,10 @@ class ProgressTest {
     void requestsWithoutBodiesStillCompleteTheirProgress() {
         Recorder upload = new Recorder();
         Recorder download = new Recorder();
-        session.head(server.url("/get")).onUploadProgress(upload).onDownloadProgress(download).send();
+        session.head(server.url("/get"))
+                .onUploadProgress(upload)
+                .onDownloadProgress(download)
+                .send();
         assertThat(upload.calls).containsExactly(new long[] {0, 0});
         assertThat(download.calls).containsExactly(new long[] {0, 0});
     }
@@ -96,8 +106,14 @@ class ProgressTest {
     void progressIsIsolatedPerRequestOnAKeepAliveConnection() {
         Recorder first = new Recorder();
         Recorder second = new Recorder();
-        session.post(server.url("/post")).body(new byte[5000], null).onUploadProgress(first).send();
-        session.post(server.url("/post")).body(new byte[7000], null).onUploadProgress(second).send();
+        session.post(server.url("/post"))
+                .body(new byte[5000], null)
+                .onUploadProgress(first)
+                .send();
+        session.post(server.url("/post"))
+                .body(new byte[7000], null)
+                .onUploadProgress(second)
+                .send();
         first.assertMonotonicEndingAt(5000);
         second.assertMonotonicEndingAt(7000);
     }

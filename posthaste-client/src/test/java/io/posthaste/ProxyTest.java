@@ -40,11 +40,14 @@ class ProxyTest {
 
     @Test
     void anHttpTargetGoesToAnHttpProxyInAbsoluteFormWithTheProxysCredentialsOnItsHead() {
-        try (TestServer server = TestServer.start(); TestProxy proxy = TestProxy.http().requireCredentials("u", PASSWORD);
-                ClientSession session = ClientSession.builder().proxy(proxy.url("u", PASSWORD)).build()) {
+        try (TestServer server = TestServer.start();
+                TestProxy proxy = TestProxy.http().requireCredentials("u", PASSWORD);
+                ClientSession session =
+                        ClientSession.builder().proxy(proxy.url("u", PASSWORD)).build()) {
             assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
             String head = proxy.takeHead();
-            assertThat(head).startsWith("GET " + server.url("/get") + " HTTP/1.1\n")
+            assertThat(head)
+                    .startsWith("GET " + server.url("/get") + " HTTP/1.1\n")
                     .contains("\nProxy-Authorization: Basic dTpzM2NyZXQtcHc=");
             assertThat(server.takeRequest().target()).isEqualTo(server.url("/get"));
         }
@@ -52,19 +55,28 @@ class ProxyTest {
 
     @Test
     void aCallersOwnProxyAuthorizationGoesOnAForwardedHeadButTheProxyUrlsUserReplacesIt() {
-        try (TestServer server = TestServer.start(); TestProxy proxy = TestProxy.http();
-                ClientSession session = ClientSession.builder().proxy(proxy.url()).build()) {
-            session.get(server.url("/get")).header("Proxy-Authorization", "Negotiate app-token").send();
+        try (TestServer server = TestServer.start();
+                TestProxy proxy = TestProxy.http();
+                ClientSession session =
+                        ClientSession.builder().proxy(proxy.url()).build()) {
+            session.get(server.url("/get"))
+                    .header("Proxy-Authorization", "Negotiate app-token")
+                    .send();
             assertThat(proxy.takeHead()).contains("\nProxy-Authorization: Negotiate app-token");
-            session.get(server.url("/get")).header("Proxy-Authorization", "Negotiate app-token")
-                    .proxy(proxy.url("u", PASSWORD)).send();
-            assertThat(proxy.takeHead()).contains("\nProxy-Authorization: Basic ").doesNotContain("app-token");
+            session.get(server.url("/get"))
+                    .header("Proxy-Authorization", "Negotiate app-token")
+                    .proxy(proxy.url("u", PASSWORD))
+                    .send();
+            assertThat(proxy.takeHead())
+                    .contains("\nProxy-Authorization: Basic ")
+                    .doesNotContain("app-token");
         }
     }
 
     @Test
     void anHttpsTargetGoesThroughAConnectTunnelAndStillNegotiatesHttp2() {
-        try (TestServer server = TestServer.builder().tls().http2().start(); TestProxy proxy = TestProxy.http();
+        try (TestServer server = TestServer.builder().tls().http2().start();
+                TestProxy proxy = TestProxy.http();
                 ClientSession session = trusting(server).proxy(proxy.url()).build()) {
             Response response = session.get(server.url("/get")).send();
             assertThat(response.status()).isEqualTo(200);
@@ -75,13 +87,21 @@ class ProxyTest {
 
     @Test
     void proxyTunnelAsksForAConnectTunnelForHttpTargetsTooAndKeepsItsConnectionsApart() {
-        try (TestServer server = TestServer.start(); TestProxy proxy = TestProxy.http();
-                ClientSession tunnelling = ClientSession.builder().proxy(proxy.url()).proxyTunnel(true).build()) {
+        try (TestServer server = TestServer.start();
+                TestProxy proxy = TestProxy.http();
+                ClientSession tunnelling = ClientSession.builder()
+                        .proxy(proxy.url())
+                        .proxyTunnel(true)
+                        .build()) {
             assertThat(tunnelling.get(server.url("/get")).send().status()).isEqualTo(200);
             assertThat(proxy.takeHead()).startsWith("CONNECT 127.0.0.1:" + server.port() + " HTTP/1.1\n");
-            assertThat(server.takeRequest().target()).as("origin-form inside the tunnel").isEqualTo("/get");
+            assertThat(server.takeRequest().target())
+                    .as("origin-form inside the tunnel")
+                    .isEqualTo("/get");
             assertThat(tunnelling.get(server.url("/get")).send().status()).isEqualTo(200);
-            assertThat(proxy.connectionCount()).as("the tunnel is kept alive and reused").isEqualTo(1);
+            assertThat(proxy.connectionCount())
+                    .as("the tunnel is kept alive and reused")
+                    .isEqualTo(1);
         }
     }
 
@@ -89,11 +109,16 @@ class ProxyTest {
     void theConnectRequestCarriesNoApplicationHeadersAndTheOriginNoProxyCredentials() {
         try (TestServer server = TestServer.builder().tls().start();
                 TestProxy proxy = TestProxy.http().requireCredentials("u", PASSWORD);
-                ClientSession session = trusting(server).proxy(proxy.url("u", PASSWORD))
-                        .header("X-Session-Secret", "session-value").build()) {
-            Response response = session.get(server.url("/get")).header("Authorization", "Bearer app-token")
-                    .header("Cookie", "id=app-cookie").header("Proxy-Authorization", "Basic app-set")
-                    .header("User-Agent", "app-agent").send();
+                ClientSession session = trusting(server)
+                        .proxy(proxy.url("u", PASSWORD))
+                        .header("X-Session-Secret", "session-value")
+                        .build()) {
+            Response response = session.get(server.url("/get"))
+                    .header("Authorization", "Bearer app-token")
+                    .header("Cookie", "id=app-cookie")
+                    .header("Proxy-Authorization", "Basic app-set")
+                    .header("User-Agent", "app-agent")
+                    .send();
             assertThat(response.status()).isEqualTo(200);
             String connect = proxy.takeHead();
             List<String> names = new ArrayList<>();
@@ -114,7 +139,8 @@ class ProxyTest {
     void a407AfterTheCredentialsWereTriedIsAProxyExceptionNamingTheProxyAndTargetButNotThePassword() {
         try (TestServer server = TestServer.builder().tls().start();
                 TestProxy proxy = TestProxy.http().requireCredentials("u", "right");
-                ClientSession session = trusting(server).proxy(proxy.url("u", PASSWORD)).build()) {
+                ClientSession session =
+                        trusting(server).proxy(proxy.url("u", PASSWORD)).build()) {
             assertThatThrownBy(() -> session.get(server.url("/get")).send())
                     .isInstanceOfSatisfying(ProxyException.class, e -> {
                         assertThat(e.status()).isEqualTo(407);
@@ -133,11 +159,14 @@ class ProxyTest {
     void aProxyThatAsksForDigestIsAnsweredOnceOnANewConnection() {
         try (TestServer server = TestServer.builder().tls().start();
                 TestProxy proxy = TestProxy.http().requireDigest("u", PASSWORD);
-                ClientSession session = trusting(server).proxy(proxy.url("u", PASSWORD)).build()) {
+                ClientSession session =
+                        trusting(server).proxy(proxy.url("u", PASSWORD)).build()) {
             assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
-            assertThat(proxy.takeHead()).as("Basic first, as the proxy URL says nothing of the scheme")
+            assertThat(proxy.takeHead())
+                    .as("Basic first, as the proxy URL says nothing of the scheme")
                     .containsIgnoringCase("\nProxy-Authorization: Basic ");
-            assertThat(proxy.takeHead()).containsIgnoringCase("\nProxy-Authorization: Digest username=\"u\"")
+            assertThat(proxy.takeHead())
+                    .containsIgnoringCase("\nProxy-Authorization: Digest username=\"u\"")
                     .contains("uri=\"localhost:" + server.port() + "\"");
             assertThat(proxy.connectionCount()).isEqualTo(2);
         }
@@ -147,27 +176,39 @@ class ProxyTest {
     void aWrongPasswordForADigestProxyIsA407ProxyExceptionAfterOneAnswer() {
         try (TestServer server = TestServer.builder().tls().start();
                 TestProxy proxy = TestProxy.http().requireDigest("u", "right");
-                ClientSession session = trusting(server).proxy(proxy.url("u", PASSWORD)).build()) {
+                ClientSession session =
+                        trusting(server).proxy(proxy.url("u", PASSWORD)).build()) {
             assertThatThrownBy(() -> session.get(server.url("/get")).send())
-                    .isInstanceOfSatisfying(ProxyException.class, e -> assertThat(e.status()).isEqualTo(407))
+                    .isInstanceOfSatisfying(
+                            ProxyException.class, e -> assertThat(e.status()).isEqualTo(407))
                     .hasMessageNotContaining(PASSWORD);
-            assertThat(proxy.connectionCount()).as("Basic, then one Digest answer: no loop").isEqualTo(2);
+            assertThat(proxy.connectionCount())
+                    .as("Basic, then one Digest answer: no loop")
+                    .isEqualTo(2);
         }
     }
 
     @ParameterizedTest
     @CsvSource({"FORBIDDEN, 403, 403 Forbidden", "BAD_GATEWAY, 502, 502 Bad Gateway"})
-    void aConnectRefusedByTheProxyIsAProxyExceptionWithItsStatusAndNoRetry(TestProxy.Behaviour behaviour,
-            int status, String said) {
-        try (TestServer server = TestServer.builder().tls().start(); TestProxy proxy = TestProxy.http().behave(behaviour);
-                ClientSession session = trusting(server).proxy(proxy.url())
-                        .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(1)).build())
+    void aConnectRefusedByTheProxyIsAProxyExceptionWithItsStatusAndNoRetry(
+            TestProxy.Behaviour behaviour, int status, String said) {
+        try (TestServer server = TestServer.builder().tls().start();
+                TestProxy proxy = TestProxy.http().behave(behaviour);
+                ClientSession session = trusting(server)
+                        .proxy(proxy.url())
+                        .retryPolicy(RetryPolicy.builder()
+                                .maxAttempts(3)
+                                .initialBackoff(Duration.ofMillis(1))
+                                .build())
                         .build()) {
             assertThatThrownBy(() -> session.get(server.url("/get")).send())
-                    .isInstanceOfSatisfying(ProxyException.class, e -> assertThat(e.status()).isEqualTo(status))
+                    .isInstanceOfSatisfying(
+                            ProxyException.class, e -> assertThat(e.status()).isEqualTo(status))
                     .hasMessageContaining("proxy http://127.0.0.1:" + proxy.port() + " answered " + said
                             + " to CONNECT for localhost:" + server.port());
-            assertThat(proxy.connectionCount()).as("no retry loop, even with a retry policy").isEqualTo(1);
+            assertThat(proxy.connectionCount())
+                    .as("no retry loop, even with a retry policy")
+                    .isEqualTo(1);
         }
     }
 
@@ -177,7 +218,8 @@ class ProxyTest {
                 TestProxy proxy = TestProxy.http().behave(TestProxy.Behaviour.CLOSE);
                 ClientSession session = trusting(server).proxy(proxy.url()).build()) {
             assertThatThrownBy(() -> session.get(server.url("/get")).send())
-                    .isInstanceOfSatisfying(ProxyException.class, e -> assertThat(e.status()).isEqualTo(-1))
+                    .isInstanceOfSatisfying(
+                            ProxyException.class, e -> assertThat(e.status()).isEqualTo(-1))
                     .hasMessageContaining("proxy http://127.0.0.1:" + proxy.port()
                             + " closed the connection before it answered for localhost:" + server.port());
             assertThat(proxy.connectionCount()).isEqualTo(1);
@@ -188,10 +230,15 @@ class ProxyTest {
     void aProxyThatNeverAnswersIsAConnectTimeoutNamingTheProxyAndTarget() {
         try (TestServer server = TestServer.builder().tls().start();
                 TestProxy proxy = TestProxy.http().behave(TestProxy.Behaviour.SILENT);
-                ClientSession session = trusting(server).proxy(proxy.url())
-                        .timeouts(Timeouts.defaults().toBuilder().connect(Duration.ofMillis(300)).build()).build()) {
+                ClientSession session = trusting(server)
+                        .proxy(proxy.url())
+                        .timeouts(Timeouts.defaults().toBuilder()
+                                .connect(Duration.ofMillis(300))
+                                .build())
+                        .build()) {
             assertThatThrownBy(() -> session.get(server.url("/get")).send())
-                    .isInstanceOfSatisfying(ClientTimeoutException.class,
+                    .isInstanceOfSatisfying(
+                            ClientTimeoutException.class,
                             e -> assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.CONNECT))
                     .hasMessageContaining("proxy http://127.0.0.1:" + proxy.port()
                             + " did not answer within the connect timeout for localhost:" + server.port());
@@ -204,49 +251,62 @@ class ProxyTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        try (ClientSession session = ClientSession.builder().proxy("http://u:" + PASSWORD + "@127.0.0.1:" + closedPort)
+        try (ClientSession session = ClientSession.builder()
+                .proxy("http://u:" + PASSWORD + "@127.0.0.1:" + closedPort)
                 .build()) {
             assertThatThrownBy(() -> session.get("http://example.test/get").send())
                     .isInstanceOf(ClientConnectionException.class)
-                    .hasMessageContaining("cannot connect to proxy http://u@127.0.0.1:" + closedPort
-                            + " (for host example.test)")
+                    .hasMessageContaining(
+                            "cannot connect to proxy http://u@127.0.0.1:" + closedPort + " (for host example.test)")
                     .hasMessageNotContaining(PASSWORD);
         }
     }
 
     @Test
     void socks5WithCredentialsReachesHttpAndHttpsOriginsAndSocks5hLetsTheProxyLookTheNameUp() {
-        try (TestServer plain = TestServer.start(); TestServer tls = TestServer.builder().tls().http2().start();
+        try (TestServer plain = TestServer.start();
+                TestServer tls = TestServer.builder().tls().http2().start();
                 TestProxy proxy = TestProxy.socks5().requireCredentials("u", PASSWORD);
-                ClientSession session = trusting(tls).proxy(proxy.url("u", PASSWORD)).build()) {
+                ClientSession session =
+                        trusting(tls).proxy(proxy.url("u", PASSWORD)).build()) {
             assertThat(session.get(plain.url("/get")).send().status()).isEqualTo(200);
             assertThat(proxy.takeHead()).isEqualTo("CONNECT 127.0.0.1:" + plain.port());
             assertThat(session.get(tls.url("/get")).send().version()).isEqualTo("HTTP/2");
-            assertThat(proxy.takeHead()).as("socks5: the client looked the name up")
+            assertThat(proxy.takeHead())
+                    .as("socks5: the client looked the name up")
                     .isEqualTo("CONNECT 127.0.0.1:" + tls.port());
-            assertThat(session.get(tls.url("/get")).proxy("socks5h://u:" + PASSWORD + "@127.0.0.1:" + proxy.port())
-                    .send().status()).isEqualTo(200);
-            assertThat(proxy.takeHead()).as("socks5h: the proxy looks it up").isEqualTo("CONNECT localhost:" + tls.port());
+            assertThat(session.get(tls.url("/get"))
+                            .proxy("socks5h://u:" + PASSWORD + "@127.0.0.1:" + proxy.port())
+                            .send()
+                            .status())
+                    .isEqualTo(200);
+            assertThat(proxy.takeHead())
+                    .as("socks5h: the proxy looks it up")
+                    .isEqualTo("CONNECT localhost:" + tls.port());
         }
     }
 
     @Test
     void socks4aSendsTheNameAndItsUserIdAndARefusalIsAProxyException() {
-        try (TestServer plain = TestServer.start(); TestServer tls = TestServer.builder().tls().start();
+        try (TestServer plain = TestServer.start();
+                TestServer tls = TestServer.builder().tls().start();
                 TestProxy proxy = TestProxy.socks5().requireCredentials("who", "unused")) {
             String url = "socks4a://who@127.0.0.1:" + proxy.port();
             try (ClientSession session = trusting(tls).proxy(url).build()) {
                 assertThat(session.get(plain.url("/get")).send().status()).isEqualTo(200);
                 assertThat(proxy.takeHead()).isEqualTo("CONNECT 127.0.0.1:" + plain.port() + " user who");
                 assertThat(session.get(tls.url("/get")).send().status()).isEqualTo(200);
-                assertThat(proxy.takeHead()).as("the proxy looks the name up")
+                assertThat(proxy.takeHead())
+                        .as("the proxy looks the name up")
                         .isEqualTo("CONNECT localhost:" + tls.port() + " user who");
             }
-            try (ClientSession session = trusting(tls).proxy("socks4a://nobody@127.0.0.1:" + proxy.port()).build()) {
+            try (ClientSession session = trusting(tls)
+                    .proxy("socks4a://nobody@127.0.0.1:" + proxy.port())
+                    .build()) {
                 assertThatThrownBy(() -> session.get(tls.url("/get")).send())
                         .isInstanceOf(ProxyException.class)
-                        .hasMessageContaining("proxy socks4a://nobody@127.0.0.1:" + proxy.port()
-                                + " refused the connection (")
+                        .hasMessageContaining(
+                                "proxy socks4a://nobody@127.0.0.1:" + proxy.port() + " refused the connection (")
                         .hasMessageContaining("for localhost:" + tls.port());
             }
         }
@@ -255,10 +315,13 @@ class ProxyTest {
     @ParameterizedTest
     @CsvSource({"FORBIDDEN, connection not allowed", "BAD_GATEWAY, host unreachable"})
     void aSocksRefusalIsAProxyExceptionNamingTheProxyAndTarget(TestProxy.Behaviour behaviour, String ignored) {
-        try (TestServer server = TestServer.start(); TestProxy proxy = TestProxy.socks5().behave(behaviour);
-                ClientSession session = ClientSession.builder().proxy(proxy.url()).build()) {
+        try (TestServer server = TestServer.start();
+                TestProxy proxy = TestProxy.socks5().behave(behaviour);
+                ClientSession session =
+                        ClientSession.builder().proxy(proxy.url()).build()) {
             assertThatThrownBy(() -> session.get(server.url("/get")).send())
-                    .isInstanceOfSatisfying(ProxyException.class, e -> assertThat(e.status()).isEqualTo(-1))
+                    .isInstanceOfSatisfying(
+                            ProxyException.class, e -> assertThat(e.status()).isEqualTo(-1))
                     .hasMessageContaining("proxy socks5://127.0.0.1:" + proxy.port() + " refused the connection (")
                     .hasMessageContaining("for 127.0.0.1:" + server.port());
             assertThat(proxy.connectionCount()).isEqualTo(1);
@@ -267,23 +330,34 @@ class ProxyTest {
 
     @Test
     void wrongSocksCredentialsAreAProxyExceptionThatHidesThePassword() {
-        try (TestServer server = TestServer.start(); TestProxy proxy = TestProxy.socks5().requireCredentials("u", "right");
-                ClientSession session = ClientSession.builder().proxy(proxy.url("u", PASSWORD)).build()) {
+        try (TestServer server = TestServer.start();
+                TestProxy proxy = TestProxy.socks5().requireCredentials("u", "right");
+                ClientSession session =
+                        ClientSession.builder().proxy(proxy.url("u", PASSWORD)).build()) {
             assertThatThrownBy(() -> session.get(server.url("/get")).send())
                     .isInstanceOf(ProxyException.class)
-                    .hasMessageContaining("proxy socks5://u@127.0.0.1:" + proxy.port() + " refused the credentials given")
+                    .hasMessageContaining(
+                            "proxy socks5://u@127.0.0.1:" + proxy.port() + " refused the credentials given")
                     .hasMessageNotContaining(PASSWORD);
         }
     }
 
     @Test
     void aRequestsOwnProxyOrNoProxyReplacesTheSessions() {
-        try (TestServer server = TestServer.start(); TestProxy sessionProxy = TestProxy.http();
+        try (TestServer server = TestServer.start();
+                TestProxy sessionProxy = TestProxy.http();
                 TestProxy requestProxy = TestProxy.http();
-                ClientSession session = ClientSession.builder().proxy(sessionProxy.url()).build()) {
-            assertThat(session.get(server.url("/get")).noProxy().send().status()).isEqualTo(200);
-            assertThat(session.get(server.url("/get")).proxy("direct").send().status()).isEqualTo(200);
-            assertThat(session.get(server.url("/get")).proxy(requestProxy.url()).send().status()).isEqualTo(200);
+                ClientSession session =
+                        ClientSession.builder().proxy(sessionProxy.url()).build()) {
+            assertThat(session.get(server.url("/get")).noProxy().send().status())
+                    .isEqualTo(200);
+            assertThat(session.get(server.url("/get")).proxy("direct").send().status())
+                    .isEqualTo(200);
+            assertThat(session.get(server.url("/get"))
+                            .proxy(requestProxy.url())
+                            .send()
+                            .status())
+                    .isEqualTo(200);
             assertThat(sessionProxy.connectionCount()).isZero();
             assertThat(requestProxy.takeHead()).startsWith("GET " + server.url("/get"));
         }
@@ -291,35 +365,42 @@ class ProxyTest {
 
     @Test
     void aConnectionIsReusedOnlyForRequestsThatTakeTheSameRoute() {
-        try (TestServer server = TestServer.start(); TestProxy proxy = TestProxy.http();
+        try (TestServer server = TestServer.start();
+                TestProxy proxy = TestProxy.http();
                 ClientSession session = ClientSession.builder().build()) {
             session.get(server.url("/get")).send();
             session.get(server.url("/get")).proxy(proxy.url("alice", "a")).send();
             session.get(server.url("/get")).proxy(proxy.url("bob", "b")).send();
             session.get(server.url("/get")).proxy(proxy.url("alice", "a")).send();
             session.get(server.url("/get")).send();
-            assertThat(proxy.connectionCount()).as("one per proxy user, none reused across users").isEqualTo(2);
-            assertThat(server.connectionCount()).as("direct, and one relayed per proxy connection").isEqualTo(3);
+            assertThat(proxy.connectionCount())
+                    .as("one per proxy user, none reused across users")
+                    .isEqualTo(2);
+            assertThat(server.connectionCount())
+                    .as("direct, and one relayed per proxy connection")
+                    .isEqualTo(3);
         }
     }
 
     @Test
     void aProxySelectorChoosesPerRequestAndDirectMeansNone() {
-        try (TestServer server = TestServer.start(); TestProxy proxy = TestProxy.http()) {
+        try (TestServer server = TestServer.start();
+                TestProxy proxy = TestProxy.http()) {
             List<URI> asked = new ArrayList<>();
             ProxySelector selector = new ProxySelector() {
                 @Override
                 public List<Proxy> select(URI uri) {
                     asked.add(uri);
-                    return uri.getPath() != null && !uri.getPath().isEmpty() ? List.of(Proxy.NO_PROXY)
+                    return uri.getPath() != null && !uri.getPath().isEmpty()
+                            ? List.of(Proxy.NO_PROXY)
                             : List.of(new Proxy(Proxy.Type.HTTP, new InetSocketAddress("127.0.0.1", proxy.port())));
                 }
 
                 @Override
-                public void connectFailed(URI uri, SocketAddress address, IOException e) {
-                }
+                public void connectFailed(URI uri, SocketAddress address, IOException e) {}
             };
-            try (ClientSession session = ClientSession.builder().proxySelector(selector).build()) {
+            try (ClientSession session =
+                    ClientSession.builder().proxySelector(selector).build()) {
                 assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
             }
             assertThat(asked).containsExactly(URI.create("http://127.0.0.1:" + server.port()));
@@ -328,22 +409,29 @@ class ProxyTest {
     }
 
     private static String pem(java.security.cert.X509Certificate certificate) throws Exception {
-        return "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
-                .encodeToString(certificate.getEncoded()) + "\n-----END CERTIFICATE-----\n";
+        return "-----BEGIN CERTIFICATE-----\n"
+                + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(certificate.getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
     }
 
     @Test
     void anHttpsProxyCarriesHttpAndHttpsTargetsOverTlsToTheProxy(@TempDir Path dir) throws Exception {
-        try (TestServer plain = TestServer.start(); TestServer tls = TestServer.builder().tls().http2().start();
+        try (TestServer plain = TestServer.start();
+                TestServer tls = TestServer.builder().tls().http2().start();
                 TestProxy proxy = TestProxy.https().requireCredentials("u", PASSWORD)) {
             Path ca = Files.writeString(dir.resolve("cas.pem"), pem(proxy.certificate()) + pem(tls.certificate()));
-            try (ClientSession session = ClientSession.builder().trustPemOnly(ca).proxy(proxy.url("u", PASSWORD))
+            try (ClientSession session = ClientSession.builder()
+                    .trustPemOnly(ca)
+                    .proxy(proxy.url("u", PASSWORD))
                     .build()) {
                 assertThat(session.get(plain.url("/get")).send().status()).isEqualTo(200);
-                assertThat(proxy.takeHead()).startsWith("GET " + plain.url("/get") + " HTTP/1.1\n")
+                assertThat(proxy.takeHead())
+                        .startsWith("GET " + plain.url("/get") + " HTTP/1.1\n")
                         .containsIgnoringCase("\nProxy-Authorization: Basic ");
                 Response response = session.get(tls.url("/get")).send();
-                assertThat(response.version()).as("TLS in TLS, ALPN still picks h2").isEqualTo("HTTP/2");
+                assertThat(response.version())
+                        .as("TLS in TLS, ALPN still picks h2")
+                        .isEqualTo("HTTP/2");
                 assertThat(proxy.takeHead()).startsWith("CONNECT localhost:" + tls.port());
             }
         }
@@ -351,29 +439,40 @@ class ProxyTest {
 
     @Test
     void anHttpsProxysCertificateIsVerifiedLikeAnyServers() {
-        try (TestServer server = TestServer.builder().tls().start(); TestProxy proxy = TestProxy.https();
+        try (TestServer server = TestServer.builder().tls().start();
+                TestProxy proxy = TestProxy.https();
                 ClientSession session = trusting(server).proxy(proxy.url()).build()) {
             assertThatThrownBy(() -> session.get(server.url("/get")).send())
-                    .isInstanceOfSatisfying(ClientConnectionException.class,
+                    .isInstanceOfSatisfying(
+                            ClientConnectionException.class,
                             e -> assertThat(e.isTlsFailure()).isTrue());
-            assertThat(server.connectionCount()).as("nothing went on to the origin").isZero();
+            assertThat(server.connectionCount())
+                    .as("nothing went on to the origin")
+                    .isZero();
         }
     }
 
     @Test
     void anHttpsProxysHostNameIsVerifiedLikeAnyServers(@TempDir Path dir) throws Exception {
-        try (TestServer server = TestServer.builder().tls().start(); TestProxy proxy = TestProxy.https()) {
+        try (TestServer server = TestServer.builder().tls().start();
+                TestProxy proxy = TestProxy.https()) {
             Path ca = Files.writeString(dir.resolve("cas.pem"), pem(proxy.certificate()) + pem(server.certificate()));
             HostResolver proxyTestIsLoopback = host -> List.of(java.net.InetAddress.getLoopbackAddress());
-            try (ClientSession session = ClientSession.builder().trustPemOnly(ca).resolver(proxyTestIsLoopback)
-                    .proxy("https://proxy.test:" + proxy.port()).build()) {
+            try (ClientSession session = ClientSession.builder()
+                    .trustPemOnly(ca)
+                    .resolver(proxyTestIsLoopback)
+                    .proxy("https://proxy.test:" + proxy.port())
+                    .build()) {
                 assertThatThrownBy(() -> session.get(server.url("/get")).send())
                         .as("the proxy's certificate names localhost, not proxy.test")
-                        .isInstanceOfSatisfying(ClientConnectionException.class,
+                        .isInstanceOfSatisfying(
+                                ClientConnectionException.class,
                                 e -> assertThat(e.isTlsFailure()).isTrue());
             }
-            try (ClientSession session = ClientSession.builder().trustPemOnly(ca)
-                    .proxy("https://localhost:" + proxy.port()).build()) {
+            try (ClientSession session = ClientSession.builder()
+                    .trustPemOnly(ca)
+                    .proxy("https://localhost:" + proxy.port())
+                    .build()) {
                 assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
             }
         }
@@ -383,9 +482,12 @@ class ProxyTest {
     void thePoolKeyIncludesTheProxySoAStricterRequestNeverReusesALooserConnection() throws Exception {
         // The only per-request connection settings are the route's; every TLS setting is the
         // session's, and a session's pool is its own (checklist 44, CVE-2024-35195).
-        try (TestServer server = TestServer.builder().tls().start(); TestProxy proxy = TestProxy.http();
-                ClientSession loose = ClientSession.builder().insecureDisableTlsVerification().build();
-                ClientSession strict = ClientSession.builder().proxy(proxy.url()).build()) {
+        try (TestServer server = TestServer.builder().tls().start();
+                TestProxy proxy = TestProxy.http();
+                ClientSession loose =
+                        ClientSession.builder().insecureDisableTlsVerification().build();
+                ClientSession strict =
+                        ClientSession.builder().proxy(proxy.url()).build()) {
             assertThat(loose.get(server.url("/get")).send().status()).isEqualTo(200);
             assertThatThrownBy(() -> strict.get(server.url("/get")).noProxy().send())
                     .as("a verified session never finds the unverified connection")
@@ -409,16 +511,20 @@ class ProxyTest {
 
     @Test
     void anAsyncCallThroughATunnelCompletesAndTheTunnelIsReused() throws Exception {
-        try (TestServer server = TestServer.builder().tls().http2().start(); TestProxy proxy = TestProxy.http();
+        try (TestServer server = TestServer.builder().tls().http2().start();
+                TestProxy proxy = TestProxy.http();
                 ClientSession session = trusting(server).proxy(proxy.url()).build()) {
             List<java.util.concurrent.CompletableFuture<Response>> calls = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 calls.add(session.get(server.url("/get")).sendAsync());
             }
             for (var call : calls) {
-                assertThat(call.get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(200);
+                assertThat(call.get(10, java.util.concurrent.TimeUnit.SECONDS).status())
+                        .isEqualTo(200);
             }
-            assertThat(proxy.connectionCount()).as("one HTTP/2 tunnel carries them all").isEqualTo(1);
+            assertThat(proxy.connectionCount())
+                    .as("one HTTP/2 tunnel carries them all")
+                    .isEqualTo(1);
         }
     }
 
@@ -426,8 +532,12 @@ class ProxyTest {
     void aMalformedProxyUrlIsRejectedWithoutQuotingItsPassword() {
         assertThatThrownBy(() -> ClientSession.builder().proxy("ftp://u:" + PASSWORD + "@proxy:21"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unsupported proxy scheme 'ftp'").hasMessageNotContaining(PASSWORD);
-        assertThatThrownBy(() -> ClientSession.builder().proxy("http://proxy:3128").unixSocket(java.nio.file.Path.of("/x"))
-                .build()).isInstanceOf(IllegalStateException.class);
+                .hasMessageContaining("unsupported proxy scheme 'ftp'")
+                .hasMessageNotContaining(PASSWORD);
+        assertThatThrownBy(() -> ClientSession.builder()
+                        .proxy("http://proxy:3128")
+                        .unixSocket(java.nio.file.Path.of("/x"))
+                        .build())
+                .isInstanceOf(IllegalStateException.class);
     }
 }

@@ -42,8 +42,8 @@ final class RecordedEvents implements EventListener {
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new AssertionError("no " + type + (path != null ? " for " + path : "")
-                        + " within 10 s; events: " + events);
+                throw new AssertionError(
+                        "no " + type + (path != null ? " for " + path : "") + " within 10 s; events: " + events);
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
@@ -65,7 +65,9 @@ final class RecordedEvents implements EventListener {
     }
 
     private static boolean matches(Event event, Type type, String path) {
-        return event.type() == type && (path == null
-                || event.request() != null && path.equals(event.request().url().getPath()));
+        return event.type() == type
+                && (path == null
+                        || event.request() != null
+                                && path.equals(event.request().url().getPath()));
     }
 }

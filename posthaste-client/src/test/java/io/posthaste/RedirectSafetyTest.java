@@ -51,7 +51,10 @@ class RedirectSafetyTest {
     }
 
     private static MockResponse redirect(int status, String location) {
-        return MockResponse.builder().status(status).header("Location", location).build();
+        return MockResponse.builder()
+                .status(status)
+                .header("Location", location)
+                .build();
     }
 
     @Test
@@ -59,8 +62,11 @@ class RedirectSafetyTest {
         a.enqueue(redirect(302, a.url("/second")));
         a.enqueue(redirect(307, b.url("/third")));
         b.enqueue(redirect(302, c.url("/get")));
-        session.get(a.url("/first")).header("Authorization", "Bearer s3cret")
-                .header("Proxy-Authorization", "Basic cHJveHk6cHc=").header("Cookie", "sid=1").send();
+        session.get(a.url("/first"))
+                .header("Authorization", "Bearer s3cret")
+                .header("Proxy-Authorization", "Basic cHJveHk6cHc=")
+                .header("Cookie", "sid=1")
+                .send();
 
         a.takeRequest();
         RecordedRequest secondHopOnA = a.takeRequest();
@@ -74,11 +80,13 @@ class RedirectSafetyTest {
 
     /** A session that finds every host name on this machine, so one server answers to many names. */
     private static ClientSession loopbackSession(ClientSession.Builder builder) {
-        return builder.resolver(host -> List.of(InetAddress.getLoopbackAddress())).build();
+        return builder.resolver(host -> List.of(InetAddress.getLoopbackAddress()))
+                .build();
     }
 
     private static RequestBuilder withCredentials(RequestBuilder request) {
-        return request.header("Authorization", "Bearer s3cret").header("Proxy-Authorization", "Basic cHJveHk6cHc=")
+        return request.header("Authorization", "Bearer s3cret")
+                .header("Proxy-Authorization", "Basic cHJveHk6cHc=")
                 .header("Cookie", "sid=1");
     }
 
@@ -90,7 +98,9 @@ class RedirectSafetyTest {
 
     private static void assertCredentialsDropped(RecordedRequest request) {
         assertThat(request.header("Authorization")).as("Authorization").isNull();
-        assertThat(request.header("Proxy-Authorization")).as("Proxy-Authorization").isNull();
+        assertThat(request.header("Proxy-Authorization"))
+                .as("Proxy-Authorization")
+                .isNull();
         assertThat(request.header("Cookie")).as("Cookie").isNull();
     }
 
@@ -111,7 +121,9 @@ class RedirectSafetyTest {
             assertThat(landing.header("Host")).isEqualTo("second.test:" + a.port());
             assertThat(landing.header("Authorization")).isNull();
             assertThat(landing.header("Proxy-Authorization")).isNull();
-            assertThat(landing.header("Cookie")).as("the target's own cookie, not the caller's").isEqualTo("own=1");
+            assertThat(landing.header("Cookie"))
+                    .as("the target's own cookie, not the caller's")
+                    .isEqualTo("own=1");
         }
     }
 
@@ -119,9 +131,11 @@ class RedirectSafetyTest {
     void aChangeOfSchemeAloneLeavesTheOrigin() {
         // One port serving both plain HTTP and TLS: only the scheme changes.
         try (TestServer both = TestServer.builder().tls().plainToo().start();
-                ClientSession upgrading = loopbackSession(ClientSession.builder().trustManager(both.trustManager()))) {
+                ClientSession upgrading =
+                        loopbackSession(ClientSession.builder().trustManager(both.trustManager()))) {
             both.enqueue(redirect(302, "https://localhost:" + both.port() + "/anything/landing"));
-            withCredentials(upgrading.get("http://localhost:" + both.port() + "/start")).send();
+            withCredentials(upgrading.get("http://localhost:" + both.port() + "/start"))
+                    .send();
 
             RecordedRequest start = both.takeRequest();
             assertThat(start.tls()).isFalse();
@@ -136,15 +150,19 @@ class RedirectSafetyTest {
     void fromHttpsToHttpIsRefusedUnlessAllowedAndThenLeavesTheOrigin() {
         try (TestServer both = TestServer.builder().tls().plainToo().start();
                 ClientSession strict = loopbackSession(ClientSession.builder().trustManager(both.trustManager()));
-                ClientSession allowing = loopbackSession(ClientSession.builder().trustManager(both.trustManager())
+                ClientSession allowing = loopbackSession(ClientSession.builder()
+                        .trustManager(both.trustManager())
                         .allowHttpsToHttpRedirects(true))) {
             String secure = "https://localhost:" + both.port() + "/start";
             String plain = "http://localhost:" + both.port() + "/anything/landing";
             both.enqueue(redirect(302, plain));
             assertThatThrownBy(() -> withCredentials(strict.get(secure)).send())
-                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("https to http");
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("https to http");
             assertThat(both.takeRequest().tls()).isTrue();
-            assertThat(both.takeRequest(Duration.ofMillis(200))).as("nothing sent over http").isNull();
+            assertThat(both.takeRequest(Duration.ofMillis(200)))
+                    .as("nothing sent over http")
+                    .isNull();
 
             both.enqueue(redirect(302, plain));
             withCredentials(allowing.get(secure)).send();
@@ -158,10 +176,16 @@ class RedirectSafetyTest {
     @Test
     void aChallengeFromTheNewOriginIsNeverAnsweredWithTheOldCredentials() {
         a.enqueue(redirect(302, b.url("/secret")));
-        b.enqueue(MockResponse.builder().status(401)
-                .header("WWW-Authenticate", "Digest realm=\"b\", qop=\"auth\", nonce=\"n\"").build());
-        assertThatThrownBy(() -> session.get(a.url("/start")).digestAuth("john", "s3cret").send())
-                .isInstanceOfSatisfying(ClientResponseException.class, e -> assertThat(e.status()).isEqualTo(401));
+        b.enqueue(MockResponse.builder()
+                .status(401)
+                .header("WWW-Authenticate", "Digest realm=\"b\", qop=\"auth\", nonce=\"n\"")
+                .build());
+        assertThatThrownBy(() -> session.get(a.url("/start"))
+                        .digestAuth("john", "s3cret")
+                        .send())
+                .isInstanceOfSatisfying(
+                        ClientResponseException.class,
+                        e -> assertThat(e.status()).isEqualTo(401));
         assertThat(b.requestCount()).isEqualTo(1);
         assertThat(b.takeRequest().header("Authorization")).isNull();
     }
@@ -186,13 +210,23 @@ class RedirectSafetyTest {
 
         a.enqueue(redirect(308, "/post"));
         assertThatThrownBy(() -> session.post(a.url("/stream"))
-                .body(new ByteArrayInputStream(new byte[10]), "application/octet-stream").send())
-                .isInstanceOf(ClientException.class).hasMessageContaining("one-shot");
+                        .body(new ByteArrayInputStream(new byte[10]), "application/octet-stream")
+                        .send())
+                .isInstanceOf(ClientException.class)
+                .hasMessageContaining("one-shot");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ftp://127.0.0.1/", "javascript:alert(1)", "file:///etc/passwd",
-        "http://exa mple.com/", "http://[::1", "http://127.0.0.1:99999/", "data:text/plain,hi"})
+    @ValueSource(
+            strings = {
+                "ftp://127.0.0.1/",
+                "javascript:alert(1)",
+                "file:///etc/passwd",
+                "http://exa mple.com/",
+                "http://[::1",
+                "http://127.0.0.1:99999/",
+                "data:text/plain,hi"
+            })
     void badLocationsAreRefusedWithoutSendingAnything(String location) {
         a.enqueue(redirect(302, location));
         assertThatThrownBy(() -> session.get(a.url("/evil")).send()).isInstanceOf(InvalidRequestException.class);
@@ -206,7 +240,8 @@ class RedirectSafetyTest {
         }
         try (ClientSession patient = ClientSession.builder().maxRedirects(20).build()) {
             assertThatThrownBy(() -> patient.get(a.url("/start")).send())
-                    .isInstanceOfSatisfying(TooManyRedirectsException.class,
+                    .isInstanceOfSatisfying(
+                            TooManyRedirectsException.class,
                             e -> assertThat(e.history()).hasSize(21));
         }
     }
@@ -221,12 +256,28 @@ class RedirectSafetyTest {
 
     @Test
     void anEarlyRefusalOfALargeUploadIsTheAnswerNotABrokenPipe() throws InterruptedException {
-        a.enqueue(MockResponse.builder().status(413).body("too big").fault(Fault.RESPOND_BEFORE_BODY).build());
-        assertThatThrownBy(() -> session.post(a.url("/upload")).body(new byte[20 << 20], "application/octet-stream")
-                .send()).isInstanceOfSatisfying(ClientResponseException.class, e -> assertThat(e.status()).isEqualTo(413));
-        a.enqueue(MockResponse.builder().status(401).body("who?").fault(Fault.RESPOND_BEFORE_BODY).build());
-        assertThatThrownBy(() -> session.post(a.url("/upload")).body(new byte[20 << 20], "application/octet-stream")
-                .send()).isInstanceOfSatisfying(ClientResponseException.class, e -> assertThat(e.status()).isEqualTo(401));
+        a.enqueue(MockResponse.builder()
+                .status(413)
+                .body("too big")
+                .fault(Fault.RESPOND_BEFORE_BODY)
+                .build());
+        assertThatThrownBy(() -> session.post(a.url("/upload"))
+                        .body(new byte[20 << 20], "application/octet-stream")
+                        .send())
+                .isInstanceOfSatisfying(
+                        ClientResponseException.class,
+                        e -> assertThat(e.status()).isEqualTo(413));
+        a.enqueue(MockResponse.builder()
+                .status(401)
+                .body("who?")
+                .fault(Fault.RESPOND_BEFORE_BODY)
+                .build());
+        assertThatThrownBy(() -> session.post(a.url("/upload"))
+                        .body(new byte[20 << 20], "application/octet-stream")
+                        .send())
+                .isInstanceOfSatisfying(
+                        ClientResponseException.class,
+                        e -> assertThat(e.status()).isEqualTo(401));
         ConnectionsAndTimeoutsTest.awaitIdle(session);
         assertThat(session.poolStats().leased()).isZero();
     }

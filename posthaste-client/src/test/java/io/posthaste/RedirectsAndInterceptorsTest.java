@@ -38,8 +38,8 @@ class RedirectsAndInterceptorsTest {
     }
 
     private String redirectTo(TestServer from, String target, int status) {
-        return from.url("/redirect-to?url=" + URLEncoder.encode(target, StandardCharsets.UTF_8)
-                + "&status_code=" + status);
+        return from.url(
+                "/redirect-to?url=" + URLEncoder.encode(target, StandardCharsets.UTF_8) + "&status_code=" + status);
     }
 
     @Test
@@ -62,7 +62,8 @@ class RedirectsAndInterceptorsTest {
     void tooManyRedirectsRaiseWithTheHistory() {
         try (ClientSession strict = ClientSession.builder().maxRedirects(2).build()) {
             assertThatThrownBy(() -> strict.get(server.url("/redirect/5")).send())
-                    .isInstanceOfSatisfying(TooManyRedirectsException.class,
+                    .isInstanceOfSatisfying(
+                            TooManyRedirectsException.class,
                             e -> assertThat(e.history()).hasSize(3));
         }
         assertThatThrownBy(() -> session.get(server.url("/redirect/21")).send())
@@ -78,7 +79,8 @@ class RedirectsAndInterceptorsTest {
                     .hasMessageStartingWith("GET " + redirectTo(other, server.url("/redirect/5"), 302) + ":")
                     .hasMessageContaining("more than 2 redirects")
                     .hasMessageContaining("the last was a 302 from " + server.url("/relative-redirect/4"))
-                    .hasMessageNotContaining("s3cr3t").hasMessageNotContaining("john");
+                    .hasMessageNotContaining("s3cr3t")
+                    .hasMessageNotContaining("john");
         }
     }
 
@@ -96,8 +98,12 @@ class RedirectsAndInterceptorsTest {
 
     @Test
     void foundAfterPostBecomesGetButTemporaryRedirectKeepsMethodAndBody() {
-        session.post(redirectTo(server, "/anything", 302)).body("x=1", "text/plain").send();
-        session.post(redirectTo(server, "/anything", 307)).body("y=2", "text/plain").send();
+        session.post(redirectTo(server, "/anything", 302))
+                .body("x=1", "text/plain")
+                .send();
+        session.post(redirectTo(server, "/anything", 307))
+                .body("y=2", "text/plain")
+                .send();
 
         server.takeRequest();
         assertThat(server.takeRequest().method()).isEqualTo("GET");
@@ -111,8 +117,10 @@ class RedirectsAndInterceptorsTest {
     @Test
     void oneShotBodyCannotFollowATemporaryRedirect() {
         assertThatThrownBy(() -> session.post(redirectTo(server, "/anything", 307))
-                .body(new ByteArrayInputStream(new byte[10]), "application/octet-stream").send())
-                .isInstanceOf(ClientPayloadException.class).hasMessageContaining("one-shot");
+                        .body(new ByteArrayInputStream(new byte[10]), "application/octet-stream")
+                        .send())
+                .isInstanceOf(ClientPayloadException.class)
+                .hasMessageContaining("one-shot");
     }
 
     @Test
@@ -123,16 +131,23 @@ class RedirectsAndInterceptorsTest {
 
     @Test
     void nonHttpLocationsAreRefused() {
-        server.enqueue(MockResponse.builder().status(302).header("Location", "file:///etc/passwd").build());
+        server.enqueue(MockResponse.builder()
+                .status(302)
+                .header("Location", "file:///etc/passwd")
+                .build());
         assertThatThrownBy(() -> session.get(server.url("/evil")).send())
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("refusing");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("refusing");
     }
 
     @Test
     void credentialsAndSensitiveHeadersAreDroppedWhenLeavingTheOrigin() {
         session.get(redirectTo(server, other.url("/headers"), 302))
-                .header("Authorization", "Bearer s3cret").header("Cookie", "sid=1")
-                .header("X-Auth-Token", "secret-token").header("X-Plain", "kept").send();
+                .header("Authorization", "Bearer s3cret")
+                .header("Cookie", "sid=1")
+                .header("X-Auth-Token", "secret-token")
+                .header("X-Plain", "kept")
+                .send();
 
         RecordedRequest atOther = other.takeRequest();
         assertThat(atOther.header("Authorization")).isNull();
@@ -143,7 +158,9 @@ class RedirectsAndInterceptorsTest {
 
     @Test
     void sensitiveHeadersStayOnASameOriginRedirect() {
-        session.get(redirectTo(server, "/headers", 302)).header("X-Auth-Token", "secret-token").send();
+        session.get(redirectTo(server, "/headers", 302))
+                .header("X-Auth-Token", "secret-token")
+                .send();
 
         server.takeRequest();
         assertThat(server.takeRequest().header("X-Auth-Token")).isEqualTo("secret-token");
@@ -159,7 +176,9 @@ class RedirectsAndInterceptorsTest {
             printed.add(rebuilt.headers().toString());
             return chain.proceed(rebuilt).thenApply(response -> {
                 printed.add(response.headers().toString());
-                response.history().forEach(hop -> printed.add(hop.headers() + " " + hop.request().headers()));
+                response.history()
+                        .forEach(hop ->
+                                printed.add(hop.headers() + " " + hop.request().headers()));
                 return response;
             });
         };
@@ -167,18 +186,35 @@ class RedirectsAndInterceptorsTest {
             printed.add(request.headers().toString());
             return chain.proceed(request);
         };
-        server.enqueue(MockResponse.builder().status(302).header("Location", "/second")
-                .header("x-auth-token", "secret-token").build());
-        server.enqueue(MockResponse.builder().header("X-Auth-Token", "secret-token").build());
-        try (ClientSession s = ClientSession.builder().sensitiveHeaders("X-Auth-Token")
-                .addInterceptor(application).addNetworkInterceptor(network).build()) {
-            Response echoed = s.get(server.url("/start")).header("x-auth-token", "secret-token").send();
+        server.enqueue(MockResponse.builder()
+                .status(302)
+                .header("Location", "/second")
+                .header("x-auth-token", "secret-token")
+                .build());
+        server.enqueue(
+                MockResponse.builder().header("X-Auth-Token", "secret-token").build());
+        try (ClientSession s = ClientSession.builder()
+                .sensitiveHeaders("X-Auth-Token")
+                .addInterceptor(application)
+                .addNetworkInterceptor(network)
+                .build()) {
+            Response echoed = s.get(server.url("/start"))
+                    .header("x-auth-token", "secret-token")
+                    .send();
             printed.add(echoed.headers().toString());
-            Request built = s.get(server.url("/x")).header("X-AUTH-TOKEN", "secret-token").build();
+            Request built = s.get(server.url("/x"))
+                    .header("X-AUTH-TOKEN", "secret-token")
+                    .build();
             printed.add(built.headers().toString() + built);
-            server.enqueue(MockResponse.builder().status(403).header("X-Auth-Token", "secret-token").build());
-            assertThatThrownBy(() -> s.get(server.url("/denied")).header("X-Auth-Token", "secret-token").send())
-                    .isInstanceOfSatisfying(ClientResponseException.class, e -> printed.add(e.headers() + e.toString()));
+            server.enqueue(MockResponse.builder()
+                    .status(403)
+                    .header("X-Auth-Token", "secret-token")
+                    .build());
+            assertThatThrownBy(() -> s.get(server.url("/denied"))
+                            .header("X-Auth-Token", "secret-token")
+                            .send())
+                    .isInstanceOfSatisfying(
+                            ClientResponseException.class, e -> printed.add(e.headers() + e.toString()));
         }
 
         assertThat(printed).hasSizeGreaterThan(10).noneMatch(text -> text.contains("secret-token"));
@@ -189,7 +225,10 @@ class RedirectsAndInterceptorsTest {
     @Test
     void headIsNotFollowedUnlessAsked() {
         assertThat(session.head(server.url("/redirect/1")).send().status()).isEqualTo(302);
-        assertThat(session.head(server.url("/redirect/1")).followRedirects(true).send().status())
+        assertThat(session.head(server.url("/redirect/1"))
+                        .followRedirects(true)
+                        .send()
+                        .status())
                 .isEqualTo(200);
     }
 
@@ -199,29 +238,43 @@ class RedirectsAndInterceptorsTest {
         Interceptor outer = (request, chain) -> {
             calls.add("outer>");
             return chain.proceed(request.toBuilder().header("X-Outer", "1").build())
-                    .thenApply(r -> { calls.add("<outer"); return r; });
+                    .thenApply(r -> {
+                        calls.add("<outer");
+                        return r;
+                    });
         };
         Interceptor inner = (request, chain) -> {
             calls.add("inner>" + request.headers().get("X-Outer"));
-            return chain.proceed(request).thenApply(r -> { calls.add("<inner"); return r; });
+            return chain.proceed(request).thenApply(r -> {
+                calls.add("<inner");
+                return r;
+            });
         };
         Interceptor network = (request, chain) -> {
             calls.add("net " + request.url().getPath());
             return chain.proceed(request);
         };
-        try (ClientSession chained = ClientSession.builder().addInterceptor(outer).addInterceptor(inner)
-                .addNetworkInterceptor(network).build()) {
+        try (ClientSession chained = ClientSession.builder()
+                .addInterceptor(outer)
+                .addInterceptor(inner)
+                .addNetworkInterceptor(network)
+                .build()) {
             chained.get(server.url("/redirect/1")).send();
         }
-        assertThat(calls).containsExactly("outer>", "inner>1", "net /redirect/1", "net /get",
-                "<inner", "<outer");
+        assertThat(calls).containsExactly("outer>", "inner>1", "net /redirect/1", "net /get", "<inner", "<outer");
     }
 
     @Test
     void aRequestsOwnInterceptorListReplacesOrDisablesTheSessions() {
         List<String> seen = new CopyOnWriteArrayList<>();
-        Interceptor session1 = (request, chain) -> { seen.add("session"); return chain.proceed(request); };
-        Interceptor own = (request, chain) -> { seen.add("own"); return chain.proceed(request); };
+        Interceptor session1 = (request, chain) -> {
+            seen.add("session");
+            return chain.proceed(request);
+        };
+        Interceptor own = (request, chain) -> {
+            seen.add("own");
+            return chain.proceed(request);
+        };
         try (ClientSession s = ClientSession.builder().addInterceptor(session1).build()) {
             s.get(server.url("/get")).send();
             s.get(server.url("/get")).interceptors(List.of(own)).send();
@@ -233,8 +286,8 @@ class RedirectsAndInterceptorsTest {
     @Test
     void anInterceptorCanRetryAndSeesErrorsAsResponses() {
         server.enqueue(MockResponse.status(503));
-        Interceptor retryOnce = (request, chain) -> chain.proceed(request).thenCompose(
-                r -> r.status() == 503 ? chain.proceed(request) : CompletableFuture.completedFuture(r));
+        Interceptor retryOnce = (request, chain) -> chain.proceed(request)
+                .thenCompose(r -> r.status() == 503 ? chain.proceed(request) : CompletableFuture.completedFuture(r));
         try (ClientSession s = ClientSession.builder().addInterceptor(retryOnce).build()) {
             assertThat(s.get(server.url("/get")).send().status()).isEqualTo(200);
         }
@@ -243,8 +296,8 @@ class RedirectsAndInterceptorsTest {
 
     @Test
     void aReplacedBodyGetsANewContentLength() {
-        Interceptor bigger = (request, chain) ->
-                chain.proceed(request.toBuilder().body(Body.of("a much longer body")).build());
+        Interceptor bigger = (request, chain) -> chain.proceed(
+                request.toBuilder().body(Body.of("a much longer body")).build());
         try (ClientSession s = ClientSession.builder().addInterceptor(bigger).build()) {
             s.post(server.url("/post")).body("short", "text/plain").send();
         }

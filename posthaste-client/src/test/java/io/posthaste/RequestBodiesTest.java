@@ -55,8 +55,10 @@ class RequestBodiesTest {
 
     @Test
     void explicitContentTypeWinsOverJsonDefault() {
-        session.post(server.url("/post")).header("content-type", "application/vnd.api+json")
-                .json(Map.of("a", 1)).send();
+        session.post(server.url("/post"))
+                .header("content-type", "application/vnd.api+json")
+                .json(Map.of("a", 1))
+                .send();
 
         assertThat(server.takeRequest().headers("Content-Type")).containsExactly("application/vnd.api+json");
     }
@@ -65,16 +67,19 @@ class RequestBodiesTest {
     void jsonTogetherWithFormIsRejectedBeforeSending() {
         RequestBuilder builder = session.post(server.url("/post")).json(Map.of("a", 1));
 
-        assertThatThrownBy(() -> builder.form(Map.of("b", "2")))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> session.post(server.url("/post")).formField("a", "b").json(1))
+        assertThatThrownBy(() -> builder.form(Map.of("b", "2"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() ->
+                        session.post(server.url("/post")).formField("a", "b").json(1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void formIsUrlEncodedUtf8WithoutCharsetAndKeepsRepeatedKeys() {
-        session.post(server.url("/post")).formField("tag", "a b").formField("tag", "é&=")
-                .formField("username", "john").send();
+        session.post(server.url("/post"))
+                .formField("tag", "a b")
+                .formField("tag", "é&=")
+                .formField("username", "john")
+                .send();
 
         RecordedRequest seen = server.takeRequest();
         assertThat(seen.header("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
@@ -126,7 +131,8 @@ class RequestBodiesTest {
         FILE_ENTRY_POINTS.forEach((entryPoint, use) -> unusable.forEach((file, problem) -> {
             RequestBuilder request = session.post(url);
 
-            assertThatThrownBy(() -> use.apply(file).accept(request)).as(entryPoint + " " + problem)
+            assertThatThrownBy(() -> use.apply(file).accept(request))
+                    .as(entryPoint + " " + problem)
                     .isInstanceOf(InvalidRequestException.class)
                     .hasMessageContaining("POST " + server.url("/upload"))
                     .hasMessageContaining(file.toAbsolutePath().toString())
@@ -140,8 +146,9 @@ class RequestBodiesTest {
     void aFileBodyMadeBeforeItsRequestIsAnInvalidRequestNamingTheAbsolutePath() {
         Path missing = Path.of("no-such-report-" + System.nanoTime() + ".pdf");
         Map<Path, String> unusable = Map.of(missing, "does not exist", dir, "is a directory");
-        FILE_BODY_FACTORIES.forEach((factory, make) -> unusable.forEach((file, problem) ->
-                assertThatThrownBy(() -> make.accept(file)).as(factory + " " + problem)
+        FILE_BODY_FACTORIES.forEach(
+                (factory, make) -> unusable.forEach((file, problem) -> assertThatThrownBy(() -> make.accept(file))
+                        .as(factory + " " + problem)
                         .isInstanceOf(InvalidRequestException.class)
                         .hasMessageContaining(file.toAbsolutePath().toString())
                         .hasMessageContaining(problem)));
@@ -151,7 +158,10 @@ class RequestBodiesTest {
     void formFieldsAndFilesMakeOneMultipartBody() throws Exception {
         Path notes = Files.writeString(dir.resolve("notes.txt"), "hello");
 
-        session.post(server.url("/post")).formField("title", "Q3").file("notes", notes).send();
+        session.post(server.url("/post"))
+                .formField("title", "Q3")
+                .file("notes", notes)
+                .send();
 
         RecordedRequest seen = server.takeRequest();
         assertThat(seen.parts()).extracting(Part::name).containsExactly("title", "notes");
@@ -163,7 +173,8 @@ class RequestBodiesTest {
     @Test
     void multipartEscapesQuotesInFileNamesAndRejectsLineBreaks() {
         Multipart body = Multipart.builder()
-                .file("doc", "a\"b.txt", "x".getBytes(StandardCharsets.UTF_8), null).build();
+                .file("doc", "a\"b.txt", "x".getBytes(StandardCharsets.UTF_8), null)
+                .build();
         session.post(server.url("/post")).multipart(body).send();
 
         assertThat(server.takeRequest().parts().get(0).filename()).isEqualTo("a%22b.txt");
@@ -199,7 +210,8 @@ class RequestBodiesTest {
     void streamBodyOfUnknownLengthIsSentChunked() {
         byte[] data = new byte[200_000];
         session.post(server.url("/post"))
-                .body(new ByteArrayInputStream(data), "application/octet-stream").send();
+                .body(new ByteArrayInputStream(data), "application/octet-stream")
+                .send();
 
         RecordedRequest seen = server.takeRequest();
         assertThat(seen.chunked()).isTrue();
@@ -233,14 +245,19 @@ class RequestBodiesTest {
 
     @Test
     void explicitContentLengthThatContradictsTheBodyIsRejected() {
-        assertThatThrownBy(() -> session.post(server.url("/post")).header("Content-Length", "99")
-                .body(Body.of("short")).send())
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("99");
+        assertThatThrownBy(() -> session.post(server.url("/post"))
+                        .header("Content-Length", "99")
+                        .body(Body.of("short"))
+                        .send())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("99");
     }
 
     @Test
     void replayableFormIsIdenticalWhenSentTwice() {
-        Request request = session.post(server.url("/post")).form(new LinkedHashMap<>(Map.of("k", "v"))).build();
+        Request request = session.post(server.url("/post"))
+                .form(new LinkedHashMap<>(Map.of("k", "v")))
+                .build();
         assertThat(request.body()).get().matches(Body::isReplayable);
         server.enqueue(MockResponse.ok("one"));
         server.enqueue(MockResponse.ok("two"));

@@ -68,7 +68,8 @@ class RequestPublisherTest {
                         sha256.update(bytes);
                         sent++;
                         // A direct buffer half the time: both kinds are copied out.
-                        ByteBuffer buffer = sent % 2 == 0 ? ByteBuffer.wrap(bytes)
+                        ByteBuffer buffer = sent % 2 == 0
+                                ? ByteBuffer.wrap(bytes)
                                 : ByteBuffer.allocateDirect(size).put(bytes).flip();
                         subscriber.onNext(buffer);
                     }
@@ -94,9 +95,12 @@ class RequestPublisherTest {
     @EnumSource(Wire.class)
     void aBodyOfUnknownLengthArrivesWholeChunkedOnHttp11AndAsDataFramesOnHttp2(Wire wire) throws Exception {
         Chunks chunks = new Chunks(200, 40_000, -1);
-        try (TestServer server = wire.server(); ClientSession session = wire.session().build()) {
-            Map<?, ?> sink = session.post(server.url("/sink")).body(chunks, "application/octet-stream")
-                    .send().json(Map.class);
+        try (TestServer server = wire.server();
+                ClientSession session = wire.session().build()) {
+            Map<?, ?> sink = session.post(server.url("/sink"))
+                    .body(chunks, "application/octet-stream")
+                    .send()
+                    .json(Map.class);
 
             assertThat(((Number) sink.get("bytes")).longValue()).isEqualTo(200L * 40_000);
             assertThat(sink.get("sha256")).isEqualTo(chunks.sha256());
@@ -113,9 +117,12 @@ class RequestPublisherTest {
     @EnumSource(Wire.class)
     void aBodyOfKnownLengthIsSentWithItsContentLength(Wire wire) throws Exception {
         Chunks chunks = new Chunks(30, 10_000, -1);
-        try (TestServer server = wire.server(); ClientSession session = wire.session().build()) {
+        try (TestServer server = wire.server();
+                ClientSession session = wire.session().build()) {
             Map<?, ?> sink = session.put(server.url("/sink"))
-                    .body(Body.fromPublisher(chunks, 300_000, MediaType.parse("video/mp4"))).send().json(Map.class);
+                    .body(Body.fromPublisher(chunks, 300_000, MediaType.parse("video/mp4")))
+                    .send()
+                    .json(Map.class);
 
             assertThat(((Number) sink.get("bytes")).longValue()).isEqualTo(300_000);
             assertThat(sink.get("sha256")).isEqualTo(chunks.sha256());
@@ -128,10 +135,13 @@ class RequestPublisherTest {
     @ParameterizedTest
     @EnumSource(Wire.class)
     void anEmptyPublisherSendsAnEmptyBodyOfKnownOrUnknownLength(Wire wire) throws Exception {
-        try (TestServer server = wire.server(); ClientSession session = wire.session().build()) {
+        try (TestServer server = wire.server();
+                ClientSession session = wire.session().build()) {
             for (long length : new long[] {0, -1}) {
                 Map<?, ?> sink = session.post(server.url("/sink"))
-                        .body(Body.fromPublisher(new Chunks(0, 1, -1), length, null)).send().json(Map.class);
+                        .body(Body.fromPublisher(new Chunks(0, 1, -1), length, null))
+                        .send()
+                        .json(Map.class);
                 assertThat(((Number) sink.get("bytes")).longValue()).isZero();
             }
         }
@@ -141,8 +151,10 @@ class RequestPublisherTest {
     @EnumSource(Wire.class)
     void aPublisherThatFailsFailsTheRequestWithClientPayloadExceptionCarryingItsError(Wire wire) throws Exception {
         Chunks chunks = new Chunks(100, 10_000, 5);
-        try (TestServer server = wire.server(); ClientSession session = wire.session().build()) {
-            assertThatThrownBy(() -> session.post(server.url("/sink")).body(chunks, null).send())
+        try (TestServer server = wire.server();
+                ClientSession session = wire.session().build()) {
+            assertThatThrownBy(() ->
+                            session.post(server.url("/sink")).body(chunks, null).send())
                     .isInstanceOf(ClientPayloadException.class)
                     .hasRootCauseInstanceOf(IllegalStateException.class)
                     .hasStackTraceContaining("the source broke");
@@ -153,11 +165,13 @@ class RequestPublisherTest {
     @ParameterizedTest
     @EnumSource(Wire.class)
     void aPublisherThatSendsOtherThanItsDeclaredLengthFailsTheRequest(Wire wire) throws Exception {
-        try (TestServer server = wire.server(); ClientSession session = wire.session().build()) {
+        try (TestServer server = wire.server();
+                ClientSession session = wire.session().build()) {
             for (long declared : new long[] {100_000, 10_000}) {
                 Chunks chunks = new Chunks(5, 10_000, -1);
                 assertThatThrownBy(() -> session.post(server.url("/sink"))
-                        .body(Body.fromPublisher(chunks, declared, null)).send())
+                                .body(Body.fromPublisher(chunks, declared, null))
+                                .send())
                         .isInstanceOf(ClientPayloadException.class)
                         .hasMessageContaining("declared length");
             }
@@ -170,13 +184,19 @@ class RequestPublisherTest {
         Chunks endless = new Chunks(Long.MAX_VALUE, 16 * 1024, -1);
         try (SilentServers mute = SilentServers.acceptingButMute();
                 ClientSession session = ClientSession.builder()
-                        .timeouts(Timeouts.builder().write(Duration.ofSeconds(1)).build()).build()) {
-            assertThatThrownBy(() -> session.post(mute.url("http", "/upload")).body(endless, null).send())
-                    .isInstanceOfSatisfying(ClientTimeoutException.class,
+                        .timeouts(
+                                Timeouts.builder().write(Duration.ofSeconds(1)).build())
+                        .build()) {
+            assertThatThrownBy(() -> session.post(mute.url("http", "/upload"))
+                            .body(endless, null)
+                            .send())
+                    .isInstanceOfSatisfying(
+                            ClientTimeoutException.class,
                             e -> assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.WRITE));
 
             // What the kernel's socket buffers and the channel's outbound buffer hold, not more.
-            assertThat(endless.requested.get() * endless.size).as("bytes requested from the publisher")
+            assertThat(endless.requested.get() * endless.size)
+                    .as("bytes requested from the publisher")
                     .isLessThan(32L * 1024 * 1024);
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (!endless.cancelled.get() && System.nanoTime() < deadline) {
@@ -188,9 +208,15 @@ class RequestPublisherTest {
 
     @Test
     void aRedirectThatWouldReplayAPublisherBodyFailsSayingItIsOneShot() throws Exception {
-        try (TestServer server = TestServer.start(); ClientSession session = ClientSession.create()) {
-            server.enqueue(MockResponse.builder().status(307).header("Location", "/post").build());
-            assertThatThrownBy(() -> session.post(server.url("/upload")).body(new Chunks(3, 100, -1), null).send())
+        try (TestServer server = TestServer.start();
+                ClientSession session = ClientSession.create()) {
+            server.enqueue(MockResponse.builder()
+                    .status(307)
+                    .header("Location", "/post")
+                    .build());
+            assertThatThrownBy(() -> session.post(server.url("/upload"))
+                            .body(new Chunks(3, 100, -1), null)
+                            .send())
                     .hasMessageContaining("one-shot");
         }
     }

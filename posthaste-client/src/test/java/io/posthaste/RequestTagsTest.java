@@ -16,8 +16,7 @@ class RequestTagsTest {
     private static final UriTemplate USERS = new UriTemplate("/users/{id}");
 
     /** A tag type of the test's own, to show that any class can be a key. */
-    record TenantId(String value) {
-    }
+    record TenantId(String value) {}
 
     @Test
     void aTagIsReadBackByItsTypeAndAnAbsentTypeIsNull() {
@@ -30,7 +29,8 @@ class RequestTagsTest {
             assertThat(request.tag(UriTemplate.class)).isEqualTo(USERS);
             assertThat(request.tag(TenantId.class)).isEqualTo(new TenantId("acme"));
             assertThat(request.tag(String.class)).isNull();
-            assertThat(session.get("http://127.0.0.1:1/").build().tag(UriTemplate.class)).isNull();
+            assertThat(session.get("http://127.0.0.1:1/").build().tag(UriTemplate.class))
+                    .isNull();
         }
     }
 
@@ -42,7 +42,8 @@ class RequestTagsTest {
                     .tag(UriTemplate.class, USERS);
             assertThat(builder.build().tag(UriTemplate.class)).isEqualTo(USERS);
 
-            Request removed = builder.build().toBuilder().tag(UriTemplate.class, null).build();
+            Request removed =
+                    builder.build().toBuilder().tag(UriTemplate.class, null).build();
             assertThat(removed.tag(UriTemplate.class)).isNull();
         }
     }
@@ -55,7 +56,8 @@ class RequestTagsTest {
             assertThatThrownBy(() -> session.get("http://127.0.0.1:1/").tag(raw, "/users/{id}"))
                     .isInstanceOf(ClassCastException.class)
                     .hasMessageContaining("UriTemplate");
-            assertThatThrownBy(() -> session.get("http://127.0.0.1:1/").build().toBuilder().tag(raw, 42))
+            assertThatThrownBy(() -> session.get("http://127.0.0.1:1/").build().toBuilder()
+                            .tag(raw, 42))
                     .isInstanceOf(ClassCastException.class);
             assertThatThrownBy(() -> session.get("http://127.0.0.1:1/").tag(null, USERS))
                     .isInstanceOf(NullPointerException.class);
@@ -66,8 +68,11 @@ class RequestTagsTest {
     void tagsReachEveryRetryAndRedirectHopAndTheEventsOfEachHop() {
         List<UriTemplate> seenByNetwork = new CopyOnWriteArrayList<>();
         List<Event> events = new CopyOnWriteArrayList<>();
-        RetryPolicy retry = RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ZERO)
-                .retryOnStatus(Set.of(503)).build();
+        RetryPolicy retry = RetryPolicy.builder()
+                .maxAttempts(2)
+                .initialBackoff(Duration.ZERO)
+                .retryOnStatus(Set.of(503))
+                .build();
         try (TestServer server = TestServer.start();
                 ClientSession session = ClientSession.builder()
                         .addNetworkInterceptor((request, chain) -> {
@@ -77,21 +82,30 @@ class RequestTagsTest {
                         .eventListener(events::add)
                         .build()) {
             server.enqueue(MockResponse.status(503));
-            server.enqueue(MockResponse.builder().status(302).header("Location", "/get").build());
+            server.enqueue(MockResponse.builder()
+                    .status(302)
+                    .header("Location", "/get")
+                    .build());
 
-            Response response = session.get(server.url("/users/7")).retryPolicy(retry)
-                    .tag(UriTemplate.class, USERS).send();
+            Response response = session.get(server.url("/users/7"))
+                    .retryPolicy(retry)
+                    .tag(UriTemplate.class, USERS)
+                    .send();
 
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.request().tag(UriTemplate.class)).isEqualTo(USERS);
-            assertThat(response.history()).allSatisfy(hop ->
-                    assertThat(hop.request().tag(UriTemplate.class)).isEqualTo(USERS));
+            assertThat(response.history())
+                    .allSatisfy(hop ->
+                            assertThat(hop.request().tag(UriTemplate.class)).isEqualTo(USERS));
         }
         // The 503, the retried 302, and the hop it redirects to.
         assertThat(seenByNetwork).containsExactly(USERS, USERS, USERS);
-        assertThat(events).filteredOn(event -> event.request() != null).isNotEmpty()
+        assertThat(events)
+                .filteredOn(event -> event.request() != null)
+                .isNotEmpty()
                 .allSatisfy(event -> assertThat(event.request().tag(UriTemplate.class))
-                        .as(event.toString()).isEqualTo(USERS));
+                        .as(event.toString())
+                        .isEqualTo(USERS));
     }
 
     @Test
@@ -100,7 +114,8 @@ class RequestTagsTest {
         try (TestServer server = TestServer.start();
                 ClientSession session = ClientSession.builder()
                         .addInterceptor((request, chain) -> chain.proceed(request.toBuilder()
-                                .tag(TenantId.class, new TenantId("acme")).build()))
+                                .tag(TenantId.class, new TenantId("acme"))
+                                .build()))
                         .addNetworkInterceptor((request, chain) -> {
                             seenByNetwork.add(request.tag(TenantId.class));
                             return chain.proceed(request);

@@ -37,13 +37,43 @@ class RequestUrlTest {
 
     /** RFC 3986 §5.4.1 and §5.4.2, against the RFC's base "http://a/b/c/d;p?q" (fragments dropped). */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
-        "g|/b/c/g", "./g|/b/c/g", "g/|/b/c/g/", "/g|/g", "?y|/b/c/d;p?y", "g?y|/b/c/g?y",
-        "#s|/b/c/d;p?q", "g#s|/b/c/g", ";x|/b/c/;x", "g;x|/b/c/g;x", "''|/b/c/d;p?q", ".|/b/c/",
-        "./|/b/c/", "..|/b/", "../|/b/", "../g|/b/g", "../..|/", "../../|/", "../../g|/g",
-        "../../../g|/g", "../../../../g|/g", "/./g|/g", "/../g|/g", "g.|/b/c/g.", ".g|/b/c/.g",
-        "g..|/b/c/g..", "..g|/b/c/..g", "./../g|/b/g", "./g/.|/b/c/g/", "g/./h|/b/c/g/h",
-        "g/../h|/b/c/h", "g;x=1/./y|/b/c/g;x=1/y", "g;x=1/../y|/b/c/y"})
+    @org.junit.jupiter.params.provider.CsvSource(
+            delimiter = '|',
+            value = {
+                "g|/b/c/g",
+                "./g|/b/c/g",
+                "g/|/b/c/g/",
+                "/g|/g",
+                "?y|/b/c/d;p?y",
+                "g?y|/b/c/g?y",
+                "#s|/b/c/d;p?q",
+                "g#s|/b/c/g",
+                ";x|/b/c/;x",
+                "g;x|/b/c/g;x",
+                "''|/b/c/d;p?q",
+                ".|/b/c/",
+                "./|/b/c/",
+                "..|/b/",
+                "../|/b/",
+                "../g|/b/g",
+                "../..|/",
+                "../../|/",
+                "../../g|/g",
+                "../../../g|/g",
+                "../../../../g|/g",
+                "/./g|/g",
+                "/../g|/g",
+                "g.|/b/c/g.",
+                ".g|/b/c/.g",
+                "g..|/b/c/g..",
+                "..g|/b/c/..g",
+                "./../g|/b/g",
+                "./g/.|/b/c/g/",
+                "g/./h|/b/c/g/h",
+                "g/../h|/b/c/h",
+                "g;x=1/./y|/b/c/g;x=1/y",
+                "g;x=1/../y|/b/c/y"
+            })
     void relativeReferencesResolveAsRfc3986Says(String reference, String target) {
         RequestUrl base = RequestUrl.parse("http://a/b/c/d;p?q");
         assertThat(RequestUrl.resolve(base, reference).target()).as(reference).isEqualTo(target);
@@ -64,9 +94,22 @@ class RequestUrlTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http://h/a b", "http://h/\r\nX: y", "http://h/\u0000", "ftp://h/",
-            "file:///etc/passwd", "javascript:alert(1)", "http://a\\b@c/", "http://a%2Fb/",
-            "http://a%40b/", "http://h:99999/", "http://h:/", "/relative", "http://"})
+    @ValueSource(
+            strings = {
+                "http://h/a b",
+                "http://h/\r\nX: y",
+                "http://h/\u0000",
+                "ftp://h/",
+                "file:///etc/passwd",
+                "javascript:alert(1)",
+                "http://a\\b@c/",
+                "http://a%2Fb/",
+                "http://a%40b/",
+                "http://h:99999/",
+                "http://h:/",
+                "/relative",
+                "http://"
+            })
     void malformedOrAmbiguousUrlsAreRejected(String url) {
         assertThatThrownBy(() -> RequestUrl.parse(url)).isInstanceOf(InvalidRequestException.class);
     }
@@ -91,7 +134,8 @@ class RequestUrlTest {
         RequestUrl base = RequestUrl.parse("http://h/api/v1/");
         assertThat(RequestUrl.resolve(base, "users").target()).isEqualTo("/api/v1/users");
         assertThat(RequestUrl.resolve(base, "/users").target()).isEqualTo("/users");
-        assertThat(RequestUrl.resolve(RequestUrl.parse("http://h/api"), "users").target()).isEqualTo("/users");
+        assertThat(RequestUrl.resolve(RequestUrl.parse("http://h/api"), "users").target())
+                .isEqualTo("/users");
         assertThat(RequestUrl.resolve(base, "https://other/x").host()).isEqualTo("other");
     }
 }

@@ -14,8 +14,11 @@ import org.junit.jupiter.api.Test;
 
 class RetriesAndAuthTest {
 
-    private static final RetryPolicy QUICK = RetryPolicy.builder().maxAttempts(3)
-            .initialBackoff(Duration.ofMillis(10)).maxBackoff(Duration.ofSeconds(1)).build();
+    private static final RetryPolicy QUICK = RetryPolicy.builder()
+            .maxAttempts(3)
+            .initialBackoff(Duration.ofMillis(10))
+            .maxBackoff(Duration.ofSeconds(1))
+            .build();
 
     TestServer server;
     ClientSession session;
@@ -35,7 +38,8 @@ class RetriesAndAuthTest {
     @Test
     void unavailableAnswersAreRetriedUntilOneSucceeds() {
         server.enqueue(MockResponse.status(503));
-        server.enqueue(MockResponse.builder().status(429).header("Retry-After", "0").build());
+        server.enqueue(
+                MockResponse.builder().status(429).header("Retry-After", "0").build());
 
         assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
         assertThat(server.requestCount()).isEqualTo(3);
@@ -65,8 +69,16 @@ class RetriesAndAuthTest {
     @Test
     void aRaisedStatusAfterRetriesCarriesEachEarlierAnswerAndTheAttemptCount() {
         server.enqueue(MockResponse.builder().status(503).body("first").build());
-        server.enqueue(MockResponse.builder().status(429).header("Retry-After", "0").body("second").build());
-        server.enqueue(MockResponse.builder().status(429).header("Retry-After", "0").body("third").build());
+        server.enqueue(MockResponse.builder()
+                .status(429)
+                .header("Retry-After", "0")
+                .body("second")
+                .build());
+        server.enqueue(MockResponse.builder()
+                .status(429)
+                .header("Retry-After", "0")
+                .body("third")
+                .build());
 
         assertThatThrownBy(() -> session.get(server.url("/x")).send())
                 .isInstanceOfSatisfying(ClientResponseException.class, e -> {
@@ -74,7 +86,8 @@ class RetriesAndAuthTest {
                     assertThat(e.bodyText()).isEqualTo("third");
                     assertThat(e.attempts()).isEqualTo(3);
                     assertThat(e.getSuppressed()).hasSize(2).allMatch(ClientResponseException.class::isInstance);
-                    assertThat(e.getSuppressed()).extracting(s -> ((ClientResponseException) s).bodyText())
+                    assertThat(e.getSuppressed())
+                            .extracting(s -> ((ClientResponseException) s).bodyText())
                             .containsExactly("first", "second");
                 })
                 .hasMessageEndingWith("(after 3 attempts)");
@@ -89,8 +102,10 @@ class RetriesAndAuthTest {
         assertThatThrownBy(() -> session.get("http://127.0.0.1:" + port + "/").send())
                 .isInstanceOfSatisfying(ClientConnectionException.class, e -> {
                     assertThat(e.attempts()).isEqualTo(3);
-                    assertThat(e.getSuppressed()).hasSize(2)
-                            .allSatisfy(earlier -> assertThat(((ClientException) earlier).attempts()).isEqualTo(1));
+                    assertThat(e.getSuppressed())
+                            .hasSize(2)
+                            .allSatisfy(earlier -> assertThat(((ClientException) earlier).attempts())
+                                    .isEqualTo(1));
                 })
                 .hasMessageEndingWith("(after 3 attempts)");
     }
@@ -109,9 +124,13 @@ class RetriesAndAuthTest {
     @Test
     void aStreamedAnswerThatIsRetriedGivesItsConnectionBackFirst() throws Exception {
         // One connection per origin: the second attempt gets one only if the first was released.
-        try (ClientSession single = ClientSession.builder().retryPolicy(QUICK).maxConnectionsPerOrigin(1)
-                .timeouts(Timeouts.builder().poolAcquire(Duration.ofSeconds(2)).build()).build()) {
-            server.enqueue(MockResponse.builder().status(503).body(new byte[4 << 20]).build());
+        try (ClientSession single = ClientSession.builder()
+                .retryPolicy(QUICK)
+                .maxConnectionsPerOrigin(1)
+                .timeouts(Timeouts.builder().poolAcquire(Duration.ofSeconds(2)).build())
+                .build()) {
+            server.enqueue(
+                    MockResponse.builder().status(503).body(new byte[4 << 20]).build());
 
             try (StreamingResponse response = single.get(server.url("/get")).raiseForStatus(false).stream()) {
                 assertThat(response.status()).isEqualTo(200);
@@ -126,33 +145,53 @@ class RetriesAndAuthTest {
     void postIsNotRetriedUnlessThePolicySaysSo() {
         server.enqueue(MockResponse.status(503));
         server.enqueue(MockResponse.status(503));
-        assertThat(session.post(server.url("/post")).json(1).raiseForStatus(false).send().status())
+        assertThat(session.post(server.url("/post"))
+                        .json(1)
+                        .raiseForStatus(false)
+                        .send()
+                        .status())
                 .isEqualTo(503);
         assertThat(server.requestCount()).isEqualTo(1);
 
-        RetryPolicy anyMethod = RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ZERO).retryNonIdempotent(true).build();
-        assertThat(session.post(server.url("/post")).json(1).retryPolicy(anyMethod).send().status())
+        RetryPolicy anyMethod = RetryPolicy.builder()
+                .maxAttempts(2)
+                .initialBackoff(Duration.ZERO)
+                .retryNonIdempotent(true)
+                .build();
+        assertThat(session.post(server.url("/post"))
+                        .json(1)
+                        .retryPolicy(anyMethod)
+                        .send()
+                        .status())
                 .isEqualTo(200);
     }
 
     @Test
     void oneShotBodiesAreNeverRetried() {
         server.enqueue(MockResponse.status(503));
-        assertThat(session.put(server.url("/put")).body(new ByteArrayInputStream(new byte[3]), null)
-                .raiseForStatus(false).send().status()).isEqualTo(503);
+        assertThat(session.put(server.url("/put"))
+                        .body(new ByteArrayInputStream(new byte[3]), null)
+                        .raiseForStatus(false)
+                        .send()
+                        .status())
+                .isEqualTo(503);
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
     @Test
     void tooLongARetryAfterEndsTheRetries() {
-        server.enqueue(MockResponse.builder().status(503).header("Retry-After", "3600").build());
-        assertThat(session.get(server.url("/x")).raiseForStatus(false).send().status()).isEqualTo(503);
+        server.enqueue(
+                MockResponse.builder().status(503).header("Retry-After", "3600").build());
+        assertThat(session.get(server.url("/x")).raiseForStatus(false).send().status())
+                .isEqualTo(503);
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
     @Test
     void basicAndBearerAuthSetTheAuthorizationHeader() {
-        session.get(server.url("/basic-auth/john/s3cret")).basicAuth("john", "s3cret").send();
+        session.get(server.url("/basic-auth/john/s3cret"))
+                .basicAuth("john", "s3cret")
+                .send();
         session.get(server.url("/bearer")).bearerAuth("tok").send();
 
         assertThat(server.takeRequest().header("Authorization")).isEqualTo("Basic am9objpzM2NyZXQ=");
@@ -172,17 +211,23 @@ class RetriesAndAuthTest {
     void conflictingCredentialSourcesAreRejected() {
         String withUser = server.url("/get").replace("http://", "http://u:p@");
         assertThatThrownBy(() -> session.get(withUser).basicAuth("a", "b").send())
-                .isInstanceOf(InvalidRequestException.class).hasMessageNotContaining(":p@");
-        assertThatThrownBy(() -> session.get(server.url("/get")).header("Authorization", "x")
-                .bearerAuth("t").send()).isInstanceOf(InvalidRequestException.class);
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageNotContaining(":p@");
+        assertThatThrownBy(() -> session.get(server.url("/get"))
+                        .header("Authorization", "x")
+                        .bearerAuth("t")
+                        .send())
+                .isInstanceOf(InvalidRequestException.class);
         assertThat(server.requestCount()).isZero();
     }
 
     @Test
     void sessionCredentialsGoToTheBaseUrlsOriginOnly() {
         try (TestServer other = TestServer.start();
-                ClientSession scoped = ClientSession.builder().baseUrl(server.url("/"))
-                        .basicAuth("john", "s3cret").build()) {
+                ClientSession scoped = ClientSession.builder()
+                        .baseUrl(server.url("/"))
+                        .basicAuth("john", "s3cret")
+                        .build()) {
             scoped.get("/basic-auth/john/s3cret").send();
             scoped.get(other.url("/get")).send();
             // Same host and scheme, different port: another origin.
@@ -193,8 +238,10 @@ class RetriesAndAuthTest {
 
     @Test
     void aRequestsOwnCredentialsReplaceTheSessions() {
-        try (ClientSession scoped = ClientSession.builder().baseUrl(server.url("/"))
-                .bearerAuth("session-token").build()) {
+        try (ClientSession scoped = ClientSession.builder()
+                .baseUrl(server.url("/"))
+                .bearerAuth("session-token")
+                .build()) {
             scoped.get("/bearer").bearerAuth("request-token").send();
             scoped.get("/get").header("Authorization", "Custom x").send();
             scoped.get(server.url("/get").replace("http://", "http://u:p@")).send();
@@ -208,24 +255,35 @@ class RetriesAndAuthTest {
     @Test
     void sessionCredentialsNeedABaseUrlAndOneKind() {
         assertThatThrownBy(() -> ClientSession.builder().basicAuth("a", "b").build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("baseUrl");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("baseUrl");
         assertThatThrownBy(() -> ClientSession.builder().basicAuth("a", "b").bearerAuth("t"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ClientSession.builder().baseUrl(server.url("/"))
-                .header("Authorization", "x").bearerAuth("t").build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("conflict");
+        assertThatThrownBy(() -> ClientSession.builder()
+                        .baseUrl(server.url("/"))
+                        .header("Authorization", "x")
+                        .bearerAuth("t")
+                        .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("conflict");
         assertThatThrownBy(() -> ClientSession.builder().basicAuth("a:b", "c"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ClientSession.builder().bearerAuth("t\r\nX-Evil: 1"))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("forbidden character");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("forbidden character");
     }
 
     @Test
     void sessionCredentialsAreNotSentAfterARedirectToAnotherOrigin() {
         try (TestServer other = TestServer.start();
-                ClientSession scoped = ClientSession.builder().baseUrl(server.url("/"))
-                        .basicAuth("john", "s3cret").build()) {
-            server.enqueue(MockResponse.builder().status(302).header("Location", other.url("/get")).build());
+                ClientSession scoped = ClientSession.builder()
+                        .baseUrl(server.url("/"))
+                        .basicAuth("john", "s3cret")
+                        .build()) {
+            server.enqueue(MockResponse.builder()
+                    .status(302)
+                    .header("Location", other.url("/get"))
+                    .build());
             assertThat(scoped.get("/start").send().status()).isEqualTo(200);
             assertThat(server.takeRequest().header("Authorization")).isNotNull();
             assertThat(other.takeRequest().header("Authorization")).isNull();

@@ -45,10 +45,9 @@ class SaveToTest {
 
     @Test
     void aSavedFileGetsTheModeOfANewFileNotAPrivateOne() throws Exception {
-        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
-                "file modes are POSIX");
-        Set<PosixFilePermission> newFileMode = Files.getPosixFilePermissions(
-                Files.createFile(dir.resolve("reference")));
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "file modes are POSIX");
+        Set<PosixFilePermission> newFileMode =
+                Files.getPosixFilePermissions(Files.createFile(dir.resolve("reference")));
         server.enqueue(MockResponse.ok("saved"));
         Path target = dir.resolve("saved.txt");
         try (StreamingResponse response = session.get(server.url("/file")).stream()) {
@@ -61,10 +60,9 @@ class SaveToTest {
 
     @Test
     void aFileSavedOverAnotherGetsTheNewFileModeAndTheNewBytes() throws Exception {
-        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
-                "file modes are POSIX");
-        Set<PosixFilePermission> newFileMode = Files.getPosixFilePermissions(
-                Files.createFile(dir.resolve("reference")));
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "file modes are POSIX");
+        Set<PosixFilePermission> newFileMode =
+                Files.getPosixFilePermissions(Files.createFile(dir.resolve("reference")));
         Path target = Files.writeString(dir.resolve("saved.txt"), "an older, longer version");
         Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
         server.enqueue(MockResponse.ok("new"));
@@ -78,11 +76,14 @@ class SaveToTest {
 
     @Test
     void aBodyThatFailsMidwayLeavesNeitherTheFileNorAPartialOne() throws Exception {
-        server.enqueue(MockResponse.builder().body(new byte[100_000]).disconnectAfterBodyBytes(50_000)
+        server.enqueue(MockResponse.builder()
+                .body(new byte[100_000])
+                .disconnectAfterBodyBytes(50_000)
                 .build());
         Path target = dir.resolve("cut.bin");
         try (StreamingResponse response = session.get(server.url("/cut")).stream()) {
-            assertThatThrownBy(() -> response.saveTo(target)).isInstanceOf(UncheckedIOException.class)
+            assertThatThrownBy(() -> response.saveTo(target))
+                    .isInstanceOf(UncheckedIOException.class)
                     .hasMessageContaining(target.toString());
         }
         assertThat(filesIn(dir)).isEmpty();

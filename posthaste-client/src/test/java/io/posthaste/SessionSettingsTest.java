@@ -13,25 +13,28 @@ class SessionSettingsTest {
     @Test
     void negativeOrZeroTimeoutsAndLimitsAreRejectedWhenGiven() {
         assertThatThrownBy(() -> Timeouts.builder().read(Duration.ofSeconds(-1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("read");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("read");
         assertThatThrownBy(() -> Timeouts.builder().connect(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ClientSession.builder().maxConnectionsPerOrigin(0))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ClientSession.builder().idleTimeout(Duration.ofMillis(-5)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ClientSession.builder().maxRedirects(-1))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ClientSession.builder().maxRedirects(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void protocolSetsThatLeaveCleartextWithoutOneOrAmbiguousAreRejected() {
         assertThatThrownBy(() -> ClientSession.builder().protocols())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one");
         assertThatThrownBy(() -> ClientSession.builder().protocols(Protocol.HTTP_2))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http://");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("http://");
         assertThatThrownBy(() -> ClientSession.builder().protocols(Protocol.HTTP_1_1, Protocol.H2_PRIOR_KNOWLEDGE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ambiguous");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ambiguous");
         assertThatThrownBy(() -> ClientSession.builder().protocols(Protocol.HTTP_1_1, null))
                 .isInstanceOf(NullPointerException.class);
         // Every legal set builds: repeats are ignored.
@@ -44,10 +47,12 @@ class SessionSettingsTest {
     @Test
     void nullArgumentsFailFastWithTheirName() {
         try (ClientSession session = ClientSession.create()) {
-            assertThatThrownBy(() -> session.get(null)).isInstanceOf(NullPointerException.class)
+            assertThatThrownBy(() -> session.get(null))
+                    .isInstanceOf(NullPointerException.class)
                     .hasMessageContaining("url");
             assertThatThrownBy(() -> session.get("http://h/").header("X", null))
-                    .isInstanceOf(NullPointerException.class).hasMessageContaining("X");
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("X");
             assertThatThrownBy(() -> session.post("http://h/").formField("k", null))
                     .isInstanceOf(NullPointerException.class);
         }
@@ -57,7 +62,8 @@ class SessionSettingsTest {
     void unsupportedSchemesAndMalformedUrlsFailBeforeAnyByteIsSent() {
         try (ClientSession session = ClientSession.create()) {
             assertThatThrownBy(() -> session.get("ftp://example.com/").send())
-                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("ftp");
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("ftp");
             assertThatThrownBy(() -> session.get("http://exa mple.com/").send())
                     .isInstanceOf(InvalidRequestException.class);
         }
@@ -66,7 +72,9 @@ class SessionSettingsTest {
     @Test
     void idleConnectionsAreClosedAfterTheIdleTimeout() throws InterruptedException {
         try (TestServer server = TestServer.start();
-                ClientSession session = ClientSession.builder().idleTimeout(Duration.ofMillis(200)).build()) {
+                ClientSession session = ClientSession.builder()
+                        .idleTimeout(Duration.ofMillis(200))
+                        .build()) {
             session.get(server.url("/get")).send();
             assertThat(session.poolStats().idle()).isEqualTo(1);
 

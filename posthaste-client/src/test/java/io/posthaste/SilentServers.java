@@ -18,6 +18,7 @@ final class SilentServers implements AutoCloseable {
     private final ServerSocket server;
     /** Accepted or connected sockets, closed with the server; guarded by itself. */
     private final List<Socket> held;
+
     private final Thread acceptor;
 
     private SilentServers(ServerSocket server, Thread acceptor, List<Socket> held) {
@@ -48,19 +49,21 @@ final class SilentServers implements AutoCloseable {
     static SilentServers acceptingButMute() throws IOException {
         ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         List<Socket> held = new ArrayList<>();
-        Thread acceptor = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket socket = server.accept();
-                    socket.setReceiveBufferSize(4096);
-                    synchronized (held) {
-                        held.add(socket);
+        Thread acceptor = new Thread(
+                () -> {
+                    while (!server.isClosed()) {
+                        try {
+                            Socket socket = server.accept();
+                            socket.setReceiveBufferSize(4096);
+                            synchronized (held) {
+                                held.add(socket);
+                            }
+                        } catch (IOException closed) {
+                            return;
+                        }
                     }
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }, "mute-server");
+                },
+                "mute-server");
         acceptor.setDaemon(true);
         acceptor.start();
         return new SilentServers(server, acceptor, held);
@@ -73,16 +76,18 @@ final class SilentServers implements AutoCloseable {
     static SilentServers resettingAfter(int bytes) throws IOException {
         ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         List<Socket> held = new ArrayList<>();
-        Thread acceptor = new Thread(() -> {
-            while (!server.isClosed()) {
-                try (Socket socket = server.accept()) {
-                    socket.getInputStream().readNBytes(bytes);
-                    socket.setSoLinger(true, 0);
-                } catch (IOException closed) {
-                    // the server was closed, or the client gave up first
-                }
-            }
-        }, "resetting-server");
+        Thread acceptor = new Thread(
+                () -> {
+                    while (!server.isClosed()) {
+                        try (Socket socket = server.accept()) {
+                            socket.getInputStream().readNBytes(bytes);
+                            socket.setSoLinger(true, 0);
+                        } catch (IOException closed) {
+                            // the server was closed, or the client gave up first
+                        }
+                    }
+                },
+                "resetting-server");
         acceptor.setDaemon(true);
         acceptor.start();
         return new SilentServers(server, acceptor, held);

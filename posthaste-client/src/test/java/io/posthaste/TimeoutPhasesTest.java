@@ -33,8 +33,15 @@ class TimeoutPhasesTest {
 
     @BeforeEach
     void start() {
-        session = ClientSession.builder().timeouts(Timeouts.builder().connect(SHORT).tlsHandshake(SHORT)
-                .read(SHORT).write(SHORT).poolAcquire(SHORT).build()).build();
+        session = ClientSession.builder()
+                .timeouts(Timeouts.builder()
+                        .connect(SHORT)
+                        .tlsHandshake(SHORT)
+                        .read(SHORT)
+                        .write(SHORT)
+                        .poolAcquire(SHORT)
+                        .build())
+                .build();
     }
 
     @AfterEach
@@ -42,7 +49,8 @@ class TimeoutPhasesTest {
         ConnectionsAndTimeoutsTest.awaitIdle(session);
         PoolStats stats = session.poolStats();
         session.close();
-        assertThat(stats.leased() + stats.connecting() + stats.waiting()).as("pool after test: " + stats)
+        assertThat(stats.leased() + stats.connecting() + stats.waiting())
+                .as("pool after test: " + stats)
                 .isZero();
     }
 
@@ -50,7 +58,8 @@ class TimeoutPhasesTest {
     void connectThatHangsFiresTheConnectTimeout() throws IOException {
         try (SilentServers server = SilentServers.fullBacklog()) {
             assertThatThrownBy(() -> session.get(server.url("http", "/")).send())
-                    .isInstanceOfSatisfying(ClientTimeoutException.class,
+                    .isInstanceOfSatisfying(
+                            ClientTimeoutException.class,
                             e -> assertThat(e.phase()).isEqualTo(Phase.CONNECT));
         }
     }
@@ -59,7 +68,8 @@ class TimeoutPhasesTest {
     void handshakeThatNeverStartsFiresTheTlsTimeout() throws IOException {
         try (SilentServers server = SilentServers.acceptingButMute()) {
             assertThatThrownBy(() -> session.get(server.url("https", "/")).send())
-                    .isInstanceOfSatisfying(ClientTimeoutException.class,
+                    .isInstanceOfSatisfying(
+                            ClientTimeoutException.class,
                             e -> assertThat(e.phase()).isEqualTo(Phase.TLS_HANDSHAKE));
         }
     }
@@ -68,8 +78,11 @@ class TimeoutPhasesTest {
     void serverThatStopsReadingTheUploadFiresTheWriteTimeout() throws IOException {
         Path file = bigFile();
         try (SilentServers server = SilentServers.acceptingButMute()) {
-            assertThatThrownBy(() -> session.post(server.url("http", "/upload")).body(file, null).send())
-                    .isInstanceOfSatisfying(ClientTimeoutException.class,
+            assertThatThrownBy(() -> session.post(server.url("http", "/upload"))
+                            .body(file, null)
+                            .send())
+                    .isInstanceOfSatisfying(
+                            ClientTimeoutException.class,
                             e -> assertThat(e.phase()).isEqualTo(Phase.WRITE));
         }
         assertThat(openHandlesTo(file)).as("file handles left open").isZero();
@@ -79,11 +92,14 @@ class TimeoutPhasesTest {
     void cancellingWhileConnectingAbortsTheConnect() throws Exception {
         RecordedEvents events = new RecordedEvents();
         try (SilentServers server = SilentServers.fullBacklog();
-                ClientSession patient = ClientSession.builder().eventListener(events).build()) {
-            CompletableFuture<Response> pending = patient.get(server.url("http", "/")).sendAsync();
+                ClientSession patient =
+                        ClientSession.builder().eventListener(events).build()) {
+            CompletableFuture<Response> pending =
+                    patient.get(server.url("http", "/")).sendAsync();
             events.await(Event.Type.CONNECT_START, null);
             assertThat(events.count(Event.Type.CONNECT_END) + events.count(Event.Type.CONNECT_FAILED))
-                    .as("still connecting").isZero();
+                    .as("still connecting")
+                    .isZero();
             pending.cancel(true);
             ConnectionsAndTimeoutsTest.awaitIdle(patient);
             assertThat(patient.poolStats()).isEqualTo(new PoolStats(0, 0, 0, 0));
@@ -95,10 +111,14 @@ class TimeoutPhasesTest {
     void cancellingDuringTheHandshakeReleasesThePlace() throws Exception {
         RecordedEvents events = new RecordedEvents();
         try (SilentServers server = SilentServers.acceptingButMute();
-                ClientSession patient = ClientSession.builder().eventListener(events).build()) {
-            CompletableFuture<Response> pending = patient.get(server.url("https", "/")).sendAsync();
+                ClientSession patient =
+                        ClientSession.builder().eventListener(events).build()) {
+            CompletableFuture<Response> pending =
+                    patient.get(server.url("https", "/")).sendAsync();
             events.await(Event.Type.TLS_START, null);
-            assertThat(events.count(Event.Type.TLS_END)).as("still shaking hands").isZero();
+            assertThat(events.count(Event.Type.TLS_END))
+                    .as("still shaking hands")
+                    .isZero();
             pending.cancel(true);
             ConnectionsAndTimeoutsTest.awaitIdle(patient);
             assertThat(patient.poolStats()).isEqualTo(new PoolStats(0, 0, 0, 0));
@@ -112,15 +132,20 @@ class TimeoutPhasesTest {
         RecordedEvents events = new RecordedEvents();
         AtomicLong uploaded = new AtomicLong();
         try (SilentServers server = SilentServers.acceptingButMute();
-                ClientSession patient = ClientSession.builder().eventListener(events).build()) {
+                ClientSession patient =
+                        ClientSession.builder().eventListener(events).build()) {
             CompletableFuture<Response> pending = patient.post(server.url("http", "/upload"))
-                    .body(file, null).onUploadProgress((done, total) -> uploaded.set(done)).sendAsync();
+                    .body(file, null)
+                    .onUploadProgress((done, total) -> uploaded.set(done))
+                    .sendAsync();
             // Writing: part of the body is on the wire, and the server reads none of it.
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (uploaded.get() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            assertThat(uploaded.get()).as("body bytes taken by the network").isPositive()
+            assertThat(uploaded.get())
+                    .as("body bytes taken by the network")
+                    .isPositive()
                     .isLessThan(Files.size(file));
             pending.cancel(true);
             ConnectionsAndTimeoutsTest.awaitIdle(patient);
@@ -141,22 +166,28 @@ class TimeoutPhasesTest {
         Timeouts quick = Timeouts.builder().connect(Duration.ofMillis(200)).build();
         Timeouts patient = Timeouts.builder().connect(Duration.ofMillis(900)).build();
         try (SilentServers server = SilentServers.fullBacklog();
-                ClientSession single = ClientSession.builder().maxConnectionsPerOrigin(1).build()) {
-            CompletableFuture<Response> first = single.get(server.url("http", "/")).timeouts(quick)
-                    .sendAsync();
-            CompletableFuture<Response> second = single.get(server.url("http", "/")).timeouts(patient)
-                    .sendAsync();
-            assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS)).cause()
-                    .isInstanceOfSatisfying(ClientTimeoutException.class,
+                ClientSession single =
+                        ClientSession.builder().maxConnectionsPerOrigin(1).build()) {
+            CompletableFuture<Response> first =
+                    single.get(server.url("http", "/")).timeouts(quick).sendAsync();
+            CompletableFuture<Response> second =
+                    single.get(server.url("http", "/")).timeouts(patient).sendAsync();
+            assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS))
+                    .cause()
+                    .isInstanceOfSatisfying(
+                            ClientTimeoutException.class,
                             e -> assertThat(e.phase()).isEqualTo(Phase.CONNECT));
             long firstFailed = System.nanoTime();
 
             // Admitted when the first gave its place back, on a thread that is not its own.
-            assertThatThrownBy(() -> second.get(15, TimeUnit.SECONDS)).cause()
-                    .isInstanceOfSatisfying(ClientTimeoutException.class,
+            assertThatThrownBy(() -> second.get(15, TimeUnit.SECONDS))
+                    .cause()
+                    .isInstanceOfSatisfying(
+                            ClientTimeoutException.class,
                             e -> assertThat(e.phase()).isEqualTo(Phase.CONNECT));
             long connecting = System.nanoTime() - firstFailed;
-            assertThat(connecting).as("the second request's connect, in ns")
+            assertThat(connecting)
+                    .as("the second request's connect, in ns")
                     .isBetween(TimeUnit.MILLISECONDS.toNanos(600), TimeUnit.MILLISECONDS.toNanos(4000));
             ConnectionsAndTimeoutsTest.awaitIdle(single);
             assertThat(single.poolStats()).isEqualTo(new PoolStats(0, 0, 0, 0));
@@ -166,10 +197,14 @@ class TimeoutPhasesTest {
     @Test
     void cancellingAWaiterLeavesThePoolToTheOthers() throws Exception {
         try (TestServer server = TestServer.start();
-                ClientSession single = ClientSession.builder().maxConnectionsPerOrigin(1).build()) {
+                ClientSession single =
+                        ClientSession.builder().maxConnectionsPerOrigin(1).build()) {
             server.enqueue(MockResponse.builder().fault(Fault.STALL).build());
-            CompletableFuture<Response> holder = single.get(server.url("/stall")).sendAsync();
-            assertThat(server.takeRequest().path()).as("the holder has the connection").isEqualTo("/stall");
+            CompletableFuture<Response> holder =
+                    single.get(server.url("/stall")).sendAsync();
+            assertThat(server.takeRequest().path())
+                    .as("the holder has the connection")
+                    .isEqualTo("/stall");
             CompletableFuture<Response> waiter = single.get(server.url("/get")).sendAsync();
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (single.poolStats().waiting() == 0 && System.nanoTime() < deadline) {
@@ -192,9 +227,15 @@ class TimeoutPhasesTest {
     private static void assertEndedOnce(RecordedEvents events, int connections) throws InterruptedException {
         events.await(Event.Type.CALL_FAILED, null);
         Thread.sleep(200); // a second end, or a connection taken late, would have shown by now
-        assertThat(events.count(Event.Type.CALL_FAILED)).as("the call ended once").isOne();
-        assertThat(events.count(Event.Type.CONNECTION_ACQUIRED)).as("connections taken").isEqualTo(connections);
-        assertThat(events.count(Event.Type.CONNECTION_RELEASED)).as("connections given back").isEqualTo(connections);
+        assertThat(events.count(Event.Type.CALL_FAILED))
+                .as("the call ended once")
+                .isOne();
+        assertThat(events.count(Event.Type.CONNECTION_ACQUIRED))
+                .as("connections taken")
+                .isEqualTo(connections);
+        assertThat(events.count(Event.Type.CONNECTION_RELEASED))
+                .as("connections given back")
+                .isEqualTo(connections);
     }
 
     private Path bigFile() throws IOException {
@@ -212,12 +253,13 @@ class TimeoutPhasesTest {
         Path target = file.toRealPath();
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).equals(target);
-                } catch (IOException gone) {
-                    return false;
-                }
-            }).count();
+                        try {
+                            return Files.readSymbolicLink(fd).equals(target);
+                        } catch (IOException gone) {
+                            return false;
+                        }
+                    })
+                    .count();
         }
     }
 }

@@ -24,7 +24,8 @@ class TimingsTest {
 
     @Test
     void aFreshConnectionShowsItsConnectAndAReusedOneShowsNothingOfOpening() {
-        try (TestServer server = TestServer.start(); ClientSession session = ClientSession.create()) {
+        try (TestServer server = TestServer.start();
+                ClientSession session = ClientSession.create()) {
             Timings fresh = session.get(server.url("/get")).send().timings();
             Timings reused = session.get(server.url("/get")).send().timings();
 
@@ -45,21 +46,26 @@ class TimingsTest {
     @Test
     void aFreshTlsConnectionShowsItsLookUpConnectAndHandshake() {
         try (TestServer server = TestServer.builder().tls().start();
-                ClientSession session = ClientSession.builder().trustManager(server.trustManager()).build()) {
+                ClientSession session = ClientSession.builder()
+                        .trustManager(server.trustManager())
+                        .build()) {
             Timings fresh = session.get(server.url("/get")).send().timings();
 
             assertThat(fresh.connectionReused()).isFalse();
             assertThat(fresh.dns()).as("localhost is looked up").isPositive();
             assertThat(fresh.connect()).isPositive();
             assertThat(fresh.tls()).isPositive();
-            assertThat(fresh.total()).isGreaterThanOrEqualTo(fresh.dns().plus(fresh.connect()).plus(fresh.tls()));
+            assertThat(fresh.total())
+                    .isGreaterThanOrEqualTo(fresh.dns().plus(fresh.connect()).plus(fresh.tls()));
         }
     }
 
     @Test
     void aServerThatWaitsBeforeItsHeadShowsTheWaitAsTimeToFirstByte() {
-        try (TestServer server = TestServer.start(); ClientSession session = ClientSession.create()) {
-            server.enqueue(MockResponse.builder().body("late").headersDelay(DELAY).build());
+        try (TestServer server = TestServer.start();
+                ClientSession session = ClientSession.create()) {
+            server.enqueue(
+                    MockResponse.builder().body("late").headersDelay(DELAY).build());
             Timings timings = session.get(server.url("/slow")).send().timings();
 
             assertThat(timings.timeToFirstByte()).isGreaterThanOrEqualTo(DELAY);
@@ -70,7 +76,8 @@ class TimingsTest {
 
     @Test
     void aServerThatWaitsBetweenHeadAndBodyShowsTheWaitAsBodyRead() {
-        try (TestServer server = TestServer.start(); ClientSession session = ClientSession.create()) {
+        try (TestServer server = TestServer.start();
+                ClientSession session = ClientSession.create()) {
             server.enqueue(MockResponse.builder().body("late").bodyDelay(DELAY).build());
             Timings timings = session.get(server.url("/slow")).send().timings();
 
@@ -82,7 +89,8 @@ class TimingsTest {
 
     @Test
     void aStreamedBodyShowsItsReadOnlyOnceItHasEnded() throws IOException {
-        try (TestServer server = TestServer.start(); ClientSession session = ClientSession.create()) {
+        try (TestServer server = TestServer.start();
+                ClientSession session = ClientSession.create()) {
             server.enqueue(MockResponse.builder().body("late").bodyDelay(DELAY).build());
             try (StreamingResponse response = session.get(server.url("/slow")).stream()) {
                 Timings atHead = response.timings();
@@ -99,10 +107,20 @@ class TimingsTest {
 
     @Test
     void aRedirectChainCountsEveryHopInTheTotalAndTheAttempts() {
-        try (TestServer server = TestServer.start(); ClientSession session = ClientSession.create()) {
-            server.enqueue(MockResponse.builder().status(302).header("Location", "/two").headersDelay(DELAY).build());
-            server.enqueue(MockResponse.builder().status(302).header("Location", "/three").headersDelay(DELAY).build());
-            server.enqueue(MockResponse.builder().body("here").headersDelay(DELAY).build());
+        try (TestServer server = TestServer.start();
+                ClientSession session = ClientSession.create()) {
+            server.enqueue(MockResponse.builder()
+                    .status(302)
+                    .header("Location", "/two")
+                    .headersDelay(DELAY)
+                    .build());
+            server.enqueue(MockResponse.builder()
+                    .status(302)
+                    .header("Location", "/three")
+                    .headersDelay(DELAY)
+                    .build());
+            server.enqueue(
+                    MockResponse.builder().body("here").headersDelay(DELAY).build());
             Response response = session.get(server.url("/one")).send();
             Timings timings = response.timings();
 
@@ -120,9 +138,13 @@ class TimingsTest {
 
     @Test
     void aRetriedCallCountsEachAttempt() {
-        RetryPolicy retry = RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(10)).build();
+        RetryPolicy retry = RetryPolicy.builder()
+                .maxAttempts(3)
+                .initialBackoff(Duration.ofMillis(10))
+                .build();
         try (TestServer server = TestServer.start();
-                ClientSession session = ClientSession.builder().retryPolicy(retry).build()) {
+                ClientSession session =
+                        ClientSession.builder().retryPolicy(retry).build()) {
             server.enqueue(MockResponse.status(503));
             server.enqueue(MockResponse.status(503));
             Timings timings = session.get(server.url("/get")).send().timings();
@@ -137,7 +159,8 @@ class TimingsTest {
     void aResponseNoServerSentReportsNoPhaseAndNoAttempt() {
         try (ClientSession session = ClientSession.create()) {
             Request request = session.get("http://example.test/").build();
-            Timings timings = Response.of(request, 200, "OK", "HTTP/1.1", Headers.empty(), new byte[0]).timings();
+            Timings timings = Response.of(request, 200, "OK", "HTTP/1.1", Headers.empty(), new byte[0])
+                    .timings();
 
             assertThat(timings.total()).isZero();
             assertThat(timings.attempts()).isZero();
@@ -147,22 +170,34 @@ class TimingsTest {
 
     @Test
     void theTimingsPrintOnOneLineInMilliseconds() {
-        try (TestServer server = TestServer.start(); ClientSession session = ClientSession.create()) {
+        try (TestServer server = TestServer.start();
+                ClientSession session = ClientSession.create()) {
             String line = session.get(server.url("/get")).send().timings().toString();
 
-            assertThat(line).doesNotContain("\n").startsWith("Timings[pool ").contains(" ms, dns ")
-                    .contains("ttfb ").contains("total ").contains("new connection, attempts 1, redirects 0]");
+            assertThat(line)
+                    .doesNotContain("\n")
+                    .startsWith("Timings[pool ")
+                    .contains(" ms, dns ")
+                    .contains("ttfb ")
+                    .contains("total ")
+                    .contains("new connection, attempts 1, redirects 0]");
         }
     }
 
     @Test
     void aCallThatTimesOutWaitingForTheHeadCarriesItsTimingsOnTheException() {
-        try (TestServer server = TestServer.start(); ClientSession session = ClientSession.create()) {
-            server.enqueue(MockResponse.builder().body("late").headersDelay(Duration.ofSeconds(2)).build());
+        try (TestServer server = TestServer.start();
+                ClientSession session = ClientSession.create()) {
+            server.enqueue(MockResponse.builder()
+                    .body("late")
+                    .headersDelay(Duration.ofSeconds(2))
+                    .build());
 
             ClientTimeoutException failure = org.assertj.core.api.Assertions.catchThrowableOfType(
-                    ClientTimeoutException.class, () -> session.get(server.url("/slow"))
-                            .timeouts(Timeouts.builder().read(DELAY).build()).send());
+                    ClientTimeoutException.class,
+                    () -> session.get(server.url("/slow"))
+                            .timeouts(Timeouts.builder().read(DELAY).build())
+                            .send());
 
             Timings timings = failure.timings();
             assertThat(timings.connectionReused()).isFalse();
@@ -175,13 +210,17 @@ class TimingsTest {
 
     @Test
     void aRaisedStatusCarriesItsResponsesTimingsAndAnInvalidRequestNone() {
-        try (TestServer server = TestServer.start(); ClientSession session = ClientSession.create()) {
-            server.enqueue(MockResponse.builder().status(503).headersDelay(DELAY).build());
+        try (TestServer server = TestServer.start();
+                ClientSession session = ClientSession.create()) {
+            server.enqueue(
+                    MockResponse.builder().status(503).headersDelay(DELAY).build());
 
             ClientResponseException raised = org.assertj.core.api.Assertions.catchThrowableOfType(
-                    ClientResponseException.class, () -> session.get(server.url("/down")).send());
+                    ClientResponseException.class,
+                    () -> session.get(server.url("/down")).send());
             InvalidRequestException invalid = org.assertj.core.api.Assertions.catchThrowableOfType(
-                    InvalidRequestException.class, () -> session.get("ftp://example.com/").send());
+                    InvalidRequestException.class,
+                    () -> session.get("ftp://example.com/").send());
 
             assertThat(raised.timings().timeToFirstByte()).isGreaterThanOrEqualTo(DELAY);
             assertThat(raised.timings().total()).isGreaterThanOrEqualTo(DELAY);

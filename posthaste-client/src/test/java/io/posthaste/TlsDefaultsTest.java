@@ -42,15 +42,23 @@ class TlsDefaultsTest {
 
     @BeforeAll
     static void makeAuthority() throws Exception {
-        authority = new CertificateBuilder().subject("CN=Posthaste Test Root").setIsCertificateAuthority(true)
-                .notBefore(NOW.minus(Duration.ofDays(1))).notAfter(NOW.plus(Duration.ofDays(1))).ecp256()
+        authority = new CertificateBuilder()
+                .subject("CN=Posthaste Test Root")
+                .setIsCertificateAuthority(true)
+                .notBefore(NOW.minus(Duration.ofDays(1)))
+                .notAfter(NOW.plus(Duration.ofDays(1)))
+                .ecp256()
                 .buildSelfSigned();
         trustingTheAuthority = (X509TrustManager) authority.toTrustManager();
     }
 
     private static CertificateBuilder leaf() {
-        return new CertificateBuilder().subject("CN=localhost").ecp256().addExtendedKeyUsageServerAuth()
-                .notBefore(NOW.minus(Duration.ofHours(1))).notAfter(NOW.plus(Duration.ofHours(1)));
+        return new CertificateBuilder()
+                .subject("CN=localhost")
+                .ecp256()
+                .addExtendedKeyUsageServerAuth()
+                .notBefore(NOW.minus(Duration.ofHours(1)))
+                .notAfter(NOW.plus(Duration.ofHours(1)));
     }
 
     /** Returns the status, or throws what the client threw, for a GET to {@code host} on {@code server}. */
@@ -60,7 +68,9 @@ class TlsDefaultsTest {
             builder.trustManager(trust);
         }
         try (ClientSession session = builder.build()) {
-            return session.get("https://" + host + ":" + server.port() + "/").send().status();
+            return session.get("https://" + host + ":" + server.port() + "/")
+                    .send()
+                    .status();
         }
     }
 
@@ -69,7 +79,8 @@ class TlsDefaultsTest {
             for (X509TrustManager trust : new X509TrustManager[] {trustingTheAuthority, null}) {
                 assertThatThrownBy(() -> get(server, host, trust))
                         .as("trusting %s", trust == null ? "the JDK's roots" : "the test authority")
-                        .isInstanceOfSatisfying(ClientConnectionException.class,
+                        .isInstanceOfSatisfying(
+                                ClientConnectionException.class,
                                 e -> assertThat(e.isTlsFailure()).isTrue());
             }
         }
@@ -85,20 +96,31 @@ class TlsDefaultsTest {
 
     @Test
     void anExpiredCertificateIsRefused() throws Exception {
-        assertTlsFailure(leaf().addSanDnsName("localhost").notBefore(NOW.minus(Duration.ofDays(2)))
-                .notAfter(NOW.minus(Duration.ofHours(1))).buildIssuedBy(authority), "localhost");
+        assertTlsFailure(
+                leaf().addSanDnsName("localhost")
+                        .notBefore(NOW.minus(Duration.ofDays(2)))
+                        .notAfter(NOW.minus(Duration.ofHours(1)))
+                        .buildIssuedBy(authority),
+                "localhost");
     }
 
     @Test
     void aCertificateNotYetValidIsRefused() throws Exception {
-        assertTlsFailure(leaf().addSanDnsName("localhost").notBefore(NOW.plus(Duration.ofHours(1)))
-                .notAfter(NOW.plus(Duration.ofDays(2))).buildIssuedBy(authority), "localhost");
+        assertTlsFailure(
+                leaf().addSanDnsName("localhost")
+                        .notBefore(NOW.plus(Duration.ofHours(1)))
+                        .notAfter(NOW.plus(Duration.ofDays(2)))
+                        .buildIssuedBy(authority),
+                "localhost");
     }
 
     @Test
     void aCertificateForAnotherNameIsRefused() throws Exception {
-        assertTlsFailure(leaf().subject("CN=other.example").addSanDnsName("other.example")
-                .buildIssuedBy(authority), "localhost");
+        assertTlsFailure(
+                leaf().subject("CN=other.example")
+                        .addSanDnsName("other.example")
+                        .buildIssuedBy(authority),
+                "localhost");
     }
 
     @Test
@@ -114,14 +136,21 @@ class TlsDefaultsTest {
 
     @Test
     void aSelfSignedCertificateIsRefused() throws Exception {
-        assertTlsFailure(leaf().addSanDnsName("localhost").setIsCertificateAuthority(true).buildSelfSigned(),
+        assertTlsFailure(
+                leaf().addSanDnsName("localhost")
+                        .setIsCertificateAuthority(true)
+                        .buildSelfSigned(),
                 "localhost");
     }
 
     @Test
     void aCertificateFromAnUnknownAuthorityIsRefused() throws Exception {
-        X509Bundle stranger = new CertificateBuilder().subject("CN=Stranger Root").setIsCertificateAuthority(true)
-                .notBefore(NOW.minus(Duration.ofDays(1))).notAfter(NOW.plus(Duration.ofDays(1))).ecp256()
+        X509Bundle stranger = new CertificateBuilder()
+                .subject("CN=Stranger Root")
+                .setIsCertificateAuthority(true)
+                .notBefore(NOW.minus(Duration.ofDays(1)))
+                .notAfter(NOW.plus(Duration.ofDays(1)))
+                .ecp256()
                 .buildSelfSigned();
         assertTlsFailure(leaf().addSanDnsName("localhost").buildIssuedBy(stranger), "localhost");
     }
@@ -130,11 +159,20 @@ class TlsDefaultsTest {
     void aRefusedCertificateIsNotRetriedAndEachSessionKeepsItsOwnTrust() throws Exception {
         X509Bundle good = leaf().addSanDnsName("localhost").buildIssuedBy(authority);
         try (TlsFixtureServer server = TlsFixtureServer.presenting(good);
-                ClientSession retrying = ClientSession.builder().retryPolicy(RetryPolicy.builder()
-                        .maxAttempts(3).initialBackoff(Duration.ofMillis(10)).build()).build()) {
-            assertThatThrownBy(() -> retrying.get("https://localhost:" + server.port() + "/").send())
-                    .isInstanceOfSatisfying(ClientConnectionException.class, e -> assertThat(e.isTlsFailure()).isTrue());
-            assertThat(server.accepted()).as("a certificate failure is final: no retry").isEqualTo(1);
+                ClientSession retrying = ClientSession.builder()
+                        .retryPolicy(RetryPolicy.builder()
+                                .maxAttempts(3)
+                                .initialBackoff(Duration.ofMillis(10))
+                                .build())
+                        .build()) {
+            assertThatThrownBy(() -> retrying.get("https://localhost:" + server.port() + "/")
+                            .send())
+                    .isInstanceOfSatisfying(
+                            ClientConnectionException.class,
+                            e -> assertThat(e.isTlsFailure()).isTrue());
+            assertThat(server.accepted())
+                    .as("a certificate failure is final: no retry")
+                    .isEqualTo(1);
             // The session that trusts the authority is not affected by the one that does not.
             assertThat(get(server, "localhost", trustingTheAuthority)).isEqualTo(200);
         }
@@ -145,7 +183,8 @@ class TlsDefaultsTest {
      * connection) or {@code sendAsync()} (the shared pool keeps it).
      */
     enum CallPath {
-        CALLER_DRIVEN, SHARED_POOL;
+        CALLER_DRIVEN,
+        SHARED_POOL;
 
         Response get(ClientSession session, String url) {
             RequestBuilder request = session.get(url);
@@ -154,14 +193,18 @@ class TlsDefaultsTest {
     }
 
     private static ClientSession loopbackSession(X509TrustManager trust) {
-        return ClientSession.builder().trustManager(trust)
-                .resolver(host -> List.of(InetAddress.getLoopbackAddress())).build();
+        return ClientSession.builder()
+                .trustManager(trust)
+                .resolver(host -> List.of(InetAddress.getLoopbackAddress()))
+                .build();
     }
 
     private static void assertRefusedAsTls(CallPath path, ClientSession session, String url) {
-        assertThatThrownBy(() -> path.get(session, url)).as(url)
+        assertThatThrownBy(() -> path.get(session, url))
+                .as(url)
                 .satisfies(e -> assertThat(e instanceof CompletionException ? e.getCause() : e)
-                        .isInstanceOfSatisfying(ClientConnectionException.class,
+                        .isInstanceOfSatisfying(
+                                ClientConnectionException.class,
                                 c -> assertThat(c.isTlsFailure()).isTrue()));
     }
 
@@ -171,9 +214,13 @@ class TlsDefaultsTest {
         // The certificate names localhost; both names lead to the same address and port.
         try (TestServer server = TestServer.builder().tls().start();
                 ClientSession session = loopbackSession(server.trustManager())) {
-            assertThat(path.get(session, "https://localhost:" + server.port() + "/get").status()).isEqualTo(200);
+            assertThat(path.get(session, "https://localhost:" + server.port() + "/get")
+                            .status())
+                    .isEqualTo(200);
             assertRefusedAsTls(path, session, "https://elsewhere.test:" + server.port() + "/get");
-            assertThat(server.connectionCount()).as("the stricter request opened its own connection").isEqualTo(2);
+            assertThat(server.connectionCount())
+                    .as("the stricter request opened its own connection")
+                    .isEqualTo(2);
             assertThat(server.requestCount()).isEqualTo(1);
         }
     }
@@ -183,9 +230,13 @@ class TlsDefaultsTest {
     void anHttpsRequestNeverReusesAPlainConnectionToTheSameHostAndPort(CallPath path) {
         try (TestServer plain = TestServer.start();
                 ClientSession session = loopbackSession(trustingTheAuthority)) {
-            assertThat(path.get(session, "http://localhost:" + plain.port() + "/get").status()).isEqualTo(200);
+            assertThat(path.get(session, "http://localhost:" + plain.port() + "/get")
+                            .status())
+                    .isEqualTo(200);
             assertRefusedAsTls(path, session, "https://localhost:" + plain.port() + "/get");
-            assertThat(plain.connectionCount()).as("the https request opened its own connection").isEqualTo(2);
+            assertThat(plain.connectionCount())
+                    .as("the https request opened its own connection")
+                    .isEqualTo(2);
             assertThat(plain.requestCount()).isEqualTo(1);
         }
     }
@@ -194,7 +245,10 @@ class TlsDefaultsTest {
     void theClientOffersOnlyTls13And12AndNamesTheHost() throws Exception {
         try (ServerSocket listener = TlsFixtureServer.plainListener();
                 ClientSession session = ClientSession.builder()
-                        .timeouts(Timeouts.builder().tlsHandshake(Duration.ofSeconds(2)).build()).build()) {
+                        .timeouts(Timeouts.builder()
+                                .tlsHandshake(Duration.ofSeconds(2))
+                                .build())
+                        .build()) {
             CompletableFuture<Response> call = session.get("https://localhost:" + listener.getLocalPort() + "/")
                     .sendAsync();
             listener.setSoTimeout(5_000);
@@ -204,7 +258,8 @@ class TlsDefaultsTest {
             }
             assertThat(hello.supportedVersions()).containsExactlyInAnyOrder(0x0304, 0x0303);
             assertThat(hello.serverName()).isEqualTo("localhost");
-            assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ClientConnectionException.class);
+            assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ClientConnectionException.class);
         }
     }
 

@@ -33,8 +33,8 @@ final class TlsFixtureServer implements AutoCloseable {
     static TlsFixtureServer presenting(X509Bundle identity) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(identity.toKeyManagerFactory().getKeyManagers(), null, null);
-        SSLServerSocket socket = (SSLServerSocket) context.getServerSocketFactory()
-                .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        SSLServerSocket socket = (SSLServerSocket)
+                context.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         return new TlsFixtureServer(socket);
     }
 
@@ -67,8 +67,9 @@ final class TlsFixtureServer implements AutoCloseable {
                     }
                     matched = (b == '\r' && matched % 2 == 0) || (b == '\n' && matched % 2 == 1) ? matched + 1 : 0;
                 }
-                socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close"
-                        + "\r\n\r\nok").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream()
+                        .write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close" + "\r\n\r\nok")
+                                .getBytes(StandardCharsets.US_ASCII));
             } catch (IOException handshakeRefusedOrClosed) {
                 // the client turned the certificate down (or the server was closed): that is the point
             }

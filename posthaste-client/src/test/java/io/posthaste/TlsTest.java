@@ -29,8 +29,10 @@ class TlsTest {
     @Test
     void trustedServerCertificateIsAcceptedAndFilesStreamOverTls(@TempDir Path dir) throws Exception {
         Path file = Files.write(dir.resolve("data.bin"), new byte[500_000]);
-        try (ClientSession session = ClientSession.builder().trustManager(server.trustManager()).build()) {
-            Response response = session.post(server.url("/post")).files(Map.of("f", file)).send();
+        try (ClientSession session =
+                ClientSession.builder().trustManager(server.trustManager()).build()) {
+            Response response =
+                    session.post(server.url("/post")).files(Map.of("f", file)).send();
             assertThat(response.status()).isEqualTo(200);
             assertThat(server.takeRequest().parts().get(0).content()).hasSize(500_000);
         }
@@ -40,7 +42,8 @@ class TlsTest {
     void untrustedCertificateIsRejectedAsTlsFailure() {
         try (ClientSession session = ClientSession.create()) {
             assertThatThrownBy(() -> session.get(server.url("/get")).send())
-                    .isInstanceOfSatisfying(ClientConnectionException.class,
+                    .isInstanceOfSatisfying(
+                            ClientConnectionException.class,
                             e -> assertThat(e.isTlsFailure()).isTrue());
             assertThat(session.poolStats().leased()).isZero();
         }

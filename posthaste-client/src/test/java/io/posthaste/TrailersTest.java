@@ -18,7 +18,9 @@ class TrailersTest {
 
     /** The protocols trailers come by. */
     enum Wire {
-        HTTP_1_1, H2C, H2_TLS;
+        HTTP_1_1,
+        H2C,
+        H2_TLS;
 
         TestServer server() {
             return switch (this) {
@@ -31,21 +33,29 @@ class TrailersTest {
         ClientSession session(TestServer server) {
             return switch (this) {
                 case HTTP_1_1 -> ClientSession.create();
-                case H2C -> ClientSession.builder().protocols(Protocol.H2_PRIOR_KNOWLEDGE).build();
-                case H2_TLS -> ClientSession.builder().trustManager(server.trustManager()).build();
+                case H2C ->
+                    ClientSession.builder()
+                            .protocols(Protocol.H2_PRIOR_KNOWLEDGE)
+                            .build();
+                case H2_TLS ->
+                    ClientSession.builder().trustManager(server.trustManager()).build();
             };
         }
     }
 
     private static MockResponse withTrailers() {
-        return MockResponse.builder().body("payload").trailer("Grpc-Status", "0")
-                .trailer("X-Checksum", "abc123").build();
+        return MockResponse.builder()
+                .body("payload")
+                .trailer("Grpc-Status", "0")
+                .trailer("X-Checksum", "abc123")
+                .build();
     }
 
     @ParameterizedTest
     @EnumSource(Wire.class)
     void aBufferedResponseCarriesTheTrailersThatFollowedItsBody(Wire wire) {
-        try (TestServer server = wire.server(); ClientSession session = wire.session(server)) {
+        try (TestServer server = wire.server();
+                ClientSession session = wire.session(server)) {
             server.enqueue(withTrailers());
             server.enqueue(MockResponse.builder().body("plain").build());
 
@@ -63,12 +73,14 @@ class TrailersTest {
     @ParameterizedTest
     @EnumSource(Wire.class)
     void aStreamedResponseHasItsTrailersOnceTheBodyWasReadToItsEnd(Wire wire) throws Exception {
-        try (TestServer server = wire.server(); ClientSession session = wire.session(server)) {
+        try (TestServer server = wire.server();
+                ClientSession session = wire.session(server)) {
             server.enqueue(withTrailers());
             try (StreamingResponse response = session.get(server.url("/t")).stream()) {
                 InputStream body = response.body();
                 assertThat(body.read()).isEqualTo('p');
-                assertThatThrownBy(response::trailers).isInstanceOf(IllegalStateException.class)
+                assertThatThrownBy(response::trailers)
+                        .isInstanceOf(IllegalStateException.class)
                         .hasMessageContaining("read it to its end");
 
                 assertThat(new String(body.readAllBytes())).isEqualTo("ayload");

@@ -25,19 +25,23 @@ class VirtualThreadsTest {
     void tenThousandVirtualThreadsSendWithinThePoolCapAndNeverPin() throws Exception {
         AtomicInteger pinned = new AtomicInteger();
         try (TestServer server = TestServer.start();
-                ClientSession session = ClientSession.builder().maxConnectionsPerOrigin(64).build();
+                ClientSession session =
+                        ClientSession.builder().maxConnectionsPerOrigin(64).build();
                 RecordingStream events = new RecordingStream()) {
-            events.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
+            events.enable("jdk.VirtualThreadPinned")
+                    .withThreshold(Duration.ZERO)
+                    .withStackTrace();
             events.onEvent("jdk.VirtualThreadPinned", event -> pinned.incrementAndGet());
             events.startAsync();
 
             List<Future<Integer>> results = new ArrayList<>(10_000);
             // Built reflectively: the code is compiled for Java 17, where virtual threads do not exist.
-            ExecutorService threads = (ExecutorService) Executors.class
-                    .getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+            ExecutorService threads = (ExecutorService)
+                    Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
             try {
                 for (int i = 0; i < 10_000; i++) {
-                    results.add(threads.submit(() -> session.get(server.url("/get")).send().status()));
+                    results.add(threads.submit(
+                            () -> session.get(server.url("/get")).send().status()));
                 }
                 for (Future<Integer> result : results) {
                     assertThat(result.get(60, TimeUnit.SECONDS)).isEqualTo(200);
@@ -55,10 +59,10 @@ class VirtualThreadsTest {
     }
 
     @Test
-    void interruptingAVirtualThreadBlockedInSendCancelsTheExchangeAndFreesItsConnection()
-            throws Exception {
+    void interruptingAVirtualThreadBlockedInSendCancelsTheExchangeAndFreesItsConnection() throws Exception {
         ThreadFactory virtual = (ThreadFactory) Class.forName("java.lang.Thread$Builder")
-                .getMethod("factory").invoke(Thread.class.getMethod("ofVirtual").invoke(null));
+                .getMethod("factory")
+                .invoke(Thread.class.getMethod("ofVirtual").invoke(null));
         try (TestServer server = TestServer.start();
                 ClientSession session = ClientSession.create()) {
             ConnectionsAndTimeoutsTest.assertInterruptCancels(session, server, virtual);

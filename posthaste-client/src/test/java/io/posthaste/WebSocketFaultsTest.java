@@ -45,18 +45,27 @@ class WebSocketFaultsTest {
     void aMessageOverTheLimitClosesWith1009WhetherFragmentedCompressedOrNot() throws Exception {
         for (boolean compression : new boolean[] {true, false}) {
             // 64 MiB in 64 KiB fragments: the reassembly's limit.
-            WebSocketEndpoint fragmented = WebSocketEndpoint.builder().fault(WebSocketFault.OVERSIZED_MESSAGE).build();
+            WebSocketEndpoint fragmented = WebSocketEndpoint.builder()
+                    .fault(WebSocketFault.OVERSIZED_MESSAGE)
+                    .build();
             // One frame over the limit: the frame decoder's limit, or inflation's when compressed.
-            WebSocketEndpoint oneFrame = WebSocketEndpoint.builder().binary(new byte[300_000]).build();
+            WebSocketEndpoint oneFrame =
+                    WebSocketEndpoint.builder().binary(new byte[300_000]).build();
             for (WebSocketEndpoint endpoint : List.of(fragmented, oneFrame)) {
                 server.mount("/big", endpoint);
-                try (WebSocket ws = session.websocket(ws(server, "/big")).compression(compression)
-                        .maxMessageSize(200_000).connect()) {
+                try (WebSocket ws = session.websocket(ws(server, "/big"))
+                        .compression(compression)
+                        .maxMessageSize(200_000)
+                        .connect()) {
                     WebSocket.Message close = next(ws);
-                    assertThat(close.closeCode()).as("compression %s, %s", compression, endpoint).isEqualTo(1009);
+                    assertThat(close.closeCode())
+                            .as("compression %s, %s", compression, endpoint)
+                            .isEqualTo(1009);
                     ws.whenClosed().get(5, TimeUnit.SECONDS);
                 }
-                assertThat(recorded(endpoint::closeCodes)).as("the server was told").containsExactly(1009);
+                assertThat(recorded(endpoint::closeCodes))
+                        .as("the server was told")
+                        .containsExactly(1009);
             }
         }
     }
@@ -64,14 +73,29 @@ class WebSocketFaultsTest {
     @Test
     void aMessageOfExactlyTheLimitArrivesWhetherFragmentedCompressedOrNot() throws Exception {
         for (boolean compression : new boolean[] {true, false}) {
-            server.mount("/limit", WebSocketEndpoint.builder().binary(new byte[200_000]).noEcho().build());
-            server.mount("/frags", WebSocketEndpoint.builder().textFragments("a".repeat(100_000), "b".repeat(100_000))
-                    .noEcho().build());
-            try (WebSocket one = session.websocket(ws(server, "/limit")).compression(compression)
-                    .maxMessageSize(200_000).connect();
-                 WebSocket fragmented = session.websocket(ws(server, "/frags")).compression(compression)
-                         .maxMessageSize(200_000).connect()) {
-                assertThat(next(one).buffer().remaining()).as("compression %s", compression).isEqualTo(200_000);
+            server.mount(
+                    "/limit",
+                    WebSocketEndpoint.builder()
+                            .binary(new byte[200_000])
+                            .noEcho()
+                            .build());
+            server.mount(
+                    "/frags",
+                    WebSocketEndpoint.builder()
+                            .textFragments("a".repeat(100_000), "b".repeat(100_000))
+                            .noEcho()
+                            .build());
+            try (WebSocket one = session.websocket(ws(server, "/limit"))
+                            .compression(compression)
+                            .maxMessageSize(200_000)
+                            .connect();
+                    WebSocket fragmented = session.websocket(ws(server, "/frags"))
+                            .compression(compression)
+                            .maxMessageSize(200_000)
+                            .connect()) {
+                assertThat(next(one).buffer().remaining())
+                        .as("compression %s", compression)
+                        .isEqualTo(200_000);
                 assertThat(next(fragmented).text()).hasSize(200_000);
             }
         }
@@ -80,10 +104,15 @@ class WebSocketFaultsTest {
     @Test
     void aTextMessageThatIsNotUtf8ClosesWith1007() throws Exception {
         for (boolean compression : new boolean[] {true, false}) {
-            WebSocketEndpoint bad = WebSocketEndpoint.builder().text("fine").fault(WebSocketFault.INVALID_UTF8)
-                    .text("never seen").build();
+            WebSocketEndpoint bad = WebSocketEndpoint.builder()
+                    .text("fine")
+                    .fault(WebSocketFault.INVALID_UTF8)
+                    .text("never seen")
+                    .build();
             server.mount("/bad", bad);
-            try (WebSocket ws = session.websocket(ws(server, "/bad")).compression(compression).connect()) {
+            try (WebSocket ws = session.websocket(ws(server, "/bad"))
+                    .compression(compression)
+                    .connect()) {
                 assertThat(next(ws).text()).isEqualTo("fine");
                 WebSocket.Message close = next(ws);
                 assertThat(close.closeCode()).isEqualTo(1007);
@@ -95,13 +124,19 @@ class WebSocketFaultsTest {
 
     @Test
     void aConnectionThatEndsWithoutACloseFrameEndsWith1006SayingSo() throws Exception {
-        server.mount("/abrupt", WebSocketEndpoint.builder().text("one").fault(WebSocketFault.ABRUPT_CLOSE).build());
+        server.mount(
+                "/abrupt",
+                WebSocketEndpoint.builder()
+                        .text("one")
+                        .fault(WebSocketFault.ABRUPT_CLOSE)
+                        .build());
         try (WebSocket ws = session.websocket(ws(server, "/abrupt")).connect()) {
             assertThat(next(ws).text()).isEqualTo("one");
             WebSocket.Message close = next(ws);
             assertThat(close.closeCode()).isEqualTo(1006);
             assertThat(close.closeReason()).contains("without a close frame");
-            assertThatThrownBy(() -> ws.sendText("anyone?").join()).isInstanceOf(CompletionException.class)
+            assertThatThrownBy(() -> ws.sendText("anyone?").join())
+                    .isInstanceOf(CompletionException.class)
                     .hasCauseInstanceOf(ClientConnectionException.class)
                     .hasMessageContaining("closed (1006");
         }
@@ -109,7 +144,9 @@ class WebSocketFaultsTest {
 
     @Test
     void aPingFloodIsAnsweredWithinBoundsAndTheNextMessageStillArrives() throws Exception {
-        WebSocketEndpoint flood = WebSocketEndpoint.builder().fault(WebSocketFault.PING_FLOOD).text("after the flood")
+        WebSocketEndpoint flood = WebSocketEndpoint.builder()
+                .fault(WebSocketFault.PING_FLOOD)
+                .text("after the flood")
                 .build();
         server.mount("/flood", flood);
         try (WebSocket ws = session.websocket(ws(server, "/flood")).connect()) {
@@ -122,9 +159,12 @@ class WebSocketFaultsTest {
 
     @Test
     void aServerThatNeverAnswersTheCloseIsDroppedAfterTheCloseTimeout() throws Exception {
-        WebSocketEndpoint deaf = WebSocketEndpoint.builder().fault(WebSocketFault.NO_CLOSE_REPLY).build();
+        WebSocketEndpoint deaf =
+                WebSocketEndpoint.builder().fault(WebSocketFault.NO_CLOSE_REPLY).build();
         server.mount("/deaf", deaf);
-        WebSocket ws = session.websocket(ws(server, "/deaf")).closeTimeout(Duration.ofMillis(300)).connect();
+        WebSocket ws = session.websocket(ws(server, "/deaf"))
+                .closeTimeout(Duration.ofMillis(300))
+                .connect();
         long start = System.nanoTime();
         ws.close(1000, "bye").get(5, TimeUnit.SECONDS);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -139,12 +179,17 @@ class WebSocketFaultsTest {
 
     @Test
     void sendsToAServerThatStopsReadingFailFastOnceTheSendBufferIsFull() throws Exception {
-        WebSocketEndpoint stuck = WebSocketEndpoint.builder().fault(WebSocketFault.STOP_READING).text("stopped")
+        WebSocketEndpoint stuck = WebSocketEndpoint.builder()
+                .fault(WebSocketFault.STOP_READING)
+                .text("stopped")
                 .build();
         server.mount("/stuck", stuck);
         int limit = 1024 * 1024;
-        try (WebSocket ws = session.websocket(ws(server, "/stuck")).compression(false).sendBufferLimit(limit)
-                .closeTimeout(Duration.ofMillis(200)).connect()) {
+        try (WebSocket ws = session.websocket(ws(server, "/stuck"))
+                .compression(false)
+                .sendBufferLimit(limit)
+                .closeTimeout(Duration.ofMillis(200))
+                .connect()) {
             assertThat(next(ws).text()).isEqualTo("stopped");
             byte[] noise = new byte[64 * 1024];
             new Random(1).nextBytes(noise);
@@ -160,8 +205,11 @@ class WebSocketFaultsTest {
                 }
                 assertThat(ws.pendingBytes()).isLessThanOrEqualTo(limit);
             }
-            assertThat(refused).as("a send was refused before 256 MiB were buffered").isNotNull();
-            assertThatThrownBy(refused::join).hasCauseInstanceOf(IllegalStateException.class)
+            assertThat(refused)
+                    .as("a send was refused before 256 MiB were buffered")
+                    .isNotNull();
+            assertThatThrownBy(refused::join)
+                    .hasCauseInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("send buffer is full");
             assertThat(sends.get(sends.size() - 1)).isNotDone();
             // The WebSocket is still open: the refusal is back-pressure, not a failure.
@@ -171,9 +219,13 @@ class WebSocketFaultsTest {
 
     @Test
     void keepAlivePingsFindAServerThatStoppedAnswering() throws Exception {
-        server.mount("/hung", WebSocketEndpoint.builder().fault(WebSocketFault.STOP_READING).build());
-        try (WebSocket ws = session.websocket(ws(server, "/hung")).pingInterval(Duration.ofMillis(100))
-                .closeTimeout(Duration.ofMillis(200)).connect()) {
+        server.mount(
+                "/hung",
+                WebSocketEndpoint.builder().fault(WebSocketFault.STOP_READING).build());
+        try (WebSocket ws = session.websocket(ws(server, "/hung"))
+                .pingInterval(Duration.ofMillis(100))
+                .closeTimeout(Duration.ofMillis(200))
+                .connect()) {
             WebSocket.Message close = next(ws);
             assertThat(close.closeCode()).isEqualTo(1006);
             assertThat(close.closeReason()).contains("answered no ping within 100 ms");

@@ -32,7 +32,9 @@ class WebSocketHandshakeTest {
     @BeforeEach
     void start() {
         server = TestServer.start();
-        session = ClientSession.builder().header("X-Session", "s1").cookieJar(CookieJar.inMemoryAllowingIpHosts())
+        session = ClientSession.builder()
+                .header("X-Session", "s1")
+                .cookieJar(CookieJar.inMemoryAllowingIpHosts())
                 .build();
     }
 
@@ -47,7 +49,8 @@ class WebSocketHandshakeTest {
         server.mount("/echo", WebSocketEndpoint.echo());
         session.cookieJar().save(URI.create(server.url("/")), List.of("sid=abc; Path=/"));
         String url = ws(server, "/echo").replace("://", "://user:pa%20ss@");
-        try (WebSocket ws = session.websocket(url + "?room=1").header("X-Own", "o1").connect()) {
+        try (WebSocket ws =
+                session.websocket(url + "?room=1").header("X-Own", "o1").connect()) {
             assertThat(ws.url()).isEqualTo(ws(server, "/echo") + "?room=1");
         }
         RecordedRequest handshake = server.takeRequest();
@@ -65,8 +68,8 @@ class WebSocketHandshakeTest {
     @Test
     void handshakeHeadersThatTheProtocolOwnsCannotBeSet() {
         WebSocket.Builder builder = session.websocket(ws(server, "/x"));
-        for (String name : List.of("Upgrade", "connection", "Sec-WebSocket-Key", "Sec-WebSocket-Protocol",
-                "Sec-WebSocket-Extensions")) {
+        for (String name : List.of(
+                "Upgrade", "connection", "Sec-WebSocket-Key", "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions")) {
             assertThatThrownBy(() -> builder.header(name, "x")).isInstanceOf(IllegalArgumentException.class);
         }
         assertThatThrownBy(() -> builder.header("X-Bad", "a\r\nb")).isInstanceOf(InvalidRequestException.class);
@@ -84,7 +87,8 @@ class WebSocketHandshakeTest {
             ws.sendText(large);
             assertThat(next(ws).text()).isEqualTo(large);
         }
-        try (WebSocket ws = session.websocket(ws(server, "/echo")).compression(false).connect()) {
+        try (WebSocket ws =
+                session.websocket(ws(server, "/echo")).compression(false).connect()) {
             assertThat(ws.isCompressed()).isFalse();
         }
         try (WebSocket ws = session.websocket(ws(server, "/plain")).connect()) {
@@ -99,8 +103,12 @@ class WebSocketHandshakeTest {
 
     @Test
     void theServerChoosesOneOfTheOfferedSubprotocolsOrNone() throws Exception {
-        server.mount("/chat", WebSocketEndpoint.builder().subprotocols("chat.v1", "chat.v2").build());
-        try (WebSocket ws = session.websocket(ws(server, "/chat")).subprotocols("chat.v2", "chat.v1").connect()) {
+        server.mount(
+                "/chat",
+                WebSocketEndpoint.builder().subprotocols("chat.v1", "chat.v2").build());
+        try (WebSocket ws = session.websocket(ws(server, "/chat"))
+                .subprotocols("chat.v2", "chat.v1")
+                .connect()) {
             assertThat(ws.subprotocol()).isEqualTo("chat.v2");
         }
         assertThat(server.takeRequest().header("Sec-WebSocket-Protocol")).isEqualTo("chat.v2, chat.v1");
@@ -113,11 +121,16 @@ class WebSocketHandshakeTest {
 
     @Test
     void aRefusalRaisesClientResponseExceptionWithTheAnswerWhateverRaiseForStatusSays() {
-        try (ClientSession lenient = ClientSession.builder().raiseForStatus(false)
-                .cookieJar(CookieJar.inMemoryAllowingIpHosts()).build()) {
+        try (ClientSession lenient = ClientSession.builder()
+                .raiseForStatus(false)
+                .cookieJar(CookieJar.inMemoryAllowingIpHosts())
+                .build()) {
             for (ClientSession s : List.of(session, lenient)) {
-                server.enqueue(MockResponse.builder().status(403).header("Set-Cookie", "seen=1")
-                        .body("no websockets for you").build());
+                server.enqueue(MockResponse.builder()
+                        .status(403)
+                        .header("Set-Cookie", "seen=1")
+                        .body("no websockets for you")
+                        .build());
                 assertThatThrownBy(() -> s.websocket(ws(server, "/refused")).connect())
                         .isInstanceOfSatisfying(ClientResponseException.class, e -> {
                             assertThat(e.status()).isEqualTo(403);
@@ -148,10 +161,13 @@ class WebSocketHandshakeTest {
                 + "Sec-WebSocket-Accept: c29tZXRoaW5nIGVsc2U=\r\n\r\n";
         String notOffered = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Protocol: other\r\nSec-WebSocket-Accept: c29tZXRoaW5nIGVsc2U=\r\n\r\n";
-        for (String[] answer : List.of(new String[] {wrongAccept, "Sec-WebSocket-Accept does not match"},
+        for (String[] answer : List.of(
+                new String[] {wrongAccept, "Sec-WebSocket-Accept does not match"},
                 new String[] {noUpgrade, "does not upgrade to websocket"},
                 new String[] {notOffered, "subprotocol 'other', which was not offered"})) {
-            server.enqueue(MockResponse.builder().raw(answer[0].getBytes(StandardCharsets.US_ASCII)).build());
+            server.enqueue(MockResponse.builder()
+                    .raw(answer[0].getBytes(StandardCharsets.US_ASCII))
+                    .build());
             assertThatThrownBy(() -> session.websocket(ws(server, "/fake")).connect())
                     .isInstanceOfSatisfying(ClientResponseException.class, e -> {
                         assertThat(e.status()).isEqualTo(101);
@@ -162,11 +178,16 @@ class WebSocketHandshakeTest {
 
     @Test
     void aServerThatNeverAnswersTheHandshakeTimesOutInTheReadPhase() {
-        server.enqueue(MockResponse.builder().status(101).headersDelay(Duration.ofSeconds(30)).build());
+        server.enqueue(MockResponse.builder()
+                .status(101)
+                .headersDelay(Duration.ofSeconds(30))
+                .build());
         try (ClientSession impatient = ClientSession.builder()
-                .timeouts(Timeouts.builder().read(Duration.ofMillis(200)).build()).build()) {
+                .timeouts(Timeouts.builder().read(Duration.ofMillis(200)).build())
+                .build()) {
             assertThatThrownBy(() -> impatient.websocket(ws(server, "/slow")).connect())
-                    .isInstanceOfSatisfying(ClientTimeoutException.class,
+                    .isInstanceOfSatisfying(
+                            ClientTimeoutException.class,
                             e -> assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.READ));
         }
     }
@@ -175,7 +196,8 @@ class WebSocketHandshakeTest {
     void aRefusedConnectionRaisesClientConnectionExceptionNamingTheUrl() {
         int port = server.port();
         server.close();
-        assertThatThrownBy(() -> session.websocket("ws://127.0.0.1:" + port + "/gone").connect())
+        assertThatThrownBy(() ->
+                        session.websocket("ws://127.0.0.1:" + port + "/gone").connect())
                 .isInstanceOf(ClientConnectionException.class)
                 .hasMessageContaining("GET ws://127.0.0.1:" + port + "/gone");
     }
@@ -183,7 +205,8 @@ class WebSocketHandshakeTest {
     @Test
     void wssUsesTheSessionsTlsSettingsAndHttp11EvenWhereTheServerPrefersHttp2() throws Exception {
         try (TestServer tls = TestServer.builder().tls().http2().start();
-             ClientSession secure = ClientSession.builder().trustManager(tls.trustManager()).build()) {
+                ClientSession secure =
+                        ClientSession.builder().trustManager(tls.trustManager()).build()) {
             tls.mount("/echo", WebSocketEndpoint.echo());
             try (WebSocket ws = secure.websocket(ws(tls, "/echo")).connect()) {
                 assertThat(ws.url()).startsWith("wss://");
@@ -192,7 +215,9 @@ class WebSocketHandshakeTest {
             }
             // Without the session's trust, the certificate is refused.
             assertThatThrownBy(() -> session.websocket(ws(tls, "/echo")).connect())
-                    .isInstanceOfSatisfying(ClientConnectionException.class, e -> assertThat(e.isTlsFailure()).isTrue());
+                    .isInstanceOfSatisfying(
+                            ClientConnectionException.class,
+                            e -> assertThat(e.isTlsFailure()).isTrue());
         }
     }
 
@@ -200,26 +225,39 @@ class WebSocketHandshakeTest {
     void theSessionsEventListenerHearsTheHandshake() throws Exception {
         server.mount("/echo", WebSocketEndpoint.echo());
         List<Event> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (ClientSession listened = ClientSession.builder().eventListener(events::add).build();
-             WebSocket ws = listened.websocket(ws(server, "/echo")).connect()) {
+        try (ClientSession listened =
+                        ClientSession.builder().eventListener(events::add).build();
+                WebSocket ws = listened.websocket(ws(server, "/echo")).connect()) {
             assertThat(ws.isOpen()).isTrue();
         }
-        assertThat(events).extracting(Event::type).containsSubsequence(Event.Type.CALL_START,
-                Event.Type.CONNECT_START, Event.Type.CONNECT_END, Event.Type.RESPONSE_HEADERS_RECEIVED,
-                Event.Type.CALL_END);
-        assertThat(events).filteredOn(e -> e.type() == Event.Type.RESPONSE_HEADERS_RECEIVED)
-                .extracting(Event::status).containsExactly(101);
+        assertThat(events)
+                .extracting(Event::type)
+                .containsSubsequence(
+                        Event.Type.CALL_START,
+                        Event.Type.CONNECT_START,
+                        Event.Type.CONNECT_END,
+                        Event.Type.RESPONSE_HEADERS_RECEIVED,
+                        Event.Type.CALL_END);
+        assertThat(events)
+                .filteredOn(e -> e.type() == Event.Type.RESPONSE_HEADERS_RECEIVED)
+                .extracting(Event::status)
+                .containsExactly(101);
     }
 
     @Test
     void connectAsyncCompletesWithTheWebSocketAndCancellingItDropsTheConnection() throws Exception {
         server.mount("/echo", WebSocketEndpoint.echo());
-        CompletableFuture<WebSocket> pending = session.websocket(ws(server, "/echo")).connectAsync();
+        CompletableFuture<WebSocket> pending =
+                session.websocket(ws(server, "/echo")).connectAsync();
         try (WebSocket ws = pending.get(5, TimeUnit.SECONDS)) {
             assertThat(ws.isOpen()).isTrue();
         }
-        server.enqueue(MockResponse.builder().status(101).headersDelay(Duration.ofSeconds(30)).build());
-        CompletableFuture<WebSocket> abandoned = session.websocket(ws(server, "/slow")).connectAsync();
+        server.enqueue(MockResponse.builder()
+                .status(101)
+                .headersDelay(Duration.ofSeconds(30))
+                .build());
+        CompletableFuture<WebSocket> abandoned =
+                session.websocket(ws(server, "/slow")).connectAsync();
         server.takeRequest();
         assertThat(abandoned.cancel(true)).isTrue();
         // The connection goes: the leak check after the test class would see it otherwise.

@@ -72,8 +72,13 @@ class WebSocketTest {
 
     @Test
     void aMessageSentInFragmentsArrivesWhole() throws Exception {
-        server.mount("/frags", WebSocketEndpoint.builder().textFragments("hel", "lo ", "wörld").text("next")
-                .noEcho().build());
+        server.mount(
+                "/frags",
+                WebSocketEndpoint.builder()
+                        .textFragments("hel", "lo ", "wörld")
+                        .text("next")
+                        .noEcho()
+                        .build());
         try (WebSocket ws = session.websocket(ws(server, "/frags")).connect()) {
             assertThat(next(ws).text()).isEqualTo("hello wörld");
             assertThat(next(ws).text()).isEqualTo("next");
@@ -84,12 +89,19 @@ class WebSocketTest {
     void aMessageOfManyFragmentsUpToTheLimitArrivesWholeWithAndWithoutCompression() throws Exception {
         // The oversized message is 64 MiB of 64 KiB fragments; with a limit above it, all of it arrives.
         for (boolean compression : new boolean[] {true, false}) {
-            server.mount("/big", WebSocketEndpoint.builder()
-                    .fault(io.posthaste.testing.WebSocketFault.OVERSIZED_MESSAGE).noEcho().build());
-            try (WebSocket ws = session.websocket(ws(server, "/big")).compression(compression)
-                    .maxMessageSize(io.posthaste.testing.WebSocketFault.OVERSIZED_MESSAGE_BYTES).connect()) {
+            server.mount(
+                    "/big",
+                    WebSocketEndpoint.builder()
+                            .fault(io.posthaste.testing.WebSocketFault.OVERSIZED_MESSAGE)
+                            .noEcho()
+                            .build());
+            try (WebSocket ws = session.websocket(ws(server, "/big"))
+                    .compression(compression)
+                    .maxMessageSize(io.posthaste.testing.WebSocketFault.OVERSIZED_MESSAGE_BYTES)
+                    .connect()) {
                 WebSocket.Message big = ws.receiveAsync().get(60, TimeUnit.SECONDS);
-                assertThat(big.buffer().remaining()).isEqualTo(io.posthaste.testing.WebSocketFault.OVERSIZED_MESSAGE_BYTES);
+                assertThat(big.buffer().remaining())
+                        .isEqualTo(io.posthaste.testing.WebSocketFault.OVERSIZED_MESSAGE_BYTES);
                 assertThat(ws.isCompressed()).isEqualTo(compression);
             }
         }
@@ -113,14 +125,18 @@ class WebSocketTest {
         // The close is the last message, for every later receive too.
         assertThat(ws.receive()).isEqualTo(close);
         assertThat(recorded(echo::closeCodes)).containsExactly(4001);
-        assertThatThrownBy(() -> ws.sendText("after").join()).hasCauseInstanceOf(ClientConnectionException.class)
+        assertThatThrownBy(() -> ws.sendText("after").join())
+                .hasCauseInstanceOf(ClientConnectionException.class)
                 .hasMessageContaining("closed (4001 done here)");
         ws.close();
     }
 
     @Test
     void theServersCloseIsAnsweredWithItsCodeAndIsTheLastMessage() throws Exception {
-        WebSocketEndpoint closing = WebSocketEndpoint.builder().text("bye soon").close(4321, "server done").build();
+        WebSocketEndpoint closing = WebSocketEndpoint.builder()
+                .text("bye soon")
+                .close(4321, "server done")
+                .build();
         server.mount("/closing", closing);
         try (WebSocket ws = session.websocket(ws(server, "/closing")).connect()) {
             assertThat(next(ws).text()).isEqualTo("bye soon");
@@ -150,7 +166,8 @@ class WebSocketTest {
         server.mount("/echo", WebSocketEndpoint.echo());
         try (WebSocket ws = session.websocket(ws(server, "/echo")).connect()) {
             for (int code : new int[] {999, 1004, 1005, 1006, 1015, 2000, 5000}) {
-                assertThatThrownBy(() -> ws.close(code, "")).isInstanceOf(IllegalArgumentException.class)
+                assertThatThrownBy(() -> ws.close(code, ""))
+                        .isInstanceOf(IllegalArgumentException.class)
                         .hasMessageContaining(String.valueOf(code));
             }
             assertThatThrownBy(() -> ws.close(1000, "x".repeat(124))).isInstanceOf(IllegalArgumentException.class);
@@ -205,7 +222,9 @@ class WebSocketTest {
         WebSocketEndpoint echo = WebSocketEndpoint.echo();
         server.mount("/echo", echo);
         int size = 64 * 1024;
-        try (WebSocket ws = session.websocket(ws(server, "/echo")).maxMessageSize(256 * 1024).compression(false)
+        try (WebSocket ws = session.websocket(ws(server, "/echo"))
+                .maxMessageSize(256 * 1024)
+                .compression(false)
                 .connect()) {
             // 8 MiB echoed while nobody receives: the client stops reading past its limit (InboxTest
             // proves the bound), and must resume as the messages are taken.
@@ -240,7 +259,9 @@ class WebSocketTest {
         WebSocket.Message binary = WebSocket.Message.binary(new byte[] {7});
         WebSocket.Message close = WebSocket.Message.close(1000, "bye");
         assertThat(text.bytes()).isEqualTo("hi".getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(binary::text).isInstanceOf(IllegalStateException.class).hasMessageContaining("bytes()");
+        assertThatThrownBy(binary::text)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("bytes()");
         assertThatThrownBy(text::closeCode).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(close::text).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(close::bytes).isInstanceOf(IllegalStateException.class);
@@ -267,7 +288,9 @@ class WebSocketTest {
     @Test
     void aQuietWebSocketWithKeepAlivePingsStaysOpen() throws Exception {
         server.mount("/echo", WebSocketEndpoint.echo());
-        try (WebSocket ws = session.websocket(ws(server, "/echo")).pingInterval(Duration.ofMillis(50)).connect()) {
+        try (WebSocket ws = session.websocket(ws(server, "/echo"))
+                .pingInterval(Duration.ofMillis(50))
+                .connect()) {
             Thread.sleep(400);
             assertThat(ws.isOpen()).isTrue();
             ws.sendText("alive");

@@ -12,8 +12,7 @@ import java.util.Locale;
  */
 final class Auth {
 
-    private Auth() {
-    }
+    private Auth() {}
 
     /**
      * Returns the header value, or {@code null} without {@code --auth}.
@@ -28,8 +27,10 @@ final class Auth {
         }
         switch (type.toLowerCase(Locale.ROOT)) {
             case "basic" -> {
-                return "Basic " + Base64.getEncoder().encodeToString(
-                        userAndPassword(credentials, console).getBytes(StandardCharsets.UTF_8));
+                return "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString(
+                                        userAndPassword(credentials, console).getBytes(StandardCharsets.UTF_8));
             }
             case "bearer" -> {
                 return "Bearer " + credentials;
@@ -37,8 +38,8 @@ final class Auth {
             case "digest" -> {
                 return null;
             }
-            default -> throw CliException.usage("unknown --auth-type '" + type
-                    + "' (expected basic, bearer or digest)");
+            default ->
+                throw CliException.usage("unknown --auth-type '" + type + "' (expected basic, bearer or digest)");
         }
     }
 

@@ -24,7 +24,9 @@ import picocli.CommandLine.Parameters;
  * sending its next when its last one came back. Prints throughput, latency percentiles with a
  * small histogram, status codes, errors by kind, body bytes and the client's own CPU per request.
  */
-@Command(name = "bench", sortOptions = false,
+@Command(
+        name = "bench",
+        sortOptions = false,
         description = "Sends a request many times at a given concurrency and reports requests/s, "
                 + "latency percentiles, status codes, errors and the client's CPU per request.")
 final class BenchCommand implements Callable<Integer> {
@@ -35,39 +37,57 @@ final class BenchCommand implements Callable<Integer> {
 
     private final Terminal terminal;
 
-    @Parameters(paramLabel = "[METHOD] URL [ITEM]", arity = "1..*",
+    @Parameters(
+            paramLabel = "[METHOD] URL [ITEM]",
+            arity = "1..*",
             description = "The request, as for a single request: METHOD, URL, then Header:value, "
                     + "name==query, name=data, name:=json and @file items.")
     List<String> arguments;
 
-    @Option(names = {"-n", "--requests"}, paramLabel = "N",
+    @Option(
+            names = {"-n", "--requests"},
+            paramLabel = "N",
             description = "How many requests to send (default " + DEFAULT_REQUESTS + " unless -d is given).")
     Long requests;
 
-    @Option(names = {"-d", "--duration"}, paramLabel = "DURATION",
+    @Option(
+            names = {"-d", "--duration"},
+            paramLabel = "DURATION",
             description = "How long to send for, e.g. 10s, 500ms, 2m (instead of -n).")
     String duration;
 
-    @Option(names = "--warmup", paramLabel = "DURATION",
+    @Option(
+            names = "--warmup",
+            paramLabel = "DURATION",
             description = "Send for this long first, unmeasured, so that the JIT has compiled the "
                     + "client (default 1s with -d, none with -n).")
     String warmup;
 
-    @Option(names = {"-c", "--concurrency"}, paramLabel = "N", defaultValue = "50",
+    @Option(
+            names = {"-c", "--concurrency"},
+            paramLabel = "N",
+            defaultValue = "50",
             description = "Requests in flight at once (default ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = {"-f", "--form"}, description = "Data items as a URL-encoded form (default: JSON).")
+    @Option(
+            names = {"-f", "--form"},
+            description = "Data items as a URL-encoded form (default: JSON).")
     boolean form;
 
     @Option(names = "--json", description = "Print the results as one JSON object.")
     boolean json;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS",
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
             description = "Limit for connecting, the TLS handshake and each wait for bytes.")
     Double timeout;
 
-    @Option(names = "--verify", paramLabel = "yes|no|CA_FILE", defaultValue = "yes",
+    @Option(
+            names = "--verify",
+            paramLabel = "yes|no|CA_FILE",
+            defaultValue = "yes",
             description = "Verify the server's certificate (default), skip it, or trust CA_FILE.")
     String verify;
 
@@ -92,24 +112,29 @@ final class BenchCommand implements Callable<Integer> {
             if (duration != null && requests != null) {
                 throw CliException.usage("-n and -d exclude each other");
             }
-            long warmupNanos = warmup != null ? nanos("--warmup", warmup)
-                    : duration != null ? 1_000_000_000L : 0;
-            long count = requests != null ? requests : durationNanos == Long.MAX_VALUE ? DEFAULT_REQUESTS
-                    : Long.MAX_VALUE;
+            long warmupNanos = warmup != null ? nanos("--warmup", warmup) : duration != null ? 1_000_000_000L : 0;
+            long count =
+                    requests != null ? requests : durationNanos == Long.MAX_VALUE ? DEFAULT_REQUESTS : Long.MAX_VALUE;
             if (count < 1) {
                 throw CliException.usage("-n must be at least 1, not " + count);
             }
             if (concurrency < 1 || concurrency > 10_000) {
                 throw CliException.usage("-c must be between 1 and 10000, not " + concurrency);
             }
-            RequestSpec spec = RequestParser.parse(arguments, form ? RequestParser.BodyMode.FORM
-                    : RequestParser.BodyMode.JSON, false, null, terminal.in(), terminal.directory());
+            RequestSpec spec = RequestParser.parse(
+                    arguments,
+                    form ? RequestParser.BodyMode.FORM : RequestParser.BodyMode.JSON,
+                    false,
+                    null,
+                    terminal.in(),
+                    terminal.directory());
             if (spec.body() != null && !spec.body().isReplayable()) {
                 throw CliException.usage("the body is read once (stdin?): a benchmark sends it many times");
             }
             try (ClientSession session = session(spec.url())) {
                 what = spec.method() + " " + spec.url();
-                Supplier<CompletableFuture<Response>> send = () -> spec.toBuilder(session).sendAsync();
+                Supplier<CompletableFuture<Response>> send =
+                        () -> spec.toBuilder(session).sendAsync();
                 if (warmupNanos > 0) {
                     new LoadRun(send, concurrency, Long.MAX_VALUE, warmupNanos).run();
                 }
@@ -136,12 +161,14 @@ final class BenchCommand implements Callable<Integer> {
         // there, with no hand-off to the callback pool and back (the load loop never blocks).
         // On HTTP/2 the -c requests are streams multiplexed on one connection per origin (beyond
         // the server's SETTINGS_MAX_CONCURRENT_STREAMS they wait for a stream).
-        ClientSession.Builder builder = ClientSession.builder().raiseForStatus(false).followRedirects(false)
-                .maxConnectionsPerOrigin(concurrency).maxConnectionsTotal(Math.max(concurrency, 256))
+        ClientSession.Builder builder = ClientSession.builder()
+                .raiseForStatus(false)
+                .followRedirects(false)
+                .maxConnectionsPerOrigin(concurrency)
+                .maxConnectionsTotal(Math.max(concurrency, 256))
                 .callbackExecutor(Runnable::run);
         httpVersions.applyTo(builder, url);
-        Sender.trustAndTimeout(builder, Trust.forOptions(verify, null, terminal.directory()),
-                Sender.timeout(timeout));
+        Sender.trustAndTimeout(builder, Trust.forOptions(verify, null, terminal.directory()), Sender.timeout(timeout));
         return builder.build();
     }
 
@@ -156,14 +183,23 @@ final class BenchCommand implements Callable<Integer> {
             return thread;
         });
         long start = System.nanoTime();
-        ticker.scheduleAtFixedRate(() -> {
-            double seconds = (System.nanoTime() - start) / 1e9;
-            long done = run.completed();
-            terminal.err().printf(Locale.ROOT, "\r  %,d requests  %,.0f/s  p50 %.3f ms  errors %,d   ",
-                    done, seconds == 0 ? 0 : done / seconds, run.latencies().percentileMicros(0.5) / 1000.0,
-                    run.errorCount());
-            terminal.err().flush();
-        }, PROGRESS_MILLIS, PROGRESS_MILLIS, TimeUnit.MILLISECONDS);
+        ticker.scheduleAtFixedRate(
+                () -> {
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    long done = run.completed();
+                    terminal.err()
+                            .printf(
+                                    Locale.ROOT,
+                                    "\r  %,d requests  %,.0f/s  p50 %.3f ms  errors %,d   ",
+                                    done,
+                                    seconds == 0 ? 0 : done / seconds,
+                                    run.latencies().percentileMicros(0.5) / 1000.0,
+                                    run.errorCount());
+                    terminal.err().flush();
+                },
+                PROGRESS_MILLIS,
+                PROGRESS_MILLIS,
+                TimeUnit.MILLISECONDS);
         try {
             return run.run();
         } finally {

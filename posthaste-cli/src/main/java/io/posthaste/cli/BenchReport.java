@@ -18,21 +18,33 @@ final class BenchReport {
     private static final int HISTOGRAM_ROWS = 10;
     private static final int BAR_WIDTH = 40;
 
-    private BenchReport() {
-    }
+    private BenchReport() {}
 
     /** Prints {@code result} for people. */
     static void text(LoadRun.Result result, String what, double warmupSeconds, PrintStream out) {
         LatencyHistogram latencies = result.latencies();
-        out.printf(Locale.ROOT, "%s: %,d requests in %.2f s, concurrency %d%s%n", what, result.requests(),
-                result.seconds(), result.concurrency(), warmupSeconds > 0
-                        ? String.format(Locale.ROOT, " (after %.1f s of warm-up, not counted)", warmupSeconds) : "");
+        out.printf(
+                Locale.ROOT,
+                "%s: %,d requests in %.2f s, concurrency %d%s%n",
+                what,
+                result.requests(),
+                result.seconds(),
+                result.concurrency(),
+                warmupSeconds > 0
+                        ? String.format(Locale.ROOT, " (after %.1f s of warm-up, not counted)", warmupSeconds)
+                        : "");
         out.printf(Locale.ROOT, "  requests/s   %,.1f%n", result.rps());
-        out.printf(Locale.ROOT, "  latency      mean %s, min %s, max %s%n", ms(latencies.meanMicros()),
-                ms(latencies.minMicros()), ms(latencies.maxMicros()));
+        out.printf(
+                Locale.ROOT,
+                "  latency      mean %s, min %s, max %s%n",
+                ms(latencies.meanMicros()),
+                ms(latencies.minMicros()),
+                ms(latencies.maxMicros()));
         StringBuilder line = new StringBuilder("  percentiles ");
         for (int i = 0; i < PERCENTILES.length; i++) {
-            line.append(' ').append(PERCENTILE_NAMES[i].replace('_', '.')).append(' ')
+            line.append(' ')
+                    .append(PERCENTILE_NAMES[i].replace('_', '.'))
+                    .append(' ')
                     .append(ms(latencies.percentileMicros(PERCENTILES[i])));
         }
         out.println(line);
@@ -41,9 +53,14 @@ final class BenchReport {
         if (!result.errors().isEmpty()) {
             out.println("  errors       " + counts(result.errors()));
         }
-        out.printf(Locale.ROOT, "  body bytes   %s (%s/s)%n", Units.bytes(result.bodyBytes()),
+        out.printf(
+                Locale.ROOT,
+                "  body bytes   %s (%s/s)%n",
+                Units.bytes(result.bodyBytes()),
                 Units.bytes(result.seconds() == 0 ? 0 : Math.round(result.bodyBytes() / result.seconds())));
-        out.printf(Locale.ROOT, "  client CPU   %.1f µs/request (the whole process, every thread)%n",
+        out.printf(
+                Locale.ROOT,
+                "  client CPU   %.1f µs/request (the whole process, every thread)%n",
                 result.cpuMicrosPerRequest());
     }
 
@@ -93,15 +110,16 @@ final class BenchReport {
         out.println("  histogram");
         for (int row = 0; row < HISTOGRAM_ROWS; row++) {
             int width = (int) Math.round((double) rows[row] * BAR_WIDTH / most);
-            out.printf(Locale.ROOT, "    %10s  %,9d  %s%n", ms(min + row * step), rows[row],
-                    "■".repeat(width));
+            out.printf(Locale.ROOT, "    %10s  %,9d  %s%n", ms(min + row * step), rows[row], "■".repeat(width));
         }
     }
 
     private static String counts(Map<?, Long> counts) {
         StringBuilder text = new StringBuilder();
-        counts.forEach((key, count) -> text.append(text.length() == 0 ? "" : ", ").append(key)
-                .append(": ").append(String.format(Locale.ROOT, "%,d", count)));
+        counts.forEach((key, count) -> text.append(text.length() == 0 ? "" : ", ")
+                .append(key)
+                .append(": ")
+                .append(String.format(Locale.ROOT, "%,d", count)));
         return text.toString();
     }
 

@@ -16,13 +16,17 @@ import picocli.CommandLine.Option;
  * {@link TestServer} on 127.0.0.1 or any httpbin-compatible server, printing for each what was
  * sent and what the server saw. The examples themselves are {@link BlogExamples}.
  */
-@Command(name = "demo", description = "Runs the five blog examples against an embedded test server, or --against "
+@Command(
+        name = "demo",
+        description = "Runs the five blog examples against an embedded test server, or --against "
                 + "any httpbin-compatible server, and shows what the server received.")
 final class DemoCommand implements Callable<Integer> {
 
     private final Terminal terminal;
 
-    @Option(names = "--against", paramLabel = "URL",
+    @Option(
+            names = "--against",
+            paramLabel = "URL",
             description = "An httpbin-compatible server, e.g. http://127.0.0.1:8080 (default: embedded).")
     String against;
 
@@ -44,10 +48,12 @@ final class DemoCommand implements Callable<Integer> {
             workDir = Files.createTempDirectory("posthaste-demo");
             report = BlogExamples.writeReportPdf(workDir);
             try (TestServer server = against == null ? TestServer.start() : null;
-                    ClientSession session = ClientSession.builder().eventLoopThreads(1).build()) {
+                    ClientSession session =
+                            ClientSession.builder().eventLoopThreads(1).build()) {
                 String baseUrl = server != null ? server.url("/") : Urls.expand(against);
-                terminal.out().println("Posthaste " + ClientSession.VERSION + " against "
-                        + baseUrl.replaceAll("/$", "") + (server != null ? " (embedded TestServer)" : ""));
+                terminal.out()
+                        .println("Posthaste " + ClientSession.VERSION + " against " + baseUrl.replaceAll("/$", "")
+                                + (server != null ? " (embedded TestServer)" : ""));
                 new BlogExamples(session, baseUrl, workDir, terminal.out()).runAll();
                 terminal.out().flush();
                 return ExitCode.OK;

@@ -19,12 +19,11 @@ import java.util.regex.Pattern;
  */
 final class Download {
 
-    private static final Pattern DISPOSITION_FILENAME = Pattern.compile(
-            "filename\\s*=\\s*(?:\"([^\"]*)\"|([^;\\s]+))", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DISPOSITION_FILENAME =
+            Pattern.compile("filename\\s*=\\s*(?:\"([^\"]*)\"|([^;\\s]+))", Pattern.CASE_INSENSITIVE);
     private static final int MAX_SUFFIX = 1000;
 
-    private Download() {
-    }
+    private Download() {}
 
     /**
      * Saves the body and returns the file written. The bytes go to a temporary file next to the
@@ -32,16 +31,18 @@ final class Download {
      * the file gets the usual mode (0666 masked by the umask), as curl's and wget's do.
      */
     static Path save(StreamingResponse response, Path output, Terminal terminal) throws IOException {
-        Path target = output != null ? terminal.directory().resolve(output)
+        Path target = output != null
+                ? terminal.directory().resolve(output)
                 : unusedName(terminal.directory().resolve(fileName(response)));
-        long total = response.headers().firstValue("Content-Length").map(Download::parseLength)
+        long total = response.headers()
+                .firstValue("Content-Length")
+                .map(Download::parseLength)
                 .orElse(-1L);
         // A decoded gzip body is longer than its Content-Length; the bar then shows bytes only.
         if (response.headers().contains("Content-Encoding")) {
             total = -1;
         }
-        terminal.err().println("Downloading " + (total >= 0 ? Units.bytes(total) + " " : "") + "to \""
-                + target + "\"");
+        terminal.err().println("Downloading " + (total >= 0 ? Units.bytes(total) + " " : "") + "to \"" + target + "\"");
         ProgressBar bar = ProgressBar.forTransfer(terminal, "", total);
         try (PartialFile partial = PartialFile.beside(target)) {
             long written = 0;
@@ -63,7 +64,8 @@ final class Download {
 
     /** Returns the name to save under, before checking for existing files. */
     static String fileName(StreamingResponse response) {
-        String disposition = response.headers().firstValue("Content-Disposition").orElse("");
+        String disposition =
+                response.headers().firstValue("Content-Disposition").orElse("");
         Matcher matcher = DISPOSITION_FILENAME.matcher(disposition);
         if (matcher.find()) {
             String name = safe(matcher.group(1) != null ? matcher.group(1) : matcher.group(2));
@@ -75,8 +77,11 @@ final class Download {
         String last = path == null ? "" : safe(path.substring(path.lastIndexOf('/') + 1));
         String name = last.isEmpty() ? "index" : last;
         if (!name.contains(".")) {
-            name += response.headers().firstValue("Content-Type").flatMap(MediaType::tryParse)
-                    .map(Download::extension).orElse("");
+            name += response.headers()
+                    .firstValue("Content-Type")
+                    .flatMap(MediaType::tryParse)
+                    .map(Download::extension)
+                    .orElse("");
         }
         return name;
     }
@@ -122,8 +127,8 @@ final class Download {
                 return candidate;
             }
         }
-        throw new CliException(ExitCode.ERROR, "no free file name for " + name + " (tried "
-                + MAX_SUFFIX + "): use --output");
+        throw new CliException(
+                ExitCode.ERROR, "no free file name for " + name + " (tried " + MAX_SUFFIX + "): use --output");
     }
 
     private static long parseLength(String value) {

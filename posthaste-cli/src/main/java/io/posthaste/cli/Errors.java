@@ -31,6 +31,7 @@ final class Errors {
     private static final Pattern HEX_DUMP = Pattern.compile("[0-9A-Fa-f]{65,}");
     /** Netty's words when a "TLS" server answered with something else, e.g. plain HTTP. */
     private static final String NOT_TLS = "not an SSL/TLS record";
+
     private static final Pattern HTTPS_REQUEST = Pattern.compile("(\\S+ )https://(.*)");
 
     /**
@@ -46,8 +47,7 @@ final class Errors {
         }
     }
 
-    private Errors() {
-    }
+    private Errors() {}
 
     /**
      * Describes {@code failure} of the request {@code what} ({@code "GET http://..."}, or
@@ -58,20 +58,26 @@ final class Errors {
             return new Report(cli.exitCode(), cli.getMessage());
         }
         if (failure instanceof ClientTimeoutException timeout) {
-            return new Report(ExitCode.TIMEOUT, "timed out (" + timeout.phase() + " after "
-                    + seconds(timeout.timeout().toMillis()) + "): " + orMessage(what, timeout));
+            return new Report(
+                    ExitCode.TIMEOUT,
+                    "timed out (" + timeout.phase() + " after "
+                            + seconds(timeout.timeout().toMillis()) + "): " + orMessage(what, timeout));
         }
         if (failure instanceof ClientConnectionException connection) {
             // Before isTlsFailure(): whether the client counts this as a TLS failure or not, the
             // advice is the scheme, never --ca or --verify=no.
             if (answeredInPlainHttp(connection)) {
-                return new Report(ExitCode.TLS, "TLS failure: " + orMessage(what, connection)
-                        + ": the server answered in plain HTTP, not TLS (is the scheme right?"
-                        + plainHttpHint(what) + ")");
+                return new Report(
+                        ExitCode.TLS,
+                        "TLS failure: " + orMessage(what, connection)
+                                + ": the server answered in plain HTTP, not TLS (is the scheme right?"
+                                + plainHttpHint(what) + ")");
             }
             if (connection.isTlsFailure()) {
-                return new Report(ExitCode.TLS, "TLS failure: " + connection.getMessage()
-                        + " (use --ca FILE to trust a certificate, or --verify=no)");
+                return new Report(
+                        ExitCode.TLS,
+                        "TLS failure: " + connection.getMessage()
+                                + " (use --ca FILE to trust a certificate, or --verify=no)");
             }
             if (hasCause(connection, ConnectException.class)) {
                 return new Report(ExitCode.CONNECTION, "connection refused: " + orMessage(what, connection));
@@ -99,7 +105,8 @@ final class Errors {
         if (failure instanceof CancellationException) {
             return new Report(ExitCode.INTERRUPTED, "interrupted");
         }
-        IOException io = failure instanceof UncheckedIOException unchecked ? unchecked.getCause()
+        IOException io = failure instanceof UncheckedIOException unchecked
+                ? unchecked.getCause()
                 : failure instanceof IOException plain ? plain : null;
         if (io instanceof NoSuchFileException missing) {
             return new Report(ExitCode.ERROR, "no such file: " + missing.getFile());
@@ -111,8 +118,10 @@ final class Errors {
             }
             return new Report(ExitCode.ERROR, "I/O error: " + io.getMessage());
         }
-        return new Report(ExitCode.ERROR, "unexpected " + failure.getClass().getSimpleName() + ": "
-                + failure.getMessage() + " (run with --debug for the stack trace)");
+        return new Report(
+                ExitCode.ERROR,
+                "unexpected " + failure.getClass().getSimpleName() + ": " + failure.getMessage()
+                        + " (run with --debug for the stack trace)");
     }
 
     /**
@@ -126,8 +135,8 @@ final class Errors {
         }
         // The client gives up on the redirect after the last one allowed, so the history holds
         // one more than the limit.
-        return "too many redirects (more than " + (history.size() - 1) + "): " + what
-                + ", the last from " + history.get(history.size() - 1).url() + " (raise --max-redirects)";
+        return "too many redirects (more than " + (history.size() - 1) + "): " + what + ", the last from "
+                + history.get(history.size() - 1).url() + " (raise --max-redirects)";
     }
 
     /**

@@ -29,8 +29,7 @@ public final class ExitCode {
     /** Interrupted by Ctrl-C. */
     public static final int INTERRUPTED = 130;
 
-    private ExitCode() {
-    }
+    private ExitCode() {}
 
     /** Returns the {@code --check-status} and {@code --download} exit code for {@code status}, or {@link #OK}. */
     public static int forStatus(int status) {

@@ -16,19 +16,16 @@ import picocli.CommandLine.Model.UsageMessageSpec;
 final class HelpText {
 
     /** One row of a table: the term on the left, its text on the right. */
-    record Row(String term, String text) {
-    }
+    record Row(String term, String text) {}
 
     /** The request items; docs/CLI.md's "Items" table says the same at greater length. */
     static final List<Row> ITEMS = List.of(
             new Row("Name:Value", "request header"),
-            new Row("Name:", "leave out an automatic header (User-Agent, Accept, Accept-Encoding,"
-                    + " Content-Type)"),
+            new Row("Name:", "leave out an automatic header (User-Agent, Accept, Accept-Encoding," + " Content-Type)"),
             new Row("Name;", "header with an empty value"),
             new Row("name==value", "query parameter, added after the URL's own query"),
             new Row("field=value", "data field: a JSON string, or a form field with --form"),
-            new Row("field:=json", "data field with a raw JSON value: age:=42 ok:=true"
-                    + " tags:='[\"a\",\"b\"]'"),
+            new Row("field:=json", "data field with a raw JSON value: age:=42 ok:=true" + " tags:='[\"a\",\"b\"]'"),
             new Row("field=@file", "data field whose string value is the file's text"),
             new Row("field:=@file", "data field whose raw JSON value is read from the file"),
             new Row("field@file", "file upload: the body becomes multipart/form-data"),
@@ -41,14 +38,16 @@ final class HelpText {
             new Row("0", "the request was answered (any status, unless --check-status or --download)"),
             new Row("1", "another error: a file that cannot be read, a broken response, an I/O error"),
             new Row("2", "timeout (connect, TLS handshake, read, write)"),
-            new Row("3, 4, 5", "a 3xx, 4xx or 5xx answer with --check-status or --download (with a warning"
-                    + " on stderr when the status line is not shown on a terminal)"),
+            new Row(
+                    "3, 4, 5",
+                    "a 3xx, 4xx or 5xx answer with --check-status or --download (with a warning"
+                            + " on stderr when the status line is not shown on a terminal)"),
             new Row("6", "more redirects than --max-redirects with --follow"),
             new Row("7", "connection failed: refused, host not found, closed by the server"),
-            new Row("8", "TLS failure: untrusted certificate, wrong host name, a plain HTTP server at an"
-                    + " https:// URL"),
-            new Row("64", "usage error: unknown option, malformed item, conflicting bodies, bad URL or"
-                    + " header"),
+            new Row(
+                    "8",
+                    "TLS failure: untrusted certificate, wrong host name, a plain HTTP server at an" + " https:// URL"),
+            new Row("64", "usage error: unknown option, malformed item, conflicting bodies, bad URL or" + " header"),
             new Row("130", "interrupted (Ctrl-C)"));
 
     /** Command lines to copy; one too long for the terminal goes on with a backslash. */
@@ -67,8 +66,7 @@ final class HelpText {
     private static final String GAP = "  ";
     private static final String NL = System.lineSeparator();
 
-    private HelpText() {
-    }
+    private HelpText() {}
 
     /**
      * Makes {@code line}'s help use these sections, and its help and that of its subcommands the
@@ -79,11 +77,14 @@ final class HelpText {
         // On the root's spec only: CommandLine.setHelpSectionMap would give the subcommands these too.
         UsageMessageSpec usage = line.getCommandSpec().usageMessage();
         Map<String, CommandLine.IHelpSectionRenderer> sections = usage.sectionMap();
-        sections.put(UsageMessageSpec.SECTION_KEY_DESCRIPTION,
+        sections.put(
+                UsageMessageSpec.SECTION_KEY_DESCRIPTION,
                 help -> description(help.commandSpec().usageMessage().width()));
-        sections.put(UsageMessageSpec.SECTION_KEY_EXIT_CODE_LIST,
+        sections.put(
+                UsageMessageSpec.SECTION_KEY_EXIT_CODE_LIST,
                 help -> exitCodes(help.commandSpec().usageMessage().width()));
-        sections.put(UsageMessageSpec.SECTION_KEY_FOOTER,
+        sections.put(
+                UsageMessageSpec.SECTION_KEY_FOOTER,
                 help -> examples(help.commandSpec().usageMessage().width()));
         usage.sectionMap(sections);
         line.setHelpFactory((spec, colors) -> {
@@ -95,15 +96,20 @@ final class HelpText {
     /** Returns the description section: what the command does, the items, URLs and methods. */
     static String description(int width) {
         StringBuilder text = new StringBuilder();
-        paragraph(text, "Sends an HTTP request with httpie's syntax, or runs the demo or the test server.",
-                width);
+        paragraph(text, "Sends an HTTP request with httpie's syntax, or runs the demo or the test server.", width);
         text.append(NL).append("Items:").append(NL);
         table(text, ITEMS, width);
         text.append(NL);
-        paragraph(text, "URL shorthands: :8080/x is http://localhost:8080/x, :/x is http://localhost/x;"
-                + " a URL without a scheme gets http://.", width);
-        paragraph(text, "Method: GET, or POST when there is a body; a first argument that is a method"
-                + " (get, POST, PROPFIND) is the method.", width);
+        paragraph(
+                text,
+                "URL shorthands: :8080/x is http://localhost:8080/x, :/x is http://localhost/x;"
+                        + " a URL without a scheme gets http://.",
+                width);
+        paragraph(
+                text,
+                "Method: GET, or POST when there is a body; a first argument that is a method"
+                        + " (get, POST, PROPFIND) is the method.",
+                width);
         return text.append(NL).toString();
     }
 
@@ -124,8 +130,10 @@ final class HelpText {
         for (String example : EXAMPLES) {
             List<String> lines = wrap(example, width - continued.length() - " \\".length());
             for (int i = 0; i < lines.size(); i++) {
-                text.append(i == 0 ? INDENT : continued).append(lines.get(i))
-                        .append(i < lines.size() - 1 ? " \\" : "").append(NL);
+                text.append(i == 0 ? INDENT : continued)
+                        .append(lines.get(i))
+                        .append(i < lines.size() - 1 ? " \\" : "")
+                        .append(NL);
             }
         }
         return text.toString();

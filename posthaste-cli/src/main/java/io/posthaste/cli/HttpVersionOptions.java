@@ -29,16 +29,20 @@ import picocli.CommandLine.Option;
 final class HttpVersionOptions {
 
     // No URLs or dotted versions in descriptions: picocli breaks them across lines (HelpTest).
-    @Option(names = "--http2", description = "HTTP/2 only, over TLS, never falling back "
-            + "(default: HTTP/2 where a TLS server agrees).")
+    @Option(
+            names = "--http2",
+            description = "HTTP/2 only, over TLS, never falling back " + "(default: HTTP/2 where a TLS server agrees).")
     boolean http2;
 
-    @Option(names = "--http2-prior-knowledge", description = "HTTP/2 without asking: h2c on plain "
-            + "URLs, h2 on TLS ones.")
+    @Option(
+            names = "--http2-prior-knowledge",
+            description = "HTTP/2 without asking: h2c on plain " + "URLs, h2 on TLS ones.")
     boolean priorKnowledge;
 
-    @Option(names = "--http3", description = "HTTP/3 over QUIC first for the URL's origin, "
-            + "falling back to TCP if QUIC cannot connect.")
+    @Option(
+            names = "--http3",
+            description =
+                    "HTTP/3 over QUIC first for the URL's origin, " + "falling back to TCP if QUIC cannot connect.")
     boolean http3;
 
     /**

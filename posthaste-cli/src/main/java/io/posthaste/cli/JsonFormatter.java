@@ -57,7 +57,8 @@ final class JsonFormatter {
             Map.Entry<String, JsonNode> field = fields.next();
             indent(depth + 1);
             // TextNode.toString() quotes and escapes exactly as JSON needs.
-            out.append(ansi.paint(Ansi.BLUE, TextNode.valueOf(field.getKey()).toString())).append(": ");
+            out.append(ansi.paint(Ansi.BLUE, TextNode.valueOf(field.getKey()).toString()))
+                    .append(": ");
             value(field.getValue(), depth + 1);
             out.append(fields.hasNext() ? ",\n" : "\n");
         }

@@ -24,8 +24,14 @@ import java.util.function.Supplier;
 final class LoadRun {
 
     /** What a finished run measured. */
-    record Result(long requests, double seconds, LatencyHistogram latencies,
-            Map<Integer, Long> statuses, Map<String, Long> errors, long bodyBytes, long cpuNanos,
+    record Result(
+            long requests,
+            double seconds,
+            LatencyHistogram latencies,
+            Map<Integer, Long> statuses,
+            Map<String, Long> errors,
+            long bodyBytes,
+            long cpuNanos,
             int concurrency) {
 
         double rps() {
@@ -73,8 +79,15 @@ final class LoadRun {
         workersDone.await();
         double seconds = (System.nanoTime() - start) / 1e9;
         long cpu = processCpuNanos() - cpuBefore;
-        return new Result(done.sum(), seconds, latencies, snapshot(statuses),
-                snapshot(errors), bodyBytes.sum(), cpu, concurrency);
+        return new Result(
+                done.sum(),
+                seconds,
+                latencies,
+                snapshot(statuses),
+                snapshot(errors),
+                bodyBytes.sum(),
+                cpu,
+                concurrency);
     }
 
     /** Returns how many requests completed so far. Any thread. */
@@ -139,12 +152,13 @@ final class LoadRun {
 
     /** Names an error for the counts: its type, and a timeout's phase. */
     static String kind(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof ClientTimeoutException timeout) {
             return "timeout (" + timeout.phase().name().toLowerCase(java.util.Locale.ROOT) + ")";
         }
-        return cause instanceof ClientException ? cause.getClass().getSimpleName()
+        return cause instanceof ClientException
+                ? cause.getClass().getSimpleName()
                 : cause.getClass().getName();
     }
 

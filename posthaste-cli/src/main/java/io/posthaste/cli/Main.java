@@ -13,8 +13,7 @@ import picocli.CommandLine;
  */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     /** Runs the command with the process's streams and exits with its status. */
     public static void main(String[] args) {
@@ -42,8 +41,8 @@ public final class Main {
             terminal.err().println("posthaste: " + problem.getMessage() + " (see posthaste --help)");
             return ExitCode.USAGE;
         });
-        line.setExecutionExceptionHandler((failure, command, parsed) -> report(failure, null, terminal,
-                parsed.hasMatchedOption("--debug")));
+        line.setExecutionExceptionHandler(
+                (failure, command, parsed) -> report(failure, null, terminal, parsed.hasMatchedOption("--debug")));
         return line.execute(args);
     }
 
@@ -62,8 +61,9 @@ public final class Main {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"posthaste " + ClientSession.VERSION + " (Java "
-                    + System.getProperty("java.version") + ")"};
+            return new String[] {
+                "posthaste " + ClientSession.VERSION + " (Java " + System.getProperty("java.version") + ")"
+            };
         }
     }
 }

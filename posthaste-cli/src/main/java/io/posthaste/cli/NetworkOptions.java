@@ -22,33 +22,44 @@ import picocli.CommandLine.Option;
  */
 final class NetworkOptions {
 
-    @Option(names = {"-x", "--proxy"}, paramLabel = "URL", description = "Use this proxy (an http, https, "
-            + "socks5, socks5h or socks4a URL, credentials in it); empty for none (default: the "
-            + "proxy environment variables).")
+    @Option(
+            names = {"-x", "--proxy"},
+            paramLabel = "URL",
+            description = "Use this proxy (an http, https, "
+                    + "socks5, socks5h or socks4a URL, credentials in it); empty for none (default: the "
+                    + "proxy environment variables).")
     String proxy;
 
-    @Option(names = "--noproxy", paramLabel = "HOSTS", description = "Hosts that skip the proxy, "
-            + "comma-separated (domains cover their subdomains; IPs, CIDR blocks; * for all).")
+    @Option(
+            names = "--noproxy",
+            paramLabel = "HOSTS",
+            description = "Hosts that skip the proxy, "
+                    + "comma-separated (domains cover their subdomains; IPs, CIDR blocks; * for all).")
     String noProxy;
 
-    @Option(names = "--proxytunnel", description = "Ask an HTTP proxy for a CONNECT tunnel for plain "
-            + "URLs too.")
+    @Option(names = "--proxytunnel", description = "Ask an HTTP proxy for a CONNECT tunnel for plain " + "URLs too.")
     boolean proxyTunnel;
 
-    @Option(names = "--unix-socket", paramLabel = "PATH", description = "Connect to the server over "
-            + "this Unix domain socket; the URL still names the host.")
+    @Option(
+            names = "--unix-socket",
+            paramLabel = "PATH",
+            description = "Connect to the server over " + "this Unix domain socket; the URL still names the host.")
     Path unixSocket;
 
-    @Option(names = "--cert", paramLabel = "FILE", description = "Client certificate chain (PEM) for "
-            + "mutual TLS; its key too unless --cert-key.")
+    @Option(
+            names = "--cert",
+            paramLabel = "FILE",
+            description = "Client certificate chain (PEM) for " + "mutual TLS; its key too unless --cert-key.")
     Path certificate;
 
-    @Option(names = "--cert-key", paramLabel = "FILE", description = "Private key (PEM, unencrypted) "
-            + "of --cert.")
+    @Option(names = "--cert-key", paramLabel = "FILE", description = "Private key (PEM, unencrypted) " + "of --cert.")
     Path certificateKey;
 
-    @Option(names = "--pin", paramLabel = "HASH", description = "Accept the server only if its chain "
-            + "holds this public key hash (sha256/BASE64); repeatable.")
+    @Option(
+            names = "--pin",
+            paramLabel = "HASH",
+            description =
+                    "Accept the server only if its chain " + "holds this public key hash (sha256/BASE64); repeatable.")
     List<String> pins;
 
     /**
@@ -83,8 +94,10 @@ final class NetworkOptions {
         Map<String, String> variables = new HashMap<>(environment);
         if (proxy != null) {
             // One proxy for every scheme: drop the per-scheme ones, which would win over all_proxy.
-            variables.keySet().removeIf(name -> List.of("http_proxy", "https_proxy", "all_proxy")
-                    .contains(name.toLowerCase(Locale.ROOT)));
+            variables
+                    .keySet()
+                    .removeIf(name ->
+                            List.of("http_proxy", "https_proxy", "all_proxy").contains(name.toLowerCase(Locale.ROOT)));
             variables.put("all_proxy", proxy);
         }
         if (noProxy != null) {
@@ -96,7 +109,8 @@ final class NetworkOptions {
 
     private static String host(String url) {
         try {
-            String host = URI.create(url.contains("://") ? url : "http://" + url).getHost();
+            String host =
+                    URI.create(url.contains("://") ? url : "http://" + url).getHost();
             if (host == null) {
                 throw CliException.usage("--pin needs a URL with a host, not " + url);
             }

@@ -45,13 +45,15 @@ final class PartialFile implements Closeable {
         Path absolute = target.toAbsolutePath();
         String prefix = "." + absolute.getFileName() + ".";
         for (int attempt = 1; ; attempt++) {
-            Path candidate = absolute.resolveSibling(prefix
-                    + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".part");
+            Path candidate = absolute.resolveSibling(
+                    prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".part");
             try {
                 // CREATE_NEW is O_EXCL: a file or symbolic link planted under the name is never
                 // followed or reused. No permission attribute: the OS masks 0666 with the umask.
-                return new PartialFile(candidate, absolute, Files.newOutputStream(candidate,
-                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+                return new PartialFile(
+                        candidate,
+                        absolute,
+                        Files.newOutputStream(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
             } catch (FileAlreadyExistsException taken) {
                 if (attempt == MAX_ATTEMPTS) {
                     throw taken;

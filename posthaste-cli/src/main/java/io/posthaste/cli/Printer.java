@@ -40,8 +40,8 @@ final class Printer {
     private static final int SNIFF = 64 * 1024;
     /** Request bodies larger than this are not shown on a terminal. */
     private static final long MAX_SHOWN_REQUEST = 1024 * 1024;
-    private static final Set<String> BODYLESS_WITHOUT_LENGTH = Set.of("GET", "HEAD", "OPTIONS",
-            "TRACE", "CONNECT");
+
+    private static final Set<String> BODYLESS_WITHOUT_LENGTH = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "CONNECT");
     private static final Set<String> DEFAULT_TYPED = Set.of("POST", "PUT", "PATCH");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -73,15 +73,17 @@ final class Printer {
         URI url = request.url();
         String target = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
                 + (url.getRawQuery() != null ? "?" + url.getRawQuery() : "");
-        out.print(ansi.paint(Ansi.GREEN + Ansi.BOLD, request.method()) + " " + ansi.paint(Ansi.CYAN, target)
-                + " " + ansi.paint(Ansi.BLUE, version) + "\n");
+        out.print(ansi.paint(Ansi.GREEN + Ansi.BOLD, request.method()) + " " + ansi.paint(Ansi.CYAN, target) + " "
+                + ansi.paint(Ansi.BLUE, version) + "\n");
         Headers headers = request.headers();
         Set<String> skipped = request.skippedAutoHeaders();
-        header("Host", headers.firstValue("Host").orElse(url.getHost() + (url.getPort() >= 0
-                ? ":" + url.getPort() : "")));
+        header(
+                "Host",
+                headers.firstValue("Host").orElse(url.getHost() + (url.getPort() >= 0 ? ":" + url.getPort() : "")));
         for (int i = 0; i < headers.size(); i++) {
             String name = headers.name(i);
-            if (!name.equalsIgnoreCase("Host") && !name.equalsIgnoreCase("Content-Length")
+            if (!name.equalsIgnoreCase("Host")
+                    && !name.equalsIgnoreCase("Content-Length")
                     && !name.equalsIgnoreCase("Transfer-Encoding")) {
                 header(name, headers.value(i));
             }
@@ -91,8 +93,12 @@ final class Printer {
         auto(headers, skipped, "User-Agent", userAgent);
         String userInfo = URI.create(originalUrl).getRawUserInfo();
         if (userInfo != null && !headers.contains("Authorization")) {
-            header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8)));
+            header(
+                    "Authorization",
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString(java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8)
+                                            .getBytes(StandardCharsets.UTF_8)));
         }
         Optional<Body> body = request.body();
         MediaType type = body.map(Body::contentType).orElse(null);
@@ -123,12 +129,13 @@ final class Printer {
             return;
         }
         long length = body.get().contentLength();
-        MediaType type = request.headers().firstValue("Content-Type").flatMap(MediaType::tryParse)
+        MediaType type = request.headers()
+                .firstValue("Content-Type")
+                .flatMap(MediaType::tryParse)
                 .orElse(body.get().contentType());
         if (length > MAX_SHOWN_REQUEST || length < 0) {
             if (terminal) {
-                out.print("+-- NOTE: " + (length < 0 ? "streamed" : Units.bytes(length))
-                        + " body not shown --+\n\n");
+                out.print("+-- NOTE: " + (length < 0 ? "streamed" : Units.bytes(length)) + " body not shown --+\n\n");
             } else {
                 body.get().writeTo(out);
                 out.print("\n\n");
@@ -146,8 +153,8 @@ final class Printer {
         int status = response.status();
         String color = status >= 400 ? Ansi.RED : status >= 300 ? Ansi.YELLOW : Ansi.GREEN;
         out.print(ansi.paint(Ansi.BLUE, response.version()) + " "
-                + ansi.paint(color + Ansi.BOLD, status + (response.reason().isEmpty() ? ""
-                        : " " + response.reason())) + "\n");
+                + ansi.paint(color + Ansi.BOLD, status + (response.reason().isEmpty() ? "" : " " + response.reason()))
+                + "\n");
         response.headers().forEach(this::header);
         out.print("\n");
     }
@@ -174,7 +181,9 @@ final class Printer {
         if (response.request().method().equals("HEAD")) {
             return;
         }
-        MediaType type = response.headers().firstValue("Content-Type").flatMap(MediaType::tryParse)
+        MediaType type = response.headers()
+                .firstValue("Content-Type")
+                .flatMap(MediaType::tryParse)
                 .orElse(null);
         InputStream in = response.body();
         if (format && isJson(type)) {
@@ -221,8 +230,11 @@ final class Printer {
         if (response.request().method().equals("HEAD")) {
             return;
         }
-        boolean events = response.headers().firstValue("Content-Type").flatMap(MediaType::tryParse)
-                .map(t -> t.type().equals("text") && t.subtype().equals("event-stream")).orElse(false);
+        boolean events = response.headers()
+                .firstValue("Content-Type")
+                .flatMap(MediaType::tryParse)
+                .map(t -> t.type().equals("text") && t.subtype().equals("event-stream"))
+                .orElse(false);
         InputStream in = response.body();
         ByteArrayOutputStream line = new ByteArrayOutputStream(256);
         byte[] buffer = new byte[8192];

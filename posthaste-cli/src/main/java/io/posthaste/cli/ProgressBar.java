@@ -17,12 +17,10 @@ class ProgressBar {
     /** A bar that never draws. */
     static final ProgressBar NONE = new ProgressBar(null, "", -1, 80, System::nanoTime) {
         @Override
-        synchronized void advance(long bytes) {
-        }
+        synchronized void advance(long bytes) {}
 
         @Override
-        synchronized void finish() {
-        }
+        synchronized void finish() {}
     };
 
     private static final long REDRAW_NANOS = 100_000_000L;
@@ -94,8 +92,8 @@ class ProgressBar {
         right.append("  ").append(Units.bytes((long) speed)).append("/s");
         if (total > 0 && !finished) {
             long left = speed > 0 ? (long) ((total - done) / speed) : -1;
-            right.append("  ETA ").append(left < 0 ? "--:--" : String.format(Locale.ROOT, "%d:%02d",
-                    left / 60, left % 60));
+            right.append("  ETA ")
+                    .append(left < 0 ? "--:--" : String.format(Locale.ROOT, "%d:%02d", left / 60, left % 60));
         } else if (finished) {
             right.append(String.format(Locale.ROOT, "  in %.1fs", seconds));
         }
@@ -105,8 +103,10 @@ class ProgressBar {
             int width = Math.max(10, columns - label.length() - right.length() - 9);
             int filled = (int) ((long) width * Math.min(done, total) / total);
             line.append(String.format(Locale.ROOT, " %3d%% [", percent))
-                    .append("=".repeat(filled)).append(filled < width ? ">" : "")
-                    .append(" ".repeat(Math.max(0, width - filled - 1))).append(']');
+                    .append("=".repeat(filled))
+                    .append(filled < width ? ">" : "")
+                    .append(" ".repeat(Math.max(0, width - filled - 1)))
+                    .append(']');
         }
         return line.append(right).toString();
     }

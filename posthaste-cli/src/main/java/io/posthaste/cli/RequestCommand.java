@@ -22,7 +22,10 @@ import picocli.CommandLine.Parameters;
  * answer (head and body on a terminal, body alone when piped), and exits 0 unless the request
  * failed, or {@code --check-status} or {@code --download} maps the status to 3, 4 or 5.
  */
-@Command(name = "posthaste", sortOptions = false, versionProvider = Main.Version.class,
+@Command(
+        name = "posthaste",
+        sortOptions = false,
+        versionProvider = Main.Version.class,
         // The description, the exit codes and the examples are HelpText's, laid out to the
         // terminal's width.
         commandListHeading = "%nCommands:%n")
@@ -30,17 +33,22 @@ final class RequestCommand implements Callable<Integer> {
 
     private final Terminal terminal;
 
-    @Parameters(paramLabel = "[METHOD] URL [ITEM]", arity = "0..*",
+    @Parameters(
+            paramLabel = "[METHOD] URL [ITEM]",
+            arity = "0..*",
             description = "Method (optional), URL, then request items.")
     List<String> arguments = new ArrayList<>();
 
-    @Option(names = {"-j", "--json"}, description = "JSON mode (the default for data items); also "
-            + "sets Accept and, for a raw body, Content-Type to JSON.")
+    @Option(
+            names = {"-j", "--json"},
+            description = "JSON mode (the default for data items); also "
+                    + "sets Accept and, for a raw body, Content-Type to JSON.")
     boolean json;
 
     // No long unbroken words in descriptions: picocli cuts a word wider than its column.
-    @Option(names = {"-f", "--form"}, description = "Data items as a URL-encoded form "
-            + "(multipart with file items).")
+    @Option(
+            names = {"-f", "--form"},
+            description = "Data items as a URL-encoded form " + "(multipart with file items).")
     boolean form;
 
     @Option(names = "--multipart", description = "Always send a multipart/form-data body.")
@@ -48,27 +56,42 @@ final class RequestCommand implements Callable<Integer> {
 
     // A plain label: picocli broke "USER[:PASS]|TOKEN" across lines at many widths (HelpTest
     // sweeps them all).
-    @Option(names = {"-a", "--auth"}, paramLabel = "CREDENTIALS",
-            description = "user:password for basic and digest (user alone asks for the password), "
-                    + "the token for bearer.")
+    @Option(
+            names = {"-a", "--auth"},
+            paramLabel = "CREDENTIALS",
+            description =
+                    "user:password for basic and digest (user alone asks for the password), " + "the token for bearer.")
     String auth;
 
-    @Option(names = {"-A", "--auth-type"}, paramLabel = "TYPE", defaultValue = "basic",
+    @Option(
+            names = {"-A", "--auth-type"},
+            paramLabel = "TYPE",
+            defaultValue = "basic",
             description = "basic (default), bearer or digest.")
     String authType;
 
-    @Option(names = {"-F", "--follow"}, description = "Follow redirects.")
+    @Option(
+            names = {"-F", "--follow"},
+            description = "Follow redirects.")
     boolean follow;
 
-    @Option(names = "--max-redirects", paramLabel = "N", defaultValue = "30",
+    @Option(
+            names = "--max-redirects",
+            paramLabel = "N",
+            defaultValue = "30",
             description = "Most redirects to follow (default ${DEFAULT-VALUE}).")
     int maxRedirects;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS",
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
             description = "Connect and idle-read timeout, in seconds (default: 10 s connect, 30 s read).")
     Double timeout;
 
-    @Option(names = "--verify", paramLabel = "yes|no|CA_FILE", defaultValue = "yes",
+    @Option(
+            names = "--verify",
+            paramLabel = "yes|no|CA_FILE",
+            defaultValue = "yes",
             description = "Check the server's certificate (yes), skip the check (no), or trust CA_FILE.")
     String verify;
 
@@ -81,38 +104,55 @@ final class RequestCommand implements Callable<Integer> {
     @Mixin
     NetworkOptions network = new NetworkOptions();
 
-    @Option(names = {"-v", "--verbose"},
+    @Option(
+            names = {"-v", "--verbose"},
             description = "Print the request as well as the response, then where the time went.")
     boolean verbose;
 
-    @Option(names = {"-p", "--print"}, paramLabel = "WHAT",
+    @Option(
+            names = {"-p", "--print"},
+            paramLabel = "WHAT",
             description = "What to print: H request headers, B request body, h response headers, "
                     + "b response body (default hb on a terminal, b when piped).")
     String print;
 
-    @Option(names = {"-h", "--headers"}, description = "Print only the response headers (-p h).")
+    @Option(
+            names = {"-h", "--headers"},
+            description = "Print only the response headers (-p h).")
     boolean headersOnly;
 
-    @Option(names = {"-b", "--body"}, description = "Print only the response body (-p b).")
+    @Option(
+            names = {"-b", "--body"},
+            description = "Print only the response body (-p b).")
     boolean bodyOnly;
 
-    @Option(names = "--pretty", paramLabel = "all|colors|format|none",
+    @Option(
+            names = "--pretty",
+            paramLabel = "all|colors|format|none",
             description = "Output processing (default all on a terminal, none when piped).")
     String pretty;
 
-    @Option(names = {"-S", "--stream"}, description = "Print the body as it arrives, a line at a time "
-            + "(an event stream event by event), without formatting.")
+    @Option(
+            names = {"-S", "--stream"},
+            description = "Print the body as it arrives, a line at a time "
+                    + "(an event stream event by event), without formatting.")
     boolean stream;
 
-    @Option(names = {"-d", "--download"}, description = "Save the response body to a file.")
+    @Option(
+            names = {"-d", "--download"},
+            description = "Save the response body to a file.")
     boolean download;
 
-    @Option(names = {"-c", "--continue"}, description = "With --download and --output: continue a "
-            + "partial download of that file (Range and If-Range), and resume up to 3 times if the "
-            + "connection drops.")
+    @Option(
+            names = {"-c", "--continue"},
+            description = "With --download and --output: continue a "
+                    + "partial download of that file (Range and If-Range), and resume up to 3 times if the "
+                    + "connection drops.")
     boolean continueDownload;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
             description = "Where --download saves; without --download, where the output goes.")
     Path output;
 
@@ -149,19 +189,27 @@ final class RequestCommand implements Callable<Integer> {
                 out = terminal.err();
                 outTerminal = terminal.stderrIsTerminal();
             } else if (output != null) {
-                fileOut = new PrintStream(Files.newOutputStream(terminal.directory().resolve(output)), false);
+                fileOut = new PrintStream(
+                        Files.newOutputStream(terminal.directory().resolve(output)), false);
                 out = fileOut;
                 outTerminal = false;
             }
             String selection = selection(outTerminal);
             Printer printer = printer(out, outTerminal);
-            try (ClientSession session = Sender.session(trust(), timeout(), maxRedirects,
-                    httpVersions, spec.url(), builder -> network.applyTo(builder, spec.url(),
-                            terminal.environment(), terminal.directory()))) {
+            try (ClientSession session = Sender.session(
+                    trust(),
+                    timeout(),
+                    maxRedirects,
+                    httpVersions,
+                    spec.url(),
+                    builder -> network.applyTo(builder, spec.url(), terminal.environment(), terminal.directory()))) {
                 Request request = spec.toBuilder(session).build();
                 what = request.method() + " " + request.url();
                 if (selection.indexOf('H') >= 0) {
-                    printer.printRequestHead(request, spec.url(), httpVersions.requestVersion(spec.url()),
+                    printer.printRequestHead(
+                            request,
+                            spec.url(),
+                            httpVersions.requestVersion(spec.url()),
                             "posthaste/" + ClientSession.VERSION);
                 }
                 if (selection.indexOf('B') >= 0) {
@@ -185,8 +233,14 @@ final class RequestCommand implements Callable<Integer> {
         }
     }
 
-    private int exchange(ClientSession session, RequestSpec spec, String selection, Printer printer,
-            PrintStream out, boolean outTerminal) throws IOException {
+    private int exchange(
+            ClientSession session,
+            RequestSpec spec,
+            String selection,
+            Printer printer,
+            PrintStream out,
+            boolean outTerminal)
+            throws IOException {
         String[] digest = Auth.digest(auth, authType, System.console());
         try (StreamingResponse response = Sender.send(session, spec, follow, digest)) {
             int status = response.status();
@@ -225,7 +279,8 @@ final class RequestCommand implements Callable<Integer> {
         if (form && json) {
             throw CliException.usage("--form and --json exclude each other");
         }
-        RequestParser.BodyMode mode = multipart ? RequestParser.BodyMode.MULTIPART
+        RequestParser.BodyMode mode = multipart
+                ? RequestParser.BodyMode.MULTIPART
                 : form ? RequestParser.BodyMode.FORM : RequestParser.BodyMode.JSON;
         String authorization = Auth.header(auth, authType, System.console());
         return RequestParser.parse(arguments, mode, json, authorization, terminal.in(), terminal.directory());
@@ -236,7 +291,8 @@ final class RequestCommand implements Callable<Integer> {
         if (spec.body() == null) {
             return spec;
         }
-        ProgressBar bar = ProgressBar.forTransfer(terminal, "upload", spec.body().contentLength());
+        ProgressBar bar =
+                ProgressBar.forTransfer(terminal, "upload", spec.body().contentLength());
         return bar == ProgressBar.NONE ? spec : spec.withBody(new ProgressBody(spec.body(), bar));
     }
 
@@ -266,13 +322,12 @@ final class RequestCommand implements Callable<Integer> {
     private Printer printer(PrintStream out, boolean outTerminal) {
         String mode = pretty != null ? pretty : outTerminal ? "all" : "none";
         return switch (mode) {
-            case "all" -> new Printer(out, outTerminal, true, pretty != null || terminal.colors()
-                    ? Ansi.ON : Ansi.NONE);
+            case "all" ->
+                new Printer(out, outTerminal, true, pretty != null || terminal.colors() ? Ansi.ON : Ansi.NONE);
             case "colors" -> new Printer(out, outTerminal, false, Ansi.ON);
             case "format" -> new Printer(out, outTerminal, true, Ansi.NONE);
             case "none" -> new Printer(out, outTerminal, false, Ansi.NONE);
-            default -> throw CliException.usage("--pretty takes all, colors, format or none, not '"
-                    + pretty + "'");
+            default -> throw CliException.usage("--pretty takes all, colors, format or none, not '" + pretty + "'");
         };
     }
 

@@ -82,8 +82,7 @@ public record RequestItem(Kind kind, String name, String value, String contentTy
             }
             for (String separator : SEPARATORS) {
                 if (argument.startsWith(separator, i)) {
-                    return of(argument, name.toString(), separator,
-                            argument.substring(i + separator.length()));
+                    return of(argument, name.toString(), separator, argument.substring(i + separator.length()));
                 }
             }
             name.append(c);
@@ -98,16 +97,15 @@ public record RequestItem(Kind kind, String name, String value, String contentTy
             return new RequestItem(Kind.BODY_FROM_FILE, "", requirePath(argument, value), null);
         }
         if (name.isEmpty()) {
-            throw new IllegalArgumentException("request item '" + argument + "' has no name before '"
-                    + separator + "'");
+            throw new IllegalArgumentException(
+                    "request item '" + argument + "' has no name before '" + separator + "'");
         }
         return switch (separator) {
-            case ":" -> new RequestItem(value.isEmpty() ? Kind.REMOVED_HEADER : Kind.HEADER, name,
-                    value.strip(), null);
+            case ":" -> new RequestItem(value.isEmpty() ? Kind.REMOVED_HEADER : Kind.HEADER, name, value.strip(), null);
             case ";" -> {
                 if (!value.isEmpty()) {
-                    throw new IllegalArgumentException("request item '" + argument
-                            + "': 'Name;' sends an empty header and takes no value");
+                    throw new IllegalArgumentException(
+                            "request item '" + argument + "': 'Name;' sends an empty header and takes no value");
                 }
                 yield new RequestItem(Kind.EMPTY_HEADER, name, "", null);
             }

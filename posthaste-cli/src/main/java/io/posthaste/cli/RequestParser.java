@@ -33,19 +33,21 @@ import java.util.Set;
 final class RequestParser {
 
     /** How data items become a body. */
-    enum BodyMode { JSON, FORM, MULTIPART }
+    enum BodyMode {
+        JSON,
+        FORM,
+        MULTIPART
+    }
 
     /** The accept header httpie sends in JSON mode: JSON preferred, anything accepted. */
     static final String JSON_ACCEPT = "application/json, */*;q=0.5";
 
-    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE",
-            "HEAD", "OPTIONS", "TRACE", "CONNECT");
-    private static final Set<String> SKIPPABLE = Set.of("user-agent", "accept", "accept-encoding",
-            "content-type");
+    private static final Set<String> METHODS =
+            Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT");
+    private static final Set<String> SKIPPABLE = Set.of("user-agent", "accept", "accept-encoding", "content-type");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private RequestParser() {
-    }
+    private RequestParser() {}
 
     /**
      * Parses the positional arguments.
@@ -57,16 +59,22 @@ final class RequestParser {
      * @param stdin where {@code -} reads the body from
      * @param directory where relative file paths start
      */
-    static RequestSpec parse(List<String> args, BodyMode mode, boolean jsonFlag,
-            String authorization, InputStream stdin, Path directory) {
+    static RequestSpec parse(
+            List<String> args,
+            BodyMode mode,
+            boolean jsonFlag,
+            String authorization,
+            InputStream stdin,
+            Path directory) {
         if (args.isEmpty()) {
-            throw CliException.usage("missing URL (usage: posthaste [METHOD] URL [ITEM ...]; "
-                    + "see posthaste --help)");
+            throw CliException.usage(
+                    "missing URL (usage: posthaste [METHOD] URL [ITEM ...]; " + "see posthaste --help)");
         }
         String method = null;
         int urlIndex = 0;
         String first = args.get(0);
-        if (args.size() >= 2 && first.matches("[A-Za-z]+")
+        if (args.size() >= 2
+                && first.matches("[A-Za-z]+")
                 && (METHODS.contains(first.toUpperCase(Locale.ROOT)) || first.equals(first.toUpperCase(Locale.ROOT)))) {
             method = first.toUpperCase(Locale.ROOT);
             urlIndex = 1;
@@ -99,9 +107,12 @@ final class RequestParser {
                 }
             }
         }
-        boolean jsonData = mode == BodyMode.JSON && items.stream().anyMatch(i -> i.kind().isBody()
-                && i.kind() != RequestItem.Kind.BODY_FROM_FILE && i.kind() != RequestItem.Kind.BODY_FROM_STDIN
-                && i.kind() != RequestItem.Kind.FILE);
+        boolean jsonData = mode == BodyMode.JSON
+                && items.stream()
+                        .anyMatch(i -> i.kind().isBody()
+                                && i.kind() != RequestItem.Kind.BODY_FROM_FILE
+                                && i.kind() != RequestItem.Kind.BODY_FROM_STDIN
+                                && i.kind() != RequestItem.Kind.FILE);
         Body body = body(items, mode, jsonFlag, stdin, directory);
         if ((jsonData || jsonFlag) && !hasHeader(headers, "Accept") && !removed.contains("accept")) {
             headers.add(Map.entry("Accept", JSON_ACCEPT));
@@ -109,26 +120,30 @@ final class RequestParser {
         if (authorization != null && !hasHeader(headers, "Authorization")) {
             headers.add(Map.entry("Authorization", authorization));
         }
-        return new RequestSpec(method != null ? method : body != null ? "POST" : "GET", url, headers,
-                removed, query, body);
+        return new RequestSpec(
+                method != null ? method : body != null ? "POST" : "GET", url, headers, removed, query, body);
     }
 
     private static boolean hasHeader(List<Map.Entry<String, String>> headers, String name) {
         return headers.stream().anyMatch(header -> header.getKey().equalsIgnoreCase(name));
     }
 
-    private static Body body(List<RequestItem> items, BodyMode mode, boolean jsonFlag, InputStream stdin,
-            Path directory) {
-        List<RequestItem> raw = items.stream().filter(i -> i.kind() == RequestItem.Kind.BODY_FROM_FILE
-                || i.kind() == RequestItem.Kind.BODY_FROM_STDIN).toList();
-        List<RequestItem> data = items.stream().filter(i -> i.kind().isBody() && !raw.contains(i)).toList();
+    private static Body body(
+            List<RequestItem> items, BodyMode mode, boolean jsonFlag, InputStream stdin, Path directory) {
+        List<RequestItem> raw = items.stream()
+                .filter(i ->
+                        i.kind() == RequestItem.Kind.BODY_FROM_FILE || i.kind() == RequestItem.Kind.BODY_FROM_STDIN)
+                .toList();
+        List<RequestItem> data = items.stream()
+                .filter(i -> i.kind().isBody() && !raw.contains(i))
+                .toList();
         if (!raw.isEmpty()) {
             if (raw.size() > 1 || !data.isEmpty()) {
-                throw CliException.usage("a raw body (@file or -) cannot be combined with other body "
-                        + "items: " + describe(raw.size() > 1 ? raw.get(1) : data.get(0)));
+                throw CliException.usage("a raw body (@file or -) cannot be combined with other body " + "items: "
+                        + describe(raw.size() > 1 ? raw.get(1) : data.get(0)));
             }
-            MediaType type = jsonFlag ? MediaType.APPLICATION_JSON
-                    : mode == BodyMode.FORM ? MediaType.FORM_URLENCODED : null;
+            MediaType type =
+                    jsonFlag ? MediaType.APPLICATION_JSON : mode == BodyMode.FORM ? MediaType.FORM_URLENCODED : null;
             RequestItem item = raw.get(0);
             if (item.kind() == RequestItem.Kind.BODY_FROM_STDIN) {
                 try {
@@ -154,12 +169,14 @@ final class RequestParser {
         Multipart.Builder multipart = Multipart.builder();
         for (RequestItem item : data) {
             switch (item.kind()) {
-                case FILE -> multipart.file(item.name(), readable(directory, item.value()),
-                        item.contentType() == null ? null : mediaType(item));
+                case FILE ->
+                    multipart.file(
+                            item.name(),
+                            readable(directory, item.value()),
+                            item.contentType() == null ? null : mediaType(item));
                 case DATA -> multipart.field(item.name(), item.value());
                 case DATA_FROM_FILE -> multipart.field(item.name(), text(directory, item.value()));
-                default -> throw CliException.usage("raw JSON items cannot go in a multipart body: "
-                        + describe(item));
+                default -> throw CliException.usage("raw JSON items cannot go in a multipart body: " + describe(item));
             }
         }
         return multipart.build();
@@ -171,8 +188,7 @@ final class RequestParser {
             switch (item.kind()) {
                 case DATA -> form.add(item.name(), item.value());
                 case DATA_FROM_FILE -> form.add(item.name(), text(directory, item.value()));
-                default -> throw CliException.usage("raw JSON items need JSON mode (drop --form): "
-                        + describe(item));
+                default -> throw CliException.usage("raw JSON items need JSON mode (drop --form): " + describe(item));
             }
         }
         return form.build();
@@ -210,8 +226,7 @@ final class RequestParser {
         try {
             return JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw CliException.usage("not valid JSON in " + describe(item) + ": "
-                    + e.getOriginalMessage());
+            throw CliException.usage("not valid JSON in " + describe(item) + ": " + e.getOriginalMessage());
         }
     }
 
@@ -226,8 +241,8 @@ final class RequestParser {
     private static Path readable(Path directory, String name) {
         Path path = directory.resolve(name);
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-            throw new CliException(ExitCode.ERROR, (Files.exists(path) ? "not a readable file: "
-                    : "no such file: ") + name);
+            throw new CliException(
+                    ExitCode.ERROR, (Files.exists(path) ? "not a readable file: " : "no such file: ") + name);
         }
         return path;
     }
@@ -246,8 +261,9 @@ final class RequestParser {
         return switch (item.kind()) {
             case BODY_FROM_STDIN -> "-";
             case BODY_FROM_FILE -> "@" + item.value();
-            default -> "'" + item.name() + "' (" + item.kind().name().toLowerCase(Locale.ROOT)
-                    .replace('_', ' ') + ")";
+            default ->
+                "'" + item.name() + "' ("
+                        + item.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")";
         };
     }
 }

@@ -19,8 +19,13 @@ import java.util.Set;
  * @param query query parameters from {@code name==value} items
  * @param body the body, or {@code null}
  */
-record RequestSpec(String method, String url, List<Map.Entry<String, String>> headers,
-        Set<String> removedHeaders, List<Map.Entry<String, String>> query, Body body) {
+record RequestSpec(
+        String method,
+        String url,
+        List<Map.Entry<String, String>> headers,
+        Set<String> removedHeaders,
+        List<Map.Entry<String, String>> query,
+        Body body) {
 
     RequestSpec {
         headers = List.copyOf(headers);

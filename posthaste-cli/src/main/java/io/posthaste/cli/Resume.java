@@ -13,22 +13,26 @@ final class Resume {
     /** Resumes after a dropped connection this many times before giving up. */
     private static final int RETRIES = 3;
 
-    private Resume() {
-    }
+    private Resume() {}
 
     /** Downloads {@code spec} to {@code target}; returns the exit code. */
     static int download(ClientSession session, RequestSpec spec, Path target, Terminal terminal) {
-        terminal.err().println("Downloading to \"" + target + "\" (continuing " + target.getFileName()
-                + ".part if there is one)");
+        terminal.err()
+                .println("Downloading to \"" + target + "\" (continuing " + target.getFileName()
+                        + ".part if there is one)");
         ProgressBar[] bar = {null};
         long[] shown = {0};
-        long size = spec.toBuilder(session).download(target).retries(RETRIES).onProgress((done, total) -> {
-            if (bar[0] == null) {
-                bar[0] = ProgressBar.forTransfer(terminal, "", total);
-            }
-            bar[0].advance(done - shown[0]);
-            shown[0] = done;
-        }).run();
+        long size = spec.toBuilder(session)
+                .download(target)
+                .retries(RETRIES)
+                .onProgress((done, total) -> {
+                    if (bar[0] == null) {
+                        bar[0] = ProgressBar.forTransfer(terminal, "", total);
+                    }
+                    bar[0].advance(done - shown[0]);
+                    shown[0] = done;
+                })
+                .run();
         if (bar[0] != null) {
             bar[0].finish();
         }

@@ -14,8 +14,7 @@ import javax.net.ssl.X509TrustManager;
  */
 final class Sender {
 
-    private Sender() {
-    }
+    private Sender() {}
 
     /**
      * Returns a session for one command: one event-loop thread (one request at a time needs no
@@ -30,10 +29,18 @@ final class Sender {
      * @param url the request's URL, which {@code --http2} needs to be {@code https://}
      * @param network the route and client-certificate options ({@link NetworkOptions})
      */
-    static ClientSession session(X509TrustManager trust, Duration timeout, int maxRedirects,
-            HttpVersionOptions versions, String url, java.util.function.Consumer<ClientSession.Builder> network) {
-        ClientSession.Builder builder = ClientSession.builder().eventLoopThreads(1).raiseForStatus(false)
-                .followRedirects(false).maxRedirects(maxRedirects);
+    static ClientSession session(
+            X509TrustManager trust,
+            Duration timeout,
+            int maxRedirects,
+            HttpVersionOptions versions,
+            String url,
+            java.util.function.Consumer<ClientSession.Builder> network) {
+        ClientSession.Builder builder = ClientSession.builder()
+                .eventLoopThreads(1)
+                .raiseForStatus(false)
+                .followRedirects(false)
+                .maxRedirects(maxRedirects);
         versions.applyTo(builder, url);
         network.accept(builder);
         return trustAndTimeout(builder, trust, timeout).build();
@@ -43,14 +50,18 @@ final class Sender {
      * Applies {@code trust} (null: the JDK's trust store) and {@code timeout} (null: the client's
      * defaults) to {@code builder}, as every command does; returns the builder.
      */
-    static ClientSession.Builder trustAndTimeout(ClientSession.Builder builder, X509TrustManager trust,
-            Duration timeout) {
+    static ClientSession.Builder trustAndTimeout(
+            ClientSession.Builder builder, X509TrustManager trust, Duration timeout) {
         if (trust != null) {
             builder.trustManager(trust);
         }
         if (timeout != null) {
-            builder.timeouts(Timeouts.defaults().toBuilder().connect(timeout).tlsHandshake(timeout)
-                    .read(timeout).write(timeout).build());
+            builder.timeouts(Timeouts.defaults().toBuilder()
+                    .connect(timeout)
+                    .tlsHandshake(timeout)
+                    .read(timeout)
+                    .write(timeout)
+                    .build());
         }
         return builder;
     }
@@ -71,8 +82,7 @@ final class Sender {
      * limit and raises {@link io.posthaste.TooManyRedirectsException} past it; with
      * {@code digest} ({@code {user, password}}), the client answers a Digest challenge.
      */
-    static StreamingResponse send(ClientSession session, RequestSpec spec, boolean follow,
-            String[] digest) {
+    static StreamingResponse send(ClientSession session, RequestSpec spec, boolean follow, String[] digest) {
         io.posthaste.RequestBuilder builder = spec.toBuilder(session).followRedirects(follow);
         if (digest != null) {
             builder.digestAuth(digest[0], digest[1]);

@@ -25,11 +25,17 @@ final class ServeCommand implements Callable<Integer> {
     private final CountDownLatch stop;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    @Option(names = "--port", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--port",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Port to listen on (default: any free port).")
     int port;
 
-    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+    @Option(
+            names = "--host",
+            paramLabel = "ADDRESS",
+            defaultValue = "127.0.0.1",
             description = "Address to bind (default ${DEFAULT-VALUE}).")
     String host;
 
@@ -62,22 +68,27 @@ final class ServeCommand implements Callable<Integer> {
             terminal.out().println("Posthaste test server on " + server.url("/") + "  (Ctrl-C to stop)");
             if (tls) {
                 Path certificate = writeCertificate(server);
-                terminal.out().println("Certificate: " + certificate + "  (posthaste --ca "
-                        + certificate + " " + server.url("/get") + ")");
+                terminal.out()
+                        .println("Certificate: " + certificate + "  (posthaste --ca " + certificate + " "
+                                + server.url("/get") + ")");
             }
-            terminal.out().println("Routes: /get /post /put /patch /delete /anything /headers /status/{code} "
-                    + "/redirect/{n} /basic-auth/{user}/{pass} /bearer /bytes/{n} /stream/{n} /delay/{s} /sink ...");
+            terminal.out()
+                    .println(
+                            "Routes: /get /post /put /patch /delete /anything /headers /status/{code} "
+                                    + "/redirect/{n} /basic-auth/{user}/{pass} /bearer /bytes/{n} /stream/{n} /delay/{s} /sink ...");
             terminal.out().flush();
             // Ctrl-C: release the main thread, then hold the JVM until the server has closed its
             // connections and said so (bounded, so a stuck close cannot keep the process alive).
-            Thread hook = new Thread(() -> {
-                stop.countDown();
-                try {
-                    stopped.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "posthaste-serve-stop");
+            Thread hook = new Thread(
+                    () -> {
+                        stop.countDown();
+                        try {
+                            stopped.await(5, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "posthaste-serve-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             stop.await();
             try {
@@ -93,8 +104,11 @@ final class ServeCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return ExitCode.INTERRUPTED;
         } catch (RuntimeException | IOException | CertificateEncodingException e) {
-            return Main.report(new CliException(ExitCode.ERROR, "cannot serve on " + host + ":" + port
-                    + ": " + rootMessage(e), e), null, terminal, debug);
+            return Main.report(
+                    new CliException(ExitCode.ERROR, "cannot serve on " + host + ":" + port + ": " + rootMessage(e), e),
+                    null,
+                    terminal,
+                    debug);
         } finally {
             stopped.countDown();
         }

@@ -27,13 +27,27 @@ import java.util.function.IntSupplier;
  * @param environment the process's environment variables (proxy settings are read from it);
  *     empty for a terminal made by a test, unless it says otherwise
  */
-public record Terminal(InputStream in, PrintStream out, PrintStream err, boolean stdoutIsTerminal,
-        boolean stderrIsTerminal, boolean colors, IntSupplier width, Path directory,
+public record Terminal(
+        InputStream in,
+        PrintStream out,
+        PrintStream err,
+        boolean stdoutIsTerminal,
+        boolean stderrIsTerminal,
+        boolean colors,
+        IntSupplier width,
+        Path directory,
         Map<String, String> environment) {
 
     /** Returns a terminal with no environment variables. */
-    public Terminal(InputStream in, PrintStream out, PrintStream err, boolean stdoutIsTerminal,
-            boolean stderrIsTerminal, boolean colors, IntSupplier width, Path directory) {
+    public Terminal(
+            InputStream in,
+            PrintStream out,
+            PrintStream err,
+            boolean stdoutIsTerminal,
+            boolean stderrIsTerminal,
+            boolean colors,
+            IntSupplier width,
+            Path directory) {
         this(in, out, err, stdoutIsTerminal, stderrIsTerminal, colors, width, directory, Map.of());
     }
 
@@ -43,8 +57,15 @@ public record Terminal(InputStream in, PrintStream out, PrintStream err, boolean
     static final int MIN_COLUMNS = 20;
 
     /** Returns a terminal {@code columns} wide. */
-    public Terminal(InputStream in, PrintStream out, PrintStream err, boolean stdoutIsTerminal,
-            boolean stderrIsTerminal, boolean colors, int columns, Path directory) {
+    public Terminal(
+            InputStream in,
+            PrintStream out,
+            PrintStream err,
+            boolean stdoutIsTerminal,
+            boolean stderrIsTerminal,
+            boolean colors,
+            int columns,
+            Path directory) {
         this(in, out, err, stdoutIsTerminal, stderrIsTerminal, colors, () -> columns, directory);
     }
 
@@ -66,9 +87,16 @@ public record Terminal(InputStream in, PrintStream out, PrintStream err, boolean
         // Asking the terminal costs a process (some 20 ms): only when a width is needed, and
         // only when there is a terminal to ask.
         IntSupplier terminalWidth = stdoutIsTerminal || stderrIsTerminal ? Terminal::askTerminal : () -> -1;
-        return new Terminal(System.in, System.out, System.err, stdoutIsTerminal, stderrIsTerminal,
-                !env.containsKey("NO_COLOR"), columnsOnDemand(env.get("COLUMNS"), terminalWidth),
-                Path.of("").toAbsolutePath(), env);
+        return new Terminal(
+                System.in,
+                System.out,
+                System.err,
+                stdoutIsTerminal,
+                stderrIsTerminal,
+                !env.containsKey("NO_COLOR"),
+                columnsOnDemand(env.get("COLUMNS"), terminalWidth),
+                Path.of("").toAbsolutePath(),
+                env);
     }
 
     /**
@@ -115,15 +143,18 @@ public record Terminal(InputStream in, PrintStream out, PrintStream err, boolean
             return -1;
         }
         try {
-            Process stty = new ProcessBuilder("stty", "size").redirectInput(tty)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process stty = new ProcessBuilder("stty", "size")
+                    .redirectInput(tty)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!stty.waitFor(1, TimeUnit.SECONDS)) {
                 stty.destroyForcibly();
                 return -1;
             }
             // "ROWS COLUMNS"
             String[] size = new String(stty.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
-                    .trim().split("\\s+");
+                    .trim()
+                    .split("\\s+");
             return size.length == 2 ? Integer.parseInt(size[1]) : -1;
         } catch (IOException | NumberFormatException e) {
             return -1;

@@ -20,8 +20,7 @@ import javax.net.ssl.X509TrustManager;
 /** Trust managers for {@code --verify=no} and {@code --ca FILE}. */
 final class Trust {
 
-    private Trust() {
-    }
+    private Trust() {}
 
     /**
      * Returns the trust of {@code --verify yes|no|CA_FILE} and {@code --ca FILE} (either may be
@@ -55,28 +54,22 @@ final class Trust {
     static X509TrustManager insecure() {
         return new X509ExtendedTrustManager() {
             @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
             @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
             @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-            }
+            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
             @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-            }
+            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
             @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-            }
+            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
             @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-            }
+            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
             @Override
             public X509Certificate[] getAcceptedIssuers() {
@@ -91,8 +84,8 @@ final class Trust {
      */
     static X509TrustManager fromFile(Path pemFile) {
         try (InputStream in = Files.newInputStream(pemFile)) {
-            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(in);
+            Collection<? extends Certificate> certificates =
+                    CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certificates.isEmpty()) {
                 throw new CliException(ExitCode.USAGE, "no certificate in " + pemFile);
             }
@@ -102,8 +95,7 @@ final class Trust {
             for (Certificate certificate : certificates) {
                 store.setCertificateEntry("ca-" + i++, certificate);
             }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(
-                    TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(store);
             for (TrustManager manager : factory.getTrustManagers()) {
                 if (manager instanceof X509TrustManager x509) {
@@ -114,8 +106,8 @@ final class Trust {
         } catch (IOException e) {
             throw new CliException(ExitCode.ERROR, "cannot read CA file " + pemFile + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
-            throw new CliException(ExitCode.USAGE, "not a certificate file: " + pemFile + " ("
-                    + e.getMessage() + ")", e);
+            throw new CliException(
+                    ExitCode.USAGE, "not a certificate file: " + pemFile + " (" + e.getMessage() + ")", e);
         }
     }
 }

@@ -5,8 +5,7 @@ import java.util.Locale;
 /** Human-readable sizes: {@code 512 B}, {@code 1.5 KiB}, {@code 64.0 MiB}. */
 final class Units {
 
-    private Units() {
-    }
+    private Units() {}
 
     static String bytes(long bytes) {
         if (bytes < 1024) {

@@ -5,8 +5,7 @@ import java.util.Locale;
 /** Expands httpie's URL shorthands and resolves redirect targets. */
 final class Urls {
 
-    private Urls() {
-    }
+    private Urls() {}
 
     /**
      * Returns {@code url} as an absolute http(s) URL: {@code :8080/x} is
@@ -24,8 +23,8 @@ final class Urls {
         if (url.startsWith(":")) {
             String rest = url.substring(1);
             boolean port = !rest.isEmpty() && Character.isDigit(rest.charAt(0));
-            return "http://localhost" + (port ? ":" : "") + (rest.isEmpty() || port
-                    || rest.startsWith("/") ? rest : "/" + rest);
+            return "http://localhost" + (port ? ":" : "")
+                    + (rest.isEmpty() || port || rest.startsWith("/") ? rest : "/" + rest);
         }
         return "http://" + url;
     }

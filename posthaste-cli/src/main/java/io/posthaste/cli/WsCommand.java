@@ -26,7 +26,9 @@ import picocli.CommandLine.Parameters;
  * waits for the server's answer; it exits 0 when the WebSocket closed normally (1000, 1001 or no
  * code), 1 otherwise, with the close code and reason on stderr.
  */
-@Command(name = "ws", sortOptions = false,
+@Command(
+        name = "ws",
+        sortOptions = false,
         description = "Opens a WebSocket: sends each line of stdin as a message and prints the messages "
                 + "that arrive, until either side closes.")
 final class WsCommand implements Callable<Integer> {
@@ -36,7 +38,9 @@ final class WsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "URL", description = "ws:// or wss:// (http(s):// and :8080/x shorthands work too).")
     String url;
 
-    @Option(names = {"-H", "--header"}, paramLabel = "NAME:VALUE",
+    @Option(
+            names = {"-H", "--header"},
+            paramLabel = "NAME:VALUE",
             description = "A header of the opening handshake (repeatable).")
     List<String> headers = new ArrayList<>();
 
@@ -49,15 +53,22 @@ final class WsCommand implements Callable<Integer> {
     @Option(names = "--no-compression", description = "Do not offer permessage-deflate.")
     boolean noCompression;
 
-    @Option(names = "--ping", paramLabel = "SECONDS",
+    @Option(
+            names = "--ping",
+            paramLabel = "SECONDS",
             description = "Send a keep-alive ping this often; a server that answers nothing is dropped.")
     Double ping;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS",
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
             description = "Limit for connecting, the TLS handshake and the handshake's answer.")
     Double timeout;
 
-    @Option(names = "--verify", paramLabel = "yes|no|CA_FILE", defaultValue = "yes",
+    @Option(
+            names = "--verify",
+            paramLabel = "yes|no|CA_FILE",
+            defaultValue = "yes",
             description = "Verify the server's certificate (default), skip it, or trust CA_FILE.")
     String verify;
 
@@ -74,16 +85,22 @@ final class WsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String target = wsUrl(url);
-        try (ClientSession session = Sender.trustAndTimeout(ClientSession.builder().eventLoopThreads(1),
-                Trust.forOptions(verify, null, terminal.directory()), Sender.timeout(timeout)).build()) {
-            WebSocket.Builder builder = session.websocket(target).compression(!noCompression)
+        try (ClientSession session = Sender.trustAndTimeout(
+                        ClientSession.builder().eventLoopThreads(1),
+                        Trust.forOptions(verify, null, terminal.directory()),
+                        Sender.timeout(timeout))
+                .build()) {
+            WebSocket.Builder builder = session.websocket(target)
+                    .compression(!noCompression)
                     .subprotocols(subprotocols.toArray(String[]::new));
             for (String header : headers) {
                 int colon = header.indexOf(':');
                 if (colon <= 0) {
                     throw CliException.usage("--header takes NAME:VALUE, not '" + header + "'");
                 }
-                builder.header(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
+                builder.header(
+                        header.substring(0, colon).trim(),
+                        header.substring(colon + 1).trim());
             }
             if (ping != null) {
                 if (!(ping > 0) || ping > 86_400) {
@@ -99,8 +116,9 @@ final class WsCommand implements Callable<Integer> {
             }
         } catch (ClientResponseException refused) {
             terminal.err().println("posthaste: the server did not open the WebSocket: " + refused.getMessage());
-            return refused.status() >= 500 ? ExitCode.HTTP_5XX : refused.status() >= 400 ? ExitCode.HTTP_4XX
-                    : ExitCode.ERROR;
+            return refused.status() >= 500
+                    ? ExitCode.HTTP_5XX
+                    : refused.status() >= 400 ? ExitCode.HTTP_4XX : ExitCode.ERROR;
         } catch (CancellationException interrupted) {
             return ExitCode.INTERRUPTED;
         } catch (RuntimeException e) {
@@ -119,8 +137,9 @@ final class WsCommand implements Callable<Integer> {
                 if (code == 1000 || code == 1001 || code == 1005) {
                     return ExitCode.OK;
                 }
-                terminal.err().println("posthaste: the WebSocket closed with " + code
-                        + (message.closeReason().isEmpty() ? "" : ": " + message.closeReason()));
+                terminal.err()
+                        .println("posthaste: the WebSocket closed with " + code
+                                + (message.closeReason().isEmpty() ? "" : ": " + message.closeReason()));
                 return ExitCode.ERROR;
             }
             if (message.isText()) {

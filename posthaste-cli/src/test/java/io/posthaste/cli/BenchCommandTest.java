@@ -36,17 +36,18 @@ class BenchCommandTest {
 
     @Test
     void sendsExactlyTheRequestsAskedForAndCountsEveryAnswer() throws Exception {
-        JsonNode report = json(Cli.piped().run("bench", "-n", "500", "-c", "16", "--json",
-                server().url("/get")));
+        JsonNode report = json(Cli.piped().run("bench", "-n", "500", "-c", "16", "--json", server().url("/get")));
         assertThat(report.get("requests").asLong()).isEqualTo(500);
         assertThat(report.get("status").get("200").asLong()).isEqualTo(500);
         assertThat(report.get("errors").size()).isZero();
         assertThat(server().requestCount()).as("what reached the server").isEqualTo(500);
         assertThat(report.get("rps").asDouble()).isPositive();
         JsonNode latency = report.get("latency_ms");
-        assertThat(latency.get("p50").asDouble()).isPositive()
+        assertThat(latency.get("p50").asDouble())
+                .isPositive()
                 .isLessThanOrEqualTo(latency.get("p90").asDouble());
-        assertThat(latency.get("p99").asDouble()).isLessThanOrEqualTo(latency.get("max").asDouble());
+        assertThat(latency.get("p99").asDouble())
+                .isLessThanOrEqualTo(latency.get("max").asDouble());
         assertThat(report.get("cpu_us_per_request").asDouble()).isPositive();
         assertThat(report.get("body_bytes").asLong()).isPositive();
     }
@@ -57,15 +58,22 @@ class BenchCommandTest {
         AtomicInteger most = new AtomicInteger();
         ScheduledExecutorService later = Executors.newScheduledThreadPool(2);
         try {
-            LoadRun run = new LoadRun(() -> {
-                most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-                CompletableFuture<Response> answer = new CompletableFuture<>();
-                later.schedule(() -> {
-                    inFlight.decrementAndGet();
-                    answer.completeExceptionally(new IllegalStateException("answered"));
-                }, 1, TimeUnit.MILLISECONDS);
-                return answer;
-            }, 3, 120, Long.MAX_VALUE);
+            LoadRun run = new LoadRun(
+                    () -> {
+                        most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                        CompletableFuture<Response> answer = new CompletableFuture<>();
+                        later.schedule(
+                                () -> {
+                                    inFlight.decrementAndGet();
+                                    answer.completeExceptionally(new IllegalStateException("answered"));
+                                },
+                                1,
+                                TimeUnit.MILLISECONDS);
+                        return answer;
+                    },
+                    3,
+                    120,
+                    Long.MAX_VALUE);
             assertThat(run.run().requests()).isEqualTo(120);
         } finally {
             later.shutdownNow();
@@ -76,8 +84,7 @@ class BenchCommandTest {
     @Test
     void runsForTheDurationAskedForWhenGivenOne() throws Exception {
         long start = System.nanoTime();
-        JsonNode report = json(Cli.piped().run("bench", "-d", "400ms", "-c", "4", "--json",
-                server().url("/get")));
+        JsonNode report = json(Cli.piped().run("bench", "-d", "400ms", "-c", "4", "--json", server().url("/get")));
         double seconds = (System.nanoTime() - start) / 1e9;
         assertThat(report.get("seconds").asDouble()).isBetween(0.35, 3.0);
         assertThat(seconds).isLessThan(10);
@@ -86,19 +93,21 @@ class BenchCommandTest {
 
     @Test
     void countsStatusCodesAndSendsTheBodyOfTheRequestSyntax() throws Exception {
-        JsonNode report = json(Cli.piped().run("bench", "-n", "20", "-c", "2", "--json",
-                "POST", server().url("/status/503"), "name=posthaste"));
+        JsonNode report = json(Cli.piped()
+                .run("bench", "-n", "20", "-c", "2", "--json", "POST", server().url("/status/503"), "name=posthaste"));
         assertThat(report.get("status").get("503").asLong()).isEqualTo(20);
-        assertThat(new String(server().takeRequest().body(), StandardCharsets.UTF_8)).contains("\"name\"")
+        assertThat(new String(server().takeRequest().body(), StandardCharsets.UTF_8))
+                .contains("\"name\"")
                 .contains("posthaste");
     }
 
     @Test
     void countsErrorsByKindAndStillReports() throws Exception {
-        JsonNode report = json(Cli.piped().run("bench", "-n", "30", "-c", "4", "--json",
-                "http://127.0.0.1:9/unreachable"));
+        JsonNode report =
+                json(Cli.piped().run("bench", "-n", "30", "-c", "4", "--json", "http://127.0.0.1:9/unreachable"));
         assertThat(report.get("requests").asLong()).isEqualTo(30);
-        assertThat(report.get("errors").get("ClientConnectionException").asLong()).isEqualTo(30);
+        assertThat(report.get("errors").get("ClientConnectionException").asLong())
+                .isEqualTo(30);
         assertThat(report.get("status").size()).isZero();
     }
 
@@ -106,15 +115,24 @@ class BenchCommandTest {
     void printsPercentilesAHistogramAndStatusCodesForPeople() {
         Cli.Result result = Cli.piped().run("bench", "-n", "50", "-c", "5", server().url("/get"));
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).contains("50 requests in").contains("requests/s").contains("p50")
-                .contains("p99.9").contains("histogram").contains("200: 50").contains("client CPU");
+        assertThat(result.out())
+                .contains("50 requests in")
+                .contains("requests/s")
+                .contains("p50")
+                .contains("p99.9")
+                .contains("histogram")
+                .contains("200: 50")
+                .contains("client CPU");
     }
 
     @Test
     void refusesContradictoryOrImpossibleSettingsWithAUsageError() {
-        assertThat(Cli.piped().run("bench", "-n", "5", "-d", "1s", server().url("/get")).exitCode())
+        assertThat(Cli.piped()
+                        .run("bench", "-n", "5", "-d", "1s", server().url("/get"))
+                        .exitCode())
                 .isEqualTo(ExitCode.USAGE);
-        assertThat(Cli.piped().run("bench", "-c", "0", server().url("/get")).exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.piped().run("bench", "-c", "0", server().url("/get")).exitCode())
+                .isEqualTo(ExitCode.USAGE);
         Cli.Result badDuration = Cli.piped().run("bench", "-d", "soon", server().url("/get"));
         assertThat(badDuration.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(badDuration.err()).contains("10s");
@@ -123,8 +141,8 @@ class BenchCommandTest {
     @Test
     void aRunOfInstantFailuresDoesNotDeepenTheStack() {
         // Every send fails before it is sent: the loop must count them without recursing.
-        LoadRun run = new LoadRun(() -> CompletableFuture.failedFuture(new IllegalStateException("no")),
-                1, 200_000, Long.MAX_VALUE);
+        LoadRun run = new LoadRun(
+                () -> CompletableFuture.failedFuture(new IllegalStateException("no")), 1, 200_000, Long.MAX_VALUE);
         LoadRun.Result result;
         try {
             result = run.run();

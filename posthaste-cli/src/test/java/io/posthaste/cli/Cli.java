@@ -72,8 +72,16 @@ final class Cli {
         PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
         int width = columns;
-        Terminal terminal = new Terminal(new ByteArrayInputStream(stdin), outStream, errStream, stdoutTty,
-                stderrTty, colors, () -> width, directory, environment);
+        Terminal terminal = new Terminal(
+                new ByteArrayInputStream(stdin),
+                outStream,
+                errStream,
+                stdoutTty,
+                stderrTty,
+                colors,
+                () -> width,
+                directory,
+                environment);
         int code = Main.run(args, terminal);
         outStream.flush();
         errStream.flush();

@@ -37,8 +37,9 @@ class ContinueDownloadTest {
             MockResponse.Builder answer = MockResponse.builder().header("ETag", "\"v1\"");
             if (range != null && "\"v1\"".equals(request.header("If-Range"))) {
                 int start = Integer.parseInt(range.substring(6, range.length() - 1));
-                answer.status(206).header("Content-Range", "bytes " + start + "-" + (file.length - 1) + "/"
-                        + file.length).body(Arrays.copyOfRange(file, start, file.length));
+                answer.status(206)
+                        .header("Content-Range", "bytes " + start + "-" + (file.length - 1) + "/" + file.length)
+                        .body(Arrays.copyOfRange(file, start, file.length));
             } else {
                 answer.status(200).body(file);
             }

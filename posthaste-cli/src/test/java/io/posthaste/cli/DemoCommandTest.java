@@ -12,16 +12,27 @@ import org.junit.jupiter.api.Test;
 /** posthaste demo, in-process and end to end in a JVM of its own. */
 class DemoCommandTest {
 
-    private static final List<String> SECTIONS = List.of("== 1. JSON", "== 2. Form", "== 3. File upload",
-            "== 4. Custom headers", "== 5. Errors", "== 6. Asynchronously");
+    private static final List<String> SECTIONS = List.of(
+            "== 1. JSON",
+            "== 2. Form",
+            "== 3. File upload",
+            "== 4. Custom headers",
+            "== 5. Errors",
+            "== 6. Asynchronously");
 
     @Test
     void runsTheFiveExamplesAgainstTheEmbeddedServer() {
         Cli.Result result = Cli.piped().run("demo");
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).contains("(embedded TestServer)").contains(SECTIONS)
-                .containsPattern("json: \\{key\\d=value\\d, key\\d=value\\d}").contains("form: {", "files: {upload_file=data:application/pdf",
-                        "X-Auth-Token: secret-token", "422\nUnprocessable Entity\n");
+        assertThat(result.out())
+                .contains("(embedded TestServer)")
+                .contains(SECTIONS)
+                .containsPattern("json: \\{key\\d=value\\d, key\\d=value\\d}")
+                .contains(
+                        "form: {",
+                        "files: {upload_file=data:application/pdf",
+                        "X-Auth-Token: secret-token",
+                        "422\nUnprocessable Entity\n");
     }
 
     @Test
@@ -29,8 +40,11 @@ class DemoCommandTest {
         try (TestServer server = TestServer.start()) {
             Cli.Result result = Cli.piped().run("demo", "--against", server.url("/"));
             assertThat(result.exitCode()).isZero();
-            assertThat(result.out()).startsWith("Posthaste " + io.posthaste.ClientSession.VERSION + " against "
-                    + server.url("/").replaceAll("/$", "") + "\n").doesNotContain("embedded").contains(SECTIONS);
+            assertThat(result.out())
+                    .startsWith("Posthaste " + io.posthaste.ClientSession.VERSION + " against "
+                            + server.url("/").replaceAll("/$", "") + "\n")
+                    .doesNotContain("embedded")
+                    .contains(SECTIONS);
             assertThat(server.requestCount()).isEqualTo(6);
         }
     }
@@ -48,10 +62,16 @@ class DemoCommandTest {
 
     @Test
     void endToEndInItsOwnJvmItExitsZeroWithinThreeSeconds() throws Exception {
-        Process process = new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin"
-                + File.separator + "java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "demo")
-                .redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "demo")
+                .redirectErrorStream(true)
+                .start();
         long start = System.nanoTime();
         process.getOutputStream().close();
         byte[] output = process.getInputStream().readAllBytes();

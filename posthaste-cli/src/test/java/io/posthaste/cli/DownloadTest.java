@@ -35,15 +35,15 @@ class DownloadTest {
 
     @Test
     void aDownloadedFileGetsTheModeOfANewFileNotAPrivateOne() throws Exception {
-        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
-                "file modes are POSIX");
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "file modes are POSIX");
         Path reference = Files.createFile(dir.resolve("reference"));
         String newFileMode = PosixFilePermissions.toString(Files.getPosixFilePermissions(reference));
         Files.delete(reference);
         Cli.Result result = Cli.piped().in(dir).run("-d", server().url("/bytes/3000"));
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("3000.bin"))))
-                .as("under the usual umask 022 both are rw-r--r--").isEqualTo(newFileMode);
+                .as("under the usual umask 022 both are rw-r--r--")
+                .isEqualTo(newFileMode);
         Cli.Result named = Cli.piped().in(dir).run("-d", "-o", "named.bin", server().url("/bytes/10"));
         assertThat(named.exitCode()).as(named.err()).isZero();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("named.bin"))))
@@ -59,14 +59,20 @@ class DownloadTest {
         "503, --check-status, 5",
         "302, '',             3",
     })
-    void anAnswerOtherThan2xxIsPrintedOnStderrNotSavedAndExitsWithItsClass(int status, String flag,
-            int exitCode) throws Exception {
-        server().enqueue(MockResponse.builder().status(status).header("Content-Type", "text/plain")
-                .header("Location", "/elsewhere").body("no export for you (" + status + ")\n").build());
-        Cli.Result result = flag.isEmpty() ? Cli.piped().in(dir).run("-d", server().url("/export.csv"))
+    void anAnswerOtherThan2xxIsPrintedOnStderrNotSavedAndExitsWithItsClass(int status, String flag, int exitCode)
+            throws Exception {
+        server().enqueue(MockResponse.builder()
+                .status(status)
+                .header("Content-Type", "text/plain")
+                .header("Location", "/elsewhere")
+                .body("no export for you (" + status + ")\n")
+                .build());
+        Cli.Result result = flag.isEmpty()
+                ? Cli.piped().in(dir).run("-d", server().url("/export.csv"))
                 : Cli.piped().in(dir).run("-d", flag, server().url("/export.csv"));
         assertThat(result.exitCode()).as(result.err()).isEqualTo(exitCode);
-        assertThat(result.err()).contains("no export for you (" + status + ")\n")
+        assertThat(result.err())
+                .contains("no export for you (" + status + ")\n")
                 .contains("posthaste: warning: HTTP " + status + " ")
                 .doesNotContain("Downloading", "saved");
         assertThat(result.outBytes()).isEmpty();
@@ -75,12 +81,16 @@ class DownloadTest {
 
     @Test
     void onATerminalAnErrorAnswerShowsItsStatusLineHeadersAndBody() throws Exception {
-        server().enqueue(MockResponse.builder().status(404).header("Content-Type", "application/json")
-                .body("{\"error\":\"no such report\"}").build());
-        Cli.Result result = Cli.piped().stderrTerminal(true).noColor().in(dir)
-                .run("-d", server().url("/report.pdf"));
+        server().enqueue(MockResponse.builder()
+                .status(404)
+                .header("Content-Type", "application/json")
+                .body("{\"error\":\"no such report\"}")
+                .build());
+        Cli.Result result = Cli.piped().stderrTerminal(true).noColor().in(dir).run("-d", server().url("/report.pdf"));
         assertThat(result.exitCode()).isEqualTo(ExitCode.HTTP_4XX);
-        assertThat(result.err()).startsWith("HTTP/1.1 404 Not Found\n").contains("Content-Type: application/json\n")
+        assertThat(result.err())
+                .startsWith("HTTP/1.1 404 Not Found\n")
+                .contains("Content-Type: application/json\n")
                 .contains("\n\n{\n    \"error\": \"no such report\"\n}\n")
                 // The status line was shown on the terminal: no warning repeats it.
                 .doesNotContain("warning");
@@ -89,7 +99,9 @@ class DownloadTest {
 
     @Test
     void aBodyCutShortLeavesNeitherTheFileNorAPartialOne() throws Exception {
-        server().enqueue(MockResponse.builder().body(new byte[200_000]).disconnectAfterBodyBytes(100_000)
+        server().enqueue(MockResponse.builder()
+                .body(new byte[200_000])
+                .disconnectAfterBodyBytes(100_000)
                 .build());
         Cli.Result result = Cli.piped().in(dir).run("-d", server().url("/cut.bin"));
         assertThat(result.exitCode()).isNotZero();

@@ -42,10 +42,13 @@ class ExitCodeTest {
     @Test
     void aServerThatHangsUpIsAConnectionFailure() {
         try (TestServer server = TestServer.start()) {
-            server.enqueue(MockResponse.builder().fault(Fault.DISCONNECT_AFTER_REQUEST_HEAD).build());
+            server.enqueue(MockResponse.builder()
+                    .fault(Fault.DISCONNECT_AFTER_REQUEST_HEAD)
+                    .build());
             Cli.Result result = Cli.piped().run(server.url("/get"));
             assertThat(result.exitCode()).isEqualTo(ExitCode.CONNECTION);
-            assertThat(result.err()).startsWith("posthaste: connection failed: GET " + server.url("/get"))
+            assertThat(result.err())
+                    .startsWith("posthaste: connection failed: GET " + server.url("/get"))
                     .doesNotContain("\tat ");
         }
     }
@@ -54,7 +57,9 @@ class ExitCodeTest {
     void unknownOptionsAndMissingUrlAreUsageErrors() {
         Cli.Result unknown = Cli.piped().run("--frobnicate", "example.org");
         assertThat(unknown.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(unknown.err()).startsWith("posthaste: Unknown option: '--frobnicate'").endsWith("(see posthaste --help)\n");
+        assertThat(unknown.err())
+                .startsWith("posthaste: Unknown option: '--frobnicate'")
+                .endsWith("(see posthaste --help)\n");
         Cli.Result missing = Cli.piped().run();
         assertThat(missing.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(missing.err()).contains("missing URL");
@@ -70,7 +75,8 @@ class ExitCodeTest {
         Cli.Result badHeader = Cli.piped().run("--offline", "example.org", "Bad Name:x");
         assertThat(badHeader.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(badHeader.err()).startsWith("posthaste: invalid request:");
-        assertThat(Cli.piped().run("--offline", "http://exa mple.org/").exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.piped().run("--offline", "http://exa mple.org/").exitCode())
+                .isEqualTo(ExitCode.USAGE);
     }
 
     @Test

@@ -50,7 +50,9 @@ class FlagsTest {
         assertThat(result.exitCode()).isZero();
         RecordedRequest request = server().takeRequest();
         assertThat(request.header("Content-Type")).startsWith("multipart/form-data");
-        assertThat(request.parts()).singleElement().satisfies(part -> assertThat(part.contentUtf8()).isEqualTo("v"));
+        assertThat(request.parts())
+                .singleElement()
+                .satisfies(part -> assertThat(part.contentUtf8()).isEqualTo("v"));
     }
 
     @Test
@@ -65,11 +67,13 @@ class FlagsTest {
 
     @Test
     void conflictingBodyFlagsAndItemsAreUsageErrors() {
-        assertThat(Cli.piped().run("-f", "-j", server().url("/post"), "a=b").exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.piped().run("-f", "-j", server().url("/post"), "a=b").exitCode())
+                .isEqualTo(ExitCode.USAGE);
         Cli.Result rawJsonInForm = Cli.piped().run("-f", server().url("/post"), "n:=1");
         assertThat(rawJsonInForm.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(rawJsonInForm.err()).contains("raw JSON items need JSON mode");
-        assertThat(Cli.piped().stdin("x").run(server().url("/post"), "-", "a=b").exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.piped().stdin("x").run(server().url("/post"), "-", "a=b").exitCode())
+                .isEqualTo(ExitCode.USAGE);
         assertThat(server().requestCount()).isZero();
     }
 
@@ -77,9 +81,10 @@ class FlagsTest {
     void basicAuthSendsTheCredentialsTheServerChecks() {
         Cli.Result ok = Cli.piped().run("-a", "john:s3cret", "--check-status", server().url("/basic-auth/john/s3cret"));
         assertThat(ok.exitCode()).isZero();
-        assertThat(server().takeRequest().header("Authorization")).isEqualTo("Basic "
-                + Base64.getEncoder().encodeToString("john:s3cret".getBytes()));
-        Cli.Result wrong = Cli.piped().run("-a", "john:nope", "--check-status", server().url("/basic-auth/john/s3cret"));
+        assertThat(server().takeRequest().header("Authorization"))
+                .isEqualTo("Basic " + Base64.getEncoder().encodeToString("john:s3cret".getBytes()));
+        Cli.Result wrong =
+                Cli.piped().run("-a", "john:nope", "--check-status", server().url("/basic-auth/john/s3cret"));
         assertThat(wrong.exitCode()).isEqualTo(ExitCode.HTTP_4XX);
     }
 
@@ -94,15 +99,19 @@ class FlagsTest {
     void digestAuthAnswersTheServersChallenge() {
         try (io.posthaste.testing.TestServer digest = io.posthaste.testing.TestServer.builder()
                 .dispatcher(request -> request.header("Authorization") == null
-                        ? io.posthaste.testing.MockResponse.builder().status(401).header("WWW-Authenticate",
-                                "Digest realm=\"r\", qop=\"auth\", nonce=\"n1\"").build()
+                        ? io.posthaste.testing.MockResponse.builder()
+                                .status(401)
+                                .header("WWW-Authenticate", "Digest realm=\"r\", qop=\"auth\", nonce=\"n1\"")
+                                .build()
                         : io.posthaste.testing.MockResponse.ok(request.header("Authorization")))
                 .start()) {
-            Cli.Result result = Cli.piped().run("-A", "digest", "-a", "john:pw", "--check-status",
-                    digest.url("/secret"));
+            Cli.Result result =
+                    Cli.piped().run("-A", "digest", "-a", "john:pw", "--check-status", digest.url("/secret"));
             assertThat(result.exitCode()).isZero();
-            assertThat(result.out()).startsWith("Digest username=\"john\", realm=\"r\", nonce=\"n1\"")
-                    .contains("qop=auth").contains("uri=\"/secret\"");
+            assertThat(result.out())
+                    .startsWith("Digest username=\"john\", realm=\"r\", nonce=\"n1\"")
+                    .contains("qop=auth")
+                    .contains("uri=\"/secret\"");
             assertThat(digest.requestCount()).isEqualTo(2);
         }
     }
@@ -124,13 +133,17 @@ class FlagsTest {
         Cli.Result result = Cli.piped().run("--follow", "--max-redirects", "2", start);
         assertThat(result.exitCode()).isEqualTo(ExitCode.TOO_MANY_REDIRECTS);
         // Built from the exception's fields, so it reads once whatever the client's message says.
-        assertThat(result.err()).isEqualTo("posthaste: too many redirects (more than 2): GET " + start
-                + ", the last from " + server().url("/relative-redirect/3") + " (raise --max-redirects)\n");
+        assertThat(result.err())
+                .isEqualTo("posthaste: too many redirects (more than 2): GET " + start + ", the last from "
+                        + server().url("/relative-redirect/3") + " (raise --max-redirects)\n");
     }
 
     @Test
     void followingA303PostBecomesAGetWithoutBody() {
-        server().enqueue(MockResponse.builder().status(303).header("Location", "/get").build());
+        server().enqueue(MockResponse.builder()
+                .status(303)
+                .header("Location", "/get")
+                .build());
         Cli.Result result = Cli.piped().run("-F", server().url("/post"), "a=b");
         assertThat(result.exitCode()).isZero();
         assertThat(server().takeRequest().method()).isEqualTo("POST");
@@ -142,7 +155,10 @@ class FlagsTest {
     @Test
     void credentialsAreNotFollowedToAnotherOrigin() {
         try (TestServer other = TestServer.start()) {
-            server().enqueue(MockResponse.builder().status(307).header("Location", other.url("/get")).build());
+            server().enqueue(MockResponse.builder()
+                    .status(307)
+                    .header("Location", other.url("/get"))
+                    .build());
             Cli.Result result = Cli.piped().run("-F", "-a", "john:secret", server().url("/start"));
             assertThat(result.exitCode()).isZero();
             assertThat(server().takeRequest().header("Authorization")).startsWith("Basic ");
@@ -162,12 +178,18 @@ class FlagsTest {
     @Test
     void verboseAndPrintChooseWhatIsShown() {
         Cli.Result verbose = Cli.piped().run("-v", server().url("/post"), "a=b");
-        assertThat(verbose.out()).startsWith("POST /post HTTP/1.1\nHost: 127.0.0.1:" + server().port() + "\n")
-                .contains("\n\n{\"a\":\"b\"}\n\nHTTP/1.1 200 OK\n").contains("\"json\": {");
+        assertThat(verbose.out())
+                .startsWith("POST /post HTTP/1.1\nHost: 127.0.0.1:" + server().port() + "\n")
+                .contains("\n\n{\"a\":\"b\"}\n\nHTTP/1.1 200 OK\n")
+                .contains("\"json\": {");
         Cli.Result heads = Cli.piped().run("-p", "Hh", server().url("/post"), "a=b");
-        assertThat(heads.out()).contains("POST /post HTTP/1.1", "HTTP/1.1 200 OK").doesNotContain("{\"a\":\"b\"}", "\"json\"");
+        assertThat(heads.out())
+                .contains("POST /post HTTP/1.1", "HTTP/1.1 200 OK")
+                .doesNotContain("{\"a\":\"b\"}", "\"json\"");
         Cli.Result headers = Cli.piped().run("--headers", server().url("/get"));
-        assertThat(headers.out()).startsWith("HTTP/1.1 200 OK\n").contains("Content-Type: application/json")
+        assertThat(headers.out())
+                .startsWith("HTTP/1.1 200 OK\n")
+                .contains("Content-Type: application/json")
                 .doesNotContain("\"headers\"");
         Cli.Result body = Cli.onTerminal().run("--body", server().url("/get"));
         assertThat(body.out()).startsWith("{").doesNotContain("HTTP/1.1");
@@ -177,44 +199,57 @@ class FlagsTest {
     @Test
     void verboseEndsWithOneLineOfWhereTheTimeWentAndPlainOutputHasNone() {
         Cli.Result verbose = Cli.piped().run("-v", server().url("/get"));
-        assertThat(verbose.out()).containsPattern("\n\ntimings: pool \\d+\\.\\d ms, dns \\d+\\.\\d ms, "
-                + "connect \\d+\\.\\d ms, tls 0\\.0 ms, ttfb \\d+\\.\\d ms, body \\d+\\.\\d ms, "
-                + "total \\d+\\.\\d ms\n$");
+        assertThat(verbose.out())
+                .containsPattern("\n\ntimings: pool \\d+\\.\\d ms, dns \\d+\\.\\d ms, "
+                        + "connect \\d+\\.\\d ms, tls 0\\.0 ms, ttfb \\d+\\.\\d ms, body \\d+\\.\\d ms, "
+                        + "total \\d+\\.\\d ms\n$");
         assertThat(Cli.piped().run(server().url("/get")).out()).doesNotContain("timings:");
         assertThat(Cli.piped().run("-p", "HBhb", server().url("/get")).out()).doesNotContain("timings:");
     }
 
     @Test
     void checkStatusMapsEachClassToItsExitCode() {
-        assertThat(Cli.piped().run("--check-status", server().url("/status/301")).exitCode()).isEqualTo(3);
-        assertThat(Cli.piped().run("--check-status", server().url("/status/404")).exitCode()).isEqualTo(4);
+        assertThat(Cli.piped()
+                        .run("--check-status", server().url("/status/301"))
+                        .exitCode())
+                .isEqualTo(3);
+        assertThat(Cli.piped()
+                        .run("--check-status", server().url("/status/404"))
+                        .exitCode())
+                .isEqualTo(4);
         Cli.Result serverError = Cli.piped().run("--check-status", server().url("/status/503"));
         assertThat(serverError.exitCode()).isEqualTo(5);
         assertThat(serverError.err()).isEqualTo("posthaste: warning: HTTP 503 Service Unavailable\n");
         assertThat(Cli.piped().run(server().url("/status/500")).exitCode()).isZero();
-        assertThat(Cli.piped().run("--check-status", server().url("/status/204")).exitCode()).isZero();
+        assertThat(Cli.piped()
+                        .run("--check-status", server().url("/status/204"))
+                        .exitCode())
+                .isZero();
     }
 
     @Test
     void offlinePrintsTheWireRequestAndSendsNothing() throws Exception {
         Files.writeString(dir.resolve("n.txt"), "note");
-        Cli.Result result = Cli.piped().in(dir).run("--offline", "PUT", "example.org/api/items/1?x=1",
-                "done:=true", "q==a b", "X-Id:7");
+        Cli.Result result = Cli.piped()
+                .in(dir)
+                .run("--offline", "PUT", "example.org/api/items/1?x=1", "done:=true", "q==a b", "X-Id:7");
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).isEqualTo("PUT /api/items/1?x=1&q=a%20b HTTP/1.1\n"
-                + "Host: example.org\n"
-                + "X-Id: 7\n"
-                + "Accept: application/json, */*;q=0.5\n"
-                + "Accept-Encoding: gzip, deflate, br, zstd\n"
-                + "User-Agent: posthaste/" + io.posthaste.ClientSession.VERSION + "\n"
-                + "Content-Type: application/json\n"
-                + "Content-Length: 13\n"
-                + "\n"
-                + "{\"done\":true}\n\n");
+        assertThat(result.out())
+                .isEqualTo("PUT /api/items/1?x=1&q=a%20b HTTP/1.1\n"
+                        + "Host: example.org\n"
+                        + "X-Id: 7\n"
+                        + "Accept: application/json, */*;q=0.5\n"
+                        + "Accept-Encoding: gzip, deflate, br, zstd\n"
+                        + "User-Agent: posthaste/" + io.posthaste.ClientSession.VERSION + "\n"
+                        + "Content-Type: application/json\n"
+                        + "Content-Length: 13\n"
+                        + "\n"
+                        + "{\"done\":true}\n\n");
         Cli.Result get = Cli.piped().run("--offline", ":" + server().port() + "/get");
-        assertThat(get.out()).isEqualTo("GET /get HTTP/1.1\nHost: localhost:" + server().port()
-                + "\nAccept: */*\nAccept-Encoding: gzip, deflate, br, zstd\nUser-Agent: posthaste/"
-                + io.posthaste.ClientSession.VERSION + "\n\n");
+        assertThat(get.out())
+                .isEqualTo("GET /get HTTP/1.1\nHost: localhost:" + server().port()
+                        + "\nAccept: */*\nAccept-Encoding: gzip, deflate, br, zstd\nUser-Agent: posthaste/"
+                        + io.posthaste.ClientSession.VERSION + "\n\n");
         assertThat(server().requestCount()).isZero();
     }
 
@@ -222,9 +257,12 @@ class FlagsTest {
     void offlineShowsMultipartBodiesAndPrettyJsonOnATerminal() throws Exception {
         Files.writeString(dir.resolve("a.txt"), "file text");
         Cli.Result multipart = Cli.piped().in(dir).run("--offline", "example.org", "f@a.txt", "k=v");
-        assertThat(multipart.out()).contains("Content-Type: multipart/form-data; boundary=",
-                "Content-Disposition: form-data; name=\"f\"; filename=\"a.txt\"", "file text",
-                "Content-Disposition: form-data; name=\"k\"");
+        assertThat(multipart.out())
+                .contains(
+                        "Content-Type: multipart/form-data; boundary=",
+                        "Content-Disposition: form-data; name=\"f\"; filename=\"a.txt\"",
+                        "file text",
+                        "Content-Disposition: form-data; name=\"k\"");
         Cli.Result pretty = Cli.onTerminal().noColor().run("--offline", "example.org", "a:=[1]");
         assertThat(pretty.out()).endsWith("\n\n{\n    \"a\": [\n        1\n    ]\n}\n\n");
     }
@@ -248,9 +286,12 @@ class FlagsTest {
         Cli.Result named = Cli.piped().in(dir).run("-d", "-o", "mine.json", server().url("/get"));
         assertThat(named.exitCode()).isZero();
         assertThat(Files.readString(dir.resolve("mine.json"))).contains("\"url\"");
-        server().enqueue(MockResponse.builder().header("Content-Disposition", "attachment; filename=\"../r.csv\"")
-                .body("a,b\n").build());
-        assertThat(Cli.piped().in(dir).run("-d", server().url("/export")).exitCode()).isZero();
+        server().enqueue(MockResponse.builder()
+                .header("Content-Disposition", "attachment; filename=\"../r.csv\"")
+                .body("a,b\n")
+                .build());
+        assertThat(Cli.piped().in(dir).run("-d", server().url("/export")).exitCode())
+                .isZero();
         assertThat(Files.readString(dir.resolve("r.csv"))).isEqualTo("a,b\n");
     }
 

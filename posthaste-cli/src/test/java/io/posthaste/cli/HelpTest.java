@@ -32,7 +32,8 @@ class HelpTest {
     @ParameterizedTest(name = "{0} columns")
     @ValueSource(ints = {55, 60, 72, 80, 100, 120, 160})
     void itemsAndExitCodesWrapBetweenWordsUnderTheirOwnColumn(int width) {
-        List<String> lines = Cli.piped().columns(width).run("--help").out().lines().toList();
+        List<String> lines =
+                Cli.piped().columns(width).run("--help").out().lines().toList();
         assertThat(rows(lines, "Items:", HelpText.ITEMS)).containsExactlyEntriesOf(asMap(HelpText.ITEMS));
         assertThat(rows(lines, "Exit codes:", HelpText.EXIT_CODES))
                 .containsExactlyEntriesOf(asMap(HelpText.EXIT_CODES));
@@ -41,13 +42,15 @@ class HelpTest {
     @Test
     void noLineBreaksAWordAtAnyWidth() {
         // Every word of the help as it reads unwrapped; a word cut in two leaves pieces not in it.
-        Set<String> words = Set.copyOf(List.of(Cli.piped().columns(10_000).run("--help").out().split("\\s+")));
+        Set<String> words = Set.copyOf(
+                List.of(Cli.piped().columns(10_000).run("--help").out().split("\\s+")));
         Map<Integer, List<String>> pieces = new LinkedHashMap<>();
         for (int width = HelpText.MIN_WIDTH; width <= 160; width++) {
             String help = Cli.piped().columns(width).run("--help").out();
             // A backslash continues an example that is too long, as in a shell.
             List<String> cut = Stream.of(help.split("\\s+"))
-                    .filter(word -> !words.contains(word) && !word.equals("\\")).toList();
+                    .filter(word -> !words.contains(word) && !word.equals("\\"))
+                    .toList();
             if (!cut.isEmpty()) {
                 pieces.put(width, cut);
             }
@@ -57,7 +60,8 @@ class HelpTest {
 
     @Test
     void aWideTerminalKeepsEachItemOnOneLine() {
-        List<String> lines = Cli.piped().columns(200).run("--help").out().lines().toList();
+        List<String> lines =
+                Cli.piped().columns(200).run("--help").out().lines().toList();
         int start = lines.indexOf("Items:");
         assertThat(lines.subList(start + 1, start + 1 + HelpText.ITEMS.size()))
                 .allSatisfy(line -> assertThat(line).startsWith("  ").doesNotStartWith("   "));
@@ -73,7 +77,9 @@ class HelpTest {
                 inTable = true;
             } else if (inTable && line.startsWith("| ") && !line.startsWith("|---")) {
                 String[] cells = line.split(" \\| ");
-                documented.put(cells[0].substring(2), cells[1].replace(" |", "").replace("`", "").strip());
+                documented.put(
+                        cells[0].substring(2),
+                        cells[1].replace(" |", "").replace("`", "").strip());
             } else if (inTable && !line.startsWith("|")) {
                 break;
             }
@@ -99,7 +105,9 @@ class HelpTest {
             List<String> text = new ArrayList<>();
             String rest = first.substring(2 + row.term().length());
             if (!rest.isBlank()) {
-                int start = 2 + row.term().length() + (rest.length() - rest.stripLeading().length());
+                int start = 2
+                        + row.term().length()
+                        + (rest.length() - rest.stripLeading().length());
                 column = column < 0 ? start : column;
                 assertThat(start).as("text column of " + row.term()).isEqualTo(column);
                 text.add(rest.strip());
@@ -113,7 +121,9 @@ class HelpTest {
             }
             read.put(row.term(), String.join(" ", text));
         }
-        assertThat(at == lines.size() || lines.get(at).isBlank()).as("the table ends after its rows").isTrue();
+        assertThat(at == lines.size() || lines.get(at).isBlank())
+                .as("the table ends after its rows")
+                .isTrue();
         return read;
     }
 

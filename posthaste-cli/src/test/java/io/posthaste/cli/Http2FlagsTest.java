@@ -23,10 +23,12 @@ class Http2FlagsTest {
     static final TestServerExtension H2C = TestServerExtension.perTest().http2();
 
     @RegisterExtension
-    static final TestServerExtension H2_OVER_TLS = TestServerExtension.perClass().tls().http2();
+    static final TestServerExtension H2_OVER_TLS =
+            TestServerExtension.perClass().tls().http2();
 
     @RegisterExtension
-    static final TestServerExtension HTTP11_OVER_TLS = TestServerExtension.perClass().tls();
+    static final TestServerExtension HTTP11_OVER_TLS =
+            TestServerExtension.perClass().tls();
 
     private static TestServer h2c() {
         return H2C.server();
@@ -60,8 +62,8 @@ class Http2FlagsTest {
 
     @Test
     void priorKnowledgeCarriesBodiesAndHeadersOverH2c() {
-        Cli.Result result = Cli.piped().run("--http2-prior-knowledge", h2c().url("/post"), "X-Auth-Token:secret",
-                "name=posthaste");
+        Cli.Result result =
+                Cli.piped().run("--http2-prior-knowledge", h2c().url("/post"), "X-Auth-Token:secret", "name=posthaste");
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         RecordedRequest request = h2c().takeRequest();
@@ -72,8 +74,8 @@ class Http2FlagsTest {
 
     @Test
     void http2OnACleartextUrlIsAUsageErrorPointingToPriorKnowledge() {
-        for (String[] command : new String[][] {{"--http2", h2c().url("/get")},
-                {"bench", "-n", "1", "--http2", h2c().url("/get")}}) {
+        for (String[] command :
+                new String[][] {{"--http2", h2c().url("/get")}, {"bench", "-n", "1", "--http2", h2c().url("/get")}}) {
             Cli.Result result = Cli.piped().run(command);
 
             assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
@@ -84,7 +86,8 @@ class Http2FlagsTest {
 
     @Test
     void http2OverTlsSpeaksH2AndSaysSo() {
-        Cli.Result result = Cli.piped().run("-v", "--http2", "--verify=no", H2_OVER_TLS.server().url("/get"));
+        Cli.Result result = Cli.piped()
+                .run("-v", "--http2", "--verify=no", H2_OVER_TLS.server().url("/get"));
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out()).startsWith("GET /get HTTP/2\n").contains("\nHTTP/2 200\n");
@@ -92,7 +95,8 @@ class Http2FlagsTest {
 
     @Test
     void theDefaultOverTlsIsHttp2WhereTheServerAgrees() {
-        Cli.Result result = Cli.piped().run("-h", "--verify=no", H2_OVER_TLS.server().url("/get"));
+        Cli.Result result =
+                Cli.piped().run("-h", "--verify=no", H2_OVER_TLS.server().url("/get"));
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out()).startsWith("HTTP/2 200\n");
@@ -113,8 +117,8 @@ class Http2FlagsTest {
 
     @Test
     void benchWithPriorKnowledgeMultiplexesEveryRequestOnOneConnection() throws Exception {
-        Cli.Result result = Cli.piped().run("bench", "-n", "300", "-c", "16", "--json", "--http2-prior-knowledge",
-                h2c().url("/get"));
+        Cli.Result result = Cli.piped()
+                .run("bench", "-n", "300", "-c", "16", "--json", "--http2-prior-knowledge", h2c().url("/get"));
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         JsonNode report = new ObjectMapper().readTree(result.out());
@@ -130,11 +134,16 @@ class Http2FlagsTest {
         TestServer server = H2_OVER_TLS.server();
         int before = server.requestCount();
 
-        Cli.Result result = Cli.piped().run("bench", "-n", "100", "-c", "8", "--json", "--http2", "--verify=no",
-                server.url("/get"));
+        Cli.Result result = Cli.piped()
+                .run("bench", "-n", "100", "-c", "8", "--json", "--http2", "--verify=no", server.url("/get"));
 
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(new ObjectMapper().readTree(result.out()).get("status").get("200").asLong()).isEqualTo(100);
+        assertThat(new ObjectMapper()
+                        .readTree(result.out())
+                        .get("status")
+                        .get("200")
+                        .asLong())
+                .isEqualTo(100);
         assertThat(server.requestCount() - before).isEqualTo(100);
         for (int i = 0; i < 100; i++) {
             assertThat(server.takeRequest().version()).isEqualTo("HTTP/2");

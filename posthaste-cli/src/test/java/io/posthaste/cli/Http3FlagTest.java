@@ -28,7 +28,9 @@ class Http3FlagTest {
     @Test
     void http3FallsBackToTcpWhereUdpIsBlocked() {
         assumeTrue(TestServer.http3Available(), "no QUIC native library on this platform");
-        try (TestServer server = TestServer.builder().http2().http3(Http3Options.builder().blackHole().build())
+        try (TestServer server = TestServer.builder()
+                .http2()
+                .http3(Http3Options.builder().blackHole().build())
                 .start()) {
             Cli.Result result = Cli.piped().run("-h", "--http3", "--verify=no", server.url("/get"));
 

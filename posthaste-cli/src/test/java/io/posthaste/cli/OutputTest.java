@@ -22,7 +22,10 @@ class OutputTest {
     }
 
     private void enqueueJson() {
-        server().enqueue(MockResponse.builder().header("Content-Type", "application/json").body(COMPACT).build());
+        server().enqueue(MockResponse.builder()
+                .header("Content-Type", "application/json")
+                .body(COMPACT)
+                .build());
     }
 
     @Test
@@ -37,7 +40,8 @@ class OutputTest {
     void terminalOutputHasHeadersAndColouredPrettyJson() {
         enqueueJson();
         Cli.Result result = Cli.onTerminal().run(server().url("/user"));
-        assertThat(result.out()).startsWith("\u001b[34mHTTP/1.1\u001b[0m \u001b[32m\u001b[1m200 OK\u001b[0m\n")
+        assertThat(result.out())
+                .startsWith("\u001b[34mHTTP/1.1\u001b[0m \u001b[32m\u001b[1m200 OK\u001b[0m\n")
                 .contains("\u001b[36mContent-Type\u001b[0m: application/json\n")
                 .endsWith("\n\n{\n"
                         + "    \u001b[34m\"name\"\u001b[0m: \u001b[32m\"john\"\u001b[0m,\n"
@@ -53,48 +57,74 @@ class OutputTest {
     void noColorKeepsTheFormattingButDropsTheColours() {
         enqueueJson();
         Cli.Result result = Cli.onTerminal().noColor().run("-b", server().url("/user"));
-        assertThat(result.out()).isEqualTo("{\n    \"name\": \"john\",\n    \"tags\": [\n        1,\n"
-                + "        true,\n        null\n    ]\n}\n");
+        assertThat(result.out())
+                .isEqualTo("{\n    \"name\": \"john\",\n    \"tags\": [\n        1,\n"
+                        + "        true,\n        null\n    ]\n}\n");
     }
 
     @Test
     void prettyOverridesTheDefaultEitherWay() {
         enqueueJson();
         assertThat(Cli.piped().run("--pretty=format", server().url("/user")).out())
-                .isEqualTo("{\n    \"name\": \"john\",\n    \"tags\": [\n        1,\n        true,\n        null\n    ]\n}\n");
+                .isEqualTo(
+                        "{\n    \"name\": \"john\",\n    \"tags\": [\n        1,\n        true,\n        null\n    ]\n}\n");
         enqueueJson();
-        assertThat(Cli.onTerminal().run("--pretty=none", "-b", server().url("/user")).out()).isEqualTo(COMPACT + "\n");
+        assertThat(Cli.onTerminal()
+                        .run("--pretty=none", "-b", server().url("/user"))
+                        .out())
+                .isEqualTo(COMPACT + "\n");
         enqueueJson();
-        assertThat(Cli.piped().run("--pretty=colors", server().url("/user")).out()).isEqualTo(COMPACT);
-        assertThat(Cli.piped().run("--pretty=loud", server().url("/user")).exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.piped().run("--pretty=colors", server().url("/user")).out())
+                .isEqualTo(COMPACT);
+        assertThat(Cli.piped().run("--pretty=loud", server().url("/user")).exitCode())
+                .isEqualTo(ExitCode.USAGE);
     }
 
     @Test
     void binaryBodiesAreNotDumpedToATerminalButArePipedIntact() {
-        server().enqueue(MockResponse.builder().header("Content-Type", "application/zip").body(BINARY).build());
+        server().enqueue(MockResponse.builder()
+                .header("Content-Type", "application/zip")
+                .body(BINARY)
+                .build());
         Cli.Result terminal = Cli.onTerminal().run("-b", server().url("/file.zip"));
         assertThat(terminal.out()).isEqualTo(Printer.BINARY_NOTE);
-        server().enqueue(MockResponse.builder().header("Content-Type", "application/zip").body(BINARY).build());
+        server().enqueue(MockResponse.builder()
+                .header("Content-Type", "application/zip")
+                .body(BINARY)
+                .build());
         assertThat(Cli.piped().run(server().url("/file.zip")).outBytes()).containsExactly(BINARY);
     }
 
     @Test
     void textBodiesEndWithANewlineOnATerminalOnly() {
-        server().enqueue(MockResponse.builder().header("Content-Type", "text/plain").body("no newline").build());
+        server().enqueue(MockResponse.builder()
+                .header("Content-Type", "text/plain")
+                .body("no newline")
+                .build());
         assertThat(Cli.onTerminal().run("-b", server().url("/t")).out()).isEqualTo("no newline\n");
-        server().enqueue(MockResponse.builder().header("Content-Type", "text/plain").body("no newline").build());
+        server().enqueue(MockResponse.builder()
+                .header("Content-Type", "text/plain")
+                .body("no newline")
+                .build());
         assertThat(Cli.piped().run(server().url("/t")).out()).isEqualTo("no newline");
     }
 
     @Test
     void invalidJsonServedAsJsonIsShownAsItIs() {
-        server().enqueue(MockResponse.builder().header("Content-Type", "application/json").body("{oops").build());
+        server().enqueue(MockResponse.builder()
+                .header("Content-Type", "application/json")
+                .body("{oops")
+                .build());
         assertThat(Cli.onTerminal().run("-b", server().url("/bad")).out()).isEqualTo("{oops\n");
     }
 
     @Test
     void gzipBodiesArePrintedDecoded() {
-        server().enqueue(MockResponse.builder().header("Content-Type", "application/json").body(COMPACT).gzip().build());
+        server().enqueue(MockResponse.builder()
+                .header("Content-Type", "application/json")
+                .body(COMPACT)
+                .gzip()
+                .build());
         assertThat(Cli.piped().run(server().url("/gz")).out()).isEqualTo(COMPACT);
     }
 

@@ -37,7 +37,9 @@ class ProgressTest {
         ProgressBar bar = new ProgressBar(new PrintStream(err), "upload", 4L * MIB, 80, clock::get);
         clock.set(1_000_000_000L);
         bar.advance(2L * MIB);
-        assertThat(bar.line(clock.get())).startsWith("upload  50% [====").contains(">")
+        assertThat(bar.line(clock.get()))
+                .startsWith("upload  50% [====")
+                .contains(">")
                 .endsWith("] 2.0 MiB / 4.0 MiB  2.0 MiB/s  ETA 0:01")
                 // One column short of the width, so the cursor never wraps to a new line.
                 .hasSize(79);
@@ -45,7 +47,9 @@ class ProgressTest {
         clock.set(2_000_000_000L);
         bar.advance(2L * MIB);
         bar.finish();
-        assertThat(err.toString()).contains("\rupload 100% [===").doesNotContain(">]")
+        assertThat(err.toString())
+                .contains("\rupload 100% [===")
+                .doesNotContain(">]")
                 .endsWith("] 4.0 MiB / 4.0 MiB  2.0 MiB/s  in 2.0s\u001b[K\n");
     }
 
@@ -71,7 +75,10 @@ class ProgressTest {
         Cli.Result result = Cli.piped().stderrTerminal(true).run(server().url("/sink"), "f@" + big);
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).contains("\"bytes\": " + (3 * MIB + 0)).isNotEmpty();
-        assertThat(result.err()).startsWith("\rupload 100% [").contains("3.0 MiB / 3.0 MiB").endsWith("\n");
+        assertThat(result.err())
+                .startsWith("\rupload 100% [")
+                .contains("3.0 MiB / 3.0 MiB")
+                .endsWith("\n");
     }
 
     @Test
@@ -79,22 +86,35 @@ class ProgressTest {
         Path big = Files.write(dir.resolve("big.bin"), new byte[3 * MIB]);
         assertThat(Cli.piped().run(server().url("/sink"), "@" + big).err()).isEmpty();
         Path small = Files.write(dir.resolve("small.bin"), new byte[MIB / 2]);
-        assertThat(Cli.piped().stderrTerminal(true).run(server().url("/sink"), "@" + small).err()).isEmpty();
+        assertThat(Cli.piped()
+                        .stderrTerminal(true)
+                        .run(server().url("/sink"), "@" + small)
+                        .err())
+                .isEmpty();
     }
 
     @Test
     void downloadsOverOneMebibyteDrawABarOnATerminalStderr() throws Exception {
-        server().enqueue(MockResponse.builder().header("Content-Type", "application/octet-stream")
-                .body(new byte[2 * MIB]).build());
+        server().enqueue(MockResponse.builder()
+                .header("Content-Type", "application/octet-stream")
+                .body(new byte[2 * MIB])
+                .build());
         Cli.Result result = Cli.piped().stderrTerminal(true).in(dir).run("-d", server().url("/big.bin"));
         assertThat(result.exitCode()).isZero();
-        assertThat(result.err()).contains("Downloading 2.0 MiB to", "100% [", "2.0 MiB / 2.0 MiB", "Done. 2.0 MiB saved");
+        assertThat(result.err())
+                .contains("Downloading 2.0 MiB to", "100% [", "2.0 MiB / 2.0 MiB", "Done. 2.0 MiB saved");
         assertThat(Files.size(dir.resolve("big.bin"))).isEqualTo(2L * MIB);
     }
 
     private Terminal terminalOf(boolean stderrTty) {
-        return new Terminal(System.in, new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false, stderrTty, true, 80,
+        return new Terminal(
+                System.in,
+                new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                false,
+                stderrTty,
+                true,
+                80,
                 dir);
     }
 }

@@ -10,14 +10,14 @@ class RequestItemTest {
 
     @Test
     void colonMakesAHeaderAndTrimsTheValue() {
-        assertThat(RequestItem.parse("X-Auth-Token: secret")).isEqualTo(
-                new RequestItem(Kind.HEADER, "X-Auth-Token", "secret", null));
+        assertThat(RequestItem.parse("X-Auth-Token: secret"))
+                .isEqualTo(new RequestItem(Kind.HEADER, "X-Auth-Token", "secret", null));
     }
 
     @Test
     void headerValueMayHoldColonsAndEquals() {
-        assertThat(RequestItem.parse("X-Time:12:00=noon")).isEqualTo(
-                new RequestItem(Kind.HEADER, "X-Time", "12:00=noon", null));
+        assertThat(RequestItem.parse("X-Time:12:00=noon"))
+                .isEqualTo(new RequestItem(Kind.HEADER, "X-Time", "12:00=noon", null));
     }
 
     @Test
@@ -28,8 +28,8 @@ class RequestItemTest {
 
     @Test
     void doubleEqualsMakesAQueryParameterWhoseValueKeepsEverything() {
-        assertThat(RequestItem.parse("url==http://x/?a=b")).isEqualTo(
-                new RequestItem(Kind.QUERY, "url", "http://x/?a=b", null));
+        assertThat(RequestItem.parse("url==http://x/?a=b"))
+                .isEqualTo(new RequestItem(Kind.QUERY, "url", "http://x/?a=b", null));
     }
 
     @Test
@@ -41,24 +41,24 @@ class RequestItemTest {
 
     @Test
     void atAfterEqualsReadsTheFieldFromAFile() {
-        assertThat(RequestItem.parse("bio=@bio.txt")).isEqualTo(
-                new RequestItem(Kind.DATA_FROM_FILE, "bio", "bio.txt", null));
-        assertThat(RequestItem.parse("meta:=@meta.json")).isEqualTo(
-                new RequestItem(Kind.RAW_JSON_FROM_FILE, "meta", "meta.json", null));
+        assertThat(RequestItem.parse("bio=@bio.txt"))
+                .isEqualTo(new RequestItem(Kind.DATA_FROM_FILE, "bio", "bio.txt", null));
+        assertThat(RequestItem.parse("meta:=@meta.json"))
+                .isEqualTo(new RequestItem(Kind.RAW_JSON_FROM_FILE, "meta", "meta.json", null));
     }
 
     @Test
     void atMakesAFilePartWithAnOptionalType() {
-        assertThat(RequestItem.parse("upload_file@report.pdf")).isEqualTo(
-                new RequestItem(Kind.FILE, "upload_file", "report.pdf", null));
-        assertThat(RequestItem.parse("photo@me.jpg;type=image/png")).isEqualTo(
-                new RequestItem(Kind.FILE, "photo", "me.jpg", "image/png"));
+        assertThat(RequestItem.parse("upload_file@report.pdf"))
+                .isEqualTo(new RequestItem(Kind.FILE, "upload_file", "report.pdf", null));
+        assertThat(RequestItem.parse("photo@me.jpg;type=image/png"))
+                .isEqualTo(new RequestItem(Kind.FILE, "photo", "me.jpg", "image/png"));
     }
 
     @Test
     void bareAtIsTheRawBodyAndDashIsStandardInput() {
-        assertThat(RequestItem.parse("@data.xml")).isEqualTo(
-                new RequestItem(Kind.BODY_FROM_FILE, "", "data.xml", null));
+        assertThat(RequestItem.parse("@data.xml"))
+                .isEqualTo(new RequestItem(Kind.BODY_FROM_FILE, "", "data.xml", null));
         assertThat(RequestItem.parse("-").kind()).isEqualTo(Kind.BODY_FROM_STDIN);
     }
 

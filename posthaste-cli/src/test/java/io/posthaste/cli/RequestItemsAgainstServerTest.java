@@ -66,13 +66,13 @@ class RequestItemsAgainstServerTest {
 
     @Test
     void dataItemsMakeAJsonObjectPostedWithJsonHeaders() throws Exception {
-        RecordedRequest request = send(server().url("/post"), "name=john", "age:=42",
-                "tags:=[\"a\",\"b\"]", "ok:=true");
+        RecordedRequest request =
+                send(server().url("/post"), "name=john", "age:=42", "tags:=[\"a\",\"b\"]", "ok:=true");
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
         assertThat(request.header("Accept")).isEqualTo("application/json, */*;q=0.5");
-        assertThat(JSON.readTree(request.body())).isEqualTo(JSON.readTree(
-                "{\"name\":\"john\",\"age\":42,\"tags\":[\"a\",\"b\"],\"ok\":true}"));
+        assertThat(JSON.readTree(request.body()))
+                .isEqualTo(JSON.readTree("{\"name\":\"john\",\"age\":42,\"tags\":[\"a\",\"b\"],\"ok\":true}"));
     }
 
     @Test
@@ -95,8 +95,8 @@ class RequestItemsAgainstServerTest {
     void fileItemsMakeAMultipartBodyWithTheOtherFields() throws Exception {
         Files.write(dir.resolve("report.pdf"), new byte[] {'%', 'P', 'D', 'F', 0, 1, 2});
         Files.writeString(dir.resolve("notes.txt"), "hello");
-        RecordedRequest request = send(server().url("/post"), "upload_file@report.pdf",
-                "notes@notes.txt;type=text/markdown", "title=Q3");
+        RecordedRequest request =
+                send(server().url("/post"), "upload_file@report.pdf", "notes@notes.txt;type=text/markdown", "title=Q3");
         assertThat(request.header("Content-Type")).startsWith("multipart/form-data; boundary=");
         assertThat(request.parts()).extracting(Part::name).containsExactlyInAnyOrder("upload_file", "notes", "title");
         Part pdf = part(request, "upload_file");
@@ -150,6 +150,9 @@ class RequestItemsAgainstServerTest {
     }
 
     private static Part part(RecordedRequest request, String name) {
-        return request.parts().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+        return request.parts().stream()
+                .filter(p -> p.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 }

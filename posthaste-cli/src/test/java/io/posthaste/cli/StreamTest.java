@@ -17,14 +17,19 @@ class StreamTest {
 
     /** One event, then a stream that stays open and quiet until the client's read timeout. */
     private static MockResponse oneEventThenSilence() {
-        return MockResponse.builder().header("Content-Type", "text/event-stream")
-                .body("id: 1\ndata: one\n\ndata: never\n\n").chunked(17).chunkPause(Duration.ofMinutes(10)).build();
+        return MockResponse.builder()
+                .header("Content-Type", "text/event-stream")
+                .body("id: 1\ndata: one\n\ndata: never\n\n")
+                .chunked(17)
+                .chunkPause(Duration.ofMinutes(10))
+                .build();
     }
 
     @Test
     void anEventStreamIsPrintedEventByEventAsItArrives() {
         SERVER.server().enqueue(oneEventThenSilence());
-        Cli.Result result = Cli.piped().run("--stream", "--timeout", "1", SERVER.server().url("/events"));
+        Cli.Result result =
+                Cli.piped().run("--stream", "--timeout", "1", SERVER.server().url("/events"));
         // The first event was out before the stream stalled and timed out.
         assertThat(result.out()).isEqualTo("id: 1\ndata: one\n\n");
         assertThat(result.err()).contains("timed out");
@@ -40,8 +45,14 @@ class StreamTest {
 
     @Test
     void pipedStreamOutputIsTheBodyByteForByte() {
-        SERVER.server().mount("/feed", EventStreamEndpoint.builder().raw(": hello\r\n").event("1", "tick", "a\nb")
-                .pause(Duration.ofMillis(20)).build());
+        SERVER.server()
+                .mount(
+                        "/feed",
+                        EventStreamEndpoint.builder()
+                                .raw(": hello\r\n")
+                                .event("1", "tick", "a\nb")
+                                .pause(Duration.ofMillis(20))
+                                .build());
         Cli.Result result = Cli.piped().run("--stream", SERVER.server().url("/feed"));
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).isEqualTo(": hello\r\nid: 1\nevent: tick\ndata: a\ndata: b\n\n");
@@ -49,17 +60,25 @@ class StreamTest {
 
     @Test
     void onATerminalTheHeadComesFirstAndEventFieldNamesAreColoured() {
-        SERVER.server().mount("/feed", EventStreamEndpoint.builder().event("7", null, "x").build());
+        SERVER.server()
+                .mount(
+                        "/feed",
+                        EventStreamEndpoint.builder().event("7", null, "x").build());
         Cli.Result result = Cli.onTerminal().run("--stream", SERVER.server().url("/feed"));
-        assertThat(result.out()).contains("\u001b[36mContent-Type\u001b[0m: text/event-stream\n")
+        assertThat(result.out())
+                .contains("\u001b[36mContent-Type\u001b[0m: text/event-stream\n")
                 .endsWith("\n\n\u001b[36mid\u001b[0m: 7\n\u001b[36mdata\u001b[0m: x\n\n");
     }
 
     @Test
     void anyOtherBodyStreamsLineByLineUnformatted() {
-        SERVER.server().enqueue(MockResponse.builder().header("Content-Type", "application/json")
-                .body("{\"a\":1}\n{\"b\":2}").build());
-        Cli.Result result = Cli.onTerminal().run("--stream", "-b", SERVER.server().url("/ndjson"));
+        SERVER.server()
+                .enqueue(MockResponse.builder()
+                        .header("Content-Type", "application/json")
+                        .body("{\"a\":1}\n{\"b\":2}")
+                        .build());
+        Cli.Result result =
+                Cli.onTerminal().run("--stream", "-b", SERVER.server().url("/ndjson"));
         assertThat(result.out()).isEqualTo("{\"a\":1}\n{\"b\":2}");
     }
 }

@@ -35,9 +35,13 @@ class TlsTest {
 
     private Path writeCertificate() throws Exception {
         Path pem = dir.resolve("server.pem");
-        Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder().encodeToString(server().certificate().getEncoded())
-                + "\n-----END CERTIFICATE-----\n", StandardCharsets.US_ASCII);
+        Files.writeString(
+                pem,
+                "-----BEGIN CERTIFICATE-----\n"
+                        + Base64.getMimeEncoder()
+                                .encodeToString(server().certificate().getEncoded())
+                        + "\n-----END CERTIFICATE-----\n",
+                StandardCharsets.US_ASCII);
         return pem;
     }
 
@@ -45,7 +49,8 @@ class TlsTest {
     void anUntrustedCertificateIsATlsFailureWithAHint() {
         Cli.Result result = Cli.piped().run(server().url("/get"));
         assertThat(result.exitCode()).isEqualTo(ExitCode.TLS);
-        assertThat(result.err()).startsWith("posthaste: TLS failure: GET " + server().url("/get"))
+        assertThat(result.err())
+                .startsWith("posthaste: TLS failure: GET " + server().url("/get"))
                 .endsWith("(use --ca FILE to trust a certificate, or --verify=no)\n");
     }
 
@@ -54,13 +59,16 @@ class TlsTest {
         try (TestServer plain = TestServer.start()) {
             String http = plain.url("/get");
             String https = http.replaceFirst("^http:", "https:");
-            for (String[] flags : new String[][] {{}, {"--verify=no"}, {"--ca", writeCertificate().toString()}}) {
+            for (String[] flags : new String[][] {
+                {}, {"--verify=no"}, {"--ca", writeCertificate().toString()}
+            }) {
                 String[] args = java.util.Arrays.copyOf(flags, flags.length + 1);
                 args[flags.length] = https;
                 Cli.Result result = Cli.piped().run(args);
                 assertThat(result.exitCode()).isEqualTo(ExitCode.TLS);
-                assertThat(result.err()).isEqualTo("posthaste: TLS failure: GET " + https + ": the server answered"
-                        + " in plain HTTP, not TLS (is the scheme right? try " + http + ")\n");
+                assertThat(result.err())
+                        .isEqualTo("posthaste: TLS failure: GET " + https + ": the server answered"
+                                + " in plain HTTP, not TLS (is the scheme right? try " + http + ")\n");
             }
         }
     }
@@ -68,21 +76,32 @@ class TlsTest {
     @Test
     void caTrustsTheGivenCertificate() throws Exception {
         Path pem = writeCertificate();
-        assertThat(Cli.piped().run("--ca", pem.toString(), "--check-status", server().url("/get")).exitCode()).isZero();
-        assertThat(Cli.piped().run("--verify=" + pem, "--check-status", server().url("/get")).exitCode()).isZero();
+        assertThat(Cli.piped()
+                        .run("--ca", pem.toString(), "--check-status", server().url("/get"))
+                        .exitCode())
+                .isZero();
+        assertThat(Cli.piped()
+                        .run("--verify=" + pem, "--check-status", server().url("/get"))
+                        .exitCode())
+                .isZero();
     }
 
     @Test
     void caStillChecksTheHostName() throws Exception {
         // A server on 127.0.0.1 whose certificate, trusted with --ca, names only other.example.
-        X509Bundle elsewhere = new CertificateBuilder().subject("CN=other.example").addSanDnsName("other.example")
-                .ecp256().setIsCertificateAuthority(true).notBefore(Instant.now().minusSeconds(3600))
-                .notAfter(Instant.now().plusSeconds(3600)).buildSelfSigned();
+        X509Bundle elsewhere = new CertificateBuilder()
+                .subject("CN=other.example")
+                .addSanDnsName("other.example")
+                .ecp256()
+                .setIsCertificateAuthority(true)
+                .notBefore(Instant.now().minusSeconds(3600))
+                .notAfter(Instant.now().plusSeconds(3600))
+                .buildSelfSigned();
         Path pem = Files.writeString(dir.resolve("other.pem"), elsewhere.getCertificatePEM());
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(elsewhere.toKeyManagerFactory().getKeyManagers(), null, null);
-        try (ServerSocket listener = context.getServerSocketFactory()
-                .createServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket listener =
+                context.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread handshaker = new Thread(() -> {
                 try (SSLSocket socket = (SSLSocket) listener.accept()) {
                     socket.setSoTimeout(5_000);
@@ -92,8 +111,13 @@ class TlsTest {
                 }
             });
             handshaker.start();
-            Cli.Result result = Cli.piped().run("--ca", pem.toString(), "--timeout", "5",
-                    "https://localhost:" + listener.getLocalPort() + "/get");
+            Cli.Result result = Cli.piped()
+                    .run(
+                            "--ca",
+                            pem.toString(),
+                            "--timeout",
+                            "5",
+                            "https://localhost:" + listener.getLocalPort() + "/get");
             assertThat(result.exitCode()).isEqualTo(ExitCode.TLS);
             handshaker.join(5_000);
         }
@@ -101,9 +125,15 @@ class TlsTest {
 
     @Test
     void verifyNoAcceptsAnyCertificateAndHostName() {
-        assertThat(Cli.piped().run("--verify=no", "--check-status", server().url("/get")).exitCode()).isZero();
+        assertThat(Cli.piped()
+                        .run("--verify=no", "--check-status", server().url("/get"))
+                        .exitCode())
+                .isZero();
         String byAddress = server().url("/get").replace("localhost", "127.0.0.1");
-        assertThat(Cli.piped().run("--verify", "no", "--check-status", byAddress).exitCode()).isZero();
+        assertThat(Cli.piped()
+                        .run("--verify", "no", "--check-status", byAddress)
+                        .exitCode())
+                .isZero();
     }
 
     @Test
@@ -112,7 +142,9 @@ class TlsTest {
         Cli.Result result = Cli.piped().run("--ca", junk.toString(), server().url("/get"));
         assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(result.err()).startsWith("posthaste: not a certificate file");
-        assertThat(Cli.piped().run("--ca", junk.toString(), "--verify=no", server().url("/get")).exitCode())
+        assertThat(Cli.piped()
+                        .run("--ca", junk.toString(), "--verify=no", server().url("/get"))
+                        .exitCode())
                 .isEqualTo(ExitCode.USAGE);
     }
 }

@@ -34,12 +34,24 @@ class TmuxTerminalTest {
 
     @BeforeEach
     void startTmux() throws Exception {
-        assumeTrue(tmux("-V").exitCode == 0, "tmux is not installed: run posthaste-cli/install-test-tools.sh "
-                + "(apt-get install tmux) to drive the command in a real terminal");
+        assumeTrue(
+                tmux("-V").exitCode == 0,
+                "tmux is not installed: run posthaste-cli/install-test-tools.sh "
+                        + "(apt-get install tmux) to drive the command in a real terminal");
         server = TestServer.start();
         // A plain shell with a fixed size; no rc files, so the prompt and environment are predictable.
-        assertThat(tmux("new-session", "-d", "-x", "100", "-y", "50", "-s", "cli",
-                "env -u NO_COLOR TERM=xterm-256color PS1='$ ' bash --norc --noprofile").exitCode).isZero();
+        assertThat(tmux(
+                                "new-session",
+                                "-d",
+                                "-x",
+                                "100",
+                                "-y",
+                                "50",
+                                "-s",
+                                "cli",
+                                "env -u NO_COLOR TERM=xterm-256color PS1='$ ' bash --norc --noprofile")
+                        .exitCode)
+                .isZero();
     }
 
     @AfterEach
@@ -67,7 +79,8 @@ class TmuxTerminalTest {
 
         String plain = awaitPane("EXIT=", false);
         assertThat(plain).contains("EXIT=0");
-        assertThat(plain).containsPattern("upload 100% \\[=+\\] 48\\.0 MiB / 48\\.0 MiB  [0-9.]+ [KMG]iB/s  in [0-9.]+s");
+        assertThat(plain)
+                .containsPattern("upload 100% \\[=+\\] 48\\.0 MiB / 48\\.0 MiB  [0-9.]+ [KMG]iB/s  in [0-9.]+s");
         assertThat(plain).contains("HTTP/1.1 200 OK", "\"bytes\": " + 48 * MIB);
 
         String coloured = capture(true);
@@ -99,10 +112,14 @@ class TmuxTerminalTest {
                 + quote(System.getProperty("java.class.path")) + " " + Main.class.getName()
                 + " --help; echo EXIT=$?");
         String pane = awaitPane("EXIT=", false);
-        List<String> help = pane.lines().dropWhile(line -> !line.equals("START")).skip(1)
-                .takeWhile(line -> !line.startsWith("EXIT=")).toList();
+        List<String> help = pane.lines()
+                .dropWhile(line -> !line.equals("START"))
+                .skip(1)
+                .takeWhile(line -> !line.startsWith("EXIT="))
+                .toList();
         assertThat(pane).contains("EXIT=0");
-        assertThat(help).contains("Items:", "Exit codes:")
+        assertThat(help)
+                .contains("Items:", "Exit codes:")
                 .allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(70))
                 // Laid out to 70, not to a default: some lines use the width.
                 .anySatisfy(line -> assertThat(line.length()).isGreaterThan(64));
@@ -115,7 +132,8 @@ class TmuxTerminalTest {
      */
     private void type(String commandLine) throws Exception {
         Path script = Files.writeString(dir.resolve("command.sh"), commandLine + "\n");
-        assertThat(tmux("send-keys", "-t", "cli", "bash " + quote(script.toString()), "Enter").exitCode).isZero();
+        assertThat(tmux("send-keys", "-t", "cli", "bash " + quote(script.toString()), "Enter").exitCode)
+                .isZero();
     }
 
     private String awaitPane(String marker, boolean escapes) throws Exception {
@@ -131,13 +149,13 @@ class TmuxTerminalTest {
     }
 
     private String capture(boolean escapes) throws Exception {
-        Result result = escapes ? tmux("capture-pane", "-p", "-e", "-J", "-S", "-", "-t", "cli")
+        Result result = escapes
+                ? tmux("capture-pane", "-p", "-e", "-J", "-S", "-", "-t", "cli")
                 : tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "cli");
         return result.output;
     }
 
-    private record Result(int exitCode, String output) {
-    }
+    private record Result(int exitCode, String output) {}
 
     private Result tmux(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("tmux", "-L", socket));

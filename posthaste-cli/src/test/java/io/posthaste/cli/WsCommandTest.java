@@ -33,10 +33,11 @@ class WsCommandTest {
 
     @Test
     void shorthandUrlsHeadersAndSubprotocolsReachTheHandshake() {
-        SERVER.server().mount("/chat", WebSocketEndpoint.builder().subprotocols("chat").build());
+        SERVER.server()
+                .mount("/chat", WebSocketEndpoint.builder().subprotocols("chat").build());
         String shorthand = ":" + SERVER.server().port() + "/chat";
-        Cli.Result result = Cli.piped().stdin("hi\n").run("ws", "-H", "X-Token: abc", "--subprotocol", "chat",
-                shorthand);
+        Cli.Result result =
+                Cli.piped().stdin("hi\n").run("ws", "-H", "X-Token: abc", "--subprotocol", "chat", shorthand);
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).isEqualTo("hi\n");
         var handshake = SERVER.server().takeRequest();
@@ -46,8 +47,16 @@ class WsCommandTest {
 
     @Test
     void messagesTheServerSendsOnItsOwnArePrintedAndItsCloseEndsTheCommand() {
-        SERVER.server().mount("/news", WebSocketEndpoint.builder().text("first").text("second")
-                .binary(new byte[] {'r', 'a', 'w'}).close(1000, "done").noEcho().build());
+        SERVER.server()
+                .mount(
+                        "/news",
+                        WebSocketEndpoint.builder()
+                                .text("first")
+                                .text("second")
+                                .binary(new byte[] {'r', 'a', 'w'})
+                                .close(1000, "done")
+                                .noEcho()
+                                .build());
         Cli.Result piped = Cli.piped().run("ws", ws("/news"));
         assertThat(piped.exitCode()).isZero();
         assertThat(piped.out()).isEqualTo("first\nsecond\nraw");
@@ -57,7 +66,12 @@ class WsCommandTest {
 
     @Test
     void anAbnormalCloseIsReportedWithItsCodeAndFailsTheCommand() {
-        SERVER.server().mount("/bad", WebSocketEndpoint.builder().fault(WebSocketFault.INVALID_UTF8).build());
+        SERVER.server()
+                .mount(
+                        "/bad",
+                        WebSocketEndpoint.builder()
+                                .fault(WebSocketFault.INVALID_UTF8)
+                                .build());
         Cli.Result result = Cli.piped().run("ws", ws("/bad"));
         assertThat(result.exitCode()).isEqualTo(ExitCode.ERROR);
         assertThat(result.err()).startsWith("posthaste: the WebSocket closed with 1007");
@@ -65,7 +79,8 @@ class WsCommandTest {
 
     @Test
     void aRefusedHandshakeExitsWithTheStatusClass() {
-        SERVER.server().enqueue(MockResponse.builder().status(403).body("go away").build());
+        SERVER.server()
+                .enqueue(MockResponse.builder().status(403).body("go away").build());
         Cli.Result result = Cli.piped().run("ws", ws("/nope"));
         assertThat(result.exitCode()).isEqualTo(ExitCode.HTTP_4XX);
         assertThat(result.err()).contains("did not open the WebSocket").contains("403");

@@ -39,16 +39,25 @@ public abstract class Bridge {
     public abstract RequestUrl url(Request request);
 
     /** Returns a copy of {@code request} sent to another URL with another method and body. */
-    public abstract Request redirect(Request request, RequestUrl url, String method, Headers headers,
-            io.posthaste.Body body);
+    public abstract Request redirect(
+            Request request, RequestUrl url, String method, Headers headers, io.posthaste.Body body);
 
     /**
      * Creates a buffered response whose timings {@code timings} makes and whose trailers come from
      * {@code trailers} (null: none came).
      */
-    public abstract Response response(Request request, int status, String reason, Headers headers,
-            String version, byte[] body, List<Response> history, JsonCodec codec,
-            boolean checkJsonContentType, Supplier<Timings> timings, Supplier<Headers> trailers);
+    public abstract Response response(
+            Request request,
+            int status,
+            String reason,
+            Headers headers,
+            String version,
+            byte[] body,
+            List<Response> history,
+            JsonCodec codec,
+            boolean checkJsonContentType,
+            Supplier<Timings> timings,
+            Supplier<Headers> trailers);
 
     /** Returns where {@code response}'s trailers come from, or null if it has none. */
     public abstract Supplier<Headers> trailers(Response response);
@@ -57,9 +66,18 @@ public abstract class Bridge {
      * Creates a response whose body is still streaming in, whose timings {@code timings} makes and
      * whose trailers {@code trailers} gives once the body is read to its end.
      */
-    public abstract Response streamedResponse(Request request, int status, String reason,
-            Headers headers, String version, InputStream body, Runnable onClose, JsonCodec codec,
-            boolean checkJsonContentType, Supplier<Timings> timings, Supplier<Headers> trailers);
+    public abstract Response streamedResponse(
+            Request request,
+            int status,
+            String reason,
+            Headers headers,
+            String version,
+            InputStream body,
+            Runnable onClose,
+            JsonCodec codec,
+            boolean checkJsonContentType,
+            Supplier<Timings> timings,
+            Supplier<Headers> trailers);
 
     /** Returns what makes the timings of {@code response}, or null if no server sent it. */
     public abstract Supplier<Timings> timingsSource(Response response);
@@ -71,8 +89,17 @@ public abstract class Bridge {
     public abstract void timedBy(ClientException failure, Supplier<Timings> timings);
 
     /** Creates timings of these phases (nanoseconds) and counts. */
-    public abstract Timings timings(long poolWait, long dns, long connect, long tls, long requestWrite,
-            long timeToFirstByte, long bodyRead, long total, boolean connectionReused, int attempts,
+    public abstract Timings timings(
+            long poolWait,
+            long dns,
+            long connect,
+            long tls,
+            long requestWrite,
+            long timeToFirstByte,
+            long bodyRead,
+            long total,
+            boolean connectionReused,
+            int attempts,
             int redirects);
 
     /** Returns {@code response} with its redirect history. */
@@ -85,8 +112,7 @@ public abstract class Bridge {
     public abstract Response afterAttempts(Response response, int attempts, List<Throwable> earlier);
 
     /** Records on {@code failure} that it ended a call after {@code attempts} attempts. */
-    public abstract void retried(io.posthaste.ClientException failure, int attempts,
-            List<Throwable> earlier);
+    public abstract void retried(io.posthaste.ClientException failure, int attempts, List<Throwable> earlier);
 
     /** Returns the streamed body of {@code response}, or {@code null} if it is buffered. */
     public abstract InputStream stream(Response response);
@@ -101,9 +127,17 @@ public abstract class Bridge {
      * Creates a streaming response whose closing calls {@code onClose}, and whose publisher
      * signals on {@code signals}; trailers may be null.
      */
-    public abstract StreamingResponse streamingResponse(Request request, int status, String reason,
-            Headers headers, String version, InputStream body, Runnable onClose,
-            Supplier<Timings> timings, Supplier<Headers> trailers, Executor signals);
+    public abstract StreamingResponse streamingResponse(
+            Request request,
+            int status,
+            String reason,
+            Headers headers,
+            String version,
+            InputStream body,
+            Runnable onClose,
+            Supplier<Timings> timings,
+            Supplier<Headers> trailers,
+            Executor signals);
 
     /** Creates a received binary WebSocket message that owns {@code bytes} (no copy). */
     public abstract io.posthaste.WebSocket.Message binaryMessage(byte[] bytes);

@@ -145,7 +145,8 @@ public final class BlogExamples {
         title("2. Form", "POST", "/post", "form " + LOGIN);
 
         Response response = session.post(url("/post"))
-                .form(Map.of("username", "john", "password", "1234")).send();
+                .form(Map.of("username", "john", "password", "1234"))
+                .send();
         out.println(response.text());
 
         return seen(response);
@@ -162,7 +163,8 @@ public final class BlogExamples {
         title("3. File upload", "POST", "/post", "files {upload_file=" + reportPdf + "}");
 
         Response response = session.post(url("/post"))
-                .files(Map.of("upload_file", reportPdf)).send();
+                .files(Map.of("upload_file", reportPdf))
+                .send();
         out.println(response.status());
 
         return seen(response);
@@ -177,8 +179,9 @@ public final class BlogExamples {
         title("4. Custom headers", "GET", "/headers", "headers " + AUTH_HEADERS);
 
         Response response = session.get(url("/headers"))
-                .headers(Map.of("X-Auth-Token", "secret-token")).send();
-        out.println(response.json());          // a Jackson JsonNode
+                .headers(Map.of("X-Auth-Token", "secret-token"))
+                .send();
+        out.println(response.json()); // a Jackson JsonNode
 
         return seen(response);
     }
@@ -197,9 +200,9 @@ public final class BlogExamples {
             out.println("  no exception: the server answered " + response.status());
             return Optional.empty();
         } catch (ClientResponseException e) {
-            out.println(e.status());             // 422
-            out.println(e.reason());             // "Unprocessable Entity"
-            out.println(e.bodyText());           // the server's error body, kept (capped)
+            out.println(e.status()); // 422
+            out.println(e.reason()); // "Unprocessable Entity"
+            out.println(e.bodyText()); // the server's error body, kept (capped)
             out.println("  raised: " + e.getClass().getSimpleName() + ": " + e.getMessage());
             return Optional.of(e);
         }
@@ -214,7 +217,8 @@ public final class BlogExamples {
         heading("6. Asynchronously", "POST", "/post", "json " + DATA + "  (sendAsync)");
         Map<String, String> data = DATA;
 
-        CompletableFuture<Response> pending = session.post(url("/post")).json(data).sendAsync();
+        CompletableFuture<Response> pending =
+                session.post(url("/post")).json(data).sendAsync();
 
         return pending.thenApply(this::seen);
     }

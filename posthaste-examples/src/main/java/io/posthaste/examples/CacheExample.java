@@ -22,19 +22,19 @@ import java.util.List;
  */
 public final class CacheExample {
 
-    private CacheExample() {
-    }
+    private CacheExample() {}
 
     /**
      * Fetches {@code url} twice through a cache in {@code directory} and returns how each answer
      * came: {@code [MISS, HIT]} for a URL whose answer is fresh for a while.
      */
     public static List<CacheStatus> fetchTwice(String url, Path directory) {
-        HttpCache cache = HttpCache.onDisk(directory, 50L * 1024 * 1024);   // 50 MiB, least recently used evicted
-        try (ClientSession session = ClientSession.builder().addInterceptor(cache).build()) {
-            Response first = session.get(url).send();                      // from the network, stored
-            Response second = session.get(url).send();                     // from disk while fresh
-            System.out.println(first.cacheStatus() + " then " + second.cacheStatus());   // MISS then HIT
+        HttpCache cache = HttpCache.onDisk(directory, 50L * 1024 * 1024); // 50 MiB, least recently used evicted
+        try (ClientSession session =
+                ClientSession.builder().addInterceptor(cache).build()) {
+            Response first = session.get(url).send(); // from the network, stored
+            Response second = session.get(url).send(); // from disk while fresh
+            System.out.println(first.cacheStatus() + " then " + second.cacheStatus()); // MISS then HIT
             return List.of(first.cacheStatus(), second.cacheStatus());
         }
     }

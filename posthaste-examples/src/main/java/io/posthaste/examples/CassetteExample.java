@@ -18,8 +18,7 @@ import java.nio.file.Path;
  */
 public final class CassetteExample {
 
-    private CassetteExample() {
-    }
+    private CassetteExample() {}
 
     /**
      * Sends {@code GET url} through the cassette in {@code file} with {@code mode} and returns the
@@ -27,14 +26,16 @@ public final class CassetteExample {
      * {@link Cassette.Mode#REPLAY}.
      */
     public static String fetch(String url, Path file, Cassette.Mode mode) {
-        try (Cassette cassette = Cassette.builder(file).mode(mode)
-                     .redactQueryParameters("api_key")                    // written as api_key=REDACTED
-                     .open();
-             ClientSession session = ClientSession.builder()
-                     .addNetworkInterceptor(cassette.interceptor()).build()) {
-            Response response = session.get(url).bearerAuth("my-token").send();   // Authorization: REDACTED
+        try (Cassette cassette = Cassette.builder(file)
+                        .mode(mode)
+                        .redactQueryParameters("api_key") // written as api_key=REDACTED
+                        .open();
+                ClientSession session = ClientSession.builder()
+                        .addNetworkInterceptor(cassette.interceptor())
+                        .build()) {
+            Response response = session.get(url).bearerAuth("my-token").send(); // Authorization: REDACTED
             return response.text();
-        }                                                                  // closing the cassette writes the file
+        } // closing the cassette writes the file
     }
 
     /** Records against the embedded server, stops it, then replays. */
@@ -43,7 +44,8 @@ public final class CassetteExample {
         String url;
         try (TestServer server = TestServer.start()) {
             url = server.url("/uuid?api_key=secret");
-            System.out.println("recorded: " + fetch(url, file, Cassette.Mode.RECORD).length() + " bytes");
+            System.out.println(
+                    "recorded: " + fetch(url, file, Cassette.Mode.RECORD).length() + " bytes");
         }
         System.out.println("replayed: " + fetch(url, file, Cassette.Mode.REPLAY).length() + " bytes, no server");
         System.out.println(Files.readString(file));

@@ -17,8 +17,7 @@ final class EchoSummary {
     /** Values longer than this are cut, with their full length noted. */
     static final int MAX_VALUE_CHARS = 72;
 
-    private EchoSummary() {
-    }
+    private EchoSummary() {}
 
     /** Returns the summary of {@code response}'s echo, each line starting with {@code indent}. */
     static String of(Response response, String indent) {
@@ -35,7 +34,10 @@ final class EchoSummary {
         StringBuilder out = new StringBuilder();
         JsonNode headers = seen.path("headers");
         for (Map.Entry<String, JsonNode> header : headers.properties()) {
-            out.append(indent).append(header.getKey()).append(": ").append(shorten(header.getValue().asText()))
+            out.append(indent)
+                    .append(header.getKey())
+                    .append(": ")
+                    .append(shorten(header.getValue().asText()))
                     .append('\n');
         }
         appendIfPresent(out, indent, "json", seen.path("json"));
@@ -46,28 +48,38 @@ final class EchoSummary {
     }
 
     private static void appendIfPresent(StringBuilder out, String indent, String key, JsonNode value) {
-        if (value.isMissingNode() || value.isNull() || value.isEmpty() && !value.isValueNode()
+        if (value.isMissingNode()
+                || value.isNull()
+                || value.isEmpty() && !value.isValueNode()
                 || value.isTextual() && value.asText().isEmpty()) {
             return;
         }
         if (value.isObject()) {
             StringBuilder fields = new StringBuilder();
             for (Map.Entry<String, JsonNode> field : value.properties()) {
-                fields.append(fields.isEmpty() ? "" : ", ").append(field.getKey()).append('=')
-                        .append(shorten(field.getValue().isTextual() ? field.getValue().asText()
-                                : field.getValue().toString()));
+                fields.append(fields.isEmpty() ? "" : ", ")
+                        .append(field.getKey())
+                        .append('=')
+                        .append(shorten(
+                                field.getValue().isTextual()
+                                        ? field.getValue().asText()
+                                        : field.getValue().toString()));
             }
             out.append(indent).append(key).append(": {").append(fields).append("}\n");
         } else {
-            out.append(indent).append(key).append(": ").append(shorten(value.isTextual() ? value.asText()
-                    : value.toString())).append('\n');
+            out.append(indent)
+                    .append(key)
+                    .append(": ")
+                    .append(shorten(value.isTextual() ? value.asText() : value.toString()))
+                    .append('\n');
         }
     }
 
     /** Returns {@code text} cut to {@link #MAX_VALUE_CHARS}, noting the full length when cut. */
     static String shorten(String text) {
         String oneLine = text.strip().replace("\n", " ");
-        return oneLine.length() <= MAX_VALUE_CHARS ? oneLine
+        return oneLine.length() <= MAX_VALUE_CHARS
+                ? oneLine
                 : oneLine.substring(0, MAX_VALUE_CHARS) + "… (" + oneLine.length() + " chars)";
     }
 }

@@ -13,8 +13,7 @@ import java.nio.file.Path;
  */
 public final class NetworkExamples {
 
-    private NetworkExamples() {
-    }
+    private NetworkExamples() {}
 
     /** GETs {@code url} from a server whose certificate a private CA in {@code caPem} issued. */
     public static String trustPrivateCa(String url, Path caPem) {
@@ -25,7 +24,10 @@ public final class NetworkExamples {
 
     /** GETs {@code url} from a mutual-TLS server, presenting the client certificate in {@code cert} and {@code key}. */
     public static String mutualTls(String url, Path caPem, Path cert, Path key) {
-        try (ClientSession session = ClientSession.builder().trustPem(caPem).clientCertificate(cert, key).build()) {
+        try (ClientSession session = ClientSession.builder()
+                .trustPem(caPem)
+                .clientCertificate(cert, key)
+                .build()) {
             return session.get(url).send().text();
         }
     }

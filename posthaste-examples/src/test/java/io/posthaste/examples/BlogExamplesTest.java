@@ -67,8 +67,8 @@ class BlogExamplesTest {
     @BeforeEach
     void writeReportAndCreateExamples() {
         BlogExamples.writeReportPdf(workDir);
-        examples = new BlogExamples(session, SERVER.server().url("/"), workDir,
-                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        examples = new BlogExamples(
+                session, SERVER.server().url("/"), workDir, new PrintStream(printed, true, StandardCharsets.UTF_8));
     }
 
     @Test
@@ -177,7 +177,8 @@ class BlogExamplesTest {
 
         assertThat(expected.get("raised").asBoolean()).isTrue();
         assertThat(e.status()).isEqualTo(expected.get("status").asInt()).isEqualTo(422);
-        assertThat(e.reason()).isEqualTo("Unprocessable Entity")
+        assertThat(e.reason())
+                .isEqualTo("Unprocessable Entity")
                 .isEqualToIgnoringCase(expected.get("message").asText());
         assertThat(e.method()).isEqualTo("POST");
         assertThat(e.url()).endsWith("/status/422");
@@ -188,10 +189,18 @@ class BlogExamplesTest {
     void serverErrorsRaiseByDefaultWhereAiohttpDidNot() {
         assertThat(seed.at("/error_default/raised").asBoolean()).isFalse();
 
-        assertThatThrownBy(() -> session.post(SERVER.server().url("/status/500")).json(BlogExamples.DATA).send())
-                .isInstanceOfSatisfying(ClientResponseException.class, e -> assertThat(e.status()).isEqualTo(500));
-        assertThat(session.post(SERVER.server().url("/status/500")).json(BlogExamples.DATA)
-                .raiseForStatus(false).send().status()).isEqualTo(seed.at("/error_default/status").asInt());
+        assertThatThrownBy(() -> session.post(SERVER.server().url("/status/500"))
+                        .json(BlogExamples.DATA)
+                        .send())
+                .isInstanceOfSatisfying(
+                        ClientResponseException.class,
+                        e -> assertThat(e.status()).isEqualTo(500));
+        assertThat(session.post(SERVER.server().url("/status/500"))
+                        .json(BlogExamples.DATA)
+                        .raiseForStatus(false)
+                        .send()
+                        .status())
+                .isEqualTo(seed.at("/error_default/status").asInt());
     }
 
     @Test
@@ -216,9 +225,17 @@ class BlogExamplesTest {
         }
 
         String output = captured.toString(StandardCharsets.UTF_8);
-        assertThat(output).contains("1. JSON", "2. Form", "3. File upload", "4. Custom headers", "5. Errors",
-                "6. Asynchronously", "upload_file=data:application/pdf;base64,JVBERi0xLjQK", "secret-token",
-                "Unprocessable Entity");
+        assertThat(output)
+                .contains(
+                        "1. JSON",
+                        "2. Form",
+                        "3. File upload",
+                        "4. Custom headers",
+                        "5. Errors",
+                        "6. Asynchronously",
+                        "upload_file=data:application/pdf;base64,JVBERi0xLjQK",
+                        "secret-token",
+                        "Unprocessable Entity");
         assertThat(SERVER.server().requestCount() - before).isEqualTo(6);
     }
 

@@ -38,8 +38,9 @@ class CacheAndCassetteExamplesTest {
         }
 
         assertThat(CassetteExample.fetch(url, file, Cassette.Mode.REPLAY)).isEqualTo(recorded);
-        assertThat(recorded).contains("\"uuid\"");   // a random value, the same again on replay
-        assertThat(Files.readString(file)).contains("api_key=REDACTED", "\"Authorization\" : [ \"REDACTED\" ]")
+        assertThat(recorded).contains("\"uuid\""); // a random value, the same again on replay
+        assertThat(Files.readString(file))
+                .contains("api_key=REDACTED", "\"Authorization\" : [ \"REDACTED\" ]")
                 .doesNotContain("my-token", "api_key=secret");
     }
 }

@@ -21,14 +21,19 @@ class EventStreamExampleTest {
 
     @Test
     void theExampleFollowsAFeedThatDropsToItsEndWithEveryEventOnce() {
-        EventStreamEndpoint feed = EventStreamEndpoint.builder().retry(Duration.ofMillis(10))
-                .event("1", "price", "101.5").event("2", "price", "101.7").event("3", "halt", "closing")
-                .dropAfter(2).build();
+        EventStreamEndpoint feed = EventStreamEndpoint.builder()
+                .retry(Duration.ofMillis(10))
+                .event("1", "price", "101.5")
+                .event("2", "price", "101.7")
+                .event("3", "halt", "closing")
+                .dropAfter(2)
+                .build();
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        try (TestServer server = TestServer.start(); ClientSession session = ClientSession.create()) {
+        try (TestServer server = TestServer.start();
+                ClientSession session = ClientSession.create()) {
             server.mount("/prices", feed);
-            String last = EventStreamExample.follow(session, server.url("/prices"),
-                    new PrintStream(printed, true, StandardCharsets.UTF_8));
+            String last = EventStreamExample.follow(
+                    session, server.url("/prices"), new PrintStream(printed, true, StandardCharsets.UTF_8));
             assertThat(last).isEqualTo("3");
         }
         assertThat(printed.toString(StandardCharsets.UTF_8))
@@ -38,10 +43,12 @@ class EventStreamExampleTest {
 
     @Test
     void theReadmeShowsTheExampleWordForWord() throws IOException {
-        List<String> source = Files.readAllLines(Path.of("src/main/java/io/posthaste/examples/EventStreamExample.java"));
-        List<String> lines = source.subList(source.indexOf("        // snippet: sse") + 1,
-                source.indexOf("        // end snippet"));
-        String snippet = lines.stream().map(l -> l.length() >= 8 ? l.substring(8) : l.strip())
+        List<String> source =
+                Files.readAllLines(Path.of("src/main/java/io/posthaste/examples/EventStreamExample.java"));
+        List<String> lines =
+                source.subList(source.indexOf("        // snippet: sse") + 1, source.indexOf("        // end snippet"));
+        String snippet = lines.stream()
+                .map(l -> l.length() >= 8 ? l.substring(8) : l.strip())
                 .collect(Collectors.joining("\n"));
         String readme = Files.readString(Path.of("../README.md"));
         assertThat(readme).contains(snippet);

@@ -22,8 +22,10 @@ class NetworkExamplesTest {
     Path dir;
 
     private Path pem(String name, X509Certificate certificate) throws Exception {
-        return Files.writeString(dir.resolve(name), "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder().encodeToString(certificate.getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        return Files.writeString(
+                dir.resolve(name),
+                "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder().encodeToString(certificate.getEncoded())
+                        + "\n-----END CERTIFICATE-----\n");
     }
 
     @Test
@@ -36,8 +38,12 @@ class NetworkExamplesTest {
 
     @Test
     void mutualTlsTakesOneLine() throws Exception {
-        X509Bundle client = new CertificateBuilder().subject("CN=example-client").ecp256()
-                .setIsCertificateAuthority(true).addExtendedKeyUsageClientAuth().buildSelfSigned();
+        X509Bundle client = new CertificateBuilder()
+                .subject("CN=example-client")
+                .ecp256()
+                .setIsCertificateAuthority(true)
+                .addExtendedKeyUsageClientAuth()
+                .buildSelfSigned();
         Path cert = Files.writeString(dir.resolve("client.pem"), client.getCertificatePEM());
         Path key = Files.writeString(dir.resolve("client.key"), client.getPrivateKeyPEM());
         try (MutualTlsServer server = MutualTlsServer.trusting(client.getCertificate())) {
@@ -48,21 +54,26 @@ class NetworkExamplesTest {
 
     @Test
     void aProxyTakesOneLineAndARequestCanSkipIt() {
-        try (TestServer server = TestServer.start(); TestProxy proxy = TestProxy.http().requireCredentials("u", "pw")) {
-            assertThat(NetworkExamples.throughProxy(server.url("/get"), proxy.url("u", "pw"))).contains("\"url\"");
+        try (TestServer server = TestServer.start();
+                TestProxy proxy = TestProxy.http().requireCredentials("u", "pw")) {
+            assertThat(NetworkExamples.throughProxy(server.url("/get"), proxy.url("u", "pw")))
+                    .contains("\"url\"");
             assertThat(proxy.takeHead()).startsWith("GET " + server.url("/get"));
             assertThat(proxy.connectionCount()).isEqualTo(1);
             assertThat(server.requestCount()).isEqualTo(2);
         }
-        try (TestServer server = TestServer.start(); TestProxy socks = TestProxy.socks5()) {
-            assertThat(NetworkExamples.throughProxy(server.url("/get"), socks.url())).contains("\"url\"");
+        try (TestServer server = TestServer.start();
+                TestProxy socks = TestProxy.socks5()) {
+            assertThat(NetworkExamples.throughProxy(server.url("/get"), socks.url()))
+                    .contains("\"url\"");
             assertThat(socks.takeHead()).isEqualTo("CONNECT 127.0.0.1:" + server.port());
         }
     }
 
     @Test
     void aServerOnAUnixSocketTakesOneLine() {
-        try (TestServer server = TestServer.start(); UnixSocketRelay socket = UnixSocketRelay.to(server, dir.resolve("s.sock"))) {
+        try (TestServer server = TestServer.start();
+                UnixSocketRelay socket = UnixSocketRelay.to(server, dir.resolve("s.sock"))) {
             assertThat(NetworkExamples.overUnixSocket("http://docker/get", socket.path()))
                     .contains("\"Host\": \"docker\"");
         }

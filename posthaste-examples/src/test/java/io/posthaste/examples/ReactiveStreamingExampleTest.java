@@ -21,10 +21,11 @@ class ReactiveStreamingExampleTest {
 
     @Test
     void theExampleDownloadsAndUploadsThroughReactorAdaptedInOneLine() {
-        try (TestServer server = TestServer.start(); ClientSession session = ClientSession.create()) {
+        try (TestServer server = TestServer.start();
+                ClientSession session = ClientSession.create()) {
             server.enqueue(MockResponse.builder().body(new byte[3_000_000]).build());
-            ReactiveStreamingExample.Outcome outcome = ReactiveStreamingExample.run(session,
-                    server.url("/download"), server.url("/sink"));
+            ReactiveStreamingExample.Outcome outcome =
+                    ReactiveStreamingExample.run(session, server.url("/download"), server.url("/sink"));
 
             assertThat(outcome.downloaded()).isEqualTo(3_000_000);
             Map<?, ?> sink = outcome.uploaded().json(Map.class);
@@ -36,11 +37,15 @@ class ReactiveStreamingExampleTest {
 
     @Test
     void aFluxThatTakesLessThanTheBodyCancelsAndReleasesTheConnection() throws InterruptedException {
-        try (TestServer server = TestServer.start(); ClientSession session = ClientSession.create()) {
+        try (TestServer server = TestServer.start();
+                ClientSession session = ClientSession.create()) {
             server.enqueue(MockResponse.builder().body(new byte[8_000_000]).build());
-            List<ByteBuffer> first = Mono.fromFuture(session.get(server.url("/download")).streamAsync())
+            List<ByteBuffer> first = Mono.fromFuture(
+                            session.get(server.url("/download")).streamAsync())
                     .flatMapMany(response -> JdkFlowAdapter.flowPublisherToFlux(response.publisher()))
-                    .take(1).collectList().block();
+                    .take(1)
+                    .collectList()
+                    .block();
 
             assertThat(first).hasSize(1);
             long deadline = System.nanoTime() + 5_000_000_000L;
@@ -53,11 +58,12 @@ class ReactiveStreamingExampleTest {
 
     @Test
     void theReadmeShowsTheExampleWordForWord() throws IOException {
-        List<String> source = Files.readAllLines(
-                Path.of("src/test/java/io/posthaste/examples/ReactiveStreamingExample.java"));
-        List<String> lines = source.subList(source.indexOf("        // snippet: reactive") + 1,
-                source.indexOf("        // end snippet"));
-        String snippet = lines.stream().map(l -> l.length() >= 8 ? l.substring(8) : l.strip())
+        List<String> source =
+                Files.readAllLines(Path.of("src/test/java/io/posthaste/examples/ReactiveStreamingExample.java"));
+        List<String> lines = source.subList(
+                source.indexOf("        // snippet: reactive") + 1, source.indexOf("        // end snippet"));
+        String snippet = lines.stream()
+                .map(l -> l.length() >= 8 ? l.substring(8) : l.strip())
                 .collect(Collectors.joining("\n"));
         String readme = Files.readString(Path.of("../README.md"));
         assertThat(readme).contains(snippet);

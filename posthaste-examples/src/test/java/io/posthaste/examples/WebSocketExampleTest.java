@@ -20,12 +20,19 @@ class WebSocketExampleTest {
 
     @Test
     void theExampleSendsItsLinesAndPrintsEveryEchoBeforeTheClose() {
-        WebSocketEndpoint chat = WebSocketEndpoint.builder().subprotocols("chat.v1").text("welcome").build();
+        WebSocketEndpoint chat = WebSocketEndpoint.builder()
+                .subprotocols("chat.v1")
+                .text("welcome")
+                .build();
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        try (TestServer server = TestServer.start(); ClientSession session = ClientSession.create()) {
+        try (TestServer server = TestServer.start();
+                ClientSession session = ClientSession.create()) {
             server.mount("/chat", chat);
-            int code = WebSocketExample.chat(session, server.url("/chat").replace("http://", "ws://"),
-                    List.of("hello", "how are you?"), new PrintStream(printed, true, StandardCharsets.UTF_8));
+            int code = WebSocketExample.chat(
+                    session,
+                    server.url("/chat").replace("http://", "ws://"),
+                    List.of("hello", "how are you?"),
+                    new PrintStream(printed, true, StandardCharsets.UTF_8));
             assertThat(code).isEqualTo(1000);
         }
         assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("welcome\nhello\nhow are you?\n");
@@ -36,9 +43,10 @@ class WebSocketExampleTest {
     @Test
     void theReadmeShowsTheExampleWordForWord() throws IOException {
         List<String> source = Files.readAllLines(Path.of("src/main/java/io/posthaste/examples/WebSocketExample.java"));
-        List<String> lines = source.subList(source.indexOf("        // snippet: websocket") + 1,
-                source.indexOf("        // end snippet"));
-        String snippet = lines.stream().map(l -> l.length() >= 8 ? l.substring(8) : l.strip())
+        List<String> lines = source.subList(
+                source.indexOf("        // snippet: websocket") + 1, source.indexOf("        // end snippet"));
+        String snippet = lines.stream()
+                .map(l -> l.length() >= 8 ? l.substring(8) : l.strip())
                 .collect(Collectors.joining("\n"));
         String readme = Files.readString(Path.of("../README.md"));
         assertThat(readme).contains(snippet);

@@ -47,8 +47,9 @@ final class AiohttpServerTest {
     static final RealServer AIOHTTP = RealServer.aiohttp();
 
     /** The app's {@code TEXT}: non-ASCII in three scripts, long enough to be worth compressing. */
-    static final String TEXT = "Posthaste meets aiohttp: \u00e9t\u00e9, \u0441\u0435\u0441\u0441\u0438\u044f, \u65e5\u672c. "
-            .repeat(2000);
+    static final String TEXT =
+            "Posthaste meets aiohttp: \u00e9t\u00e9, \u0441\u0435\u0441\u0441\u0438\u044f, \u65e5\u672c. ".repeat(2000);
+
     static final long BIG = 50L * 1024 * 1024;
 
     static ClientSession session;
@@ -69,8 +70,13 @@ final class AiohttpServerTest {
 
     @Test
     void jsonBodyIsParsedByAiohttpWithExactLength() {
-        Map<String, Object> value = Map.of("name", "\u00e9t\u00e9 \u65e5\u672c", "list", List.of(1, 2.5, true),
-                "nested", Map.of("empty", List.of()));
+        Map<String, Object> value = Map.of(
+                "name",
+                "\u00e9t\u00e9 \u65e5\u672c",
+                "list",
+                List.of(1, 2.5, true),
+                "nested",
+                Map.of("empty", List.of()));
 
         JsonNode seen = session.post(AIOHTTP.url("/json")).json(value).send().json();
 
@@ -91,13 +97,21 @@ final class AiohttpServerTest {
                 .file("inline", "inline.csv", inline, MediaType.parse("text/csv"))
                 .build();
 
-        JsonNode seen = session.post(AIOHTTP.url("/multipart")).multipart(body).send().json();
+        JsonNode seen =
+                session.post(AIOHTTP.url("/multipart")).multipart(body).send().json();
 
-        assertThat(seen.get("chunked").asBoolean()).as("known lengths go out with Content-Length").isFalse();
+        assertThat(seen.get("chunked").asBoolean())
+                .as("known lengths go out with Content-Length")
+                .isFalse();
         assertThat(seen.get("content_length").asLong()).isEqualTo(body.contentLength());
         JsonNode parts = seen.get("parts");
         assertThat(parts).hasSize(4);
-        assertPart(parts.get(0), "title", null, null, "interop \u00e9".getBytes(StandardCharsets.UTF_8).length,
+        assertPart(
+                parts.get(0),
+                "title",
+                null,
+                null,
+                "interop \u00e9".getBytes(StandardCharsets.UTF_8).length,
                 TestFiles.sha256("interop \u00e9".getBytes(StandardCharsets.UTF_8)));
         assertPart(parts.get(1), "notes", "notes.txt", "text/plain", Files.size(notes), TestFiles.sha256(notes));
         assertPart(parts.get(2), "big", "aiohttp-upload-50MiB.bin", "application/octet-stream", BIG, bigSha256);
@@ -106,7 +120,10 @@ final class AiohttpServerTest {
 
     @Test
     void largeFileUploadIsReadCompletelyByAiohttp() {
-        JsonNode seen = session.put(AIOHTTP.url("/upload")).body(bigFile, "application/octet-stream").send().json();
+        JsonNode seen = session.put(AIOHTTP.url("/upload"))
+                .body(bigFile, "application/octet-stream")
+                .send()
+                .json();
 
         assertThat(seen.get("bytes").asLong()).isEqualTo(BIG);
         assertThat(seen.get("sha256").asText()).isEqualTo(bigSha256);
@@ -119,8 +136,10 @@ final class AiohttpServerTest {
         byte[] data = new byte[3 * 1024 * 1024 + 17];
         new java.util.SplittableRandom(3).nextBytes(data);
 
-        JsonNode seen = session.post(AIOHTTP.url("/upload")).body(new ByteArrayInputStream(data), "application/octet-stream")
-                .send().json();
+        JsonNode seen = session.post(AIOHTTP.url("/upload"))
+                .body(new ByteArrayInputStream(data), "application/octet-stream")
+                .send()
+                .json();
 
         assertThat(seen.get("chunked").asBoolean()).isTrue();
         assertThat(seen.get("bytes").asLong()).isEqualTo(data.length);
@@ -132,9 +151,15 @@ final class AiohttpServerTest {
         long size = 16L * 1024 * 1024 + 5;
         String digest;
         String expected;
-        try (StreamingResponse response = session.get(AIOHTTP.url("/download")).query("bytes", String.valueOf(size))
-                .query("seed", "9").stream(); InputStream body = response.body()) {
-            assertThat(response.headers().contains("Content-Length")).as("aiohttp sends it chunked").isFalse();
+        try (StreamingResponse response = session
+                        .get(AIOHTTP.url("/download"))
+                        .query("bytes", String.valueOf(size))
+                        .query("seed", "9")
+                        .stream();
+                InputStream body = response.body()) {
+            assertThat(response.headers().contains("Content-Length"))
+                    .as("aiohttp sends it chunked")
+                    .isFalse();
             expected = response.headers().get("X-Content-SHA256");
             CountingStream counted = new CountingStream(body);
             digest = TestFiles.sha256(counted);
@@ -148,7 +173,8 @@ final class AiohttpServerTest {
     @ParameterizedTest
     @ValueSource(strings = {"gzip", "deflate"})
     void bodiesAiohttpCompressesAreDecoded(String coding) {
-        Response response = session.get(AIOHTTP.url("/compressed")).query("coding", coding).send();
+        Response response =
+                session.get(AIOHTTP.url("/compressed")).query("coding", coding).send();
 
         assertThat(response.text()).isEqualTo(TEXT);
         assertThat(response.headers().get("X-Accept-Encoding-Seen")).contains(coding);
@@ -159,7 +185,8 @@ final class AiohttpServerTest {
     void aiohttpReallyCompressesWhatTheClientDecodes(String coding) {
         // enable_compression(coding) forces the coding, so with decoding off the raw bytes show it.
         try (ClientSession raw = ClientSession.builder().decompress(false).build()) {
-            Response response = raw.get(AIOHTTP.url("/compressed")).query("coding", coding).send();
+            Response response =
+                    raw.get(AIOHTTP.url("/compressed")).query("coding", coding).send();
 
             assertThat(response.headers().get("Content-Encoding")).isEqualTo(coding);
             assertThat(response.bytes().length).isLessThan(TEXT.getBytes(StandardCharsets.UTF_8).length / 10);
@@ -172,7 +199,8 @@ final class AiohttpServerTest {
     @ParameterizedTest
     @ValueSource(strings = {"utf-8", "utf-16"})
     void textIsDecodedWithTheCharsetAiohttpDeclares(String charset) {
-        Response response = session.get(AIOHTTP.url("/text")).query("charset", charset).send();
+        Response response =
+                session.get(AIOHTTP.url("/text")).query("charset", charset).send();
 
         assertThat(response.headers().get("Content-Type")).isEqualTo("text/plain; charset=" + charset);
         assertThat(response.text()).isEqualTo(TEXT);
@@ -180,14 +208,28 @@ final class AiohttpServerTest {
 
     @Test
     void slowHandlerRaisesReadTimeoutAndTotalTimeout() {
-        assertThatThrownBy(() -> session.get(AIOHTTP.url("/slow")).query("seconds", "3")
-                .timeouts(Timeouts.builder().read(Duration.ofMillis(300)).build()).send())
-                .isInstanceOfSatisfying(ClientTimeoutException.class,
+        assertThatThrownBy(() -> session.get(AIOHTTP.url("/slow"))
+                        .query("seconds", "3")
+                        .timeouts(
+                                Timeouts.builder().read(Duration.ofMillis(300)).build())
+                        .send())
+                .isInstanceOfSatisfying(
+                        ClientTimeoutException.class,
                         e -> assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.READ));
-        assertThatThrownBy(() -> session.get(AIOHTTP.url("/slow")).query("seconds", "3").timeout(Duration.ofMillis(300)).send())
-                .isInstanceOfSatisfying(ClientTimeoutException.class,
+        assertThatThrownBy(() -> session.get(AIOHTTP.url("/slow"))
+                        .query("seconds", "3")
+                        .timeout(Duration.ofMillis(300))
+                        .send())
+                .isInstanceOfSatisfying(
+                        ClientTimeoutException.class,
                         e -> assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.TOTAL));
-        assertThat(session.get(AIOHTTP.url("/slow")).query("seconds", "0.05").send().json().get("slept").asBoolean()).isTrue();
+        assertThat(session.get(AIOHTTP.url("/slow"))
+                        .query("seconds", "0.05")
+                        .send()
+                        .json()
+                        .get("slept")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -195,7 +237,11 @@ final class AiohttpServerTest {
         try (ClientSession fresh = ClientSession.create()) {
             Set<Integer> ports = new HashSet<>();
             for (int i = 0; i < 10; i++) {
-                ports.add(fresh.get(AIOHTTP.url("/peer")).send().json().get("port").asInt());
+                ports.add(fresh.get(AIOHTTP.url("/peer"))
+                        .send()
+                        .json()
+                        .get("port")
+                        .asInt());
             }
 
             assertThat(ports).as("client ports aiohttp saw").hasSize(1);
@@ -208,11 +254,14 @@ final class AiohttpServerTest {
     void connectionDroppedMidBodyIsAnErrorNeverAShortBody(String framing) throws InterruptedException {
         Response[] returned = new Response[1];
 
-        Throwable thrown = catchThrowable(() -> returned[0] = session.get(AIOHTTP.url("/truncated"))
-                .query("framing", framing).send());
+        Throwable thrown = catchThrowable(() -> returned[0] =
+                session.get(AIOHTTP.url("/truncated")).query("framing", framing).send());
 
-        assertThat(thrown).as("a %s-framed body cut after 100 KiB of 1 MiB must fail, but send() returned %s",
-                framing, returned[0]).isInstanceOfAny(ClientPayloadException.class, ClientConnectionException.class);
+        assertThat(thrown)
+                .as(
+                        "a %s-framed body cut after 100 KiB of 1 MiB must fail, but send() returned %s",
+                        framing, returned[0])
+                .isInstanceOfAny(ClientPayloadException.class, ClientConnectionException.class);
         assertThat(Pools.settled(session).leased()).isZero();
         assertThat(session.get(AIOHTTP.url("/peer")).send().status()).isEqualTo(200);
     }
@@ -229,7 +278,8 @@ final class AiohttpServerTest {
     void connectionDroppedMidStreamedBodyFailsTheReadWithAClientExceptionAsCause(String framing)
             throws InterruptedException {
         Throwable streamed = catchThrowable(() -> {
-            try (StreamingResponse response = session.get(AIOHTTP.url("/truncated")).query("framing", framing).stream()) {
+            try (StreamingResponse response =
+                    session.get(AIOHTTP.url("/truncated")).query("framing", framing).stream()) {
                 response.body().readAllBytes();
             }
         });
@@ -241,25 +291,31 @@ final class AiohttpServerTest {
     @Test
     void serverSentEventsResumeAfterEachDropWithTheLastEventIdUntilTheServerSaysNoMore() {
         java.util.List<io.posthaste.ServerSentEvent> seen = new java.util.ArrayList<>();
-        try (io.posthaste.EventStream events = session.events(AIOHTTP.url("/events")).maxReconnectAttempts(5)
-                .open()) {
+        try (io.posthaste.EventStream events =
+                session.events(AIOHTTP.url("/events")).maxReconnectAttempts(5).open()) {
             events.forEach(seen::add);
         }
 
         // aiohttp dropped the connection after ids 3 and 6 and answered 204 after 9: every event
         // arrived once, in order, because each reconnect said where the client had got to.
-        assertThat(seen).extracting(io.posthaste.ServerSentEvent::id)
+        assertThat(seen)
+                .extracting(io.posthaste.ServerSentEvent::id)
                 .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9");
         assertThat(seen).allSatisfy(event -> assertThat(event.event()).isEqualTo("tick"));
         assertThat(seen.get(4).data()).isEqualTo("event 5\nline two of 5");
     }
 
-    private static void assertPart(JsonNode part, String name, String filename, String contentType, long bytes,
-            String sha256) {
+    private static void assertPart(
+            JsonNode part, String name, String filename, String contentType, long bytes, String sha256) {
         assertThat(part.get("name").asText()).isEqualTo(name);
-        assertThat(part.get("filename").isNull() ? null : part.get("filename").asText()).isEqualTo(filename);
-        assertThat(part.get("content_type").isNull() ? null : part.get("content_type").asText())
-                .as("Content-Type of part " + name).satisfies(type -> {
+        assertThat(part.get("filename").isNull() ? null : part.get("filename").asText())
+                .isEqualTo(filename);
+        assertThat(
+                        part.get("content_type").isNull()
+                                ? null
+                                : part.get("content_type").asText())
+                .as("Content-Type of part " + name)
+                .satisfies(type -> {
                     if (contentType == null) {
                         assertThat(type).isNull();
                     } else {

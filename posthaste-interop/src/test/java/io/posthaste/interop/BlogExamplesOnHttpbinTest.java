@@ -51,7 +51,8 @@ final class BlogExamplesOnHttpbinTest {
 
     @BeforeAll
     static void loadSeedAndOpenSession() throws IOException {
-        try (InputStream in = BlogExamplesOnHttpbinTest.class.getResourceAsStream("/aiohttp-3.8.4-as-seen-by-httpbin.json")) {
+        try (InputStream in =
+                BlogExamplesOnHttpbinTest.class.getResourceAsStream("/aiohttp-3.8.4-as-seen-by-httpbin.json")) {
             assertThat(in).as("seed resource").isNotNull();
             seed = MAPPER.readTree(in);
         }
@@ -66,7 +67,8 @@ final class BlogExamplesOnHttpbinTest {
     @BeforeEach
     void writeReportAndCreateExamples() {
         BlogExamples.writeReportPdf(workDir);
-        examples = new BlogExamples(session, HTTPBIN.url("/"), workDir, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        examples = new BlogExamples(
+                session, HTTPBIN.url("/"), workDir, new PrintStream(printed, true, StandardCharsets.UTF_8));
     }
 
     @ParameterizedTest
@@ -78,7 +80,8 @@ final class BlogExamplesOnHttpbinTest {
             default -> examples.uploadFile();
         };
 
-        assertThat(response.status()).isEqualTo(seed.at("/" + example + "/status").asInt());
+        assertThat(response.status())
+                .isEqualTo(seed.at("/" + example + "/status").asInt());
         JsonNode seen = response.json();
         JsonNode expected = seed.at("/" + example + "/seen");
         assertThat(comparable(seen)).isEqualTo(comparable(expected));
@@ -92,8 +95,11 @@ final class BlogExamplesOnHttpbinTest {
         JsonNode seen = examples.postJson().json();
         JsonNode expected = seed.at("/json/seen");
 
-        assertThat(MAPPER.readTree(seen.get("data").asText())).isEqualTo(MAPPER.readTree(expected.get("data").asText()));
-        assertThat(seen.at("/headers/Content-Length").asInt()).isEqualTo(seen.get("data").asText().length()).isEqualTo(33);
+        assertThat(MAPPER.readTree(seen.get("data").asText()))
+                .isEqualTo(MAPPER.readTree(expected.get("data").asText()));
+        assertThat(seen.at("/headers/Content-Length").asInt())
+                .isEqualTo(seen.get("data").asText().length())
+                .isEqualTo(33);
     }
 
     @Test
@@ -101,7 +107,8 @@ final class BlogExamplesOnHttpbinTest {
         JsonNode seen = examples.uploadFile().json();
 
         // The data: URL holds the part's Content-Type and every byte: equal strings, equal part.
-        assertThat(seen.at("/files/upload_file").asText()).isEqualTo(seed.at("/file/seen/files/upload_file").asText())
+        assertThat(seen.at("/files/upload_file").asText())
+                .isEqualTo(seed.at("/file/seen/files/upload_file").asText())
                 .startsWith("data:application/pdf;base64,");
         assertThat(seen.at("/headers/Content-Type").asText()).startsWith("multipart/form-data; boundary=");
     }
@@ -129,11 +136,15 @@ final class BlogExamplesOnHttpbinTest {
     void serverErrorRaisesByDefaultWhereAiohttpDidNotAndIsReturnedWhenRaisingIsOff() {
         assertThat(seed.at("/error_default/raised").asBoolean()).isFalse();
 
-        Response response = session.post(HTTPBIN.url("/status/500")).json(BlogExamples.DATA).raiseForStatus(false).send();
+        Response response = session.post(HTTPBIN.url("/status/500"))
+                .json(BlogExamples.DATA)
+                .raiseForStatus(false)
+                .send();
 
         assertThat(response.status()).isEqualTo(seed.at("/error_default/status").asInt());
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                () -> session.post(HTTPBIN.url("/status/500")).json(BlogExamples.DATA).send())
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> session.post(HTTPBIN.url("/status/500"))
+                        .json(BlogExamples.DATA)
+                        .send())
                 .isInstanceOf(ClientResponseException.class);
     }
 
@@ -151,7 +162,9 @@ final class BlogExamplesOnHttpbinTest {
     private static JsonNode comparable(JsonNode echo) {
         ObjectNode copy = echo.deepCopy();
         copy.remove("url");
-        if (copy.get("data") != null && copy.get("json") != null && !copy.get("json").isNull()) {
+        if (copy.get("data") != null
+                && copy.get("json") != null
+                && !copy.get("json").isNull()) {
             copy.remove("data"); // compared as a JSON value in jsonExampleSendsTheSameJsonValueInFewerBytes
         }
         ObjectNode headers = (ObjectNode) copy.get("headers");

@@ -44,9 +44,11 @@ final class CaddyHttp3Test {
 
     @BeforeAll
     static void openAnHttp3Session() {
-        h3 = ClientSession.builder().trustManager(CADDY.trustManager())
+        h3 = ClientSession.builder()
+                .trustManager(CADDY.trustManager())
                 .protocols(Protocol.HTTP_3, Protocol.HTTP_2, Protocol.HTTP_1_1)
-                .http3Origins("https://localhost:" + CADDY.port()).build();
+                .http3Origins("https://localhost:" + CADDY.port())
+                .build();
     }
 
     @AfterAll
@@ -73,8 +75,9 @@ final class CaddyHttp3Test {
 
         Response file = examples.uploadFile();
         assertThat(file.version()).isEqualTo("HTTP/3");
-        assertThat(file.json().at("/files/upload_file").asText()).isEqualTo("data:application/pdf;base64,"
-                + Base64.getEncoder().encodeToString(BlogExamples.reportPdfBytes()));
+        assertThat(file.json().at("/files/upload_file").asText())
+                .isEqualTo("data:application/pdf;base64,"
+                        + Base64.getEncoder().encodeToString(BlogExamples.reportPdfBytes()));
 
         Response headers = examples.getWithHeaders();
         assertThat(headers.version()).isEqualTo("HTTP/3");
@@ -98,7 +101,9 @@ final class CaddyHttp3Test {
         }
         assertThat(TestFiles.sha256(saved)).isEqualTo(TestFiles.sha256(file));
 
-        Response upload = h3.put(CADDY.url("/sink")).body(file, "application/octet-stream").send();
+        Response upload = h3.put(CADDY.url("/sink"))
+                .body(file, "application/octet-stream")
+                .send();
         assertThat(upload.version()).isEqualTo("HTTP/3");
         JsonNode sink = HttpbinJson.parse(upload.text());
         assertThat(sink.get("bytes").asLong()).isEqualTo(64L << 20);
@@ -107,8 +112,10 @@ final class CaddyHttp3Test {
 
     @Test
     void caddysHttp2AnswerAdvertisingH3MovesTheNextRequestToHttp3() {
-        try (ClientSession discovering = ClientSession.builder().trustManager(CADDY.trustManager())
-                .protocols(Protocol.HTTP_3, Protocol.HTTP_2, Protocol.HTTP_1_1).build()) {
+        try (ClientSession discovering = ClientSession.builder()
+                .trustManager(CADDY.trustManager())
+                .protocols(Protocol.HTTP_3, Protocol.HTTP_2, Protocol.HTTP_1_1)
+                .build()) {
             Response first = discovering.get(CADDY.url("/hello")).send();
             Response second = discovering.get(CADDY.url("/hello")).send();
 

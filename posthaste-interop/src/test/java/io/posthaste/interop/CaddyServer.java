@@ -71,9 +71,17 @@ final class CaddyServer implements BeforeAllCallback, AfterAllCallback {
                 Path config = writeConfig(port, upstream.port());
                 Path home = dir.resolve("home");
                 // env(1) sets the variables and execs caddy, so the process stopped is caddy itself.
-                return new ServerProcess.Launch(List.of("/usr/bin/env", "HOME=" + home,
-                        "XDG_DATA_HOME=" + home.resolve("data"), "XDG_CONFIG_HOME=" + home.resolve("config"),
-                        Commands.CADDY.toString(), "run", "--config", config.toString()), List.of(port));
+                return new ServerProcess.Launch(
+                        List.of(
+                                "/usr/bin/env",
+                                "HOME=" + home,
+                                "XDG_DATA_HOME=" + home.resolve("data"),
+                                "XDG_CONFIG_HOME=" + home.resolve("config"),
+                                Commands.CADDY.toString(),
+                                "run",
+                                "--config",
+                                config.toString()),
+                        List.of(port));
             });
             awaitUdp(process);
         } catch (RuntimeException e) {
@@ -209,15 +217,16 @@ final class CaddyServer implements BeforeAllCallback, AfterAllCallback {
         long deadline = System.nanoTime() + ServerProcess.READY_TIMEOUT.toNanos();
         while (true) {
             try {
-                if (Files.readAllLines(table).stream().anyMatch(line -> line.trim().split("\\s+")[1].equals(local))) {
+                if (Files.readAllLines(table).stream()
+                        .anyMatch(line -> line.trim().split("\\s+")[1].equals(local))) {
                     return;
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("could not read " + table, e);
             }
             if (!server.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException(server + " did not bind UDP 127.0.0.1:" + server.port()
-                        + " for HTTP/3 (see its log)");
+                throw new IllegalStateException(
+                        server + " did not bind UDP 127.0.0.1:" + server.port() + " for HTTP/3 (see its log)");
             }
             // Polling a socket that is about to be bound; nothing to wait on instead.
             try {

@@ -54,9 +54,14 @@ final class CaddyServerTest {
 
     @BeforeAll
     static void openSessionsTrustingTheRunCertificateOnly() {
-        h2 = ClientSession.builder().trustManager(CADDY.trustManager())
-                .protocols(Protocol.HTTP_2, Protocol.HTTP_1_1).build();
-        h1 = ClientSession.builder().trustManager(CADDY.trustManager()).protocols(Protocol.HTTP_1_1).build();
+        h2 = ClientSession.builder()
+                .trustManager(CADDY.trustManager())
+                .protocols(Protocol.HTTP_2, Protocol.HTTP_1_1)
+                .build();
+        h1 = ClientSession.builder()
+                .trustManager(CADDY.trustManager())
+                .protocols(Protocol.HTTP_1_1)
+                .build();
     }
 
     @AfterAll
@@ -78,8 +83,10 @@ final class CaddyServerTest {
 
     @Test
     void theEchoBehindCaddySeesTheRequestAsCaddyForwardedIt() throws Exception {
-        Response r = h2.post(CADDY.url("/anything/x?a=1")).header("X-Probe", "caddy")
-                .body("ping", "text/plain").send();
+        Response r = h2.post(CADDY.url("/anything/x?a=1"))
+                .header("X-Probe", "caddy")
+                .body("ping", "text/plain")
+                .send();
         assertThat(r.status()).isEqualTo(200);
         JsonNode json = HttpbinJson.parse(r.text());
         assertThat(json.get("method").asText()).isEqualTo("POST");
@@ -97,7 +104,9 @@ final class CaddyServerTest {
         assertThat(download).hasSize(8 << 20);
         assertThat(TestFiles.sha256(download)).isEqualTo(TestFiles.sha256(file));
 
-        Response upload = h2.put(CADDY.url("/sink")).body(file, "application/octet-stream").send();
+        Response upload = h2.put(CADDY.url("/sink"))
+                .body(file, "application/octet-stream")
+                .send();
         JsonNode sink = HttpbinJson.parse(upload.text());
         assertThat(sink.get("bytes").asLong()).isEqualTo(8L << 20);
         assertThat(sink.get("sha256").asText()).isEqualTo(TestFiles.sha256(file));
@@ -105,43 +114,55 @@ final class CaddyServerTest {
 
     @Test
     void caddySpeaksHttp3OnItsPortToNettysHttp3Client() throws Exception {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("caddy-h3-probe", true),
-                NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory("caddy-h3-probe", true), NioIoHandler.newFactory());
         try {
-            QuicSslContext ssl = QuicSslContextBuilder.forClient().trustManager(CADDY.caCertificate())
-                    .applicationProtocols(Http3.supportedApplicationProtocols()).build();
-            Channel udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-                    .handler(Http3.newQuicClientCodecBuilder().sslContext(ssl)
+            QuicSslContext ssl = QuicSslContextBuilder.forClient()
+                    .trustManager(CADDY.caCertificate())
+                    .applicationProtocols(Http3.supportedApplicationProtocols())
+                    .build();
+            Channel udp = new Bootstrap()
+                    .group(group)
+                    .channel(NioDatagramChannel.class)
+                    .handler(Http3.newQuicClientCodecBuilder()
+                            .sslContext(ssl)
                             .sslEngineProvider(q -> ssl.newEngine(q.alloc(), "localhost", CADDY.port()))
-                            .maxIdleTimeout(10, TimeUnit.SECONDS).initialMaxData(1 << 20)
-                            .initialMaxStreamDataBidirectionalLocal(1 << 20).build())
-                    .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-            QuicChannel quic = QuicChannel.newBootstrap(udp).handler(new Http3ClientConnectionHandler())
+                            .maxIdleTimeout(10, TimeUnit.SECONDS)
+                            .initialMaxData(1 << 20)
+                            .initialMaxStreamDataBidirectionalLocal(1 << 20)
+                            .build())
+                    .bind(new InetSocketAddress("127.0.0.1", 0))
+                    .sync()
+                    .channel();
+            QuicChannel quic = QuicChannel.newBootstrap(udp)
+                    .handler(new Http3ClientConnectionHandler())
                     .remoteAddress(new InetSocketAddress("127.0.0.1", CADDY.port()))
-                    .connect().get(10, TimeUnit.SECONDS);
+                    .connect()
+                    .get(10, TimeUnit.SECONDS);
             CompletableFuture<String> status = new CompletableFuture<>();
             StringBuilder body = new StringBuilder();
             QuicStreamChannel stream = Http3.newRequestStream(quic, new Http3RequestStreamInboundHandler() {
-                @Override
-                protected void channelRead(ChannelHandlerContext ctx, Http3HeadersFrame frame) {
-                    if (!frame.headers().status().toString().startsWith("1")) {
-                        status.complete(frame.headers().status().toString());
-                    }
-                    ReferenceCountUtil.release(frame);
-                }
+                        @Override
+                        protected void channelRead(ChannelHandlerContext ctx, Http3HeadersFrame frame) {
+                            if (!frame.headers().status().toString().startsWith("1")) {
+                                status.complete(frame.headers().status().toString());
+                            }
+                            ReferenceCountUtil.release(frame);
+                        }
 
-                @Override
-                protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
-                    ByteBuf content = frame.content();
-                    body.append(content.toString(StandardCharsets.UTF_8));
-                    ReferenceCountUtil.release(frame);
-                }
+                        @Override
+                        protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
+                            ByteBuf content = frame.content();
+                            body.append(content.toString(StandardCharsets.UTF_8));
+                            ReferenceCountUtil.release(frame);
+                        }
 
-                @Override
-                protected void channelInputClosed(ChannelHandlerContext ctx) {
-                    ctx.close();
-                }
-            }).get(10, TimeUnit.SECONDS);
+                        @Override
+                        protected void channelInputClosed(ChannelHandlerContext ctx) {
+                            ctx.close();
+                        }
+                    })
+                    .get(10, TimeUnit.SECONDS);
             Http3HeadersFrame request = new DefaultHttp3HeadersFrame();
             request.headers().method("GET").path("/hello").scheme("https").authority("localhost:" + CADDY.port());
             stream.writeAndFlush(request).addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);

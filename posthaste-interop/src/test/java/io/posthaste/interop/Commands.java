@@ -16,11 +16,13 @@ final class Commands {
     static final Path NGHTTPD = Path.of("/usr/sbin/nghttpd");
     static final Path CADDY = Path.of("/usr/bin/caddy");
 
-    private Commands() {
-    }
+    private Commands() {}
 
     /** Returns {@code target/interop} of this module, where configs, logs and generated files go. */
     static Path workDir() {
-        return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("target").resolve("interop");
+        return Path.of(System.getProperty("basedir", "."))
+                .toAbsolutePath()
+                .resolve("target")
+                .resolve("interop");
     }
 }

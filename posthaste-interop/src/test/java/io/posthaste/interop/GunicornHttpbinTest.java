@@ -31,7 +31,10 @@ final class GunicornHttpbinTest extends HttpbinContract {
     @ParameterizedTest
     @ValueSource(strings = {"MD5", "SHA-256"})
     void digestAuthAnswersHttpbinsChallenge(String algorithm) {
-        JsonNode ok = session.get(url("/digest-auth/auth/dana/pa55/" + algorithm)).digestAuth("dana", "pa55").send().json();
+        JsonNode ok = session.get(url("/digest-auth/auth/dana/pa55/" + algorithm))
+                .digestAuth("dana", "pa55")
+                .send()
+                .json();
 
         assertThat(ok.get("authenticated").asBoolean()).isTrue();
         assertThat(ok.get("user").asText()).isEqualTo("dana");
@@ -39,15 +42,20 @@ final class GunicornHttpbinTest extends HttpbinContract {
 
     @Test
     void digestAuthWithWrongPasswordRaises401() {
-        assertThatThrownBy(() -> session.get(url("/digest-auth/auth/dana/pa55/MD5")).digestAuth("dana", "nope").send())
-                .isInstanceOfSatisfying(ClientResponseException.class, e -> assertThat(e.status()).isEqualTo(401));
+        assertThatThrownBy(() -> session.get(url("/digest-auth/auth/dana/pa55/MD5"))
+                        .digestAuth("dana", "nope")
+                        .send())
+                .isInstanceOfSatisfying(
+                        ClientResponseException.class,
+                        e -> assertThat(e.status()).isEqualTo(401));
     }
 
     @Test
     void brotliBodyIsDecodedWhenBrotliIsOffered() {
         // httpbin compresses /brotli whatever the request offers; the client decodes it only when
         // brotli4j's native library loaded (it then offers br, as the contract test checks).
-        org.junit.jupiter.api.Assumptions.assumeTrue(ClientSession.contentCodings().contains("br"),
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                ClientSession.contentCodings().contains("br"),
                 "brotli4j's native library did not load on this platform");
 
         JsonNode seen = session.get(url("/brotli")).send().json();
@@ -62,8 +70,11 @@ final class GunicornHttpbinTest extends HttpbinContract {
         // Debian strips the UTF-8 demo page (it is not DFSG-free) and serves a short ASCII note
         // instead, so this only proves the charset is honoured; aiohttp's /text route in
         // AiohttpServerTest checks non-ASCII text in UTF-8 and Latin-1.
-        assertThat(response.contentType()).hasValueSatisfying(type -> assertThat(type.toString()).contains("utf-8"));
-        assertThat(response.text()).isEqualTo(new String(response.bytes(), StandardCharsets.UTF_8)).isNotBlank();
+        assertThat(response.contentType())
+                .hasValueSatisfying(type -> assertThat(type.toString()).contains("utf-8"));
+        assertThat(response.text())
+                .isEqualTo(new String(response.bytes(), StandardCharsets.UTF_8))
+                .isNotBlank();
     }
 
     @Test

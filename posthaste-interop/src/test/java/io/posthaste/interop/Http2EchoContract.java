@@ -79,8 +79,9 @@ abstract class Http2EchoContract {
             Response response = examples(session, transport).uploadFile();
 
             assertThat(response.version()).isEqualTo("HTTP/2");
-            assertThat(response.json().at("/files/upload_file").asText()).isEqualTo("data:application/pdf;base64,"
-                    + Base64.getEncoder().encodeToString(BlogExamples.reportPdfBytes()));
+            assertThat(response.json().at("/files/upload_file").asText())
+                    .isEqualTo("data:application/pdf;base64,"
+                            + Base64.getEncoder().encodeToString(BlogExamples.reportPdfBytes()));
             assertThat(response.json().at("/headers/Content-Type").asText())
                     .startsWith("multipart/form-data; boundary=");
         }
@@ -102,9 +103,12 @@ abstract class Http2EchoContract {
     @EnumSource(Transport.class)
     void errorExampleRaisesTheStatusOverHttp2(Transport transport) {
         try (ClientSession session = transport.open(server())) {
-            ClientResponseException e = examples(session, transport).createWithError().orElseThrow();
-            Response unraised = session.post(transport.url(server(), "/status/422")).json(BlogExamples.DATA)
-                    .raiseForStatus(false).send();
+            ClientResponseException e =
+                    examples(session, transport).createWithError().orElseThrow();
+            Response unraised = session.post(transport.url(server(), "/status/422"))
+                    .json(BlogExamples.DATA)
+                    .raiseForStatus(false)
+                    .send();
 
             assertThat(e.status()).isEqualTo(422);
             assertThat(unraised.status()).isEqualTo(422);
@@ -130,8 +134,11 @@ abstract class Http2EchoContract {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         long read = 0;
         try (ClientSession session = transport.open(server());
-                StreamingResponse response = session.get(transport.url(server(), "/download"))
-                        .query("bytes", String.valueOf(DOWNLOAD)).query("seed", "14").stream();
+                StreamingResponse response = session
+                        .get(transport.url(server(), "/download"))
+                        .query("bytes", String.valueOf(DOWNLOAD))
+                        .query("seed", "14")
+                        .stream();
                 InputStream body = response.body()) {
             assertThat(response.version()).isEqualTo("HTTP/2");
             expected = response.headers().get("X-Content-SHA256");
@@ -150,7 +157,8 @@ abstract class Http2EchoContract {
 
         try (ClientSession session = transport.open(server())) {
             Response response = session.post(transport.url(server(), "/upload"))
-                    .body(new ByteArrayInputStream(data), "application/octet-stream").send();
+                    .body(new ByteArrayInputStream(data), "application/octet-stream")
+                    .send();
 
             assertThat(response.version()).isEqualTo("HTTP/2");
             JsonNode seen = response.json();
@@ -161,7 +169,7 @@ abstract class Http2EchoContract {
 
     private BlogExamples examples(ClientSession session, Transport transport) {
         BlogExamples.writeReportPdf(workDir);
-        return new BlogExamples(session, transport.url(server(), "/"), workDir,
-                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        return new BlogExamples(
+                session, transport.url(server(), "/"), workDir, new PrintStream(printed, true, StandardCharsets.UTF_8));
     }
 }

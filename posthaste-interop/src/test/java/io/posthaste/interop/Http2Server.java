@@ -32,8 +32,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class Http2Server implements BeforeAllCallback, AfterAllCallback {
 
     /** What a started server listens on. */
-    private record Running(List<ServerProcess> processes, int cleartextPort, int tlsPort) {
-    }
+    private record Running(List<ServerProcess> processes, int cleartextPort, int tlsPort) {}
 
     /** Starts the server's processes given its directory and certificate. */
     @FunctionalInterface
@@ -61,9 +60,17 @@ final class Http2Server implements BeforeAllCallback, AfterAllCallback {
             ServerProcess process = ServerProcess.start("hypercorn", () -> {
                 int port = ServerProcess.freePort();
                 int tlsPort = ServerProcess.freePort();
-                return new ServerProcess.Launch(hypercornCommand(List.of("--certfile", certificate.certificate().toString(),
-                        "--keyfile", certificate.privateKey().toString(), "--bind", "127.0.0.1:" + tlsPort,
-                        "--insecure-bind", "127.0.0.1:" + port)), List.of(port, tlsPort));
+                return new ServerProcess.Launch(
+                        hypercornCommand(List.of(
+                                "--certfile",
+                                certificate.certificate().toString(),
+                                "--keyfile",
+                                certificate.privateKey().toString(),
+                                "--bind",
+                                "127.0.0.1:" + tlsPort,
+                                "--insecure-bind",
+                                "127.0.0.1:" + port)),
+                        List.of(port, tlsPort));
             });
             return new Running(List.of(process), process.port(0), process.port(1));
         });
@@ -74,21 +81,29 @@ final class Http2Server implements BeforeAllCallback, AfterAllCallback {
      * {@code src/test/resources/nginx/nginx-h2.conf}), in front of the echo app under hypercorn.
      */
     static Http2Server nginx() {
-        return new Http2Server("nginx-h2", List.of(Commands.NGINX, Commands.PYTHON, Commands.HYPERCORN),
-                (dir, certificate) -> {
+        return new Http2Server(
+                "nginx-h2", List.of(Commands.NGINX, Commands.PYTHON, Commands.HYPERCORN), (dir, certificate) -> {
                     createDirectories(dir.resolve("temp"));
                     ServerProcess backend = ServerProcess.start("nginx-h2-backend", () -> {
                         int port = ServerProcess.freePort();
-                        return new ServerProcess.Launch(hypercornCommand(List.of("--bind", "127.0.0.1:" + port)),
-                                List.of(port));
+                        return new ServerProcess.Launch(
+                                hypercornCommand(List.of("--bind", "127.0.0.1:" + port)), List.of(port));
                     });
                     try {
                         ServerProcess nginx = ServerProcess.start("nginx-h2", () -> {
                             int port = ServerProcess.freePort();
                             int tlsPort = ServerProcess.freePort();
                             Path conf = writeNginxConfig(dir, port, tlsPort, backend.port());
-                            return new ServerProcess.Launch(List.of(Commands.NGINX.toString(), "-p", dir + "/", "-c",
-                                    conf.toString(), "-e", dir.resolve("error.log").toString()), List.of(port, tlsPort));
+                            return new ServerProcess.Launch(
+                                    List.of(
+                                            Commands.NGINX.toString(),
+                                            "-p",
+                                            dir + "/",
+                                            "-c",
+                                            conf.toString(),
+                                            "-e",
+                                            dir.resolve("error.log").toString()),
+                                    List.of(port, tlsPort));
                         });
                         return new Running(List.of(nginx, backend), nginx.port(0), nginx.port(1));
                     } catch (RuntimeException e) {
@@ -104,7 +119,10 @@ final class Http2Server implements BeforeAllCallback, AfterAllCallback {
      */
     static Http2Server nghttpd() {
         return new Http2Server("nghttpd", List.of(Commands.NGHTTPD), (dir, certificate) -> {
-            List<String> common = List.of(Commands.NGHTTPD.toString(), "--echo-upload", "--address=127.0.0.1",
+            List<String> common = List.of(
+                    Commands.NGHTTPD.toString(),
+                    "--echo-upload",
+                    "--address=127.0.0.1",
                     "--htdocs=" + dir.resolve("html"));
             ServerProcess cleartext = ServerProcess.start("nghttpd-h2c", () -> {
                 int port = ServerProcess.freePort();
@@ -116,7 +134,9 @@ final class Http2Server implements BeforeAllCallback, AfterAllCallback {
                 ServerProcess tls = ServerProcess.start("nghttpd-tls", () -> {
                     int port = ServerProcess.freePort();
                     List<String> command = new ArrayList<>(common);
-                    command.addAll(List.of(String.valueOf(port), certificate.privateKey().toString(),
+                    command.addAll(List.of(
+                            String.valueOf(port),
+                            certificate.privateKey().toString(),
                             certificate.certificate().toString()));
                     return new ServerProcess.Launch(command, List.of(port));
                 });
@@ -130,8 +150,8 @@ final class Http2Server implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        MissingServers.require(name, executables, executables.contains(Commands.HYPERCORN) ? List.of("hypercorn")
-                : List.of());
+        MissingServers.require(
+                name, executables, executables.contains(Commands.HYPERCORN) ? List.of("hypercorn") : List.of());
         createDirectories(documentRoot());
         certificate = RunCertificate.writeTo(dir);
         running = starter.start(dir, certificate);
@@ -184,8 +204,13 @@ final class Http2Server implements BeforeAllCallback, AfterAllCallback {
     }
 
     private static List<String> hypercornCommand(List<String> binds) {
-        List<String> command = new ArrayList<>(List.of(Commands.PYTHON.toString(), Commands.HYPERCORN.toString(),
-                "--access-logfile", "-", "--error-logfile", "-"));
+        List<String> command = new ArrayList<>(List.of(
+                Commands.PYTHON.toString(),
+                Commands.HYPERCORN.toString(),
+                "--access-logfile",
+                "-",
+                "--error-logfile",
+                "-"));
         command.addAll(binds);
         // hypercorn puts the directory of a module given by path on sys.path before importing it.
         String module = RealServer.resource("/hypercorn/echo_asgi.py");
@@ -202,8 +227,7 @@ final class Http2Server implements BeforeAllCallback, AfterAllCallback {
         }
         // As in NginxServer: as root the workers stay root, or they could not read target/.
         boolean root = "root".equals(System.getProperty("user.name"));
-        String conf = template
-                .replace("@USER@", root ? "user root;" : "")
+        String conf = template.replace("@USER@", root ? "user root;" : "")
                 .replace("@PREFIX@", dir.toString())
                 .replace("@PORT@", String.valueOf(port))
                 .replace("@TLS_PORT@", String.valueOf(tlsPort))

@@ -50,7 +50,9 @@ abstract class HttpbinContract {
 
     @BeforeEach
     void openSession() {
-        session = ClientSession.builder().cookieJar(CookieJar.inMemoryAllowingIpHosts()).build();
+        session = ClientSession.builder()
+                .cookieJar(CookieJar.inMemoryAllowingIpHosts())
+                .build();
     }
 
     @AfterEach
@@ -60,8 +62,12 @@ abstract class HttpbinContract {
 
     @Test
     void getSendsQueryArgumentsAndCustomHeaders() {
-        JsonNode seen = session.get(url("/get")).query("q", "posthaste client").query("page", "2")
-                .header("X-Custom", "custom-value").send().json();
+        JsonNode seen = session.get(url("/get"))
+                .query("q", "posthaste client")
+                .query("page", "2")
+                .header("X-Custom", "custom-value")
+                .send()
+                .json();
 
         assertThat(seen.at("/args/q").asText()).isEqualTo("posthaste client");
         assertThat(seen.at("/args/page").asText()).isEqualTo("2");
@@ -81,7 +87,10 @@ abstract class HttpbinContract {
 
     @Test
     void postFormArrivesAsFormFields() {
-        JsonNode seen = session.post(url("/post")).form(Map.of("username", "john", "password", "1 2&3")).send().json();
+        JsonNode seen = session.post(url("/post"))
+                .form(Map.of("username", "john", "password", "1 2&3"))
+                .send()
+                .json();
 
         assertThat(seen.get("form")).isEqualTo(HttpbinJson.object(Map.of("username", "john", "password", "1 2&3")));
         assertThat(seen.at("/headers/Content-Type").asText()).isEqualTo("application/x-www-form-urlencoded");
@@ -93,8 +102,12 @@ abstract class HttpbinContract {
         Path notes = Files.writeString(dir.resolve("notes.txt"), "plain text notes\n");
         Path binary = Files.write(dir.resolve("blob.bin"), new byte[] {0, 1, 2, (byte) 0xff});
 
-        JsonNode seen = session.post(url("/post")).formField("title", "interop")
-                .file("notes", notes).file("blob", binary).send().json();
+        JsonNode seen = session.post(url("/post"))
+                .formField("title", "interop")
+                .file("notes", notes)
+                .file("blob", binary)
+                .send()
+                .json();
 
         assertThat(seen.at("/form/title").asText()).isEqualTo("interop");
         // Both servers show a UTF-8 file as its text and any other file as a data: URL.
@@ -105,7 +118,10 @@ abstract class HttpbinContract {
 
     @Test
     void postRawBodyArrivesAsDataWithExactLength() {
-        JsonNode seen = session.post(url("/post")).body("raw text, not a form", "text/plain").send().json();
+        JsonNode seen = session.post(url("/post"))
+                .body("raw text, not a form", "text/plain")
+                .send()
+                .json();
 
         assertThat(seen.get("data").asText()).isEqualTo("raw text, not a form");
         assertThat(seen.at("/headers/Content-Length").asText()).isEqualTo("20");
@@ -118,7 +134,8 @@ abstract class HttpbinContract {
         String route = "/" + method.toLowerCase(java.util.Locale.ROOT);
 
         JsonNode own = session.request(method, url(route)).json(DATA).send().json();
-        JsonNode anything = session.request(method, url("/anything/x")).json(DATA).send().json();
+        JsonNode anything =
+                session.request(method, url("/anything/x")).json(DATA).send().json();
 
         assertThat(own.get("json")).isEqualTo(HttpbinJson.object(DATA));
         assertThat(anything.get("method").asText()).isEqualTo(method);
@@ -151,7 +168,10 @@ abstract class HttpbinContract {
     @ParameterizedTest
     @ValueSource(ints = {404, 500})
     void errorStatusIsReturnedWhenRaisingIsOff(int status) {
-        Response response = session.post(url("/status/" + status)).json(DATA).raiseForStatus(false).send();
+        Response response = session.post(url("/status/" + status))
+                .json(DATA)
+                .raiseForStatus(false)
+                .send();
 
         assertThat(response.status()).isEqualTo(status);
         assertThat(response.isSuccessful()).isFalse();
@@ -159,11 +179,16 @@ abstract class HttpbinContract {
 
     @Test
     void headersRouteSeesEveryHeaderSent() {
-        JsonNode headers = session.get(url("/headers")).header("X-Auth-Token", "secret-token").send().json().get("headers");
+        JsonNode headers = session.get(url("/headers"))
+                .header("X-Auth-Token", "secret-token")
+                .send()
+                .json()
+                .get("headers");
 
         assertThat(headers.get("X-Auth-Token").asText()).isEqualTo("secret-token");
         assertThat(headers.get("Accept").asText()).isEqualTo("*/*");
-        assertThat(headers.get("Accept-Encoding").asText()).isEqualTo(String.join(", ", ClientSession.contentCodings()));
+        assertThat(headers.get("Accept-Encoding").asText())
+                .isEqualTo(String.join(", ", ClientSession.contentCodings()));
         assertThat(headers.get("Host").asText()).isEqualTo(url("").substring("http://".length()));
     }
 
@@ -191,38 +216,58 @@ abstract class HttpbinContract {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.url().toString()).isEqualTo(url("/get"));
-        assertThat(response.history()).hasSize(3).allSatisfy(hop -> assertThat(hop.status()).isEqualTo(302));
+        assertThat(response.history())
+                .hasSize(3)
+                .allSatisfy(hop -> assertThat(hop.status()).isEqualTo(302));
     }
 
     @Test
     void redirectWith307ResendsThePostBody() {
-        Response response = session.post(url("/redirect-to")).query("url", "/post").query("status_code", "307")
-                .json(DATA).send();
+        Response response = session.post(url("/redirect-to"))
+                .query("url", "/post")
+                .query("status_code", "307")
+                .json(DATA)
+                .send();
 
-        assertThat(response.history()).singleElement().satisfies(hop -> assertThat(hop.status()).isEqualTo(307));
+        assertThat(response.history())
+                .singleElement()
+                .satisfies(hop -> assertThat(hop.status()).isEqualTo(307));
         assertThat(response.json().get("json")).isEqualTo(HttpbinJson.object(DATA));
     }
 
     @Test
     void cookiesSetByTheServerAreSentBack() {
-        JsonNode afterSet = session.get(url("/cookies/set")).query("flavour", "oat").query("batch", "7").send().json();
+        JsonNode afterSet = session.get(url("/cookies/set"))
+                .query("flavour", "oat")
+                .query("batch", "7")
+                .send()
+                .json();
         JsonNode later = session.get(url("/cookies")).send().json();
 
         // /cookies/set answers 302 to /cookies, so the first call already shows the jar at work.
         assertThat(afterSet.at("/cookies/flavour").asText()).isEqualTo("oat");
         assertThat(later.at("/cookies/flavour").asText()).isEqualTo("oat");
         assertThat(later.at("/cookies/batch").asText()).isEqualTo("7");
-        assertThat(session.cookieJar().all()).extracting(io.posthaste.Cookie::name).contains("flavour", "batch");
+        assertThat(session.cookieJar().all())
+                .extracting(io.posthaste.Cookie::name)
+                .contains("flavour", "batch");
     }
 
     @Test
     void basicAuthIsAcceptedAndWrongPasswordRaises401() {
-        JsonNode ok = session.get(url("/basic-auth/alice/s3cret")).basicAuth("alice", "s3cret").send().json();
+        JsonNode ok = session.get(url("/basic-auth/alice/s3cret"))
+                .basicAuth("alice", "s3cret")
+                .send()
+                .json();
 
         assertThat(ok.get("authenticated").asBoolean()).isTrue();
         assertThat(ok.get("user").asText()).isEqualTo("alice");
-        assertThatThrownBy(() -> session.get(url("/basic-auth/alice/s3cret")).basicAuth("alice", "wrong").send())
-                .isInstanceOfSatisfying(ClientResponseException.class, e -> assertThat(e.status()).isEqualTo(401));
+        assertThatThrownBy(() -> session.get(url("/basic-auth/alice/s3cret"))
+                        .basicAuth("alice", "wrong")
+                        .send())
+                .isInstanceOfSatisfying(
+                        ClientResponseException.class,
+                        e -> assertThat(e.status()).isEqualTo(401));
     }
 
     @Test
@@ -232,7 +277,9 @@ abstract class HttpbinContract {
         assertThat(ok.get("authenticated").asBoolean()).isTrue();
         assertThat(ok.get("token").asText()).isEqualTo("tok-123");
         assertThatThrownBy(() -> session.get(url("/bearer")).send())
-                .isInstanceOfSatisfying(ClientResponseException.class, e -> assertThat(e.status()).isEqualTo(401));
+                .isInstanceOfSatisfying(
+                        ClientResponseException.class,
+                        e -> assertThat(e.status()).isEqualTo(401));
     }
 
     @Test
@@ -247,7 +294,8 @@ abstract class HttpbinContract {
     void streamRouteDeliversOneJsonObjectPerLine() throws IOException {
         List<String> lines = new ArrayList<>();
         try (StreamingResponse response = session.get(url("/stream/5")).stream();
-                BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                BufferedReader reader =
+                        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             for (String line = reader.readLine(); line != null && lines.size() < 10; line = reader.readLine()) {
                 lines.add(line);
             }
@@ -262,8 +310,8 @@ abstract class HttpbinContract {
     @Test
     void streamBytesArriveCompleteWhenReadAsAStream() throws IOException, InterruptedException {
         byte[] body;
-        try (StreamingResponse response = session.get(url("/stream-bytes/50000")).query("chunk_size", "1000")
-                .query("seed", "7").stream()) {
+        try (StreamingResponse response =
+                session.get(url("/stream-bytes/50000")).query("chunk_size", "1000").query("seed", "7").stream()) {
             body = response.body().readAllBytes();
         }
 
@@ -273,8 +321,11 @@ abstract class HttpbinContract {
 
     @Test
     void dripDeliversSlowBytesBeforeTheReadTimeout() {
-        Response response = session.get(url("/drip")).query("numbytes", "5").query("duration", "0.5")
-                .timeouts(Timeouts.builder().read(Duration.ofSeconds(5)).build()).send();
+        Response response = session.get(url("/drip"))
+                .query("numbytes", "5")
+                .query("duration", "0.5")
+                .timeouts(Timeouts.builder().read(Duration.ofSeconds(5)).build())
+                .send();
 
         assertThat(response.text()).isEqualTo("*****");
     }
@@ -283,8 +334,10 @@ abstract class HttpbinContract {
     void delayLongerThanTheReadTimeoutRaisesClientTimeoutException() {
         Timeouts shortRead = Timeouts.builder().read(Duration.ofMillis(400)).build();
 
-        assertThatThrownBy(() -> session.get(url("/delay/2")).timeouts(shortRead).send())
-                .isInstanceOfSatisfying(ClientTimeoutException.class,
+        assertThatThrownBy(
+                        () -> session.get(url("/delay/2")).timeouts(shortRead).send())
+                .isInstanceOfSatisfying(
+                        ClientTimeoutException.class,
                         e -> assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.READ));
         // The timed-out connection is discarded, not handed to the next request.
         assertThat(session.get(url("/get")).send().status()).isEqualTo(200);
@@ -292,7 +345,9 @@ abstract class HttpbinContract {
 
     @Test
     void responseHeadersRouteSetsTheHeadersAsked() {
-        Response response = session.get(url("/response-headers")).query("X-Interop", "yes").query("Cache-Control", "no-store")
+        Response response = session.get(url("/response-headers"))
+                .query("X-Interop", "yes")
+                .query("Cache-Control", "no-store")
                 .send();
 
         assertThat(response.headers().get("X-Interop")).isEqualTo("yes");

@@ -12,8 +12,7 @@ final class HttpbinJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private HttpbinJson() {
-    }
+    private HttpbinJson() {}
 
     /** Returns {@code map} as a JSON object of strings. */
     static ObjectNode object(Map<String, String> map) {

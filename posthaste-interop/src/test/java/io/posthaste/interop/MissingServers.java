@@ -17,8 +17,7 @@ final class MissingServers {
 
     static final String INSTALL_HINT = "run `sudo bash posthaste-interop/install-servers.sh`";
 
-    private MissingServers() {
-    }
+    private MissingServers() {}
 
     /**
      * Checks that every executable exists and that {@code /usr/bin/python3} can import every module;
@@ -57,7 +56,8 @@ final class MissingServers {
             Process check = new ProcessBuilder(Commands.PYTHON.toString(), "-c", "import " + String.join(", ", modules))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .start();
             if (!check.waitFor(20, TimeUnit.SECONDS)) {
                 check.destroyForcibly();

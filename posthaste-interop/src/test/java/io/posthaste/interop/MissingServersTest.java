@@ -16,20 +16,22 @@ final class MissingServersTest {
 
     @Test
     void missingBinaryAbortsLocallyAndFailsWhenRequiredNamingTheInstallScript() {
-        Throwable outcome = catchThrowable(() -> MissingServers.require("imaginary-server",
-                List.of(Path.of("/nonexistent/posthaste/imaginary-server")), List.of()));
+        Throwable outcome = catchThrowable(() -> MissingServers.require(
+                "imaginary-server", List.of(Path.of("/nonexistent/posthaste/imaginary-server")), List.of()));
 
-        assertThat(outcome).isInstanceOf(MissingServers.required() ? AssertionError.class : TestAbortedException.class)
+        assertThat(outcome)
+                .isInstanceOf(MissingServers.required() ? AssertionError.class : TestAbortedException.class)
                 .hasMessageContaining("/nonexistent/posthaste/imaginary-server")
                 .hasMessageContaining("posthaste-interop/install-servers.sh");
     }
 
     @Test
     void missingPythonModuleIsReportedLikeAMissingBinary() {
-        Throwable outcome = catchThrowable(() -> MissingServers.require("imaginary-app", List.of(),
-                List.of("posthaste_no_such_module")));
+        Throwable outcome = catchThrowable(
+                () -> MissingServers.require("imaginary-app", List.of(), List.of("posthaste_no_such_module")));
 
-        assertThat(outcome).isInstanceOf(MissingServers.required() ? AssertionError.class : TestAbortedException.class)
+        assertThat(outcome)
+                .isInstanceOf(MissingServers.required() ? AssertionError.class : TestAbortedException.class)
                 .hasMessageContaining("posthaste_no_such_module")
                 .hasMessageContaining("install-servers.sh");
     }

@@ -58,7 +58,8 @@ final class NghttpdHttp2Test {
     @EnumSource(Transport.class)
     void getWithCustomHeadersFetchesTheFileOverHttp2(Transport transport) {
         try (ClientSession session = transport.open(NGHTTPD)) {
-            Response response = session.get(transport.url(NGHTTPD, "/hello.txt")).headers(BlogExamples.AUTH_HEADERS)
+            Response response = session.get(transport.url(NGHTTPD, "/hello.txt"))
+                    .headers(BlogExamples.AUTH_HEADERS)
                     .send();
 
             assertThat(response.version()).isEqualTo("HTTP/2");
@@ -70,7 +71,9 @@ final class NghttpdHttp2Test {
     @EnumSource(Transport.class)
     void jsonBodyComesBackAsTheSameJson(Transport transport) throws IOException {
         try (ClientSession session = transport.open(NGHTTPD)) {
-            Response response = session.post(transport.url(NGHTTPD, "/echo")).json(BlogExamples.DATA).send();
+            Response response = session.post(transport.url(NGHTTPD, "/echo"))
+                    .json(BlogExamples.DATA)
+                    .send();
 
             assertThat(response.version()).isEqualTo("HTTP/2");
             assertThat(response.headers().get("nghttpd-response")).isEqualTo("echo");
@@ -82,7 +85,10 @@ final class NghttpdHttp2Test {
     @EnumSource(Transport.class)
     void formBodyComesBackAsTheSameFields(Transport transport) {
         try (ClientSession session = transport.open(NGHTTPD)) {
-            String echoed = session.post(transport.url(NGHTTPD, "/echo")).form(BlogExamples.LOGIN).send().text();
+            String echoed = session.post(transport.url(NGHTTPD, "/echo"))
+                    .form(BlogExamples.LOGIN)
+                    .send()
+                    .text();
 
             assertThat(echoed.split("&")).containsExactlyInAnyOrder("username=john", "password=1234");
         }
@@ -93,11 +99,14 @@ final class NghttpdHttp2Test {
     void multipartUploadComesBackWithItsHeadersAndEveryByteOfTheFile(Transport transport, @TempDir Path dir) {
         Path report = BlogExamples.writeReportPdf(dir);
         try (ClientSession session = transport.open(NGHTTPD)) {
-            Response response = session.post(transport.url(NGHTTPD, "/echo")).files(Map.of("upload_file", report)).send();
+            Response response = session.post(transport.url(NGHTTPD, "/echo"))
+                    .files(Map.of("upload_file", report))
+                    .send();
 
             String echoed = new String(response.bytes(), StandardCharsets.ISO_8859_1);
             assertThat(response.version()).isEqualTo("HTTP/2");
-            assertThat(echoed).contains("Content-Disposition: form-data; name=\"upload_file\"; filename=\"report.pdf\"")
+            assertThat(echoed)
+                    .contains("Content-Disposition: form-data; name=\"upload_file\"; filename=\"report.pdf\"")
                     .contains("Content-Type: application/pdf")
                     .contains(new String(BlogExamples.reportPdfBytes(), StandardCharsets.ISO_8859_1));
         }
@@ -107,9 +116,15 @@ final class NghttpdHttp2Test {
     @EnumSource(Transport.class)
     void missingFileRaisesTheNotFoundStatus(Transport transport) {
         try (ClientSession session = transport.open(NGHTTPD)) {
-            assertThatThrownBy(() -> session.get(transport.url(NGHTTPD, "/no-such-file.txt")).send())
-                    .isInstanceOfSatisfying(ClientResponseException.class, e -> assertThat(e.status()).isEqualTo(404));
-            assertThat(session.get(transport.url(NGHTTPD, "/no-such-file.txt")).raiseForStatus(false).send().version())
+            assertThatThrownBy(() -> session.get(transport.url(NGHTTPD, "/no-such-file.txt"))
+                            .send())
+                    .isInstanceOfSatisfying(
+                            ClientResponseException.class,
+                            e -> assertThat(e.status()).isEqualTo(404));
+            assertThat(session.get(transport.url(NGHTTPD, "/no-such-file.txt"))
+                            .raiseForStatus(false)
+                            .send()
+                            .version())
                     .isEqualTo("HTTP/2");
         }
     }
@@ -137,7 +152,8 @@ final class NghttpdHttp2Test {
         new SplittableRandom(14).nextBytes(data);
         try (ClientSession session = transport.open(NGHTTPD)) {
             Response response = session.put(transport.url(NGHTTPD, "/echo"))
-                    .body(new ByteArrayInputStream(data), "application/octet-stream").send();
+                    .body(new ByteArrayInputStream(data), "application/octet-stream")
+                    .send();
 
             assertThat(response.version()).isEqualTo("HTTP/2");
             assertThat(TestFiles.sha256(response.bytes())).isEqualTo(TestFiles.sha256(data));

@@ -67,8 +67,8 @@ final class NginxHttp2Test extends Http2EchoContract {
     @EnumSource(Transport.class)
     void missingStaticFileRaisesNginxsNotFound(Transport transport) {
         try (ClientSession session = transport.open(NGINX)) {
-            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
-                    () -> session.get(transport.url(NGINX, "/files/missing.txt")).send());
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() ->
+                    session.get(transport.url(NGINX, "/files/missing.txt")).send());
 
             assertThat(thrown).isInstanceOfSatisfying(ClientResponseException.class, e -> {
                 assertThat(e.status()).isEqualTo(404);

@@ -34,8 +34,16 @@ final class NginxServer implements BeforeAllCallback, AfterAllCallback {
             int port = ServerProcess.freePort();
             int tlsPort = ServerProcess.freePort();
             Path conf = writeConfig(port, tlsPort);
-            return new ServerProcess.Launch(List.of(Commands.NGINX.toString(), "-p", prefix + "/", "-c", conf.toString(),
-                    "-e", prefix.resolve("error.log").toString()), List.of(port, tlsPort));
+            return new ServerProcess.Launch(
+                    List.of(
+                            Commands.NGINX.toString(),
+                            "-p",
+                            prefix + "/",
+                            "-c",
+                            conf.toString(),
+                            "-e",
+                            prefix.resolve("error.log").toString()),
+                    List.of(port, tlsPort));
         });
     }
 
@@ -81,8 +89,7 @@ final class NginxServer implements BeforeAllCallback, AfterAllCallback {
         // nginx switches its workers to an unprivileged user only when started as root; that user
         // could not read target/, so as root the workers stay root (all on 127.0.0.1, test files only).
         boolean root = "root".equals(System.getProperty("user.name"));
-        String conf = template
-                .replace("@USER@", root ? "user root;" : "")
+        String conf = template.replace("@USER@", root ? "user root;" : "")
                 .replace("@PREFIX@", prefix.toString())
                 .replace("@PORT@", String.valueOf(port))
                 .replace("@TLS_PORT@", String.valueOf(tlsPort));

@@ -82,7 +82,9 @@ final class NginxTest {
     @Test
     void nginxReallyGzipsTheText() {
         try (ClientSession raw = ClientSession.builder().decompress(false).build()) {
-            Response response = raw.get(NGINX.url("/hello.txt")).header("Accept-Encoding", "gzip").send();
+            Response response = raw.get(NGINX.url("/hello.txt"))
+                    .header("Accept-Encoding", "gzip")
+                    .send();
 
             assertThat(response.headers().get("Content-Encoding")).isEqualTo("gzip");
             assertThat(response.bytes()).startsWith(0x1f, 0x8b).hasSizeLessThan(HELLO.length() / 10);
@@ -96,7 +98,8 @@ final class NginxTest {
             for (int i = 0; i < 20; i++) {
                 Response response = fresh.get(NGINX.url("/hello.txt")).send();
                 assertThat(response.text()).isEqualTo(HELLO);
-                assertThat(Integer.parseInt(response.headers().get("X-Connection-Requests"))).isBetween(1, 3);
+                assertThat(Integer.parseInt(response.headers().get("X-Connection-Requests")))
+                        .isBetween(1, 3);
                 connections.add(response.headers().get("X-Connection"));
             }
 
@@ -111,7 +114,9 @@ final class NginxTest {
             for (int round = 0; round < 2; round++) {
                 List<CompletableFuture<Response>> pending = new ArrayList<>();
                 for (int i = 0; i < 20; i++) {
-                    pending.add(fresh.get(NGINX.url("/hello.txt")).query("i", String.valueOf(i)).sendAsync());
+                    pending.add(fresh.get(NGINX.url("/hello.txt"))
+                            .query("i", String.valueOf(i))
+                            .sendAsync());
                 }
                 for (CompletableFuture<Response> answer : pending) {
                     assertThat(answer.get(20, TimeUnit.SECONDS).text()).isEqualTo(HELLO);
@@ -124,9 +129,16 @@ final class NginxTest {
     void uploadOverClientMaxBodySizeRaises413AndTheSessionKeepsWorking() {
         byte[] fiveMiB = new byte[5 * 1024 * 1024];
 
-        assertThatThrownBy(() -> session.post(NGINX.url("/upload")).body(fiveMiB, "application/octet-stream").send())
-                .isInstanceOfSatisfying(ClientResponseException.class, e -> assertThat(e.status()).isEqualTo(413));
-        assertThat(session.post(NGINX.url("/upload")).body("small", "text/plain").send().text())
+        assertThatThrownBy(() -> session.post(NGINX.url("/upload"))
+                        .body(fiveMiB, "application/octet-stream")
+                        .send())
+                .isInstanceOfSatisfying(
+                        ClientResponseException.class,
+                        e -> assertThat(e.status()).isEqualTo(413));
+        assertThat(session.post(NGINX.url("/upload"))
+                        .body("small", "text/plain")
+                        .send()
+                        .text())
                 .isEqualTo("accepted POST 5\n");
         assertThat(session.get(NGINX.url("/hello.txt")).send().status()).isEqualTo(200);
     }
@@ -137,16 +149,24 @@ final class NginxTest {
         Response found = session.get(NGINX.url("/found")).send();
 
         assertThat(moved.text()).isEqualTo(HELLO);
-        assertThat(moved.history()).singleElement().satisfies(hop -> assertThat(hop.status()).isEqualTo(301));
+        assertThat(moved.history())
+                .singleElement()
+                .satisfies(hop -> assertThat(hop.status()).isEqualTo(301));
         assertThat(found.url().toString()).isEqualTo(NGINX.url("/hello.txt"));
-        assertThat(found.history()).singleElement().satisfies(hop -> assertThat(hop.status()).isEqualTo(302));
+        assertThat(found.history())
+                .singleElement()
+                .satisfies(hop -> assertThat(hop.status()).isEqualTo(302));
     }
 
     @Test
     void temporaryRedirectResendsThePostWithItsBody() {
-        Response response = session.post(NGINX.url("/temporary")).body("12345678", "text/plain").send();
+        Response response = session.post(NGINX.url("/temporary"))
+                .body("12345678", "text/plain")
+                .send();
 
-        assertThat(response.history()).singleElement().satisfies(hop -> assertThat(hop.status()).isEqualTo(307));
+        assertThat(response.history())
+                .singleElement()
+                .satisfies(hop -> assertThat(hop.status()).isEqualTo(307));
         assertThat(response.text()).isEqualTo("accepted POST 8\n");
     }
 
@@ -171,7 +191,8 @@ final class NginxTest {
 
     @Test
     void tlsWithTheRunsCertificateTrustedServesFiles(@TempDir Path dir) {
-        try (ClientSession tls = ClientSession.builder().trustManager(NGINX.trustManager()).build()) {
+        try (ClientSession tls =
+                ClientSession.builder().trustManager(NGINX.trustManager()).build()) {
             assertThat(tls.get(NGINX.httpsUrl("/hello.txt")).send().text()).isEqualTo(HELLO);
 
             Path saved = dir.resolve("big.bin");
@@ -186,8 +207,11 @@ final class NginxTest {
     void tlsWithAnUntrustedCertificateIsATlsFailure() {
         // The default session trusts the JDK's CAs only; nginx's certificate was made for this run.
         try (ClientSession untrusting = ClientSession.create()) {
-            assertThatThrownBy(() -> untrusting.get(NGINX.httpsUrl("/hello.txt")).send())
-                    .isInstanceOfSatisfying(ClientConnectionException.class, e -> assertThat(e.isTlsFailure()).isTrue());
+            assertThatThrownBy(
+                            () -> untrusting.get(NGINX.httpsUrl("/hello.txt")).send())
+                    .isInstanceOfSatisfying(
+                            ClientConnectionException.class,
+                            e -> assertThat(e.isTlsFailure()).isTrue());
             assertThat(untrusting.poolStats().leased()).isZero();
         }
     }

@@ -24,8 +24,10 @@ final class NginxWebSocketTest extends WebSocketContract {
 
     @Test
     void wssThroughNginxUsesTheSessionsTrust() throws Exception {
-        try (ClientSession secure = ClientSession.builder().trustManager(NGINX.trustManager()).build();
-             WebSocket ws = secure.websocket(NGINX.tlsUrl("/fragments")).connect()) {
+        try (ClientSession secure = ClientSession.builder()
+                        .trustManager(NGINX.trustManager())
+                        .build();
+                WebSocket ws = secure.websocket(NGINX.tlsUrl("/fragments")).connect()) {
             assertThat(ws.url()).startsWith("wss://");
             assertThat(ws.isCompressed()).isTrue();
             assertThat(ws.receiveAsync().get(10, TimeUnit.SECONDS).text()).isEqualTo("hello fragmented world");

@@ -8,8 +8,7 @@ final class Pools {
 
     private static final long SETTLE_NANOS = 5_000_000_000L;
 
-    private Pools() {
-    }
+    private Pools() {}
 
     /**
      * Returns the pool's stats once no connection is leased or connecting, or after 5 s. A closed

@@ -40,13 +40,14 @@ final class ProxyInteropTest {
     private void runTheFiveExamples(ClientSession session, String baseUrl) {
         BlogExamples.writeReportPdf(workDir);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        BlogExamples examples = new BlogExamples(session, baseUrl, workDir,
-                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        BlogExamples examples =
+                new BlogExamples(session, baseUrl, workDir, new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         JsonNode json = examples.postJson().json();
         assertThat(json.at("/json/key1").asText()).isEqualTo("value1");
         assertThat(json.at("/headers/Proxy-Authorization").isMissingNode())
-                .as("the proxy's credentials never reach the origin").isTrue();
+                .as("the proxy's credentials never reach the origin")
+                .isTrue();
         assertThat(examples.postForm().json().at("/form/username").asText()).isEqualTo("john");
         assertThat(examples.uploadFile().json().at("/files/upload_file").asText())
                 .startsWith("data:application/pdf;base64,");
@@ -77,33 +78,45 @@ final class ProxyInteropTest {
             default -> LAB.socks("socks5h");
         };
         String base = origin.equals("http") ? LAB.httpOrigin("/") : LAB.httpsOrigin("/");
-        try (ClientSession session = ClientSession.builder().trustPem(LAB.caPem()).proxy(proxy).build()) {
+        try (ClientSession session =
+                ClientSession.builder().trustPem(LAB.caPem()).proxy(proxy).build()) {
             runTheFiveExamples(session, base);
             if (origin.equals("https")) {
                 assertThat(session.get(LAB.httpsOrigin("/get")).send().version())
-                        .as("ALPN through the tunnel").isEqualTo("HTTP/2");
+                        .as("ALPN through the tunnel")
+                        .isEqualTo("HTTP/2");
             }
         }
     }
 
     @Test
     void aSquidThatAsksForDigestIsAnsweredAndWrongCredentialsAreA407() {
-        try (ClientSession session = ClientSession.builder().trustPem(LAB.caPem()).proxy(LAB.digestSquid()).build()) {
+        try (ClientSession session = ClientSession.builder()
+                .trustPem(LAB.caPem())
+                .proxy(LAB.digestSquid())
+                .build()) {
             runTheFiveExamples(session, LAB.httpsOrigin("/"));
         }
         String wrong = LAB.digestSquid().replace(ProxyLab.PASSWORD, "wrong-pw");
-        try (ClientSession session = ClientSession.builder().trustPem(LAB.caPem()).proxy(wrong).build()) {
+        try (ClientSession session =
+                ClientSession.builder().trustPem(LAB.caPem()).proxy(wrong).build()) {
             assertThatThrownBy(() -> session.get(LAB.httpsOrigin("/get")).send())
-                    .isInstanceOfSatisfying(ProxyException.class, e -> assertThat(e.status()).isEqualTo(407))
+                    .isInstanceOfSatisfying(
+                            ProxyException.class, e -> assertThat(e.status()).isEqualTo(407))
                     .hasMessageNotContaining("wrong-pw");
         }
     }
 
     @Test
     void theFiveExamplesPassOverNginxsUnixSocketWithTheHostUnchanged() {
-        try (ClientSession session = ClientSession.builder().unixSocket(LAB.unixSocket()).build()) {
+        try (ClientSession session =
+                ClientSession.builder().unixSocket(LAB.unixSocket()).build()) {
             runTheFiveExamples(session, "http://docker.invalid/");
-            assertThat(session.get("http://docker.invalid/headers").send().json().at("/headers/Host").asText())
+            assertThat(session.get("http://docker.invalid/headers")
+                            .send()
+                            .json()
+                            .at("/headers/Host")
+                            .asText())
                     .isEqualTo("docker.invalid");
         }
     }
@@ -113,12 +126,20 @@ final class ProxyInteropTest {
         String withoutCredentials = LAB.squid(true).replace(ProxyLab.USER + ":" + ProxyLab.PASSWORD + "@", "");
         String wrongPassword = LAB.squid(true).replace(ProxyLab.PASSWORD, "wrong-pw");
         for (String proxy : new String[] {withoutCredentials, wrongPassword}) {
-            try (ClientSession session = ClientSession.builder().trustPem(LAB.caPem()).proxy(proxy).build()) {
+            try (ClientSession session =
+                    ClientSession.builder().trustPem(LAB.caPem()).proxy(proxy).build()) {
                 assertThatThrownBy(() -> session.get(LAB.httpsOrigin("/get")).send())
-                        .isInstanceOfSatisfying(ProxyException.class, e -> assertThat(e.status()).isEqualTo(407))
-                        .hasMessageContaining("407").hasMessageNotContaining("wrong-pw");
-                assertThat(session.get(LAB.httpOrigin("/get")).raiseForStatus(false).send().status())
-                        .as("a forwarded request gets squid's 407 as its response").isEqualTo(407);
+                        .isInstanceOfSatisfying(
+                                ProxyException.class,
+                                e -> assertThat(e.status()).isEqualTo(407))
+                        .hasMessageContaining("407")
+                        .hasMessageNotContaining("wrong-pw");
+                assertThat(session.get(LAB.httpOrigin("/get"))
+                                .raiseForStatus(false)
+                                .send()
+                                .status())
+                        .as("a forwarded request gets squid's 407 as its response")
+                        .isEqualTo(407);
             }
         }
     }
@@ -137,15 +158,24 @@ final class ProxyInteropTest {
     @Test
     void mutualTlsWithNginxTakesOneLineDirectlyAndThroughSquid() {
         for (String proxy : new String[] {"direct", LAB.squid(true)}) {
-            try (ClientSession session = ClientSession.builder().trustPem(LAB.caPem())
-                    .clientCertificate(LAB.clientCertificate(), LAB.clientKey()).proxy(proxy).build()) {
+            try (ClientSession session = ClientSession.builder()
+                    .trustPem(LAB.caPem())
+                    .clientCertificate(LAB.clientCertificate(), LAB.clientKey())
+                    .proxy(proxy)
+                    .build()) {
                 assertThat(session.get(LAB.mutualTlsOrigin("/")).send().text())
                         .isEqualTo("client CN=posthaste client,O=interop\n");
             }
         }
-        try (ClientSession anonymous = ClientSession.builder().trustPem(LAB.caPem()).build()) {
-            Response refused = anonymous.get(LAB.mutualTlsOrigin("/")).raiseForStatus(false).send();
-            assertThat(refused.status()).as("nginx: no required SSL certificate was sent").isEqualTo(400);
+        try (ClientSession anonymous =
+                ClientSession.builder().trustPem(LAB.caPem()).build()) {
+            Response refused = anonymous
+                    .get(LAB.mutualTlsOrigin("/"))
+                    .raiseForStatus(false)
+                    .send();
+            assertThat(refused.status())
+                    .as("nginx: no required SSL certificate was sent")
+                    .isEqualTo(400);
         } catch (ClientConnectionException tls13Refusal) {
             // Under TLS 1.3 nginx may end the handshake instead: refused either way.
             assertThat(tls13Refusal.isTlsFailure()).isTrue();

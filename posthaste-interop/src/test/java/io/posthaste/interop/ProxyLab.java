@@ -56,8 +56,10 @@ final class ProxyLab implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
-        MissingServers.require("the proxy lab (nginx, squid, microsocks)",
-                List.of(Commands.NGINX, SQUID, SQUID_BASIC_AUTH, SQUID_DIGEST_AUTH, MICROSOCKS, OPENSSL), List.of());
+        MissingServers.require(
+                "the proxy lab (nginx, squid, microsocks)",
+                List.of(Commands.NGINX, SQUID, SQUID_BASIC_AUTH, SQUID_DIGEST_AUTH, MICROSOCKS, OPENSSL),
+                List.of());
         httpbin.beforeAll(context);
         writePki();
         nginx = started(ServerProcess.start("proxy-lab-nginx", this::launchNginx));
@@ -65,8 +67,18 @@ final class ProxyLab implements BeforeAllCallback, AfterAllCallback {
         squidDigest = started(ServerProcess.start("proxy-lab-squid-digest", this::launchDigestSquid));
         microsocks = started(ServerProcess.start("proxy-lab-microsocks", () -> {
             int port = ServerProcess.freePort();
-            return new ServerProcess.Launch(List.of(MICROSOCKS.toString(), "-i", "127.0.0.1", "-p",
-                    String.valueOf(port), "-u", USER, "-P", PASSWORD), List.of(port));
+            return new ServerProcess.Launch(
+                    List.of(
+                            MICROSOCKS.toString(),
+                            "-i",
+                            "127.0.0.1",
+                            "-p",
+                            String.valueOf(port),
+                            "-u",
+                            USER,
+                            "-P",
+                            PASSWORD),
+                    List.of(port));
         }));
     }
 
@@ -138,18 +150,30 @@ final class ProxyLab implements BeforeAllCallback, AfterAllCallback {
     private void writePki() {
         try {
             Instant now = Instant.now();
-            X509Bundle ca = new CertificateBuilder().subject("CN=posthaste interop CA").ecp256()
-                    .notBefore(now.minus(Duration.ofHours(1))).notAfter(now.plus(Duration.ofDays(1)))
-                    .setIsCertificateAuthority(true).setKeyUsage(true,
-                            CertificateBuilder.KeyUsage.keyCertSign, CertificateBuilder.KeyUsage.cRLSign)
+            X509Bundle ca = new CertificateBuilder()
+                    .subject("CN=posthaste interop CA")
+                    .ecp256()
+                    .notBefore(now.minus(Duration.ofHours(1)))
+                    .notAfter(now.plus(Duration.ofDays(1)))
+                    .setIsCertificateAuthority(true)
+                    .setKeyUsage(true, CertificateBuilder.KeyUsage.keyCertSign, CertificateBuilder.KeyUsage.cRLSign)
                     .buildSelfSigned();
-            X509Bundle server = new CertificateBuilder().subject("CN=localhost").ecp256()
-                    .notBefore(now.minus(Duration.ofHours(1))).notAfter(now.plus(Duration.ofDays(1)))
-                    .addSanDnsName("localhost").addSanIpAddress("127.0.0.1").addExtendedKeyUsageServerAuth()
+            X509Bundle server = new CertificateBuilder()
+                    .subject("CN=localhost")
+                    .ecp256()
+                    .notBefore(now.minus(Duration.ofHours(1)))
+                    .notAfter(now.plus(Duration.ofDays(1)))
+                    .addSanDnsName("localhost")
+                    .addSanIpAddress("127.0.0.1")
+                    .addExtendedKeyUsageServerAuth()
                     .buildIssuedBy(ca);
-            X509Bundle client = new CertificateBuilder().subject("CN=posthaste client,O=interop").ecp256()
-                    .notBefore(now.minus(Duration.ofHours(1))).notAfter(now.plus(Duration.ofDays(1)))
-                    .addExtendedKeyUsageClientAuth().buildIssuedBy(ca);
+            X509Bundle client = new CertificateBuilder()
+                    .subject("CN=posthaste client,O=interop")
+                    .ecp256()
+                    .notBefore(now.minus(Duration.ofHours(1)))
+                    .notAfter(now.plus(Duration.ofDays(1)))
+                    .addExtendedKeyUsageClientAuth()
+                    .buildIssuedBy(ca);
             Files.createDirectories(pkiDir);
             Files.createDirectories(nginxDir.resolve("temp"));
             write(pkiDir.resolve("ca.pem"), ca.getCertificatePEM());
@@ -179,8 +203,16 @@ final class ProxyLab implements BeforeAllCallback, AfterAllCallback {
                 .replace("@TLS_PORT@", String.valueOf(tlsPort))
                 .replace("@MTLS_PORT@", String.valueOf(mtlsPort));
         Path file = write(nginxDir.resolve("nginx.conf"), conf);
-        return new ServerProcess.Launch(List.of(Commands.NGINX.toString(), "-p", nginxDir + "/", "-c", file.toString(),
-                "-e", nginxDir.resolve("error.log").toString()), List.of(tlsPort, mtlsPort));
+        return new ServerProcess.Launch(
+                List.of(
+                        Commands.NGINX.toString(),
+                        "-p",
+                        nginxDir + "/",
+                        "-c",
+                        file.toString(),
+                        "-e",
+                        nginxDir.resolve("error.log").toString()),
+                List.of(tlsPort, mtlsPort));
     }
 
     private ServerProcess.Launch launchSquid() {
@@ -199,7 +231,8 @@ final class ProxyLab implements BeforeAllCallback, AfterAllCallback {
                 .replace("@PORT@", String.valueOf(port))
                 .replace("@AUTH_PORT@", String.valueOf(authPort));
         Path file = write(squidDir.resolve("squid.conf"), conf);
-        return new ServerProcess.Launch(List.of(SQUID.toString(), "-N", "-f", file.toString()), List.of(port, authPort));
+        return new ServerProcess.Launch(
+                List.of(SQUID.toString(), "-N", "-f", file.toString()), List.of(port, authPort));
     }
 
     private ServerProcess.Launch launchDigestSquid() {
@@ -222,7 +255,9 @@ final class ProxyLab implements BeforeAllCallback, AfterAllCallback {
     private static String apr1(String password) {
         try {
             Process hash = new ProcessBuilder(OPENSSL.toString(), "passwd", "-apr1", password)
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .start();
             String out = new String(hash.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
             if (hash.waitFor() != 0 || !out.startsWith("$apr1$")) {
                 throw new IllegalStateException("openssl passwd -apr1 failed: " + out);

@@ -46,23 +46,48 @@ final class RealServer implements BeforeAllCallback, AfterAllCallback {
      * keep-alive on (gunicorn's sync worker would close every connection).
      */
     static RealServer httpbin() {
-        return new RealServer("gunicorn-httpbin", List.of(Commands.PYTHON, Commands.GUNICORN),
-                List.of("httpbin", "gunicorn", "brotli"), () -> ServerProcess.start("gunicorn-httpbin", () -> {
+        return new RealServer(
+                "gunicorn-httpbin",
+                List.of(Commands.PYTHON, Commands.GUNICORN),
+                List.of("httpbin", "gunicorn", "brotli"),
+                () -> ServerProcess.start("gunicorn-httpbin", () -> {
                     int port = ServerProcess.freePort();
-                    return new ServerProcess.Launch(List.of(Commands.PYTHON.toString(), Commands.GUNICORN.toString(),
-                            "--bind", "127.0.0.1:" + port, "--worker-class", "gthread", "--workers", "2",
-                            "--threads", "8", "--access-logfile", "-", "--error-logfile", "-", "httpbin:app"),
+                    return new ServerProcess.Launch(
+                            List.of(
+                                    Commands.PYTHON.toString(),
+                                    Commands.GUNICORN.toString(),
+                                    "--bind",
+                                    "127.0.0.1:" + port,
+                                    "--worker-class",
+                                    "gthread",
+                                    "--workers",
+                                    "2",
+                                    "--threads",
+                                    "8",
+                                    "--access-logfile",
+                                    "-",
+                                    "--error-logfile",
+                                    "-",
+                                    "httpbin:app"),
                             List.of(port));
                 }));
     }
 
     /** The aiohttp 3.8 app in {@code src/test/resources/aiohttp/interop_app.py}. */
     static RealServer aiohttp() {
-        return new RealServer("aiohttp-app", List.of(Commands.PYTHON), List.of("aiohttp"),
+        return new RealServer(
+                "aiohttp-app",
+                List.of(Commands.PYTHON),
+                List.of("aiohttp"),
                 () -> ServerProcess.start("aiohttp-app", () -> {
                     int port = ServerProcess.freePort();
-                    return new ServerProcess.Launch(List.of(Commands.PYTHON.toString(), resource("/aiohttp/interop_app.py"),
-                            "--port", String.valueOf(port)), List.of(port));
+                    return new ServerProcess.Launch(
+                            List.of(
+                                    Commands.PYTHON.toString(),
+                                    resource("/aiohttp/interop_app.py"),
+                                    "--port",
+                                    String.valueOf(port)),
+                            List.of(port));
                 }));
     }
 

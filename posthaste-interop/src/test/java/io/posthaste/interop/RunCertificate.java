@@ -45,10 +45,10 @@ final class RunCertificate {
                     .setIsCertificateAuthority(true)
                     .buildSelfSigned();
             Files.createDirectories(dir);
-            Path certificate = Files.writeString(dir.resolve("cert.pem"), bundle.getCertificatePEM(),
-                    StandardCharsets.US_ASCII);
-            Path privateKey = Files.writeString(dir.resolve("key.pem"), bundle.getPrivateKeyPEM(),
-                    StandardCharsets.US_ASCII);
+            Path certificate =
+                    Files.writeString(dir.resolve("cert.pem"), bundle.getCertificatePEM(), StandardCharsets.US_ASCII);
+            Path privateKey =
+                    Files.writeString(dir.resolve("key.pem"), bundle.getPrivateKeyPEM(), StandardCharsets.US_ASCII);
             for (TrustManager candidate : bundle.toTrustManagerFactory().getTrustManagers()) {
                 if (candidate instanceof X509TrustManager x509) {
                     return new RunCertificate(certificate, privateKey, x509, bundle.getCertificate());

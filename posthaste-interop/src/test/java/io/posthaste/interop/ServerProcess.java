@@ -29,8 +29,8 @@ final class ServerProcess implements AutoCloseable {
     private static final Set<ServerProcess> RUNNING = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(ServerProcess::close),
-                "posthaste-interop-reaper"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> RUNNING.forEach(ServerProcess::close), "posthaste-interop-reaper"));
     }
 
     private final String name;
@@ -44,8 +44,7 @@ final class ServerProcess implements AutoCloseable {
      * @param command the command line
      * @param ports the ports it listens on; the first is the main one
      */
-    record Launch(List<String> command, List<Integer> ports) {
-    }
+    record Launch(List<String> command, List<Integer> ports) {}
 
     private ServerProcess(String name, Process process, Path log, List<Integer> ports) {
         this.name = name;
@@ -140,7 +139,8 @@ final class ServerProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     // No pipe back to the JVM: nothing to drain, no descriptor held open.
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
             // Python writes its output at once, so a failure is in the log even when it is killed.
             builder.environment().put("PYTHONUNBUFFERED", "1");
             // A pyenv or virtualenv setting would point the system interpreter at the wrong packages.

@@ -10,8 +10,7 @@ final class SlowReader {
     /** How much is read at a crawl: more than any server's initial send window (64 KiB by default). */
     static final long SLOW_PART = 1024 * 1024;
 
-    private SlowReader() {
-    }
+    private SlowReader() {}
 
     /**
      * Reads {@code body} to its end into {@code digest}, the first {@link #SLOW_PART} bytes 16 KiB

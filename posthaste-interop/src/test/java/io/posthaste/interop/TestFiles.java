@@ -16,8 +16,7 @@ final class TestFiles {
 
     private static final int BLOCK = 1 << 20;
 
-    private TestFiles() {
-    }
+    private TestFiles() {}
 
     /**
      * Writes {@code size} pseudo-random bytes (incompressible, so no layer can shortcut them) to

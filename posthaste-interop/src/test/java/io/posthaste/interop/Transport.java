@@ -10,8 +10,10 @@ enum Transport {
     TLS_ALPN {
         @Override
         ClientSession open(Http2Server server) {
-            return ClientSession.builder().trustManager(server.trustManager())
-                    .protocols(Protocol.HTTP_2, Protocol.HTTP_1_1).build();
+            return ClientSession.builder()
+                    .trustManager(server.trustManager())
+                    .protocols(Protocol.HTTP_2, Protocol.HTTP_1_1)
+                    .build();
         }
 
         @Override
@@ -24,7 +26,9 @@ enum Transport {
     H2C_PRIOR_KNOWLEDGE {
         @Override
         ClientSession open(Http2Server server) {
-            return ClientSession.builder().protocols(Protocol.H2_PRIOR_KNOWLEDGE).build();
+            return ClientSession.builder()
+                    .protocols(Protocol.H2_PRIOR_KNOWLEDGE)
+                    .build();
         }
 
         @Override

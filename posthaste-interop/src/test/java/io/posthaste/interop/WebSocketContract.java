@@ -39,7 +39,9 @@ abstract class WebSocketContract {
 
     @BeforeEach
     void openSession() {
-        session = ClientSession.builder().header("X-Session", "interop").cookieJar(CookieJar.inMemoryAllowingIpHosts())
+        session = ClientSession.builder()
+                .header("X-Session", "interop")
+                .cookieJar(CookieJar.inMemoryAllowingIpHosts())
                 .build();
     }
 
@@ -77,7 +79,8 @@ abstract class WebSocketContract {
     @Test
     void theServersCloseCodeAndReasonAreTheLastMessage() throws Exception {
         for (int code : List.of(1000, 1001, 4001)) {
-            try (WebSocket ws = session.websocket(server().url("/close?code=" + code)).connect()) {
+            try (WebSocket ws =
+                    session.websocket(server().url("/close?code=" + code)).connect()) {
                 WebSocket.Message close = next(ws);
                 assertThat(close.closeCode()).isEqualTo(code);
                 assertThat(close.closeReason()).isEqualTo("bye " + code);
@@ -98,7 +101,9 @@ abstract class WebSocketContract {
 
     @Test
     void theServerChoosesAnOfferedSubprotocol() throws Exception {
-        try (WebSocket ws = session.websocket(server().url("/echo")).subprotocols("chat.v2", "chat.v1").connect()) {
+        try (WebSocket ws = session.websocket(server().url("/echo"))
+                .subprotocols("chat.v2", "chat.v1")
+                .connect()) {
             assertThat(ws.subprotocol()).isEqualTo("chat.v1");
         }
     }
@@ -107,8 +112,10 @@ abstract class WebSocketContract {
     void theHandshakeCarriesTheSessionsHeadersCredentialsAndCookies() throws Exception {
         String http = server().url("/").replaceFirst("^ws", "http");
         session.cookieJar().save(URI.create(http), List.of("sid=abc; Path=/"));
-        try (WebSocket ws = session.websocket(server().url("/headers")).bearerAuth("t0ken")
-                .header("X-Own", "mine").connect()) {
+        try (WebSocket ws = session.websocket(server().url("/headers"))
+                .bearerAuth("t0ken")
+                .header("X-Own", "mine")
+                .connect()) {
             JsonNode seen = MAPPER.readTree(next(ws).text());
             assertThat(seen.path("x-session").asText()).isEqualTo("interop");
             assertThat(seen.path("x-own").asText()).isEqualTo("mine");
@@ -121,10 +128,14 @@ abstract class WebSocketContract {
 
     @Test
     void aMessageOverTheLimitClosesWith1009() throws Exception {
-        try (WebSocket ws = session.websocket(server().url("/big?size=300000")).maxMessageSize(200_000).connect()) {
+        try (WebSocket ws = session.websocket(server().url("/big?size=300000"))
+                .maxMessageSize(200_000)
+                .connect()) {
             assertThat(next(ws).closeCode()).isEqualTo(1009);
         }
-        try (WebSocket ws = session.websocket(server().url("/big?size=300000")).maxMessageSize(300_000).connect()) {
+        try (WebSocket ws = session.websocket(server().url("/big?size=300000"))
+                .maxMessageSize(300_000)
+                .connect()) {
             assertThat(next(ws).buffer().remaining()).isEqualTo(300_000);
         }
     }

@@ -28,8 +28,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class WebSocketServer implements BeforeAllCallback, AfterAllCallback {
 
     /** What a started server listens on: a cleartext port, and a TLS port or 0. */
-    private record Running(List<ServerProcess> processes, int port, int tlsPort) {
-    }
+    private record Running(List<ServerProcess> processes, int port, int tlsPort) {}
 
     /** Starts the server's processes given its directory and certificate. */
     @FunctionalInterface
@@ -55,20 +54,26 @@ final class WebSocketServer implements BeforeAllCallback, AfterAllCallback {
 
     /** The {@code websockets} library's server (10.x), permessage-deflate on. */
     static WebSocketServer websockets() {
-        return new WebSocketServer("websockets", List.of(Commands.PYTHON), List.of("websockets"),
+        return new WebSocketServer(
+                "websockets",
+                List.of(Commands.PYTHON),
+                List.of("websockets"),
                 (dir, certificate) -> new Running(List.of(python("websockets", "/websockets/ws_app.py")), 0, 0));
     }
 
     /** aiohttp 3.8's WebSocket server, permessage-deflate accepted. */
     static WebSocketServer aiohttp() {
-        return new WebSocketServer("aiohttp-ws", List.of(Commands.PYTHON), List.of("aiohttp"),
+        return new WebSocketServer(
+                "aiohttp-ws",
+                List.of(Commands.PYTHON),
+                List.of("aiohttp"),
                 (dir, certificate) -> new Running(List.of(python("aiohttp-ws", "/aiohttp/ws_app.py")), 0, 0));
     }
 
     /** nginx proxying WebSocket (plain and TLS listeners) to the {@code websockets} library's server. */
     static WebSocketServer nginx() {
-        return new WebSocketServer("nginx-ws", List.of(Commands.NGINX, Commands.PYTHON), List.of("websockets"),
-                (dir, certificate) -> {
+        return new WebSocketServer(
+                "nginx-ws", List.of(Commands.NGINX, Commands.PYTHON), List.of("websockets"), (dir, certificate) -> {
                     ServerProcess backend = python("nginx-ws-backend", "/websockets/ws_app.py");
                     try {
                         Files.createDirectories(dir.resolve("temp"));
@@ -76,8 +81,16 @@ final class WebSocketServer implements BeforeAllCallback, AfterAllCallback {
                             int port = ServerProcess.freePort();
                             int tlsPort = ServerProcess.freePort();
                             Path conf = writeNginxConfig(dir, port, tlsPort, backend.port());
-                            return new ServerProcess.Launch(List.of(Commands.NGINX.toString(), "-p", dir + "/", "-c",
-                                    conf.toString(), "-e", dir.resolve("error.log").toString()), List.of(port, tlsPort));
+                            return new ServerProcess.Launch(
+                                    List.of(
+                                            Commands.NGINX.toString(),
+                                            "-p",
+                                            dir + "/",
+                                            "-c",
+                                            conf.toString(),
+                                            "-e",
+                                            dir.resolve("error.log").toString()),
+                                    List.of(port, tlsPort));
                         });
                         return new Running(List.of(nginx, backend), nginx.port(0), nginx.port(1));
                     } catch (IOException | RuntimeException e) {
@@ -90,8 +103,9 @@ final class WebSocketServer implements BeforeAllCallback, AfterAllCallback {
     private static ServerProcess python(String name, String script) {
         return ServerProcess.start(name, () -> {
             int port = ServerProcess.freePort();
-            return new ServerProcess.Launch(List.of(Commands.PYTHON.toString(), RealServer.resource(script),
-                    "--port", String.valueOf(port)), List.of(port));
+            return new ServerProcess.Launch(
+                    List.of(Commands.PYTHON.toString(), RealServer.resource(script), "--port", String.valueOf(port)),
+                    List.of(port));
         });
     }
 
@@ -114,7 +128,10 @@ final class WebSocketServer implements BeforeAllCallback, AfterAllCallback {
     /** Returns {@code ws://127.0.0.1:<port><path>}. */
     String url(String path) {
         Running current = running();
-        return "ws://127.0.0.1:" + (current.port() != 0 ? current.port() : current.processes().get(0).port()) + path;
+        return "ws://127.0.0.1:"
+                + (current.port() != 0
+                        ? current.port()
+                        : current.processes().get(0).port()) + path;
     }
 
     /** Returns {@code wss://127.0.0.1:<TLS port><path>}, or null for a server without TLS. */
@@ -151,8 +168,7 @@ final class WebSocketServer implements BeforeAllCallback, AfterAllCallback {
         }
         // As in NginxServer: as root the workers stay root, or they could not read target/.
         boolean root = "root".equals(System.getProperty("user.name"));
-        String conf = template
-                .replace("@USER@", root ? "user root;" : "")
+        String conf = template.replace("@USER@", root ? "user root;" : "")
                 .replace("@PREFIX@", dir.toString())
                 .replace("@PORT@", String.valueOf(port))
                 .replace("@TLS_PORT@", String.valueOf(tlsPort))

@@ -40,9 +40,10 @@ final class ConnectionTimers implements EventListener {
         this.handshakeFailed = timer(registry, TLS, "TLS handshakes", common, "FAILURE");
     }
 
-    private static Timer timer(MeterRegistry registry, String name, String description, Tags common,
-            String outcome) {
-        return Timer.builder(name).description(description).tags(common.and("outcome", outcome))
+    private static Timer timer(MeterRegistry registry, String name, String description, Tags common, String outcome) {
+        return Timer.builder(name)
+                .description(description)
+                .tags(common.and("outcome", outcome))
                 .register(registry);
     }
 

@@ -55,14 +55,16 @@ final class OriginGauges {
         connections(held, origin, of, "connecting", PoolStats::connecting);
         Gauge.builder(PENDING, held, s -> stats(s, origin).waiting())
                 .description("Calls waiting for a connection to the origin")
-                .tags(of).register(registry);
+                .tags(of)
+                .register(registry);
     }
 
-    private void connections(ClientSession held, String origin, Tags of, String state,
-            ToIntFunction<PoolStats> figure) {
+    private void connections(
+            ClientSession held, String origin, Tags of, String state, ToIntFunction<PoolStats> figure) {
         Gauge.builder(CONNECTIONS, held, s -> figure.applyAsInt(stats(s, origin)))
                 .description("Connections of the session's pool to the origin, by state")
-                .tags(of.and("state", state)).register(registry);
+                .tags(of.and("state", state))
+                .register(registry);
     }
 
     private static PoolStats stats(ClientSession session, String origin) {

@@ -13,8 +13,7 @@ final class PoolGauges {
     static final String CONNECTIONS = "posthaste.pool.connections";
     static final String PENDING = "posthaste.pool.pending";
 
-    private PoolGauges() {
-    }
+    private PoolGauges() {}
 
     static void register(MeterRegistry registry, Tags tags, ClientSession session) {
         connections(registry, tags, session, "leased", PoolStats::leased);
@@ -22,13 +21,15 @@ final class PoolGauges {
         connections(registry, tags, session, "connecting", PoolStats::connecting);
         Gauge.builder(PENDING, session, s -> s.poolStats().waiting())
                 .description("Calls waiting for a connection because the pool is full")
-                .tags(tags).register(registry);
+                .tags(tags)
+                .register(registry);
     }
 
-    private static void connections(MeterRegistry registry, Tags tags, ClientSession session,
-            String state, ToIntFunction<PoolStats> figure) {
+    private static void connections(
+            MeterRegistry registry, Tags tags, ClientSession session, String state, ToIntFunction<PoolStats> figure) {
         Gauge.builder(CONNECTIONS, session, s -> figure.applyAsInt(s.poolStats()))
                 .description("Connections of the session's pool, by state")
-                .tags(tags.and("state", state)).register(registry);
+                .tags(tags.and("state", state))
+                .register(registry);
     }
 }

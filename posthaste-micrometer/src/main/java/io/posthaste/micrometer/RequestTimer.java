@@ -56,23 +56,24 @@ final class RequestTimer implements Interceptor {
     }
 
     private void record(Timer.Sample sample, Request request, Response response, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         UriTemplate template = request.tag(UriTemplate.class);
         String host = hostTag ? request.url().getHost() : null;
         Tags tags = common.and(
                 "method", request.method(),
                 "uri", template != null ? template.value() : NONE,
                 "status", response != null ? Integer.toString(response.status()) : "CLIENT_ERROR",
-                "outcome", response != null ? Outcome.forStatus(response.status()).name() : Outcome.UNKNOWN.name(),
+                "outcome",
+                        response != null ? Outcome.forStatus(response.status()).name() : Outcome.UNKNOWN.name(),
                 "exception", cause != null ? cause.getClass().getSimpleName() : NONE,
                 "client.name", host != null ? host : NONE);
         sample.stop(Timer.builder(NAME)
                 .description("Time of HTTP client calls, from the call to the final response")
                 .tags(tags)
                 .register(registry));
-        Timings timings = response != null ? response.timings()
-                : cause instanceof ClientException e ? e.timings() : null;
+        Timings timings =
+                response != null ? response.timings() : cause instanceof ClientException e ? e.timings() : null;
         if (timings != null && timings.attempts() > 0) {
             Timer.builder(POOL_ACQUIRE)
                     .description("Time calls waited for a connection from the pool")

@@ -36,7 +36,8 @@ class PosthasteMetricsTest {
     private static final UriTemplate USER = new UriTemplate("/users/{id}");
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final PosthasteMetrics metrics = PosthasteMetrics.builder(registry).tags("client", "test").build();
+    private final PosthasteMetrics metrics =
+            PosthasteMetrics.builder(registry).tags("client", "test").build();
     private TestServer server;
     private ClientSession session;
 
@@ -60,12 +61,29 @@ class PosthasteMetricsTest {
 
     @Test
     void aCallIsTimedOnceByItsTemplateStatusOutcomeAndHostNeverByItsUrl() {
-        session.get(server.url("/anything/users/7?secret=s3cr3t")).tag(UriTemplate.class, USER).send();
+        session.get(server.url("/anything/users/7?secret=s3cr3t"))
+                .tag(UriTemplate.class, USER)
+                .send();
         session.get(server.url("/get?page=2")).send();
 
         PrometheusScrape scrape = scrape();
-        assertThat(scrape.sum(REQUESTS, Map.of("method", "GET", "uri", "/users/{id}", "status", "200",
-                "outcome", "SUCCESS", "exception", "none", "client_name", "127.0.0.1", "client", "test")))
+        assertThat(scrape.sum(
+                        REQUESTS,
+                        Map.of(
+                                "method",
+                                "GET",
+                                "uri",
+                                "/users/{id}",
+                                "status",
+                                "200",
+                                "outcome",
+                                "SUCCESS",
+                                "exception",
+                                "none",
+                                "client_name",
+                                "127.0.0.1",
+                                "client",
+                                "test")))
                 .isEqualTo(1);
         assertThat(scrape.sum(REQUESTS, Map.of("uri", "none", "status", "200"))).isEqualTo(1);
         assertThat(scrape.sum(REQUESTS)).isEqualTo(2);
@@ -74,18 +92,26 @@ class PosthasteMetricsTest {
 
     @Test
     void redirectsAndRetriesMakeOneTimedCallWithTheFinalStatus() {
-        session.get(server.url("/redirect/3")).tag(UriTemplate.class, new UriTemplate("/redirect/{n}")).send();
+        session.get(server.url("/redirect/3"))
+                .tag(UriTemplate.class, new UriTemplate("/redirect/{n}"))
+                .send();
         server.enqueue(MockResponse.status(503));
         server.enqueue(MockResponse.status(503));
-        session.get(server.url("/get")).tag(UriTemplate.class, USER)
-                .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ZERO)
-                        .retryOnStatus(Set.of(503)).build())
+        session.get(server.url("/get"))
+                .tag(UriTemplate.class, USER)
+                .retryPolicy(RetryPolicy.builder()
+                        .maxAttempts(3)
+                        .initialBackoff(Duration.ZERO)
+                        .retryOnStatus(Set.of(503))
+                        .build())
                 .send();
 
         PrometheusScrape scrape = scrape();
         assertThat(server.requestCount()).isEqualTo(4 + 3);
-        assertThat(scrape.sum(REQUESTS, Map.of("uri", "/redirect/{n}", "status", "200"))).isEqualTo(1);
-        assertThat(scrape.sum(REQUESTS, Map.of("uri", "/users/{id}", "status", "200"))).isEqualTo(1);
+        assertThat(scrape.sum(REQUESTS, Map.of("uri", "/redirect/{n}", "status", "200")))
+                .isEqualTo(1);
+        assertThat(scrape.sum(REQUESTS, Map.of("uri", "/users/{id}", "status", "200")))
+                .isEqualTo(1);
         assertThat(scrape.sum(REQUESTS)).isEqualTo(2);
     }
 
@@ -98,12 +124,21 @@ class PosthasteMetricsTest {
         assertThatThrownBy(() -> session.get(refused).send()).isInstanceOf(ClientConnectionException.class);
 
         PrometheusScrape scrape = scrape();
-        assertThat(scrape.sum(REQUESTS, Map.of("status", "404", "outcome", "CLIENT_ERROR",
-                "exception", "none"))).isEqualTo(1);
-        assertThat(scrape.sum(REQUESTS, Map.of("status", "CLIENT_ERROR", "outcome", "UNKNOWN",
-                "exception", "ClientConnectionException"))).isEqualTo(1);
+        assertThat(scrape.sum(REQUESTS, Map.of("status", "404", "outcome", "CLIENT_ERROR", "exception", "none")))
+                .isEqualTo(1);
+        assertThat(scrape.sum(
+                        REQUESTS,
+                        Map.of(
+                                "status",
+                                "CLIENT_ERROR",
+                                "outcome",
+                                "UNKNOWN",
+                                "exception",
+                                "ClientConnectionException")))
+                .isEqualTo(1);
         assertThat(scrape.sum(REQUESTS)).isEqualTo(2);
-        assertThat(scrape.sum("posthaste_connect_seconds_count", Map.of("outcome", "FAILURE"))).isEqualTo(1);
+        assertThat(scrape.sum("posthaste_connect_seconds_count", Map.of("outcome", "FAILURE")))
+                .isEqualTo(1);
     }
 
     @Test
@@ -115,8 +150,10 @@ class PosthasteMetricsTest {
         awaitCount(Map.of("exception", "CancellationException"), 1);
         Thread.sleep(100); // nothing more arrives later
         PrometheusScrape scrape = scrape();
-        assertThat(scrape.sum(REQUESTS, Map.of("exception", "CancellationException", "status", "CLIENT_ERROR",
-                "outcome", "UNKNOWN"))).isEqualTo(1);
+        assertThat(scrape.sum(
+                        REQUESTS,
+                        Map.of("exception", "CancellationException", "status", "CLIENT_ERROR", "outcome", "UNKNOWN")))
+                .isEqualTo(1);
         assertThat(scrape.sum(REQUESTS)).isEqualTo(1);
         assertThatThrownBy(slow::join).isInstanceOf(CancellationException.class);
     }
@@ -124,14 +161,16 @@ class PosthasteMetricsTest {
     @Test
     void poolGaugesShowLeasedAndIdleConnectionsOfTheSession() throws IOException {
         try (StreamingResponse open = session.get(server.url("/get")).stream()) {
-            assertThat(scrape().sum("posthaste_pool_connections",
-                    Map.of("session", "main", "state", "leased"))).isEqualTo(1);
+            assertThat(scrape().sum("posthaste_pool_connections", Map.of("session", "main", "state", "leased")))
+                    .isEqualTo(1);
             open.body().readAllBytes();
         }
         // Closing hands the connection back on its event loop: the gauge follows a moment later.
         PrometheusScrape scrape = scrape();
-        for (long deadline = System.nanoTime() + 2_000_000_000L; System.nanoTime() < deadline
-                && scrape.sum("posthaste_pool_connections", Map.of("session", "main", "state", "idle")) != 1; ) {
+        for (long deadline = System.nanoTime() + 2_000_000_000L;
+                System.nanoTime() < deadline
+                        && scrape.sum("posthaste_pool_connections", Map.of("session", "main", "state", "idle"))
+                                != 1; ) {
             Thread.onSpinWait();
             scrape = scrape();
         }
@@ -139,8 +178,10 @@ class PosthasteMetricsTest {
                 .isZero();
         assertThat(scrape.sum("posthaste_pool_connections", Map.of("session", "main", "state", "idle")))
                 .isEqualTo(1);
-        assertThat(scrape.sum("posthaste_pool_connections", Map.of("state", "connecting"))).isZero();
-        assertThat(scrape.sum("posthaste_pool_pending", Map.of("session", "main"))).isZero();
+        assertThat(scrape.sum("posthaste_pool_connections", Map.of("state", "connecting")))
+                .isZero();
+        assertThat(scrape.sum("posthaste_pool_pending", Map.of("session", "main")))
+                .isZero();
     }
 
     @Test
@@ -151,13 +192,20 @@ class PosthasteMetricsTest {
             String quiet = "http://127.0.0.1:" + other.port();
             try (StreamingResponse open = session.get(server.url("/get")).stream()) {
                 PrometheusScrape scrape = scrape();
-                assertThat(scrape.sum("posthaste_pool_origin_connections",
-                        Map.of("session", "main", "origin", busy, "state", "leased"))).isEqualTo(1);
-                assertThat(scrape.sum("posthaste_pool_origin_connections",
-                        Map.of("session", "main", "origin", quiet, "state", "leased"))).isZero();
-                assertThat(scrape.sum("posthaste_pool_origin_connections",
-                        Map.of("session", "main", "origin", quiet, "state", "idle"))).isEqualTo(1);
-                assertThat(scrape.sum("posthaste_pool_origin_pending", Map.of("origin", busy))).isZero();
+                assertThat(scrape.sum(
+                                "posthaste_pool_origin_connections",
+                                Map.of("session", "main", "origin", busy, "state", "leased")))
+                        .isEqualTo(1);
+                assertThat(scrape.sum(
+                                "posthaste_pool_origin_connections",
+                                Map.of("session", "main", "origin", quiet, "state", "leased")))
+                        .isZero();
+                assertThat(scrape.sum(
+                                "posthaste_pool_origin_connections",
+                                Map.of("session", "main", "origin", quiet, "state", "idle")))
+                        .isEqualTo(1);
+                assertThat(scrape.sum("posthaste_pool_origin_pending", Map.of("origin", busy)))
+                        .isZero();
                 open.body().readAllBytes();
             }
         }
@@ -166,8 +214,10 @@ class PosthasteMetricsTest {
     @Test
     void noOriginGaugesWhenHostsAreNotBounded() {
         PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        PosthasteMetrics unbounded = PosthasteMetrics.builder(own).hostTag(false).build();
-        try (ClientSession crawler = unbounded.instrument(ClientSession.builder()).build()) {
+        PosthasteMetrics unbounded =
+                PosthasteMetrics.builder(own).hostTag(false).build();
+        try (ClientSession crawler =
+                unbounded.instrument(ClientSession.builder()).build()) {
             unbounded.bindPool(crawler, "crawler");
             crawler.get(server.url("/get")).send();
 
@@ -182,8 +232,10 @@ class PosthasteMetricsTest {
 
     @Test
     void aCallThatWaitedForTheOnlyConnectionRecordsItsPoolWait() {
-        try (ClientSession single = metrics.instrument(ClientSession.builder().maxConnectionsPerOrigin(1)).build()) {
-            CompletableFuture<Response> first = single.get(server.url("/delay/0.3")).sendAsync();
+        try (ClientSession single = metrics.instrument(ClientSession.builder().maxConnectionsPerOrigin(1))
+                .build()) {
+            CompletableFuture<Response> first =
+                    single.get(server.url("/delay/0.3")).sendAsync();
             CompletableFuture<Response> second = single.get(server.url("/get")).sendAsync();
             first.join();
             second.join();
@@ -199,13 +251,15 @@ class PosthasteMetricsTest {
     void connectsAndTlsHandshakesAreTimedOncePerConnection() {
         // HTTP/2 over TLS: both calls share one connection whichever thread makes them.
         try (TestServer tls = TestServer.builder().tls().http2().start();
-                ClientSession secure = metrics.instrument(ClientSession.builder()
-                        .trustManager(tls.trustManager())).build()) {
+                ClientSession secure = metrics.instrument(
+                                ClientSession.builder().trustManager(tls.trustManager()))
+                        .build()) {
             secure.get(tls.url("/get")).send();
             secure.get(tls.url("/get")).send(); // the same connection again
         }
         PrometheusScrape scrape = scrape();
-        assertThat(scrape.sum("posthaste_connect_seconds_count", Map.of("outcome", "SUCCESS"))).isEqualTo(1);
+        assertThat(scrape.sum("posthaste_connect_seconds_count", Map.of("outcome", "SUCCESS")))
+                .isEqualTo(1);
         assertThat(scrape.sum("posthaste_tls_handshake_seconds_count", Map.of("outcome", "SUCCESS")))
                 .isEqualTo(1);
         assertThat(scrape.sum("posthaste_tls_handshake_seconds_sum")).isPositive();
@@ -219,17 +273,23 @@ class PosthasteMetricsTest {
     void aMixedWorkloadCountsEveryCallExactlyOnce() throws Exception {
         int calls = 0;
         for (int id = 1; id <= 3; id++) {
-            session.get(server.url("/anything/users/" + id)).tag(UriTemplate.class, USER).send();
+            session.get(server.url("/anything/users/" + id))
+                    .tag(UriTemplate.class, USER)
+                    .send();
             calls++;
         }
         session.post(server.url("/redirect-to?url=/get&status_code=303"))
-                .tag(UriTemplate.class, new UriTemplate("/orders")).json(Map.of("item", 1)).send();
+                .tag(UriTemplate.class, new UriTemplate("/orders"))
+                .json(Map.of("item", 1))
+                .send();
         calls++;
         assertThatThrownBy(() -> session.get(server.url("/status/503"))
-                .tag(UriTemplate.class, new UriTemplate("/health")).send())
+                        .tag(UriTemplate.class, new UriTemplate("/health"))
+                        .send())
                 .isInstanceOf(ClientResponseException.class);
         calls++;
-        CompletableFuture<Response> cancelled = session.get(server.url("/delay/5")).sendAsync();
+        CompletableFuture<Response> cancelled =
+                session.get(server.url("/delay/5")).sendAsync();
         server.takeRequest();
         cancelled.cancel(true);
         calls++;

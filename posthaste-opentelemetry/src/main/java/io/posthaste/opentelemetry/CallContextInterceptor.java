@@ -16,12 +16,13 @@ import java.util.concurrent.CompletableFuture;
 final class CallContextInterceptor implements Interceptor {
 
     /** The tag: the caller's context, with the call's resend count. */
-    record CallContext(Context context) {
-    }
+    record CallContext(Context context) {}
 
     @Override
     public CompletableFuture<Response> intercept(Request request, Chain chain) {
         Context call = HttpClientRequestResendCount.initialize(Context.current());
-        return chain.proceed(request.toBuilder().tag(CallContext.class, new CallContext(call)).build());
+        return chain.proceed(request.toBuilder()
+                .tag(CallContext.class, new CallContext(call))
+                .build());
     }
 }

@@ -11,11 +11,10 @@ import java.util.Set;
  */
 final class SpanNames {
 
-    static final Set<String> KNOWN_METHODS = Set.of("CONNECT", "DELETE", "GET", "HEAD", "OPTIONS",
-            "PATCH", "POST", "PUT", "TRACE");
+    static final Set<String> KNOWN_METHODS =
+            Set.of("CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE");
 
-    private SpanNames() {
-    }
+    private SpanNames() {}
 
     static String of(Request request) {
         String method = KNOWN_METHODS.contains(request.method()) ? request.method() : "HTTP";

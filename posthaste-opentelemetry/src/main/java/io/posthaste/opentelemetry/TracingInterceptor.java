@@ -50,8 +50,10 @@ final class TracingInterceptor implements Interceptor {
             instrumenter.end(context, request, null, e);
             throw e;
         }
-        return exchange.whenComplete((response, failure) -> instrumenter.end(context, request, response,
-                failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure));
+        return exchange.whenComplete((response, failure) -> instrumenter.end(
+                context,
+                request,
+                response,
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure));
     }
 }

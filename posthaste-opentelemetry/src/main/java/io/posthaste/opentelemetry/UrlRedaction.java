@@ -14,8 +14,7 @@ import java.util.Set;
 final class UrlRedaction {
 
     /** The parameters the HTTP semantic conventions name as sensitive, lower case. */
-    static final Set<String> DEFAULT_PARAMETERS = Set.of("awsaccesskeyid", "signature", "sig",
-            "x-goog-signature");
+    static final Set<String> DEFAULT_PARAMETERS = Set.of("awsaccesskeyid", "signature", "sig", "x-goog-signature");
 
     private final Set<String> parameters;
 

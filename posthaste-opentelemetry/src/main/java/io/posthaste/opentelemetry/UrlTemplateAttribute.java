@@ -22,7 +22,6 @@ final class UrlTemplateAttribute implements AttributesExtractor<Request, Respons
     }
 
     @Override
-    public void onEnd(AttributesBuilder attributes, Context context, Request request, Response response,
-            Throwable error) {
-    }
+    public void onEnd(
+            AttributesBuilder attributes, Context context, Request request, Response response, Throwable error) {}
 }

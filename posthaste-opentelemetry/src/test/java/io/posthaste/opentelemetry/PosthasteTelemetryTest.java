@@ -48,8 +48,10 @@ class PosthasteTelemetryTest {
     private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
     private final OpenSpans open = new OpenSpans();
     private final OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
-            .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(open)
-                    .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
+            .setTracerProvider(SdkTracerProvider.builder()
+                    .addSpanProcessor(open)
+                    .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                    .build())
             .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
             .build();
     private TestServer server;
@@ -58,8 +60,11 @@ class PosthasteTelemetryTest {
     @BeforeEach
     void start() {
         server = TestServer.start();
-        session = PosthasteTelemetry.builder(otel).redactQueryParameters("token").build()
-                .instrument(ClientSession.builder()).build();
+        session = PosthasteTelemetry.builder(otel)
+                .redactQueryParameters("token")
+                .build()
+                .instrument(ClientSession.builder())
+                .build();
     }
 
     @AfterEach
@@ -71,18 +76,22 @@ class PosthasteTelemetryTest {
     }
 
     private List<SpanData> clientSpans() {
-        return exporter.getFinishedSpanItems().stream().filter(s -> s.getKind() == SpanKind.CLIENT).toList();
+        return exporter.getFinishedSpanItems().stream()
+                .filter(s -> s.getKind() == SpanKind.CLIENT)
+                .toList();
     }
 
     private static String traceparent(SpanData span) {
-        return "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getSpanContext().getTraceFlags().asHex();
+        return "00-" + span.getTraceId() + "-" + span.getSpanId() + "-"
+                + span.getSpanContext().getTraceFlags().asHex();
     }
 
     @Test
     void aCallMakesAClientSpanUnderTheCallersSpanAndSendsItsIdToTheServer() throws Exception {
         Span parent = otel.getTracer("test").spanBuilder("checkout").startSpan();
         try (Scope ignored = parent.makeCurrent()) {
-            session.get(server.url("/anything/users/7")).tag(UriTemplate.class, new UriTemplate("/users/{id}"))
+            session.get(server.url("/anything/users/7"))
+                    .tag(UriTemplate.class, new UriTemplate("/users/{id}"))
                     .send();
         } finally {
             parent.end();
@@ -94,11 +103,15 @@ class PosthasteTelemetryTest {
         assertThat(span.getName()).isEqualTo("GET /users/{id}");
         assertThat(span.getParentSpanId()).isEqualTo(parent.getSpanContext().getSpanId());
         assertThat(span.getTraceId()).isEqualTo(parent.getSpanContext().getTraceId());
-        assertThat(span.getAttributes().get(AttributeKey.stringKey("http.request.method"))).isEqualTo("GET");
+        assertThat(span.getAttributes().get(AttributeKey.stringKey("http.request.method")))
+                .isEqualTo("GET");
         assertThat(span.getAttributes().get(URL)).isEqualTo(server.url("/anything/users/7"));
-        assertThat(span.getAttributes().get(AttributeKey.stringKey("server.address"))).isEqualTo("127.0.0.1");
-        assertThat(span.getAttributes().get(AttributeKey.longKey("server.port"))).isEqualTo(server.port());
-        assertThat(span.getAttributes().get(AttributeKey.stringKey("url.template"))).isEqualTo("/users/{id}");
+        assertThat(span.getAttributes().get(AttributeKey.stringKey("server.address")))
+                .isEqualTo("127.0.0.1");
+        assertThat(span.getAttributes().get(AttributeKey.longKey("server.port")))
+                .isEqualTo(server.port());
+        assertThat(span.getAttributes().get(AttributeKey.stringKey("url.template")))
+                .isEqualTo("/users/{id}");
         assertThat(span.getAttributes().get(STATUS)).isEqualTo(200);
         assertThat(span.getAttributes().get(RESEND)).isNull();
         assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
@@ -108,12 +121,18 @@ class PosthasteTelemetryTest {
     @Test
     void everyRetryAndRedirectHopIsItsOwnSpanWithItsResendCountAndTraceparent() throws Exception {
         server.enqueue(MockResponse.status(503));
-        server.enqueue(MockResponse.builder().status(302).header("Location", "/get").build());
+        server.enqueue(
+                MockResponse.builder().status(302).header("Location", "/get").build());
         Span parent = otel.getTracer("test").spanBuilder("job").startSpan();
         CompletableFuture<Response> async;
         try (Scope ignored = parent.makeCurrent()) {
-            async = session.get(server.url("/start")).retryPolicy(RetryPolicy.builder().maxAttempts(2)
-                    .initialBackoff(Duration.ZERO).retryOnStatus(Set.of(503)).build()).sendAsync();
+            async = session.get(server.url("/start"))
+                    .retryPolicy(RetryPolicy.builder()
+                            .maxAttempts(2)
+                            .initialBackoff(Duration.ZERO)
+                            .retryOnStatus(Set.of(503))
+                            .build())
+                    .sendAsync();
         }
         assertThat(async.get().status()).isEqualTo(200);
         parent.end();
@@ -121,8 +140,9 @@ class PosthasteTelemetryTest {
         List<SpanData> hops = clientSpans();
         assertThat(hops).extracting(s -> s.getAttributes().get(STATUS)).containsExactly(503L, 302L, 200L);
         assertThat(hops).extracting(s -> s.getAttributes().get(RESEND)).containsExactly(null, 1L, 2L);
-        assertThat(hops).allSatisfy(s -> assertThat(s.getParentSpanId())
-                .isEqualTo(parent.getSpanContext().getSpanId()));
+        assertThat(hops)
+                .allSatisfy(s -> assertThat(s.getParentSpanId())
+                        .isEqualTo(parent.getSpanContext().getSpanId()));
         assertThat(hops.get(0).getAttributes().get(ERROR)).isEqualTo("503");
         assertThat(hops.get(0).getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         for (SpanData hop : hops) {
@@ -140,9 +160,11 @@ class PosthasteTelemetryTest {
         assertThatThrownBy(() -> session.get(refused).send()).isInstanceOf(ClientConnectionException.class);
 
         List<SpanData> spans = clientSpans();
-        assertThat(spans).extracting(s -> s.getAttributes().get(ERROR))
+        assertThat(spans)
+                .extracting(s -> s.getAttributes().get(ERROR))
                 .containsExactly("500", ClientConnectionException.class.getName());
-        assertThat(spans).allSatisfy(s -> assertThat(s.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR));
+        assertThat(spans)
+                .allSatisfy(s -> assertThat(s.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR));
         assertThat(spans.get(1).getAttributes().get(STATUS)).isNull();
     }
 
@@ -165,10 +187,11 @@ class PosthasteTelemetryTest {
 
     @Test
     void urlFullHidesTheValuesOfSensitiveQueryParameters() {
-        session.get(server.url("/get?sig=s1&X-Goog-Signature=s2&token=s3&page=2")).send();
+        session.get(server.url("/get?sig=s1&X-Goog-Signature=s2&token=s3&page=2"))
+                .send();
 
-        assertThat(clientSpans().get(0).getAttributes().get(URL)).isEqualTo(
-                server.url("/get?sig=REDACTED&X-Goog-Signature=REDACTED&token=REDACTED&page=2"));
+        assertThat(clientSpans().get(0).getAttributes().get(URL))
+                .isEqualTo(server.url("/get?sig=REDACTED&X-Goog-Signature=REDACTED&token=REDACTED&page=2"));
     }
 
     /** Counts spans started and ended, to prove that none is left open. */
@@ -190,7 +213,9 @@ class PosthasteTelemetryTest {
 
         @Override
         public synchronized void onEnd(ReadableSpan span) {
-            assertThat(startedIds.remove(span.getSpanContext().getSpanId())).as("ended once").isTrue();
+            assertThat(startedIds.remove(span.getSpanContext().getSpanId()))
+                    .as("ended once")
+                    .isTrue();
             ended++;
         }
 

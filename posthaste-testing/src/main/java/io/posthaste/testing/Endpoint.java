@@ -7,5 +7,4 @@ package io.posthaste.testing;
  * A mounted path answers before the queue, a custom dispatcher and the echo routes, and its
  * requests are recorded like any other. Implementations are the two classes named here.
  */
-public sealed interface Endpoint permits EventStreamEndpoint, WebSocketEndpoint {
-}
+public sealed interface Endpoint permits EventStreamEndpoint, WebSocketEndpoint {}

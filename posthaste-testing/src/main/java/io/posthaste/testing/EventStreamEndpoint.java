@@ -38,8 +38,7 @@ public final class EventStreamEndpoint implements Endpoint {
     /** What a dropped connection sends last: the start of an event that never completes. */
     static final String CUT_OFF = "data: (cut off)\n";
 
-    private record Item(String id, byte[] bytes) {
-    }
+    private record Item(String id, byte[] bytes) {}
 
     private final List<Item> items;
     private final int dropAfter;
@@ -104,7 +103,8 @@ public final class EventStreamEndpoint implements Endpoint {
                 .chunked(chunks.stream().mapToInt(c -> c.length).toArray())
                 .chunkPause(pause);
         if (drop) {
-            answer.disconnectAfterBodyBytes(chunks.stream().mapToLong(c -> c.length).sum());
+            answer.disconnectAfterBodyBytes(
+                    chunks.stream().mapToLong(c -> c.length).sum());
         }
         return answer.build();
     }
@@ -132,8 +132,7 @@ public final class EventStreamEndpoint implements Endpoint {
         private String retry;
         private Duration pause = Duration.ZERO;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Adds an event of the default type ({@code message}) without an id. */
         public Builder event(String data) {
@@ -224,8 +223,8 @@ public final class EventStreamEndpoint implements Endpoint {
 
         private static void field(String name, String value, boolean noNul) {
             if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || (noNul && value.indexOf('\0') >= 0)) {
-                throw new IllegalArgumentException(name + " must not contain CR, LF" + (noNul ? " or NUL" : "")
-                        + ": " + value);
+                throw new IllegalArgumentException(
+                        name + " must not contain CR, LF" + (noNul ? " or NUL" : "") + ": " + value);
             }
         }
     }

@@ -87,8 +87,7 @@ public final class Http2Options {
         private boolean ackSettings = true;
         private boolean answerPings = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Advertises SETTINGS_MAX_CONCURRENT_STREAMS = {@code n} (0 to 2^32-1). Once the client has

@@ -119,8 +119,7 @@ public final class Http3Options {
         private Duration altSvcMaxAge = Duration.ofDays(1);
         private boolean blackHole;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Lets the client open {@code n} request streams at a time (the initial_max_streams_bidi
@@ -153,8 +152,7 @@ public final class Http3Options {
         /** Sets the connection-wide window (the initial_max_data transport parameter). */
         public Builder initialConnectionWindow(long bytes) {
             if (bytes < 0 || bytes > (1L << 62) - 1) {
-                throw new IllegalArgumentException("initial connection window must be between 0 and 2^62-1: "
-                        + bytes);
+                throw new IllegalArgumentException("initial connection window must be between 0 and 2^62-1: " + bytes);
             }
             this.initialConnectionWindow = bytes;
             return this;

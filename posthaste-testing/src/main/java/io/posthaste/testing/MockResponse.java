@@ -73,9 +73,13 @@ public final class MockResponse {
                 + (spec.resetStream() != null ? ", resetStream=" + spec.resetStream() : "")
                 + (spec.http2Fault() != null ? ", http2Fault=" + spec.http2Fault() : "")
                 + (spec.http3Reset() != null ? ", resetHttp3Stream=" + spec.http3Reset() : "")
-                + (spec.raw() != null ? ", raw " + spec.raw().length + " bytes" : ", body " + spec.body().length + " bytes")
-                + (spec.rawRepeat() != null ? " + " + spec.rawRepeat().times() + " × "
-                        + spec.rawRepeat().pattern().length + " bytes" : "")
+                + (spec.raw() != null
+                        ? ", raw " + spec.raw().length + " bytes"
+                        : ", body " + spec.body().length + " bytes")
+                + (spec.rawRepeat() != null
+                        ? " + " + spec.rawRepeat().times() + " × "
+                                + spec.rawRepeat().pattern().length + " bytes"
+                        : "")
                 + "]";
     }
 
@@ -103,8 +107,7 @@ public final class MockResponse {
         private long chunkPauseNanos;
         private Http3ErrorCode http3Reset;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(ResponseSpec s) {
             status = s.status();
@@ -378,11 +381,16 @@ public final class MockResponse {
         /** Returns the immutable answer. */
         public MockResponse build() {
             if (rawRepeat != null && (throttleBytes > 0 || disconnectAfterBodyBytes >= 0)) {
-                throw new IllegalStateException("rawRepeated(...) does not combine with throttle or "
-                        + "disconnectAfterBodyBytes");
+                throw new IllegalStateException(
+                        "rawRepeated(...) does not combine with throttle or " + "disconnectAfterBodyBytes");
             }
-            if (raw != null && (body.length > 0 || !headers.isEmpty() || chunkSizes != null || !trailers.isEmpty()
-                    || coding != ContentCoding.IDENTITY || interimContinues > 0)) {
+            if (raw != null
+                    && (body.length > 0
+                            || !headers.isEmpty()
+                            || chunkSizes != null
+                            || !trailers.isEmpty()
+                            || coding != ContentCoding.IDENTITY
+                            || interimContinues > 0)) {
                 throw new IllegalStateException("raw(...) writes exact bytes; do not combine it with body, headers,"
                         + " chunked, trailers, gzip/deflate or interim continues");
             }
@@ -390,10 +398,27 @@ public final class MockResponse {
                 throw new IllegalStateException("H3_REQUEST_REJECTED says the request was never processed; "
                         + "it cannot follow part of an answer (drop disconnectAfterBodyBytes)");
             }
-            return new MockResponse(new ResponseSpec(status, reason != null ? reason : Statuses.reason(status),
-                    List.copyOf(headers), body, chunkSizes, throttleBytes, throttlePeriodNanos, headersDelayNanos,
-                    bodyDelayNanos, closeConnection, List.copyOf(trailers), coding, interimContinues, fault,
-                    disconnectAfterBodyBytes, raw, rawRepeat, resetStream, http2Fault, chunkPauseNanos,
+            return new MockResponse(new ResponseSpec(
+                    status,
+                    reason != null ? reason : Statuses.reason(status),
+                    List.copyOf(headers),
+                    body,
+                    chunkSizes,
+                    throttleBytes,
+                    throttlePeriodNanos,
+                    headersDelayNanos,
+                    bodyDelayNanos,
+                    closeConnection,
+                    List.copyOf(trailers),
+                    coding,
+                    interimContinues,
+                    fault,
+                    disconnectAfterBodyBytes,
+                    raw,
+                    rawRepeat,
+                    resetStream,
+                    http2Fault,
+                    chunkPauseNanos,
                     http3Reset));
         }
 

@@ -41,10 +41,16 @@ public final class MutualTlsServer implements Closeable {
     public static MutualTlsServer trusting(X509Certificate issuer) {
         try {
             Instant now = Instant.now();
-            X509Bundle self = new CertificateBuilder().subject("CN=localhost").ecp256()
-                    .notBefore(now.minus(Duration.ofHours(1))).notAfter(now.plus(Duration.ofDays(1)))
-                    .addSanDnsName("localhost").addSanIpAddress("127.0.0.1").setIsCertificateAuthority(true)
-                    .addExtendedKeyUsageServerAuth().buildSelfSigned();
+            X509Bundle self = new CertificateBuilder()
+                    .subject("CN=localhost")
+                    .ecp256()
+                    .notBefore(now.minus(Duration.ofHours(1)))
+                    .notAfter(now.plus(Duration.ofDays(1)))
+                    .addSanDnsName("localhost")
+                    .addSanIpAddress("127.0.0.1")
+                    .setIsCertificateAuthority(true)
+                    .addExtendedKeyUsageServerAuth()
+                    .buildSelfSigned();
             java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
             trusted.load(null, null);
             trusted.setCertificateEntry("issuer", issuer);
@@ -52,8 +58,8 @@ public final class MutualTlsServer implements Closeable {
             trust.init(trusted);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(self.toKeyManagerFactory().getKeyManagers(), trust.getTrustManagers(), null);
-            SSLServerSocket socket = (SSLServerSocket) context.getServerSocketFactory()
-                    .createServerSocket(0, 10, InetAddress.getLoopbackAddress());
+            SSLServerSocket socket = (SSLServerSocket)
+                    context.getServerSocketFactory().createServerSocket(0, 10, InetAddress.getLoopbackAddress());
             socket.setNeedClientAuth(true);
             return new MutualTlsServer(socket, self.getCertificate());
         } catch (Exception e) {
@@ -84,7 +90,8 @@ public final class MutualTlsServer implements Closeable {
                 byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                 OutputStream out = socket.getOutputStream();
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
-                        + bytes.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                                + bytes.length + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
                 out.write(bytes);
                 out.flush();
             } catch (IOException refusedOrClosed) {

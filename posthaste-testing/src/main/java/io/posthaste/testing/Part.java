@@ -55,8 +55,10 @@ public record Part(String name, String filename, List<Map.Entry<String, String>>
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Part p && java.util.Objects.equals(name, p.name)
-                && java.util.Objects.equals(filename, p.filename) && headers.equals(p.headers)
+        return o instanceof Part p
+                && java.util.Objects.equals(name, p.name)
+                && java.util.Objects.equals(filename, p.filename)
+                && headers.equals(p.headers)
                 && Arrays.equals(content, p.content);
     }
 
@@ -67,7 +69,7 @@ public record Part(String name, String filename, List<Map.Entry<String, String>>
 
     @Override
     public String toString() {
-        return "Part[name=" + name + ", filename=" + filename + ", headers=" + headers + ", "
-                + content.length + " bytes]";
+        return "Part[name=" + name + ", filename=" + filename + ", headers=" + headers + ", " + content.length
+                + " bytes]";
     }
 }

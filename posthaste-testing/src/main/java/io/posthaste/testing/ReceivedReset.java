@@ -10,5 +10,4 @@ package io.posthaste.testing;
  * @param streamId the stream reset (an HTTP/2 stream, or a QUIC stream ID on HTTP/3)
  * @param errorCode the error code (RFC 9113 section 7, or RFC 9114 section 8.1 on HTTP/3)
  */
-public record ReceivedReset(int connectionId, int streamId, long errorCode) {
-}
+public record ReceivedReset(int connectionId, int streamId, long errorCode) {}

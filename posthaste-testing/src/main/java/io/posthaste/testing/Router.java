@@ -50,7 +50,8 @@ final class Router implements RequestHandler {
     @Override
     public HeadAction onHead(RequestHead head, boolean reused) {
         Endpoint mounted = mounts.get(head.path());
-        if (mounted instanceof WebSocketEndpoint ws && head.version().startsWith("HTTP/1")
+        if (mounted instanceof WebSocketEndpoint ws
+                && head.version().startsWith("HTTP/1")
                 && "websocket".equalsIgnoreCase(head.header("Upgrade"))) {
             return HeadAction.upgrade(ws.upgrade(head.path()));
         }
@@ -100,9 +101,12 @@ final class Router implements RequestHandler {
             reply.accept(events.answer(recordedRequest).spec());
         } else if (mounted instanceof WebSocketEndpoint) {
             // Not an upgrade (or over HTTP/2, which has no Upgrade): say what was expected.
-            reply.accept(MockResponse.builder().status(400).header("Content-Type", "text/plain; charset=utf-8")
+            reply.accept(MockResponse.builder()
+                    .status(400)
+                    .header("Content-Type", "text/plain; charset=utf-8")
                     .body("this path serves a WebSocket: send an HTTP/1.1 GET with Upgrade: websocket\n")
-                    .build().spec());
+                    .build()
+                    .spec());
         } else if (d == null) {
             MockResponse scripted = queue.poll();
             reply.accept(scripted != null ? scripted.spec() : safely(EchoRoutes.INSTANCE, recordedRequest));
@@ -131,7 +135,12 @@ final class Router implements RequestHandler {
         if (cause != null) {
             cause.printStackTrace(new PrintWriter(text));
         }
-        return MockResponse.builder().status(500).header("Content-Type", "text/plain; charset=utf-8")
-                .body(text.toString()).closeConnection().build().spec();
+        return MockResponse.builder()
+                .status(500)
+                .header("Content-Type", "text/plain; charset=utf-8")
+                .body(text.toString())
+                .closeConnection()
+                .build()
+                .spec();
     }
 }

@@ -69,8 +69,11 @@ public final class TestProxy implements Closeable {
     private TestProxy(boolean socks, boolean https) throws IOException {
         this.socks = socks;
         this.tls = https ? TlsMaterial.generate("localhost", false) : null;
-        this.server = tls == null ? new ServerSocket(0, 50, InetAddress.getLoopbackAddress())
-                : ((JdkSslContext) tls.serverContext()).context().getServerSocketFactory()
+        this.server = tls == null
+                ? new ServerSocket(0, 50, InetAddress.getLoopbackAddress())
+                : ((JdkSslContext) tls.serverContext())
+                        .context()
+                        .getServerSocketFactory()
                         .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         start(this::acceptLoop);
     }
@@ -240,12 +243,22 @@ public final class TestProxy implements Closeable {
         if (!answerFault(out, in)) {
             return;
         }
-        if (user != null && !(digest ? digestAnswered(head) : head.toLowerCase(java.util.Locale.ROOT).contains(
-                "\nproxy-authorization: basic " + Base64.getEncoder().encodeToString((user + ":" + password)
-                        .getBytes(StandardCharsets.UTF_8)).toLowerCase(java.util.Locale.ROOT)))) {
-            write(out, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: " + (digest
-                    ? "Digest realm=\"test\", nonce=\"" + NONCE + "\", qop=\"auth\", algorithm=MD5"
-                    : "Basic realm=\"test\"") + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        if (user != null
+                && !(digest
+                        ? digestAnswered(head)
+                        : head.toLowerCase(java.util.Locale.ROOT)
+                                .contains("\nproxy-authorization: basic "
+                                        + Base64.getEncoder()
+                                                .encodeToString(
+                                                        (user + ":" + password).getBytes(StandardCharsets.UTF_8))
+                                                .toLowerCase(java.util.Locale.ROOT)))) {
+            write(
+                    out,
+                    "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: "
+                            + (digest
+                                    ? "Digest realm=\"test\", nonce=\"" + NONCE + "\", qop=\"auth\", algorithm=MD5"
+                                    : "Basic realm=\"test\"")
+                            + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
             return;
         }
         String[] requestLine = head.substring(0, head.indexOf('\n')).split(" ");
@@ -350,8 +363,9 @@ public final class TestProxy implements Closeable {
 
     private static String md5(String text) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("MD5")
+                            .digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -370,7 +384,8 @@ public final class TestProxy implements Closeable {
         byte[] ip = in.readNBytes(4);
         String userId = readNulTerminated(in);
         boolean named = ip[0] == 0 && ip[1] == 0 && ip[2] == 0 && ip[3] != 0;
-        String host = named ? readNulTerminated(in) : InetAddress.getByAddress(ip).getHostAddress();
+        String host =
+                named ? readNulTerminated(in) : InetAddress.getByAddress(ip).getHostAddress();
         heads.add("CONNECT " + host + ":" + port + (userId.isEmpty() ? "" : " user " + userId));
         if (behaviour == Behaviour.CLOSE) {
             return;
@@ -398,8 +413,9 @@ public final class TestProxy implements Closeable {
     private boolean answerFault(OutputStream out, InputStream in) throws IOException {
         switch (behaviour) {
             case FORBIDDEN -> write(out, "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-            case BAD_GATEWAY -> write(out, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-            case CLOSE -> { }
+            case BAD_GATEWAY ->
+                write(out, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            case CLOSE -> {}
             case SILENT -> in.read();
             case TUNNEL -> {
                 return true;

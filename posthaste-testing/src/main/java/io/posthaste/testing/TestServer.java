@@ -2,6 +2,7 @@ package io.posthaste.testing;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -10,7 +11,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.channel.ChannelFuture;
 import io.posthaste.testing.internal.AltSvcAdvertiser;
 import io.posthaste.testing.internal.ConnectionSetup;
 import io.posthaste.testing.internal.H3Listener;
@@ -94,6 +94,7 @@ public final class TestServer implements AutoCloseable {
     private final Http3Options http3;
     /** The UDP socket answering QUIC (or dropping it), or null without HTTP/3. */
     private final Channel quicChannel;
+
     private ExecutorService dispatchExecutor;
 
     private TestServer(Builder b) {
@@ -101,8 +102,8 @@ public final class TestServer implements AutoCloseable {
         this.http2 = b.http2;
         this.http3 = b.http3;
         this.router = new Router(b.dispatcher, this::dispatchExecutor);
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("posthaste-testserver", true),
-                NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory("posthaste-testserver", true), NioIoHandler.newFactory());
         Channel tcp = null;
         Channel udp = null;
         try {
@@ -119,15 +120,17 @@ public final class TestServer implements AutoCloseable {
                 } catch (RuntimeException e) {
                     tcp.close().syncUninterruptibly();
                     if (b.port != 0 || attempt == UDP_BIND_ATTEMPTS) {
-                        throw new IllegalStateException("could not bind UDP " + b.host + ":" + tcpPort
-                                + " for HTTP/3 beside the TCP listener", e);
+                        throw new IllegalStateException(
+                                "could not bind UDP " + b.host + ":" + tcpPort + " for HTTP/3 beside the TCP listener",
+                                e);
                     }
                 }
             }
         } catch (Exception e) {
             // syncUninterruptibly rethrows the checked BindException undeclared; catch it all.
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-            throw e instanceof IllegalStateException ise ? ise
+            throw e instanceof IllegalStateException ise
+                    ? ise
                     : new IllegalStateException("could not bind the test server to " + b.host + ":" + b.port, e);
         }
         this.serverChannel = tcp;
@@ -157,14 +160,16 @@ public final class TestServer implements AutoCloseable {
                         setup.init(ch, id);
                     }
                 })
-                .bind(b.host, b.port).syncUninterruptibly().channel();
+                .bind(b.host, b.port)
+                .syncUninterruptibly()
+                .channel();
         boundPort.set(((InetSocketAddress) tcp.localAddress()).getPort());
         return tcp;
     }
 
     private Channel bindUdp(Builder b, int udpPort) {
-        H3Listener listener = new H3Listener(router, tls, b.http3, b.maxRecordedBodyBytes,
-                connections::incrementAndGet, this::track);
+        H3Listener listener =
+                new H3Listener(router, tls, b.http3, b.maxRecordedBodyBytes, connections::incrementAndGet, this::track);
         return listener.bind(group, b.host, udpPort);
     }
 
@@ -284,8 +289,8 @@ public final class TestServer implements AutoCloseable {
     public RecordedRequest takeRequest() {
         RecordedRequest r = takeRequest(DEFAULT_TAKE_TIMEOUT);
         if (r == null) {
-            throw new IllegalStateException("no request arrived within " + DEFAULT_TAKE_TIMEOUT.toSeconds()
-                    + " s (" + requestCount() + " received so far)");
+            throw new IllegalStateException("no request arrived within " + DEFAULT_TAKE_TIMEOUT.toSeconds() + " s ("
+                    + requestCount() + " received so far)");
         }
         return r;
     }
@@ -407,14 +412,16 @@ public final class TestServer implements AutoCloseable {
 
     private synchronized ExecutorService dispatchExecutor() {
         if (dispatchExecutor == null) {
-            dispatchExecutor = Executors.newCachedThreadPool(new DefaultThreadFactory("posthaste-testserver-dispatch", true));
+            dispatchExecutor =
+                    Executors.newCachedThreadPool(new DefaultThreadFactory("posthaste-testserver-dispatch", true));
         }
         return dispatchExecutor;
     }
 
     private TlsMaterial tlsMaterial() {
         if (tls == null) {
-            throw new IllegalStateException("this test server does not use TLS; start it with TestServer.builder().tls()");
+            throw new IllegalStateException(
+                    "this test server does not use TLS; start it with TestServer.builder().tls()");
         }
         return tls;
     }
@@ -436,8 +443,7 @@ public final class TestServer implements AutoCloseable {
         private Http2Options http2;
         private Http3Options http3;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Serves HTTPS with a certificate generated at start (see {@link #trustManager()}). */
         public Builder tls() {

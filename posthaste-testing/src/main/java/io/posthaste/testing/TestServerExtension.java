@@ -41,8 +41,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * from earlier tests, and the default routing. The extension (and the {@code TestServer} parameter)
  * is meant for sequential tests; concurrent tests in one class share one server.
  */
-public final class TestServerExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-        AfterEachCallback, ParameterResolver {
+public final class TestServerExtension
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
     private final boolean perTest;
     private final boolean failOnUnconsumed;
@@ -53,11 +53,14 @@ public final class TestServerExtension implements BeforeAllCallback, AfterAllCal
 
     /** Creates a per-class extension; used by {@code @ExtendWith(TestServerExtension.class)}. */
     public TestServerExtension() {
-        this(false, false, b -> { }, Map.of());
+        this(false, false, b -> {}, Map.of());
     }
 
-    private TestServerExtension(boolean perTest, boolean failOnUnconsumed, Consumer<TestServer.Builder> configuration,
-                                Map<String, Endpoint> mounts) {
+    private TestServerExtension(
+            boolean perTest,
+            boolean failOnUnconsumed,
+            Consumer<TestServer.Builder> configuration,
+            Map<String, Endpoint> mounts) {
         this.perTest = perTest;
         this.failOnUnconsumed = failOnUnconsumed;
         this.configuration = configuration;
@@ -66,12 +69,12 @@ public final class TestServerExtension implements BeforeAllCallback, AfterAllCal
 
     /** Returns an extension that starts one server before all tests of the class and closes it after them. */
     public static TestServerExtension perClass() {
-        return new TestServerExtension(false, false, b -> { }, Map.of());
+        return new TestServerExtension(false, false, b -> {}, Map.of());
     }
 
     /** Returns an extension that starts a fresh server before each test and closes it after. */
     public static TestServerExtension perTest() {
-        return new TestServerExtension(true, false, b -> { }, Map.of());
+        return new TestServerExtension(true, false, b -> {}, Map.of());
     }
 
     /** Returns a copy that fails each test which leaves scripted answers in the queue. */

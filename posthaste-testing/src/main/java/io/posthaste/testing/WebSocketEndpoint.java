@@ -92,8 +92,8 @@ public final class WebSocketEndpoint implements Endpoint {
 
     /** Returns the upgrade that serves this endpoint on {@code path}. */
     WsUpgrade upgrade(String path) {
-        return new WsUpgrade(new WsScript(path, steps, echo, ignoreClose, compression, subprotocols,
-                maxMessageBytes, record));
+        return new WsUpgrade(
+                new WsScript(path, steps, echo, ignoreClose, compression, subprotocols, maxMessageBytes, record));
     }
 
     @Override
@@ -111,8 +111,7 @@ public final class WebSocketEndpoint implements Endpoint {
         private String subprotocols;
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Sends a text message in one frame. */
         public Builder text(String message) {

@@ -24,7 +24,8 @@ class ConnectionHandlingTest {
     @Test
     void clientAskingToCloseGetsConnectionCloseAndAClosedSocket() throws Exception {
         try (RawClient c = new RawClient(server)) {
-            RawClient.Response r = c.send("GET /get HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n").read();
+            RawClient.Response r = c.send("GET /get HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+                    .read();
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("Connection")).isEqualTo("close");
             assertThat(c.closedByServer()).isTrue();
@@ -38,7 +39,8 @@ class ConnectionHandlingTest {
             assertThat(c.closedByServer()).isTrue();
         }
         try (RawClient c = new RawClient(server)) {
-            RawClient.Response r = c.send("GET /get HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read();
+            RawClient.Response r = c.send("GET /get HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+                    .read();
             assertThat(r.header("Connection")).isEqualTo("keep-alive");
             assertThat(c.send("GET /ip HTTP/1.0\r\n\r\n").read().status()).isEqualTo(200);
         }
@@ -48,7 +50,8 @@ class ConnectionHandlingTest {
     void echoDispatcherStreamsSinkBodiesWithoutRecordingThem() throws Exception {
         server.dispatcher(Dispatcher.echo());
         try (RawClient c = new RawClient(server)) {
-            c.send("POST /sink HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc").read();
+            c.send("POST /sink HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc")
+                    .read();
         }
         RecordedRequest r = server.takeRequest();
         assertThat(r.bodySize()).isEqualTo(3);
@@ -60,19 +63,23 @@ class ConnectionHandlingTest {
         server.enqueue(MockResponse.ok(""));
         try (RawClient c = new RawClient(server)) {
             c.send("POST /x HTTP/1.1\r\nHost: h\r\nContent-Type: multipart/form-data; boundary=B\r\n"
-                    + "Content-Length: 4\r\n\r\nnope").read();
+                            + "Content-Length: 4\r\n\r\nnope")
+                    .read();
         }
         RecordedRequest malformed = server.takeRequest();
-        assertThatThrownBy(malformed::parts).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(malformed::parts)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("malformed multipart");
 
         try (TestServer small = TestServer.builder().maxRecordedBodyBytes(10).start();
-             RawClient c = new RawClient(small)) {
+                RawClient c = new RawClient(small)) {
             small.enqueue(MockResponse.ok(""));
             String body = "--B--\r\n" + "-".repeat(13);
             c.send("POST /x HTTP/1.1\r\nHost: h\r\nContent-Type: multipart/form-data; boundary=B\r\n"
-                    + "Content-Length: " + body.length() + "\r\n\r\n" + body).read();
-            assertThatThrownBy(small.takeRequest()::parts).isInstanceOf(IllegalStateException.class)
+                            + "Content-Length: " + body.length() + "\r\n\r\n" + body)
+                    .read();
+            assertThatThrownBy(small.takeRequest()::parts)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("maxRecordedBodyBytes");
         }
     }
@@ -81,7 +88,8 @@ class ConnectionHandlingTest {
     void absoluteFormTargetsKeepTheirUrlAndPath() throws Exception {
         server.enqueue(MockResponse.ok(""));
         try (RawClient c = new RawClient(server)) {
-            c.send("GET http://example.test/a/b?q=1 HTTP/1.1\r\nHost: example.test\r\n\r\n").read();
+            c.send("GET http://example.test/a/b?q=1 HTTP/1.1\r\nHost: example.test\r\n\r\n")
+                    .read();
         }
         RecordedRequest r = server.takeRequest();
         assertThat(r.path()).isEqualTo("/a/b");

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class EventStreamEndpointTest {
 
-    private static final EventStreamEndpoint TICKS = EventStreamEndpoint.builder()
-            .event("1", null, "one").build();
+    private static final EventStreamEndpoint TICKS =
+            EventStreamEndpoint.builder().event("1", null, "one").build();
 
     @RegisterExtension
     static TestServerExtension extension = TestServerExtension.perClass().mount("/ticks", TICKS);
@@ -27,10 +27,11 @@ class EventStreamEndpointTest {
             String wire = new String(client.send(RawClient.get("/feed")).readToEnd(), StandardCharsets.UTF_8);
             assertThat(wire).startsWith("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n");
             // One chunk per item, and the body never ends: no zero-length chunk after the cut-off event.
-            assertThat(wire.substring(wire.indexOf("\r\n\r\n") + 4)).isEqualTo("b\r\nretry: 50\n\n\r\n"
-                    + "1d\r\nid: 1\nevent: tick\ndata: one\n\n\r\n"
-                    + "29\r\nid: 2\nevent: tick\ndata: two\ndata: lines\n\n\r\n"
-                    + "10\r\ndata: (cut off)\n\r\n");
+            assertThat(wire.substring(wire.indexOf("\r\n\r\n") + 4))
+                    .isEqualTo("b\r\nretry: 50\n\n\r\n"
+                            + "1d\r\nid: 1\nevent: tick\ndata: one\n\n\r\n"
+                            + "29\r\nid: 2\nevent: tick\ndata: two\ndata: lines\n\n\r\n"
+                            + "10\r\ndata: (cut off)\n\r\n");
         }
     }
 
@@ -60,10 +61,15 @@ class EventStreamEndpointTest {
     @Test
     void aPauseHoldsEachEventBackSoThatTheyArriveOneByOne() throws Exception {
         TestServer server = extension.server();
-        server.mount("/slow", EventStreamEndpoint.builder().event("a").event("b")
-                .pause(Duration.ofMillis(300)).build());
-        HttpResponse<InputStream> response = Http.CLIENT.send(HttpRequest.newBuilder(server.uri("/slow")).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        server.mount(
+                "/slow",
+                EventStreamEndpoint.builder()
+                        .event("a")
+                        .event("b")
+                        .pause(Duration.ofMillis(300))
+                        .build());
+        HttpResponse<InputStream> response = Http.CLIENT.send(
+                HttpRequest.newBuilder(server.uri("/slow")).build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             long start = System.nanoTime();
             byte[] first = body.readNBytes("data: a\n\n".length());
@@ -77,10 +83,14 @@ class EventStreamEndpointTest {
     @Test
     void rawItemsGoOutExactlyAsGiven() throws Exception {
         TestServer server = extension.server();
-        server.mount("/raw", EventStreamEndpoint.builder().raw(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF})
-                .raw(": comment\r\ndata: x\r\n\r\n").build());
-        HttpResponse<byte[]> response = Http.CLIENT.send(HttpRequest.newBuilder(server.uri("/raw")).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        server.mount(
+                "/raw",
+                EventStreamEndpoint.builder()
+                        .raw(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF})
+                        .raw(": comment\r\ndata: x\r\n\r\n")
+                        .build());
+        HttpResponse<byte[]> response = Http.CLIENT.send(
+                HttpRequest.newBuilder(server.uri("/raw")).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.body()).startsWith((byte) 0xEF, (byte) 0xBB, (byte) 0xBF);
         assertThat(new String(response.body(), 3, response.body().length - 3, StandardCharsets.UTF_8))
                 .isEqualTo(": comment\r\ndata: x\r\n\r\n");

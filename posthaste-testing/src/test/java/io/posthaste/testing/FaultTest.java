@@ -87,7 +87,11 @@ class FaultTest {
 
     @Test
     void respondBeforeBodyAnswersEarlyWithoutContinueAndDrainsTheBody() throws Exception {
-        server.enqueue(MockResponse.builder().status(413).body("too big").fault(Fault.RESPOND_BEFORE_BODY).build());
+        server.enqueue(MockResponse.builder()
+                .status(413)
+                .body("too big")
+                .fault(Fault.RESPOND_BEFORE_BODY)
+                .build());
         try (RawClient c = new RawClient(server)) {
             c.send("PUT /big HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 1000000\r\n\r\n");
             RawClient.Response r = c.read();
@@ -101,16 +105,22 @@ class FaultTest {
         RecordedRequest r = server.takeRequest();
         assertThat(r.path()).isEqualTo("/big");
         assertThat(r.body()).as("nothing is kept").isEmpty();
-        assertThat(r.bodySize()).as("what arrived after the early answer is counted").isEqualTo(64 * 1024);
+        assertThat(r.bodySize())
+                .as("what arrived after the early answer is counted")
+                .isEqualTo(64 * 1024);
     }
 
     @Test
     void respondBeforeBodyRecordsNoBodyBytesForAClientThatHeldItsBodyBack() throws Exception {
-        server.enqueue(MockResponse.builder().status(413).fault(Fault.RESPOND_BEFORE_BODY).build());
+        server.enqueue(MockResponse.builder()
+                .status(413)
+                .fault(Fault.RESPOND_BEFORE_BODY)
+                .build());
         try (RawClient c = new RawClient(server)) {
             c.send("PUT /held HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n");
             assertThat(c.read().status()).isEqualTo(413);
-            assertThat(server.takeRequest(Duration.ofMillis(200))).as("recorded once the connection closes")
+            assertThat(server.takeRequest(Duration.ofMillis(200)))
+                    .as("recorded once the connection closes")
                     .isNull();
         }
         assertThat(server.takeRequest().bodySize()).isZero();
@@ -118,7 +128,10 @@ class FaultTest {
 
     @Test
     void disconnectAfterBodyBytesCutsAFixedLengthBody() throws Exception {
-        server.enqueue(MockResponse.builder().body("0123456789").disconnectAfterBodyBytes(4).build());
+        server.enqueue(MockResponse.builder()
+                .body("0123456789")
+                .disconnectAfterBodyBytes(4)
+                .build());
         try (RawClient c = new RawClient(server)) {
             String all = new String(c.send(RawClient.get("/")).readToEnd(), StandardCharsets.ISO_8859_1);
             assertThat(all).contains("Content-Length: 10\r\n").endsWith("\r\n\r\n0123");
@@ -127,7 +140,11 @@ class FaultTest {
 
     @Test
     void disconnectAfterBodyBytesCutsInsideAChunk() throws Exception {
-        server.enqueue(MockResponse.builder().body("0123456789").chunked(3).disconnectAfterBodyBytes(5).build());
+        server.enqueue(MockResponse.builder()
+                .body("0123456789")
+                .chunked(3)
+                .disconnectAfterBodyBytes(5)
+                .build());
         try (RawClient c = new RawClient(server)) {
             String all = new String(c.send(RawClient.get("/")).readToEnd(), StandardCharsets.ISO_8859_1);
             assertThat(all).endsWith("\r\n\r\n3\r\n012\r\n3\r\n34");
@@ -144,7 +161,10 @@ class FaultTest {
 
             @Override
             public MockResponse peek() {
-                return MockResponse.builder().status(401).fault(Fault.RESPOND_BEFORE_BODY).build();
+                return MockResponse.builder()
+                        .status(401)
+                        .fault(Fault.RESPOND_BEFORE_BODY)
+                        .build();
             }
         });
         try (RawClient c = new RawClient(server)) {

@@ -77,22 +77,30 @@ final class H2FrameClient implements AutoCloseable {
 
         @Override
         public String toString() {
-            String detail = type == GOAWAY ? " last=" + lastStreamId() + " error=" + errorCode() + " "
-                    + new String(payload, 8, payload.length - 8, StandardCharsets.UTF_8)
+            String detail = type == GOAWAY
+                    ? " last=" + lastStreamId() + " error=" + errorCode() + " "
+                            + new String(payload, 8, payload.length - 8, StandardCharsets.UTF_8)
                     : type == RST_STREAM ? " error=" + errorCode() : type == SETTINGS ? " " + settings() : "";
             return "Frame[type=" + type + " flags=" + flags + " stream=" + streamId + " length=" + payload.length
                     + detail + "]";
         }
 
         private long uint32(int at) {
-            return ((payload[at] & 0xFFL) << 24) | ((payload[at + 1] & 0xFFL) << 16)
-                    | ((payload[at + 2] & 0xFFL) << 8) | (payload[at + 3] & 0xFFL);
+            return ((payload[at] & 0xFFL) << 24)
+                    | ((payload[at + 1] & 0xFFL) << 16)
+                    | ((payload[at + 2] & 0xFFL) << 8)
+                    | (payload[at + 3] & 0xFFL);
         }
     }
 
     /** One answer on a stream: its final HEADERS, DATA frame sizes and bytes, trailers, or a reset. */
-    record Response(Http2Headers headers, List<Http2Headers> interim, byte[] body, List<Integer> dataFrameSizes,
-                    Http2Headers trailers, Long resetCode) {
+    record Response(
+            Http2Headers headers,
+            List<Http2Headers> interim,
+            byte[] body,
+            List<Integer> dataFrameSizes,
+            Http2Headers trailers,
+            Long resetCode) {
         int status() {
             return Integer.parseInt(headers.status().toString());
         }
@@ -145,7 +153,11 @@ final class H2FrameClient implements AutoCloseable {
     /** Sends a request's HEADERS (one frame) with {@code :authority} {@code localhost}. */
     H2FrameClient headers(int streamId, String method, String path, boolean endStream, String... nameValues)
             throws IOException {
-        Http2Headers h = new DefaultHttp2Headers().method(method).path(path).scheme("http").authority("localhost");
+        Http2Headers h = new DefaultHttp2Headers()
+                .method(method)
+                .path(path)
+                .scheme("http")
+                .authority("localhost");
         for (int i = 0; i < nameValues.length; i += 2) {
             h.add(nameValues[i], nameValues[i + 1]);
         }
@@ -168,9 +180,17 @@ final class H2FrameClient implements AutoCloseable {
 
     /** Writes one frame exactly as given. */
     void frame(int type, int flags, int streamId, byte[] payload) throws IOException {
-        byte[] header = {(byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
-                (byte) type, (byte) flags, (byte) (streamId >>> 24), (byte) (streamId >>> 16),
-                (byte) (streamId >>> 8), (byte) streamId};
+        byte[] header = {
+            (byte) (payload.length >>> 16),
+            (byte) (payload.length >>> 8),
+            (byte) payload.length,
+            (byte) type,
+            (byte) flags,
+            (byte) (streamId >>> 24),
+            (byte) (streamId >>> 16),
+            (byte) (streamId >>> 8),
+            (byte) streamId
+        };
         out.write(header);
         out.write(payload);
         out.flush();

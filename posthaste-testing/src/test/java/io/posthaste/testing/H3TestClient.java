@@ -47,18 +47,27 @@ final class H3TestClient implements AutoCloseable {
 
     private static final long TIMEOUT_SECONDS = 10;
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
-            new DefaultThreadFactory("h3-test-client", true), NioIoHandler.newFactory());
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("h3-test-client", true), NioIoHandler.newFactory());
     private final Channel udp;
     private final InetSocketAddress server;
     private final List<QuicChannel> connections = new CopyOnWriteArrayList<>();
 
     /** What came back on one stream: an answer, a reset, or the connection's end. */
-    record Response(int status, List<Map.Entry<String, String>> headers, byte[] body, List<Integer> dataFrames,
-                    List<Map.Entry<String, String>> trailers, long resetCode, String failure) {
+    record Response(
+            int status,
+            List<Map.Entry<String, String>> headers,
+            byte[] body,
+            List<Integer> dataFrames,
+            List<Map.Entry<String, String>> trailers,
+            long resetCode,
+            String failure) {
         String header(String name) {
-            return headers.stream().filter(h -> h.getKey().equals(name.toLowerCase(Locale.ROOT)))
-                    .map(Map.Entry::getValue).findFirst().orElse(null);
+            return headers.stream()
+                    .filter(h -> h.getKey().equals(name.toLowerCase(Locale.ROOT)))
+                    .map(Map.Entry::getValue)
+                    .findFirst()
+                    .orElse(null);
         }
 
         String bodyUtf8() {
@@ -67,8 +76,7 @@ final class H3TestClient implements AutoCloseable {
     }
 
     /** One QUIC connection and what its control stream said. */
-    record Connection(QuicChannel channel, List<Long> goAways) {
-    }
+    record Connection(QuicChannel channel, List<Long> goAways) {}
 
     H3TestClient(TestServer target) {
         this(target, target.port(), Long.MAX_VALUE);
@@ -76,17 +84,25 @@ final class H3TestClient implements AutoCloseable {
 
     /** @param maxIdleMillis the client's own idle timeout (the shorter side's applies) */
     H3TestClient(TestServer target, int port, long maxIdleMillis) {
-        QuicSslContext ssl = QuicSslContextBuilder.forClient().trustManager(target.certificate())
-                .applicationProtocols(Http3.supportedApplicationProtocols()).build();
+        QuicSslContext ssl = QuicSslContextBuilder.forClient()
+                .trustManager(target.certificate())
+                .applicationProtocols(Http3.supportedApplicationProtocols())
+                .build();
         // The engine names the server as a browser would, so the certificate's host is checked too.
-        var codec = Http3.newQuicClientCodecBuilder().sslContext(ssl)
+        var codec = Http3.newQuicClientCodecBuilder()
+                .sslContext(ssl)
                 .sslEngineProvider(quic -> ssl.newEngine(quic.alloc(), "localhost", port))
                 .maxIdleTimeout(Math.min(maxIdleMillis, 60_000), TimeUnit.MILLISECONDS)
                 .initialMaxData(64L << 20)
                 .initialMaxStreamDataBidirectionalLocal(16L << 20)
                 .build();
-        this.udp = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
-                .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+        this.udp = new Bootstrap()
+                .group(group)
+                .channel(NioDatagramChannel.class)
+                .handler(codec)
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .syncUninterruptibly()
+                .channel();
         this.server = new InetSocketAddress("127.0.0.1", port);
     }
 
@@ -116,8 +132,8 @@ final class H3TestClient implements AutoCloseable {
     }
 
     /** Sends one request on a new stream and returns what came back; {@code body} null sends none. */
-    CompletableFuture<Response> sendAsync(Connection connection, String method, String path, byte[] body,
-                                          String... headerPairs) {
+    CompletableFuture<Response> sendAsync(
+            Connection connection, String method, String path, byte[] body, String... headerPairs) {
         CompletableFuture<Response> result = new CompletableFuture<>();
         Collector collector = new Collector(result);
         Http3.newRequestStream(connection.channel(), collector).addListener(f -> {
@@ -157,13 +173,18 @@ final class H3TestClient implements AutoCloseable {
      */
     void sendHeadThenReset(Connection connection, String path, long code) throws Exception {
         QuicStreamChannel stream = Http3.newRequestStream(connection.channel(), new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ReferenceCountUtil.release(msg);
-            }
-        }).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ReferenceCountUtil.release(msg);
+                    }
+                })
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         Http3HeadersFrame head = new DefaultHttp3HeadersFrame();
-        head.headers().method("POST").path(path).scheme("https").authority("localhost:" + server.getPort())
+        head.headers()
+                .method("POST")
+                .path(path)
+                .scheme("https")
+                .authority("localhost:" + server.getPort())
                 .add("content-length", "1000");
         stream.writeAndFlush(head).sync();
         stream.shutdownOutput((int) code).sync();
@@ -224,23 +245,35 @@ final class H3TestClient implements AutoCloseable {
 
         @Override
         protected void channelInputClosed(ChannelHandlerContext ctx) {
-            result.complete(new Response(status, headers == null ? List.of() : headers, body.toByteArray(),
-                    dataFrames, trailers, -1, null));
+            result.complete(new Response(
+                    status, headers == null ? List.of() : headers, body.toByteArray(), dataFrames, trailers, -1, null));
             ctx.close();
         }
 
         @Override
         protected void handleQuicException(ChannelHandlerContext ctx, QuicException exception) {
             long code = exception instanceof QuicStreamResetException reset ? reset.applicationProtocolCode() : -1;
-            result.complete(new Response(status, headers == null ? List.of() : headers, body.toByteArray(),
-                    dataFrames, trailers, code, exception.toString()));
+            result.complete(new Response(
+                    status,
+                    headers == null ? List.of() : headers,
+                    body.toByteArray(),
+                    dataFrames,
+                    trailers,
+                    code,
+                    exception.toString()));
             ctx.close();
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            result.complete(new Response(status, headers == null ? List.of() : headers, body.toByteArray(),
-                    dataFrames, trailers, -1, "stream closed"));
+            result.complete(new Response(
+                    status,
+                    headers == null ? List.of() : headers,
+                    body.toByteArray(),
+                    dataFrames,
+                    trailers,
+                    -1,
+                    "stream closed"));
             super.channelInactive(ctx);
         }
 
@@ -251,8 +284,8 @@ final class H3TestClient implements AutoCloseable {
             } else if (cause instanceof QuicClosedChannelException) {
                 channelInputClosed(ctx);
             } else {
-                result.complete(new Response(status, List.of(), body.toByteArray(), dataFrames, trailers, -1,
-                        cause.toString()));
+                result.complete(new Response(
+                        status, List.of(), body.toByteArray(), dataFrames, trailers, -1, cause.toString()));
                 ctx.close();
             }
         }

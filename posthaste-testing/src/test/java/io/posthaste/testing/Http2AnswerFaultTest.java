@@ -37,7 +37,9 @@ class Http2AnswerFaultTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Http2Error.class, names = {"REFUSED_STREAM", "CANCEL", "INTERNAL_ERROR", "ENHANCE_YOUR_CALM"})
+    @EnumSource(
+            value = Http2Error.class,
+            names = {"REFUSED_STREAM", "CANCEL", "INTERNAL_ERROR", "ENHANCE_YOUR_CALM"})
     void resetStreamAnswersWithRstStreamCarryingTheChosenCode(Http2Error code) throws Exception {
         start(Http2Options.defaults());
         server.enqueue(MockResponse.builder().resetStream(code).build());
@@ -56,8 +58,11 @@ class Http2AnswerFaultTest {
     @Test
     void resetStreamWithABodyByteCountCutsTheAnswerThere() throws Exception {
         start(Http2Options.defaults());
-        server.enqueue(MockResponse.builder().body("0123456789").resetStream(Http2Error.INTERNAL_ERROR)
-                .disconnectAfterBodyBytes(4).build());
+        server.enqueue(MockResponse.builder()
+                .body("0123456789")
+                .resetStream(Http2Error.INTERNAL_ERROR)
+                .disconnectAfterBodyBytes(4)
+                .build());
         try (H2FrameClient c = new H2FrameClient(server)) {
             c.handshake();
             c.headers(1, "GET", "/", true);
@@ -72,7 +77,8 @@ class Http2AnswerFaultTest {
     @Test
     void aContinuationFloodNeverEndsTheHeaderBlock() throws Exception {
         start(Http2Options.defaults());
-        server.enqueue(MockResponse.builder().http2Fault(Http2Fault.CONTINUATION_FLOOD).build());
+        server.enqueue(
+                MockResponse.builder().http2Fault(Http2Fault.CONTINUATION_FLOOD).build());
         try (H2FrameClient c = new H2FrameClient(server)) {
             c.handshake();
             c.await(f -> f.type() == SETTINGS && f.has(ACK)); // so that only the flood follows
@@ -94,7 +100,8 @@ class Http2AnswerFaultTest {
     @Test
     void aSettingsFloodSendsExactlyFloodFramesSettingsThenStops() throws Exception {
         start(Http2Options.defaults());
-        server.enqueue(MockResponse.builder().http2Fault(Http2Fault.SETTINGS_FLOOD).build());
+        server.enqueue(
+                MockResponse.builder().http2Fault(Http2Fault.SETTINGS_FLOOD).build());
         try (H2FrameClient c = new H2FrameClient(server)) {
             c.handshake();
             c.await(f -> f.type() == SETTINGS && f.has(ACK));
@@ -112,7 +119,8 @@ class Http2AnswerFaultTest {
     @Test
     void aWindowOverflowPushesTheConnectionWindowPastTheLimit() throws Exception {
         start(Http2Options.defaults());
-        server.enqueue(MockResponse.builder().http2Fault(Http2Fault.WINDOW_OVERFLOW).build());
+        server.enqueue(
+                MockResponse.builder().http2Fault(Http2Fault.WINDOW_OVERFLOW).build());
         try (H2FrameClient c = new H2FrameClient(server)) {
             c.handshake();
             c.headers(1, "GET", "/", true);
@@ -155,7 +163,10 @@ class Http2AnswerFaultTest {
     @Test
     void closeAfterResponseAnswersThenClosesWithoutGoAway() throws Exception {
         start(Http2Options.defaults());
-        server.enqueue(MockResponse.builder().body("gone").fault(Fault.CLOSE_AFTER_RESPONSE).build());
+        server.enqueue(MockResponse.builder()
+                .body("gone")
+                .fault(Fault.CLOSE_AFTER_RESPONSE)
+                .build());
         try (H2FrameClient c = new H2FrameClient(server)) {
             c.handshake();
             c.headers(1, "GET", "/", true);
@@ -168,7 +179,9 @@ class Http2AnswerFaultTest {
     @Test
     void disconnectAfterRequestHeadRecordsTheHeadAndDropsTheConnection() throws Exception {
         start(Http2Options.defaults());
-        server.enqueue(MockResponse.builder().fault(Fault.DISCONNECT_AFTER_REQUEST_HEAD).build());
+        server.enqueue(MockResponse.builder()
+                .fault(Fault.DISCONNECT_AFTER_REQUEST_HEAD)
+                .build());
         try (H2FrameClient c = new H2FrameClient(server)) {
             c.handshake();
             c.headers(1, "POST", "/upload", false);
@@ -187,7 +200,8 @@ class Http2AnswerFaultTest {
             c.handshake();
             c.headers(1, "GET", "/get", true);
             assertThat(c.response(1).status()).isEqualTo(200);
-            server.enqueue(MockResponse.builder().fault(Fault.DISCONNECT_AT_START).build());
+            server.enqueue(
+                    MockResponse.builder().fault(Fault.DISCONNECT_AT_START).build());
             c.headers(3, "GET", "/get", true);
             assertThat(c.closedByServer()).isTrue();
             assertThat(c.seen()).noneMatch(f -> f.streamId() == 3);
@@ -198,7 +212,10 @@ class Http2AnswerFaultTest {
     @Test
     void respondBeforeBodyAnswersThenAsksTheClientToStopSendingWithNoError() throws Exception {
         start(Http2Options.defaults());
-        server.enqueue(MockResponse.builder().status(413).fault(Fault.RESPOND_BEFORE_BODY).build());
+        server.enqueue(MockResponse.builder()
+                .status(413)
+                .fault(Fault.RESPOND_BEFORE_BODY)
+                .build());
         try (H2FrameClient c = new H2FrameClient(server)) {
             c.handshake();
             c.headers(1, "POST", "/upload", false);

@@ -45,7 +45,8 @@ class Http2ConnectionFaultTest {
             assertThat(c.response(3).status()).isEqualTo(200);
             assertThat(c.closedByServer()).isTrue(); // once streams 1 and 3 are done
             // Stream 5 is refused if the server reads it before it closes, and never answered.
-            assertThat(c.seen()).filteredOn(f -> f.streamId() == 5)
+            assertThat(c.seen())
+                    .filteredOn(f -> f.streamId() == 5)
                     .allMatch(f -> f.type() == RST_STREAM && f.errorCode() == Http2Error.REFUSED_STREAM.code());
         }
         assertThat(server.requestCount()).isEqualTo(2); // stream 5 never reached the routes
@@ -80,9 +81,11 @@ class Http2ConnectionFaultTest {
             for (int i = 0; i < 4; i++) {
                 c.frame(DATA, 0, 1, new byte[15_000]);
             }
-            long before = c.await(f -> f.type() == WINDOW_UPDATE && f.streamId() == 1).windowIncrement();
+            long before =
+                    c.await(f -> f.type() == WINDOW_UPDATE && f.streamId() == 1).windowIncrement();
             c.frame(SETTINGS, ACK, 0, new byte[0]); // now the window is 1,024, and overdrawn
-            long after = c.await(f -> f.type() == WINDOW_UPDATE && f.streamId() == 1).windowIncrement();
+            long after =
+                    c.await(f -> f.type() == WINDOW_UPDATE && f.streamId() == 1).windowIncrement();
             // Exactly the new window is open again: 65,535 - sent + updates + (1,024 - 65,535).
             assertThat(65_535 - 60_000 + before + after + (1_024 - 65_535)).isEqualTo(1_024);
             c.data(1, "end", true);

@@ -32,8 +32,12 @@ class Http2ScriptedTest {
 
     @Test
     void aScriptedAnswerGoesOutAsHttp2FramesAndTheRequestIsRecordedAsHttp2() throws Exception {
-        server.enqueue(MockResponse.builder().status(201).header("X-Trace", "t1").header("Content-Type", "text/plain")
-                .body("created").build());
+        server.enqueue(MockResponse.builder()
+                .status(201)
+                .header("X-Trace", "t1")
+                .header("Content-Type", "text/plain")
+                .body("created")
+                .build());
         try (H2FrameClient c = new H2FrameClient(server)) {
             c.handshake();
             c.headers(1, "POST", "/items?a=1", false, "content-type", "application/json", "x-seen", "yes");
@@ -115,15 +119,20 @@ class Http2ScriptedTest {
         RecordedRequest first = server.takeRequest();
         RecordedRequest second = server.takeRequest();
         assertThat(List.of(first.streamId(), second.streamId())).containsExactly(1, 3);
-        assertThat(List.of(first.sequenceOnConnection(), second.sequenceOnConnection())).containsExactly(0, 1);
+        assertThat(List.of(first.sequenceOnConnection(), second.sequenceOnConnection()))
+                .containsExactly(0, 1);
         assertThat(second.connectionId()).isEqualTo(first.connectionId());
         assertThat(server.connectionCount()).isEqualTo(1);
     }
 
     @Test
     void chunkSizesBecomeDataFramesAndTrailersATrailingHeadersFrame() throws Exception {
-        server.enqueue(MockResponse.builder().body("abcdefghij").chunked(4, 3).trailer("X-Checksum", "42")
-                .interimContinues(1).build());
+        server.enqueue(MockResponse.builder()
+                .body("abcdefghij")
+                .chunked(4, 3)
+                .trailer("X-Checksum", "42")
+                .interimContinues(1)
+                .build());
         try (H2FrameClient c = new H2FrameClient(server)) {
             c.handshake();
             c.headers(1, "GET", "/", true);
@@ -140,8 +149,11 @@ class Http2ScriptedTest {
 
     @Test
     void delaysThrottlingAndGzipKeepTheirMeaningOnHttp2() throws Exception {
-        server.enqueue(MockResponse.builder().body("xyz").throttle(1, Duration.ofMillis(30))
-                .headersDelay(Duration.ofMillis(50)).build());
+        server.enqueue(MockResponse.builder()
+                .body("xyz")
+                .throttle(1, Duration.ofMillis(30))
+                .headersDelay(Duration.ofMillis(50))
+                .build());
         server.enqueue(MockResponse.builder().body("zip me").gzip().build());
         try (H2FrameClient c = new H2FrameClient(server)) {
             c.handshake();
@@ -153,8 +165,11 @@ class Http2ScriptedTest {
             c.headers(3, "GET", "/", true);
             H2FrameClient.Response zipped = c.response(3);
             assertThat(zipped.header("content-encoding")).isEqualTo("gzip");
-            assertThat(new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))
-                    .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("zip me");
+            assertThat(new String(
+                            new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))
+                                    .readAllBytes(),
+                            java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("zip me");
         }
     }
 
@@ -184,8 +199,11 @@ class Http2ScriptedTest {
 
     @Test
     void anHttp2OnlyAnswerToAnHttp11RequestIsA500NamingTheFault() throws Exception {
-        server.enqueue(MockResponse.builder().http2Fault(Http2Fault.SETTINGS_FLOOD).build());
-        server.enqueue(MockResponse.builder().resetStream(io.netty.handler.codec.http2.Http2Error.CANCEL).build());
+        server.enqueue(
+                MockResponse.builder().http2Fault(Http2Fault.SETTINGS_FLOOD).build());
+        server.enqueue(MockResponse.builder()
+                .resetStream(io.netty.handler.codec.http2.Http2Error.CANCEL)
+                .build());
         try (RawClient c = new RawClient(server)) {
             RawClient.Response flood = c.send(RawClient.get("/")).read();
             assertThat(flood.status()).isEqualTo(500);

@@ -22,8 +22,11 @@ import org.junit.jupiter.api.Test;
 class Http2TlsTest {
 
     private static HttpClient client(TestServer server, HttpClient.Version version) {
-        return HttpClient.newBuilder().version(version).sslContext(server.clientSslContext())
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newBuilder()
+                .version(version)
+                .sslContext(server.clientSslContext())
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     private static HttpRequest.Builder request(TestServer server, String path) {
@@ -33,9 +36,13 @@ class Http2TlsTest {
     @Test
     void alpnAgreesOnH2WithAnHttp2ClientAndTheExchangeIsRecordedAsHttp2OverTls() throws Exception {
         try (TestServer server = TestServer.builder().tls().http2().start()) {
-            server.enqueue(MockResponse.builder().header("X-Via", "h2").body("over h2").build());
+            server.enqueue(
+                    MockResponse.builder().header("X-Via", "h2").body("over h2").build());
             HttpResponse<String> r = client(server, HttpClient.Version.HTTP_2)
-                    .send(request(server, "/x").POST(HttpRequest.BodyPublishers.ofString("hi")).build(),
+                    .send(
+                            request(server, "/x")
+                                    .POST(HttpRequest.BodyPublishers.ofString("hi"))
+                                    .build(),
                             HttpResponse.BodyHandlers.ofString());
             assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
             assertThat(r.headers().firstValue("x-via")).hasValue("h2");
@@ -75,8 +82,8 @@ class Http2TlsTest {
             client.send(request(server, "/get").build(), HttpResponse.BodyHandlers.ofString());
             List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                calls.add(client.sendAsync(request(server, "/delay/0.2?i=" + i).build(),
-                        HttpResponse.BodyHandlers.ofString()));
+                calls.add(client.sendAsync(
+                        request(server, "/delay/0.2?i=" + i).build(), HttpResponse.BodyHandlers.ofString()));
             }
             for (CompletableFuture<HttpResponse<String>> call : calls) {
                 assertThat(call.get().statusCode()).isEqualTo(200);
@@ -96,13 +103,18 @@ class Http2TlsTest {
     void anUploadStartedBeforeASmallWindowAppliesStillCompletesThroughIt() throws Exception {
         byte[] body = new byte[300_000];
         new java.util.Random(14).nextBytes(body);
-        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        Http2Options smallWindow = Http2Options.builder().initialWindowSize(1024).build();
+        String sha256 =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        Http2Options smallWindow =
+                Http2Options.builder().initialWindowSize(1024).build();
         try (TestServer server = TestServer.builder().tls().http2(smallWindow).start()) {
             // On a fresh connection: the client sends its first 64 KiB before the small window applies.
-            HttpResponse<String> r = client(server, HttpClient.Version.HTTP_2).send(
-                    request(server, "/sink").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client(server, HttpClient.Version.HTTP_2)
+                    .send(
+                            request(server, "/sink")
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
             Map<?, ?> json = (Map<?, ?>) Json.parse(r.body());
             assertThat(json.get("bytes")).isEqualTo((long) body.length);
@@ -119,7 +131,9 @@ class Http2TlsTest {
             client.send(request(server, "/get").build(), HttpResponse.BodyHandlers.ofString());
             server.takeRequest();
             client.send(
-                    request(server, "/post").POST(HttpRequest.BodyPublishers.ofString("x".repeat(1_000))).build(),
+                    request(server, "/post")
+                            .POST(HttpRequest.BodyPublishers.ofString("x".repeat(1_000)))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             RecordedRequest recorded = server.takeRequest();
             assertThat(recorded.bodySize()).isEqualTo(1_000);
@@ -148,7 +162,8 @@ class Http2TlsTest {
     @Test
     void aRawTlsClientOfferingOnlyH2GetsIt() throws Exception {
         try (TestServer server = TestServer.builder().tls().http2().start()) {
-            SSLSocket socket = (SSLSocket) server.clientSslContext().getSocketFactory()
+            SSLSocket socket = (SSLSocket) server.clientSslContext()
+                    .getSocketFactory()
                     .createSocket(new Socket("127.0.0.1", server.port()), "localhost", server.port(), true);
             SSLParameters params = socket.getSSLParameters();
             params.setApplicationProtocols(new String[] {"h2"});

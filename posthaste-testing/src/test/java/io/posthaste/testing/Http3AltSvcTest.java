@@ -20,8 +20,14 @@ class Http3AltSvcTest {
 
     private static HttpResponse<String> get(TestServer server, HttpClient.Version version, String path)
             throws Exception {
-        return HttpClient.newBuilder().version(version).sslContext(server.clientSslContext()).build()
-                .send(HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(10)).build(),
+        return HttpClient.newBuilder()
+                .version(version)
+                .sslContext(server.clientSslContext())
+                .build()
+                .send(
+                        HttpRequest.newBuilder(server.uri(path))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
     }
 
@@ -32,7 +38,8 @@ class Http3AltSvcTest {
             for (HttpClient.Version version : HttpClient.Version.values()) {
                 HttpResponse<String> r = get(server, version, "/get");
                 assertThat(r.version()).isEqualTo(version);
-                assertThat(r.headers().allValues("alt-svc")).as(version.name())
+                assertThat(r.headers().allValues("alt-svc"))
+                        .as(version.name())
                         .containsExactly("h3=\":" + server.port() + "\"; ma=86400");
             }
             assertThat(server.isHttp3()).isTrue();
@@ -43,24 +50,34 @@ class Http3AltSvcTest {
 
     @Test
     void theMaxAgeIsConfigurableAndAScriptedAltSvcIsLeftAlone() throws Exception {
-        Http3Options options = Http3Options.builder().altSvcMaxAge(Duration.ofSeconds(5)).build();
+        Http3Options options =
+                Http3Options.builder().altSvcMaxAge(Duration.ofSeconds(5)).build();
         try (TestServer server = TestServer.builder().http3(options).start()) {
-            assertThat(get(server, HttpClient.Version.HTTP_1_1, "/get").headers().firstValue("alt-svc"))
+            assertThat(get(server, HttpClient.Version.HTTP_1_1, "/get")
+                            .headers()
+                            .firstValue("alt-svc"))
                     .hasValue("h3=\":" + server.port() + "\"; ma=5");
             server.enqueue(MockResponse.builder().header("Alt-Svc", "clear").build());
-            assertThat(get(server, HttpClient.Version.HTTP_1_1, "/get").headers().allValues("alt-svc"))
+            assertThat(get(server, HttpClient.Version.HTTP_1_1, "/get")
+                            .headers()
+                            .allValues("alt-svc"))
                     .containsExactly("clear");
         }
     }
 
     @Test
     void withoutAdvertisingTheTcpSideSaysNothingOfHttp3() throws Exception {
-        try (TestServer server = TestServer.builder().http3(Http3Options.builder().advertise(false).build())
+        try (TestServer server = TestServer.builder()
+                .http3(Http3Options.builder().advertise(false).build())
                 .start()) {
-            assertThat(get(server, HttpClient.Version.HTTP_1_1, "/get").headers().firstValue("alt-svc")).isEmpty();
+            assertThat(get(server, HttpClient.Version.HTTP_1_1, "/get")
+                            .headers()
+                            .firstValue("alt-svc"))
+                    .isEmpty();
         }
         try (TestServer server = TestServer.builder().tls().http2().start()) {
-            assertThat(get(server, HttpClient.Version.HTTP_2, "/get").headers().firstValue("alt-svc")).isEmpty();
+            assertThat(get(server, HttpClient.Version.HTTP_2, "/get").headers().firstValue("alt-svc"))
+                    .isEmpty();
         }
     }
 }

@@ -11,8 +11,9 @@ class Http3AvailabilityTest {
 
     @Test
     void http3IsAvailableOnLinuxX8664WhereTheNativeLibraryIsShipped() {
-        boolean linuxX8664 = System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux")
-                && System.getProperty("os.arch").matches("amd64|x86_64");
+        boolean linuxX8664 =
+                System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux")
+                        && System.getProperty("os.arch").matches("amd64|x86_64");
         assumeTrue(linuxX8664, "the QUIC native is shipped for linux-x86_64 only");
         assertThat(TestServer.http3Available()).isTrue();
         try (TestServer server = TestServer.builder().http3().start()) {

@@ -20,10 +20,17 @@ class Http3EchoTest {
     @Test
     void theEchoRoutesAnswerOverHttp3AndTheRequestIsRecordedAsHttp3() throws Exception {
         try (TestServer server = TestServer.builder().http3().start();
-             H3TestClient client = new H3TestClient(server)) {
+                H3TestClient client = new H3TestClient(server)) {
             H3TestClient.Connection connection = client.connect();
-            H3TestClient.Response r = client.send(connection, "POST", "/post?x=1",
-                    "hello h3".getBytes(StandardCharsets.UTF_8), "Content-Type", "text/plain", "X-Probe", "yes");
+            H3TestClient.Response r = client.send(
+                    connection,
+                    "POST",
+                    "/post?x=1",
+                    "hello h3".getBytes(StandardCharsets.UTF_8),
+                    "Content-Type",
+                    "text/plain",
+                    "X-Probe",
+                    "yes");
             assertThat(r.status()).isEqualTo(200);
             Map<?, ?> json = (Map<?, ?>) Json.parse(r.bodyUtf8());
             assertThat(json.get("data")).isEqualTo("hello h3");
@@ -47,7 +54,7 @@ class Http3EchoTest {
     @Test
     void requestsOnOneConnectionAreStreamsOfItAndEachConnectionIsCounted() throws Exception {
         try (TestServer server = TestServer.builder().http3().start();
-             H3TestClient client = new H3TestClient(server)) {
+                H3TestClient client = new H3TestClient(server)) {
             H3TestClient.Connection first = client.connect();
             for (int i = 0; i < 3; i++) {
                 assertThat(client.get(first, "/get?i=" + i).status()).isEqualTo(200);
@@ -67,9 +74,14 @@ class Http3EchoTest {
     @Test
     void aScriptedAnswerKeepsItsHeadersFramingAndTrailersOnHttp3() throws Exception {
         try (TestServer server = TestServer.builder().http3().start();
-             H3TestClient client = new H3TestClient(server)) {
-            server.enqueue(MockResponse.builder().status(201).header("X-Script", "one")
-                    .body("abcdefghij").chunked(4).trailer("X-Checksum", "42").build());
+                H3TestClient client = new H3TestClient(server)) {
+            server.enqueue(MockResponse.builder()
+                    .status(201)
+                    .header("X-Script", "one")
+                    .body("abcdefghij")
+                    .chunked(4)
+                    .trailer("X-Checksum", "42")
+                    .build());
             server.enqueue(MockResponse.builder().status(204).build());
             H3TestClient.Connection connection = client.connect();
             H3TestClient.Response scripted = client.get(connection, "/anything");
@@ -89,10 +101,10 @@ class Http3EchoTest {
     void theSinkMeasuresAnHttp3UploadWithoutKeepingIt() throws Exception {
         byte[] body = new byte[3 * 1024 * 1024 + 7];
         new java.util.Random(3).nextBytes(body);
-        String sha256 = java.util.HexFormat.of().formatHex(
-                java.security.MessageDigest.getInstance("SHA-256").digest(body));
+        String sha256 = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
         try (TestServer server = TestServer.builder().http3().start();
-             H3TestClient client = new H3TestClient(server)) {
+                H3TestClient client = new H3TestClient(server)) {
             H3TestClient.Response r = client.send(client.connect(), "PUT", "/sink", body);
             Map<?, ?> json = (Map<?, ?>) Json.parse(r.bodyUtf8());
             assertThat(json.get("bytes")).isEqualTo((long) body.length);

@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http3.Http3ErrorCode;
+import io.netty.handler.codec.quic.QuicClosedChannelException;
 import io.netty.handler.codec.quic.QuicStreamType;
+import io.posthaste.testing.internal.Json;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutionException;
-import io.netty.handler.codec.quic.QuicClosedChannelException;
-import io.posthaste.testing.internal.Json;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +32,7 @@ class Http3FaultTest {
     void goAwayAfterNStreamsAnswersThoseAndRejectsLaterStreamsUnprocessed() throws Exception {
         Http3Options options = Http3Options.builder().goAwayAfterStreams(2).build();
         try (TestServer server = TestServer.builder().http3(options).start();
-             H3TestClient client = new H3TestClient(server)) {
+                H3TestClient client = new H3TestClient(server)) {
             H3TestClient.Connection connection = client.connect();
             List<CompletableFuture<H3TestClient.Response>> calls = List.of(
                     client.sendAsync(connection, "GET", "/get?n=0", null),
@@ -45,9 +45,11 @@ class Http3FaultTest {
             assertThat(third.resetCode()).isEqualTo(REJECTED);
             // The second stream (ID 4) is the last processed: GOAWAY names 8 as the first that is not.
             assertThat(connection.goAways()).containsExactly(8L);
-            assertThat(connection.channel().closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(connection.channel().closeFuture().await(5, TimeUnit.SECONDS))
+                    .isTrue();
             assertThat(server.requestCount()).isEqualTo(2);
-            assertThat(List.of(server.takeRequest().target(), server.takeRequest().target()))
+            assertThat(List.of(
+                            server.takeRequest().target(), server.takeRequest().target()))
                     .containsExactlyInAnyOrder("/get?n=0", "/get?n=1");
         }
     }
@@ -55,11 +57,17 @@ class Http3FaultTest {
     @Test
     void aStreamResetCarriesTheChosenHttp3ErrorCodeAfterTheRequestWasRecorded() throws Exception {
         try (TestServer server = TestServer.builder().http3().start();
-             H3TestClient client = new H3TestClient(server)) {
-            server.enqueue(MockResponse.builder().resetHttp3Stream(Http3ErrorCode.H3_REQUEST_REJECTED).build());
-            server.enqueue(MockResponse.builder().resetHttp3Stream(Http3ErrorCode.H3_EXCESSIVE_LOAD).build());
+                H3TestClient client = new H3TestClient(server)) {
+            server.enqueue(MockResponse.builder()
+                    .resetHttp3Stream(Http3ErrorCode.H3_REQUEST_REJECTED)
+                    .build());
+            server.enqueue(MockResponse.builder()
+                    .resetHttp3Stream(Http3ErrorCode.H3_EXCESSIVE_LOAD)
+                    .build());
             // HTTP/2's codes act on HTTP/3 too, translated, so that one script serves both protocols.
-            server.enqueue(MockResponse.builder().resetStream(Http2Error.REFUSED_STREAM).build());
+            server.enqueue(MockResponse.builder()
+                    .resetStream(Http2Error.REFUSED_STREAM)
+                    .build());
             server.enqueue(MockResponse.builder().resetStream(Http2Error.CANCEL).build());
             H3TestClient.Connection connection = client.connect();
             List<Long> codes = new java.util.ArrayList<>();
@@ -68,8 +76,8 @@ class Http3FaultTest {
                 assertThat(r.status()).as("no answer before the reset").isZero();
                 codes.add(r.resetCode());
             }
-            assertThat(codes).containsExactly(REJECTED, (long) Http3ErrorCode.H3_EXCESSIVE_LOAD.code(), REJECTED,
-                    (long) Http3ErrorCode.H3_REQUEST_CANCELLED.code());
+            assertThat(codes).containsExactly(REJECTED, (long) Http3ErrorCode.H3_EXCESSIVE_LOAD.code(), REJECTED, (long)
+                    Http3ErrorCode.H3_REQUEST_CANCELLED.code());
             assertThat(server.requestCount()).isEqualTo(4);
             // The connection outlives its streams' resets.
             assertThat(client.get(connection, "/get").status()).isEqualTo(200);
@@ -79,9 +87,12 @@ class Http3FaultTest {
     @Test
     void aResetAfterSomeBodyBytesCutsTheAnswerShortOnItsStreamOnly() throws Exception {
         try (TestServer server = TestServer.builder().http3().start();
-             H3TestClient client = new H3TestClient(server)) {
-            server.enqueue(MockResponse.builder().body("0123456789").disconnectAfterBodyBytes(4)
-                    .resetHttp3Stream(Http3ErrorCode.H3_INTERNAL_ERROR).build());
+                H3TestClient client = new H3TestClient(server)) {
+            server.enqueue(MockResponse.builder()
+                    .body("0123456789")
+                    .disconnectAfterBodyBytes(4)
+                    .resetHttp3Stream(Http3ErrorCode.H3_INTERNAL_ERROR)
+                    .build());
             H3TestClient.Connection connection = client.connect();
             H3TestClient.Response cut = client.get(connection, "/cut");
             assertThat(cut.status()).isEqualTo(200);
@@ -93,18 +104,29 @@ class Http3FaultTest {
 
     @Test
     void requestRejectedCannotFollowPartOfAnAnswer() {
-        assertThatThrownBy(() -> MockResponse.builder().body("x").disconnectAfterBodyBytes(0)
-                .resetHttp3Stream(Http3ErrorCode.H3_REQUEST_REJECTED).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("never processed");
+        assertThatThrownBy(() -> MockResponse.builder()
+                        .body("x")
+                        .disconnectAfterBodyBytes(0)
+                        .resetHttp3Stream(Http3ErrorCode.H3_REQUEST_REJECTED)
+                        .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("never processed");
     }
 
     @Test
     void anHttp3OnlyResetIsRefusedByName_OnHttp1AndHttp2() throws Exception {
         try (TestServer server = TestServer.builder().http2().http3().start()) {
             for (java.net.http.HttpClient.Version version : java.net.http.HttpClient.Version.values()) {
-                server.enqueue(MockResponse.builder().resetHttp3Stream(Http3ErrorCode.H3_REQUEST_REJECTED).build());
-                var r = java.net.http.HttpClient.newBuilder().version(version).sslContext(server.clientSslContext())
-                        .build().send(java.net.http.HttpRequest.newBuilder(server.uri("/x")).build(),
+                server.enqueue(MockResponse.builder()
+                        .resetHttp3Stream(Http3ErrorCode.H3_REQUEST_REJECTED)
+                        .build());
+                var r = java.net.http.HttpClient.newBuilder()
+                        .version(version)
+                        .sslContext(server.clientSslContext())
+                        .build()
+                        .send(
+                                java.net.http.HttpRequest.newBuilder(server.uri("/x"))
+                                        .build(),
                                 java.net.http.HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).isEqualTo(500);
                 assertThat(r.body()).contains("resetHttp3Stream(H3_REQUEST_REJECTED)", "needs HTTP/3");
@@ -114,17 +136,22 @@ class Http3FaultTest {
 
     @Test
     void theTransportParametersCarryTheStreamLimitWindowsAndIdleTimeout() throws Exception {
-        Http3Options options = Http3Options.builder().maxConcurrentStreams(1).initialStreamWindow(16)
-                .initialConnectionWindow(4096).idleTimeout(Duration.ofSeconds(7)).build();
+        Http3Options options = Http3Options.builder()
+                .maxConcurrentStreams(1)
+                .initialStreamWindow(16)
+                .initialConnectionWindow(4096)
+                .idleTimeout(Duration.ofSeconds(7))
+                .build();
         try (TestServer server = TestServer.builder().http3(options).start();
-             H3TestClient client = new H3TestClient(server)) {
+                H3TestClient client = new H3TestClient(server)) {
             H3TestClient.Connection connection = client.connect();
             var params = connection.channel().peerTransportParameters();
             assertThat(params.initialMaxStreamsBidi()).isEqualTo(1);
             assertThat(params.initialMaxStreamDataBidiRemote()).isEqualTo(16);
             assertThat(params.initialMaxData()).isEqualTo(4096);
             assertThat(params.maxIdleTimeout()).isEqualTo(7000);
-            assertThat(connection.channel().peerAllowedStreams(QuicStreamType.BIDIRECTIONAL)).isEqualTo(1);
+            assertThat(connection.channel().peerAllowedStreams(QuicStreamType.BIDIRECTIONAL))
+                    .isEqualTo(1);
         }
     }
 
@@ -132,10 +159,13 @@ class Http3FaultTest {
     void oneStreamAtATimeAndATinyWindowStillCarryEveryRequestAndUploadToTheEnd() throws Exception {
         byte[] body = new byte[200_000];
         new java.util.Random(5).nextBytes(body);
-        Http3Options options = Http3Options.builder().maxConcurrentStreams(1).initialStreamWindow(16)
-                .initialConnectionWindow(1024).build();
+        Http3Options options = Http3Options.builder()
+                .maxConcurrentStreams(1)
+                .initialStreamWindow(16)
+                .initialConnectionWindow(1024)
+                .build();
         try (TestServer server = TestServer.builder().http3(options).start();
-             H3TestClient client = new H3TestClient(server)) {
+                H3TestClient client = new H3TestClient(server)) {
             H3TestClient.Connection connection = client.connect();
             for (int i = 0; i < 3; i++) {
                 H3TestClient.Response r = client.send(connection, "PUT", "/sink", body);
@@ -146,7 +176,8 @@ class Http3FaultTest {
                         && System.nanoTime() < deadline) {
                     Thread.sleep(5);
                 }
-                assertThat(connection.channel().peerAllowedStreams(QuicStreamType.BIDIRECTIONAL)).isEqualTo(1);
+                assertThat(connection.channel().peerAllowedStreams(QuicStreamType.BIDIRECTIONAL))
+                        .isEqualTo(1);
             }
             assertThat(server.requestCount()).isEqualTo(3);
             assertThat(server.connectionCount()).isEqualTo(1);
@@ -155,12 +186,14 @@ class Http3FaultTest {
 
     @Test
     void aShortIdleTimeoutClosesAQuietConnection() throws Exception {
-        Http3Options options = Http3Options.builder().idleTimeout(Duration.ofMillis(300)).build();
+        Http3Options options =
+                Http3Options.builder().idleTimeout(Duration.ofMillis(300)).build();
         try (TestServer server = TestServer.builder().http3(options).start();
-             H3TestClient client = new H3TestClient(server)) {
+                H3TestClient client = new H3TestClient(server)) {
             H3TestClient.Connection connection = client.connect();
             assertThat(client.get(connection, "/get").status()).isEqualTo(200);
-            assertThat(connection.channel().closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(connection.channel().closeFuture().await(5, TimeUnit.SECONDS))
+                    .isTrue();
             assertThat(connection.channel().isTimedOut()).isTrue();
         }
     }
@@ -169,13 +202,18 @@ class Http3FaultTest {
     void aBlackHoleNeverAnswersTheHandshakeWhileTcpStillAdvertisesHttp3() throws Exception {
         Http3Options options = Http3Options.builder().blackHole().build();
         try (TestServer server = TestServer.builder().http3(options).start();
-             H3TestClient client = new H3TestClient(server, server.port(), 300)) {
+                H3TestClient client = new H3TestClient(server, server.port(), 300)) {
             // The client's own idle timeout ends the handshake it never hears back on.
-            assertThatThrownBy(() -> client.connect(5_000)).isInstanceOf(ExecutionException.class)
+            assertThatThrownBy(() -> client.connect(5_000))
+                    .isInstanceOf(ExecutionException.class)
                     .hasRootCauseInstanceOf(QuicClosedChannelException.class);
             assertThat(server.connectionCount()).isZero();
-            var r = java.net.http.HttpClient.newBuilder().sslContext(server.clientSslContext()).build()
-                    .send(java.net.http.HttpRequest.newBuilder(server.uri("/get")).build(),
+            var r = java.net.http.HttpClient.newBuilder()
+                    .sslContext(server.clientSslContext())
+                    .build()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(server.uri("/get"))
+                                    .build(),
                             java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValue("alt-svc")).hasValue("h3=\":" + server.port() + "\"; ma=86400");
@@ -186,11 +224,12 @@ class Http3FaultTest {
     @Test
     void aCloseConnectionAnswerIsDeliveredThenGoAwayAndTheConnectionEnds() throws Exception {
         try (TestServer server = TestServer.builder().http3().start();
-             H3TestClient client = new H3TestClient(server)) {
+                H3TestClient client = new H3TestClient(server)) {
             server.enqueue(MockResponse.builder().body("last").closeConnection().build());
             H3TestClient.Connection connection = client.connect();
             assertThat(client.get(connection, "/x").bodyUtf8()).isEqualTo("last");
-            assertThat(connection.channel().closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(connection.channel().closeFuture().await(5, TimeUnit.SECONDS))
+                    .isTrue();
             assertThat(connection.goAways()).containsExactly(4L);
         }
     }
@@ -199,8 +238,9 @@ class Http3FaultTest {
     void connectionFaultsEndTheQuicConnection() throws Exception {
         for (Fault fault : List.of(Fault.DISCONNECT_AFTER_REQUEST_HEAD, Fault.RESET, Fault.CLOSE_AFTER_RESPONSE)) {
             try (TestServer server = TestServer.builder().http3().start();
-                 H3TestClient client = new H3TestClient(server)) {
-                server.enqueue(MockResponse.builder().body("answer").fault(fault).build());
+                    H3TestClient client = new H3TestClient(server)) {
+                server.enqueue(
+                        MockResponse.builder().body("answer").fault(fault).build());
                 H3TestClient.Connection connection = client.connect();
                 H3TestClient.Response r = client.get(connection, "/f");
                 if (fault == Fault.CLOSE_AFTER_RESPONSE) {
@@ -208,7 +248,9 @@ class Http3FaultTest {
                 } else {
                     assertThat(r.status()).as(fault.name()).isZero();
                 }
-                assertThat(connection.channel().closeFuture().await(5, TimeUnit.SECONDS)).as(fault.name()).isTrue();
+                assertThat(connection.channel().closeFuture().await(5, TimeUnit.SECONDS))
+                        .as(fault.name())
+                        .isTrue();
                 assertThat(server.requestCount()).as(fault.name()).isEqualTo(1);
             }
         }
@@ -217,15 +259,15 @@ class Http3FaultTest {
     @Test
     void aResetFromTheClientIsRecordedWithItsHttp3Code() throws Exception {
         try (TestServer server = TestServer.builder().http3().start();
-             H3TestClient client = new H3TestClient(server)) {
+                H3TestClient client = new H3TestClient(server)) {
             H3TestClient.Connection connection = client.connect();
             client.sendHeadThenReset(connection, "/post", Http3ErrorCode.H3_REQUEST_CANCELLED.code());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (server.resetsReceived().isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertThat(server.resetsReceived()).containsExactly(
-                    new ReceivedReset(1, 0, Http3ErrorCode.H3_REQUEST_CANCELLED.code()));
+            assertThat(server.resetsReceived())
+                    .containsExactly(new ReceivedReset(1, 0, Http3ErrorCode.H3_REQUEST_CANCELLED.code()));
             assertThat(server.requestCount()).isZero();
         }
     }

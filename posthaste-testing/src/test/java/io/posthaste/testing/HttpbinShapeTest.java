@@ -26,7 +26,8 @@ class HttpbinShapeTest {
     @BeforeAll
     static void start() throws Exception {
         server = TestServer.start();
-        try (InputStream in = HttpbinShapeTest.class.getResourceAsStream("/httpbin/aiohttp-3.8.4-as-seen-by-httpbin.json")) {
+        try (InputStream in =
+                HttpbinShapeTest.class.getResourceAsStream("/httpbin/aiohttp-3.8.4-as-seen-by-httpbin.json")) {
             recorded = Http.map(Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
         }
     }
@@ -44,13 +45,19 @@ class HttpbinShapeTest {
         String host = "127.0.0.1:" + server.port();
         byte[] body = body(example, seen);
         String path = example.equals("headers") ? "/headers" : "/post";
-        StringBuilder request = new StringBuilder((example.equals("headers") ? "GET " : "POST ") + path + " HTTP/1.1\r\n");
-        headers.forEach((name, value) -> request.append(name).append(": ")
-                .append(name.equals("Host") ? host : name.equals("Content-Length") ? String.valueOf(body.length) : value)
+        StringBuilder request =
+                new StringBuilder((example.equals("headers") ? "GET " : "POST ") + path + " HTTP/1.1\r\n");
+        headers.forEach((name, value) -> request.append(name)
+                .append(": ")
+                .append(
+                        name.equals("Host")
+                                ? host
+                                : name.equals("Content-Length") ? String.valueOf(body.length) : value)
                 .append("\r\n"));
         Map<String, Object> answer;
         try (RawClient c = new RawClient(server)) {
-            answer = Http.map(Json.parse(c.send(request.append("\r\n").toString()).send(body).read().bodyUtf8()));
+            answer = Http.map(Json.parse(
+                    c.send(request.append("\r\n").toString()).send(body).read().bodyUtf8()));
         }
 
         Map<String, Object> expected = new LinkedHashMap<>(seen);
@@ -78,7 +85,7 @@ class HttpbinShapeTest {
                 String dataUrl = (String) Http.map(seen.get("files")).get("upload_file");
                 byte[] pdf = Base64.getDecoder().decode(dataUrl.substring(dataUrl.indexOf(',') + 1));
                 byte[] head = ("--" + boundary + "\r\nContent-Type: application/pdf\r\nContent-Disposition: form-data; "
-                        + "name=\"upload_file\"; filename=\"report.pdf\"; filename*=utf-8''report.pdf\r\n\r\n")
+                                + "name=\"upload_file\"; filename=\"report.pdf\"; filename*=utf-8''report.pdf\r\n\r\n")
                         .getBytes(StandardCharsets.UTF_8);
                 byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
                 yield EchoRoutesTest.concat(head, pdf, tail);

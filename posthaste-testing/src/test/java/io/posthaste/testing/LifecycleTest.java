@@ -33,7 +33,8 @@ class LifecycleTest {
             c.send(RawClient.get("/get")).read();
         }
         server.close();
-        assertThatThrownBy(() -> server.enqueue(MockResponse.ok("x"))).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> server.enqueue(MockResponse.ok("x")))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
         assertThatThrownBy(() -> server.url("/")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> server.dispatcher(Dispatcher.echo())).isInstanceOf(IllegalStateException.class);
@@ -68,16 +69,18 @@ class LifecycleTest {
     void bindingABusyPortFailsClearly() {
         try (TestServer first = TestServer.start()) {
             assertThatThrownBy(() -> TestServer.builder().port(first.port()).start())
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining(String.valueOf(first.port()));
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(String.valueOf(first.port()));
         }
     }
 
     @Test
     void recordedBodyIsCappedButFullyCounted() throws Exception {
         try (TestServer server = TestServer.builder().maxRecordedBodyBytes(4).start();
-             RawClient c = new RawClient(server)) {
+                RawClient c = new RawClient(server)) {
             server.enqueue(MockResponse.ok(""));
-            c.send("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789").read();
+            c.send("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789")
+                    .read();
             RecordedRequest r = server.takeRequest();
             assertThat(r.bodyUtf8()).isEqualTo("0123");
             assertThat(r.bodySize()).isEqualTo(10);
@@ -89,7 +92,8 @@ class LifecycleTest {
         long count;
         do {
             count = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().startsWith("posthaste-testserver") && t.isAlive()).count();
+                    .filter(t -> t.getName().startsWith("posthaste-testserver") && t.isAlive())
+                    .count();
             if (count > 0) {
                 Thread.sleep(10);
             }

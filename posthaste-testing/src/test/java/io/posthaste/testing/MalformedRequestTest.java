@@ -45,7 +45,8 @@ class MalformedRequestTest {
     void malformedRequestGetsAnErrorStatusAndAClosedConnection(String name, String request, int status)
             throws Exception {
         try (RawClient c = new RawClient(server)) {
-            RawClient.Response r = c.send(unescape(request).getBytes(StandardCharsets.ISO_8859_1)).read();
+            RawClient.Response r = c.send(unescape(request).getBytes(StandardCharsets.ISO_8859_1))
+                    .read();
             assertThat(r.status()).isEqualTo(status);
             assertThat(r.header("Connection")).isEqualTo("close");
             assertThat(c.closedByServer()).isTrue();

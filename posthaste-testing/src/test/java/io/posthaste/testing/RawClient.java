@@ -16,11 +16,19 @@ import java.util.Map;
 final class RawClient implements AutoCloseable {
 
     /** One response as read from the wire. */
-    record Response(int status, String reason, List<Map.Entry<String, String>> headers, byte[] body,
-                    List<Integer> chunkSizes, List<Map.Entry<String, String>> trailers) {
+    record Response(
+            int status,
+            String reason,
+            List<Map.Entry<String, String>> headers,
+            byte[] body,
+            List<Integer> chunkSizes,
+            List<Map.Entry<String, String>> trailers) {
         String header(String name) {
-            return headers.stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
-                    .findFirst().orElse(null);
+            return headers.stream()
+                    .filter(h -> h.getKey().equalsIgnoreCase(name))
+                    .map(Map.Entry::getValue)
+                    .findFirst()
+                    .orElse(null);
         }
 
         String bodyUtf8() {
@@ -66,7 +74,8 @@ final class RawClient implements AutoCloseable {
         String[] parts = statusLine.split(" ", 3);
         int status = Integer.parseInt(parts[1]);
         List<Map.Entry<String, String>> headers = fields();
-        Response head = new Response(status, parts.length > 2 ? parts[2] : "", headers, new byte[0], List.of(), List.of());
+        Response head =
+                new Response(status, parts.length > 2 ? parts[2] : "", headers, new byte[0], List.of(), List.of());
         if (headRequest || status < 200 || status == 204 || status == 304) {
             return head;
         }
@@ -112,7 +121,8 @@ final class RawClient implements AutoCloseable {
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         for (String l = line(); l != null && !l.isEmpty(); l = line()) {
             int colon = l.indexOf(':');
-            headers.add(new SimpleImmutableEntry<>(l.substring(0, colon), l.substring(colon + 1).trim()));
+            headers.add(new SimpleImmutableEntry<>(
+                    l.substring(0, colon), l.substring(colon + 1).trim()));
         }
         return headers;
     }

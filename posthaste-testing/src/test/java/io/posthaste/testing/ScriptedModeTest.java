@@ -49,7 +49,8 @@ class ScriptedModeTest {
         server.enqueue(MockResponse.ok(""));
         try (RawClient c = new RawClient(server)) {
             c.send("POST /upload/x%20y?b=2&a=1 HTTP/1.1\r\nHost: h\r\nx-lower: 1\r\nX-UPPER: 2\r\nX-Multi: a\r\n"
-                    + "X-Multi: b\r\nContent-Length: 5\r\n\r\nhello").read();
+                            + "X-Multi: b\r\nContent-Length: 5\r\n\r\nhello")
+                    .read();
         }
         RecordedRequest r = server.takeRequest();
         assertThat(r.method()).isEqualTo("POST");
@@ -57,7 +58,8 @@ class ScriptedModeTest {
         assertThat(r.path()).isEqualTo("/upload/x%20y");
         assertThat(r.query()).isEqualTo("b=2&a=1");
         assertThat(r.version()).isEqualTo("HTTP/1.1");
-        assertThat(r.headers()).extracting(Map.Entry::getKey)
+        assertThat(r.headers())
+                .extracting(Map.Entry::getKey)
                 .containsExactly("Host", "x-lower", "X-UPPER", "X-Multi", "X-Multi", "Content-Length");
         assertThat(r.header("x-upper")).isEqualTo("2");
         assertThat(r.headers("x-multi")).containsExactly("a", "b");
@@ -73,7 +75,8 @@ class ScriptedModeTest {
     void chunkedRequestRecordsChunkSizesAndTrailers() throws Exception {
         try (RawClient c = new RawClient(server)) {
             c.send("POST /post HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    + "3\r\nabc\r\n1;ext=1\r\nd\r\na\r\n0123456789\r\n0\r\nX-Checksum: 42\r\n\r\n").read();
+                            + "3\r\nabc\r\n1;ext=1\r\nd\r\na\r\n0123456789\r\n0\r\nX-Checksum: 42\r\n\r\n")
+                    .read();
         }
         RecordedRequest r = server.takeRequest();
         assertThat(r.chunked()).isTrue();
@@ -103,7 +106,10 @@ class ScriptedModeTest {
 
     @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
-        server.enqueue(MockResponse.builder().body("slow").headersDelay(Duration.ofMillis(100)).build());
+        server.enqueue(MockResponse.builder()
+                .body("slow")
+                .headersDelay(Duration.ofMillis(100))
+                .build());
         server.enqueue(MockResponse.ok("fast"));
         try (RawClient c = new RawClient(server)) {
             c.send(RawClient.get("/1") + RawClient.get("/2"));
@@ -128,7 +134,8 @@ class ScriptedModeTest {
     @Test
     void takeRequestReturnsNullOrThrowsWhenNothingArrives() {
         assertThat(server.takeRequest(Duration.ofMillis(50))).isNull();
-        assertThatThrownBy(() -> server.takeRequest(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> server.takeRequest(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -145,7 +152,8 @@ class ScriptedModeTest {
             return MockResponse.ok("dispatched " + request.path());
         });
         assertThatThrownBy(() -> server.enqueue(MockResponse.ok("x"))).isInstanceOf(IllegalStateException.class);
-        try (RawClient waiting = new RawClient(server); RawClient other = new RawClient(server)) {
+        try (RawClient waiting = new RawClient(server);
+                RawClient other = new RawClient(server)) {
             waiting.send(RawClient.get("/wait"));
             // A blocked dispatcher must not stall other connections: it runs off the event loop.
             assertThat(other.send(RawClient.get("/get")).read().bodyUtf8()).isEqualTo("dispatched /get");
@@ -180,10 +188,18 @@ class ScriptedModeTest {
 
     @Test
     void jdkHttpClientTalksToTheServer() throws Exception {
-        server.enqueue(MockResponse.builder().status(201).header("Content-Type", "text/plain").body("made").build());
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(server.uri("/create"))
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        server.enqueue(MockResponse.builder()
+                .status(201)
+                .header("Content-Type", "text/plain")
+                .body("made")
+                .build());
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> response = client.send(
+                HttpRequest.newBuilder(server.uri("/create"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(201);
         assertThat(response.body()).isEqualTo("made");
         assertThat(server.takeRequest().bodyUtf8()).isEqualTo("{}");
@@ -196,7 +212,8 @@ class ScriptedModeTest {
         assertThat(server.host()).isEqualTo("127.0.0.1");
         assertThat(server.isTls()).isFalse();
         assertThatThrownBy(() -> server.url("get")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(server::certificate).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(server::certificate)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("TLS");
     }
 }

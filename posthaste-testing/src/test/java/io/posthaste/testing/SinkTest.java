@@ -24,6 +24,7 @@ class SinkTest {
 
     /** 4 GiB streams over loopback in about 4 s here, so the full size stays in the default suite. */
     private static final long BIG_UPLOAD = 4L << 30;
+
     private static final long MAX_HEAP_GROWTH = 64L << 20;
 
     private static TestServer server;
@@ -56,17 +57,20 @@ class SinkTest {
         AtomicLong peakRetained = new AtomicLong(baseline);
         AtomicBoolean done = new AtomicBoolean();
         // Sample retained heap (after a GC) while the body streams: growth here would mean the sink keeps data.
-        Thread sampler = new Thread(() -> {
-            while (!done.get()) {
-                System.gc();
-                peakRetained.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "heap-sampler");
+        Thread sampler = new Thread(
+                () -> {
+                    while (!done.get()) {
+                        System.gc();
+                        peakRetained.accumulateAndGet(
+                                memory.getHeapMemoryUsage().getUsed(), Math::max);
+                        try {
+                            Thread.sleep(250);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "heap-sampler");
         sampler.setDaemon(true);
         long t0 = System.nanoTime();
         Map<String, Object> answer;
@@ -74,7 +78,8 @@ class SinkTest {
             sampler.start();
             OutputStream out = c.socket().getOutputStream();
             out.write(("POST /sink HTTP/1.1\r\nHost: h\r\nContent-Type: application/octet-stream\r\nContent-Length: "
-                    + BIG_UPLOAD + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + BIG_UPLOAD + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             for (long sent = 0; sent < BIG_UPLOAD; sent += block.length) {
                 block[0] = (byte) (sent >>> 20);
                 expected.update(block);
@@ -88,7 +93,8 @@ class SinkTest {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         long growth = peakRetained.get() - baseline;
-        System.out.printf("/sink: %d MiB in %.1f s (%.0f MiB/s), server heap growth %.1f MiB%n",
+        System.out.printf(
+                "/sink: %d MiB in %.1f s (%.0f MiB/s), server heap growth %.1f MiB%n",
                 BIG_UPLOAD >> 20, seconds, (BIG_UPLOAD >> 20) / seconds, growth / 1048576.0);
         assertThat(answer.get("bytes")).isEqualTo(BIG_UPLOAD);
         assertThat(answer.get("sha256")).isEqualTo(HexFormat.of().formatHex(expected.digest()));
@@ -108,9 +114,13 @@ class SinkTest {
                 c.send("3e8\r\n").send(chunk).send("\r\n");
                 expected.update(chunk);
             }
-            Map<String, Object> answer = Http.map(Json.parse(c.send("0\r\n\r\n").read().bodyUtf8()));
-            assertThat(answer).containsEntry("bytes", 50_000L).containsEntry("chunked", true)
-                    .containsEntry("chunks", 50L).containsEntry("sha256", HexFormat.of().formatHex(expected.digest()));
+            Map<String, Object> answer =
+                    Http.map(Json.parse(c.send("0\r\n\r\n").read().bodyUtf8()));
+            assertThat(answer)
+                    .containsEntry("bytes", 50_000L)
+                    .containsEntry("chunked", true)
+                    .containsEntry("chunks", 50L)
+                    .containsEntry("sha256", HexFormat.of().formatHex(expected.digest()));
         }
         assertThat(server.takeRequest().chunkSizes()).isEmpty();
     }
@@ -118,20 +128,28 @@ class SinkTest {
     @Test
     void multipartUploadReportsEveryPart() throws Exception {
         byte[] body = ("--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nfirst\r\n"
-                + "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x.bin\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\nsecond part\r\n--B--\r\n").getBytes(StandardCharsets.UTF_8);
+                        + "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x.bin\"\r\n"
+                        + "Content-Type: application/octet-stream\r\n\r\nsecond part\r\n--B--\r\n")
+                .getBytes(StandardCharsets.UTF_8);
         try (RawClient c = new RawClient(server)) {
             c.send("POST /sink HTTP/1.1\r\nHost: h\r\nContent-Type: multipart/form-data; boundary=B\r\n"
-                    + "Content-Length: " + body.length + "\r\n\r\n").send(body);
+                            + "Content-Length: " + body.length + "\r\n\r\n")
+                    .send(body);
             Map<String, Object> answer = Http.map(Json.parse(c.read().bodyUtf8()));
             assertThat(answer.get("bytes")).isEqualTo((long) body.length);
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> parts = (List<Map<String, Object>>) answer.get("parts");
             assertThat(parts).hasSize(2);
-            assertThat(parts.get(0)).containsEntry("name", "a").containsEntry("bytes", 5L)
-                    .containsEntry("sha256", sha256("first")).containsEntry("filename", Json.NULL);
-            assertThat(parts.get(1)).containsEntry("name", "f").containsEntry("filename", "x.bin")
-                    .containsEntry("content_type", "application/octet-stream").containsEntry("bytes", 11L)
+            assertThat(parts.get(0))
+                    .containsEntry("name", "a")
+                    .containsEntry("bytes", 5L)
+                    .containsEntry("sha256", sha256("first"))
+                    .containsEntry("filename", Json.NULL);
+            assertThat(parts.get(1))
+                    .containsEntry("name", "f")
+                    .containsEntry("filename", "x.bin")
+                    .containsEntry("content_type", "application/octet-stream")
+                    .containsEntry("bytes", 11L)
                     .containsEntry("sha256", sha256("second part"));
         }
     }
@@ -160,6 +178,7 @@ class SinkTest {
     }
 
     private static String sha256(String s) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -37,11 +37,14 @@ class StreamingRoutesTest {
         try (RawClient c = new RawClient(server)) {
             RawClient.Response gz = c.send(RawClient.get("/gzip")).read();
             assertThat(gz.header("Content-Encoding")).isEqualTo("gzip");
-            String text = new String(new GZIPInputStream(new ByteArrayInputStream(gz.body())).readAllBytes(),
-                    StandardCharsets.UTF_8);
-            assertThat(Http.map(Json.parse(text))).containsEntry("gzipped", true).containsKeys("headers", "method", "origin");
+            String text = new String(
+                    new GZIPInputStream(new ByteArrayInputStream(gz.body())).readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(Http.map(Json.parse(text)))
+                    .containsEntry("gzipped", true)
+                    .containsKeys("headers", "method", "origin");
             RawClient.Response df = c.send(RawClient.get("/deflate")).read();
-            String inflated = new String(new InflaterInputStream(new ByteArrayInputStream(df.body())).readAllBytes(),
+            String inflated = new String(
+                    new InflaterInputStream(new ByteArrayInputStream(df.body())).readAllBytes(),
                     StandardCharsets.UTF_8);
             assertThat(Http.map(Json.parse(inflated))).containsEntry("deflated", true);
         }
@@ -55,7 +58,8 @@ class StreamingRoutesTest {
             assertThat(a.body()).hasSize(1000).isEqualTo(b.body());
             assertThat(a.header("Content-Type")).isEqualTo("application/octet-stream");
             assertThat(c.send(RawClient.get("/bytes/999999")).read().body()).hasSize(100 * 1024);
-            RawClient.Response streamed = c.send(RawClient.get("/stream-bytes/2500?chunk_size=1000")).read();
+            RawClient.Response streamed =
+                    c.send(RawClient.get("/stream-bytes/2500?chunk_size=1000")).read();
             assertThat(streamed.chunkSizes()).containsExactly(1000, 1000, 500);
         }
     }
@@ -68,7 +72,8 @@ class StreamingRoutesTest {
             String[] lines = r.bodyUtf8().split("\n");
             assertThat(lines).hasSize(3);
             for (int i = 0; i < 3; i++) {
-                assertThat(Http.map(Json.parse(lines[i]))).containsEntry("id", (long) i)
+                assertThat(Http.map(Json.parse(lines[i])))
+                        .containsEntry("id", (long) i)
                         .containsKeys("args", "headers", "origin", "url");
             }
         }
@@ -96,8 +101,18 @@ class StreamingRoutesTest {
     @Test
     void delayIsCappedAtTenSeconds() {
         RecordedRequest request = new RecordedRequest(new ReceivedRequest(
-                new RequestHead("GET", "/delay/3600", "HTTP/1.1", List.of(Map.entry("Host", "h"))), new byte[0], 0,
-                false, List.of(), List.of(), 1, 0, false, "127.0.0.1", null, 0));
+                new RequestHead("GET", "/delay/3600", "HTTP/1.1", List.of(Map.entry("Host", "h"))),
+                new byte[0],
+                0,
+                false,
+                List.of(),
+                List.of(),
+                1,
+                0,
+                false,
+                "127.0.0.1",
+                null,
+                0));
         MockResponse answer = Dispatcher.echo().dispatch(request);
         assertThat(Duration.ofNanos(answer.spec().headersDelayNanos())).isEqualTo(Duration.ofSeconds(10));
     }

@@ -73,7 +73,8 @@ class TestServerExtensionTest {
         ext.beforeEach(context);
         TestServer server = ext.server();
         server.enqueue(MockResponse.ok("never requested"));
-        assertThatThrownBy(() -> ext.afterEach(context)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> ext.afterEach(context))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("1 scripted response(s)");
         assertThat(server.isClosed()).isTrue();
     }
@@ -98,8 +99,10 @@ class TestServerExtensionTest {
 
     /** A minimal ExtensionContext: a fixed unique id and the given execution failure. */
     private static ExtensionContext context(Throwable failure) {
-        return (ExtensionContext) Proxy.newProxyInstance(ExtensionContext.class.getClassLoader(),
-                new Class<?>[] {ExtensionContext.class}, (proxy, method, args) -> switch (method.getName()) {
+        return (ExtensionContext) Proxy.newProxyInstance(
+                ExtensionContext.class.getClassLoader(),
+                new Class<?>[] {ExtensionContext.class},
+                (proxy, method, args) -> switch (method.getName()) {
                     case "getUniqueId" -> "[engine:test]/[class:Fake]";
                     case "getExecutionException" -> Optional.ofNullable(failure);
                     case "getParent", "getTestMethod" -> Optional.empty();

@@ -32,24 +32,29 @@ class TlsTest {
     void clientTrustingTheHandedOutMaterialGetsHttpsAnswers() throws Exception {
         assertThat(server.isTls()).isTrue();
         assertThat(server.url("/get")).isEqualTo("https://localhost:" + server.port() + "/get");
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .sslContext(server.clientSslContext()).build();
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(server.clientSslContext())
+                .build();
         server.enqueue(MockResponse.ok("secret"));
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(server.uri("/x")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                client.send(HttpRequest.newBuilder(server.uri("/x")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.body()).isEqualTo("secret");
         RecordedRequest recorded = server.takeRequest();
         assertThat(recorded.tls()).isTrue();
         assertThat(recorded.url()).startsWith("https://localhost:");
-        String echoed = client.send(HttpRequest.newBuilder(server.uri("/get")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String echoed = client.send(
+                        HttpRequest.newBuilder(server.uri("/get")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
         assertThat(echoed).contains("\"url\": \"https://localhost:" + server.port() + "/get\"");
     }
 
     @Test
     void certificateNamesLoopbackAndIsTrustedByTheTrustManager() throws Exception {
         X509Certificate cert = server.certificate();
-        List<String> names = cert.getSubjectAlternativeNames().stream().map(san -> String.valueOf(san.get(1))).toList();
+        List<String> names = cert.getSubjectAlternativeNames().stream()
+                .map(san -> String.valueOf(san.get(1)))
+                .toList();
         assertThat(names).contains("localhost", "127.0.0.1");
         cert.checkValidity();
         server.trustManager().checkServerTrusted(new X509Certificate[] {cert}, "ECDHE_ECDSA");
@@ -58,18 +63,25 @@ class TlsTest {
 
     @Test
     void clientWithDefaultTrustRejectsTheServer() {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(server.uri("/get")).build(),
-                HttpResponse.BodyHandlers.ofString())).isInstanceOf(SSLHandshakeException.class);
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        assertThatThrownBy(() -> client.send(
+                        HttpRequest.newBuilder(server.uri("/get")).build(), HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(SSLHandshakeException.class);
     }
 
     @Test
     void plainTooServesHttpAndHttpsOnOnePortAndRecordsWhich() throws Exception {
         try (TestServer both = TestServer.builder().tls().plainToo().start()) {
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .sslContext(both.clientSslContext()).build();
-            assertThat(client.send(HttpRequest.newBuilder(both.uri("/get")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            HttpClient client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .sslContext(both.clientSslContext())
+                    .build();
+            assertThat(client.send(
+                                    HttpRequest.newBuilder(both.uri("/get")).build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(200);
             try (RawClient plain = new RawClient(both.port(), 5_000)) {
                 assertThat(plain.send(RawClient.get("/get")).read().status()).isEqualTo(200);
             }
@@ -78,7 +90,8 @@ class TlsTest {
             assertThat(second.tls()).isFalse();
             assertThat(second.url()).startsWith("http://");
         }
-        assertThatThrownBy(() -> TestServer.builder().plainToo().start()).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> TestServer.builder().plainToo().start())
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("tls()");
     }
 

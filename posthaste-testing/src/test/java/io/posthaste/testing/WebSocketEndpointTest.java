@@ -46,7 +46,8 @@ class WebSocketEndpointTest {
         server.mount("/plain", WebSocketEndpoint.builder().noCompression().build());
         for (String path : List.of("/echo", "/plain")) {
             try (RawClient raw = new RawClient(server)) {
-                RawClient.Response answer = raw.send(handshake(path, "Sec-WebSocket-Extensions: permessage-deflate\r\n"))
+                RawClient.Response answer = raw.send(
+                                handshake(path, "Sec-WebSocket-Extensions: permessage-deflate\r\n"))
                         .read(true);
                 assertThat(answer.status()).isEqualTo(101);
                 assertThat(answer.header("Sec-WebSocket-Accept")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
@@ -62,9 +63,18 @@ class WebSocketEndpointTest {
 
     @Test
     void scriptedFramesArriveInOrderThenTheServerCloses() throws Exception {
-        extension.server().mount("/script", WebSocketEndpoint.builder().text("welcome").textFragments("hel", "lo")
-                .binary(new byte[] {9}).ping("are you there").pause(Duration.ofMillis(50)).close(4000, "done")
-                .build());
+        extension
+                .server()
+                .mount(
+                        "/script",
+                        WebSocketEndpoint.builder()
+                                .text("welcome")
+                                .textFragments("hel", "lo")
+                                .binary(new byte[] {9})
+                                .ping("are you there")
+                                .pause(Duration.ofMillis(50))
+                                .close(4000, "done")
+                                .build());
         Recorder recorder = new Recorder();
         connect("/script", recorder);
         assertThat(recorder.closed.get(5, TimeUnit.SECONDS)).isEqualTo(4000);
@@ -74,8 +84,14 @@ class WebSocketEndpointTest {
 
     @Test
     void anAbruptCloseEndsTheConnectionWithoutACloseFrame() throws Exception {
-        extension.server().mount("/abrupt", WebSocketEndpoint.builder().text("one")
-                .fault(WebSocketFault.ABRUPT_CLOSE).build());
+        extension
+                .server()
+                .mount(
+                        "/abrupt",
+                        WebSocketEndpoint.builder()
+                                .text("one")
+                                .fault(WebSocketFault.ABRUPT_CLOSE)
+                                .build());
         try (RawClient raw = new RawClient(extension.server())) {
             assertThat(raw.send(handshake("/abrupt", "")).read(true).status()).isEqualTo(101);
             // The text frame "one" (FIN, opcode 1, unmasked, length 3), then the end: no close frame.
@@ -85,7 +101,13 @@ class WebSocketEndpointTest {
 
     @Test
     void invalidUtf8InATextMessageFailsTheJdkClient() throws Exception {
-        extension.server().mount("/utf8", WebSocketEndpoint.builder().fault(WebSocketFault.INVALID_UTF8).build());
+        extension
+                .server()
+                .mount(
+                        "/utf8",
+                        WebSocketEndpoint.builder()
+                                .fault(WebSocketFault.INVALID_UTF8)
+                                .build());
         Recorder recorder = new Recorder();
         connect("/utf8", recorder);
         assertThat(recorder.error.get(5, TimeUnit.SECONDS)).hasStackTraceContaining("Invalid UTF-8");
@@ -94,8 +116,14 @@ class WebSocketEndpointTest {
 
     @Test
     void theOversizedMessageArrivesWholeAsFragmentsOfBoundedSize() throws Exception {
-        extension.server().mount("/big", WebSocketEndpoint.builder().fault(WebSocketFault.OVERSIZED_MESSAGE)
-                .text("after").build());
+        extension
+                .server()
+                .mount(
+                        "/big",
+                        WebSocketEndpoint.builder()
+                                .fault(WebSocketFault.OVERSIZED_MESSAGE)
+                                .text("after")
+                                .build());
         Recorder recorder = new Recorder();
         WebSocket ws = connect("/big", recorder);
         recorder.messageCount(2).get(30, TimeUnit.SECONDS);
@@ -106,7 +134,10 @@ class WebSocketEndpointTest {
 
     @Test
     void aPingFloodSendsTheScriptedNumberOfPingsAndGetsEveryPong() throws Exception {
-        WebSocketEndpoint flood = WebSocketEndpoint.builder().fault(WebSocketFault.PING_FLOOD).text("end").build();
+        WebSocketEndpoint flood = WebSocketEndpoint.builder()
+                .fault(WebSocketFault.PING_FLOOD)
+                .text("end")
+                .build();
         extension.server().mount("/flood", flood);
         Recorder recorder = new Recorder();
         WebSocket ws = connect("/flood", recorder);
@@ -122,7 +153,8 @@ class WebSocketEndpointTest {
 
     @Test
     void noCloseReplyLeavesTheClientsCloseUnansweredAndTheConnectionOpen() throws Exception {
-        WebSocketEndpoint silent = WebSocketEndpoint.builder().fault(WebSocketFault.NO_CLOSE_REPLY).build();
+        WebSocketEndpoint silent =
+                WebSocketEndpoint.builder().fault(WebSocketFault.NO_CLOSE_REPLY).build();
         extension.server().mount("/silent", silent);
         Recorder recorder = new Recorder();
         WebSocket ws = connect("/silent", recorder);
@@ -140,8 +172,11 @@ class WebSocketEndpointTest {
 
     @Test
     void aServerThatStopsReadingRecordsNothingMoreTheClientSends() throws Exception {
-        WebSocketEndpoint stuck = WebSocketEndpoint.builder().text("stopping").fault(WebSocketFault.STOP_READING)
-                .text("still sending").build();
+        WebSocketEndpoint stuck = WebSocketEndpoint.builder()
+                .text("stopping")
+                .fault(WebSocketFault.STOP_READING)
+                .text("still sending")
+                .build();
         extension.server().mount("/stuck", stuck);
         Recorder recorder = new Recorder();
         WebSocket ws = connect("/stuck", recorder);
@@ -162,22 +197,34 @@ class WebSocketEndpointTest {
 
     @Test
     void subprotocolsAreNegotiated() throws Exception {
-        extension.server().mount("/chat", WebSocketEndpoint.builder().subprotocols("v2.chat", "v1.chat").build());
-        WebSocket ws = Http.CLIENT.newWebSocketBuilder().subprotocols("v1.chat")
-                .buildAsync(wsUri("/chat"), new Recorder()).get(5, TimeUnit.SECONDS);
+        extension
+                .server()
+                .mount(
+                        "/chat",
+                        WebSocketEndpoint.builder()
+                                .subprotocols("v2.chat", "v1.chat")
+                                .build());
+        WebSocket ws = Http.CLIENT
+                .newWebSocketBuilder()
+                .subprotocols("v1.chat")
+                .buildAsync(wsUri("/chat"), new Recorder())
+                .get(5, TimeUnit.SECONDS);
         assertThat(ws.getSubprotocol()).isEqualTo("v1.chat");
         ws.abort();
     }
 
     private static WebSocket connect(String path, Recorder recorder) throws Exception {
-        return Http.CLIENT.newWebSocketBuilder()
-                .buildAsync(wsUri(path), recorder).get(5, TimeUnit.SECONDS);
+        return Http.CLIENT
+                .newWebSocketBuilder()
+                .buildAsync(wsUri(path), recorder)
+                .get(5, TimeUnit.SECONDS);
     }
 
     /** An RFC 6455 handshake request with the RFC's sample key, plus {@code extraHeaders}. */
     private static String handshake(String path, String extraHeaders) {
         return "GET " + path + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders
+                + "\r\n";
     }
 
     private static URI wsUri(String path) {

@@ -73,6 +73,7 @@ public final class Cassette implements AutoCloseable {
     private final Redaction redaction;
     /** Guarded by itself, as are {@link #used} and {@link #changed}. */
     private final List<Interaction> interactions;
+
     private final List<Boolean> used = new ArrayList<>();
     private boolean changed;
 
@@ -84,8 +85,8 @@ public final class Cassette implements AutoCloseable {
         this.redaction = new Redaction(builder.redactHeaders, builder.redactQueryParameters);
         boolean exists = Files.isRegularFile(file);
         if (mode == Mode.REPLAY && !exists) {
-            throw new IllegalStateException("cassette " + file + " does not exist: record it first "
-                    + "(Mode.RECORD or Mode.RECORD_NEW)");
+            throw new IllegalStateException(
+                    "cassette " + file + " does not exist: record it first " + "(Mode.RECORD or Mode.RECORD_NEW)");
         }
         this.interactions = mode == Mode.RECORD || !exists ? new ArrayList<>() : new ArrayList<>(Tape.read(file));
         interactions.forEach(interaction -> used.add(false));
@@ -144,8 +145,14 @@ public final class Cassette implements AutoCloseable {
             } catch (IllegalStateException streamed) {
                 return response; // a stream() answer: its body belongs to the caller
             }
-            Interaction.Message answer = new Interaction.Message(null, null, response.status(),
-                    response.reason(), response.version(), redaction.headers(response.headers()), body);
+            Interaction.Message answer = new Interaction.Message(
+                    null,
+                    null,
+                    response.status(),
+                    response.reason(),
+                    response.version(),
+                    redaction.headers(response.headers()),
+                    body);
             synchronized (interactions) {
                 interactions.add(new Interaction(asked, answer));
                 used.add(true);
@@ -181,8 +188,7 @@ public final class Cassette implements AutoCloseable {
                 return false;
             }
         }
-        return !matchBody || isOneShot(recorded) || isOneShot(asked)
-                || Arrays.equals(recorded.body(), asked.body());
+        return !matchBody || isOneShot(recorded) || isOneShot(asked) || Arrays.equals(recorded.body(), asked.body());
     }
 
     /** A one-shot body is never read (that would consume it): it matches any body. */
@@ -219,8 +225,8 @@ public final class Cassette implements AutoCloseable {
             }
             headers = withType.build();
         }
-        return new Interaction.Message(request.method(), redaction.url(request.url()), 0, null, null,
-                redaction.headers(headers), bytes);
+        return new Interaction.Message(
+                request.method(), redaction.url(request.url()), 0, null, null, redaction.headers(headers), bytes);
     }
 
     private static byte[] read(Body body) {
@@ -236,16 +242,26 @@ public final class Cassette implements AutoCloseable {
     private static Response replay(Request request, Interaction.Message answer) {
         Headers.Builder headers = Headers.builder();
         answer.headers().forEach((name, values) -> values.forEach(value -> headers.add(name, value)));
-        return Response.of(request, answer.status(), answer.reason(),
-                answer.version() == null ? "HTTP/1.1" : answer.version(), headers.build(),
+        return Response.of(
+                request,
+                answer.status(),
+                answer.reason(),
+                answer.version() == null ? "HTTP/1.1" : answer.version(),
+                headers.build(),
                 answer.body() == null ? new byte[0] : answer.body());
     }
 
     private CassetteMismatchException mismatch(Interaction.Message asked) {
-        StringBuilder message = new StringBuilder("no interaction in cassette ").append(file)
-                .append(" matches ").append(asked.method()).append(' ').append(asked.url())
-                .append(" (matching on method, URL").append(matchHeaders.isEmpty() ? "" : ", headers " + matchHeaders)
-                .append(matchBody ? ", body" : "").append("); it holds ");
+        StringBuilder message = new StringBuilder("no interaction in cassette ")
+                .append(file)
+                .append(" matches ")
+                .append(asked.method())
+                .append(' ')
+                .append(asked.url())
+                .append(" (matching on method, URL")
+                .append(matchHeaders.isEmpty() ? "" : ", headers " + matchHeaders)
+                .append(matchBody ? ", body" : "")
+                .append("); it holds ");
         synchronized (interactions) {
             if (interactions.isEmpty()) {
                 message.append("none");

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
@@ -21,7 +21,8 @@ public final class CassetteExtension implements ParameterResolver, AfterEachCall
     /** The system property that overrides every annotation's mode. */
     public static final String MODE_PROPERTY = "posthaste.cassette.mode";
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(CassetteExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(CassetteExtension.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -49,10 +50,11 @@ public final class CassetteExtension implements ParameterResolver, AfterEachCall
     private static Cassette open(ExtensionContext context) {
         UseCassette settings = annotation(context.getRequiredTestMethod())
                 .or(() -> context.getTestClass().flatMap(CassetteExtension::annotation))
-                .orElseThrow(() -> new ExtensionConfigurationException("a Cassette parameter needs "
-                        + "@UseCassette on the test method or its class"));
+                .orElseThrow(() -> new ExtensionConfigurationException(
+                        "a Cassette parameter needs " + "@UseCassette on the test method or its class"));
         String override = System.getProperty(MODE_PROPERTY);
-        Cassette.Mode mode = override == null || override.isBlank() ? settings.mode()
+        Cassette.Mode mode = override == null || override.isBlank()
+                ? settings.mode()
                 : Cassette.Mode.valueOf(override.trim().toUpperCase(Locale.ROOT));
         return Cassette.builder(Path.of(settings.directory(), settings.value() + ".json"))
                 .mode(mode)

@@ -14,9 +14,14 @@ record Interaction(Message request, Message response) {
      * One side of the exchange. For a request, {@code status}, {@code reason} and
      * {@code version} are unused (0, null, null); for a response, {@code method} and {@code url}.
      */
-    record Message(String method, String url, int status, String reason, String version,
-            Map<String, List<String>> headers, byte[] body) {
-    }
+    record Message(
+            String method,
+            String url,
+            int status,
+            String reason,
+            String version,
+            Map<String, List<String>> headers,
+            byte[] body) {}
 
     /** Returns {@code METHOD url}, as a mismatch lists what the cassette holds. */
     String describe() {

@@ -18,8 +18,7 @@ import java.util.Set;
 final class Redaction {
 
     static final String REDACTED = "REDACTED";
-    private static final Set<String> ALWAYS = Set.of("authorization", "cookie", "set-cookie",
-            "proxy-authorization");
+    private static final Set<String> ALWAYS = Set.of("authorization", "cookie", "set-cookie", "proxy-authorization");
 
     private final Set<String> headers;
     private final Set<String> queryParameters;

@@ -35,8 +35,7 @@ final class Tape {
     static final String FORMAT = "posthaste-cassette/1";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private Tape() {
-    }
+    private Tape() {}
 
     /** Reads the interactions of {@code file}. */
     static List<Interaction> read(Path file) {
@@ -63,11 +62,13 @@ final class Tape {
             ObjectNode node = list.addObject();
             Interaction.Message request = interaction.request();
             Interaction.Message response = interaction.response();
-            ObjectNode requestNode = node.putObject("request").put("method", request.method())
-                    .put("url", request.url());
+            ObjectNode requestNode =
+                    node.putObject("request").put("method", request.method()).put("url", request.url());
             fill(requestNode, request);
-            ObjectNode responseNode = node.putObject("response").put("status", response.status())
-                    .put("reason", response.reason()).put("version", response.version());
+            ObjectNode responseNode = node.putObject("response")
+                    .put("status", response.status())
+                    .put("reason", response.reason())
+                    .put("version", response.version());
             fill(responseNode, response);
         }
         try {
@@ -94,8 +95,10 @@ final class Tape {
         message.headers().forEach((name, values) -> values.forEach(headers.withArrayProperty(name)::add));
         if (message.body() != null) {
             String text = utf8(message.body());
-            node.putObject("body").put(text != null ? "text" : "base64",
-                    text != null ? text : Base64.getEncoder().encodeToString(message.body()));
+            node.putObject("body")
+                    .put(
+                            text != null ? "text" : "base64",
+                            text != null ? text : Base64.getEncoder().encodeToString(message.body()));
         }
     }
 
@@ -107,11 +110,19 @@ final class Tape {
             headers.put(field.getKey(), values);
         }
         JsonNode body = node.get("body");
-        byte[] bytes = body == null ? null : body.has("text")
-                ? body.get("text").asText().getBytes(StandardCharsets.UTF_8)
-                : Base64.getDecoder().decode(body.path("base64").asText());
-        return new Interaction.Message(text(node, "method"), text(node, "url"), node.path("status").asInt(),
-                text(node, "reason"), text(node, "version"), headers, bytes);
+        byte[] bytes = body == null
+                ? null
+                : body.has("text")
+                        ? body.get("text").asText().getBytes(StandardCharsets.UTF_8)
+                        : Base64.getDecoder().decode(body.path("base64").asText());
+        return new Interaction.Message(
+                text(node, "method"),
+                text(node, "url"),
+                node.path("status").asInt(),
+                text(node, "reason"),
+                text(node, "version"),
+                headers,
+                bytes);
     }
 
     private static String text(JsonNode node, String field) {
@@ -122,8 +133,12 @@ final class Tape {
     /** Returns {@code bytes} as text if they are valid UTF-8, else {@code null}. */
     private static String utf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

@@ -26,8 +26,12 @@ class CassetteExtensionTest {
         @Test
         void listsUsers(Cassette cassette) {
             try (ClientSession session = ClientSession.builder()
-                    .addNetworkInterceptor(cassette.interceptor()).build()) {
-                assertThat(session.get(origin + "/users").header("X-Secret", "s3cr3t").send().text())
+                    .addNetworkInterceptor(cassette.interceptor())
+                    .build()) {
+                assertThat(session.get(origin + "/users")
+                                .header("X-Secret", "s3cr3t")
+                                .send()
+                                .text())
                         .isEqualTo("[\"ada\"]");
             }
         }
@@ -36,12 +40,14 @@ class CassetteExtensionTest {
     @ExtendWith(CassetteExtension.class)
     static class UnannotatedFixture {
         @Test
-        void wantsACassette(Cassette cassette) {
-        }
+        void wantsACassette(Cassette cassette) {}
     }
 
     private static Events run(Class<?> fixture) {
-        return EngineTestKit.engine("junit-jupiter").selectors(selectClass(fixture)).execute().testEvents();
+        return EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(fixture))
+                .execute()
+                .testEvents();
     }
 
     @Test
@@ -50,12 +56,16 @@ class CassetteExtensionTest {
         Files.deleteIfExists(file);
         try (TestServer server = TestServer.start()) {
             origin = server.url("/").replaceFirst("/$", "");
-            server.enqueue(MockResponse.builder().header("Content-Type", "application/json")
-                    .body("[\"ada\"]").build());
+            server.enqueue(MockResponse.builder()
+                    .header("Content-Type", "application/json")
+                    .body("[\"ada\"]")
+                    .build());
             run(UsersFixture.class).assertStatistics(stats -> stats.started(1).succeeded(1));
             assertThat(server.requestCount()).isEqualTo(1);
         }
-        assertThat(Files.readString(file)).contains("\"X-Secret\" : [ \"REDACTED\" ]").doesNotContain("s3cr3t");
+        assertThat(Files.readString(file))
+                .contains("\"X-Secret\" : [ \"REDACTED\" ]")
+                .doesNotContain("s3cr3t");
 
         System.setProperty(CassetteExtension.MODE_PROPERTY, "REPLAY");
         try {
@@ -70,9 +80,14 @@ class CassetteExtensionTest {
         Events events = run(UnannotatedFixture.class);
 
         events.assertStatistics(stats -> stats.started(1).failed(1));
-        Throwable failure = events.failed().stream().findFirst().orElseThrow()
-                .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
-                .getThrowable().orElseThrow();
-        assertThat(failure).hasStackTraceContaining("a Cassette parameter needs @UseCassette on the test method or its class");
+        Throwable failure = events.failed().stream()
+                .findFirst()
+                .orElseThrow()
+                .getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                .orElseThrow()
+                .getThrowable()
+                .orElseThrow();
+        assertThat(failure)
+                .hasStackTraceContaining("a Cassette parameter needs @UseCassette on the test method or its class");
     }
 }

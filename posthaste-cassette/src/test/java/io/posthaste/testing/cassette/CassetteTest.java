@@ -48,16 +48,21 @@ class CassetteTest {
     }
 
     private static ClientSession sessionThrough(Cassette cassette) {
-        return ClientSession.builder().addNetworkInterceptor(cassette.interceptor())
-                .sensitiveHeaders("X-Api-Key").raiseForStatus(false).build();
+        return ClientSession.builder()
+                .addNetworkInterceptor(cassette.interceptor())
+                .sensitiveHeaders("X-Api-Key")
+                .raiseForStatus(false)
+                .build();
     }
 
     private void record(Cassette.Builder builder, String... paths) {
         try (Cassette cassette = builder.mode(Cassette.Mode.RECORD).open();
                 ClientSession session = sessionThrough(cassette)) {
             for (String path : paths) {
-                server.enqueue(MockResponse.builder().header("Content-Type", "application/json")
-                        .body("{\"path\":\"" + path + "\"}").build());
+                server.enqueue(MockResponse.builder()
+                        .header("Content-Type", "application/json")
+                        .body("{\"path\":\"" + path + "\"}")
+                        .build());
                 session.get(url(path)).send();
             }
         }
@@ -68,10 +73,16 @@ class CassetteTest {
         String url = url("/users?page=2");
         try (Cassette cassette = Cassette.open(file, Cassette.Mode.RECORD);
                 ClientSession session = sessionThrough(cassette)) {
-            server.enqueue(MockResponse.builder().status(201).header("Content-Type", "application/json")
-                    .header("X-Request-Id", "r-1").body("{\"id\":7}").build());
-            server.enqueue(MockResponse.builder().header("Content-Type", "application/json")
-                    .body("[{\"id\":7}]").build());
+            server.enqueue(MockResponse.builder()
+                    .status(201)
+                    .header("Content-Type", "application/json")
+                    .header("X-Request-Id", "r-1")
+                    .body("{\"id\":7}")
+                    .build());
+            server.enqueue(MockResponse.builder()
+                    .header("Content-Type", "application/json")
+                    .body("[{\"id\":7}]")
+                    .build());
             session.post(url).json(Map.of("name", "ada")).send();
             session.get(url).send();
         }
@@ -92,23 +103,45 @@ class CassetteTest {
 
     @Test
     void secretsAreWrittenRedactedAndTheRestAsReadableText() throws IOException {
-        server.enqueue(MockResponse.builder().header("Set-Cookie", "session=cookie-secret")
-                .header("X-Token", "response-secret").body("plain body").build());
-        try (Cassette cassette = Cassette.builder(file).mode(Cassette.Mode.RECORD)
-                .redactHeaders("X-Token", "x-custom-secret").redactQueryParameters("api_key").open();
+        server.enqueue(MockResponse.builder()
+                .header("Set-Cookie", "session=cookie-secret")
+                .header("X-Token", "response-secret")
+                .body("plain body")
+                .build());
+        try (Cassette cassette = Cassette.builder(file)
+                        .mode(Cassette.Mode.RECORD)
+                        .redactHeaders("X-Token", "x-custom-secret")
+                        .redactQueryParameters("api_key")
+                        .open();
                 ClientSession session = sessionThrough(cassette)) {
-            session.get(url("/data?api_key=query-secret&page=1")).bearerAuth("bearer-secret")
-                    .header("Cookie", "c=cookie-header-secret").header("X-Api-Key", "session-secret")
-                    .header("X-Custom-Secret", "custom-secret").header("Proxy-Authorization", "proxy-secret")
+            session.get(url("/data?api_key=query-secret&page=1"))
+                    .bearerAuth("bearer-secret")
+                    .header("Cookie", "c=cookie-header-secret")
+                    .header("X-Api-Key", "session-secret")
+                    .header("X-Custom-Secret", "custom-secret")
+                    .header("Proxy-Authorization", "proxy-secret")
                     .send();
         }
 
         String written = Files.readString(file);
-        assertThat(written).doesNotContain("query-secret", "bearer-secret", "cookie-header-secret",
-                "session-secret", "custom-secret", "proxy-secret", "cookie-secret", "response-secret");
-        assertThat(written).contains("/data?api_key=REDACTED&page=1", "\"Authorization\" : [ \"REDACTED\" ]",
-                "\"X-Api-Key\" : [ \"REDACTED\" ]", "\"Set-Cookie\" : [ \"REDACTED\" ]",
-                "\"X-Token\" : [ \"REDACTED\" ]", "\"text\" : \"plain body\"");
+        assertThat(written)
+                .doesNotContain(
+                        "query-secret",
+                        "bearer-secret",
+                        "cookie-header-secret",
+                        "session-secret",
+                        "custom-secret",
+                        "proxy-secret",
+                        "cookie-secret",
+                        "response-secret");
+        assertThat(written)
+                .contains(
+                        "/data?api_key=REDACTED&page=1",
+                        "\"Authorization\" : [ \"REDACTED\" ]",
+                        "\"X-Api-Key\" : [ \"REDACTED\" ]",
+                        "\"Set-Cookie\" : [ \"REDACTED\" ]",
+                        "\"X-Token\" : [ \"REDACTED\" ]",
+                        "\"text\" : \"plain body\"");
     }
 
     @Test
@@ -124,8 +157,10 @@ class CassetteTest {
                     .hasMessageContaining("/data?api_key=first")
                     .hasMessageContaining("/data?api_key=REDACTED");
         }
-        try (Cassette cassette = Cassette.builder(file).mode(Cassette.Mode.REPLAY)
-                .redactQueryParameters("api_key").open();
+        try (Cassette cassette = Cassette.builder(file)
+                        .mode(Cassette.Mode.REPLAY)
+                        .redactQueryParameters("api_key")
+                        .open();
                 ClientSession session = sessionThrough(cassette)) {
             assertThat(session.get(url("/data?api_key=other")).send().text()).contains("/data");
         }
@@ -134,8 +169,10 @@ class CassetteTest {
     @Test
     void binaryBodiesAreWrittenAsBase64AndReplayedByteForByte() throws IOException {
         byte[] binary = {(byte) 0xff, 0, (byte) 0xc3, 0x28, 7};
-        server.enqueue(MockResponse.builder().header("Content-Type", "application/octet-stream")
-                .body(binary).build());
+        server.enqueue(MockResponse.builder()
+                .header("Content-Type", "application/octet-stream")
+                .body(binary)
+                .build());
         try (Cassette cassette = Cassette.open(file, Cassette.Mode.RECORD);
                 ClientSession session = sessionThrough(cassette)) {
             session.post(url("/upload")).body(Body.of(binary)).send();
@@ -145,7 +182,8 @@ class CassetteTest {
         assertThat(Files.readString(file)).contains("\"base64\" : \"/wDDKAc=\"");
         try (Cassette cassette = Cassette.open(file, Cassette.Mode.REPLAY);
                 ClientSession session = sessionThrough(cassette)) {
-            assertThat(session.post(url("/upload")).body(Body.of(binary)).send().bytes()).isEqualTo(binary);
+            assertThat(session.post(url("/upload")).body(Body.of(binary)).send().bytes())
+                    .isEqualTo(binary);
         }
     }
 
@@ -157,38 +195,65 @@ class CassetteTest {
                 ClientSession session = sessionThrough(cassette)) {
             assertThatThrownBy(() -> session.get(url("/c?x=1")).send())
                     .isInstanceOf(CassetteMismatchException.class)
-                    .hasMessageStartingWith("no interaction in cassette " + file + " matches GET "
-                            + url("/c?x=1") + " (matching on method, URL, body); it holds")
+                    .hasMessageStartingWith("no interaction in cassette " + file + " matches GET " + url("/c?x=1")
+                            + " (matching on method, URL, body); it holds")
                     .hasMessageContaining("\n  GET " + url("/a") + "\n  GET " + url("/b"));
             assertThatThrownBy(() -> session.post(url("/a")).send())
-                    .isInstanceOf(CassetteMismatchException.class).hasMessageContaining("matches POST");
+                    .isInstanceOf(CassetteMismatchException.class)
+                    .hasMessageContaining("matches POST");
         }
     }
 
     @Test
     void requestsMatchOnTheChosenHeadersAndOnTheBodyUnlessTurnedOff() {
-        try (Cassette cassette = Cassette.builder(file).mode(Cassette.Mode.RECORD).matchHeaders("Accept").open();
+        try (Cassette cassette = Cassette.builder(file)
+                        .mode(Cassette.Mode.RECORD)
+                        .matchHeaders("Accept")
+                        .open();
                 ClientSession session = sessionThrough(cassette)) {
             for (String body : new String[] {"one", "two"}) {
                 server.enqueue(MockResponse.ok("answer to " + body));
-                session.post(url("/echo")).header("Accept", "text/plain").body(Body.of(body)).send();
+                session.post(url("/echo"))
+                        .header("Accept", "text/plain")
+                        .body(Body.of(body))
+                        .send();
             }
         }
         server.close();
 
-        try (Cassette cassette = Cassette.builder(file).mode(Cassette.Mode.REPLAY).matchHeaders("Accept").open();
+        try (Cassette cassette = Cassette.builder(file)
+                        .mode(Cassette.Mode.REPLAY)
+                        .matchHeaders("Accept")
+                        .open();
                 ClientSession session = sessionThrough(cassette)) {
-            assertThat(session.post(url("/echo")).header("Accept", "text/plain").body(Body.of("two"))
-                    .send().text()).isEqualTo("answer to two");
-            assertThat(session.post(url("/echo")).header("Accept", "text/plain").body(Body.of("one"))
-                    .send().text()).isEqualTo("answer to one");
-            assertThatThrownBy(() -> session.post(url("/echo")).header("Accept", "text/html")
-                    .body(Body.of("one")).send()).isInstanceOf(CassetteMismatchException.class)
+            assertThat(session.post(url("/echo"))
+                            .header("Accept", "text/plain")
+                            .body(Body.of("two"))
+                            .send()
+                            .text())
+                    .isEqualTo("answer to two");
+            assertThat(session.post(url("/echo"))
+                            .header("Accept", "text/plain")
+                            .body(Body.of("one"))
+                            .send()
+                            .text())
+                    .isEqualTo("answer to one");
+            assertThatThrownBy(() -> session.post(url("/echo"))
+                            .header("Accept", "text/html")
+                            .body(Body.of("one"))
+                            .send())
+                    .isInstanceOf(CassetteMismatchException.class)
                     .hasMessageContaining("headers [Accept], body");
-            assertThatThrownBy(() -> session.post(url("/echo")).header("Accept", "text/plain")
-                    .body(Body.of("three")).send()).isInstanceOf(CassetteMismatchException.class);
+            assertThatThrownBy(() -> session.post(url("/echo"))
+                            .header("Accept", "text/plain")
+                            .body(Body.of("three"))
+                            .send())
+                    .isInstanceOf(CassetteMismatchException.class);
         }
-        try (Cassette cassette = Cassette.builder(file).mode(Cassette.Mode.REPLAY).matchBody(false).open();
+        try (Cassette cassette = Cassette.builder(file)
+                        .mode(Cassette.Mode.REPLAY)
+                        .matchBody(false)
+                        .open();
                 ClientSession session = sessionThrough(cassette)) {
             assertThat(session.post(url("/echo")).body(Body.of("three")).send().text())
                     .isEqualTo("answer to one");
@@ -247,15 +312,19 @@ class CassetteTest {
         try (Cassette cassette = Cassette.open(file, Cassette.Mode.RECORD);
                 ClientSession session = sessionThrough(cassette)) {
             server.enqueue(MockResponse.ok("stored"));
-            session.put(url("/blob")).body(Body.of(new ByteArrayInputStream(
-                    "streamed".getBytes(StandardCharsets.UTF_8)), MediaType.parse("text/plain"))).send();
+            session.put(url("/blob"))
+                    .body(Body.of(
+                            new ByteArrayInputStream("streamed".getBytes(StandardCharsets.UTF_8)),
+                            MediaType.parse("text/plain")))
+                    .send();
             assertThat(server.takeRequest().bodyUtf8()).isEqualTo("streamed");
         }
         server.close();
 
         try (Cassette cassette = Cassette.open(file, Cassette.Mode.REPLAY);
                 ClientSession session = sessionThrough(cassette)) {
-            assertThat(session.put(url("/blob")).body(Body.of("other")).send().text()).isEqualTo("stored");
+            assertThat(session.put(url("/blob")).body(Body.of("other")).send().text())
+                    .isEqualTo("stored");
         }
     }
 

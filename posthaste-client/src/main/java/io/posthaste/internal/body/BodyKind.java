@@ -38,7 +38,8 @@ public enum BodyKind {
         }
         if (body instanceof Multipart multipart) {
             return multipart.parts().stream().allMatch(p -> of(p.content()).isNonBlocking(true))
-                    ? PARTS_OF_FILES : STREAM;
+                    ? PARTS_OF_FILES
+                    : STREAM;
         }
         return STREAM;
     }

@@ -51,8 +51,8 @@ public final class CompressedBody implements Body {
                 flush();
             }
         };
-        try (DeflaterOutputStream compressor = gzip ? new GZIPOutputStream(shield, 8192)
-                : new DeflaterOutputStream(shield)) {
+        try (DeflaterOutputStream compressor =
+                gzip ? new GZIPOutputStream(shield, 8192) : new DeflaterOutputStream(shield)) {
             inner.writeTo(compressor);
         }
     }

@@ -55,16 +55,19 @@ public record FileBody(Path path, long length, MediaType contentType) implements
         if (!Files.isReadable(path)) {
             throw unusable(request, path, "it is not readable", null);
         }
-        return new FileBody(path, attributes.size(),
-                contentType != null ? contentType : MimeTypes.guess(path.getFileName().toString()));
+        return new FileBody(
+                path,
+                attributes.size(),
+                contentType != null
+                        ? contentType
+                        : MimeTypes.guess(path.getFileName().toString()));
     }
 
-    private static InvalidRequestException unusable(Supplier<String> request, Path path,
-            String problem, Exception cause) {
+    private static InvalidRequestException unusable(
+            Supplier<String> request, Path path, String problem, Exception cause) {
         // The absolute path: a relative one says nothing about the directory it was resolved in.
         String message = "cannot send the file " + path.toAbsolutePath() + ": " + problem;
-        return new InvalidRequestException(request == null ? message : request.get() + ": " + message,
-                cause);
+        return new InvalidRequestException(request == null ? message : request.get() + ": " + message, cause);
     }
 
     @Override
@@ -82,8 +85,8 @@ public record FileBody(Path path, long length, MediaType contentType) implements
         try (InputStream in = Files.newInputStream(path)) {
             long copied = in.transferTo(out);
             if (copied != length) {
-                throw new IOException(path + " changed size from " + length + " to " + copied
-                        + " bytes while it was being sent");
+                throw new IOException(
+                        path + " changed size from " + length + " to " + copied + " bytes while it was being sent");
             }
         }
     }

@@ -24,11 +24,11 @@ public final class MultipartEncoding {
      * boundary it will be framed with could forge parts of its own.
      */
     private static final Random BOUNDARY_SOURCE = new SecureRandom();
+
     private static final String BOUNDARY_CHARS =
             "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'()+_,-./:=? ";
 
-    private MultipartEncoding() {
-    }
+    private MultipartEncoding() {}
 
     /** Returns 128 random bits as 32 hex digits. */
     public static String newBoundary() {
@@ -44,14 +44,13 @@ public final class MultipartEncoding {
 
     /** Checks a caller-chosen boundary against RFC 2046's grammar. */
     public static String checkBoundary(String boundary) {
-        if (boundary == null || boundary.isEmpty() || boundary.length() > 70
-                || boundary.endsWith(" ")) {
+        if (boundary == null || boundary.isEmpty() || boundary.length() > 70 || boundary.endsWith(" ")) {
             throw new IllegalArgumentException("a boundary has 1-70 characters and no trailing space");
         }
         for (int i = 0; i < boundary.length(); i++) {
             if (BOUNDARY_CHARS.indexOf(boundary.charAt(i)) < 0) {
-                throw new IllegalArgumentException("character '" + boundary.charAt(i)
-                        + "' is not allowed in a multipart boundary");
+                throw new IllegalArgumentException(
+                        "character '" + boundary.charAt(i) + "' is not allowed in a multipart boundary");
             }
         }
         return boundary;
@@ -69,8 +68,8 @@ public final class MultipartEncoding {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '\r' || c == '\n' || c == 0) {
-                throw new InvalidRequestException(what + " '" + HeaderRules.printable(value)
-                        + "' contains " + HeaderRules.describe(c) + ", which cannot be sent");
+                throw new InvalidRequestException(what + " '" + HeaderRules.printable(value) + "' contains "
+                        + HeaderRules.describe(c) + ", which cannot be sent");
             }
         }
     }
@@ -84,7 +83,9 @@ public final class MultipartEncoding {
                 head.append("\r\n");
             }
             head.append("--").append(boundary).append("\r\n");
-            head.append("Content-Disposition: form-data; name=\"").append(quote(part.name())).append('"');
+            head.append("Content-Disposition: form-data; name=\"")
+                    .append(quote(part.name()))
+                    .append('"');
             if (part.filename() != null) {
                 head.append("; filename=\"").append(quote(part.filename())).append('"');
             }
@@ -93,8 +94,9 @@ public final class MultipartEncoding {
             if (type != null && !part.headers().contains("Content-Type")) {
                 head.append("Content-Type: ").append(type).append("\r\n");
             }
-            part.headers().forEach((name, value) ->
-                    head.append(name).append(": ").append(value).append("\r\n"));
+            part.headers()
+                    .forEach((name, value) ->
+                            head.append(name).append(": ").append(value).append("\r\n"));
             head.append("\r\n");
             segments.add(head.toString().getBytes(StandardCharsets.UTF_8));
             head.setLength(0);

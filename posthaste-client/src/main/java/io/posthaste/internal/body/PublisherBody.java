@@ -32,6 +32,7 @@ public final class PublisherBody implements Body {
 
     /** How often a wait for the publisher looks whether the request is still wanted. */
     private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private static final int SCRATCH = 64 * 1024;
 
     private final Flow.Publisher<? extends ByteBuffer> publisher;
@@ -134,8 +135,8 @@ public final class PublisherBody implements Body {
         @Override
         public void onNext(ByteBuffer buffer) {
             if (outstanding.decrementAndGet() < 0) {
-                signals.add(new Failure(new IllegalStateException("the publisher sent a buffer that was "
-                        + "not requested (Reactive Streams rule 1.1)")));
+                signals.add(new Failure(new IllegalStateException(
+                        "the publisher sent a buffer that was " + "not requested (Reactive Streams rule 1.1)")));
                 return;
             }
             signals.add(buffer);
@@ -155,8 +156,8 @@ public final class PublisherBody implements Body {
         void awaitSubscription(OutputStream out) throws IOException {
             Object first = take(out);
             if (first != this) {
-                throw new IOException("the body's publisher signalled before onSubscribe (Reactive "
-                        + "Streams rule 1.9)");
+                throw new IOException(
+                        "the body's publisher signalled before onSubscribe (Reactive " + "Streams rule 1.9)");
             }
         }
 
@@ -199,7 +200,6 @@ public final class PublisherBody implements Body {
             }
         }
 
-        private record Failure(Throwable error) {
-        }
+        private record Failure(Throwable error) {}
     }
 }

@@ -17,8 +17,8 @@ public final class StreamBody implements Body {
     private final boolean replayable;
     private final AtomicBoolean used = new AtomicBoolean();
 
-    private StreamBody(Supplier<? extends InputStream> streams, long length, MediaType contentType,
-            boolean replayable) {
+    private StreamBody(
+            Supplier<? extends InputStream> streams, long length, MediaType contentType, boolean replayable) {
         this.streams = streams;
         this.length = length;
         this.contentType = contentType;
@@ -31,8 +31,7 @@ public final class StreamBody implements Body {
     }
 
     /** Returns a body that opens a new stream from {@code streams} for each attempt. */
-    public static StreamBody replayable(Supplier<? extends InputStream> streams, long length,
-            MediaType contentType) {
+    public static StreamBody replayable(Supplier<? extends InputStream> streams, long length, MediaType contentType) {
         return new StreamBody(streams, length, contentType, true);
     }
 

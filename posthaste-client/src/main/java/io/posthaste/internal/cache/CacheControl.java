@@ -21,9 +21,18 @@ import java.util.Locale;
  * @param staleWhileRevalidate {@code stale-while-revalidate} (response)
  * @param staleIfError {@code stale-if-error} (request or response)
  */
-public record CacheControl(boolean noStore, boolean noCache, boolean mustRevalidate,
-        boolean onlyIfCached, boolean isPublic, long maxAge, long sharedMaxAge, long maxStale,
-        long minFresh, long staleWhileRevalidate, long staleIfError) {
+public record CacheControl(
+        boolean noStore,
+        boolean noCache,
+        boolean mustRevalidate,
+        boolean onlyIfCached,
+        boolean isPublic,
+        long maxAge,
+        long sharedMaxAge,
+        long maxStale,
+        long minFresh,
+        long staleWhileRevalidate,
+        long staleIfError) {
 
     /** A duration directive that was not given. */
     public static final long ABSENT = -1;
@@ -44,9 +53,10 @@ public record CacheControl(boolean noStore, boolean noCache, boolean mustRevalid
         for (String value : values) {
             for (String directive : value.split(",")) {
                 int eq = directive.indexOf('=');
-                String name = (eq < 0 ? directive : directive.substring(0, eq)).trim()
-                        .toLowerCase(Locale.ROOT);
-                String argument = eq < 0 ? null : unquote(directive.substring(eq + 1).trim());
+                String name =
+                        (eq < 0 ? directive : directive.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
+                String argument =
+                        eq < 0 ? null : unquote(directive.substring(eq + 1).trim());
                 switch (name) {
                     case "no-store" -> noStore = true;
                     case "no-cache" -> noCache = true;
@@ -55,17 +65,26 @@ public record CacheControl(boolean noStore, boolean noCache, boolean mustRevalid
                     case "public" -> isPublic = true;
                     case "max-age" -> maxAge = seconds(argument, maxAge);
                     case "s-maxage" -> sMaxAge = seconds(argument, sMaxAge);
-                    case "max-stale" -> maxStale = argument == null ? Long.MAX_VALUE
-                            : seconds(argument, maxStale);
+                    case "max-stale" -> maxStale = argument == null ? Long.MAX_VALUE : seconds(argument, maxStale);
                     case "min-fresh" -> minFresh = seconds(argument, minFresh);
                     case "stale-while-revalidate" -> swr = seconds(argument, swr);
                     case "stale-if-error" -> sie = seconds(argument, sie);
-                    default -> { }
+                    default -> {}
                 }
             }
         }
-        return new CacheControl(noStore, noCache, mustRevalidate, onlyIfCached, isPublic, maxAge,
-                sMaxAge, maxStale, minFresh, swr, sie);
+        return new CacheControl(
+                noStore,
+                noCache,
+                mustRevalidate,
+                onlyIfCached,
+                isPublic,
+                maxAge,
+                sMaxAge,
+                maxStale,
+                minFresh,
+                swr,
+                sie);
     }
 
     /**
@@ -88,6 +107,7 @@ public record CacheControl(boolean noStore, boolean noCache, boolean mustRevalid
 
     private static String unquote(String value) {
         return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-                ? value.substring(1, value.length() - 1) : value;
+                ? value.substring(1, value.length() - 1)
+                : value;
     }
 }

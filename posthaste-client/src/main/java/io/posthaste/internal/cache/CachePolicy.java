@@ -16,8 +16,7 @@ public final class CachePolicy {
      * Statuses a cache understands and may store without explicit permission (RFC 9110 §15.1's
      * heuristically cacheable codes); 206 is left out, as this cache does not combine ranges.
      */
-    private static final Set<Integer> STORABLE = Set.of(200, 203, 204, 300, 301, 308, 404, 405,
-            410, 414, 501);
+    private static final Set<Integer> STORABLE = Set.of(200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501);
 
     /** What a request may do with a stored response whose {@code Vary} it matches. */
     public enum Use {
@@ -31,8 +30,7 @@ public final class CachePolicy {
         VALIDATE
     }
 
-    private CachePolicy() {
-    }
+    private CachePolicy() {}
 
     /**
      * Returns what a request with {@code asked} directives may do with {@code stored} at
@@ -61,8 +59,7 @@ public final class CachePolicy {
         if (asked.maxStale() != CacheControl.ABSENT && staleness <= millis(asked.maxStale())) {
             return Use.STALE;
         }
-        if (given.staleWhileRevalidate() != CacheControl.ABSENT
-                && staleness <= millis(given.staleWhileRevalidate())) {
+        if (given.staleWhileRevalidate() != CacheControl.ABSENT && staleness <= millis(given.staleWhileRevalidate())) {
             return Use.STALE_WHILE_REVALIDATE;
         }
         return Use.VALIDATE;
@@ -82,8 +79,7 @@ public final class CachePolicy {
         if (window == CacheControl.ABSENT) {
             return false;
         }
-        long staleness = Freshness.currentAgeMillis(stored, now)
-                - Freshness.lifetimeMillis(stored, given);
+        long staleness = Freshness.currentAgeMillis(stored, now) - Freshness.lifetimeMillis(stored, given);
         return staleness <= millis(window);
     }
 
@@ -101,12 +97,12 @@ public final class CachePolicy {
         if (candidate.vary().containsKey("*")) {
             return false;
         }
-        if (authorized && !given.isPublic() && !given.mustRevalidate()
-                && given.sharedMaxAge() == CacheControl.ABSENT) {
+        if (authorized && !given.isPublic() && !given.mustRevalidate() && given.sharedMaxAge() == CacheControl.ABSENT) {
             return false;
         }
         return Freshness.hasFreshnessInformation(candidate, given)
-                || candidate.header("ETag") != null || candidate.header("Last-Modified") != null;
+                || candidate.header("ETag") != null
+                || candidate.header("Last-Modified") != null;
     }
 
     /**

@@ -42,6 +42,7 @@ public final class DiskStore {
     private final long maxBytes;
     /** File name to size, in access order: the first is the least recently used. */
     private final LinkedHashMap<String, Long> index = new LinkedHashMap<>(64, 0.75f, true);
+
     private long totalBytes;
 
     private DiskStore(Path directory, long maxBytes) {

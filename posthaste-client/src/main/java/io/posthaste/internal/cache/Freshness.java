@@ -13,8 +13,7 @@ public final class Freshness {
     /** Statuses a cache may store and, with {@code Last-Modified}, give a heuristic lifetime. */
     private static final int HEURISTIC_STATUS = 200;
 
-    private Freshness() {
-    }
+    private Freshness() {}
 
     /**
      * Returns the current age of {@code stored} at {@code now} (§4.2.3): the age it had on arrival,
@@ -54,7 +53,8 @@ public final class Freshness {
 
     /** Returns whether {@code stored} says how long it is fresh, or can be given a heuristic lifetime. */
     public static boolean hasFreshnessInformation(StoredResponse stored, CacheControl control) {
-        return control.maxAge() != CacheControl.ABSENT || stored.header("Expires") != null
+        return control.maxAge() != CacheControl.ABSENT
+                || stored.header("Expires") != null
                 || stored.status() == HEURISTIC_STATUS && stored.header("Last-Modified") != null;
     }
 
@@ -69,7 +69,8 @@ public final class Freshness {
     public static long parseDate(String value) {
         try {
             return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
-                    .toInstant().toEpochMilli();
+                    .toInstant()
+                    .toEpochMilli();
         } catch (DateTimeParseException e) {
             return -1;
         }

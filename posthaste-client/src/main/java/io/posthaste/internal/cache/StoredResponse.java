@@ -31,8 +31,15 @@ import java.util.zip.CRC32;
  * @param responseMillis when the response arrived (epoch milliseconds)
  * @param body the body, already decoded
  */
-public record StoredResponse(String url, int status, String reason, String version,
-        List<String> headers, Map<String, String> vary, long requestMillis, long responseMillis,
+public record StoredResponse(
+        String url,
+        int status,
+        String reason,
+        String version,
+        List<String> headers,
+        Map<String, String> vary,
+        long requestMillis,
+        long responseMillis,
         byte[] body) {
 
     private static final int MAGIC = 0x50484331; // "PHC1"
@@ -41,8 +48,15 @@ public record StoredResponse(String url, int status, String reason, String versi
      * Fields a {@code 304} may not change in the stored response (RFC 9111 §3.2): they describe
      * the stored body or this hop, not the resource.
      */
-    private static final Set<String> KEPT_ON_UPDATE = Set.of("content-length", "content-encoding",
-            "transfer-encoding", "content-range", "connection", "keep-alive", "trailer", "upgrade");
+    private static final Set<String> KEPT_ON_UPDATE = Set.of(
+            "content-length",
+            "content-encoding",
+            "transfer-encoding",
+            "content-range",
+            "connection",
+            "keep-alive",
+            "trailer",
+            "upgrade");
 
     /** Copies the lists, so the record is immutable. */
     public StoredResponse {
@@ -97,8 +111,7 @@ public record StoredResponse(String url, int status, String reason, String versi
                 merged.add(notModified.get(i + 1));
             }
         }
-        return new StoredResponse(url, status, reason, version, merged, vary, sentMillis,
-                receivedMillis, body);
+        return new StoredResponse(url, status, reason, version, merged, vary, sentMillis, receivedMillis, body);
     }
 
     /**
@@ -171,8 +184,9 @@ public record StoredResponse(String url, int status, String reason, String versi
                 vary.put(name, present ? value : null);
             }
             byte[] body = in.readNBytes(in.readInt());
-            return in.available() == 0 && headers.size() % 2 == 0 ? new StoredResponse(url, status,
-                    reason, version, headers, vary, sent, received, body) : null;
+            return in.available() == 0 && headers.size() % 2 == 0
+                    ? new StoredResponse(url, status, reason, version, headers, vary, sent, received, body)
+                    : null;
         } catch (IOException | RuntimeException e) {
             return null;
         }

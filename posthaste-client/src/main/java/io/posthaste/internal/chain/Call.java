@@ -80,11 +80,17 @@ public final class Call {
             Bridge bridge = Bridge.get();
             InputStream stream = bridge.stream(value);
             Runnable close = bridge.streamCloser(value);
-            StreamingResponse streaming = bridge.streamingResponse(value.request(), value.status(),
-                    value.reason(), value.headers(), value.version(),
+            StreamingResponse streaming = bridge.streamingResponse(
+                    value.request(),
+                    value.status(),
+                    value.reason(),
+                    value.headers(),
+                    value.version(),
                     stream != null ? stream : new ByteArrayInputStream(value.bytes()),
-                    close != null ? close : () -> { }, bridge.timingsSource(value),
-                    bridge.trailers(value), config.callbackExecutor());
+                    close != null ? close : () -> {},
+                    bridge.timingsSource(value),
+                    bridge.trailers(value),
+                    config.callbackExecutor());
             if (!result.complete(streaming)) {
                 streaming.close();
             }
@@ -95,7 +101,8 @@ public final class Call {
     private CompletableFuture<Response> run(Request request, boolean streaming) {
         EventListener events = config.eventListener();
         Events.emit(events, Event.Type.CALL_START, request, null);
-        CallState state = new CallState(streaming, Deadline.after(request.timeouts().total()));
+        CallState state =
+                new CallState(streaming, Deadline.after(request.timeouts().total()));
         CallResult result = new CallResult(state, request, events);
         new InterceptorChain(steps(request), 0, state).proceed(request).whenComplete(result);
         return result;
@@ -109,8 +116,11 @@ public final class Call {
         if (extras.interceptors() == null && !retry && extras.digest() == null) {
             return raise ? plainRaisingSteps : plainSteps;
         }
-        return steps(extras.interceptors() != null ? extras.interceptors() : config.interceptors(),
-                raise, retry, extras.digest() != null);
+        return steps(
+                extras.interceptors() != null ? extras.interceptors() : config.interceptors(),
+                raise,
+                retry,
+                extras.digest() != null);
     }
 
     /**
@@ -118,8 +128,7 @@ public final class Call {
      * nothing to do for the request (it does not raise for status, has no retry policy, no Digest
      * credentials) is left out: it would only cost a stage per call.
      */
-    private List<Interceptor> steps(List<Interceptor> application, boolean raise, boolean retry,
-            boolean digest) {
+    private List<Interceptor> steps(List<Interceptor> application, boolean raise, boolean retry, boolean digest) {
         List<Interceptor> network = config.networkInterceptors();
         List<Interceptor> steps = new ArrayList<>(6 + application.size() + network.size());
         if (raise) {
@@ -148,8 +157,7 @@ public final class Call {
     }
 
     static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     /**
@@ -180,15 +188,20 @@ public final class Call {
         /** Records the call's totals on the timings of {@code response}, if a server sent it. */
         void over(Response response) {
             if (Bridge.get().timingsSource(response) instanceof ExchangeTimes times) {
-                times.callOver(startNanos, System.nanoTime(), attempts, response.history().size());
+                times.callOver(
+                        startNanos,
+                        System.nanoTime(),
+                        attempts,
+                        response.history().size());
             }
         }
 
         /** Records the call's totals on the timings of {@code failure}, if it reached the network. */
         void over(Throwable failure) {
-            if (failure instanceof ClientException e
-                    && Bridge.get().timingsSource(e) instanceof ExchangeTimes times) {
-                int redirects = e instanceof ClientResponseException raised ? raised.history().size() : 0;
+            if (failure instanceof ClientException e && Bridge.get().timingsSource(e) instanceof ExchangeTimes times) {
+                int redirects = e instanceof ClientResponseException raised
+                        ? raised.history().size()
+                        : 0;
                 times.callOver(startNanos, System.nanoTime(), attempts, redirects);
             }
         }

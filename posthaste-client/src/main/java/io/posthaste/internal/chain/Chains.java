@@ -5,8 +5,7 @@ import io.posthaste.Interceptor;
 /** What a step outside this package may ask of the chain it was handed, without the chain's types. */
 public final class Chains {
 
-    private Chains() {
-    }
+    private Chains() {}
 
     /**
      * Returns whether {@code chain} belongs to a {@code stream()} call, whose answer keeps its body

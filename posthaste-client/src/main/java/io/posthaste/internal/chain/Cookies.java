@@ -75,9 +75,15 @@ final class Cookies implements Interceptor {
                 header.append(cookie.name()).append('=').append(cookie.value());
             }
         }
-        Headers headers = request.headers().toBuilder().set("Cookie", header.toString()).build();
-        return Bridge.get().redirect(request, Bridge.get().url(request), request.method(), headers,
-                request.body().orElse(null));
+        Headers headers =
+                request.headers().toBuilder().set("Cookie", header.toString()).build();
+        return Bridge.get()
+                .redirect(
+                        request,
+                        Bridge.get().url(request),
+                        request.method(),
+                        headers,
+                        request.body().orElse(null));
     }
 
     static void save(Response response, CookieJar jar) {

@@ -22,28 +22,31 @@ final class DigestAuth implements Interceptor {
 
     static final DigestAuth INSTANCE = new DigestAuth();
 
-    private DigestAuth() {
-    }
+    private DigestAuth() {}
 
     @Override
     public CompletableFuture<Response> intercept(Request request, Chain chain) {
         return run(request, Bridge.get().extras(request).digest(), chain::proceed);
     }
 
-    static CompletableFuture<Response> run(Request request, DigestCredentials credentials,
-            Function<Request, CompletableFuture<Response>> next) {
+    static CompletableFuture<Response> run(
+            Request request, DigestCredentials credentials, Function<Request, CompletableFuture<Response>> next) {
         if (credentials == null) {
             return next.apply(request);
         }
         return next.apply(request).thenCompose(response -> answer(response, credentials, next, 2));
     }
 
-    private static CompletableFuture<Response> answer(Response response, DigestCredentials credentials,
-            Function<Request, CompletableFuture<Response>> next, int triesLeft) {
+    private static CompletableFuture<Response> answer(
+            Response response,
+            DigestCredentials credentials,
+            Function<Request, CompletableFuture<Response>> next,
+            int triesLeft) {
         Request sent = response.request();
         Map<String, String> challenge = response.status() == 401 ? challenge(response) : null;
         boolean firstTry = triesLeft == 2;
-        if (challenge == null || triesLeft == 0
+        if (challenge == null
+                || triesLeft == 0
                 || !firstTry && !"true".equalsIgnoreCase(challenge.get("stale"))
                 || !credentials.origin().sameOrigin(Bridge.get().url(sent))
                 || !sent.body().map(Body::isReplayable).orElse(true)) {
@@ -51,7 +54,10 @@ final class DigestAuth implements Interceptor {
         }
         String authorization;
         try {
-            authorization = authorization(challenge, credentials, sent.method(),
+            authorization = authorization(
+                    challenge,
+                    credentials,
+                    sent.method(),
                     Bridge.get().url(sent).target());
         } catch (NoSuchAlgorithmException unsupported) {
             return CompletableFuture.completedFuture(response);
@@ -75,8 +81,8 @@ final class DigestAuth implements Interceptor {
         return DigestResponse.parameters(text);
     }
 
-    static String authorization(Map<String, String> challenge, DigestCredentials credentials,
-            String method, String uri) throws NoSuchAlgorithmException {
+    static String authorization(Map<String, String> challenge, DigestCredentials credentials, String method, String uri)
+            throws NoSuchAlgorithmException {
         return DigestResponse.authorization(challenge, credentials.user(), credentials.password(), method, uri);
     }
 }

@@ -53,8 +53,8 @@ final class InterceptorChain implements Interceptor.Chain {
             return CompletableFuture.failedFuture(e);
         }
         if (result == null) {
-            return CompletableFuture.failedFuture(new NullPointerException("interceptor "
-                    + step.getClass().getName() + " returned null instead of a future"));
+            return CompletableFuture.failedFuture(new NullPointerException(
+                    "interceptor " + step.getClass().getName() + " returned null instead of a future"));
         }
         return result;
     }

@@ -16,8 +16,7 @@ final class RaiseForStatus implements Interceptor {
 
     static final RaiseForStatus INSTANCE = new RaiseForStatus();
 
-    private RaiseForStatus() {
-    }
+    private RaiseForStatus() {}
 
     @Override
     public CompletableFuture<Response> intercept(Request request, Chain chain) {

@@ -36,10 +36,9 @@ import java.util.function.BiConsumer;
  */
 final class Redirects implements Interceptor {
 
-    private static final List<String> CONTENT_HEADERS = List.of("Content-Type", "Content-Length",
-            "Transfer-Encoding", "Content-Encoding");
-    private static final List<String> CREDENTIALS = List.of("Authorization", "Cookie",
-            "Proxy-Authorization", "Host");
+    private static final List<String> CONTENT_HEADERS =
+            List.of("Content-Type", "Content-Length", "Transfer-Encoding", "Content-Encoding");
+    private static final List<String> CREDENTIALS = List.of("Authorization", "Cookie", "Proxy-Authorization", "Host");
 
     private final SessionConfig config;
 
@@ -83,7 +82,8 @@ final class Redirects implements Interceptor {
                 completeExceptionally(Call.unwrap(failure));
                 return;
             }
-            if (!follows(response.request(), response.status(), response.headers().contains("Location"))) {
+            if (!follows(
+                    response.request(), response.status(), response.headers().contains("Location"))) {
                 complete(history.isEmpty() ? response : Bridge.get().withHistory(response, history));
                 return;
             }
@@ -99,8 +99,14 @@ final class Redirects implements Interceptor {
                 completeExceptionally(e);
                 return;
             }
-            Events.emit(config.eventListener(), Event.Type.REDIRECT, request, next.url().toString(),
-                    response.status(), 0, null);
+            Events.emit(
+                    config.eventListener(),
+                    Event.Type.REDIRECT,
+                    request,
+                    next.url().toString(),
+                    response.status(),
+                    0,
+                    null);
             go(next);
         }
     }
@@ -121,23 +127,27 @@ final class Redirects implements Interceptor {
      * @param request the request {@code response} answered
      * @param history the redirects so far, {@code response} included
      */
-    static Request follow(SessionConfig config, Request first, Request request, Response response,
-            List<Response> history) {
+    static Request follow(
+            SessionConfig config, Request first, Request request, Response response, List<Response> history) {
         RequestUrl from = Bridge.get().url(request);
         if (history.size() > config.maxRedirects()) {
             // The request the caller made, and where the chain had got to; never the Location
             // value itself, which may carry user info.
-            throw new TooManyRedirectsException(first.method() + " " + Bridge.get().url(first)
-                    + ": more than " + config.maxRedirects() + " redirects; the last was a "
-                    + response.status() + " from " + from, history);
+            throw new TooManyRedirectsException(
+                    first.method() + " " + Bridge.get().url(first)
+                            + ": more than " + config.maxRedirects() + " redirects; the last was a "
+                            + response.status() + " from " + from,
+                    history);
         }
         String location = response.headers().get("Location");
         RequestUrl to;
         try {
             to = RequestUrl.resolve(from, location);
         } catch (InvalidRequestException e) {
-            throw new InvalidRequestException(request.method() + " " + from + ": refusing to follow "
-                    + "a " + response.status() + " redirect: " + e.getMessage(), e);
+            throw new InvalidRequestException(
+                    request.method() + " " + from + ": refusing to follow " + "a " + response.status() + " redirect: "
+                            + e.getMessage(),
+                    e);
         }
         if (from.isHttps() && !to.isHttps() && !config.allowHttpsToHttpRedirects()) {
             throw new InvalidRequestException(request.method() + " " + from + ": refusing to follow "
@@ -146,17 +156,18 @@ final class Redirects implements Interceptor {
         int code = response.status();
         String method = request.method();
         Body body = request.body().orElse(null);
-        boolean toGet = code == 303 && !method.equals("HEAD")
-                || (code == 301 || code == 302) && method.equals("POST");
+        boolean toGet = code == 303 && !method.equals("HEAD") || (code == 301 || code == 302) && method.equals("POST");
         Headers.Builder headers = request.headers().toBuilder();
         if (toGet) {
             method = "GET";
             body = null;
             CONTENT_HEADERS.forEach(headers::removeAll);
         } else if (body != null && !body.isReplayable()) {
-            throw new ClientPayloadException(request.method() + " " + from + ": cannot follow the "
-                    + code + " redirect to " + to + ": the body was a one-shot stream and cannot be "
-                    + "sent again", null);
+            throw new ClientPayloadException(
+                    request.method() + " " + from + ": cannot follow the "
+                            + code + " redirect to " + to + ": the body was a one-shot stream and cannot be "
+                            + "sent again",
+                    null);
         }
         if (!from.sameOrigin(to)) {
             CREDENTIALS.forEach(headers::removeAll);

@@ -47,24 +47,38 @@ final class Retries implements Interceptor {
             return chain.proceed(request);
         }
         CompletableFuture<Response> result = new CompletableFuture<>();
-        attempt(request, 1, new ArrayList<>(0), policy, chain::proceed, InterceptorChain.stateOf(chain),
-                result, events);
+        attempt(
+                request,
+                1,
+                new ArrayList<>(0),
+                policy,
+                chain::proceed,
+                InterceptorChain.stateOf(chain),
+                result,
+                events);
         return result;
     }
 
-    private static void attempt(Request request, int attempt, List<Throwable> earlier,
-            RetryPolicy policy, Function<Request, CompletableFuture<Response>> next,
-            Call.CallState state, CompletableFuture<Response> result, EventListener events) {
+    private static void attempt(
+            Request request,
+            int attempt,
+            List<Throwable> earlier,
+            RetryPolicy policy,
+            Function<Request, CompletableFuture<Response>> next,
+            Call.CallState state,
+            CompletableFuture<Response> result,
+            EventListener events) {
         next.apply(request).whenComplete((response, failure) -> {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             boolean idempotent = HttpSemantics.isIdempotent(request.method());
-            boolean mayRetry = attempt < policy.maxAttempts() && !state.cancelled
+            boolean mayRetry = attempt < policy.maxAttempts()
+                    && !state.cancelled
                     && (idempotent || policy.retryNonIdempotent())
                     && request.body().map(Body::isReplayable).orElse(true);
             Duration wait = null;
-            boolean retryStatus = mayRetry && response != null
-                    && policy.retryOnStatus().contains(response.status());
+            boolean retryStatus =
+                    mayRetry && response != null && policy.retryOnStatus().contains(response.status());
             if (retryStatus) {
                 wait = retryAfter(response, policy.maxBackoff());
                 if (wait == null) {
@@ -93,10 +107,9 @@ final class Retries implements Interceptor {
             } else {
                 earlier.add(cause);
             }
-            Events.emit(events, Event.Type.RETRY, request, null, response != null ? response.status() : 0,
-                    0, cause);
-            CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS).execute(() ->
-                    attempt(request, attempt + 1, earlier, policy, next, state, result, events));
+            Events.emit(events, Event.Type.RETRY, request, null, response != null ? response.status() : 0, 0, cause);
+            CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS)
+                    .execute(() -> attempt(request, attempt + 1, earlier, policy, next, state, result, events));
         });
     }
 
@@ -105,12 +118,18 @@ final class Retries implements Interceptor {
      * attempt count and the earlier failures; a 4xx/5xx response carries them too, for the
      * raise-for-status step to put on the exception it makes of it.
      */
-    private static void finish(CompletableFuture<Response> result, Response response,
-            Throwable cause, int attempts, List<Throwable> earlier) {
+    private static void finish(
+            CompletableFuture<Response> result,
+            Response response,
+            Throwable cause,
+            int attempts,
+            List<Throwable> earlier) {
         if (cause == null) {
             // Only a 4xx/5xx answer can become an exception; a success need not keep the others.
-            result.complete(attempts == 1 || response.status() < 400 ? response
-                    : Bridge.get().afterAttempts(response, attempts, earlier));
+            result.complete(
+                    attempts == 1 || response.status() < 400
+                            ? response
+                            : Bridge.get().afterAttempts(response, attempts, earlier));
         } else if (attempts == 1) {
             result.completeExceptionally(cause);
         } else {
@@ -125,8 +144,8 @@ final class Retries implements Interceptor {
 
     private static boolean isTransient(Throwable cause, boolean idempotent, RetryPolicy policy) {
         if (cause instanceof ClientConnectionException connection) {
-            return !connection.isTlsFailure() && (!connection.mayHaveBeenProcessed() || idempotent
-                    || policy.retryNonIdempotent());
+            return !connection.isTlsFailure()
+                    && (!connection.mayHaveBeenProcessed() || idempotent || policy.retryNonIdempotent());
         }
         return cause instanceof ClientTimeoutException timeout
                 && timeout.phase() == ClientTimeoutException.Phase.CONNECT;
@@ -150,8 +169,10 @@ final class Retries implements Interceptor {
             return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
         } catch (NumberFormatException notSeconds) {
             try {
-                Duration until = Duration.between(java.time.Instant.now(),
-                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                Duration until = Duration.between(
+                        java.time.Instant.now(),
+                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                                .toInstant());
                 return until.isNegative() ? Duration.ZERO : until;
             } catch (DateTimeParseException notADate) {
                 return null;

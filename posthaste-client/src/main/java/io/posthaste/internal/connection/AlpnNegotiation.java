@@ -30,8 +30,8 @@ final class AlpnNegotiation<C extends Connection> extends ApplicationProtocolNeg
      * Installs with {@code protocol} the one of {@code offered} (ALPN names) the server picks in
      * the handshake of {@code tls}, completing {@code installed}.
      */
-    AlpnNegotiation(List<String> offered, ProtocolInstaller<C> protocol, CompletableFuture<C> installed,
-            SslHandler tls) {
+    AlpnNegotiation(
+            List<String> offered, ProtocolInstaller<C> protocol, CompletableFuture<C> installed, SslHandler tls) {
         super("");
         this.offered = offered;
         this.protocol = protocol;
@@ -43,10 +43,11 @@ final class AlpnNegotiation<C extends Connection> extends ApplicationProtocolNeg
     protected void configurePipeline(ChannelHandlerContext ctx, String picked) {
         String name = picked.isEmpty() ? ProtocolInstaller.HTTP_1_1 : picked;
         if (!offered.contains(name)) {
-            installed.completeExceptionally(new IOException(picked.isEmpty()
-                    ? "the server did not agree to HTTP/2 (no ALPN protocol), and the session speaks "
-                            + "HTTP/2 only"
-                    : "the server picked ALPN protocol '" + picked + "', which was not offered"));
+            installed.completeExceptionally(new IOException(
+                    picked.isEmpty()
+                            ? "the server did not agree to HTTP/2 (no ALPN protocol), and the session speaks "
+                                    + "HTTP/2 only"
+                            : "the server picked ALPN protocol '" + picked + "', which was not offered"));
             ctx.close();
             return;
         }
@@ -95,8 +96,8 @@ final class AlpnNegotiation<C extends Connection> extends ApplicationProtocolNeg
     }
 
     /** Installs {@code protocol}'s handlers on {@code ch}, completing {@code installed} when ready. */
-    static <C extends Connection> void install(ProtocolInstaller<C> protocol, Channel ch, String name,
-            CompletableFuture<C> installed) {
+    static <C extends Connection> void install(
+            ProtocolInstaller<C> protocol, Channel ch, String name, CompletableFuture<C> installed) {
         try {
             protocol.install(ch, name).whenComplete((c, failure) -> {
                 if (failure != null) {

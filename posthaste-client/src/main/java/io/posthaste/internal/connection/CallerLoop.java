@@ -37,8 +37,7 @@ public final class CallerLoop<C extends Connection> implements ConnectionSource<
      * whether a connection can ask the kernel whether its server has closed it (see
      * {@link IoTransport#tellsPeerClose()}).
      */
-    record Parts(ManualIoEventLoop loop, IoHandler handler, boolean tellsPeerClose) {
-    }
+    record Parts(ManualIoEventLoop loop, IoHandler handler, boolean tellsPeerClose) {}
 
     private static final int IDLE = 0;
     private static final int DRIVING = 1;
@@ -56,13 +55,16 @@ public final class CallerLoop<C extends Connection> implements ConnectionSource<
     private final Thread owner;
     /** How long the loop may go undriven before a call first takes in what happened meanwhile. */
     private final long staleCheckNanos;
+
     private final AtomicInteger state = new AtomicInteger(IDLE);
     private final Map<Origin, C> idle = new HashMap<>(4);
     /** Every open connection of this loop, idle or in use. */
     private final Set<C> connections = new HashSet<>(4);
+
     private final BiConsumer<Object, Throwable> wakeOwner;
     /** Connections handed out (or being opened) and not given back. */
     private int leased;
+
     private volatile long idleSinceNanos = System.nanoTime();
 
     CallerLoop(CallerLoops<C> owners, Parts parts, Thread owner) {
@@ -183,8 +185,8 @@ public final class CallerLoop<C extends Connection> implements ConnectionSource<
             }
         };
         attempt.whenComplete((connection, failure) -> onLoop(() -> {
-            Throwable refused = failure == null && owners.isClosing()
-                    ? new ConnectionPool.PoolClosedException() : failure;
+            Throwable refused =
+                    failure == null && owners.isClosing() ? new ConnectionPool.PoolClosedException() : failure;
             if (refused != null) {
                 if (connection != null) {
                     connection.close();

@@ -32,6 +32,7 @@ public final class CallerLoops<C extends Connection> {
     private final Map<Origin, AtomicInteger> keptIdleByOrigin = new ConcurrentHashMap<>();
     /** Until when no new loop is made, because requests had to wait for a place (nanoTime). */
     private volatile long crowdedUntilNanos = System.nanoTime();
+
     private volatile boolean closing;
     private ScheduledFuture<?> sweeper;
 
@@ -45,8 +46,12 @@ public final class CallerLoops<C extends Connection> {
      * @param idleTimeoutNanos how long a loop may go undriven before it is retired
      * @param maxLoops the most loops at once
      */
-    public CallerLoops(NettyTransport transport, SharedConnections<C> shared, Connector<C> connector,
-            long idleTimeoutNanos, int maxLoops) {
+    public CallerLoops(
+            NettyTransport transport,
+            SharedConnections<C> shared,
+            Connector<C> connector,
+            long idleTimeoutNanos,
+            int maxLoops) {
         this.transport = transport;
         this.shared = shared;
         this.connector = connector;
@@ -181,7 +186,8 @@ public final class CallerLoops<C extends Connection> {
     private void sweep() {
         long now = System.nanoTime();
         for (CallerLoop<C> loop : loops.values()) {
-            boolean stale = loop.idleNanos(now) >= idleTimeoutNanos || !loop.owner().isAlive();
+            boolean stale =
+                    loop.idleNanos(now) >= idleTimeoutNanos || !loop.owner().isAlive();
             if (stale && loop.tryRetire()) {
                 loop.retire();
             }
@@ -191,10 +197,10 @@ public final class CallerLoops<C extends Connection> {
     private synchronized void startSweeper() {
         if (sweeper == null && !closing) {
             // At least once a second, so that a thread's end frees its connections soon.
-            long period = Math.min(TimeUnit.SECONDS.toNanos(1),
-                    Math.max(TimeUnit.MILLISECONDS.toNanos(100), idleTimeoutNanos / 4));
-            sweeper = transport.group().next().scheduleWithFixedDelay(this::sweep, period, period,
-                    TimeUnit.NANOSECONDS);
+            long period = Math.min(
+                    TimeUnit.SECONDS.toNanos(1), Math.max(TimeUnit.MILLISECONDS.toNanos(100), idleTimeoutNanos / 4));
+            sweeper =
+                    transport.group().next().scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.NANOSECONDS);
         }
     }
 }

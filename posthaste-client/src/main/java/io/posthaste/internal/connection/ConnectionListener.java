@@ -17,6 +17,5 @@ public interface ConnectionListener<C extends Connection> {
      * A multiplexed {@code connection}'s {@linkplain ConnectionPool.Pooled#capacity() capacity}
      * changed: the peer raised or lowered its stream limit, or sent GOAWAY. Its event loop.
      */
-    default void capacityChanged(C connection) {
-    }
+    default void capacityChanged(C connection) {}
 }

@@ -103,13 +103,12 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
     }
 
     /** A snapshot of the pool's counters. */
-    public record Stats(int leased, int idle, int connecting, int waiting) {
-    }
+    public record Stats(int leased, int idle, int connecting, int waiting) {}
 
     private final long idleTimeoutNanos;
     private final Scheduler scheduler;
     private final BiFunction<K, S, CompletableFuture<C>> connector;
-    private volatile Runnable starved = () -> { };
+    private volatile Runnable starved = () -> {};
     private final ReentrantLock lock = new ReentrantLock();
     private final PoolLedger<K, S, C> ledger;
     private final WaiterAdmission<K, S, C> admission;
@@ -124,8 +123,12 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
      * @param scheduler the clock, and what runs acquire timeouts and the idle sweep
      * @param connector opens a new connection to an origin, as the acquire's connect spec says
      */
-    public ConnectionPool(int maxPerOrigin, int maxTotal, long idleTimeoutNanos,
-            Scheduler scheduler, BiFunction<K, S, CompletableFuture<C>> connector) {
+    public ConnectionPool(
+            int maxPerOrigin,
+            int maxTotal,
+            long idleTimeoutNanos,
+            Scheduler scheduler,
+            BiFunction<K, S, CompletableFuture<C>> connector) {
         this(maxPerOrigin, maxTotal, idleTimeoutNanos, scheduler, connector, key -> false);
     }
 
@@ -135,8 +138,13 @@ public final class ConnectionPool<K, S, C extends ConnectionPool.Pooled> {
      * @param mayMultiplex whether connections to an origin may be multiplexed (HTTP/2 offered):
      *     until one is made, its requests wait for the first connect rather than each open one
      */
-    public ConnectionPool(int maxPerOrigin, int maxTotal, long idleTimeoutNanos,
-            Scheduler scheduler, BiFunction<K, S, CompletableFuture<C>> connector, Predicate<K> mayMultiplex) {
+    public ConnectionPool(
+            int maxPerOrigin,
+            int maxTotal,
+            long idleTimeoutNanos,
+            Scheduler scheduler,
+            BiFunction<K, S, CompletableFuture<C>> connector,
+            Predicate<K> mayMultiplex) {
         this.idleTimeoutNanos = idleTimeoutNanos;
         this.scheduler = scheduler;
         this.connector = connector;

@@ -17,6 +17,5 @@ public interface Connector<C extends Connection> {
      * Opens a connection to {@code origin} on one of {@code loops}, within the connect and
      * TLS-handshake timeouts of {@code spec}; {@code listener} hears if it is lost while idle.
      */
-    CompletableFuture<C> connect(Origin origin, Timeouts spec, EventLoopGroup loops,
-            ConnectionListener<C> listener);
+    CompletableFuture<C> connect(Origin origin, Timeouts spec, EventLoopGroup loops, ConnectionListener<C> listener);
 }

@@ -22,8 +22,7 @@ final class DnsCache {
         InetAddress[] lookup(String host) throws UnknownHostException;
     }
 
-    private record Entry(CompletableFuture<InetAddress[]> addresses, long expiresAt) {
-    }
+    private record Entry(CompletableFuture<InetAddress[]> addresses, long expiresAt) {}
 
     private final Lookup lookup;
     private final Executor executor;
@@ -47,7 +46,8 @@ final class DnsCache {
         }
         CompletableFuture<InetAddress[]> fresh = new CompletableFuture<>();
         Entry mine = new Entry(fresh, now + ttlNanos);
-        Entry winner = entry == null ? entries.putIfAbsent(host, mine)
+        Entry winner = entry == null
+                ? entries.putIfAbsent(host, mine)
                 : entries.replace(host, entry, mine) ? null : entries.get(host);
         if (winner != null) {
             return winner.addresses();
@@ -71,5 +71,4 @@ final class DnsCache {
     int size() {
         return entries.size();
     }
-
 }

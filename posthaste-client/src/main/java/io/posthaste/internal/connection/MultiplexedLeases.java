@@ -18,8 +18,7 @@ import java.util.List;
 final class MultiplexedLeases<K, S, C extends ConnectionPool.Pooled> {
 
     /** A waiter and the multiplexed connection leased for it, handed over outside the lock. */
-    record Handout<S, C>(PoolWaiter<S, C> waiter, C connection) {
-    }
+    record Handout<S, C>(PoolWaiter<S, C> waiter, C connection) {}
 
     private final PoolLedger<K, S, C> ledger;
 
@@ -69,7 +68,12 @@ final class MultiplexedLeases<K, S, C extends ConnectionPool.Pooled> {
      * holds it; an unusable one is forgotten once unheld, and waiters may connect. Returns
      * whether to close it (also when the pool does not know it).
      */
-    boolean settle(K key, C connection, boolean released, long now, List<Handout<S, C>> handouts,
+    boolean settle(
+            K key,
+            C connection,
+            boolean released,
+            long now,
+            List<Handout<S, C>> handouts,
             List<PoolOrigin<K, S, C>> toConnect) {
         PoolOrigin<K, S, C> origin = ledger.get(key);
         PoolOrigin.Shared<C> shared = origin == null ? null : origin.find(connection);

@@ -4,7 +4,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -55,6 +54,7 @@ public final class NettyTransport implements AutoCloseable {
 
     /** The pipeline names of the handlers a connect adds, in pipeline order. */
     private static final String PROXY_TLS = "proxy-tls";
+
     private static final String PROXY = "proxy";
     private static final String PROXY_GUARD = "proxy-guard";
     private static final String TLS = "tls";
@@ -73,6 +73,7 @@ public final class NettyTransport implements AutoCloseable {
      * channels; {@link #close()} closes what the sweep missed.
      */
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+
     private volatile boolean closing;
 
     /** Starts the event loops for {@code config}. */
@@ -80,10 +81,13 @@ public final class NettyTransport implements AutoCloseable {
         this.config = config;
         this.tls = new TlsClient(config);
         this.io = IoTransport.pick(config.nativeTransport());
-        ThreadFactory threads = config.threadFactory() != null ? config.threadFactory()
+        ThreadFactory threads = config.threadFactory() != null
+                ? config.threadFactory()
                 : new DefaultThreadFactory("posthaste-io", true);
         this.group = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(), threads, io.handlerFactory());
-        this.bootstrap = new Bootstrap().group(group).channelFactory(io.channelFactory())
+        this.bootstrap = new Bootstrap()
+                .group(group)
+                .channelFactory(io.channelFactory())
                 .resolver(NoopAddressResolverGroup.INSTANCE)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -97,7 +101,9 @@ public final class NettyTransport implements AutoCloseable {
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
         // A Unix socket has no TCP options: the same bootstrap less those.
         // NIO's channel for them wraps the JDK's UnixDomainSocketAddress channels (Java 16+).
-        this.unixBootstrap = new Bootstrap().group(group).channelFactory(io.domainChannelFactory())
+        this.unixBootstrap = new Bootstrap()
+                .group(group)
+                .channelFactory(io.domainChannelFactory())
                 .resolver(NoopAddressResolverGroup.INSTANCE)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.AUTO_CLOSE, false)
@@ -108,13 +114,16 @@ public final class NettyTransport implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.dns = new DnsCache(host -> {
-            List<InetAddress> addresses = config.resolver().resolve(host);
-            if (addresses == null || addresses.isEmpty()) {
-                throw new UnknownHostException(host + ": the resolver returned no address");
-            }
-            return addresses.toArray(InetAddress[]::new);
-        }, blockingExecutor, TimeUnit.SECONDS.toNanos(10));
+        this.dns = new DnsCache(
+                host -> {
+                    List<InetAddress> addresses = config.resolver().resolve(host);
+                    if (addresses == null || addresses.isEmpty()) {
+                        throw new UnknownHostException(host + ": the resolver returned no address");
+                    }
+                    return addresses.toArray(InetAddress[]::new);
+                },
+                blockingExecutor,
+                TimeUnit.SECONDS.toNanos(10));
     }
 
     /** Returns the event-loop group. */
@@ -146,8 +155,8 @@ public final class NettyTransport implements AutoCloseable {
      * connection is handed out once the protocol says it is ready, which must happen within the
      * TLS-handshake timeout.
      */
-    public <C extends Connection> CompletableFuture<C> connect(Origin origin, EventLoopGroup loops,
-            Timeouts spec, ProtocolInstaller<C> protocol) {
+    public <C extends Connection> CompletableFuture<C> connect(
+            Origin origin, EventLoopGroup loops, Timeouts spec, ProtocolInstaller<C> protocol) {
         return connect(origin, loops, spec, protocol, false);
     }
 
@@ -157,19 +166,25 @@ public final class NettyTransport implements AutoCloseable {
      * offers {@code http/1.1} alone. For connections that leave HTTP behind (a WebSocket): they
      * are never pooled, but the transport still closes them when the session closes.
      */
-    public <C extends Connection> CompletableFuture<C> connectHttp1(Origin origin, Timeouts spec,
-            ProtocolInstaller<C> protocol) {
+    public <C extends Connection> CompletableFuture<C> connectHttp1(
+            Origin origin, Timeouts spec, ProtocolInstaller<C> protocol) {
         return connect(origin, group, spec, protocol, true);
     }
 
-    private <C extends Connection> CompletableFuture<C> connect(Origin origin, EventLoopGroup loops,
-            Timeouts spec, ProtocolInstaller<C> protocol, boolean http1Only) {
-        Dial dial = new Dial(origin, loops, (int) Math.min(Integer.MAX_VALUE, spec.connect().toMillis()),
-                (int) Math.min(Integer.MAX_VALUE, spec.tlsHandshake().toMillis()), http1Only, null);
+    private <C extends Connection> CompletableFuture<C> connect(
+            Origin origin, EventLoopGroup loops, Timeouts spec, ProtocolInstaller<C> protocol, boolean http1Only) {
+        Dial dial = new Dial(
+                origin,
+                loops,
+                (int) Math.min(Integer.MAX_VALUE, spec.connect().toMillis()),
+                (int) Math.min(Integer.MAX_VALUE, spec.tlsHandshake().toMillis()),
+                http1Only,
+                null);
         CompletableFuture<C> result = new CompletableFuture<>();
         Path unixSocket = origin.route().unixSocket();
         if (unixSocket != null) {
-            SocketAddress address = io.isNative() ? new DomainSocketAddress(unixSocket.toFile())
+            SocketAddress address = io.isNative()
+                    ? new DomainSocketAddress(unixSocket.toFile())
                     : UnixDomainSocketAddress.of(unixSocket);
             connect(dial, new SocketAddress[] {address}, null, 0, protocol, result, 0, System.nanoTime());
             return result;
@@ -183,27 +198,38 @@ public final class NettyTransport implements AutoCloseable {
             Events.emit(config.eventListener(), Event.Type.DNS_START, null, host);
         }
         CompletableFuture<InetAddress[]> target = proxy != null && ProxyDialer.resolvesTarget(proxy)
-                ? resolve(origin.host()) : CompletableFuture.completedFuture(null);
-        resolve(host).thenCombine(target, (addresses, targetAddresses) -> {
-            SocketAddress[] dialed = new SocketAddress[addresses.length];
-            for (int i = 0; i < addresses.length; i++) {
-                dialed[i] = new InetSocketAddress(addresses[i], port);
-            }
-            return new Resolved(dialed, targetAddresses == null ? null : targetAddresses[0]);
-        }).whenComplete((resolved, failure) -> {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            if (lookup) {
-                Events.emit(config.eventListener(), Event.Type.DNS_END, null, host, 0, 0, cause);
-            }
-            if (cause != null) {
-                result.completeExceptionally(cause);
-            } else {
-                long resolvedNanos = System.nanoTime();
-                connect(dial, resolved.dialed(), resolved.target(), 0, protocol, result,
-                        lookup ? resolvedNanos - startNanos : 0, resolvedNanos);
-            }
-        });
+                ? resolve(origin.host())
+                : CompletableFuture.completedFuture(null);
+        resolve(host)
+                .thenCombine(target, (addresses, targetAddresses) -> {
+                    SocketAddress[] dialed = new SocketAddress[addresses.length];
+                    for (int i = 0; i < addresses.length; i++) {
+                        dialed[i] = new InetSocketAddress(addresses[i], port);
+                    }
+                    return new Resolved(dialed, targetAddresses == null ? null : targetAddresses[0]);
+                })
+                .whenComplete((resolved, failure) -> {
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause()
+                            : failure;
+                    if (lookup) {
+                        Events.emit(config.eventListener(), Event.Type.DNS_END, null, host, 0, 0, cause);
+                    }
+                    if (cause != null) {
+                        result.completeExceptionally(cause);
+                    } else {
+                        long resolvedNanos = System.nanoTime();
+                        connect(
+                                dial,
+                                resolved.dialed(),
+                                resolved.target(),
+                                0,
+                                protocol,
+                                result,
+                                lookup ? resolvedNanos - startNanos : 0,
+                                resolvedNanos);
+                    }
+                });
         return result;
     }
 
@@ -211,24 +237,35 @@ public final class NettyTransport implements AutoCloseable {
      * The addresses a connect dials (the origin's, or the proxy's), and the target's own address
      * when the client looks it up for the proxy ({@code socks5://}), else {@code null}.
      */
-    private record Resolved(SocketAddress[] dialed, InetAddress target) {
-    }
+    private record Resolved(SocketAddress[] dialed, InetAddress target) {}
 
     /**
      * What one connect needs to know throughout, whichever address it tries: whether it must
      * speak HTTP/1.1 whatever the session offers ({@code http1Only}), and the
      * {@code Proxy-Authorization} answering an HTTP proxy's Digest challenge once it gave one.
      */
-    private record Dial(Origin origin, EventLoopGroup loops, int connectTimeoutMillis, int handshakeTimeoutMillis,
-            boolean http1Only, String proxyAuthorization) {
+    private record Dial(
+            Origin origin,
+            EventLoopGroup loops,
+            int connectTimeoutMillis,
+            int handshakeTimeoutMillis,
+            boolean http1Only,
+            String proxyAuthorization) {
 
         Dial withProxyAuthorization(String authorization) {
             return new Dial(origin, loops, connectTimeoutMillis, handshakeTimeoutMillis, http1Only, authorization);
         }
     }
 
-    private <C extends Connection> void connect(Dial dial, SocketAddress[] addresses, InetAddress target, int index,
-            ProtocolInstaller<C> protocol, CompletableFuture<C> result, long dnsNanos, long connectStartNanos) {
+    private <C extends Connection> void connect(
+            Dial dial,
+            SocketAddress[] addresses,
+            InetAddress target,
+            int index,
+            ProtocolInstaller<C> protocol,
+            CompletableFuture<C> result,
+            long dnsNanos,
+            long connectStartNanos) {
         Origin origin = dial.origin();
         ProxyAddress proxy = origin.route().proxy();
         boolean tunnel = proxy != null && origin.forwardingProxy() == null;
@@ -255,8 +292,14 @@ public final class NettyTransport implements AutoCloseable {
                             ch.pipeline().addLast(PROXY_TLS, proxyTls);
                         }
                         if (tunnel) {
-                            ch.pipeline().addLast(PROXY, ProxyDialer.tunnel(proxy, (InetSocketAddress) address,
-                                    dial.connectTimeoutMillis(), dial.proxyAuthorization()));
+                            ch.pipeline()
+                                    .addLast(
+                                            PROXY,
+                                            ProxyDialer.tunnel(
+                                                    proxy,
+                                                    (InetSocketAddress) address,
+                                                    dial.connectTimeoutMillis(),
+                                                    dial.proxyAuthorization()));
                             ch.pipeline().addLast(PROXY_GUARD, new ProxyDialer.UntilOpen());
                         }
                         if (installNow) {
@@ -267,8 +310,14 @@ public final class NettyTransport implements AutoCloseable {
                 // Through a tunnel the proxy handler dials the proxy and asks it for this.
                 .connect(tunnel ? ProxyDialer.destination(proxy, origin, target) : address);
         connected.addListener(f -> {
-            Events.emit(config.eventListener(), f.isSuccess() ? Event.Type.CONNECT_END
-                    : Event.Type.CONNECT_FAILED, null, address.toString(), 0, 0, f.cause());
+            Events.emit(
+                    config.eventListener(),
+                    f.isSuccess() ? Event.Type.CONNECT_END : Event.Type.CONNECT_FAILED,
+                    null,
+                    address.toString(),
+                    0,
+                    0,
+                    f.cause());
             if (!f.isSuccess()) {
                 // Refused or silent: either way the next address may answer (each gets the full
                 // connect timeout, as in OkHttp's route selection).
@@ -285,11 +334,19 @@ public final class NettyTransport implements AutoCloseable {
                 if (!p.isSuccess()) {
                     ch.close();
                     String digest = dial.proxyAuthorization() == null
-                            ? ProxyDialer.digestAnswer(p.cause(), proxy, origin) : null;
+                            ? ProxyDialer.digestAnswer(p.cause(), proxy, origin)
+                            : null;
                     if (digest != null) {
                         // The proxy asked for Digest: answer on a new connection, once.
-                        connect(dial.withProxyAuthorization(digest), addresses, target, index, protocol, result,
-                                dnsNanos, System.nanoTime());
+                        connect(
+                                dial.withProxyAuthorization(digest),
+                                addresses,
+                                target,
+                                index,
+                                protocol,
+                                result,
+                                dnsNanos,
+                                System.nanoTime());
                     } else {
                         result.completeExceptionally(ProxyDialer.failure(p.cause(), proxy, origin));
                     }
@@ -323,9 +380,12 @@ public final class NettyTransport implements AutoCloseable {
         if (origin.route().unixSocket() == null || cause instanceof ConnectException) {
             return cause;
         }
-        ConnectException refused = new ConnectException(cause.getMessage() != null ? cause.getMessage()
-                : cause instanceof java.io.FileNotFoundException ? "No such file or directory"
-                : cause.getClass().getSimpleName());
+        ConnectException refused = new ConnectException(
+                cause.getMessage() != null
+                        ? cause.getMessage()
+                        : cause instanceof java.io.FileNotFoundException
+                                ? "No such file or directory"
+                                : cause.getClass().getSimpleName());
         refused.initCause(cause);
         return refused;
     }
@@ -341,8 +401,8 @@ public final class NettyTransport implements AutoCloseable {
         }
         io.netty.util.concurrent.Promise<Void> open = ch.eventLoop().newPromise();
         SslHandler proxyTls = (SslHandler) ch.pipeline().get(PROXY_TLS);
-        io.netty.util.concurrent.Future<?> tlsDone = proxyTls == null ? ch.newSucceededFuture()
-                : proxyTls.handshakeFuture();
+        io.netty.util.concurrent.Future<?> tlsDone =
+                proxyTls == null ? ch.newSucceededFuture() : proxyTls.handshakeFuture();
         tlsDone.addListener(t -> {
             if (!t.isSuccess()) {
                 open.tryFailure(t.cause());
@@ -377,13 +437,18 @@ public final class NettyTransport implements AutoCloseable {
      * Adds what speaks to the origin at the end of {@code ch}'s pipeline: TLS and ALPN for https,
      * else the protocol at once.
      */
-    private <C extends Connection> void installProtocol(Channel ch, Dial dial, ProtocolInstaller<C> protocol,
-            CompletableFuture<C> installed) throws SSLException {
+    private <C extends Connection> void installProtocol(
+            Channel ch, Dial dial, ProtocolInstaller<C> protocol, CompletableFuture<C> installed) throws SSLException {
         Origin origin = dial.origin();
         if (!origin.https()) {
             // A forwarding proxy speaks HTTP/1.1: HTTP/2 by prior knowledge is for the origin.
-            AlpnNegotiation.install(protocol, ch, config.h2PriorKnowledge() && origin.forwardingProxy() == null
-                    && !dial.http1Only() ? ProtocolInstaller.H2 : ProtocolInstaller.HTTP_1_1, installed);
+            AlpnNegotiation.install(
+                    protocol,
+                    ch,
+                    config.h2PriorKnowledge() && origin.forwardingProxy() == null && !dial.http1Only()
+                            ? ProtocolInstaller.H2
+                            : ProtocolInstaller.HTTP_1_1,
+                    installed);
             return;
         }
         SslHandler ssl = tls.newHandler(ch, origin, dial.http1Only());
@@ -397,8 +462,14 @@ public final class NettyTransport implements AutoCloseable {
     }
 
     /** Completes the origin's TLS handshake, if any, then hands the connection out when ready. */
-    private <C extends Connection> void handshake(Channel ch, Dial dial, CompletableFuture<C> installed,
-            CompletableFuture<C> result, long dnsNanos, long connectNanos, long connectedNanos) {
+    private <C extends Connection> void handshake(
+            Channel ch,
+            Dial dial,
+            CompletableFuture<C> installed,
+            CompletableFuture<C> result,
+            long dnsNanos,
+            long connectNanos,
+            long connectedNanos) {
         Origin origin = dial.origin();
         SslHandler ssl = (SslHandler) ch.pipeline().get(TLS);
         if (ssl == null) {
@@ -432,12 +503,15 @@ public final class NettyTransport implements AutoCloseable {
      * that never sends its HTTP/2 SETTINGS must not hold the request forever); closes the
      * channel otherwise.
      */
-    private static <C extends Connection> void whenReady(Channel ch, CompletableFuture<C> installed,
-            int timeoutMillis, CompletableFuture<C> result) {
+    private static <C extends Connection> void whenReady(
+            Channel ch, CompletableFuture<C> installed, int timeoutMillis, CompletableFuture<C> result) {
         if (!installed.isDone()) {
-            var timer = ch.eventLoop().schedule(() -> installed.completeExceptionally(new IOException(
-                    "the server did not begin HTTP/2 (no SETTINGS) within " + timeoutMillis + " ms")),
-                    timeoutMillis, TimeUnit.MILLISECONDS);
+            var timer = ch.eventLoop()
+                    .schedule(
+                            () -> installed.completeExceptionally(new IOException(
+                                    "the server did not begin HTTP/2 (no SETTINGS) within " + timeoutMillis + " ms")),
+                            timeoutMillis,
+                            TimeUnit.MILLISECONDS);
             installed.whenComplete((c, failure) -> timer.cancel(false));
         }
         installed.whenComplete((connection, failure) -> {
@@ -461,8 +535,8 @@ public final class NettyTransport implements AutoCloseable {
         }
         CompletableFuture<InetAddress[]> resolved = resolve(host);
         if (lookup) {
-            resolved.whenComplete((addresses, failure) -> Events.emit(config.eventListener(),
-                    Event.Type.DNS_END, null, host, 0, 0, failure));
+            resolved.whenComplete((addresses, failure) ->
+                    Events.emit(config.eventListener(), Event.Type.DNS_END, null, host, 0, 0, failure));
         }
         return resolved;
     }
@@ -498,8 +572,7 @@ public final class NettyTransport implements AutoCloseable {
     private CompletableFuture<InetAddress[]> resolve(String host) {
         if (HttpSemantics.isIpLiteral(host)) {
             try {
-                return CompletableFuture.completedFuture(
-                        new InetAddress[] {InetAddress.getByName(host)});
+                return CompletableFuture.completedFuture(new InetAddress[] {InetAddress.getByName(host)});
             } catch (UnknownHostException e) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -564,5 +637,4 @@ public final class NettyTransport implements AutoCloseable {
             // Nothing left to free.
         }
     }
-
 }

@@ -48,7 +48,7 @@ public record Origin(boolean https, String host, int port, Route route) {
 
     @Override
     public String toString() {
-        return (https ? "https://" : "http://") + (host.indexOf(':') >= 0 ? "[" + host + "]" : host)
-                + ":" + port + route;
+        return (https ? "https://" : "http://") + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port
+                + route;
     }
 }

@@ -295,7 +295,10 @@ final class PoolLedger<K, S, C extends ConnectionPool.Pooled> {
      * origin now knows its protocol: a multiplexed connection is leased to that request and its
      * room goes to the waiters; otherwise waiters that held back for the answer may connect.
      */
-    void onConnected(PoolOrigin<K, S, C> origin, C connection, List<MultiplexedLeases.Handout<S, C>> handouts,
+    void onConnected(
+            PoolOrigin<K, S, C> origin,
+            C connection,
+            List<MultiplexedLeases.Handout<S, C>> handouts,
             List<PoolOrigin<K, S, C>> toConnect) {
         origin.connecting--;
         origin.multiplexed = connection.isMultiplexed();
@@ -356,8 +359,13 @@ final class PoolLedger<K, S, C extends ConnectionPool.Pooled> {
         for (PoolOrigin<K, S, C> origin : origins.values()) {
             if (origin.allocated > 0 || !origin.waiters.isEmpty()) {
                 int idle = origin.resting();
-                byOrigin.put(origin.key, new ConnectionPool.Stats(origin.allocated - idle - origin.connecting,
-                        idle, origin.connecting, origin.waiters.size()));
+                byOrigin.put(
+                        origin.key,
+                        new ConnectionPool.Stats(
+                                origin.allocated - idle - origin.connecting,
+                                idle,
+                                origin.connecting,
+                                origin.waiters.size()));
             }
         }
         return byOrigin;

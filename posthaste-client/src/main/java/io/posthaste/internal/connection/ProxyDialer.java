@@ -29,8 +29,7 @@ import java.security.NoSuchAlgorithmException;
  */
 final class ProxyDialer {
 
-    private ProxyDialer() {
-    }
+    private ProxyDialer() {}
 
     /**
      * Returns the handler that opens a tunnel to the channel's destination through {@code proxy},
@@ -38,20 +37,24 @@ final class ProxyDialer {
      * An HTTP proxy gets the proxy URL's credentials by Basic, or {@code authorization} (a Digest
      * answer, see {@link #digestAnswer}) instead when it is not {@code null}.
      */
-    static ProxyHandler tunnel(ProxyAddress proxy, InetSocketAddress address, long timeoutMillis,
-            String authorization) {
+    static ProxyHandler tunnel(
+            ProxyAddress proxy, InetSocketAddress address, long timeoutMillis, String authorization) {
         if (authorization != null && proxy.kind().isHttp()) {
-            HttpProxyHandler handler = new HttpProxyHandler(address,
-                    new DefaultHttpHeaders().set(HttpHeaderNames.PROXY_AUTHORIZATION, authorization), true);
+            HttpProxyHandler handler = new HttpProxyHandler(
+                    address, new DefaultHttpHeaders().set(HttpHeaderNames.PROXY_AUTHORIZATION, authorization), true);
             handler.setConnectTimeoutMillis(timeoutMillis);
             return handler;
         }
         ProxyHandler handler = switch (proxy.kind()) {
             // A fresh header set: the CONNECT carries nothing of the application's (checklist 35).
-            case HTTP, HTTPS -> proxy.user() == null ? new HttpProxyHandler(address, new DefaultHttpHeaders(), true)
-                    : new HttpProxyHandler(address, proxy.user(), password(proxy), new DefaultHttpHeaders(), true);
-            case SOCKS5, SOCKS5H -> proxy.user() == null ? new Socks5ProxyHandler(address)
-                    : new Socks5ProxyHandler(address, proxy.user(), password(proxy));
+            case HTTP, HTTPS ->
+                proxy.user() == null
+                        ? new HttpProxyHandler(address, new DefaultHttpHeaders(), true)
+                        : new HttpProxyHandler(address, proxy.user(), password(proxy), new DefaultHttpHeaders(), true);
+            case SOCKS5, SOCKS5H ->
+                proxy.user() == null
+                        ? new Socks5ProxyHandler(address)
+                        : new Socks5ProxyHandler(address, proxy.user(), password(proxy));
             case SOCKS4A -> new Socks4ProxyHandler(address, proxy.user());
         };
         handler.setConnectTimeoutMillis(timeoutMillis);
@@ -63,7 +66,8 @@ final class ProxyDialer {
      * client looks names up ({@code socks5://}), then {@code resolved}.
      */
     static SocketAddress destination(ProxyAddress proxy, Origin origin, InetAddress resolved) {
-        return resolved != null ? new InetSocketAddress(resolved, origin.port())
+        return resolved != null
+                ? new InetSocketAddress(resolved, origin.port())
                 : InetSocketAddress.createUnresolved(origin.host(), origin.port());
     }
 
@@ -79,16 +83,22 @@ final class ProxyDialer {
      * a 407 to the Digest answer is final.
      */
     static String digestAnswer(Throwable cause, ProxyAddress proxy, Origin origin) {
-        if (!(cause instanceof HttpProxyHandler.HttpProxyConnectException refused) || proxy.user() == null
-                || refused.headers() == null || !String.valueOf(cause.getMessage()).contains("status: 407")) {
+        if (!(cause instanceof HttpProxyHandler.HttpProxyConnectException refused)
+                || proxy.user() == null
+                || refused.headers() == null
+                || !String.valueOf(cause.getMessage()).contains("status: 407")) {
             return null;
         }
         for (String challenge : refused.headers().getAll(HttpHeaderNames.PROXY_AUTHENTICATE)) {
             String trimmed = challenge.trim();
             if (trimmed.regionMatches(true, 0, "Digest ", 0, 7)) {
                 try {
-                    return DigestResponse.authorization(DigestResponse.parameters(trimmed.substring(7)), proxy.user(),
-                            password(proxy), "CONNECT", target(origin));
+                    return DigestResponse.authorization(
+                            DigestResponse.parameters(trimmed.substring(7)),
+                            proxy.user(),
+                            password(proxy),
+                            "CONNECT",
+                            target(origin));
                 } catch (NoSuchAlgorithmException unsupported) {
                     return null;
                 }
@@ -121,9 +131,15 @@ final class ProxyDialer {
         if (what.startsWith("status: ") && proxy.kind().isHttp()) {
             String status = what.substring("status: ".length());
             int code = status.length() >= 3 && status.substring(0, 3).chars().allMatch(Character::isDigit)
-                    ? Integer.parseInt(status.substring(0, 3)) : -1;
-            return new ProxyFailure(proxy, target, code == 407 ? ProxyFailure.Reason.AUTHENTICATION
-                    : ProxyFailure.Reason.REFUSED, code, status, cause);
+                    ? Integer.parseInt(status.substring(0, 3))
+                    : -1;
+            return new ProxyFailure(
+                    proxy,
+                    target,
+                    code == 407 ? ProxyFailure.Reason.AUTHENTICATION : ProxyFailure.Reason.REFUSED,
+                    code,
+                    status,
+                    cause);
         }
         if (what.startsWith("authStatus: ") || what.startsWith("unexpected authMethod")) {
             return new ProxyFailure(proxy, target, ProxyFailure.Reason.AUTHENTICATION, -1, what, cause);

@@ -46,8 +46,8 @@ public interface Scheduler {
 
             @Override
             public Task scheduleWithFixedDelay(Runnable task, long periodNanos) {
-                ScheduledFuture<?> future = executor.scheduleWithFixedDelay(task, periodNanos,
-                        periodNanos, TimeUnit.NANOSECONDS);
+                ScheduledFuture<?> future =
+                        executor.scheduleWithFixedDelay(task, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
                 return () -> future.cancel(false);
             }
         };

@@ -12,8 +12,7 @@ import java.util.function.Predicate;
  *
  * @param <C> the connection type
  */
-public final class SharedConnections<C extends Connection>
-        implements ConnectionSource<C>, ConnectionListener<C> {
+public final class SharedConnections<C extends Connection> implements ConnectionSource<C>, ConnectionListener<C> {
 
     private final ConnectionPool<Origin, Timeouts, C> pool;
     private final EventLoopGroup loops;
@@ -28,11 +27,20 @@ public final class SharedConnections<C extends Connection>
      * @param connector opens new connections
      * @param mayMultiplex whether connections to an origin may turn out multiplexed (HTTP/2 offered)
      */
-    public SharedConnections(int maxPerOrigin, int maxTotal, long idleTimeoutNanos, EventLoopGroup loops,
-            Connector<C> connector, Predicate<Origin> mayMultiplex) {
+    public SharedConnections(
+            int maxPerOrigin,
+            int maxTotal,
+            long idleTimeoutNanos,
+            EventLoopGroup loops,
+            Connector<C> connector,
+            Predicate<Origin> mayMultiplex) {
         this.loops = loops;
-        this.pool = new ConnectionPool<>(maxPerOrigin, maxTotal, idleTimeoutNanos,
-                Scheduler.on(loops.next()), (origin, spec) -> connector.connect(origin, spec, loops, this),
+        this.pool = new ConnectionPool<>(
+                maxPerOrigin,
+                maxTotal,
+                idleTimeoutNanos,
+                Scheduler.on(loops.next()),
+                (origin, spec) -> connector.connect(origin, spec, loops, this),
                 mayMultiplex);
     }
 

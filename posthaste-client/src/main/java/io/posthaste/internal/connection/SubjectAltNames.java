@@ -21,8 +21,7 @@ final class SubjectAltNames {
     /** The GeneralName tag of a dNSName (RFC 5280 §4.2.1.6). */
     private static final int DNS_NAME = 2;
 
-    private SubjectAltNames() {
-    }
+    private SubjectAltNames() {}
 
     /**
      * Checks a finished handshake with {@code host} beyond what the JDK checked: the certificate
@@ -48,8 +47,8 @@ final class SubjectAltNames {
             }
             found.add(pin);
         }
-        throw new SSLPeerUnverifiedException("certificate pinning failed for " + host + ": pinned "
-                + pins + ", the server's chain has " + found);
+        throw new SSLPeerUnverifiedException(
+                "certificate pinning failed for " + host + ": pinned " + pins + ", the server's chain has " + found);
     }
 
     /**
@@ -68,12 +67,14 @@ final class SubjectAltNames {
         }
         try {
             Collection<List<?>> names = leaf.getSubjectAlternativeNames();
-            if (names != null && names.stream().anyMatch(name -> Integer.valueOf(DNS_NAME).equals(name.get(0)))) {
+            if (names != null
+                    && names.stream().anyMatch(name -> Integer.valueOf(DNS_NAME).equals(name.get(0)))) {
                 return;
             }
         } catch (CertificateParsingException e) {
             throw (SSLPeerUnverifiedException) new SSLPeerUnverifiedException(
-                    "unreadable subject alternative names in the certificate for " + host).initCause(e);
+                            "unreadable subject alternative names in the certificate for " + host)
+                    .initCause(e);
         }
         throw new SSLPeerUnverifiedException("the certificate for " + host + " names it only in its "
                 + "common name (" + leaf.getSubjectX500Principal().getName() + "); a DNS subject "

@@ -110,18 +110,27 @@ final class TlsClient {
 
     /** Builds a context whose ALPN offers {@code alpnProtocols}, or no ALPN for null. */
     private SslContext buildSslContext(List<String> alpnProtocols) throws SSLException {
-        ApplicationProtocolConfig alpn = alpnProtocols != null ? new ApplicationProtocolConfig(
-                ApplicationProtocolConfig.Protocol.ALPN,
-                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                alpnProtocols) : null;
+        ApplicationProtocolConfig alpn = alpnProtocols != null
+                ? new ApplicationProtocolConfig(
+                        ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        alpnProtocols)
+                : null;
         if (config.sslContext() != null) {
-            return new JdkSslContext(config.sslContext(), true, null, IdentityCipherSuiteFilter.INSTANCE,
-                    alpn, io.netty.handler.ssl.ClientAuth.NONE,
-                    TlsSettings.DEFAULT_PROTOCOLS.toArray(String[]::new), false);
+            return new JdkSslContext(
+                    config.sslContext(),
+                    true,
+                    null,
+                    IdentityCipherSuiteFilter.INSTANCE,
+                    alpn,
+                    io.netty.handler.ssl.ClientAuth.NONE,
+                    TlsSettings.DEFAULT_PROTOCOLS.toArray(String[]::new),
+                    false);
         }
         TlsSettings tls = config.tls();
-        SslContextBuilder builder = SslContextBuilder.forClient().protocols(tls.protocols())
+        SslContextBuilder builder = SslContextBuilder.forClient()
+                .protocols(tls.protocols())
                 .endpointIdentificationAlgorithm(tls.insecure() ? null : "HTTPS");
         if (!tls.cipherSuites().isEmpty()) {
             builder.ciphers(tls.cipherSuites());

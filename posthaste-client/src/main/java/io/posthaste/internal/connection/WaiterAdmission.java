@@ -29,8 +29,12 @@ final class WaiterAdmission<K, S, C extends ConnectionPool.Pooled> {
     private final Scheduler scheduler;
     private final BiFunction<K, S, CompletableFuture<C>> connector;
 
-    WaiterAdmission(ConnectionPool<K, S, C> pool, ReentrantLock lock, PoolLedger<K, S, C> ledger,
-            Scheduler scheduler, BiFunction<K, S, CompletableFuture<C>> connector) {
+    WaiterAdmission(
+            ConnectionPool<K, S, C> pool,
+            ReentrantLock lock,
+            PoolLedger<K, S, C> ledger,
+            Scheduler scheduler,
+            BiFunction<K, S, CompletableFuture<C>> connector) {
         this.pool = pool;
         this.lock = lock;
         this.ledger = ledger;
@@ -39,11 +43,11 @@ final class WaiterAdmission<K, S, C extends ConnectionPool.Pooled> {
     }
 
     /** Returns {@code waiter}, failed after {@code timeoutNanos} and out of line once it fails. */
-    CompletableFuture<C> await(PoolWaiter<S, C> waiter, PoolOrigin<K, S, C> origin, K key,
-            long timeoutNanos) {
-        Scheduler.Task timeout = scheduler.schedule(() -> waiter.completeExceptionally(
-                new AcquireTimeoutException("no connection to " + key + " became free within "
-                        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms")), timeoutNanos);
+    CompletableFuture<C> await(PoolWaiter<S, C> waiter, PoolOrigin<K, S, C> origin, K key, long timeoutNanos) {
+        Scheduler.Task timeout = scheduler.schedule(
+                () -> waiter.completeExceptionally(new AcquireTimeoutException("no connection to " + key
+                        + " became free within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms")),
+                timeoutNanos);
         waiter.whenComplete((connection, failure) -> {
             timeout.cancel();
             if (failure != null) {

@@ -29,8 +29,7 @@ public final class MemoryCookieJar implements CookieJar {
     private static final int MAX_PER_DOMAIN = 50;
     private static final int MAX_TOTAL = 3000;
 
-    private record Stored(Cookie cookie, long created) {
-    }
+    private record Stored(Cookie cookie, long created) {}
 
     private final boolean allowIpHosts;
     private final ReentrantLock lock = new ReentrantLock();
@@ -78,7 +77,8 @@ public final class MemoryCookieJar implements CookieJar {
                 Cookie cookie = stored.cookie();
                 if (cookie.isExpired(now)) {
                     it.remove();
-                } else if (domainMatches(cookie, host) && pathMatches(path, cookie.path())
+                } else if (domainMatches(cookie, host)
+                        && pathMatches(path, cookie.path())
                         && (!cookie.secure() || https)) {
                     matching.add(stored);
                 }
@@ -167,7 +167,8 @@ public final class MemoryCookieJar implements CookieJar {
         for (int i = 1; i < parts.length; i++) {
             String attribute = parts[i].trim();
             int aeq = attribute.indexOf('=');
-            String key = (aeq < 0 ? attribute : attribute.substring(0, aeq)).trim().toLowerCase(Locale.ROOT);
+            String key =
+                    (aeq < 0 ? attribute : attribute.substring(0, aeq)).trim().toLowerCase(Locale.ROOT);
             String val = aeq < 0 ? "" : attribute.substring(aeq + 1).trim();
             switch (key) {
                 case "expires" -> expires = parseDate(val);
@@ -176,7 +177,7 @@ public final class MemoryCookieJar implements CookieJar {
                 case "path" -> path = val.startsWith("/") ? val : null;
                 case "secure" -> secure = true;
                 case "httponly" -> httpOnly = true;
-                default -> { }
+                default -> {}
             }
         }
         boolean hostOnly;
@@ -200,18 +201,26 @@ public final class MemoryCookieJar implements CookieJar {
                 hostOnly = false;
             }
         }
-        return new Cookie(name, value, domain, path != null ? path : defaultPath,
-                maxAge != null ? maxAge : expires, secure, httpOnly, hostOnly);
+        return new Cookie(
+                name,
+                value,
+                domain,
+                path != null ? path : defaultPath,
+                maxAge != null ? maxAge : expires,
+                secure,
+                httpOnly,
+                hostOnly);
     }
 
     private static Instant parseDate(String value) {
         try {
-            return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant();
         } catch (DateTimeParseException e) {
             try {
                 // The old Netscape form with dashes: "Wed, 09-Jun-2021 10:18:14 GMT".
-                return ZonedDateTime.parse(value.replace('-', ' '),
-                        DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return ZonedDateTime.parse(value.replace('-', ' '), DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
             } catch (DateTimeParseException ignored) {
                 return null;
             }
@@ -238,8 +247,10 @@ public final class MemoryCookieJar implements CookieJar {
     }
 
     private static boolean domainMatches(Cookie cookie, String host) {
-        return cookie.hostOnly() ? host.equals(cookie.domain())
-                : host.equals(cookie.domain()) || host.endsWith("." + cookie.domain()) && !HttpSemantics.isIpLiteral(host);
+        return cookie.hostOnly()
+                ? host.equals(cookie.domain())
+                : host.equals(cookie.domain())
+                        || host.endsWith("." + cookie.domain()) && !HttpSemantics.isIpLiteral(host);
     }
 
     /** RFC 6265 §5.1.4. */
@@ -247,8 +258,8 @@ public final class MemoryCookieJar implements CookieJar {
         if (requestPath.equals(cookiePath)) {
             return true;
         }
-        return requestPath.startsWith(cookiePath) && (cookiePath.endsWith("/")
-                || requestPath.charAt(cookiePath.length()) == '/');
+        return requestPath.startsWith(cookiePath)
+                && (cookiePath.endsWith("/") || requestPath.charAt(cookiePath.length()) == '/');
     }
 
     /** RFC 6265 §5.1.4: the directory of the request path. */

@@ -10,8 +10,7 @@ public final class NoCookieJar implements CookieJar {
 
     public static final NoCookieJar INSTANCE = new NoCookieJar();
 
-    private NoCookieJar() {
-    }
+    private NoCookieJar() {}
 
     @Override
     public void save(URI url, List<String> setCookieHeaders) {

@@ -62,6 +62,7 @@ public final class PublicSuffixes {
 
     /** The rules, each followed by {@code '\n'}, sorted by unsigned byte: {@code !} and {@code *.} kept. */
     private final byte[] rules;
+
     private final int ruleCount;
     /** The most labels of any rule: no name needs to be looked up further left than this. */
     private final int maxLabels;
@@ -79,8 +80,7 @@ public final class PublicSuffixes {
      */
     public static PublicSuffixes bundled() {
         if (Bundled.FAILURE != null) {
-            throw new IllegalStateException("cannot read the bundled public suffix list " + RESOURCE,
-                    Bundled.FAILURE);
+            throw new IllegalStateException("cannot read the bundled public suffix list " + RESOURCE, Bundled.FAILURE);
         }
         return Bundled.LIST;
     }
@@ -126,15 +126,19 @@ public final class PublicSuffixes {
         for (int i = line; i < end; i++) {
             byte b = rules[i];
             labels += b == '.' ? 1 : 0;
-            matchable &= b > ' ' && b <= '~' && (b != '!' || i == line)
+            matchable &= b > ' '
+                    && b <= '~'
+                    && (b != '!' || i == line)
                     && (b != '*' || i == line && i + 1 < end && rules[i + 1] == '.');
         }
         matchable &= end == line || rules[line] != '!' || labels >= 2;
         boolean ordered = previous < 0 || Arrays.compareUnsigned(rules, previous, line - 1, rules, line, end) < 0;
         if (!matchable || !ordered) {
             String rule = new String(rules, line, end - line, StandardCharsets.ISO_8859_1);
-            throw new IllegalStateException(end == line ? "an empty line among the rules"
-                    : "rule '" + rule + "' " + (ordered ? "cannot be matched" : "is out of order"));
+            throw new IllegalStateException(
+                    end == line
+                            ? "an empty line among the rules"
+                            : "rule '" + rule + "' " + (ordered ? "cannot be matched" : "is out of order"));
         }
         return labels;
     }
@@ -158,8 +162,7 @@ public final class PublicSuffixes {
         if (ascii.endsWith(".")) {
             ascii = ascii.substring(0, ascii.length() - 1);
         }
-        boolean emptyLabel = ascii.isEmpty() || ascii.startsWith(".") || ascii.endsWith(".")
-                || ascii.contains("..");
+        boolean emptyLabel = ascii.isEmpty() || ascii.startsWith(".") || ascii.endsWith(".") || ascii.contains("..");
         return emptyLabel ? null : ascii;
     }
 

@@ -87,8 +87,7 @@ public interface BodyDecoder extends AutoCloseable {
             }
         }
 
-        private void feed(int stage, byte[] input, int offset, int length, Consumer<byte[]> out)
-                throws IOException {
+        private void feed(int stage, byte[] input, int offset, int length, Consumer<byte[]> out) throws IOException {
             if (stage == stages.size() - 1) {
                 stages.get(stage).feed(input, offset, length, out);
                 return;

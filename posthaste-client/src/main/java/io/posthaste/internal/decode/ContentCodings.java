@@ -18,8 +18,7 @@ public final class ContentCodings {
     private static final List<String> SUPPORTED = detect();
     private static final String ACCEPT_ENCODING = String.join(", ", SUPPORTED);
 
-    private ContentCodings() {
-    }
+    private ContentCodings() {}
 
     /** The codings that can be decoded here, in order of preference to announce. */
     public static List<String> supported() {

@@ -36,8 +36,8 @@ final class DecodeLimit {
             throw new IOException("decompressed body exceeds the limit of " + maxDecodedBytes + " bytes");
         }
         if (maxDecodedBytes < 0 && decoded > RATIO_GRACE && decoded > MAX_RATIO * compressed) {
-            throw new IOException("decompressed body grew past " + MAX_RATIO
-                    + " times its compressed size (a decompression bomb)");
+            throw new IOException(
+                    "decompressed body grew past " + MAX_RATIO + " times its compressed size (a decompression bomb)");
         }
     }
 

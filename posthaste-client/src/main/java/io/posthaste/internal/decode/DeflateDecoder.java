@@ -24,6 +24,7 @@ final class DeflateDecoder implements BodyDecoder {
     private final DecodeLimit limit;
     /** The first two bytes, held until both are in: they tell zlib from raw deflate. */
     private final byte[] start = new byte[2];
+
     private int startFilled;
     private Inflation inflation;
     private int allowedAfterEnd;

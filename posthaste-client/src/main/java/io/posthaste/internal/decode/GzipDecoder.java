@@ -28,7 +28,12 @@ final class GzipDecoder implements BodyDecoder {
 
     private static final int TRAILER_LENGTH = 8;
 
-    private enum State { HEADER, BODY, TRAILER, MEMBER_END }
+    private enum State {
+        HEADER,
+        BODY,
+        TRAILER,
+        MEMBER_END
+    }
 
     private final DecodeLimit limit;
     private final GzipHeader header = new GzipHeader();
@@ -112,8 +117,7 @@ final class GzipDecoder implements BodyDecoder {
     }
 
     private static int readIntLe(byte[] b, int off) {
-        return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16
-                | (b[off + 3] & 0xff) << 24;
+        return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16 | (b[off + 3] & 0xff) << 24;
     }
 
     @Override

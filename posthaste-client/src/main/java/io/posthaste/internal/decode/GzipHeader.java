@@ -30,11 +30,20 @@ final class GzipHeader {
     private static final int FCOMMENT = 0x10;
 
     /** The parts of a header in the order they come; each but FIXED only when its flag is set. */
-    private enum Part { FIXED, EXTRA_LENGTH, EXTRA, NAME, COMMENT, HEADER_CRC, DONE }
+    private enum Part {
+        FIXED,
+        EXTRA_LENGTH,
+        EXTRA,
+        NAME,
+        COMMENT,
+        HEADER_CRC,
+        DONE
+    }
 
     private final CRC32 crc = new CRC32();
     /** The fixed part as it arrives, then the two bytes of the extra field's length or the CRC. */
     private final byte[] field = new byte[FIXED_LENGTH];
+
     private Part part;
     private int filled;
     private int flags;
@@ -98,9 +107,10 @@ final class GzipHeader {
         filled += n;
         // Checked as the bytes arrive, so that a stray byte after a member fails at once.
         if ((field[0] & 0xff) != 0x1f || filled > 1 && (field[1] & 0xff) != 0x8b || filled > 2 && field[2] != 8) {
-            throw new IOException(afterMember
-                    ? "data after the gzip member's trailer does not start another member"
-                    : "not gzip data (bad magic number or compression method)");
+            throw new IOException(
+                    afterMember
+                            ? "data after the gzip member's trailer does not start another member"
+                            : "not gzip data (bad magic number or compression method)");
         }
         if (filled == FIXED_LENGTH) {
             flags = field[3] & 0xff;

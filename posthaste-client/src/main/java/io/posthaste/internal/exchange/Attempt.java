@@ -27,7 +27,11 @@ public final class Attempt {
 
     /** How far the request has gone out. */
     enum State {
-        NOT_STARTED, WRITING, HELD_FOR_CONTINUE, PUMPING, WRITTEN,
+        NOT_STARTED,
+        WRITING,
+        HELD_FOR_CONTINUE,
+        PUMPING,
+        WRITTEN,
         /** Never sent: a final answer came before {@code 100 Continue}. */
         SKIPPED,
         /** A write failed after bytes left; the exchange waits for what the server said. */
@@ -55,6 +59,7 @@ public final class Attempt {
      * second since the request went out.
      */
     private static final int MAX_INTERIM_BYTES = 64 * 1024;
+
     private static final int INTERIM_BYTES_PER_SECOND = 1024;
 
     /** How long a connection rests before a non-idempotent request asks the kernel if it closed. */
@@ -80,8 +85,12 @@ public final class Attempt {
     private long startNanos;
     private volatile long lastActivityNanos;
 
-    Attempt(Exchange exchange, ExchangeSpec spec, EventListener events,
-            ConnectionSource<ProtocolConnection> source, ExchangeTimes times) {
+    Attempt(
+            Exchange exchange,
+            ExchangeSpec spec,
+            EventListener events,
+            ConnectionSource<ProtocolConnection> source,
+            ExchangeTimes times) {
         this.exchange = exchange;
         this.spec = spec;
         this.events = events;
@@ -169,8 +178,7 @@ public final class Attempt {
         carrier = on;
         reusedConnection = on.isReused();
         exchange.onSending(on);
-        if (!on.isUsable() || reusedConnection && !spec.retryable()
-                && on.peerClosedAfterRest(PEER_CHECK_AFTER_NANOS)) {
+        if (!on.isUsable() || reusedConnection && !spec.retryable() && on.peerClosedAfterRest(PEER_CHECK_AFTER_NANOS)) {
             // Closed before a byte of this request went out: any request may go again. The
             // kernel is asked only for requests that a stale connection could not retry, and only
             // after a rest (a busy connection pays no system call); a close racing a prompt reuse
@@ -180,7 +188,8 @@ public final class Attempt {
             return;
         }
         on.bind(exchange, spec);
-        on.checkWithin(Math.min(spec.timeouts().write().toNanos(), spec.timeouts().read().toNanos()));
+        on.checkWithin(Math.min(
+                spec.timeouts().write().toNanos(), spec.timeouts().read().toNanos()));
         state = State.WRITING;
         startNanos = System.nanoTime();
         lastActivityNanos = startNanos;
@@ -189,8 +198,10 @@ public final class Attempt {
         // Through TLS a failed write cannot show that no record left: count it as sent.
         bytesMayHaveLeft = spec.url().isHttps();
         ProgressListeners listeners = spec.progress();
-        progress = listeners == null ? null : Progress.of(listeners.upload(),
-                spec.framing() == ExchangeSpec.Framing.LENGTH ? spec.declaredLength() : -1);
+        progress = listeners == null
+                ? null
+                : Progress.of(
+                        listeners.upload(), spec.framing() == ExchangeSpec.Framing.LENGTH ? spec.declaredLength() : -1);
         boolean bodyFollows = request.bodyFollows();
         on.write(request, this);
         if (!bodyFollows) {
@@ -274,8 +285,14 @@ public final class Attempt {
         if (events != null) {
             Events.emit(events, Event.Type.REQUEST_HEADERS_SENT, spec.request(), null);
             if (spec.body() != null) {
-                Events.emit(events, Event.Type.REQUEST_BODY_SENT, spec.request(), null, 0,
-                        Math.max(spec.declaredLength(), 0), null);
+                Events.emit(
+                        events,
+                        Event.Type.REQUEST_BODY_SENT,
+                        spec.request(),
+                        null,
+                        0,
+                        Math.max(spec.declaredLength(), 0),
+                        null);
             }
         }
     }
@@ -291,9 +308,11 @@ public final class Attempt {
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
         long allowed = MAX_INTERIM_BYTES + seconds * INTERIM_BYTES_PER_SECOND;
         if (interimBytes > allowed) {
-            throw new ClientPayloadException("malformed response to " + spec.describe()
-                    + ": more than " + allowed + " bytes of interim (1xx) responses in "
-                    + seconds + " s", null);
+            throw new ClientPayloadException(
+                    "malformed response to " + spec.describe()
+                            + ": more than " + allowed + " bytes of interim (1xx) responses in "
+                            + seconds + " s",
+                    null);
         }
     }
 

@@ -34,6 +34,5 @@ public interface BodyPolicy {
      * connection), so that the call can count them all ({@code Timings.attempts()}). Any thread;
      * a call's attempts never overlap. Does nothing by default.
      */
-    default void attempted() {
-    }
+    default void attempted() {}
 }

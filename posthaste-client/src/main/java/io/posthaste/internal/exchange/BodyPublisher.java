@@ -77,8 +77,8 @@ public final class BodyPublisher implements Flow.Publisher<ByteBuffer> {
         if (!subscribed.compareAndSet(false, true)) {
             handOff(() -> {
                 subscriber.onSubscribe(Refused.INSTANCE);
-                subscriber.onError(new IllegalStateException("the body of " + describe
-                        + " can be subscribed to once, and already was"));
+                subscriber.onError(new IllegalStateException(
+                        "the body of " + describe + " can be subscribed to once, and already was"));
             });
             return;
         }
@@ -109,10 +109,12 @@ public final class BodyPublisher implements Flow.Publisher<ByteBuffer> {
         private volatile long invalidRequest = 1;
         /** The loop's own state: touched only inside a run. */
         private Flow.Subscriber<? super ByteBuffer> subscriber;
+
         private boolean started;
         private boolean over;
         /** The end is decided (complete, or {@code failure}); signalled once {@code released}. */
         private boolean ending;
+
         private Throwable failure;
         private volatile boolean released;
 
@@ -196,9 +198,11 @@ public final class BodyPublisher implements Flow.Publisher<ByteBuffer> {
                         continue;
                     }
                 } catch (IOException e) {
-                    finish(e.getCause() instanceof ClientException known ? known
-                            : new ClientPayloadException("reading the body of " + describe + ": "
-                                    + e.getMessage(), e));
+                    finish(
+                            e.getCause() instanceof ClientException known
+                                    ? known
+                                    : new ClientPayloadException(
+                                            "reading the body of " + describe + ": " + e.getMessage(), e));
                     continue;
                 } catch (CancellationException closed) {
                     finish(closed);
@@ -253,8 +257,10 @@ public final class BodyPublisher implements Flow.Publisher<ByteBuffer> {
             if (broken instanceof Error error) {
                 throw error;
             }
-            LOG.log(System.Logger.Level.WARNING, "a Flow.Subscriber of the body of " + describe
-                    + " threw; its subscription was cancelled", broken);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "a Flow.Subscriber of the body of " + describe + " threw; its subscription was cancelled",
+                    broken);
         }
 
         /** No signal after this; the subscriber is let go (rule 3.13). */
@@ -356,11 +362,9 @@ public final class BodyPublisher implements Flow.Publisher<ByteBuffer> {
         INSTANCE;
 
         @Override
-        public void request(long n) {
-        }
+        public void request(long n) {}
 
         @Override
-        public void cancel() {
-        }
+        public void cancel() {}
     }
 }

@@ -31,6 +31,7 @@ public abstract class BufferedBodyWriter extends OutputStream implements BodySin
     private final long declaredLength;
     /** The sending thread while it waits for the transport, else null. */
     private volatile Thread waiter;
+
     private ByteBuf buffer;
     private long written;
 
@@ -97,16 +98,14 @@ public abstract class BufferedBodyWriter extends OutputStream implements BodySin
     protected final void count(long n) throws IOException {
         written += n;
         if (declaredLength >= 0 && written > declaredLength) {
-            throw new IOException("the body wrote more than its declared length of " + declaredLength
-                    + " bytes");
+            throw new IOException("the body wrote more than its declared length of " + declaredLength + " bytes");
         }
     }
 
     /** Fails unless the body wrote exactly its declared length (if it has one). */
     protected final void checkComplete() throws IOException {
         if (declaredLength >= 0 && written != declaredLength) {
-            throw new IOException("the body wrote " + written + " bytes but its declared length is "
-                    + declaredLength);
+            throw new IOException("the body wrote " + written + " bytes but its declared length is " + declaredLength);
         }
     }
 

@@ -30,7 +30,8 @@ public final class Deadline {
 
     /** As {@link #after(Optional)}, reading time from {@code clock} (nanoseconds, as nanoTime). */
     public static Deadline after(Optional<Duration> total, LongSupplier clock) {
-        return total.map(t -> new Deadline(t, clock.getAsLong() + t.toNanos(), clock)).orElse(NONE);
+        return total.map(t -> new Deadline(t, clock.getAsLong() + t.toNanos(), clock))
+                .orElse(NONE);
     }
 
     /** Returns whether there is a deadline at all. */

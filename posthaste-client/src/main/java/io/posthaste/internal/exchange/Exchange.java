@@ -7,21 +7,18 @@ import io.posthaste.ClientException;
 import io.posthaste.ClientPayloadException;
 import io.posthaste.ClientTimeoutException;
 import io.posthaste.Event;
-import io.posthaste.EventListener;
 import io.posthaste.Response;
 import io.posthaste.internal.Bridge;
 import io.posthaste.internal.body.BodyKind;
 import io.posthaste.internal.connection.ConnectionPool;
 import io.posthaste.internal.connection.ConnectionSource;
 import io.posthaste.internal.session.Events;
-import io.posthaste.internal.session.ProgressListeners;
 import io.posthaste.internal.session.SessionConfig;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One request and its response, whatever the protocol: a state machine over the {@link Carrier}
@@ -63,8 +60,12 @@ public final class Exchange {
      * Creates an exchange of {@code spec} on connections from {@code source}, completing
      * {@code result}.
      */
-    public Exchange(ExchangeSpec spec, ConnectionSource<ProtocolConnection> source,
-            CompletableFuture<Response> result, SessionConfig config, Failures failures) {
+    public Exchange(
+            ExchangeSpec spec,
+            ConnectionSource<ProtocolConnection> source,
+            CompletableFuture<Response> result,
+            SessionConfig config,
+            Failures failures) {
         this.spec = spec;
         this.result = result;
         this.config = config;
@@ -102,8 +103,7 @@ public final class Exchange {
             request = result.isDone() ? null : on.encode(spec);
         } catch (IOException | RuntimeException e) {
             request = null;
-            fail(new ClientPayloadException("cannot encode the body of " + spec.describe() + ": "
-                    + e.getMessage(), e));
+            fail(new ClientPayloadException("cannot encode the body of " + spec.describe() + ": " + e.getMessage(), e));
         }
         EventLoop loop = acquired.channel().eventLoop();
         if (loop.inEventLoop()) {
@@ -161,9 +161,11 @@ public final class Exchange {
         }
         boolean unprocessed = attempt.unprocessed();
         if (!attempt.mayGoAgain(attempt.refusedUnread())) {
-            fail(unprocessed ? Failures.unprocessed(spec, cause, attempt.bounces() + 1,
-                    attempt.oneShotBodyBegun()) : failures.translate(spec, cause,
-                    ClientTimeoutException.Phase.CONNECT, attempt.bytesMayHaveLeft()));
+            fail(
+                    unprocessed
+                            ? Failures.unprocessed(spec, cause, attempt.bounces() + 1, attempt.oneShotBodyBegun())
+                            : failures.translate(
+                                    spec, cause, ClientTimeoutException.Phase.CONNECT, attempt.bytesMayHaveLeft()));
             return;
         }
         Carrier on = carrier;
@@ -208,8 +210,7 @@ public final class Exchange {
                 body.trailers(trailers.fields());
             }
         } catch (IOException e) {
-            fail(new ClientPayloadException("broken response body from " + spec.describe() + ": "
-                    + e.getMessage(), e));
+            fail(new ClientPayloadException("broken response body from " + spec.describe() + ": " + e.getMessage(), e));
         } catch (ClientException e) {
             fail(e);
         } finally {
@@ -225,11 +226,21 @@ public final class Exchange {
         head = next;
         times.head(System.nanoTime());
         moveTo(ExchangePhase.BODY);
-        Events.emit(config.eventListener(), Event.Type.RESPONSE_HEADERS_RECEIVED, spec.request(), null,
-                next.status(), 0, null);
+        Events.emit(
+                config.eventListener(),
+                Event.Type.RESPONSE_HEADERS_RECEIVED,
+                spec.request(),
+                null,
+                next.status(),
+                0,
+                null);
         attempt.onFinalAnswer();
-        body = ResponseBody.open(spec, next, spec.policy().holding(spec.request(), next.status(),
-                next.header("Location") != null), carrier, this);
+        body = ResponseBody.open(
+                spec,
+                next,
+                spec.policy().holding(spec.request(), next.status(), next.header("Location") != null),
+                carrier,
+                this);
         ResponseBodyStream stream = body.stream();
         if (stream != null && !result.complete(body.response(next, config, times))) {
             stream.close();
@@ -239,8 +250,14 @@ public final class Exchange {
     private void onEnd() throws IOException {
         times.bodyEnd(System.nanoTime());
         body.end();
-        Events.emit(config.eventListener(), Event.Type.RESPONSE_BODY_RECEIVED, spec.request(), null,
-                head.status(), body.size(), null);
+        Events.emit(
+                config.eventListener(),
+                Event.Type.RESPONSE_BODY_RECEIVED,
+                spec.request(),
+                null,
+                head.status(),
+                body.size(),
+                null);
         if (body.stream() != null) {
             moveTo(ExchangePhase.BODY_READ);
             cancelTimers();
@@ -262,8 +279,9 @@ public final class Exchange {
     /** The reader closed the streamed body; {@code complete} if it had read all of it. Any thread. */
     void onStreamClosed(boolean complete) {
         Carrier on = carrier;
-        runOnLoop(on.eventLoop(), () -> release(ExchangePhase.DONE,
-                complete && phase == ExchangePhase.BODY_READ && reusable()));
+        runOnLoop(
+                on.eventLoop(),
+                () -> release(ExchangePhase.DONE, complete && phase == ExchangePhase.BODY_READ && reusable()));
     }
 
     /**
@@ -290,8 +308,8 @@ public final class Exchange {
         if (answered()) {
             // The answer had begun: its body is what was lost, so this is a payload error, and a
             // streaming reader gets it as its IOException's cause.
-            fail(new ClientPayloadException(spec.describe() + ": the server closed the connection "
-                    + "before the end of the body", null));
+            fail(new ClientPayloadException(
+                    spec.describe() + ": the server closed the connection " + "before the end of the body", null));
             return;
         }
         onAttemptFailed(attempt.failureOr(new ClosedChannelException()));
@@ -306,8 +324,8 @@ public final class Exchange {
             return;
         }
         // fail() hands a streaming reader the translated error as the cause of its IOException.
-        fail(failures.translate(spec, cause, ClientTimeoutException.Phase.CONNECT,
-                attempt.bytesMayHaveLeft() || answered));
+        fail(failures.translate(
+                spec, cause, ClientTimeoutException.Phase.CONNECT, attempt.bytesMayHaveLeft() || answered));
     }
 
     /** Aborts the exchange (the caller cancelled). Any thread. */
@@ -428,8 +446,11 @@ public final class Exchange {
         } catch (RejectedExecutionException closing) {
             // The session is closing and its loops take no more work: the call ends here rather
             // than wait for a task that will never run.
-            result.completeExceptionally(failures.translate(spec, new ConnectionPool.PoolClosedException(),
-                    ClientTimeoutException.Phase.CONNECT, attempt.bytesMayHaveLeft()));
+            result.completeExceptionally(failures.translate(
+                    spec,
+                    new ConnectionPool.PoolClosedException(),
+                    ClientTimeoutException.Phase.CONNECT,
+                    attempt.bytesMayHaveLeft()));
             abandonAcquire();
             return false;
         }

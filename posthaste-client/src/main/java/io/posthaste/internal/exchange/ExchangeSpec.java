@@ -29,10 +29,22 @@ import io.posthaste.internal.url.RequestUrl;
  * @param progress the request's progress listeners, or {@code null}
  * @param route which way the request goes to its origin (chosen once: retries take the same)
  */
-public record ExchangeSpec(Request request, RequestUrl url, String[] headLines, int headLineCount,
-        Body body, BodyKind bodyKind, Framing framing, long declaredLength, Timeouts timeouts,
-        BodyPolicy policy, long maxBodySize, boolean decompress, boolean retryable,
-        ProgressListeners progress, Route route) {
+public record ExchangeSpec(
+        Request request,
+        RequestUrl url,
+        String[] headLines,
+        int headLineCount,
+        Body body,
+        BodyKind bodyKind,
+        Framing framing,
+        long declaredLength,
+        Timeouts timeouts,
+        BodyPolicy policy,
+        long maxBodySize,
+        boolean decompress,
+        boolean retryable,
+        ProgressListeners progress,
+        Route route) {
 
     /** How the request body is delimited on the wire. */
     public enum Framing {
@@ -53,7 +65,8 @@ public record ExchangeSpec(Request request, RequestUrl url, String[] headLines, 
 
     /** Returns whether the body waits for {@code 100 Continue}. */
     public boolean expectsContinue() {
-        return body != null && framing != Framing.NONE
+        return body != null
+                && framing != Framing.NONE
                 && "100-continue".equalsIgnoreCase(request.headers().get("Expect"));
     }
 

@@ -116,7 +116,18 @@ public final class ExchangeTimes implements Supplier<Timings> {
         long body = end == 0 ? 0 : end - head;
         long last = Math.max(Math.max(callEnd, end), head);
         long total = callOver ? last - callStart : last - acquireStart;
-        return Bridge.get().timings(pool, dns, connect, tls, Math.max(0, writing), ttfb, body, total,
-                reused, callOver ? callAttempts : attempts, redirects);
+        return Bridge.get()
+                .timings(
+                        pool,
+                        dns,
+                        connect,
+                        tls,
+                        Math.max(0, writing),
+                        ttfb,
+                        body,
+                        total,
+                        reused,
+                        callOver ? callAttempts : attempts,
+                        redirects);
     }
 }

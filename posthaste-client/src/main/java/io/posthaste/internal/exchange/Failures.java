@@ -41,8 +41,8 @@ public final class Failures {
     }
 
     /** Turns any failure into the exception the caller should see, naming the request. */
-    public ClientException translate(ExchangeSpec spec, Throwable failure,
-            ClientTimeoutException.Phase phase, boolean mayHaveBeenProcessed) {
+    public ClientException translate(
+            ExchangeSpec spec, Throwable failure, ClientTimeoutException.Phase phase, boolean mayHaveBeenProcessed) {
         return translate(spec.describe(), spec.url(), spec.timeouts(), spec.route(), failure, mayHaveBeenProcessed);
     }
 
@@ -51,80 +51,122 @@ public final class Failures {
      * exchange (a WebSocket's opening handshake): {@code request} names it (method and URL, as
      * {@link ExchangeSpec#describe()} does), {@code url}, {@code timeouts} and {@code route} are its own.
      */
-    public ClientException translate(String request, RequestUrl url, Timeouts timeouts, Route route,
-            Throwable failure, boolean mayHaveBeenProcessed) {
+    public ClientException translate(
+            String request,
+            RequestUrl url,
+            Timeouts timeouts,
+            Route route,
+            Throwable failure,
+            boolean mayHaveBeenProcessed) {
         Throwable cause = unwrap(failure);
         if (cause instanceof ClientException e) {
             return e;
         }
         if (closing.getAsBoolean() || cause instanceof ConnectionPool.PoolClosedException) {
             // Whatever the connection saw, it was this client that ended the call.
-            return new ClientConnectionException(request + ": the session was closed" + (mayHaveBeenProcessed
-                    ? " while the request was in flight (it may have been processed)" : ""), cause, false,
+            return new ClientConnectionException(
+                    request + ": the session was closed"
+                            + (mayHaveBeenProcessed
+                                    ? " while the request was in flight (it may have been processed)"
+                                    : ""),
+                    cause,
+                    false,
                     mayHaveBeenProcessed);
         }
         if (cause instanceof ConnectionPool.AcquireTimeoutException) {
-            return new ClientTimeoutException(request + ": no pooled connection became free within "
-                    + timeouts.poolAcquire().toMillis() + " ms (POOL_ACQUIRE timeout)",
-                    ClientTimeoutException.Phase.POOL_ACQUIRE, timeouts.poolAcquire());
+            return new ClientTimeoutException(
+                    request + ": no pooled connection became free within "
+                            + timeouts.poolAcquire().toMillis() + " ms (POOL_ACQUIRE timeout)",
+                    ClientTimeoutException.Phase.POOL_ACQUIRE,
+                    timeouts.poolAcquire());
         }
         if (cause instanceof ProxyFailure proxy) {
             if (proxy.reason() == ProxyFailure.Reason.TIMEOUT) {
-                return new ClientTimeoutException(request + ": " + proxy.getMessage() + " ("
-                        + timeouts.connect().toMillis() + " ms, CONNECT timeout)", ClientTimeoutException.Phase.CONNECT,
+                return new ClientTimeoutException(
+                        request + ": " + proxy.getMessage() + " ("
+                                + timeouts.connect().toMillis() + " ms, CONNECT timeout)",
+                        ClientTimeoutException.Phase.CONNECT,
                         timeouts.connect());
             }
-            return new ProxyException(request + ": " + proxy.getMessage(), proxy.proxy().toString(), proxy.status(),
-                    proxy);
+            return new ProxyException(
+                    request + ": " + proxy.getMessage(), proxy.proxy().toString(), proxy.status(), proxy);
         }
         if (cause instanceof ConnectTimeoutException) {
-            return new ClientTimeoutException(request + ": cannot connect to " + dialed(url, route) + " within " + timeouts.connect().toMillis()
-                    + " ms (CONNECT timeout)", ClientTimeoutException.Phase.CONNECT, timeouts.connect());
+            return new ClientTimeoutException(
+                    request + ": cannot connect to " + dialed(url, route) + " within "
+                            + timeouts.connect().toMillis() + " ms (CONNECT timeout)",
+                    ClientTimeoutException.Phase.CONNECT,
+                    timeouts.connect());
         }
         if (cause instanceof SslHandshakeTimeoutException) {
-            return new ClientTimeoutException(request + ": TLS handshake with " + url.hostHeader()
-                    + " did not finish within " + timeouts.tlsHandshake().toMillis()
-                    + " ms (TLS_HANDSHAKE timeout)", ClientTimeoutException.Phase.TLS_HANDSHAKE,
+            return new ClientTimeoutException(
+                    request + ": TLS handshake with " + url.hostHeader()
+                            + " did not finish within "
+                            + timeouts.tlsHandshake().toMillis()
+                            + " ms (TLS_HANDSHAKE timeout)",
+                    ClientTimeoutException.Phase.TLS_HANDSHAKE,
                     timeouts.tlsHandshake());
         }
         NotSslRecordException notTls = notTls(cause);
         if (notTls != null) {
             // The record's bytes are no help to a user; what they spell usually is.
-            return new ClientConnectionException(request + ": " + (answeredInPlainHttp(notTls)
-                    ? "the server answered in plain HTTP, not TLS — is the scheme right (http://)?"
-                    : "the server's answer is not TLS — is the scheme or the port right?"),
-                    notTls, true, false);
+            return new ClientConnectionException(
+                    request + ": "
+                            + (answeredInPlainHttp(notTls)
+                                    ? "the server answered in plain HTTP, not TLS — is the scheme right (http://)?"
+                                    : "the server's answer is not TLS — is the scheme or the port right?"),
+                    notTls,
+                    true,
+                    false);
         }
-        if (cause instanceof SSLException || cause instanceof DecoderException
-                && cause.getCause() instanceof SSLException) {
+        if (cause instanceof SSLException
+                || cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
             Throwable ssl = cause instanceof SSLException ? cause : cause.getCause();
-            return new ClientConnectionException(request + ": TLS handshake with " + url.hostHeader()
-                    + " failed: " + simpleMessage(ssl), ssl, true, false);
+            return new ClientConnectionException(
+                    request + ": TLS handshake with " + url.hostHeader() + " failed: " + simpleMessage(ssl),
+                    ssl,
+                    true,
+                    false);
         }
         if (cause instanceof DecoderException) {
-            return new ClientPayloadException(request + ": malformed response: " + simpleMessage(cause),
-                    cause);
+            return new ClientPayloadException(request + ": malformed response: " + simpleMessage(cause), cause);
         }
         if (cause instanceof ConnectException) {
-            return new ClientConnectionException(request + ": cannot connect to " + dialed(url, route) + " ssl:" + (url.isHttps() ? "default" : "false") + " ["
-                    + simpleMessage(cause) + "]", cause, false, false);
+            return new ClientConnectionException(
+                    request + ": cannot connect to " + dialed(url, route) + " ssl:"
+                            + (url.isHttps() ? "default" : "false") + " [" + simpleMessage(cause) + "]",
+                    cause,
+                    false,
+                    false);
         }
         if (cause instanceof UnknownHostException) {
-            return new ClientConnectionException(request + ": cannot resolve host " + (route.proxy() != null
-                    && !url.host().equals(route.proxy().host()) && cause.getMessage() != null
-                    && cause.getMessage().startsWith(route.proxy().host())
-                    ? route.proxy().host() + " (the proxy " + route.proxy() + ")" : url.host()),
-                    cause, false, false);
+            return new ClientConnectionException(
+                    request + ": cannot resolve host "
+                            + (route.proxy() != null
+                                            && !url.host().equals(route.proxy().host())
+                                            && cause.getMessage() != null
+                                            && cause.getMessage()
+                                                    .startsWith(route.proxy().host())
+                                    ? route.proxy().host() + " (the proxy " + route.proxy() + ")"
+                                    : url.host()),
+                    cause,
+                    false,
+                    false);
         }
         if (cause instanceof CancellationException) {
-            return new ClientConnectionException(request + ": cancelled", cause, false,
-                    mayHaveBeenProcessed);
+            return new ClientConnectionException(request + ": cancelled", cause, false, mayHaveBeenProcessed);
         }
         String what = cause instanceof ClosedChannelException
-                ? "the server closed the connection" : "connection failed: " + simpleMessage(cause);
-        return new ClientConnectionException(request + ": " + what + (mayHaveBeenProcessed
-                ? " (the request may have been processed)" : " (nothing of the request was sent)"),
-                cause, false, mayHaveBeenProcessed);
+                ? "the server closed the connection"
+                : "connection failed: " + simpleMessage(cause);
+        return new ClientConnectionException(
+                request + ": " + what
+                        + (mayHaveBeenProcessed
+                                ? " (the request may have been processed)"
+                                : " (nothing of the request was sent)"),
+                cause,
+                false,
+                mayHaveBeenProcessed);
     }
 
     /**
@@ -132,12 +174,16 @@ public final class Failures {
      * or GOAWAY) and that cannot go again: it was bounced {@code attempts} times, or its one-shot
      * body was begun and cannot be sent twice. It is safe to send again.
      */
-    static ClientConnectionException unprocessed(ExchangeSpec spec, Throwable cause, int attempts,
-            boolean oneShotBodyBegun) {
-        return new ClientConnectionException(spec.describe() + ": " + simpleMessage(cause)
-                + (oneShotBodyBegun ? " (the request was not processed, but its one-shot body cannot be sent again)"
-                        : " (the request was not processed; gave up after " + attempts + " attempts)"),
-                cause, false, false);
+    static ClientConnectionException unprocessed(
+            ExchangeSpec spec, Throwable cause, int attempts, boolean oneShotBodyBegun) {
+        return new ClientConnectionException(
+                spec.describe() + ": " + simpleMessage(cause)
+                        + (oneShotBodyBegun
+                                ? " (the request was not processed, but its one-shot body cannot be sent again)"
+                                : " (the request was not processed; gave up after " + attempts + " attempts)"),
+                cause,
+                false,
+                false);
     }
 
     /** Names what a connect dials: the host, or the proxy or Unix socket on its way to it. */
@@ -194,16 +240,18 @@ public final class Failures {
      * Returns the timeout error of {@code phase} for {@code spec}, which had received
      * {@code received} bytes of its answer when {@code limit} ran out.
      */
-    static ClientTimeoutException timeout(ExchangeSpec spec, ClientTimeoutException.Phase phase,
-            Duration limit, long received) {
+    static ClientTimeoutException timeout(
+            ExchangeSpec spec, ClientTimeoutException.Phase phase, Duration limit, long received) {
         String what = switch (phase) {
-            case READ -> received == 0 ? "no response bytes arrived for"
-                    : "the response stalled after " + received + " bytes: nothing more arrived for";
+            case READ ->
+                received == 0
+                        ? "no response bytes arrived for"
+                        : "the response stalled after " + received + " bytes: nothing more arrived for";
             case WRITE -> "the server took no request bytes for";
             case TOTAL -> "the call (every redirect, retry and wait) did not finish within";
             default -> phase + " took longer than";
         };
-        return new ClientTimeoutException(spec.describe() + ": " + what + " " + limit.toMillis()
-                + " ms (" + phase + " timeout)", phase, limit);
+        return new ClientTimeoutException(
+                spec.describe() + ": " + what + " " + limit.toMillis() + " ms (" + phase + " timeout)", phase, limit);
     }
 }

@@ -41,13 +41,15 @@ final class ResponseBody implements Consumer<byte[]> {
     private String[] trailers;
     /** The array being filled: the whole body when its length was known. */
     private byte[] bytes;
+
     private int filled;
     /** Full segments before {@code bytes}, for a long body of unknown length; else null. */
     private List<byte[]> segments;
+
     private int size;
 
-    private ResponseBody(ExchangeSpec spec, BodyDecoder decoder, Progress download,
-            ResponseBodyStream stream, byte[] bytes) {
+    private ResponseBody(
+            ExchangeSpec spec, BodyDecoder decoder, Progress download, ResponseBodyStream stream, byte[] bytes) {
         this.spec = spec;
         this.decoder = decoder;
         this.download = download;
@@ -60,22 +62,23 @@ final class ResponseBody implements Consumer<byte[]> {
      * one is read from {@code carrier} for {@code exchange}. Throws if a buffered body declares
      * more than the cap, or its coding is unknown.
      */
-    static ResponseBody open(ExchangeSpec spec, ResponseHead head, BodyPolicy.Holding holding,
-            Carrier carrier, Exchange exchange) throws IOException {
+    static ResponseBody open(
+            ExchangeSpec spec, ResponseHead head, BodyPolicy.Holding holding, Carrier carrier, Exchange exchange)
+            throws IOException {
         int status = head.status();
         boolean bodyless = spec.isHead() || status == 204 || status == 304;
         // A redirect's body is kept raw and small: it is never decoded (no bomb in a 3xx).
         boolean raw = holding == BodyPolicy.Holding.BUFFER_RAW;
         boolean buffered = holding != BodyPolicy.Holding.STREAM;
         String encoding = bodyless || raw || !spec.decompress() ? null : head.header("Content-Encoding");
-        BodyDecoder decoder = encoding == null ? null
-                : BodyDecoder.forHeader(encoding, buffered ? spec.maxBodySize() : -1);
+        BodyDecoder decoder =
+                encoding == null ? null : BodyDecoder.forHeader(encoding, buffered ? spec.maxBodySize() : -1);
         ProgressListeners listeners = spec.progress();
-        Progress download = listeners == null || raw ? null : Progress.of(listeners.download(),
-                bodyless ? 0 : decoder != null ? -1 : head.contentLength());
+        Progress download = listeners == null || raw
+                ? null
+                : Progress.of(listeners.download(), bodyless ? 0 : decoder != null ? -1 : head.contentLength());
         if (!buffered) {
-            return new ResponseBody(spec, decoder, download,
-                    new ResponseBodyStream(carrier, exchange), null);
+            return new ResponseBody(spec, decoder, download, new ResponseBodyStream(carrier, exchange), null);
         }
         long length = bodyless || decoder != null ? -1 : head.contentLength();
         if (length > spec.maxBodySize()) {
@@ -84,7 +87,11 @@ final class ResponseBody implements Consumer<byte[]> {
             }
             throw tooLarge(spec);
         }
-        return new ResponseBody(spec, decoder, download, null,
+        return new ResponseBody(
+                spec,
+                decoder,
+                download,
+                null,
                 length == 0 ? EMPTY : new byte[length > 0 ? (int) length : UNKNOWN_LENGTH_START]);
     }
 
@@ -193,17 +200,36 @@ final class ResponseBody implements Consumer<byte[]> {
         Bridge bridge = Bridge.get();
         Headers headers = bridge.trustedHeaders(head.headers());
         if (stream != null) {
-            return bridge.streamedResponse(spec.request(), head.status(), head.reason(), headers,
-                    head.version(), stream, stream::close, config.jsonCodec(), config.checkJsonContentType(),
-                    times, stream::trailers);
+            return bridge.streamedResponse(
+                    spec.request(),
+                    head.status(),
+                    head.reason(),
+                    headers,
+                    head.version(),
+                    stream,
+                    stream::close,
+                    config.jsonCodec(),
+                    config.checkJsonContentType(),
+                    times,
+                    stream::trailers);
         }
         Supplier<Headers> trailerSource = null;
         if (trailers != null) {
             Headers fields = bridge.trustedHeaders(trailers);
             trailerSource = () -> fields;
         }
-        return bridge.response(spec.request(), head.status(), head.reason(), headers, head.version(),
-                bytes(), List.of(), config.jsonCodec(), config.checkJsonContentType(), times, trailerSource);
+        return bridge.response(
+                spec.request(),
+                head.status(),
+                head.reason(),
+                headers,
+                head.version(),
+                bytes(),
+                List.of(),
+                config.jsonCodec(),
+                config.checkJsonContentType(),
+                times,
+                trailerSource);
     }
 
     /** Frees the decoder and the buffer; idempotent. */
@@ -244,7 +270,7 @@ final class ResponseBody implements Consumer<byte[]> {
     }
 
     private static ClientPayloadException tooLarge(ExchangeSpec spec) {
-        return new ClientPayloadException("response body of " + spec.describe()
-                + " exceeds the limit of " + spec.maxBodySize() + " bytes", null);
+        return new ClientPayloadException(
+                "response body of " + spec.describe() + " exceeds the limit of " + spec.maxBodySize() + " bytes", null);
     }
 }

@@ -273,8 +273,8 @@ final class ResponseBodyStream extends InputStream {
      */
     private boolean awaitPiece() throws IOException {
         if (arrivals != null) {
-            throw new IOException("the response body is delivered to a Flow.Subscriber: read it "
-                    + "there, not from this stream");
+            throw new IOException(
+                    "the response body is delivered to a Flow.Subscriber: read it " + "there, not from this stream");
         }
         try {
             while (current == null || position == current.length) {
@@ -333,8 +333,7 @@ final class ResponseBodyStream extends InputStream {
     boolean isFullyRead() {
         lock.lock();
         try {
-            return ended && failure == null && pieces.isEmpty()
-                    && (current == null || position == current.length);
+            return ended && failure == null && pieces.isEmpty() && (current == null || position == current.length);
         } finally {
             lock.unlock();
         }
@@ -360,8 +359,7 @@ final class ResponseBodyStream extends InputStream {
         lock.lock();
         try {
             first = !closed;
-            complete = ended && failure == null && pieces.isEmpty()
-                    && (current == null || position == current.length);
+            complete = ended && failure == null && pieces.isEmpty() && (current == null || position == current.length);
             closed = true;
             pieces.clear();
             current = null;

@@ -10,8 +10,8 @@ package io.posthaste.internal.exchange;
  * @param keepAlive whether the connection may carry another exchange after this one
  * @param contentLength the declared length, or -1 when not given
  */
-public record ResponseHead(String version, int status, String reason, String[] headers, boolean keepAlive,
-        long contentLength) {
+public record ResponseHead(
+        String version, int status, String reason, String[] headers, boolean keepAlive, long contentLength) {
 
     /** Returns whether this is an interim (1xx) head other than 101. */
     public boolean isInterim() {

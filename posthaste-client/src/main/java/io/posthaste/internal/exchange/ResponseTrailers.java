@@ -6,5 +6,4 @@ package io.posthaste.internal.exchange;
  *
  * @param fields names and values, alternating, as the protocol checked them
  */
-public record ResponseTrailers(String[] fields) {
-}
+public record ResponseTrailers(String[] fields) {}

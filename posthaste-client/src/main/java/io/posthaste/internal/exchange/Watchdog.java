@@ -14,21 +14,19 @@ import java.util.concurrent.TimeUnit;
  */
 final class Watchdog {
 
-    private Watchdog() {
-    }
+    private Watchdog() {}
 
     /**
      * Fails {@code exchange} when {@code deadline} passes, from a timer on {@code loop}; returns
      * the timer, or null if there is no deadline. Any thread.
      */
-    static ScheduledFuture<?> armTotal(Exchange exchange, ExchangeSpec spec, Deadline deadline,
-            EventLoop loop) {
+    static ScheduledFuture<?> armTotal(Exchange exchange, ExchangeSpec spec, Deadline deadline, EventLoop loop) {
         if (!deadline.isSet()) {
             return null;
         }
         // The call's one deadline: an earlier hop or retry may have used most of it.
-        return loop.schedule(() -> exchange.fail(expired(spec, deadline)), deadline.remainingNanos(),
-                TimeUnit.NANOSECONDS);
+        return loop.schedule(
+                () -> exchange.fail(expired(spec, deadline)), deadline.remainingNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Returns whether the call's {@code deadline} has already passed. */
@@ -46,16 +44,19 @@ final class Watchdog {
      * {@code carrier} (reading paused for a slow reader does not count); otherwise asks the
      * carrier to check again when the limit could next run out. Event loop.
      */
-    static void check(Exchange exchange, ExchangeSpec spec, Carrier carrier, Attempt attempt,
-            ResponseBodyStream stream) {
+    static void check(
+            Exchange exchange, ExchangeSpec spec, Carrier carrier, Attempt attempt, ResponseBodyStream stream) {
         boolean paused = stream != null && stream.isPaused();
         boolean writing = attempt.isWriting();
         Duration limit = writing ? spec.timeouts().write() : spec.timeouts().read();
         long idle = System.nanoTime() - Math.max(attempt.lastActivityNanos(), carrier.lastReadNanos());
         if (!paused && idle >= limit.toNanos()) {
             carrier.markBroken();
-            exchange.fail(Failures.timeout(spec, writing ? ClientTimeoutException.Phase.WRITE
-                    : ClientTimeoutException.Phase.READ, limit, carrier.receivedBytes()));
+            exchange.fail(Failures.timeout(
+                    spec,
+                    writing ? ClientTimeoutException.Phase.WRITE : ClientTimeoutException.Phase.READ,
+                    limit,
+                    carrier.receivedBytes()));
             return;
         }
         carrier.checkWithin(paused ? limit.toNanos() : limit.toNanos() - idle);

@@ -25,12 +25,10 @@ import java.util.Set;
  */
 public final class WireHeaders {
 
-    private static final Set<String> BODYLESS_WITHOUT_LENGTH = Set.of("GET", "HEAD", "OPTIONS",
-            "TRACE", "CONNECT");
+    private static final Set<String> BODYLESS_WITHOUT_LENGTH = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "CONNECT");
     private static final Set<String> DEFAULT_TYPED = Set.of("POST", "PUT", "PATCH");
 
-    private WireHeaders() {
-    }
+    private WireHeaders() {}
 
     public static ExchangeSpec spec(SessionConfig config, Request request, BodyPolicy policy) {
         RequestUrl url = Bridge.get().url(request);
@@ -60,7 +58,8 @@ public final class WireHeaders {
                 userTransferEncoding = headers.value(i).trim();
                 continue;
             }
-            if (route.proxy() != null && name.equalsIgnoreCase("Proxy-Authorization")
+            if (route.proxy() != null
+                    && name.equalsIgnoreCase("Proxy-Authorization")
                     && !(route.forwards(url.isHttps()) && route.proxy().user() == null)) {
                 // Through a tunnel this head reaches the origin, which must never see proxy
                 // credentials; a forwarded head goes to the proxy, which may take the caller's own
@@ -88,18 +87,18 @@ public final class WireHeaders {
         ExchangeSpec.Framing framing;
         long length = -1;
         if (userLength != null && userTransferEncoding != null) {
-            throw new InvalidRequestException(method + " " + url
-                    + ": both Content-Length and Transfer-Encoding were set");
+            throw new InvalidRequestException(
+                    method + " " + url + ": both Content-Length and Transfer-Encoding were set");
         }
         if (userTransferEncoding != null && !userTransferEncoding.equalsIgnoreCase("chunked")) {
-            throw new InvalidRequestException(method + " " + url
-                    + ": only 'Transfer-Encoding: chunked' can be set on a request");
+            throw new InvalidRequestException(
+                    method + " " + url + ": only 'Transfer-Encoding: chunked' can be set on a request");
         }
         long explicitLength = userLength == null ? -1 : parseLength(userLength, method, url);
         if (body == null) {
             if (explicitLength > 0) {
-                throw new InvalidRequestException(method + " " + url + ": Content-Length is "
-                        + explicitLength + " but the request has no body");
+                throw new InvalidRequestException(
+                        method + " " + url + ": Content-Length is " + explicitLength + " but the request has no body");
             }
             boolean sendZero = explicitLength == 0 || !BODYLESS_WITHOUT_LENGTH.contains(method);
             framing = sendZero ? ExchangeSpec.Framing.LENGTH : ExchangeSpec.Framing.NONE;
@@ -110,8 +109,8 @@ public final class WireHeaders {
             framing = ExchangeSpec.Framing.ENCODED_LENGTH;
         } else if (body.contentLength() >= 0) {
             if (explicitLength >= 0 && explicitLength != body.contentLength()) {
-                throw new InvalidRequestException(method + " " + url + ": Content-Length is "
-                        + explicitLength + " but the body has " + body.contentLength() + " bytes");
+                throw new InvalidRequestException(method + " " + url + ": Content-Length is " + explicitLength
+                        + " but the body has " + body.contentLength() + " bytes");
             }
             framing = ExchangeSpec.Framing.LENGTH;
             length = body.contentLength();
@@ -122,15 +121,26 @@ public final class WireHeaders {
             framing = ExchangeSpec.Framing.CHUNKED;
         }
         boolean retryable = HttpSemantics.isIdempotent(method) && (body == null || body.isReplayable());
-        return new ExchangeSpec(request, url, lines.array, lines.size, body, kind, framing, length,
-                request.timeouts(), policy, config.maxResponseBodySize(), config.decompress(), retryable,
-                extras.progress(), route);
+        return new ExchangeSpec(
+                request,
+                url,
+                lines.array,
+                lines.size,
+                body,
+                kind,
+                framing,
+                length,
+                request.timeouts(),
+                policy,
+                config.maxResponseBodySize(),
+                config.decompress(),
+                retryable,
+                extras.progress(),
+                route);
     }
 
-    private static void addUnlessPresent(Lines lines, Headers headers, Set<String> skipped,
-            String name, String value) {
-        if (!headers.contains(name)
-                && (skipped.isEmpty() || !skipped.contains(name.toLowerCase(Locale.ROOT)))) {
+    private static void addUnlessPresent(Lines lines, Headers headers, Set<String> skipped, String name, String value) {
+        if (!headers.contains(name) && (skipped.isEmpty() || !skipped.contains(name.toLowerCase(Locale.ROOT)))) {
             lines.add(name, value);
         }
     }
@@ -159,13 +169,12 @@ public final class WireHeaders {
         } catch (NumberFormatException ignored) {
             // Reported below with the request named.
         }
-        throw new InvalidRequestException(method + " " + url + ": Content-Length '" + value
-                + "' is not a non-negative number");
+        throw new InvalidRequestException(
+                method + " " + url + ": Content-Length '" + value + "' is not a non-negative number");
     }
 
     private static String basic(String rawUserInfo) {
-        String decoded = java.net.URLDecoder.decode(rawUserInfo.replace("+", "%2B"),
-                StandardCharsets.UTF_8);
+        String decoded = java.net.URLDecoder.decode(rawUserInfo.replace("+", "%2B"), StandardCharsets.UTF_8);
         return HttpSemantics.basicAuthorization(decoded);
     }
 }

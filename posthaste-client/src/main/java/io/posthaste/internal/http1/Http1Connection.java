@@ -32,13 +32,13 @@ import java.util.concurrent.TimeUnit;
  * <p>It is its own {@link Carrier}: an exchange binds to the connection itself. All methods but
  * {@link #isUsable()}, {@link #close()} and {@link #encode} run on the channel's event loop.
  */
-public final class Http1Connection extends ChannelInboundHandlerAdapter
-        implements ProtocolConnection, Carrier {
+public final class Http1Connection extends ChannelInboundHandlerAdapter implements ProtocolConnection, Carrier {
 
     /** Linux's {@code TCP_ESTABLISHED}: any other state means the peer has begun to close. */
     private static final int TCP_ESTABLISHED = 1;
     /** Linux's {@code TCP_CLOSE}: after a FIN, the state a reset leaves the socket in. */
     private static final int TCP_CLOSE = 7;
+
     private static final long RESET_POLL_MICROS = 200;
 
     private final Channel channel;
@@ -59,8 +59,12 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter
     private long watchdogDeadline;
     private final Runnable watchdogCheck = this::onWatchdog;
 
-    private Http1Connection(Channel channel, ResponseDecoder decoder, Origin origin,
-            ConnectionListener<? super Http1Connection> listener, Executor blocking) {
+    private Http1Connection(
+            Channel channel,
+            ResponseDecoder decoder,
+            Origin origin,
+            ConnectionListener<? super Http1Connection> listener,
+            Executor blocking) {
         this.channel = channel;
         this.decoder = decoder;
         this.origin = origin;
@@ -76,8 +80,12 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter
      * @param listener hears when the connection is lost while idle
      * @param blocking runs request bodies that need blocking reads
      */
-    public static Http1Connection install(Channel channel, Origin origin, HeadLimits limits,
-            ConnectionListener<? super Http1Connection> listener, Executor blocking) {
+    public static Http1Connection install(
+            Channel channel,
+            Origin origin,
+            HeadLimits limits,
+            ConnectionListener<? super Http1Connection> listener,
+            Executor blocking) {
         ResponseDecoder decoder = new ResponseDecoder(limits.maxHeaderSize(), limits.maxHeaders());
         Http1Connection connection = new Http1Connection(channel, decoder, origin, listener, blocking);
         channel.pipeline().addLast("decoder", decoder);
@@ -86,8 +94,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter
     }
 
     /** The bounds of a response head: its size in bytes, and how many fields it may have. */
-    public record HeadLimits(int maxHeaderSize, int maxHeaders) {
-    }
+    public record HeadLimits(int maxHeaderSize, int maxHeaders) {}
 
     @Override
     public Channel channel() {
@@ -220,8 +227,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter
             ctx.close();
             return;
         }
-        ctx.executor().schedule(() -> closeOnceResetKnown(ctx, deadline), RESET_POLL_MICROS,
-                TimeUnit.MICROSECONDS);
+        ctx.executor().schedule(() -> closeOnceResetKnown(ctx, deadline), RESET_POLL_MICROS, TimeUnit.MICROSECONDS);
     }
 
     /**

@@ -18,10 +18,28 @@ final class Http1Syntax {
     static final int MAX_CHUNK_LINE = 1024;
     /** Blank lines tolerated before a status line (RFC 9112 section 2.2 allows some). */
     static final int MAX_LEADING_BLANK_LINES = 8;
-    static final String[] COMMON_NAMES = {"Content-Length", "Content-Type", "Date", "Server",
-        "Connection", "Transfer-Encoding", "Content-Encoding", "Keep-Alive", "Cache-Control",
-        "Set-Cookie", "Location", "Vary", "ETag", "Last-Modified", "Accept-Ranges", "Expires",
-        "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Retry-After"};
+
+    static final String[] COMMON_NAMES = {
+        "Content-Length",
+        "Content-Type",
+        "Date",
+        "Server",
+        "Connection",
+        "Transfer-Encoding",
+        "Content-Encoding",
+        "Keep-Alive",
+        "Cache-Control",
+        "Set-Cookie",
+        "Location",
+        "Vary",
+        "ETag",
+        "Last-Modified",
+        "Accept-Ranges",
+        "Expires",
+        "Access-Control-Allow-Origin",
+        "Access-Control-Allow-Credentials",
+        "Retry-After"
+    };
     static final byte[][] COMMON_NAME_BYTES = new byte[COMMON_NAMES.length][];
 
     static {
@@ -30,8 +48,7 @@ final class Http1Syntax {
         }
     }
 
-    private Http1Syntax() {
-    }
+    private Http1Syntax() {}
 
     /**
      * Returns the index of the CR of the next CRLF, or -1 if the line is not complete yet.
@@ -54,9 +71,13 @@ final class Http1Syntax {
     }
 
     static boolean isVersion(ByteBuf in, int start) {
-        return in.getByte(start) == 'H' && in.getByte(start + 1) == 'T' && in.getByte(start + 2) == 'T'
-                && in.getByte(start + 3) == 'P' && in.getByte(start + 4) == '/'
-                && in.getByte(start + 5) == '1' && in.getByte(start + 6) == '.'
+        return in.getByte(start) == 'H'
+                && in.getByte(start + 1) == 'T'
+                && in.getByte(start + 2) == 'T'
+                && in.getByte(start + 3) == 'P'
+                && in.getByte(start + 4) == '/'
+                && in.getByte(start + 5) == '1'
+                && in.getByte(start + 6) == '.'
                 && (in.getByte(start + 7) == '1' || in.getByte(start + 7) == '0');
     }
 

@@ -32,8 +32,7 @@ final class RequestEncoder {
     /** Bodies up to this size are copied into the head's buffer: one write, one packet. */
     private static final int INLINE_LIMIT = 16 * 1024;
 
-    private RequestEncoder() {
-    }
+    private RequestEncoder() {}
 
     /**
      * Encodes the request of {@code spec}: the head, with the body too unless it
@@ -69,8 +68,10 @@ final class RequestEncoder {
                 }
                 length = encodedJson.readableBytes();
             }
-            int bodyHint = length > 0 && length <= INLINE_LIMIT && encodedJson == null
-                    && spec.bodyKind() != BodyKind.FILE ? (int) length : 0;
+            int bodyHint =
+                    length > 0 && length <= INLINE_LIMIT && encodedJson == null && spec.bodyKind() != BodyKind.FILE
+                            ? (int) length
+                            : 0;
             ByteBuf head = alloc.buffer(256 + bodyHint);
             out.add(head);
             writeHead(head, spec, length, proxy);
@@ -137,7 +138,7 @@ final class RequestEncoder {
                 buf.writeBytes(CRLF);
             }
             case CHUNKED -> ByteBufUtil.writeAscii(buf, "Transfer-Encoding: chunked\r\n");
-            case NONE -> { }
+            case NONE -> {}
         }
         buf.writeBytes(CRLF);
     }

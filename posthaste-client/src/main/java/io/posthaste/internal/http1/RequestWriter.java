@@ -22,8 +22,7 @@ import java.util.concurrent.Executor;
  */
 final class RequestWriter {
 
-    private RequestWriter() {
-    }
+    private RequestWriter() {}
 
     /** Writes {@code request} on {@code channel}, flushing once. */
     static void write(Channel channel, Http1Request request, Attempt attempt) {
@@ -34,15 +33,16 @@ final class RequestWriter {
             Object message = messages.get(i);
             if (message instanceof FileRegion) {
                 // A file goes out as one message: only progress events show the server is taking it.
-                last = channel.write(message, channel.newProgressivePromise()
-                        .addListener(new FileProgress(attempt)));
+                last = channel.write(message, channel.newProgressivePromise().addListener(new FileProgress(attempt)));
                 continue;
             }
             long bodyBytes = ((ByteBuf) message).readableBytes() - (i == 0 ? request.headLength() : 0);
             // The head's write says whether any byte left; when it is all the request (the common
             // case) the same listener also ends the request: one object, one listener.
-            last = i == 0 ? channel.write(message, channel.newProgressivePromise()
-                    .addListener(new HeadWritten(attempt, wholeRequest)))
+            last = i == 0
+                    ? channel.write(
+                            message,
+                            channel.newProgressivePromise().addListener(new HeadWritten(attempt, wholeRequest)))
                     : channel.write(message);
             if (bodyBytes > 0 && attempt.countsUpload()) {
                 last.addListener(f -> {
@@ -63,14 +63,14 @@ final class RequestWriter {
      * returns the pump (to be woken when the channel turns writable).
      */
     static BodyPump sendBody(Channel channel, ExchangeSpec spec, Attempt attempt, Executor blocking) {
-        BodyPump pump = new BodyPump(attempt, channel, spec.framing() == ExchangeSpec.Framing.CHUNKED,
-                spec.declaredLength());
+        BodyPump pump =
+                new BodyPump(attempt, channel, spec.framing() == ExchangeSpec.Framing.CHUNKED, spec.declaredLength());
         blocking.execute(() -> {
             try {
                 pump.pump(spec.body()).addListener(written -> attempt.onWritten(written.cause()));
             } catch (IOException | RuntimeException e) {
-                attempt.onBodyFailed(new ClientPayloadException("cannot send the body of "
-                        + spec.describe() + ": " + e.getMessage(), e));
+                attempt.onBodyFailed(new ClientPayloadException(
+                        "cannot send the body of " + spec.describe() + ": " + e.getMessage(), e));
             }
         });
         return pump;

@@ -6,7 +6,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
-import io.posthaste.internal.connection.Origin;
 import io.posthaste.internal.exchange.BodyEnd;
 import io.posthaste.internal.exchange.ResponseHead;
 import io.posthaste.internal.exchange.ResponseTrailers;
@@ -36,8 +35,18 @@ final class ResponseDecoder extends ByteToMessageDecoder {
      * byte that arrives is unsolicited (a stray or smuggled response) and a protocol error; only
      * {@link #expectResponse} moves on to {@code STATUS_LINE}.
      */
-    private enum State { IDLE, STATUS_LINE, HEADERS, FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_END,
-        TRAILERS, UNTIL_CLOSE, BROKEN }
+    private enum State {
+        IDLE,
+        STATUS_LINE,
+        HEADERS,
+        FIXED,
+        CHUNK_SIZE,
+        CHUNK_DATA,
+        CHUNK_END,
+        TRAILERS,
+        UNTIL_CLOSE,
+        BROKEN
+    }
 
     private final int maxHeaderSize;
     private final int maxHeaders;
@@ -131,15 +140,16 @@ final class ResponseDecoder extends ByteToMessageDecoder {
                 state = State.BROKEN;
                 throw new DecoderException("the connection closed in the middle of the response head");
             }
-            default -> { }
+            default -> {}
         }
     }
 
     /** Returns whether to keep going: false when more input is needed. */
     private boolean decodeOnce(ByteBuf in, List<Object> out) {
         switch (state) {
-            case IDLE -> throw new DecoderException("unsolicited bytes after a complete response "
-                    + "(a stray or smuggled response)");
+            case IDLE ->
+                throw new DecoderException(
+                        "unsolicited bytes after a complete response " + "(a stray or smuggled response)");
             case STATUS_LINE -> {
                 int end = Http1Syntax.lineEnd(in, MAX_STATUS_LINE, "status line");
                 if (end < 0) {
@@ -253,7 +263,9 @@ final class ResponseDecoder extends ByteToMessageDecoder {
 
     private void parseStatusLine(ByteBuf in, int length) {
         int start = in.readerIndex();
-        if (length < 12 || !Http1Syntax.isVersion(in, start) || in.getByte(start + 8) != ' '
+        if (length < 12
+                || !Http1Syntax.isVersion(in, start)
+                || in.getByte(start + 8) != ' '
                 || length > 12 && in.getByte(start + 12) != ' ') {
             throw new DecoderException("malformed status line");
         }
@@ -351,8 +363,7 @@ final class ResponseDecoder extends ByteToMessageDecoder {
             }
         }
         if (transferEncoding && length >= 0) {
-            throw new DecoderException("both Content-Length and Transfer-Encoding (a request "
-                    + "smuggling pattern)");
+            throw new DecoderException("both Content-Length and Transfer-Encoding (a request " + "smuggling pattern)");
         }
         boolean http11 = version.equals("HTTP/1.1");
         if (transferEncoding && !http11) {

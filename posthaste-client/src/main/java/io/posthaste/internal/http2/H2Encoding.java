@@ -20,14 +20,14 @@ import java.util.Set;
 final class H2Encoding {
 
     /** Fields that mean something only to one HTTP/1.1 connection (RFC 9113 section 8.2.2). */
-    private static final Set<String> CONNECTION_SPECIFIC = Set.of("host", "connection", "keep-alive",
-            "proxy-connection", "transfer-encoding", "upgrade");
+    private static final Set<String> CONNECTION_SPECIFIC =
+            Set.of("host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade");
+
     private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
     private static final AsciiString TE = AsciiString.cached("te");
     private static final AsciiString TRAILERS = AsciiString.cached("trailers");
 
-    private H2Encoding() {
-    }
+    private H2Encoding() {}
 
     /** Encodes the request of {@code spec} for a connection of {@code scheme}. Any thread. */
     static H2Request encode(ExchangeSpec spec, ByteBufAllocator alloc, AsciiString scheme) throws IOException {
@@ -46,8 +46,8 @@ final class H2Encoding {
                 length = data.readableBytes();
             }
         }
-        boolean knownLength = spec.framing() == ExchangeSpec.Framing.LENGTH
-                || spec.framing() == ExchangeSpec.Framing.ENCODED_LENGTH;
+        boolean knownLength =
+                spec.framing() == ExchangeSpec.Framing.LENGTH || spec.framing() == ExchangeSpec.Framing.ENCODED_LENGTH;
         return new H2Request(headers(spec, scheme, knownLength ? length : -1), data, bodyFollows);
     }
 
@@ -82,8 +82,13 @@ final class H2Encoding {
             fields[n++] = new AsciiString(Long.toString(length));
         }
         AsciiString[] used = n == fields.length ? fields : java.util.Arrays.copyOf(fields, n);
-        return ReadOnlyHttp2Headers.clientHeaders(false, AsciiString.cached(spec.request().method()),
-                new AsciiString(spec.url().target()), scheme, new AsciiString(authority), used);
+        return ReadOnlyHttp2Headers.clientHeaders(
+                false,
+                AsciiString.cached(spec.request().method()),
+                new AsciiString(spec.url().target()),
+                scheme,
+                new AsciiString(authority),
+                used);
     }
 
     private static Set<String> tokens(String value) {

@@ -27,6 +27,7 @@ final class H2Frames extends Http2EventAdapter {
      * peer that reads them never reaches. A real server sends a handful per connection.
      */
     static final int MAX_CONTROL_FRAMES = 1000;
+
     private static final long CONTROL_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Http2Connection owner;
@@ -60,8 +61,9 @@ final class H2Frames extends Http2EventAdapter {
     }
 
     @Override
-    public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
-            boolean endOfStream) throws Http2Exception {
+    public void onHeadersRead(
+            ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding, boolean endOfStream)
+            throws Http2Exception {
         H2Stream carrier = carrier(streamId);
         if (carrier != null) {
             carrier.onHeaders(headers, endOfStream, maxFields);
@@ -69,14 +71,21 @@ final class H2Frames extends Http2EventAdapter {
     }
 
     @Override
-    public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int dependency,
-            short weight, boolean exclusive, int padding, boolean endOfStream) throws Http2Exception {
+    public void onHeadersRead(
+            ChannelHandlerContext ctx,
+            int streamId,
+            Http2Headers headers,
+            int dependency,
+            short weight,
+            boolean exclusive,
+            int padding,
+            boolean endOfStream)
+            throws Http2Exception {
         onHeadersRead(ctx, streamId, headers, padding, endOfStream);
     }
 
     @Override
-    public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding,
-            boolean endOfStream) {
+    public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
         H2Stream carrier = carrier(streamId);
         return carrier == null ? data.readableBytes() + padding : carrier.onData(data, padding, endOfStream);
     }
@@ -113,9 +122,12 @@ final class H2Frames extends Http2EventAdapter {
             controlFrames = 0;
         }
         if (++controlFrames > MAX_CONTROL_FRAMES) {
-            throw Http2Exception.connectionError(Http2Error.ENHANCE_YOUR_CALM, "more than %d SETTINGS and PING "
-                    + "frames in %d s (a %s flood)", MAX_CONTROL_FRAMES,
-                    TimeUnit.NANOSECONDS.toSeconds(CONTROL_WINDOW_NANOS), type);
+            throw Http2Exception.connectionError(
+                    Http2Error.ENHANCE_YOUR_CALM,
+                    "more than %d SETTINGS and PING " + "frames in %d s (a %s flood)",
+                    MAX_CONTROL_FRAMES,
+                    TimeUnit.NANOSECONDS.toSeconds(CONTROL_WINDOW_NANOS),
+                    type);
         }
     }
 

@@ -26,6 +26,7 @@ final class H2Handler extends Http2ConnectionHandler {
 
     /** Streams the peer may reset in {@link #RST_WINDOW_SECONDS} before it is cut off (CVE-2023-44487). */
     private static final int MAX_RSTS = 200;
+
     private static final int RST_WINDOW_SECONDS = 30;
     /** HPACK's dynamic table, both ways: enough for a session's repeated fields, and no more. */
     static final int HEADER_TABLE_SIZE = 4096;
@@ -33,7 +34,10 @@ final class H2Handler extends Http2ConnectionHandler {
     private final Http2Connection owner;
     private boolean windowRaised;
 
-    private H2Handler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
+    private H2Handler(
+            Http2ConnectionDecoder decoder,
+            Http2ConnectionEncoder encoder,
+            Http2Settings settings,
             Http2Connection owner) {
         super(decoder, encoder, settings);
         this.owner = owner;
@@ -46,8 +50,10 @@ final class H2Handler extends Http2ConnectionHandler {
     static H2Handler create(Http2Connection owner, H2Frames frames, int maxHeaderListSize, Set<String> sensitive) {
         DefaultHttp2Connection connection = new DefaultHttp2Connection(false, 0);
         // Uniform distribution: cheaper than the default weighted tree, and we send no priorities.
-        connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection,
-                new UniformStreamByteDistributor(connection), frames::onWritabilityChanged));
+        connection
+                .remote()
+                .flowController(new DefaultHttp2RemoteFlowController(
+                        connection, new UniformStreamByteDistributor(connection), frames::onWritabilityChanged));
         connection.addListener(frames);
         frames.key(connection.newKey());
         Http2Settings settings = new Http2Settings()
@@ -56,8 +62,12 @@ final class H2Handler extends Http2ConnectionHandler {
                 .initialWindowSize(Http2Connection.STREAM_WINDOW)
                 .maxHeaderListSize(maxHeaderListSize)
                 .headerTableSize(HEADER_TABLE_SIZE);
-        return new Builder(owner).make(connection, frames, settings, (name, value) -> sensitive.contains(
-                name.toString().toLowerCase(java.util.Locale.ROOT)));
+        return new Builder(owner)
+                .make(
+                        connection,
+                        frames,
+                        settings,
+                        (name, value) -> sensitive.contains(name.toString().toLowerCase(java.util.Locale.ROOT)));
     }
 
     @Override
@@ -81,8 +91,11 @@ final class H2Handler extends Http2ConnectionHandler {
             return;
         }
         windowRaised = true;
-        decoder().flowController().incrementWindowSize(connection().connectionStream(),
-                Http2Connection.CONNECTION_WINDOW - Http2CodecUtil.DEFAULT_WINDOW_SIZE);
+        decoder()
+                .flowController()
+                .incrementWindowSize(
+                        connection().connectionStream(),
+                        Http2Connection.CONNECTION_WINDOW - Http2CodecUtil.DEFAULT_WINDOW_SIZE);
         ctx.flush();
     }
 
@@ -102,8 +115,8 @@ final class H2Handler extends Http2ConnectionHandler {
     }
 
     @Override
-    protected void onConnectionError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
-            Http2Exception http2Ex) {
+    protected void onConnectionError(
+            ChannelHandlerContext ctx, boolean outbound, Throwable cause, Http2Exception http2Ex) {
         owner.onConnectionError(http2Ex != null ? http2Ex : cause);
         if (outbound && http2Ex == null && cause instanceof IOException) {
             // A write failed on the socket (the peer reset or closed it). What the peer sent before
@@ -115,7 +128,10 @@ final class H2Handler extends Http2ConnectionHandler {
     }
 
     @Override
-    protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
+    protected void onStreamError(
+            ChannelHandlerContext ctx,
+            boolean outbound,
+            Throwable cause,
             Http2Exception.StreamException streamException) {
         if (!outbound) {
             // An outbound one is our write failing (the stream closed under it): the write's own
@@ -161,7 +177,10 @@ final class H2Handler extends Http2ConnectionHandler {
             this.owner = owner;
         }
 
-        H2Handler make(DefaultHttp2Connection connection, H2Frames frames, Http2Settings settings,
+        H2Handler make(
+                DefaultHttp2Connection connection,
+                H2Frames frames,
+                Http2Settings settings,
                 Http2HeadersEncoder.SensitivityDetector sensitive) {
             connection(connection);
             frameListener(frames);
@@ -174,8 +193,8 @@ final class H2Handler extends Http2ConnectionHandler {
         }
 
         @Override
-        protected H2Handler build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
-                Http2Settings settings) {
+        protected H2Handler build(
+                Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings) {
             return new H2Handler(decoder, encoder, settings, owner);
         }
     }

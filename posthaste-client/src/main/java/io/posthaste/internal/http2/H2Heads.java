@@ -19,8 +19,7 @@ final class H2Heads {
 
     static final String VERSION = "HTTP/2";
 
-    private H2Heads() {
-    }
+    private H2Heads() {}
 
     /** Returns the response head in {@code headers}, of at most {@code maxFields} fields. */
     static ResponseHead head(int streamId, Http2Headers headers, int maxFields) throws Http2Exception {
@@ -44,8 +43,8 @@ final class H2Heads {
             }
         }
         if (count > maxFields) {
-            throw Http2Exception.streamError(streamId, PROTOCOL_ERROR,
-                    "more than %d header fields (%d)", maxFields, count);
+            throw Http2Exception.streamError(
+                    streamId, PROTOCOL_ERROR, "more than %d header fields (%d)", maxFields, count);
         }
         String[] fields = new String[count * 2];
         int i = 0;
@@ -92,8 +91,8 @@ final class H2Heads {
             char c = value.charAt(i);
             boolean edge = (i == 0 || i == last) && (c == ' ' || c == '\t');
             if (c == 0 || c == '\r' || c == '\n' || edge) {
-                throw Http2Exception.streamError(streamId, PROTOCOL_ERROR,
-                        "invalid character in the value of header '%s'", name);
+                throw Http2Exception.streamError(
+                        streamId, PROTOCOL_ERROR, "invalid character in the value of header '%s'", name);
             }
         }
     }

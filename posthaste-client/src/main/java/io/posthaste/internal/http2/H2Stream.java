@@ -82,7 +82,8 @@ public final class H2Stream implements Carrier {
 
     @Override
     public boolean isOpen() {
-        return connection.channel().isActive() && !reset
+        return connection.channel().isActive()
+                && !reset
                 && (stream == null || stream.state() != Http2Stream.State.CLOSED);
     }
 
@@ -216,8 +217,8 @@ public final class H2Stream implements Carrier {
         H2Request encoded = (H2Request) request;
         ByteBuf data = encoded.takeData();
         boolean endWithHeaders = data == null && !encoded.bodyFollows();
-        Http2Exception refused = connection.writes().open(this, encoded.headers(), endWithHeaders, data,
-                !encoded.bodyFollows(), writer);
+        Http2Exception refused =
+                connection.writes().open(this, encoded.headers(), endWithHeaders, data, !encoded.bodyFollows(), writer);
         if (refused != null) {
             // The stream was never created, so nothing of it reached the server.
             unprocessed = true;
@@ -334,14 +335,17 @@ public final class H2Stream implements Carrier {
         }
         if (code == Http2Error.REFUSED_STREAM.code() && !headReceived) {
             unprocessed = true;
-            current.onFailure(new IOException("the server refused the HTTP/2 stream (REFUSED_STREAM): "
-                    + "it was not processed"));
+            current.onFailure(new IOException(
+                    "the server refused the HTTP/2 stream (REFUSED_STREAM): " + "it was not processed"));
             return;
         }
-        current.onFailure(new ClientConnectionException(spec.describe() + ": the server reset the HTTP/2 "
-                + "stream with " + H2Heads.errorName(code) + (headReceived
-                        ? " after the response began" : "") + " (the request may have been processed)",
-                null, false, true));
+        current.onFailure(new ClientConnectionException(
+                spec.describe() + ": the server reset the HTTP/2 "
+                        + "stream with " + H2Heads.errorName(code) + (headReceived ? " after the response began" : "")
+                        + " (the request may have been processed)",
+                null,
+                false,
+                true));
     }
 
     /** This side found the stream's frames malformed; Netty resets it. */
@@ -349,8 +353,9 @@ public final class H2Stream implements Carrier {
         reset = true;
         Exchange current = exchange;
         if (current != null) {
-            current.onFailure(new ClientPayloadException(spec.describe() + ": malformed HTTP/2 response ("
-                    + error.error() + "): " + error.getMessage(), error));
+            current.onFailure(new ClientPayloadException(
+                    spec.describe() + ": malformed HTTP/2 response (" + error.error() + "): " + error.getMessage(),
+                    error));
         }
     }
 
@@ -368,8 +373,11 @@ public final class H2Stream implements Carrier {
         }
         Throwable failure = connection.failure();
         if (failure instanceof Http2Exception protocol) {
-            current.onFailure(new ClientConnectionException(spec.describe() + ": HTTP/2 connection error "
-                    + protocol.error() + ": " + protocol.getMessage(), protocol, false, true));
+            current.onFailure(new ClientConnectionException(
+                    spec.describe() + ": HTTP/2 connection error " + protocol.error() + ": " + protocol.getMessage(),
+                    protocol,
+                    false,
+                    true));
         } else if (failure != null) {
             current.onFailure(failure);
         } else {

@@ -32,14 +32,14 @@ final class H2Upload extends BufferedBodyWriter {
 
     /** Starts sending the body of {@code spec} on a thread of {@code blocking}; returns the pump. */
     static H2Upload start(H2Stream stream, Attempt attempt, ExchangeSpec spec, Executor blocking) {
-        H2Upload upload = new H2Upload(stream, spec.framing() == ExchangeSpec.Framing.CHUNKED
-                ? -1 : spec.declaredLength());
+        H2Upload upload =
+                new H2Upload(stream, spec.framing() == ExchangeSpec.Framing.CHUNKED ? -1 : spec.declaredLength());
         blocking.execute(() -> {
             try {
                 upload.sendAll(spec.body());
             } catch (IOException | RuntimeException e) {
-                attempt.onBodyFailed(new ClientPayloadException("cannot send the body of "
-                        + spec.describe() + ": " + e.getMessage(), e));
+                attempt.onBodyFailed(new ClientPayloadException(
+                        "cannot send the body of " + spec.describe() + ": " + e.getMessage(), e));
             }
         });
         return upload;

@@ -44,7 +44,11 @@ final class H2Watchdog {
      * @param pingIntervalNanos how long the connection may read nothing before a PING; 0 for never
      * @param pingTimeoutNanos how long an interval PING may go unanswered
      */
-    H2Watchdog(Http2Connection connection, Channel channel, List<H2Stream> streams, long pingIntervalNanos,
+    H2Watchdog(
+            Http2Connection connection,
+            Channel channel,
+            List<H2Stream> streams,
+            long pingIntervalNanos,
             long pingTimeoutNanos) {
         this.connection = connection;
         this.channel = channel;

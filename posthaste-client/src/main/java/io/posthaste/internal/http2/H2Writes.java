@@ -33,8 +33,13 @@ final class H2Writes {
      * the writes to {@code attempt}. Returns the error if the stream could not be created (it was
      * then never sent), else null.
      */
-    Http2Exception open(H2Stream carrier, Http2Headers headers, boolean endWithHeaders, ByteBuf data,
-            boolean lastData, Attempt attempt) {
+    Http2Exception open(
+            H2Stream carrier,
+            Http2Headers headers,
+            boolean endWithHeaders,
+            ByteBuf data,
+            boolean lastData,
+            Attempt attempt) {
         int id = handler.connection().local().incrementAndGetNextStreamId();
         ChannelPromise headersWritten = ctx.newPromise();
         handler.encoder().writeHeaders(ctx, id, headers, 0, endWithHeaders, headersWritten);
@@ -44,8 +49,12 @@ final class H2Writes {
                 data.release();
             }
             Throwable cause = headersWritten.cause();
-            return cause instanceof Http2Exception e ? e : new Http2Exception(Http2Error.REFUSED_STREAM,
-                    "no stream could be opened" + (cause == null ? "" : ": " + cause.getMessage()), cause);
+            return cause instanceof Http2Exception e
+                    ? e
+                    : new Http2Exception(
+                            Http2Error.REFUSED_STREAM,
+                            "no stream could be opened" + (cause == null ? "" : ": " + cause.getMessage()),
+                            cause);
         }
         frames.attach(stream, carrier);
         carrier.opened(stream);

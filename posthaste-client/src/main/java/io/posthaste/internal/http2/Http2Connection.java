@@ -42,6 +42,7 @@ public final class Http2Connection implements ProtocolConnection {
 
     /** Flushes held back at most before one goes out anyway, while many streams write at once. */
     private static final int MAX_CONSOLIDATED_FLUSHES = 256;
+
     private static final AsciiString HTTPS = AsciiString.cached("https");
     private static final AsciiString HTTP = AsciiString.cached("http");
 
@@ -66,9 +67,17 @@ public final class Http2Connection implements ProtocolConnection {
     private long idleSince;
     private final H2Watchdog watchdog;
 
-    private Http2Connection(Channel channel, Origin origin, ConnectionListener<ProtocolConnection> listener,
-            Executor blocking, boolean singleUse, int maxHeaderListSize, int maxHeaders, Set<String> sensitive,
-            long pingIntervalNanos, long pingTimeoutNanos) {
+    private Http2Connection(
+            Channel channel,
+            Origin origin,
+            ConnectionListener<ProtocolConnection> listener,
+            Executor blocking,
+            boolean singleUse,
+            int maxHeaderListSize,
+            int maxHeaders,
+            Set<String> sensitive,
+            long pingIntervalNanos,
+            long pingTimeoutNanos) {
         this.channel = channel;
         this.origin = origin;
         this.listener = listener;
@@ -96,12 +105,28 @@ public final class Http2Connection implements ProtocolConnection {
      * @param pingTimeoutNanos how long such a PING may go unanswered before the connection is
      *     declared dead (the session's read timeout)
      */
-    public static CompletableFuture<ProtocolConnection> install(Channel channel, Origin origin,
-            int maxHeaderListSize, int maxHeaders, Set<String> sensitive,
-            ConnectionListener<ProtocolConnection> listener, Executor blocking, boolean singleUse,
-            long pingIntervalNanos, long pingTimeoutNanos) {
-        Http2Connection connection = new Http2Connection(channel, origin, listener, blocking, singleUse,
-                maxHeaderListSize, maxHeaders, sensitive, pingIntervalNanos, pingTimeoutNanos);
+    public static CompletableFuture<ProtocolConnection> install(
+            Channel channel,
+            Origin origin,
+            int maxHeaderListSize,
+            int maxHeaders,
+            Set<String> sensitive,
+            ConnectionListener<ProtocolConnection> listener,
+            Executor blocking,
+            boolean singleUse,
+            long pingIntervalNanos,
+            long pingTimeoutNanos) {
+        Http2Connection connection = new Http2Connection(
+                channel,
+                origin,
+                listener,
+                blocking,
+                singleUse,
+                maxHeaderListSize,
+                maxHeaders,
+                sensitive,
+                pingIntervalNanos,
+                pingTimeoutNanos);
         // Many streams share the socket: writes queued by tasks run in one turn of the loop (or
         // while a read is in progress) go out in one flush, not one system call each.
         channel.pipeline().addLast("flush", new FlushConsolidationHandler(MAX_CONSOLIDATED_FLUSHES, true));
@@ -180,7 +205,8 @@ public final class Http2Connection implements ProtocolConnection {
 
     /** Whether a new stream would be accepted now (no GOAWAY, below the peer's limit). */
     boolean canOpenStream() {
-        return !handler.connection().goAwayReceived() && handler.connection().local().canOpenStream();
+        return !handler.connection().goAwayReceived()
+                && handler.connection().local().canOpenStream();
     }
 
     /** Whether {@code stream}'s window and the connection can take more DATA now. */
@@ -261,8 +287,13 @@ public final class Http2Connection implements ProtocolConnection {
 
     /** The peer did not acknowledge our SETTINGS within {@code waitedMillis}: SETTINGS_TIMEOUT. */
     void onSettingsUnacknowledged(long waitedMillis) {
-        handler.onError(ctx, false, Http2Exception.connectionError(Http2Error.SETTINGS_TIMEOUT,
-                "the server did not acknowledge our SETTINGS within %d ms", waitedMillis));
+        handler.onError(
+                ctx,
+                false,
+                Http2Exception.connectionError(
+                        Http2Error.SETTINGS_TIMEOUT,
+                        "the server did not acknowledge our SETTINGS within %d ms",
+                        waitedMillis));
     }
 
     /** The peer acknowledged the PING carrying {@code payload}. */
@@ -272,8 +303,7 @@ public final class Http2Connection implements ProtocolConnection {
 
     /** No ACK came for a PING sent {@code waitedMillis} ago: the connection is dead. */
     void onPingUnanswered(long waitedMillis) {
-        onConnectionError(new IOException("the HTTP/2 connection is dead: no PING ACK within " + waitedMillis
-                + " ms"));
+        onConnectionError(new IOException("the HTTP/2 connection is dead: no PING ACK within " + waitedMillis + " ms"));
         channel.close();
     }
 
@@ -288,7 +318,9 @@ public final class Http2Connection implements ProtocolConnection {
             try {
                 // Our HPACK encoder's table would otherwise grow to what the peer allows (up to
                 // 4 GiB) with every distinct field we send; a smaller one is always legal.
-                handler.encoder().configuration().headersConfiguration()
+                handler.encoder()
+                        .configuration()
+                        .headersConfiguration()
                         .maxHeaderTableSize(H2Handler.HEADER_TABLE_SIZE);
             } catch (Http2Exception e) {
                 onConnectionError(e);
@@ -310,8 +342,8 @@ public final class Http2Connection implements ProtocolConnection {
         goAway = true;
         goAwayLastStreamId = Math.min(goAwayLastStreamId, lastStreamId);
         if (!ready.isDone()) {
-            ready.completeExceptionally(new IOException("the server refused the HTTP/2 connection (GOAWAY "
-                    + H2Heads.errorName(errorCode) + ")"));
+            ready.completeExceptionally(new IOException(
+                    "the server refused the HTTP/2 connection (GOAWAY " + H2Heads.errorName(errorCode) + ")"));
         }
         listener.capacityChanged(this);
     }
@@ -354,8 +386,8 @@ public final class Http2Connection implements ProtocolConnection {
     private static Throwable notHttp2(Throwable cause) {
         String message = String.valueOf(cause.getMessage());
         if (cause instanceof Http2Exception && message.contains("485454502f")) { // "HTTP/" in hex
-            return new IOException("the server does not speak HTTP/2 (prior knowledge): it answered "
-                    + "HTTP/1.x", cause);
+            return new IOException(
+                    "the server does not speak HTTP/2 (prior knowledge): it answered " + "HTTP/1.x", cause);
         }
         return cause;
     }

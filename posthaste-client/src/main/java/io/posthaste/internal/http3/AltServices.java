@@ -31,14 +31,11 @@ final class AltServices {
     private static final String H3 = "h3";
 
     /** Where an origin's HTTP/3 is: the host to reach and the UDP port. */
-    record Endpoint(String host, int port) {
-    }
+    record Endpoint(String host, int port) {}
 
-    private record Advertised(int port, long expiresAt) {
-    }
+    private record Advertised(int port, long expiresAt) {}
 
-    private record Broken(long until, int failures) {
-    }
+    private record Broken(long until, int failures) {}
 
     private final Set<String> priorKnowledge;
     private final LongSupplier clock;
@@ -72,10 +69,11 @@ final class AltServices {
                 break;
             }
             for (AltSvc.Alternative alternative : parsed.alternatives()) {
-                boolean sameHost = alternative.host().isEmpty() || alternative.host().equalsIgnoreCase(host);
-                if (found == null && alternative.protocol().equals(H3) && sameHost
-                        && alternative.maxAgeSeconds() > 0) {
-                    found = new Advertised(alternative.port(),
+                boolean sameHost =
+                        alternative.host().isEmpty() || alternative.host().equalsIgnoreCase(host);
+                if (found == null && alternative.protocol().equals(H3) && sameHost && alternative.maxAgeSeconds() > 0) {
+                    found = new Advertised(
+                            alternative.port(),
                             clock.getAsLong() + TimeUnit.SECONDS.toNanos(alternative.maxAgeSeconds()));
                 }
             }
@@ -121,7 +119,8 @@ final class AltServices {
         synchronized (this) {
             Broken before = broken.get(key);
             int failures = before == null ? 1 : before.failures() + 1;
-            long rest = Math.min(TimeUnit.MINUTES.toNanos(BROKEN_BASE_MINUTES) << Math.min(failures - 1, 20),
+            long rest = Math.min(
+                    TimeUnit.MINUTES.toNanos(BROKEN_BASE_MINUTES) << Math.min(failures - 1, 20),
                     TimeUnit.HOURS.toNanos(BROKEN_MAX_HOURS));
             broken.put(key, new Broken(now + rest, failures));
         }

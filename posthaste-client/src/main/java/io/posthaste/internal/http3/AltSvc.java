@@ -26,12 +26,10 @@ final class AltSvc {
      * @param port the alternative port
      * @param maxAgeSeconds how long it may be used, from when it was received
      */
-    record Alternative(String protocol, String host, int port, long maxAgeSeconds) {
-    }
+    record Alternative(String protocol, String host, int port, long maxAgeSeconds) {}
 
     /** What one field value says: {@code clear}, or its alternatives (maybe none). */
-    record Parsed(boolean clear, List<Alternative> alternatives) {
-    }
+    record Parsed(boolean clear, List<Alternative> alternatives) {}
 
     private final String value;
     private int pos;

@@ -51,29 +51,46 @@ final class H3Connector {
      * within {@code spec}'s TLS-handshake timeout; {@code listener} hears if it is lost while idle
      * or its capacity changes.
      */
-    CompletableFuture<ProtocolConnection> connect(Origin origin, AltServices.Endpoint endpoint, Timeouts spec,
-            EventLoopGroup loops, ConnectionListener<ProtocolConnection> listener) {
+    CompletableFuture<ProtocolConnection> connect(
+            Origin origin,
+            AltServices.Endpoint endpoint,
+            Timeouts spec,
+            EventLoopGroup loops,
+            ConnectionListener<ProtocolConnection> listener) {
         CompletableFuture<ProtocolConnection> result = new CompletableFuture<>();
         long startNanos = System.nanoTime();
         transport.lookUp(endpoint.host()).whenComplete((addresses, failure) -> {
             if (failure != null) {
                 result.completeExceptionally(failure);
             } else {
-                connect(origin, addresses[0], endpoint.port(), spec, loops.next(), listener, result,
+                connect(
+                        origin,
+                        addresses[0],
+                        endpoint.port(),
+                        spec,
+                        loops.next(),
+                        listener,
+                        result,
                         System.nanoTime() - startNanos);
             }
         });
         return result;
     }
 
-    private void connect(Origin origin, InetAddress address, int port, Timeouts spec, EventLoop loop,
-            ConnectionListener<ProtocolConnection> listener, CompletableFuture<ProtocolConnection> result,
+    private void connect(
+            Origin origin,
+            InetAddress address,
+            int port,
+            Timeouts spec,
+            EventLoop loop,
+            ConnectionListener<ProtocolConnection> listener,
+            CompletableFuture<ProtocolConnection> result,
             long dnsNanos) {
         InetSocketAddress remote = new InetSocketAddress(address, port);
         Events.emit(config.eventListener(), Event.Type.CONNECT_START, null, "udp:" + remote);
         long connectStart = System.nanoTime();
-        Http3Connection connection = Http3Connection.create(origin, listener, transport.blockingExecutor(),
-                config.maxResponseHeaders());
+        Http3Connection connection =
+                Http3Connection.create(origin, listener, transport.blockingExecutor(), config.maxResponseHeaders());
         long idleMillis = Math.max(1, config.idleTimeout().toMillis());
         io.netty.channel.ChannelHandler codec = Http3.newQuicClientCodecBuilder()
                 .sslEngineProvider(quic -> tls.newEngine(quic, origin.host(), origin.port()))
@@ -84,7 +101,9 @@ final class H3Connector {
                 .initialMaxStreamDataUnidirectional(64 * 1024)
                 .initialMaxStreamsUnidirectional(8)
                 .build();
-        Future<?> bound = new Bootstrap().group(loop).channel(transport.datagramChannelType())
+        Future<?> bound = new Bootstrap()
+                .group(loop)
+                .channel(transport.datagramChannelType())
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .handler(new io.netty.channel.ChannelInitializer<Channel>() {
                     @Override
@@ -95,8 +114,14 @@ final class H3Connector {
                 .bind(0);
         bound.addListener(b -> {
             Channel datagram = ((io.netty.channel.ChannelFuture) bound).channel();
-            Events.emit(config.eventListener(), b.isSuccess() ? Event.Type.CONNECT_END : Event.Type.CONNECT_FAILED,
-                    null, "udp:" + remote, 0, 0, b.cause());
+            Events.emit(
+                    config.eventListener(),
+                    b.isSuccess() ? Event.Type.CONNECT_END : Event.Type.CONNECT_FAILED,
+                    null,
+                    "udp:" + remote,
+                    0,
+                    0,
+                    b.cause());
             if (!b.isSuccess()) {
                 result.completeExceptionally(b.cause());
                 return;
@@ -111,8 +136,15 @@ final class H3Connector {
         });
     }
 
-    private void handshake(Origin origin, Channel datagram, InetSocketAddress remote, Http3Connection connection,
-            Timeouts spec, CompletableFuture<ProtocolConnection> result, long dnsNanos, long connectNanos) {
+    private void handshake(
+            Origin origin,
+            Channel datagram,
+            InetSocketAddress remote,
+            Http3Connection connection,
+            Timeouts spec,
+            CompletableFuture<ProtocolConnection> result,
+            long dnsNanos,
+            long connectNanos) {
         Events.emit(config.eventListener(), Event.Type.TLS_START, null, origin.toString());
         long started = System.nanoTime();
         long timeoutMillis = Math.max(1, spec.tlsHandshake().toMillis());
@@ -120,13 +152,21 @@ final class H3Connector {
                 .handler(connection.handler(config.maxResponseHeaderSize()))
                 .remoteAddress(remote)
                 .connect();
-        var timer = datagram.eventLoop().schedule(() -> {
-            if (!handshake.isDone()) {
-                // Closing the socket ends the handshake; its promise then fails, and is ignored.
-                fail(datagram, result, new SslHandshakeTimeoutException("the QUIC handshake with " + remote
-                        + " did not finish within " + timeoutMillis + " ms"), origin);
-            }
-        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        var timer = datagram.eventLoop()
+                .schedule(
+                        () -> {
+                            if (!handshake.isDone()) {
+                                // Closing the socket ends the handshake; its promise then fails, and is ignored.
+                                fail(
+                                        datagram,
+                                        result,
+                                        new SslHandshakeTimeoutException("the QUIC handshake with " + remote
+                                                + " did not finish within " + timeoutMillis + " ms"),
+                                        origin);
+                            }
+                        },
+                        timeoutMillis,
+                        TimeUnit.MILLISECONDS);
         handshake.addListener(h -> {
             timer.cancel(false);
             if (!h.isSuccess()) {
@@ -168,8 +208,7 @@ final class H3Connector {
         }
     }
 
-    private void fail(Channel datagram, CompletableFuture<ProtocolConnection> result, Throwable cause,
-            Origin origin) {
+    private void fail(Channel datagram, CompletableFuture<ProtocolConnection> result, Throwable cause, Origin origin) {
         datagram.close();
         if (result.isDone()) {
             return; // The timeout already failed it; the handshake's own failure echoes that.

@@ -21,11 +21,10 @@ import java.util.Set;
 final class H3Encoding {
 
     /** Fields that mean something only to one HTTP/1.1 connection (RFC 9114 section 4.2). */
-    private static final Set<String> CONNECTION_SPECIFIC = Set.of("host", "connection", "keep-alive",
-            "proxy-connection", "transfer-encoding", "upgrade");
+    private static final Set<String> CONNECTION_SPECIFIC =
+            Set.of("host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade");
 
-    private H3Encoding() {
-    }
+    private H3Encoding() {}
 
     /** Encodes the request of {@code spec}. Any thread. */
     static H3Request encode(ExchangeSpec spec, ByteBufAllocator alloc) throws IOException {
@@ -44,8 +43,8 @@ final class H3Encoding {
                 length = data.readableBytes();
             }
         }
-        boolean knownLength = spec.framing() == ExchangeSpec.Framing.LENGTH
-                || spec.framing() == ExchangeSpec.Framing.ENCODED_LENGTH;
+        boolean knownLength =
+                spec.framing() == ExchangeSpec.Framing.LENGTH || spec.framing() == ExchangeSpec.Framing.ENCODED_LENGTH;
         return new H3Request(headers(spec, knownLength ? length : -1), data, bodyFollows);
     }
 
@@ -62,7 +61,10 @@ final class H3Encoding {
             }
         }
         Http3Headers headers = new DefaultHttp3Headers(false, count / 2 + 6);
-        headers.method(spec.request().method()).scheme("https").authority(authority).path(spec.url().target());
+        headers.method(spec.request().method())
+                .scheme("https")
+                .authority(authority)
+                .path(spec.url().target());
         for (int i = 0; i < count; i += 2) {
             String name = lines[i].toLowerCase(Locale.ROOT);
             if (CONNECTION_SPECIFIC.contains(name) || listedInConnection.contains(name)) {

@@ -18,8 +18,7 @@ final class H3Heads {
 
     static final String VERSION = "HTTP/3";
 
-    private H3Heads() {
-    }
+    private H3Heads() {}
 
     /** Returns the response head in {@code headers}, of at most {@code maxFields} fields. */
     static ResponseHead head(Http3Headers headers, int maxFields) throws Http3Exception {

@@ -56,31 +56,40 @@ public final class H3Routing implements ConnectionSource<ProtocolConnection> {
      */
     private final ConcurrentHashMap<Origin, Integer> live = new ConcurrentHashMap<>();
 
-    private H3Routing(SessionConfig config, NettyTransport transport, ConnectionSource<ProtocolConnection> tcp,
+    private H3Routing(
+            SessionConfig config,
+            NettyTransport transport,
+            ConnectionSource<ProtocolConnection> tcp,
             long headStartNanos) {
         this.tcp = tcp;
         this.only = config.http3Only();
         this.headStartNanos = headStartNanos;
         this.altServices = new AltServices(config.http3Origins(), System::nanoTime);
         H3Connector connector = new H3Connector(config, transport);
-        this.quic = new SharedConnections<>(config.maxConnectionsPerOrigin(), config.maxConnectionsTotal(),
-                config.idleTimeout().toNanos(), transport.group(),
-                (origin, spec, group, listener) -> open(connector, origin, spec, group, listener), origin -> true);
+        this.quic = new SharedConnections<>(
+                config.maxConnectionsPerOrigin(),
+                config.maxConnectionsTotal(),
+                config.idleTimeout().toNanos(),
+                transport.group(),
+                (origin, spec, group, listener) -> open(connector, origin, spec, group, listener),
+                origin -> true);
     }
 
     /**
      * Returns the HTTP/3 routing of {@code config}'s session in front of {@code tcp}, or null if
      * the session does not speak HTTP/3 or cannot here (then it logs why, once).
      */
-    public static H3Routing of(SessionConfig config, NettyTransport transport,
-            ConnectionSource<ProtocolConnection> tcp) {
+    public static H3Routing of(
+            SessionConfig config, NettyTransport transport, ConnectionSource<ProtocolConnection> tcp) {
         if (!config.http3()) {
             return null;
         }
         String unavailable = Http3Support.unavailability(config);
         if (unavailable != null) {
-            System.getLogger("io.posthaste.ClientSession").log(System.Logger.Level.WARNING,
-                    "HTTP/3 unavailable on this platform: " + unavailable + "; using TCP");
+            System.getLogger("io.posthaste.ClientSession")
+                    .log(
+                            System.Logger.Level.WARNING,
+                            "HTTP/3 unavailable on this platform: " + unavailable + "; using TCP");
             return null;
         }
         return new H3Routing(config, transport, tcp, TimeUnit.MILLISECONDS.toNanos(HEAD_START_MILLIS));
@@ -92,7 +101,9 @@ public final class H3Routing implements ConnectionSource<ProtocolConnection> {
      * another way must not leave by it.
      */
     public boolean routes(Origin origin) {
-        return origin.https() && origin.route().proxy() == null && origin.route().unixSocket() == null
+        return origin.https()
+                && origin.route().proxy() == null
+                && origin.route().unixSocket() == null
                 && (only || altServices.route(origin.host(), origin.port()) != null);
     }
 
@@ -186,8 +197,12 @@ public final class H3Routing implements ConnectionSource<ProtocolConnection> {
     }
 
     /** Opens an HTTP/3 connection for the pool, and learns from how it went. */
-    private CompletableFuture<ProtocolConnection> open(H3Connector connector, Origin origin, Timeouts spec,
-            EventLoopGroup group, io.posthaste.internal.connection.ConnectionListener<ProtocolConnection> listener) {
+    private CompletableFuture<ProtocolConnection> open(
+            H3Connector connector,
+            Origin origin,
+            Timeouts spec,
+            EventLoopGroup group,
+            io.posthaste.internal.connection.ConnectionListener<ProtocolConnection> listener) {
         AltServices.Endpoint endpoint = altServices.route(origin.host(), origin.port());
         if (endpoint == null) {
             endpoint = new AltServices.Endpoint(origin.host(), origin.port()); // HTTP/3 only, or it just expired.
@@ -197,8 +212,10 @@ public final class H3Routing implements ConnectionSource<ProtocolConnection> {
             if (connection != null) {
                 altServices.succeeded(origin.host(), origin.port());
                 live.merge(origin, 1, Integer::sum);
-                connection.channel().closeFuture().addListener(f -> live.computeIfPresent(origin,
-                        (key, count) -> count > 1 ? count - 1 : null));
+                connection
+                        .channel()
+                        .closeFuture()
+                        .addListener(f -> live.computeIfPresent(origin, (key, count) -> count > 1 ? count - 1 : null));
             } else if (!only) {
                 altServices.failed(origin.host(), origin.port());
             }

@@ -166,13 +166,17 @@ public final class H3Stream implements Carrier {
             timer.cancel(false);
         }
         timerDeadline = deadline;
-        timer = eventLoop().schedule(() -> {
-            timer = null;
-            Exchange current = exchange;
-            if (current != null) {
-                current.checkIdle();
-            }
-        }, delayNanos, TimeUnit.NANOSECONDS);
+        timer = eventLoop()
+                .schedule(
+                        () -> {
+                            timer = null;
+                            Exchange current = exchange;
+                            if (current != null) {
+                                current.checkIdle();
+                            }
+                        },
+                        delayNanos,
+                        TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -211,8 +215,7 @@ public final class H3Stream implements Carrier {
         }
         if (stream != null && !reset && !(ended && stream.isOutputShutdown())) {
             reset = true;
-            stream.shutdown(Http3ErrorCode.H3_REQUEST_CANCELLED.code())
-                    .addListener(f -> stream.close());
+            stream.shutdown(Http3ErrorCode.H3_REQUEST_CANCELLED.code()).addListener(f -> stream.close());
         } else if (stream != null && stream.isActive() && ended) {
             stream.close();
         }
@@ -338,8 +341,8 @@ public final class H3Stream implements Carrier {
         } else {
             Attempt writer = attempt;
             int bytes = data.readableBytes();
-            ChannelFuture written = bytes > 0 ? stream.write(new DefaultHttp3DataFrame(data))
-                    : stream.newSucceededFuture();
+            ChannelFuture written =
+                    bytes > 0 ? stream.write(new DefaultHttp3DataFrame(data)) : stream.newSucceededFuture();
             if (bytes == 0) {
                 data.release();
             }
@@ -443,20 +446,26 @@ public final class H3Stream implements Carrier {
         }
         if (code == Http3ErrorCode.H3_REQUEST_REJECTED.code() && !headReceived) {
             unprocessed = true;
-            current.onFailure(new IOException("the server rejected the HTTP/3 request stream "
-                    + "(H3_REQUEST_REJECTED): it was not processed"));
+            current.onFailure(new IOException(
+                    "the server rejected the HTTP/3 request stream " + "(H3_REQUEST_REJECTED): it was not processed"));
             return;
         }
-        current.onFailure(new ClientConnectionException(spec.describe() + ": the server reset the HTTP/3 "
-                + "stream with " + errorName(code) + (headReceived ? " after the response began" : "")
-                + " (the request may have been processed)", null, false, true));
+        current.onFailure(new ClientConnectionException(
+                spec.describe() + ": the server reset the HTTP/3 "
+                        + "stream with " + errorName(code) + (headReceived ? " after the response began" : "")
+                        + " (the request may have been processed)",
+                null,
+                false,
+                true));
     }
 
     private void onMalformed(Http3Exception error) {
         Exchange current = exchange;
         if (current != null) {
-            current.onFailure(new ClientPayloadException(spec.describe() + ": malformed HTTP/3 response ("
-                    + errorName(error.errorCode().code()) + "): " + error.getMessage(), error));
+            current.onFailure(new ClientPayloadException(
+                    spec.describe() + ": malformed HTTP/3 response ("
+                            + errorName(error.errorCode().code()) + "): " + error.getMessage(),
+                    error));
         }
         if (stream != null && !reset) {
             reset = true;
@@ -478,8 +487,12 @@ public final class H3Stream implements Carrier {
         }
         Throwable failure = connection.failure();
         if (failure != null) {
-            current.onFailure(new ClientConnectionException(spec.describe() + ": " + failure.getMessage()
-                    + (headReceived ? "" : " (the request may have been processed)"), failure, false, true));
+            current.onFailure(new ClientConnectionException(
+                    spec.describe() + ": " + failure.getMessage()
+                            + (headReceived ? "" : " (the request may have been processed)"),
+                    failure,
+                    false,
+                    true));
         } else {
             current.onConnectionClosed();
         }

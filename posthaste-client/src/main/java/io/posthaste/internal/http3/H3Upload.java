@@ -43,14 +43,14 @@ final class H3Upload extends OutputStream implements BodySink {
 
     /** Starts sending the body of {@code spec} on a thread of {@code blocking}; returns the pump. */
     static H3Upload start(H3Stream stream, Attempt attempt, ExchangeSpec spec, Executor blocking) {
-        H3Upload upload = new H3Upload(stream, spec.framing() == ExchangeSpec.Framing.CHUNKED
-                ? -1 : spec.declaredLength());
+        H3Upload upload =
+                new H3Upload(stream, spec.framing() == ExchangeSpec.Framing.CHUNKED ? -1 : spec.declaredLength());
         blocking.execute(() -> {
             try {
                 upload.send(spec.body());
             } catch (IOException | RuntimeException e) {
-                attempt.onBodyFailed(new ClientPayloadException("cannot send the body of "
-                        + spec.describe() + ": " + e.getMessage(), e));
+                attempt.onBodyFailed(new ClientPayloadException(
+                        "cannot send the body of " + spec.describe() + ": " + e.getMessage(), e));
             }
         });
         return upload;
@@ -62,8 +62,8 @@ final class H3Upload extends OutputStream implements BodySink {
                 writeBody(body);
             }
             if (declaredLength >= 0 && written != declaredLength) {
-                throw new IOException("the body wrote " + written + " bytes but its declared length is "
-                        + declaredLength);
+                throw new IOException(
+                        "the body wrote " + written + " bytes but its declared length is " + declaredLength);
             }
             // What is left goes as the last frame, then the FIN (no chunked framing on HTTP/3).
             ByteBuf last = buffer != null ? buffer : Unpooled.EMPTY_BUFFER;
@@ -96,8 +96,7 @@ final class H3Upload extends OutputStream implements BodySink {
             int n = Math.min(len, buffer.writableBytes());
             written += n;
             if (declaredLength >= 0 && written > declaredLength) {
-                throw new IOException("the body wrote more than its declared length of " + declaredLength
-                        + " bytes");
+                throw new IOException("the body wrote more than its declared length of " + declaredLength + " bytes");
             }
             buffer.writeBytes(b, off, n);
             off += n;

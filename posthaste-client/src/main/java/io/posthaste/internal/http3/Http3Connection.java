@@ -69,8 +69,8 @@ public final class Http3Connection implements ProtocolConnection {
     private long streams;
     private long idleSince;
 
-    private Http3Connection(Origin origin, ConnectionListener<ProtocolConnection> listener, Executor blocking,
-            int maxHeaders) {
+    private Http3Connection(
+            Origin origin, ConnectionListener<ProtocolConnection> listener, Executor blocking, int maxHeaders) {
         this.origin = origin;
         this.listener = listener;
         this.blocking = blocking;
@@ -84,8 +84,8 @@ public final class Http3Connection implements ProtocolConnection {
      * @param maxHeaderListSize the largest response header section to decode (bytes)
      * @param maxHeaders the most fields a response head may have
      */
-    static Http3Connection create(Origin origin, ConnectionListener<ProtocolConnection> listener,
-            Executor blocking, int maxHeaders) {
+    static Http3Connection create(
+            Origin origin, ConnectionListener<ProtocolConnection> listener, Executor blocking, int maxHeaders) {
         return new Http3Connection(origin, listener, blocking, maxHeaders);
     }
 
@@ -98,8 +98,8 @@ public final class Http3Connection implements ProtocolConnection {
         return new io.netty.channel.ChannelInitializer<QuicChannel>() {
             @Override
             protected void initChannel(QuicChannel ch) {
-                ch.pipeline().addLast(new Http3ClientConnectionHandler(new ControlFrames(), null, null, settings,
-                        true));
+                ch.pipeline()
+                        .addLast(new Http3ClientConnectionHandler(new ControlFrames(), null, null, settings, true));
                 ch.pipeline().addLast(new Events());
             }
         };
@@ -279,8 +279,8 @@ public final class Http3Connection implements ProtocolConnection {
         broken = true;
         QuicChannel quic = channel;
         if (failure == null && quic != null && quic.isTimedOut()) {
-            failure = new IOException("the HTTP/3 connection timed out (QUIC idle timeout: no packet from the "
-                    + "server)");
+            failure = new IOException(
+                    "the HTTP/3 connection timed out (QUIC idle timeout: no packet from the " + "server)");
         }
         H3Stream[] waiting = waitingToOpen.toArray(new H3Stream[0]);
         waitingToOpen.clear();
@@ -297,10 +297,10 @@ public final class Http3Connection implements ProtocolConnection {
         if (event.isTlsError()) {
             return "TLS alert " + QuicConnectionCloseEvent.extractTlsError(event.error());
         }
-        String reason = event.reason() == null || event.reason().length == 0 ? ""
+        String reason = event.reason() == null || event.reason().length == 0
+                ? ""
                 : ": " + new String(event.reason(), java.nio.charset.StandardCharsets.UTF_8);
-        return (event.isApplicationClose() ? H3Stream.errorName(event.error())
-                : quicErrorName(event.error())) + reason;
+        return (event.isApplicationClose() ? H3Stream.errorName(event.error()) : quicErrorName(event.error())) + reason;
     }
 
     /** Names a QUIC transport error code: its name and hex value. */
@@ -317,7 +317,8 @@ public final class Http3Connection implements ProtocolConnection {
     @Override
     public String toString() {
         QuicChannel quic = channel;
-        return "Http3Connection[" + origin + (quic == null ? "" : ", " + quic.id().asShortText()) + "]";
+        return "Http3Connection[" + origin
+                + (quic == null ? "" : ", " + quic.id().asShortText()) + "]";
     }
 
     /** Frames of the server's control stream that concern the connection: GOAWAY. Event loop. */

@@ -14,8 +14,7 @@ public final class Http3Support {
     /** Set by tests to act as if the native library were missing; null normally. */
     private static volatile String simulatedUnavailability;
 
-    private Http3Support() {
-    }
+    private Http3Support() {}
 
     /**
      * Returns why {@code config}'s session cannot speak HTTP/3 here, or null if it can. Asked once
@@ -32,7 +31,8 @@ public final class Http3Support {
         if (!config.tls().protocols().contains("TLSv1.3")) {
             return "QUIC needs TLS 1.3, which the session does not allow";
         }
-        if (config.trustManager() != null && !config.tls().insecure()
+        if (config.trustManager() != null
+                && !config.tls().insecure()
                 && !(config.trustManager() instanceof javax.net.ssl.X509ExtendedTrustManager)) {
             return "the session's trust manager is not an X509ExtendedTrustManager, so QUIC's TLS could "
                     + "not check the host name with it";

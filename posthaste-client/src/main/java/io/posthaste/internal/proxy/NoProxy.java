@@ -106,8 +106,10 @@ public final class NoProxy {
             if (slash >= 0) {
                 return null;
             }
-            String name = trimDot(address.startsWith("*.") ? address.substring(2)
-                    : address.startsWith(".") ? address.substring(1) : address);
+            String name = trimDot(
+                    address.startsWith("*.")
+                            ? address.substring(2)
+                            : address.startsWith(".") ? address.substring(1) : address);
             return name.isEmpty() ? null : new Entry(name, null, 0, port);
         }
 

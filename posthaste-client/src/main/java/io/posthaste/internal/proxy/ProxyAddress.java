@@ -143,6 +143,8 @@ public record ProxyAddress(Kind kind, String host, int port, String user, String
         }
         String userInfo = url.substring(start + 3, at);
         int colon = userInfo.indexOf(':');
-        return colon < 0 ? url : url.substring(0, start + 3) + userInfo.substring(0, colon) + ":***" + url.substring(at);
+        return colon < 0
+                ? url
+                : url.substring(0, start + 3) + userInfo.substring(0, colon) + ":***" + url.substring(at);
     }
 }

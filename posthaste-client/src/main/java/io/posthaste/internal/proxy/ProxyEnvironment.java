@@ -35,8 +35,10 @@ public final class ProxyEnvironment {
         String http = cgi ? nonEmpty(variables.get("http_proxy")) : either(variables, "http_proxy", "HTTP_PROXY");
         String https = either(variables, "https_proxy", "HTTPS_PROXY");
         String noProxy = either(variables, "no_proxy", "NO_PROXY");
-        return new ProxyEnvironment(parse(http != null ? http : all, "http_proxy"),
-                parse(https != null ? https : all, "https_proxy"), NoProxy.parse(noProxy));
+        return new ProxyEnvironment(
+                parse(http != null ? http : all, "http_proxy"),
+                parse(https != null ? https : all, "https_proxy"),
+                NoProxy.parse(noProxy));
     }
 
     /** Returns the proxy for a request to {@code host}:{@code port} over {@code https} or not, or {@code null} for none. */

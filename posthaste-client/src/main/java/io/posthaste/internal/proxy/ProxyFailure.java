@@ -35,8 +35,7 @@ public final class ProxyFailure extends IOException {
      * @param detail what the proxy said, for the message
      * @param cause the transport's exception
      */
-    public ProxyFailure(ProxyAddress proxy, String target, Reason reason, int status, String detail,
-            Throwable cause) {
+    public ProxyFailure(ProxyAddress proxy, String target, Reason reason, int status, String detail, Throwable cause) {
         super("proxy " + proxy + " " + describe(reason, status, detail) + " for " + target, cause);
         this.proxy = proxy;
         this.target = target;
@@ -46,11 +45,13 @@ public final class ProxyFailure extends IOException {
 
     private static String describe(Reason reason, int status, String detail) {
         return switch (reason) {
-            case AUTHENTICATION -> status == 407
-                    ? "answered 407 (Proxy Authentication Required) to the credentials given" + (detail.isEmpty() ? ""
-                            : ": " + detail)
-                    : "refused the credentials given (" + detail + ")";
-            case REFUSED -> status > 0 ? "answered " + detail + " to CONNECT" : "refused the connection (" + detail + ")";
+            case AUTHENTICATION ->
+                status == 407
+                        ? "answered 407 (Proxy Authentication Required) to the credentials given"
+                                + (detail.isEmpty() ? "" : ": " + detail)
+                        : "refused the credentials given (" + detail + ")";
+            case REFUSED ->
+                status > 0 ? "answered " + detail + " to CONNECT" : "refused the connection (" + detail + ")";
             case CLOSED -> "closed the connection before it answered";
             case TIMEOUT -> "did not answer within the connect timeout";
         };

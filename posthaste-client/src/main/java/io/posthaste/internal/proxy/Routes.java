@@ -25,8 +25,7 @@ public final class Routes {
     private final Path unixSocket;
     private final boolean tunnel;
 
-    private Routes(Route fixed, ProxySelector selector, ProxyEnvironment environment, Path unixSocket,
-            boolean tunnel) {
+    private Routes(Route fixed, ProxySelector selector, ProxyEnvironment environment, Path unixSocket, boolean tunnel) {
         this.fixed = fixed;
         this.selector = selector;
         this.environment = environment;
@@ -44,8 +43,8 @@ public final class Routes {
      * @param tunnel whether HTTP proxies are asked for {@code CONNECT} tunnels for {@code http://} targets too
      * @throws IllegalStateException if a Unix socket is set beside a proxy or a selector
      */
-    public static Routes of(String proxy, ProxySelector selector, ProxyEnvironment environment, Path unixSocket,
-            boolean tunnel) {
+    public static Routes of(
+            String proxy, ProxySelector selector, ProxyEnvironment environment, Path unixSocket, boolean tunnel) {
         if (unixSocket != null && (proxy != null || selector != null)) {
             throw new IllegalStateException("unixSocket(...) goes to a local server: it cannot be combined with "
                     + "proxy(...) or proxySelector(...)");
@@ -56,8 +55,12 @@ public final class Routes {
         if (proxy == null && selector == null && environment == null && unixSocket == null && !tunnel) {
             return DIRECT;
         }
-        return new Routes(proxy == null ? null : parse(proxy), selector, environment,
-                unixSocket == null ? null : unixSocket.toAbsolutePath(), tunnel);
+        return new Routes(
+                proxy == null ? null : parse(proxy),
+                selector,
+                environment,
+                unixSocket == null ? null : unixSocket.toAbsolutePath(),
+                tunnel);
     }
 
     /**
@@ -110,8 +113,8 @@ public final class Routes {
         Proxy proxy = proxies.get(0);
         SocketAddress address = proxy.address();
         if (!(address instanceof InetSocketAddress inet)) {
-            throw new IllegalArgumentException("the ProxySelector answered an address that is no host and port: "
-                    + address);
+            throw new IllegalArgumentException(
+                    "the ProxySelector answered an address that is no host and port: " + address);
         }
         ProxyAddress.Kind kind = proxy.type() == Proxy.Type.HTTP ? ProxyAddress.Kind.HTTP : ProxyAddress.Kind.SOCKS5H;
         return Route.via(new ProxyAddress(kind, inet.getHostString(), inet.getPort(), null, null));

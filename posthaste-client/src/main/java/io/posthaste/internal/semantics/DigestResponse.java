@@ -18,8 +18,7 @@ public final class DigestResponse {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private DigestResponse() {
-    }
+    private DigestResponse() {}
 
     /** Returns the parameters of a challenge's text (after {@code Digest }), names in lower case. */
     public static Map<String, String> parameters(String text) {
@@ -62,8 +61,9 @@ public final class DigestResponse {
      *
      * @throws NoSuchAlgorithmException for an algorithm other than MD5 and SHA-256 (and -sess)
      */
-    public static String authorization(Map<String, String> challenge, String user, String password,
-            String method, String uri) throws NoSuchAlgorithmException {
+    public static String authorization(
+            Map<String, String> challenge, String user, String password, String method, String uri)
+            throws NoSuchAlgorithmException {
         String algorithm = challenge.getOrDefault("algorithm", "MD5");
         boolean session = algorithm.toUpperCase(Locale.ROOT).endsWith("-SESS");
         String base = session ? algorithm.substring(0, algorithm.length() - 5) : algorithm;
@@ -75,8 +75,10 @@ public final class DigestResponse {
         String realm = challenge.getOrDefault("realm", "");
         String nonce = challenge.getOrDefault("nonce", "");
         String qopOffered = challenge.get("qop");
-        boolean qopAuth = qopOffered != null && java.util.Arrays.stream(qopOffered.split(","))
-                .map(String::trim).anyMatch("auth"::equalsIgnoreCase);
+        boolean qopAuth = qopOffered != null
+                && java.util.Arrays.stream(qopOffered.split(","))
+                        .map(String::trim)
+                        .anyMatch("auth"::equalsIgnoreCase);
         byte[] random = new byte[16];
         RANDOM.nextBytes(random);
         String cnonce = HexFormat.of().formatHex(random);
@@ -89,12 +91,25 @@ public final class DigestResponse {
         String response = qopAuth
                 ? hash(javaName, ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":auth:" + ha2)
                 : hash(javaName, ha1 + ":" + nonce + ":" + ha2);
-        StringBuilder header = new StringBuilder("Digest username=\"").append(quote(user))
-                .append("\", realm=\"").append(quote(realm)).append("\", nonce=\"").append(quote(nonce))
-                .append("\", uri=\"").append(quote(uri)).append("\", algorithm=").append(algorithm)
-                .append(", response=\"").append(response).append('"');
+        StringBuilder header = new StringBuilder("Digest username=\"")
+                .append(quote(user))
+                .append("\", realm=\"")
+                .append(quote(realm))
+                .append("\", nonce=\"")
+                .append(quote(nonce))
+                .append("\", uri=\"")
+                .append(quote(uri))
+                .append("\", algorithm=")
+                .append(algorithm)
+                .append(", response=\"")
+                .append(response)
+                .append('"');
         if (qopAuth) {
-            header.append(", qop=auth, nc=").append(nc).append(", cnonce=\"").append(cnonce).append('"');
+            header.append(", qop=auth, nc=")
+                    .append(nc)
+                    .append(", cnonce=\"")
+                    .append(cnonce)
+                    .append('"');
         }
         if (challenge.containsKey("opaque")) {
             header.append(", opaque=\"").append(quote(challenge.get("opaque"))).append('"');
@@ -104,8 +119,8 @@ public final class DigestResponse {
 
     /** Returns the hex digest of {@code text} in UTF-8. */
     public static String hash(String algorithm, String text) throws NoSuchAlgorithmException {
-        return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm)
-                .digest(text.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String quote(String value) {

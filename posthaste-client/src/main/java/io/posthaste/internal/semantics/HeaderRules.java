@@ -24,8 +24,7 @@ public final class HeaderRules {
         }
     }
 
-    private HeaderRules() {
-    }
+    private HeaderRules() {}
 
     /** Returns whether {@code c} may appear in a token (header name, method). */
     public static boolean isTokenChar(char c) {
@@ -63,8 +62,8 @@ public final class HeaderRules {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
-                throw new InvalidRequestException("value of header '" + name
-                        + "' contains a forbidden character " + describe(c) + " at index " + i);
+                throw new InvalidRequestException("value of header '" + name + "' contains a forbidden character "
+                        + describe(c) + " at index " + i);
             }
         }
     }
@@ -81,16 +80,18 @@ public final class HeaderRules {
         }
         for (int i = 0; i < method.length(); i++) {
             if (!isTokenChar(method.charAt(i))) {
-                throw new InvalidRequestException("method '" + printable(method)
-                        + "' contains a forbidden character " + describe(method.charAt(i)));
+                throw new InvalidRequestException("method '" + printable(method) + "' contains a forbidden character "
+                        + describe(method.charAt(i)));
             }
         }
     }
 
     /** Returns whether the value of {@code name} is a credential that is never shown. */
     public static boolean isAlwaysSensitive(String name) {
-        return name.equalsIgnoreCase("Authorization") || name.equalsIgnoreCase("Cookie")
-                || name.equalsIgnoreCase("Proxy-Authorization") || name.equalsIgnoreCase("Set-Cookie");
+        return name.equalsIgnoreCase("Authorization")
+                || name.equalsIgnoreCase("Cookie")
+                || name.equalsIgnoreCase("Proxy-Authorization")
+                || name.equalsIgnoreCase("Set-Cookie");
     }
 
     public static String describe(char c) {

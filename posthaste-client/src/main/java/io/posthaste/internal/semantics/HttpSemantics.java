@@ -9,11 +9,9 @@ import java.util.Set;
 public final class HttpSemantics {
 
     /** RFC 9110 §9.2.2: methods a client may repeat without changing the outcome. */
-    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT",
-            "DELETE");
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
-    private HttpSemantics() {
-    }
+    private HttpSemantics() {}
 
     /** Returns whether {@code method} is idempotent. */
     public static boolean isIdempotent(String method) {
@@ -67,7 +65,6 @@ public final class HttpSemantics {
 
     /** Returns the {@code Authorization} value for Basic credentials {@code user:password} (RFC 7617). */
     public static String basicAuthorization(String userColonPassword) {
-        return "Basic " + Base64.getEncoder().encodeToString(
-                userColonPassword.getBytes(StandardCharsets.UTF_8));
+        return "Basic " + Base64.getEncoder().encodeToString(userColonPassword.getBytes(StandardCharsets.UTF_8));
     }
 }

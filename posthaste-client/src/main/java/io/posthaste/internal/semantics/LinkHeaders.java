@@ -16,8 +16,7 @@ import java.util.Map;
  */
 public final class LinkHeaders {
 
-    private LinkHeaders() {
-    }
+    private LinkHeaders() {}
 
     /** Returns the links of {@code values}, resolved against {@code base}, by relation. */
     public static Map<String, Link> parse(List<String> values, URI base) {
@@ -66,8 +65,7 @@ public final class LinkHeaders {
                 continue;
             }
             int nameStart = ++i;
-            while (i < value.length() && value.charAt(i) != '=' && value.charAt(i) != ';'
-                    && value.charAt(i) != ',') {
+            while (i < value.length() && value.charAt(i) != '=' && value.charAt(i) != ';' && value.charAt(i) != ',') {
                 i++;
             }
             String name = value.substring(nameStart, i).trim().toLowerCase(Locale.ROOT);

@@ -9,12 +9,17 @@ public final class Events {
 
     private static final System.Logger LOG = System.getLogger(Events.class.getName());
 
-    private Events() {
-    }
+    private Events() {}
 
     /** Emits an event; does nothing (and allocates nothing) without a listener. */
-    public static void emit(EventListener listener, Event.Type type, Request request, String target,
-            int status, long bytes, Throwable failure) {
+    public static void emit(
+            EventListener listener,
+            Event.Type type,
+            Request request,
+            String target,
+            int status,
+            long bytes,
+            Throwable failure) {
         if (listener == null) {
             return;
         }

@@ -21,15 +21,16 @@ import java.util.regex.Pattern;
  */
 final class PemKeys {
 
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
+    private static final Pattern BLOCK =
+            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
     /** The DER of AlgorithmIdentifier { rsaEncryption, NULL }. */
-    private static final byte[] RSA_ALGORITHM = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86,
-        (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+    private static final byte[] RSA_ALGORITHM = {
+        0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00
+    };
+
     private static final String[] ALGORITHMS = {"RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS"};
 
-    private PemKeys() {
-    }
+    private PemKeys() {}
 
     static PrivateKey read(Path file) throws IOException, GeneralSecurityException {
         Path absolute = file.toAbsolutePath();
@@ -46,9 +47,10 @@ final class PemKeys {
                 case "RSA PRIVATE KEY" -> {
                     return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(wrapRsa(der)));
                 }
-                case "ENCRYPTED PRIVATE KEY", "EC PRIVATE KEY" -> throw new GeneralSecurityException(absolute
-                        + " holds an " + block.group(1).toLowerCase(java.util.Locale.ROOT) + "; convert it with "
-                        + "'openssl pkcs8 -topk8 -nocrypt -in KEY -out key.pem'");
+                case "ENCRYPTED PRIVATE KEY", "EC PRIVATE KEY" ->
+                    throw new GeneralSecurityException(absolute
+                            + " holds an " + block.group(1).toLowerCase(java.util.Locale.ROOT) + "; convert it with "
+                            + "'openssl pkcs8 -topk8 -nocrypt -in KEY -out key.pem'");
                 default -> {
                     // A certificate in the same file: look on.
                 }

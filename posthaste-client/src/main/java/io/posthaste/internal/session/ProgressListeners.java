@@ -8,5 +8,4 @@ import io.posthaste.ProgressListener;
  * @param upload hears about the request body
  * @param download hears about the response body
  */
-public record ProgressListeners(ProgressListener upload, ProgressListener download) {
-}
+public record ProgressListeners(ProgressListener upload, ProgressListener download) {}

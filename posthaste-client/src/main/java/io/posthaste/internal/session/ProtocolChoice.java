@@ -16,8 +16,7 @@ import java.util.Set;
  */
 public final class ProtocolChoice {
 
-    private ProtocolChoice() {
-    }
+    private ProtocolChoice() {}
 
     /**
      * Returns {@code protocols} without repeats, in their order.
@@ -69,8 +68,8 @@ public final class ProtocolChoice {
                 throw new IllegalArgumentException("not an origin for HTTP/3: " + e.getMessage(), e);
             }
             if (!url.isHttps()) {
-                throw new IllegalArgumentException("HTTP/3 needs an https:// origin (QUIC has no cleartext), not '"
-                        + origin + "'");
+                throw new IllegalArgumentException(
+                        "HTTP/3 needs an https:// origin (QUIC has no cleartext), not '" + origin + "'");
             }
             keys.add(originKey(url.host(), url.port()));
         }

@@ -20,22 +20,34 @@ import java.util.Objects;
  * @param route the request's own route (its proxy, none, or a Unix socket), or {@code null}: the
  *     session's choice
  */
-public record RequestExtras(List<Interceptor> interceptors, DigestCredentials digest,
-        ProgressListeners progress, Map<Class<?>, Object> tags, Route route) {
+public record RequestExtras(
+        List<Interceptor> interceptors,
+        DigestCredentials digest,
+        ProgressListeners progress,
+        Map<Class<?>, Object> tags,
+        Route route) {
 
     /** A request with none of these. */
     public static final RequestExtras NONE = new RequestExtras(null, null, null, Map.of(), null);
 
     /** Returns {@link #NONE} when every part is null or empty, else the parts. */
-    public static RequestExtras of(List<Interceptor> interceptors, DigestCredentials digest,
-            ProgressListeners progress, Map<Class<?>, Object> tags) {
+    public static RequestExtras of(
+            List<Interceptor> interceptors,
+            DigestCredentials digest,
+            ProgressListeners progress,
+            Map<Class<?>, Object> tags) {
         return of(interceptors, digest, progress, tags, null);
     }
 
     /** Returns {@link #NONE} when every part is null or empty, else the parts. */
-    public static RequestExtras of(List<Interceptor> interceptors, DigestCredentials digest,
-            ProgressListeners progress, Map<Class<?>, Object> tags, Route route) {
-        return interceptors == null && digest == null && progress == null && tags.isEmpty() && route == null ? NONE
+    public static RequestExtras of(
+            List<Interceptor> interceptors,
+            DigestCredentials digest,
+            ProgressListeners progress,
+            Map<Class<?>, Object> tags,
+            Route route) {
+        return interceptors == null && digest == null && progress == null && tags.isEmpty() && route == null
+                ? NONE
                 : new RequestExtras(interceptors, digest, progress, Map.copyOf(tags), route);
     }
 

@@ -117,8 +117,7 @@ public final class SessionConfig {
 
     /** Returns this library's version, from the build ({@code "dev"} when it is not known). */
     public static String productVersion() {
-        try (InputStream in = SessionConfig.class.getResourceAsStream(
-                "/io/posthaste/internal/version.properties")) {
+        try (InputStream in = SessionConfig.class.getResourceAsStream("/io/posthaste/internal/version.properties")) {
             Properties properties = new Properties();
             if (in != null) {
                 properties.load(in);
@@ -439,8 +438,7 @@ public final class SessionConfig {
         private Duration http2PingInterval;
         private Collection<String> http3Origins;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Optional: {@code null} (the default) for none. */
         public Builder baseUrl(RequestUrl baseUrl) {

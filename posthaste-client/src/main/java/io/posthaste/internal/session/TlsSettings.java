@@ -36,15 +36,18 @@ import javax.net.ssl.X509TrustManager;
  * @param cipherSuites the cipher suites to allow, or empty for the JDK's defaults
  * @param insecure whether certificates and host names go unchecked (local development only)
  */
-public record TlsSettings(KeyManagerFactory keyManagers,
-        Map<String, Set<String>> pins, List<String> protocols, List<String> cipherSuites, boolean insecure) {
+public record TlsSettings(
+        KeyManagerFactory keyManagers,
+        Map<String, Set<String>> pins,
+        List<String> protocols,
+        List<String> cipherSuites,
+        boolean insecure) {
 
     /** The TLS versions a session allows by default. */
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
     /** No choices made: the JDK's trust store, no client certificate, TLS 1.3 and 1.2. */
-    public static final TlsSettings DEFAULT = new TlsSettings(null, Map.of(), DEFAULT_PROTOCOLS,
-            List.of(), false);
+    public static final TlsSettings DEFAULT = new TlsSettings(null, Map.of(), DEFAULT_PROTOCOLS, List.of(), false);
 
     public TlsSettings {
         pins = Map.copyOf(pins);
@@ -66,7 +69,8 @@ public record TlsSettings(KeyManagerFactory keyManagers,
     /** Returns the pin of {@code certificate}'s public key: {@code sha256/} and its base64 hash. */
     public static String pinOf(Certificate certificate) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(certificate.getPublicKey().getEncoded());
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(certificate.getPublicKey().getEncoded());
             return "sha256/" + Base64.getEncoder().encodeToString(hash);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
@@ -105,8 +109,8 @@ public record TlsSettings(KeyManagerFactory keyManagers,
             factory.init(store, none);
             return factory;
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException("cannot use the client certificate " + chainPem + " with key "
-                    + keyPem + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot use the client certificate " + chainPem + " with key " + keyPem + ": " + e.getMessage(), e);
         }
     }
 
@@ -119,16 +123,16 @@ public record TlsSettings(KeyManagerFactory keyManagers,
             factory.init(store, password);
             return factory;
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException("cannot read the PKCS#12 client certificate " + pkcs12.toAbsolutePath()
-                    + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot read the PKCS#12 client certificate " + pkcs12.toAbsolutePath() + ": " + e.getMessage(), e);
         }
     }
 
     /** Checks {@code pin} looks like {@code sha256/} and 32 bytes of base64; returns it. */
     public static String checkPin(String pin) {
         if (pin == null || !pin.startsWith("sha256/")) {
-            throw new IllegalArgumentException("a certificate pin is 'sha256/' and the base64 SHA-256 of a "
-                    + "public key, not '" + pin + "'");
+            throw new IllegalArgumentException(
+                    "a certificate pin is 'sha256/' and the base64 SHA-256 of a " + "public key, not '" + pin + "'");
         }
         try {
             if (Base64.getDecoder().decode(pin.substring(7)).length != 32) {
@@ -145,8 +149,9 @@ public record TlsSettings(KeyManagerFactory keyManagers,
         return switch (minimum) {
             case "TLSv1.3" -> List.of("TLSv1.3");
             case "TLSv1.2" -> DEFAULT_PROTOCOLS;
-            default -> throw new IllegalArgumentException("the minimum TLS version is TLSv1.2 or TLSv1.3, not '"
-                    + minimum + "' (older versions are broken)");
+            default ->
+                throw new IllegalArgumentException("the minimum TLS version is TLSv1.2 or TLSv1.3, not '" + minimum
+                        + "' (older versions are broken)");
         };
     }
 
@@ -189,8 +194,8 @@ public record TlsSettings(KeyManagerFactory keyManagers,
                 }
             } catch (GeneralSecurityException | IOException e) {
                 if (!directory) {
-                    throw new IllegalArgumentException("cannot read certificates from " + file + ": "
-                            + e.getMessage(), e);
+                    throw new IllegalArgumentException(
+                            "cannot read certificates from " + file + ": " + e.getMessage(), e);
                 }
                 // A directory of CA files may hold others (an index, a README): they are passed over.
             }
@@ -209,15 +214,17 @@ public record TlsSettings(KeyManagerFactory keyManagers,
     private static InputStream certificateBlocks(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
-        java.util.regex.Matcher blocks = java.util.regex.Pattern
-                .compile("-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", java.util.regex.Pattern.DOTALL)
+        java.util.regex.Matcher blocks = java.util.regex.Pattern.compile(
+                        "-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", java.util.regex.Pattern.DOTALL)
                 .matcher(text);
         StringBuilder certificates = new StringBuilder();
         while (blocks.find()) {
             certificates.append(blocks.group()).append('\n');
         }
-        return new java.io.ByteArrayInputStream(certificates.length() == 0 ? bytes
-                : certificates.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        return new java.io.ByteArrayInputStream(
+                certificates.length() == 0
+                        ? bytes
+                        : certificates.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     }
 
     private static Path requireFile(Path file) {

@@ -15,8 +15,7 @@ public final class VirtualThreads {
     private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
     private static final ThreadFactory FACTORY = factory();
 
-    private VirtualThreads() {
-    }
+    private VirtualThreads() {}
 
     /** Returns whether {@code thread} is a virtual thread (never on a JDK without them). */
     public static boolean isVirtual(Thread thread) {
@@ -42,8 +41,8 @@ public final class VirtualThreads {
 
     private static MethodHandle isVirtualHandle() {
         try {
-            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
-                    MethodType.methodType(boolean.class));
+            return MethodHandles.publicLookup()
+                    .findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
         } catch (ReflectiveOperationException | RuntimeException absent) {
             return null;
         }

@@ -53,8 +53,10 @@ public final class EventParser {
 
     private final Sink sink;
     private final int maxEventBytes;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE);
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(128);
     private final StringBuilder data = new StringBuilder();
     private String type = "";
@@ -62,6 +64,7 @@ public final class EventParser {
     private long retryInBlock = -1;
     /** Bytes of a possible byte-order mark seen at the very start of the stream (0-3), or -1 once past it. */
     private int bomSeen;
+
     private boolean afterCr;
 
     /**
@@ -150,7 +153,8 @@ public final class EventParser {
 
     private String take() {
         try {
-            String text = utf8.reset().decode(ByteBuffer.wrap(line.toByteArray())).toString();
+            String text =
+                    utf8.reset().decode(ByteBuffer.wrap(line.toByteArray())).toString();
             line.reset();
             return text;
         } catch (CharacterCodingException e) {

@@ -53,33 +53,51 @@ public final class NettyExchanger implements Exchanger {
     private final boolean h2OverTls;
     /** HTTP/3's connection source in front of the pool, or null if the session cannot speak it. */
     private final H3Routing http3;
+
     private volatile boolean closing;
 
     /** Starts the transport and the pool for {@code config}. */
     public NettyExchanger(SessionConfig config) {
         this.config = config;
         this.transport = new NettyTransport(config);
-        Http1Connection.HeadLimits limits = new Http1Connection.HeadLimits(config.maxResponseHeaderSize(),
-                config.maxResponseHeaders());
+        Http1Connection.HeadLimits limits =
+                new Http1Connection.HeadLimits(config.maxResponseHeaderSize(), config.maxResponseHeaders());
         this.h2OverTls = config.alpnProtocols().contains(ProtocolInstaller.H2);
-        long pingIntervalNanos = config.http2PingInterval() == null ? 0 : config.http2PingInterval().toNanos();
+        long pingIntervalNanos = config.http2PingInterval() == null
+                ? 0
+                : config.http2PingInterval().toNanos();
         // The protocol is chosen here: HTTP/2 when ALPN picked h2 (or by prior knowledge over
         // cleartext), HTTP/1.1 otherwise. A connection on a caller's own loop serves one HTTP/2
         // exchange only: nobody drives that loop between calls to answer the peer.
-        Connector<ProtocolConnection> open = (origin, spec, loops, listener) -> transport.connect(origin,
-                loops, spec, (channel, protocol) -> ProtocolInstaller.H2.equals(protocol)
-                        ? Http2Connection.install(channel, origin, config.maxResponseHeaderSize(),
-                                config.maxResponseHeaders(), config.sensitiveHeaders(), listener,
-                                transport.blockingExecutor(), loops != transport.group(), pingIntervalNanos,
+        Connector<ProtocolConnection> open = (origin, spec, loops, listener) -> transport.connect(
+                origin,
+                loops,
+                spec,
+                (channel, protocol) -> ProtocolInstaller.H2.equals(protocol)
+                        ? Http2Connection.install(
+                                channel,
+                                origin,
+                                config.maxResponseHeaderSize(),
+                                config.maxResponseHeaders(),
+                                config.sensitiveHeaders(),
+                                listener,
+                                transport.blockingExecutor(),
+                                loops != transport.group(),
+                                pingIntervalNanos,
                                 config.timeouts().read().toNanos())
-                        : CompletableFuture.completedFuture(Http1Connection.install(channel, origin, limits,
-                                listener, transport.blockingExecutor())));
-        this.shared = new SharedConnections<>(config.maxConnectionsPerOrigin(), config.maxConnectionsTotal(),
-                config.idleTimeout().toNanos(), transport.group(), open, this::mayMultiplex);
+                        : CompletableFuture.completedFuture(Http1Connection.install(
+                                channel, origin, limits, listener, transport.blockingExecutor())));
+        this.shared = new SharedConnections<>(
+                config.maxConnectionsPerOrigin(),
+                config.maxConnectionsTotal(),
+                config.idleTimeout().toNanos(),
+                transport.group(),
+                open,
+                this::mayMultiplex);
         this.http3 = H3Routing.of(config, transport, shared);
         this.callerLoops = config.callerDrivenIo()
-                ? new CallerLoops<>(transport, shared, open, config.idleTimeout().toNanos(),
-                        config.maxConnectionsTotal())
+                ? new CallerLoops<>(
+                        transport, shared, open, config.idleTimeout().toNanos(), config.maxConnectionsTotal())
                 : null;
         this.failures = new Failures(() -> closing);
         this.callbacks = new CallbackBatcher(transport.group(), config.callbackExecutor());
@@ -91,8 +109,8 @@ public final class NettyExchanger implements Exchanger {
     public CompletableFuture<Response> exchange(Request request, BodyPolicy policy, Deadline deadline) {
         ExchangeSpec spec = WireHeaders.spec(config, request, policy);
         // Alt-Svc from any answer of an https origin (RFC 7838): later requests may go over HTTP/3.
-        CancellableFuture result = new CancellableFuture(http3 != null && spec.url().isHttps()
-                ? Origin.of(spec.url()) : null, http3);
+        CancellableFuture result =
+                new CancellableFuture(http3 != null && spec.url().isHttps() ? Origin.of(spec.url()) : null, http3);
         Exchange exchange = new Exchange(spec, source(spec), result, config, failures);
         result.exchange = exchange;
         exchange.start(deadline);
@@ -164,8 +182,8 @@ public final class NettyExchanger implements Exchanger {
         int kept = callerLoops == null ? 0 : callerLoops.keptIdle();
         // The pool counts a caller loop's connections as leased places; those kept between calls
         // are idle. The two counts are read apart, hence the floor.
-        return new PoolStats(Math.max(0, stats.leased() - kept), stats.idle() + kept,
-                stats.connecting(), stats.waiting());
+        return new PoolStats(
+                Math.max(0, stats.leased() - kept), stats.idle() + kept, stats.connecting(), stats.waiting());
     }
 
     @Override
@@ -174,8 +192,13 @@ public final class NettyExchanger implements Exchanger {
         shared.pool().statsByOrigin().forEach((origin, stats) -> {
             // As in stats(): a caller loop's kept connections hold leased places but are idle.
             int kept = callerLoops == null ? 0 : callerLoops.keptIdle(origin);
-            byOrigin.put(origin.toString(), new PoolStats(Math.max(0, stats.leased() - kept),
-                    stats.idle() + kept, stats.connecting(), stats.waiting()));
+            byOrigin.put(
+                    origin.toString(),
+                    new PoolStats(
+                            Math.max(0, stats.leased() - kept),
+                            stats.idle() + kept,
+                            stats.connecting(),
+                            stats.waiting()));
         });
         return Collections.unmodifiableMap(byOrigin);
     }

@@ -14,8 +14,7 @@ public final class FormEncoding {
 
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    private FormEncoding() {
-    }
+    private FormEncoding() {}
 
     /** Encodes the fields in order as {@code k1=v1&k2=v2}. */
     public static byte[] encode(List<Map.Entry<String, String>> fields, Charset charset) {
@@ -36,8 +35,7 @@ public final class FormEncoding {
      *
      * @param spaceAsPlus whether a space becomes {@code +} (forms) or {@code %20} (query strings)
      */
-    public static void appendEncoded(ByteArrayOutputStream out, String text, Charset charset,
-            boolean spaceAsPlus) {
+    public static void appendEncoded(ByteArrayOutputStream out, String text, Charset charset, boolean spaceAsPlus) {
         byte[] bytes = text.getBytes(charset);
         for (byte b : bytes) {
             int c = b & 0xff;
@@ -54,7 +52,12 @@ public final class FormEncoding {
     }
 
     private static boolean isUnreserved(int c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '-' || c == '.' || c == '_' || c == '~';
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '-'
+                || c == '.'
+                || c == '_'
+                || c == '~';
     }
 }

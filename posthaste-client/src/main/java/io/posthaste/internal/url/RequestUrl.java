@@ -30,8 +30,8 @@ import java.util.Map;
  * @param target the request-target: path (at least {@code /}) and query
  * @param userInfo the raw user info, or {@code null}
  */
-public record RequestUrl(URI uri, String scheme, String host, int port, String hostHeader,
-        String target, String userInfo) {
+public record RequestUrl(
+        URI uri, String scheme, String host, int port, String hostHeader, String target, String userInfo) {
 
     /**
      * Parses an absolute {@code http(s)} URL.
@@ -49,8 +49,8 @@ public record RequestUrl(URI uri, String scheme, String host, int port, String h
         }
         String scheme = url.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new InvalidRequestException("unsupported URL scheme '" + scheme
-                    + "' (only http and https): '" + brief(url) + "'");
+            throw new InvalidRequestException(
+                    "unsupported URL scheme '" + scheme + "' (only http and https): '" + brief(url) + "'");
         }
         int authorityStart = schemeEnd + 3;
         int authorityEnd = indexOfAny(url, authorityStart, "/?#");
@@ -106,13 +106,15 @@ public record RequestUrl(URI uri, String scheme, String host, int port, String h
             path = basePath;
             query = refQuery != null ? refQuery : base.uri.getRawQuery();
         } else {
-            path = removeDotSegments(refPath.startsWith("/") ? refPath
-                    : basePath.isEmpty() ? "/" + refPath
-                    : basePath.substring(0, basePath.lastIndexOf('/') + 1) + refPath);
+            path = removeDotSegments(
+                    refPath.startsWith("/")
+                            ? refPath
+                            : basePath.isEmpty()
+                                    ? "/" + refPath
+                                    : basePath.substring(0, basePath.lastIndexOf('/') + 1) + refPath);
             query = refQuery;
         }
-        return parse(base.scheme + "://" + base.uri.getRawAuthority() + path
-                + (query != null ? "?" + query : ""));
+        return parse(base.scheme + "://" + base.uri.getRawAuthority() + path + (query != null ? "?" + query : ""));
     }
 
     /**
@@ -251,8 +253,7 @@ public record RequestUrl(URI uri, String scheme, String host, int port, String h
             try {
                 host = IDN.toASCII(host, IDN.USE_STD3_ASCII_RULES);
             } catch (IllegalArgumentException e) {
-                throw new InvalidRequestException("host cannot be converted to punycode: '"
-                        + brief(url) + "'", e);
+                throw new InvalidRequestException("host cannot be converted to punycode: '" + brief(url) + "'", e);
             }
         }
         if (host.indexOf('%') >= 0) {
@@ -268,8 +269,8 @@ public record RequestUrl(URI uri, String scheme, String host, int port, String h
         for (int i = 0; i < url.length(); i++) {
             char c = url.charAt(i);
             if (c <= 0x20 || c == 0x7f) {
-                throw new InvalidRequestException("URL contains " + (c == ' ' ? "a space"
-                        : HeaderRules.describe(c)) + " at index " + i + ": '" + brief(url) + "'");
+                throw new InvalidRequestException("URL contains " + (c == ' ' ? "a space" : HeaderRules.describe(c))
+                        + " at index " + i + ": '" + brief(url) + "'");
             }
         }
     }
@@ -289,7 +290,8 @@ public record RequestUrl(URI uri, String scheme, String host, int port, String h
                 out.append((char) cp);
             } else {
                 for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
-                    out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+                    out.append('%')
+                            .append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
                             .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
                 }
             }

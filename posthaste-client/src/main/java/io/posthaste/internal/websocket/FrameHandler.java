@@ -43,6 +43,7 @@ final class FrameHandler extends ChannelDuplexHandler {
     static final int ABNORMAL = 1006;
     /** The close code of a close frame that had none (RFC 6455 section 7.1.5). */
     static final int NO_STATUS = 1005;
+
     private static final int MESSAGE_TOO_BIG = 1009;
     private static final int MAX_COMPONENTS = 1024;
 
@@ -72,8 +73,7 @@ final class FrameHandler extends ChannelDuplexHandler {
         this.ctx = context;
         long interval = socket.settings().pingIntervalNanos();
         if (interval > 0) {
-            pinger = context.executor().scheduleAtFixedRate(this::keepAlive, interval, interval,
-                    TimeUnit.NANOSECONDS);
+            pinger = context.executor().scheduleAtFixedRate(this::keepAlive, interval, interval, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -141,7 +141,8 @@ final class FrameHandler extends ChannelDuplexHandler {
     }
 
     private void deliver(boolean text, ByteBuf content) {
-        WebSocket.Message message = text ? WebSocket.Message.text(content.toString(StandardCharsets.UTF_8))
+        WebSocket.Message message = text
+                ? WebSocket.Message.text(content.toString(StandardCharsets.UTF_8))
                 : Bridge.get().binaryMessage(ByteBufUtil.getBytes(content));
         if (socket.inbox().offer(message)) {
             ctx.channel().config().setAutoRead(false);
@@ -188,8 +189,8 @@ final class FrameHandler extends ChannelDuplexHandler {
         closeSent = true;
         // The answer repeats the server's code (RFC 6455 section 5.5.1); the server closes first,
         // but a client that waited for it would hang on a server that never does.
-        CloseWebSocketFrame answer = code < 0 ? new CloseWebSocketFrame()
-                : new CloseWebSocketFrame(code, close.reasonText());
+        CloseWebSocketFrame answer =
+                code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, close.reasonText());
         ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -220,11 +221,17 @@ final class FrameHandler extends ChannelDuplexHandler {
         closeSent = true;
         ctx.writeAndFlush(new CloseWebSocketFrame(code, reason));
         long timeout = socket.settings().closeTimeoutNanos();
-        closeTimer = ctx.executor().schedule(() -> {
-            record(ABNORMAL, "the server did not answer the close within "
-                    + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms");
-            ctx.close();
-        }, timeout, TimeUnit.NANOSECONDS);
+        closeTimer = ctx.executor()
+                .schedule(
+                        () -> {
+                            record(
+                                    ABNORMAL,
+                                    "the server did not answer the close within "
+                                            + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms");
+                            ctx.close();
+                        },
+                        timeout,
+                        TimeUnit.NANOSECONDS);
     }
 
     private void keepAlive() {
@@ -292,8 +299,9 @@ final class FrameHandler extends ChannelDuplexHandler {
         if (pinger != null) {
             pinger.cancel(false);
         }
-        record(ABNORMAL, socket.isSessionClosing() ? "the session was closed"
-                : "the connection closed without a close frame");
+        record(
+                ABNORMAL,
+                socket.isSessionClosing() ? "the session was closed" : "the connection closed without a close frame");
         socket.closed(WebSocket.Message.close(closeCode, closeReason));
         context.fireChannelInactive();
     }

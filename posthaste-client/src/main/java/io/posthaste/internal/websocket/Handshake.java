@@ -35,10 +35,23 @@ final class Handshake extends WebSocketClientHandshaker13 {
      * Creates the handshake of a WebSocket at {@code uri} ({@code ws} or {@code wss}) offering
      * {@code subprotocols} (comma-separated, or null), sending {@code headers} after its own.
      */
-    Handshake(URI uri, String target, String hostHeader, String subprotocols,
-            Iterable<Map.Entry<String, String>> headers, WsSettings settings) {
-        super(uri, WebSocketVersion.V13, null, settings.compression(), EmptyHttpHeaders.INSTANCE,
-                settings.maxMessageSize(), true, false, -1);
+    Handshake(
+            URI uri,
+            String target,
+            String hostHeader,
+            String subprotocols,
+            Iterable<Map.Entry<String, String>> headers,
+            WsSettings settings) {
+        super(
+                uri,
+                WebSocketVersion.V13,
+                null,
+                settings.compression(),
+                EmptyHttpHeaders.INSTANCE,
+                settings.maxMessageSize(),
+                true,
+                false,
+                -1);
         this.target = target;
         this.hostHeader = hostHeader;
         this.headers = headers;

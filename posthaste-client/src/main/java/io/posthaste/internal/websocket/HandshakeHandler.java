@@ -76,9 +76,15 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 fail(f.cause());
             }
         });
-        timer = ctx.executor().schedule(() -> fail(new ClientTimeoutException(name
-                + ": no answer to the opening handshake within " + readTimeout.toMillis() + " ms (READ timeout)",
-                ClientTimeoutException.Phase.READ, readTimeout)), readTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        timer = ctx.executor()
+                .schedule(
+                        () -> fail(new ClientTimeoutException(
+                                name + ": no answer to the opening handshake within " + readTimeout.toMillis()
+                                        + " ms (READ timeout)",
+                                ClientTimeoutException.Phase.READ,
+                                readTimeout)),
+                        readTimeout.toNanos(),
+                        TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -94,7 +100,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             }
             if (msg instanceof HttpContent content && refusalBody != null) {
                 ByteBuf bytes = content.content();
-                refusalBody.writeBytes(bytes, bytes.readerIndex(),
+                refusalBody.writeBytes(
+                        bytes,
+                        bytes.readerIndex(),
                         Math.min(bytes.readableBytes(), MAX_BODY - refusalBody.readableBytes()));
                 if (content instanceof LastHttpContent) {
                     refuse(describe(refusal));
@@ -109,8 +117,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         // Netty checks the subprotocol against its own list; ours is checked here (see Handshake).
         HttpHeaders checked = new DefaultHttpHeaders().set(head.headers());
         checked.remove(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
-        FullHttpResponse full = new DefaultFullHttpResponse(head.protocolVersion(), head.status(),
-                Unpooled.EMPTY_BUFFER, checked, new DefaultHttpHeaders());
+        FullHttpResponse full = new DefaultFullHttpResponse(
+                head.protocolVersion(), head.status(), Unpooled.EMPTY_BUFFER, checked, new DefaultHttpHeaders());
         String subprotocol;
         try {
             subprotocol = handshake.chosenSubprotocol(head.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));

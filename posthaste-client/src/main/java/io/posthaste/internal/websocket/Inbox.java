@@ -112,7 +112,9 @@ final class Inbox {
 
     /** What a kept message costs, near enough: its bytes, or its text's UTF-16 units. */
     private static long weight(WebSocket.Message message) {
-        return message.isBinary() ? message.buffer().remaining() : message.isText() ? message.text().length() : 0;
+        return message.isBinary()
+                ? message.buffer().remaining()
+                : message.isText() ? message.text().length() : 0;
     }
 
     /** Returns how many bytes of messages are kept. */

@@ -45,15 +45,22 @@ public final class WsConnection implements Connection {
     private volatile Headers handshakeHeaders = Headers.empty();
     private volatile WebSocket.Message closeMessage;
 
-    WsConnection(Origin origin, Channel channel, WsSettings settings, Executor executor,
-            BooleanSupplier sessionClosing, String name) {
+    WsConnection(
+            Origin origin,
+            Channel channel,
+            WsSettings settings,
+            Executor executor,
+            BooleanSupplier sessionClosing,
+            String name) {
         this.origin = origin;
         this.channel = channel;
         this.settings = settings;
         this.executor = executor;
         this.sessionClosing = sessionClosing;
         this.name = name;
-        this.inbox = new Inbox(executor, settings.maxMessageSize(),
+        this.inbox = new Inbox(
+                executor,
+                settings.maxMessageSize(),
                 () -> channel.eventLoop().execute(() -> channel.config().setAutoRead(true)));
     }
 
@@ -137,9 +144,15 @@ public final class WsConnection implements Connection {
             if (f.isSuccess()) {
                 complete(sent, null);
             } else {
-                complete(sent, closeMessage != null || closeRequested.get() ? closedFailure()
-                        : new ClientConnectionException(name + ": the message could not be sent: " + f.cause(),
-                                f.cause(), false, true));
+                complete(
+                        sent,
+                        closeMessage != null || closeRequested.get()
+                                ? closedFailure()
+                                : new ClientConnectionException(
+                                        name + ": the message could not be sent: " + f.cause(),
+                                        f.cause(),
+                                        false,
+                                        true));
                 channel.close();
             }
         });
@@ -148,9 +161,15 @@ public final class WsConnection implements Connection {
 
     private ClientConnectionException closedFailure() {
         WebSocket.Message last = closeMessage;
-        return new ClientConnectionException(name + (last == null ? ": the WebSocket is closing"
-                : ": the WebSocket is closed (" + last.closeCode() + (last.closeReason().isEmpty() ? ""
-                        : " " + last.closeReason()) + ")"), null, false, false);
+        return new ClientConnectionException(
+                name
+                        + (last == null
+                                ? ": the WebSocket is closing"
+                                : ": the WebSocket is closed (" + last.closeCode()
+                                        + (last.closeReason().isEmpty() ? "" : " " + last.closeReason()) + ")"),
+                null,
+                false,
+                false);
     }
 
     /**
@@ -194,8 +213,8 @@ public final class WsConnection implements Connection {
                 // A message was already handed to this receiver: it is returned, not lost.
                 return next.join();
             }
-            CancellationException cancelled = new CancellationException(name
-                    + ": interrupted while waiting for a message");
+            CancellationException cancelled =
+                    new CancellationException(name + ": interrupted while waiting for a message");
             cancelled.initCause(e);
             throw cancelled;
         } catch (ExecutionException e) {
@@ -216,8 +235,8 @@ public final class WsConnection implements Connection {
     }
 
     private <T> void complete(CompletableFuture<T> future, Throwable failure) {
-        Runnable completion = failure == null ? () -> future.complete(null)
-                : () -> future.completeExceptionally(failure);
+        Runnable completion =
+                failure == null ? () -> future.complete(null) : () -> future.completeExceptionally(failure);
         try {
             executor.execute(completion);
         } catch (RejectedExecutionException e) {

@@ -62,7 +62,8 @@ public final class WsConnector {
      */
     public CompletableFuture<WsConnection> connect(Request request, WsSettings settings) {
         RequestUrl url = Bridge.get().url(request);
-        URI wsUri = URI.create((url.isHttps() ? "wss" : "ws") + url.uri().toString().substring(url.scheme().length()));
+        URI wsUri = URI.create((url.isHttps() ? "wss" : "ws")
+                + url.uri().toString().substring(url.scheme().length()));
         String name = "GET " + wsUri;
         CompletableFuture<WsConnection> result = new CompletableFuture<>();
         List<Map.Entry<String, String>> headers;
@@ -73,15 +74,19 @@ public final class WsConnector {
         }
         // The session's proxy applies as to any request; a WebSocket leaves HTTP behind, so
         // through an HTTP proxy it always goes by a CONNECT tunnel, never forwarded.
-        Route route = config.routes().choose(url.isHttps(), url.host(), url.port(), null).tunnelled();
+        Route route = config.routes()
+                .choose(url.isHttps(), url.host(), url.port(), null)
+                .tunnelled();
         Origin origin = Origin.of(url, route);
         Events.emit(config.eventListener(), Event.Type.CALL_START, request, wsUri.toString());
         String subprotocols = settings.subprotocols().isEmpty() ? null : String.join(", ", settings.subprotocols());
         Handshake handshake = new Handshake(wsUri, url.target(), url.hostHeader(), subprotocols, headers, settings);
         HandshakeHandler[] handler = new HandshakeHandler[1];
-        CompletableFuture<WsConnection> connected = transport.connectHttp1(origin, request.timeouts(),
-                (channel, protocol) -> CompletableFuture.completedFuture(install(channel, origin, handshake,
-                        settings, name, request, handler)));
+        CompletableFuture<WsConnection> connected = transport.connectHttp1(
+                origin,
+                request.timeouts(),
+                (channel, protocol) -> CompletableFuture.completedFuture(
+                        install(channel, origin, handshake, settings, name, request, handler)));
         connected.whenComplete((socket, failure) -> {
             if (failure != null) {
                 finish(result, request, wsUri, route, null, failure);
@@ -93,7 +98,9 @@ public final class WsConnector {
             }
             Channel channel = socket.channel();
             channel.eventLoop().execute(() -> {
-                handler[0].opened().whenComplete((open, refused) -> finish(result, request, wsUri, route, open, refused));
+                handler[0]
+                        .opened()
+                        .whenComplete((open, refused) -> finish(result, request, wsUri, route, open, refused));
                 handler[0].start();
             });
         });
@@ -106,11 +113,17 @@ public final class WsConnector {
         return result;
     }
 
-    private WsConnection install(Channel channel, Origin origin, Handshake handshake, WsSettings settings,
-            String name, Request request, HandshakeHandler[] handler) {
+    private WsConnection install(
+            Channel channel,
+            Origin origin,
+            Handshake handshake,
+            WsSettings settings,
+            String name,
+            Request request,
+            HandshakeHandler[] handler) {
         WsConnection socket = new WsConnection(origin, channel, settings, config.callbackExecutor(), closing, name);
-        channel.pipeline().addLast("http", new HttpClientCodec(MAX_INITIAL_LINE, config.maxResponseHeaderSize(),
-                MAX_CHUNK));
+        channel.pipeline()
+                .addLast("http", new HttpClientCodec(MAX_INITIAL_LINE, config.maxResponseHeaderSize(), MAX_CHUNK));
         if (settings.compression()) {
             // Bounds what one compressed frame may inflate to. Netty's inflater fails as soon as its
             // buffer is full, even when the frame ends exactly there: the margin lets a message of
@@ -118,33 +131,54 @@ public final class WsConnector {
             int inflated = (int) Math.min(Integer.MAX_VALUE - 8, settings.maxMessageSize() + 1024L);
             channel.pipeline().addLast("ws-deflate", new WebSocketClientCompressionHandler(inflated));
         }
-        handler[0] = new HandshakeHandler(handshake, socket, name, request.timeouts().read());
+        handler[0] =
+                new HandshakeHandler(handshake, socket, name, request.timeouts().read());
         channel.pipeline().addLast("ws-handshake", handler[0]);
         return socket;
     }
 
-    private void finish(CompletableFuture<WsConnection> result, Request request, URI wsUri, Route route,
-            WsConnection open, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        Throwable translated = cause == null || cause instanceof HandshakeRefused ? cause
-                : failures.translate("GET " + wsUri, Bridge.get().url(request), request.timeouts(), route, cause,
-                        false);
+    private void finish(
+            CompletableFuture<WsConnection> result,
+            Request request,
+            URI wsUri,
+            Route route,
+            WsConnection open,
+            Throwable failure) {
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable translated = cause == null || cause instanceof HandshakeRefused
+                ? cause
+                : failures.translate(
+                        "GET " + wsUri, Bridge.get().url(request), request.timeouts(), route, cause, false);
         if (cause instanceof HandshakeRefused refused) {
             saveCookies(request, refused.headers());
-            Events.emit(config.eventListener(), Event.Type.RESPONSE_HEADERS_RECEIVED, request, wsUri.toString(),
-                    refused.status(), 0, null);
+            Events.emit(
+                    config.eventListener(),
+                    Event.Type.RESPONSE_HEADERS_RECEIVED,
+                    request,
+                    wsUri.toString(),
+                    refused.status(),
+                    0,
+                    null);
         } else if (open != null) {
             saveCookies(request, open.handshakeHeaders());
-            Events.emit(config.eventListener(), Event.Type.RESPONSE_HEADERS_RECEIVED, request, wsUri.toString(),
-                    101, 0, null);
+            Events.emit(
+                    config.eventListener(),
+                    Event.Type.RESPONSE_HEADERS_RECEIVED,
+                    request,
+                    wsUri.toString(),
+                    101,
+                    0,
+                    null);
         }
         Events.emit(config.eventListener(), Event.Type.CALL_END, request, wsUri.toString(), 0, 0, translated);
-        Runnable completion = translated == null ? () -> {
-            if (!result.complete(open)) {
-                open.abort();
-            }
-        } : () -> result.completeExceptionally(translated);
+        Runnable completion = translated == null
+                ? () -> {
+                    if (!result.complete(open)) {
+                        open.abort();
+                    }
+                }
+                : () -> result.completeExceptionally(translated);
         try {
             config.callbackExecutor().execute(completion);
         } catch (RuntimeException rejected) {
@@ -159,8 +193,8 @@ public final class WsConnector {
                 config.cookieJar().save(request.url(), setCookies);
             } catch (RuntimeException e) {
                 // The jar is the caller's code; its failure must not break an open WebSocket.
-                System.getLogger(WsConnector.class.getName()).log(System.Logger.Level.WARNING,
-                        "the cookie jar failed to save cookies", e);
+                System.getLogger(WsConnector.class.getName())
+                        .log(System.Logger.Level.WARNING, "the cookie jar failed to save cookies", e);
             }
         }
     }

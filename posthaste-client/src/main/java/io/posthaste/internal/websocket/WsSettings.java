@@ -14,8 +14,13 @@ import java.util.List;
  * @param compression whether {@code permessage-deflate} is offered
  * @param sendBufferLimit the most bytes of messages sent but not yet written to the socket
  */
-public record WsSettings(List<String> subprotocols, int maxMessageSize, long pingIntervalNanos,
-        long closeTimeoutNanos, boolean compression, long sendBufferLimit) {
+public record WsSettings(
+        List<String> subprotocols,
+        int maxMessageSize,
+        long pingIntervalNanos,
+        long closeTimeoutNanos,
+        boolean compression,
+        long sendBufferLimit) {
 
     public WsSettings {
         subprotocols = List.copyOf(subprotocols);

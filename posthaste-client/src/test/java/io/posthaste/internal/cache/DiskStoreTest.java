@@ -22,9 +22,16 @@ class DiskStoreTest {
     private static StoredResponse filledWith(byte fill, int length) {
         byte[] body = new byte[length];
         Arrays.fill(body, fill);
-        return new StoredResponse("http://example.test/r", 200, "OK", "HTTP/1.1",
+        return new StoredResponse(
+                "http://example.test/r",
+                200,
+                "OK",
+                "HTTP/1.1",
                 List.of("X-Fill", Byte.toString(fill), "Content-Length", Integer.toString(length)),
-                Map.of(), 1, 2, body);
+                Map.of(),
+                1,
+                2,
+                body);
     }
 
     @Test
@@ -37,19 +44,26 @@ class DiskStoreTest {
             List<CompletableFuture<?>> work = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 byte fill = (byte) ('a' + t);
-                work.add(CompletableFuture.runAsync(() -> {
-                    for (int i = 0; i < 200; i++) {
-                        store.put(filledWith(fill, 1000 + 997 * ((i + fill) % 50)));
-                    }
-                }, threads));
-                work.add(CompletableFuture.runAsync(() -> {
-                    for (int i = 0; i < 400; i++) {
-                        StoredResponse read = store.get("http://example.test/r");
-                        if (read == null || !whole(read)) {
-                            torn.add(read == null ? "nothing" : read.headers().toString());
-                        }
-                    }
-                }, threads));
+                work.add(CompletableFuture.runAsync(
+                        () -> {
+                            for (int i = 0; i < 200; i++) {
+                                store.put(filledWith(fill, 1000 + 997 * ((i + fill) % 50)));
+                            }
+                        },
+                        threads));
+                work.add(CompletableFuture.runAsync(
+                        () -> {
+                            for (int i = 0; i < 400; i++) {
+                                StoredResponse read = store.get("http://example.test/r");
+                                if (read == null || !whole(read)) {
+                                    torn.add(
+                                            read == null
+                                                    ? "nothing"
+                                                    : read.headers().toString());
+                                }
+                            }
+                        },
+                        threads));
             }
             CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
         } finally {

@@ -1,7 +1,6 @@
 package io.posthaste.internal.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.posthaste.ClientConnectionException;
 import io.posthaste.ClientResponseException;
@@ -12,8 +11,8 @@ import io.posthaste.Request;
 import io.posthaste.Response;
 import io.posthaste.RetryPolicy;
 import io.posthaste.TooManyRedirectsException;
-import io.posthaste.internal.exchange.Completion;
 import io.posthaste.internal.exchange.BodyPolicy;
+import io.posthaste.internal.exchange.Completion;
 import io.posthaste.internal.exchange.Deadline;
 import io.posthaste.internal.exchange.Exchanger;
 import io.posthaste.internal.session.SessionConfig;
@@ -57,30 +56,46 @@ class ChainStepsTest {
     void raiseForStatusTurnsAFinalErrorIntoAnExceptionOnlyWhenTheRequestAsks() {
         FakeNext next = new FakeNext().answer(422, "bad").answer(422, "bad").answer(200, "ok");
         assertThat(failureOf(next.run(RaiseForStatus.INSTANCE, get("http://example.test/a"))))
-                .isInstanceOfSatisfying(ClientResponseException.class, e -> assertThat(e.status()).isEqualTo(422));
-        Request relaxed = SESSION.get("http://example.test/a").raiseForStatus(false).build();
+                .isInstanceOfSatisfying(
+                        ClientResponseException.class,
+                        e -> assertThat(e.status()).isEqualTo(422));
+        Request relaxed =
+                SESSION.get("http://example.test/a").raiseForStatus(false).build();
         assertThat(next.run(RaiseForStatus.INSTANCE, relaxed).join().status()).isEqualTo(422);
-        assertThat(next.run(RaiseForStatus.INSTANCE, get("http://example.test/a")).join().status()).isEqualTo(200);
+        assertThat(next.run(RaiseForStatus.INSTANCE, get("http://example.test/a"))
+                        .join()
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
     void redirectsProceedOncePerHopAndKeepTheHopsAsHistory() {
-        FakeNext next = new FakeNext().answer(302, "", "Location", "/b").answer(303, "", "Location", "http://example.test/c")
+        FakeNext next = new FakeNext()
+                .answer(302, "", "Location", "/b")
+                .answer(303, "", "Location", "http://example.test/c")
                 .answer(200, "done");
-        Request post = SESSION.post("http://example.test/a").json(Map.of("k", "v")).build();
+        Request post =
+                SESSION.post("http://example.test/a").json(Map.of("k", "v")).build();
         Response last = next.run(new Redirects(CONFIG), post).join();
         assertThat(last.text()).isEqualTo("done");
         assertThat(last.history()).extracting(Response::status).containsExactly(302, 303);
-        assertThat(next.seen).extracting(r -> r.method() + " " + r.url().getPath())
+        assertThat(next.seen)
+                .extracting(r -> r.method() + " " + r.url().getPath())
                 .containsExactly("POST /a", "GET /b", "GET /c");
-        assertThat(next.seen.get(1).body()).as("a 302 after POST becomes a GET without a body").isEmpty();
+        assertThat(next.seen.get(1).body())
+                .as("a 302 after POST becomes a GET without a body")
+                .isEmpty();
     }
 
     @Test
     void aRedirectToAnotherOriginDropsCredentialsOnTheWay() {
-        FakeNext next = new FakeNext().answer(307, "", "Location", "http://elsewhere.test/b").answer(200, "ok");
-        Request request = SESSION.get("http://example.test/a").header("Authorization", "Bearer s3cret")
-                .header("Cookie", "id=1").build();
+        FakeNext next = new FakeNext()
+                .answer(307, "", "Location", "http://elsewhere.test/b")
+                .answer(200, "ok");
+        Request request = SESSION.get("http://example.test/a")
+                .header("Authorization", "Bearer s3cret")
+                .header("Cookie", "id=1")
+                .build();
         next.run(new Redirects(CONFIG), request).join();
         assertThat(next.seen.get(1).headers().get("Authorization")).isNull();
         assertThat(next.seen.get(1).headers().get("Cookie")).isNull();
@@ -89,7 +104,8 @@ class ChainStepsTest {
     @Test
     void aRequestThatDoesNotFollowRedirectsGetsTheRedirectItself() {
         FakeNext next = new FakeNext().answer(302, "", "Location", "/b");
-        Request request = SESSION.get("http://example.test/a").followRedirects(false).build();
+        Request request =
+                SESSION.get("http://example.test/a").followRedirects(false).build();
         assertThat(next.run(new Redirects(CONFIG), request).join().status()).isEqualTo(302);
         assertThat(next.seen).hasSize(1);
     }
@@ -114,10 +130,16 @@ class ChainStepsTest {
     void cookiesGoIntoEachRequestAndSetCookieIntoTheJar() {
         CookieJar jar = CookieJar.inMemoryAllowingIpHosts();
         Cookies step = new Cookies(jar);
-        FakeNext next = new FakeNext().answer(200, "", "Set-Cookie", "id=42; Path=/").answer(200, "");
+        FakeNext next =
+                new FakeNext().answer(200, "", "Set-Cookie", "id=42; Path=/").answer(200, "");
         next.run(step, get("http://127.0.0.1:1/login")).join();
         assertThat(next.seen.get(0).headers().get("Cookie")).isNull();
-        next.run(step, SESSION.get("http://127.0.0.1:1/me").header("Cookie", "own=1").build()).join();
+        next.run(
+                        step,
+                        SESSION.get("http://127.0.0.1:1/me")
+                                .header("Cookie", "own=1")
+                                .build())
+                .join();
         assertThat(next.seen.get(1).headers().get("Cookie")).isEqualTo("own=1; id=42");
     }
 
@@ -126,8 +148,7 @@ class ChainStepsTest {
         RuntimeException broken = new IllegalStateException("jar broken");
         CookieJar failingLoad = new CookieJar() {
             @Override
-            public void save(URI url, List<String> setCookieHeaders) {
-            }
+            public void save(URI url, List<String> setCookieHeaders) {}
 
             @Override
             public List<io.posthaste.Cookie> load(URI url) {
@@ -135,8 +156,7 @@ class ChainStepsTest {
             }
 
             @Override
-            public void clear() {
-            }
+            public void clear() {}
 
             @Override
             public List<io.posthaste.Cookie> all() {
@@ -144,7 +164,8 @@ class ChainStepsTest {
             }
         };
         FakeNext untouched = new FakeNext();
-        assertThat(failureOf(untouched.run(new Cookies(failingLoad), get("http://example.test/a")))).isSameAs(broken);
+        assertThat(failureOf(untouched.run(new Cookies(failingLoad), get("http://example.test/a"))))
+                .isSameAs(broken);
         assertThat(untouched.seen).as("nothing was sent").isEmpty();
 
         CookieJar failingSave = new CookieJar() {
@@ -159,8 +180,7 @@ class ChainStepsTest {
             }
 
             @Override
-            public void clear() {
-            }
+            public void clear() {}
 
             @Override
             public List<io.posthaste.Cookie> all() {
@@ -168,22 +188,33 @@ class ChainStepsTest {
             }
         };
         FakeNext next = new FakeNext().answer(200, "", "Set-Cookie", "a=b");
-        assertThat(failureOf(next.run(new Cookies(failingSave), get("http://example.test/a")))).isSameAs(broken);
+        assertThat(failureOf(next.run(new Cookies(failingSave), get("http://example.test/a"))))
+                .isSameAs(broken);
     }
 
     @Test
     void retriesSendAgainWhatThePolicyAllowsAndCarryTheEarlierAttempts() {
-        RetryPolicy policy = RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(1)).build();
-        FakeNext next = new FakeNext().answer(503, "busy").fail(new ClientConnectionException("GET x: refused",
-                null, false, false)).answer(200, "ok");
-        Request request = SESSION.get("http://example.test/a").retryPolicy(policy).build();
+        RetryPolicy policy = RetryPolicy.builder()
+                .maxAttempts(3)
+                .initialBackoff(Duration.ofMillis(1))
+                .build();
+        FakeNext next = new FakeNext()
+                .answer(503, "busy")
+                .fail(new ClientConnectionException("GET x: refused", null, false, false))
+                .answer(200, "ok");
+        Request request =
+                SESSION.get("http://example.test/a").retryPolicy(policy).build();
         assertThat(next.run(new Retries(null), request).join().text()).isEqualTo("ok");
         assertThat(next.seen).hasSize(3);
 
         FakeNext post = new FakeNext().answer(503, "busy");
-        Request once = SESSION.post("http://example.test/a").json(List.of(1)).retryPolicy(policy).build();
+        Request once = SESSION.post("http://example.test/a")
+                .json(List.of(1))
+                .retryPolicy(policy)
+                .build();
         assertThat(post.run(new Retries(null), once).join().status())
-                .as("a POST is not sent again unless the policy says so").isEqualTo(503);
+                .as("a POST is not sent again unless the policy says so")
+                .isEqualTo(503);
         assertThat(post.seen).hasSize(1);
     }
 
@@ -191,29 +222,43 @@ class ChainStepsTest {
     void aRetryWhoseWaitWouldEndAfterTheDeadlineIsNotMade() {
         AtomicLong now = new AtomicLong();
         Deadline deadline = Deadline.after(Optional.of(Duration.ofMillis(100)), now::get);
-        RetryPolicy policy = RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(60))
-                .jitter(0).build();
-        FakeNext next = new FakeNext().beforeEach(() -> now.addAndGet(Duration.ofMillis(50).toNanos()))
-                .answer(503, "busy").answer(200, "ok"); // each attempt takes 50 ms
-        Request request = SESSION.get("http://example.test/a").retryPolicy(policy).build();
-        assertThat(next.run(new Retries(null), request, new Call.CallState(false, deadline)).join().status())
-                .as("50 ms used, a 60 ms wait would end past the 100 ms deadline").isEqualTo(503);
+        RetryPolicy policy = RetryPolicy.builder()
+                .maxAttempts(3)
+                .initialBackoff(Duration.ofMillis(60))
+                .jitter(0)
+                .build();
+        FakeNext next = new FakeNext()
+                .beforeEach(() -> now.addAndGet(Duration.ofMillis(50).toNanos()))
+                .answer(503, "busy")
+                .answer(200, "ok"); // each attempt takes 50 ms
+        Request request =
+                SESSION.get("http://example.test/a").retryPolicy(policy).build();
+        assertThat(next.run(new Retries(null), request, new Call.CallState(false, deadline))
+                        .join()
+                        .status())
+                .as("50 ms used, a 60 ms wait would end past the 100 ms deadline")
+                .isEqualTo(503);
         assertThat(next.seen).hasSize(1);
     }
 
     @Test
     void digestAnswersAChallengeFromItsOwnOriginOnce() {
-        Request request = SESSION.get("http://example.test/private").digestAuth("user", "pass").build();
+        Request request = SESSION.get("http://example.test/private")
+                .digestAuth("user", "pass")
+                .build();
         String challenge = "Digest realm=\"r\", nonce=\"n1\", qop=\"auth\", algorithm=SHA-256";
-        FakeNext next = new FakeNext().answer(401, "", "WWW-Authenticate", challenge).answer(200, "in");
+        FakeNext next =
+                new FakeNext().answer(401, "", "WWW-Authenticate", challenge).answer(200, "in");
         assertThat(next.run(DigestAuth.INSTANCE, request).join().text()).isEqualTo("in");
         assertThat(next.seen.get(0).headers().get("Authorization")).isNull();
         assertThat(next.seen.get(1).headers().get("Authorization")).startsWith("Digest username=\"user\"");
 
-        FakeNext twice = new FakeNext().answer(401, "", "WWW-Authenticate", challenge)
+        FakeNext twice = new FakeNext()
+                .answer(401, "", "WWW-Authenticate", challenge)
                 .answer(401, "", "WWW-Authenticate", challenge);
         assertThat(twice.run(DigestAuth.INSTANCE, request).join().status())
-                .as("a second challenge that is not stale is the answer").isEqualTo(401);
+                .as("a second challenge that is not stale is the answer")
+                .isEqualTo(401);
         assertThat(twice.seen).hasSize(2);
     }
 
@@ -222,18 +267,24 @@ class ChainStepsTest {
         Call.CallState streamed = new Call.CallState(true, Deadline.NONE);
         Request plain = get("http://example.test/a");
         assertThat(streamed.holding(plain, 200, false)).isEqualTo(BodyPolicy.Holding.STREAM);
-        assertThat(streamed.holding(plain, 302, true)).as("a redirect that will be followed")
+        assertThat(streamed.holding(plain, 302, true))
+                .as("a redirect that will be followed")
                 .isEqualTo(BodyPolicy.Holding.BUFFER_RAW);
-        assertThat(streamed.holding(plain, 302, false)).as("no Location: nothing to follow")
+        assertThat(streamed.holding(plain, 302, false))
+                .as("no Location: nothing to follow")
                 .isEqualTo(BodyPolicy.Holding.STREAM);
-        Request staying = SESSION.get("http://example.test/a").followRedirects(false).build();
+        Request staying =
+                SESSION.get("http://example.test/a").followRedirects(false).build();
         assertThat(streamed.holding(staying, 302, true)).isEqualTo(BodyPolicy.Holding.STREAM);
-        Request raising = SESSION.get("http://example.test/a").raiseForStatus(true).build();
-        assertThat(streamed.holding(raising, 404, false)).as("the exception keeps the body")
+        Request raising =
+                SESSION.get("http://example.test/a").raiseForStatus(true).build();
+        assertThat(streamed.holding(raising, 404, false))
+                .as("the exception keeps the body")
                 .isEqualTo(BodyPolicy.Holding.BUFFER);
         assertThat(streamed.holding(raising, 200, false)).isEqualTo(BodyPolicy.Holding.STREAM);
         assertThat(new Call.CallState(false, Deadline.NONE).holding(plain, 200, false))
-                .as("send() buffers every body").isEqualTo(BodyPolicy.Holding.BUFFER);
+                .as("send() buffers every body")
+                .isEqualTo(BodyPolicy.Holding.BUFFER);
     }
 
     @Test
@@ -246,11 +297,14 @@ class ChainStepsTest {
         new InterceptorChain(List.of(step), 0, state).proceed(get("http://example.test/a"));
         RecordingExchanger recorded = (RecordingExchanger) exchanger;
         assertThat(recorded.deadline).isSameAs(deadline);
-        assertThat(recorded.policy).as("the call itself decides how bodies are held").isSameAs(state);
+        assertThat(recorded.policy)
+                .as("the call itself decides how bodies are held")
+                .isSameAs(state);
         state.cancel();
         assertThat(pending).isCancelled();
         assertThat(failureOf(new InterceptorChain(List.of(step), 0, state).proceed(get("http://example.test/b"))))
-                .as("nothing starts once the call is cancelled").isInstanceOf(CancellationException.class);
+                .as("nothing starts once the call is cancelled")
+                .isInstanceOf(CancellationException.class);
         assertThat(recorded.exchanges).isEqualTo(1);
     }
 
@@ -273,8 +327,7 @@ class ChainStepsTest {
         }
 
         @Override
-        public void handOff(Completion<?> completion) {
-        }
+        public void handOff(Completion<?> completion) {}
 
         @Override
         public boolean wakeVirtual(Completion<?> completion) {
@@ -292,7 +345,6 @@ class ChainStepsTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -28,7 +28,7 @@ final class FakeNext implements Interceptor {
     static final ClientSession SESSION = ClientSession.create();
 
     final List<Request> seen = new ArrayList<>();
-    private Runnable beforeEach = () -> { };
+    private Runnable beforeEach = () -> {};
     private final Deque<Function<Request, CompletableFuture<Response>>> replies = new ArrayDeque<>();
 
     /** Queues an answer of {@code status} with {@code headers} (name, value, ...) and {@code body}. */
@@ -86,7 +86,18 @@ final class FakeNext implements Interceptor {
         for (int i = 0; i < headers.length; i += 2) {
             fields.add(headers[i], headers[i + 1]);
         }
-        return Bridge.get().response(request, status, "", fields.build(), "HTTP/1.1",
-                body.getBytes(StandardCharsets.UTF_8), List.of(), JsonCodec.jackson(), false, null, null);
+        return Bridge.get()
+                .response(
+                        request,
+                        status,
+                        "",
+                        fields.build(),
+                        "HTTP/1.1",
+                        body.getBytes(StandardCharsets.UTF_8),
+                        List.of(),
+                        JsonCodec.jackson(),
+                        false,
+                        null,
+                        null);
     }
 }

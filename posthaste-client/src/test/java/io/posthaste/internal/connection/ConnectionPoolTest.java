@@ -37,8 +37,10 @@ class ConnectionPoolTest {
     void aRequestToANewOriginOpensAConnectionWithItsOwnConnectSpec() {
         pool(2, 10);
         CompletableFuture<FakeConnection> acquired = pool.acquire("a", "first", nanos(ACQUIRE_TIMEOUT), false);
-        assertThat(connector.attempts).singleElement()
-                .satisfies(attempt -> assertThat(attempt.key() + " " + attempt.spec()).isEqualTo("a first"));
+        assertThat(connector.attempts)
+                .singleElement()
+                .satisfies(attempt ->
+                        assertThat(attempt.key() + " " + attempt.spec()).isEqualTo("a first"));
         assertThat(acquired).isNotDone();
         assertThat(pool.stats()).isEqualTo(new Stats(0, 0, 1, 0));
 
@@ -67,11 +69,15 @@ class ConnectionPoolTest {
     @Test
     void pollingTakesAUsableIdleConnectionAtOnceAndNeverConnects() {
         pool(1, 10);
-        assertThat(pool.pollIdle("a")).as("nothing idle: the caller must acquire").isNull();
+        assertThat(pool.pollIdle("a"))
+                .as("nothing idle: the caller must acquire")
+                .isNull();
         FakeConnection stale = lease("a");
         pool.release("a", stale, true);
         stale.usable = false;
-        assertThat(pool.pollIdle("a")).as("a dead idle connection is not handed out").isNull();
+        assertThat(pool.pollIdle("a"))
+                .as("a dead idle connection is not handed out")
+                .isNull();
         assertThat(stale.closed).isTrue();
         assertThat(pool.stats()).isEqualTo(new Stats(0, 0, 0, 0));
 
@@ -253,7 +259,8 @@ class ConnectionPoolTest {
         assertThat(pool.stats()).isEqualTo(new Stats(1, 0, 0, 1));
 
         time.advance(Duration.ofMillis(1));
-        assertThat(failureOf(waiter)).isInstanceOf(AcquireTimeoutException.class)
+        assertThat(failureOf(waiter))
+                .isInstanceOf(AcquireTimeoutException.class)
                 .hasMessage("no connection to a became free within 2000 ms");
         assertThat(pool.stats()).isEqualTo(new Stats(1, 0, 0, 0));
     }
@@ -318,7 +325,8 @@ class ConnectionPoolTest {
         pool.release("a", forFirst, false);
         connector.last().open();
 
-        assertThat(connector.attempts).extracting(Attempt::spec)
+        assertThat(connector.attempts)
+                .extracting(Attempt::spec)
                 .containsExactly("a1", "connect in 1 s", "connect in 9 s");
         assertThat(first).isCompletedWithValue(forFirst);
         assertThat(second).isCompleted();
@@ -356,7 +364,9 @@ class ConnectionPoolTest {
 
         acquired.cancel(true);
 
-        assertThat(connector.last().future().isCancelled()).as("connect aborted").isTrue();
+        assertThat(connector.last().future().isCancelled())
+                .as("connect aborted")
+                .isTrue();
         assertThat(pool.stats()).isEqualTo(new Stats(0, 0, 0, 0));
     }
 
@@ -436,7 +446,9 @@ class ConnectionPoolTest {
     void reservingAtTheTotalCapClosesAnotherOriginsIdleConnectionOrFails() {
         pool(5, 1);
         FakeConnection connection = lease("a");
-        assertThat(pool.tryReserve("b")).as("reserve while the only place is leased").isFalse();
+        assertThat(pool.tryReserve("b"))
+                .as("reserve while the only place is leased")
+                .isFalse();
         pool.release("a", connection, true);
 
         assertThat(pool.tryReserve("b")).isTrue();
@@ -655,12 +667,16 @@ class ConnectionPoolTest {
     record Attempt(String key, String spec, CompletableFuture<FakeConnection> future, int number) {
         FakeConnection open() {
             FakeConnection connection = new FakeConnection(key + "#" + number);
-            assertThat(future.complete(connection)).as("connect " + this + " still pending").isTrue();
+            assertThat(future.complete(connection))
+                    .as("connect " + this + " still pending")
+                    .isTrue();
             return connection;
         }
 
         void fail(IOException failure) {
-            assertThat(future.completeExceptionally(failure)).as("connect still pending").isTrue();
+            assertThat(future.completeExceptionally(failure))
+                    .as("connect still pending")
+                    .isTrue();
         }
     }
 
@@ -689,7 +705,7 @@ class ConnectionPoolTest {
         final String name;
         boolean usable = true;
         boolean closed;
-        Runnable onClose = () -> { };
+        Runnable onClose = () -> {};
         private long idleSince;
 
         FakeConnection(String name) {

@@ -37,14 +37,17 @@ class DnsCacheTest {
     @Test
     void concurrentLookupsOfOneHostShareOneQuery() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        DnsCache cache = new DnsCache(host -> {
-            try {
-                release.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return answer(host);
-        }, executor, TimeUnit.SECONDS.toNanos(10));
+        DnsCache cache = new DnsCache(
+                host -> {
+                    try {
+                        release.await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return answer(host);
+                },
+                executor,
+                TimeUnit.SECONDS.toNanos(10));
         List<CompletableFuture<InetAddress[]>> pending = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             pending.add(cache.resolve("api.example"));

@@ -14,6 +14,7 @@ final class FakeScheduler implements Scheduler {
 
     /** Far from zero, as {@link System#nanoTime()} may be: nothing may assume time starts at 0. */
     private long now = TimeUnit.DAYS.toNanos(3);
+
     private long sequence;
     private final List<Entry> entries = new ArrayList<>();
 
@@ -78,8 +79,10 @@ final class FakeScheduler implements Scheduler {
     private Entry nextDueBy(long target) {
         Entry first = null;
         for (Entry entry : entries) {
-            if (entry.due - target <= 0 && (first == null || entry.due - first.due < 0
-                    || entry.due == first.due && entry.order < first.order)) {
+            if (entry.due - target <= 0
+                    && (first == null
+                            || entry.due - first.due < 0
+                            || entry.due == first.due && entry.order < first.order)) {
                 first = entry;
             }
         }

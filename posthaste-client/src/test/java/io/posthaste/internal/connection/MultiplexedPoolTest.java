@@ -22,12 +22,17 @@ class MultiplexedPoolTest {
 
     private final FakeScheduler time = new FakeScheduler();
     private final List<CompletableFuture<Conn>> connects = new ArrayList<>();
-    private final ConnectionPool<String, String, Conn> pool = new ConnectionPool<>(4, 10,
-            Duration.ofSeconds(60).toNanos(), time, (key, spec) -> {
+    private final ConnectionPool<String, String, Conn> pool = new ConnectionPool<>(
+            4,
+            10,
+            Duration.ofSeconds(60).toNanos(),
+            time,
+            (key, spec) -> {
                 CompletableFuture<Conn> connect = new CompletableFuture<>();
                 connects.add(connect);
                 return connect;
-            }, key -> true);
+            },
+            key -> true);
 
     @Test
     void requestsToAnOriginThatMayMultiplexShareTheOneConnectInFlight() {

@@ -22,16 +22,23 @@ class PublicSuffixesTest {
     private static final PublicSuffixes LIST = PublicSuffixes.bundled();
 
     private static PublicSuffixes listOf(String... rules) {
-        return PublicSuffixes.parse(("// a list for a test\n" + String.join("\n", rules) + "\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
+        return PublicSuffixes.parse(
+                ("// a list for a test\n" + String.join("\n", rules) + "\n").getBytes(StandardCharsets.ISO_8859_1));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
-            "co.il, co.il", "example.co.il, co.il", "www.example.co.il, co.il",
-            "com.ar, com.ar", "shop.example.com.ar, com.ar",
-            "k12.ak.us, k12.ak.us", "www.test.k12.ak.us, k12.ak.us", // three labels
-            "ak.us, ak.us", "test.ak.us, ak.us", "il, il", "example.il, il",
+        "co.il, co.il",
+        "example.co.il, co.il",
+        "www.example.co.il, co.il",
+        "com.ar, com.ar",
+        "shop.example.com.ar, com.ar",
+        "k12.ak.us, k12.ak.us",
+        "www.test.k12.ak.us, k12.ak.us", // three labels
+        "ak.us, ak.us",
+        "test.ak.us, ak.us",
+        "il, il",
+        "example.il, il",
     })
     void aNormalRuleMakesItsNameASuffixAtAnyDepth(String name, String suffix) {
         assertThat(LIST.publicSuffix(name)).isEqualTo(suffix);
@@ -39,11 +46,14 @@ class PublicSuffixesTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
-            "foo.ck, foo.ck", "www.foo.ck, foo.ck", "a.b.foo.ck, foo.ck", // *.ck
-            "ck, ck", // no rule names ck itself: the default rule makes it a suffix
-            "b.kawasaki.jp, b.kawasaki.jp", "a.b.kawasaki.jp, b.kawasaki.jp", // *.kawasaki.jp
-            "kawasaki.jp, jp", // the wildcard needs a label to match
-            "vm.eu-west-1.compute.amazonaws.com, eu-west-1.compute.amazonaws.com", // private section
+        "foo.ck, foo.ck",
+        "www.foo.ck, foo.ck",
+        "a.b.foo.ck, foo.ck", // *.ck
+        "ck, ck", // no rule names ck itself: the default rule makes it a suffix
+        "b.kawasaki.jp, b.kawasaki.jp",
+        "a.b.kawasaki.jp, b.kawasaki.jp", // *.kawasaki.jp
+        "kawasaki.jp, jp", // the wildcard needs a label to match
+        "vm.eu-west-1.compute.amazonaws.com, eu-west-1.compute.amazonaws.com", // private section
     })
     void aWildcardRuleMakesEveryNameOneLabelBelowASuffix(String name, String suffix) {
         assertThat(LIST.publicSuffix(name)).isEqualTo(suffix);
@@ -51,9 +61,9 @@ class PublicSuffixesTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
-            "www.ck, ck", "a.www.ck, ck", // !www.ck under *.ck
-            "city.kawasaki.jp, kawasaki.jp", "www.city.kawasaki.jp, kawasaki.jp", // under *.kawasaki.jp
-            "city.kobe.jp, kobe.jp",
+        "www.ck, ck", "a.www.ck, ck", // !www.ck under *.ck
+        "city.kawasaki.jp, kawasaki.jp", "www.city.kawasaki.jp, kawasaki.jp", // under *.kawasaki.jp
+        "city.kobe.jp, kobe.jp",
     })
     void anExceptionRuleMakesItsNameASiteUnderItsWildcard(String name, String suffix) {
         assertThat(LIST.publicSuffix(name)).isEqualTo(suffix);
@@ -84,12 +94,18 @@ class PublicSuffixesTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
-            "公司.cn, xn--55qx5d.cn", "食狮.公司.cn, xn--55qx5d.cn", "www.食狮.公司.cn, xn--55qx5d.cn",
-            "xn--55qx5d.cn, xn--55qx5d.cn", "www.xn--85x722f.xn--55qx5d.cn, xn--55qx5d.cn",
-            "WWW.XN--85X722F.XN--55QX5D.CN, xn--55qx5d.cn", // punycode in capitals
-            "www.食狮。公司。cn, xn--55qx5d.cn", // ideographic full stops separate labels too
-            "中国, xn--fiqs8s", "食狮.中国, xn--fiqs8s", "食狮.xn--fiqs8s, xn--fiqs8s", "xn--fiqs8s, xn--fiqs8s",
-            "shishi.中国, xn--fiqs8s",
+        "公司.cn, xn--55qx5d.cn",
+        "食狮.公司.cn, xn--55qx5d.cn",
+        "www.食狮.公司.cn, xn--55qx5d.cn",
+        "xn--55qx5d.cn, xn--55qx5d.cn",
+        "www.xn--85x722f.xn--55qx5d.cn, xn--55qx5d.cn",
+        "WWW.XN--85X722F.XN--55QX5D.CN, xn--55qx5d.cn", // punycode in capitals
+        "www.食狮。公司。cn, xn--55qx5d.cn", // ideographic full stops separate labels too
+        "中国, xn--fiqs8s",
+        "食狮.中国, xn--fiqs8s",
+        "食狮.xn--fiqs8s, xn--fiqs8s",
+        "xn--fiqs8s, xn--fiqs8s",
+        "shishi.中国, xn--fiqs8s",
     })
     void anIdnRuleMatchesInUnicodeAndInPunycode(String name, String suffix) {
         assertThat(LIST.publicSuffix(name)).isEqualTo(suffix);
@@ -97,8 +113,11 @@ class PublicSuffixesTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
-            "example, example", "localhost, localhost", "corp, corp",
-            "www.example.corp, corp", "a.b.example, example",
+        "example, example",
+        "localhost, localhost",
+        "corp, corp",
+        "www.example.corp, corp",
+        "a.b.example, example",
     })
     void aNameNoRuleMatchesHasItsLastLabelAsSuffixByTheDefaultRule(String name, String suffix) {
         assertThat(LIST.publicSuffix(name)).isEqualTo(suffix);
@@ -107,8 +126,11 @@ class PublicSuffixesTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
-            "github.io, github.io", "me.github.io, github.io", "www.me.github.io, github.io",
-            "blogspot.com, blogspot.com", "me.blogspot.com, blogspot.com",
+        "github.io, github.io",
+        "me.github.io, github.io",
+        "www.me.github.io, github.io",
+        "blogspot.com, blogspot.com",
+        "me.blogspot.com, blogspot.com",
     })
     void aPrivateRuleCountsLikeAnIcannOne(String name, String suffix) {
         assertThat(LIST.publicSuffix(name)).isEqualTo(suffix);
@@ -135,11 +157,13 @@ class PublicSuffixesTest {
         try (InputStream in = PublicSuffixes.class.getResourceAsStream("public-suffixes.txt")) {
             header = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         }
-        Matcher counts = Pattern.compile("// (\\d+) ICANN and (\\d+) private rules").matcher(header);
+        Matcher counts =
+                Pattern.compile("// (\\d+) ICANN and (\\d+) private rules").matcher(header);
 
         assertThat(counts.find()).isTrue();
-        assertThat(LIST.ruleCount()).isEqualTo(Integer.parseInt(counts.group(1))
-                + Integer.parseInt(counts.group(2))).isGreaterThan(9000);
+        assertThat(LIST.ruleCount())
+                .isEqualTo(Integer.parseInt(counts.group(1)) + Integer.parseInt(counts.group(2)))
+                .isGreaterThan(9000);
         assertThat(header).containsPattern("// Source: .*sha256 [0-9a-f]{64}");
     }
 

@@ -42,14 +42,16 @@ class DeflateDecodingTest {
         byte[] body = deflate(DATA, false, null);
         body[body.length - 1] ^= 0x01; // the last byte of the Adler-32
         assertThatThrownBy(() -> decode(body))
-                .isInstanceOf(IOException.class).hasMessageContaining("corrupt deflate data");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("corrupt deflate data");
     }
 
     @Test
     void dataAfterAZlibStreamIsAnError() {
         byte[] body = concat(deflate(DATA, false, null), new byte[] {'x'});
         assertThatThrownBy(() -> decode(body))
-                .isInstanceOf(IOException.class).hasMessageContaining("data after the end of the deflate stream");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("data after the end of the deflate stream");
     }
 
     @Test
@@ -57,14 +59,16 @@ class DeflateDecodingTest {
         byte[] raw = deflate(DATA, true, null);
         assertThat(decode(concat(raw, new byte[4]))).isEqualTo(DATA);
         assertThatThrownBy(() -> decode(concat(raw, new byte[5])))
-                .isInstanceOf(IOException.class).hasMessageContaining("data after the end of the deflate stream");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("data after the end of the deflate stream");
     }
 
     @Test
     void aZlibStreamThatAsksForAPresetDictionaryIsAnError() {
         byte[] body = deflate(DATA, false, "a dictionary".getBytes());
         assertThatThrownBy(() -> decode(body))
-                .isInstanceOf(IOException.class).hasMessageContaining("preset dictionary");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("preset dictionary");
     }
 
     @ParameterizedTest
@@ -72,8 +76,10 @@ class DeflateDecodingTest {
     void aStreamCutShortIsAnError(boolean raw) {
         byte[] body = deflate(DATA, raw, null);
         for (int kept : new int[] {0, 1, 2, body.length / 2, body.length - 1}) {
-            assertThatThrownBy(() -> decode(Arrays.copyOf(body, kept))).as("%d bytes", kept)
-                    .isInstanceOf(IOException.class).hasMessageContaining("ended before");
+            assertThatThrownBy(() -> decode(Arrays.copyOf(body, kept)))
+                    .as("%d bytes", kept)
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("ended before");
         }
     }
 

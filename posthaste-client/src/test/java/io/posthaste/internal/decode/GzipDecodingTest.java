@@ -27,7 +27,11 @@ class GzipDecodingTest {
     private static final int PIECE = 16 * 1024;
 
     /** The header parts that end with a NUL byte, and so may never end. */
-    enum Unterminated { FILE_NAME, COMMENT, COMMENT_AFTER_A_FILE_NAME }
+    enum Unterminated {
+        FILE_NAME,
+        COMMENT,
+        COMMENT_AFTER_A_FILE_NAME
+    }
 
     @ParameterizedTest
     @EnumSource(Unterminated.class)
@@ -36,21 +40,22 @@ class GzipDecodingTest {
         byte[] start = switch (part) {
             case FILE_NAME -> new Member(new byte[0]).name(new byte[0]).header();
             case COMMENT -> new Member(new byte[0]).comment(new byte[0]).header();
-            case COMMENT_AFTER_A_FILE_NAME -> new Member(new byte[0]).name(text(100)).comment(new byte[0]).header();
+            case COMMENT_AFTER_A_FILE_NAME ->
+                new Member(new byte[0]).name(text(100)).comment(new byte[0]).header();
         };
         start = Arrays.copyOf(start, start.length - 1); // drop the field's NUL: it never ends
         byte[] piece = new byte[PIECE];
         Arrays.fill(piece, (byte) 'a');
 
         try (BodyDecoder decoder = gzip()) {
-            decoder.feed(start, 0, start.length, out -> { });
+            decoder.feed(start, 0, start.length, out -> {});
             long fed = start.length;
             long allocatedBefore = allocatedBytes();
             long startNanos = System.nanoTime();
             IOException failure = null;
             while (fed < (32L << 20) && failure == null) {
                 try {
-                    decoder.feed(piece, 0, piece.length, out -> { });
+                    decoder.feed(piece, 0, piece.length, out -> {});
                     fed += piece.length;
                 } catch (IOException e) {
                     failure = e;
@@ -74,8 +79,9 @@ class GzipDecodingTest {
         fixed[10] = (byte) 0xff; // XLEN = 65535: with the 12 bytes before it, over 64 KiB
         fixed[11] = (byte) 0xff;
         try (BodyDecoder decoder = gzip()) {
-            assertThatThrownBy(() -> decoder.feed(fixed, 0, 12, out -> { }))
-                    .isInstanceOf(IOException.class).hasMessageContaining("gzip header")
+            assertThatThrownBy(() -> decoder.feed(fixed, 0, 12, out -> {}))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("gzip header")
                     .hasMessageContaining("extra field");
         }
         // The largest extra field that fits is read, never kept, and the member decodes.
@@ -87,8 +93,12 @@ class GzipDecodingTest {
     @Test
     void aLegalHeaderFedOneByteAtATimeIsReadInLinearTimeWithoutBeingBuffered() throws IOException {
         byte[] data = text(3_000);
-        byte[] member = new Member(data).extra(new byte[20_000]).name(text(20_000)).comment(text(20_000))
-                .headerCrc().bytes();
+        byte[] member = new Member(data)
+                .extra(new byte[20_000])
+                .name(text(20_000))
+                .comment(text(20_000))
+                .headerCrc()
+                .bytes();
         int headerLength = member.length - compressedBodyAndTrailerLength(data);
         assertThat(headerLength).isGreaterThan(60_000).isLessThanOrEqualTo(HEADER_LIMIT);
 
@@ -100,7 +110,8 @@ class GzipDecodingTest {
                 decoder.feed(member, i, 1, sink);
             }
             // Holding the header and copying it again on every read would allocate gigabytes here.
-            assertThat(allocatedBytes() - allocatedBefore).as("bytes allocated reading the header")
+            assertThat(allocatedBytes() - allocatedBefore)
+                    .as("bytes allocated reading the header")
                     .isLessThan(1 << 20);
             decoder.feed(member, headerLength, member.length - headerLength, sink);
             decoder.finish();
@@ -114,7 +125,9 @@ class GzipDecodingTest {
         int crcAt = new Member(text(10)).name(text(3)).headerCrc().header().length - 2;
         member[crcAt] ^= 1;
         assertThatThrownBy(() -> decode(member, member.length))
-                .isInstanceOf(IOException.class).hasMessageContaining("gzip header").hasMessageContaining("CRC");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("gzip header")
+                .hasMessageContaining("CRC");
     }
 
     @Test
@@ -145,7 +158,8 @@ class GzipDecodingTest {
         byte[] member = new Member(new byte[700 * 1024]).bytes();
         byte[] twoMembers = concat(member, member);
         assertThatThrownBy(() -> decode(twoMembers, twoMembers.length))
-                .isInstanceOf(IOException.class).hasMessageContaining("exceeds the limit");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("exceeds the limit");
     }
 
     /**
@@ -158,8 +172,10 @@ class GzipDecodingTest {
         byte[] data = text(20);
         byte[] body = concat(new Member(data).bytes(), after.getBytes(StandardCharsets.ISO_8859_1));
         for (int piece : new int[] {body.length, 1}) {
-            assertThatThrownBy(() -> decode(body, piece)).as("in pieces of %d", piece)
-                    .isInstanceOf(IOException.class).hasMessageContaining("gzip");
+            assertThatThrownBy(() -> decode(body, piece))
+                    .as("in pieces of %d", piece)
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("gzip");
         }
     }
 
@@ -169,8 +185,10 @@ class GzipDecodingTest {
         byte[] second = new Member(text(30)).name(text(4)).bytes();
         for (int kept : new int[] {1, 2, 10, 13, second.length - 9, second.length - 1}) {
             byte[] body = concat(first, Arrays.copyOf(second, kept));
-            assertThatThrownBy(() -> decode(body, body.length)).as("%d bytes of the second member", kept)
-                    .isInstanceOf(IOException.class).hasMessageContaining("ended before");
+            assertThatThrownBy(() -> decode(body, body.length))
+                    .as("%d bytes of the second member", kept)
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("ended before");
         }
     }
 
@@ -182,15 +200,19 @@ class GzipDecodingTest {
             byte[] badCrc = body.clone();
             badCrc[badCrc.length - 8] ^= 0x01;
             assertThatThrownBy(() -> decode(badCrc, badCrc.length))
-                    .isInstanceOf(IOException.class).hasMessageContaining("CRC");
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("CRC");
             byte[] badSize = body.clone();
             badSize[badSize.length - 4] ^= 0x01;
             assertThatThrownBy(() -> decode(badSize, badSize.length))
-                    .isInstanceOf(IOException.class).hasMessageContaining("size");
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("size");
             for (int cut = 1; cut <= 8; cut++) {
                 byte[] shorter = Arrays.copyOf(body, body.length - cut);
-                assertThatThrownBy(() -> decode(shorter, 3)).as("%d bytes cut", cut)
-                        .isInstanceOf(IOException.class).hasMessageContaining("ended before");
+                assertThatThrownBy(() -> decode(shorter, 3))
+                        .as("%d bytes cut", cut)
+                        .isInstanceOf(IOException.class)
+                        .hasMessageContaining("ended before");
             }
         }
     }
@@ -199,7 +221,8 @@ class GzipDecodingTest {
     void dataThatIsNotGzipAtAllIsAnError() {
         byte[] notGzip = "<html>not gzip</html>".getBytes(StandardCharsets.US_ASCII);
         assertThatThrownBy(() -> decode(notGzip, notGzip.length))
-                .isInstanceOf(IOException.class).hasMessageContaining("not gzip data");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not gzip data");
     }
 
     private static BodyDecoder gzip() throws IOException {
@@ -226,10 +249,13 @@ class GzipDecodingTest {
     private static long allocatedBytes() {
         try {
             Object threads = Class.forName("java.lang.management.ManagementFactory")
-                    .getMethod("getThreadMXBean").invoke(null);
+                    .getMethod("getThreadMXBean")
+                    .invoke(null);
             Class<?> type = Class.forName("com.sun.management.ThreadMXBean");
-            assertThat((boolean) type.getMethod("isThreadAllocatedMemoryEnabled").invoke(threads))
-                    .as("allocation counting").isTrue();
+            assertThat((boolean)
+                            type.getMethod("isThreadAllocatedMemoryEnabled").invoke(threads))
+                    .as("allocation counting")
+                    .isTrue();
             return (long) type.getMethod("getCurrentThreadAllocatedBytes").invoke(threads);
         } catch (ReflectiveOperationException e) {
             throw new AssertionError("no per-thread allocation count on this JVM", e);
@@ -295,8 +321,10 @@ class GzipDecodingTest {
         }
 
         byte[] header() {
-            int flags = (extra != null ? FEXTRA : 0) | (name != null ? FNAME : 0)
-                    | (comment != null ? FCOMMENT : 0) | (headerCrc ? FHCRC : 0);
+            int flags = (extra != null ? FEXTRA : 0)
+                    | (name != null ? FNAME : 0)
+                    | (comment != null ? FCOMMENT : 0)
+                    | (headerCrc ? FHCRC : 0);
             ByteArrayOutputStream header = new ByteArrayOutputStream();
             header.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, (byte) flags, 0, 0, 0, 0, 0, (byte) 255});
             if (extra != null) {

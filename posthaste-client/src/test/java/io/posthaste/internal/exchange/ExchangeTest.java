@@ -55,7 +55,8 @@ class ExchangeTest {
 
     @Test
     void aBufferedAnswerCompletesTheCallAndGivesTheConnectionBackForReuse() {
-        CompletableFuture<Response> result = start(SESSION.get("http://example.test/a").build(), BodyPolicy.BUFFERED);
+        CompletableFuture<Response> result =
+                start(SESSION.get("http://example.test/a").build(), BodyPolicy.BUFFERED);
         FakeConnection conn = source.opened.get(0);
         assertThat(conn.bound).as("bound before it writes").isNotNull();
         conn.attempt.onWritten(null);
@@ -69,8 +70,8 @@ class ExchangeTest {
     void aConnectionFoundClosedBeforeTheWriteIsReplacedByAFreshOneEvenForAPost() {
         FakeConnection stale = source.idle(true);
         stale.usable = false;
-        CompletableFuture<Response> result = start(SESSION.post("http://example.test/a").body("x", "text/plain")
-                .build(), BodyPolicy.BUFFERED);
+        CompletableFuture<Response> result = start(
+                SESSION.post("http://example.test/a").body("x", "text/plain").build(), BodyPolicy.BUFFERED);
         assertThat(source.opened).hasSize(2);
         assertThat(stale.writes).as("nothing is written on a closed connection").isZero();
         assertThat(stale.discarded).as("its encoded request is freed").isTrue();
@@ -85,13 +86,15 @@ class ExchangeTest {
     @Test
     void aPostLostAfterItsBytesLeftIsNeverSentAgainAndSaysItMayHaveBeenProcessed() {
         FakeConnection reused = source.idle(true);
-        CompletableFuture<Response> result = start(SESSION.post("http://example.test/a").body("x", "text/plain")
-                .build(), BodyPolicy.BUFFERED);
+        CompletableFuture<Response> result = start(
+                SESSION.post("http://example.test/a").body("x", "text/plain").build(), BodyPolicy.BUFFERED);
         reused.attempt.onBytesMayHaveLeft();
         reused.attempt.onWritten(null);
         reused.bound.onConnectionClosed();
-        assertThat(failure(result)).isInstanceOfSatisfying(ClientConnectionException.class,
-                e -> assertThat(e.getMessage()).contains("may have been processed"));
+        assertThat(failure(result))
+                .isInstanceOfSatisfying(
+                        ClientConnectionException.class,
+                        e -> assertThat(e.getMessage()).contains("may have been processed"));
         assertThat(source.opened).as("not sent again").hasSize(1);
         assertThat(source.released).containsExactly(Map.entry(reused, false));
     }
@@ -99,7 +102,8 @@ class ExchangeTest {
     @Test
     void aGetLostOnAReusedConnectionBeforeItsAnswerGoesAgainOnAFreshOne() {
         FakeConnection reused = source.idle(true);
-        CompletableFuture<Response> result = start(SESSION.get("http://example.test/a").build(), BodyPolicy.BUFFERED);
+        CompletableFuture<Response> result =
+                start(SESSION.get("http://example.test/a").build(), BodyPolicy.BUFFERED);
         reused.attempt.onBytesMayHaveLeft();
         reused.attempt.onWritten(null);
         reused.bound.onConnectionClosed();
@@ -111,7 +115,8 @@ class ExchangeTest {
 
     @Test
     void silentRetriesStopAfterTwoSoAServerThatClosesEveryConnectionCannotKeepACallGoing() {
-        CompletableFuture<Response> result = start(SESSION.get("http://example.test/a").build(), BodyPolicy.BUFFERED);
+        CompletableFuture<Response> result =
+                start(SESSION.get("http://example.test/a").build(), BodyPolicy.BUFFERED);
         for (int i = 0; i < 3; i++) {
             FakeConnection conn = source.opened.get(i);
             conn.bound.onConnectionClosed(); // closed before a byte left: any request may go again
@@ -122,8 +127,8 @@ class ExchangeTest {
 
     @Test
     void anAnswerBeforeTheRequestIsWrittenEndsTheExchangeButTheConnectionIsNotReused() {
-        CompletableFuture<Response> result = start(SESSION.post("http://example.test/a").body("x", "text/plain")
-                .build(), BodyPolicy.BUFFERED);
+        CompletableFuture<Response> result = start(
+                SESSION.post("http://example.test/a").body("x", "text/plain").build(), BodyPolicy.BUFFERED);
         FakeConnection conn = source.opened.get(0);
         answer(conn, 413, "too big");
         assertThat(result.join().status()).isEqualTo(413);
@@ -132,7 +137,8 @@ class ExchangeTest {
 
     @Test
     void aLongBodyOfUnknownLengthArrivesWholeAndInOrderAcrossItsSegments() {
-        CompletableFuture<Response> result = start(SESSION.get("http://example.test/a").build(), BodyPolicy.BUFFERED);
+        CompletableFuture<Response> result =
+                start(SESSION.get("http://example.test/a").build(), BodyPolicy.BUFFERED);
         FakeConnection conn = source.opened.get(0);
         conn.attempt.onWritten(null);
         conn.bound.onMessage(new ResponseHead("HTTP/1.1", 200, "", new String[0], true, -1));
@@ -149,7 +155,8 @@ class ExchangeTest {
 
     @Test
     void aStreamedBodyHoldsItsConnectionUntilItsReaderClosesIt() throws Exception {
-        CompletableFuture<Response> result = start(SESSION.get("http://example.test/a").build(),
+        CompletableFuture<Response> result = start(
+                SESSION.get("http://example.test/a").build(),
                 (request, status, hasLocation) -> BodyPolicy.Holding.STREAM);
         FakeConnection conn = source.opened.get(0);
         conn.attempt.onWritten(null);
@@ -160,7 +167,8 @@ class ExchangeTest {
         conn.bound.onMessage(BodyEnd.INSTANCE);
         assertThat(source.released).as("held while the reader reads").isEmpty();
         try (var body = Bridge.stream(streamed)) {
-            assertThat(new String(body.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("body");
+            assertThat(new String(body.readAllBytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("body");
         }
         conn.channel.runPendingTasks();
         assertThat(source.released).containsExactly(Map.entry(conn, true));
@@ -168,7 +176,8 @@ class ExchangeTest {
 
     @Test
     void cancellingGivesTheConnectionBackOnceAndNeverForReuse() {
-        CompletableFuture<Response> result = start(SESSION.get("http://example.test/a").build(), BodyPolicy.BUFFERED);
+        CompletableFuture<Response> result =
+                start(SESSION.get("http://example.test/a").build(), BodyPolicy.BUFFERED);
         FakeConnection conn = source.opened.get(0);
         Exchange exchange = conn.bound;
         result.cancel(false);
@@ -181,16 +190,24 @@ class ExchangeTest {
 
     @Test
     void aCallWhoseDeadlineHasPassedFailsWithoutAskingForAConnection() {
-        Request request = SESSION.get("http://example.test/a").timeouts(Timeouts.builder()
-                .total(Duration.ofSeconds(1)).build()).build();
+        Request request = SESSION.get("http://example.test/a")
+                .timeouts(Timeouts.builder().total(Duration.ofSeconds(1)).build())
+                .build();
         long[] now = {0};
         Deadline spent = Deadline.after(Optional.of(Duration.ofSeconds(1)), () -> now[0]);
         now[0] = Duration.ofSeconds(2).toNanos();
         CompletableFuture<Response> result = new CompletableFuture<>();
-        new Exchange(WireHeaders.spec(CONFIG, request, BodyPolicy.BUFFERED), source, result, CONFIG,
-                new Failures(() -> false)).start(spent);
-        assertThat(failure(result)).isInstanceOfSatisfying(ClientTimeoutException.class,
-                e -> assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.TOTAL));
+        new Exchange(
+                        WireHeaders.spec(CONFIG, request, BodyPolicy.BUFFERED),
+                        source,
+                        result,
+                        CONFIG,
+                        new Failures(() -> false))
+                .start(spent);
+        assertThat(failure(result))
+                .isInstanceOfSatisfying(
+                        ClientTimeoutException.class,
+                        e -> assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.TOTAL));
         assertThat(source.opened).isEmpty();
     }
 
@@ -198,7 +215,8 @@ class ExchangeTest {
     void thePhasesRefuseEveryMoveTheDiagramDoesNotHave() {
         assertThat(ExchangePhase.SENDING.moveTo(ExchangePhase.ACQUIRING)).isEqualTo(ExchangePhase.ACQUIRING);
         assertThatThrownBy(() -> ExchangePhase.BODY.moveTo(ExchangePhase.ACQUIRING))
-                .as("no silent retry once the answer began").isInstanceOf(IllegalStateException.class);
+                .as("no silent retry once the answer began")
+                .isInstanceOf(IllegalStateException.class);
         for (ExchangePhase next : ExchangePhase.values()) {
             assertThatThrownBy(() -> ExchangePhase.DONE.moveTo(next)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> ExchangePhase.FAILED.moveTo(next)).isInstanceOf(IllegalStateException.class);
@@ -225,8 +243,8 @@ class ExchangeTest {
     }
 
     private static ResponseHead head(int status, long length) {
-        return new ResponseHead("HTTP/1.1", status, "", new String[] {"Content-Length", Long.toString(length)},
-                true, length);
+        return new ResponseHead(
+                "HTTP/1.1", status, "", new String[] {"Content-Length", Long.toString(length)}, true, length);
     }
 
     private static Throwable failure(CompletableFuture<Response> result) {
@@ -345,8 +363,7 @@ class ExchangeTest {
         }
 
         @Override
-        public void idleSince(long nanoTime) {
-        }
+        public void idleSince(long nanoTime) {}
 
         @Override
         public long idleSince() {
@@ -389,8 +406,7 @@ class ExchangeTest {
         }
 
         @Override
-        public void checkWithin(long delayNanos) {
-        }
+        public void checkWithin(long delayNanos) {}
 
         @Override
         public void markBroken() {
@@ -398,12 +414,10 @@ class ExchangeTest {
         }
 
         @Override
-        public void pauseReading() {
-        }
+        public void pauseReading() {}
 
         @Override
-        public void resumeReading() {
-        }
+        public void resumeReading() {}
 
         @Override
         public void bind(Exchange exchange, ExchangeSpec spec) {

@@ -73,8 +73,10 @@ class ResponseDecoderTest {
 
     @Test
     void chunkedBodyWithExtensionsAndTrailersIsDecoded() {
-        List<Object> out = feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
-                "3;ext=1\r\nabc\r\n", "2\r\nde\r\n0\r\nX-Trailer: t\r\n\r\n");
+        List<Object> out = feed(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+                "3;ext=1\r\nabc\r\n",
+                "2\r\nde\r\n0\r\nX-Trailer: t\r\n\r\n");
         assertThat(body(out)).isEqualTo("abcde");
         assertThat(out.get(out.size() - 1)).isEqualTo(BodyEnd.INSTANCE);
         assertThat(((ResponseTrailers) out.get(out.size() - 2)).fields()).containsExactly("X-Trailer", "t");
@@ -109,30 +111,32 @@ class ResponseDecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
-        "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n",
-        "HTTP/1.1 200 OK\nContent-Length: 0\n\n",
-        "HTTP/1.1 200 OK\r\nX-A: b\r\n folded\r\n\r\n",
-        "HTTP/1.1 200 OK\r\nX-A : b\r\n\r\n",
-        "HTTP/1.1 200 OK\r\nX-A: b\u0000c\r\n\r\n",
-        "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
-        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n",
-        "HTTP/2 200 OK\r\n\r\n",
-        "HTTP/1.1 2x0 OK\r\n\r\n",
-        "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\nHTTP/1.1 200 OK\r\n\r\n"})
+    @ValueSource(
+            strings = {
+                "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n",
+                "HTTP/1.1 200 OK\nContent-Length: 0\n\n",
+                "HTTP/1.1 200 OK\r\nX-A: b\r\n folded\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nX-A : b\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nX-A: b\u0000c\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n",
+                "HTTP/2 200 OK\r\n\r\n",
+                "HTTP/1.1 2x0 OK\r\n\r\n",
+                "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\nHTTP/1.1 200 OK\r\n\r\n"
+            })
     void malformedOrAmbiguousResponsesAreProtocolErrors(String response) {
         assertThatThrownBy(() -> feed(response)).isInstanceOf(DecoderException.class);
         body(drain());
         assertThat(feed("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
-                .as("nothing more is decoded after an error").isEmpty();
+                .as("nothing more is decoded after an error")
+                .isEmpty();
     }
 
     @Test
     void endlessStatusLineAndHeaderBombsHitTheLimits() {
-        assertThatThrownBy(() -> feed("HTTP/1.1 200 " + "x".repeat(9000)))
-                .isInstanceOf(DecoderException.class);
+        assertThatThrownBy(() -> feed("HTTP/1.1 200 " + "x".repeat(9000))).isInstanceOf(DecoderException.class);
         ResponseDecoder fresh = new ResponseDecoder(64 * 1024, 128);
         fresh.expectResponse(false);
         EmbeddedChannel other = new EmbeddedChannel(fresh);
@@ -141,7 +145,8 @@ class ResponseDecoderTest {
             many.append("X-").append(i).append(": v\r\n");
         }
         assertThatThrownBy(() -> other.writeInbound(Unpooled.copiedBuffer(many, StandardCharsets.US_ASCII)))
-                .isInstanceOf(DecoderException.class).hasMessageContaining("128");
+                .isInstanceOf(DecoderException.class)
+                .hasMessageContaining("128");
     }
 
     @Test
@@ -155,33 +160,38 @@ class ResponseDecoderTest {
         String first = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
         String extra = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstray";
         decoder.expectResponse(false);
-        assertThatThrownBy(() -> channel.writeInbound(Unpooled.copiedBuffer(first + extra,
-                StandardCharsets.ISO_8859_1)))
-                .isInstanceOf(DecoderException.class).hasMessageContaining("unsolicited");
+        assertThatThrownBy(
+                        () -> channel.writeInbound(Unpooled.copiedBuffer(first + extra, StandardCharsets.ISO_8859_1)))
+                .isInstanceOf(DecoderException.class)
+                .hasMessageContaining("unsolicited");
         List<Object> delivered = drain();
-        assertThat(delivered).as("the first answer is delivered whole, the stray one never")
-                .hasSize(3).last().isEqualTo(BodyEnd.INSTANCE);
+        assertThat(delivered)
+                .as("the first answer is delivered whole, the stray one never")
+                .hasSize(3)
+                .last()
+                .isEqualTo(BodyEnd.INSTANCE);
         assertThat(((ResponseHead) delivered.get(0)).contentLength()).isEqualTo(2);
         body(delivered);
         decoder.expectResponse(false);
         assertThat(feed("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
-                .as("a connection that saw stray bytes decodes nothing more").isEmpty();
+                .as("a connection that saw stray bytes decodes nothing more")
+                .isEmpty();
     }
 
     @Test
     void bytesBeforeAnyRequestOrBetweenRequestsAreUnsolicited() {
         assertThatThrownBy(() -> channel.writeInbound(Unpooled.copiedBuffer(
-                "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", StandardCharsets.ISO_8859_1)))
-                .isInstanceOf(DecoderException.class).hasMessageContaining("unsolicited");
+                        "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", StandardCharsets.ISO_8859_1)))
+                .isInstanceOf(DecoderException.class)
+                .hasMessageContaining("unsolicited");
         ResponseDecoder between = new ResponseDecoder(64 * 1024, 128);
         EmbeddedChannel other = new EmbeddedChannel(between);
         between.expectResponse(false);
-        other.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 204 No Content\r\n\r\n",
-                StandardCharsets.ISO_8859_1));
+        other.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 204 No Content\r\n\r\n", StandardCharsets.ISO_8859_1));
         assertThat((Object) other.readInbound()).isInstanceOf(ResponseHead.class);
         assertThat((Object) other.readInbound()).isEqualTo(BodyEnd.INSTANCE);
-        assertThatThrownBy(() -> other.writeInbound(Unpooled.copiedBuffer("H",
-                StandardCharsets.ISO_8859_1))).isInstanceOf(DecoderException.class);
+        assertThatThrownBy(() -> other.writeInbound(Unpooled.copiedBuffer("H", StandardCharsets.ISO_8859_1)))
+                .isInstanceOf(DecoderException.class);
         other.finishAndReleaseAll();
     }
 

@@ -25,13 +25,17 @@ class AltServicesTest {
         AltSvc.Parsed parsed = AltSvc.parse("h3=\":443\"; ma=3600, h3-29=\":8443\", h2=\"alt.example:443\";"
                 + " persist=1, bad, h3=\"noport\", h3=\"[::1]:9443\"; ma=60, h3%2D30=\":1\"; ma=x");
         assertThat(parsed.clear()).isFalse();
-        assertThat(parsed.alternatives()).containsExactly(
-                new AltSvc.Alternative("h3", "", 443, 3600),
-                new AltSvc.Alternative("h3-29", "", 8443, AltSvc.DEFAULT_MAX_AGE_SECONDS),
-                new AltSvc.Alternative("h2", "alt.example", 443, AltSvc.DEFAULT_MAX_AGE_SECONDS),
-                new AltSvc.Alternative("h3", "::1", 9443, 60));
+        assertThat(parsed.alternatives())
+                .containsExactly(
+                        new AltSvc.Alternative("h3", "", 443, 3600),
+                        new AltSvc.Alternative("h3-29", "", 8443, AltSvc.DEFAULT_MAX_AGE_SECONDS),
+                        new AltSvc.Alternative("h2", "alt.example", 443, AltSvc.DEFAULT_MAX_AGE_SECONDS),
+                        new AltSvc.Alternative("h3", "::1", 9443, 60));
         assertThat(AltSvc.parse(" clear ").clear()).isTrue();
-        assertThat(AltSvc.parse("h3=\":443\"; ma=99999999999999999999999").alternatives().get(0).maxAgeSeconds())
+        assertThat(AltSvc.parse("h3=\":443\"; ma=99999999999999999999999")
+                        .alternatives()
+                        .get(0)
+                        .maxAgeSeconds())
                 .isEqualTo(AltSvc.MAX_AGE_CAP_SECONDS);
         assertThat(AltSvc.parse("h3=\":443, h2=\":1\"").alternatives()).isEmpty();
     }
@@ -63,7 +67,9 @@ class AltServicesTest {
 
         memory.observe("example.com", 443, List.of("h3=\":443\""));
         memory.observe("example.com", 443, List.of());
-        assertThat(memory.route("example.com", 443)).as("no Alt-Svc at all changes nothing").isNotNull();
+        assertThat(memory.route("example.com", 443))
+                .as("no Alt-Svc at all changes nothing")
+                .isNotNull();
     }
 
     @Test
@@ -88,14 +94,18 @@ class AltServicesTest {
 
         known.failed("example.com", 443);
         advance(Duration.ofMinutes(9));
-        assertThat(known.route("example.com", 443)).as("second failure: ten minutes").isNull();
+        assertThat(known.route("example.com", 443))
+                .as("second failure: ten minutes")
+                .isNull();
         advance(Duration.ofMinutes(1));
         assertThat(known.route("example.com", 443)).isNotNull();
 
         known.succeeded("example.com", 443);
         known.failed("example.com", 443);
         advance(Duration.ofMinutes(5));
-        assertThat(known.route("example.com", 443)).as("a success forgave the failures").isNotNull();
+        assertThat(known.route("example.com", 443))
+                .as("a success forgave the failures")
+                .isNotNull();
 
         for (int i = 0; i < 40; i++) {
             known.failed("example.com", 443);
@@ -111,6 +121,7 @@ class AltServicesTest {
         }
         assertThat(memory.route("host0.example", 443)).isNull();
         assertThat(memory.route("host1.example", 443)).isNotNull();
-        assertThat(memory.route("host" + AltServices.MAX_ORIGINS + ".example", 443)).isNotNull();
+        assertThat(memory.route("host" + AltServices.MAX_ORIGINS + ".example", 443))
+                .isNotNull();
     }
 }

@@ -32,12 +32,10 @@ class Http3UnavailableTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     @AfterEach
@@ -60,13 +58,15 @@ class Http3UnavailableTest {
         try (TestServer server = TestServer.builder().http2().http3().start();
                 ClientSession session = ClientSession.builder()
                         .protocols(Protocol.HTTP_3, Protocol.HTTP_2, Protocol.HTTP_1_1)
-                        .trustManager(server.trustManager()).build()) {
+                        .trustManager(server.trustManager())
+                        .build()) {
             for (int i = 0; i < 3; i++) {
                 assertThat(session.get(server.url("/get")).send().version()).isEqualTo("HTTP/2");
             }
         }
-        assertThat(http3Lines()).containsExactly("HTTP/3 unavailable on this platform: no native library for "
-                + "this platform (simulated); using TCP");
+        assertThat(http3Lines())
+                .containsExactly("HTTP/3 unavailable on this platform: no native library for "
+                        + "this platform (simulated); using TCP");
     }
 
     @Test
@@ -74,8 +74,10 @@ class Http3UnavailableTest {
         Http3Support.simulateUnavailable("simulated");
         logger.addHandler(capture);
         try (TestServer server = TestServer.builder().tls().start();
-                ClientSession session = ClientSession.builder().protocols(Protocol.HTTP_3)
-                        .trustManager(server.trustManager()).build()) {
+                ClientSession session = ClientSession.builder()
+                        .protocols(Protocol.HTTP_3)
+                        .trustManager(server.trustManager())
+                        .build()) {
             assertThat(session.get(server.url("/get")).send().version()).isEqualTo("HTTP/1.1");
         }
         assertThat(http3Lines()).hasSize(1);

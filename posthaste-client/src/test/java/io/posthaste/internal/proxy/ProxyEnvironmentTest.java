@@ -23,8 +23,8 @@ class ProxyEnvironmentTest {
         "SOCKS5H://u:pw@[::1]:9050, SOCKS5H, ::1, 9050, u, pw",
         "socks4a://who@proxy:1081, SOCKS4A, proxy, 1081, who, ",
     })
-    void proxyUrlsAreReadAsCurlReadsThem(String url, ProxyAddress.Kind kind, String host, int port, String user,
-            String password) {
+    void proxyUrlsAreReadAsCurlReadsThem(
+            String url, ProxyAddress.Kind kind, String host, int port, String user, String password) {
         assertThat(ProxyAddress.parse(url)).isEqualTo(new ProxyAddress(kind, host, port, user, password));
     }
 
@@ -32,7 +32,8 @@ class ProxyEnvironmentTest {
     void aProxyUrlNeverShowsItsPassword() {
         assertThat(ProxyAddress.parse("http://user:hunter2@proxy:3128")).hasToString("http://user@proxy:3128");
         assertThatThrownBy(() -> ProxyAddress.parse("http://user:hunter2@proxy:3128/path"))
-                .hasMessageContaining("user:***@").hasMessageNotContaining("hunter2");
+                .hasMessageContaining("user:***@")
+                .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> ProxyAddress.parse("gopher://user:hunter2@proxy"))
                 .hasMessageNotContaining("hunter2");
     }
@@ -64,16 +65,22 @@ class ProxyEnvironmentTest {
         "'localhost .corp',       localhost,       80,   true",
         "10.0.0.0/8,              intranet,        80,   false",
     })
-    void noProxyCoversDomainsWithTheirSubdomainsIpsCidrBlocksAndPorts(String entry, String host, int port,
-            boolean covered) {
+    void noProxyCoversDomainsWithTheirSubdomainsIpsCidrBlocksAndPorts(
+            String entry, String host, int port, boolean covered) {
         assertThat(NoProxy.parse(entry).covers(host, port)).isEqualTo(covered);
     }
 
     @Test
     void eachSchemeHasItsVariableAllProxyIsTheFallbackAndLowerCaseWins() {
         ProxyEnvironment env = ProxyEnvironment.of(Map.of(
-                "http_proxy", "http://lower:1", "HTTP_PROXY", "http://upper:2",
-                "HTTPS_PROXY", "http://secure:3", "ALL_PROXY", "socks5h://all:4"));
+                "http_proxy",
+                "http://lower:1",
+                "HTTP_PROXY",
+                "http://upper:2",
+                "HTTPS_PROXY",
+                "http://secure:3",
+                "ALL_PROXY",
+                "socks5h://all:4"));
         assertThat(env.proxyFor(false, "h", 80).host()).isEqualTo("lower");
         assertThat(env.proxyFor(true, "h", 443).host()).isEqualTo("secure");
         ProxyEnvironment onlyAll = ProxyEnvironment.of(Map.of("all_proxy", "socks5h://all:4", "https_proxy", ""));
@@ -84,33 +91,39 @@ class ProxyEnvironmentTest {
 
     @Test
     void noProxyInEitherCaseSendsItsTargetsDirect() {
-        ProxyEnvironment env = ProxyEnvironment.of(Map.of("HTTPS_PROXY", "http://p:3128",
-                "NO_PROXY", "internal.corp,10.0.0.0/8"));
+        ProxyEnvironment env =
+                ProxyEnvironment.of(Map.of("HTTPS_PROXY", "http://p:3128", "NO_PROXY", "internal.corp,10.0.0.0/8"));
         assertThat(env.proxyFor(true, "api.internal.corp", 443)).isNull();
         assertThat(env.proxyFor(true, "10.9.9.9", 443)).isNull();
         assertThat(env.proxyFor(true, "example.com", 443)).isNotNull();
         assertThat(ProxyEnvironment.of(Map.of("https_proxy", "http://p:3128", "no_proxy", "*"))
-                .proxyFor(true, "example.com", 443)).isNull();
+                        .proxyFor(true, "example.com", 443))
+                .isNull();
     }
 
     @Test
     void underCgiUpperCaseHttpProxyIsIgnoredAsTheHttpoxyRuleSays() {
-        Map<String, String> cgi = Map.of("REQUEST_METHOD", "GET", "HTTP_PROXY", "http://attacker:80",
-                "HTTPS_PROXY", "http://corp:3128");
+        Map<String, String> cgi =
+                Map.of("REQUEST_METHOD", "GET", "HTTP_PROXY", "http://attacker:80", "HTTPS_PROXY", "http://corp:3128");
         ProxyEnvironment env = ProxyEnvironment.of(cgi);
         assertThat(env.proxyFor(false, "example.com", 80)).isNull();
         assertThat(env.proxyFor(true, "example.com", 443).host()).isEqualTo("corp");
         assertThat(ProxyEnvironment.of(Map.of("REQUEST_METHOD", "GET", "http_proxy", "http://admin-set:3128"))
-                .proxyFor(false, "example.com", 80).host()).as("no header can set the lower-case name")
+                        .proxyFor(false, "example.com", 80)
+                        .host())
+                .as("no header can set the lower-case name")
                 .isEqualTo("admin-set");
         assertThat(ProxyEnvironment.of(Map.of("HTTP_PROXY", "http://outside-cgi:3128"))
-                .proxyFor(false, "example.com", 80).host()).isEqualTo("outside-cgi");
+                        .proxyFor(false, "example.com", 80)
+                        .host())
+                .isEqualTo("outside-cgi");
     }
 
     @Test
     void aMalformedVariableNamesItselfButNotThePassword() {
         assertThatThrownBy(() -> ProxyEnvironment.of(Map.of("https_proxy", "ftp://u:hunter2@p")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("https_proxy")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("https_proxy")
                 .hasMessageNotContaining("hunter2");
     }
 
@@ -120,9 +133,13 @@ class ProxyEnvironmentTest {
         Routes fromEnv = Routes.of(null, null, env, null, false);
         assertThat(fromEnv.choose(false, "h", 80, null).proxy().host()).isEqualTo("env");
         assertThat(fromEnv.choose(false, "h", 80, Route.DIRECT)).isEqualTo(Route.DIRECT);
-        assertThat(Routes.of("http://fixed:2", null, env, null, false).choose(false, "h", 80, null).proxy().host())
+        assertThat(Routes.of("http://fixed:2", null, env, null, false)
+                        .choose(false, "h", 80, null)
+                        .proxy()
+                        .host())
                 .isEqualTo("fixed");
-        assertThat(Routes.of("direct", null, env, null, false).choose(false, "h", 80, null)).isEqualTo(Route.DIRECT);
+        assertThat(Routes.of("direct", null, env, null, false).choose(false, "h", 80, null))
+                .isEqualTo(Route.DIRECT);
         assertThat(Routes.DIRECT.choose(true, "h", 443, null)).isEqualTo(Route.DIRECT);
     }
 }

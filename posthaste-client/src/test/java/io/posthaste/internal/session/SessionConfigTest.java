@@ -75,7 +75,8 @@ class SessionConfigTest {
                     setting.accept(builder);
                 }
             });
-            assertThatThrownBy(builder::build).as("built without %s", missing)
+            assertThatThrownBy(builder::build)
+                    .as("built without %s", missing)
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining(missing);
         }
@@ -83,11 +84,23 @@ class SessionConfigTest {
 
     @Test
     void everySettingReadsBackAsItWasNamed() {
-        SessionConfig config = complete().maxConnectionsPerOrigin(3).maxConnectionsTotal(7)
-                .maxResponseBodySize(99).maxResponseHeaderSize(11)
-                .maxResponseHeaders(13).eventLoopThreads(2).maxRedirects(17).userAgent("ua/1")
-                .raiseForStatus(false).checkJsonContentType(false).decompress(false).followRedirects(false)
-                .allowHttpsToHttpRedirects(true).callerDrivenIo(true).nativeTransport(false).build();
+        SessionConfig config = complete()
+                .maxConnectionsPerOrigin(3)
+                .maxConnectionsTotal(7)
+                .maxResponseBodySize(99)
+                .maxResponseHeaderSize(11)
+                .maxResponseHeaders(13)
+                .eventLoopThreads(2)
+                .maxRedirects(17)
+                .userAgent("ua/1")
+                .raiseForStatus(false)
+                .checkJsonContentType(false)
+                .decompress(false)
+                .followRedirects(false)
+                .allowHttpsToHttpRedirects(true)
+                .callerDrivenIo(true)
+                .nativeTransport(false)
+                .build();
 
         assertThat(config.maxConnectionsPerOrigin()).isEqualTo(3);
         assertThat(config.maxConnectionsTotal()).isEqualTo(7);
@@ -108,9 +121,15 @@ class SessionConfigTest {
 
     @Test
     void protocolsBecomeAlpnNamesInOrderAndPriorKnowledgeOffersH2() {
-        SessionConfig both = complete().protocols(List.of(Protocol.HTTP_2, Protocol.HTTP_1_1)).build();
-        SessionConfig h1First = complete().protocols(List.of(Protocol.HTTP_1_1, Protocol.HTTP_2)).build();
-        SessionConfig prior = complete().protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE, Protocol.HTTP_2)).build();
+        SessionConfig both = complete()
+                .protocols(List.of(Protocol.HTTP_2, Protocol.HTTP_1_1))
+                .build();
+        SessionConfig h1First = complete()
+                .protocols(List.of(Protocol.HTTP_1_1, Protocol.HTTP_2))
+                .build();
+        SessionConfig prior = complete()
+                .protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE, Protocol.HTTP_2))
+                .build();
 
         assertThat(both.alpnProtocols()).containsExactly("h2", "http/1.1");
         assertThat(both.h2PriorKnowledge()).isFalse();
@@ -136,8 +155,11 @@ class SessionConfigTest {
         List<Interceptor> interceptors = new ArrayList<>(List.of(PASS));
         List<Interceptor> network = new ArrayList<>(List.of(PASS));
         Set<String> sensitive = new TreeSet<>(Set.of("authorization"));
-        SessionConfig config = complete().interceptors(interceptors).networkInterceptors(network)
-                .sensitiveHeaders(sensitive).build();
+        SessionConfig config = complete()
+                .interceptors(interceptors)
+                .networkInterceptors(network)
+                .sensitiveHeaders(sensitive)
+                .build();
 
         interceptors.add(PASS);
         network.clear();

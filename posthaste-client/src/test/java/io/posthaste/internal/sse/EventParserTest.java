@@ -15,17 +15,21 @@ class EventParserTest {
 
     /** What the sink heard, as "id|type|data|retry" per event and "retry=N" per retry field. */
     private final List<String> heard = new ArrayList<>();
-    private final EventParser parser = new EventParser(new EventParser.Sink() {
-        @Override
-        public void event(String lastEventId, String type, String data, long retryMillis) {
-            heard.add(lastEventId + "|" + type + "|" + data + "|" + retryMillis);
-        }
 
-        @Override
-        public void retry(long millis) {
-            heard.add("retry=" + millis);
-        }
-    }, "", 1024);
+    private final EventParser parser = new EventParser(
+            new EventParser.Sink() {
+                @Override
+                public void event(String lastEventId, String type, String data, long retryMillis) {
+                    heard.add(lastEventId + "|" + type + "|" + data + "|" + retryMillis);
+                }
+
+                @Override
+                public void retry(long millis) {
+                    heard.add("retry=" + millis);
+                }
+            },
+            "",
+            1024);
 
     private List<String> parse(String stream) {
         feed(stream.getBytes(StandardCharsets.UTF_8));
@@ -90,7 +94,8 @@ class EventParserTest {
 
     @Test
     void commentsAndUnknownFieldsAreIgnored() {
-        assertThat(parse(": heartbeat\nfoo: bar\nDATA: shouting\ndata: x\n:\n\n")).containsExactly("|message|x|-1");
+        assertThat(parse(": heartbeat\nfoo: bar\nDATA: shouting\ndata: x\n:\n\n"))
+                .containsExactly("|message|x|-1");
     }
 
     @Test
@@ -121,7 +126,8 @@ class EventParserTest {
 
     @Test
     void anIdContainingNulIsIgnored() {
-        assertThat(parse("id: 1\ndata: a\n\nid: 2\0x\ndata: b\n\n")).containsExactly("1|message|a|-1", "1|message|b|-1");
+        assertThat(parse("id: 1\ndata: a\n\nid: 2\0x\ndata: b\n\n"))
+                .containsExactly("1|message|a|-1", "1|message|b|-1");
     }
 
     @Test
@@ -191,30 +197,34 @@ class EventParserTest {
         byte[] piece = new byte[600];
         java.util.Arrays.fill(piece, (byte) 'a');
         parser.feed(piece, 0, piece.length);
-        assertThatThrownBy(() -> parser.feed(piece, 0, piece.length)).isInstanceOf(EventParser.TooLarge.class)
+        assertThatThrownBy(() -> parser.feed(piece, 0, piece.length))
+                .isInstanceOf(EventParser.TooLarge.class)
                 .hasMessageContaining("1024 bytes");
     }
 
     @Test
     void dataOverTheLimitIsRefusedEvenInShortLines() {
         String line = "data: " + "x".repeat(300) + "\n";
-        assertThatThrownBy(() -> parse(line.repeat(4))).isInstanceOf(EventParser.TooLarge.class)
+        assertThatThrownBy(() -> parse(line.repeat(4)))
+                .isInstanceOf(EventParser.TooLarge.class)
                 .hasMessageContaining("1024 characters");
     }
 
     @Test
     void theStartingIdIsTheLastEventIdUntilTheStreamSetsOne() {
         List<String> ids = new ArrayList<>();
-        EventParser resumed = new EventParser(new EventParser.Sink() {
-            @Override
-            public void event(String lastEventId, String type, String data, long retryMillis) {
-                ids.add(lastEventId);
-            }
+        EventParser resumed = new EventParser(
+                new EventParser.Sink() {
+                    @Override
+                    public void event(String lastEventId, String type, String data, long retryMillis) {
+                        ids.add(lastEventId);
+                    }
 
-            @Override
-            public void retry(long millis) {
-            }
-        }, "41", 1024);
+                    @Override
+                    public void retry(long millis) {}
+                },
+                "41",
+                1024);
         byte[] bytes = "data: a\n\nid: 42\ndata: b\n\n".getBytes(StandardCharsets.UTF_8);
         resumed.feed(bytes, 0, bytes.length);
         assertThat(ids).containsExactly("41", "42");

@@ -23,10 +23,8 @@ import org.junit.jupiter.api.Test;
 
 class CallbackBatcherTest {
 
-    private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1,
-            NioIoHandler.newFactory());
-    private final ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> new Thread(r,
-            "callbacks"));
+    private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> new Thread(r, "callbacks"));
 
     @AfterEach
     void stop() {
@@ -51,19 +49,22 @@ class CallbackBatcherTest {
             seen.add(source.thenApply(value -> (Object) (Thread.currentThread().getName() + ":" + value)));
         }
 
-        loops.next().submit(() -> {
-            for (int i = 0; i < 5; i++) {
-                batcher.handOff(new Completion<>(sources.get(i), i, null));
-            }
-        }).sync();
+        loops.next()
+                .submit(() -> {
+                    for (int i = 0; i < 5; i++) {
+                        batcher.handOff(new Completion<>(sources.get(i), i, null));
+                    }
+                })
+                .sync();
 
         List<Object> results = new ArrayList<>();
         for (CompletableFuture<Object> stage : seen) {
             results.add(stage.get(5, TimeUnit.SECONDS));
         }
-        assertThat(results).containsExactly("callbacks:0", "callbacks:1", "callbacks:2",
-                "callbacks:3", "callbacks:4");
-        assertThat(tasks.get()).as("executor tasks for one iteration's five completions").isOne();
+        assertThat(results).containsExactly("callbacks:0", "callbacks:1", "callbacks:2", "callbacks:3", "callbacks:4");
+        assertThat(tasks.get())
+                .as("executor tasks for one iteration's five completions")
+                .isOne();
     }
 
     @Test
@@ -74,7 +75,8 @@ class CallbackBatcherTest {
             callbacks.execute(task);
         });
         CompletableFuture<String> future = new CompletableFuture<>();
-        CompletableFuture<String> where = future.thenApply(v -> Thread.currentThread().getName());
+        CompletableFuture<String> where =
+                future.thenApply(v -> Thread.currentThread().getName());
 
         batcher.handOff(new Completion<>(future, "done", null));
 
@@ -91,13 +93,14 @@ class CallbackBatcherTest {
         CompletableFuture<String> failed = new CompletableFuture<>();
         IOException cause = new IOException("connection reset");
 
-        loops.next().submit(() -> {
-            batcher.handOff(new Completion<>(ok, "value", null));
-            batcher.handOff(new Completion<>(failed, null, cause));
-        }).sync();
+        loops.next()
+                .submit(() -> {
+                    batcher.handOff(new Completion<>(ok, "value", null));
+                    batcher.handOff(new Completion<>(failed, null, cause));
+                })
+                .sync();
 
-        assertThatThrownBy(() -> ok.get(5, TimeUnit.SECONDS))
-                .hasCauseInstanceOf(RejectedExecutionException.class);
+        assertThatThrownBy(() -> ok.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(RejectedExecutionException.class);
         assertThatThrownBy(failed::join).isInstanceOf(CompletionException.class).hasCause(cause);
     }
 }

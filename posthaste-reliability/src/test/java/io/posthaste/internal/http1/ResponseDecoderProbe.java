@@ -28,13 +28,12 @@ import java.util.concurrent.TimeoutException;
 public final class ResponseDecoderProbe {
 
     /** What the decoder emitted, in order. */
-    public sealed interface Event permits Head, Content, End {
-    }
+    public sealed interface Event permits Head, Content, End {}
 
     /** A response head; {@code headers} alternate names and values. */
-    public record Head(String version, int status, String reason, List<String> headers, boolean keepAlive,
-            long contentLength) implements Event {
-    }
+    public record Head(
+            String version, int status, String reason, List<String> headers, boolean keepAlive, long contentLength)
+            implements Event {}
 
     /** Body bytes, copied out of the emitted slice. */
     public record Content(byte[] bytes) implements Event {
@@ -45,8 +44,7 @@ public final class ResponseDecoderProbe {
     }
 
     /** The end of a body. */
-    public record End() implements Event {
-    }
+    public record End() implements Event {}
 
     /**
      * The outcome of a run.
@@ -56,8 +54,8 @@ public final class ResponseDecoderProbe {
      * @param failedAtClose whether the failure came when the connection closed (a cut-short message)
      * @param bytesFedBeforeFailure how many input bytes had been written when it failed
      */
-    public record Outcome(List<Event> events, DecoderException failure, boolean failedAtClose,
-            long bytesFedBeforeFailure) {
+    public record Outcome(
+            List<Event> events, DecoderException failure, boolean failedAtClose, long bytesFedBeforeFailure) {
 
         /** Returns the body bytes of every response, concatenated. */
         public byte[] body() {
@@ -78,8 +76,7 @@ public final class ResponseDecoderProbe {
         return thread;
     });
 
-    private ResponseDecoderProbe() {
-    }
+    private ResponseDecoderProbe() {}
 
     /**
      * Feeds {@code pieces} one write each, then closes the connection if {@code close} (as a
@@ -87,8 +84,8 @@ public final class ResponseDecoderProbe {
      *
      * @throws AssertionError if the run takes over 10 s or an input buffer is left unreleased
      */
-    public static Outcome run(List<byte[]> pieces, boolean headRequest, boolean close, int maxHeaderSize,
-            int maxHeaders) {
+    public static Outcome run(
+            List<byte[]> pieces, boolean headRequest, boolean close, int maxHeaderSize, int maxHeaders) {
         return runExchanges(List.of(pieces), headRequest, close, maxHeaderSize, maxHeaders);
     }
 
@@ -98,10 +95,9 @@ public final class ResponseDecoderProbe {
      *
      * @throws AssertionError if the run takes over 10 s or an input buffer is left unreleased
      */
-    public static Outcome runExchanges(List<List<byte[]>> exchanges, boolean headRequest, boolean close,
-            int maxHeaderSize, int maxHeaders) {
-        Future<Outcome> future = RUNNER.submit(() -> feed(exchanges, headRequest, close, maxHeaderSize,
-                maxHeaders));
+    public static Outcome runExchanges(
+            List<List<byte[]>> exchanges, boolean headRequest, boolean close, int maxHeaderSize, int maxHeaders) {
+        Future<Outcome> future = RUNNER.submit(() -> feed(exchanges, headRequest, close, maxHeaderSize, maxHeaders));
         try {
             return future.get(10, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -121,8 +117,8 @@ public final class ResponseDecoderProbe {
         }
     }
 
-    private static Outcome feed(List<List<byte[]>> exchanges, boolean headRequest, boolean close,
-            int maxHeaderSize, int maxHeaders) {
+    private static Outcome feed(
+            List<List<byte[]>> exchanges, boolean headRequest, boolean close, int maxHeaderSize, int maxHeaders) {
         ResponseDecoder decoder = new ResponseDecoder(maxHeaderSize, maxHeaders);
         EmbeddedChannel channel = new EmbeddedChannel(decoder);
         List<ByteBuf> inputs = new ArrayList<>();
@@ -184,8 +180,13 @@ public final class ResponseDecoderProbe {
                 buf.release();
                 events.add(new Content(bytes));
             } else if (message instanceof ResponseHead head) {
-                events.add(new Head(head.version(), head.status(), head.reason(), Arrays.asList(head.headers()),
-                        head.keepAlive(), head.contentLength()));
+                events.add(new Head(
+                        head.version(),
+                        head.status(),
+                        head.reason(),
+                        Arrays.asList(head.headers()),
+                        head.keepAlive(),
+                        head.contentLength()));
             } else if (message == BodyEnd.INSTANCE) {
                 events.add(new End());
             } else {

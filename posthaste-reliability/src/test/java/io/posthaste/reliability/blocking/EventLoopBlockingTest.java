@@ -131,14 +131,16 @@ class EventLoopBlockingTest {
                 new io.netty.util.concurrent.DefaultThreadFactory("posthaste-io-probe"));
         try {
             loop.submit(() -> {
-                Thread.sleep(1);
-                return null;
-            }).get();
+                        Thread.sleep(1);
+                        return null;
+                    })
+                    .get();
         } finally {
             loop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         }
-        assertThat(BLOCKING_CALLS).anySatisfy(call -> assertThat(call).startsWith("posthaste-io-probe")
-                .contains("sleep"));
+        assertThat(BLOCKING_CALLS)
+                .anySatisfy(call ->
+                        assertThat(call).startsWith("posthaste-io-probe").contains("sleep"));
         BLOCKING_CALLS.removeIf(call -> call.startsWith("posthaste-io-probe"));
     }
 
@@ -158,13 +160,18 @@ class EventLoopBlockingTest {
         String caller = Thread.currentThread().getName();
         int before = BLOCKING_CALLS.size();
         try (TestServer server = TestServer.start();
-                ClientSession session = ClientSession.builder().addNetworkInterceptor(sleeping).build()) {
+                ClientSession session =
+                        ClientSession.builder().addNetworkInterceptor(sleeping).build()) {
             assertThat(session.get(server.url("/redirect/1")).send().status()).isEqualTo(200);
         }
         List<String> caught = List.copyOf(BLOCKING_CALLS.subList(before, BLOCKING_CALLS.size()));
         BLOCKING_CALLS.removeAll(caught);
-        assertThat(caught).as("caught on the caller's loop, for the redirect's hop only").singleElement()
-                .satisfies(call -> assertThat(call).startsWith(caller + " (driving its own loop)").contains("sleep"));
+        assertThat(caught)
+                .as("caught on the caller's loop, for the redirect's hop only")
+                .singleElement()
+                .satisfies(call -> assertThat(call)
+                        .startsWith(caller + " (driving its own loop)")
+                        .contains("sleep"));
     }
 
     @Test
@@ -179,35 +186,58 @@ class EventLoopBlockingTest {
         };
         try (TestServer plain = TestServer.start();
                 TestServer tls = TestServer.builder().tls().start();
-                ClientSession session = ClientSession.builder().trustManager(tls.trustManager())
+                ClientSession session = ClientSession.builder()
+                        .trustManager(tls.trustManager())
                         .resolver(host -> List.of(InetAddress.getLoopbackAddress()))
-                        .eventListener(whereAnswersArrive).build()) {
+                        .eventListener(whereAnswersArrive)
+                        .build()) {
             String byName = "http://posthaste.test:" + plain.port();
             assertThat(session.get(byName + "/get").send().status()).isEqualTo(200);
-            assertThat(session.post(plain.url("/post")).json(Map.of("k", "v")).send().status()).isEqualTo(200);
-            assertThat(session.post(plain.url("/post")).files(Map.of("f", file)).send().status()).isEqualTo(200);
-            assertThat(session.post(tls.url("/post")).files(Map.of("f", file)).send().status()).isEqualTo(200);
+            assertThat(session.post(plain.url("/post"))
+                            .json(Map.of("k", "v"))
+                            .send()
+                            .status())
+                    .isEqualTo(200);
+            assertThat(session.post(plain.url("/post"))
+                            .files(Map.of("f", file))
+                            .send()
+                            .status())
+                    .isEqualTo(200);
+            assertThat(session.post(tls.url("/post"))
+                            .files(Map.of("f", file))
+                            .send()
+                            .status())
+                    .isEqualTo(200);
             assertThat(session.get(tls.url("/get")).send().status()).isEqualTo(200);
-            plain.enqueue(MockResponse.builder().header("Content-Encoding", "gzip")
-                    .body(gzip(new byte[1 << 20])).build());
+            plain.enqueue(MockResponse.builder()
+                    .header("Content-Encoding", "gzip")
+                    .body(gzip(new byte[1 << 20]))
+                    .build());
             assertThat(session.get(plain.url("/gz")).send().bytes()).hasSize(1 << 20);
             assertThat(session.get(plain.url("/redirect/3")).send().history()).hasSize(3);
             session.get(byName + "/cookies/set?a=1").send();
             assertThat(session.get(byName + "/cookies").send().text()).contains("\"a\"");
-            plain.enqueue(MockResponse.builder().body(new byte[2_000_000]).chunked(65_536).build());
+            plain.enqueue(MockResponse.builder()
+                    .body(new byte[2_000_000])
+                    .chunked(65_536)
+                    .build());
             try (StreamingResponse stream = session.get(plain.url("/big")).stream();
                     InputStream body = stream.body()) {
                 assertThat(body.readAllBytes()).hasSize(2_000_000);
             }
             CompletableFuture<Response> async = session.get(tls.url("/delay/0")).sendAsync();
             assertThat(async.join().status()).isEqualTo(200);
-            CompletableFuture<Response> asyncUpload = session.post(plain.url("/post")).files(Map.of("f", file))
-                    .sendAsync();
+            CompletableFuture<Response> asyncUpload =
+                    session.post(plain.url("/post")).files(Map.of("f", file)).sendAsync();
             assertThat(asyncUpload.join().status()).isEqualTo(200);
         }
         // Both kinds of loop did the work above, so both were watched.
-        assertThat(onCallerLoop.get()).as("answers read on this thread's own loop (send())").isPositive();
-        assertThat(onSharedLoop.get()).as("answers read on the shared loops (stream(), sendAsync())").isPositive();
+        assertThat(onCallerLoop.get())
+                .as("answers read on this thread's own loop (send())")
+                .isPositive();
+        assertThat(onSharedLoop.get())
+                .as("answers read on the shared loops (stream(), sendAsync())")
+                .isPositive();
         assertThat(BLOCKING_CALLS).as("blocking calls on event loops").isEmpty();
     }
 }

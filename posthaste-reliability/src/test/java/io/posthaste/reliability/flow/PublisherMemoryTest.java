@@ -51,33 +51,52 @@ class PublisherMemoryTest {
     @Test
     void aGibibyteToASubscriberThatKeepsPausingGrowsRssByAtMost64MiBAndAFastOneCostsAboutWhatSaveToCosts(
             @TempDir Path dir) throws Exception {
-        try (TestServer server = TestServer.builder().dispatcher(request -> {
-            long size = Long.parseLong(request.path().substring(request.path().lastIndexOf('/') + 1));
-            return MockResponse.builder()
-                    .raw(("HTTP/1.1 200 OK\r\nContent-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII))
-                    .rawRepeated(new byte[PATTERN], size / PATTERN).build();
-        }).start()) {
+        try (TestServer server = TestServer.builder()
+                .dispatcher(request -> {
+                    long size = Long.parseLong(
+                            request.path().substring(request.path().lastIndexOf('/') + 1));
+                    return MockResponse.builder()
+                            .raw(("HTTP/1.1 200 OK\r\nContent-Length: " + size + "\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII))
+                            .rawRepeated(new byte[PATTERN], size / PATTERN)
+                            .build();
+                })
+                .start()) {
             Map<String, String> result = runClient(server.url("/bytes-of/"), dir);
 
-            System.out.printf("Flow.Publisher, 1 GiB to a pausing subscriber: RSS growth %.1f MiB, "
-                    + "largest backlog %.2f MiB, %s s%n", Long.parseLong(result.get("rss_growth_kib")) / 1024.0,
-                    Long.parseLong(result.get("max_backlog")) / 1048576.0, result.get("slow_seconds"));
-            System.out.printf("Flow.Publisher, fast subscriber vs stream().saveTo(), 1 GiB each to a file: "
-                    + "CPU %s ms vs %s ms, ratio %s (issue 16 asks <= 1.2)%n", result.get("fast_cpu_ms"),
-                    result.get("save_cpu_ms"), result.get("cpu_ratio"));
+            System.out.printf(
+                    "Flow.Publisher, 1 GiB to a pausing subscriber: RSS growth %.1f MiB, "
+                            + "largest backlog %.2f MiB, %s s%n",
+                    Long.parseLong(result.get("rss_growth_kib")) / 1024.0,
+                    Long.parseLong(result.get("max_backlog")) / 1048576.0,
+                    result.get("slow_seconds"));
+            System.out.printf(
+                    "Flow.Publisher, fast subscriber vs stream().saveTo(), 1 GiB each to a file: "
+                            + "CPU %s ms vs %s ms, ratio %s (issue 16 asks <= 1.2)%n",
+                    result.get("fast_cpu_ms"), result.get("save_cpu_ms"), result.get("cpu_ratio"));
             assertThat(Long.parseLong(result.get("slow_bytes"))).isEqualTo(GIB);
-            assertThat(Long.parseLong(result.get("max_backlog"))).as("bytes received but not yet requested")
+            assertThat(Long.parseLong(result.get("max_backlog")))
+                    .as("bytes received but not yet requested")
                     .isLessThan(MAX_BACKLOG);
-            assertThat(Long.parseLong(result.get("rss_growth_kib"))).as("RSS growth, KiB")
+            assertThat(Long.parseLong(result.get("rss_growth_kib")))
+                    .as("RSS growth, KiB")
                     .isLessThanOrEqualTo(MAX_RSS_GROWTH_KIB);
         }
     }
 
     private static Map<String, String> runClient(String baseUrl, Path dir) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(List.of(java.toString(), "-Xmx128m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), Client.class.getName(), baseUrl, dir.toString()))
-                .redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(List.of(
+                        java.toString(),
+                        "-Xmx128m",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Client.class.getName(),
+                        baseUrl,
+                        dir.toString()))
+                .redirectErrorStream(true)
+                .start();
         String output;
         try {
             CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> {
@@ -87,12 +106,16 @@ class PublisherMemoryTest {
                     return "(output unreadable: " + e + ")";
                 }
             });
-            assertThat(child.waitFor(5, TimeUnit.MINUTES)).as("the client finished").isTrue();
+            assertThat(child.waitFor(5, TimeUnit.MINUTES))
+                    .as("the client finished")
+                    .isTrue();
             output = read.get(10, TimeUnit.SECONDS);
         } finally {
             child.destroyForcibly();
         }
-        assertThat(child.exitValue()).as("the client's exit code; its output:\n" + output).isZero();
+        assertThat(child.exitValue())
+                .as("the client's exit code; its output:\n" + output)
+                .isZero();
         Map<String, String> result = new HashMap<>();
         output.lines().filter(line -> line.startsWith("RESULT ")).forEach(line -> {
             String[] pair = line.substring(7).split("=", 2);
@@ -105,8 +128,7 @@ class PublisherMemoryTest {
     /** The client's side, in the child JVM: prints {@code RESULT key=value} lines. */
     public static final class Client {
 
-        private Client() {
-        }
+        private Client() {}
 
         public static void main(String[] args) throws Exception {
             String base = args[0];
@@ -171,7 +193,8 @@ class PublisherMemoryTest {
             try {
                 StreamingResponse response = session.get(url)
                         .onDownloadProgress((bytes, total) -> fromNetwork.set(bytes))
-                        .streamAsync().get(30, TimeUnit.SECONDS);
+                        .streamAsync()
+                        .get(30, TimeUnit.SECONDS);
                 response.publisher().subscribe(new Flow.Subscriber<>() {
                     private Flow.Subscription subscription;
 
@@ -189,10 +212,13 @@ class PublisherMemoryTest {
                             subscription.request(1);
                             return;
                         }
-                        timer.schedule(() -> {
-                            maxBacklog.accumulateAndGet(fromNetwork.get() - delivered.get(), Math::max);
-                            subscription.request(1);
-                        }, 200, TimeUnit.MILLISECONDS);
+                        timer.schedule(
+                                () -> {
+                                    maxBacklog.accumulateAndGet(fromNetwork.get() - delivered.get(), Math::max);
+                                    subscription.request(1);
+                                },
+                                200,
+                                TimeUnit.MILLISECONDS);
                     }
 
                     @Override
@@ -215,35 +241,39 @@ class PublisherMemoryTest {
         /** Reads {@code url} through the publisher as fast as it comes, into {@code file}. */
         static void fast(ClientSession session, String url, Path file) throws Exception {
             CompletableFuture<Void> done = new CompletableFuture<>();
-            try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                session.get(url).streamAsync().get(30, TimeUnit.SECONDS).publisher().subscribe(new Flow.Subscriber<>() {
-                    @Override
-                    public void onSubscribe(Flow.Subscription s) {
-                        s.request(Long.MAX_VALUE);
-                    }
-
-                    @Override
-                    public void onNext(ByteBuffer buffer) {
-                        try {
-                            while (buffer.hasRemaining()) {
-                                out.write(buffer);
+            try (FileChannel out = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                session.get(url)
+                        .streamAsync()
+                        .get(30, TimeUnit.SECONDS)
+                        .publisher()
+                        .subscribe(new Flow.Subscriber<>() {
+                            @Override
+                            public void onSubscribe(Flow.Subscription s) {
+                                s.request(Long.MAX_VALUE);
                             }
-                        } catch (IOException e) {
-                            done.completeExceptionally(e);
-                        }
-                    }
 
-                    @Override
-                    public void onError(Throwable error) {
-                        done.completeExceptionally(error);
-                    }
+                            @Override
+                            public void onNext(ByteBuffer buffer) {
+                                try {
+                                    while (buffer.hasRemaining()) {
+                                        out.write(buffer);
+                                    }
+                                } catch (IOException e) {
+                                    done.completeExceptionally(e);
+                                }
+                            }
 
-                    @Override
-                    public void onComplete() {
-                        done.complete(null);
-                    }
-                });
+                            @Override
+                            public void onError(Throwable error) {
+                                done.completeExceptionally(error);
+                            }
+
+                            @Override
+                            public void onComplete() {
+                                done.complete(null);
+                            }
+                        });
                 done.get(3, TimeUnit.MINUTES);
             }
             Files.delete(file);
@@ -261,16 +291,18 @@ class PublisherMemoryTest {
         final long startKib = rssKib();
         volatile long peakKib = startKib;
         private volatile boolean running = true;
-        private final Thread thread = new Thread(() -> {
-            while (running) {
-                peakKib = Math.max(peakKib, rssKib());
-                try {
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "rss-sampler");
+        private final Thread thread = new Thread(
+                () -> {
+                    while (running) {
+                        peakKib = Math.max(peakKib, rssKib());
+                        try {
+                            Thread.sleep(2);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "rss-sampler");
 
         RssSampler() {
             thread.setDaemon(true);

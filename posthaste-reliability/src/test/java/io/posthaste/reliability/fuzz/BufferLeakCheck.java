@@ -31,8 +31,8 @@ public final class BufferLeakCheck implements BeforeEachCallback, AfterEachCallb
     public void afterEach(ExtensionContext context) {
         List<String> leaks = collectLeaks();
         if (!leaks.isEmpty()) {
-            throw new AssertionError(context.getDisplayName() + ": " + leaks.size()
-                    + " buffer(s) leaked; first: " + leaks.get(0));
+            throw new AssertionError(
+                    context.getDisplayName() + ": " + leaks.size() + " buffer(s) leaked; first: " + leaks.get(0));
         }
     }
 

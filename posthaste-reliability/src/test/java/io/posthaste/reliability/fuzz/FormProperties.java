@@ -59,7 +59,8 @@ class FormProperties {
         byte[] bytes = bytesOf(body);
         assertThat(body.contentLength()).isEqualTo(bytes.length);
         String encoded = new String(bytes, StandardCharsets.US_ASCII);
-        assertThat(encoded.chars()).allMatch(c -> Character.isLetterOrDigit(c) && c < 0x80 || "-._~%+&=".indexOf(c) >= 0);
+        assertThat(encoded.chars())
+                .allMatch(c -> Character.isLetterOrDigit(c) && c < 0x80 || "-._~%+&=".indexOf(c) >= 0);
         assertThat(decodeInOrder(encoded, StandardCharsets.UTF_8)).isEqualTo(fields);
         if (fields.stream().noneMatch(f -> f.getKey().isEmpty())) {
             // Netty reads "=v" as a field named "v", so forms with an empty name are left to URLDecoder.
@@ -92,13 +93,15 @@ class FormProperties {
         Gen<List<Map.Entry<String, String>>> params = fields();
         Gen<String> existing = Gen.of("", "?", "?x=1", "?a=%20b&c", "?q=caf%C3%A9");
         Gen<Query> queries = r -> new Query(params.next(r), existing.next(r));
-        Fuzz.check("queryParametersAreAppendedAndDecodeBackInOrder", 3000, queries,
+        Fuzz.check(
+                "queryParametersAreAppendedAndDecodeBackInOrder",
+                3000,
+                queries,
                 q -> assertAppendedInOrder(q.params(), q.existing()));
     }
 
     /** One input of {@link #queryParametersAreAppendedAndDecodeBackInOrder}. */
-    record Query(List<Map.Entry<String, String>> params, String existing) {
-    }
+    record Query(List<Map.Entry<String, String>> params, String existing) {}
 
     private static void assertAppendedInOrder(List<Map.Entry<String, String>> params, String existing) {
         var builder = session.get("http://127.0.0.1/p" + existing);
@@ -124,7 +127,8 @@ class FormProperties {
         for (String pair : encoded.split("&", -1)) {
             int eq = pair.indexOf('=');
             assertThat(eq).as("every field has '=': %s", pair).isGreaterThanOrEqualTo(0);
-            out.add(Map.entry(URLDecoder.decode(pair.substring(0, eq), charset),
+            out.add(Map.entry(
+                    URLDecoder.decode(pair.substring(0, eq), charset),
                     URLDecoder.decode(pair.substring(eq + 1), charset)));
         }
         return out;
@@ -136,7 +140,8 @@ class FormProperties {
 
     private static Map<String, List<String>> grouped(List<Map.Entry<String, String>> fields) {
         Map<String, List<String>> map = new LinkedHashMap<>();
-        fields.forEach(f -> map.computeIfAbsent(f.getKey(), k -> new ArrayList<>()).add(f.getValue()));
+        fields.forEach(
+                f -> map.computeIfAbsent(f.getKey(), k -> new ArrayList<>()).add(f.getValue()));
         return map;
     }
 

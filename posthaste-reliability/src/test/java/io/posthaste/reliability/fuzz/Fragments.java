@@ -15,20 +15,19 @@ public final class Fragments {
     public static final List<String> CONTROLS = controls();
 
     /** Non-ASCII text: Latin-1, beyond Latin-1, a surrogate pair, invisible and separator code points. */
-    public static final List<String> NON_ASCII = List.of("é", "ü", "ß", "ÿ", "\u00a0", "Ā", "中", "文",
-            "\u2028", "\ufeff", "😀", "Ω", "ﬁ");
+    public static final List<String> NON_ASCII =
+            List.of("é", "ü", "ß", "ÿ", "\u00a0", "Ā", "中", "文", "\u2028", "\ufeff", "😀", "Ω", "ﬁ");
 
     /** RFC 3986 gen-delims and sub-delims, plus the characters URLs must escape. */
-    public static final List<String> URL_SPECIALS = List.of(":", "/", "?", "#", "[", "]", "@", "!",
-            "$", "&", "'", "(", ")", "*", "+", ",", ";", "=", "%", "\\", "\"", "<", ">", "{", "}", "|",
-            "^", "`", " ");
+    public static final List<String> URL_SPECIALS = List.of(
+            ":", "/", "?", "#", "[", "]", "@", "!", "$", "&", "'", "(", ")", "*", "+", ",", ";", "=", "%", "\\", "\"",
+            "<", ">", "{", "}", "|", "^", "`", " ");
 
     /** Percent-escapes, good and bad, and dot segments. */
-    public static final List<String> ESCAPES = List.of("%41", "%2F", "%2f", "%25", "%00", "%0D%0A",
-            "%zz", "%4", "%", "%C3%A9", "%FF", "..", ".", "./", "../");
+    public static final List<String> ESCAPES = List.of(
+            "%41", "%2F", "%2f", "%25", "%00", "%0D%0A", "%zz", "%4", "%", "%C3%A9", "%FF", "..", ".", "./", "../");
 
-    private Fragments() {
-    }
+    private Fragments() {}
 
     /** Returns one printable ASCII character (0x21-0x7E). */
     public static Gen<String> printableAscii() {
@@ -37,7 +36,9 @@ public final class Fragments {
 
     /** Returns one letter or digit. */
     public static Gen<String> alphanumeric() {
-        return Gen.frequency(Gen.weight(26, Gen.charIn('a', 'z')), Gen.weight(26, Gen.charIn('A', 'Z')),
+        return Gen.frequency(
+                Gen.weight(26, Gen.charIn('a', 'z')),
+                Gen.weight(26, Gen.charIn('A', 'Z')),
                 Gen.weight(10, Gen.charIn('0', '9')));
     }
 

@@ -24,8 +24,7 @@ public final class Fuzz {
 
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
-    private Fuzz() {
-    }
+    private Fuzz() {}
 
     /**
      * Runs {@code property} on {@code tries} inputs from {@code generator} (times
@@ -47,7 +46,8 @@ public final class Fuzz {
     public static <T> void check(String name, int tries, Gen<T> generator, ThrowingConsumer<T> property) {
         String fullName = WALKER.getCallerClass().getSimpleName() + "." + name;
         int total = FuzzBudget.tries(tries);
-        long seed = FuzzBudget.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
+        long seed =
+                FuzzBudget.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
         OptionalInt only = FuzzBudget.onlyCase();
         int first = only.orElse(0);
         int end = only.isPresent() ? first + 1 : total;
@@ -71,8 +71,14 @@ public final class Fuzz {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("[fuzz] %s: %d of %d cases in %.1f s%s, seed %d%n", fullName, ran, total, seconds,
-                ran < end - first ? " (stopped by the time cap, -Dfuzz.maxSeconds)" : "", seed);
+        System.out.printf(
+                "[fuzz] %s: %d of %d cases in %.1f s%s, seed %d%n",
+                fullName,
+                ran,
+                total,
+                seconds,
+                ran < end - first ? " (stopped by the time cap, -Dfuzz.maxSeconds)" : "",
+                seed);
     }
 
     /** Returns the random source of case {@code index} under {@code seed}. */
@@ -100,19 +106,36 @@ public final class Fuzz {
         }
     }
 
-    private static <T> AssertionError failed(String name, long seed, int index, int total, T input,
-            Throwable failure, Gen<T> generator, ThrowingConsumer<T> property) {
+    private static <T> AssertionError failed(
+            String name,
+            long seed,
+            int index,
+            int total,
+            T input,
+            Throwable failure,
+            Gen<T> generator,
+            ThrowingConsumer<T> property) {
         StringBuilder message = new StringBuilder(header(name, seed, index, total))
-                .append("\n  failure: ").append(failure)
-                .append("\n  input: ").append(InputText.of(input));
+                .append("\n  failure: ")
+                .append(failure)
+                .append("\n  input: ")
+                .append(InputText.of(input));
         Shrunk<T> shrunk = shrink(input, failure, generator, property);
         if (shrunk.steps() > 0) {
-            message.append("\n  shrunk (").append(shrunk.steps()).append(" steps, ").append(shrunk.attempts())
-                    .append(" attempts) to: ").append(InputText.of(shrunk.input()))
-                    .append("\n  its failure: ").append(shrunk.failure());
+            message.append("\n  shrunk (")
+                    .append(shrunk.steps())
+                    .append(" steps, ")
+                    .append(shrunk.attempts())
+                    .append(" attempts) to: ")
+                    .append(InputText.of(shrunk.input()))
+                    .append("\n  its failure: ")
+                    .append(shrunk.failure());
         }
-        message.append("\n  replay: -Dfuzz.seed=").append(seed)
-                .append(" (add -Dfuzz.case=").append(index).append(" to run this case alone)");
+        message.append("\n  replay: -Dfuzz.seed=")
+                .append(seed)
+                .append(" (add -Dfuzz.case=")
+                .append(index)
+                .append(" to run this case alone)");
         AssertionError error = new AssertionError(message.toString(), failure);
         if (shrunk.steps() > 0) {
             error.addSuppressed(shrunk.failure());
@@ -124,8 +147,7 @@ public final class Fuzz {
         return "Property " + name + " failed at case " + index + " of " + total + " (seed " + seed + ")";
     }
 
-    private record Shrunk<T>(T input, Throwable failure, int steps, int attempts) {
-    }
+    private record Shrunk<T>(T input, Throwable failure, int steps, int attempts) {}
 
     /** Greedy: takes the first smaller variant that still fails alike, and starts again from it. */
     private static <T> Shrunk<T> shrink(T input, Throwable failure, Gen<T> generator, ThrowingConsumer<T> property) {

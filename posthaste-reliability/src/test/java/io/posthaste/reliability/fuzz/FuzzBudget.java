@@ -23,8 +23,7 @@ import java.util.OptionalLong;
  */
 final class FuzzBudget {
 
-    private FuzzBudget() {
-    }
+    private FuzzBudget() {}
 
     /** Returns {@code declared} × {@code fuzz.scale}, at least 1. */
     static int tries(int declared) {

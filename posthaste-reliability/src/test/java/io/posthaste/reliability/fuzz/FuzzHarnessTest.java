@@ -34,14 +34,16 @@ class FuzzHarnessTest {
     @Test
     void aFailureNamesThePropertySeedCaseAndEscapedInputWithTheCause() {
         Gen<String> withNul = r -> "a\u0000b\r\n" + "x".repeat(5000);
-        assertThatThrownBy(() -> Fuzz.check("refusesNul", 10, withNul, s -> assertThat(s).doesNotContain("\0")))
+        assertThatThrownBy(() ->
+                        Fuzz.check("refusesNul", 10, withNul, s -> assertThat(s).doesNotContain("\0")))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("FuzzHarnessTest.refusesNul failed at case ")
                 .hasMessageContaining("(seed ")
                 .hasMessageContaining("input: \"a\\0b\\r\\n")
                 .hasMessageContaining("more characters)")
                 .hasMessageContaining("-Dfuzz.seed=")
-                .cause().isInstanceOf(AssertionError.class);
+                .cause()
+                .isInstanceOf(AssertionError.class);
     }
 
     @Test
@@ -55,7 +57,8 @@ class FuzzHarnessTest {
     @Test
     void aFailingListShrinksToTheElementThatFails() {
         Gen<List<Integer>> lists = Gen.ints(0, 100).list(0, 40);
-        assertThatThrownBy(() -> Fuzz.check("noFortyTwo", 2000, lists, list -> assertThat(list).doesNotContain(42)))
+        assertThatThrownBy(() -> Fuzz.check(
+                        "noFortyTwo", 2000, lists, list -> assertThat(list).doesNotContain(42)))
                 .hasMessageContaining("shrunk (")
                 .hasMessageContaining("to: [42]");
     }
@@ -63,7 +66,8 @@ class FuzzHarnessTest {
     @Test
     void shrinkingKeepsTheMinimumSizeAndFilters() {
         Gen<List<Integer>> lists = Gen.ints(0, 100).list(2, 5).filter(l -> l.get(0) != 3);
-        assertThat(lists.shrink(List.of(1, 2, 3))).allSatisfy(l -> assertThat(l).hasSizeGreaterThanOrEqualTo(2))
+        assertThat(lists.shrink(List.of(1, 2, 3)))
+                .allSatisfy(l -> assertThat(l).hasSizeGreaterThanOrEqualTo(2))
                 .doesNotContain(List.of(3, 2), List.of(3));
         assertThat(Gen.ints(0, 1).map(i -> i).shrink(1)).isEmpty();
     }
@@ -78,7 +82,8 @@ class FuzzHarnessTest {
                 .allSatisfy(b -> assertThat(b.length).isLessThanOrEqualTo(50));
         assertThat(draw(Gen.anyInt(), 400)).contains(Integer.MIN_VALUE, Integer.MAX_VALUE, 0);
         assertThat(draw(Gen.frequency(Gen.weight(1, Gen.constant("a")), Gen.weight(3, Gen.constant("b"))), 4000))
-                .filteredOn("a"::equals).hasSizeBetween(800, 1200);
+                .filteredOn("a"::equals)
+                .hasSizeBetween(800, 1200);
         assertThatThrownBy(() -> Gen.ints(0, 9).filter(i -> i > 9).next(Fuzz.random(1, 1)))
                 .isInstanceOf(IllegalStateException.class);
     }

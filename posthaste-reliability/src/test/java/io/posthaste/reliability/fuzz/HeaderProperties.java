@@ -44,17 +44,19 @@ class HeaderProperties {
      */
     @Test
     void aNameIsAcceptedExactlyWhenItIsAToken() {
-        Fuzz.check("aNameIsAcceptedExactlyWhenItIsAToken", 8000, names(),
-                HeaderProperties::assertNameAcceptedIffToken);
+        Fuzz.check("aNameIsAcceptedExactlyWhenItIsAToken", 8000, names(), HeaderProperties::assertNameAcceptedIffToken);
     }
 
     private static void assertNameAcceptedIffToken(String name) {
         boolean token = isToken(name);
         assertThat(HttpHeaderValidationUtil.validateToken(name) == -1 && !name.isEmpty())
-                .as("Netty agrees with the RFC grammar on '%s'", name).isEqualTo(token);
+                .as("Netty agrees with the RFC grammar on '%s'", name)
+                .isEqualTo(token);
         assertThat(accepts(() -> HeaderRules.checkName(name))).isEqualTo(token);
         assertThat(accepts(() -> Headers.builder().add(name, "v"))).isEqualTo(token);
-        assertThat(accepts(() -> session.get("http://127.0.0.1/").header(name, "v").build())).isEqualTo(token);
+        assertThat(accepts(
+                        () -> session.get("http://127.0.0.1/").header(name, "v").build()))
+                .isEqualTo(token);
     }
 
     /**
@@ -65,7 +67,10 @@ class HeaderProperties {
      */
     @Test
     void aValueIsAcceptedExactlyWhenItHasOnlyFieldCharacters() {
-        Fuzz.check("aValueIsAcceptedExactlyWhenItHasOnlyFieldCharacters", 8000, values(),
+        Fuzz.check(
+                "aValueIsAcceptedExactlyWhenItHasOnlyFieldCharacters",
+                8000,
+                values(),
                 HeaderProperties::assertValueAcceptedIffFieldCharacters);
     }
 
@@ -74,10 +79,13 @@ class HeaderProperties {
         assertThat(accepts(() -> HeaderRules.checkValue("X-Test", value))).isEqualTo(allowed);
         assertThat(accepts(() -> Headers.of("X-Test", value))).isEqualTo(allowed);
         if (allowed) {
-            Request request = session.get("http://127.0.0.1/").header("X-Test", value).build();
+            Request request =
+                    session.get("http://127.0.0.1/").header("X-Test", value).build();
             assertThat(request.headers().allValues("X-Test")).containsExactly(value);
         } else {
-            assertThatThrownBy(() -> session.get("http://127.0.0.1/").header("X-Test", value).build())
+            assertThatThrownBy(() -> session.get("http://127.0.0.1/")
+                            .header("X-Test", value)
+                            .build())
                     .isInstanceOf(InvalidRequestException.class);
         }
     }
@@ -101,15 +109,17 @@ class HeaderProperties {
         Gen<String> values = fieldValues();
         Gen<String> breakers = Gen.of("\r", "\n", "\0", "\r\n", "\r\n ", "\n\r");
         Gen<Integer> positions = Gen.anyInt();
-        Gen<Injection> injections = r -> new Injection(names.next(r), values.next(r), breakers.next(r),
-                positions.next(r));
-        Fuzz.check("lineBreaksAndNulAreRefusedAnywhere", 5000, injections,
+        Gen<Injection> injections =
+                r -> new Injection(names.next(r), values.next(r), breakers.next(r), positions.next(r));
+        Fuzz.check(
+                "lineBreaksAndNulAreRefusedAnywhere",
+                5000,
+                injections,
                 i -> assertInjectionRefused(i.name(), i.value(), i.breaker(), i.position()));
     }
 
     /** One input of {@link #lineBreaksAndNulAreRefusedAnywhere}: {@code breaker} goes at {@code position}. */
-    record Injection(String name, String value, String breaker, int position) {
-    }
+    record Injection(String name, String value, String breaker, int position) {}
 
     private static void assertInjectionRefused(String name, String value, String breaker, int position) {
         assertThatThrownBy(() -> Headers.of(Fragments.insertAt(name, breaker, position), value))
@@ -117,7 +127,8 @@ class HeaderProperties {
         assertThatThrownBy(() -> Headers.of(name, Fragments.insertAt(value, breaker, position)))
                 .isInstanceOf(InvalidRequestException.class);
         assertThatThrownBy(() -> session.get("http://127.0.0.1/")
-                .header(name, Fragments.insertAt(value, breaker, position)).build())
+                        .header(name, Fragments.insertAt(value, breaker, position))
+                        .build())
                 .isInstanceOf(InvalidRequestException.class);
     }
 
@@ -127,7 +138,9 @@ class HeaderProperties {
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean tchar = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+            boolean tchar = c >= '0' && c <= '9'
+                    || c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
                     || TCHAR_SYMBOLS.indexOf(c) >= 0;
             if (!tchar) {
                 return false;
@@ -147,7 +160,8 @@ class HeaderProperties {
     }
 
     private static Gen<String> tchar() {
-        return Gen.of(TCHAR_SYMBOLS.chars().mapToObj(c -> String.valueOf((char) c)).toList());
+        return Gen.of(
+                TCHAR_SYMBOLS.chars().mapToObj(c -> String.valueOf((char) c)).toList());
     }
 
     private static Gen<String> tokens() {
@@ -158,18 +172,28 @@ class HeaderProperties {
         Gen<String> piece = Gen.frequency(
                 Gen.weight(12, Fragments.alphanumeric()),
                 Gen.weight(3, tchar()),
-                Gen.weight(1, Gen.of("(", ")", ",", "/", ":", ";", "<", "=", ">", "?", "@", "[", "\\",
-                        "]", "{", "}", "\"", " ", "\t")),
+                Gen.weight(
+                        1,
+                        Gen.of(
+                                "(", ")", ",", "/", ":", ";", "<", "=", ">", "?", "@", "[", "\\", "]", "{", "}", "\"",
+                                " ", "\t")),
                 Gen.weight(1, Gen.of(Fragments.CONTROLS)),
                 Gen.weight(1, Gen.of(Fragments.NON_ASCII)));
-        return Gen.frequency(Gen.weight(30, Fragments.joined(piece, 0, 24)),
+        return Gen.frequency(
+                Gen.weight(30, Fragments.joined(piece, 0, 24)),
                 Gen.weight(1, Gen.ints(1000, 9000).map("X-Long-"::repeat)));
     }
 
     private static Gen<String> values() {
-        return Gen.oneOf(Fragments.anyText(20),
-                Fragments.joined(Gen.oneOf(Fragments.printableAscii(), Fragments.latin1High(),
-                        Gen.of(" ", "\t", "\u0100", "\u0000", "\r\n")), 0, 30));
+        return Gen.oneOf(
+                Fragments.anyText(20),
+                Fragments.joined(
+                        Gen.oneOf(
+                                Fragments.printableAscii(),
+                                Fragments.latin1High(),
+                                Gen.of(" ", "\t", "\u0100", "\u0000", "\r\n")),
+                        0,
+                        30));
     }
 
     /** Returns RFC 9110 field values: empty, one field-vchar, or field-vchars around SP/HTAB and field-vchars. */

@@ -16,7 +16,12 @@ import java.util.Map;
 public final class HttpResponses {
 
     /** How the body is delimited. */
-    public enum Framing { LENGTH, CHUNKED, UNTIL_CLOSE, NONE }
+    public enum Framing {
+        LENGTH,
+        CHUNKED,
+        UNTIL_CLOSE,
+        NONE
+    }
 
     /**
      * One response.
@@ -34,9 +39,19 @@ public final class HttpResponses {
      * @param interim how many 1xx responses come first
      * @param ows optional whitespace around field values
      */
-    public record Response(String version, int status, String reason, List<Map.Entry<String, String>> headers,
-            String connection, Framing framing, byte[] body, List<Integer> chunkSizes, String chunkExtension,
-            List<Map.Entry<String, String>> trailers, int interim, String ows) {
+    public record Response(
+            String version,
+            int status,
+            String reason,
+            List<Map.Entry<String, String>> headers,
+            String connection,
+            Framing framing,
+            byte[] body,
+            List<Integer> chunkSizes,
+            String chunkExtension,
+            List<Map.Entry<String, String>> trailers,
+            int interim,
+            String ows) {
 
         /** Returns the head's fields in wire order, framing and Connection included. */
         public List<String> wireHeaders() {
@@ -68,8 +83,10 @@ public final class HttpResponses {
         public byte[] bytes(boolean headRequest) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             for (int i = 0; i < interim; i++) {
-                write(out, "HTTP/1.1 " + (i % 2 == 0 ? "100 Continue" : "103 Early Hints") + "\r\nLink:" + ows
-                        + "</s.css>" + ows + "\r\n\r\n");
+                write(
+                        out,
+                        "HTTP/1.1 " + (i % 2 == 0 ? "100 Continue" : "103 Early Hints") + "\r\nLink:" + ows + "</s.css>"
+                                + ows + "\r\n\r\n");
             }
             write(out, version + " " + status + (reason.isEmpty() ? "" : " " + reason) + "\r\n");
             List<String> fields = wireHeaders();
@@ -100,13 +117,14 @@ public final class HttpResponses {
         /** Returns whether the connection may carry another exchange after this response. */
         boolean persistent(boolean headRequest) {
             String c = connection == null ? "" : connection.toLowerCase(java.util.Locale.ROOT);
-            boolean persistent = version.equals("HTTP/1.1") ? !c.contains("close") : c.contains("keep-alive") && !c.contains("close");
+            boolean persistent = version.equals("HTTP/1.1")
+                    ? !c.contains("close")
+                    : c.contains("keep-alive") && !c.contains("close");
             return persistent && (headRequest || framing != Framing.UNTIL_CLOSE);
         }
     }
 
-    private HttpResponses() {
-    }
+    private HttpResponses() {}
 
     /**
      * Returns the events a correct decoder emits for {@code responses}, in the normalised form of
@@ -116,12 +134,17 @@ public final class HttpResponses {
         List<Object> events = new ArrayList<>();
         for (Response r : responses) {
             for (int i = 0; i < r.interim(); i++) {
-                events.add(new ResponseDecoderProbe.Head("HTTP/1.1", i % 2 == 0 ? 100 : 103,
-                        i % 2 == 0 ? "Continue" : "Early Hints", List.of("Link", "</s.css>"), true, -1));
+                events.add(new ResponseDecoderProbe.Head(
+                        "HTTP/1.1",
+                        i % 2 == 0 ? 100 : 103,
+                        i % 2 == 0 ? "Continue" : "Early Hints",
+                        List.of("Link", "</s.css>"),
+                        true,
+                        -1));
             }
             long length = r.framing() == Framing.LENGTH ? r.body().length : -1;
-            events.add(new ResponseDecoderProbe.Head(r.version(), r.status(), r.reason(), r.wireHeaders(),
-                    r.persistent(headRequest), length));
+            events.add(new ResponseDecoderProbe.Head(
+                    r.version(), r.status(), r.reason(), r.wireHeaders(), r.persistent(headRequest), length));
             boolean bodyless = headRequest || r.framing() == Framing.NONE;
             if (!bodyless && r.body().length > 0) {
                 events.add(Base64.getEncoder().encodeToString(r.body()));
@@ -154,9 +177,14 @@ public final class HttpResponses {
 
     /** Returns well-formed responses; {@code last} may use until-close framing. */
     public static Gen<Response> responses(boolean last) {
-        Gen<String> token = Fragments.joined(Gen.oneOf(Fragments.alphanumeric(),
-                Gen.of("!", "#", "$", "%", "&", "'", "*", "+", "-", ".", "^", "_", "`", "|", "~")), 1, 12)
-                .filter(n -> !List.of("content-length", "transfer-encoding", "connection").contains(n.toLowerCase()));
+        Gen<String> token = Fragments.joined(
+                        Gen.oneOf(
+                                Fragments.alphanumeric(),
+                                Gen.of("!", "#", "$", "%", "&", "'", "*", "+", "-", ".", "^", "_", "`", "|", "~")),
+                        1,
+                        12)
+                .filter(n -> !List.of("content-length", "transfer-encoding", "connection")
+                        .contains(n.toLowerCase()));
         Gen<String> vchar = Gen.oneOf(Fragments.printableAscii(), Fragments.latin1High());
         Gen<String> inner = Fragments.joined(Gen.oneOf(vchar, Gen.of(" ", "\t")), 0, 30);
         Gen<String> framed = r -> vchar.next(r) + inner.next(r) + vchar.next(r);
@@ -192,9 +220,19 @@ public final class HttpResponses {
             byte[] content = frame == Framing.NONE ? new byte[0] : bytes;
             // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means faulty framing.
             String wireVersion = frame == Framing.CHUNKED ? "HTTP/1.1" : v;
-            return new Response(wireVersion, code, why, heads, conn.isEmpty() ? null : conn, frame,
-                    content, chunkSizes(content.length, sizes), ext,
-                    frame == Framing.CHUNKED ? trailers : List.of(), interim, space);
+            return new Response(
+                    wireVersion,
+                    code,
+                    why,
+                    heads,
+                    conn.isEmpty() ? null : conn,
+                    frame,
+                    content,
+                    chunkSizes(content.length, sizes),
+                    ext,
+                    frame == Framing.CHUNKED ? trailers : List.of(),
+                    interim,
+                    space);
         };
     }
 

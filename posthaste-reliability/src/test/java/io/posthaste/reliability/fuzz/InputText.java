@@ -18,14 +18,14 @@ final class InputText {
     static final int MAX_PART = 400;
     static final int MAX_TOTAL = 4000;
 
-    private InputText() {
-    }
+    private InputText() {}
 
     /** Returns {@code value} rendered as described in the class comment. */
     static String of(Object value) {
         StringBuilder out = new StringBuilder();
         append(out, value);
-        return out.length() <= MAX_TOTAL ? out.toString()
+        return out.length() <= MAX_TOTAL
+                ? out.toString()
                 : out.substring(0, MAX_TOTAL) + "…(" + (out.length() - MAX_TOTAL) + " more characters)";
     }
 
@@ -108,8 +108,12 @@ final class InputText {
 
     private static boolean hidden(char c) {
         int type = Character.getType(c);
-        return Character.isISOControl(c) || Character.isSurrogate(c) || type == Character.FORMAT
-                || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
-                || type == Character.SPACE_SEPARATOR && c != ' ' || type == Character.UNASSIGNED;
+        return Character.isISOControl(c)
+                || Character.isSurrogate(c)
+                || type == Character.FORMAT
+                || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR
+                || type == Character.SPACE_SEPARATOR && c != ' '
+                || type == Character.UNASSIGNED;
     }
 }

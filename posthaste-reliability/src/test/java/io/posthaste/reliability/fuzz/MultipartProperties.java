@@ -43,8 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class MultipartProperties {
 
     /** One part as generated: a field when {@code filename} is null. */
-    record Input(String name, String filename, byte[] content, String contentType) {
-    }
+    record Input(String name, String filename, byte[] content, String contentType) {}
 
     private static TestServer server;
     private static ClientSession session;
@@ -71,7 +70,10 @@ class MultipartProperties {
      */
     @Test
     void partsRoundTripThroughNettysDecoder() {
-        Fuzz.check("partsRoundTripThroughNettysDecoder", 1000, nettySafeParts(),
+        Fuzz.check(
+                "partsRoundTripThroughNettysDecoder",
+                1000,
+                nettySafeParts(),
                 MultipartProperties::assertNettyDecodesTheSameParts);
     }
 
@@ -79,12 +81,12 @@ class MultipartProperties {
         Multipart body = build(parts);
         byte[] bytes = FormProperties.bytesOf(body);
         assertThat(body.contentLength()).isEqualTo(bytes.length);
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/",
-                Unpooled.wrappedBuffer(bytes));
+        FullHttpRequest request =
+                new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/", Unpooled.wrappedBuffer(bytes));
         request.headers().set(HttpHeaderNames.CONTENT_TYPE, body.contentType().toString());
         request.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-        HttpPostMultipartRequestDecoder decoder = new HttpPostMultipartRequestDecoder(
-                new DefaultHttpDataFactory(false), request, StandardCharsets.UTF_8);
+        HttpPostMultipartRequestDecoder decoder =
+                new HttpPostMultipartRequestDecoder(new DefaultHttpDataFactory(false), request, StandardCharsets.UTF_8);
         try {
             List<InterfaceHttpData> decoded = decoder.getBodyHttpDatas();
             assertThat(decoded).hasSize(parts.size());
@@ -99,8 +101,7 @@ class MultipartProperties {
                     FileUpload file = (FileUpload) data;
                     assertThat(file.getFilename()).isEqualTo(in.filename());
                     assertThat(file.get()).isEqualTo(in.content());
-                    assertThat(file.getContentType().toLowerCase(Locale.ROOT))
-                            .isEqualTo(essence(in.contentType()));
+                    assertThat(file.getContentType().toLowerCase(Locale.ROOT)).isEqualTo(essence(in.contentType()));
                 }
             }
         } finally {
@@ -118,7 +119,10 @@ class MultipartProperties {
      */
     @Test
     void partsWithAnyNameRoundTripThroughARealUpload() {
-        Fuzz.check("partsWithAnyNameRoundTripThroughARealUpload", 200, parts(anyName()),
+        Fuzz.check(
+                "partsWithAnyNameRoundTripThroughARealUpload",
+                200,
+                parts(anyName()),
                 MultipartProperties::assertTheServerReadsTheSameParts);
     }
 
@@ -127,8 +131,10 @@ class MultipartProperties {
             // Drop what an earlier try left: each try looks at its own request only.
         }
         Multipart body = build(parts);
-        Response response = session.post(server.url("/upload")).multipart(body)
-                .timeout(Duration.ofSeconds(10)).send();
+        Response response = session.post(server.url("/upload"))
+                .multipart(body)
+                .timeout(Duration.ofSeconds(10))
+                .send();
         assertThat(response.status()).isEqualTo(200);
         RecordedRequest recorded = server.takeRequest();
         assertThat(recorded.body()).isEqualTo(FormProperties.bytesOf(body));
@@ -138,7 +144,8 @@ class MultipartProperties {
             Input in = parts.get(i);
             Part out = received.get(i);
             assertThat(out.name()).isEqualTo(in.name().replace("\"", "%22"));
-            assertThat(out.filename()).isEqualTo(in.filename() == null ? null : in.filename().replace("\"", "%22"));
+            assertThat(out.filename())
+                    .isEqualTo(in.filename() == null ? null : in.filename().replace("\"", "%22"));
             assertThat(out.content()).isEqualTo(in.content());
         }
     }
@@ -154,8 +161,7 @@ class MultipartProperties {
     }
 
     private static void assertBadNameRefused(String bad) {
-        assertThatThrownBy(() -> Multipart.builder().field(bad, "v"))
-                .isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> Multipart.builder().field(bad, "v")).isInstanceOf(InvalidRequestException.class);
         assertThatThrownBy(() -> Multipart.builder().file("f", bad, new byte[] {1}, null))
                 .isInstanceOf(InvalidRequestException.class);
         assertThatThrownBy(() -> new Multipart.Part("ok", bad, Headers.empty(), io.posthaste.Body.of("x")))
@@ -176,17 +182,21 @@ class MultipartProperties {
 
     private static String essence(String contentType) {
         int semicolon = contentType.indexOf(';');
-        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .trim()
+                .toLowerCase(Locale.ROOT);
     }
 
     private static Gen<List<Input>> nettySafeParts() {
-        Gen<String> safe = Fragments.anyText(8).map(s -> s.replaceAll("[\\x00-\\x1f\\x7f:,;=\"\\\\]", "").strip())
+        Gen<String> safe = Fragments.anyText(8)
+                .map(s -> s.replaceAll("[\\x00-\\x1f\\x7f:,;=\"\\\\]", "").strip())
                 .filter(s -> !s.isEmpty());
         return parts(safe);
     }
 
     private static Gen<String> anyName() {
-        Gen<String> piece = Gen.frequency(Gen.weight(6, Fragments.alphanumeric()),
+        Gen<String> piece = Gen.frequency(
+                Gen.weight(6, Fragments.alphanumeric()),
                 Gen.weight(3, Gen.of("\"", "\\", ";", "=", ",", ":", "\t", " ", "%22", "'", "*")),
                 Gen.weight(2, Gen.of(Fragments.NON_ASCII)));
         return Fragments.joined(piece, 0, 12);
@@ -202,8 +212,13 @@ class MultipartProperties {
                 Gen.weight(8, Gen.bytes(0, 300)),
                 Gen.weight(1, Gen.ints(10_000, 200_000).map(byte[]::new)),
                 Gen.weight(1, boundaryLike));
-        Gen<String> type = Gen.of("application/octet-stream", "text/plain; charset=utf-8",
-                "image/PNG", "application/vnd.api+json", "text/csv; header=present", "x-a/y.z-1");
+        Gen<String> type = Gen.of(
+                "application/octet-stream",
+                "text/plain; charset=utf-8",
+                "image/PNG",
+                "application/vnd.api+json",
+                "text/csv; header=present",
+                "x-a/y.z-1");
         Gen<String> fileNames = names.filter(n -> !n.isEmpty());
         Gen<Input> file = r -> new Input(names.next(r), fileNames.next(r), binary.next(r), type.next(r));
         return Gen.oneOf(field, file).list(1, 5);

@@ -2,8 +2,8 @@ package io.posthaste.reliability.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.posthaste.internal.http1.ResponseDecoderProbe.Outcome;
 import io.posthaste.internal.http1.ResponseDecoderProbe;
+import io.posthaste.internal.http1.ResponseDecoderProbe.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,21 +37,23 @@ class ResponseDecoderProperties {
         Gen<List<HttpResponses.Response>> responses = pipeline();
         Gen<List<Integer>> cuts = CUT.list(0, 24);
         Gen<Pipeline> pipelines = r -> new Pipeline(responses.next(r), cuts.next(r), r.nextBoolean());
-        Fuzz.check("wellFormedResponsesDecodeToTheirModelHoweverTheyAreSplit", 2000, pipelines,
+        Fuzz.check(
+                "wellFormedResponsesDecodeToTheirModelHoweverTheyAreSplit",
+                2000,
+                pipelines,
                 p -> assertDecodesToItsModel(p.responses(), p.cuts(), p.headRequest()));
     }
 
-    private static void assertDecodesToItsModel(List<HttpResponses.Response> responses, List<Integer> cuts,
-            boolean headRequest) {
+    private static void assertDecodesToItsModel(
+            List<HttpResponses.Response> responses, List<Integer> cuts, boolean headRequest) {
         boolean head = headRequest && responses.size() == 1;
         boolean untilClose = responses.get(responses.size() - 1).framing() == HttpResponses.Framing.UNTIL_CLOSE;
         List<List<byte[]>> exchanges = new ArrayList<>();
         responses.forEach(r -> exchanges.add(Fragments.split(r.bytes(head), cuts)));
-        Outcome outcome = ResponseDecoderProbe.runExchanges(exchanges, head,
-                untilClose || cuts.size() % 2 == 0, MAX_HEADER_SIZE, MAX_HEADERS);
+        Outcome outcome = ResponseDecoderProbe.runExchanges(
+                exchanges, head, untilClose || cuts.size() % 2 == 0, MAX_HEADER_SIZE, MAX_HEADERS);
         assertThat(outcome.failure()).as("a well-formed response is refused").isNull();
-        assertThat(HttpResponses.normalise(outcome.events()))
-                .isEqualTo(HttpResponses.expectedEvents(responses, head));
+        assertThat(HttpResponses.normalise(outcome.events())).isEqualTo(HttpResponses.expectedEvents(responses, head));
     }
 
     /**
@@ -72,8 +74,8 @@ class ResponseDecoderProperties {
             }
             java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
             sent.forEach(r -> wire.writeBytes(r.bytes(false)));
-            Outcome outcome = ResponseDecoderProbe.run(Fragments.split(wire.toByteArray(), p.cuts()), false,
-                    false, MAX_HEADER_SIZE, MAX_HEADERS);
+            Outcome outcome = ResponseDecoderProbe.run(
+                    Fragments.split(wire.toByteArray(), p.cuts()), false, false, MAX_HEADER_SIZE, MAX_HEADERS);
             assertThat(outcome.failure()).as("the stray answer is refused").isNotNull();
             assertThat(outcome.failure().getMessage()).contains("unsolicited");
             assertThat(HttpResponses.normalise(outcome.events()))
@@ -92,13 +94,16 @@ class ResponseDecoderProperties {
         Gen<byte[]> noise = noise();
         Gen<List<Integer>> cuts = Gen.ints(0, 1 << 16).list(0, 16);
         Gen<Noise> inputs = r -> new Noise(noise.next(r), cuts.next(r), r.nextBoolean());
-        Fuzz.check("arbitraryBytesFailOnlyWithDecoderExceptionAndNeverConfuseTheOrder", 10_000, inputs,
+        Fuzz.check(
+                "arbitraryBytesFailOnlyWithDecoderExceptionAndNeverConfuseTheOrder",
+                10_000,
+                inputs,
                 n -> assertFailsCleanlyInOrder(n.bytes(), n.cuts(), n.close()));
     }
 
     private static void assertFailsCleanlyInOrder(byte[] bytes, List<Integer> cuts, boolean close) {
-        Outcome outcome = ResponseDecoderProbe.run(Fragments.split(bytes, cuts), false, close, MAX_HEADER_SIZE,
-                MAX_HEADERS);
+        Outcome outcome =
+                ResponseDecoderProbe.run(Fragments.split(bytes, cuts), false, close, MAX_HEADER_SIZE, MAX_HEADERS);
         assertThat(outcome.body().length).isLessThanOrEqualTo(bytes.length);
         boolean inBody = false;
         for (ResponseDecoderProbe.Event event : outcome.events()) {
@@ -125,11 +130,16 @@ class ResponseDecoderProperties {
         Gen<HeadMutation> mutations = Gen.of(HeadMutation.values());
         Gen<Integer> choices = Gen.anyInt();
         Gen<List<Integer>> cuts = CUT.list(0, 8);
-        Gen<BrokenHead> inputs = r -> new BrokenHead(responses.next(r), mutations.next(r), choices.next(r),
-                cuts.next(r));
-        Fuzz.check("malformedHeadsAreRefused", 1000, inputs, b -> assertRefused(
-                b.mutation().apply(b.response(), b.choice(), MAX_HEADER_SIZE, MAX_HEADERS), b.cuts(),
-                b.mutation().name()));
+        Gen<BrokenHead> inputs =
+                r -> new BrokenHead(responses.next(r), mutations.next(r), choices.next(r), cuts.next(r));
+        Fuzz.check(
+                "malformedHeadsAreRefused",
+                1000,
+                inputs,
+                b -> assertRefused(
+                        b.mutation().apply(b.response(), b.choice(), MAX_HEADER_SIZE, MAX_HEADERS),
+                        b.cuts(),
+                        b.mutation().name()));
     }
 
     /**
@@ -144,10 +154,16 @@ class ResponseDecoderProperties {
         Gen<BodyMutation> mutations = Gen.of(BodyMutation.values());
         Gen<Integer> choices = Gen.anyInt();
         Gen<List<Integer>> cuts = CUT.list(0, 8);
-        Gen<BrokenBody> inputs = r -> new BrokenBody(responses.next(r), mutations.next(r), choices.next(r),
-                cuts.next(r));
-        Fuzz.check("malformedBodyFramingIsRefused", 1000, inputs, b -> assertRefused(
-                b.mutation().apply(b.response(), b.choice()), b.cuts(), b.mutation().name()));
+        Gen<BrokenBody> inputs =
+                r -> new BrokenBody(responses.next(r), mutations.next(r), choices.next(r), cuts.next(r));
+        Fuzz.check(
+                "malformedBodyFramingIsRefused",
+                1000,
+                inputs,
+                b -> assertRefused(
+                        b.mutation().apply(b.response(), b.choice()),
+                        b.cuts(),
+                        b.mutation().name()));
     }
 
     /**
@@ -161,7 +177,10 @@ class ResponseDecoderProperties {
         Gen<Integer> limits = Gen.ints(256, 65_536);
         Gen<Integer> pieceSizes = Gen.ints(1, 8_192);
         Gen<EndlessCase> inputs = r -> new EndlessCase(lines.next(r), limits.next(r), pieceSizes.next(r));
-        Fuzz.check("endlessLinesAreRefusedWithinTheirLimits", 300, inputs,
+        Fuzz.check(
+                "endlessLinesAreRefusedWithinTheirLimits",
+                300,
+                inputs,
                 e -> assertRefusedWithinLimit(e.endless(), e.maxHeaderSize(), e.pieceSize()));
     }
 
@@ -186,9 +205,11 @@ class ResponseDecoderProperties {
     }
 
     private static void assertRefused(byte[] bad, List<Integer> cuts, String what) {
-        Outcome outcome = ResponseDecoderProbe.run(Fragments.split(bad, cuts), false, true, MAX_HEADER_SIZE,
-                MAX_HEADERS);
-        assertThat(outcome.failure()).as("%s accepted: %s", what, printable(bad)).isNotNull();
+        Outcome outcome =
+                ResponseDecoderProbe.run(Fragments.split(bad, cuts), false, true, MAX_HEADER_SIZE, MAX_HEADERS);
+        assertThat(outcome.failure())
+                .as("%s accepted: %s", what, printable(bad))
+                .isNotNull();
         assertThat(outcome.ends()).as("%s completed a response", what).isZero();
     }
 
@@ -213,24 +234,19 @@ class ResponseDecoderProperties {
     }
 
     /** One input of {@link #wellFormedResponsesDecodeToTheirModelHoweverTheyAreSplit}. */
-    record Pipeline(List<HttpResponses.Response> responses, List<Integer> cuts, boolean headRequest) {
-    }
+    record Pipeline(List<HttpResponses.Response> responses, List<Integer> cuts, boolean headRequest) {}
 
     /** One input of {@link #arbitraryBytesFailOnlyWithDecoderExceptionAndNeverConfuseTheOrder}. */
-    record Noise(byte[] bytes, List<Integer> cuts, boolean close) {
-    }
+    record Noise(byte[] bytes, List<Integer> cuts, boolean close) {}
 
     /** One input of {@link #malformedHeadsAreRefused}. */
-    record BrokenHead(HttpResponses.Response response, HeadMutation mutation, int choice, List<Integer> cuts) {
-    }
+    record BrokenHead(HttpResponses.Response response, HeadMutation mutation, int choice, List<Integer> cuts) {}
 
     /** One input of {@link #malformedBodyFramingIsRefused}. */
-    record BrokenBody(HttpResponses.Response response, BodyMutation mutation, int choice, List<Integer> cuts) {
-    }
+    record BrokenBody(HttpResponses.Response response, BodyMutation mutation, int choice, List<Integer> cuts) {}
 
     /** One input of {@link #endlessLinesAreRefusedWithinTheirLimits}. */
-    record EndlessCase(Endless endless, int maxHeaderSize, int pieceSize) {
-    }
+    record EndlessCase(Endless endless, int maxHeaderSize, int pieceSize) {}
 
     private static Gen<Endless> endless() {
         String chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
@@ -255,17 +271,44 @@ class ResponseDecoderProperties {
     }
 
     private static Gen<HttpResponses.Response> singleFramed() {
-        return HttpResponses.responses(false).filter(r -> r.framing() != HttpResponses.Framing.NONE
-                && r.body().length >= 2 && r.interim() == 0);
+        return HttpResponses.responses(false)
+                .filter(r -> r.framing() != HttpResponses.Framing.NONE && r.body().length >= 2 && r.interim() == 0);
     }
 
     private static Gen<byte[]> noise() {
         Gen<String> piece = Gen.frequency(
-                Gen.weight(6, Gen.of("HTTP/1.1 ", "HTTP/1.0 ", "HTTP/1.1 200 OK\r\n", "200", "100", "101",
-                        "204", "304", " OK", "\r\n", "\r\n\r\n", "\n", "\r", ":", ": ", "Content-Length: ",
-                        "Transfer-Encoding: chunked\r\n", "Transfer-Encoding: gzip\r\n", "Connection: close\r\n",
-                        "Content-Length: 5\r\n", "0\r\n\r\n", "5\r\nhello\r\n", ";", " ", "\t", "\0",
-                        "ffffffffffffffff", "-1", "\u00ff")),
+                Gen.weight(
+                        6,
+                        Gen.of(
+                                "HTTP/1.1 ",
+                                "HTTP/1.0 ",
+                                "HTTP/1.1 200 OK\r\n",
+                                "200",
+                                "100",
+                                "101",
+                                "204",
+                                "304",
+                                " OK",
+                                "\r\n",
+                                "\r\n\r\n",
+                                "\n",
+                                "\r",
+                                ":",
+                                ": ",
+                                "Content-Length: ",
+                                "Transfer-Encoding: chunked\r\n",
+                                "Transfer-Encoding: gzip\r\n",
+                                "Connection: close\r\n",
+                                "Content-Length: 5\r\n",
+                                "0\r\n\r\n",
+                                "5\r\nhello\r\n",
+                                ";",
+                                " ",
+                                "\t",
+                                "\0",
+                                "ffffffffffffffff",
+                                "-1",
+                                "\u00ff")),
                 Gen.weight(3, Gen.charIn('0', '9')),
                 Gen.weight(3, Gen.charIn('\u0000', '\u00ff')));
         Gen<byte[]> soup = Fragments.joined(piece, 0, 60).map(s -> s.getBytes(StandardCharsets.ISO_8859_1));

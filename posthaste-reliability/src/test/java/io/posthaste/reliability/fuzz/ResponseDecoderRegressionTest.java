@@ -2,8 +2,8 @@ package io.posthaste.reliability.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.posthaste.internal.http1.ResponseDecoderProbe.Outcome;
 import io.posthaste.internal.http1.ResponseDecoderProbe;
+import io.posthaste.internal.http1.ResponseDecoderProbe.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +28,9 @@ class ResponseDecoderRegressionTest {
     @ValueSource(strings = {"5 x", "5\tjunk", "5 0", "5 =1"})
     void chunkSizeFollowedByGarbageIsAProtocolError(String sizeLine) {
         Outcome outcome = decode(CHUNKED_HEAD + sizeLine + "\r\nhello\r\n0\r\n\r\n");
-        assertThat(outcome.failure()).as("'%s' accepted as a chunk size", sizeLine).isNotNull();
+        assertThat(outcome.failure())
+                .as("'%s' accepted as a chunk size", sizeLine)
+                .isNotNull();
         assertThat(outcome.ends()).isZero();
     }
 
@@ -37,7 +39,9 @@ class ResponseDecoderRegressionTest {
     @ValueSource(strings = {"X-T: a\u0001b", "X-T: a\u007fb", "X-T: a\u000bb"})
     void controlCharacterInATrailerFieldIsAProtocolError(String trailer) {
         Outcome outcome = decode(CHUNKED_HEAD + "5\r\nhello\r\n0\r\n" + trailer + "\r\n\r\n");
-        assertThat(outcome.failure()).as("trailer '%s' accepted", trailer.replaceAll("\\p{Cntrl}", "?")).isNotNull();
+        assertThat(outcome.failure())
+                .as("trailer '%s' accepted", trailer.replaceAll("\\p{Cntrl}", "?"))
+                .isNotNull();
         assertThat(outcome.ends()).isZero();
     }
 
@@ -51,7 +55,6 @@ class ResponseDecoderRegressionTest {
     }
 
     private static Outcome decode(String response) {
-        return ResponseDecoderProbe.run(List.of(response.getBytes(StandardCharsets.ISO_8859_1)), false, true,
-                8192, 64);
+        return ResponseDecoderProbe.run(List.of(response.getBytes(StandardCharsets.ISO_8859_1)), false, true, 8192, 64);
     }
 }

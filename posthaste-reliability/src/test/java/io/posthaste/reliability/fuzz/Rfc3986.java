@@ -36,8 +36,7 @@ public final class Rfc3986 {
         }
     }
 
-    private Rfc3986() {
-    }
+    private Rfc3986() {}
 
     /** Splits a reference into its components (Appendix B). */
     public static Parts split(String reference) {
@@ -51,21 +50,32 @@ public final class Rfc3986 {
     /** Resolves {@code reference} against {@code base} (§5.2.2, strict: a scheme is a scheme). */
     public static Parts resolve(Parts base, Parts reference) {
         if (reference.scheme() != null) {
-            return new Parts(reference.scheme().toLowerCase(Locale.ROOT), reference.authority(),
-                    removeDotSegments(reference.path()), reference.query(), reference.fragment());
+            return new Parts(
+                    reference.scheme().toLowerCase(Locale.ROOT),
+                    reference.authority(),
+                    removeDotSegments(reference.path()),
+                    reference.query(),
+                    reference.fragment());
         }
         if (reference.authority() != null) {
-            return new Parts(base.scheme(), reference.authority(), removeDotSegments(reference.path()),
-                    reference.query(), reference.fragment());
+            return new Parts(
+                    base.scheme(),
+                    reference.authority(),
+                    removeDotSegments(reference.path()),
+                    reference.query(),
+                    reference.fragment());
         }
         if (reference.path().isEmpty()) {
-            return new Parts(base.scheme(), base.authority(), base.path(),
-                    reference.query() != null ? reference.query() : base.query(), reference.fragment());
+            return new Parts(
+                    base.scheme(),
+                    base.authority(),
+                    base.path(),
+                    reference.query() != null ? reference.query() : base.query(),
+                    reference.fragment());
         }
-        String path = reference.path().startsWith("/") ? reference.path()
-                : merge(base, reference.path());
-        return new Parts(base.scheme(), base.authority(), removeDotSegments(path), reference.query(),
-                reference.fragment());
+        String path = reference.path().startsWith("/") ? reference.path() : merge(base, reference.path());
+        return new Parts(
+                base.scheme(), base.authority(), removeDotSegments(path), reference.query(), reference.fragment());
     }
 
     /** §5.2.3. */

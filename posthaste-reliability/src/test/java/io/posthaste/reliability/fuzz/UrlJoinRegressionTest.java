@@ -35,8 +35,10 @@ class UrlJoinRegressionTest {
     @Test
     void sessionWithBaseUrlSendsAQueryOnlyRequestToTheBasePath() {
         try (TestServer server = TestServer.start();
-             ClientSession session = ClientSession.builder()
-                     .baseUrl(server.url("/api/items")).raiseForStatus(false).build()) {
+                ClientSession session = ClientSession.builder()
+                        .baseUrl(server.url("/api/items"))
+                        .raiseForStatus(false)
+                        .build()) {
             server.enqueue(MockResponse.ok("ok"));
             session.get("?page=2").send();
             assertThat(server.takeRequest().target()).isEqualTo("/api/items?page=2");

@@ -52,7 +52,10 @@ class UrlProperties {
      */
     @Test
     void parsingFailsOnlyWithInvalidRequestAndYieldsWireSafeUrls() {
-        Fuzz.check("parsingFailsOnlyWithInvalidRequestAndYieldsWireSafeUrls", 5000, UrlInputs.urls(),
+        Fuzz.check(
+                "parsingFailsOnlyWithInvalidRequestAndYieldsWireSafeUrls",
+                5000,
+                UrlInputs.urls(),
                 UrlProperties::assertParsesWireSafeOrRefuses);
     }
 
@@ -79,7 +82,10 @@ class UrlProperties {
      */
     @Test
     void asciiUrlsThatJavaNetUriAcceptsAreReadAlike() {
-        Fuzz.check("asciiUrlsThatJavaNetUriAcceptsAreReadAlike", 5000, UrlInputs.urls(),
+        Fuzz.check(
+                "asciiUrlsThatJavaNetUriAcceptsAreReadAlike",
+                5000,
+                UrlInputs.urls(),
                 UrlProperties::assertReadLikeJavaNetUri);
     }
 
@@ -91,11 +97,14 @@ class UrlProperties {
             return;
         }
         boolean comparable = url.chars().allMatch(c -> c > 0x20 && c < 0x7f)
-                && uri.getScheme() != null && uri.getHost() != null
+                && uri.getScheme() != null
+                && uri.getHost() != null
                 && List.of("http", "https").contains(uri.getScheme().toLowerCase(Locale.ROOT))
                 && url.startsWith(uri.getScheme() + "://")
-                && !uri.getHost().contains("%") && !uri.getRawAuthority().endsWith(":")
-                && uri.getPort() != 0 && uri.getPort() <= 65535;
+                && !uri.getHost().contains("%")
+                && !uri.getRawAuthority().endsWith(":")
+                && uri.getPort() != 0
+                && uri.getPort() <= 65535;
         if (!comparable) {
             return;
         }
@@ -103,8 +112,7 @@ class UrlProperties {
         try {
             parsed = RequestUrl.parse(url);
         } catch (InvalidRequestException e) {
-            throw new AssertionError("java.net.URI accepts '" + url + "' but the client says: "
-                    + e.getMessage(), e);
+            throw new AssertionError("java.net.URI accepts '" + url + "' but the client says: " + e.getMessage(), e);
         }
         String host = uri.getHost().toLowerCase(Locale.ROOT);
         assertThat(parsed.host()).isEqualTo(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
@@ -132,14 +140,16 @@ class UrlProperties {
     }
 
     /** One input of {@link #joiningToABaseUrlFollowsRfc3986}. */
-    record Join(String base, String reference) {
-    }
+    record Join(String base, String reference) {}
 
     private static void assertJoinsAsRfc3986(String base, String reference) {
         RequestUrl baseUrl = RequestUrl.parse(base);
         Rfc3986.Parts ref = Rfc3986.split(Rfc3986.encodeNonAscii(reference));
-        boolean plainRelative = !reference.isEmpty() && ref.scheme() == null && ref.authority() == null
-                && reference.chars().noneMatch(c -> c <= 0x20 || c == 0x7f) && uriAccepts(ref);
+        boolean plainRelative = !reference.isEmpty()
+                && ref.scheme() == null
+                && ref.authority() == null
+                && reference.chars().noneMatch(c -> c <= 0x20 || c == 0x7f)
+                && uriAccepts(ref);
         RequestUrl resolved;
         try {
             resolved = RequestUrl.resolve(baseUrl, reference);
@@ -152,8 +162,8 @@ class UrlProperties {
         assertWireSafe(resolved);
         if (plainRelative) {
             URI b = baseUrl.uri();
-            Rfc3986.Parts baseParts = new Rfc3986.Parts(b.getScheme(), b.getRawAuthority(),
-                    b.getRawPath(), b.getRawQuery(), null);
+            Rfc3986.Parts baseParts =
+                    new Rfc3986.Parts(b.getScheme(), b.getRawAuthority(), b.getRawPath(), b.getRawQuery(), null);
             Rfc3986.Parts expected = Rfc3986.resolve(baseParts, ref);
             assertThat(resolved.target())
                     .as("'%s' against %s", reference, baseUrl)
@@ -169,7 +179,10 @@ class UrlProperties {
      */
     @Test
     void theServerReceivesTheParsedTargetAndHost() {
-        Fuzz.check("theServerReceivesTheParsedTargetAndHost", 150, UrlInputs.pathsAndQueries(),
+        Fuzz.check(
+                "theServerReceivesTheParsedTargetAndHost",
+                150,
+                UrlInputs.pathsAndQueries(),
                 UrlProperties::assertServerReceivesParsedTarget);
     }
 
@@ -221,10 +234,13 @@ class UrlProperties {
             char c = target.charAt(i);
             // '[' and ']' pass raw in a query, as java.net.URI (RFC 2732) allows: not RFC 3986, but harmless.
             boolean bracketInQuery = query >= 0 && i > query && (c == '[' || c == ']');
-            assertThat(isRfc3986TargetChar(c) || bracketInQuery).as("character U+%04X at %d of target %s", (int) c, i, target).isTrue();
+            assertThat(isRfc3986TargetChar(c) || bracketInQuery)
+                    .as("character U+%04X at %d of target %s", (int) c, i, target)
+                    .isTrue();
             if (c == '%') {
                 assertThat(i + 2 < target.length() && isHex(target.charAt(i + 1)) && isHex(target.charAt(i + 2)))
-                        .as("well-formed escape at %d of %s", i, target).isTrue();
+                        .as("well-formed escape at %d of %s", i, target)
+                        .isTrue();
             }
         }
         assertThat(url.uri().getRawUserInfo()).isNull();
@@ -232,7 +248,9 @@ class UrlProperties {
     }
 
     private static boolean isRfc3986TargetChar(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+        return c >= 'a' && c <= 'z'
+                || c >= 'A' && c <= 'Z'
+                || c >= '0' && c <= '9'
                 || "-._~!$&'()*+,;=:@/?%".indexOf(c) >= 0;
     }
 

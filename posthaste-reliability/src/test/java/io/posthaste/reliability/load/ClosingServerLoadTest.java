@@ -39,15 +39,21 @@ class ClosingServerLoadTest {
     private static final int THREADS = 4;
 
     @Test
-    void tenThousandRequestsAgainstAServerClosingAfterEachAnswerLoseNothingAndNeverHang()
-            throws Exception {
+    void tenThousandRequestsAgainstAServerClosingAfterEachAnswerLoseNothingAndNeverHang() throws Exception {
         Map<String, Integer> seen = new ConcurrentHashMap<>();
-        try (TestServer server = TestServer.builder().dispatcher(request -> {
-            seen.merge(request.path(), 1, Integer::sum);
-            return MockResponse.builder().body(request.path()).fault(Fault.CLOSE_AFTER_RESPONSE).build();
-        }).start();
+        try (TestServer server = TestServer.builder()
+                        .dispatcher(request -> {
+                            seen.merge(request.path(), 1, Integer::sum);
+                            return MockResponse.builder()
+                                    .body(request.path())
+                                    .fault(Fault.CLOSE_AFTER_RESPONSE)
+                                    .build();
+                        })
+                        .start();
                 ClientSession session = ClientSession.builder()
-                        .timeouts(Timeouts.builder().total(Duration.ofSeconds(10)).build()).build()) {
+                        .timeouts(
+                                Timeouts.builder().total(Duration.ofSeconds(10)).build())
+                        .build()) {
             AtomicInteger answered = new AtomicInteger();
             AtomicInteger postsInDoubt = new AtomicInteger();
             List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -60,10 +66,12 @@ class ClosingServerLoadTest {
                         for (int i = thread; i < REQUESTS; i += THREADS) {
                             String path = "/" + i;
                             boolean get = i % 2 == 0;
-                            RequestBuilder request = get ? session.get(server.url(path))
+                            RequestBuilder request = get
+                                    ? session.get(server.url(path))
                                     : session.post(server.url(path)).json(List.of(i));
                             try {
-                                Response response = (i / 2) % 2 == 0 ? request.send()
+                                Response response = (i / 2) % 2 == 0
+                                        ? request.send()
                                         : request.sendAsync().get(15, TimeUnit.SECONDS);
                                 if (!response.text().equals(path)) {
                                     wrong.add(path + " got " + response.text());
@@ -71,7 +79,8 @@ class ClosingServerLoadTest {
                                 answered.incrementAndGet();
                             } catch (Exception e) {
                                 Throwable cause = e.getCause() != null && !(e instanceof ClientConnectionException)
-                                        ? e.getCause() : e;
+                                        ? e.getCause()
+                                        : e;
                                 if (!get && cause instanceof ClientConnectionException c && c.mayHaveBeenProcessed()) {
                                     postsInDoubt.incrementAndGet();
                                 } else {
@@ -87,14 +96,16 @@ class ClosingServerLoadTest {
             } finally {
                 threads.shutdownNow();
             }
-            assertThat(wrong).as("answers crossed, lost or failed for requests that never arrived")
+            assertThat(wrong)
+                    .as("answers crossed, lost or failed for requests that never arrived")
                     .isEmpty();
             assertThat(answered.get() + postsInDoubt.get()).isEqualTo(REQUESTS);
             // A POST that reached the server's kernel just before the server closed (its bytes in
             // the receive queue at close(): a reset without a FIN) cannot be told from one the
             // server read and then aborted, so it fails saying it may have been processed, never
             // sent twice. That race is a few microseconds wide: at most one in a thousand.
-            assertThat(postsInDoubt.get()).as("POSTs that failed saying they may have been processed")
+            assertThat(postsInDoubt.get())
+                    .as("POSTs that failed saying they may have been processed")
                     .isLessThanOrEqualTo(REQUESTS / 2 / 1000);
             assertThat(seen.values()).as("no request reached the server twice").allMatch(n -> n == 1);
             assertThat(seen.size()).isBetween(answered.get(), REQUESTS);
@@ -104,7 +115,9 @@ class ClosingServerLoadTest {
                 Thread.sleep(10);
                 stats = session.poolStats();
             }
-            assertThat(stats.leased() + stats.connecting() + stats.waiting()).as(stats.toString()).isZero();
+            assertThat(stats.leased() + stats.connecting() + stats.waiting())
+                    .as(stats.toString())
+                    .isZero();
         }
     }
 }

@@ -22,21 +22,50 @@ import java.util.stream.Stream;
  * @param threads live threads
  * @param pool the client's pool at that moment
  */
-record Sample(long seconds, long done, long failed, long heapAfterGc, long nettyDirect, long jdkDirect, int fds,
-        int threads, PoolStats pool) {
+record Sample(
+        long seconds,
+        long done,
+        long failed,
+        long heapAfterGc,
+        long nettyDirect,
+        long jdkDirect,
+        int fds,
+        int threads,
+        PoolStats pool) {
 
-    static final String HEADER = String.format("%6s %8s %8s %10s %12s %12s %5s %7s %6s %5s %5s %5s",
-            "t(s)", "done", "failed", "heap(MiB)", "nettyDir(KiB)", "jdkDir(KiB)", "fds", "threads",
-            "leased", "idle", "conn", "wait");
+    static final String HEADER = String.format(
+            "%6s %8s %8s %10s %12s %12s %5s %7s %6s %5s %5s %5s",
+            "t(s)",
+            "done",
+            "failed",
+            "heap(MiB)",
+            "nettyDir(KiB)",
+            "jdkDir(KiB)",
+            "fds",
+            "threads",
+            "leased",
+            "idle",
+            "conn",
+            "wait");
 
     /** Takes a sample; runs a full GC first so that heap figures are comparable. */
     static Sample take(long seconds, long done, long failed, PoolStats pool) {
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         long jdkDirect = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-                .filter(b -> b.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
-        return new Sample(seconds, done, failed, heap, PlatformDependent.usedDirectMemory(), jdkDirect, openFds(),
-                ManagementFactory.getThreadMXBean().getThreadCount(), pool);
+                .filter(b -> b.getName().equals("direct"))
+                .mapToLong(BufferPoolMXBean::getMemoryUsed)
+                .sum();
+        return new Sample(
+                seconds,
+                done,
+                failed,
+                heap,
+                PlatformDependent.usedDirectMemory(),
+                jdkDirect,
+                openFds(),
+                ManagementFactory.getThreadMXBean().getThreadCount(),
+                pool);
     }
 
     static int openFds() {
@@ -48,8 +77,19 @@ record Sample(long seconds, long done, long failed, long heapAfterGc, long netty
     }
 
     String row() {
-        return String.format("%6d %8d %8d %10.1f %12d %12d %5d %7d %6d %5d %5d %5d", seconds, done, failed,
-                heapAfterGc / 1048576.0, nettyDirect < 0 ? -1 : nettyDirect / 1024, jdkDirect / 1024, fds, threads,
-                pool.leased(), pool.idle(), pool.connecting(), pool.waiting());
+        return String.format(
+                "%6d %8d %8d %10.1f %12d %12d %5d %7d %6d %5d %5d %5d",
+                seconds,
+                done,
+                failed,
+                heapAfterGc / 1048576.0,
+                nettyDirect < 0 ? -1 : nettyDirect / 1024,
+                jdkDirect / 1024,
+                fds,
+                threads,
+                pool.leased(),
+                pool.idle(),
+                pool.connecting(),
+                pool.waiting());
     }
 }

@@ -27,27 +27,62 @@ import java.util.concurrent.TimeUnit;
  * shared state and the client can check the body it gets.
  */
 enum Scenario {
-    GET_SMALL, GET_CHUNKED, GET_GZIP, GET_THROTTLED, DISCONNECT_AT_START, DISCONNECT_AFTER_HEAD, STALL, RESET,
-    FLAKY_5XX, CUT_BODY, UPLOAD_FILE, UPLOAD_STREAM, UPLOAD_MULTIPART, STREAM_DOWNLOAD, CANCEL_ASYNC;
+    GET_SMALL,
+    GET_CHUNKED,
+    GET_GZIP,
+    GET_THROTTLED,
+    DISCONNECT_AT_START,
+    DISCONNECT_AFTER_HEAD,
+    STALL,
+    RESET,
+    FLAKY_5XX,
+    CUT_BODY,
+    UPLOAD_FILE,
+    UPLOAD_STREAM,
+    UPLOAD_MULTIPART,
+    STREAM_DOWNLOAD,
+    CANCEL_ASYNC;
 
     /** Returns the server's answer to {@code /s/NAME/param}. */
     MockResponse answer(int param) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         return switch (this) {
-            case GET_SMALL, UPLOAD_FILE, UPLOAD_STREAM, UPLOAD_MULTIPART -> MockResponse.builder().body(new byte[param]).build();
-            case GET_CHUNKED, STREAM_DOWNLOAD -> MockResponse.builder().body(new byte[param])
-                    .chunked(1 + random.nextInt(8192), 1 + random.nextInt(8192)).build();
-            case GET_GZIP -> MockResponse.builder().body("a".repeat(param)).gzip().build();
-            case GET_THROTTLED -> MockResponse.builder().body(new byte[param]).throttle(4096, Duration.ofMillis(2)).build();
-            case DISCONNECT_AT_START -> MockResponse.builder().fault(Fault.DISCONNECT_AT_START).build();
-            case DISCONNECT_AFTER_HEAD -> MockResponse.builder().fault(Fault.DISCONNECT_AFTER_REQUEST_HEAD).build();
+            case GET_SMALL, UPLOAD_FILE, UPLOAD_STREAM, UPLOAD_MULTIPART ->
+                MockResponse.builder().body(new byte[param]).build();
+            case GET_CHUNKED, STREAM_DOWNLOAD ->
+                MockResponse.builder()
+                        .body(new byte[param])
+                        .chunked(1 + random.nextInt(8192), 1 + random.nextInt(8192))
+                        .build();
+            case GET_GZIP ->
+                MockResponse.builder().body("a".repeat(param)).gzip().build();
+            case GET_THROTTLED ->
+                MockResponse.builder()
+                        .body(new byte[param])
+                        .throttle(4096, Duration.ofMillis(2))
+                        .build();
+            case DISCONNECT_AT_START ->
+                MockResponse.builder().fault(Fault.DISCONNECT_AT_START).build();
+            case DISCONNECT_AFTER_HEAD ->
+                MockResponse.builder()
+                        .fault(Fault.DISCONNECT_AFTER_REQUEST_HEAD)
+                        .build();
             case STALL -> MockResponse.builder().fault(Fault.STALL).build();
             case RESET -> MockResponse.builder().fault(Fault.RESET).build();
-            case FLAKY_5XX -> random.nextBoolean() ? MockResponse.status(503)
-                    : MockResponse.builder().body(new byte[param]).build();
-            case CUT_BODY -> MockResponse.builder().body(new byte[param + 1000]).disconnectAfterBodyBytes(param).build();
-            case CANCEL_ASYNC -> MockResponse.builder().body(new byte[1024])
-                    .headersDelay(Duration.ofMillis(param)).build();
+            case FLAKY_5XX ->
+                random.nextBoolean()
+                        ? MockResponse.status(503)
+                        : MockResponse.builder().body(new byte[param]).build();
+            case CUT_BODY ->
+                MockResponse.builder()
+                        .body(new byte[param + 1000])
+                        .disconnectAfterBodyBytes(param)
+                        .build();
+            case CANCEL_ASYNC ->
+                MockResponse.builder()
+                        .body(new byte[1024])
+                        .headersDelay(Duration.ofMillis(param))
+                        .build();
         };
     }
 
@@ -61,12 +96,20 @@ enum Scenario {
     boolean expects(Throwable failure) {
         return switch (this) {
             case DISCONNECT_AT_START, DISCONNECT_AFTER_HEAD, RESET -> failure instanceof ClientConnectionException;
-            case STALL -> failure instanceof ClientTimeoutException timeout
-                    && timeout.phase() == ClientTimeoutException.Phase.TOTAL;
+            case STALL ->
+                failure instanceof ClientTimeoutException timeout
+                        && timeout.phase() == ClientTimeoutException.Phase.TOTAL;
             case FLAKY_5XX -> failure instanceof ClientResponseException response && response.status() == 503;
             case CUT_BODY -> failure instanceof ClientPayloadException;
-            case GET_SMALL, GET_CHUNKED, GET_GZIP, GET_THROTTLED, UPLOAD_FILE, UPLOAD_STREAM, UPLOAD_MULTIPART,
-                    STREAM_DOWNLOAD, CANCEL_ASYNC -> false;
+            case GET_SMALL,
+                    GET_CHUNKED,
+                    GET_GZIP,
+                    GET_THROTTLED,
+                    UPLOAD_FILE,
+                    UPLOAD_STREAM,
+                    UPLOAD_MULTIPART,
+                    STREAM_DOWNLOAD,
+                    CANCEL_ASYNC -> false;
         };
     }
 
@@ -89,17 +132,34 @@ enum Scenario {
         return switch (this) {
             case STALL -> label(session.get(url).timeout(Duration.ofMillis(300)).send(), -1);
             case UPLOAD_FILE -> label(session.post(url).body(Body.of(file)).send(), param);
-            case UPLOAD_STREAM -> label(session.post(url).body(Body.of(randomStream(random.nextInt(128 * 1024)),
-                    MediaType.OCTET_STREAM)).send(), param);
-            case UPLOAD_MULTIPART -> label(session.post(url).multipart(Multipart.builder()
-                    .field("title", "soak ü " + param)
-                    .file("data", file)
-                    .file("stream", "s.bin", randomStream(random.nextInt(32 * 1024)), null)
-                    .build()).send(), param);
+            case UPLOAD_STREAM ->
+                label(
+                        session.post(url)
+                                .body(Body.of(randomStream(random.nextInt(128 * 1024)), MediaType.OCTET_STREAM))
+                                .send(),
+                        param);
+            case UPLOAD_MULTIPART ->
+                label(
+                        session.post(url)
+                                .multipart(Multipart.builder()
+                                        .field("title", "soak ü " + param)
+                                        .file("data", file)
+                                        .file("stream", "s.bin", randomStream(random.nextInt(32 * 1024)), null)
+                                        .build())
+                                .send(),
+                        param);
             case STREAM_DOWNLOAD -> streamDownload(session, url, param, random.nextInt(4) == 0);
             case CANCEL_ASYNC -> cancelAsync(session, url, random.nextInt(150));
-            default -> label(session.get(url).send(), this == GET_GZIP || this == FLAKY_5XX || this == GET_SMALL
-                    || this == GET_CHUNKED || this == GET_THROTTLED ? param : -1);
+            default ->
+                label(
+                        session.get(url).send(),
+                        this == GET_GZIP
+                                        || this == FLAKY_5XX
+                                        || this == GET_SMALL
+                                        || this == GET_CHUNKED
+                                        || this == GET_THROTTLED
+                                ? param
+                                : -1);
         };
     }
 
@@ -112,7 +172,8 @@ enum Scenario {
 
     private static String streamDownload(ClientSession session, String url, int length, boolean abandon)
             throws IOException {
-        try (StreamingResponse response = session.get(url).stream(); InputStream body = response.body()) {
+        try (StreamingResponse response = session.get(url).stream();
+                InputStream body = response.body()) {
             byte[] buffer = new byte[8192];
             long total = 0;
             for (int n; (n = body.read(buffer)) > 0; ) {

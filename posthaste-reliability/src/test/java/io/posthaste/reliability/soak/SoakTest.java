@@ -54,11 +54,13 @@ class SoakTest {
     static final int CONCURRENCY = 32;
     /** Heap after GC may grow by this factor plus {@link #HEAP_SLACK} from early to late window. */
     static final double HEAP_FACTOR = 1.5;
+
     static final long HEAP_SLACK = 16L << 20;
     /** Direct memory (Netty's count and the JDK's pool) may grow by this much: a few pool chunks. */
     static final long DIRECT_SLACK = 32L << 20;
     /** Descriptors: two per loopback connection (both ends live in this JVM), so some slack. */
     static final int FD_SLACK = 48;
+
     static final int THREAD_SLACK = 8;
     /** The most direct memory the soak may run with: small, so that holding too much fails requests. */
     static final long MAX_DIRECT_MEMORY = 64L << 20;
@@ -70,8 +72,9 @@ class SoakTest {
 
     @Test
     void mixedFaultyTrafficLeavesNoTrendAndNoLeasedConnection(@TempDir Path dir) throws Exception {
-        assertThat(PlatformDependent.maxDirectMemory()).as("direct memory cap (-XX:MaxDirectMemorySize, set by "
-                + "the soak profile)").isLessThanOrEqualTo(MAX_DIRECT_MEMORY);
+        assertThat(PlatformDependent.maxDirectMemory())
+                .as("direct memory cap (-XX:MaxDirectMemorySize, set by " + "the soak profile)")
+                .isLessThanOrEqualTo(MAX_DIRECT_MEMORY);
         long seconds = Long.getLong("soak.seconds", 30);
         Path report = Path.of(System.getProperty("soak.report", "target/soak-report.txt"));
         Path upload = dir.resolve("upload.bin");
@@ -85,10 +88,17 @@ class SoakTest {
         try (TestServer server = TestServer.builder().maxRecordedBodyBytes(1024).start()) {
             server.dispatcher(request -> answer(request.path()));
             ClientSession session = ClientSession.builder()
-                    .timeouts(Timeouts.builder().connect(Duration.ofSeconds(2)).read(Duration.ofSeconds(2))
-                            .total(Duration.ofSeconds(15)).build())
-                    .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(5))
-                            .maxBackoff(Duration.ofMillis(20)).retryOnStatus(Set.of(503)).build())
+                    .timeouts(Timeouts.builder()
+                            .connect(Duration.ofSeconds(2))
+                            .read(Duration.ofSeconds(2))
+                            .total(Duration.ofSeconds(15))
+                            .build())
+                    .retryPolicy(RetryPolicy.builder()
+                            .maxAttempts(3)
+                            .initialBackoff(Duration.ofMillis(5))
+                            .maxBackoff(Duration.ofMillis(20))
+                            .retryOnStatus(Set.of(503))
+                            .build())
                     .build();
             try {
                 long start = System.nanoTime();
@@ -104,11 +114,15 @@ class SoakTest {
                 print(report, Sample.HEADER + "\n" + samples.get(0).row(), false);
                 while (!workers.awaitTermination(interval, TimeUnit.SECONDS)) {
                     drainRecorded(server);
-                    Sample sample = Sample.take(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start),
-                            done.get(), failed.get(), session.poolStats());
+                    Sample sample = Sample.take(
+                            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start),
+                            done.get(),
+                            failed.get(),
+                            session.poolStats());
                     samples.add(sample);
                     print(report, sample.row(), true);
-                    assertThat(System.nanoTime() - deadline).as("workers stop within 60 s of the deadline")
+                    assertThat(System.nanoTime() - deadline)
+                            .as("workers stop within 60 s of the deadline")
                             .isLessThan(TimeUnit.SECONDS.toNanos(60));
                 }
                 afterLoad = waitForIdlePool(session);
@@ -122,7 +136,9 @@ class SoakTest {
         print(report, summary, true);
         assertThat(unexpected).as("requests that ended in an unexpected way").isEmpty();
         assertThat(done.get()).as("requests done").isGreaterThan(seconds * 10);
-        assertThat(afterLoad.leased()).as("connections leased after the load stopped").isZero();
+        assertThat(afterLoad.leased())
+                .as("connections leased after the load stopped")
+                .isZero();
         assertThat(afterLoad.waiting()).isZero();
         assertThat(leaks).as("Netty leak reports").isEmpty();
         assertFlat(samples);
@@ -132,7 +148,8 @@ class SoakTest {
     private static MockResponse answer(String path) {
         String[] parts = path.split("/");
         return parts.length == 4 && parts[1].equals("s")
-                ? Scenario.valueOf(parts[2]).answer(Integer.parseInt(parts[3])) : MockResponse.status(404);
+                ? Scenario.valueOf(parts[2]).answer(Integer.parseInt(parts[3]))
+                : MockResponse.status(404);
     }
 
     private void work(ClientSession session, String base, Path upload, long deadline) {
@@ -155,7 +172,8 @@ class SoakTest {
                 }
             }
             done.incrementAndGet();
-            outcomes.computeIfAbsent(scenario + " -> " + label, k -> new LongAdder()).increment();
+            outcomes.computeIfAbsent(scenario + " -> " + label, k -> new LongAdder())
+                    .increment();
         }
     }
 
@@ -189,15 +207,20 @@ class SoakTest {
         int quarter = samples.size() / 4;
         List<Sample> early = samples.subList(quarter, 2 * quarter);
         List<Sample> late = samples.subList(samples.size() - quarter, samples.size());
-        assertThat(mean(late, Sample::heapAfterGc)).as("heap after GC, late vs early")
+        assertThat(mean(late, Sample::heapAfterGc))
+                .as("heap after GC, late vs early")
                 .isLessThanOrEqualTo(mean(early, Sample::heapAfterGc) * HEAP_FACTOR + HEAP_SLACK);
-        assertThat(mean(late, Sample::nettyDirect)).as("Netty direct memory, late vs early")
+        assertThat(mean(late, Sample::nettyDirect))
+                .as("Netty direct memory, late vs early")
                 .isLessThanOrEqualTo(mean(early, Sample::nettyDirect) + DIRECT_SLACK);
-        assertThat(mean(late, Sample::jdkDirect)).as("JDK direct buffer pool, late vs early")
+        assertThat(mean(late, Sample::jdkDirect))
+                .as("JDK direct buffer pool, late vs early")
                 .isLessThanOrEqualTo(mean(early, Sample::jdkDirect) + DIRECT_SLACK);
-        assertThat(mean(late, Sample::fds)).as("open descriptors, late vs early")
+        assertThat(mean(late, Sample::fds))
+                .as("open descriptors, late vs early")
                 .isLessThanOrEqualTo(mean(early, Sample::fds) + FD_SLACK);
-        assertThat(mean(late, Sample::threads)).as("threads, late vs early")
+        assertThat(mean(late, Sample::threads))
+                .as("threads, late vs early")
                 .isLessThanOrEqualTo(mean(early, Sample::threads) + THREAD_SLACK);
     }
 
@@ -208,8 +231,9 @@ class SoakTest {
     private String summary(List<Sample> samples, PoolStats afterLoad, int baselineFds) {
         StringBuilder out = new StringBuilder("\nOutcomes (scenario -> result: count)\n");
         new TreeMap<>(outcomes).forEach((k, v) -> out.append(String.format("  %-60s %8d%n", k, v.sum())));
-        out.append(String.format("%nTotal %d requests, %d ended in an exception (%d unexpected)%n", done.get(),
-                failed.get(), unexpected.size()));
+        out.append(String.format(
+                "%nTotal %d requests, %d ended in an exception (%d unexpected)%n",
+                done.get(), failed.get(), unexpected.size()));
         out.append("Pool after the load stopped: ").append(afterLoad).append('\n');
         out.append("Descriptors before the run: ").append(baselineFds).append('\n');
         out.append("Samples: ").append(samples.size()).append('\n');
@@ -220,7 +244,10 @@ class SoakTest {
         System.out.println(text);
         Files.createDirectories(report.toAbsolutePath().getParent());
         if (append) {
-            Files.writeString(report, text + "\n", java.nio.file.StandardOpenOption.CREATE,
+            Files.writeString(
+                    report,
+                    text + "\n",
+                    java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
         } else {
             Files.writeString(report, text + "\n");

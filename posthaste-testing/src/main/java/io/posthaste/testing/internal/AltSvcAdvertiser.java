@@ -56,10 +56,27 @@ public final class AltSvcAdvertiser implements RequestHandler {
         List<Map.Entry<String, String>> headers = new ArrayList<>(s.headers().size() + 1);
         headers.addAll(s.headers());
         headers.add(new SimpleImmutableEntry<>("Alt-Svc", altSvc.get()));
-        return new ResponseSpec(s.status(), s.reason(), List.copyOf(headers), s.body(), s.chunkSizes(),
-                s.throttleBytes(), s.throttlePeriodNanos(), s.headersDelayNanos(), s.bodyDelayNanos(),
-                s.closeConnection(), s.trailers(), s.coding(), s.interimContinues(), s.fault(),
-                s.disconnectAfterBodyBytes(), s.raw(), s.rawRepeat(), s.resetStream(), s.http2Fault(),
-                s.chunkPauseNanos(), s.http3Reset());
+        return new ResponseSpec(
+                s.status(),
+                s.reason(),
+                List.copyOf(headers),
+                s.body(),
+                s.chunkSizes(),
+                s.throttleBytes(),
+                s.throttlePeriodNanos(),
+                s.headersDelayNanos(),
+                s.bodyDelayNanos(),
+                s.closeConnection(),
+                s.trailers(),
+                s.coding(),
+                s.interimContinues(),
+                s.fault(),
+                s.disconnectAfterBodyBytes(),
+                s.raw(),
+                s.rawRepeat(),
+                s.resetStream(),
+                s.http2Fault(),
+                s.chunkPauseNanos(),
+                s.http3Reset());
     }
 }

@@ -38,8 +38,8 @@ public final class ConnectionSetup {
      * @param http2 the HTTP/2 behaviour, or null to speak HTTP/1.1 alone (the pipeline then is
      *              exactly what it was before HTTP/2 existed)
      */
-    public ConnectionSetup(RequestHandler handler, TlsMaterial tls, boolean plainToo, Http2Options http2,
-                           long maxRecordedBodyBytes) {
+    public ConnectionSetup(
+            RequestHandler handler, TlsMaterial tls, boolean plainToo, Http2Options http2, long maxRecordedBodyBytes) {
         this.handler = handler;
         this.tls = tls;
         this.plainToo = plainToo;
@@ -140,8 +140,13 @@ public final class ConnectionSetup {
 
         @Override
         protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
-            ctx.pipeline().addAfter(ctx.name(), null, ApplicationProtocolNames.HTTP_2.equals(protocol)
-                    ? h2(connectionId) : new PrefaceDetector(connectionId));
+            ctx.pipeline()
+                    .addAfter(
+                            ctx.name(),
+                            null,
+                            ApplicationProtocolNames.HTTP_2.equals(protocol)
+                                    ? h2(connectionId)
+                                    : new PrefaceDetector(connectionId));
         }
 
         @Override

@@ -29,22 +29,35 @@ public final class EchoRoutes implements Dispatcher {
 
     private static final Set<String> ALL = Set.of("*");
     private static final Map<String, Set<String>> METHODS = Map.ofEntries(
-            Map.entry("get", Set.of("GET")), Map.entry("post", Set.of("POST")), Map.entry("put", Set.of("PUT")),
-            Map.entry("patch", Set.of("PATCH")), Map.entry("delete", Set.of("DELETE")),
-            Map.entry("headers", Set.of("GET")), Map.entry("ip", Set.of("GET")), Map.entry("uuid", Set.of("GET")),
+            Map.entry("get", Set.of("GET")),
+            Map.entry("post", Set.of("POST")),
+            Map.entry("put", Set.of("PUT")),
+            Map.entry("patch", Set.of("PATCH")),
+            Map.entry("delete", Set.of("DELETE")),
+            Map.entry("headers", Set.of("GET")),
+            Map.entry("ip", Set.of("GET")),
+            Map.entry("uuid", Set.of("GET")),
             Map.entry("user-agent", Set.of("GET")),
             Map.entry("status", Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "TRACE")),
             Map.entry("delay", Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "TRACE")),
-            Map.entry("response-headers", Set.of("GET", "POST")), Map.entry("redirect", Set.of("GET")),
-            Map.entry("relative-redirect", Set.of("GET")), Map.entry("absolute-redirect", Set.of("GET")),
-            Map.entry("cookies", Set.of("GET")), Map.entry("basic-auth", Set.of("GET")),
-            Map.entry("bearer", Set.of("GET")), Map.entry("gzip", Set.of("GET")), Map.entry("deflate", Set.of("GET")),
-            Map.entry("bytes", Set.of("GET")), Map.entry("stream", Set.of("GET")),
-            Map.entry("stream-bytes", Set.of("GET")), Map.entry("drip", Set.of("GET")),
-            Map.entry("anything", ALL), Map.entry("redirect-to", ALL), Map.entry("sink", ALL));
+            Map.entry("response-headers", Set.of("GET", "POST")),
+            Map.entry("redirect", Set.of("GET")),
+            Map.entry("relative-redirect", Set.of("GET")),
+            Map.entry("absolute-redirect", Set.of("GET")),
+            Map.entry("cookies", Set.of("GET")),
+            Map.entry("basic-auth", Set.of("GET")),
+            Map.entry("bearer", Set.of("GET")),
+            Map.entry("gzip", Set.of("GET")),
+            Map.entry("deflate", Set.of("GET")),
+            Map.entry("bytes", Set.of("GET")),
+            Map.entry("stream", Set.of("GET")),
+            Map.entry("stream-bytes", Set.of("GET")),
+            Map.entry("drip", Set.of("GET")),
+            Map.entry("anything", ALL),
+            Map.entry("redirect-to", ALL),
+            Map.entry("sink", ALL));
 
-    private EchoRoutes() {
-    }
+    private EchoRoutes() {}
 
     @Override
     public MockResponse dispatch(RecordedRequest r) {
@@ -52,17 +65,24 @@ public final class EchoRoutes implements Dispatcher {
         String route = seg[0];
         Set<String> allowed = METHODS.get(route);
         if (allowed == null) {
-            return route.isEmpty() ? text(200, "posthaste TestServer: httpbin-style echo routes and /sink\n")
+            return route.isEmpty()
+                    ? text(200, "posthaste TestServer: httpbin-style echo routes and /sink\n")
                     : html(404, "<h1>Not Found</h1>\n<p>The requested URL was not found on the server.</p>\n");
         }
         if (r.method().equals("OPTIONS")) {
-            return MockResponse.builder().header("Allow", allow(allowed)).header("Access-Control-Allow-Origin", "*")
-                    .header("Content-Type", "text/html; charset=utf-8").build();
+            return MockResponse.builder()
+                    .header("Allow", allow(allowed))
+                    .header("Access-Control-Allow-Origin", "*")
+                    .header("Content-Type", "text/html; charset=utf-8")
+                    .build();
         }
-        if (!allowed.equals(ALL) && !allowed.contains(r.method())
+        if (!allowed.equals(ALL)
+                && !allowed.contains(r.method())
                 && !(r.method().equals("HEAD") && allowed.contains("GET"))) {
             return html(405, "<h1>Method Not Allowed</h1>\n<p>The method is not allowed for the requested URL.</p>\n")
-                    .toBuilder().header("Allow", allow(allowed)).build();
+                    .toBuilder()
+                    .header("Allow", allow(allowed))
+                    .build();
         }
         try {
             return route(route, seg, r);
@@ -77,9 +97,10 @@ public final class EchoRoutes implements Dispatcher {
         return switch (route) {
             case "get" -> json(new Httpbin(r).dict("args", "headers", "origin", "url"));
             case "post", "put", "patch", "delete" ->
-                    json(new Httpbin(r).dict("args", "data", "files", "form", "headers", "json", "origin", "url"));
-            case "anything" -> json(new Httpbin(r)
-                    .dict("args", "data", "files", "form", "headers", "json", "method", "origin", "url"));
+                json(new Httpbin(r).dict("args", "data", "files", "form", "headers", "json", "origin", "url"));
+            case "anything" ->
+                json(new Httpbin(r)
+                        .dict("args", "data", "files", "form", "headers", "json", "method", "origin", "url"));
             case "headers" -> json(new Httpbin(r).dict("headers"));
             case "ip" -> json(Map.of("origin", Httpbin.origin(r)));
             case "uuid" -> json(Map.of("uuid", UUID.randomUUID().toString()));
@@ -93,7 +114,8 @@ public final class EchoRoutes implements Dispatcher {
             case "basic-auth" -> basicAuth(r, Forms.unescapePath(seg[1]), Forms.unescapePath(seg[2]));
             case "bearer" -> bearer(r);
             case "gzip" -> json(withFlag(r, "gzipped")).toBuilder().gzip().build();
-            case "deflate" -> json(withFlag(r, "deflated")).toBuilder().deflate().build();
+            case "deflate" ->
+                json(withFlag(r, "deflated")).toBuilder().deflate().build();
             case "bytes" -> bytes(r, Integer.parseInt(seg[1]), false);
             case "stream-bytes" -> bytes(r, Integer.parseInt(seg[1]), true);
             case "stream" -> stream(r, Integer.parseInt(seg[1]));
@@ -112,15 +134,19 @@ public final class EchoRoutes implements Dispatcher {
         out.put("sha256", s.sha256());
         out.put("chunked", s.chunked());
         out.put("chunks", s.chunks());
-        out.put("parts", s.parts().stream().map(p -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", p.name());
-            m.put("filename", p.filename());
-            m.put("content_type", p.contentType());
-            m.put("bytes", p.bytes());
-            m.put("sha256", p.sha256());
-            return m;
-        }).toList());
+        out.put(
+                "parts",
+                s.parts().stream()
+                        .map(p -> {
+                            Map<String, Object> m = new LinkedHashMap<>();
+                            m.put("name", p.name());
+                            m.put("filename", p.filename());
+                            m.put("content_type", p.contentType());
+                            m.put("bytes", p.bytes());
+                            m.put("sha256", p.sha256());
+                            return m;
+                        })
+                        .toList());
         if (s.multipartError() != null) {
             out.put("multipart_error", s.multipartError());
         }
@@ -135,11 +161,14 @@ public final class EchoRoutes implements Dispatcher {
 
     private static MockResponse basicAuth(RecordedRequest r, String user, String password) {
         String auth = r.header("Authorization");
-        String expected = "Basic " + Base64.getEncoder()
-                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        String expected =
+                "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         if (auth == null || !auth.equals(expected)) {
-            return MockResponse.builder().status(401).header("WWW-Authenticate", "Basic realm=\"Fake Realm\"")
-                    .header("Access-Control-Allow-Origin", "*").build();
+            return MockResponse.builder()
+                    .status(401)
+                    .header("WWW-Authenticate", "Basic realm=\"Fake Realm\"")
+                    .header("Access-Control-Allow-Origin", "*")
+                    .build();
         }
         Map<String, Object> out = new TreeMap<>();
         out.put("authenticated", true);
@@ -150,8 +179,11 @@ public final class EchoRoutes implements Dispatcher {
     private static MockResponse bearer(RecordedRequest r) {
         String auth = r.header("Authorization");
         if (auth == null || !auth.startsWith("Bearer ")) {
-            return MockResponse.builder().status(401).header("WWW-Authenticate", "Bearer")
-                    .header("Access-Control-Allow-Origin", "*").build();
+            return MockResponse.builder()
+                    .status(401)
+                    .header("WWW-Authenticate", "Bearer")
+                    .header("Access-Control-Allow-Origin", "*")
+                    .build();
         }
         Map<String, Object> out = new TreeMap<>();
         out.put("authenticated", true);
@@ -164,8 +196,10 @@ public final class EchoRoutes implements Dispatcher {
         byte[] data = new byte[Math.max(0, Math.min(n, MAX_BYTES))];
         String seed = first(args, "seed");
         (seed != null ? new Random(Long.parseLong(seed)) : new Random()).nextBytes(data);
-        MockResponse.Builder b = MockResponse.builder().header("Content-Type", "application/octet-stream")
-                .header("Access-Control-Allow-Origin", "*").body(data);
+        MockResponse.Builder b = MockResponse.builder()
+                .header("Content-Type", "application/octet-stream")
+                .header("Access-Control-Allow-Origin", "*")
+                .body(data);
         if (streamed) {
             String chunk = first(args, "chunk_size");
             b.chunked(Math.max(1, chunk != null ? Integer.parseInt(chunk) : 10 * 1024));
@@ -185,8 +219,12 @@ public final class EchoRoutes implements Dispatcher {
             sizes[i] = compact.getBytes(StandardCharsets.UTF_8).length;
             body.append(compact);
         }
-        return MockResponse.builder().header("Content-Type", "application/json")
-                .header("Access-Control-Allow-Origin", "*").body(body.toString()).chunked(sizes).build();
+        return MockResponse.builder()
+                .header("Content-Type", "application/json")
+                .header("Access-Control-Allow-Origin", "*")
+                .body(body.toString())
+                .chunked(sizes)
+                .build();
     }
 
     private static MockResponse drip(RecordedRequest r) {
@@ -203,18 +241,23 @@ public final class EchoRoutes implements Dispatcher {
         }
         numbytes = Math.min(numbytes, MAX_DRIP_BYTES);
         long pauseNanos = (long) (Math.min(duration, MAX_DELAY_SECONDS) * 1e9 / numbytes);
-        return MockResponse.builder().status(code).header("Content-Type", "application/octet-stream")
-                .header("Access-Control-Allow-Origin", "*").body("*".repeat(numbytes))
+        return MockResponse.builder()
+                .status(code)
+                .header("Content-Type", "application/octet-stream")
+                .header("Access-Control-Allow-Origin", "*")
+                .body("*".repeat(numbytes))
                 .headersDelay(seconds(Math.min(delay, MAX_DELAY_SECONDS)))
-                .throttle(1, Duration.ofNanos(pauseNanos)).build();
+                .throttle(1, Duration.ofNanos(pauseNanos))
+                .build();
     }
 
     private static MockResponse delay(RecordedRequest r, double seconds) {
         if (seconds < 0 || Double.isNaN(seconds)) {
             return text(400, "delay must not be negative");
         }
-        return json(new Httpbin(r).dict("args", "data", "files", "form", "headers", "origin", "url"))
-                .toBuilder().headersDelay(seconds(Math.min(seconds, MAX_DELAY_SECONDS))).build();
+        return json(new Httpbin(r).dict("args", "data", "files", "form", "headers", "origin", "url")).toBuilder()
+                .headersDelay(seconds(Math.min(seconds, MAX_DELAY_SECONDS)))
+                .build();
     }
 
     private static MockResponse responseHeaders(RecordedRequest r) {
@@ -233,7 +276,8 @@ public final class EchoRoutes implements Dispatcher {
             }
             length = next;
         }
-        MockResponse.Builder b = MockResponse.builder().header("Content-Type", "application/json")
+        MockResponse.Builder b = MockResponse.builder()
+                .header("Content-Type", "application/json")
                 .header("Content-Length", length);
         args.forEach((k, values) -> values.forEach(v -> {
             if (Tokens.isToken(k)) {
@@ -244,18 +288,26 @@ public final class EchoRoutes implements Dispatcher {
     }
 
     static MockResponse json(Map<String, ?> value) {
-        return MockResponse.builder().header("Content-Type", "application/json")
-                .header("Access-Control-Allow-Origin", "*").header("Access-Control-Allow-Credentials", "true")
-                .body(Json.write(value)).build();
+        return MockResponse.builder()
+                .header("Content-Type", "application/json")
+                .header("Access-Control-Allow-Origin", "*")
+                .header("Access-Control-Allow-Credentials", "true")
+                .body(Json.write(value))
+                .build();
     }
 
     static MockResponse text(int status, String body) {
-        return MockResponse.builder().status(status).header("Content-Type", "text/plain; charset=utf-8")
-                .body(body).build();
+        return MockResponse.builder()
+                .status(status)
+                .header("Content-Type", "text/plain; charset=utf-8")
+                .body(body)
+                .build();
     }
 
     static MockResponse html(int status, String body) {
-        return MockResponse.builder().status(status).header("Content-Type", "text/html; charset=utf-8")
+        return MockResponse.builder()
+                .status(status)
+                .header("Content-Type", "text/html; charset=utf-8")
                 .body("<!doctype html>\n<html lang=en>\n<title>" + Statuses.reason(status) + "</title>\n" + body)
                 .build();
     }

@@ -10,8 +10,7 @@ import java.util.Map;
 /** Decodes query strings and urlencoded forms the way httpbin (Werkzeug) does. */
 public final class Forms {
 
-    private Forms() {
-    }
+    private Forms() {}
 
     /**
      * Decodes {@code a=1&a=2&b} into an ordered multimap: {@code +} is a space, percent escapes are

@@ -25,18 +25,17 @@ import java.util.function.Supplier;
  */
 final class H2Answer {
 
-    private H2Answer() {
-    }
+    private H2Answer() {}
 
     /** One frame to write after a pause. */
-    private record Step(long delayNanos, Supplier<ChannelFuture> write) {
-    }
+    private record Step(long delayNanos, Supplier<ChannelFuture> write) {}
 
     /** Sends an interim {@code 100 Continue} on {@code streamId}. */
     static void writeContinue(H2Connection connection, int streamId) {
         ChannelHandlerContext ctx = connection.context();
-        connection.encoder().writeHeaders(ctx, streamId, new DefaultHttp2Headers().status("100"), 0, false,
-                ctx.newPromise());
+        connection
+                .encoder()
+                .writeHeaders(ctx, streamId, new DefaultHttp2Headers().status("100"), 0, false, ctx.newPromise());
         connection.flush(ctx);
     }
 
@@ -44,8 +43,7 @@ final class H2Answer {
      * Answers {@code streamId} with {@code spec}, the answer to {@code head}; {@code after} runs once
      * the whole answer is on the wire (not when it is cut, reset or replaced by a fault).
      */
-    static void write(H2Connection connection, int streamId, ResponseSpec scripted, RequestHead head,
-                      Runnable after) {
+    static void write(H2Connection connection, int streamId, ResponseSpec scripted, RequestHead head, Runnable after) {
         ResponseSpec spec = scripted.http3Only() ? ResponseWriter.streamOnlyRefusal(scripted, "HTTP/2") : scripted;
         ChannelHandlerContext ctx = connection.context();
         Fault fault = spec.fault();
@@ -73,12 +71,13 @@ final class H2Answer {
         }
     }
 
-    private static void compose(H2Connection connection, int streamId, ResponseSpec spec, RequestHead head,
-                                Runnable after) {
+    private static void compose(
+            H2Connection connection, int streamId, ResponseSpec spec, RequestHead head, Runnable after) {
         ChannelHandlerContext ctx = connection.context();
         int status = spec.status();
         boolean bodyAllowed = status >= 200 && status != 204 && status != 304;
-        boolean chunked = bodyAllowed && (spec.chunkSizes() != null || !spec.trailers().isEmpty());
+        boolean chunked =
+                bodyAllowed && (spec.chunkSizes() != null || !spec.trailers().isEmpty());
         byte[] content = bodyAllowed ? ResponseWriter.encode(spec.body(), spec.coding()) : new byte[0];
         boolean sendBody = bodyAllowed && !head.method().equals("HEAD");
         long limit = spec.disconnectAfterBodyBytes();
@@ -117,7 +116,8 @@ final class H2Answer {
                 // Gone without a word (no GOAWAY): a crashed server, or one whose keep-alive timed out.
                 ctx.close();
             } else if (spec.closeConnection()) {
-                connection.goAwayAndCloseWhenIdle(connection.connection().remote().lastStreamCreated());
+                connection.goAwayAndCloseWhenIdle(
+                        connection.connection().remote().lastStreamCreated());
                 after.run();
             } else {
                 after.run();
@@ -126,9 +126,16 @@ final class H2Answer {
     }
 
     /** Queues the body's DATA frames: throttled pieces, chunk-sized pieces, or one piece. */
-    private static void addData(H2Connection connection, int streamId, ResponseSpec spec, byte[] content,
-                                int length, boolean endStream, Deque<Step> steps) {
-        int[] sizes = spec.throttleBytes() > 0 ? new int[] {spec.throttleBytes()}
+    private static void addData(
+            H2Connection connection,
+            int streamId,
+            ResponseSpec spec,
+            byte[] content,
+            int length,
+            boolean endStream,
+            Deque<Step> steps) {
+        int[] sizes = spec.throttleBytes() > 0
+                ? new int[] {spec.throttleBytes()}
                 : spec.chunkSizes() != null ? spec.chunkSizes() : new int[] {Math.max(1, length)};
         long delay = spec.bodyDelayNanos();
         int pos = 0;
@@ -137,18 +144,35 @@ final class H2Answer {
             int size = Math.min(sizes[Math.min(i++, sizes.length - 1)], length - pos);
             int from = pos;
             boolean last = pos + size == length;
-            steps.add(new Step(delay, () -> connection.encoder().writeData(connection.context(), streamId,
-                    Unpooled.wrappedBuffer(content, from, size), 0, last && endStream,
-                    connection.context().newPromise())));
+            steps.add(new Step(
+                    delay,
+                    () -> connection
+                            .encoder()
+                            .writeData(
+                                    connection.context(),
+                                    streamId,
+                                    Unpooled.wrappedBuffer(content, from, size),
+                                    0,
+                                    last && endStream,
+                                    connection.context().newPromise())));
             pos += size;
             delay = spec.throttleBytes() > 0 ? spec.throttlePeriodNanos() : spec.chunkPauseNanos();
         } while (pos < length);
     }
 
-    private static Step headers(H2Connection connection, int streamId, long delayNanos, Http2Headers fields,
-                                boolean endStream) {
-        return new Step(delayNanos, () -> connection.encoder().writeHeaders(connection.context(), streamId, fields,
-                0, endStream, connection.context().newPromise()));
+    private static Step headers(
+            H2Connection connection, int streamId, long delayNanos, Http2Headers fields, boolean endStream) {
+        return new Step(
+                delayNanos,
+                () -> connection
+                        .encoder()
+                        .writeHeaders(
+                                connection.context(),
+                                streamId,
+                                fields,
+                                0,
+                                endStream,
+                                connection.context().newPromise()));
     }
 
     private static void run(H2Connection connection, int streamId, Deque<Step> steps, Runnable after) {

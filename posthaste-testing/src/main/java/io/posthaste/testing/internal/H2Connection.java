@@ -46,8 +46,8 @@ final class H2Connection extends Http2ConnectionHandler {
     }
 
     /** Returns the handler for a new connection speaking HTTP/2 to {@code handler}'s routes. */
-    static H2Connection create(RequestHandler handler, int connectionId, long maxRecordedBodyBytes,
-                               Http2Options options) {
+    static H2Connection create(
+            RequestHandler handler, int connectionId, long maxRecordedBodyBytes, Http2Options options) {
         H2Streams streams = new H2Streams(handler, connectionId, maxRecordedBodyBytes, options);
         H2Connection connection = new Builder(options).frameListener(streams).build();
         streams.attach(connection);
@@ -106,12 +106,16 @@ final class H2Connection extends Http2ConnectionHandler {
     /** Returns whether {@code streamId} can still carry frames from the server. */
     boolean canWrite(int streamId) {
         Http2Stream stream = connection().stream(streamId);
-        return ctx.channel().isActive() && stream != null && !stream.isResetSent()
+        return ctx.channel().isActive()
+                && stream != null
+                && !stream.isResetSent()
                 && stream.state().localSideOpen();
     }
 
     private void closeIfIdle() {
-        if (!closeWhenIdle || connection().numActiveStreams() != 0 || !ctx.channel().isActive()) {
+        if (!closeWhenIdle
+                || connection().numActiveStreams() != 0
+                || !ctx.channel().isActive()) {
             return;
         }
         closeWhenIdle = false;
@@ -141,7 +145,8 @@ final class H2Connection extends Http2ConnectionHandler {
     private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2Connection, Builder> {
         Builder(Http2Options options) {
             server(true);
-            Http2Settings settings = Http2Settings.defaultSettings().maxHeaderListSize(MAX_HEADER_LIST_BYTES)
+            Http2Settings settings = Http2Settings.defaultSettings()
+                    .maxHeaderListSize(MAX_HEADER_LIST_BYTES)
                     .maxConcurrentStreams(options.maxConcurrentStreams());
             if (options.initialWindowSize() >= 0) {
                 settings.initialWindowSize(options.initialWindowSize());
@@ -162,8 +167,8 @@ final class H2Connection extends Http2ConnectionHandler {
         }
 
         @Override
-        protected H2Connection build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
-                                     Http2Settings settings) {
+        protected H2Connection build(
+                Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings) {
             return new H2Connection(decoder, encoder, settings);
         }
     }

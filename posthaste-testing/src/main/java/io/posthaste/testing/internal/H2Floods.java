@@ -32,8 +32,7 @@ final class H2Floods {
      */
     private static final byte[] FLOOD_FIELD = field("x-flood", "aaaaaaaaaaaaaaaa");
 
-    private H2Floods() {
-    }
+    private H2Floods() {}
 
     /** Starts {@code fault} on {@code streamId} of {@code connection}. */
     static void start(H2Connection connection, int streamId, Http2Fault fault) {
@@ -44,13 +43,29 @@ final class H2Floods {
                 writer.writeWindowUpdate(ctx, 0, Integer.MAX_VALUE, ctx.newPromise());
                 ctx.flush();
             }
-            case SETTINGS_FLOOD -> flood(ctx, Http2Fault.FLOOD_FRAMES,
-                    () -> writer.writeSettings(ctx, new Http2Settings(), ctx.newPromise()));
+            case SETTINGS_FLOOD ->
+                flood(
+                        ctx,
+                        Http2Fault.FLOOD_FRAMES,
+                        () -> writer.writeSettings(ctx, new Http2Settings(), ctx.newPromise()));
             case CONTINUATION_FLOOD -> {
-                writer.writeFrame(ctx, Http2FrameTypes.HEADERS, streamId, new Http2Flags(),
-                        Unpooled.wrappedBuffer(STATUS_200), ctx.newPromise());
-                flood(ctx, Http2Fault.FLOOD_FRAMES, () -> writer.writeFrame(ctx, Http2FrameTypes.CONTINUATION,
-                        streamId, new Http2Flags(), Unpooled.wrappedBuffer(FLOOD_FIELD), ctx.newPromise()));
+                writer.writeFrame(
+                        ctx,
+                        Http2FrameTypes.HEADERS,
+                        streamId,
+                        new Http2Flags(),
+                        Unpooled.wrappedBuffer(STATUS_200),
+                        ctx.newPromise());
+                flood(
+                        ctx,
+                        Http2Fault.FLOOD_FRAMES,
+                        () -> writer.writeFrame(
+                                ctx,
+                                Http2FrameTypes.CONTINUATION,
+                                streamId,
+                                new Http2Flags(),
+                                Unpooled.wrappedBuffer(FLOOD_FIELD),
+                                ctx.newPromise()));
             }
             default -> throw new AssertionError(fault);
         }

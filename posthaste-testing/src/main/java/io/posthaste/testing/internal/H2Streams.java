@@ -65,8 +65,8 @@ final class H2Streams extends Http2FrameAdapter {
     }
 
     @Override
-    public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
-                              boolean endOfStream) {
+    public void onHeadersRead(
+            ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding, boolean endOfStream) {
         Incoming request = incoming.get(streamId);
         if (request != null) {
             // The codec lets trailing HEADERS through only with END_STREAM.
@@ -78,8 +78,15 @@ final class H2Streams extends Http2FrameAdapter {
     }
 
     @Override
-    public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
-                              short weight, boolean exclusive, int padding, boolean endOfStream) {
+    public void onHeadersRead(
+            ChannelHandlerContext ctx,
+            int streamId,
+            Http2Headers headers,
+            int streamDependency,
+            short weight,
+            boolean exclusive,
+            int padding,
+            boolean endOfStream) {
         onHeadersRead(ctx, streamId, headers, padding, endOfStream);
     }
 
@@ -120,8 +127,11 @@ final class H2Streams extends Http2FrameAdapter {
         if (streamsOpened == options.goAwayAfterStreams()) {
             connection.goAwayAndCloseWhenIdle(streamId);
         }
-        RequestHead head = new RequestHead(Objects.toString(headers.method(), ""),
-                Objects.toString(headers.path(), ""), VERSION, fields(headers, headers.authority()));
+        RequestHead head = new RequestHead(
+                Objects.toString(headers.method(), ""),
+                Objects.toString(headers.path(), ""),
+                VERSION,
+                fields(headers, headers.authority()));
         RequestHandler.HeadAction action = handler.onHead(head, sequence > 0);
         Incoming request = switch (action.kind()) {
             case EARLY -> {
@@ -149,8 +159,19 @@ final class H2Streams extends Http2FrameAdapter {
             connection.context().close();
             return;
         }
-        handler.record(new ReceivedRequest(head, new byte[0], 0, false, List.of(), List.of(), connectionId,
-                sequence, tls(), remoteIp(), null, streamId));
+        handler.record(new ReceivedRequest(
+                head,
+                new byte[0],
+                0,
+                false,
+                List.of(),
+                List.of(),
+                connectionId,
+                sequence,
+                tls(),
+                remoteIp(),
+                null,
+                streamId));
         if (spec.fault() == Fault.DISCONNECT_AFTER_REQUEST_HEAD) {
             connection.context().close();
             return;
@@ -171,20 +192,42 @@ final class H2Streams extends Http2FrameAdapter {
         ReceivedRequest received;
         if (request.sink != null) {
             SinkResult result = request.sink.finish();
-            received = new ReceivedRequest(request.head, new byte[0], result.bytes(), false, List.of(),
-                    request.trailers, connectionId, request.sequence, tls(), remoteIp(), result, streamId);
+            received = new ReceivedRequest(
+                    request.head,
+                    new byte[0],
+                    result.bytes(),
+                    false,
+                    List.of(),
+                    request.trailers,
+                    connectionId,
+                    request.sequence,
+                    tls(),
+                    remoteIp(),
+                    result,
+                    streamId);
         } else {
             BodyRecorder body = request.recorder;
-            received = new ReceivedRequest(request.head, body.bytes(), body.size(), false, body.chunkSizes(),
-                    request.trailers, connectionId, request.sequence, tls(), remoteIp(), null, streamId);
+            received = new ReceivedRequest(
+                    request.head,
+                    body.bytes(),
+                    body.size(),
+                    false,
+                    body.chunkSizes(),
+                    request.trailers,
+                    connectionId,
+                    request.sequence,
+                    tls(),
+                    remoteIp(),
+                    null,
+                    streamId);
         }
         handler.record(received);
         ChannelHandlerContext ctx = connection.context();
         handler.respond(received, spec -> {
             if (ctx.executor().inEventLoop()) {
-                H2Answer.write(connection, streamId, spec, request.head, () -> { });
+                H2Answer.write(connection, streamId, spec, request.head, () -> {});
             } else {
-                ctx.executor().execute(() -> H2Answer.write(connection, streamId, spec, request.head, () -> { }));
+                ctx.executor().execute(() -> H2Answer.write(connection, streamId, spec, request.head, () -> {}));
             }
         });
     }
@@ -201,7 +244,8 @@ final class H2Streams extends Http2FrameAdapter {
         for (Map.Entry<CharSequence, CharSequence> field : headers) {
             String name = field.getKey().toString();
             if (!name.startsWith(":")) {
-                fields.add(new SimpleImmutableEntry<>(name, field.getValue().toString().trim()));
+                fields.add(new SimpleImmutableEntry<>(
+                        name, field.getValue().toString().trim()));
             }
         }
         return fields;
@@ -213,6 +257,7 @@ final class H2Streams extends Http2FrameAdapter {
 
     private String remoteIp() {
         return connection.context().channel().remoteAddress() instanceof InetSocketAddress a
-                ? a.getAddress().getHostAddress() : "127.0.0.1";
+                ? a.getAddress().getHostAddress()
+                : "127.0.0.1";
     }
 }

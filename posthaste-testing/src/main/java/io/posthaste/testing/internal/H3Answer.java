@@ -35,12 +35,10 @@ import java.util.function.Supplier;
  */
 final class H3Answer {
 
-    private H3Answer() {
-    }
+    private H3Answer() {}
 
     /** One frame to write after a pause. */
-    private record Step(long delayNanos, Supplier<ChannelFuture> write) {
-    }
+    private record Step(long delayNanos, Supplier<ChannelFuture> write) {}
 
     /** Sends an interim {@code 100 Continue} on {@code stream}. */
     static void writeContinue(QuicStreamChannel stream) {
@@ -51,8 +49,12 @@ final class H3Answer {
      * Answers on {@code stream} with {@code spec}, the answer to {@code head}; {@code after} runs once
      * the whole answer is on its way (not when it is cut, reset or replaced by a fault).
      */
-    static void write(H3Connection connection, QuicStreamChannel stream, ResponseSpec scripted, RequestHead head,
-                      Runnable after) {
+    static void write(
+            H3Connection connection,
+            QuicStreamChannel stream,
+            ResponseSpec scripted,
+            RequestHead head,
+            Runnable after) {
         ResponseSpec spec = scripted.http2Fault() != null || scripted.raw() != null ? refusal(scripted) : scripted;
         Fault fault = spec.fault();
         if (fault == Fault.STALL || !stream.isActive()) {
@@ -102,16 +104,24 @@ final class H3Answer {
     /** Raw HTTP/1.1 bytes and HTTP/2 frame floods have no HTTP/3 meaning: say so rather than guess. */
     private static ResponseSpec refusal(ResponseSpec spec) {
         String what = spec.http2Fault() != null ? "Http2Fault." + spec.http2Fault() : "raw(...) bytes";
-        return Specs.simple(500, "text/plain; charset=utf-8", ("this answer injects " + what
-                + ", which has no meaning on HTTP/3, but the request came over HTTP/3\n")
-                .getBytes(StandardCharsets.UTF_8));
+        return Specs.simple(
+                500,
+                "text/plain; charset=utf-8",
+                ("this answer injects " + what + ", which has no meaning on HTTP/3, but the request came over HTTP/3\n")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void compose(H3Connection connection, QuicStreamChannel stream, ResponseSpec spec,
-                                RequestHead head, Http3ErrorCode reset, Runnable after) {
+    private static void compose(
+            H3Connection connection,
+            QuicStreamChannel stream,
+            ResponseSpec spec,
+            RequestHead head,
+            Http3ErrorCode reset,
+            Runnable after) {
         int status = spec.status();
         boolean bodyAllowed = status >= 200 && status != 204 && status != 304;
-        boolean chunked = bodyAllowed && (spec.chunkSizes() != null || !spec.trailers().isEmpty());
+        boolean chunked =
+                bodyAllowed && (spec.chunkSizes() != null || !spec.trailers().isEmpty());
         byte[] content = bodyAllowed ? ResponseWriter.encode(spec.body(), spec.coding()) : new byte[0];
         boolean sendBody = bodyAllowed && !head.method().equals("HEAD");
         long limit = spec.disconnectAfterBodyBytes();
@@ -146,8 +156,8 @@ final class H3Answer {
             // A reset or close discards whatever QUIC has not sent yet: the part of the answer that
             // was written must reach the client first, so cuts wait for it.
             if (cut && reset != null) {
-                stream.eventLoop().schedule(() -> reset(stream, reset), H3Connection.CLOSE_GRACE_MILLIS,
-                        TimeUnit.MILLISECONDS);
+                stream.eventLoop()
+                        .schedule(() -> reset(stream, reset), H3Connection.CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
             } else if (cut) {
                 // Gone without a word: a crashed server. QUIC has no silent abort; this is the closest.
                 connection.closeSoon(Http3ErrorCode.H3_INTERNAL_ERROR);
@@ -165,9 +175,10 @@ final class H3Answer {
     }
 
     /** Queues the body's DATA frames: throttled pieces, chunk-sized pieces, or one piece. */
-    private static void addData(QuicStreamChannel stream, ResponseSpec spec, byte[] content, int length,
-                                Deque<Step> steps) {
-        int[] sizes = spec.throttleBytes() > 0 ? new int[] {spec.throttleBytes()}
+    private static void addData(
+            QuicStreamChannel stream, ResponseSpec spec, byte[] content, int length, Deque<Step> steps) {
+        int[] sizes = spec.throttleBytes() > 0
+                ? new int[] {spec.throttleBytes()}
                 : spec.chunkSizes() != null ? spec.chunkSizes() : new int[] {Math.max(1, length)};
         long delay = spec.bodyDelayNanos();
         int pos = 0;
@@ -175,8 +186,8 @@ final class H3Answer {
         do {
             int size = Math.min(sizes[Math.min(i++, sizes.length - 1)], length - pos);
             int from = pos;
-            steps.add(new Step(delay, () -> stream.write(
-                    new DefaultHttp3DataFrame(Unpooled.wrappedBuffer(content, from, size)))));
+            steps.add(new Step(
+                    delay, () -> stream.write(new DefaultHttp3DataFrame(Unpooled.wrappedBuffer(content, from, size)))));
             pos += size;
             delay = spec.throttleBytes() > 0 ? spec.throttlePeriodNanos() : spec.chunkPauseNanos();
         } while (pos < length);

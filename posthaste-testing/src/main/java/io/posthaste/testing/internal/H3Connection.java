@@ -25,6 +25,7 @@ final class H3Connection {
     private int active;
     /** The first stream ID the server no longer processes, or -1 before any GOAWAY. */
     private long goAwayId = -1;
+
     private boolean closeWhenIdle;
 
     H3Connection(QuicChannel channel, int connectionId, int goAwayAfterStreams) {

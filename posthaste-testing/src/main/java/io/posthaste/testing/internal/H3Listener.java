@@ -42,8 +42,13 @@ public final class H3Listener {
      * @param connectionIds hands out the number of each new connection (shared with the TCP side)
      * @param onConnection told of each QUIC connection as it is accepted, for counting and closing
      */
-    public H3Listener(RequestHandler handler, TlsMaterial tls, Http3Options options, long maxRecordedBodyBytes,
-                      IntSupplier connectionIds, Consumer<Channel> onConnection) {
+    public H3Listener(
+            RequestHandler handler,
+            TlsMaterial tls,
+            Http3Options options,
+            long maxRecordedBodyBytes,
+            IntSupplier connectionIds,
+            Consumer<Channel> onConnection) {
         this.handler = handler;
         this.tls = tls;
         this.options = options;
@@ -86,13 +91,19 @@ public final class H3Listener {
      */
     public Channel bind(EventLoopGroup group, String host, int port) {
         ChannelHandler udp = options.blackHole() ? new BlackHole() : codec();
-        return new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(udp)
-                .bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
+        return new Bootstrap()
+                .group(group)
+                .channel(NioDatagramChannel.class)
+                .handler(udp)
+                .bind(new InetSocketAddress(host, port))
+                .syncUninterruptibly()
+                .channel();
     }
 
     private ChannelHandler codec() {
         QuicSslContext ssl = QuicSslContextBuilder.forServer(tls.privateKey(), null, tls.certificate())
-                .applicationProtocols(Http3.supportedApplicationProtocols()).build();
+                .applicationProtocols(Http3.supportedApplicationProtocols())
+                .build();
         return Http3.newQuicServerCodecBuilder()
                 .sslContext(ssl)
                 .maxIdleTimeout(options.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)

@@ -43,6 +43,7 @@ final class H3Stream extends Http3RequestStreamInboundHandler {
     private List<Map.Entry<String, String>> trailers = List.of();
     /** Whether the request was finished (or given up) and its body is no longer wanted. */
     private boolean read;
+
     private boolean done;
 
     H3Stream(RequestHandler handler, H3Connection connection, long maxRecordedBodyBytes) {
@@ -135,8 +136,11 @@ final class H3Stream extends Http3RequestStreamInboundHandler {
     }
 
     private void opened(Http3Headers headers) {
-        head = new RequestHead(Objects.toString(headers.method(), ""), Objects.toString(headers.path(), ""),
-                VERSION, fields(headers, headers.authority()));
+        head = new RequestHead(
+                Objects.toString(headers.method(), ""),
+                Objects.toString(headers.path(), ""),
+                VERSION,
+                fields(headers, headers.authority()));
         RequestHandler.HeadAction action = handler.onHead(head, sequence > 0);
         switch (action.kind()) {
             case EARLY -> early(action.response());
@@ -156,8 +160,19 @@ final class H3Stream extends Http3RequestStreamInboundHandler {
             connection.close(Http3ErrorCode.H3_NO_ERROR);
             return;
         }
-        handler.record(new ReceivedRequest(head, new byte[0], 0, false, List.of(), List.of(), connection.id(),
-                sequence, true, remoteIp(), null, (int) stream.streamId()));
+        handler.record(new ReceivedRequest(
+                head,
+                new byte[0],
+                0,
+                false,
+                List.of(),
+                List.of(),
+                connection.id(),
+                sequence,
+                true,
+                remoteIp(),
+                null,
+                (int) stream.streamId()));
         if (spec.fault() == Fault.DISCONNECT_AFTER_REQUEST_HEAD) {
             connection.close(Http3ErrorCode.H3_NO_ERROR);
             return;
@@ -179,18 +194,40 @@ final class H3Stream extends Http3RequestStreamInboundHandler {
         int streamId = (int) stream.streamId();
         if (sink != null) {
             SinkResult result = sink.finish();
-            received = new ReceivedRequest(head, new byte[0], result.bytes(), false, List.of(), trailers,
-                    connection.id(), sequence, true, remoteIp(), result, streamId);
+            received = new ReceivedRequest(
+                    head,
+                    new byte[0],
+                    result.bytes(),
+                    false,
+                    List.of(),
+                    trailers,
+                    connection.id(),
+                    sequence,
+                    true,
+                    remoteIp(),
+                    result,
+                    streamId);
         } else {
-            received = new ReceivedRequest(head, recorder.bytes(), recorder.size(), false, recorder.chunkSizes(),
-                    trailers, connection.id(), sequence, true, remoteIp(), null, streamId);
+            received = new ReceivedRequest(
+                    head,
+                    recorder.bytes(),
+                    recorder.size(),
+                    false,
+                    recorder.chunkSizes(),
+                    trailers,
+                    connection.id(),
+                    sequence,
+                    true,
+                    remoteIp(),
+                    null,
+                    streamId);
         }
         handler.record(received);
         handler.respond(received, spec -> {
             if (stream.eventLoop().inEventLoop()) {
-                H3Answer.write(connection, stream, spec, head, () -> { });
+                H3Answer.write(connection, stream, spec, head, () -> {});
             } else {
-                stream.eventLoop().execute(() -> H3Answer.write(connection, stream, spec, head, () -> { }));
+                stream.eventLoop().execute(() -> H3Answer.write(connection, stream, spec, head, () -> {}));
             }
         });
     }
@@ -214,7 +251,8 @@ final class H3Stream extends Http3RequestStreamInboundHandler {
         for (Map.Entry<CharSequence, CharSequence> field : headers) {
             String name = field.getKey().toString();
             if (!name.startsWith(":")) {
-                fields.add(new SimpleImmutableEntry<>(name, field.getValue().toString().trim()));
+                fields.add(new SimpleImmutableEntry<>(
+                        name, field.getValue().toString().trim()));
             }
         }
         return fields;
@@ -222,6 +260,7 @@ final class H3Stream extends Http3RequestStreamInboundHandler {
 
     private String remoteIp() {
         return connection.channel().remoteSocketAddress() instanceof InetSocketAddress a
-                ? a.getAddress().getHostAddress() : "127.0.0.1";
+                ? a.getAddress().getHostAddress()
+                : "127.0.0.1";
     }
 }

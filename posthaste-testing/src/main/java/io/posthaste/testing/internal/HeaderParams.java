@@ -21,12 +21,14 @@ public record HeaderParams(String value, Map<String, String> params) {
             return new HeaderParams("", Map.of());
         }
         int semi = indexOfUnquoted(header, 0);
-        String value = header.substring(0, semi < 0 ? header.length() : semi).trim().toLowerCase(java.util.Locale.ROOT);
+        String value =
+                header.substring(0, semi < 0 ? header.length() : semi).trim().toLowerCase(java.util.Locale.ROOT);
         Map<String, String> params = new LinkedHashMap<>();
         int pos = semi;
         while (pos >= 0 && pos < header.length()) {
             int next = indexOfUnquoted(header, pos + 1);
-            String item = header.substring(pos + 1, next < 0 ? header.length() : next).trim();
+            String item =
+                    header.substring(pos + 1, next < 0 ? header.length() : next).trim();
             int eq = item.indexOf('=');
             if (eq > 0) {
                 String name = item.substring(0, eq).trim().toLowerCase(java.util.Locale.ROOT);

@@ -20,10 +20,22 @@ import java.util.TreeMap;
 final class Httpbin {
 
     /** Headers httpbin hides unless {@code ?show_env} is given (they reveal its hosting proxy). */
-    private static final Set<String> ENV_HEADERS = Set.of("X-Varnish", "X-Request-Start", "X-Heroku-Queue-Depth",
-            "X-Real-Ip", "X-Forwarded-Proto", "X-Forwarded-Protocol", "X-Forwarded-Ssl", "X-Heroku-Queue-Wait-Time",
-            "X-Forwarded-For", "X-Heroku-Dynos-In-Use", "X-Forwarded-Port", "X-Request-Id", "Via",
-            "Total-Route-Time", "Connect-Time");
+    private static final Set<String> ENV_HEADERS = Set.of(
+            "X-Varnish",
+            "X-Request-Start",
+            "X-Heroku-Queue-Depth",
+            "X-Real-Ip",
+            "X-Forwarded-Proto",
+            "X-Forwarded-Protocol",
+            "X-Forwarded-Ssl",
+            "X-Heroku-Queue-Wait-Time",
+            "X-Forwarded-For",
+            "X-Heroku-Dynos-In-Use",
+            "X-Forwarded-Port",
+            "X-Request-Id",
+            "Via",
+            "Total-Route-Time",
+            "Connect-Time");
 
     private final RecordedRequest request;
     private final Map<String, List<String>> args;
@@ -73,18 +85,20 @@ final class Httpbin {
     Map<String, Object> dict(String... keys) {
         Map<String, Object> d = new TreeMap<>();
         for (String key : keys) {
-            d.put(key, switch (key) {
-                case "args" -> Forms.semiflatten(args);
-                case "data" -> data;
-                case "files" -> files;
-                case "form" -> form;
-                case "headers" -> headers(request, args.containsKey("show_env"));
-                case "json" -> json;
-                case "origin" -> origin(request);
-                case "url" -> request.url();
-                case "method" -> request.method();
-                default -> throw new IllegalArgumentException(key);
-            });
+            d.put(
+                    key,
+                    switch (key) {
+                        case "args" -> Forms.semiflatten(args);
+                        case "data" -> data;
+                        case "files" -> files;
+                        case "form" -> form;
+                        case "headers" -> headers(request, args.containsKey("show_env"));
+                        case "json" -> json;
+                        case "origin" -> origin(request);
+                        case "url" -> request.url();
+                        case "method" -> request.method();
+                        default -> throw new IllegalArgumentException(key);
+                    });
         }
         return d;
     }
@@ -130,13 +144,19 @@ final class Httpbin {
     /** Returns {@code bytes} as text when they are valid UTF-8, else as a base64 data URL (httpbin's json_safe). */
     static String jsonSafe(byte[] bytes, String contentType) {
         String text = utf8OrNull(bytes);
-        return text != null ? text : "data:" + contentType + ";base64," + Base64.getEncoder().encodeToString(bytes);
+        return text != null
+                ? text
+                : "data:" + contentType + ";base64," + Base64.getEncoder().encodeToString(bytes);
     }
 
     static String utf8OrNull(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

@@ -9,8 +9,7 @@ import java.util.Map;
 /** Decodes a whole multipart body into {@link Part}s with {@link MultipartParser}. */
 public final class Multipart {
 
-    private Multipart() {
-    }
+    private Multipart() {}
 
     /**
      * Decodes {@code body} if {@code contentType} is {@code multipart/*}; returns an empty list otherwise.

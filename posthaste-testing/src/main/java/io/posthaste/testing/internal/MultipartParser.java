@@ -39,7 +39,13 @@ public final class MultipartParser {
 
     private static final int MAX_PART_HEADERS = 16 * 1024;
 
-    private enum State { PREAMBLE, AFTER_DELIMITER, HEADERS, BODY, EPILOGUE }
+    private enum State {
+        PREAMBLE,
+        AFTER_DELIMITER,
+        HEADERS,
+        BODY,
+        EPILOGUE
+    }
 
     private final byte[] delimiter;
     private final Handler handler;
@@ -178,7 +184,8 @@ public final class MultipartParser {
         if (colon <= 0 || !Tokens.isToken(line.substring(0, colon))) {
             throw new MalformedException("malformed part header: " + line);
         }
-        return new SimpleImmutableEntry<>(line.substring(0, colon), line.substring(colon + 1).strip());
+        return new SimpleImmutableEntry<>(
+                line.substring(0, colon), line.substring(colon + 1).strip());
     }
 
     private int indexOf(byte[] needle, int from) {

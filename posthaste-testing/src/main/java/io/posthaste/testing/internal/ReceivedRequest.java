@@ -19,8 +19,16 @@ import java.util.Map;
  * @param sink what {@code /sink} measured, or null for any other request
  * @param streamId the HTTP/2 stream the request came on, or 0 on HTTP/1.1
  */
-public record ReceivedRequest(RequestHead head, byte[] body, long bodySize, boolean chunked,
-                              List<Integer> chunkSizes, List<Map.Entry<String, String>> trailers,
-                              int connectionId, int sequence, boolean tls, String remoteIp, SinkResult sink,
-                              int streamId) {
-}
+public record ReceivedRequest(
+        RequestHead head,
+        byte[] body,
+        long bodySize,
+        boolean chunked,
+        List<Integer> chunkSizes,
+        List<Map.Entry<String, String>> trailers,
+        int connectionId,
+        int sequence,
+        boolean tls,
+        String remoteIp,
+        SinkResult sink,
+        int streamId) {}

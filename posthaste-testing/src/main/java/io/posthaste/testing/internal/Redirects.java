@@ -10,8 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /** httpbin's {@code /status}, {@code /redirect*} routes, with its Location values and extra headers. */
 final class Redirects {
 
-    private Redirects() {
-    }
+    private Redirects() {}
 
     /** {@code /status/{codes}}: one code, or a weighted random choice like {@code 200:3,500:1}. */
     static MockResponse status(String codes) {
@@ -40,15 +39,18 @@ final class Redirects {
                 break;
             }
         }
-        MockResponse.Builder b = MockResponse.builder().status(code)
-                .header("Content-Type", "text/html; charset=utf-8").header("Access-Control-Allow-Origin", "*");
+        MockResponse.Builder b = MockResponse.builder()
+                .status(code)
+                .header("Content-Type", "text/html; charset=utf-8")
+                .header("Access-Control-Allow-Origin", "*");
         switch (code) {
             case 301, 302, 303, 305, 307 -> b.header("Location", "/redirect/1");
             case 401 -> b.header("WWW-Authenticate", "Basic realm=\"Fake Realm\"");
             case 402 -> b.header("x-more-info", "http://vimeo.com/22053820").body("Payment Required");
             case 407 -> b.header("Proxy-Authenticate", "Basic realm=\"Fake Realm\"");
-            case 418 -> b.header("x-more-info", "http://tools.ietf.org/html/rfc2324").body("I'm a teapot\n");
-            default -> { }
+            case 418 ->
+                b.header("x-more-info", "http://tools.ietf.org/html/rfc2324").body("I'm a teapot\n");
+            default -> {}
         }
         return b.build();
     }
@@ -97,8 +99,11 @@ final class Redirects {
             }
         }
         try {
-            return MockResponse.builder().status(status).header("Location", url)
-                    .header("Content-Type", "text/html; charset=utf-8").header("Access-Control-Allow-Origin", "*")
+            return MockResponse.builder()
+                    .status(status)
+                    .header("Location", url)
+                    .header("Content-Type", "text/html; charset=utf-8")
+                    .header("Access-Control-Allow-Origin", "*")
                     .build();
         } catch (IllegalArgumentException e) {
             return EchoRoutes.text(400, "url cannot be sent as a Location header");
@@ -106,8 +111,11 @@ final class Redirects {
     }
 
     static MockResponse found(String location) {
-        return MockResponse.builder().status(302).header("Content-Type", "text/html; charset=utf-8")
-                .header("Location", location).header("Access-Control-Allow-Origin", "*")
+        return MockResponse.builder()
+                .status(302)
+                .header("Content-Type", "text/html; charset=utf-8")
+                .header("Location", location)
+                .header("Access-Control-Allow-Origin", "*")
                 .body("<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n"
                         + "<p>You should be redirected automatically to the target URL: <a href=\"" + location + "\">"
                         + location + "</a>. If not, click the link.\n")

@@ -22,8 +22,7 @@ public interface RequestHandler {
     void record(ReceivedRequest request);
 
     /** Records an RST_STREAM the client sent on an HTTP/2 connection. */
-    default void recordReset(int connectionId, int streamId, long errorCode) {
-    }
+    default void recordReset(int connectionId, int streamId, long errorCode) {}
 
     /** Produces the answer to a recorded request; {@code reply} may be called later, from any thread. */
     void respond(ReceivedRequest request, Consumer<ResponseSpec> reply);
@@ -50,6 +49,11 @@ public interface RequestHandler {
         }
 
         /** The decision taken at the head; {@code UPGRADE} only ever for HTTP/1.1. */
-        public enum Kind { READ_BODY, SINK, EARLY, UPGRADE }
+        public enum Kind {
+            READ_BODY,
+            SINK,
+            EARLY,
+            UPGRADE
+        }
     }
 }

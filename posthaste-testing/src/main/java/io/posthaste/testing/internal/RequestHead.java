@@ -13,8 +13,7 @@ import java.util.Map;
  * @param version {@code HTTP/1.1} or {@code HTTP/1.0}
  * @param headers the header fields in arrival order, values without surrounding whitespace
  */
-public record RequestHead(String method, String target, String version,
-                          List<Map.Entry<String, String>> headers) {
+public record RequestHead(String method, String target, String version, List<Map.Entry<String, String>> headers) {
 
     public RequestHead {
         headers = List.copyOf(headers);

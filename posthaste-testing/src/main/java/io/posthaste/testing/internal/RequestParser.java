@@ -35,7 +35,11 @@ public final class RequestParser {
     }
 
     /** Outcome of one {@link #parse} call. */
-    public enum Progress { NEED_MORE, COMPLETE, STOPPED }
+    public enum Progress {
+        NEED_MORE,
+        COMPLETE,
+        STOPPED
+    }
 
     /** A request that cannot be parsed; {@link #status()} is the answer to send. */
     public static final class BadRequest extends Exception {
@@ -57,7 +61,16 @@ public final class RequestParser {
     static final int MAX_HEADERS = 256;
     private static final int MAX_CHUNK_LINE = 1024;
 
-    private enum State { REQUEST_LINE, HEADERS, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, DONE }
+    private enum State {
+        REQUEST_LINE,
+        HEADERS,
+        FIXED_BODY,
+        CHUNK_SIZE,
+        CHUNK_DATA,
+        CHUNK_END,
+        TRAILERS,
+        DONE
+    }
 
     private State state = State.REQUEST_LINE;
     private String method;
@@ -192,7 +205,8 @@ public final class RequestParser {
 
     private static void skipLeadingEmptyLines(ByteBuf in) {
         // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request-line.
-        while (in.readableBytes() >= 2 && in.getByte(in.readerIndex()) == '\r'
+        while (in.readableBytes() >= 2
+                && in.getByte(in.readerIndex()) == '\r'
                 && in.getByte(in.readerIndex() + 1) == '\n') {
             in.skipBytes(2);
         }
@@ -268,8 +282,11 @@ public final class RequestParser {
                 throw new BadRequest(400, "request-target contains a byte that must be percent-encoded");
             }
         }
-        if (!(target.startsWith("/") || target.startsWith("http://") || target.startsWith("https://")
-                || target.equals("*") || method.equals("CONNECT"))) {
+        if (!(target.startsWith("/")
+                || target.startsWith("http://")
+                || target.startsWith("https://")
+                || target.equals("*")
+                || method.equals("CONNECT"))) {
             throw new BadRequest(400, "malformed request-target");
         }
         if (!version.matches("HTTP/[0-9]\\.[0-9]")) {
@@ -317,7 +334,9 @@ public final class RequestParser {
             if (!cl.isEmpty()) {
                 throw new BadRequest(400, "both Transfer-Encoding and Content-Length");
             }
-            if (te.size() != 1 || !te.get(0).equalsIgnoreCase("chunked") || head.version().equals("HTTP/1.0")) {
+            if (te.size() != 1
+                    || !te.get(0).equalsIgnoreCase("chunked")
+                    || head.version().equals("HTTP/1.0")) {
                 throw new BadRequest(400, "unsupported Transfer-Encoding: " + String.join(", ", te));
             }
             return -1;

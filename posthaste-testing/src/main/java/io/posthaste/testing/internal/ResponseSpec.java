@@ -38,13 +38,28 @@ import java.util.Map;
  */
 // The arrays are bytes to write, built once per answer and never compared or hashed.
 @SuppressWarnings("ArrayRecordComponent")
-public record ResponseSpec(int status, String reason, List<Map.Entry<String, String>> headers, byte[] body,
-                           int[] chunkSizes, int throttleBytes, long throttlePeriodNanos,
-                           long headersDelayNanos, long bodyDelayNanos, boolean closeConnection,
-                           List<Map.Entry<String, String>> trailers, ContentCoding coding,
-                           int interimContinues, Fault fault, long disconnectAfterBodyBytes, byte[] raw,
-                           Repeat rawRepeat, Http2Error resetStream, Http2Fault http2Fault,
-                           long chunkPauseNanos, Http3ErrorCode http3Reset) {
+public record ResponseSpec(
+        int status,
+        String reason,
+        List<Map.Entry<String, String>> headers,
+        byte[] body,
+        int[] chunkSizes,
+        int throttleBytes,
+        long throttlePeriodNanos,
+        long headersDelayNanos,
+        long bodyDelayNanos,
+        boolean closeConnection,
+        List<Map.Entry<String, String>> trailers,
+        ContentCoding coding,
+        int interimContinues,
+        Fault fault,
+        long disconnectAfterBodyBytes,
+        byte[] raw,
+        Repeat rawRepeat,
+        Http2Error resetStream,
+        Http2Fault http2Fault,
+        long chunkPauseNanos,
+        Http3ErrorCode http3Reset) {
 
     /**
      * A pattern written {@code times} times in a row, never held whole.
@@ -53,13 +68,14 @@ public record ResponseSpec(int status, String reason, List<Map.Entry<String, Str
      * @param times how many copies (at least 1)
      */
     @SuppressWarnings("ArrayRecordComponent") // bytes to write, never compared or hashed
-    public record Repeat(byte[] pattern, long times) {
-    }
+    public record Repeat(byte[] pattern, long times) {}
 
     /** Returns whether the fault (if any) acts before the request body is read. */
     public boolean actsBeforeBody() {
-        return fault == Fault.DISCONNECT_AT_START || fault == Fault.DISCONNECT_AFTER_REQUEST_HEAD
-                || fault == Fault.RESPOND_BEFORE_BODY || fault == Fault.RESPOND_BEFORE_BODY_THEN_RESET;
+        return fault == Fault.DISCONNECT_AT_START
+                || fault == Fault.DISCONNECT_AFTER_REQUEST_HEAD
+                || fault == Fault.RESPOND_BEFORE_BODY
+                || fault == Fault.RESPOND_BEFORE_BODY_THEN_RESET;
     }
 
     /** Returns whether this answer only makes sense on an HTTP/2 stream. */

@@ -44,8 +44,7 @@ public final class ResponseWriter {
         }
     }
 
-    private ResponseWriter() {
-    }
+    private ResponseWriter() {}
 
     /**
      * Writes {@code spec} as the answer to {@code head} (null when the request could not be parsed).
@@ -54,8 +53,8 @@ public final class ResponseWriter {
      *                    connection is then half-closed and drained rather than kept alive
      */
     public static void write(Channel ch, ResponseSpec scripted, RequestHead head, boolean earlyAnswer, Done done) {
-        ResponseSpec spec = scripted.http2Only() || scripted.http3Only() ? streamOnlyRefusal(scripted, "HTTP/1.1")
-                : scripted;
+        ResponseSpec spec =
+                scripted.http2Only() || scripted.http3Only() ? streamOnlyRefusal(scripted, "HTTP/1.1") : scripted;
         if (spec.fault() == Fault.STALL) {
             return;
         }
@@ -70,8 +69,8 @@ public final class ResponseWriter {
             done.finished(false);
             return;
         }
-        boolean keepAlive = head != null && head.keepAlive() && !spec.closeConnection() && !earlyAnswer
-                && !spec.actsBeforeBody();
+        boolean keepAlive =
+                head != null && head.keepAlive() && !spec.closeConnection() && !earlyAnswer && !spec.actsBeforeBody();
         Deque<Step> steps = new ArrayDeque<>();
         boolean truncated;
         if (spec.raw() != null) {
@@ -108,13 +107,17 @@ public final class ResponseWriter {
             what = "resetHttp3Stream(" + spec.http3Reset() + ")";
             needs = "HTTP/3";
         } else {
-            what = spec.http2Fault() != null ? "Http2Fault." + spec.http2Fault()
+            what = spec.http2Fault() != null
+                    ? "Http2Fault." + spec.http2Fault()
                     : "resetStream(" + spec.resetStream() + ")";
             needs = "HTTP/2";
         }
-        return Specs.simple(500, "text/plain; charset=utf-8", ("this answer injects " + what
-                + ", which needs " + needs + ", but the request came over " + protocol + "\n")
-                .getBytes(StandardCharsets.UTF_8));
+        return Specs.simple(
+                500,
+                "text/plain; charset=utf-8",
+                ("this answer injects " + what + ", which needs " + needs + ", but the request came over " + protocol
+                                + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -155,7 +158,8 @@ public final class ResponseWriter {
         int status = spec.status();
         boolean bodyAllowed = status >= 200 && status != 204 && status != 304;
         boolean headRequest = head != null && head.method().equals("HEAD");
-        boolean chunked = bodyAllowed && (spec.chunkSizes() != null || !spec.trailers().isEmpty());
+        boolean chunked =
+                bodyAllowed && (spec.chunkSizes() != null || !spec.trailers().isEmpty());
         byte[] content = bodyAllowed ? encode(spec.body(), spec.coding()) : new byte[0];
 
         StringBuilder sb = new StringBuilder(256);
@@ -197,8 +201,9 @@ public final class ResponseWriter {
             }
             return cut;
         }
-        ByteBuf body = chunked ? Unpooled.wrappedBuffer(chunks(content, spec, cut ? limit : Long.MAX_VALUE)
-                .toArray(byte[][]::new))
+        ByteBuf body = chunked
+                ? Unpooled.wrappedBuffer(
+                        chunks(content, spec, cut ? limit : Long.MAX_VALUE).toArray(byte[][]::new))
                 : Unpooled.wrappedBuffer(content, 0, (int) Math.min(content.length, cut ? limit : Long.MAX_VALUE));
         if (spec.bodyDelayNanos() == 0 && spec.throttleBytes() == 0) {
             steps.add(new Step(spec.headersDelayNanos(), Unpooled.wrappedBuffer(headBytes, body)));
@@ -317,8 +322,7 @@ public final class ResponseWriter {
             return body;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 2 + 64);
-        try (var z = coding == ContentCoding.GZIP ? new GZIPOutputStream(out)
-                : new DeflaterOutputStream(out)) {
+        try (var z = coding == ContentCoding.GZIP ? new GZIPOutputStream(out) : new DeflaterOutputStream(out)) {
             z.write(body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

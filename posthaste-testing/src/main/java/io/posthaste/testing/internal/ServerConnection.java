@@ -19,7 +19,13 @@ import java.util.Map;
  */
 public final class ServerConnection extends ChannelInboundHandlerAdapter implements RequestParser.Listener {
 
-    private enum Mode { READING, RESPONDING, STALLED, DISCARDING, CLOSED }
+    private enum Mode {
+        READING,
+        RESPONDING,
+        STALLED,
+        DISCARDING,
+        CLOSED
+    }
 
     private final RequestHandler handler;
     private final int connectionId;
@@ -112,8 +118,11 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             if (cumulation != null && mode == Mode.DISCARDING) {
                 bytesAfterEarlyAnswer += cumulation.readableBytes();
             }
-            if (cumulation != null && (!cumulation.isReadable() || mode == Mode.CLOSED
-                    || mode == Mode.DISCARDING || mode == Mode.STALLED)) {
+            if (cumulation != null
+                    && (!cumulation.isReadable()
+                            || mode == Mode.CLOSED
+                            || mode == Mode.DISCARDING
+                            || mode == Mode.STALLED)) {
                 releaseCumulation();
             } else if (cumulation != null) {
                 cumulation.discardSomeReadBytes();
@@ -125,7 +134,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         mode = Mode.CLOSED;
         byte[] body = (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
         ResponseSpec spec = Specs.simple(e.status(), "text/plain; charset=utf-8", body);
-        ResponseWriter.write(ctx.channel(), spec, null, false, open -> { });
+        ResponseWriter.write(ctx.channel(), spec, null, false, open -> {});
     }
 
     @Override
@@ -146,7 +155,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                 } else {
                     answeredEarly = true;
                     mode = Mode.DISCARDING;
-                    ResponseWriter.write(ctx.channel(), early, requestHead, true, open -> { });
+                    ResponseWriter.write(ctx.channel(), early, requestHead, true, open -> {});
                 }
                 return false;
             }
@@ -162,7 +171,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             default -> throw new AssertionError(action);
         }
         if (requestHead.expectsContinue()) {
-            ctx.writeAndFlush(Unpooled.wrappedBuffer("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            ctx.writeAndFlush(
+                    Unpooled.wrappedBuffer("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
         }
         return true;
     }
@@ -190,11 +200,33 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         ReceivedRequest request;
         if (sink != null) {
             SinkResult result = sink.finish();
-            request = new ReceivedRequest(head, new byte[0], result.bytes(), result.chunked(), List.of(),
-                    trailers, connectionId, sequence, tls(), remoteIp(), result, 0);
+            request = new ReceivedRequest(
+                    head,
+                    new byte[0],
+                    result.bytes(),
+                    result.chunked(),
+                    List.of(),
+                    trailers,
+                    connectionId,
+                    sequence,
+                    tls(),
+                    remoteIp(),
+                    result,
+                    0);
         } else {
-            request = new ReceivedRequest(head, recorder.bytes(), recorder.size(), recorder.chunked(),
-                    recorder.chunkSizes(), trailers, connectionId, sequence, tls(), remoteIp(), null, 0);
+            request = new ReceivedRequest(
+                    head,
+                    recorder.bytes(),
+                    recorder.size(),
+                    recorder.chunked(),
+                    recorder.chunkSizes(),
+                    trailers,
+                    connectionId,
+                    sequence,
+                    tls(),
+                    remoteIp(),
+                    null,
+                    0);
         }
         sink = null;
         recorder = null;
@@ -243,8 +275,19 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     /** The head alone; {@code bytesAfterHead} counts what arrived after it (raw, framing included). */
     private ReceivedRequest headOnly(long bytesAfterHead) {
-        return new ReceivedRequest(head, new byte[0], bytesAfterHead, false, List.of(), List.of(), connectionId,
-                sequence, tls(), remoteIp(), null, 0);
+        return new ReceivedRequest(
+                head,
+                new byte[0],
+                bytesAfterHead,
+                false,
+                List.of(),
+                List.of(),
+                connectionId,
+                sequence,
+                tls(),
+                remoteIp(),
+                null,
+                0);
     }
 
     /** Whether this connection speaks TLS (on a port serving both, the first bytes decided). */
@@ -254,7 +297,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     private String remoteIp() {
         return ctx.channel().remoteAddress() instanceof InetSocketAddress a
-                ? a.getAddress().getHostAddress() : "127.0.0.1";
+                ? a.getAddress().getHostAddress()
+                : "127.0.0.1";
     }
 
     private void releaseCumulation() {

@@ -73,8 +73,8 @@ final class SinkMeter implements MultipartParser.Handler {
                 multipartError = e.getMessage();
             }
         }
-        return new SinkResult(bytes, HexFormat.of().formatHex(whole.digest()), chunked, chunks,
-                List.copyOf(parts), multipartError);
+        return new SinkResult(
+                bytes, HexFormat.of().formatHex(whole.digest()), chunked, chunks, List.copyOf(parts), multipartError);
     }
 
     @Override
@@ -95,8 +95,8 @@ final class SinkMeter implements MultipartParser.Handler {
 
     @Override
     public void partEnd() {
-        parts.add(new SinkResult.Part(partName, partFilename, partType, partBytes,
-                HexFormat.of().formatHex(partDigest.digest())));
+        parts.add(new SinkResult.Part(
+                partName, partFilename, partType, partBytes, HexFormat.of().formatHex(partDigest.digest())));
     }
 
     static MessageDigest sha256() {

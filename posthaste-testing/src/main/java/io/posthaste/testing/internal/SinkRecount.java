@@ -10,8 +10,7 @@ import java.util.List;
  */
 final class SinkRecount {
 
-    private SinkRecount() {
-    }
+    private SinkRecount() {}
 
     static SinkResult of(RecordedRequest r) {
         SinkMeter meter = new SinkMeter(new RequestHead(r.method(), r.target(), r.version(), r.headers()));
@@ -24,7 +23,12 @@ final class SinkRecount {
             return measured;
         }
         // Part of the body was not recorded; report the true size and say the hash covers less.
-        return new SinkResult(r.bodySize(), measured.sha256(), measured.chunked(), measured.chunks(), List.of(),
+        return new SinkResult(
+                r.bodySize(),
+                measured.sha256(),
+                measured.chunked(),
+                measured.chunks(),
+                List.of(),
                 "body was truncated to " + measured.bytes() + " recorded bytes; sha256 covers those only");
     }
 }

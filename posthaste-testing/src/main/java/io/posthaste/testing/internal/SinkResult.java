@@ -12,8 +12,8 @@ import java.util.List;
  * @param parts the multipart parts, empty when the body was not multipart
  * @param multipartError why the multipart body could not be parsed, or null
  */
-public record SinkResult(long bytes, String sha256, boolean chunked, long chunks, List<Part> parts,
-                         String multipartError) {
+public record SinkResult(
+        long bytes, String sha256, boolean chunked, long chunks, List<Part> parts, String multipartError) {
 
     /**
      * One measured multipart part.
@@ -24,6 +24,5 @@ public record SinkResult(long bytes, String sha256, boolean chunked, long chunks
      * @param bytes content length
      * @param sha256 lower-case hex SHA-256 of its content
      */
-    public record Part(String name, String filename, String contentType, long bytes, String sha256) {
-    }
+    public record Part(String name, String filename, String contentType, long bytes, String sha256) {}
 }

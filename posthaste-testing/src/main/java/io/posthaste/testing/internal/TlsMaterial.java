@@ -32,8 +32,12 @@ import javax.net.ssl.X509TrustManager;
  * @param serverContext the Netty server context presenting the certificate
  * @param privateKey the certificate's private key, for the QUIC listener's own TLS context
  */
-public record TlsMaterial(X509Certificate certificate, X509TrustManager trustManager, SSLContext clientContext,
-                          SslContext serverContext, PrivateKey privateKey) {
+public record TlsMaterial(
+        X509Certificate certificate,
+        X509TrustManager trustManager,
+        SSLContext clientContext,
+        SslContext serverContext,
+        PrivateKey privateKey) {
 
     /**
      * Generates new material whose certificate also names {@code host}.
@@ -79,17 +83,21 @@ public record TlsMaterial(X509Certificate certificate, X509TrustManager trustMan
             }
             SSLContext client = SSLContext.getInstance("TLS");
             client.init(null, new TrustManager[] {tm}, null);
-            SslContextBuilder server = SslContextBuilder.forServer(bundle.getKeyPair().getPrivate(), cert)
+            SslContextBuilder server = SslContextBuilder.forServer(
+                            bundle.getKeyPair().getPrivate(), cert)
                     .sslProvider(SslProvider.JDK);
             if (offerH2) {
                 server.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-                        .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        .applicationProtocolConfig(new ApplicationProtocolConfig(
+                                ApplicationProtocolConfig.Protocol.ALPN,
                                 // A client offering neither gets HTTP/1.1, as from a server without ALPN.
                                 ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                                 ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                                ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
+                                ApplicationProtocolNames.HTTP_2,
+                                ApplicationProtocolNames.HTTP_1_1));
             }
-            return new TlsMaterial(cert, tm, client, server.build(), bundle.getKeyPair().getPrivate());
+            return new TlsMaterial(
+                    cert, tm, client, server.build(), bundle.getKeyPair().getPrivate());
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("could not create the test server's TLS certificate", e);
         } catch (Exception e) {

@@ -3,8 +3,7 @@ package io.posthaste.testing.internal;
 /** RFC 9110 token and field-value checks shared by the parser and the response builder. */
 public final class Tokens {
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     /** Returns whether {@code b} is a tchar (RFC 9110 §5.6.2). */
     public static boolean isTchar(int b) {
@@ -38,8 +37,9 @@ public final class Tokens {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '\r' || c == '\n' || c == 0 || c > 0xff) {
-                throw new IllegalArgumentException("header " + name
-                        + " has a CR, LF, NUL or non-Latin-1 character; use MockResponse.Builder.raw for malformed responses");
+                throw new IllegalArgumentException(
+                        "header " + name
+                                + " has a CR, LF, NUL or non-Latin-1 character; use MockResponse.Builder.raw for malformed responses");
             }
         }
     }

@@ -29,6 +29,7 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
 
     /** How long the server waits for the client's close after sending its own. */
     private static final long CLOSE_WAIT_SECONDS = 5;
+
     private static final int FRAGMENT_BYTES = 64 * 1024;
     private static final int PINGS_PER_BATCH = 100;
 
@@ -102,7 +103,8 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         closeSent = true;
-        CloseWebSocketFrame reply = close.statusCode() < 0 ? new CloseWebSocketFrame()
+        CloseWebSocketFrame reply = close.statusCode() < 0
+                ? new CloseWebSocketFrame()
                 : new CloseWebSocketFrame(close.statusCode(), close.reasonText());
         ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
     }
@@ -120,7 +122,8 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
             for (int i = 0; i < parts.length; i++) {
                 ByteBuf bytes = Unpooled.copiedBuffer(parts[i], StandardCharsets.UTF_8);
                 boolean last = i == parts.length - 1;
-                WebSocketFrame frame = i == 0 ? new TextWebSocketFrame(last, 0, bytes)
+                WebSocketFrame frame = i == 0
+                        ? new TextWebSocketFrame(last, 0, bytes)
                         : new ContinuationWebSocketFrame(last, 0, bytes);
                 after(last ? ctx.writeAndFlush(frame) : ctx.write(frame));
             }
@@ -148,8 +151,9 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
     private void fault(WebSocketFault fault) {
         switch (fault) {
             case ABRUPT_CLOSE -> ctx.close();
-            case INVALID_UTF8 -> after(ctx.writeAndFlush(new TextWebSocketFrame(
-                    Unpooled.wrappedBuffer(new byte[] {(byte) 0xC3, 0x28}))));
+            case INVALID_UTF8 ->
+                after(ctx.writeAndFlush(
+                        new TextWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {(byte) 0xC3, 0x28}))));
             case OVERSIZED_MESSAGE -> oversized(0);
             case PING_FLOOD -> pings(0);
             case STOP_READING -> {
@@ -168,8 +172,8 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
         int total = WebSocketFault.OVERSIZED_MESSAGE_BYTES;
         boolean last = sent + FRAGMENT_BYTES >= total;
         ByteBuf zeros = Unpooled.wrappedBuffer(new byte[Math.min(FRAGMENT_BYTES, total - sent)]);
-        WebSocketFrame frame = sent == 0 ? new BinaryWebSocketFrame(last, 0, zeros)
-                : new ContinuationWebSocketFrame(last, 0, zeros);
+        WebSocketFrame frame =
+                sent == 0 ? new BinaryWebSocketFrame(last, 0, zeros) : new ContinuationWebSocketFrame(last, 0, zeros);
         ctx.writeAndFlush(frame).addListener(f -> {
             if (f.isSuccess() && last) {
                 next();

@@ -16,8 +16,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * @param maxMessageBytes the largest message the server accepts from the client
  * @param record where the connection records what it receives
  */
-public record WsScript(String path, List<WsStep> steps, boolean echo, boolean ignoreClose, boolean compression,
-                       String subprotocols, int maxMessageBytes, Recording record) {
+public record WsScript(
+        String path,
+        List<WsStep> steps,
+        boolean echo,
+        boolean ignoreClose,
+        boolean compression,
+        String subprotocols,
+        int maxMessageBytes,
+        Recording record) {
 
     /** What clients sent to one endpoint, over all its connections. Thread-safe. */
     public static final class Recording {

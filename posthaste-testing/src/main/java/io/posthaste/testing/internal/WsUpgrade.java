@@ -42,24 +42,27 @@ public final class WsUpgrade {
         if (script.compression()) {
             p.addBefore(ctx.name(), null, new WebSocketServerCompressionHandler(script.maxMessageBytes()));
         }
-        p.addBefore(ctx.name(), null, new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                .websocketPath(script.path())
-                .checkStartsWith(true)
-                .subprotocols(script.subprotocols())
-                // The script answers (or, for NO_CLOSE_REPLY, ignores) the client's close itself.
-                .handleCloseFrames(false)
-                .dropPongFrames(false)
-                // Closing the channel must not send a close frame of its own: ABRUPT_CLOSE sends none.
-                .sendCloseFrame(null)
-                .decoderConfig(WebSocketDecoderConfig.newBuilder()
-                        .maxFramePayloadLength(script.maxMessageBytes())
-                        .allowExtensions(script.compression())
-                        .build())
-                .build()));
+        p.addBefore(
+                ctx.name(),
+                null,
+                new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                        .websocketPath(script.path())
+                        .checkStartsWith(true)
+                        .subprotocols(script.subprotocols())
+                        // The script answers (or, for NO_CLOSE_REPLY, ignores) the client's close itself.
+                        .handleCloseFrames(false)
+                        .dropPongFrames(false)
+                        // Closing the channel must not send a close frame of its own: ABRUPT_CLOSE sends none.
+                        .sendCloseFrame(null)
+                        .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                                .maxFramePayloadLength(script.maxMessageBytes())
+                                .allowExtensions(script.compression())
+                                .build())
+                        .build()));
         p.addBefore(ctx.name(), null, new WebSocketFrameAggregator(script.maxMessageBytes()));
         p.replace(ctx.name(), null, new WsConnection(script));
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(head.method()),
-                head.target());
+        FullHttpRequest request =
+                new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(head.method()), head.target());
         for (Map.Entry<String, String> h : head.headers()) {
             request.headers().add(h.getKey(), h.getValue());
         }

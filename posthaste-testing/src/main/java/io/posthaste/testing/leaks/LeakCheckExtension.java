@@ -52,7 +52,9 @@ public final class LeakCheckExtension implements BeforeAllCallback, AfterEachCal
         // the platform: open it now, so that it is part of every class's baseline and the first
         // class to use epoll is not blamed for it.
         try {
-            Class.forName("io.netty.channel.epoll.Epoll").getMethod("isAvailable").invoke(null);
+            Class.forName("io.netty.channel.epoll.Epoll")
+                    .getMethod("isAvailable")
+                    .invoke(null);
         } catch (ReflectiveOperationException | LinkageError noEpollOnTheClassPath) {
             // nothing to warm up
         }
@@ -77,23 +79,26 @@ public final class LeakCheckExtension implements BeforeAllCallback, AfterEachCal
         failOnLeaks(RecordingLeakDetector.drain(), context);
         failOnSwallowed(SwallowedExceptions.drain(), context);
         Integer before = context.getConfigurationParameter("posthaste.leakcheck.descriptors")
-                .map(Boolean::parseBoolean).orElse(true)
-                ? context.getStore(NAMESPACE).get("descriptors", Integer.class) : null;
-        long deadline = System.currentTimeMillis() + context.getConfigurationParameter(
-                "posthaste.leakcheck.settleMillis").map(Long::parseLong).orElse(DEFAULT_SETTLE_MILLIS);
+                        .map(Boolean::parseBoolean)
+                        .orElse(true)
+                ? context.getStore(NAMESPACE).get("descriptors", Integer.class)
+                : null;
+        long deadline = System.currentTimeMillis()
+                + context.getConfigurationParameter("posthaste.leakcheck.settleMillis")
+                        .map(Long::parseLong)
+                        .orElse(DEFAULT_SETTLE_MILLIS);
         int after = descriptors();
         Set<String> threads = ourThreads();
         // Closing is asynchronous (event loops wind down, sockets close on their loop): wait for it.
-        while ((before != null && after > before || !threads.isEmpty())
-                && System.currentTimeMillis() < deadline) {
+        while ((before != null && after > before || !threads.isEmpty()) && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
             after = descriptors();
             threads = ourThreads();
         }
         List<String> problems = new java.util.ArrayList<>();
         if (before != null && after > before) {
-            problems.add((after - before) + " socket/event descriptors open (" + before + " before, "
-                    + after + " after: " + descriptorNames() + ")");
+            problems.add((after - before) + " socket/event descriptors open (" + before + " before, " + after
+                    + " after: " + descriptorNames() + ")");
         }
         if (!threads.isEmpty()) {
             problems.add("threads still running: " + threads);

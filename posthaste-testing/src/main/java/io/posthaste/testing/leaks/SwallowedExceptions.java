@@ -26,8 +26,7 @@ final class SwallowedExceptions {
     private static final String SERVER_THREADS = "posthaste-testserver";
     private static final List<String> RECORDED = new ArrayList<>();
 
-    private SwallowedExceptions() {
-    }
+    private SwallowedExceptions() {}
 
     /** Wraps Netty's logger factory; idempotent. */
     static synchronized void install() {
@@ -61,8 +60,10 @@ final class SwallowedExceptions {
         @Override
         protected InternalLogger newInstance(String name) {
             InternalLogger logger = delegateLogger(name);
-            return (InternalLogger) Proxy.newProxyInstance(InternalLogger.class.getClassLoader(),
-                    new Class<?>[] {InternalLogger.class}, (proxy, method, args) -> {
+            return (InternalLogger) Proxy.newProxyInstance(
+                    InternalLogger.class.getClassLoader(),
+                    new Class<?>[] {InternalLogger.class},
+                    (proxy, method, args) -> {
                         inspect(name, method, args);
                         try {
                             return method.invoke(logger, args);
@@ -84,13 +85,14 @@ final class SwallowedExceptions {
         }
 
         private static void inspect(String name, Method method, Object[] args) {
-            if (args == null || !LOGGING_METHODS.contains(method.getName())
+            if (args == null
+                    || !LOGGING_METHODS.contains(method.getName())
                     || Thread.currentThread().getName().startsWith(SERVER_THREADS)) {
                 return;
             }
-            if (method.getName().equals("log") && !(args[0] instanceof
-                    io.netty.util.internal.logging.InternalLogLevel level
-                    && level.compareTo(io.netty.util.internal.logging.InternalLogLevel.WARN) >= 0)) {
+            if (method.getName().equals("log")
+                    && !(args[0] instanceof io.netty.util.internal.logging.InternalLogLevel level
+                            && level.compareTo(io.netty.util.internal.logging.InternalLogLevel.WARN) >= 0)) {
                 return;
             }
             Object last = args[args.length - 1];

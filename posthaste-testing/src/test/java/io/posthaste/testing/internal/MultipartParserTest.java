@@ -29,7 +29,9 @@ class MultipartParserTest {
         assertThat(parts.get(1).filename()).isEqualTo("€.txt");
         assertThat(parts.get(1).contentType()).isEqualTo("text/plain; charset=utf-8");
         assertThat(parts.get(1).mediaType()).isEqualTo("text/plain");
-        assertThat(parts.get(1).headers()).extracting(Map.Entry::getKey).containsExactly("Content-Disposition", "Content-Type");
+        assertThat(parts.get(1).headers())
+                .extracting(Map.Entry::getKey)
+                .containsExactly("Content-Disposition", "Content-Type");
         assertThat(parts.get(1).contentUtf8()).isEqualTo("line1\r\nline2");
         assertThat(parts.get(2).content()).isEmpty();
     }
@@ -64,14 +66,18 @@ class MultipartParserTest {
 
     @Test
     void rejectsBodiesWithoutClosingDelimiterOrWithBadPartHeaders() {
-        assertThatThrownBy(() -> Multipart.decode("multipart/form-data; boundary=B",
-                bytes("--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end")))
-                .isInstanceOf(MultipartParser.MalformedException.class).hasMessageContaining("closing delimiter");
-        assertThatThrownBy(() -> Multipart.decode("multipart/form-data; boundary=B",
-                bytes("--B\r\nnot a header\r\n\r\nx\r\n--B--")))
-                .isInstanceOf(MultipartParser.MalformedException.class).hasMessageContaining("part header");
+        assertThatThrownBy(() -> Multipart.decode(
+                        "multipart/form-data; boundary=B",
+                        bytes("--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end")))
+                .isInstanceOf(MultipartParser.MalformedException.class)
+                .hasMessageContaining("closing delimiter");
+        assertThatThrownBy(() -> Multipart.decode(
+                        "multipart/form-data; boundary=B", bytes("--B\r\nnot a header\r\n\r\nx\r\n--B--")))
+                .isInstanceOf(MultipartParser.MalformedException.class)
+                .hasMessageContaining("part header");
         assertThatThrownBy(() -> Multipart.decode("multipart/form-data", bytes("x")))
-                .isInstanceOf(MultipartParser.MalformedException.class).hasMessageContaining("boundary");
+                .isInstanceOf(MultipartParser.MalformedException.class)
+                .hasMessageContaining("boundary");
     }
 
     @Test

@@ -26,6 +26,7 @@ class LeakCheckExtensionTest {
 
     /** The fixture classes below run only inside the test kit, never as tests of their own. */
     private static volatile boolean insideTestKit;
+
     private static ServerSocket leftOpen;
     private static TestServer leftRunning;
 
@@ -77,13 +78,19 @@ class LeakCheckExtensionTest {
     private static List<Throwable> classFailures(Class<?> fixture) {
         insideTestKit = true;
         try {
-            Events containers = EngineTestKit.engine("junit-jupiter").selectors(selectClass(fixture))
+            Events containers = EngineTestKit.engine("junit-jupiter")
+                    .selectors(selectClass(fixture))
                     .configurationParameter("posthaste.leakcheck.settleMillis", "300")
                     .configurationParameter("posthaste.leakcheck.descriptors", "true")
-                    .execute().containerEvents();
-            return containers.failed().stream().map(Event::getPayload)
-                    .flatMap(payload -> payload.stream()).map(p -> ((org.junit.platform.engine.TestExecutionResult) p)
-                            .getThrowable().orElseThrow()).toList();
+                    .execute()
+                    .containerEvents();
+            return containers.failed().stream()
+                    .map(Event::getPayload)
+                    .flatMap(payload -> payload.stream())
+                    .map(p -> ((org.junit.platform.engine.TestExecutionResult) p)
+                            .getThrowable()
+                            .orElseThrow())
+                    .toList();
         } finally {
             insideTestKit = false;
         }
@@ -91,15 +98,18 @@ class LeakCheckExtensionTest {
 
     @Test
     void aBufferNeverReleasedFailsItsClass() {
-        assertThat(classFailures(LeaksABuffer.class)).singleElement()
+        assertThat(classFailures(LeaksABuffer.class))
+                .singleElement()
                 .satisfies(e -> assertThat(e).hasMessageContaining("leaked buffer"));
     }
 
     @Test
     void aSocketLeftOpenFailsItsClass() throws IOException {
         try {
-            assertThat(classFailures(LeavesASocketOpen.class)).singleElement()
-                    .satisfies(e -> assertThat(e).hasMessageContaining("descriptors open")
+            assertThat(classFailures(LeavesASocketOpen.class))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e)
+                            .hasMessageContaining("descriptors open")
                             .hasMessageContaining("tcp"));
         } finally {
             leftOpen.close();
@@ -109,9 +119,12 @@ class LeakCheckExtensionTest {
     @Test
     void aServerLeftRunningFailsItsClass() {
         try {
-            assertThat(classFailures(LeavesAServerRunning.class)).singleElement()
-                    .satisfies(e -> assertThat(e).hasMessageContaining("threads still running")
-                            .hasMessageContaining("posthaste-testserver").hasMessageContaining("descriptors open"));
+            assertThat(classFailures(LeavesAServerRunning.class))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e)
+                            .hasMessageContaining("threads still running")
+                            .hasMessageContaining("posthaste-testserver")
+                            .hasMessageContaining("descriptors open"));
         } finally {
             leftRunning.close();
         }

@@ -62,7 +62,8 @@ public class FormEncodingBench {
             if (sb.length() > 0) {
                 sb.append('&');
             }
-            sb.append(URLEncoder.encode(f[0], StandardCharsets.UTF_8)).append('=')
+            sb.append(URLEncoder.encode(f[0], StandardCharsets.UTF_8))
+                    .append('=')
                     .append(URLEncoder.encode(f[1], StandardCharsets.UTF_8));
         }
         return sb.toString().getBytes(StandardCharsets.US_ASCII);
@@ -91,8 +92,8 @@ public class FormEncodingBench {
     @Benchmark
     public int nettyPostRequestEncoder() throws Exception {
         HttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/login");
-        HttpPostRequestEncoder enc = new HttpPostRequestEncoder(
-                new DefaultHttpDataFactory(DefaultHttpDataFactory.MINSIZE), request, false);
+        HttpPostRequestEncoder enc =
+                new HttpPostRequestEncoder(new DefaultHttpDataFactory(DefaultHttpDataFactory.MINSIZE), request, false);
         for (String[] f : FIELDS) {
             enc.addBodyAttribute(f[0], f[1]);
         }

@@ -59,15 +59,18 @@ public class MultipartFramingBench {
         return Multipart.builder()
                 .field("title", "Quarterly report")
                 .file("upload_file", file)
-                .build().contentLength();
+                .build()
+                .contentLength();
     }
 
     @Benchmark
     public long okhttpMultipartBody() throws IOException {
-        return new MultipartBody.Builder().setType(MultipartBody.FORM)
+        return new MultipartBody.Builder()
+                .setType(MultipartBody.FORM)
                 .addFormDataPart("title", "Quarterly report")
                 .addFormDataPart("upload_file", "report.pdf", RequestBody.create(file.toFile(), PDF))
-                .build().contentLength();
+                .build()
+                .contentLength();
     }
 
     @Benchmark
@@ -75,15 +78,16 @@ public class MultipartFramingBench {
         return MultipartBodyPublisher.newBuilder()
                 .textPart("title", "Quarterly report")
                 .filePart("upload_file", file)
-                .build().contentLength();
+                .build()
+                .contentLength();
     }
 
     /** Netty's encoder (used by Reactor Netty and Vert.x): builds the parts and finalizes the head. */
     @Benchmark
     public HttpRequest nettyPostRequestEncoder() throws Exception {
         HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/upload");
-        HttpPostRequestEncoder enc = new HttpPostRequestEncoder(
-                new DefaultHttpDataFactory(DefaultHttpDataFactory.MINSIZE), request, true);
+        HttpPostRequestEncoder enc =
+                new HttpPostRequestEncoder(new DefaultHttpDataFactory(DefaultHttpDataFactory.MINSIZE), request, true);
         enc.addBodyAttribute("title", "Quarterly report");
         enc.addBodyFileUpload("upload_file", "report.pdf", file.toFile(), "application/pdf", false);
         return enc.finalizeRequest();

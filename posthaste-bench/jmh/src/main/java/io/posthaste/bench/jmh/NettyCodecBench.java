@@ -37,8 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class NettyCodecBench {
 
     private static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\n"
-            + "Date: Tue, 25 Nov 2026 14:00:00 GMT\r\nContent-Type: application/json\r\n"
-            + "Content-Length: 13\r\nConnection: keep-alive\r\n\r\n{\"status\":1}\n").getBytes(StandardCharsets.US_ASCII);
+                    + "Date: Tue, 25 Nov 2026 14:00:00 GMT\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 13\r\nConnection: keep-alive\r\n\r\n{\"status\":1}\n")
+            .getBytes(StandardCharsets.US_ASCII);
     private EmbeddedChannel encoder;
     private EmbeddedChannel decoder;
 
@@ -62,7 +63,8 @@ public class NettyCodecBench {
     @Benchmark
     public int encodeRequestHead() {
         DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/data?page=2");
-        req.headers().set(HttpHeaderNames.HOST, "127.0.0.1:8080")
+        req.headers()
+                .set(HttpHeaderNames.HOST, "127.0.0.1:8080")
                 .set(HttpHeaderNames.USER_AGENT, "posthaste-bench/0.1")
                 .set(HttpHeaderNames.ACCEPT, "application/json")
                 .set(HttpHeaderNames.ACCEPT_ENCODING, "gzip, deflate");

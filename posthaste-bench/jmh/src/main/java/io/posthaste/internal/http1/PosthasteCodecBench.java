@@ -1,7 +1,6 @@
 package io.posthaste.internal.http1;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -66,7 +65,9 @@ public class PosthasteCodecBench {
         Field field = ClientSession.class.getDeclaredField("config");
         field.setAccessible(true);
         config = (SessionConfig) field.get(session);
-        request = session.get("http://127.0.0.1:8080/data?page=2").header("Accept", "application/json").build();
+        request = session.get("http://127.0.0.1:8080/data?page=2")
+                .header("Accept", "application/json")
+                .build();
         responseDecoder = new ResponseDecoder(64 * 1024, 128);
         decoder = new EmbeddedChannel(responseDecoder);
         json = new LinkedHashMap<>();

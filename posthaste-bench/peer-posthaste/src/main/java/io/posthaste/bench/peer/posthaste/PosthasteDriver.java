@@ -18,7 +18,7 @@ final class PosthasteDriver implements Driver {
     private final Runnable afterClose;
 
     PosthasteDriver(ClientSession session) {
-        this(session, () -> { });
+        this(session, () -> {});
     }
 
     /** {@code afterClose} ends what instruments the session (a registry, a tracer provider). */
@@ -39,13 +39,14 @@ final class PosthasteDriver implements Driver {
 
     @Override
     public void getAsync(URI uri, Completion done) {
-        session.get(uri.toString()).sendAsync()
-                .whenComplete((r, e) -> done.done(e == null ? r.status() : 0, e));
+        session.get(uri.toString()).sendAsync().whenComplete((r, e) -> done.done(e == null ? r.status() : 0, e));
     }
 
     @Override
     public void postAsync(URI uri, byte[] json, Completion done) {
-        session.post(uri.toString()).body(json, "application/json").sendAsync()
+        session.post(uri.toString())
+                .body(json, "application/json")
+                .sendAsync()
                 .whenComplete((r, e) -> done.done(e == null ? r.status() : 0, e));
     }
 
@@ -65,7 +66,10 @@ final class PosthasteDriver implements Driver {
 
     @Override
     public int upload(URI uri, Path file) {
-        return session.post(uri.toString()).files(Map.of("upload_file", file)).send().status();
+        return session.post(uri.toString())
+                .files(Map.of("upload_file", file))
+                .send()
+                .status();
     }
 
     @Override
@@ -90,9 +94,11 @@ final class PosthasteDriver implements Driver {
     public EchoSocket openWebSocket(URI uri) {
         // Callbacks on the I/O thread, as OkHttp's listener and the JDK's run on theirs: the next
         // receive is asked for from there, with no hand-off to a pool and back.
-        ClientSession own = ClientSession.builder().callbackExecutor(Runnable::run).build();
+        ClientSession own =
+                ClientSession.builder().callbackExecutor(Runnable::run).build();
         try {
-            return new PosthasteEchoSocket(own, own.websocket(uri.toString()).compression(false).connect());
+            return new PosthasteEchoSocket(
+                    own, own.websocket(uri.toString()).compression(false).connect());
         } catch (RuntimeException e) {
             own.close();
             throw e;

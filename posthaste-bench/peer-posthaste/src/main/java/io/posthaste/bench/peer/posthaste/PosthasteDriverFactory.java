@@ -30,6 +30,7 @@ public final class PosthasteDriverFactory implements DriverFactory {
     @Override
     public Driver openHttp2(int maxStreams) {
         // One connection per origin carries every stream; nginx allows 128 concurrent streams.
-        return new PosthasteDriver(ClientSession.builder().protocols(Protocol.H2_PRIOR_KNOWLEDGE).build());
+        return new PosthasteDriver(
+                ClientSession.builder().protocols(Protocol.H2_PRIOR_KNOWLEDGE).build());
     }
 }

@@ -29,8 +29,9 @@ public final class PosthasteMicrometerDriverFactory implements DriverFactory {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         PosthasteMetrics metrics = PosthasteMetrics.create(registry);
         ClientSession session = metrics.instrument(ClientSession.builder()
-                .maxConnectionsPerOrigin(Math.max(64, maxConnections))
-                .maxConnectionsTotal(Math.max(256, maxConnections))).build();
+                        .maxConnectionsPerOrigin(Math.max(64, maxConnections))
+                        .maxConnectionsTotal(Math.max(256, maxConnections)))
+                .build();
         metrics.bindPool(session, "bench");
         return new PosthasteDriver(session, registry::close);
     }

@@ -34,10 +34,13 @@ public final class PosthasteOpenTelemetryDriverFactory implements DriverFactory 
         SdkTracerProvider tracing = SdkTracerProvider.builder()
                 .addSpanProcessor(BatchSpanProcessor.builder(new Dropping()).build())
                 .build();
-        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(tracing).build();
-        ClientSession session = PosthasteTelemetry.create(sdk).instrument(ClientSession.builder()
-                .maxConnectionsPerOrigin(Math.max(64, maxConnections))
-                .maxConnectionsTotal(Math.max(256, maxConnections))).build();
+        OpenTelemetrySdk sdk =
+                OpenTelemetrySdk.builder().setTracerProvider(tracing).build();
+        ClientSession session = PosthasteTelemetry.create(sdk)
+                .instrument(ClientSession.builder()
+                        .maxConnectionsPerOrigin(Math.max(64, maxConnections))
+                        .maxConnectionsTotal(Math.max(256, maxConnections)))
+                .build();
         return new PosthasteDriver(session, sdk::close);
     }
 

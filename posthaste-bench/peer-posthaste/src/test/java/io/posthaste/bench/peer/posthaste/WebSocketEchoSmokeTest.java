@@ -22,13 +22,14 @@ class WebSocketEchoSmokeTest {
     @Test
     void everyMessageSentIsEchoedAndCompletesItsSend() throws Exception {
         try (TestServer server = TestServer.start();
-             Driver driver = new PosthasteDriverFactory().open(1)) {
+                Driver driver = new PosthasteDriverFactory().open(1)) {
             server.mount("/echo", WebSocketEndpoint.builder().noCompression().build());
             AtomicInteger ok = new AtomicInteger();
             AtomicInteger failed = new AtomicInteger();
             CountDownLatch all = new CountDownLatch(500);
             Semaphore window = new Semaphore(16);
-            try (EchoSocket socket = driver.openWebSocket(URI.create(server.url("/echo").replace("http", "ws")))) {
+            try (EchoSocket socket =
+                    driver.openWebSocket(URI.create(server.url("/echo").replace("http", "ws")))) {
                 String message = "x".repeat(1024);
                 for (int i = 0; i < 500; i++) {
                     assertThat(window.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
