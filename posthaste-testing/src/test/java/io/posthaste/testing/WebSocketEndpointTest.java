@@ -133,7 +133,7 @@ class WebSocketEndpointTest {
     }
 
     @Test
-    void aPingFloodSendsTheScriptedNumberOfPingsAndGetsEveryPong() throws Exception {
+    void aPingFloodSendsTheScriptedNumberOfPingsAndCountsThePongs() throws Exception {
         WebSocketEndpoint flood = WebSocketEndpoint.builder()
                 .fault(WebSocketFault.PING_FLOOD)
                 .text("end")
@@ -143,11 +143,16 @@ class WebSocketEndpointTest {
         WebSocket ws = connect("/flood", recorder);
         recorder.messageCount(1).get(30, TimeUnit.SECONDS);
         assertThat(recorder.pings.get()).isEqualTo(WebSocketFault.PING_FLOOD_FRAMES);
+        // RFC 6455 section 5.5.3 lets a client answer only the latest of several pings, and the
+        // JDK's does when it falls behind (seen on a loaded CI machine): the endpoint counts
+        // what came back, so wait until the count settles, then check it is a count of pongs.
+        int last = -1;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (flood.pongCount() < WebSocketFault.PING_FLOOD_FRAMES && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+        while (flood.pongCount() != last && System.nanoTime() < deadline) {
+            last = flood.pongCount();
+            Thread.sleep(200);
         }
-        assertThat(flood.pongCount()).isEqualTo(WebSocketFault.PING_FLOOD_FRAMES);
+        assertThat(flood.pongCount()).isBetween(1, WebSocketFault.PING_FLOOD_FRAMES);
         ws.abort();
     }
 

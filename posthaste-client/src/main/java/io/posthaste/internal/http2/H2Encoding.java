@@ -1,11 +1,11 @@
 package io.posthaste.internal.http2;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufOutputStream;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.ReadOnlyHttp2Headers;
 import io.netty.util.AsciiString;
 import io.posthaste.internal.exchange.ExchangeSpec;
+import io.posthaste.internal.exchange.FramedRequest;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Set;
@@ -30,25 +30,9 @@ final class H2Encoding {
     private H2Encoding() {}
 
     /** Encodes the request of {@code spec} for a connection of {@code scheme}. Any thread. */
-    static H2Request encode(ExchangeSpec spec, ByteBufAllocator alloc, AsciiString scheme) throws IOException {
-        boolean bodyFollows = spec.bodyFollowsHead(false);
-        ByteBuf data = null;
-        long length = spec.declaredLength();
-        if (!bodyFollows && spec.body() != null && spec.framing() != ExchangeSpec.Framing.NONE) {
-            data = alloc.buffer(length > 0 && length < Integer.MAX_VALUE ? (int) length : 256);
-            try (ByteBufOutputStream out = new ByteBufOutputStream(data)) {
-                spec.body().writeTo(out);
-            } catch (IOException | RuntimeException e) {
-                data.release();
-                throw e;
-            }
-            if (spec.framing() == ExchangeSpec.Framing.ENCODED_LENGTH) {
-                length = data.readableBytes();
-            }
-        }
-        boolean knownLength =
-                spec.framing() == ExchangeSpec.Framing.LENGTH || spec.framing() == ExchangeSpec.Framing.ENCODED_LENGTH;
-        return new H2Request(headers(spec, scheme, knownLength ? length : -1), data, bodyFollows);
+    static FramedRequest<Http2Headers> encode(ExchangeSpec spec, ByteBufAllocator alloc, AsciiString scheme)
+            throws IOException {
+        return FramedRequest.encode(spec, alloc, length -> headers(spec, scheme, length));
     }
 
     private static ReadOnlyHttp2Headers headers(ExchangeSpec spec, AsciiString scheme, long length) {

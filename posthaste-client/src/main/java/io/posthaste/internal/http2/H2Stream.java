@@ -14,6 +14,7 @@ import io.posthaste.internal.exchange.BodyEnd;
 import io.posthaste.internal.exchange.Carrier;
 import io.posthaste.internal.exchange.Exchange;
 import io.posthaste.internal.exchange.ExchangeSpec;
+import io.posthaste.internal.exchange.FramedRequest;
 import io.posthaste.internal.exchange.ResponseHead;
 import io.posthaste.internal.exchange.ResponseTrailers;
 import java.io.IOException;
@@ -214,7 +215,8 @@ public final class H2Stream implements Carrier {
     @Override
     public void write(Encoded request, Attempt writer) {
         attempt = writer;
-        H2Request encoded = (H2Request) request;
+        @SuppressWarnings("unchecked") // What H2Encoding made for this stream.
+        FramedRequest<Http2Headers> encoded = (FramedRequest<Http2Headers>) request;
         ByteBuf data = encoded.takeData();
         boolean endWithHeaders = data == null && !encoded.bodyFollows();
         Http2Exception refused =

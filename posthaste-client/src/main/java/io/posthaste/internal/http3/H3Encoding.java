@@ -1,11 +1,10 @@
 package io.posthaste.internal.http3;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.handler.codec.http3.DefaultHttp3Headers;
 import io.netty.handler.codec.http3.Http3Headers;
 import io.posthaste.internal.exchange.ExchangeSpec;
+import io.posthaste.internal.exchange.FramedRequest;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.Locale;
@@ -27,25 +26,8 @@ final class H3Encoding {
     private H3Encoding() {}
 
     /** Encodes the request of {@code spec}. Any thread. */
-    static H3Request encode(ExchangeSpec spec, ByteBufAllocator alloc) throws IOException {
-        boolean bodyFollows = spec.bodyFollowsHead(false);
-        ByteBuf data = null;
-        long length = spec.declaredLength();
-        if (!bodyFollows && spec.body() != null && spec.framing() != ExchangeSpec.Framing.NONE) {
-            data = alloc.buffer(length > 0 && length < Integer.MAX_VALUE ? (int) length : 256);
-            try (ByteBufOutputStream out = new ByteBufOutputStream(data)) {
-                spec.body().writeTo(out);
-            } catch (IOException | RuntimeException e) {
-                data.release();
-                throw e;
-            }
-            if (spec.framing() == ExchangeSpec.Framing.ENCODED_LENGTH) {
-                length = data.readableBytes();
-            }
-        }
-        boolean knownLength =
-                spec.framing() == ExchangeSpec.Framing.LENGTH || spec.framing() == ExchangeSpec.Framing.ENCODED_LENGTH;
-        return new H3Request(headers(spec, knownLength ? length : -1), data, bodyFollows);
+    static FramedRequest<Http3Headers> encode(ExchangeSpec spec, ByteBufAllocator alloc) throws IOException {
+        return FramedRequest.encode(spec, alloc, length -> headers(spec, length));
     }
 
     private static Http3Headers headers(ExchangeSpec spec, long length) {

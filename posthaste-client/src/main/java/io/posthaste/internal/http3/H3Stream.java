@@ -24,6 +24,7 @@ import io.posthaste.internal.exchange.BodyEnd;
 import io.posthaste.internal.exchange.Carrier;
 import io.posthaste.internal.exchange.Exchange;
 import io.posthaste.internal.exchange.ExchangeSpec;
+import io.posthaste.internal.exchange.FramedRequest;
 import io.posthaste.internal.exchange.ResponseHead;
 import io.posthaste.internal.exchange.ResponseTrailers;
 import java.io.IOException;
@@ -59,7 +60,7 @@ public final class H3Stream implements Carrier {
     private Exchange exchange;
     private ExchangeSpec spec;
     private Attempt attempt;
-    private H3Request request;
+    private FramedRequest<Http3Headers> request;
     private QuicStreamChannel stream;
     private H3Upload upload;
     private ScheduledFuture<?> timer;
@@ -204,7 +205,7 @@ public final class H3Stream implements Carrier {
             timer.cancel(false);
             timer = null;
         }
-        H3Request pending = request;
+        FramedRequest<Http3Headers> pending = request;
         if (pending != null) {
             request = null;
             pending.discard(); // Never written: it was waiting for the stream to open.
@@ -229,7 +230,9 @@ public final class H3Stream implements Carrier {
     @Override
     public void write(Encoded encoded, Attempt writer) {
         attempt = writer;
-        request = (H3Request) encoded;
+        @SuppressWarnings("unchecked") // What H3Encoding made for this stream.
+        FramedRequest<Http3Headers> made = (FramedRequest<Http3Headers>) encoded;
+        request = made;
         String refused = connection.open(this);
         if (refused != null) {
             refused(refused);
@@ -239,7 +242,7 @@ public final class H3Stream implements Carrier {
     /** The stream could not open, so nothing of the request reached the server: it may go again. */
     void refused(String why) {
         unprocessed = true;
-        H3Request pending = request;
+        FramedRequest<Http3Headers> pending = request;
         request = null;
         if (pending != null) {
             pending.discard();
@@ -274,7 +277,7 @@ public final class H3Stream implements Carrier {
     }
 
     private void writeHead() {
-        H3Request encoded = request;
+        FramedRequest<Http3Headers> encoded = request;
         request = null;
         Attempt writer = attempt;
         ByteBuf data = encoded.takeData();
