@@ -12,6 +12,7 @@ import io.posthaste.internal.exchange.ExchangeSpec;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Writes an encoded request on an HTTP/1.1 connection and reports to the exchange's
@@ -67,13 +68,31 @@ final class RequestWriter {
                 new BodyPump(attempt, channel, spec.framing() == ExchangeSpec.Framing.CHUNKED, spec.declaredLength());
         blocking.execute(() -> {
             try {
-                pump.pump(spec.body()).addListener(written -> attempt.onWritten(written.cause()));
+                ChannelFuture written = pump.pump(spec.body());
+                if (!written.isDone()) {
+                    written.addListener(f -> attempt.onWritten(f.cause()));
+                } else {
+                    reportOnLoop(channel, () -> attempt.onWritten(written.cause()));
+                }
             } catch (IOException | RuntimeException e) {
                 attempt.onBodyFailed(new ClientPayloadException(
                         "cannot send the body of " + spec.describe() + ": " + e.getMessage(), e));
             }
         });
         return pump;
+    }
+
+    /**
+     * Runs {@code report} on {@code channel}'s loop, unless the session closed that loop while the
+     * body was sent from its blocking thread: the exchange then ended with the session, and a
+     * listener added to a done promise would only make Netty log the loop's refusal.
+     */
+    private static void reportOnLoop(Channel channel, Runnable report) {
+        try {
+            channel.eventLoop().execute(report);
+        } catch (RejectedExecutionException sessionClosed) {
+            // Nothing waits for the report any more.
+        }
     }
 
     /**
