@@ -21,7 +21,9 @@ START, END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
 REQUEST_SCENARIOS = ["get-c1", "get-c1-blocking", "get-c64", "get-c64-vt", "post-c1", "post-c1-blocking", "post-c64",
                      "post-c64-vt", "conn-1000",
                      # WebSocket echo of 1 KiB messages: a "request" is one message there and back.
-                     "ws-echo-c1", "ws-echo-c16"]
+                     "ws-echo-c1", "ws-echo-c16",
+                     # The small GET at c=64 through a local HTTP forwarding proxy (squid).
+                     "proxy-get-c64"]
 # One request at a time, whichever API (async or blocking on one platform thread) a client does it cheapest with.
 ONE_AT_A_TIME = {"get-c1 (best API)": ("get-c1", "get-c1-blocking"), "post-c1 (best API)": ("post-c1", "post-c1-blocking")}
 TRANSFER_SCENARIOS = ["upload", "download"]

@@ -11,8 +11,9 @@
 #
 # The ws-echo-* scenarios echo 1 KiB WebSocket text messages (1 or 16 in flight on one connection)
 # through bench/ws_echo_server.py (python3-websockets) on port P+2, pinned to CPU 0 like nginx;
-# posthaste, jdk and okhttp have a WebSocket driver (Jetty's WebSocket client is not a dependency
-# yet), the others are not run there.
+# posthaste, jdk, okhttp and jetty have a WebSocket driver; the others are not run there.
+# The proxy-get-c64 scenario sends the small GET at c=64 through squid (port P+3, CPU 0, a plain
+# forwarding proxy with no cache); drivers that set a proxy (posthaste, okhttp, apache-async) run.
 # The h2-* scenarios speak HTTP/2 over cleartext by prior knowledge (h2c) to nginx's second port
 # (P+1, `listen ... http2`: nginx 1.22 serves h2 without TLS there), 64 streams on one connection;
 # clients that cannot are recorded as skipped, saying why, and h2load is their practical limit.
@@ -58,7 +59,7 @@ while [ $# -gt 0 ]; do
 done
 
 ALL_CLIENTS="noop posthaste jdk okhttp apache-async apache-classic jetty reactor-netty vertx ahc methanol helidon aiohttp wrk h2load posthaste-micrometer posthaste-otel reactor-netty-metrics"
-ALL_SCENARIOS="get-c1 get-c1-blocking get-c64 get-c64-vt post-c1 post-c1-blocking post-c64 post-c64-vt upload download conn-1000 h2-get-c64 h2-post-c64 h2-upload ws-echo-c1 ws-echo-c16"
+ALL_SCENARIOS="get-c1 get-c1-blocking get-c64 get-c64-vt post-c1 post-c1-blocking post-c64 post-c64-vt upload download conn-1000 h2-get-c64 h2-post-c64 h2-upload ws-echo-c1 ws-echo-c16 proxy-get-c64"
 case "$PROFILE" in
   smoke) WARM_MIN=0.3; WARM_MAX=0.6; MEASURE=0.7; XFER_MB=16; XFERS=1; XFER_WARM=0.1; REPS="${REPS:-1}"
          CLIENTS="${CLIENTS:-jdk posthaste}"; PY_WARM=0.5 ;;
@@ -121,11 +122,35 @@ stop_nginx; sleep 0.2
 taskset -c 0 /usr/sbin/nginx -p "$WORK" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf"
 WS_PORT=$((PORT + 2))
 WS_PID=""
-stop_servers() { stop_nginx; [ -n "$WS_PID" ] && kill "$WS_PID" 2>/dev/null; WS_PID=""; }
+PROXY_PORT=$((PORT + 3))
+PROXY_PID=""
+stop_servers() {
+  stop_nginx; [ -n "$WS_PID" ] && kill "$WS_PID" 2>/dev/null; WS_PID=""
+  [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null; PROXY_PID=""
+}
 trap stop_servers EXIT
 if [[ " $SCENARIOS " == *" ws-echo-"* ]]; then
   taskset -c 0 /usr/bin/python3 "$ROOT/bench/ws_echo_server.py" --port "$WS_PORT" >"$WORK/ws-echo.log" 2>&1 &
   WS_PID=$!
+fi
+if [[ " $SCENARIOS " == *" proxy-"* ]]; then
+  # squid as a plain forwarding proxy on the server's CPU: no cache, no access log, foreground.
+  command -v /usr/sbin/squid >/dev/null || { echo "proxy-* scenarios need squid (apt-get install squid)" >&2; exit 1; }
+  mkdir -p "$WORK/squid"
+  cat > "$WORK/squid/squid.conf" <<SQUID
+http_port 127.0.0.1:$PROXY_PORT
+pid_filename $WORK/squid/squid.pid
+access_log none
+cache_log $WORK/squid/cache.log
+cache_store_log none
+coredump_dir $WORK/squid
+cache deny all
+shutdown_lifetime 0 seconds
+http_access allow localhost
+http_access deny all
+SQUID
+  taskset -c 0 /usr/sbin/squid -N -f "$WORK/squid/squid.conf" >"$WORK/squid/out.log" 2>&1 &
+  PROXY_PID=$!
 fi
 BASE="http://127.0.0.1:$PORT"
 WS_BASE="ws://127.0.0.1:$WS_PORT"
@@ -133,6 +158,9 @@ H2_BASE="http://127.0.0.1:$H2_PORT"
 for _ in $(seq 50); do /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null && break; sleep 0.1; done
 if [ -n "$WS_PID" ]; then
   for _ in $(seq 50); do /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $WS_PORT), 1)" 2>/dev/null && break; sleep 0.1; done
+fi
+if [ -n "$PROXY_PID" ]; then
+  for _ in $(seq 100); do /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $PROXY_PORT), 1)" 2>/dev/null && break; sleep 0.1; done
 fi
 VERIFY_WAIT=1.5; [ "$PROFILE" = smoke ] && VERIFY_WAIT=0.5
 /usr/bin/python3 "$ROOT/bench/verify_upload.py" "$PORT" "$VERIFY_WAIT" >&2
@@ -168,12 +196,14 @@ classpath_of() { # the module's own jar + exactly the class path its POM resolve
 has_blocking() { case "$1" in noop|posthaste|posthaste-nio|jdk|okhttp|apache-classic|jetty|methanol|helidon) return 0 ;; *) return 1 ;; esac; }
 applies() { # client scenario -> 0 when the pair is measured
   case "$1:$2" in
-    posthaste:ws-echo-*|jdk:ws-echo-*|okhttp:ws-echo-*) return 0 ;;
+    posthaste:ws-echo-*|jdk:ws-echo-*|okhttp:ws-echo-*|jetty:ws-echo-*) return 0 ;;
     *:ws-echo-*) return 1 ;;
     h2load:h2-get-c64|h2load:h2-post-c64) return 0 ;;
     # The observability integrations' price is measured where issue 17 asks: GET at c=64.
     posthaste-micrometer:get-c64|posthaste-otel:get-c64|reactor-netty-metrics:get-c64) return 0 ;;
     posthaste-micrometer:*|posthaste-otel:*|reactor-netty-metrics:*) return 1 ;;
+    # Through a proxy: the drivers that set one (the others record a skip), never wrk or aiohttp.
+    wrk:proxy-*|aiohttp:proxy-*|h2load:proxy-*|noop:proxy-*) return 1 ;;
     h2load:*|noop:h2-*|wrk:h2-*|aiohttp:h2-*) return 1 ;;
   esac
   case "$2" in
@@ -217,7 +247,7 @@ run_one() { # client scenario rep
       timeout $((deadline + 30)) taskset -c 1 "$java/bin/java" -Xms64m -Xmx1g -XX:+UseSerialGC "${jvm_flags[@]}" \
         -cp "$cp" io.posthaste.bench.LoadMain --driver "$driver" --label "$client" --scenario "$sc" --base "$base" --out "$OUT" \
         --rep "$rep" --warmup-min "$warm_min" --warmup-max "$warm_max" --measure "$measure" \
-        --deadline "$deadline" "${xfer[@]}" >/dev/null 2>"$WORK/last-stderr.txt" || rc=$? ;;
+        --deadline "$deadline" --proxy "http://127.0.0.1:$PROXY_PORT" "${xfer[@]}" >/dev/null 2>"$WORK/last-stderr.txt" || rc=$? ;;
   esac
   if [ "$rc" != 0 ]; then
     log "  $client $sc exited with $rc"; tail -5 "$WORK/last-stderr.txt" >&2 2>/dev/null || true

@@ -1,5 +1,7 @@
 package io.posthaste.bench;
 
+import java.net.URI;
+
 /**
  * Opens {@link Driver}s; found with {@link java.util.ServiceLoader}, one or more per peer module.
  */
@@ -27,5 +29,16 @@ public interface DriverFactory {
      */
     default Driver openHttp2(int maxStreams) throws Exception {
         throw new UnsupportedOperationException("no HTTP/2 by prior knowledge (h2c) in this driver");
+    }
+
+    /**
+     * Opens a client like {@link #open} that sends every request through the HTTP forwarding
+     * proxy at {@code proxy} ({@code http://host:port}, no credentials).
+     *
+     * @throws UnsupportedOperationException if the driver does not set a proxy (the message says
+     *     so); the run then records the pair as skipped
+     */
+    default Driver openProxied(int maxConnections, URI proxy) throws Exception {
+        throw new UnsupportedOperationException("no proxy setting in this driver");
     }
 }

@@ -22,7 +22,8 @@ record Options(
         String downloadPath,
         long downloadBytes,
         Path downloadTarget,
-        double deadlineSeconds) {
+        double deadlineSeconds,
+        URI proxy) {
 
     static Options parse(String[] args) {
         Map<String, String> m = new HashMap<>();
@@ -49,7 +50,9 @@ record Options(
                 m.getOrDefault("download-path", "/files/download.bin"),
                 Long.parseLong(m.getOrDefault("download-bytes", "-1")),
                 Path.of(m.getOrDefault("download-target", "/tmp/posthaste-bench/download.out")),
-                Double.parseDouble(m.getOrDefault("deadline", "300")));
+                Double.parseDouble(m.getOrDefault("deadline", "300")),
+                // The HTTP proxy of the proxy-* scenarios.
+                URI.create(m.getOrDefault("proxy", "http://127.0.0.1:8092")));
     }
 
     private static String req(Map<String, String> m, String key) {

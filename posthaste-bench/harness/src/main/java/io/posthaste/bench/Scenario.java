@@ -24,7 +24,10 @@ enum Scenario {
     // WebSocket echo of 1 KiB text messages on one connection, 1 or 16 in flight: a "request" is
     // one message there and back, so requests/s are messages/s and CPU per request per message.
     WS_ECHO_C1("ws-echo-c1", Kind.WS_ECHO, 1, Mode.ASYNC),
-    WS_ECHO_C16("ws-echo-c16", Kind.WS_ECHO, 16, Mode.ASYNC);
+    WS_ECHO_C16("ws-echo-c16", Kind.WS_ECHO, 16, Mode.ASYNC),
+    // The small GET at c=64 through a local HTTP forwarding proxy (squid, on the server's CPU):
+    // what a client spends on the proxy's framing and its own proxy handling.
+    PROXY_GET_C64("proxy-get-c64", Kind.GET, 64, Mode.ASYNC, false, true);
 
     enum Kind { GET, POST, UPLOAD, DOWNLOAD, WS_ECHO }
 
@@ -43,17 +46,24 @@ enum Scenario {
     final Mode mode;
     /** Whether the driver speaks HTTP/2 by prior knowledge ({@link DriverFactory#openHttp2}). */
     final boolean http2;
+    /** Whether the driver goes through an HTTP proxy ({@link DriverFactory#openProxied}). */
+    final boolean proxied;
 
     Scenario(String id, Kind kind, int concurrency, Mode mode) {
-        this(id, kind, concurrency, mode, false);
+        this(id, kind, concurrency, mode, false, false);
     }
 
     Scenario(String id, Kind kind, int concurrency, Mode mode, boolean http2) {
+        this(id, kind, concurrency, mode, http2, false);
+    }
+
+    Scenario(String id, Kind kind, int concurrency, Mode mode, boolean http2, boolean proxied) {
         this.id = id;
         this.kind = kind;
         this.concurrency = concurrency;
         this.mode = mode;
         this.http2 = http2;
+        this.proxied = proxied;
     }
 
     static Scenario byId(String id) {

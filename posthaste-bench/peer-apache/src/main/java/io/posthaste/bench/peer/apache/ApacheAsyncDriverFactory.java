@@ -16,6 +16,7 @@ import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
 import org.apache.hc.core5.io.CloseMode;
 
@@ -38,6 +39,17 @@ public final class ApacheAsyncDriverFactory implements DriverFactory {
         CloseableHttpAsyncClient client = HttpAsyncClients.custom()
                 .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
                         .setMaxConnTotal(maxConnections).setMaxConnPerRoute(maxConnections).build())
+                .build();
+        client.start();
+        return new AsyncDriver(client);
+    }
+
+    @Override
+    public Driver openProxied(int maxConnections, URI proxy) {
+        CloseableHttpAsyncClient client = HttpAsyncClients.custom()
+                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(maxConnections).setMaxConnPerRoute(maxConnections).build())
+                .setProxy(new HttpHost(proxy.getScheme(), proxy.getHost(), proxy.getPort()))
                 .build();
         client.start();
         return new AsyncDriver(client);

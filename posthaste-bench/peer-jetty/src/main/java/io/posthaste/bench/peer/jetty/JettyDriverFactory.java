@@ -3,6 +3,7 @@ package io.posthaste.bench.peer.jetty;
 import io.posthaste.bench.Completion;
 import io.posthaste.bench.Driver;
 import io.posthaste.bench.DriverFactory;
+import io.posthaste.bench.EchoSocket;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -21,6 +22,9 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 
 /** Jetty 12 {@code HttpClient} (HTTP/1.1 transport, its own thread pool and selector). */
@@ -146,8 +150,66 @@ public final class JettyDriverFactory implements DriverFactory {
         }
 
         @Override
+        public EchoSocket openWebSocket(URI uri) throws Exception {
+            // One WebSocketClient per socket, on this driver's HttpClient, stopped with the socket.
+            WebSocketClient webSockets = new WebSocketClient(client);
+            webSockets.start();
+            JettyEchoSocket socket = new JettyEchoSocket(webSockets);
+            try {
+                socket.session = webSockets.connect(socket, uri).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                webSockets.stop();
+                throw e;
+            }
+            return socket;
+        }
+
+        @Override
         public void close() throws Exception {
             client.stop();
+        }
+    }
+
+    /**
+     * Jetty's WebSocket: {@code sendText} with a callback (Jetty queues what the socket cannot take
+     * yet); messages arrive on Jetty's threads, demanded automatically.
+     */
+    public static final class JettyEchoSocket extends EchoSocket implements Session.Listener.AutoDemanding {
+        private final WebSocketClient webSockets;
+        volatile Session session;
+        private final Callback onSent = new Callback() {
+            @Override
+            public void fail(Throwable cause) {
+                failed(cause);
+            }
+        };
+
+        JettyEchoSocket(WebSocketClient webSockets) {
+            this.webSockets = webSockets;
+        }
+
+        @Override
+        public void onWebSocketText(String message) {
+            echoed();
+        }
+
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            failed(cause);
+        }
+
+        @Override
+        protected void write(String message) {
+            session.sendText(message, onSent);
+        }
+
+        @Override
+        public void close() throws Exception {
+            Session open = session;
+            if (open != null) {
+                open.close();
+            }
+            webSockets.stop();
         }
     }
 }

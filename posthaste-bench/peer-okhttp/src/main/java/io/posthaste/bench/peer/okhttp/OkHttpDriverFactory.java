@@ -51,6 +51,20 @@ public final class OkHttpDriverFactory implements DriverFactory {
     }
 
     @Override
+    public Driver openProxied(int maxConnections, URI proxy) {
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(Math.max(64, maxConnections));
+        dispatcher.setMaxRequestsPerHost(Math.max(5, maxConnections));
+        OkHttpClient client = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(Math.max(5, maxConnections), 5, TimeUnit.MINUTES))
+                .proxy(new java.net.Proxy(java.net.Proxy.Type.HTTP,
+                        new java.net.InetSocketAddress(proxy.getHost(), proxy.getPort())))
+                .build();
+        return new OkHttpDriver(client);
+    }
+
+    @Override
     public Driver openHttp2(int maxStreams) {
         // Streams are multiplexed on one connection by OkHttp itself; the dispatcher still caps
         // enqueue()d calls per host, so it is raised to the streams wanted.

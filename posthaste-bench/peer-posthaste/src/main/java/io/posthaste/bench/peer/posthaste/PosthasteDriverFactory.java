@@ -4,6 +4,7 @@ import io.posthaste.ClientSession;
 import io.posthaste.Protocol;
 import io.posthaste.bench.Driver;
 import io.posthaste.bench.DriverFactory;
+import java.net.URI;
 
 /** Posthaste's {@code ClientSession}, through its public API only, as a user would write it. */
 public final class PosthasteDriverFactory implements DriverFactory {
@@ -24,6 +25,15 @@ public final class PosthasteDriverFactory implements DriverFactory {
         return new PosthasteDriver(ClientSession.builder()
                 .maxConnectionsPerOrigin(Math.max(64, maxConnections))
                 .maxConnectionsTotal(Math.max(256, maxConnections))
+                .build());
+    }
+
+    @Override
+    public Driver openProxied(int maxConnections, URI proxy) {
+        return new PosthasteDriver(ClientSession.builder()
+                .maxConnectionsPerOrigin(Math.max(64, maxConnections))
+                .maxConnectionsTotal(Math.max(256, maxConnections))
+                .proxy(proxy.toString())
                 .build());
     }
 
