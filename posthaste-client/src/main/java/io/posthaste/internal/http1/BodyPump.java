@@ -3,8 +3,9 @@ package io.posthaste.internal.http1;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
 import io.posthaste.Body;
 import io.posthaste.internal.body.BodyKind;
 import io.posthaste.internal.body.FileBody;
@@ -29,7 +30,6 @@ final class BodyPump extends BufferedBodyWriter {
     private final Channel channel;
     private final boolean chunked;
     private final Attempt attempt;
-    private ChannelFuture lastWrite;
 
     BodyPump(Attempt attempt, Channel channel, boolean chunked, long declaredLength) {
         super(declaredLength);
@@ -38,8 +38,12 @@ final class BodyPump extends BufferedBodyWriter {
         this.chunked = chunked;
     }
 
-    /** Writes {@code body} and the closing chunk; returns the future of the last write. */
-    ChannelFuture pump(Body body) throws IOException {
+    /**
+     * Writes {@code body} and ends it (the closing chunk, or an empty write) with {@code done}:
+     * a promise whose listeners were added before this write, so they run on the event loop the
+     * moment the whole body is written, before the loop can read the answer.
+     */
+    void pump(Body body, ChannelPromise done) throws IOException {
         try {
             writeBody(body);
             ByteBuf rest = takeBuffer();
@@ -47,11 +51,9 @@ final class BodyPump extends BufferedBodyWriter {
                 send(rest);
             }
             checkComplete();
-            if (chunked) {
-                awaitReady();
-                lastWrite = channel.writeAndFlush(channel.alloc().buffer(5).writeBytes(LAST_CHUNK));
-            }
-            return lastWrite != null ? lastWrite : channel.newSucceededFuture();
+            awaitReady();
+            channel.writeAndFlush(
+                    chunked ? channel.alloc().buffer(5).writeBytes(LAST_CHUNK) : Unpooled.EMPTY_BUFFER, done);
         } finally {
             releaseBuffer();
         }
@@ -104,21 +106,23 @@ final class BodyPump extends BufferedBodyWriter {
             data.release();
             throw e;
         }
+        // Listened to before the write: the count runs on the loop as the write completes.
+        ChannelPromise written = channel.newPromise();
+        written.addListener(f -> {
+            if (f.isSuccess()) {
+                attempt.onBodyBytesWritten(bodyBytes);
+            }
+        });
         if (chunked) {
             ByteBuf header = channel.alloc().buffer(12);
             writeChunkHeader(header, bodyBytes);
             channel.write(header);
             channel.write(data);
-            lastWrite = channel.writeAndFlush(channel.alloc().buffer(2).writeBytes(CRLF));
+            channel.writeAndFlush(channel.alloc().buffer(2).writeBytes(CRLF), written);
         } else {
-            lastWrite = channel.writeAndFlush(data);
+            channel.writeAndFlush(data, written);
         }
         attempt.onActivity();
-        lastWrite.addListener(f -> {
-            if (f.isSuccess()) {
-                attempt.onBodyBytesWritten(bodyBytes);
-            }
-        });
     }
 
     @Override

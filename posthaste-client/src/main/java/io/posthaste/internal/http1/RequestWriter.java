@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelProgressiveFuture;
 import io.netty.channel.ChannelProgressiveFutureListener;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.FileRegion;
 import io.posthaste.ClientPayloadException;
 import io.posthaste.internal.exchange.Attempt;
@@ -12,7 +13,6 @@ import io.posthaste.internal.exchange.ExchangeSpec;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Writes an encoded request on an HTTP/1.1 connection and reports to the exchange's
@@ -66,33 +66,19 @@ final class RequestWriter {
     static BodyPump sendBody(Channel channel, ExchangeSpec spec, Attempt attempt, Executor blocking) {
         BodyPump pump =
                 new BodyPump(attempt, channel, spec.framing() == ExchangeSpec.Framing.CHUNKED, spec.declaredLength());
+        // Listened to before any write: the report runs on the loop as the body's last write
+        // completes, never after the answer (progress ends with its size before send() returns).
+        ChannelPromise done = channel.newPromise();
+        done.addListener(written -> attempt.onWritten(written.cause()));
         blocking.execute(() -> {
             try {
-                ChannelFuture written = pump.pump(spec.body());
-                if (!written.isDone()) {
-                    written.addListener(f -> attempt.onWritten(f.cause()));
-                } else {
-                    reportOnLoop(channel, () -> attempt.onWritten(written.cause()));
-                }
+                pump.pump(spec.body(), done);
             } catch (IOException | RuntimeException e) {
                 attempt.onBodyFailed(new ClientPayloadException(
                         "cannot send the body of " + spec.describe() + ": " + e.getMessage(), e));
             }
         });
         return pump;
-    }
-
-    /**
-     * Runs {@code report} on {@code channel}'s loop, unless the session closed that loop while the
-     * body was sent from its blocking thread: the exchange then ended with the session, and a
-     * listener added to a done promise would only make Netty log the loop's refusal.
-     */
-    private static void reportOnLoop(Channel channel, Runnable report) {
-        try {
-            channel.eventLoop().execute(report);
-        } catch (RejectedExecutionException sessionClosed) {
-            // Nothing waits for the report any more.
-        }
     }
 
     /**
