@@ -150,8 +150,6 @@ class Http3FaultTest {
             assertThat(params.initialMaxStreamDataBidiRemote()).isEqualTo(16);
             assertThat(params.initialMaxData()).isEqualTo(4096);
             assertThat(params.maxIdleTimeout()).isEqualTo(7000);
-            assertThat(connection.channel().peerAllowedStreams(QuicStreamType.BIDIRECTIONAL))
-                    .isEqualTo(1);
         }
     }
 
@@ -253,6 +251,49 @@ class Http3FaultTest {
                         .isTrue();
                 assertThat(server.requestCount()).as(fault.name()).isEqualTo(1);
             }
+        }
+    }
+
+    @Test
+    void anEarlyAnswerArrivesBeforeTheBodyIsReadAndTheUploadIsStopped() throws Exception {
+        try (TestServer server = TestServer.builder().http3().start();
+                H3TestClient client = new H3TestClient(server)) {
+            server.enqueue(MockResponse.builder()
+                    .status(413)
+                    .body("too big")
+                    .fault(Fault.RESPOND_BEFORE_BODY)
+                    .build());
+            H3TestClient.Connection connection = client.connect();
+            H3TestClient.Response r = client.send(connection, "POST", "/upload", new byte[256 * 1024]);
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.bodyUtf8()).isEqualTo("too big");
+            RecordedRequest recorded = server.takeRequest();
+            assertThat(recorded.path()).isEqualTo("/upload");
+            assertThat(recorded.bodySize()).isZero();
+            // Only the stream was stopped: the connection serves the next request.
+            assertThat(client.get(connection, "/get").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void disconnectAtStartRefusesTheQuicConnectionBeforeAnyRequest() throws Exception {
+        try (TestServer server = TestServer.builder().http3().start();
+                H3TestClient client = new H3TestClient(server)) {
+            server.enqueue(
+                    MockResponse.builder().fault(Fault.DISCONNECT_AT_START).build());
+            H3TestClient.Response refused = null;
+            try {
+                refused = client.get(client.connect(), "/never");
+            } catch (Exception closedDuringHandshake) {
+                // Either way the client got no answer: the connection ended before it could.
+            }
+            assertThat(refused == null || (refused.status() == 0 && refused.failure() != null))
+                    .as("no answer on a connection closed at start: %s", refused)
+                    .isTrue();
+            assertThat(server.requestCount()).isZero();
+            assertThat(server.pendingResponseCount()).isZero();
+            // The fault was used up: the next connection is served.
+            assertThat(client.get(client.connect(), "/get").status()).isEqualTo(200);
         }
     }
 

@@ -60,6 +60,11 @@ final class H3Connection {
         return sequence;
     }
 
+    /** Makes {@link #admit} reject every stream from now on, without a GOAWAY: the connection is closing. */
+    void refuseEveryStream() {
+        goAwayId = 0;
+    }
+
     /** Called once for each admitted stream when the server is done with it. */
     void streamDone() {
         active--;

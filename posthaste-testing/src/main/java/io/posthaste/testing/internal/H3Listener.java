@@ -124,11 +124,13 @@ public final class H3Listener {
     private void accepted(QuicChannel ch) {
         int id = connectionIds.getAsInt();
         onConnection.accept(ch);
-        if (handler.disconnectOnAccept()) {
-            ch.close();
-            return;
-        }
         H3Connection connection = new H3Connection(ch, id, options.goAwayAfterStreams());
+        if (handler.disconnectOnAccept()) {
+            // A QUIC connection can only be closed once its handshake is done; until then, any
+            // request stream that arrives with the handshake is rejected unrouted.
+            connection.refuseEveryStream();
+            ch.pipeline().addLast(new CloseWhenActive());
+        }
         ch.pipeline().addLast(new Http3ServerConnectionHandler(new ChannelInitializer<QuicStreamChannel>() {
             @Override
             protected void initChannel(QuicStreamChannel stream) {
@@ -157,6 +159,21 @@ public final class H3Listener {
         @Override
         public int maxTokenLength() {
             return 0;
+        }
+    }
+
+    /** Closes a QUIC connection as soon as it is established: a scripted disconnect at start. */
+    private static final class CloseWhenActive extends ChannelInboundHandlerAdapter {
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            if (ctx.channel().isActive()) {
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.close();
         }
     }
 
