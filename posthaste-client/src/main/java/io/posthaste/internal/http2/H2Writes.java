@@ -12,8 +12,8 @@ import io.posthaste.internal.exchange.Attempt;
 
 /**
  * The frames an {@link Http2Connection} writes: a stream's HEADERS and DATA (reporting each
- * write to the exchange's {@link Attempt}), RST_STREAM and PING, each flushed at once (the
- * pipeline's flush consolidation batches them). Event loop of the channel.
+ * write to the exchange's {@link Attempt}), RST_STREAM and PING, each flushed at once.
+ * Event loop of the channel.
  */
 final class H2Writes {
 

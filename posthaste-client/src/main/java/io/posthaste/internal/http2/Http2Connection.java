@@ -6,7 +6,6 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.AsciiString;
 import io.posthaste.internal.connection.ConnectionListener;
 import io.posthaste.internal.connection.Origin;
@@ -39,9 +38,6 @@ public final class Http2Connection implements ProtocolConnection {
     static final int STREAM_WINDOW = 1024 * 1024;
     /** Our connection window: many streams' worth, so that one slow stream does not stop the rest. */
     static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
-
-    /** Flushes held back at most before one goes out anyway, while many streams write at once. */
-    private static final int MAX_CONSOLIDATED_FLUSHES = 256;
 
     private static final AsciiString HTTPS = AsciiString.cached("https");
     private static final AsciiString HTTP = AsciiString.cached("http");
@@ -127,9 +123,6 @@ public final class Http2Connection implements ProtocolConnection {
                 sensitive,
                 pingIntervalNanos,
                 pingTimeoutNanos);
-        // Many streams share the socket: writes queued by tasks run in one turn of the loop (or
-        // while a read is in progress) go out in one flush, not one system call each.
-        channel.pipeline().addLast("flush", new FlushConsolidationHandler(MAX_CONSOLIDATED_FLUSHES, true));
         channel.pipeline().addLast("h2", connection.handler);
         connection.ctx = channel.pipeline().context(connection.handler);
         connection.writes = new H2Writes(connection.handler, connection.ctx, connection.frames);
