@@ -45,8 +45,11 @@ final class ProxyLab implements BeforeAllCallback, AfterAllCallback {
 
     private final RealServer httpbin = RealServer.httpbin();
     private final Path nginxDir = Commands.workDir().resolve("proxy-lab-nginx");
-    private final Path squidDir = Commands.workDir().resolve("proxy-lab-squid");
-    private final Path squidDigestDir = Commands.workDir().resolve("proxy-lab-squid-digest");
+    // Under the system's temporary folder, not the build's: squid drops root for its own user,
+    // which must reach its logs and password files through every parent folder, and a checkout
+    // may live under a folder only root can enter (a CI clone in a private temporary folder).
+    private final Path squidDir = openToAll("proxy-lab-squid");
+    private final Path squidDigestDir = openToAll("proxy-lab-squid-digest");
     private final Path pkiDir = Commands.workDir().resolve("proxy-lab-pki");
     private final List<ServerProcess> processes = new ArrayList<>();
     private volatile ServerProcess nginx;
@@ -284,6 +287,14 @@ final class ProxyLab implements BeforeAllCallback, AfterAllCallback {
             return Files.readString(Path.of(path), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + path, e);
+        }
+    }
+
+    private static Path openToAll(String name) {
+        try {
+            return Files.createTempDirectory("posthaste-" + name + "-");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
