@@ -52,7 +52,7 @@ abstract class SessionRoutes<B extends SessionRoutes<B>> extends SessionSecurity
      * which follows the JDK's {@code http.proxyHost} and related properties), taking its first
      * answer: {@code HTTP} as an HTTP proxy, {@code SOCKS} as SOCKS5 with names looked up by the
      * proxy, {@code DIRECT} as none. It is called for every request, on the calling thread or an
-     * event loop: it must answer quickly and not block. Excludes {@link #proxy}.
+     * event loop: it must answer quickly and not block. Excludes {@link #proxy(String)}.
      */
     public B proxySelector(ProxySelector selector) {
         this.proxySelector = Objects.requireNonNull(selector, "selector");
@@ -65,7 +65,7 @@ abstract class SessionRoutes<B extends SessionRoutes<B>> extends SessionSecurity
      * {@code all_proxy} and {@code no_proxy} (host names with their subdomains, IPs, CIDR blocks,
      * {@code host:port}, {@code *}), each also upper-case; under CGI ({@code REQUEST_METHOD} set)
      * upper-case {@code HTTP_PROXY} is ignored (the "httpoxy" rule). Read once, when the session
-     * is built; {@link #proxy} and {@link #proxySelector} take precedence.
+     * is built; {@link #proxy(String)} and {@link #proxySelector(ProxySelector)} take precedence.
      *
      * @throws IllegalArgumentException at {@code build()} if a variable holds a malformed proxy URL
      */
@@ -99,7 +99,7 @@ abstract class SessionRoutes<B extends SessionRoutes<B>> extends SessionSecurity
      * Sends every request over the Unix domain socket at {@code path} (e.g.
      * {@code /var/run/docker.sock}) instead of TCP: the URL and its {@code Host} header still say
      * what the server sees ({@code http://localhost/v1.43/containers/json}); {@code https://} URLs
-     * speak TLS over the socket. Excludes {@link #proxy} and {@link #proxySelector}.
+     * speak TLS over the socket. Excludes {@link #proxy(String)} and {@link #proxySelector(ProxySelector)}.
      */
     public B unixSocket(Path path) {
         this.unixSocket = Objects.requireNonNull(path, "path");

@@ -625,13 +625,13 @@ public final class SessionConfig {
             return this;
         }
 
-        /** Sets the HTTP/2 PING interval; null (the default) for none. */
         /** Optional: empty (the default) for none; {@code host:port} strings. */
         public Builder http3Origins(Collection<String> origins) {
             this.http3Origins = origins;
             return this;
         }
 
+        /** Sets the HTTP/2 PING interval; null (the default) for none. */
         public Builder http2PingInterval(Duration interval) {
             this.http2PingInterval = interval;
             return this;
