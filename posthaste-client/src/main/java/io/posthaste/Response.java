@@ -66,21 +66,6 @@ public final class Response {
             List<Response> history,
             JsonCodec codec,
             boolean checkJsonContentType) {
-        this(request, status, reason, headers, version, body, history, codec, checkJsonContentType, null, null);
-    }
-
-    Response(
-            Request request,
-            int status,
-            String reason,
-            Headers headers,
-            String version,
-            byte[] body,
-            List<Response> history,
-            JsonCodec codec,
-            boolean checkJsonContentType,
-            InputStream stream,
-            Runnable closeStream) {
         this(
                 request,
                 status,
@@ -91,8 +76,8 @@ public final class Response {
                 history,
                 codec,
                 checkJsonContentType,
-                stream,
-                closeStream,
+                null,
+                null,
                 null,
                 null);
     }
