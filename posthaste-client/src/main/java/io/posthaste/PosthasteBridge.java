@@ -161,6 +161,11 @@ final class PosthasteBridge extends Bridge {
     }
 
     @Override
+    public Request withExtras(Request request, io.posthaste.internal.session.RequestExtras extras) {
+        return request.withExtras(extras);
+    }
+
+    @Override
     public StreamingResponse streamingResponse(
             Request request,
             int status,

@@ -120,6 +120,20 @@ public final class Request {
         return skippedAutoHeaders;
     }
 
+    Request withExtras(RequestExtras newExtras) {
+        return new Request(
+                method,
+                url,
+                headers,
+                body.orElse(null),
+                timeouts,
+                raiseForStatus,
+                skippedAutoHeaders,
+                followRedirects,
+                retryPolicy,
+                newExtras);
+    }
+
     RequestUrl requestUrl() {
         return url;
     }

@@ -257,7 +257,7 @@ public final class RequestBuilder {
         if (authorization != null || digest != null) {
             throw new IllegalArgumentException("only one of basicAuth, bearerAuth and digestAuth can be used");
         }
-        this.digest = new String[] {user, password};
+        this.digest = new String[] {DigestCredentials.checkUser(user), password};
         return this;
     }
 

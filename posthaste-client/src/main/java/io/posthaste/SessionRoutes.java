@@ -31,10 +31,10 @@ abstract class SessionRoutes<B extends SessionRoutes<B>> extends SessionSecurity
      * targets, {@code CONNECT} tunnels for {@code https://} ones), {@code https://…} (the same
      * over TLS to the proxy, verified as any server), {@code socks5://…} (target names looked up
      * here), {@code socks5h://…} (by the proxy) or {@code socks4a://…}; {@code "direct"} for none.
-     * The user and password (percent-encoded in the URL) go to the proxy only, by Basic (a
-     * {@code CONNECT} answered with a Digest challenge is answered once more, by Digest, on a
-     * new connection); messages and logs never show the password. HTTP/2 to an https origin works
-     * through the tunnel.
+     * The user and password (percent-encoded in the URL) go to the proxy only, by Basic; a proxy
+     * that answers with a Digest challenge is answered once more, by Digest (a {@code CONNECT} on
+     * a new connection; a forwarded request sent again, if its body can be). Messages and logs
+     * never show the password. HTTP/2 to an https origin works through the tunnel.
      * {@snippet :
      * ClientSession session = ClientSession.builder().proxy("http://user:secret@proxy.corp:3128").build();
      * }

@@ -1,6 +1,7 @@
 package io.posthaste;
 
 import io.posthaste.internal.semantics.HttpSemantics;
+import io.posthaste.internal.session.DigestCredentials;
 import io.posthaste.internal.session.InsecureTrustManager;
 import io.posthaste.internal.session.SessionAuth;
 import io.posthaste.internal.session.SessionConfig;
@@ -65,7 +66,7 @@ abstract class SessionSecurity<B extends SessionSecurity<B>> {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(password, "password");
         oneCredential();
-        this.digest = new String[] {user, password};
+        this.digest = new String[] {DigestCredentials.checkUser(user), password};
         return self();
     }
 

@@ -99,6 +99,52 @@ class DigestAuthTest {
     }
 
     @Test
+    void aStreamedChallengeIsReleasedBeforeTheAnswerGoesOutOnTheOneConnection() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        // The challenge comes with a body too large to have been read with its head.
+        try (TestServer server = TestServer.builder()
+                        .dispatcher(r -> {
+                            MockResponse answer = answer(r, "MD5", calls, false);
+                            return answer.code() == 401
+                                    ? answer.toBuilder()
+                                            .body(new byte[512 * 1024])
+                                            .build()
+                                    : answer;
+                        })
+                        .start();
+                ClientSession session =
+                        ClientSession.builder().maxConnectionsPerOrigin(1).build()) {
+            for (int i = 0; i < 3; i++) {
+                try (StreamingResponse response = session
+                        .get(server.url("/secret"))
+                        .digestAuth("john", "s3cret")
+                        .timeout(java.time.Duration.ofSeconds(10))
+                        .stream()) {
+                    assertThat(response.status()).isEqualTo(200);
+                    assertThat(response.body().readAllBytes()).asString().isEqualTo("welcome");
+                }
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (session.poolStats().leased() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(session.poolStats().leased()).as("closing gives the connection back").isZero();
+        }
+    }
+
+    @Test
+    void aUserNameWithAControlCharacterIsRefusedWhereItIsGiven() {
+        assertThatThrownBy(() -> ClientSession.builder().digestAuth("john\r\nX-Injected: 1", "s3cret"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("control characters");
+        try (ClientSession session = ClientSession.create()) {
+            assertThatThrownBy(() -> session.get("http://127.0.0.1:9/").digestAuth("john\n", "s3cret"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("control characters");
+        }
+    }
+
+    @Test
     void wrongPasswordEndsWithTheServersAnswer() {
         AtomicInteger calls = new AtomicInteger();
         try (TestServer server = TestServer.builder()

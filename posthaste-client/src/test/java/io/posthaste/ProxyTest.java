@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.posthaste.testing.RecordedRequest;
 import io.posthaste.testing.TestProxy;
 import io.posthaste.testing.TestServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
@@ -13,6 +14,7 @@ import java.net.ProxySelector;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -169,6 +171,90 @@ class ProxyTest {
                     .containsIgnoringCase("\nProxy-Authorization: Digest username=\"u\"")
                     .contains("uri=\"localhost:" + server.port() + "\"");
             assertThat(proxy.connectionCount()).isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"GET, ", "POST, {\"a\":1}", "PUT, payload"})
+    void aForwardedRequestToADigestProxyIsAnsweredOnceWithTheAbsoluteUriAndItsBody(String method, String body) {
+        try (TestServer server = TestServer.start();
+                TestProxy proxy = TestProxy.http().requireDigest("u", PASSWORD);
+                ClientSession session =
+                        ClientSession.builder().proxy(proxy.url("u", PASSWORD)).build()) {
+            RequestBuilder request = session.request(method, server.url("/anything?q=1"));
+            if (body != null) {
+                request.body(body, "text/plain");
+            }
+            Response response = request.send();
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(proxy.takeHead())
+                    .as("Basic first, as the proxy URL says nothing of the scheme")
+                    .containsIgnoringCase("\nProxy-Authorization: Basic ");
+            assertThat(proxy.takeHead())
+                    .startsWith(method + " " + server.url("/anything?q=1") + " HTTP/1.1\n")
+                    .containsIgnoringCase("\nProxy-Authorization: Digest username=\"u\"")
+                    .contains("uri=\"" + server.url("/anything?q=1") + "\"")
+                    .doesNotContainIgnoringCase("Proxy-Authorization: Basic");
+            RecordedRequest atOrigin = server.takeRequest();
+            assertThat(atOrigin.method()).isEqualTo(method);
+            assertThat(atOrigin.bodyUtf8()).isEqualTo(body == null ? "" : body);
+        }
+    }
+
+    @Test
+    void aWrongPasswordForAForwardingDigestProxyIsItsFinal407AfterOneAnswer() {
+        try (TestServer server = TestServer.start();
+                TestProxy proxy = TestProxy.http().requireDigest("u", "right");
+                ClientSession session =
+                        ClientSession.builder().proxy(proxy.url("u", PASSWORD)).build()) {
+            Response response =
+                    session.get(server.url("/get")).raiseForStatus(false).send();
+            assertThat(response.status()).isEqualTo(407);
+            assertThat(proxy.connectionCount())
+                    .as("Basic, then one Digest answer: no loop")
+                    .isEqualTo(2);
+            assertThatThrownBy(() -> session.get(server.url("/get")).send())
+                    .isInstanceOfSatisfying(
+                            ClientResponseException.class,
+                            e -> assertThat(e.status()).isEqualTo(407))
+                    .hasMessageNotContaining(PASSWORD);
+        }
+    }
+
+    @Test
+    void aForwardedRequestWhoseBodyCannotBeSentAgainGetsTheProxysDigest407() {
+        try (TestServer server = TestServer.start();
+                TestProxy proxy = TestProxy.http().requireDigest("u", PASSWORD);
+                ClientSession session =
+                        ClientSession.builder().proxy(proxy.url("u", PASSWORD)).build()) {
+            Response response = session.post(server.url("/post"))
+                    .raiseForStatus(false)
+                    .body(new ByteArrayInputStream("once".getBytes(StandardCharsets.UTF_8)), "text/plain")
+                    .send();
+            assertThat(response.status()).isEqualTo(407);
+            assertThat(proxy.connectionCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aStreamedDigest407IsReleasedBeforeTheAnswerGoesOut() throws Exception {
+        try (TestServer server = TestServer.start();
+                TestProxy proxy = TestProxy.http().requireDigest("u", PASSWORD);
+                ClientSession session = ClientSession.builder()
+                        .proxy(proxy.url("u", PASSWORD))
+                        .maxConnectionsPerOrigin(1)
+                        .build()) {
+            for (int i = 0; i < 3; i++) {
+                try (StreamingResponse response = session.get(server.url("/get")).stream()) {
+                    assertThat(response.status()).isEqualTo(200);
+                    response.body().readAllBytes();
+                }
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (session.poolStats().leased() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(session.poolStats().leased()).as("closing gives the connection back").isZero();
         }
     }
 
@@ -534,6 +620,14 @@ class ProxyTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unsupported proxy scheme 'ftp'")
                 .hasMessageNotContaining(PASSWORD);
+        for (String injected :
+                new String[] {"u%0D%0AX-Injected:%20y:" + PASSWORD, "u:" + PASSWORD + "%0A", "u%00:pw"}) {
+            assertThatThrownBy(() -> ClientSession.builder().proxy("http://" + injected + "@proxy:3128"))
+                    .as("a control character would split the head sent to the proxy")
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("control character")
+                    .hasMessageNotContaining(PASSWORD);
+        }
         assertThatThrownBy(() -> ClientSession.builder()
                         .proxy("http://proxy:3128")
                         .unixSocket(java.nio.file.Path.of("/x"))

@@ -123,6 +123,9 @@ public abstract class Bridge {
     /** Returns what {@code request} carries for the steps (interceptors, Digest, progress). */
     public abstract io.posthaste.internal.session.RequestExtras extras(Request request);
 
+    /** Returns {@code request} carrying {@code extras} instead of its own. */
+    public abstract Request withExtras(Request request, io.posthaste.internal.session.RequestExtras extras);
+
     /**
      * Creates a streaming response whose closing calls {@code onClose}, and whose publisher
      * signals on {@code signals}; trailers may be null.

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The client against real proxies and servers ({@link ProxyLab}): the blog's five examples through
@@ -89,13 +90,29 @@ final class ProxyInteropTest {
         }
     }
 
-    @Test
-    void aSquidThatAsksForDigestIsAnsweredAndWrongCredentialsAreA407() {
+    @ParameterizedTest
+    @ValueSource(strings = {"http", "https"})
+    void aSquidThatAsksForDigestIsAnsweredAndWrongCredentialsAreA407(String origin) {
+        // https: the CONNECT is answered; http: each forwarded request is sent again with the answer.
+        String base = origin.equals("http") ? LAB.httpOrigin("/") : LAB.httpsOrigin("/");
         try (ClientSession session = ClientSession.builder()
                 .trustPem(LAB.caPem())
                 .proxy(LAB.digestSquid())
                 .build()) {
-            runTheFiveExamples(session, LAB.httpsOrigin("/"));
+            runTheFiveExamples(session, base);
+        }
+        if (origin.equals("http")) {
+            String forwardedWrong = LAB.digestSquid().replace(ProxyLab.PASSWORD, "wrong-pw");
+            try (ClientSession session =
+                    ClientSession.builder().proxy(forwardedWrong).build()) {
+                assertThat(session.get(LAB.httpOrigin("/get"))
+                                .raiseForStatus(false)
+                                .send()
+                                .status())
+                        .as("a forwarded request's final 407 is its response")
+                        .isEqualTo(407);
+            }
+            return;
         }
         String wrong = LAB.digestSquid().replace(ProxyLab.PASSWORD, "wrong-pw");
         try (ClientSession session =

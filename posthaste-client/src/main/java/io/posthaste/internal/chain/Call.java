@@ -33,9 +33,10 @@ import java.util.function.BiConsumer;
  *       → retries                 (only with a retry policy of more than one attempt)
  *         → digest authentication (only with Digest credentials: answers a 401 challenge)
  *           → redirects           (proceeds once per hop)
- *             → cookies           (the jar's into each hop's request, Set-Cookie into the jar)
- *               → network interceptors
- *                 → the exchange on the network
+ *             → proxy digest      (only where a proxy may have credentials: answers its 407)
+ *               → cookies         (the jar's into each hop's request, Set-Cookie into the jar)
+ *                 → network interceptors
+ *                   → the exchange on the network
  * </pre>
  * Futures complete on the thread that finished the last step (an I/O thread, running only
  * Posthaste's code and the interceptors); the public API re-dispatches async results. Cancelling
@@ -48,6 +49,9 @@ public final class Call {
     private final Redirects redirects;
     private final Cookies cookies;
     private final ExchangeStep exchange;
+    private final ProxyDigestAuth proxyDigest;
+    /** Whether a proxy the session chooses may have credentials (so may ask for Digest). */
+    private final boolean sessionProxyUser;
     /** The steps of a request with nothing of its own (the common case), assembled once. */
     private final List<Interceptor> plainSteps;
     /** The same, for a request that raises for status. */
@@ -59,8 +63,10 @@ public final class Call {
         this.redirects = new Redirects(config);
         this.cookies = new Cookies(config.cookieJar());
         this.exchange = new ExchangeStep(exchanger);
-        this.plainSteps = List.copyOf(steps(config.interceptors(), false, false, false));
-        this.plainRaisingSteps = List.copyOf(steps(config.interceptors(), true, false, false));
+        this.proxyDigest = new ProxyDigestAuth(config.routes());
+        this.sessionProxyUser = config.routes().mayAuthenticate();
+        this.plainSteps = List.copyOf(steps(config.interceptors(), false, false, false, sessionProxyUser));
+        this.plainRaisingSteps = List.copyOf(steps(config.interceptors(), true, false, false, sessionProxyUser));
     }
 
     /** Sends {@code request} and buffers the response. */
@@ -113,24 +119,29 @@ public final class Call {
         RequestExtras extras = Bridge.get().extras(request);
         boolean raise = request.raiseForStatus();
         boolean retry = request.retryPolicy().maxAttempts() > 1;
-        if (extras.interceptors() == null && !retry && extras.digest() == null) {
+        boolean ownProxyUser = extras.route() != null
+                && extras.route().proxy() != null
+                && extras.route().proxy().user() != null;
+        if (extras.interceptors() == null && !retry && extras.digest() == null && !ownProxyUser) {
             return raise ? plainRaisingSteps : plainSteps;
         }
         return steps(
                 extras.interceptors() != null ? extras.interceptors() : config.interceptors(),
                 raise,
                 retry,
-                extras.digest() != null);
+                extras.digest() != null,
+                ownProxyUser || sessionProxyUser);
     }
 
     /**
      * Assembles a call's steps, outermost first: the one place they are put in order. A step with
      * nothing to do for the request (it does not raise for status, has no retry policy, no Digest
-     * credentials) is left out: it would only cost a stage per call.
+     * credentials, no proxy with credentials) is left out: it would only cost a stage per call.
      */
-    private List<Interceptor> steps(List<Interceptor> application, boolean raise, boolean retry, boolean digest) {
+    private List<Interceptor> steps(
+            List<Interceptor> application, boolean raise, boolean retry, boolean digest, boolean proxyUser) {
         List<Interceptor> network = config.networkInterceptors();
-        List<Interceptor> steps = new ArrayList<>(6 + application.size() + network.size());
+        List<Interceptor> steps = new ArrayList<>(7 + application.size() + network.size());
         if (raise) {
             steps.add(RaiseForStatus.INSTANCE);
         }
@@ -142,6 +153,9 @@ public final class Call {
             steps.add(DigestAuth.INSTANCE);
         }
         steps.add(redirects);
+        if (proxyUser) {
+            steps.add(proxyDigest);
+        }
         steps.add(cookies);
         steps.addAll(network);
         steps.add(exchange);

@@ -43,7 +43,7 @@ final class DigestAuth implements Interceptor {
             Function<Request, CompletableFuture<Response>> next,
             int triesLeft) {
         Request sent = response.request();
-        Map<String, String> challenge = response.status() == 401 ? challenge(response) : null;
+        Map<String, String> challenge = response.status() == 401 ? challenge(response, "WWW-Authenticate") : null;
         boolean firstTry = triesLeft == 2;
         if (challenge == null
                 || triesLeft == 0
@@ -62,13 +62,18 @@ final class DigestAuth implements Interceptor {
         } catch (NoSuchAlgorithmException unsupported) {
             return CompletableFuture.completedFuture(response);
         }
+        // The 401 is not the call's answer: release what it holds (a streamed body's connection).
+        Call.discard(response);
         Request again = sent.toBuilder().header("Authorization", authorization).build();
         return next.apply(again).thenCompose(r -> answer(r, credentials, next, triesLeft - 1));
     }
 
-    /** Returns the parameters of the response's Digest challenge, or {@code null} if none. */
-    static Map<String, String> challenge(Response response) {
-        for (String value : response.headers().allValues("WWW-Authenticate")) {
+    /**
+     * Returns the parameters of the Digest challenge in the response's {@code field}
+     * ({@code WWW-Authenticate} or {@code Proxy-Authenticate}), or {@code null} if none.
+     */
+    static Map<String, String> challenge(Response response, String field) {
+        for (String value : response.headers().allValues(field)) {
             String trimmed = value.trim();
             if (trimmed.regionMatches(true, 0, "Digest ", 0, 7)) {
                 return parameters(trimmed.substring(7));

@@ -3,6 +3,7 @@ package io.posthaste.internal.exchange;
 import io.posthaste.Body;
 import io.posthaste.Request;
 import io.posthaste.Timeouts;
+import io.posthaste.internal.Bridge;
 import io.posthaste.internal.body.BodyKind;
 import io.posthaste.internal.connection.Origin;
 import io.posthaste.internal.proxy.Route;
@@ -56,6 +57,19 @@ public record ExchangeSpec(
         ENCODED_LENGTH,
         /** {@code Transfer-Encoding: chunked}. */
         CHUNKED
+    }
+
+    /**
+     * Returns the {@code Proxy-Authorization} of a head forwarded to the route's proxy: the answer
+     * to its Digest challenge once it gave one, else the proxy URL's user by Basic; {@code null}
+     * when the proxy URL has no user (or the route has no proxy).
+     */
+    public String proxyAuthorization() {
+        if (route.proxy() == null || route.proxy().user() == null) {
+            return null;
+        }
+        String answer = Bridge.get().extras(request).proxyAuthorization();
+        return answer != null ? answer : route.proxy().basicAuthorization();
     }
 
     /** Returns the pool key of the request's connections: its URL's origin, reached by its route. */

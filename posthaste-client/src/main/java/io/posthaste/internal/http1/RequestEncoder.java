@@ -117,7 +117,7 @@ final class RequestEncoder {
         }
         ByteBufUtil.writeAscii(buf, spec.url().target());
         buf.writeBytes(VERSION);
-        String proxyAuthorization = proxy == null ? null : proxy.basicAuthorization();
+        String proxyAuthorization = proxy == null ? null : spec.proxyAuthorization();
         if (proxyAuthorization != null) {
             ByteBufUtil.writeAscii(buf, "Proxy-Authorization: ");
             ByteBufUtil.writeUtf8(buf, proxyAuthorization);

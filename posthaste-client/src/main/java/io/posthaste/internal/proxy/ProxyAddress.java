@@ -100,6 +100,12 @@ public record ProxyAddress(Kind kind, String host, int port, String user, String
             int colon = userInfo.indexOf(':');
             user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
             password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
+            // Credentials end up inside header lines (Digest quotes them as they are): a control
+            // character there would split the head sent to the proxy.
+            if (hasControl(user) || password != null && hasControl(password)) {
+                throw new IllegalArgumentException("the proxy URL's user or password has a control character "
+                        + "(CR, LF, NUL, ...): '" + redact(text) + "'");
+            }
         }
         int port = uri.getPort() == -1 ? kind.defaultPort : uri.getPort();
         return new ProxyAddress(kind, host.toLowerCase(Locale.ROOT), port, user, password);
@@ -128,6 +134,16 @@ public record ProxyAddress(Kind kind, String host, int port, String user, String
     public String toString() {
         String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
         return kind.scheme + "://" + (user == null ? "" : user + "@") + h + ":" + port;
+    }
+
+    private static boolean hasControl(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String decode(String part) {

@@ -83,6 +83,15 @@ public final class Routes {
         return tunnel ? chosen.tunnelled() : chosen;
     }
 
+    /**
+     * Returns whether a route this session chooses may go through a proxy with credentials: a
+     * proxy URL with a user, or one the environment may name. (A {@link ProxySelector} names no
+     * credentials.) A request's own route is asked about separately.
+     */
+    public boolean mayAuthenticate() {
+        return fixed != null && fixed.proxy() != null && fixed.proxy().user() != null || environment != null;
+    }
+
     private Route sessionRoute(boolean https, String host, int port) {
         if (unixSocket != null) {
             return new Route(null, unixSocket);

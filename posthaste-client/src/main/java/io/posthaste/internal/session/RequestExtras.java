@@ -19,16 +19,19 @@ import java.util.Objects;
  *     every value is an instance of its key
  * @param route the request's own route (its proxy, none, or a Unix socket), or {@code null}: the
  *     session's choice
+ * @param proxyAuthorization the answer to a forwarding proxy's Digest challenge, sent in place of
+ *     the proxy URL's Basic credentials, or {@code null}; set only by the proxy Digest step
  */
 public record RequestExtras(
         List<Interceptor> interceptors,
         DigestCredentials digest,
         ProgressListeners progress,
         Map<Class<?>, Object> tags,
-        Route route) {
+        Route route,
+        String proxyAuthorization) {
 
     /** A request with none of these. */
-    public static final RequestExtras NONE = new RequestExtras(null, null, null, Map.of(), null);
+    public static final RequestExtras NONE = new RequestExtras(null, null, null, Map.of(), null, null);
 
     /** Returns {@link #NONE} when every part is null or empty, else the parts. */
     public static RequestExtras of(
@@ -48,12 +51,17 @@ public record RequestExtras(
             Route route) {
         return interceptors == null && digest == null && progress == null && tags.isEmpty() && route == null
                 ? NONE
-                : new RequestExtras(interceptors, digest, progress, Map.copyOf(tags), route);
+                : new RequestExtras(interceptors, digest, progress, Map.copyOf(tags), route, null);
     }
 
     /** Returns these extras with {@code tags} instead of theirs. */
     public RequestExtras withTags(Map<Class<?>, Object> tags) {
-        return of(interceptors, digest, progress, tags, route);
+        return new RequestExtras(interceptors, digest, progress, Map.copyOf(tags), route, proxyAuthorization);
+    }
+
+    /** Returns these extras answering a forwarding proxy's Digest challenge with {@code answer}. */
+    public RequestExtras withProxyAuthorization(String answer) {
+        return new RequestExtras(interceptors, digest, progress, tags, route, answer);
     }
 
     /**
