@@ -23,10 +23,16 @@ REQUEST_SCENARIOS = ["get-c1", "get-c1-blocking", "get-c64", "get-c64-vt", "post
                      # WebSocket echo of 1 KiB messages: a "request" is one message there and back.
                      "ws-echo-c1", "ws-echo-c16",
                      # The small GET at c=64 through a local HTTP forwarding proxy (squid).
-                     "proxy-get-c64"]
+                     "proxy-get-c64",
+                     # The three HTTP versions against one server (caddy, TLS / QUIC).
+                     "tls-h1-get-c64", "tls-h2-get-c64", "h3-get-c64"]
 # One request at a time, whichever API (async or blocking on one platform thread) a client does it cheapest with.
 ONE_AT_A_TIME = {"get-c1 (best API)": ("get-c1", "get-c1-blocking"), "post-c1 (best API)": ("post-c1", "post-c1-blocking")}
-TRANSFER_SCENARIOS = ["upload", "download"]
+TRANSFER_SCENARIOS = ["upload", "download", "tls-h1-download", "tls-h2-download", "h3-download"]
+# One server (caddy), three versions: (label, GET scenario, download scenario) per version.
+VERSIONS = [("HTTP/1.1 over TLS", "tls-h1-get-c64", "tls-h1-download"),
+            ("HTTP/2 over TLS", "tls-h2-get-c64", "tls-h2-download"),
+            ("HTTP/3 over QUIC", "h3-get-c64", "h3-download")]
 NOT_JAVA_PEERS = {"noop", "wrk", "aiohttp", "posthaste", "posthaste-nio"}
 ORDER = ["posthaste", "posthaste-nio", "jdk", "okhttp", "apache-async", "apache-classic", "jetty", "reactor-netty", "vertx",
          "ahc", "methanol", "helidon", "aiohttp", "wrk", "noop"]
@@ -199,6 +205,32 @@ def transfer_ratios(rows):
     return out
 
 
+def versions_table(rows):
+    """Each client's cost per HTTP version against caddy: GET at c=64 and the large download."""
+    clients = []
+    for _, get, dl in VERSIONS:
+        for c in list(by_client(rows, get)) + list(by_client(rows, dl)):
+            if c not in clients:
+                clients.append(c)
+    if not clients:
+        return []
+    out = ["", "#### HTTP/1.1, HTTP/2 and HTTP/3 against one server (caddy)", "",
+           "GET c=64: CPU µs/req and bytes/req; download: CPU ms/100 MB and MB/s (medians).", "",
+           "| client | " + " | ".join("%s GET | %s download" % (v, v) for v, _, _ in VERSIONS) + " |",
+           "|---|" + "---:|---:|" * len(VERSIONS)]
+    for c in sorted(clients, key=lambda c: ORDER.index(c) if c in ORDER else 99):
+        cells = []
+        for _, get, dl in VERSIONS:
+            g = [r for r in by_client(rows, get).get(c, []) if good(r)]
+            d = [r for r in by_client(rows, dl).get(c, []) if good(r)]
+            cpu, alloc = stat(g, "cpu_us_per_req"), stat(g, "alloc_bytes_per_req")
+            dcpu, mbs = stat(d, "cpu_ms_per_100mb"), stat(d, "mb_per_s")
+            cells.append("%.1f µs, %.0f B" % (cpu[0], alloc[0]) if cpu and alloc else "–")
+            cells.append("%.1f ms, %.0f MB/s" % (dcpu[0], mbs[0]) if dcpu and mbs else "–")
+        out.append("| %s | %s |" % (c, " | ".join(cells)))
+    return out
+
+
 def machine():
     def sh(cmd):
         try:
@@ -257,6 +289,7 @@ def render(rows, profile, svg_name):
     lines += ["Cells are `median (min–max)` over repetitions; latency and RSS are medians.", ""]
     lines += ratios(rows)
     lines += transfer_ratios(rows)
+    lines += versions_table(rows)
     lines += ["", "### Requests"]
     for sc in REQUEST_SCENARIOS:
         lines += request_table(rows, sc)

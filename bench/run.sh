@@ -14,6 +14,10 @@
 # posthaste, jdk, okhttp and jetty have a WebSocket driver; the others are not run there.
 # The proxy-get-c64 scenario sends the small GET at c=64 through squid (port P+3, CPU 0, a plain
 # forwarding proxy with no cache); drivers that set a proxy (posthaste, okhttp, apache-async) run.
+# The tls-h1-*, tls-h2-* and h3-* scenarios compare the three HTTP versions against one server:
+# caddy (port P+4, TLS on TCP and QUIC on UDP, CPU 0) with a certificate made for the run, which
+# every JVM trusts through its default trust store (-Djavax.net.ssl.trustStore); the small GET at
+# c=64 and the large download. Drivers that cannot speak a version record a skip saying why.
 # The h2-* scenarios speak HTTP/2 over cleartext by prior knowledge (h2c) to nginx's second port
 # (P+1, `listen ... http2`: nginx 1.22 serves h2 without TLS there), 64 streams on one connection;
 # clients that cannot are recorded as skipped, saying why, and h2load is their practical limit.
@@ -59,7 +63,7 @@ while [ $# -gt 0 ]; do
 done
 
 ALL_CLIENTS="noop posthaste jdk okhttp apache-async apache-classic jetty reactor-netty vertx ahc methanol helidon aiohttp wrk h2load posthaste-micrometer posthaste-otel reactor-netty-metrics"
-ALL_SCENARIOS="get-c1 get-c1-blocking get-c64 get-c64-vt post-c1 post-c1-blocking post-c64 post-c64-vt upload download conn-1000 h2-get-c64 h2-post-c64 h2-upload ws-echo-c1 ws-echo-c16 proxy-get-c64"
+ALL_SCENARIOS="get-c1 get-c1-blocking get-c64 get-c64-vt post-c1 post-c1-blocking post-c64 post-c64-vt upload download conn-1000 h2-get-c64 h2-post-c64 h2-upload ws-echo-c1 ws-echo-c16 proxy-get-c64 tls-h1-get-c64 tls-h2-get-c64 h3-get-c64 tls-h1-download tls-h2-download h3-download"
 case "$PROFILE" in
   smoke) WARM_MIN=0.3; WARM_MAX=0.6; MEASURE=0.7; XFER_MB=16; XFERS=1; XFER_WARM=0.1; REPS="${REPS:-1}"
          CLIENTS="${CLIENTS:-jdk posthaste}"; PY_WARM=0.5 ;;
@@ -86,6 +90,10 @@ command -v h2load >/dev/null || need+=(nghttp2-client)
 /usr/bin/python3 -c 'import aiohttp' 2>/dev/null || need+=(python3-aiohttp)
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || need+=(python3-websockets)
 command -v taskset >/dev/null || need+=(util-linux)
+if [[ " $SCENARIOS " == *" tls-"* || " $SCENARIOS " == *" h3-"* ]]; then
+  [ -x /usr/bin/caddy ] || need+=(caddy)
+  command -v openssl >/dev/null || need+=(openssl)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   apt-get update -qq >/dev/null
@@ -127,6 +135,7 @@ PROXY_PID=""
 stop_servers() {
   stop_nginx; [ -n "$WS_PID" ] && kill "$WS_PID" 2>/dev/null; WS_PID=""
   [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null; PROXY_PID=""
+  [ -n "$CADDY_PID" ] && kill "$CADDY_PID" 2>/dev/null; CADDY_PID=""
 }
 trap stop_servers EXIT
 if [[ " $SCENARIOS " == *" ws-echo-"* ]]; then
@@ -152,7 +161,30 @@ SQUID
   taskset -c 0 /usr/sbin/squid -N -f "$WORK/squid/squid.conf" >"$WORK/squid/out.log" 2>&1 &
   PROXY_PID=$!
 fi
+TLS_PORT=$((PORT + 4))
+CADDY_PID=""
+TRUST_FLAGS=()
+if [[ " $SCENARIOS " == *" tls-"* || " $SCENARIOS " == *" h3-"* ]]; then
+  # caddy with a certificate for 127.0.0.1 made once per work dir; the JVMs trust it by a PKCS12
+  # trust store (their default trust), so no driver needs a trust setting of its own.
+  CADDY="$WORK/caddy"
+  mkdir -p "$CADDY/home" "$CADDY/www"
+  ln -sfn "$WORK/www" "$CADDY/www/files"
+  if [ ! -f "$CADDY/trust.p12" ]; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/CN=127.0.0.1" \
+      -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout "$CADDY/key.pem" -out "$CADDY/cert.pem" 2>/dev/null
+    "$JAVA17/bin/keytool" -importcert -noprompt -alias caddy -file "$CADDY/cert.pem" -keystore "$CADDY/trust.p12" \
+      -storetype PKCS12 -storepass posthaste >/dev/null
+  fi
+  TRUST_FLAGS=(-Djavax.net.ssl.trustStore="$CADDY/trust.p12" -Djavax.net.ssl.trustStoreType=PKCS12
+               -Djavax.net.ssl.trustStorePassword=posthaste)
+  sed -e "s#@CADDY@#$CADDY#g" -e "s#@TLS_PORT@#$TLS_PORT#g" "$ROOT/bench/caddy.json.in" > "$CADDY/caddy.json"
+  HOME="$CADDY/home" XDG_DATA_HOME="$CADDY/home/data" XDG_CONFIG_HOME="$CADDY/home/config" \
+    taskset -c 0 /usr/bin/caddy run --config "$CADDY/caddy.json" >"$CADDY/caddy.log" 2>&1 &
+  CADDY_PID=$!
+fi
 BASE="http://127.0.0.1:$PORT"
+TLS_BASE="https://127.0.0.1:$TLS_PORT"
 WS_BASE="ws://127.0.0.1:$WS_PORT"
 H2_BASE="http://127.0.0.1:$H2_PORT"
 for _ in $(seq 50); do /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null && break; sleep 0.1; done
@@ -161,6 +193,9 @@ if [ -n "$WS_PID" ]; then
 fi
 if [ -n "$PROXY_PID" ]; then
   for _ in $(seq 100); do /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $PROXY_PORT), 1)" 2>/dev/null && break; sleep 0.1; done
+fi
+if [ -n "$CADDY_PID" ]; then
+  for _ in $(seq 100); do /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $TLS_PORT), 1)" 2>/dev/null && break; sleep 0.1; done
 fi
 VERIFY_WAIT=1.5; [ "$PROFILE" = smoke ] && VERIFY_WAIT=0.5
 /usr/bin/python3 "$ROOT/bench/verify_upload.py" "$PORT" "$VERIFY_WAIT" >&2
@@ -205,10 +240,12 @@ applies() { # client scenario -> 0 when the pair is measured
     # Through a proxy: the drivers that set one (the others record a skip), never wrk or aiohttp.
     wrk:proxy-*|aiohttp:proxy-*|h2load:proxy-*|noop:proxy-*) return 1 ;;
     h2load:*|noop:h2-*|wrk:h2-*|aiohttp:h2-*) return 1 ;;
+    # The three versions against caddy: the Java drivers (those without one record a skip).
+    wrk:tls-*|aiohttp:tls-*|noop:tls-*|wrk:h3-*|aiohttp:h3-*|noop:h3-*) return 1 ;;
   esac
   case "$2" in
     *-vt|*-blocking) [ "$1" != wrk ] && [ "$1" != aiohttp ] && has_blocking "$1" ;;
-    upload|download) [ "$1" != noop ] && [ "$1" != wrk ] ;;
+    upload|download|*-download) [ "$1" != noop ] && [ "$1" != wrk ] ;;
     *) return 0 ;;
   esac
 }
@@ -217,8 +254,8 @@ run_one() { # client scenario rep
   local client=$1 sc=$2 rep=$3 rc=0
   local warm_min=$WARM_MIN warm_max=$WARM_MAX measure=$MEASURE
   local base=$BASE
-  case "$sc" in h2-*) base=$H2_BASE ;; ws-echo-*) base=$WS_BASE ;; esac
-  case "$sc" in upload|download|h2-upload) warm_min=0; warm_max=$XFER_WARM; measure=$(awk "BEGIN { print $MEASURE * 6 }") ;; esac
+  case "$sc" in h2-*) base=$H2_BASE ;; ws-echo-*) base=$WS_BASE ;; tls-*|h3-*) base=$TLS_BASE ;; esac
+  case "$sc" in upload|download|h2-upload|*-download) warm_min=0; warm_max=$XFER_WARM; measure=$(awk "BEGIN { print $MEASURE * 6 }") ;; esac
   local deadline; deadline=$(/usr/bin/python3 -c "print(int($warm_max + $measure + 150))")
   local xfer=(--upload-file "$WORK/upload-$XFER_MB.bin" --download-path "/files/download-$XFER_MB.bin"
               --download-bytes "$XFER_BYTES" --download-target "$WORK/download.out" --transfers "$XFERS")
@@ -244,7 +281,7 @@ run_one() { # client scenario rep
         log "  $client is not built (skipped)"; echo "{\"client\":\"$client\",\"scenario\":\"$sc\",\"rep\":$rep,\"skipped\":\"not built\"}" >> "$OUT"; return 0
       fi
       if [ "$JDK25_ALL" = 1 ] || [ "$client" = helidon ] || [[ "$sc" == *-vt ]]; then java="$JAVA25"; fi
-      timeout $((deadline + 30)) taskset -c 1 "$java/bin/java" -Xms64m -Xmx1g -XX:+UseSerialGC "${jvm_flags[@]}" \
+      timeout $((deadline + 30)) taskset -c 1 "$java/bin/java" -Xms64m -Xmx1g -XX:+UseSerialGC "${jvm_flags[@]}" "${TRUST_FLAGS[@]}" \
         -cp "$cp" io.posthaste.bench.LoadMain --driver "$driver" --label "$client" --scenario "$sc" --base "$base" --out "$OUT" \
         --rep "$rep" --warmup-min "$warm_min" --warmup-max "$warm_max" --measure "$measure" \
         --deadline "$deadline" --proxy "http://127.0.0.1:$PROXY_PORT" "${xfer[@]}" >/dev/null 2>"$WORK/last-stderr.txt" || rc=$? ;;

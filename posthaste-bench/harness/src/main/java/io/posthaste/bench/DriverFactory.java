@@ -41,4 +41,18 @@ public interface DriverFactory {
     default Driver openProxied(int maxConnections, URI proxy) throws Exception {
         throw new UnsupportedOperationException("no proxy setting in this driver");
     }
+
+    /**
+     * Opens a client for {@code https://} origins that speaks exactly {@code version} to them,
+     * allowing at least {@code maxConcurrency} requests in flight to one origin (as connections
+     * for HTTP/1.1, as streams on one connection for HTTP/2 and HTTP/3). The server's certificate
+     * is trusted through the JVM's default trust store: the run points
+     * {@code javax.net.ssl.trustStore} at it, so a driver keeps its library's default trust.
+     *
+     * @throws UnsupportedOperationException if the library cannot speak {@code version} (the
+     *     message says why); the run then records the pair as skipped
+     */
+    default Driver openTls(int maxConcurrency, HttpVersion version) throws Exception {
+        throw new UnsupportedOperationException("no " + version + " over TLS in this driver");
+    }
 }

@@ -63,12 +63,11 @@ public final class LoadMain {
         row.put("jdk", Runtime.version().feature());
         row.put("concurrency", sc.concurrency);
         row.put("rss_idle_mb", probe.rssKib() / 1024.0);
-        row.put("protocol", sc.http2 ? "h2c" : sc.proxied ? "http/1.1 via proxy" : "http/1.1");
+        row.put("protocol", sc.wire.label);
         int concurrency = Math.max(1, sc.concurrency);
         Driver opened;
         try {
-            opened = sc.http2 ? factory.openHttp2(concurrency)
-                    : sc.proxied ? factory.openProxied(concurrency, opt.proxy()) : factory.open(concurrency);
+            opened = sc.wire.open(factory, concurrency, opt);
         } catch (UnsupportedOperationException e) {
             row.put("skipped", e.getMessage());
             writeRow();

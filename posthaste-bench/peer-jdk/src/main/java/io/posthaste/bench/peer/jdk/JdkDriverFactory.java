@@ -4,6 +4,7 @@ import io.posthaste.bench.Completion;
 import io.posthaste.bench.Driver;
 import io.posthaste.bench.DriverFactory;
 import io.posthaste.bench.EchoSocket;
+import io.posthaste.bench.HttpVersion;
 import io.posthaste.bench.MultipartFraming;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,6 +41,18 @@ public final class JdkDriverFactory implements DriverFactory {
     public Driver openHttp2(int maxStreams) {
         throw new UnsupportedOperationException("java.net.http.HttpClient reaches cleartext HTTP/2 only by "
                 + "Upgrade: h2c, which nginx's h2c port (prior knowledge) does not take; HTTP/2 needs TLS there");
+    }
+
+    @Override
+    public Driver openTls(int maxConcurrency, HttpVersion version) {
+        HttpClient.Version wanted = switch (version) {
+            case HTTP_1_1 -> HttpClient.Version.HTTP_1_1;
+            case HTTP_2 -> HttpClient.Version.HTTP_2;
+            // java.net.http speaks HTTP/3 from JDK 26 (JEP 517); the run's JDKs are 17 and 25.
+            case HTTP_3 -> throw new UnsupportedOperationException(
+                    "java.net.http.HttpClient has HTTP/3 from JDK 26; this is JDK " + Runtime.version().feature());
+        };
+        return new JdkDriver(HttpClient.newBuilder().version(wanted).build());
     }
 
     private static final class JdkDriver implements Driver {

@@ -4,6 +4,7 @@ import io.posthaste.bench.Completion;
 import io.posthaste.bench.Driver;
 import io.posthaste.bench.DriverFactory;
 import io.posthaste.bench.EchoSocket;
+import io.posthaste.bench.HttpVersion;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -62,6 +63,25 @@ public final class JettyDriverFactory implements DriverFactory {
         client.setMaxRequestsQueuedPerDestination(Math.max(1024, 2 * maxStreams));
         client.start();
         return new JettyDriver(client);
+    }
+
+    @Override
+    public Driver openTls(int maxConcurrency, HttpVersion version) throws Exception {
+        switch (version) {
+            case HTTP_1_1 -> {
+                // The HTTP/1.1 transport offers no ALPN; its TLS trusts the JVM's default store.
+                return open(maxConcurrency);
+            }
+            case HTTP_2 -> {
+                HttpClient client = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
+                client.setMaxConnectionsPerDestination(1);
+                client.setMaxRequestsQueuedPerDestination(Math.max(1024, 2 * maxConcurrency));
+                client.start();
+                return new JettyDriver(client);
+            }
+            default -> throw new UnsupportedOperationException(
+                    "Jetty's HTTP/3 client needs the quiche native library, not in this bench");
+        }
     }
 
     private static final class JettyDriver implements Driver {

@@ -4,6 +4,7 @@ import io.posthaste.bench.Completion;
 import io.posthaste.bench.Driver;
 import io.posthaste.bench.DriverFactory;
 import io.posthaste.bench.EchoSocket;
+import io.posthaste.bench.HttpVersion;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -74,6 +75,25 @@ public final class OkHttpDriverFactory implements DriverFactory {
         OkHttpClient client = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
                 .protocols(java.util.List.of(okhttp3.Protocol.H2_PRIOR_KNOWLEDGE))
+                .build();
+        return new OkHttpDriver(client);
+    }
+
+    @Override
+    public Driver openTls(int maxConcurrency, HttpVersion version) {
+        java.util.List<okhttp3.Protocol> protocols = switch (version) {
+            case HTTP_1_1 -> java.util.List.of(okhttp3.Protocol.HTTP_1_1);
+            // OkHttp requires HTTP/1.1 in the list; caddy picks h2 by ALPN.
+            case HTTP_2 -> java.util.List.of(okhttp3.Protocol.HTTP_2, okhttp3.Protocol.HTTP_1_1);
+            case HTTP_3 -> throw new UnsupportedOperationException("OkHttp has no HTTP/3");
+        };
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(Math.max(64, maxConcurrency));
+        dispatcher.setMaxRequestsPerHost(Math.max(5, maxConcurrency));
+        OkHttpClient client = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(Math.max(5, maxConcurrency), 5, TimeUnit.MINUTES))
+                .protocols(protocols)
                 .build();
         return new OkHttpDriver(client);
     }

@@ -4,6 +4,7 @@ import io.posthaste.ClientSession;
 import io.posthaste.Protocol;
 import io.posthaste.bench.Driver;
 import io.posthaste.bench.DriverFactory;
+import io.posthaste.bench.HttpVersion;
 import java.net.URI;
 
 /** Posthaste's {@code ClientSession}, through its public API only, as a user would write it. */
@@ -42,5 +43,21 @@ public final class PosthasteDriverFactory implements DriverFactory {
         // One connection per origin carries every stream; nginx allows 128 concurrent streams.
         return new PosthasteDriver(
                 ClientSession.builder().protocols(Protocol.H2_PRIOR_KNOWLEDGE).build());
+    }
+
+    @Override
+    public Driver openTls(int maxConcurrency, HttpVersion version) {
+        // The JVM's default trust store (the run's certificate) is the session's default trust.
+        Protocol protocol = switch (version) {
+            case HTTP_1_1 -> Protocol.HTTP_1_1;
+            // Over TLS it means h2 alone by ALPN (HTTP_2 alone would leave http:// URLs without one).
+            case HTTP_2 -> Protocol.H2_PRIOR_KNOWLEDGE;
+            // Alone, HTTP_3 means HTTP/3 for every https:// URL, with no TCP fallback to hide a fault.
+            case HTTP_3 -> Protocol.HTTP_3;
+        };
+        return new PosthasteDriver(ClientSession.builder()
+                .protocols(protocol)
+                .maxConnectionsPerOrigin(Math.max(64, maxConcurrency))
+                .build());
     }
 }
