@@ -128,7 +128,9 @@ class DigestAuthTest {
             while (session.poolStats().leased() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertThat(session.poolStats().leased()).as("closing gives the connection back").isZero();
+            assertThat(session.poolStats().leased())
+                    .as("closing gives the connection back")
+                    .isZero();
         }
     }
 

@@ -254,7 +254,9 @@ class ProxyTest {
             while (session.poolStats().leased() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertThat(session.poolStats().leased()).as("closing gives the connection back").isZero();
+            assertThat(session.poolStats().leased())
+                    .as("closing gives the connection back")
+                    .isZero();
         }
     }
 
