@@ -7,7 +7,9 @@ import io.netty.util.AsciiString;
 import io.posthaste.internal.exchange.ExchangeSpec;
 import io.posthaste.internal.exchange.FramedRequest;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,8 +22,38 @@ import java.util.Set;
 final class H2Encoding {
 
     /** Fields that mean something only to one HTTP/1.1 connection (RFC 9113 section 8.2.2). */
-    private static final Set<String> CONNECTION_SPECIFIC =
-            Set.of("host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade");
+    private static final Set<AsciiString> CONNECTION_SPECIFIC = Set.of(
+            AsciiString.cached("host"),
+            AsciiString.cached("connection"),
+            AsciiString.cached("keep-alive"),
+            AsciiString.cached("proxy-connection"),
+            AsciiString.cached("transfer-encoding"),
+            AsciiString.cached("upgrade"));
+
+    /**
+     * The lowercase names of the fields requests carry most (the ones the session adds itself
+     * among them), under their usual spellings: a hit costs a lookup instead of two copies.
+     */
+    private static final Map<String, AsciiString> KNOWN_NAMES = knownNames(
+            "Accept",
+            "Accept-Encoding",
+            "Accept-Language",
+            "Authorization",
+            "Cache-Control",
+            "Content-Encoding",
+            "Content-Type",
+            "Cookie",
+            "Expect",
+            "If-Match",
+            "If-Modified-Since",
+            "If-None-Match",
+            "If-Range",
+            "Last-Event-ID",
+            "Origin",
+            "Range",
+            "Referer",
+            "User-Agent",
+            "X-Request-ID");
 
     private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
     private static final AsciiString TE = AsciiString.cached("te");
@@ -50,15 +82,15 @@ final class H2Encoding {
         AsciiString[] fields = new AsciiString[count + 2];
         int n = 0;
         for (int i = 0; i < count; i += 2) {
-            String name = lines[i].toLowerCase(Locale.ROOT);
-            if (CONNECTION_SPECIFIC.contains(name) || listedInConnection.contains(name)) {
+            AsciiString name = lowercase(lines[i]);
+            if (CONNECTION_SPECIFIC.contains(name) || listedInConnection.contains(name.toString())) {
                 continue;
             }
             AsciiString value = new AsciiString(lines[i + 1]);
-            if (name.equals("te") && !TRAILERS.contentEqualsIgnoreCase(value)) {
+            if (name.equals(TE) && !TRAILERS.contentEqualsIgnoreCase(value)) {
                 continue; // Only "te: trailers" may cross to HTTP/2.
             }
-            fields[n++] = name.equals("te") ? TE : new AsciiString(name);
+            fields[n++] = name;
             fields[n++] = value;
         }
         if (length >= 0) {
@@ -73,6 +105,22 @@ final class H2Encoding {
                 scheme,
                 new AsciiString(authority),
                 used);
+    }
+
+    /** Returns {@code name} in lowercase, as HTTP/2 sends names (section 8.2.1). */
+    private static AsciiString lowercase(String name) {
+        AsciiString known = KNOWN_NAMES.get(name);
+        return known != null ? known : new AsciiString(name.toLowerCase(Locale.ROOT));
+    }
+
+    private static Map<String, AsciiString> knownNames(String... names) {
+        Map<String, AsciiString> known = new HashMap<>();
+        for (String name : names) {
+            AsciiString lower = AsciiString.cached(name.toLowerCase(Locale.ROOT));
+            known.put(name, lower);
+            known.put(lower.toString(), lower);
+        }
+        return Map.copyOf(known);
     }
 
     private static Set<String> tokens(String value) {

@@ -13,7 +13,10 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.UniformStreamByteDistributor;
+import io.netty.util.AsciiString;
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -62,12 +65,12 @@ final class H2Handler extends Http2ConnectionHandler {
                 .initialWindowSize(Http2Connection.STREAM_WINDOW)
                 .maxHeaderListSize(maxHeaderListSize)
                 .headerTableSize(HEADER_TABLE_SIZE);
+        // Asked for every field sent: the names are lowercase AsciiStrings (H2Encoding), so the
+        // question costs a hash lookup and no copy.
+        Set<AsciiString> never = new HashSet<>();
+        sensitive.forEach(name -> never.add(AsciiString.of(name.toLowerCase(Locale.ROOT))));
         return new Builder(owner)
-                .make(
-                        connection,
-                        frames,
-                        settings,
-                        (name, value) -> sensitive.contains(name.toString().toLowerCase(java.util.Locale.ROOT)));
+                .make(connection, frames, settings, (name, value) -> never.contains(AsciiString.of(name)));
     }
 
     @Override

@@ -5,7 +5,9 @@ import static io.netty.handler.codec.http2.Http2Error.PROTOCOL_ERROR;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
 import io.posthaste.internal.exchange.ResponseHead;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -18,6 +20,44 @@ import java.util.Map;
 final class H2Heads {
 
     static final String VERSION = "HTTP/2";
+
+    /**
+     * The names servers send most, as the strings the exchange keeps: a decoded name that is one
+     * of them costs a lookup (its hash is cached) instead of a new string per response.
+     */
+    private static final Map<AsciiString, String> KNOWN_NAMES = knownNames(
+            "accept-ranges",
+            "access-control-allow-credentials",
+            "access-control-allow-headers",
+            "access-control-allow-methods",
+            "access-control-allow-origin",
+            "access-control-expose-headers",
+            "age",
+            "alt-svc",
+            "cache-control",
+            "content-disposition",
+            "content-encoding",
+            "content-language",
+            "content-length",
+            "content-range",
+            "content-security-policy",
+            "content-type",
+            "date",
+            "etag",
+            "expires",
+            "last-modified",
+            "link",
+            "location",
+            "retry-after",
+            "server",
+            "set-cookie",
+            "strict-transport-security",
+            "vary",
+            "via",
+            "www-authenticate",
+            "x-content-type-options",
+            "x-frame-options",
+            "x-request-id");
 
     private H2Heads() {}
 
@@ -54,10 +94,23 @@ final class H2Heads {
             }
             String value = field.getValue().toString();
             checkValue(streamId, field.getKey(), value);
-            fields[i++] = field.getKey().toString();
+            fields[i++] = name(field.getKey());
             fields[i++] = value;
         }
         return fields;
+    }
+
+    private static String name(CharSequence name) {
+        String known = name instanceof AsciiString ascii ? KNOWN_NAMES.get(ascii) : null;
+        return known != null ? known : name.toString();
+    }
+
+    private static Map<AsciiString, String> knownNames(String... names) {
+        Map<AsciiString, String> known = new HashMap<>();
+        for (String name : names) {
+            known.put(AsciiString.cached(name), name);
+        }
+        return Map.copyOf(known);
     }
 
     /** Names an HTTP/2 error code: its name and hex value, or the hex value of an unknown one. */
