@@ -7,10 +7,17 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.posthaste.testing.Http2Fault;
 import io.posthaste.testing.Http2Options;
 import io.posthaste.testing.MockResponse;
+import io.posthaste.testing.RecordedRequest;
 import io.posthaste.testing.TestServer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Hostile HTTP/2 servers (security): each attack ends in a connection error within a bounded
@@ -38,6 +45,14 @@ class Http2HostileServerTest {
                 .hasMessageContaining("HTTP/2 connection error " + error);
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(BOUND_MILLIS);
         awaitNoConnection(session);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("timed out waiting until " + what).isLessThan(deadline);
+            Thread.sleep(2);
+        }
     }
 
     private static void awaitNoConnection(ClientSession session) throws InterruptedException {
@@ -79,6 +94,124 @@ class Http2HostileServerTest {
                     MockResponse.builder().http2Fault(Http2Fault.SETTINGS_FLOOD).build());
             assertConnectionErrorWithinBound(server, session, "ENHANCE_YOUR_CALM");
         }
+    }
+
+    /**
+     * Security checklist 47 on HTTP/2: frames on a stream after its END_STREAM (a DATA, then a
+     * HEADERS) reach no request: stream IDs are never reused, and Netty answers each with
+     * RST_STREAM(STREAM_CLOSED) (RFC 9113 section 5.1; it cannot tell a stream closed by END_STREAM
+     * from one it reset, so it chooses the stream error over the connection error). The call has
+     * its answer, and the next request on the connection gets its own.
+     */
+    @Test
+    void framesAfterAStreamEndedReachNoRequestAndTheConnectionServesTheNext() throws Exception {
+        try (TestServer server = TestServer.builder()
+                        .http2()
+                        .dispatcher(request -> request.path().equals("/first")
+                                ? MockResponse.builder()
+                                        .body("first")
+                                        .http2Fault(Http2Fault.FRAMES_AFTER_END_STREAM)
+                                        .build()
+                                : answerNaming(request))
+                        .start();
+                ClientSession session = session()) {
+            assertThat(session.get(server.url("/first")).send().text()).isEqualTo("first");
+            for (int i = 0; i < 3; i++) {
+                assertThat(session.post(server.url("/next/" + i))
+                                .json(Map.of("n", i))
+                                .send()
+                                .text())
+                        .isEqualTo("answer to POST /next/" + i);
+            }
+            assertThat(server.connectionCount()).isEqualTo(1);
+        }
+    }
+
+    /** How the request after the one whose answer brings a stray one comes to the connection. */
+    enum NextRequest {
+        /** Sent once the first call returned. */
+        AFTER_THE_FIRST_RETURNED,
+        /** Waiting for the connection's only stream (SETTINGS_MAX_CONCURRENT_STREAMS = 1). */
+        WAITING_FOR_THE_ONLY_STREAM,
+        /** The first answer's redirect, followed on the I/O thread that read it. */
+        FOLLOWING_A_REDIRECT
+    }
+
+    /**
+     * Security checklist 47 on HTTP/2, its form of a desynchronised connection: right after an
+     * answer, in the same write, a whole answer on the stream the client opens next, which it has
+     * not opened yet. RFC 9113 section 5.1.1 makes that a connection error (PROTOCOL_ERROR), and
+     * the client must read it as one: a request must not open that stream before the rest of the
+     * read is processed, or the stray answer would be its answer. Whichever way the next request
+     * comes (after the call, waiting for the stream, a redirect followed as the answer is read),
+     * it gets its own answer, on a new connection.
+     */
+    @ParameterizedTest
+    @EnumSource(NextRequest.class)
+    void anAnswerOnAStreamNotYetOpenedNeverReachesTheRequestThatOpensIt(NextRequest next) throws Exception {
+        CountDownLatch secondQueued = new CountDownLatch(next == NextRequest.WAITING_FOR_THE_ONLY_STREAM ? 1 : 0);
+        try (TestServer server = TestServer.builder()
+                        .http2(Http2Options.builder()
+                                .maxConcurrentStreams(next == NextRequest.WAITING_FOR_THE_ONLY_STREAM ? 1 : 100)
+                                .build())
+                        .dispatcher(request -> {
+                            if (!request.path().equals("/first")) {
+                                return answerNaming(request);
+                            }
+                            try {
+                                secondQueued.await(10, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            MockResponse.Builder first = next == NextRequest.FOLLOWING_A_REDIRECT
+                                    ? MockResponse.builder().status(302).header("Location", "/second")
+                                    : MockResponse.builder().body("first");
+                            return first.http2Fault(Http2Fault.ANSWER_ON_THE_NEXT_STREAM)
+                                    .build();
+                        })
+                        .start();
+                ClientSession session = ClientSession.builder()
+                        .protocols(Protocol.H2_PRIOR_KNOWLEDGE)
+                        .build()) {
+            switch (next) {
+                case AFTER_THE_FIRST_RETURNED -> {
+                    assertThat(session.get(server.url("/first")).send().text()).isEqualTo("first");
+                    assertThat(session.post(server.url("/second"))
+                                    .json(Map.of("n", 2))
+                                    .send()
+                                    .text())
+                            .isEqualTo("answer to POST /second");
+                }
+                case WAITING_FOR_THE_ONLY_STREAM -> {
+                    CompletableFuture<Response> first =
+                            session.get(server.url("/first")).sendAsync();
+                    await("the first request reached the server", () -> server.requestCount() == 1);
+                    CompletableFuture<Response> second = session.post(server.url("/second"))
+                            .json(Map.of("n", 2))
+                            .sendAsync();
+                    await(
+                            "the second request waits for the only stream",
+                            () -> session.poolStats().waiting() == 1);
+                    secondQueued.countDown();
+                    assertThat(first.get(10, TimeUnit.SECONDS).text()).isEqualTo("first");
+                    assertThat(second.get(10, TimeUnit.SECONDS).text()).isEqualTo("answer to POST /second");
+                }
+                case FOLLOWING_A_REDIRECT ->
+                    assertThat(session.get(server.url("/first")).send().text()).isEqualTo("answer to GET /second");
+            }
+            RecordedRequest firstSeen = server.takeRequest();
+            RecordedRequest secondSeen = server.takeRequest();
+            assertThat(secondSeen.path()).isEqualTo("/second");
+            assertThat(secondSeen.connectionId())
+                    .as("never sent on the connection that carried the stray answer")
+                    .isNotEqualTo(firstSeen.connectionId());
+        }
+    }
+
+    private static MockResponse answerNaming(RecordedRequest request) {
+        return MockResponse.builder()
+                .body("answer to " + request.method() + " " + request.path())
+                .build();
     }
 
     /**

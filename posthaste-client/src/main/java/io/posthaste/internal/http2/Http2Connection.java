@@ -196,12 +196,6 @@ public final class Http2Connection implements ProtocolConnection {
         return reading;
     }
 
-    /** Whether a new stream would be accepted now (no GOAWAY, below the peer's limit). */
-    boolean canOpenStream() {
-        return !handler.connection().goAwayReceived()
-                && handler.connection().local().canOpenStream();
-    }
-
     /** Whether {@code stream}'s window and the connection can take more DATA now. */
     boolean isWritable(Http2Stream stream) {
         return handler.encoder().flowController().isWritable(stream);
