@@ -360,7 +360,8 @@ public final class H2Stream implements Carrier {
         Exchange current = exchange;
         if (current != null) {
             current.onFailure(new ClientPayloadException(
-                    spec.describe() + ": malformed HTTP/2 response (" + error.error() + "): " + error.getMessage(),
+                    spec.describe() + ": malformed HTTP/2 response (" + error.error() + "): "
+                            + H2Heads.describe(error, connection.maxHeaderListSize()),
                     error));
         }
     }
@@ -380,7 +381,8 @@ public final class H2Stream implements Carrier {
         Throwable failure = connection.failure();
         if (failure instanceof Http2Exception protocol) {
             current.onFailure(new ClientConnectionException(
-                    spec.describe() + ": HTTP/2 connection error " + protocol.error() + ": " + protocol.getMessage(),
+                    spec.describe() + ": HTTP/2 connection error " + protocol.error() + ": "
+                            + H2Heads.describe(protocol, connection.maxHeaderListSize()),
                     protocol,
                     false,
                     true));

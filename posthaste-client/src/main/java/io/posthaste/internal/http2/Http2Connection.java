@@ -47,6 +47,7 @@ public final class Http2Connection implements ProtocolConnection {
     private final ConnectionListener<ProtocolConnection> listener;
     private final Executor blocking;
     private final boolean singleUse;
+    private final int maxHeaderListSize;
     private final H2Frames frames;
     private final H2Handler handler;
     private final CompletableFuture<ProtocolConnection> ready = new CompletableFuture<>();
@@ -79,6 +80,7 @@ public final class Http2Connection implements ProtocolConnection {
         this.listener = listener;
         this.blocking = blocking;
         this.singleUse = singleUse;
+        this.maxHeaderListSize = maxHeaderListSize;
         this.frames = new H2Frames(this, maxHeaders);
         this.handler = H2Handler.create(this, frames, maxHeaderListSize, sensitive);
         this.watchdog = new H2Watchdog(this, channel, bound, singleUse ? 0 : pingIntervalNanos, pingTimeoutNanos);
@@ -182,6 +184,11 @@ public final class Http2Connection implements ProtocolConnection {
 
     Executor blocking() {
         return blocking;
+    }
+
+    /** The largest response header list we decode, in bytes: the session's {@code maxResponseHeaderSize}. */
+    int maxHeaderListSize() {
+        return maxHeaderListSize;
     }
 
     AsciiString scheme() {
