@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Assumptions;
  * <ul>
  * <li>bytes after a complete response (a stray or smuggled answer): HTTP/2 frames every byte
  *     with its stream, so there is no "after the response" on a connection; a frame for a
- *     finished stream is a stream error Netty's codec raises, not a desynchronised connection;
+ *     finished stream is a stream error Netty's codec raises, not a desynchronised connection
+ *     (HTTP/2's own forms, frames after END_STREAM and an answer on a stream not opened yet, are
+ *     run in {@code Http2HostileServerTest});
  * <li>raw HTTP/1.1 bytes trickled or stalled mid-head: HTTP/2 has no text head to cut; the same
  *     trickle and stall are run on HTTP/2 as throttled DATA frames instead.
  * </ul>

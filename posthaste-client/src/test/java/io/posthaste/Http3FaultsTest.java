@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.handler.codec.http3.Http3ErrorCode;
+import io.posthaste.testing.Http3Fault;
 import io.posthaste.testing.Http3Options;
 import io.posthaste.testing.MockResponse;
 import io.posthaste.testing.RecordedRequest;
@@ -288,6 +289,41 @@ class Http3FaultsTest {
                     .isInstanceOf(ClientException.class)
                     .hasMessageContaining("H3_EXCESSIVE_LOAD");
             assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * Security checklist 47 on HTTP/3, its only form: frames after a response's trailing HEADERS,
+     * before its stream ends (QUIC itself refuses data on a stream not opened yet or past a FIN).
+     * They never reach another request: each stream carries its own answer. RFC 9114 section 4.1
+     * makes them a connection error (H3_FRAME_UNEXPECTED), which fails the call whose stream had
+     * not ended, naming it; the next request gets its own answer on a new connection.
+     */
+    @Test
+    void framesAfterAResponsesTrailersFailItsCallAndTheNextRequestGetsItsOwnAnswer() throws Exception {
+        try (TestServer server = TestServer.builder()
+                        .http3()
+                        .dispatcher(request -> request.path().equals("/first")
+                                ? MockResponse.builder()
+                                        .body("first")
+                                        .http3Fault(Http3Fault.FRAMES_AFTER_TRAILERS)
+                                        .build()
+                                : MockResponse.builder()
+                                        .body("answer to " + request.method() + " " + request.path())
+                                        .build())
+                        .start();
+                ClientSession session = http3Only(server).build()) {
+            assertThatThrownBy(() -> session.get(server.url("/first")).send())
+                    .isInstanceOf(ClientException.class)
+                    .hasMessageContaining("H3_FRAME_UNEXPECTED");
+            assertThat(session.post(server.url("/second"))
+                            .json(Map.of("n", 2))
+                            .send()
+                            .text())
+                    .isEqualTo("answer to POST /second");
+            RecordedRequest first = server.takeRequest();
+            RecordedRequest second = server.takeRequest();
+            assertThat(second.connectionId()).isNotEqualTo(first.connectionId());
         }
     }
 

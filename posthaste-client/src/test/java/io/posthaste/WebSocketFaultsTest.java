@@ -12,6 +12,7 @@ import io.posthaste.testing.WebSocketFault;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -122,6 +123,80 @@ class WebSocketFaultsTest {
         }
     }
 
+    /**
+     * RFC 6455 sections 5.1 and 5.2: a frame only a client may send (masked), or one the protocol
+     * reserves (a data or a control opcode, an RSV bit no negotiated extension defines), fails the
+     * connection with 1002, with permessage-deflate negotiated or not. The close, naming what was
+     * wrong, is the last message; nothing after the bad frame is delivered; the server is told 1002.
+     */
+    @Test
+    void aFrameOnlyAClientMaySendOrThatTheProtocolReservesClosesWith1002() throws Exception {
+        Map<WebSocketFault, String> named = Map.of(
+                WebSocketFault.MASKED_FRAME, "masked",
+                WebSocketFault.RESERVED_OPCODE, "reserved opcode 3",
+                WebSocketFault.RESERVED_CONTROL_OPCODE, "reserved opcode 11",
+                WebSocketFault.RESERVED_BITS, "RSV");
+        for (Map.Entry<WebSocketFault, String> fault : named.entrySet()) {
+            for (boolean compression : new boolean[] {true, false}) {
+                WebSocketEndpoint bad = WebSocketEndpoint.builder()
+                        .text("fine")
+                        .fault(fault.getKey())
+                        .text("never seen")
+                        .build();
+                server.mount("/bad", bad);
+                try (WebSocket ws = session.websocket(ws(server, "/bad"))
+                        .compression(compression)
+                        .connect()) {
+                    assertThat(next(ws).text()).isEqualTo("fine");
+                    WebSocket.Message close = next(ws);
+                    assertThat(close.closeCode())
+                            .as("%s, compression %s", fault.getKey(), compression)
+                            .isEqualTo(1002);
+                    assertThat(close.closeReason()).contains(fault.getValue());
+                    assertThat(ws.receive()).isEqualTo(close);
+                }
+                assertThat(recorded(bad::closeCodes))
+                        .as("the server was told, %s, compression %s", fault.getKey(), compression)
+                        .containsExactly(1002);
+            }
+        }
+    }
+
+    /**
+     * RSV1 means "compressed" only where permessage-deflate was negotiated (RFC 7692 section 6):
+     * the same compressed frame arrives as its text when it was, and fails the connection with
+     * 1002 when the client did not offer it or the server declined it (RFC 6455 section 5.2).
+     */
+    @Test
+    void aCompressedFrameClosesWith1002UnlessPermessageDeflateWasNegotiated() throws Exception {
+        server.mount(
+                "/negotiated",
+                WebSocketEndpoint.builder().fault(WebSocketFault.DEFLATED_TEXT).build());
+        try (WebSocket ws = session.websocket(ws(server, "/negotiated")).connect()) {
+            assertThat(ws.isCompressed()).isTrue();
+            assertThat(next(ws).text()).isEqualTo("deflated");
+        }
+
+        WebSocketEndpoint declined = WebSocketEndpoint.builder()
+                .noCompression()
+                .fault(WebSocketFault.DEFLATED_TEXT)
+                .build();
+        WebSocketEndpoint neverOffered =
+                WebSocketEndpoint.builder().fault(WebSocketFault.DEFLATED_TEXT).build();
+        for (WebSocketEndpoint endpoint : List.of(declined, neverOffered)) {
+            server.mount("/deflated", endpoint);
+            try (WebSocket ws = session.websocket(ws(server, "/deflated"))
+                    .compression(endpoint == declined)
+                    .connect()) {
+                assertThat(ws.isCompressed()).isFalse();
+                WebSocket.Message close = next(ws);
+                assertThat(close.closeCode()).as(endpoint.toString()).isEqualTo(1002);
+                assertThat(close.closeReason()).contains("RSV");
+            }
+            assertThat(recorded(endpoint::closeCodes)).containsExactly(1002);
+        }
+    }
+
     @Test
     void aConnectionThatEndsWithoutACloseFrameEndsWith1006SayingSo() throws Exception {
         server.mount(
@@ -154,6 +229,37 @@ class WebSocketFaultsTest {
             // Pings are not messages; each was answered unless the socket was full, then the latest.
             assertThat(flood.pongCount()).isBetween(1, WebSocketFault.PING_FLOOD_FRAMES);
             assertThat(ws.isOpen()).isTrue();
+        }
+    }
+
+    /**
+     * A ping flood from a server that reads nothing: 320,000 pings of 125 bytes, 40 MiB of pongs
+     * owed that the socket cannot take. The client answers while the socket takes its pongs, then
+     * keeps only the latest (RFC 6455 section 5.5.3): in a JVM whose heap is capped at 32 MiB and
+     * direct memory at 16 MiB it reads the whole flood and the message after it, still open
+     * ({@link PingFloodInACappedJvm}).
+     */
+    @Test
+    void aPingFloodFromAServerThatReadsNothingCostsTheClientBoundedMemory() throws Exception {
+        WebSocketEndpoint.Builder script = WebSocketEndpoint.builder().fault(WebSocketFault.STOP_READING);
+        for (int i = 0; i < 32; i++) {
+            script.fault(WebSocketFault.PING_FLOOD);
+        }
+        server.mount("/unread-flood", script.text("after the flood").build());
+        CappedJvm.withHeapMiB(32).directMiB(16).run(PingFloodInACappedJvm.class, ws(server, "/unread-flood"));
+    }
+
+    /** The client side of {@link #aPingFloodFromAServerThatReadsNothingCostsTheClientBoundedMemory}. */
+    static final class PingFloodInACappedJvm implements CappedJvm.Scenario {
+        @Override
+        public void run(String... args) throws Exception {
+            try (ClientSession session = ClientSession.create();
+                    WebSocket ws = session.websocket(args[0])
+                            .closeTimeout(Duration.ofMillis(200))
+                            .connect()) {
+                assertThat(ws.receiveAsync().get(60, TimeUnit.SECONDS).text()).isEqualTo("after the flood");
+                assertThat(ws.isOpen()).isTrue();
+            }
         }
     }
 

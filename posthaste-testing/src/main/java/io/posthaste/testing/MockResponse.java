@@ -73,6 +73,7 @@ public final class MockResponse {
                 + (spec.resetStream() != null ? ", resetStream=" + spec.resetStream() : "")
                 + (spec.http2Fault() != null ? ", http2Fault=" + spec.http2Fault() : "")
                 + (spec.http3Reset() != null ? ", resetHttp3Stream=" + spec.http3Reset() : "")
+                + (spec.http3Fault() != null ? ", http3Fault=" + spec.http3Fault() : "")
                 + (spec.raw() != null
                         ? ", raw " + spec.raw().length + " bytes"
                         : ", body " + spec.body().length + " bytes")
@@ -106,6 +107,7 @@ public final class MockResponse {
         private Http2Fault http2Fault;
         private long chunkPauseNanos;
         private Http3ErrorCode http3Reset;
+        private Http3Fault http3Fault;
 
         private Builder() {}
 
@@ -131,6 +133,7 @@ public final class MockResponse {
             http2Fault = s.http2Fault();
             chunkPauseNanos = s.chunkPauseNanos();
             http3Reset = s.http3Reset();
+            http3Fault = s.http3Fault();
         }
 
         /** Sets the status code (100-999); the reason phrase defaults to the standard one, or "Unknown". */
@@ -369,6 +372,15 @@ public final class MockResponse {
             return this;
         }
 
+        /** Answers with a hostile HTTP/3 behaviour; see {@link Http3Fault} for each. */
+        public Builder http3Fault(Http3Fault f) {
+            if (f == null) {
+                throw new IllegalArgumentException("HTTP/3 fault must not be null");
+            }
+            this.http3Fault = f;
+            return this;
+        }
+
         /** Answers with a hostile HTTP/2 behaviour; see {@link Http2Fault} for each. */
         public Builder http2Fault(Http2Fault f) {
             if (f == null) {
@@ -419,7 +431,8 @@ public final class MockResponse {
                     resetStream,
                     http2Fault,
                     chunkPauseNanos,
-                    http3Reset));
+                    http3Reset,
+                    http3Fault));
         }
 
         private static long nanos(Duration d, String what) {

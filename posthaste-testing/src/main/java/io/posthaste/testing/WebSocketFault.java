@@ -19,8 +19,37 @@ public enum WebSocketFault {
      * smaller limit closes with 1009. Compressed (when negotiated) it is a few KiB on the wire.
      */
     OVERSIZED_MESSAGE,
-    /** {@link #PING_FLOOD_FRAMES} pings as fast as the client reads them, each to be answered. */
+    /**
+     * {@link #PING_FLOOD_FRAMES} pings as fast as the client reads them, each to be answered and
+     * each carrying 125 bytes, the most a control frame may (so that the pongs owed add up fast).
+     */
     PING_FLOOD,
+    /**
+     * A text frame ({@code masked}) with its mask bit set, as only a client may send it: RFC 6455
+     * section 5.1 wants the client to fail the connection, with close code 1002.
+     */
+    MASKED_FRAME,
+    /**
+     * A frame with opcode {@code 0x3}, the first RFC 6455 section 5.2 reserves for further data
+     * frames: the client fails the connection with 1002.
+     */
+    RESERVED_OPCODE,
+    /**
+     * A frame with opcode {@code 0xB}, the first RFC 6455 section 5.2 reserves for further control
+     * frames: the client fails the connection with 1002.
+     */
+    RESERVED_CONTROL_OPCODE,
+    /**
+     * A text frame ({@code reserved}) with the RSV2 bit set, which no extension this server can
+     * negotiate defines: the client fails the connection with 1002 (RFC 6455 section 5.2).
+     */
+    RESERVED_BITS,
+    /**
+     * The text message {@code deflated}, compressed as {@code permessage-deflate} sends it (RSV1
+     * set, RFC 7692 section 7.2.1), whether or not the extension was negotiated: it arrives if it
+     * was; if not, RSV1 is a reserved bit and the client fails the connection with 1002.
+     */
+    DEFLATED_TEXT,
     /**
      * The server stops reading the connection (a hung server, a full receive window): nothing the
      * client sends is read, its pings go unanswered, and its writes back up.

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.io.BufferedInputStream;
@@ -42,6 +43,7 @@ final class H2FrameClient implements AutoCloseable {
     static final int END_HEADERS = 0x4;
     static final int SETTINGS_MAX_CONCURRENT_STREAMS = 0x3;
     static final int SETTINGS_INITIAL_WINDOW_SIZE = 0x4;
+    static final int SETTINGS_MAX_HEADER_LIST_SIZE = 0x6;
 
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -119,7 +121,10 @@ final class H2FrameClient implements AutoCloseable {
     private final DataInputStream in;
     private final OutputStream out;
     private final DefaultHttp2HeadersEncoder hpackOut = new DefaultHttp2HeadersEncoder();
-    private final DefaultHttp2HeadersDecoder hpackIn = new DefaultHttp2HeadersDecoder(false);
+    /** Decodes header lists of any size: what the server sent, not what a client would accept. */
+    private final DefaultHttp2HeadersDecoder hpackIn =
+            new DefaultHttp2HeadersDecoder(false, Http2CodecUtil.MAX_HEADER_LIST_SIZE);
+
     private final List<Frame> seen = new ArrayList<>();
     private final List<Frame> unread = new ArrayList<>();
 
@@ -135,19 +140,34 @@ final class H2FrameClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    /** Sends the connection preface and an empty SETTINGS, and nothing else. */
-    H2FrameClient preface() throws IOException {
+    /**
+     * Sends the connection preface and a SETTINGS frame with {@code settings} (identifiers and
+     * values, alternating; none for an empty SETTINGS), and nothing else.
+     */
+    H2FrameClient preface(int... settings) throws IOException {
         out.write(PREFACE);
-        frame(SETTINGS, 0, 0, new byte[0]);
+        byte[] payload = new byte[settings.length * 3];
+        for (int i = 0; i + 1 < settings.length; i += 2) {
+            int at = i * 3;
+            payload[at] = (byte) (settings[i] >>> 8);
+            payload[at + 1] = (byte) settings[i];
+            for (int b = 0; b < 4; b++) {
+                payload[at + 2 + b] = (byte) (settings[i + 1] >>> (24 - 8 * b));
+            }
+        }
+        frame(SETTINGS, 0, 0, payload);
         return this;
     }
 
-    /** Sends the preface and an empty SETTINGS, reads the server's SETTINGS and acknowledges them. */
-    Map<Integer, Long> handshake() throws IOException {
-        preface();
-        Frame settings = await(f -> f.type() == SETTINGS && !f.has(ACK));
+    /**
+     * Sends the preface and SETTINGS with {@code settings} (see {@link #preface}), reads the
+     * server's SETTINGS and acknowledges them.
+     */
+    Map<Integer, Long> handshake(int... settings) throws IOException {
+        preface(settings);
+        Frame theirs = await(f -> f.type() == SETTINGS && !f.has(ACK));
         frame(SETTINGS, ACK, 0, new byte[0]);
-        return settings.settings();
+        return theirs.settings();
     }
 
     /** Sends a request's HEADERS (one frame) with {@code :authority} {@code localhost}. */
@@ -245,7 +265,7 @@ final class H2FrameClient implements AutoCloseable {
                 sizes.add(f.payload().length);
                 body.writeBytes(f.payload());
             } else if (f.type() == HEADERS) {
-                Http2Headers block = decode(f);
+                Http2Headers block = decode(f, continuation(f));
                 if (headers != null) {
                     return new Response(headers, interim, body.toByteArray(), sizes, block, null);
                 }
@@ -284,13 +304,29 @@ final class H2FrameClient implements AutoCloseable {
         socket.close();
     }
 
-    private Http2Headers decode(Frame f) throws IOException {
-        if (!f.has(END_HEADERS)) {
-            throw new IOException("a header block continued in CONTINUATION frames: " + f);
+    /** Reads the CONTINUATION frames that end the header block {@code headers} begins, if any. */
+    private List<Frame> continuation(Frame headers) throws IOException {
+        List<Frame> rest = new ArrayList<>();
+        boolean ended = headers.has(END_HEADERS);
+        while (!ended) {
+            // Frames skipped by an earlier await are kept ahead of these: only the stream's own count.
+            Frame f = await(x -> x.streamId() == headers.streamId());
+            if (f.type() != CONTINUATION) {
+                throw new IOException("a header block broken off by " + f);
+            }
+            rest.add(f);
+            ended = f.has(END_HEADERS);
         }
-        ByteBuf block = Unpooled.wrappedBuffer(f.payload());
+        return rest;
+    }
+
+    private Http2Headers decode(Frame headers, List<Frame> continuation) throws IOException {
+        ByteBuf block = Unpooled.wrappedBuffer(headers.payload());
+        for (Frame f : continuation) {
+            block = Unpooled.wrappedBuffer(block, Unpooled.wrappedBuffer(f.payload()));
+        }
         try {
-            return hpackIn.decodeHeaders(f.streamId(), block);
+            return hpackIn.decodeHeaders(headers.streamId(), block);
         } catch (Http2Exception e) {
             throw new IOException(e);
         } finally {

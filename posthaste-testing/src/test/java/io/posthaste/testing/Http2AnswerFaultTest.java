@@ -10,10 +10,13 @@ import static io.posthaste.testing.H2FrameClient.HEADERS;
 import static io.posthaste.testing.H2FrameClient.PING;
 import static io.posthaste.testing.H2FrameClient.RST_STREAM;
 import static io.posthaste.testing.H2FrameClient.SETTINGS;
+import static io.posthaste.testing.H2FrameClient.SETTINGS_MAX_HEADER_LIST_SIZE;
 import static io.posthaste.testing.H2FrameClient.WINDOW_UPDATE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http2.Http2Error;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -114,6 +117,137 @@ class Http2AnswerFaultTest {
             c.frame(PING, 0, 0, PING_DATA); // whatever comes next is the answer to this
             assertThat(c.next().type()).isEqualTo(PING);
         }
+    }
+
+    @Test
+    void aPingFloodSendsExactlyFloodFramesPingsThenStops() throws Exception {
+        start(Http2Options.defaults());
+        server.enqueue(MockResponse.builder().http2Fault(Http2Fault.PING_FLOOD).build());
+        try (H2FrameClient c = new H2FrameClient(server)) {
+            c.handshake();
+            c.await(f -> f.type() == SETTINGS && f.has(ACK));
+            c.headers(1, "GET", "/", true);
+            for (int i = 0; i < Http2Fault.FLOOD_FRAMES; i++) {
+                H2FrameClient.Frame f = c.next();
+                assertThat(f.type()).isEqualTo(PING);
+                assertThat(f.has(ACK)).as("a PING to answer, not an answer").isFalse();
+                assertThat(f.payload()).hasSize(8);
+            }
+            c.frame(PING, 0, 0, PING_DATA); // whatever comes next is the answer to this
+            H2FrameClient.Frame answer = c.next();
+            assertThat(answer.type()).isEqualTo(PING);
+            assertThat(answer.payload()).isEqualTo(PING_DATA);
+        }
+    }
+
+    @Test
+    void anEmptyDataFloodBeginsAnAnswerAndNeverEndsIt() throws Exception {
+        start(Http2Options.defaults());
+        server.enqueue(
+                MockResponse.builder().http2Fault(Http2Fault.EMPTY_DATA_FLOOD).build());
+        try (H2FrameClient c = new H2FrameClient(server)) {
+            c.handshake();
+            c.await(f -> f.type() == SETTINGS && f.has(ACK)); // so that only the flood follows
+            c.headers(1, "GET", "/", true);
+            H2FrameClient.Frame headers = c.await(f -> f.type() == HEADERS);
+            assertThat(headers.streamId()).isEqualTo(1);
+            assertThat(headers.has(END_HEADERS)).isTrue();
+            assertThat(headers.has(END_STREAM)).isFalse();
+            for (int i = 0; i < 5_000; i++) {
+                H2FrameClient.Frame f = c.next();
+                assertThat(f.type()).isEqualTo(DATA);
+                assertThat(f.streamId()).isEqualTo(1);
+                assertThat(f.payload()).isEmpty();
+                assertThat(f.has(END_STREAM)).isFalse();
+            }
+        }
+        awaitNoOpenConnection();
+    }
+
+    @Test
+    void anHpackBombIsASmallHeaderBlockThatDecodesToAHugeListAndLeavesTheTablesInStep() throws Exception {
+        start(Http2Options.defaults());
+        server.enqueue(MockResponse.builder().http2Fault(Http2Fault.HPACK_BOMB).build());
+        try (H2FrameClient c = new H2FrameClient(server)) {
+            c.handshake(SETTINGS_MAX_HEADER_LIST_SIZE, 16 * 1024); // advisory: sent anyway
+            c.headers(1, "GET", "/", true);
+            H2FrameClient.Response bomb = c.response(1);
+            assertThat(bomb.status()).isEqualTo(200);
+            List<CharSequence> values = bomb.headers().getAll("x-bomb");
+            assertThat(values).hasSize(Http2Fault.HPACK_BOMB_REFERENCES);
+            assertThat(values).allMatch(v -> v.length() == Http2Fault.HPACK_BOMB_VALUE_BYTES);
+            long block = c.seen().stream()
+                    .filter(f -> f.streamId() == 1 && (f.type() == HEADERS || f.type() == CONTINUATION))
+                    .mapToLong(f -> f.payload().length)
+                    .sum();
+            long decoded = (long) Http2Fault.HPACK_BOMB_REFERENCES * (6 + Http2Fault.HPACK_BOMB_VALUE_BYTES + 32);
+            assertThat(decoded).as("RFC 9113 section 6.5.2's size").isGreaterThan(120L << 20);
+            assertThat(block).as("the compressed block").isLessThan(40 * 1024);
+            c.headers(3, "GET", "/get", true); // our table still decodes the server's next answer
+            assertThat(c.response(3).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aHeaderListOverTheClientsAdvisoryLimitIsSentAsScripted() throws Exception {
+        start(Http2Options.defaults());
+        server.enqueue(MockResponse.builder()
+                .header("X-Big", "v".repeat(16 * 1024))
+                .body("x")
+                .build());
+        try (H2FrameClient c = new H2FrameClient(server)) {
+            c.handshake(SETTINGS_MAX_HEADER_LIST_SIZE, 1024);
+            c.headers(1, "GET", "/", true);
+            H2FrameClient.Response r = c.response(1);
+            assertThat(r.header("x-big")).hasSize(16 * 1024);
+            assertThat(r.bodyUtf8()).isEqualTo("x");
+        }
+    }
+
+    @Test
+    void framesAfterEndStreamFollowTheScriptedAnswerOnItsStream() throws Exception {
+        start(Http2Options.defaults());
+        server.enqueue(MockResponse.builder()
+                .status(201)
+                .header("X-Answer", "first")
+                .body("first")
+                .http2Fault(Http2Fault.FRAMES_AFTER_END_STREAM)
+                .build());
+        try (H2FrameClient c = new H2FrameClient(server)) {
+            c.handshake();
+            c.headers(1, "GET", "/", true);
+            H2FrameClient.Response r = c.response(1);
+            assertThat(r.status()).isEqualTo(201);
+            assertThat(r.header("x-answer")).isEqualTo("first");
+            assertThat(r.bodyUtf8()).isEqualTo("first");
+            H2FrameClient.Frame data = c.await(f -> f.streamId() == 1);
+            assertThat(data.type()).isEqualTo(DATA);
+            assertThat(new String(data.payload(), StandardCharsets.US_ASCII)).isEqualTo("stray");
+            assertThat(data.has(END_STREAM)).isFalse();
+            H2FrameClient.Frame headers = c.await(f -> f.streamId() == 1);
+            assertThat(headers.type()).isEqualTo(HEADERS);
+            assertThat(headers.flags()).isEqualTo(END_HEADERS | END_STREAM);
+            c.headers(3, "GET", "/get", true); // HPACK's tables are still in step
+            assertThat(c.response(3).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void anAnswerOnTheNextStreamFollowsTheScriptedAnswerBeforeThatStreamIsOpened() throws Exception {
+        start(Http2Options.defaults());
+        server.enqueue(MockResponse.builder()
+                .body("first")
+                .http2Fault(Http2Fault.ANSWER_ON_THE_NEXT_STREAM)
+                .build());
+        try (H2FrameClient c = new H2FrameClient(server)) {
+            c.handshake();
+            c.headers(1, "GET", "/", true);
+            assertThat(c.response(1).bodyUtf8()).isEqualTo("first");
+            H2FrameClient.Response stray = c.response(3); // never opened by this client
+            assertThat(stray.status()).isEqualTo(200);
+            assertThat(stray.bodyUtf8()).isEqualTo("stray");
+        }
+        assertThat(server.requestCount()).isEqualTo(1);
     }
 
     @Test

@@ -115,22 +115,52 @@ class Http3FaultTest {
 
     @Test
     void anHttp3OnlyResetIsRefusedByName_OnHttp1AndHttp2() throws Exception {
+        Map<MockResponse, String> answers = Map.of(
+                MockResponse.builder()
+                        .resetHttp3Stream(Http3ErrorCode.H3_REQUEST_REJECTED)
+                        .build(),
+                "resetHttp3Stream(H3_REQUEST_REJECTED)",
+                MockResponse.builder()
+                        .http3Fault(Http3Fault.FRAMES_AFTER_TRAILERS)
+                        .build(),
+                "Http3Fault.FRAMES_AFTER_TRAILERS");
         try (TestServer server = TestServer.builder().http2().http3().start()) {
             for (java.net.http.HttpClient.Version version : java.net.http.HttpClient.Version.values()) {
-                server.enqueue(MockResponse.builder()
-                        .resetHttp3Stream(Http3ErrorCode.H3_REQUEST_REJECTED)
-                        .build());
-                var r = java.net.http.HttpClient.newBuilder()
-                        .version(version)
-                        .sslContext(server.clientSslContext())
-                        .build()
-                        .send(
-                                java.net.http.HttpRequest.newBuilder(server.uri("/x"))
-                                        .build(),
-                                java.net.http.HttpResponse.BodyHandlers.ofString());
-                assertThat(r.statusCode()).isEqualTo(500);
-                assertThat(r.body()).contains("resetHttp3Stream(H3_REQUEST_REJECTED)", "needs HTTP/3");
+                for (Map.Entry<MockResponse, String> answer : answers.entrySet()) {
+                    server.enqueue(answer.getKey());
+                    var r = java.net.http.HttpClient.newBuilder()
+                            .version(version)
+                            .sslContext(server.clientSslContext())
+                            .build()
+                            .send(
+                                    java.net.http.HttpRequest.newBuilder(server.uri("/x"))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString());
+                    assertThat(r.statusCode()).isEqualTo(500);
+                    assertThat(r.body()).contains(answer.getValue(), "needs HTTP/3");
+                }
             }
+        }
+    }
+
+    @Test
+    void framesAfterTrailersFollowTheScriptedAnswerBeforeTheStreamEnds() throws Exception {
+        try (TestServer server = TestServer.builder().http3().start();
+                H3TestClient client = new H3TestClient(server)) {
+            server.enqueue(MockResponse.builder()
+                    .body("first")
+                    .http3Fault(Http3Fault.FRAMES_AFTER_TRAILERS)
+                    .build());
+            H3TestClient.Connection connection = client.connect();
+            H3TestClient.Response r = client.get(connection, "/f");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyUtf8()).isEqualTo("first");
+            assertThat(r.trailers()).containsExactly(Map.entry("x-end", "1"));
+            // Netty's codec in this client reads a DATA frame after the trailers: H3_FRAME_UNEXPECTED.
+            assertThat(r.failure()).isNotNull();
+            assertThat(connection.channel().closeFuture().await(5, TimeUnit.SECONDS))
+                    .as("the connection error closed the connection")
+                    .isTrue();
         }
     }
 

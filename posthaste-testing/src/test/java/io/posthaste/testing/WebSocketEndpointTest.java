@@ -2,18 +2,24 @@ package io.posthaste.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.Inflater;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -97,6 +103,65 @@ class WebSocketEndpointTest {
             // The text frame "one" (FIN, opcode 1, unmasked, length 3), then the end: no close frame.
             assertThat(raw.readToEnd()).containsExactly(0x81, 3, 'o', 'n', 'e');
         }
+    }
+
+    @Test
+    void eachProtocolBreakingFrameGoesOnTheWireExactlyAsTheFaultSays() throws Exception {
+        byte[] key = {0x37, (byte) 0xfa, 0x21, 0x3d};
+        byte[] masked = "masked".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < masked.length; i++) {
+            masked[i] ^= key[i % 4];
+        }
+        Map<WebSocketFault, byte[]> expected = Map.of(
+                WebSocketFault.MASKED_FRAME,
+                concat(new byte[] {(byte) 0x81, (byte) 0x86}, key, masked),
+                WebSocketFault.RESERVED_OPCODE,
+                new byte[] {(byte) 0x83, 0},
+                WebSocketFault.RESERVED_CONTROL_OPCODE,
+                new byte[] {(byte) 0x8B, 0},
+                WebSocketFault.RESERVED_BITS,
+                concat(new byte[] {(byte) 0xA1, 8}, "reserved".getBytes(StandardCharsets.US_ASCII)));
+        for (WebSocketFault fault : List.of(
+                WebSocketFault.MASKED_FRAME,
+                WebSocketFault.RESERVED_OPCODE,
+                WebSocketFault.RESERVED_CONTROL_OPCODE,
+                WebSocketFault.RESERVED_BITS,
+                WebSocketFault.DEFLATED_TEXT)) {
+            String path = "/raw-" + fault.name().toLowerCase(Locale.ROOT);
+            extension
+                    .server()
+                    .mount(
+                            path,
+                            WebSocketEndpoint.builder()
+                                    .fault(fault)
+                                    .fault(WebSocketFault.ABRUPT_CLOSE)
+                                    .build());
+            try (RawClient raw = new RawClient(extension.server())) {
+                assertThat(raw.send(handshake(path, "")).read(true).status()).isEqualTo(101);
+                byte[] frame = raw.readToEnd();
+                if (fault != WebSocketFault.DEFLATED_TEXT) {
+                    assertThat(frame).as(fault.name()).containsExactly(expected.get(fault));
+                    continue;
+                }
+                // FIN, RSV1 and text; unmasked; a payload that inflates as permessage-deflate's does.
+                assertThat(frame[0]).isEqualTo((byte) 0xC1);
+                assertThat(frame[1]).isEqualTo((byte) (frame.length - 2));
+                Inflater inflater = new Inflater(true);
+                inflater.setInput(concat(Arrays.copyOfRange(frame, 2, frame.length), new byte[] {0, 0, -1, -1}));
+                byte[] text = new byte[64];
+                int length = inflater.inflate(text);
+                inflater.end();
+                assertThat(new String(text, 0, length, StandardCharsets.UTF_8)).isEqualTo("deflated");
+            }
+        }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
     }
 
     @Test

@@ -113,6 +113,25 @@ final class H2Heads {
         return Map.copyOf(known);
     }
 
+    /**
+     * Describes {@code error}, read from the peer, in our words where it is Netty's header list
+     * limit ({@code maxHeaderListSize}, the session's {@code maxResponseHeaderSize}): a list that
+     * decodes to more fails its stream (HPACK decodes it to the end, keeping no field past the
+     * limit, so that the tables stay in step); a block whose compressed bytes alone pass 1.25 times
+     * the limit is not decoded at all, and fails the connection. Netty says only "Header size
+     * exceeded max allowed size (N)", with N that larger bound in the second case.
+     */
+    static String describe(Http2Exception error, int maxHeaderListSize) {
+        String message = String.valueOf(error.getMessage());
+        if (!message.startsWith("Header size exceeded max allowed size")) {
+            return message;
+        }
+        String limit = "over maxResponseHeaderSize (" + maxHeaderListSize + " bytes)";
+        return error instanceof Http2Exception.StreamException
+                ? "response header list " + limit
+                : "response header block " + limit + ", too large to decode (" + message + ")";
+    }
+
     /** Names an HTTP/2 error code: its name and hex value, or the hex value of an unknown one. */
     static String errorName(long code) {
         Http2Error error = Http2Error.valueOf(code);

@@ -111,9 +111,13 @@ public final class H2Stream implements Carrier {
 
     @Override
     public boolean isReading() {
-        // A stream that ends inside this read still counts against the peer's limit until the
-        // read is over: a new one waits for that rather than be refused.
-        return connection.isReading() && !connection.canOpenStream();
+        // A new stream waits for the read in progress to be processed (security checklist 47): a
+        // frame it brings for the stream we would open next (an answer nobody asked for) must find
+        // that stream idle, a connection error (RFC 9113 section 5.1.1), never this exchange's
+        // answer. It matters for exchanges begun inside the read: a redirect or a retry followed
+        // as the last answer is read, a waiter handed the stream that answer freed (which still
+        // counts against the peer's limit until the read is over).
+        return connection.isReading();
     }
 
     @Override
@@ -356,7 +360,8 @@ public final class H2Stream implements Carrier {
         Exchange current = exchange;
         if (current != null) {
             current.onFailure(new ClientPayloadException(
-                    spec.describe() + ": malformed HTTP/2 response (" + error.error() + "): " + error.getMessage(),
+                    spec.describe() + ": malformed HTTP/2 response (" + error.error() + "): "
+                            + H2Heads.describe(error, connection.maxHeaderListSize()),
                     error));
         }
     }
@@ -376,7 +381,8 @@ public final class H2Stream implements Carrier {
         Throwable failure = connection.failure();
         if (failure instanceof Http2Exception protocol) {
             current.onFailure(new ClientConnectionException(
-                    spec.describe() + ": HTTP/2 connection error " + protocol.error() + ": " + protocol.getMessage(),
+                    spec.describe() + ": HTTP/2 connection error " + protocol.error() + ": "
+                            + H2Heads.describe(protocol, connection.maxHeaderListSize()),
                     protocol,
                     false,
                     true));

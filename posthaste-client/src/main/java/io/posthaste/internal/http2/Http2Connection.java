@@ -47,6 +47,7 @@ public final class Http2Connection implements ProtocolConnection {
     private final ConnectionListener<ProtocolConnection> listener;
     private final Executor blocking;
     private final boolean singleUse;
+    private final int maxHeaderListSize;
     private final H2Frames frames;
     private final H2Handler handler;
     private final CompletableFuture<ProtocolConnection> ready = new CompletableFuture<>();
@@ -79,6 +80,7 @@ public final class Http2Connection implements ProtocolConnection {
         this.listener = listener;
         this.blocking = blocking;
         this.singleUse = singleUse;
+        this.maxHeaderListSize = maxHeaderListSize;
         this.frames = new H2Frames(this, maxHeaders);
         this.handler = H2Handler.create(this, frames, maxHeaderListSize, sensitive);
         this.watchdog = new H2Watchdog(this, channel, bound, singleUse ? 0 : pingIntervalNanos, pingTimeoutNanos);
@@ -184,6 +186,11 @@ public final class Http2Connection implements ProtocolConnection {
         return blocking;
     }
 
+    /** The largest response header list we decode, in bytes: the session's {@code maxResponseHeaderSize}. */
+    int maxHeaderListSize() {
+        return maxHeaderListSize;
+    }
+
     AsciiString scheme() {
         return origin.https() ? HTTPS : HTTP;
     }
@@ -194,12 +201,6 @@ public final class Http2Connection implements ProtocolConnection {
 
     boolean isReading() {
         return reading;
-    }
-
-    /** Whether a new stream would be accepted now (no GOAWAY, below the peer's limit). */
-    boolean canOpenStream() {
-        return !handler.connection().goAwayReceived()
-                && handler.connection().local().canOpenStream();
     }
 
     /** Whether {@code stream}'s window and the connection can take more DATA now. */

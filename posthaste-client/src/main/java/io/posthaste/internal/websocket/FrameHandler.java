@@ -30,12 +30,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * The event-loop side of an open WebSocket, last in its pipeline (after Netty's frame decoder, the
  * {@code permessage-deflate} decoder and the UTF-8 validator, whose protocol errors it turns into
- * close 1002, 1007 or 1009). It reassembles fragmented messages up to the size limit (over it: close
- * 1009), answers pings (only the latest while the socket takes no more: a ping flood costs no
- * memory), sends keep-alive pings, runs the close handshake and its timeout, and, when the
- * connection is gone, hands the inbox its last message: the close, with the code the server sent,
- * the one this side failed the connection with, or 1006 when the connection ended without a close
- * frame.
+ * close 1002, 1007 or 1009; a frame with an RSV bit no extension took is 1002 too). It reassembles
+ * fragmented messages up to the size limit (over it: close 1009), answers pings (only the latest
+ * while the socket takes no more: a ping flood costs no memory), sends keep-alive pings, runs the
+ * close handshake and its timeout, and, when the connection is gone, hands the inbox its last
+ * message: the close, with the code the server sent, the one this side failed the connection with,
+ * or 1006 when the connection ended without a close frame.
  */
 final class FrameHandler extends ChannelDuplexHandler {
 
@@ -44,6 +44,7 @@ final class FrameHandler extends ChannelDuplexHandler {
     /** The close code of a close frame that had none (RFC 6455 section 7.1.5). */
     static final int NO_STATUS = 1005;
 
+    private static final int PROTOCOL_ERROR = 1002;
     private static final int MESSAGE_TOO_BIG = 1009;
     private static final int MAX_COMPONENTS = 1024;
 
@@ -86,7 +87,11 @@ final class FrameHandler extends ChannelDuplexHandler {
         }
         readSincePing = true;
         try {
-            if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
+            if (frame.rsv() != 0) {
+                // permessage-deflate's decoder clears the RSV1 of what it inflates: any bit left
+                // is one no negotiated extension defines (RFC 6455 section 5.2).
+                fail(PROTOCOL_ERROR, "a frame with reserved bits set (RSV " + frame.rsv() + ")");
+            } else if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
                 onData(frame, frame instanceof TextWebSocketFrame, true);
             } else if (frame instanceof ContinuationWebSocketFrame) {
                 onData(frame, partialIsText, false);

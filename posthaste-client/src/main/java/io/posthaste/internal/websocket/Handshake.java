@@ -3,6 +3,7 @@ package io.posthaste.internal.websocket;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
@@ -11,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.net.URI;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -20,7 +22,8 @@ import java.util.Map;
  * server may check against its own pages), then the caller's and the session's headers. The
  * subprotocols are offered here and checked by {@link #chosenSubprotocol}: a server may choose none
  * of them (RFC 6455 section 4.1), which Netty's own check refuses. Its frame decoder takes frames up
- * to the message size limit and reports every protocol violation rather than closing at once: the
+ * to the message size limit, allows RSV bits only when the answer took up {@code permessage-deflate}
+ * ({@link #deflate()}), and reports every protocol violation rather than closing at once: the
  * {@link FrameHandler} fails the connection.
  */
 final class Handshake extends WebSocketClientHandshaker13 {
@@ -30,6 +33,8 @@ final class Handshake extends WebSocketClientHandshaker13 {
     private final Iterable<Map.Entry<String, String>> headers;
     private final boolean compression;
     private final String subprotocols;
+    /** Set by {@link #verify}, before the decoder is made, from the server's answer. */
+    private boolean deflate;
 
     /**
      * Creates the handshake of a WebSocket at {@code uri} ({@code ws} or {@code wss}) offering
@@ -110,12 +115,30 @@ final class Handshake extends WebSocketClientHandshaker13 {
         return request;
     }
 
+    /**
+     * Checks the server's 101 {@code answer} as Netty does, and notes whether it took up the
+     * {@code permessage-deflate} offered. Netty's {@code finishHandshake} calls it before it makes
+     * the decoder, which then allows RSV bits if, and only if, it did: without an extension that
+     * defines them they are a protocol error (RFC 6455 section 5.2).
+     */
+    @Override
+    protected void verify(FullHttpResponse answer) {
+        super.verify(answer);
+        String extensions = answer.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, "");
+        deflate = compression && extensions.toLowerCase(Locale.ROOT).contains("permessage-deflate");
+    }
+
+    /** Returns whether the server took up {@code permessage-deflate}; known once the handshake is finished. */
+    boolean deflate() {
+        return deflate;
+    }
+
     @Override
     protected WebSocketFrameDecoder newWebsocketDecoder() {
         return new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
                 .expectMaskedFrames(false)
                 .allowMaskMismatch(false)
-                .allowExtensions(compression)
+                .allowExtensions(deflate)
                 .maxFramePayloadLength(maxFramePayloadLength())
                 .closeOnProtocolViolation(false)
                 .build());

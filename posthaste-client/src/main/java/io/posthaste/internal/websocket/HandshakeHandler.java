@@ -24,7 +24,6 @@ import io.posthaste.Headers;
 import io.posthaste.internal.Bridge;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -128,9 +127,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             refuse(name + ": the server's 101 answer does not open a WebSocket: " + explain(e));
             return;
         }
-        String extensions = head.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, "");
-        boolean deflate = extensions.toLowerCase(Locale.ROOT).contains("permessage-deflate");
-        FrameHandler frames = socket.opened(subprotocol, deflate, headers(head));
+        FrameHandler frames = socket.opened(subprotocol, handshake.deflate(), headers(head));
         ctx.pipeline().addBefore(ctx.name(), "ws-utf8", new Utf8FrameValidator(false));
         ctx.pipeline().replace(this, "ws-frames", frames);
         cancelTimer();

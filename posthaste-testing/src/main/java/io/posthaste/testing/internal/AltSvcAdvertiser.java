@@ -77,6 +77,7 @@ public final class AltSvcAdvertiser implements RequestHandler {
                 s.resetStream(),
                 s.http2Fault(),
                 s.chunkPauseNanos(),
-                s.http3Reset());
+                s.http3Reset(),
+                s.http3Fault());
     }
 }

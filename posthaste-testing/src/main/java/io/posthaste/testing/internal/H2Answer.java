@@ -56,7 +56,7 @@ final class H2Answer {
             // Reached only when a dispatcher chose the fault after the request was read: close unanswered.
             ctx.close();
         } else if (spec.http2Fault() != null) {
-            H2Floods.start(connection, streamId, spec.http2Fault());
+            H2Faults.start(connection, streamId, spec);
         } else if (spec.raw() != null) {
             // Exact bytes straight onto the connection: a script that writes frames of its own.
             ResponseWriter.writeRaw(ctx.channel(), spec, () -> {

@@ -103,6 +103,20 @@ final class H2Connection extends Http2ConnectionHandler {
         flush(ctx);
     }
 
+    /**
+     * Lets the encoder write header lists over the client's SETTINGS_MAX_HEADER_LIST_SIZE, which
+     * it would otherwise refuse to write: the setting is advisory (RFC 9113 section 6.5.2), and a
+     * test server sends what a test scripts, so that a client's own limit can be proven. Called
+     * each time the client's SETTINGS apply.
+     */
+    void sendHeaderListsOfAnySize() {
+        try {
+            encoder().configuration().headersConfiguration().maxHeaderListSize(Http2CodecUtil.MAX_HEADER_LIST_SIZE);
+        } catch (Http2Exception e) {
+            throw new AssertionError("the protocol's own maximum is refused", e);
+        }
+    }
+
     /** Returns whether {@code streamId} can still carry frames from the server. */
     boolean canWrite(int streamId) {
         Http2Stream stream = connection().stream(streamId);

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.ssl.SslHandler;
 import io.posthaste.testing.Fault;
 import io.posthaste.testing.Http2Options;
@@ -106,6 +107,12 @@ final class H2Streams extends Http2FrameAdapter {
         }
         // Consumed at once, whatever became of it: the codec returns the window to the client.
         return data.readableBytes() + padding;
+    }
+
+    @Override
+    public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
+        // The codec has just applied the client's SETTINGS, its header list size among them.
+        connection.sendHeaderListsOfAnySize();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.posthaste.testing.internal;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http2.Http2Error;
@@ -10,6 +11,7 @@ import io.netty.handler.codec.http3.Http3ErrorCode;
 import io.netty.handler.codec.http3.Http3Headers;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.posthaste.testing.Fault;
+import io.posthaste.testing.Http3Fault;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -127,7 +129,8 @@ final class H3Answer {
         long limit = spec.disconnectAfterBodyBytes();
         boolean cut = sendBody && limit >= 0;
         int length = cut ? (int) Math.min(content.length, limit) : content.length;
-        boolean trailers = sendBody && !spec.trailers().isEmpty() && !cut;
+        boolean strayFrames = spec.http3Fault() == Http3Fault.FRAMES_AFTER_TRAILERS;
+        boolean trailers = sendBody && (!spec.trailers().isEmpty() || strayFrames) && !cut;
 
         Deque<Step> steps = new ArrayDeque<>();
         for (int i = 0; i < spec.interimContinues(); i++) {
@@ -150,7 +153,13 @@ final class H3Answer {
         if (trailers) {
             Http3Headers end = new DefaultHttp3Headers(false);
             spec.trailers().forEach(t -> end.add(t.getKey().toLowerCase(Locale.ROOT), t.getValue()));
+            if (end.isEmpty()) {
+                end.add("x-end", "1");
+            }
             steps.add(headers(stream, 0, end));
+        }
+        if (strayFrames) {
+            steps.add(new Step(0, () -> writeStrayFrames(stream)));
         }
         run(stream, steps, () -> {
             // A reset or close discards whatever QUIC has not sent yet: the part of the answer that
@@ -172,6 +181,20 @@ final class H3Answer {
                 });
             }
         });
+    }
+
+    /**
+     * Writes a DATA frame ({@code stray}) and a HEADERS frame ({@code :status: 200}) as bytes from
+     * the first handler of {@code stream}'s pipeline, past the HTTP/3 codec, which would refuse to
+     * put frames after the trailers. The field section uses only QPACK's static table (required
+     * insert count 0, base 0, then static entry 25), so the QPACK state is untouched.
+     */
+    private static ChannelFuture writeStrayFrames(QuicStreamChannel stream) {
+        byte[] stray = "stray".getBytes(StandardCharsets.US_ASCII);
+        ByteBuf frames = Unpooled.buffer(16);
+        frames.writeByte(0x00).writeByte(stray.length).writeBytes(stray); // DATA
+        frames.writeByte(0x01).writeByte(3).writeByte(0x00).writeByte(0x00).writeByte(0xC0 | 25); // HEADERS
+        return stream.pipeline().firstContext().write(frames);
     }
 
     /** Queues the body's DATA frames: throttled pieces, chunk-sized pieces, or one piece. */

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http3.Http3ErrorCode;
 import io.posthaste.testing.Fault;
 import io.posthaste.testing.Http2Fault;
+import io.posthaste.testing.Http3Fault;
 import java.util.List;
 import java.util.Map;
 
@@ -35,6 +36,7 @@ import java.util.Map;
  *                        after the first, or 0
  * @param http3Reset on HTTP/3, the error code of the stream reset that replaces (or, with
  *                   {@code disconnectAfterBodyBytes}, cuts) the answer, or null
+ * @param http3Fault a hostile HTTP/3 answer, or null
  */
 // The arrays are bytes to write, built once per answer and never compared or hashed.
 @SuppressWarnings("ArrayRecordComponent")
@@ -59,7 +61,8 @@ public record ResponseSpec(
         Http2Error resetStream,
         Http2Fault http2Fault,
         long chunkPauseNanos,
-        Http3ErrorCode http3Reset) {
+        Http3ErrorCode http3Reset,
+        Http3Fault http3Fault) {
 
     /**
      * A pattern written {@code times} times in a row, never held whole.
@@ -85,7 +88,7 @@ public record ResponseSpec(
 
     /** Returns whether this answer only makes sense on an HTTP/3 stream. */
     public boolean http3Only() {
-        return http3Reset != null && disconnectAfterBodyBytes < 0;
+        return http3Fault != null || http3Reset != null && disconnectAfterBodyBytes < 0;
     }
 
     /** Returns the first value of a response header (case-insensitive), or null. */

@@ -104,7 +104,9 @@ public final class ResponseWriter {
         String what;
         String needs;
         if (spec.http3Only()) {
-            what = "resetHttp3Stream(" + spec.http3Reset() + ")";
+            what = spec.http3Fault() != null
+                    ? "Http3Fault." + spec.http3Fault()
+                    : "resetHttp3Stream(" + spec.http3Reset() + ")";
             needs = "HTTP/3";
         } else {
             what = spec.http2Fault() != null

@@ -30,6 +30,7 @@ final class Specs {
                 null,
                 null,
                 0,
+                null,
                 null);
     }
 }

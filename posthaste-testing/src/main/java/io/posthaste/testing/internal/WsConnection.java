@@ -17,8 +17,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.posthaste.testing.WebSocketFault;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
 
 /**
  * One WebSocket connection on a mounted endpoint: runs the script once the handshake is done, each
@@ -32,6 +34,14 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
 
     private static final int FRAGMENT_BYTES = 64 * 1024;
     private static final int PINGS_PER_BATCH = 100;
+    /** The most a control frame may carry (RFC 6455 section 5.5). */
+    private static final int PING_PAYLOAD_BYTES = 125;
+
+    private static final int FIN = 0x80;
+    private static final int RSV1 = 0x40;
+    private static final int RSV2 = 0x20;
+    private static final int FIN_TEXT = FIN | 0x1;
+    private static final byte[] MASK_KEY = {0x37, (byte) 0xfa, 0x21, 0x3d};
 
     private final WsScript script;
     private final Deque<WsStep> steps;
@@ -160,7 +170,50 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
                 ctx.channel().config().setAutoRead(false);
                 next();
             }
+            case MASKED_FRAME -> after(writeRaw(FIN_TEXT, MASK_KEY, ascii("masked")));
+            case RESERVED_OPCODE -> after(writeRaw(FIN | 0x3, null, new byte[0]));
+            case RESERVED_CONTROL_OPCODE -> after(writeRaw(FIN | 0xB, null, new byte[0]));
+            case RESERVED_BITS -> after(writeRaw(FIN_TEXT | RSV2, null, ascii("reserved")));
+            case DEFLATED_TEXT -> after(writeRaw(FIN_TEXT | RSV1, null, deflated("deflated")));
             default -> throw new AssertionError(fault);
+        }
+    }
+
+    /**
+     * Writes one frame of fewer than 126 payload bytes exactly as given, past the frame encoder
+     * (which passes bytes through) and the extensions: first byte {@code finOpcode} (FIN, RSV bits
+     * and opcode), masked with {@code maskKey} unless it is null.
+     */
+    private ChannelFuture writeRaw(int finOpcode, byte[] maskKey, byte[] payload) {
+        ByteBuf frame = ctx.alloc().buffer(6 + payload.length);
+        frame.writeByte(finOpcode);
+        frame.writeByte((maskKey != null ? 0x80 : 0) | payload.length);
+        if (maskKey != null) {
+            frame.writeBytes(maskKey);
+        }
+        for (int i = 0; i < payload.length; i++) {
+            frame.writeByte(maskKey != null ? payload[i] ^ maskKey[i % 4] : payload[i]);
+        }
+        return ctx.writeAndFlush(frame);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * {@code text} as permessage-deflate compresses a message: raw DEFLATE ending in a sync flush,
+     * whose last four bytes ({@code 00 00 ff ff}) are left off (RFC 7692 section 7.2.1).
+     */
+    private static byte[] deflated(String text) {
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            deflater.setInput(text.getBytes(StandardCharsets.UTF_8));
+            byte[] out = new byte[64];
+            int length = deflater.deflate(out, 0, out.length, Deflater.SYNC_FLUSH);
+            return Arrays.copyOf(out, length - 4);
+        } finally {
+            deflater.end();
         }
     }
 
@@ -191,7 +244,9 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
         int batch = Math.min(PINGS_PER_BATCH, WebSocketFault.PING_FLOOD_FRAMES - sent);
         ChannelFuture last = null;
         for (int i = 0; i < batch; i++) {
-            last = ctx.write(new PingWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {(byte) i})));
+            byte[] payload = new byte[PING_PAYLOAD_BYTES];
+            payload[0] = (byte) i;
+            last = ctx.write(new PingWebSocketFrame(Unpooled.wrappedBuffer(payload)));
         }
         ctx.flush();
         int done = sent + batch;
