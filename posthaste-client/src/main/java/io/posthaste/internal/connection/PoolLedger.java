@@ -211,8 +211,11 @@ final class PoolLedger<K, S, C extends ConnectionPool.Pooled> {
     /** Returns the connections {@link #pollIdle} or {@link #release} forgot, for the pool to close; null if none. */
     List<C> takeUnusable() {
         List<C> taken = unusable;
+        if (taken == null || taken.isEmpty()) {
+            return null; // an empty list stays, for the next poll: no list per request
+        }
         unusable = null;
-        return taken == null || taken.isEmpty() ? null : taken;
+        return taken;
     }
 
     /** Returns the origins whose waiters {@link #release} admitted to connect; null if none. */

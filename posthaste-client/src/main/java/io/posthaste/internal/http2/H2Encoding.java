@@ -34,6 +34,15 @@ final class H2Encoding {
      * The lowercase names of the fields requests carry most (the ones the session adds itself
      * among them), under their usual spellings: a hit costs a lookup instead of two copies.
      */
+    private static final Map<String, AsciiString> METHODS = Map.of(
+            "GET", AsciiString.cached("GET"),
+            "POST", AsciiString.cached("POST"),
+            "PUT", AsciiString.cached("PUT"),
+            "DELETE", AsciiString.cached("DELETE"),
+            "PATCH", AsciiString.cached("PATCH"),
+            "HEAD", AsciiString.cached("HEAD"),
+            "OPTIONS", AsciiString.cached("OPTIONS"));
+
     private static final Map<String, AsciiString> KNOWN_NAMES = knownNames(
             "Accept",
             "Accept-Encoding",
@@ -61,13 +70,13 @@ final class H2Encoding {
 
     private H2Encoding() {}
 
-    /** Encodes the request of {@code spec} for a connection of {@code scheme}. Any thread. */
-    static FramedRequest<Http2Headers> encode(ExchangeSpec spec, ByteBufAllocator alloc, AsciiString scheme)
+    /** Encodes the request of {@code spec} for {@code connection}. Any thread. */
+    static FramedRequest<Http2Headers> encode(ExchangeSpec spec, ByteBufAllocator alloc, Http2Connection connection)
             throws IOException {
-        return FramedRequest.encode(spec, alloc, length -> headers(spec, scheme, length));
+        return FramedRequest.encode(spec, alloc, length -> headers(spec, connection, length));
     }
 
-    private static ReadOnlyHttp2Headers headers(ExchangeSpec spec, AsciiString scheme, long length) {
+    private static ReadOnlyHttp2Headers headers(ExchangeSpec spec, Http2Connection connection, long length) {
         String[] lines = spec.headLines();
         int count = spec.headLineCount();
         String authority = spec.url().hostHeader();
@@ -100,11 +109,17 @@ final class H2Encoding {
         AsciiString[] used = n == fields.length ? fields : java.util.Arrays.copyOf(fields, n);
         return ReadOnlyHttp2Headers.clientHeaders(
                 false,
-                AsciiString.cached(spec.request().method()),
-                new AsciiString(spec.url().target()),
-                scheme,
-                new AsciiString(authority),
+                method(spec.request().method()),
+                connection.path(spec.url().target()),
+                connection.scheme(),
+                connection.authority(authority),
                 used);
+    }
+
+    /** Returns the {@code :method}: one shared string for the methods of RFC 9110 and PATCH. */
+    private static AsciiString method(String method) {
+        AsciiString known = METHODS.get(method);
+        return known != null ? known : new AsciiString(method);
     }
 
     /** Returns {@code name} in lowercase, as HTTP/2 sends names (section 8.2.1). */

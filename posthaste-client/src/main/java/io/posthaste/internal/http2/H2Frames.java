@@ -31,14 +31,14 @@ final class H2Frames extends Http2EventAdapter {
     private static final long CONTROL_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Http2Connection owner;
-    private final int maxFields;
+    private final H2Heads heads;
     private PropertyKey key;
     private int controlFrames;
     private long controlWindowStart = System.nanoTime();
 
     H2Frames(Http2Connection owner, int maxFields) {
         this.owner = owner;
-        this.maxFields = maxFields;
+        this.heads = new H2Heads(maxFields);
     }
 
     /** Sets the key under which streams keep their {@link H2Stream}. */
@@ -66,7 +66,7 @@ final class H2Frames extends Http2EventAdapter {
             throws Http2Exception {
         H2Stream carrier = carrier(streamId);
         if (carrier != null) {
-            carrier.onHeaders(headers, endOfStream, maxFields);
+            carrier.onHeaders(headers, endOfStream, heads);
         }
     }
 

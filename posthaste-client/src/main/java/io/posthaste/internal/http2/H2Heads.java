@@ -5,9 +5,8 @@ import static io.netty.handler.codec.http2.Http2Error.PROTOCOL_ERROR;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.util.AsciiString;
 import io.posthaste.internal.exchange.ResponseHead;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -16,55 +15,32 @@ import java.util.Map;
  * trailer fields. A malformed block (RFC 9113 section 8.1.1: no or bad {@code :status}, a value
  * with NUL, CR or LF or edge whitespace, too many fields) is a stream error, so that stream alone
  * is reset and fails. Netty has already checked names, pseudo-headers and the list size.
+ *
+ * <p>One per connection, on its event loop: it keeps the strings of the last fields it turned,
+ * so that a name or value HPACK decodes from its tables (the same object each time a server
+ * repeats a field, as {@code server} or {@code content-type}) costs no new string.
  */
 final class H2Heads {
 
     static final String VERSION = "HTTP/2";
 
-    /**
-     * The names servers send most, as the strings the exchange keeps: a decoded name that is one
-     * of them costs a lookup (its hash is cached) instead of a new string per response.
-     */
-    private static final Map<AsciiString, String> KNOWN_NAMES = knownNames(
-            "accept-ranges",
-            "access-control-allow-credentials",
-            "access-control-allow-headers",
-            "access-control-allow-methods",
-            "access-control-allow-origin",
-            "access-control-expose-headers",
-            "age",
-            "alt-svc",
-            "cache-control",
-            "content-disposition",
-            "content-encoding",
-            "content-language",
-            "content-length",
-            "content-range",
-            "content-security-policy",
-            "content-type",
-            "date",
-            "etag",
-            "expires",
-            "last-modified",
-            "link",
-            "location",
-            "retry-after",
-            "server",
-            "set-cookie",
-            "strict-transport-security",
-            "vary",
-            "via",
-            "www-authenticate",
-            "x-content-type-options",
-            "x-frame-options",
-            "x-request-id");
+    /** How many field texts are remembered: a response's worth, and then some. */
+    private static final int REMEMBERED = 16;
 
-    private H2Heads() {}
+    private final int maxFields;
+    private final Object[] texts = new Object[REMEMBERED];
+    private final String[] strings = new String[REMEMBERED];
+    private int next;
 
-    /** Returns the response head in {@code headers}, of at most {@code maxFields} fields. */
-    static ResponseHead head(int streamId, Http2Headers headers, int maxFields) throws Http2Exception {
+    /** Turns header blocks of at most {@code maxFields} fields. */
+    H2Heads(int maxFields) {
+        this.maxFields = maxFields;
+    }
+
+    /** Returns the response head in {@code headers}. */
+    ResponseHead head(int streamId, Http2Headers headers) throws Http2Exception {
         int status = status(streamId, headers.status());
-        String[] fields = fields(streamId, headers, maxFields);
+        String[] fields = fields(streamId, headers);
         long contentLength = -1;
         for (int i = 0; i < fields.length; i += 2) {
             if (fields[i].equals("content-length")) {
@@ -75,42 +51,40 @@ final class H2Heads {
     }
 
     /** Returns the regular fields of {@code headers} as alternating names and values. */
-    static String[] fields(int streamId, Http2Headers headers, int maxFields) throws Http2Exception {
-        int count = 0;
-        for (Map.Entry<CharSequence, CharSequence> field : headers) {
-            if (!Http2Headers.PseudoHeaderName.hasPseudoHeaderFormat(field.getKey())) {
-                count++;
-            }
-        }
-        if (count > maxFields) {
-            throw Http2Exception.streamError(
-                    streamId, PROTOCOL_ERROR, "more than %d header fields (%d)", maxFields, count);
-        }
-        String[] fields = new String[count * 2];
+    String[] fields(int streamId, Http2Headers headers) throws Http2Exception {
+        // One pass: room for every field but :status (a response's only pseudo-header; were there
+        // more, the array is trimmed below).
+        int room = headers.size() - (headers.status() != null ? 1 : 0);
+        String[] fields = new String[room * 2];
         int i = 0;
         for (Map.Entry<CharSequence, CharSequence> field : headers) {
             if (Http2Headers.PseudoHeaderName.hasPseudoHeaderFormat(field.getKey())) {
                 continue;
             }
-            String value = field.getValue().toString();
+            if (i / 2 == maxFields) {
+                throw Http2Exception.streamError(
+                        streamId, PROTOCOL_ERROR, "more than %d header fields (%d)", maxFields, room);
+            }
+            String value = string(field.getValue());
             checkValue(streamId, field.getKey(), value);
-            fields[i++] = name(field.getKey());
+            fields[i++] = string(field.getKey());
             fields[i++] = value;
         }
-        return fields;
+        return i == fields.length ? fields : Arrays.copyOf(fields, i);
     }
 
-    private static String name(CharSequence name) {
-        String known = name instanceof AsciiString ascii ? KNOWN_NAMES.get(ascii) : null;
-        return known != null ? known : name.toString();
-    }
-
-    private static Map<AsciiString, String> knownNames(String... names) {
-        Map<AsciiString, String> known = new HashMap<>();
-        for (String name : names) {
-            known.put(AsciiString.cached(name), name);
+    /** Returns {@code text} as a string: the one made last time, if it is the same object. */
+    private String string(CharSequence text) {
+        for (int i = 0; i < REMEMBERED; i++) {
+            if (texts[i] == text) {
+                return strings[i];
+            }
         }
-        return Map.copyOf(known);
+        String made = text.toString();
+        texts[next] = text;
+        strings[next] = made;
+        next = (next + 1) % REMEMBERED;
+        return made;
     }
 
     /**

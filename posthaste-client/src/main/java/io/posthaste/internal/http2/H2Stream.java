@@ -213,7 +213,7 @@ public final class H2Stream implements Carrier {
 
     @Override
     public Encoded encode(ExchangeSpec request) throws IOException {
-        return H2Encoding.encode(request, connection.channel().alloc(), connection.scheme());
+        return H2Encoding.encode(request, connection.channel().alloc(), connection);
     }
 
     @Override
@@ -280,7 +280,7 @@ public final class H2Stream implements Carrier {
     }
 
     /** A header block arrived: a head, or the trailers. */
-    void onHeaders(Http2Headers headers, boolean endOfStream, int maxFields) throws Http2Exception {
+    void onHeaders(Http2Headers headers, boolean endOfStream, H2Heads heads) throws Http2Exception {
         lastReadNanos = System.nanoTime();
         long size = size(headers);
         received += size;
@@ -289,9 +289,9 @@ public final class H2Stream implements Carrier {
             return;
         }
         if (headReceived) {
-            current.onMessage(new ResponseTrailers(H2Heads.fields(stream.id(), headers, maxFields)));
+            current.onMessage(new ResponseTrailers(heads.fields(stream.id(), headers)));
         } else {
-            ResponseHead head = H2Heads.head(stream.id(), headers, maxFields);
+            ResponseHead head = heads.head(stream.id(), headers);
             if (head.isInterim()) {
                 interim += size;
             } else {

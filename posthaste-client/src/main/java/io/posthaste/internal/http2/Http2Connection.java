@@ -44,6 +44,8 @@ public final class Http2Connection implements ProtocolConnection {
 
     private final Channel channel;
     private final Origin origin;
+    private final RepeatedText authorities = new RepeatedText();
+    private final RepeatedText paths = new RepeatedText();
     private final ConnectionListener<ProtocolConnection> listener;
     private final Executor blocking;
     private final boolean singleUse;
@@ -191,8 +193,19 @@ public final class Http2Connection implements ProtocolConnection {
         return maxHeaderListSize;
     }
 
+    /** The {@code :scheme} of this connection's requests. Any thread. */
     AsciiString scheme() {
         return origin.https() ? HTTPS : HTTP;
+    }
+
+    /** Returns {@code authority} as sent, reusing the last one sent. Any thread. */
+    AsciiString authority(String authority) {
+        return authorities.of(authority);
+    }
+
+    /** Returns {@code path} as sent, reusing the last one sent. Any thread. */
+    AsciiString path(String path) {
+        return paths.of(path);
     }
 
     Http2Stream stream(int id) {
