@@ -24,8 +24,6 @@ import java.util.function.Supplier;
 final class ResponseBody implements Consumer<byte[]> {
 
     private static final byte[] EMPTY = new byte[0];
-    /** The first array for a buffered body of unknown length; it doubles up to a segment. */
-    private static final int UNKNOWN_LENGTH_START = 512;
     /**
      * Past this, a body of unknown length grows by whole segments rather than by copying itself:
      * at its end it takes its size twice (the segments and the one array made of them), not the
@@ -92,7 +90,9 @@ final class ResponseBody implements Consumer<byte[]> {
                 decoder,
                 download,
                 null,
-                length == 0 ? EMPTY : new byte[length > 0 ? (int) length : UNKNOWN_LENGTH_START]);
+                // Unknown length: the first piece decides the first array (often the whole body,
+                // kept as it is), then it doubles up to a segment.
+                length > 0 ? new byte[(int) length] : EMPTY);
     }
 
     /** Returns the stream a reader takes the body from, or null when it is buffered. */
@@ -256,7 +256,7 @@ final class ResponseBody implements Consumer<byte[]> {
     private int room(int wanted) {
         if (filled == bytes.length) {
             if (bytes.length < SEGMENT) {
-                bytes = Arrays.copyOf(bytes, Math.min(Math.max(bytes.length * 2, UNKNOWN_LENGTH_START), SEGMENT));
+                bytes = Arrays.copyOf(bytes, Math.min(Math.max(bytes.length * 2, wanted), SEGMENT));
             } else {
                 if (segments == null) {
                     segments = new ArrayList<>();
