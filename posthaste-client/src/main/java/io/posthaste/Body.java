@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request body: its media type, its length when known, and the bytes themselves.
@@ -36,6 +37,7 @@ import java.util.function.Supplier;
 public interface Body {
 
     /** Returns the media type to send as {@code Content-Type}, or {@code null} for none. */
+    @Nullable
     MediaType contentType();
 
     /** Returns the length in bytes, or {@code -1} if it is not known before writing. */
@@ -66,7 +68,7 @@ public interface Body {
      * Returns a body of {@code bytes} with the given type, or none if {@code null}. The array is
      * not copied: do not change it while the request may still be sent or retried.
      */
-    static Body of(byte[] bytes, MediaType contentType) {
+    static Body of(byte[] bytes, @Nullable MediaType contentType) {
         Objects.requireNonNull(bytes, "bytes");
         return new ByteArrayBody(bytes, contentType);
     }
@@ -77,9 +79,10 @@ public interface Body {
     }
 
     /**
-     * Returns a body of {@code text}, encoded in the type's charset (UTF-8 when it names none).
+     * Returns a body of {@code text}, encoded in the type's charset (UTF-8 when it names none); a
+     * {@code null} type sends the UTF-8 bytes without a {@code Content-Type}.
      */
-    static Body of(String text, MediaType contentType) {
+    static Body of(String text, @Nullable MediaType contentType) {
         Objects.requireNonNull(text, "text");
         var charset = contentType == null
                 ? StandardCharsets.UTF_8
@@ -107,8 +110,10 @@ public interface Body {
     /**
      * Returns a one-shot body read from {@code stream} and sent chunked; the stream is closed
      * when the body has been sent or the request fails.
+     *
+     * @param contentType the type, or {@code null} for none
      */
-    static Body of(InputStream stream, MediaType contentType) {
+    static Body of(InputStream stream, @Nullable MediaType contentType) {
         Objects.requireNonNull(stream, "stream");
         return StreamBody.oneShot(stream, -1, contentType);
     }
@@ -132,7 +137,8 @@ public interface Body {
      *     chunked on HTTP/1.1, as DATA frames up to END_STREAM on HTTP/2)
      * @param contentType the type, or {@code null} for none
      */
-    static Body fromPublisher(Flow.Publisher<? extends ByteBuffer> publisher, long length, MediaType contentType) {
+    static Body fromPublisher(
+            Flow.Publisher<? extends ByteBuffer> publisher, long length, @Nullable MediaType contentType) {
         Objects.requireNonNull(publisher, "publisher");
         if (length < -1) {
             throw new IllegalArgumentException("length must be -1 (unknown) or >= 0: " + length);
@@ -144,8 +150,9 @@ public interface Body {
      * Returns a replayable body that opens a fresh stream from {@code streams} for each attempt.
      *
      * @param length the exact length, or {@code -1} to send chunked
+     * @param contentType the type, or {@code null} for none
      */
-    static Body of(Supplier<? extends InputStream> streams, long length, MediaType contentType) {
+    static Body of(Supplier<? extends InputStream> streams, long length, @Nullable MediaType contentType) {
         Objects.requireNonNull(streams, "streams");
         if (length < -1) {
             throw new IllegalArgumentException("length must be -1 (unknown) or >= 0: " + length);

@@ -1,5 +1,7 @@
 package io.posthaste;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The connection could not be made or broke before the exchange finished: refused, unknown host,
  * reset, closed by the server, or a failed TLS handshake (see {@link #isTlsFailure()}).
@@ -24,7 +26,7 @@ public final class ClientConnectionException extends ClientException {
      * @param mayHaveBeenProcessed whether any request byte had been sent
      */
     public ClientConnectionException(
-            String message, Throwable cause, boolean tlsFailure, boolean mayHaveBeenProcessed) {
+            String message, @Nullable Throwable cause, boolean tlsFailure, boolean mayHaveBeenProcessed) {
         super(message, cause);
         this.tlsFailure = tlsFailure;
         this.mayHaveBeenProcessed = mayHaveBeenProcessed;

@@ -1,7 +1,9 @@
 package io.posthaste;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The root of every failure Posthaste reports. Unchecked and sealed: a caller can catch this one
@@ -31,9 +33,9 @@ public abstract sealed class ClientException extends RuntimeException
     /** Set once, before the exception reaches the caller (the future's completion publishes it). */
     private int attempts = 1;
     /** Makes the failed call's timings when asked, or null: it never reached the network. */
-    private transient Supplier<Timings> timings;
+    private transient @Nullable Supplier<Timings> timings;
 
-    ClientException(String message, Throwable cause) {
+    ClientException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 
@@ -59,12 +61,13 @@ public abstract sealed class ClientException extends RuntimeException
     }
 
     /** Returns what makes the timings, or null. */
+    @Nullable
     Supplier<Timings> timingsSource() {
         return timings;
     }
 
     /** Records what makes this failure's timings, unless an earlier exchange already did. */
-    void timedBy(Supplier<Timings> source) {
+    void timedBy(@Nullable Supplier<Timings> source) {
         if (timings == null) {
             timings = source;
         }
@@ -73,7 +76,8 @@ public abstract sealed class ClientException extends RuntimeException
     /** Returns the message, ending with {@code (after N attempts)} when the call was retried. */
     @Override
     public String getMessage() {
-        String message = super.getMessage();
+        // Never null: every constructor takes a message (the fallback only satisfies the type).
+        String message = Objects.requireNonNullElse(super.getMessage(), "");
         return attempts > 1 ? message + " (after " + attempts + " attempts)" : message;
     }
 

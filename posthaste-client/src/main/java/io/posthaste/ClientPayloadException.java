@@ -1,5 +1,7 @@
 package io.posthaste;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The response (or request) body could not be transferred intact: a body shorter than its
  * {@code Content-Length}, broken chunked framing, corrupt compressed data, a decompressed size over
@@ -16,7 +18,7 @@ public final class ClientPayloadException extends ClientException {
      * @param message what was wrong with the body and for which request
      * @param cause the underlying failure, or {@code null}
      */
-    public ClientPayloadException(String message, Throwable cause) {
+    public ClientPayloadException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

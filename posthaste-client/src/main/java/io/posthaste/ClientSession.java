@@ -537,7 +537,7 @@ public final class ClientSession implements AutoCloseable {
          *
          * @throws IllegalArgumentException if {@code interval} is negative
          */
-        public Builder http2PingInterval(Duration interval) {
+        public Builder http2PingInterval(@Nullable Duration interval) {
             this.http2PingInterval = ProtocolChoice.pingInterval(interval);
             return this;
         }

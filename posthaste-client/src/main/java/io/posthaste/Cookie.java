@@ -2,6 +2,7 @@ package io.posthaste;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A cookie as a {@link CookieJar} keeps it (RFC 6265 §5.3).
@@ -20,7 +21,7 @@ public record Cookie(
         String value,
         String domain,
         String path,
-        Instant expiresAt,
+        @Nullable Instant expiresAt,
         boolean secure,
         boolean httpOnly,
         boolean hostOnly) {

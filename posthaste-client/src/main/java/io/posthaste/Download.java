@@ -143,7 +143,7 @@ public final class Download {
                 ? Files.readString(validatorFile, StandardCharsets.UTF_8).strip()
                 : null;
         long offset = validator != null && !validator.isEmpty() ? Files.size(part) : 0;
-        Request request = offset == 0
+        Request request = offset == 0 || validator == null
                 ? base
                 : base.toBuilder()
                         .header("Range", "bytes=" + offset + "-")
@@ -203,7 +203,7 @@ public final class Download {
     }
 
     /** Checks a 206 against the part file: its start, its validator; returns the whole length. */
-    private static long checkedRange(StreamingResponse response, long offset, String validator) {
+    private static long checkedRange(StreamingResponse response, long offset, @Nullable String validator) {
         String range = response.headers().get("Content-Range");
         Matcher matcher = range == null ? null : CONTENT_RANGE.matcher(range.strip());
         String where = response.request().method() + " " + response.url();
@@ -227,7 +227,7 @@ public final class Download {
     }
 
     /** Returns a validator If-Range may carry: a strong ETag, else Last-Modified, else null. */
-    private static String validatorOf(Headers headers) {
+    private static @Nullable String validatorOf(Headers headers) {
         String etag = headers.get("ETag");
         if (etag != null && !etag.strip().startsWith("W/")) {
             return etag.strip();

@@ -1,5 +1,7 @@
 package io.posthaste;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One step of a call or a connection, as an {@link EventListener} receives it.
  *
@@ -12,7 +14,13 @@ package io.posthaste;
  * @param failure the failure for failed and retry events, else {@code null}
  */
 public record Event(
-        Type type, long nanoTime, Request request, String target, int status, long bytes, Throwable failure) {
+        Type type,
+        long nanoTime,
+        @Nullable Request request,
+        @Nullable String target,
+        int status,
+        long bytes,
+        @Nullable Throwable failure) {
 
     /** The kinds of event, in the order they usually happen. */
     public enum Type {

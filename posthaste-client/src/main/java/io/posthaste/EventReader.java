@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -30,7 +31,9 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
     private final List<Map.Entry<String, String>> headers;
     private final int maxReconnectAttempts;
     private final long maxRetryMillis;
-    private final Duration readTimeout;
+    /** The read timeout of the connections, or null: the session's. */
+    private final @Nullable Duration readTimeout;
+
     private final EventParser parser;
     private final ArrayDeque<ServerSentEvent> ready = new ArrayDeque<>();
     private final byte[] buffer = new byte[8192];
@@ -41,7 +44,7 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
 
     private volatile @Nullable CompletableFuture<StreamingResponse> connecting;
     private volatile @Nullable StreamingResponse current;
-    private volatile @Nullable String lastEventId;
+    private volatile String lastEventId;
     private volatile int connections;
     private long reconnectionMillis;
     /** Reconnections in a row that failed or brought no event. */
@@ -59,7 +62,7 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
             int maxReconnectAttempts,
             long retryMillis,
             long maxRetryMillis,
-            Duration readTimeout,
+            @Nullable Duration readTimeout,
             int maxEventSize) {
         this.session = session;
         this.url = url;
@@ -120,18 +123,20 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
             if (closed || finished) {
                 return false;
             }
-            if (current == null) {
+            StreamingResponse response = current;
+            if (response == null) {
                 reconnect();
                 continue;
             }
             int n;
             try {
-                n = current.body().read(buffer);
+                n = response.body().read(buffer);
             } catch (IOException e) {
                 if (closed) {
                     return false;
                 }
                 dropped(
+                        response,
                         e.getCause() instanceof ClientException c
                                 ? c
                                 : new ClientConnectionException(
@@ -139,7 +144,7 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
                 continue;
             }
             if (n < 0) {
-                dropped(null);
+                dropped(response, null);
                 continue;
             }
             try {
@@ -195,9 +200,9 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
         }
     }
 
-    /** The connection ended (cleanly when {@code failure} is null): forget it, reconnect later. */
-    private void dropped(ClientException failure) {
-        current.close();
+    /** {@code response} ended (cleanly when {@code failure} is null): forget it, reconnect later. */
+    private void dropped(StreamingResponse response, @Nullable ClientException failure) {
+        response.close();
         current = null;
         parser.reset();
         // An id-only block read before the drop still counts for the reconnection.
@@ -219,9 +224,11 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
         if (maxReconnectAttempts == 0 || failures >= maxReconnectAttempts) {
             finished = true;
             close();
-            lastFailure.addSuppressed(new IllegalStateException(
+            // Set: only a drop or a failed reconnection leaves no current connection to read.
+            ClientException last = Objects.requireNonNull(lastFailure, "lastFailure");
+            last.addSuppressed(new IllegalStateException(
                     "gave up after " + failures + " reconnection attempt(s) in a row without an event"));
-            throw lastFailure;
+            throw last;
         }
         long delay = Math.min(
                 maxRetryMillis, failures == 0 ? reconnectionMillis : reconnectionMillis << Math.min(failures - 1, 20));

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable, ordered list of HTTP header fields. Names compare case-insensitively but keep the
@@ -150,7 +151,7 @@ public final class Headers {
     }
 
     /** Returns the first value of {@code name} (any case), or {@code null} if absent. */
-    public String get(String name) {
+    public @Nullable String get(String name) {
         int i = indexOf(name);
         return i < 0 ? null : namesAndValues[i + 1];
     }
@@ -217,7 +218,7 @@ public final class Headers {
      * their case. Which values {@link #toString()} masks plays no part.
      */
     @Override
-    public boolean equals(Object other) {
+    public boolean equals(@Nullable Object other) {
         return other instanceof Headers that && Arrays.equals(namesAndValues, that.namesAndValues);
     }
 

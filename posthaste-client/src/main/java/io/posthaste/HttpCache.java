@@ -132,7 +132,18 @@ public final class HttpCache implements Interceptor {
         if (stored != null && !CachePolicy.varyMatches(stored, name -> joined(headers, name))) {
             stored = null;
         }
-        CachePolicy.Use use = stored == null ? null : CachePolicy.use(stored, asked, clock.millis());
+        if (stored == null) {
+            // Nothing usable is stored: only the network can answer.
+            if (method.equals("HEAD")) {
+                return chain.proceed(request).thenApply(response -> response.withCacheStatus(CacheStatus.MISS));
+            }
+            if (asked.onlyIfCached()) {
+                return CompletableFuture.completedFuture(made(request, 504, "Gateway Timeout"));
+            }
+            long sent = clock.millis();
+            return chain.proceed(request).thenCompose(response -> keep(request, response, sent, asked));
+        }
+        CachePolicy.Use use = CachePolicy.use(stored, asked, clock.millis());
         if (method.equals("HEAD")) {
             return use == CachePolicy.Use.FRESH
                     ? CompletableFuture.completedFuture(replay(request, stored, CacheStatus.HIT, false))
@@ -148,10 +159,6 @@ public final class HttpCache implements Interceptor {
         }
         if (asked.onlyIfCached()) {
             return CompletableFuture.completedFuture(made(request, 504, "Gateway Timeout"));
-        }
-        if (stored == null) {
-            long sent = clock.millis();
-            return chain.proceed(request).thenCompose(response -> keep(request, response, sent, asked));
         }
         return revalidate(request, chain, stored, asked);
     }
@@ -346,13 +353,14 @@ public final class HttpCache implements Interceptor {
     }
 
     /** Returns every value of {@code name} in {@code headers} joined by ", ", or null if none. */
-    private static String joined(Headers headers, String name) {
+    private static @Nullable String joined(Headers headers, String name) {
         List<String> values = headers.allValues(name);
         return values.isEmpty() ? null : String.join(", ", values);
     }
 
     /** What a revalidation left in the store for the requests that waited on it. */
-    private record Outcome(StoredResponse entry, CacheStatus status) {
-        static final Outcome NOTHING = new Outcome(null, null);
+    private record Outcome(@Nullable StoredResponse entry, CacheStatus status) {
+        /** Nothing usable: each waiter asks the server itself (the status is never read). */
+        static final Outcome NOTHING = new Outcome(null, CacheStatus.MISS);
     }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes the text of {@link LoggingInterceptor}'s records: one for a request, one for its
@@ -124,7 +125,7 @@ final class HttpLogMessages {
     }
 
     /** Appends the first {@code shown} of {@code total} bytes as text, or says why not. */
-    private void text(StringBuilder out, byte[] bytes, int shown, long total, MediaType type) {
+    private void text(StringBuilder out, byte[] bytes, int shown, long total, @Nullable MediaType type) {
         if (!isText(type, bytes, shown)) {
             out.append("\n(binary ").append(size(total)).append(" omitted)");
             return;
@@ -150,7 +151,7 @@ final class HttpLogMessages {
         }
     }
 
-    private static boolean isText(MediaType type, byte[] bytes, int length) {
+    private static boolean isText(@Nullable MediaType type, byte[] bytes, int length) {
         if (type != null) {
             String subtype = type.subtype();
             return type.type().equals("text")

@@ -5,6 +5,7 @@ import io.posthaste.internal.json.JacksonCodec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns values into JSON for {@link RequestBuilder#json(Object)} and JSON back into values for
@@ -38,9 +39,10 @@ public interface JsonCodec {
      *
      * @param json the bytes, never empty
      * @param type the target type; {@code JsonNode.class} asks for a tree
+     * @return the value; {@code null} for the JSON literal {@code null}, as Jackson reads it
      * @throws IOException if the bytes are not valid JSON for {@code type}
      */
-    <T> T read(byte[] json, Type type) throws IOException;
+    <T> @Nullable T read(byte[] json, Type type) throws IOException;
 
     /**
      * Returns the default codec: Jackson with unknown properties ignored (see above), shared by

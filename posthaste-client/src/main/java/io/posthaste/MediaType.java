@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A media type such as {@code application/json} or {@code text/plain; charset=utf-8} (RFC 9110
@@ -104,10 +105,10 @@ public final class MediaType {
     }
 
     /**
-     * Parses {@code value}, returning empty instead of throwing when it is malformed (for values
-     * received from a server).
+     * Parses {@code value}, returning empty instead of throwing when it is malformed or
+     * {@code null} (for values received from a server, such as an absent header).
      */
-    public static Optional<MediaType> tryParse(String value) {
+    public static Optional<MediaType> tryParse(@Nullable String value) {
         if (value == null) {
             return Optional.empty();
         }
@@ -201,7 +202,7 @@ public final class MediaType {
     }
 
     @Override
-    public boolean equals(Object other) {
+    public boolean equals(@Nullable Object other) {
         return other instanceof MediaType that
                 && type.equals(that.type)
                 && subtype.equals(that.subtype)

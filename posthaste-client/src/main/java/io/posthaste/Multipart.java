@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code multipart/form-data} body (RFC 7578): text fields and files, each part with its own
@@ -42,7 +43,7 @@ public final class Multipart implements Body {
      * @param headers extra part headers (never {@code Content-Disposition})
      * @param content the part's bytes and type
      */
-    public record Part(String name, String filename, Headers headers, Body content) {
+    public record Part(String name, @Nullable String filename, Headers headers, Body content) {
         /** Validates the part. */
         public Part {
             MultipartEncoding.checkParameter("part name", name);
@@ -149,18 +150,21 @@ public final class Multipart implements Body {
          * Adds a file part named after the file with the given type ({@code null}: guess), checked
          * as {@link #file(String, Path)} is.
          */
-        public Builder file(String name, Path file, MediaType contentType) {
+        public Builder file(String name, Path file, @Nullable MediaType contentType) {
             return file(name, file, contentType, null);
         }
 
-        /** Adds a file part for a request being built, whose method and URL a failure names. */
-        Builder file(String name, Path file, MediaType contentType, Supplier<String> request) {
+        /**
+         * Adds a file part for a request being built, whose method and URL a failure names
+         * ({@code request} null: a body made before its request).
+         */
+        Builder file(String name, Path file, @Nullable MediaType contentType, @Nullable Supplier<String> request) {
             FileBody body = FileBody.of(file, contentType, request);
             return part(new Part(name, file.getFileName().toString(), Headers.empty(), body));
         }
 
-        /** Adds a file part from bytes (copied). */
-        public Builder file(String name, String filename, byte[] content, MediaType contentType) {
+        /** Adds a file part from bytes (copied) with the given type ({@code null}: guessed from the file name). */
+        public Builder file(String name, String filename, byte[] content, @Nullable MediaType contentType) {
             Objects.requireNonNull(content, "content");
             return part(new Part(
                     name,
@@ -172,10 +176,11 @@ public final class Multipart implements Body {
         }
 
         /**
-         * Adds a one-shot file part read from {@code stream} (closed once sent); the whole body
-         * is then sent chunked, since its length is unknown.
+         * Adds a one-shot file part read from {@code stream} (closed once sent) with the given type
+         * ({@code null}: guessed from the file name); the whole body is then sent chunked, since its
+         * length is unknown.
          */
-        public Builder file(String name, String filename, InputStream stream, MediaType contentType) {
+        public Builder file(String name, String filename, InputStream stream, @Nullable MediaType contentType) {
             Objects.requireNonNull(stream, "stream");
             return part(new Part(
                     name,

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** The one implementation of {@link Bridge}, installed by {@link ClientSession}. */
 final class PosthasteBridge extends Bridge {
@@ -37,7 +38,7 @@ final class PosthasteBridge extends Bridge {
             JsonCodec codec,
             boolean checkJsonContentType,
             Supplier<Timings> timings,
-            Supplier<Headers> trailers) {
+            @Nullable Supplier<Headers> trailers) {
         return new Response(
                 request,
                 status,
@@ -84,12 +85,12 @@ final class PosthasteBridge extends Bridge {
     }
 
     @Override
-    public Supplier<Timings> timingsSource(Response response) {
+    public @Nullable Supplier<Timings> timingsSource(Response response) {
         return response.timingsSource();
     }
 
     @Override
-    public Supplier<Timings> timingsSource(ClientException failure) {
+    public @Nullable Supplier<Timings> timingsSource(ClientException failure) {
         return failure.timingsSource();
     }
 
@@ -126,7 +127,7 @@ final class PosthasteBridge extends Bridge {
     }
 
     @Override
-    public Supplier<Headers> trailers(Response response) {
+    public @Nullable Supplier<Headers> trailers(Response response) {
         return response.trailerSource();
     }
 
@@ -146,12 +147,12 @@ final class PosthasteBridge extends Bridge {
     }
 
     @Override
-    public InputStream stream(Response response) {
+    public @Nullable InputStream stream(Response response) {
         return response.stream();
     }
 
     @Override
-    public Runnable streamCloser(Response response) {
+    public @Nullable Runnable streamCloser(Response response) {
         return response.closeStream();
     }
 
@@ -175,7 +176,7 @@ final class PosthasteBridge extends Bridge {
             InputStream body,
             Runnable onClose,
             Supplier<Timings> timings,
-            Supplier<Headers> trailers,
+            @Nullable Supplier<Headers> trailers,
             Executor signals) {
         return new StreamingResponse(
                 request, status, reason, headers, version, body, onClose, timings, trailers, signals);

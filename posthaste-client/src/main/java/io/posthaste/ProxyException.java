@@ -1,5 +1,7 @@
 package io.posthaste;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A proxy would not open the way to the origin: it answered {@code 407} to the credentials of
  * the proxy URL (or had none), refused the {@code CONNECT} ({@code 403}, {@code 502}, …), refused
@@ -23,7 +25,7 @@ public final class ProxyException extends ClientException {
      * @param status the proxy's HTTP status, or -1 (SOCKS, or no answer)
      * @param cause the underlying failure, or {@code null}
      */
-    public ProxyException(String message, String proxy, int status, Throwable cause) {
+    public ProxyException(String message, String proxy, int status, @Nullable Throwable cause) {
         super(message, cause);
         this.proxy = proxy;
         this.status = status;

@@ -35,7 +35,7 @@ public final class Request {
             String method,
             RequestUrl url,
             Headers headers,
-            Body body,
+            @Nullable Body body,
             Timeouts timeouts,
             boolean raiseForStatus,
             Set<String> skippedAutoHeaders,
@@ -106,7 +106,7 @@ public final class Request {
      * a retry or a redirect hop carries the same tags, and a response's
      * {@link Response#request()} has them too. See {@link RequestBuilder#tag(Class, Object)}.
      */
-    public <T> T tag(Class<T> type) {
+    public <T> @Nullable T tag(Class<T> type) {
         return type.cast(extras.tags().get(type));
     }
 
@@ -142,7 +142,7 @@ public final class Request {
         return url.toString();
     }
 
-    Request with(RequestUrl newUrl, String newMethod, Headers newHeaders, Body newBody) {
+    Request with(RequestUrl newUrl, String newMethod, Headers newHeaders, @Nullable Body newBody) {
         return new Request(
                 newMethod,
                 newUrl,
@@ -163,8 +163,8 @@ public final class Request {
      */
     public static final class Builder {
         private final Request original;
-        private @Nullable String method;
-        private @Nullable RequestUrl url;
+        private String method;
+        private RequestUrl url;
         private final Headers.Builder headers;
         private @Nullable Body body;
         /** The tags, copied on the first change; {@code null}: the original's. */
@@ -204,7 +204,7 @@ public final class Request {
         }
 
         /** Replaces the body ({@code null}: none). */
-        public Builder body(Body body) {
+        public Builder body(@Nullable Body body) {
             this.body = body;
             return this;
         }
@@ -215,7 +215,7 @@ public final class Request {
          *
          * @throws ClassCastException if {@code value} is not an instance of {@code type}
          */
-        public <T> Builder tag(Class<T> type, T value) {
+        public <T> Builder tag(Class<T> type, @Nullable T value) {
             if (tags == null) {
                 tags = new HashMap<>(original.extras.tags());
             }

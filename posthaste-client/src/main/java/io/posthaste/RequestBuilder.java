@@ -61,7 +61,9 @@ public final class RequestBuilder {
     private @Nullable Boolean followRedirects;
     private @Nullable RetryPolicy retryPolicy;
     private @Nullable String authorization;
-    private String[] digest;
+    /** The Digest user and password, or null: no Digest credentials. */
+    private String @Nullable [] digest;
+
     private @Nullable String compression;
     private @Nullable ProgressListener uploadProgress;
     private @Nullable ProgressListener downloadProgress;
@@ -323,7 +325,7 @@ public final class RequestBuilder {
      * @throws NullPointerException if {@code type} is null
      * @throws ClassCastException if {@code value} is not an instance of {@code type}
      */
-    public <T> RequestBuilder tag(Class<T> type, T value) {
+    public <T> RequestBuilder tag(Class<T> type, @Nullable T value) {
         tags = RequestExtras.put(tags, type, value);
         return this;
     }
@@ -376,7 +378,7 @@ public final class RequestBuilder {
      * @throws InvalidRequestException naming the method, the URL and the file's absolute path if
      *     the file is missing, is not a regular file (a directory...) or cannot be read
      */
-    public RequestBuilder file(String name, Path file, MediaType contentType) {
+    public RequestBuilder file(String name, Path file, @Nullable MediaType contentType) {
         requireNoBody("files", hasJson || body != null);
         if (files == null) {
             files = Multipart.builder();
@@ -397,34 +399,45 @@ public final class RequestBuilder {
         return this;
     }
 
-    /** Sets the body to {@code bytes} (not copied: leave the array alone until sent) with the given type. */
-    public RequestBuilder body(byte[] bytes, String contentType) {
+    /**
+     * Sets the body to {@code bytes} (not copied: leave the array alone until sent) with the given
+     * type ({@code null}: none).
+     */
+    public RequestBuilder body(byte[] bytes, @Nullable String contentType) {
         return body(Body.of(bytes, contentType == null ? null : MediaType.parse(contentType)));
     }
 
-    /** Sets the body to {@code text}, encoded in the type's charset (UTF-8 if none). */
-    public RequestBuilder body(String text, String contentType) {
+    /**
+     * Sets the body to {@code text}, encoded in the type's charset (UTF-8 if none), with the given
+     * type ({@code null}: {@code text/plain; charset=utf-8}).
+     */
+    public RequestBuilder body(String text, @Nullable String contentType) {
         return body(Body.of(text, contentType == null ? MediaType.TEXT_PLAIN_UTF8 : MediaType.parse(contentType)));
     }
 
     /**
-     * Sets the body to the contents of {@code file}, streamed when sent; the file is checked now,
-     * as {@link #file(String, Path, MediaType)} says.
+     * Sets the body to the contents of {@code file}, streamed when sent, with the given type
+     * ({@code null}: guessed from the extension); the file is checked now, as
+     * {@link #file(String, Path, MediaType)} says.
      */
-    public RequestBuilder body(Path file, String contentType) {
+    public RequestBuilder body(Path file, @Nullable String contentType) {
         return body(FileBody.of(file, contentType == null ? null : MediaType.parse(contentType), this::describe));
     }
 
-    /** Sets a one-shot body read from {@code stream} (sent chunked, closed afterwards). */
-    public RequestBuilder body(InputStream stream, String contentType) {
+    /**
+     * Sets a one-shot body read from {@code stream} (sent chunked, closed afterwards) with the given
+     * type ({@code null}: none).
+     */
+    public RequestBuilder body(InputStream stream, @Nullable String contentType) {
         return body(Body.of(stream, contentType == null ? null : MediaType.parse(contentType)));
     }
 
     /**
      * Sets a one-shot body taken from {@code publisher}, of unknown length (sent chunked on
-     * HTTP/1.1); see {@link Body#fromPublisher} for back-pressure, errors and a known length.
+     * HTTP/1.1) with the given type ({@code null}: none); see {@link Body#fromPublisher} for
+     * back-pressure, errors and a known length.
      */
-    public RequestBuilder body(Flow.Publisher<? extends ByteBuffer> publisher, String contentType) {
+    public RequestBuilder body(Flow.Publisher<? extends ByteBuffer> publisher, @Nullable String contentType) {
         return body(Body.fromPublisher(publisher, -1, contentType == null ? null : MediaType.parse(contentType)));
     }
 
@@ -544,7 +557,7 @@ public final class RequestBuilder {
         return own.toBuilder().set("Authorization", authorization).build();
     }
 
-    private Body buildBody() {
+    private @Nullable Body buildBody() {
         if (hasJson) {
             return new JsonBody(json, session.config().jsonCodec());
         }

@@ -44,25 +44,27 @@ public final class Response {
     private final List<Response> history;
     private final JsonCodec codec;
     private final boolean checkJsonContentType;
-    private final InputStream stream;
-    private final Runnable closeStream;
+    /** The body still streaming in, or null: the body is buffered in {@link #body}. */
+    private final @Nullable InputStream stream;
+
+    private final @Nullable Runnable closeStream;
     /** How many attempts the retry step made for this response, and what the earlier ones got. */
     private final int attempts;
 
     private final List<Throwable> earlierAttempts;
     private final CacheStatus cacheStatus;
     /** Makes the timings when asked (the exchange's record of them), or null: no server sent it. */
-    private final Supplier<Timings> timings;
+    private final @Nullable Supplier<Timings> timings;
     /** Where the trailer fields come from, or null if none came. */
-    private final Supplier<Headers> trailers;
+    private final @Nullable Supplier<Headers> trailers;
 
     Response(
             Request request,
             int status,
-            String reason,
+            @Nullable String reason,
             Headers headers,
             String version,
-            byte[] body,
+            byte @Nullable [] body,
             List<Response> history,
             JsonCodec codec,
             boolean checkJsonContentType) {
@@ -85,17 +87,17 @@ public final class Response {
     Response(
             Request request,
             int status,
-            String reason,
+            @Nullable String reason,
             Headers headers,
             String version,
-            byte[] body,
+            byte @Nullable [] body,
             List<Response> history,
             JsonCodec codec,
             boolean checkJsonContentType,
-            InputStream stream,
-            Runnable closeStream,
-            Supplier<Timings> timings,
-            Supplier<Headers> trailers) {
+            @Nullable InputStream stream,
+            @Nullable Runnable closeStream,
+            @Nullable Supplier<Timings> timings,
+            @Nullable Supplier<Headers> trailers) {
         this(
                 request,
                 status,
@@ -118,20 +120,20 @@ public final class Response {
     private Response(
             Request request,
             int status,
-            String reason,
+            @Nullable String reason,
             Headers headers,
             String version,
-            byte[] body,
+            byte @Nullable [] body,
             List<Response> history,
             JsonCodec codec,
             boolean checkJsonContentType,
-            InputStream stream,
-            Runnable closeStream,
+            @Nullable InputStream stream,
+            @Nullable Runnable closeStream,
             int attempts,
             List<Throwable> earlierAttempts,
             CacheStatus cacheStatus,
-            Supplier<Timings> timings,
-            Supplier<Headers> trailers) {
+            @Nullable Supplier<Timings> timings,
+            @Nullable Supplier<Headers> trailers) {
         this.trailers = trailers;
         this.stream = stream;
         this.closeStream = closeStream;
@@ -156,11 +158,18 @@ public final class Response {
      * {@link CacheStatus#UNCACHED}; its JSON is read with the default codec
      * ({@link JsonCodec#jackson()}), checking the content type. The body is copied.
      *
+     * @param reason the reason phrase, or {@code null} for none (reported as empty)
      * @param version the protocol version to report, e.g. {@code "HTTP/1.1"}
+     * @param body the body, or {@code null} for none (reported as empty)
      * @throws IllegalArgumentException if {@code status} is not between 100 and 999
      */
     public static Response of(
-            Request request, int status, String reason, String version, Headers headers, byte[] body) {
+            Request request,
+            int status,
+            @Nullable String reason,
+            String version,
+            Headers headers,
+            byte @Nullable [] body) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(headers, "headers");
         Objects.requireNonNull(version, "version");
@@ -454,10 +463,12 @@ public final class Response {
         return timings == null ? Timings.NONE : timings.get();
     }
 
+    @Nullable
     Supplier<Timings> timingsSource() {
         return timings;
     }
 
+    @Nullable
     Supplier<Headers> trailerSource() {
         return trailers;
     }
@@ -474,10 +485,13 @@ public final class Response {
         return stream == null ? body : EMPTY;
     }
 
+    /** Returns the body still streaming in, or null for a buffered response. */
+    @Nullable
     InputStream stream() {
         return stream;
     }
 
+    @Nullable
     Runnable closeStream() {
         return closeStream;
     }

@@ -3,6 +3,7 @@ package io.posthaste;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One event of a Server-Sent Events stream, as the WHATWG EventSource rules dispatch it. Immutable.
@@ -14,9 +15,9 @@ public final class ServerSentEvent {
     private final String id;
     private final String event;
     private final String data;
-    private final Duration retry;
+    private final @Nullable Duration retry;
 
-    private ServerSentEvent(String id, String event, String data, Duration retry) {
+    private ServerSentEvent(String id, String event, String data, @Nullable Duration retry) {
         this.id = Objects.requireNonNull(id, "id");
         this.event = Objects.requireNonNull(event, "event");
         this.data = Objects.requireNonNull(data, "data");
@@ -31,7 +32,7 @@ public final class ServerSentEvent {
      * @param data the data
      * @param retry the reconnection time the event's block carried, or null
      */
-    public static ServerSentEvent of(String id, String event, String data, Duration retry) {
+    public static ServerSentEvent of(String id, String event, String data, @Nullable Duration retry) {
         return new ServerSentEvent(id, event, data, retry);
     }
 
@@ -64,7 +65,7 @@ public final class ServerSentEvent {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof ServerSentEvent e
                 && id.equals(e.id)
                 && event.equals(e.event)

@@ -7,6 +7,7 @@ import java.net.ProxySelector;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The network-route settings of {@link ClientSession.Builder}: which proxy its requests go
@@ -19,10 +20,12 @@ import java.util.Objects;
  */
 abstract class SessionRoutes<B extends SessionRoutes<B>> extends SessionSecurity<B> {
 
-    private String proxy;
-    private ProxySelector proxySelector;
-    private Map<String, String> environment;
-    private Path unixSocket;
+    private @Nullable String proxy;
+    private @Nullable ProxySelector proxySelector;
+    /** The environment to read proxy settings from, or null: do not read one. */
+    private @Nullable Map<String, String> environment;
+
+    private @Nullable Path unixSocket;
     private boolean proxyTunnel;
 
     /**

@@ -33,7 +33,9 @@ abstract class SessionSecurity<B extends SessionSecurity<B>> {
     private static final System.Logger LOG = System.getLogger(ClientSession.class.getName());
 
     private @Nullable String authorization;
-    private String[] digest;
+    /** The Digest user and password, or null: no Digest credentials. */
+    private String @Nullable [] digest;
+
     private @Nullable SSLContext sslContext;
     private @Nullable X509TrustManager trustManager;
     private @Nullable X509TrustManager pemTrust;
@@ -154,8 +156,9 @@ abstract class SessionSecurity<B extends SessionSecurity<B>> {
         return self();
     }
 
-    /** Returns the session's credentials for the base URL's origin, checked against the headers. */
-    SessionAuth auth(RequestUrl baseUrl, Headers defaultHeaders) {
+    /** Returns the session's credentials for the base URL's origin (null: none), checked against the headers. */
+    @Nullable
+    SessionAuth auth(@Nullable RequestUrl baseUrl, Headers defaultHeaders) {
         return SessionAuth.of(baseUrl, authorization, digest, defaultHeaders);
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A response whose body is read as it arrives, for bodies of any size. It holds a connection
@@ -44,20 +45,23 @@ public final class StreamingResponse implements AutoCloseable {
     private final InputStream body;
     private final Release release;
     private final Cleaner.Cleanable cleanable;
-    private final Supplier<Timings> timings;
-    private final Supplier<Headers> trailers;
+    /** Makes the timings when asked, or null: no server sent it. */
+    private final @Nullable Supplier<Timings> timings;
+    /** Where the trailer fields come from, or null if none will. */
+    private final @Nullable Supplier<Headers> trailers;
+
     private final BodyPublisher publisher;
 
     StreamingResponse(
             Request request,
             int status,
-            String reason,
+            @Nullable String reason,
             Headers headers,
             String version,
             InputStream body,
             Runnable onClose,
-            Supplier<Timings> timings,
-            Supplier<Headers> trailers,
+            @Nullable Supplier<Timings> timings,
+            @Nullable Supplier<Headers> trailers,
             Executor signals) {
         this.timings = timings;
         this.trailers = trailers;

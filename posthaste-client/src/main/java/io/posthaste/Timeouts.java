@@ -29,7 +29,7 @@ public final class Timeouts {
     private final Duration poolAcquire;
     private final Duration read;
     private final Duration write;
-    private final Duration total;
+    private final @Nullable Duration total;
 
     private Timeouts(Builder b) {
         this.connect = b.connect;
@@ -145,7 +145,7 @@ public final class Timeouts {
          * and for reading a streamed body to its end. A retry whose backoff would end after the
          * deadline is not made: the last attempt's outcome stands.
          */
-        public Builder total(Duration timeout) {
+        public Builder total(@Nullable Duration timeout) {
             this.total = timeout == null ? null : positive(timeout, "total");
             return this;
         }

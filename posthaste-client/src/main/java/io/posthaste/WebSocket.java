@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A WebSocket (RFC 6455) from {@link ClientSession#websocket(String)}: text and binary messages in
@@ -224,10 +225,14 @@ public final class WebSocket implements AutoCloseable {
         private static final int TEXT = 0;
         private static final int BINARY = 1;
         private static final int CLOSE = 2;
+        private static final byte[] NO_BYTES = new byte[0];
 
         private final int kind;
+        /** The text, or the close reason; "" for a binary message. */
         private final String text;
+        /** The bytes of a binary message; none for the others. */
         private final byte[] bytes;
+
         private final int closeCode;
 
         private Message(int kind, String text, byte[] bytes, int closeCode) {
@@ -239,13 +244,13 @@ public final class WebSocket implements AutoCloseable {
 
         /** Returns a text message. */
         public static Message text(String text) {
-            return new Message(TEXT, Objects.requireNonNull(text, "text"), null, 0);
+            return new Message(TEXT, Objects.requireNonNull(text, "text"), NO_BYTES, 0);
         }
 
         /** Returns a binary message holding a copy of {@code bytes}. */
         public static Message binary(byte[] bytes) {
             return new Message(
-                    BINARY, null, Objects.requireNonNull(bytes, "bytes").clone(), 0);
+                    BINARY, "", Objects.requireNonNull(bytes, "bytes").clone(), 0);
         }
 
         /**
@@ -256,12 +261,12 @@ public final class WebSocket implements AutoCloseable {
             if (code < 1000 || code > 4999) {
                 throw new IllegalArgumentException("a close code is between 1000 and 4999: " + code);
             }
-            return new Message(CLOSE, Objects.requireNonNull(reason, "reason"), null, code);
+            return new Message(CLOSE, Objects.requireNonNull(reason, "reason"), NO_BYTES, code);
         }
 
         /** A received binary message, owning {@code bytes}. */
         static Message owning(byte[] bytes) {
-            return new Message(BINARY, null, bytes, 0);
+            return new Message(BINARY, "", bytes, 0);
         }
 
         /** Returns whether this is a text message. */
@@ -347,7 +352,7 @@ public final class WebSocket implements AutoCloseable {
         }
 
         @Override
-        public boolean equals(Object other) {
+        public boolean equals(@Nullable Object other) {
             return other instanceof Message m
                     && m.kind == kind
                     && m.closeCode == closeCode
@@ -483,7 +488,7 @@ public final class WebSocket implements AutoCloseable {
          * nothing at all was read during a whole interval after a ping (while this side was
          * reading), the connection is dropped and the last message is a close with 1006.
          */
-        public Builder pingInterval(Duration interval) {
+        public Builder pingInterval(@Nullable Duration interval) {
             if (interval != null && interval.isNegative()) {
                 throw new IllegalArgumentException("pingInterval must not be negative: " + interval);
             }
@@ -604,7 +609,9 @@ public final class WebSocket implements AutoCloseable {
                         List.of(),
                         session.config().jsonCodec(),
                         session.config().checkJsonContentType());
-                return new ClientResponseException(response, refused.getMessage());
+                return new ClientResponseException(
+                        response,
+                        Objects.requireNonNull(refused.getMessage(), "HandshakeRefused always has a message"));
             }
             return cause;
         }

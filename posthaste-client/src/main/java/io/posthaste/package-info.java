@@ -6,4 +6,7 @@
  * <p>Where the API takes or returns {@code null} it says so with JSpecify's
  * {@link org.jspecify.annotations.Nullable @Nullable}.
  */
+@NullMarked
 package io.posthaste;
+
+import org.jspecify.annotations.NullMarked;
