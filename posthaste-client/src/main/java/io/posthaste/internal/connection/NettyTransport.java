@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerFactory;
@@ -31,6 +32,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -186,6 +188,7 @@ public final class NettyTransport implements AutoCloseable {
             SocketAddress address = io.isNative()
                     ? new DomainSocketAddress(unixSocket.toFile())
                     : UnixDomainSocketAddress.of(unixSocket);
+            bound(result, dial, 1);
             connect(dial, new SocketAddress[] {address}, null, 0, protocol, result, 0, System.nanoTime());
             return result;
         }
@@ -219,6 +222,7 @@ public final class NettyTransport implements AutoCloseable {
                         result.completeExceptionally(cause);
                     } else {
                         long resolvedNanos = System.nanoTime();
+                        bound(result, dial, resolved.dialed().length);
                         connect(
                                 dial,
                                 resolved.dialed(),
@@ -231,6 +235,27 @@ public final class NettyTransport implements AutoCloseable {
                     }
                 });
         return result;
+    }
+
+    /**
+     * Ends {@code result} with a timeout if the connect outlives the sum of its phases' own
+     * timeouts: per address, TCP, then the proxy's TLS and answer and the origin's TLS, twice over
+     * (a proxy's Digest challenge dials again). Each phase bounds itself; this is the last
+     * resort, so that no connect can leave its call waiting forever if a completion is ever lost
+     * (interop runs through squid showed one in a few hundred failed {@code CONNECT}s). A
+     * connection that turns up afterwards is closed ({@link #whenReady}).
+     */
+    private void bound(CompletableFuture<?> result, Dial dial, int addresses) {
+        long phases = (long) dial.connectTimeoutMillis() + 2L * dial.handshakeTimeoutMillis();
+        long millis = 2 * addresses * phases + 1_000;
+        var timer = dial.loops()
+                .next()
+                .schedule(
+                        () -> result.completeExceptionally(new ConnectTimeoutException(
+                                "connecting to " + dial.origin() + " did not end within " + millis + " ms")),
+                        millis,
+                        TimeUnit.MILLISECONDS);
+        result.whenComplete((c, failure) -> timer.cancel(false));
     }
 
     /**
@@ -331,6 +356,11 @@ public final class NettyTransport implements AutoCloseable {
             Channel ch = connected.channel();
             long connectedNanos = System.nanoTime();
             throughProxy(ch, dial).addListener(p -> {
+                if (p.isSuccess() && !ch.isActive()) {
+                    // Closed as the tunnel opened: TLS on a closed channel never completes.
+                    result.completeExceptionally(ProxyDialer.failure(new ClosedChannelException(), proxy, origin));
+                    return;
+                }
                 if (!p.isSuccess()) {
                     ch.close();
                     String digest = dial.proxyAuthorization() == null
@@ -418,7 +448,14 @@ public final class NettyTransport implements AutoCloseable {
             }
             ProxyHandler tunnel = (ProxyHandler) ch.pipeline().get(PROXY);
             if (tunnel == null) {
-                open.trySuccess(null);
+                // No tunnel to wait for (a forwarding proxy), unless the channel closed and took
+                // its handlers with it: then the proxy never opened one, and nothing else would
+                // end the connect.
+                if (ch.isActive()) {
+                    open.trySuccess(null);
+                } else {
+                    open.tryFailure(new ClosedChannelException());
+                }
                 return;
             }
             tunnel.connectFuture().addListener(c -> {
@@ -516,7 +553,9 @@ public final class NettyTransport implements AutoCloseable {
         }
         installed.whenComplete((connection, failure) -> {
             if (failure == null) {
-                result.complete(connection);
+                if (!result.complete(connection)) {
+                    ch.close(); // the connect was given up meanwhile (bound)
+                }
             } else {
                 ch.close();
                 result.completeExceptionally(failure);
