@@ -24,10 +24,23 @@ final class MissingServers {
      * aborts or fails the calling test class otherwise.
      */
     static void require(String server, List<Path> executables, List<String> pythonModules) {
+        require(server, executables, List.of(), pythonModules);
+    }
+
+    /**
+     * Checks as {@link #require(String, List, List)} does, and also that every file in
+     * {@code files} (what a server loads but does not run, e.g. an nginx dynamic module) is readable.
+     */
+    static void require(String server, List<Path> executables, List<Path> files, List<String> pythonModules) {
         List<String> missing = new ArrayList<>();
         for (Path executable : executables) {
             if (!Files.isExecutable(executable)) {
                 missing.add(executable.toString());
+            }
+        }
+        for (Path file : files) {
+            if (!Files.isReadable(file)) {
+                missing.add(file.toString());
             }
         }
         if (missing.isEmpty() && !pythonModules.isEmpty() && !pythonImports(pythonModules)) {

@@ -37,8 +37,31 @@ final class MissingServersTest {
     }
 
     @Test
+    void aMissingModuleFileIsReportedLikeAMissingBinary() {
+        // nginx's dynamic modules are read, not run: a readable .so without the x bit is there.
+        Throwable outcome = catchThrowable(() -> MissingServers.require(
+                "imaginary-server",
+                List.of(Path.of("/bin/sh")),
+                List.of(Path.of("/nonexistent/posthaste/ngx_imaginary_module.so")),
+                List.of()));
+
+        assertThat(outcome)
+                .isInstanceOf(MissingServers.required() ? AssertionError.class : TestAbortedException.class)
+                .hasMessageContaining("/nonexistent/posthaste/ngx_imaginary_module.so")
+                .hasMessageContaining("install-servers.sh");
+    }
+
+    @Test
     void installedServersPassTheCheck() {
         Throwable outcome = catchThrowable(() -> MissingServers.require("sh", List.of(Path.of("/bin/sh")), List.of()));
+
+        assertThat(outcome).isNull();
+    }
+
+    @Test
+    void aReadableFileWithoutTheExecuteBitPassesTheModuleCheck() {
+        Throwable outcome = catchThrowable(() -> MissingServers.require(
+                "sh", List.of(Path.of("/bin/sh")), List.of(Path.of("/etc/passwd")), List.of()));
 
         assertThat(outcome).isNull();
     }

@@ -7,13 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.posthaste.ClientConnectionException;
 import io.posthaste.ClientResponseException;
 import io.posthaste.ClientSession;
+import io.posthaste.HostResolver;
 import io.posthaste.ProxyException;
 import io.posthaste.Response;
 import io.posthaste.examples.BlogExamples;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,7 +30,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * squid (with and without Basic credentials) and microsocks (SOCKS5 with a user and password,
  * names looked up here or by the proxy) to an http origin (httpbin) and an https one (nginx with
  * HTTP/2, its certificate from the run's private CA), and over nginx's Unix socket; squid's 407
- * and microsocks' refusal as typed errors; mutual TLS with nginx, directly and through squid.
+ * and microsocks' refusal as typed errors; mutual TLS with nginx, directly and through squid; and
+ * squid as an HTTPS proxy (nginx ending TLS in front of it), whose certificate and name are
+ * verified like any server's.
  */
 final class ProxyInteropTest {
 
@@ -70,11 +75,15 @@ final class ProxyInteropTest {
         "squid with Basic auth, http", "squid with Basic auth, https",
         "microsocks socks5, http", "microsocks socks5, https",
         "microsocks socks5h, http", "microsocks socks5h, https",
+        "squid behind TLS, http", "squid behind TLS, https",
+        "squid with Basic auth behind TLS, http", "squid with Basic auth behind TLS, https",
     })
     void theFiveExamplesPassThroughEachProxyKind(String proxyKind, String origin) {
         String proxy = switch (proxyKind) {
             case "squid" -> LAB.squid(false);
             case "squid with Basic auth" -> LAB.squid(true);
+            case "squid behind TLS" -> LAB.httpsSquid(false);
+            case "squid with Basic auth behind TLS" -> LAB.httpsSquid(true);
             case "microsocks socks5" -> LAB.socks("socks5");
             default -> LAB.socks("socks5h");
         };
@@ -82,6 +91,13 @@ final class ProxyInteropTest {
         try (ClientSession session =
                 ClientSession.builder().trustPem(LAB.caPem()).proxy(proxy).build()) {
             runTheFiveExamples(session, base);
+            if (proxyKind.startsWith("squid") && origin.equals("http")) {
+                // httpbin hides Via unless asked to show the proxies' headers.
+                JsonNode seen = session.get(LAB.httpOrigin("/headers?show_env=1")).send().json();
+                assertThat(seen.at("/headers/Via").asText())
+                        .as("squid forwarded the request")
+                        .contains("(squid/");
+            }
             if (origin.equals("https")) {
                 assertThat(session.get(LAB.httpsOrigin("/get")).send().version())
                         .as("ALPN through the tunnel")
@@ -121,6 +137,80 @@ final class ProxyInteropTest {
                     .isInstanceOfSatisfying(
                             ProxyException.class, e -> assertThat(e.status()).isEqualTo(407))
                     .hasMessageNotContaining("wrong-pw");
+        }
+    }
+
+    @Test
+    void anHttpsProxyWhoseCertificateIsNotTrustedIsATlsFailureAndNothingReachesTheOrigin() {
+        String refusedPath = "/anything/refused-" + System.nanoTime();
+        String base = LAB.httpsOrigin("");
+        // The system's roots only: neither the proxy's certificate nor the origin's is trusted,
+        // and the proxy is the first met: nothing goes past it.
+        try (ClientSession session =
+                ClientSession.builder().proxy(LAB.httpsSquid(true)).build()) {
+            assertThatThrownBy(() -> session.get(base + refusedPath).send())
+                    .isInstanceOfSatisfying(
+                            ClientConnectionException.class,
+                            e -> assertThat(e.isTlsFailure()).isTrue())
+                    .hasMessageContaining("PKIX path building failed")
+                    .hasMessageNotContaining(ProxyLab.PASSWORD);
+        }
+        // The same way, trusting the run's CA, reaches httpbin, whose log is then known to be
+        // written past the refused request's time: that request never came.
+        String trustedPath = "/anything/trusted-" + System.nanoTime();
+        try (ClientSession session = ClientSession.builder()
+                .trustPem(LAB.caPem())
+                .proxy(LAB.httpsSquid(true))
+                .build()) {
+            assertThat(session.get(base + trustedPath).send().status()).isEqualTo(200);
+        }
+        awaitHttpbinLogged(trustedPath);
+        assertThat(LAB.httpbinLogged(refusedPath)).as("httpbin saw " + refusedPath).isFalse();
+    }
+
+    @Test
+    void anHttpsProxysHostNameIsVerifiedAgainstItsCertificate() {
+        // The run's certificate names localhost and 127.0.0.1: the same proxy, reached by another
+        // name for the same address, is not the server the certificate is for. Its CA alone is
+        // trusted, so the refusal's reason is the name, not an unknown issuer.
+        String target = LAB.httpsOrigin("/get");
+        HostResolver everyNameIsLoopback = host -> List.of(InetAddress.getLoopbackAddress());
+        String misnamed = LAB.httpsSquid(false).replace("127.0.0.1", "proxy.test");
+        try (ClientSession session = ClientSession.builder()
+                .trustPemOnly(LAB.caPem())
+                .resolver(everyNameIsLoopback)
+                .proxy(misnamed)
+                .build()) {
+            assertThatThrownBy(() -> session.get(target).send())
+                    .isInstanceOfSatisfying(
+                            ClientConnectionException.class,
+                            e -> assertThat(e.isTlsFailure()).isTrue())
+                    .hasMessageContaining("No subject alternative DNS name matching proxy.test");
+        }
+        String named = LAB.httpsSquid(false).replace("127.0.0.1", "localhost");
+        try (ClientSession session = ClientSession.builder()
+                .trustPem(LAB.caPem())
+                .resolver(everyNameIsLoopback)
+                .proxy(named)
+                .build()) {
+            assertThat(session.get(target).send().status())
+                    .as("by a name on its certificate")
+                    .isEqualTo(200);
+        }
+    }
+
+    /** Waits (5 s at most) until httpbin's access log has a request for {@code path}. */
+    private static void awaitHttpbinLogged(String path) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!LAB.httpbinLogged(path)) {
+            assertThat(System.nanoTime()).as("httpbin logged " + path + " within 5 s").isLessThan(deadline);
+            // Polling a log file a child process appends to; nothing to wait on instead.
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
     }
 

@@ -29,6 +29,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <li>squid as an HTTP proxy, on one port open to all and on another demanding Basic
  *     credentials ({@link #USER}, {@link #PASSWORD}, checked by squid's {@code basic_ncsa_auth});
  *     and a second squid demanding Digest credentials only ({@code digest_file_auth});
+ * <li>squid as an HTTPS proxy: the same nginx, by its stream module, ending TLS (the origins'
+ *     certificate) in front of each of squid's two ports and relaying what is inside to it, as
+ *     HTTPS proxies are often deployed (squid as Debian builds it has no TLS listener);
  * <li>microsocks as a SOCKS5 proxy demanding a user and password: one command line, no config
  *     file, no system users (dante checks SOCKS passwords against the system's accounts via PAM).
  * </ul>
@@ -42,6 +45,8 @@ final class ProxyLab implements BeforeAllCallback, AfterAllCallback {
     static final Path SQUID_DIGEST_AUTH = Path.of("/usr/lib/squid/digest_file_auth");
     static final Path MICROSOCKS = Path.of("/usr/bin/microsocks");
     static final Path OPENSSL = Path.of("/usr/bin/openssl");
+    /** Debian's libnginx-mod-stream: nginx relaying TCP, here the TLS front of the HTTPS proxy. */
+    static final Path NGINX_STREAM_MODULE = Path.of("/usr/lib/nginx/modules/ngx_stream_module.so");
 
     private final RealServer httpbin = RealServer.httpbin();
     private final Path nginxDir = Commands.workDir().resolve("proxy-lab-nginx");
@@ -60,13 +65,15 @@ final class ProxyLab implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         MissingServers.require(
-                "the proxy lab (nginx, squid, microsocks)",
+                "the proxy lab (nginx with its stream module, squid, microsocks)",
                 List.of(Commands.NGINX, SQUID, SQUID_BASIC_AUTH, SQUID_DIGEST_AUTH, MICROSOCKS, OPENSSL),
+                List.of(NGINX_STREAM_MODULE),
                 List.of());
         httpbin.beforeAll(context);
         writePki();
-        nginx = started(ServerProcess.start("proxy-lab-nginx", this::launchNginx));
+        // squid first: nginx's TLS front relays to its ports.
         squid = started(ServerProcess.start("proxy-lab-squid", this::launchSquid));
+        nginx = started(ServerProcess.start("proxy-lab-nginx", this::launchNginx));
         squidDigest = started(ServerProcess.start("proxy-lab-squid-digest", this::launchDigestSquid));
         microsocks = started(ServerProcess.start("proxy-lab-microsocks", () -> {
             int port = ServerProcess.freePort();
@@ -117,6 +124,28 @@ final class ProxyLab implements BeforeAllCallback, AfterAllCallback {
     /** Returns squid's URL: {@code http://127.0.0.1:<port>}, with {@code user:password@} if {@code authed}. */
     String squid(boolean authed) {
         return "http://" + (authed ? USER + ":" + PASSWORD + "@" : "") + "127.0.0.1:" + squid.port(authed ? 1 : 0);
+    }
+
+    /**
+     * Returns the URL of squid behind nginx's TLS front, an HTTPS proxy:
+     * {@code https://127.0.0.1:<port>}, with {@code user:password@} (and squid's Basic-auth port
+     * behind it) if {@code authed}. Its certificate is the run's CA's ({@link #caPem()}), for
+     * {@code localhost} and {@code 127.0.0.1}.
+     */
+    String httpsSquid(boolean authed) {
+        return "https://" + (authed ? USER + ":" + PASSWORD + "@" : "") + "127.0.0.1:" + nginx.port(authed ? 3 : 2);
+    }
+
+    /**
+     * Returns whether httpbin logged a request whose target contains {@code path} (gunicorn's access
+     * log, written once a response is sent: a request just answered may not be in it yet).
+     */
+    boolean httpbinLogged(String path) {
+        try {
+            return Files.readString(httpbin.process().log(), StandardCharsets.UTF_8).contains(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Returns the Digest-only squid's URL with the credentials: {@code http://user:pw@127.0.0.1:<port>}. */
@@ -193,6 +222,8 @@ final class ProxyLab implements BeforeAllCallback, AfterAllCallback {
     private ServerProcess.Launch launchNginx() {
         int tlsPort = ServerProcess.freePort();
         int mtlsPort = ServerProcess.freePort();
+        int proxyTlsPort = ServerProcess.freePort();
+        int proxyTlsAuthPort = ServerProcess.freePort();
         try {
             Files.deleteIfExists(unixSocket());
         } catch (IOException e) {
@@ -204,7 +235,12 @@ final class ProxyLab implements BeforeAllCallback, AfterAllCallback {
                 .replace("@PREFIX@", nginxDir.toString())
                 .replace("@HTTPBIN_PORT@", String.valueOf(httpbin.port()))
                 .replace("@TLS_PORT@", String.valueOf(tlsPort))
-                .replace("@MTLS_PORT@", String.valueOf(mtlsPort));
+                .replace("@MTLS_PORT@", String.valueOf(mtlsPort))
+                .replace("@STREAM_MODULE@", NGINX_STREAM_MODULE.toString())
+                .replace("@PROXY_TLS_PORT@", String.valueOf(proxyTlsPort))
+                .replace("@PROXY_TLS_AUTH_PORT@", String.valueOf(proxyTlsAuthPort))
+                .replace("@SQUID_PORT@", String.valueOf(squid.port(0)))
+                .replace("@SQUID_AUTH_PORT@", String.valueOf(squid.port(1)));
         Path file = write(nginxDir.resolve("nginx.conf"), conf);
         return new ServerProcess.Launch(
                 List.of(
@@ -215,7 +251,7 @@ final class ProxyLab implements BeforeAllCallback, AfterAllCallback {
                         file.toString(),
                         "-e",
                         nginxDir.resolve("error.log").toString()),
-                List.of(tlsPort, mtlsPort));
+                List.of(tlsPort, mtlsPort, proxyTlsPort, proxyTlsAuthPort));
     }
 
     private ServerProcess.Launch launchSquid() {
