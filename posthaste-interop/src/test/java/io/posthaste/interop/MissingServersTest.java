@@ -60,8 +60,8 @@ final class MissingServersTest {
 
     @Test
     void aReadableFileWithoutTheExecuteBitPassesTheModuleCheck() {
-        Throwable outcome = catchThrowable(() -> MissingServers.require(
-                "sh", List.of(Path.of("/bin/sh")), List.of(Path.of("/etc/passwd")), List.of()));
+        Throwable outcome = catchThrowable(() ->
+                MissingServers.require("sh", List.of(Path.of("/bin/sh")), List.of(Path.of("/etc/passwd")), List.of()));
 
         assertThat(outcome).isNull();
     }

@@ -93,7 +93,9 @@ final class ProxyInteropTest {
             runTheFiveExamples(session, base);
             if (proxyKind.startsWith("squid") && origin.equals("http")) {
                 // httpbin hides Via unless asked to show the proxies' headers.
-                JsonNode seen = session.get(LAB.httpOrigin("/headers?show_env=1")).send().json();
+                JsonNode seen = session.get(LAB.httpOrigin("/headers?show_env=1"))
+                        .send()
+                        .json();
                 assertThat(seen.at("/headers/Via").asText())
                         .as("squid forwarded the request")
                         .contains("(squid/");
@@ -140,10 +142,11 @@ final class ProxyInteropTest {
         }
     }
 
-    @Test
-    void anHttpsProxyWhoseCertificateIsNotTrustedIsATlsFailureAndNothingReachesTheOrigin() {
-        String refusedPath = "/anything/refused-" + System.nanoTime();
-        String base = LAB.httpsOrigin("");
+    @ParameterizedTest
+    @ValueSource(strings = {"http", "https"})
+    void anHttpsProxyWhoseCertificateIsNotTrustedIsATlsFailureAndNothingReachesTheOrigin(String origin) {
+        String refusedPath = "/anything/refused-" + origin + "-" + System.nanoTime();
+        String base = origin.equals("http") ? LAB.httpOrigin("") : LAB.httpsOrigin("");
         // The system's roots only: neither the proxy's certificate nor the origin's is trusted,
         // and the proxy is the first met: nothing goes past it.
         try (ClientSession session =
@@ -153,11 +156,12 @@ final class ProxyInteropTest {
                             ClientConnectionException.class,
                             e -> assertThat(e.isTlsFailure()).isTrue())
                     .hasMessageContaining("PKIX path building failed")
+                    .hasMessageContaining("proxy https://" + ProxyLab.USER + "@127.0.0.1:")
                     .hasMessageNotContaining(ProxyLab.PASSWORD);
         }
         // The same way, trusting the run's CA, reaches httpbin, whose log is then known to be
         // written past the refused request's time: that request never came.
-        String trustedPath = "/anything/trusted-" + System.nanoTime();
+        String trustedPath = "/anything/trusted-" + origin + "-" + System.nanoTime();
         try (ClientSession session = ClientSession.builder()
                 .trustPem(LAB.caPem())
                 .proxy(LAB.httpsSquid(true))
@@ -165,15 +169,18 @@ final class ProxyInteropTest {
             assertThat(session.get(base + trustedPath).send().status()).isEqualTo(200);
         }
         awaitHttpbinLogged(trustedPath);
-        assertThat(LAB.httpbinLogged(refusedPath)).as("httpbin saw " + refusedPath).isFalse();
+        assertThat(LAB.httpbinLogged(refusedPath))
+                .as("httpbin saw " + refusedPath)
+                .isFalse();
     }
 
-    @Test
-    void anHttpsProxysHostNameIsVerifiedAgainstItsCertificate() {
+    @ParameterizedTest
+    @ValueSource(strings = {"http", "https"})
+    void anHttpsProxysHostNameIsVerifiedAgainstItsCertificate(String origin) {
         // The run's certificate names localhost and 127.0.0.1: the same proxy, reached by another
         // name for the same address, is not the server the certificate is for. Its CA alone is
         // trusted, so the refusal's reason is the name, not an unknown issuer.
-        String target = LAB.httpsOrigin("/get");
+        String target = origin.equals("http") ? LAB.httpOrigin("/get") : LAB.httpsOrigin("/get");
         HostResolver everyNameIsLoopback = host -> List.of(InetAddress.getLoopbackAddress());
         String misnamed = LAB.httpsSquid(false).replace("127.0.0.1", "proxy.test");
         try (ClientSession session = ClientSession.builder()
@@ -185,6 +192,7 @@ final class ProxyInteropTest {
                     .isInstanceOfSatisfying(
                             ClientConnectionException.class,
                             e -> assertThat(e.isTlsFailure()).isTrue())
+                    .hasMessageContaining("proxy https://proxy.test:")
                     .hasMessageContaining("No subject alternative DNS name matching proxy.test");
         }
         String named = LAB.httpsSquid(false).replace("127.0.0.1", "localhost");
@@ -203,7 +211,9 @@ final class ProxyInteropTest {
     private static void awaitHttpbinLogged(String path) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!LAB.httpbinLogged(path)) {
-            assertThat(System.nanoTime()).as("httpbin logged " + path + " within 5 s").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("httpbin logged " + path + " within 5 s")
+                    .isLessThan(deadline);
             // Polling a log file a child process appends to; nothing to wait on instead.
             try {
                 Thread.sleep(20);

@@ -142,7 +142,8 @@ final class ProxyLab implements BeforeAllCallback, AfterAllCallback {
      */
     boolean httpbinLogged(String path) {
         try {
-            return Files.readString(httpbin.process().log(), StandardCharsets.UTF_8).contains(path);
+            return Files.readString(httpbin.process().log(), StandardCharsets.UTF_8)
+                    .contains(path);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

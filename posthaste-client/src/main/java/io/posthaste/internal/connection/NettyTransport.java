@@ -238,6 +238,16 @@ public final class NettyTransport implements AutoCloseable {
     }
 
     /**
+     * The handlers one connect puts before the origin's protocol to pass its proxy, kept as made:
+     * a channel that closes takes them out of its pipeline, but their futures still tell how the
+     * proxy answered. Written by the channel's initializer, read on its loop after the connect.
+     */
+    private static final class ProxyLeg {
+        SslHandler tls;
+        ProxyHandler tunnel;
+    }
+
+    /**
      * Ends {@code result} with a timeout if the connect outlives the sum of its phases' own
      * timeouts: per address, TCP, then the proxy's TLS and answer and the origin's TLS, twice over
      * (a proxy's Digest challenge dials again). Each phase bounds itself; this is the last
@@ -304,6 +314,7 @@ public final class NettyTransport implements AutoCloseable {
             return;
         }
         Bootstrap chosen = origin.route().unixSocket() != null ? unixBootstrap : bootstrap;
+        ProxyLeg leg = new ProxyLeg();
         ChannelFuture connected = chosen.clone(dial.loops())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, dial.connectTimeoutMillis())
                 .handler(new ChannelInitializer<Channel>() {
@@ -315,16 +326,20 @@ public final class NettyTransport implements AutoCloseable {
                             SslHandler proxyTls = tls.newProxyHandler(ch, proxy.host(), proxy.port());
                             proxyTls.setHandshakeTimeoutMillis(dial.handshakeTimeoutMillis());
                             ch.pipeline().addLast(PROXY_TLS, proxyTls);
+                            leg.tls = proxyTls;
+                            if (!tunnel) {
+                                // No tunnel handler to hear a TLS failure first: the guard keeps
+                                // it from the pipeline's tail (the caller hears of it anyway).
+                                ch.pipeline().addLast(PROXY_GUARD, new ProxyDialer.UntilOpen());
+                            }
                         }
                         if (tunnel) {
-                            ch.pipeline()
-                                    .addLast(
-                                            PROXY,
-                                            ProxyDialer.tunnel(
-                                                    proxy,
-                                                    (InetSocketAddress) address,
-                                                    dial.connectTimeoutMillis(),
-                                                    dial.proxyAuthorization()));
+                            leg.tunnel = ProxyDialer.tunnel(
+                                    proxy,
+                                    (InetSocketAddress) address,
+                                    dial.connectTimeoutMillis(),
+                                    dial.proxyAuthorization());
+                            ch.pipeline().addLast(PROXY, leg.tunnel);
                             ch.pipeline().addLast(PROXY_GUARD, new ProxyDialer.UntilOpen());
                         }
                         if (installNow) {
@@ -355,7 +370,7 @@ public final class NettyTransport implements AutoCloseable {
             }
             Channel ch = connected.channel();
             long connectedNanos = System.nanoTime();
-            throughProxy(ch, dial).addListener(p -> {
+            throughProxy(ch, dial, leg).addListener(p -> {
                 if (p.isSuccess() && !ch.isActive()) {
                     // Closed as the tunnel opened: TLS on a closed channel never completes.
                     result.completeExceptionally(ProxyDialer.failure(new ClosedChannelException(), proxy, origin));
@@ -424,34 +439,38 @@ public final class NettyTransport implements AutoCloseable {
      * Returns a future done once the way through the proxy is open on {@code ch}: TLS to an HTTPS
      * proxy verified, then the tunnel, if any; done at once without a proxy.
      */
-    private io.netty.util.concurrent.Future<?> throughProxy(Channel ch, Dial dial) {
+    private io.netty.util.concurrent.Future<?> throughProxy(Channel ch, Dial dial, ProxyLeg leg) {
         ProxyAddress proxy = dial.origin().route().proxy();
         if (proxy == null) {
             return ch.newSucceededFuture();
         }
         io.netty.util.concurrent.Promise<Void> open = ch.eventLoop().newPromise();
-        SslHandler proxyTls = (SslHandler) ch.pipeline().get(PROXY_TLS);
+        SslHandler proxyTls = leg.tls;
         io.netty.util.concurrent.Future<?> tlsDone =
                 proxyTls == null ? ch.newSucceededFuture() : proxyTls.handshakeFuture();
         tlsDone.addListener(t -> {
             if (!t.isSuccess()) {
-                open.tryFailure(t.cause());
+                open.tryFailure(new ProxyTlsException(proxy, t.cause()));
                 return;
             }
             if (proxyTls != null) {
                 try {
                     SubjectAltNames.verify(proxyTls.engine().getSession(), proxy.host(), config.tls());
                 } catch (SSLPeerUnverifiedException e) {
-                    open.tryFailure(e);
+                    open.tryFailure(new ProxyTlsException(proxy, e));
                     return;
                 }
             }
-            ProxyHandler tunnel = (ProxyHandler) ch.pipeline().get(PROXY);
+            // The handler as made, not as found in the pipeline: a proxy that refused and
+            // closed before this ran took it out of the pipeline, and its future says why.
+            ProxyHandler tunnel = leg.tunnel;
             if (tunnel == null) {
-                // No tunnel to wait for (a forwarding proxy), unless the channel closed and took
-                // its handlers with it: then the proxy never opened one, and nothing else would
-                // end the connect.
+                // No tunnel to wait for (a forwarding proxy), unless the channel closed: then
+                // nothing else would end the connect.
                 if (ch.isActive()) {
+                    if (ch.pipeline().get(PROXY_GUARD) != null) {
+                        ch.pipeline().remove(PROXY_GUARD); // TLS to a forwarding proxy is up
+                    }
                     open.trySuccess(null);
                 } else {
                     open.tryFailure(new ClosedChannelException());
@@ -460,7 +479,9 @@ public final class NettyTransport implements AutoCloseable {
             }
             tunnel.connectFuture().addListener(c -> {
                 if (c.isSuccess()) {
-                    ch.pipeline().remove(PROXY_GUARD);
+                    if (ch.pipeline().get(PROXY_GUARD) != null) {
+                        ch.pipeline().remove(PROXY_GUARD);
+                    }
                     open.trySuccess(null);
                 } else {
                     open.tryFailure(c.cause());

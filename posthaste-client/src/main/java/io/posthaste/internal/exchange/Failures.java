@@ -11,6 +11,7 @@ import io.posthaste.ClientTimeoutException;
 import io.posthaste.ProxyException;
 import io.posthaste.Timeouts;
 import io.posthaste.internal.connection.ConnectionPool;
+import io.posthaste.internal.connection.ProxyTlsException;
 import io.posthaste.internal.proxy.ProxyFailure;
 import io.posthaste.internal.proxy.Route;
 import io.posthaste.internal.url.RequestUrl;
@@ -122,11 +123,9 @@ public final class Failures {
         if (cause instanceof SSLException
                 || cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
             Throwable ssl = cause instanceof SSLException ? cause : cause.getCause();
+            String peer = ssl instanceof ProxyTlsException proxied ? "proxy " + proxied.proxy() : url.hostHeader();
             return new ClientConnectionException(
-                    request + ": TLS handshake with " + url.hostHeader() + " failed: " + simpleMessage(ssl),
-                    ssl,
-                    true,
-                    false);
+                    request + ": TLS handshake with " + peer + " failed: " + simpleMessage(ssl), ssl, true, false);
         }
         if (cause instanceof DecoderException) {
             return new ClientPayloadException(request + ": malformed response: " + simpleMessage(cause), cause);
