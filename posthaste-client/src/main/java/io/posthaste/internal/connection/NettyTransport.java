@@ -668,6 +668,14 @@ public final class NettyTransport implements AutoCloseable {
     public void close() {
         closing = true;
         blockingExecutor.shutdownNow();
+        // Each channel closes on its loop before the loops stop, so that its handlers hear the end
+        // (a WebSocket its 1006): a close that the loops' shutdown makes fires channelInactive as
+        // a task the stopping loop may no longer run.
+        for (Channel ch : channels) {
+            if (ch.isOpen() && !(ch.eventLoop() instanceof ManualIoEventLoop)) {
+                ch.close();
+            }
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         // The loops have stopped: nothing can close these through them any more. A caller's
         // loop is still driven by its thread, which closes its own channels.
