@@ -124,10 +124,7 @@ class DigestAuthTest {
                     assertThat(response.body().readAllBytes()).asString().isEqualTo("welcome");
                 }
             }
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-            while (session.poolStats().leased() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            ConnectionsAndTimeoutsTest.awaitIdle(session);
             assertThat(session.poolStats().leased())
                     .as("closing gives the connection back")
                     .isZero();

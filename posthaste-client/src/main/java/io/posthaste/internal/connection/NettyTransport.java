@@ -372,8 +372,8 @@ public final class NettyTransport implements AutoCloseable {
             long connectedNanos = System.nanoTime();
             throughProxy(ch, dial, leg).addListener(p -> {
                 if (p.isSuccess() && !ch.isActive()) {
-                    // Closed as the tunnel opened: TLS on a closed channel never completes.
-                    result.completeExceptionally(ProxyDialer.failure(new ClosedChannelException(), proxy, origin));
+                    // Closed as the way through opened: TLS on a closed channel never completes.
+                    result.completeExceptionally(new ClosedChannelException());
                     return;
                 }
                 if (!p.isSuccess()) {
@@ -465,23 +465,15 @@ public final class NettyTransport implements AutoCloseable {
             // closed before this ran took it out of the pipeline, and its future says why.
             ProxyHandler tunnel = leg.tunnel;
             if (tunnel == null) {
-                // No tunnel to wait for (a forwarding proxy), unless the channel closed: then
-                // nothing else would end the connect.
-                if (ch.isActive()) {
-                    if (ch.pipeline().get(PROXY_GUARD) != null) {
-                        ch.pipeline().remove(PROXY_GUARD); // TLS to a forwarding proxy is up
-                    }
-                    open.trySuccess(null);
-                } else {
-                    open.tryFailure(new ClosedChannelException());
-                }
+                // A forwarding proxy: nothing to wait for once its TLS is up. (A channel that
+                // closed meanwhile is caught where this future is heard.)
+                dropGuard(ch);
+                open.trySuccess(null);
                 return;
             }
             tunnel.connectFuture().addListener(c -> {
                 if (c.isSuccess()) {
-                    if (ch.pipeline().get(PROXY_GUARD) != null) {
-                        ch.pipeline().remove(PROXY_GUARD);
-                    }
+                    dropGuard(ch);
                     open.trySuccess(null);
                 } else {
                     open.tryFailure(c.cause());
@@ -489,6 +481,13 @@ public final class NettyTransport implements AutoCloseable {
             });
         });
         return open;
+    }
+
+    /** The way through the proxy is open: failures from now on are the protocol's to hear. */
+    private static void dropGuard(Channel ch) {
+        if (ch.pipeline().get(PROXY_GUARD) != null) {
+            ch.pipeline().remove(PROXY_GUARD);
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.posthaste.internal.http2;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.ReadOnlyHttp2Headers;
 import io.netty.util.AsciiString;
@@ -34,15 +35,6 @@ final class H2Encoding {
      * The lowercase names of the fields requests carry most (the ones the session adds itself
      * among them), under their usual spellings: a hit costs a lookup instead of two copies.
      */
-    private static final Map<String, AsciiString> METHODS = Map.of(
-            "GET", AsciiString.cached("GET"),
-            "POST", AsciiString.cached("POST"),
-            "PUT", AsciiString.cached("PUT"),
-            "DELETE", AsciiString.cached("DELETE"),
-            "PATCH", AsciiString.cached("PATCH"),
-            "HEAD", AsciiString.cached("HEAD"),
-            "OPTIONS", AsciiString.cached("OPTIONS"));
-
     private static final Map<String, AsciiString> KNOWN_NAMES = knownNames(
             "Accept",
             "Accept-Encoding",
@@ -109,17 +101,11 @@ final class H2Encoding {
         AsciiString[] used = n == fields.length ? fields : java.util.Arrays.copyOf(fields, n);
         return ReadOnlyHttp2Headers.clientHeaders(
                 false,
-                method(spec.request().method()),
+                HttpMethod.valueOf(spec.request().method()).asciiName(),
                 connection.path(spec.url().target()),
                 connection.scheme(),
                 connection.authority(authority),
                 used);
-    }
-
-    /** Returns the {@code :method}: one shared string for the methods of RFC 9110 and PATCH. */
-    private static AsciiString method(String method) {
-        AsciiString known = METHODS.get(method);
-        return known != null ? known : new AsciiString(method);
     }
 
     /** Returns {@code name} in lowercase, as HTTP/2 sends names (section 8.2.1). */

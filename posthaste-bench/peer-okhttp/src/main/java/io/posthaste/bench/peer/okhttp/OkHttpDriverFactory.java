@@ -38,31 +38,30 @@ public final class OkHttpDriverFactory implements DriverFactory {
         return "OkHttp " + okhttp3.OkHttp.VERSION;
     }
 
-    @Override
-    public Driver open(int maxConnections) {
+    /**
+     * A client whose dispatcher and idle pool allow {@code maxConnections} at once: the defaults
+     * (64 in flight and 5 per host for enqueue()) would throttle c=64 and c=1000.
+     */
+    private static OkHttpClient.Builder raised(int maxConnections) {
         Dispatcher dispatcher = new Dispatcher();
-        // Defaults are 64 in flight and 5 per host for enqueue(); they would throttle c=64 and c=1000.
         dispatcher.setMaxRequests(Math.max(64, maxConnections));
         dispatcher.setMaxRequestsPerHost(Math.max(5, maxConnections));
-        OkHttpClient client = new OkHttpClient.Builder()
+        return new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
-                .connectionPool(new ConnectionPool(Math.max(5, maxConnections), 5, TimeUnit.MINUTES))
-                .build();
-        return new OkHttpDriver(client);
+                .connectionPool(new ConnectionPool(Math.max(5, maxConnections), 5, TimeUnit.MINUTES));
+    }
+
+    @Override
+    public Driver open(int maxConnections) {
+        return new OkHttpDriver(raised(maxConnections).build());
     }
 
     @Override
     public Driver openProxied(int maxConnections, URI proxy) {
-        Dispatcher dispatcher = new Dispatcher();
-        dispatcher.setMaxRequests(Math.max(64, maxConnections));
-        dispatcher.setMaxRequestsPerHost(Math.max(5, maxConnections));
-        OkHttpClient client = new OkHttpClient.Builder()
-                .dispatcher(dispatcher)
-                .connectionPool(new ConnectionPool(Math.max(5, maxConnections), 5, TimeUnit.MINUTES))
+        return new OkHttpDriver(raised(maxConnections)
                 .proxy(new java.net.Proxy(java.net.Proxy.Type.HTTP,
                         new java.net.InetSocketAddress(proxy.getHost(), proxy.getPort())))
-                .build();
-        return new OkHttpDriver(client);
+                .build());
     }
 
     @Override
@@ -87,15 +86,7 @@ public final class OkHttpDriverFactory implements DriverFactory {
             case HTTP_2 -> java.util.List.of(okhttp3.Protocol.HTTP_2, okhttp3.Protocol.HTTP_1_1);
             case HTTP_3 -> throw new UnsupportedOperationException("OkHttp has no HTTP/3");
         };
-        Dispatcher dispatcher = new Dispatcher();
-        dispatcher.setMaxRequests(Math.max(64, maxConcurrency));
-        dispatcher.setMaxRequestsPerHost(Math.max(5, maxConcurrency));
-        OkHttpClient client = new OkHttpClient.Builder()
-                .dispatcher(dispatcher)
-                .connectionPool(new ConnectionPool(Math.max(5, maxConcurrency), 5, TimeUnit.MINUTES))
-                .protocols(protocols)
-                .build();
-        return new OkHttpDriver(client);
+        return new OkHttpDriver(raised(maxConcurrency).protocols(protocols).build());
     }
 
     private static final class OkHttpDriver implements Driver {
