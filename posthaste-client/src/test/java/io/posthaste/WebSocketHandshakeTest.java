@@ -14,9 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -258,9 +260,29 @@ class WebSocketHandshakeTest {
                 .build());
         CompletableFuture<WebSocket> abandoned =
                 session.websocket(ws(server, "/slow")).connectAsync();
-        server.takeRequest();
+        assertThat(server.takeRequest().path()).isEqualTo("/echo");
+        assertThat(server.takeRequest().path()).isEqualTo("/slow");
         assertThat(abandoned.cancel(true)).isTrue();
         // The connection goes: the leak check after the test class would see it otherwise.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.openConnectionCount() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(server.openConnectionCount()).isZero();
+    }
+
+    @RepeatedTest(30)
+    void aConnectCancelledAtAnyMomentLeavesNoConnectionOpen() throws Exception {
+        // A random pause puts the cancel anywhere from before the TCP connect to after the
+        // handshake reached the server.
+        server.enqueue(MockResponse.builder()
+                .status(101)
+                .headersDelay(Duration.ofSeconds(30))
+                .build());
+        CompletableFuture<WebSocket> abandoned =
+                session.websocket(ws(server, "/slow")).connectAsync();
+        Thread.sleep(ThreadLocalRandom.current().nextInt(3));
+        abandoned.cancel(true);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (server.openConnectionCount() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);

@@ -3,6 +3,8 @@ package io.posthaste.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,38 @@ class ConnectionHandlingTest {
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("Connection")).isEqualTo("close");
             assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void aClientThatLeavesWhileItsAnswerIsDelayedIsSeenAtOnce() throws Exception {
+        server.enqueue(
+                MockResponse.builder().headersDelay(Duration.ofSeconds(30)).build());
+        try (RawClient c = new RawClient(server)) {
+            c.send(RawClient.get("/slow"));
+            server.takeRequest();
+            assertThat(server.openConnectionCount()).isEqualTo(1);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.openConnectionCount() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(server.openConnectionCount())
+                .as("closed before the delay ends")
+                .isZero();
+    }
+
+    @Test
+    void aPipelinedRequestWaitsForTheAnswerBeforeIt() throws Exception {
+        server.enqueue(MockResponse.builder()
+                .headersDelay(Duration.ofMillis(200))
+                .body("first")
+                .build());
+        server.enqueue(MockResponse.builder().body("second").build());
+        try (RawClient c = new RawClient(server)) {
+            c.send(RawClient.get("/one") + RawClient.get("/two"));
+            assertThat(c.read().bodyUtf8()).isEqualTo("first");
+            assertThat(c.read().bodyUtf8()).isEqualTo("second");
         }
     }
 

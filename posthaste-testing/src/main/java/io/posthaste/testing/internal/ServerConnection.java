@@ -14,8 +14,11 @@ import java.util.Map;
 /**
  * One accepted connection: feeds bytes to the {@link RequestParser}, records each request and
  * writes its answer, one exchange at a time (pipelined requests wait their turn, as HTTP/1.1
- * requires). Reading pauses while an answer is produced, so a stalled answer stalls the client
- * rather than growing the server's memory. Runs entirely on the channel's event loop.
+ * requires). While an answer is produced, what the client sends next is read ahead but not
+ * parsed, up to {@value #READ_AHEAD_BYTES} bytes: a client that closes is seen at once, as real
+ * servers see it (a delayed answer must not keep a dropped connection open), while a client that
+ * sends more stalls rather than growing the server's memory. Runs entirely on the channel's event
+ * loop.
  */
 public final class ServerConnection extends ChannelInboundHandlerAdapter implements RequestParser.Listener {
 
@@ -26,6 +29,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         DISCARDING,
         CLOSED
     }
+
+    /** What may be read ahead while an answer is produced; past it, reading pauses. */
+    static final int READ_AHEAD_BYTES = 64 * 1024;
 
     private final RequestHandler handler;
     private final int connectionId;
@@ -82,6 +88,12 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             cumulation.release();
             in.release();
             cumulation = merged;
+        }
+        if (mode == Mode.RESPONDING) {
+            if (cumulation.readableBytes() >= READ_AHEAD_BYTES) {
+                ctx.channel().config().setAutoRead(false);
+            }
+            return; // parsed once the answer is out (resume)
         }
         process();
     }
@@ -231,7 +243,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         sink = null;
         recorder = null;
         mode = Mode.RESPONDING;
-        ctx.channel().config().setAutoRead(false);
+        if (cumulation != null && cumulation.readableBytes() >= READ_AHEAD_BYTES) {
+            ctx.channel().config().setAutoRead(false);
+        }
         handler.record(request);
         RequestHead answered = head;
         handler.respond(request, spec -> {
