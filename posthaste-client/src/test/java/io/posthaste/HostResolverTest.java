@@ -162,4 +162,42 @@ class HostResolverTest {
                     .isZero();
         }
     }
+
+    @Test
+    void aLookUpThatAnswersOnlyAfterCloseReturnedStillEndsItsCall() throws Exception {
+        // A resolver that ignores the interrupt answers once the event loops have stopped: the
+        // connect that follows must end the call rather than lose its completion to a loop that
+        // takes no more work.
+        CountDownLatch lookingUp = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        try (TestServer server = TestServer.start()) {
+            ClientSession session = ClientSession.builder()
+                    .resolver(host -> {
+                        lookingUp.countDown();
+                        boolean interrupted = false;
+                        while (true) {
+                            try {
+                                closed.await();
+                                break;
+                            } catch (InterruptedException ignored) {
+                                interrupted = true;
+                            }
+                        }
+                        if (interrupted) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return List.of(ip("127.0.0.1"));
+                    })
+                    .build();
+            CompletableFuture<Response> call =
+                    session.get("http://late.test:" + server.port() + "/get").sendAsync();
+            assertThat(lookingUp.await(5, TimeUnit.SECONDS)).isTrue();
+            session.close();
+            closed.countDown();
+            assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ClientConnectionException.class);
+            assertThat(server.connectionCount())
+                    .as("no connection opened by a closed session")
+                    .isZero();
+        }
+    }
 }

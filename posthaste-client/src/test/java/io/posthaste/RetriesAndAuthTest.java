@@ -8,6 +8,8 @@ import io.posthaste.testing.TestServer;
 import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,32 @@ class RetriesAndAuthTest {
 
         assertThat(session.get(server.url("/get")).send().status()).isEqualTo(200);
         assertThat(server.requestCount()).isEqualTo(3);
+    }
+
+    @Test
+    void aRetryDueAfterTheSessionClosedEndsTheCallInsteadOfHanging() throws Exception {
+        // The backoff outlives the session: the next attempt finds the loops stopped, with or
+        // without a total deadline to arm, and must end the call rather than lose it.
+        for (Duration total : new Duration[] {null, Duration.ofSeconds(30)}) {
+            try (ClientSession slow = ClientSession.builder()
+                    .retryPolicy(RetryPolicy.builder()
+                            .maxAttempts(3)
+                            .initialBackoff(Duration.ofMillis(300))
+                            .build())
+                    .build()) {
+                server.enqueue(MockResponse.status(503));
+                RequestBuilder get = slow.get(server.url("/get"));
+                if (total != null) {
+                    get.timeout(total);
+                }
+                CompletableFuture<Response> call = get.sendAsync();
+                server.takeRequest();
+                slow.close();
+                assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS))
+                        .as("total %s", total)
+                        .hasCauseInstanceOf(ClientConnectionException.class);
+            }
+        }
     }
 
     @Test

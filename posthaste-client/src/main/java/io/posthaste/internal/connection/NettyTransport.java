@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerFactory;
@@ -19,6 +20,7 @@ import io.netty.handler.proxy.ProxyHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.posthaste.Event;
 import io.posthaste.Timeouts;
 import io.posthaste.internal.proxy.ProxyAddress;
@@ -34,15 +36,19 @@ import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -188,8 +194,9 @@ public final class NettyTransport implements AutoCloseable {
             SocketAddress address = io.isNative()
                     ? new DomainSocketAddress(unixSocket.toFile())
                     : UnixDomainSocketAddress.of(unixSocket);
-            bound(result, dial, 1);
-            connect(dial, new SocketAddress[] {address}, null, 0, protocol, result, 0, System.nanoTime());
+            if (bound(result, dial, 1)) {
+                connect(dial, new SocketAddress[] {address}, null, 0, protocol, result, 0, System.nanoTime());
+            }
             return result;
         }
         ProxyAddress proxy = origin.route().proxy();
@@ -220,9 +227,8 @@ public final class NettyTransport implements AutoCloseable {
                     }
                     if (cause != null) {
                         result.completeExceptionally(cause);
-                    } else {
+                    } else if (bound(result, dial, resolved.dialed().length)) {
                         long resolvedNanos = System.nanoTime();
-                        bound(result, dial, resolved.dialed().length);
                         connect(
                                 dial,
                                 resolved.dialed(),
@@ -254,18 +260,32 @@ public final class NettyTransport implements AutoCloseable {
      * resort, so that no connect can leave its call waiting forever if a completion is ever lost
      * (interop runs through squid showed one in a few hundred failed {@code CONNECT}s). A
      * connection that turns up afterwards is closed ({@link #whenReady}).
+     *
+     * <p>Returns false, having failed {@code result}, if the loops take no more work: the session
+     * closed while the look-up ran (a resolver may answer after {@link #close()} returned), and
+     * a task the loops refuse must not take the call's completion with it.
      */
-    private void bound(CompletableFuture<?> result, Dial dial, int addresses) {
+    private boolean bound(CompletableFuture<?> result, Dial dial, int addresses) {
         long phases = (long) dial.connectTimeoutMillis() + 2L * dial.handshakeTimeoutMillis();
         long millis = 2 * addresses * phases + 1_000;
-        var timer = dial.loops()
-                .next()
-                .schedule(
-                        () -> result.completeExceptionally(new ConnectTimeoutException(
-                                "connecting to " + dial.origin() + " did not end within " + millis + " ms")),
-                        millis,
-                        TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timer;
+        try {
+            if (closing) {
+                throw new RejectedExecutionException("the session is closing");
+            }
+            timer = dial.loops()
+                    .next()
+                    .schedule(
+                            () -> result.completeExceptionally(new ConnectTimeoutException(
+                                    "connecting to " + dial.origin() + " did not end within " + millis + " ms")),
+                            millis,
+                            TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            result.completeExceptionally(new ConnectionPool.PoolClosedException());
+            return false;
+        }
         result.whenComplete((c, failure) -> timer.cancel(false));
+        return true;
     }
 
     /**
@@ -667,14 +687,7 @@ public final class NettyTransport implements AutoCloseable {
     public void close() {
         closing = true;
         blockingExecutor.shutdownNow();
-        // Each channel closes on its loop before the loops stop, so that its handlers hear the end
-        // (a WebSocket its 1006): a close that the loops' shutdown makes fires channelInactive as
-        // a task the stopping loop may no longer run.
-        for (Channel ch : channels) {
-            if (ch.isOpen() && !(ch.eventLoop() instanceof ManualIoEventLoop)) {
-                ch.close();
-            }
-        }
+        closeOnTheirLoops(TimeUnit.SECONDS.toNanos(1));
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         // The loops have stopped: nothing can close these through them any more. A caller's
         // loop is still driven by its thread, which closes its own channels.
@@ -684,6 +697,46 @@ public final class NettyTransport implements AutoCloseable {
             }
         }
         channels.clear();
+    }
+
+    /**
+     * Closes each open channel on its loop and waits, at most {@code timeoutNanos} in all, until
+     * its handlers have heard of it, so that every exchange on it ends (a WebSocket with its
+     * 1006) before the loops stop. Netty fires {@code channelInactive} from a task that the close
+     * queues after completing the close future (and TLS closes only once its close_notify is
+     * out): a task queued from the future's listener runs before that one, and the task it queues
+     * in turn runs after. Without this wait, a loop stopping with no quiet period could drop the
+     * event, and the call on the channel would wait forever.
+     */
+    private void closeOnTheirLoops(long timeoutNanos) {
+        List<CompletableFuture<Void>> heard = new ArrayList<>();
+        for (Channel ch : channels) {
+            if (ch.isOpen() && !(ch.eventLoop() instanceof ManualIoEventLoop)) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                heard.add(done);
+                ch.close().addListener(f -> afterQueuedTasks(ch.eventLoop(), 2, done));
+            }
+        }
+        try {
+            CompletableFuture.allOf(heard.toArray(CompletableFuture[]::new)).get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Bounded on purpose: the loops' shutdown and closeAfterLoopStopped finish the job.
+        }
+    }
+
+    /** Completes {@code done} once {@code loop} has run what is queued now, {@code hops} times over. */
+    private static void afterQueuedTasks(EventLoop loop, int hops, CompletableFuture<Void> done) {
+        if (hops == 0) {
+            done.complete(null);
+            return;
+        }
+        try {
+            loop.execute(() -> afterQueuedTasks(loop, hops - 1, done));
+        } catch (RejectedExecutionException stopped) {
+            done.complete(null);
+        }
     }
 
     /**

@@ -85,8 +85,19 @@ public final class Exchange {
             BodyKind.discard(spec.body());
             return;
         }
-        totalTimer = Watchdog.armTotal(this, spec, deadline, attempt.timerLoop());
-        attempt.acquire(false);
+        try {
+            totalTimer = Watchdog.armTotal(this, spec, deadline, attempt.timerLoop());
+            attempt.acquire(false);
+        } catch (RejectedExecutionException closing) {
+            // Started after the session's loops stopped (a retry due after close()): a timer or
+            // task they refuse ends the call here.
+            if (totalTimer != null) {
+                totalTimer.cancel(false);
+            }
+            if (result.completeExceptionally(sessionClosed())) {
+                BodyKind.discard(spec.body());
+            }
+        }
     }
 
     /** A connection was acquired for the attempt, or could not be. Any thread. */
@@ -446,13 +457,18 @@ public final class Exchange {
         } catch (RejectedExecutionException closing) {
             // The session is closing and its loops take no more work: the call ends here rather
             // than wait for a task that will never run.
-            result.completeExceptionally(failures.translate(
-                    spec,
-                    new ConnectionPool.PoolClosedException(),
-                    ClientTimeoutException.Phase.CONNECT,
-                    attempt.bytesMayHaveLeft()));
+            result.completeExceptionally(sessionClosed());
             abandonAcquire();
             return false;
         }
+    }
+
+    /** Returns the error of a call that its session's closing ended. */
+    private ClientException sessionClosed() {
+        return failures.translate(
+                spec,
+                new ConnectionPool.PoolClosedException(),
+                ClientTimeoutException.Phase.CONNECT,
+                attempt.bytesMayHaveLeft());
     }
 }
