@@ -205,7 +205,9 @@ class TlsDefaultsTest {
                 .satisfies(e -> assertThat(e instanceof CompletionException ? e.getCause() : e)
                         .isInstanceOfSatisfying(
                                 ClientConnectionException.class,
-                                c -> assertThat(c.isTlsFailure()).isTrue()));
+                                c -> assertThat(c.isTlsFailure())
+                                        .as("a TLS failure, not: %s (cause %s)", c, c.getCause())
+                                        .isTrue()));
     }
 
     @ParameterizedTest
