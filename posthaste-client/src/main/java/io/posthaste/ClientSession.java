@@ -234,8 +234,11 @@ public final class ClientSession implements AutoCloseable {
     }
 
     /**
-     * Closes every connection and stops the session's threads. Requests still in flight fail
-     * with {@link ClientConnectionException}. Idempotent.
+     * Closes every connection and stops the session's threads. Every call still under way ends
+     * with a {@link ClientConnectionException} saying the session was closed, wherever it is: in
+     * a host look-up, waiting for or opening a connection, in a retry's backoff, or waiting for
+     * its answer. Returns once each connection's handlers have heard of its close (1 s at most)
+     * and the threads have stopped (2 s more at most). Idempotent.
      */
     @Override
     public void close() {

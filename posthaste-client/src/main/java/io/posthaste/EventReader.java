@@ -221,6 +221,7 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
 
     /** Waits the reconnection delay, then connects; gives up when the attempts have run out. */
     private void reconnect() {
+        endIfSessionClosed();
         if (maxReconnectAttempts == 0 || failures >= maxReconnectAttempts) {
             finished = true;
             close();
@@ -241,11 +242,28 @@ final class EventReader implements Iterator<ServerSentEvent>, EventParser.Sink {
             close();
             return;
         }
+        endIfSessionClosed();
         ClientException failure = connect();
         if (failure != null) {
             failures++;
             lastFailure = failure;
         }
+    }
+
+    /**
+     * Ends the stream if its session closed: there is nothing to reconnect with. It ends with the
+     * drop's error, which says the session was closed when that is what dropped it.
+     */
+    private void endIfSessionClosed() {
+        if (!session.isClosed()) {
+            return;
+        }
+        finished = true;
+        close();
+        throw lastFailure != null
+                ? lastFailure
+                : new ClientConnectionException(
+                        "the event stream from " + url + " ended: the session was closed", null, false, false);
     }
 
     /**

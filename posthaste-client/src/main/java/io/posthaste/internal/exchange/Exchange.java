@@ -317,10 +317,8 @@ public final class Exchange {
     /** The connection closed while this exchange was bound to it. Event loop. */
     public void onConnectionClosed() {
         if (answered()) {
-            // The answer had begun: its body is what was lost, so this is a payload error, and a
-            // streaming reader gets it as its IOException's cause.
-            fail(new ClientPayloadException(
-                    spec.describe() + ": the server closed the connection " + "before the end of the body", null));
+            // A streaming reader gets it as its IOException's cause.
+            fail(failures.bodyCutOff(spec));
             return;
         }
         onAttemptFailed(attempt.failureOr(new ClosedChannelException()));

@@ -41,6 +41,19 @@ public final class Failures {
         this.closing = closing;
     }
 
+    /**
+     * Returns the error of an answer whose connection closed before the end of its body: the
+     * body is what was lost, so a payload error — unless this client closed it, its session
+     * closing (the request was processed: its answer had begun).
+     */
+    public ClientException bodyCutOff(ExchangeSpec spec) {
+        if (closing.getAsBoolean()) {
+            return translate(spec, new ClosedChannelException(), ClientTimeoutException.Phase.READ, true);
+        }
+        return new ClientPayloadException(
+                spec.describe() + ": the server closed the connection before the end of the body", null);
+    }
+
     /** Turns any failure into the exception the caller should see, naming the request. */
     public ClientException translate(
             ExchangeSpec spec, Throwable failure, ClientTimeoutException.Phase phase, boolean mayHaveBeenProcessed) {
