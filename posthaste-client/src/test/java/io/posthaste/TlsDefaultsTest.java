@@ -260,8 +260,13 @@ class TlsDefaultsTest {
             }
             assertThat(hello.supportedVersions()).containsExactlyInAnyOrder(0x0304, 0x0303);
             assertThat(hello.serverName()).isEqualTo("localhost");
+            // The listener hung up on the ClientHello: a TLS failure, as a refusing server's is.
             assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS))
-                    .hasCauseInstanceOf(ClientConnectionException.class);
+                    .cause()
+                    .isInstanceOfSatisfying(
+                            ClientConnectionException.class,
+                            e -> assertThat(e.isTlsFailure()).isTrue())
+                    .hasMessageContaining("the server closed the connection during the TLS handshake");
         }
     }
 

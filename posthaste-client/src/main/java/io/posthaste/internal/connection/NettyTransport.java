@@ -51,6 +51,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
@@ -563,6 +564,14 @@ public final class NettyTransport implements AutoCloseable {
                 } catch (SSLPeerUnverifiedException e) {
                     failure = e;
                 }
+            }
+            if (failure instanceof ClosedChannelException) {
+                // The server hung up mid-handshake (often its refusal of our version, name or
+                // certificate): a TLS failure, as peers report it, not a connection that broke.
+                SSLHandshakeException cut =
+                        new SSLHandshakeException("the server closed the connection during the TLS handshake");
+                cut.initCause(failure);
+                failure = cut;
             }
             Events.emit(config.eventListener(), Event.Type.TLS_END, null, origin.toString(), 0, 0, failure);
             if (failure == null) {
