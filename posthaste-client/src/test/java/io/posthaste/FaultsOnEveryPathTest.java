@@ -36,7 +36,8 @@ class FaultsOnEveryPathTest {
                 .build();
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    /** Waits (10 s at most, then fails the test) until {@code condition} holds. */
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -169,23 +169,12 @@ class HostResolverTest {
         // connect that follows must end the call rather than lose its completion to a loop that
         // takes no more work.
         CountDownLatch lookingUp = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
+        CompletableFuture<Void> closed = new CompletableFuture<>();
         try (TestServer server = TestServer.start()) {
             ClientSession session = ClientSession.builder()
                     .resolver(host -> {
                         lookingUp.countDown();
-                        boolean interrupted = false;
-                        while (true) {
-                            try {
-                                closed.await();
-                                break;
-                            } catch (InterruptedException ignored) {
-                                interrupted = true;
-                            }
-                        }
-                        if (interrupted) {
-                            Thread.currentThread().interrupt();
-                        }
+                        closed.join(); // waits through close()'s interrupt, keeping the flag
                         return List.of(ip("127.0.0.1"));
                     })
                     .build();
@@ -193,7 +182,7 @@ class HostResolverTest {
                     session.get("http://late.test:" + server.port() + "/get").sendAsync();
             assertThat(lookingUp.await(5, TimeUnit.SECONDS)).isTrue();
             session.close();
-            closed.countDown();
+            closed.complete(null);
             assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ClientConnectionException.class);
             assertThat(server.connectionCount())
                     .as("no connection opened by a closed session")

@@ -264,10 +264,7 @@ class WebSocketHandshakeTest {
         assertThat(server.takeRequest().path()).isEqualTo("/slow");
         assertThat(abandoned.cancel(true)).isTrue();
         // The connection goes: the leak check after the test class would see it otherwise.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (server.openConnectionCount() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        awaitNoOpenConnection();
         assertThat(server.openConnectionCount()).isZero();
     }
 
@@ -283,10 +280,15 @@ class WebSocketHandshakeTest {
                 session.websocket(ws(server, "/slow")).connectAsync();
         Thread.sleep(ThreadLocalRandom.current().nextInt(3));
         abandoned.cancel(true);
+        awaitNoOpenConnection();
+        assertThat(server.openConnectionCount()).isZero();
+    }
+
+    /** Waits up to 5 s for the server to see every connection closed (closing is asynchronous). */
+    private void awaitNoOpenConnection() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (server.openConnectionCount() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(server.openConnectionCount()).isZero();
     }
 }

@@ -264,16 +264,14 @@ public final class NettyTransport implements AutoCloseable {
      *
      * <p>Returns false, having failed {@code result}, if the loops take no more work: the session
      * closed while the look-up ran (a resolver may answer after {@link #close()} returned), and
-     * a task the loops refuse must not take the call's completion with it.
+     * a task the loops refuse must not take the call's completion with it. (A session closing
+     * with its loops still up is refused by the connect itself.)
      */
     private boolean bound(CompletableFuture<?> result, Dial dial, int addresses) {
         long phases = (long) dial.connectTimeoutMillis() + 2L * dial.handshakeTimeoutMillis();
         long millis = 2 * addresses * phases + 1_000;
         ScheduledFuture<?> timer;
         try {
-            if (closing) {
-                throw new RejectedExecutionException("the session is closing");
-            }
             timer = dial.loops()
                     .next()
                     .schedule(

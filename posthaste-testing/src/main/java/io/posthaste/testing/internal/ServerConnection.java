@@ -90,9 +90,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             cumulation = merged;
         }
         if (mode == Mode.RESPONDING) {
-            if (cumulation.readableBytes() >= READ_AHEAD_BYTES) {
-                ctx.channel().config().setAutoRead(false);
-            }
+            pauseIfReadAheadIsFull();
             return; // parsed once the answer is out (resume)
         }
         process();
@@ -243,9 +241,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         sink = null;
         recorder = null;
         mode = Mode.RESPONDING;
-        if (cumulation != null && cumulation.readableBytes() >= READ_AHEAD_BYTES) {
-            ctx.channel().config().setAutoRead(false);
-        }
+        pauseIfReadAheadIsFull();
         handler.record(request);
         RequestHead answered = head;
         handler.respond(request, spec -> {
@@ -275,6 +271,13 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                 mode = Mode.CLOSED;
             }
         });
+    }
+
+    /** While answering: stops reading once {@value #READ_AHEAD_BYTES} wait unparsed. */
+    private void pauseIfReadAheadIsFull() {
+        if (cumulation != null && cumulation.readableBytes() >= READ_AHEAD_BYTES) {
+            ctx.channel().config().setAutoRead(false);
+        }
     }
 
     private void resume() {
