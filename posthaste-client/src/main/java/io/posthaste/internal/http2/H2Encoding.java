@@ -3,7 +3,6 @@ package io.posthaste.internal.http2;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.ReadOnlyHttp2Headers;
 import io.netty.util.AsciiString;
 import io.posthaste.internal.exchange.ExchangeSpec;
 import io.posthaste.internal.exchange.FramedRequest;
@@ -23,19 +22,43 @@ import java.util.Set;
 final class H2Encoding {
 
     /** Fields that mean something only to one HTTP/1.1 connection (RFC 9113 section 8.2.2). */
-    private static final Set<AsciiString> CONNECTION_SPECIFIC = Set.of(
-            AsciiString.cached("host"),
-            AsciiString.cached("connection"),
-            AsciiString.cached("keep-alive"),
-            AsciiString.cached("proxy-connection"),
-            AsciiString.cached("transfer-encoding"),
-            AsciiString.cached("upgrade"));
+    private static final Set<String> CONNECTION_SPECIFIC =
+            Set.of("host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade");
+
+    /** What HTTP/2 does with a request field, by its name. */
+    private enum Kind {
+        /** Sent as it is. */
+        SENT,
+        /** Dropped: it means something only to one HTTP/1.1 connection. */
+        CONNECTION_SPECIFIC,
+        /** Sent only as {@code te: trailers}. */
+        TE
+    }
+
+    /** A request field's name as HTTP/2 sends it (section 8.2.1: lowercase), and its kind. */
+    private record Name(AsciiString lower, Kind kind) {
+        static Name of(String name) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            Kind kind = CONNECTION_SPECIFIC.contains(lower)
+                    ? Kind.CONNECTION_SPECIFIC
+                    : lower.equals("te") ? Kind.TE : Kind.SENT;
+            return new Name(AsciiString.cached(lower), kind);
+        }
+    }
 
     /**
      * The lowercase names of the fields requests carry most (the ones the session adds itself
-     * among them), under their usual spellings: a hit costs a lookup instead of two copies.
+     * among them, and {@code Host}, which every head starts with and HTTP/2 drops), under their
+     * usual spellings: a hit costs a lookup instead of two copies and a test.
      */
-    private static final Map<String, AsciiString> KNOWN_NAMES = knownNames(
+    private static final Map<String, Name> KNOWN_NAMES = knownNames(
+            "Host",
+            "Connection",
+            "Keep-Alive",
+            "Proxy-Connection",
+            "Transfer-Encoding",
+            "Upgrade",
+            "TE",
             "Accept",
             "Accept-Encoding",
             "Accept-Language",
@@ -56,19 +79,23 @@ final class H2Encoding {
             "User-Agent",
             "X-Request-ID");
 
+    private static final int PSEUDO_HEADERS = 4;
+    private static final AsciiString METHOD = Http2Headers.PseudoHeaderName.METHOD.value();
+    private static final AsciiString SCHEME = Http2Headers.PseudoHeaderName.SCHEME.value();
+    private static final AsciiString AUTHORITY = Http2Headers.PseudoHeaderName.AUTHORITY.value();
+    private static final AsciiString PATH = Http2Headers.PseudoHeaderName.PATH.value();
     private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
-    private static final AsciiString TE = AsciiString.cached("te");
     private static final AsciiString TRAILERS = AsciiString.cached("trailers");
 
     private H2Encoding() {}
 
     /** Encodes the request of {@code spec} for {@code connection}. Any thread. */
-    static FramedRequest<Http2Headers> encode(ExchangeSpec spec, ByteBufAllocator alloc, Http2Connection connection)
+    static FramedRequest<H2Fields> encode(ExchangeSpec spec, ByteBufAllocator alloc, Http2Connection connection)
             throws IOException {
         return FramedRequest.encode(spec, alloc, length -> headers(spec, connection, length));
     }
 
-    private static ReadOnlyHttp2Headers headers(ExchangeSpec spec, Http2Connection connection, long length) {
+    private static H2Fields headers(ExchangeSpec spec, Http2Connection connection, long length) {
         String[] lines = spec.headLines();
         int count = spec.headLineCount();
         String authority = spec.url().hostHeader();
@@ -80,46 +107,48 @@ final class H2Encoding {
                 listedInConnection = tokens(lines[i + 1]);
             }
         }
-        AsciiString[] fields = new AsciiString[count + 2];
-        int n = 0;
+        CharSequence[] fields = new CharSequence[PSEUDO_HEADERS * 2 + count + 2];
+        fields[0] = METHOD;
+        fields[1] = HttpMethod.valueOf(spec.request().method()).asciiName();
+        fields[2] = SCHEME;
+        fields[3] = connection.scheme();
+        fields[4] = AUTHORITY;
+        fields[5] = connection.authority(authority);
+        fields[6] = PATH;
+        fields[7] = connection.path(spec.url().target());
+        int n = PSEUDO_HEADERS * 2;
         for (int i = 0; i < count; i += 2) {
-            AsciiString name = lowercase(lines[i]);
-            if (CONNECTION_SPECIFIC.contains(name) || listedInConnection.contains(name.toString())) {
+            Name name = name(lines[i]);
+            if (name.kind() == Kind.CONNECTION_SPECIFIC
+                    || !listedInConnection.isEmpty()
+                            && listedInConnection.contains(name.lower().toString())) {
                 continue;
             }
-            AsciiString value = new AsciiString(lines[i + 1]);
-            if (name.equals(TE) && !TRAILERS.contentEqualsIgnoreCase(value)) {
+            AsciiString value = connection.fieldValue(i / 2, lines[i + 1]);
+            if (name.kind() == Kind.TE && !TRAILERS.contentEqualsIgnoreCase(value)) {
                 continue; // Only "te: trailers" may cross to HTTP/2.
             }
-            fields[n++] = name;
+            fields[n++] = name.lower();
             fields[n++] = value;
         }
         if (length >= 0) {
             fields[n++] = CONTENT_LENGTH;
-            fields[n++] = new AsciiString(Long.toString(length));
+            fields[n++] = connection.contentLength(length);
         }
-        AsciiString[] used = n == fields.length ? fields : java.util.Arrays.copyOf(fields, n);
-        return ReadOnlyHttp2Headers.clientHeaders(
-                false,
-                HttpMethod.valueOf(spec.request().method()).asciiName(),
-                connection.path(spec.url().target()),
-                connection.scheme(),
-                connection.authority(authority),
-                used);
+        return H2Fields.of(fields, n);
     }
 
-    /** Returns {@code name} in lowercase, as HTTP/2 sends names (section 8.2.1). */
-    private static AsciiString lowercase(String name) {
-        AsciiString known = KNOWN_NAMES.get(name);
-        return known != null ? known : new AsciiString(name.toLowerCase(Locale.ROOT));
+    private static Name name(String name) {
+        Name known = KNOWN_NAMES.get(name);
+        return known != null ? known : Name.of(name);
     }
 
-    private static Map<String, AsciiString> knownNames(String... names) {
-        Map<String, AsciiString> known = new HashMap<>();
-        for (String name : names) {
-            AsciiString lower = AsciiString.cached(name.toLowerCase(Locale.ROOT));
-            known.put(name, lower);
-            known.put(lower.toString(), lower);
+    private static Map<String, Name> knownNames(String... names) {
+        Map<String, Name> known = new HashMap<>();
+        for (String spelling : names) {
+            Name name = Name.of(spelling);
+            known.put(spelling, name);
+            known.put(name.lower().toString(), name);
         }
         return Map.copyOf(known);
     }

@@ -4,18 +4,22 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
+import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
 import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameReader;
 import io.netty.handler.codec.http2.Http2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.util.AsciiString;
 import java.io.IOException;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 
@@ -65,12 +69,7 @@ final class H2Handler extends Http2ConnectionHandler {
                 .initialWindowSize(Http2Connection.STREAM_WINDOW)
                 .maxHeaderListSize(maxHeaderListSize)
                 .headerTableSize(HEADER_TABLE_SIZE);
-        // Asked for every field sent: the names are lowercase AsciiStrings (H2Encoding), so the
-        // question costs a hash lookup and no copy.
-        Set<AsciiString> never = new HashSet<>();
-        sensitive.forEach(name -> never.add(AsciiString.of(name.toLowerCase(Locale.ROOT))));
-        return new Builder(owner)
-                .make(connection, frames, settings, (name, value) -> never.contains(AsciiString.of(name)));
+        return new Builder(owner).make(connection, frames, settings, new NeverIndexed(sensitive));
     }
 
     @Override
@@ -172,7 +171,15 @@ final class H2Handler extends Http2ConnectionHandler {
         owner.afterInactive();
     }
 
-    /** Netty's builder, configured as the class comment says. */
+    /**
+     * Netty's builder, configured as the class comment says. It builds the codec itself, from
+     * Netty's parts and the builder's own settings, as Netty's would, but for parts of ours: the
+     * frame writer ({@link H2FrameWriter}) and its HPACK encoder ({@link H2BlockEncoder}), the
+     * header decoder ({@link H2BlockDecoder}, decoding into {@link H2Fields}), and the control
+     * frame limit ({@link H2ControlFrameLimit}), Netty's being out of reach. Netty's decoder-side
+     * guards (empty DATA frames, the RST_STREAM rate, small CONTINUATION frames) are applied as
+     * the builder applies them.
+     */
     private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2Handler, Builder> {
         private final Http2Connection owner;
 
@@ -185,13 +192,30 @@ final class H2Handler extends Http2ConnectionHandler {
                 H2Frames frames,
                 Http2Settings settings,
                 Http2HeadersEncoder.SensitivityDetector sensitive) {
-            connection(connection);
             frameListener(frames);
             initialSettings(settings);
-            headerSensitivityDetector(sensitive);
             decoderEnforceMaxRstFramesPerWindow(MAX_RSTS, RST_WINDOW_SECONDS);
             // close() must not wait for the peer: the pool closes only idle or broken connections.
             gracefulShutdownTimeoutMillis(0);
+            // What our SETTINGS allow the server to open (none: we take no push).
+            connection.remote().maxActiveStreams(settings.maxConcurrentStreams().intValue());
+            Http2ConnectionEncoder encoder = new H2ControlFrameLimit(
+                    new DefaultHttp2ConnectionEncoder(connection, new H2FrameWriter(new H2BlockEncoder(sensitive))),
+                    encoderEnforceMaxQueuedControlFrames());
+            Http2FrameReader reader = new DefaultHttp2FrameReader(
+                    new H2BlockDecoder(isValidateHeaders(), settings.maxHeaderListSize()),
+                    decoderEnforceMaxSmallContinuationFrames());
+            codec(
+                    new DefaultHttp2ConnectionDecoder(
+                            connection,
+                            encoder,
+                            reader,
+                            promisedRequestVerifier(),
+                            isAutoAckSettingsFrame(),
+                            isAutoAckPingFrame(),
+                            isValidateHeaders(),
+                            isValidateRequiredPseudoHeaders()),
+                    encoder);
             return build();
         }
 
@@ -199,6 +223,36 @@ final class H2Handler extends Http2ConnectionHandler {
         protected H2Handler build(
                 Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings) {
             return new H2Handler(decoder, encoder, settings, owner);
+        }
+    }
+
+    /**
+     * Says which fields HPACK must never index: those named in the session's sensitive set. Asked
+     * for every field sent, whose names are lowercase AsciiStrings that keep their hash
+     * (H2Encoding): the question costs a few int comparisons, and a text comparison on a match.
+     */
+    private static final class NeverIndexed implements Http2HeadersEncoder.SensitivityDetector {
+        private final AsciiString[] names;
+        private final int[] hashes;
+
+        NeverIndexed(Set<String> sensitive) {
+            names = sensitive.stream()
+                    .map(name -> new AsciiString(name.toLowerCase(Locale.ROOT)))
+                    .toArray(AsciiString[]::new);
+            hashes = Arrays.stream(names)
+                    .mapToInt(name -> AsciiString.hashCode(name))
+                    .toArray();
+        }
+
+        @Override
+        public boolean isSensitive(CharSequence name, CharSequence value) {
+            int hash = AsciiString.hashCode(name);
+            for (int i = 0; i < names.length; i++) {
+                if (hashes[i] == hash && names[i].contentEqualsIgnoreCase(name)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

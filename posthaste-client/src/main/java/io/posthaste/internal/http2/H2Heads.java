@@ -5,6 +5,7 @@ import static io.netty.handler.codec.http2.Http2Error.PROTOCOL_ERROR;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
 import io.posthaste.internal.exchange.ResponseHead;
 import java.util.Arrays;
 import java.util.Map;
@@ -14,23 +15,22 @@ import java.util.Map;
  * ({@code "HTTP/2"}, no reason phrase, always keep-alive: the stream ends, not the connection) or
  * trailer fields. A malformed block (RFC 9113 section 8.1.1: no or bad {@code :status}, a value
  * with NUL, CR or LF or edge whitespace, too many fields) is a stream error, so that stream alone
- * is reset and fails. Netty has already checked names, pseudo-headers and the list size.
+ * is reset and fails. Names were checked as HPACK decoded them ({@link H2Fields}), as were
+ * pseudo-headers and the list size.
  *
- * <p>One per connection, on its event loop: it keeps the strings of the last fields it turned,
- * so that a name or value HPACK decodes from its tables (the same object each time a server
- * repeats a field, as {@code server} or {@code content-type}) costs no new string.
+ * <p>One per connection, on its event loop: it keeps the strings of recent field names and values,
+ * so that a text a server repeats costs no new string and no second check. Most do, response
+ * after response: {@code server}, {@code content-type}, {@code date} within its second; HPACK
+ * hands back the same object for a field it indexed, and equal characters otherwise.
  */
 final class H2Heads {
 
     static final String VERSION = "HTTP/2";
 
-    /** How many field texts are remembered: a response's worth, and then some. */
-    private static final int REMEMBERED = 16;
-
     private final int maxFields;
-    private final Object[] texts = new Object[REMEMBERED];
-    private final String[] strings = new String[REMEMBERED];
-    private int next;
+    private final Recent names = new Recent();
+    /** Values already checked ({@link #checkValue}): a hit needs no check. */
+    private final Recent values = new Recent();
 
     /** Turns header blocks of at most {@code maxFields} fields. */
     H2Heads(int maxFields) {
@@ -65,26 +65,62 @@ final class H2Heads {
                 throw Http2Exception.streamError(
                         streamId, PROTOCOL_ERROR, "more than %d header fields (%d)", maxFields, room);
             }
-            String value = string(field.getValue());
-            checkValue(streamId, field.getKey(), value);
-            fields[i++] = string(field.getKey());
-            fields[i++] = value;
+            fields[i++] = name(field.getKey());
+            fields[i++] = value(streamId, field.getKey(), field.getValue());
         }
         return i == fields.length ? fields : Arrays.copyOf(fields, i);
     }
 
-    /** Returns {@code text} as a string: the one made last time, if it is the same object. */
-    private String string(CharSequence text) {
-        for (int i = 0; i < REMEMBERED; i++) {
-            if (texts[i] == text) {
-                return strings[i];
-            }
+    private String name(CharSequence text) {
+        int slot = text.hashCode();
+        String known = names.find(slot, text);
+        if (known == null) {
+            known = text.toString(); // Checked as it was decoded (H2Fields).
+            names.keep(slot, text, known);
         }
-        String made = text.toString();
-        texts[next] = text;
-        strings[next] = made;
-        next = (next + 1) % REMEMBERED;
-        return made;
+        return known;
+    }
+
+    /** A value is looked for where the last value of its name is: the one it most likely repeats. */
+    private String value(int streamId, CharSequence name, CharSequence text) throws Http2Exception {
+        int slot = name.hashCode();
+        String known = values.find(slot, text);
+        if (known == null) {
+            known = text.toString();
+            checkValue(streamId, name, known);
+            values.keep(slot, text, known);
+        }
+        return known;
+    }
+
+    /**
+     * Recent texts and their strings, in slots chosen by the caller (the last text of a slot wins
+     * it). A text is found when it is the object kept, or has the same characters.
+     */
+    private static final class Recent {
+        private static final int SLOTS = 32;
+
+        private final CharSequence[] texts = new CharSequence[SLOTS];
+        private final String[] strings = new String[SLOTS];
+
+        String find(int hash, CharSequence text) {
+            int slot = hash & (SLOTS - 1);
+            String string = strings[slot];
+            if (texts[slot] == text) {
+                return string;
+            }
+            if (string != null && AsciiString.contentEquals(string, text)) {
+                texts[slot] = text; // Next time, the cheaper test.
+                return string;
+            }
+            return null;
+        }
+
+        void keep(int hash, CharSequence text, String string) {
+            int slot = hash & (SLOTS - 1);
+            texts[slot] = text;
+            strings[slot] = string;
+        }
     }
 
     /**

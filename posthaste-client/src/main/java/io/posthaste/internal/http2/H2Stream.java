@@ -220,7 +220,7 @@ public final class H2Stream implements Carrier {
     public void write(Encoded request, Attempt writer) {
         attempt = writer;
         @SuppressWarnings("unchecked") // What H2Encoding made for this stream.
-        FramedRequest<Http2Headers> encoded = (FramedRequest<Http2Headers>) request;
+        FramedRequest<H2Fields> encoded = (FramedRequest<H2Fields>) request;
         ByteBuf data = encoded.takeData();
         boolean endWithHeaders = data == null && !encoded.bodyFollows();
         Http2Exception refused =

@@ -39,6 +39,9 @@ public final class Http2Connection implements ProtocolConnection {
     /** Our connection window: many streams' worth, so that one slow stream does not stop the rest. */
     static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
 
+    /** How many of a request's fields have their last value kept for reuse ({@link #fieldValue}). */
+    private static final int REPEATED_FIELDS = 16;
+
     private static final AsciiString HTTPS = AsciiString.cached("https");
     private static final AsciiString HTTP = AsciiString.cached("http");
 
@@ -46,6 +49,8 @@ public final class Http2Connection implements ProtocolConnection {
     private final Origin origin;
     private final RepeatedText authorities = new RepeatedText();
     private final RepeatedText paths = new RepeatedText();
+    private final RepeatedText lengths = new RepeatedText();
+    private final RepeatedText[] fieldValues = new RepeatedText[REPEATED_FIELDS];
     private final ConnectionListener<ProtocolConnection> listener;
     private final Executor blocking;
     private final boolean singleUse;
@@ -83,6 +88,9 @@ public final class Http2Connection implements ProtocolConnection {
         this.blocking = blocking;
         this.singleUse = singleUse;
         this.maxHeaderListSize = maxHeaderListSize;
+        for (int i = 0; i < REPEATED_FIELDS; i++) {
+            fieldValues[i] = new RepeatedText();
+        }
         this.frames = new H2Frames(this, maxHeaders);
         this.handler = H2Handler.create(this, frames, maxHeaderListSize, sensitive);
         this.watchdog = new H2Watchdog(this, channel, bound, singleUse ? 0 : pingIntervalNanos, pingTimeoutNanos);
@@ -206,6 +214,20 @@ public final class Http2Connection implements ProtocolConnection {
     /** Returns {@code path} as sent, reusing the last one sent. Any thread. */
     AsciiString path(String path) {
         return paths.of(path);
+    }
+
+    /**
+     * Returns {@code value}, the value of a request's field number {@code index}, as sent: the
+     * one sent last at that place if it was the same text (the session's own fields, as
+     * {@code User-Agent}, come at the same place every time). Any thread.
+     */
+    AsciiString fieldValue(int index, String value) {
+        return index < REPEATED_FIELDS ? fieldValues[index].of(value) : new AsciiString(value);
+    }
+
+    /** Returns {@code length} as a {@code content-length} value, reusing the last one sent. Any thread. */
+    AsciiString contentLength(long length) {
+        return lengths.of(length);
     }
 
     Http2Stream stream(int id) {
