@@ -63,6 +63,23 @@ final class H2Fields extends EmptyHeaders<CharSequence, CharSequence, Http2Heade
         return new H2Fields(new CharSequence[Math.max(expected, 4) * 2], 0, checked);
     }
 
+    /** Returns the name of field number {@code index}, in order. */
+    CharSequence nameAt(int index) {
+        return fields[index * 2];
+    }
+
+    /** Returns the value of field number {@code index}, in order. */
+    CharSequence valueAt(int index) {
+        return fields[index * 2 + 1];
+    }
+
+    /** Returns a block of the same fields, to be changed apart from this one. */
+    H2Fields copy() {
+        H2Fields copy = new H2Fields(Arrays.copyOf(fields, length), length, checked);
+        copy.statusAt = statusAt;
+        return copy;
+    }
+
     /** Returns the names and values, in order, apart from this block. */
     CharSequence[] snapshot() {
         return Arrays.copyOf(fields, length);
