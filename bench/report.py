@@ -22,13 +22,15 @@ REQUEST_SCENARIOS = ["get-c1", "get-c1-blocking", "get-c64", "get-c64-vt", "post
                      "post-c64-vt", "conn-1000",
                      # WebSocket echo of 1 KiB messages: a "request" is one message there and back.
                      "ws-echo-c1", "ws-echo-c16",
+                     # HTTP/2 over cleartext (h2c, nginx): 64 streams on one connection.
+                     "h2-get-c64", "h2-post-c64",
                      # The small GET at c=64 through a local HTTP forwarding proxy (squid).
                      "proxy-get-c64",
                      # The three HTTP versions against one server (caddy, TLS / QUIC).
                      "tls-h1-get-c64", "tls-h2-get-c64", "h3-get-c64"]
 # One request at a time, whichever API (async or blocking on one platform thread) a client does it cheapest with.
 ONE_AT_A_TIME = {"get-c1 (best API)": ("get-c1", "get-c1-blocking"), "post-c1 (best API)": ("post-c1", "post-c1-blocking")}
-TRANSFER_SCENARIOS = ["upload", "download", "tls-h1-download", "tls-h2-download", "h3-download"]
+TRANSFER_SCENARIOS = ["upload", "download", "h2-upload", "tls-h1-download", "tls-h2-download", "h3-download"]
 # One server (caddy), three versions: (label, GET scenario, download scenario) per version.
 VERSIONS = [("HTTP/1.1 over TLS", "tls-h1-get-c64", "tls-h1-download"),
             ("HTTP/2 over TLS", "tls-h2-get-c64", "tls-h2-download"),
