@@ -57,10 +57,14 @@ class FuzzHarnessTest {
     @Test
     void aFailingListShrinksToTheElementThatFails() {
         Gen<List<Integer>> lists = Gen.ints(0, 100).list(0, 40);
+        // A random seed may make [42] itself the first failing list: then there is nothing to
+        // shrink, and the message has no "shrunk" line (1 run in a few hundred).
         assertThatThrownBy(() -> Fuzz.check(
                         "noFortyTwo", 2000, lists, list -> assertThat(list).doesNotContain(42)))
-                .hasMessageContaining("shrunk (")
-                .hasMessageContaining("to: [42]");
+                .satisfies(failure -> assertThat(failure.getMessage())
+                        .as("shrunk to [42], unless the first failing list was [42] itself")
+                        .containsAnyOf("shrunk (", "input: [42]\n")
+                        .containsAnyOf("to: [42]", "input: [42]\n"));
     }
 
     @Test
