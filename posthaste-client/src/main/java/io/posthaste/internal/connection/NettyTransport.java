@@ -390,8 +390,13 @@ public final class NettyTransport implements AutoCloseable {
             Channel ch = connected.channel();
             long connectedNanos = System.nanoTime();
             throughProxy(ch, dial, leg).addListener(p -> {
-                if (p.isSuccess() && !ch.isActive()) {
-                    // Closed as the way through opened: TLS on a closed channel never completes.
+                if (p.isSuccess()
+                        && !ch.isActive()
+                        && (!installNow || ch.pipeline().get(TLS) == null)) {
+                    // Closed as the way through opened: TLS added to a closed channel never
+                    // completes. (TLS installed from the start has heard the close and failed its
+                    // handshake: the handshake's listener reports that as a TLS failure, which a
+                    // server hanging up at our ClientHello is.)
                     result.completeExceptionally(new ClosedChannelException());
                     return;
                 }
