@@ -63,22 +63,14 @@ final class H2BlockEncoder extends DefaultHttp2HeadersEncoder {
     static boolean onlyReferences(ByteBuf block, int from, int to) {
         int at = from;
         while (at < to) {
-            int first = block.getUnsignedByte(at++);
-            if ((first & 0x80) == 0) {
+            if ((block.getUnsignedByte(at) & 0x80) == 0) {
                 return false;
             }
-            if ((first & 0x7f) == 0x7f) { // The index goes on in the next octets, the last under 0x80.
-                int next;
-                int shift = 0;
-                do {
-                    if (at == to || shift > 28) {
-                        return false;
-                    }
-                    next = block.getUnsignedByte(at++);
-                    shift += 7;
-                } while ((next & 0x80) != 0);
+            at = H2BlockDecoder.skipInteger(block, at, to, 7);
+            if (at < 0) {
+                return false;
             }
         }
-        return at == to;
+        return true;
     }
 }
