@@ -119,7 +119,11 @@ final class H2Fields extends EmptyHeaders<CharSequence, CharSequence, Http2Heade
         if (length == fields.length) {
             fields = Arrays.copyOf(fields, length * 2);
         }
-        if (statusAt < 0 && name.length() == STATUS.length() && STATUS.contentEquals(name)) {
+        if (name.length() == STATUS.length() && STATUS.contentEquals(name)) {
+            if (statusAt >= 0 && checked != null) {
+                // RFC 9113 section 8.3: no pseudo-header twice; which status would be the answer?
+                throw new IllegalArgumentException("duplicate pseudo-header ':status'");
+            }
             statusAt = length;
         }
         fields[length++] = name;

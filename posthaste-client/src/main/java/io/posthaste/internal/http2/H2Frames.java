@@ -85,7 +85,8 @@ final class H2Frames extends Http2EventAdapter {
     }
 
     @Override
-    public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+    public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream)
+            throws Http2Exception {
         H2Stream carrier = carrier(streamId);
         return carrier == null ? data.readableBytes() + padding : carrier.onData(data, padding, endOfStream);
     }

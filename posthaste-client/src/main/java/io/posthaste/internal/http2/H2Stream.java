@@ -293,6 +293,15 @@ public final class H2Stream implements Carrier {
         } else {
             ResponseHead head = heads.head(stream.id(), headers);
             if (head.isInterim()) {
+                if (endOfStream) {
+                    // RFC 9113 section 8.1: an interim answer never ends a stream; the final one
+                    // would never come, and the call would wait for it until its read timeout.
+                    throw Http2Exception.streamError(
+                            stream.id(),
+                            Http2Error.PROTOCOL_ERROR,
+                            "an interim (%d) response ended the stream",
+                            head.status());
+                }
                 interim += size;
             } else {
                 headReceived = true;
@@ -305,7 +314,13 @@ public final class H2Stream implements Carrier {
     }
 
     /** DATA arrived; returns how many bytes go back to the peer's window now. */
-    int onData(ByteBuf data, int padding, boolean endOfStream) {
+    int onData(ByteBuf data, int padding, boolean endOfStream) throws Http2Exception {
+        if (!headReceived && exchange != null) {
+            // RFC 9113 section 8.1: the answer's HEADERS come first; a body without a head is no
+            // answer, and waiting for one after it would end only at the read timeout.
+            throw Http2Exception.streamError(
+                    stream.id(), Http2Error.PROTOCOL_ERROR, "DATA before the response's HEADERS");
+        }
         lastReadNanos = System.nanoTime();
         int length = data.readableBytes();
         received += length;
