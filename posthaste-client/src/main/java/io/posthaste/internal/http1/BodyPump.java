@@ -7,13 +7,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPromise;
 import io.posthaste.Body;
-import io.posthaste.internal.body.BodyKind;
-import io.posthaste.internal.body.FileBody;
 import io.posthaste.internal.exchange.Attempt;
 import io.posthaste.internal.exchange.BufferedBodyWriter;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Sends a body that needs blocking I/O (a stream, or a file under TLS) from a thread of its own,
@@ -63,29 +59,6 @@ final class BodyPump extends BufferedBodyWriter {
     void onChannelWritabilityChanged() {
         attempt.onActivity();
         signal();
-    }
-
-    @Override
-    public void writeBody(Body body) throws IOException {
-        FileBody file = BodyKind.fileOf(body);
-        if (file == null) {
-            body.writeTo(this);
-            return;
-        }
-        try (FileChannel in = FileChannel.open(file.path(), StandardOpenOption.READ)) {
-            long position = 0;
-            while (position < file.length()) {
-                ByteBuf into = buffer();
-                int want = (int) Math.min(into.writableBytes(), file.length() - position);
-                int read = into.writeBytes(in, position, want);
-                if (read < 0) {
-                    throw new IOException(file.path() + " shrank while it was being sent");
-                }
-                count(read);
-                position += read;
-                sendIfFull();
-            }
-        }
     }
 
     @Override

@@ -60,11 +60,6 @@ final class H2Upload extends BufferedBodyWriter {
     }
 
     @Override
-    public void writeBody(Body body) throws IOException {
-        body.writeTo(this);
-    }
-
-    @Override
     protected ByteBufAllocator alloc() {
         return stream.alloc();
     }
