@@ -35,7 +35,7 @@ TRANSFER_SCENARIOS = ["upload", "download", "h2-upload", "tls-h1-download", "tls
 VERSIONS = [("HTTP/1.1 over TLS", "tls-h1-get-c64", "tls-h1-download"),
             ("HTTP/2 over TLS", "tls-h2-get-c64", "tls-h2-download"),
             ("HTTP/3 over QUIC", "h3-get-c64", "h3-download")]
-NOT_JAVA_PEERS = {"noop", "wrk", "aiohttp", "posthaste", "posthaste-nio"}
+NOT_JAVA_PEERS = {"noop", "wrk", "aiohttp", "h2load", "posthaste", "posthaste-nio"}
 ORDER = ["posthaste", "posthaste-nio", "jdk", "okhttp", "apache-async", "apache-classic", "jetty", "reactor-netty", "vertx",
          "ahc", "methanol", "helidon", "aiohttp", "wrk", "noop"]
 
