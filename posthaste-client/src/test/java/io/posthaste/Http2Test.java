@@ -311,6 +311,59 @@ class Http2Test {
         }
     }
 
+    /**
+     * A server that opens no window (SETTINGS_INITIAL_WINDOW_SIZE = 0, never a WINDOW_UPDATE for
+     * a stream) holds a 256 MiB upload to a few of its buffers: the body is read only a little
+     * ahead of what the flow control lets out, never into memory whole. Cancelling ends the call
+     * and gives the connection back.
+     */
+    @Test
+    void anUploadToAServerThatOpensNoWindowReadsOnlyAFewBuffersOfTheBody() throws Exception {
+        java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+        long size = 256L * 1024 * 1024;
+        InputStream endless = new InputStream() {
+            @Override
+            public int read() {
+                return read(new byte[1], 0, 1) < 0 ? -1 : 0;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                long left = size - read.get();
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, left);
+                read.addAndGet(n);
+                return n;
+            }
+        };
+        try (TestServer server = TestServer.builder()
+                        .http2(Http2Options.builder().initialWindowSize(0).build())
+                        .start();
+                ClientSession session = priorKnowledge()) {
+            CompletableFuture<Response> call = session.post(server.url("/sink"))
+                    .body(endless, "application/octet-stream")
+                    .sendAsync();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (read.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(500); // time to read far more, were it unbounded
+            assertThat(read.get())
+                    .as("body bytes read while no window was open")
+                    .isBetween(1L, 512L * 1024);
+            assertThat(call).isNotDone();
+
+            call.cancel(true);
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (session.poolStats().leased() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(session.poolStats().leased()).isZero();
+        }
+    }
+
     @Test
     void aStreamedUploadOfUnknownLengthArrivesWhole() {
         int size = 8 * 1024 * 1024;
