@@ -16,7 +16,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * What every protocol's blocking body sender shares: the body's bytes gathered into buffers of
- * {@value #BUFFER_SIZE} bytes, each handed on ({@link #send}) once full; the count of bytes
+ * a size the subclass chooses ({@value #BUFFER_SIZE} bytes unless it says otherwise), each handed
+ * on ({@link #send}) once full; the count of bytes
  * checked against a declared length (never more, and exactly that many at the end); and the
  * wait until the transport can take the next buffer ({@link #awaitReady}), so a fast source
  * never piles up memory in front of a slow server. A subclass says how a buffer goes out and
@@ -27,13 +28,14 @@ import java.util.concurrent.locks.LockSupport;
  */
 public abstract class BufferedBodyWriter extends OutputStream implements BodySink {
 
-    /** How many bytes of the body go out at a time. */
+    /** How many bytes of the body go out at a time, unless a subclass chooses otherwise. */
     protected static final int BUFFER_SIZE = 64 * 1024;
 
     /** The longest the sender sleeps before it looks again, woken or not. */
     private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final long declaredLength;
+    private final int bufferSize;
     /** The sending thread while it waits for the transport, else null. */
     private volatile Thread waiter;
 
@@ -42,7 +44,13 @@ public abstract class BufferedBodyWriter extends OutputStream implements BodySin
 
     /** {@code declaredLength}: the bytes the body must write, or -1 if it is not known. */
     protected BufferedBodyWriter(long declaredLength) {
+        this(declaredLength, BUFFER_SIZE);
+    }
+
+    /** As above, with buffers of {@code bufferSize} bytes. */
+    protected BufferedBodyWriter(long declaredLength, int bufferSize) {
         this.declaredLength = declaredLength;
+        this.bufferSize = bufferSize;
     }
 
     /** Returns the allocator of the buffers. */
@@ -101,7 +109,7 @@ public abstract class BufferedBodyWriter extends OutputStream implements BodySin
     /** Returns the buffer being filled, making one if none is. */
     protected final ByteBuf buffer() {
         if (buffer == null) {
-            buffer = alloc().buffer(BUFFER_SIZE);
+            buffer = alloc().buffer(bufferSize);
         }
         return buffer;
     }

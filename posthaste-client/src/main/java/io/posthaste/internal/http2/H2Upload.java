@@ -13,7 +13,10 @@ import java.util.concurrent.Executor;
 
 /**
  * Sends a body that needs blocking reads (a stream or a file: HTTP/2 has no zero-copy) from a
- * blocking thread, in DATA frames of up to 64 KiB. It hands the event loop one buffer at a time,
+ * blocking thread, in buffers of {@value #BUFFER_BYTES} bytes, which the codec cuts into DATA
+ * frames of the server's maximum frame size. Each buffer handed over costs this thread and the
+ * loop a wake-up each; at 64 KiB those wake-ups took about a fifth of a 1 GiB upload's CPU,
+ * which four times larger buffers save. It hands the event loop one buffer at a time,
  * and the next only once the loop has queued it and the stream is writable (its flow-control
  * window and the connection can take more), so a 1 GiB upload to a slow server holds about one
  * buffer plus one window, never the file. It stops at the first failure or once the exchange is
@@ -22,11 +25,14 @@ import java.util.concurrent.Executor;
  */
 final class H2Upload extends BufferedBodyWriter {
 
+    /** How many bytes of the body are handed to the event loop at a time. */
+    static final int BUFFER_BYTES = 256 * 1024;
+
     private final H2Stream stream;
     private volatile boolean queued;
 
     private H2Upload(H2Stream stream, long declaredLength) {
-        super(declaredLength);
+        super(declaredLength, BUFFER_BYTES);
         this.stream = stream;
     }
 
