@@ -17,11 +17,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * What every protocol's blocking body sender shares: the body's bytes gathered into buffers of
  * a size the subclass chooses ({@value #BUFFER_SIZE} bytes unless it says otherwise), each handed
- * on ({@link #send}) once full; the count of bytes
- * checked against a declared length (never more, and exactly that many at the end); and the
- * wait until the transport can take the next buffer ({@link #awaitReady}), so a fast source
- * never piles up memory in front of a slow server. A subclass says how a buffer goes out and
- * when the transport is ready.
+ * on ({@link #send}) once full; the count of bytes checked against a declared length (never
+ * more, and exactly that many at the end); and the wait until the transport can take the next
+ * buffer ({@link #awaitReady}), so a fast source never piles up memory in front of a slow
+ * server. A subclass says how a buffer goes out and when the transport is ready.
  *
  * <p>Threading: one sending thread writes; {@link #signal} may come from any thread (the event
  * loop, when the transport can take more) and never blocks.

@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -115,7 +116,7 @@ final class H2BlockDecoder extends DefaultHttp2HeadersDecoder {
             Iterator<CharSequence> now = texts.iterator();
             for (Object then : entries) {
                 CharSequence text = now.next();
-                if (text != then && !io.netty.util.AsciiString.contentEquals(text, (CharSequence) then)) {
+                if (text != then && !AsciiString.contentEquals(text, (CharSequence) then)) {
                     return false;
                 }
             }
