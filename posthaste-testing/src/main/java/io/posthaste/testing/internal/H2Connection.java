@@ -16,6 +16,8 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.posthaste.testing.Http2Options;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One HTTP/2 connection, on Netty's codec: frames, HPACK, flow control and stream states are
@@ -31,6 +33,9 @@ final class H2Connection extends Http2ConnectionHandler {
 
     /** The request header list limit, the same as the HTTP/1.1 side's limit for a request head. */
     static final long MAX_HEADER_LIST_BYTES = RequestParser.MAX_HEAD;
+
+    /** The codec's message for a frame on a stream it never opened (see onConnectionError). */
+    private static final Pattern UNKNOWN_STREAM = Pattern.compile("Stream (\\d+) does not exist for inbound frame");
 
     private ChannelHandlerContext ctx;
     private boolean closeWhenIdle;
@@ -142,6 +147,34 @@ final class H2Connection extends Http2ConnectionHandler {
         } else {
             ctx.close();
         }
+    }
+
+    /**
+     * Works around the codec: after our GOAWAY it refuses a stream the client opened above the
+     * GOAWAY's last stream (RST_STREAM REFUSED_STREAM) without recording it as opened, so the DATA
+     * the client had already sent on it counts as a frame of a stream that never existed: a
+     * connection error (PROTOCOL_ERROR) that would end the streams still being answered. RFC 9113
+     * has such frames ignored (section 6.8, and section 5.4.2 for a stream reset by its receiver);
+     * the codec has already taken them off the connection's window.
+     */
+    @Override
+    protected void onConnectionError(
+            ChannelHandlerContext context, boolean outbound, Throwable cause, Http2Exception error) {
+        if (!outbound && isFrameOfAStreamRefusedAfterGoAway(error)) {
+            return;
+        }
+        super.onConnectionError(context, outbound, cause, error);
+    }
+
+    private boolean isFrameOfAStreamRefusedAfterGoAway(Http2Exception error) {
+        if (error == null
+                || error.error() != Http2Error.PROTOCOL_ERROR
+                || !connection().goAwaySent()) {
+            return false;
+        }
+        Matcher unknown = UNKNOWN_STREAM.matcher(String.valueOf(error.getMessage()));
+        return unknown.lookingAt()
+                && Integer.parseInt(unknown.group(1)) > connection().remote().lastStreamKnownByPeer();
     }
 
     @Override
