@@ -5,6 +5,7 @@ import io.posthaste.internal.chain.Call;
 import io.posthaste.internal.decode.ContentCodings;
 import io.posthaste.internal.semantics.HeaderRules;
 import io.posthaste.internal.session.ProtocolChoice;
+import io.posthaste.internal.session.ReadPacing;
 import io.posthaste.internal.session.SessionConfig;
 import io.posthaste.internal.transport.NettyExchanger;
 import io.posthaste.internal.url.RequestUrl;
@@ -315,6 +316,7 @@ public final class ClientSession implements AutoCloseable {
         private boolean nativeTransport = true;
         private List<Protocol> protocols = List.of(Protocol.HTTP_2, Protocol.HTTP_1_1);
         private @Nullable Duration http2PingInterval;
+        private ReadPacing http2ReadPacing = ReadPacing.DEFAULT;
         private List<String> http3Origins = List.of();
 
         private Builder() {}
@@ -546,6 +548,15 @@ public final class ClientSession implements AutoCloseable {
         }
 
         /**
+         * Sets when a busy HTTP/2 connection holds its next read. Not public: the default suits
+         * every use; tests set {@link ReadPacing#EVERY_READ} to run their faults on the paced path.
+         */
+        Builder http2ReadPacing(ReadPacing pacing) {
+            this.http2ReadPacing = Objects.requireNonNull(pacing, "pacing");
+            return this;
+        }
+
+        /**
          * Sets where {@code sendAsync()} futures complete (default the common fork-join pool).
          * {@code Runnable::run} completes them on the event loop: fastest, but then dependent
          * stages must never block. The futures one event-loop iteration completes are handed over
@@ -662,6 +673,7 @@ public final class ClientSession implements AutoCloseable {
                     .nativeTransport(nativeTransport)
                     .protocols(protocols)
                     .http2PingInterval(http2PingInterval)
+                    .http2ReadPacing(http2ReadPacing)
                     .http3Origins(http3Origins);
             applyTls(config);
             applyRoutes(config);

@@ -1,5 +1,6 @@
 package io.posthaste;
 
+import io.posthaste.internal.session.ReadPacing;
 import io.posthaste.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Assumptions;
  * flight at once and queue for the same connection. A test gets its server from {@link #server()}
  * and its session from {@link #session(TestServer)}, which speak the path's protocol.
  *
- * <p>Two paths speak HTTP/2 ({@link #H2C} and {@link #H2_TLS}), where a connection carries many
+ * <p>Three paths speak HTTP/2 ({@link #H2C}, {@link #H2C_PACED} and {@link #H2_TLS}), where a connection carries many
  * streams and the server's faults act on a stream or on the whole connection (see
  * {@link io.posthaste.testing.Fault}). Some faults are HTTP/1.1's alone, and tests of them leave
  * these paths out:
@@ -60,6 +61,12 @@ enum CallPath {
      * connection.
      */
     H2C,
+    /**
+     * {@link #H2C} on the paced path: the connection holds its next read after every read that
+     * leaves a stream waiting ({@code ReadPacing.EVERY_READ}), as a busy connection does after
+     * the small reads of a trickle of answers while 32 streams or more wait.
+     */
+    H2C_PACED,
     /** {@code stream()} over HTTP/2 on TLS, as ALPN agrees with the server, read to the end and closed. */
     H2_TLS;
 
@@ -88,13 +95,13 @@ enum CallPath {
 
     /** Returns whether this path speaks HTTP/2. */
     boolean isHttp2() {
-        return this == H2C || this == H2_TLS;
+        return this == H2C || this == H2C_PACED || this == H2_TLS;
     }
 
     /** Returns a builder for a server that speaks this path's protocol (HTTP/2, TLS), to configure further. */
     TestServer.Builder server() {
         return switch (this) {
-            case H2C -> TestServer.builder().http2();
+            case H2C, H2C_PACED -> TestServer.builder().http2();
             case H2_TLS -> TestServer.builder().tls().http2();
             default -> TestServer.builder();
         };
@@ -107,6 +114,7 @@ enum CallPath {
                 .nativeTransport(this != CALLER_DRIVEN_NIO);
         return switch (this) {
             case H2C -> builder.protocols(Protocol.H2_PRIOR_KNOWLEDGE);
+            case H2C_PACED -> builder.protocols(Protocol.H2_PRIOR_KNOWLEDGE).http2ReadPacing(ReadPacing.EVERY_READ);
             case H2_TLS -> builder.trustManager(server.trustManager());
             default -> builder;
         };

@@ -59,7 +59,7 @@ class FaultsOnEveryPathTest {
     @ParameterizedTest
     @EnumSource(
             value = CallPath.class,
-            names = {"H2C", "H2_TLS"},
+            names = {"H2C", "H2C_PACED", "H2_TLS"},
             mode = EnumSource.Mode.EXCLUDE)
     void bytesAfterACompleteResponseNeverReachTheRequestQueuedForTheConnection(CallPath path) throws Exception {
         path.assumeAvailable();

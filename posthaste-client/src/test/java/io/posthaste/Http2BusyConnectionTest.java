@@ -22,7 +22,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * HTTP/2's faults on a busy connection: {@value #STREAMS} streams await their answers, which the
  * server writes one by one, while it resets some, leaves some unanswered, sends GOAWAY or cuts
  * the connection. Every answer must reach its own call, and every failure end its calls promptly,
- * naming what happened, over cleartext and over TLS.
+ * naming what happened: over cleartext, over TLS, and on the paced path ({@link CallPath#H2C_PACED},
+ * where the connection holds its next read after each read, as a busy one does in a trickle of
+ * small reads).
  */
 class Http2BusyConnectionTest {
 
@@ -78,7 +80,7 @@ class Http2BusyConnectionTest {
     @ParameterizedTest
     @EnumSource(
             value = CallPath.class,
-            names = {"H2C", "H2_TLS"})
+            names = {"H2C", "H2C_PACED", "H2_TLS"})
     void everyAnswerOfABusyConnectionReachesItsOwnCall(CallPath path) throws Exception {
         try (TestServer server = path.server().start();
                 ClientSession session = session(path, server)) {
@@ -97,7 +99,7 @@ class Http2BusyConnectionTest {
     @ParameterizedTest
     @EnumSource(
             value = CallPath.class,
-            names = {"H2C", "H2_TLS"})
+            names = {"H2C", "H2C_PACED", "H2_TLS"})
     void aGoAwayWhileManyStreamsAwaitAnswersSendsTheLeftOutOnesAgainEachOnce(CallPath path) throws Exception {
         try (TestServer server = path.server()
                         .http2(Http2Options.builder().goAwayAfterStreams(40).build())
@@ -118,7 +120,7 @@ class Http2BusyConnectionTest {
     @ParameterizedTest
     @EnumSource(
             value = CallPath.class,
-            names = {"H2C", "H2_TLS"})
+            names = {"H2C", "H2C_PACED", "H2_TLS"})
     void streamsResetAmongManyFailOnlyTheirOwnCallsNamingTheCode(CallPath path) throws Exception {
         try (TestServer server = path.server().start();
                 ClientSession session = session(path, server)) {
@@ -151,7 +153,7 @@ class Http2BusyConnectionTest {
     @ParameterizedTest
     @EnumSource(
             value = CallPath.class,
-            names = {"H2C", "H2_TLS"})
+            names = {"H2C", "H2C_PACED", "H2_TLS"})
     void aConnectionCutWhileManyStreamsAwaitAnswersEndsEveryCallAndTheNextCallsSucceed(CallPath path) throws Exception {
         try (TestServer server = path.server().start();
                 ClientSession session = session(path, server)) {
@@ -183,7 +185,7 @@ class Http2BusyConnectionTest {
     @ParameterizedTest
     @EnumSource(
             value = CallPath.class,
-            names = {"H2C", "H2_TLS"})
+            names = {"H2C", "H2C_PACED", "H2_TLS"})
     void streamsLeftUnansweredAmongManyTimeOutOnTimeWhileTheOthersAreAnswered(CallPath path) throws Exception {
         try (TestServer server = path.server().start();
                 ClientSession session = session(path, server)) {

@@ -32,9 +32,16 @@ class Http2HostileServerTest {
     /** Far less than the floods would take to run their course, far more than noticing takes. */
     private static final long BOUND_MILLIS = 3000;
 
-    private static ClientSession session() {
-        return ClientSession.builder()
-                .protocols(Protocol.H2_PRIOR_KNOWLEDGE)
+    /**
+     * Makes {@code builder} speak HTTP/2 as this suite's sessions do: by prior knowledge; the
+     * suite's subclass adds paced reads.
+     */
+    ClientSession.Builder http2(ClientSession.Builder builder) {
+        return builder.protocols(Protocol.H2_PRIOR_KNOWLEDGE);
+    }
+
+    private ClientSession session() {
+        return http2(ClientSession.builder())
                 .timeouts(Timeouts.builder().read(Duration.ofMillis(500)).build())
                 .build();
     }
@@ -233,7 +240,10 @@ class Http2HostileServerTest {
         @Override
         public void run(String... args) {
             long decoded = (long) Http2Fault.HPACK_BOMB_REFERENCES * (6 + Http2Fault.HPACK_BOMB_VALUE_BYTES + 32);
-            try (ClientSession session = session()) {
+            try (ClientSession session = ClientSession.builder()
+                    .protocols(Protocol.H2_PRIOR_KNOWLEDGE)
+                    .timeouts(Timeouts.builder().read(Duration.ofMillis(500)).build())
+                    .build()) {
                 assertThat(session.get(args[0] + "get").send().status()).isEqualTo(200);
                 long before = allocatedByAllThreads();
                 Throwable refused = CappedJvm.assertFailsWith(

@@ -116,9 +116,16 @@ class Http2MalformedAnswerTest {
         });
     }
 
-    private static ClientSession session() {
-        return ClientSession.builder()
-                .protocols(Protocol.H2_PRIOR_KNOWLEDGE)
+    /**
+     * Makes {@code builder} speak HTTP/2 as this suite's sessions do: by prior knowledge; the
+     * suite's subclass adds paced reads.
+     */
+    ClientSession.Builder http2(ClientSession.Builder builder) {
+        return builder.protocols(Protocol.H2_PRIOR_KNOWLEDGE);
+    }
+
+    private ClientSession session() {
+        return http2(ClientSession.builder())
                 .timeouts(Timeouts.builder().read(Duration.ofSeconds(2)).build())
                 .build();
     }

@@ -1,5 +1,6 @@
 package io.posthaste.internal.http2;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
@@ -103,7 +104,7 @@ final class H2Handler extends Http2ConnectionHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        owner.onReadStarted();
+        owner.onReadStarted(msg instanceof ByteBuf bytes ? bytes.readableBytes() : 0);
         super.channelRead(ctx, msg);
     }
 

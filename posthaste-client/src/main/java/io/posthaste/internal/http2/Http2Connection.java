@@ -11,6 +11,7 @@ import io.posthaste.internal.connection.ConnectionListener;
 import io.posthaste.internal.connection.Origin;
 import io.posthaste.internal.exchange.Carrier;
 import io.posthaste.internal.exchange.ProtocolConnection;
+import io.posthaste.internal.session.ReadPacing;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
@@ -70,6 +71,7 @@ public final class Http2Connection implements ProtocolConnection {
     private boolean reading;
     private long idleSince;
     private final H2Watchdog watchdog;
+    private final H2ReadPacing pacing;
 
     private Http2Connection(
             Channel channel,
@@ -81,7 +83,8 @@ public final class Http2Connection implements ProtocolConnection {
             int maxHeaders,
             Set<String> sensitive,
             long pingIntervalNanos,
-            long pingTimeoutNanos) {
+            long pingTimeoutNanos,
+            ReadPacing pacing) {
         this.channel = channel;
         this.origin = origin;
         this.listener = listener;
@@ -93,6 +96,7 @@ public final class Http2Connection implements ProtocolConnection {
         }
         this.frames = new H2Frames(this, maxHeaders);
         this.handler = H2Handler.create(this, frames, maxHeaderListSize, sensitive);
+        this.pacing = new H2ReadPacing(channel, pacing);
         this.watchdog = new H2Watchdog(this, channel, bound, singleUse ? 0 : pingIntervalNanos, pingTimeoutNanos);
     }
 
@@ -112,6 +116,7 @@ public final class Http2Connection implements ProtocolConnection {
      *     prove the peer alive; 0 for never
      * @param pingTimeoutNanos how long such a PING may go unanswered before the connection is
      *     declared dead (the session's read timeout)
+     * @param pacing when the connection holds its next read ({@link ReadPacing#DEFAULT})
      */
     public static CompletableFuture<ProtocolConnection> install(
             Channel channel,
@@ -123,7 +128,8 @@ public final class Http2Connection implements ProtocolConnection {
             Executor blocking,
             boolean singleUse,
             long pingIntervalNanos,
-            long pingTimeoutNanos) {
+            long pingTimeoutNanos,
+            ReadPacing pacing) {
         Http2Connection connection = new Http2Connection(
                 channel,
                 origin,
@@ -134,7 +140,8 @@ public final class Http2Connection implements ProtocolConnection {
                 maxHeaders,
                 sensitive,
                 pingIntervalNanos,
-                pingTimeoutNanos);
+                pingTimeoutNanos,
+                pacing);
         channel.pipeline().addLast("h2", connection.handler);
         connection.ctx = channel.pipeline().context(connection.handler);
         connection.writes = new H2Writes(connection.handler, connection.ctx, connection.frames);
@@ -294,8 +301,10 @@ public final class Http2Connection implements ProtocolConnection {
         watchdog.checkWithin(delayNanos);
     }
 
-    void onReadStarted() {
+    /** A read brought {@code bytes}. */
+    void onReadStarted(int bytes) {
         reading = true;
+        pacing.onRead(bytes);
         watchdog.onRead();
     }
 
@@ -338,6 +347,7 @@ public final class Http2Connection implements ProtocolConnection {
 
     void onReadComplete() {
         reading = false;
+        pacing.onReadComplete(handler.connection().local().numActiveStreams());
     }
 
     /** The server's SETTINGS: the first makes the connection ready; the stream limit may change. */

@@ -73,6 +73,7 @@ public final class SessionConfig {
     private final boolean nativeTransport;
     private final List<Protocol> protocols;
     private final Duration http2PingInterval;
+    private final ReadPacing http2ReadPacing;
     private final Set<String> http3Origins;
 
     private SessionConfig(Builder b) {
@@ -111,6 +112,7 @@ public final class SessionConfig {
         nativeTransport = required(b.nativeTransport, "nativeTransport");
         protocols = List.copyOf(required(b.protocols, "protocols"));
         http2PingInterval = b.http2PingInterval;
+        http2ReadPacing = required(b.http2ReadPacing, "http2ReadPacing");
         routes = b.routes;
         http3Origins = b.http3Origins == null ? Set.of() : Set.copyOf(b.http3Origins);
     }
@@ -339,6 +341,11 @@ public final class SessionConfig {
         return http2PingInterval;
     }
 
+    /** When a busy HTTP/2 connection holds its next read: {@link ReadPacing#DEFAULT} but in tests. */
+    public ReadPacing http2ReadPacing() {
+        return http2ReadPacing;
+    }
+
     /**
      * The origins to try HTTP/3 with by prior knowledge, as {@code host:port} (lowercase, IPv6
      * without brackets), all {@code https}: see {@code ClientSession.Builder.http3Origins}. Empty
@@ -436,6 +443,7 @@ public final class SessionConfig {
         private Boolean nativeTransport;
         private Collection<Protocol> protocols;
         private Duration http2PingInterval;
+        private ReadPacing http2ReadPacing = ReadPacing.DEFAULT;
         private Collection<String> http3Origins;
 
         private Builder() {}
@@ -628,6 +636,12 @@ public final class SessionConfig {
         /** Optional: empty (the default) for none; {@code host:port} strings. */
         public Builder http3Origins(Collection<String> origins) {
             this.http3Origins = origins;
+            return this;
+        }
+
+        /** Sets when a busy HTTP/2 connection holds its next read (default {@link ReadPacing#DEFAULT}). */
+        public Builder http2ReadPacing(ReadPacing pacing) {
+            this.http2ReadPacing = pacing;
             return this;
         }
 

@@ -84,7 +84,8 @@ public final class NettyExchanger implements Exchanger {
                                 transport.blockingExecutor(),
                                 loops != transport.group(),
                                 pingIntervalNanos,
-                                config.timeouts().read().toNanos())
+                                config.timeouts().read().toNanos(),
+                                config.http2ReadPacing())
                         : CompletableFuture.completedFuture(Http1Connection.install(
                                 channel, origin, limits, listener, transport.blockingExecutor())));
         this.shared = new SharedConnections<>(
