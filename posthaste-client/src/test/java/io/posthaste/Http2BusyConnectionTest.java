@@ -8,13 +8,20 @@ import io.posthaste.testing.Http2Options;
 import io.posthaste.testing.MockResponse;
 import io.posthaste.testing.RecordedRequest;
 import io.posthaste.testing.TestServer;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,6 +36,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 class Http2BusyConnectionTest {
 
     private static final int STREAMS = 64;
+
+    /** Runs the test once on each HTTP/2 path: h2c, h2c with every read held, h2 over TLS. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @ParameterizedTest
+    @EnumSource(
+            value = CallPath.class,
+            names = {"H2C", "H2C_PACED", "H2_TLS"})
+    private @interface OnEveryHttp2Path {}
 
     /** A session of {@code path} that fails a call its server leaves unanswered after 2 s. */
     private static ClientSession session(CallPath path, TestServer server) {
@@ -66,21 +82,25 @@ class Http2BusyConnectionTest {
         return calls;
     }
 
+    /** Asserts that {@code outcome} is the answer to the {@code method} call to {@code /n/i}. */
+    private static void assertOwnAnswer(Object outcome, String method, int i) {
+        assertThat(outcome)
+                .isInstanceOfSatisfying(
+                        Response.class, response -> assertThat(response.text()).isEqualTo(method + " /n/" + i));
+    }
+
     /** The call's response, or the exception it failed with; a call that hangs fails the test. */
     private static Object outcome(CompletableFuture<Response> call) throws Exception {
         try {
             return call.get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             return e.getCause();
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new AssertionError("a call did not complete within 10 s: it hangs", e);
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(
-            value = CallPath.class,
-            names = {"H2C", "H2C_PACED", "H2_TLS"})
+    @OnEveryHttp2Path
     void everyAnswerOfABusyConnectionReachesItsOwnCall(CallPath path) throws Exception {
         try (TestServer server = path.server().start();
                 ClientSession session = session(path, server)) {
@@ -89,17 +109,14 @@ class Http2BusyConnectionTest {
                 List<CompletableFuture<Response>> calls = startMany(session, server, "GET");
 
                 for (int i = 0; i < STREAMS; i++) {
-                    assertThat(((Response) outcome(calls.get(i))).text()).isEqualTo("GET /n/" + i);
+                    assertOwnAnswer(outcome(calls.get(i)), "GET", i);
                 }
             }
             assertThat(server.connectionCount()).isEqualTo(1);
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(
-            value = CallPath.class,
-            names = {"H2C", "H2C_PACED", "H2_TLS"})
+    @OnEveryHttp2Path
     void aGoAwayWhileManyStreamsAwaitAnswersSendsTheLeftOutOnesAgainEachOnce(CallPath path) throws Exception {
         try (TestServer server = path.server()
                         .http2(Http2Options.builder().goAwayAfterStreams(40).build())
@@ -110,17 +127,14 @@ class Http2BusyConnectionTest {
             List<CompletableFuture<Response>> calls = startMany(session, server, "POST");
 
             for (int i = 0; i < STREAMS; i++) {
-                assertThat(((Response) outcome(calls.get(i))).text()).isEqualTo("POST /n/" + i);
+                assertOwnAnswer(outcome(calls.get(i)), "POST", i);
             }
             assertThat(server.requestCount()).isEqualTo(STREAMS); // none processed twice
             assertThat(server.connectionCount()).isGreaterThan(1);
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(
-            value = CallPath.class,
-            names = {"H2C", "H2C_PACED", "H2_TLS"})
+    @OnEveryHttp2Path
     void streamsResetAmongManyFailOnlyTheirOwnCallsNamingTheCode(CallPath path) throws Exception {
         try (TestServer server = path.server().start();
                 ClientSession session = session(path, server)) {
@@ -139,21 +153,18 @@ class Http2BusyConnectionTest {
                             .isInstanceOfSatisfying(
                                     ClientConnectionException.class,
                                     e -> assertThat(e.mayHaveBeenProcessed()).isTrue())
-                            .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+                            .asInstanceOf(InstanceOfAssertFactories.THROWABLE)
                             .hasMessageContaining("INTERNAL_ERROR (0x2)")
                             .hasMessageContaining("/n/" + i);
                 } else {
-                    assertThat(((Response) outcome).text()).isEqualTo("POST /n/" + i);
+                    assertOwnAnswer(outcome, "POST", i);
                 }
             }
             assertThat(server.connectionCount()).isEqualTo(1); // a stream's reset spares the rest
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(
-            value = CallPath.class,
-            names = {"H2C", "H2C_PACED", "H2_TLS"})
+    @OnEveryHttp2Path
     void aConnectionCutWhileManyStreamsAwaitAnswersEndsEveryCallAndTheNextCallsSucceed(CallPath path) throws Exception {
         try (TestServer server = path.server().start();
                 ClientSession session = session(path, server)) {
@@ -168,8 +179,8 @@ class Http2BusyConnectionTest {
             int failed = 0;
             for (int i = 0; i < STREAMS; i++) {
                 Object outcome = outcome(calls.get(i));
-                if (outcome instanceof Response response) {
-                    assertThat(response.text()).isEqualTo("POST /n/" + i);
+                if (outcome instanceof Response) {
+                    assertOwnAnswer(outcome, "POST", i);
                 } else {
                     // Not sent again: a POST the server may have processed before the cut.
                     assertThat(outcome).isInstanceOf(ClientConnectionException.class);
@@ -177,15 +188,11 @@ class Http2BusyConnectionTest {
                 }
             }
             assertThat(failed).isPositive();
-            assertThat(((Response) outcome(startMany(session, server, "GET").get(7))).text())
-                    .isEqualTo("GET /n/7");
+            assertOwnAnswer(outcome(startMany(session, server, "GET").get(7)), "GET", 7);
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(
-            value = CallPath.class,
-            names = {"H2C", "H2C_PACED", "H2_TLS"})
+    @OnEveryHttp2Path
     void streamsLeftUnansweredAmongManyTimeOutOnTimeWhileTheOthersAreAnswered(CallPath path) throws Exception {
         try (TestServer server = path.server().start();
                 ClientSession session = session(path, server)) {
@@ -206,7 +213,7 @@ class Http2BusyConnectionTest {
                                     ClientTimeoutException.class,
                                     e -> assertThat(e.phase()).isEqualTo(ClientTimeoutException.Phase.READ));
                 } else {
-                    assertThat(((Response) outcome).text()).isEqualTo("GET /n/" + i);
+                    assertOwnAnswer(outcome, "GET", i);
                 }
             }
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));

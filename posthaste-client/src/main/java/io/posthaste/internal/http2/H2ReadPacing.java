@@ -68,11 +68,7 @@ final class H2ReadPacing {
         boolean trickle = bytes < policy.smallRead()
                 && previousEnded != Long.MIN_VALUE
                 && readStarted - previousEnded < policy.busyGapNanos();
-        if (policy.holdNanos() <= 0
-                || holding
-                || !trickle
-                || streamsAwaiting < policy.minStreams()
-                || !channel.isActive()) {
+        if (holding || !trickle || streamsAwaiting < policy.minStreams() || !channel.isActive()) {
             return;
         }
         holding = true;

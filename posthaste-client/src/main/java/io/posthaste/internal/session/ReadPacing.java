@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
  * {@code busyGapNanos} after the one before ended, while at least {@code minStreams} streams await
  * their answers, the connection reads nothing for {@code holdNanos}.
  *
- * @param holdNanos how long a hold lasts; 0 for never
+ * @param holdNanos how long a hold lasts
  * @param minStreams the fewest streams awaiting answers for a hold
  * @param busyGapNanos the longest time between two reads that are part of one trickle
  * @param smallRead the size from which a read is no part of a trickle of small frames
